@@ -1,0 +1,1 @@
+"""Thin click entry points over expo_data and expo_train."""

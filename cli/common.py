@@ -1,0 +1,61 @@
+"""Shared CLI plumbing: one-line errors, TOML run configs, quiet library logs."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tomllib
+
+import click
+
+from expo_data.errors import ExpoError
+
+
+def quiet_libraries() -> None:
+    os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1") if os.environ.get("EXPO_OFFLINE") else None
+
+
+def one_line_errors(fn):
+    """Bad input ends with `error: <one line>` on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ExpoError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; complete shards are kept, rerun the same command to resume", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def load_toml_config(ctx: click.Context, _param, value):
+    """`--config run.toml`: keys are option names (dashes or underscores); flags given on the
+    command line override them."""
+    if not value:
+        return value
+    try:
+        with open(value, "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise click.BadParameter(f"cannot read run config {value}: {exc}")
+    known = {p.name for p in ctx.command.params}
+    defaults = {}
+    for key, item in data.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise click.BadParameter(f"unknown key '{key}' in run config {value}")
+        defaults[name] = item
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    return value
+
+
+config_option = click.option("--config", type=click.Path(dir_okay=False), callback=load_toml_config, is_eager=True,
+                             expose_value=False, help="TOML run config; command-line flags override its keys.")

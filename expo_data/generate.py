@@ -1,0 +1,526 @@
+"""`expo-data generate`: K on-policy attempts and M answer-conditioned self-explanations per
+problem through vLLM, re-scored under the plain prompt, verified, written as Arrow shards.
+
+Work is done in groups of whole shards (a few hundred sequences per vLLM call keeps the
+engine's batch full); each shard is written as soon as its group is done, so a killed run
+loses at most one group and a rerun picks up the missing shards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ExpoError
+from .model import fingerprint_dir, resolve_adapter, resolve_model
+from .problems import FieldMap, Problem, load_problems, problems_hash
+from .prompts import Templates, mentions_answer_hint, render_chat
+from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, atomic_write_json, read_manifest, rows_to_table, shard_name
+from .shards import shard_status, write_shard
+from .verify import Verifier, extract_answer, final_statement_start
+
+# vLLM's CPU backend sizes its KV cache from this fraction of host memory; its GPU default
+# (0.9) would claim nearly all RAM on a CPU machine.
+CPU_MEMORY_UTILIZATION = 0.3
+
+
+@dataclass
+class GenerateConfig:
+    out: Path
+    problems: str = "builtin:arith"
+    fields: FieldMap = field(default_factory=FieldMap)
+    model: str | None = None
+    adapter: str | None = None
+    attempts: int = 4
+    explanations: int = 2
+    shards: int = 64
+    max_tokens: int = 512
+    temperature: float = 0.7
+    top_p: float = 1.0
+    seed: int = 0
+    round: int = 0
+    limit: int | None = None
+    dtype: str = "auto"
+    max_model_len: int = 2048
+    tensor_parallel_size: int = 1
+    gpu_memory_utilization: float | None = None
+    enforce_eager: bool = False
+    templates: Templates = field(default_factory=Templates)
+    group_problems: int = 64
+    worker: tuple[int, int] = (0, 1)
+    overwrite: bool = False
+    dry_run: bool = False
+    verify_timeout_s: float = 5.0
+    progress: bool = True
+
+
+@dataclass
+class Plan:
+    problems: list[Problem]
+    assignment: dict[int, list[Problem]]  # shard index -> its problems
+    mine: list[int]  # shard indices this worker owns
+    todo: list[int]  # owned shards not yet complete
+    statuses: dict[int, str]
+    manifest: dict[str, Any]
+
+
+def _validate(cfg: GenerateConfig) -> None:
+    if cfg.attempts < 0 or cfg.explanations < 0 or cfg.attempts + cfg.explanations == 0:
+        raise ExpoError("--attempts and --explanations must be >= 0 and not both 0")
+    if cfg.shards < 1:
+        raise ExpoError("--shards must be >= 1")
+    i, n = cfg.worker
+    if n < 1 or not 0 <= i < n:
+        raise ExpoError(f"--worker {i}/{n}: need 0 <= i < N")
+    if cfg.max_tokens < 1:
+        raise ExpoError("--max-tokens must be >= 1")
+    if cfg.temperature < 0:
+        raise ExpoError("--temperature must be >= 0")
+    cfg.templates.validate()
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        (out / SHARDS_DIR).mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ExpoError(f"output dir {out} is not writable: {exc.strerror or exc}")
+
+
+def sampling_config(cfg: GenerateConfig) -> dict[str, Any]:
+    return {"attempts": cfg.attempts, "explanations": cfg.explanations, "max_tokens": cfg.max_tokens,
+            "temperature": cfg.temperature, "top_p": cfg.top_p, "logprobs_mode": "raw_logprobs"}
+
+
+def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str, adapter_path: str | None) -> dict[str, Any]:
+    import importlib.metadata as md
+
+    def version(name: str) -> str | None:
+        for dist in (name, f"{name}-cpu"):
+            try:
+                return md.version(dist)
+            except md.PackageNotFoundError:
+                continue
+        return None
+
+    # Everything that decides what the samples are; a rerun must match it to resume.
+    identity = {
+        "schema_version": SCHEMA_VERSION,
+        "base_model": model_path,
+        "base_model_sha256": fingerprint_dir(model_path),
+        "adapter": adapter_path,
+        "adapter_sha256": fingerprint_dir(adapter_path),
+        "problem_source": cfg.problems,
+        "problem_fields": asdict(cfg.fields),
+        "problems_sha256": problems_hash(problems),
+        "num_problems": len(problems),
+        "limit": cfg.limit,
+        "sampling": sampling_config(cfg),
+        "templates": cfg.templates.as_dict(),
+        "seed": cfg.seed,
+        "shards": cfg.shards,
+        "round": cfg.round,
+        "dtype": cfg.dtype,
+        "max_model_len": cfg.max_model_len,
+    }
+    config_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+    return {
+        **identity,
+        "config_hash": config_hash,
+        "versions": {name: version(name) for name in ("vllm", "torch", "transformers", "pyarrow", "math-verify")},
+        "shard_pattern": f"{SHARDS_DIR}/shard-{{index:05d}}-of-{cfg.shards:05d}.arrow",
+    }
+
+
+def assign_shards(problems: list[Problem], count: int) -> dict[int, list[Problem]]:
+    """Round-robin by position: every shard gets a similar mix of levels and lengths."""
+    assignment: dict[int, list[Problem]] = {i: [] for i in range(count)}
+    for position, problem in enumerate(problems):
+        assignment[position % count].append(problem)
+    return assignment
+
+
+def plan(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Plan:
+    _validate(cfg)
+    problems = load_problems(cfg.problems, cfg.fields, cfg.limit)
+    model_path = resolve_model(cfg.model, log=log)
+    adapter_path = resolve_adapter(cfg.adapter)
+    manifest = build_manifest(cfg, problems, model_path, adapter_path)
+    existing = read_manifest(cfg.out) if cfg.out.exists() else None
+    if existing and existing.get("config_hash") != manifest["config_hash"] and not cfg.overwrite:
+        changed = sorted(k for k in manifest if k not in ("config_hash", "versions") and existing.get(k) != manifest[k])
+        raise ExpoError(f"{cfg.out} holds a run with a different configuration (differs in: {', '.join(changed) or 'config'}); "
+                        f"use another --out or pass --overwrite")
+    i, n = cfg.worker
+    mine = [s for s in range(cfg.shards) if s % n == i]
+    same_run = existing is not None and existing.get("config_hash") == manifest["config_hash"]
+    statuses = {s: shard_status(cfg.out, s, cfg.shards, manifest["config_hash"]) if same_run else "missing" for s in mine}
+    todo = [s for s in mine if statuses[s] != "complete"]
+    return Plan(problems, assign_shards(problems, cfg.shards), mine, todo, statuses, manifest)
+
+
+def describe_plan(cfg: GenerateConfig, p: Plan) -> str:
+    counts = {k: sum(1 for s in p.mine if p.statuses[s] == k) for k in ("complete", "missing", "corrupt")}
+    todo_problems = sum(len(p.assignment[s]) for s in p.todo)
+    return (f"plan: {len(p.problems)} problems from {cfg.problems} -> {cfg.out} in {cfg.shards} shards; "
+            f"worker {cfg.worker[0]}/{cfg.worker[1]} owns {len(p.mine)} shards "
+            f"({counts['complete']} complete, {counts['missing']} missing, {counts['corrupt']} corrupt); "
+            f"to generate: {len(p.todo)} shards, {todo_problems} problems x "
+            f"({cfg.attempts} attempts + {cfg.explanations} explanations), max {cfg.max_tokens} tokens each; "
+            f"model {p.manifest['base_model']}" + (f" + adapter {p.manifest['adapter']}" if p.manifest['adapter'] else ""))
+
+
+# ---------------------------------------------------------------------------
+# The engine.
+# ---------------------------------------------------------------------------
+def _on_cpu() -> bool:
+    try:
+        import torch
+
+        return not torch.cuda.is_available()
+    except Exception:
+        return True
+
+
+def lora_rank_limit(adapter_path: str) -> int:
+    """The smallest vLLM max_lora_rank that holds the adapter's rank."""
+    rank = int(json.loads((Path(adapter_path) / "adapter_config.json").read_text()).get("r", 16))
+    for allowed in (8, 16, 32, 64, 128, 256, 320, 512):
+        if rank <= allowed:
+            return allowed
+    raise ExpoError(f"adapter rank {rank} exceeds vLLM's largest max_lora_rank (512)")
+
+
+class Engine:
+    """One vLLM engine (plus optional LoRA) used for sampling and teacher-forced scoring."""
+
+    def __init__(self, model_path: str, adapter_path: str | None, *, seed: int, dtype: str, max_model_len: int,
+                 tensor_parallel_size: int = 1, gpu_memory_utilization: float | None = None,
+                 enforce_eager: bool = False):
+        on_cpu = _on_cpu()
+        if on_cpu:
+            # On few cores a separate engine process costs more in IPC than it overlaps.
+            os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
+        from vllm import LLM
+        from vllm.lora.request import LoRARequest
+
+        kwargs: dict[str, Any] = dict(
+            model=model_path, tokenizer=model_path, seed=seed, dtype=dtype, max_model_len=max_model_len,
+            tensor_parallel_size=tensor_parallel_size, enforce_eager=enforce_eager,
+            gpu_memory_utilization=gpu_memory_utilization or (CPU_MEMORY_UTILIZATION if on_cpu else 0.9),
+        )
+        if adapter_path:
+            kwargs.update(enable_lora=True, max_lora_rank=lora_rank_limit(adapter_path), max_loras=1)
+        try:
+            self.llm = LLM(**kwargs)
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ExpoError(f"vLLM could not load model {model_path}: {first}")
+        self.lora = LoRARequest("policy", 1, adapter_path) if adapter_path else None
+        self.tokenizer = self.llm.get_tokenizer()
+        self.dtype = str(self.llm.llm_engine.model_config.dtype).replace("torch.", "")
+        self.max_model_len = self.llm.llm_engine.model_config.max_model_len
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def sample(self, prompt_ids: list[list[int]], counts: list[int], cfg: GenerateConfig):
+        """counts[i] samples from prompt i; raw (temperature-free) log-probs of the sampled tokens."""
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        if not prompt_ids:
+            return []
+        params = {n: SamplingParams(n=n, temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens,
+                                    logprobs=0, flat_logprobs=True) for n in set(counts)}
+        return self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in prompt_ids], [params[n] for n in counts],
+                                 use_tqdm=False, lora_request=self.lora)
+
+    def score(self, sequences: list[list[int]], starts: list[int]) -> list[list[float]]:
+        """Teacher-forced log-probs of sequences[i][starts[i]:] given what precedes them."""
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        if not sequences:
+            return []
+        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, flat_logprobs=True)
+        outputs = self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in sequences], params,
+                                    use_tqdm=False, lora_request=self.lora)
+        return [chosen_logprobs(out.prompt_logprobs, seq, start) for out, seq, start in zip(outputs, sequences, starts)]
+
+
+def chosen_logprobs(container, token_ids: list[int], start: int) -> list[float]:
+    """The log-prob of token_ids[pos] at each pos >= start from a vLLM logprobs container
+    (flat or list-of-dicts). The chosen token is always among the returned entries."""
+    from vllm.logprobs import FlatLogprobs
+
+    values = []
+    if isinstance(container, FlatLogprobs):
+        for pos in range(start, len(token_ids)):
+            lo, hi = container.start_indices[pos], container.end_indices[pos]
+            for j in range(lo, hi):
+                if container.token_ids[j] == token_ids[pos]:
+                    values.append(container.logprobs[j])
+                    break
+            else:
+                raise RuntimeError(f"vLLM returned no log-prob for token at position {pos}")
+    else:
+        for pos in range(start, len(token_ids)):
+            values.append(container[pos][token_ids[pos]].logprob)
+    return values
+
+
+def generated_logprobs(completion) -> list[float]:
+    return chosen_logprobs(completion.logprobs, list(completion.token_ids), 0)
+
+
+def reasoning_cut(tokenizer, completion_ids: list[int], text: str) -> int:
+    """Number of leading completion tokens that hold the reasoning before the final statement:
+    the largest t whose decoded prefix does not extend past the statement's start."""
+    cut_char = final_statement_start(text)
+    if cut_char >= len(text):
+        return _strip_eos(tokenizer, completion_ids)
+    lo, hi = 0, len(completion_ids)
+    while lo < hi:  # decoded prefix length grows with t, so bisect
+        mid = (lo + hi + 1) // 2
+        if len(tokenizer.decode(completion_ids[:mid], skip_special_tokens=True)) <= cut_char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _strip_eos(tokenizer, ids: list[int]) -> int:
+    return len(ids) - 1 if ids and ids[-1] == tokenizer.eos_token_id else len(ids)
+
+
+# ---------------------------------------------------------------------------
+# One group of shards.
+# ---------------------------------------------------------------------------
+@dataclass
+class Stats:
+    problems: int = 0
+    samples: int = 0
+    attempts: int = 0
+    attempts_correct: int = 0
+    explanations: int = 0
+    explanations_correct: int = 0
+    generated_tokens: int = 0
+    generate_s: float = 0.0
+    score_s: float = 0.0
+    verify_s: float = 0.0
+    skipped: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def summary(self, wall_s: float) -> str:
+        def acc(c, n):
+            return f"{c / n:.3f}" if n else "n/a"
+
+        tps = self.generated_tokens / self.generate_s if self.generate_s else 0.0
+        return (f"done: {self.problems} problems, {self.samples} samples, attempt accuracy "
+                f"{acc(self.attempts_correct, self.attempts)}, explanation accuracy "
+                f"{acc(self.explanations_correct, self.explanations)}, {tps:.0f} generated tokens/s, "
+                f"skipped {self.skipped} problems, {wall_s:.1f}s")
+
+
+def _prompts_for(engine: Engine, cfg: GenerateConfig, problem: Problem) -> dict[str, Any]:
+    t = cfg.templates
+    plain = render_chat(engine.tokenizer, t.plain.format(question=problem.question), t.system)
+    hinted = render_chat(engine.tokenizer, t.hinted.format(question=problem.question, answer=problem.answer), t.system)
+    suffix_ids = engine.encode(t.answer_suffix.format(answer=problem.answer))
+    return {"plain": plain, "plain_ids": engine.encode(plain), "hinted": hinted, "hinted_ids": engine.encode(hinted),
+            "suffix_ids": suffix_ids}
+
+
+def _too_long(engine: Engine, cfg: GenerateConfig, problem: Problem, p: dict[str, Any]) -> str | None:
+    longest_prompt = max(len(p["plain_ids"]), len(p["hinted_ids"]))
+    need = longest_prompt + cfg.max_tokens + len(p["suffix_ids"])
+    if need > engine.max_model_len:
+        return f"prompt_too_long: {longest_prompt} prompt + {cfg.max_tokens} max tokens + suffix > max_model_len {engine.max_model_len}"
+    if problem.solution is not None:
+        expert_len = len(p["plain_ids"]) + len(engine.encode(problem.solution)) + len(p["suffix_ids"]) + 1
+        if expert_len > engine.max_model_len:
+            return f"expert_too_long: {expert_len} tokens > max_model_len {engine.max_model_len}"
+    return None
+
+
+def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems: list[Problem], stats: Stats
+              ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str], dict[str, float]]:
+    """Generate, score and verify a group; returns rows per problem id, skips, and timings."""
+    prompts, skipped = {}, {}
+    for problem in problems:
+        p = _prompts_for(engine, cfg, problem)
+        reason = _too_long(engine, cfg, problem, p)
+        if reason:
+            skipped[problem.id] = reason
+        else:
+            prompts[problem.id] = p
+    live = [pr for pr in problems if pr.id in prompts]
+
+    # 1. Sampling: attempts from the plain prompt, explanations from the hinted one.
+    t0 = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    # One vLLM call for both kinds keeps the engine's batch as full as possible.
+    requests = [(problem, kind, prompt_key)
+                for kind, n, prompt_key in (("attempt", cfg.attempts, "plain"), ("explanation", cfg.explanations, "hinted"))
+                if n > 0 for problem in live]
+    outputs = engine.sample([prompts[pr.id][f"{key}_ids"] for pr, _, key in requests],
+                            [cfg.attempts if kind == "attempt" else cfg.explanations for _, kind, _ in requests], cfg)
+    for (problem, kind, prompt_key), out in zip(requests, outputs):
+        for index, completion in enumerate(out.outputs):
+            ids = list(completion.token_ids)
+            stats.generated_tokens += len(ids)
+            rows.append({"problem": problem, "kind": kind, "sample_index": index,
+                         "prompt": prompts[problem.id][prompt_key], "completion": completion.text,
+                         "completion_token_ids": ids, "gen_token_logprobs": generated_logprobs(completion),
+                         "finish_reason": completion.finish_reason})
+    for problem in live:
+        if problem.solution is not None:  # expert rows are scored, not generated
+            ids = engine.encode(problem.solution) + [engine.tokenizer.eos_token_id]
+            rows.append({"problem": problem, "kind": "expert", "sample_index": 0, "prompt": prompts[problem.id]["plain"],
+                         "completion": problem.solution, "completion_token_ids": ids, "gen_token_logprobs": None,
+                         "finish_reason": None})
+    t1 = time.perf_counter()
+
+    # 2. Scoring under the plain prompt, on token ids: the completion (property 1), and the
+    #    canonical answer suffix after the reasoning (property 2) and after nothing (base).
+    sequences, starts = [], []
+    for row in rows:
+        p = prompts[row["problem"].id]
+        sequences.append(p["plain_ids"] + row["completion_token_ids"])
+        starts.append(len(p["plain_ids"]))
+    for row in rows:
+        p = prompts[row["problem"].id]
+        keep = reasoning_cut(engine.tokenizer, row["completion_token_ids"], row["completion"])
+        sequences.append(p["plain_ids"] + row["completion_token_ids"][:keep] + p["suffix_ids"])
+        starts.append(len(sequences[-1]) - len(p["suffix_ids"]))
+    for problem in live:
+        p = prompts[problem.id]
+        sequences.append(p["plain_ids"] + p["suffix_ids"])
+        starts.append(len(p["plain_ids"]))
+    scored = engine.score(sequences, starts)
+    policy_lps, answer_lps, base_lps = scored[:len(rows)], scored[len(rows):2 * len(rows)], scored[2 * len(rows):]
+    base_by_problem = {problem.id: math.fsum(lp) for problem, lp in zip(live, base_lps)}
+    t2 = time.perf_counter()
+
+    # 3. Verification.
+    extracted = [extract_answer(row["completion"], truncated=row["finish_reason"] == "length") for row in rows]
+    verdicts = verifier.verify_many([(row["problem"].answer, ans) for row, (ans, _) in zip(rows, extracted)])
+    t3 = time.perf_counter()
+
+    by_problem: dict[str, list[dict[str, Any]]] = {pr.id: [] for pr in live}
+    for row, policy_lp, answer_lp, (answer, method), (correct, error) in zip(rows, policy_lps, answer_lps, extracted, verdicts):
+        problem = row.pop("problem")
+        n_tokens = len(row["completion_token_ids"])
+        by_problem[problem.id].append({
+            **row,
+            "problem_id": problem.id, "round": cfg.round, "level": problem.level, "question": problem.question,
+            "reference_answer": problem.answer, "plain_prompt": prompts[problem.id]["plain"],
+            "plain_prompt_token_ids": prompts[problem.id]["plain_ids"],
+            "policy_token_logprobs": policy_lp, "policy_logprob_sum": math.fsum(policy_lp),
+            "policy_logprob_mean": math.fsum(policy_lp) / n_tokens if n_tokens else 0.0,
+            "num_tokens": n_tokens, "extracted_answer": answer, "extraction_method": method,
+            "is_correct": correct, "verify_error": error,
+            "answer_logprob": math.fsum(answer_lp), "answer_logprob_base": base_by_problem[problem.id],
+            "mentions_answer_hint": mentions_answer_hint(row["completion"]),
+        })
+        if row["kind"] == "attempt":
+            stats.attempts += 1
+            stats.attempts_correct += int(correct)
+        elif row["kind"] == "explanation":
+            stats.explanations += 1
+            stats.explanations_correct += int(correct)
+    stats.samples += len(rows)
+    stats.problems += len(live)
+    stats.skipped += len(skipped)
+    for reason in skipped.values():
+        key = reason.split(":")[0]
+        stats.skip_reasons[key] = stats.skip_reasons.get(key, 0) + 1
+    stats.generate_s += t1 - t0
+    stats.score_s += t2 - t1
+    stats.verify_s += t3 - t2
+    timings = {"generate_s": t1 - t0, "score_s": t2 - t1, "verify_s": t3 - t2}
+    return by_problem, skipped, timings
+
+
+def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) -> list[list[int]]:
+    groups, current, size = [], [], 0
+    for shard in todo:
+        current.append(shard)
+        size += len(assignment[shard])
+        if size >= target:
+            groups.append(current)
+            current, size = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def generate(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Stats:
+    start = time.perf_counter()
+    cfg.out = Path(cfg.out)
+    _check_writable(cfg.out)
+    p = plan(cfg, log=log)
+    if cfg.dry_run:
+        log(describe_plan(cfg, p))
+        return Stats()
+    if cfg.overwrite and (cfg.out / MANIFEST_NAME).exists():
+        existing = read_manifest(cfg.out)
+        if existing and existing.get("config_hash") != p.manifest["config_hash"]:
+            for stale in (cfg.out / SHARDS_DIR).glob("shard-*"):
+                stale.unlink()
+            p = plan(cfg, log=log)
+    log(describe_plan(cfg, p))
+    stats = Stats()
+    if not p.todo:
+        log("all shards complete; nothing to do")
+        return stats
+
+    engine = Engine(p.manifest["base_model"], p.manifest["adapter"], seed=cfg.seed, dtype=cfg.dtype,
+                    max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
+                    gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager)
+    manifest = dict(p.manifest, logprob_dtype=engine.dtype)
+    atomic_write_json(cfg.out / MANIFEST_NAME, manifest)
+
+    from tqdm import tqdm
+
+    total = sum(len(p.assignment[s]) for s in p.todo)
+    bar = tqdm(total=total, unit="problem", disable=not cfg.progress, file=sys.stderr, dynamic_ncols=True)
+    with Verifier(timeout_s=cfg.verify_timeout_s) as verifier:
+        for group in _groups(p.todo, p.assignment, cfg.group_problems):
+            problems = [pr for s in group for pr in p.assignment[s]]
+            by_problem, skipped, timings = run_group(engine, verifier, cfg, problems, stats)
+            for shard in group:
+                shard_rows = [row for pr in p.assignment[shard] for row in by_problem.get(pr.id, [])]
+                shard_skips = [{"problem_id": pr.id, "reason": skipped[pr.id]} for pr in p.assignment[shard] if pr.id in skipped]
+                write_shard(cfg.out, shard, cfg.shards, rows_to_table(shard_rows), {
+                    "config_hash": manifest["config_hash"],
+                    "problems": len(p.assignment[shard]) - len(shard_skips),
+                    "problem_ids": [pr.id for pr in p.assignment[shard] if pr.id not in skipped],
+                    "skipped": shard_skips,
+                    "group_timings": {k: round(v, 4) for k, v in timings.items()},
+                    "group_shards": group,
+                    "worker": list(cfg.worker),
+                })
+            bar.update(len(problems))
+            tps = stats.generated_tokens / stats.generate_s if stats.generate_s else 0.0
+            bar.set_postfix_str(f"{tps:.0f} tok/s")
+    bar.close()
+    log(stats.summary(time.perf_counter() - start))
+    if stats.skipped:
+        log("skipped: " + ", ".join(f"{k}={v}" for k, v in sorted(stats.skip_reasons.items())) +
+            " (per-problem reasons in the shard sidecars)")
+    return stats
+
+
+def shard_of(out: Path, index: int, count: int) -> Path:
+    return Path(out) / SHARDS_DIR / shard_name(index, count)

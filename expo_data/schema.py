@@ -1,0 +1,114 @@
+"""The one definition of the on-disk sample schema and the manifest format.
+
+Every shard row is one sample: an on-policy attempt, an answer-conditioned
+self-explanation, or a scored expert solution. Log-prob lists are per completion
+token, aligned with `completion_token_ids`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+KINDS = ("attempt", "explanation", "expert")
+
+SAMPLE_SCHEMA = pa.schema(
+    [
+        pa.field("problem_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # attempt | explanation | expert
+        pa.field("sample_index", pa.int32(), nullable=False),
+        pa.field("round", pa.int32(), nullable=False),
+        pa.field("level", pa.int32()),
+        pa.field("question", pa.string(), nullable=False),
+        pa.field("reference_answer", pa.string(), nullable=False),
+        # The exact text the completion was generated from (the hinted prompt for explanations).
+        pa.field("prompt", pa.string(), nullable=False),
+        # The plain prompt (no answer hint) under which every row is scored and trained.
+        pa.field("plain_prompt", pa.string(), nullable=False),
+        pa.field("plain_prompt_token_ids", pa.large_list(pa.int32()), nullable=False),
+        pa.field("completion", pa.string(), nullable=False),
+        pa.field("completion_token_ids", pa.large_list(pa.int32()), nullable=False),
+        # Sampling-time log-probs of the generated tokens under `prompt`; null for expert rows.
+        pa.field("gen_token_logprobs", pa.large_list(pa.float32())),
+        # Teacher-forced log-probs of the completion under the plain prompt (ExPO property 1).
+        pa.field("policy_token_logprobs", pa.large_list(pa.float32()), nullable=False),
+        pa.field("policy_logprob_sum", pa.float64(), nullable=False),
+        pa.field("policy_logprob_mean", pa.float64(), nullable=False),
+        pa.field("num_tokens", pa.int32(), nullable=False),
+        pa.field("finish_reason", pa.string()),  # stop | length | null for expert
+        pa.field("extracted_answer", pa.string()),
+        pa.field("extraction_method", pa.string()),
+        pa.field("is_correct", pa.bool_(), nullable=False),
+        pa.field("verify_error", pa.string()),
+        # log p(canonical answer suffix | plain prompt, this row's reasoning) (ExPO property 2).
+        pa.field("answer_logprob", pa.float64(), nullable=False),
+        # log p(canonical answer suffix | plain prompt) with no reasoning; same for all rows of a problem.
+        pa.field("answer_logprob_base", pa.float64(), nullable=False),
+        pa.field("mentions_answer_hint", pa.bool_(), nullable=False),
+    ],
+    metadata={"expo.schema_version": str(SCHEMA_VERSION)},
+)
+
+SAMPLE_COLUMNS = tuple(SAMPLE_SCHEMA.names)
+
+
+def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Build a shard table from row dicts; raises if a column is missing or mistyped."""
+    columns = {name: [row[name] for row in rows] for name in SAMPLE_COLUMNS}
+    return pa.Table.from_pydict(columns, schema=SAMPLE_SCHEMA)
+
+
+# ---------------------------------------------------------------------------
+# Manifest: OUT/manifest.json, one per round directory.
+# ---------------------------------------------------------------------------
+MANIFEST_NAME = "manifest.json"
+SHARDS_DIR = "shards"
+
+
+def shard_name(index: int, count: int) -> str:
+    return f"shard-{index:05d}-of-{count:05d}.arrow"
+
+
+def sidecar_name(index: int, count: int) -> str:
+    return shard_name(index, count)[: -len(".arrow")] + ".json"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same directory, fsync, rename: readers never see half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    path = Path(out_dir) / MANIFEST_NAME
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())

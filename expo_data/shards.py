@@ -1,0 +1,97 @@
+"""Shard files: Arrow IPC written atomically with a checksummed JSON sidecar; reading and checking."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from .errors import ExpoError
+from .schema import (
+    SAMPLE_SCHEMA,
+    SHARDS_DIR,
+    atomic_write_bytes,
+    atomic_write_json,
+    read_manifest,
+    shard_name,
+    sidecar_name,
+)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def table_to_ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def write_shard(out_dir: Path, index: int, count: int, table: pa.Table, sidecar: dict[str, Any]) -> None:
+    """Shard first, sidecar second: a shard without a matching sidecar is incomplete."""
+    shards = Path(out_dir) / SHARDS_DIR
+    shards.mkdir(parents=True, exist_ok=True)
+    data = table_to_ipc_bytes(table.cast(SAMPLE_SCHEMA))
+    atomic_write_bytes(shards / shard_name(index, count), data)
+    sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
+                   rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    atomic_write_json(shards / sidecar_name(index, count), sidecar)
+
+
+def shard_status(out_dir: Path, index: int, count: int, config_hash: str) -> str:
+    """'complete', 'missing' or 'corrupt' (present but failing its sidecar or checksum)."""
+    shards = Path(out_dir) / SHARDS_DIR
+    data_path, side_path = shards / shard_name(index, count), shards / sidecar_name(index, count)
+    if not data_path.exists() and not side_path.exists():
+        return "missing"
+    if not data_path.exists() or not side_path.exists():
+        return "corrupt"
+    try:
+        sidecar = json.loads(side_path.read_text())
+    except (json.JSONDecodeError, OSError):
+        return "corrupt"
+    if sidecar.get("config_hash") != config_hash:
+        return "corrupt"
+    if data_path.stat().st_size != sidecar.get("bytes") or sha256_file(data_path) != sidecar.get("sha256"):
+        return "corrupt"
+    return "complete"
+
+
+def shard_paths(out_dir: Path) -> list[Path]:
+    return sorted((Path(out_dir) / SHARDS_DIR).glob("shard-*-of-*.arrow"))
+
+
+def read_shard(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def verify_round_dir(out_dir: Path, check_checksums: bool = True) -> dict[str, Any]:
+    """Check a round dir is complete and intact; returns its manifest. Raises ExpoError with one line."""
+    out_dir = Path(out_dir)
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        raise ExpoError(f"{out_dir} is not a round dir (no manifest.json)")
+    count = manifest["shards"]
+    for index in range(count):
+        status = shard_status(out_dir, index, count, manifest["config_hash"]) if check_checksums else (
+            "complete" if (out_dir / SHARDS_DIR / shard_name(index, count)).exists() else "missing")
+        if status != "complete":
+            raise ExpoError(f"{out_dir}: shard {shard_name(index, count)} is {status}; rerun `expo-data generate` to repair it")
+    return manifest
+
+
+def load_round(out_dir: Path) -> pa.Table:
+    """All rows of a verified round dir as one table."""
+    verify_round_dir(out_dir)
+    tables = [read_shard(p) for p in shard_paths(out_dir)]
+    return pa.concat_tables(tables) if tables else SAMPLE_SCHEMA.empty_table()
