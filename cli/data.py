@@ -96,5 +96,130 @@ def generate(**o):
     run(cfg, log=lambda m: click.echo(m, err=True))
 
 
+def _write_result(table, fmt: str, output: Path | None) -> None:
+    import pyarrow.csv as pacsv
+
+    from expo_data.db import format_table
+    from expo_data.schema import atomic_write_bytes
+    from expo_data.shards import table_to_ipc_bytes
+
+    if fmt == "table":
+        data = (format_table(table) + "\n").encode()
+    elif fmt == "csv":
+        import io
+
+        import json
+
+        import pyarrow as pa
+
+        # CSV has no list type: list columns (token ids, log-probs) go out as JSON arrays.
+        for i, column in enumerate(table.schema):
+            if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+                table = table.set_column(i, column.name, pa.array(
+                    [None if v is None else json.dumps(v) for v in table.column(i).to_pylist()], pa.string()))
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer)
+        data = buffer.getvalue()
+    elif fmt == "json":
+        import json
+
+        data = "".join(json.dumps(row, default=str) + "\n" for row in table.to_pylist()).encode()
+    else:
+        if output is None:
+            raise click.UsageError("--format arrow needs --output FILE")
+        data = table_to_ipc_bytes(table)
+    if output is None:
+        click.echo(data.decode(), nl=False)
+    else:
+        atomic_write_bytes(output, data)
+        click.echo(f"wrote {table.num_rows} rows to {output}", err=True)
+
+
+@main.command()
+@click.argument("args", nargs=-1, required=True)
+@click.option("-f", "--file", "sql_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run this .sql file (or a shipped query name like select_pairs).")
+@click.option("--param", "-p", "params", multiple=True, help="name=value, bound as DuckDB $name (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "arrow"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@one_line_errors
+def sql(args, sql_file, params, fmt, output):
+    """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
+
+    Without a query (and no -f), opens an interactive prompt."""
+    from expo_data.db import connect, parse_param_args, run_query, shipped_query
+    from expo_data.errors import ExpoError
+
+    args = list(args)
+    query = None
+    if sql_file is not None:
+        if sql_file.exists():
+            query = sql_file.read_text()
+        else:
+            query = shipped_query(sql_file.name)
+    elif not Path(args[-1]).is_dir():
+        query = args.pop()
+    if not args:
+        raise ExpoError("no round dir given")
+    con = connect([Path(a) for a in args])
+    bound = parse_param_args(list(params))
+    if query is not None:
+        _write_result(run_query(con, query, bound), fmt, output)
+        return
+    click.echo("DuckDB over " + ", ".join(args) + ": views samples, problems, manifest. End with ';'. Ctrl-D quits.", err=True)
+    buffer = ""
+    while True:
+        try:
+            line = input("expo> " if not buffer else "  ..> ")
+        except EOFError:
+            click.echo("", err=True)
+            return
+        buffer += line + "\n"
+        if buffer.strip().endswith(";"):
+            try:
+                _write_result(run_query(con, buffer.strip().rstrip(";"), bound), "table", None)
+            except ExpoError as exc:
+                click.echo(f"error: {exc}", err=True)
+            buffer = ""
+
+
+@main.command("select")
+@click.argument("round_dir", type=click.Path(path_type=Path))
+@click.option("--param", "-p", "params", multiple=True, help="Override a selection threshold: name=value.")
+@click.option("--export", type=click.Choice(["trl"]), default=None, help="Also export pairs for another trainer.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
+@one_line_errors
+def select_cmd(round_dir, params, export, output):
+    """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
+    from expo_data.db import parse_param_args
+    from expo_data.select import export_trl, select
+
+    select(round_dir, parse_param_args(list(params)), log=lambda m: click.echo(m, err=True))
+    if export:
+        if output is None:
+            raise click.UsageError("--export trl needs --output FILE.parquet")
+        click.echo(f"exported {export_trl(round_dir, output)} pairs to {output}", err=True)
+
+
+@main.command()
+@click.argument("round_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Plot file (default: report.png in the first round dir).")
+@one_line_errors
+def report(round_dirs, png):
+    """Print the quality report (per level, and per round) and write report.png."""
+    from expo_data.db import format_table
+    from expo_data.select import report as build
+
+    png = png or Path(round_dirs[0]) / "report.png"
+    quality, rounds, png = build(list(round_dirs), png)
+    click.echo("Quality by level (level NULL = all):")
+    click.echo(format_table(quality, max_width=12))
+    if rounds.num_rows > 1:
+        click.echo("\nRounds side by side:")
+        click.echo(format_table(rounds, max_width=12))
+    click.echo(f"\nplots: {png}")
+
+
 if __name__ == "__main__":
     main()

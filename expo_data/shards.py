@@ -95,3 +95,16 @@ def load_round(out_dir: Path) -> pa.Table:
     verify_round_dir(out_dir)
     tables = [read_shard(p) for p in shard_paths(out_dir)]
     return pa.concat_tables(tables) if tables else SAMPLE_SCHEMA.empty_table()
+
+
+def write_round(out_dir: Path, rows_by_shard: list[pa.Table], manifest: dict[str, Any]) -> None:
+    """Write a whole round dir from ready tables (synthetic data, imports, tests): same files,
+    checksums and manifest as `expo-data generate` writes."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = dict(manifest, shards=len(rows_by_shard))
+    manifest.setdefault("config_hash", hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest())
+    for index, table in enumerate(rows_by_shard):
+        write_shard(out_dir, index, len(rows_by_shard), table,
+                    {"config_hash": manifest["config_hash"], "problems": len(set(table.column("problem_id").to_pylist()))})
+    atomic_write_json(out_dir / "manifest.json", manifest)

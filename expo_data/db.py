@@ -1,0 +1,166 @@
+"""DuckDB over round dirs: views `samples`, `problems`, `manifest`; the shipped queries in sql/.
+
+DuckDB reads Arrow IPC only through an extension it would have to download, so each round's
+shards are registered as a pyarrow dataset: nothing is copied into memory up front, and
+DuckDB pushes projections and filters down into the scan.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as pads
+
+from .errors import ExpoError
+from .shards import shard_paths, verify_round_dir
+
+PROBLEMS_VIEW = """
+CREATE VIEW problems AS
+SELECT round, problem_id, any_value(level) AS level, any_value(question) AS question,
+       any_value(reference_answer) AS reference_answer,
+       count(*) FILTER (WHERE kind = 'attempt') AS attempts,
+       count(*) FILTER (WHERE kind = 'attempt' AND is_correct) AS correct_attempts,
+       count(*) FILTER (WHERE kind = 'explanation') AS explanations,
+       count(*) FILTER (WHERE kind = 'explanation' AND is_correct) AS correct_explanations,
+       coalesce(bool_or(kind = 'attempt' AND is_correct), false) AS pass_at_k,
+       coalesce(bool_or(kind = 'explanation' AND is_correct AND NOT mentions_answer_hint), false) AS has_positive,
+       any_value(answer_logprob_base) AS answer_logprob_base
+FROM samples GROUP BY round, problem_id
+"""
+
+
+def sql_dir():
+    return importlib.resources.files("expo_data.sql")
+
+
+def shipped_query(name: str) -> str:
+    resource = sql_dir() / (name if name.endswith(".sql") else f"{name}.sql")
+    if not resource.is_file():
+        raise ExpoError(f"no shipped query named {name}")
+    return resource.read_text()
+
+
+def connect(round_dirs: list[Path], check_checksums: bool = True) -> duckdb.DuckDBPyConnection:
+    if not round_dirs:
+        raise ExpoError("no round dir given")
+    con = duckdb.connect()
+    selects, manifests, rounds_seen = [], [], {}
+    for position, directory in enumerate(round_dirs):
+        directory = Path(directory)
+        manifest = verify_round_dir(directory, check_checksums=check_checksums)
+        if manifest["round"] in rounds_seen:
+            raise ExpoError(f"{directory} and {rounds_seen[manifest['round']]} are both round {manifest['round']}; "
+                            f"generate rounds with distinct --round numbers to compare them")
+        rounds_seen[manifest["round"]] = directory
+        dataset = pads.dataset([str(p) for p in shard_paths(directory)], format="ipc")
+        con.register(f"_round_{position}", dataset)
+        selects.append(f"SELECT *, '{_quote(str(directory))}' AS round_dir FROM _round_{position}")
+        manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],
+                          "base_model": manifest["base_model"], "adapter": manifest.get("adapter"),
+                          "logprob_dtype": manifest.get("logprob_dtype"), "num_problems": manifest["num_problems"],
+                          "manifest_json": json.dumps(manifest, sort_keys=True)})
+    con.execute("CREATE VIEW samples AS " + " UNION ALL ".join(selects))
+    con.execute(PROBLEMS_VIEW)
+    con.register("_manifest", pa.Table.from_pylist(manifests))
+    con.execute("CREATE VIEW manifest AS SELECT * FROM _manifest")
+    return con
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+# ---------------------------------------------------------------------------
+# Parameters: a shipped query declares its own with defaults in its header,
+# e.g. "--   $min_answer_gain = 0.0   why ...". Values are always bound, never formatted in.
+# ---------------------------------------------------------------------------
+_DECLARED = re.compile(r"\$([A-Za-z_]\w*)\s*=\s*([^\s,]+)")
+_USED = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+def parse_value(text: str) -> Any:
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def declared_params(sql: str) -> dict[str, Any]:
+    header = "\n".join(line for line in sql.splitlines() if line.lstrip().startswith("--"))
+    return {name: parse_value(value) for name, value in _DECLARED.findall(header)}
+
+
+def used_params(sql: str) -> set[str]:
+    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return set(_USED.findall(body))
+
+
+def parse_param_args(pairs: list[str]) -> dict[str, Any]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name.strip()):
+            raise ExpoError(f"malformed parameter '{pair}': expected name=value")
+        params[name.strip()] = parse_value(value)
+    return params
+
+
+def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    used = used_params(sql)
+    unknown = sorted(set(params) - used)
+    if unknown:
+        raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; this query takes: {', '.join(sorted(used)) or 'none'}")
+    values = {**declared_params(sql), **params}
+    missing = sorted(used - set(values))
+    if missing:
+        raise ExpoError(f"missing value for parameter(s) {', '.join(missing)}; pass --param NAME=VALUE")
+    return {name: values[name] for name in used}
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+    bound = bind(sql, params or {})
+    try:
+        relation = con.sql(sql, params=bound or None)
+        if relation is None:  # a statement without a result (CREATE, SET ...)
+            return pa.table({})
+        # DuckDB 2 renamed the relation's arrow() to to_arrow_table().
+        return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+    except duckdb.Error as exc:
+        raise ExpoError(f"SQL error: {' '.join(str(exc).split())}")
+
+
+def format_table(table: pa.Table, max_rows: int = 50, max_width: int = 40) -> str:
+    """A plain aligned text table; long values and list columns are abbreviated."""
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return "NULL"
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        if isinstance(value, list):
+            return f"[{len(value)} items]"
+        text = str(value).replace("\n", "\\n")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    rows = table.slice(0, max_rows).to_pylist()
+    headers = table.column_names
+    cells = [[cell(row[h]) for h in headers] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    if table.num_rows > max_rows:
+        lines.append(f"... {table.num_rows - max_rows} more rows ({table.num_rows} in all)")
+    else:
+        lines.append(f"({table.num_rows} rows)")
+    return "\n".join(lines)
