@@ -83,6 +83,8 @@ def _validate(cfg: GenerateConfig) -> None:
         raise ExpoError("--max-tokens must be >= 1")
     if cfg.temperature < 0:
         raise ExpoError("--temperature must be >= 0")
+    if cfg.temperature == 0 and max(cfg.attempts, cfg.explanations) > 1:
+        raise ExpoError("--temperature 0 is greedy: every sample would be the same; use --attempts/--explanations <= 1")
     cfg.templates.validate()
 
 
@@ -220,6 +222,8 @@ class Engine:
         )
         if adapter_path:
             kwargs.update(enable_lora=True, max_lora_rank=lora_rank_limit(adapter_path), max_loras=1)
+            if on_cpu:
+                _patch_cpu_lora_prompt_logprobs()
         try:
             self.llm = LLM(**kwargs)
         except Exception as exc:
@@ -256,6 +260,34 @@ class Engine:
         outputs = self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in sequences], params,
                                     use_tqdm=False, lora_request=self.lora)
         return [chosen_logprobs(out.prompt_logprobs, seq, start) for out, seq, start in zip(outputs, sequences, starts)]
+
+
+def _patch_cpu_lora_prompt_logprobs() -> None:
+    """vLLM's CPU punica wrapper applies logits-LoRA with one index per *sampled* token, so
+    prompt_logprobs (one row per prompt position) crash with a shape mismatch. This engine serves
+    a single adapter (max_loras=1) to every request, so each row's index is the same: expand it.
+    (The GPU wrapper maps prompt positions itself and needs no help.)"""
+    from vllm.lora.punica_wrapper.punica_cpu import PunicaWrapperCPU
+
+    if getattr(PunicaWrapperCPU, "_expo_patched", False):
+        return
+    original = PunicaWrapperCPU.add_lora_logits
+
+    def add_lora_logits(self, y, x, lora_a_stacked, lora_b_stacked, scale, buffer=None, **kwargs):
+        rows = x.view(-1, x.shape[-1]).size(0)
+        indices = self.sampler_indices
+        if indices.numel() and indices.numel() != rows:
+            saved = self._sampler_indices.clone(), self.indices_len[:]
+            self._sampler_indices = indices[:1].expand(rows).contiguous()
+            self.indices_len[1] = rows
+            try:
+                return original(self, y, x, lora_a_stacked, lora_b_stacked, scale, buffer=buffer, **kwargs)
+            finally:
+                self._sampler_indices, self.indices_len[:] = saved[0], saved[1]
+        return original(self, y, x, lora_a_stacked, lora_b_stacked, scale, buffer=buffer, **kwargs)
+
+    PunicaWrapperCPU.add_lora_logits = add_lora_logits
+    PunicaWrapperCPU._expo_patched = True
 
 
 def chosen_logprobs(container, token_ids: list[int], start: int) -> list[float]:

@@ -2,9 +2,12 @@
 --   not lean on the hint, are likely under the policy WITHOUT the hint (property 1) and make the
 --   ground-truth answer more likely than no reasoning does (property 2); ranked by policy likelihood.
 -- Parameters:
---   $min_policy_mean = -2.0   floor on mean log-prob per token under the plain prompt. Ranking already
---                             prefers likely explanations; the floor only drops off-distribution text
---                             (expert CoT runs at about twice the self-explanation NLL in the paper).
+--   $max_nll_ratio = 2.0      property 1, relative: the explanation's NLL per token under the plain prompt
+--                             must stay below this multiple of the problem's own attempts' NLL per token.
+--                             The paper found expert CoT at about twice the self-explanation NLL, and
+--                             that text at that distance trains poorly; a ratio travels across models.
+--   $min_policy_mean = -100.0 absolute floor on mean log-prob per token; off by default because log-prob
+--                             scales differ across models and tokenizers. Set it for a fixed model.
 --   $min_answer_gain = 0.0    answer_logprob - answer_logprob_base: the reasoning must not make the
 --                             correct answer less likely than stating it with no reasoning at all.
 --   $per_problem = 1          one positive per problem keeps hard problems from dominating a round.
@@ -12,12 +15,16 @@
 -- Output columns: round, problem_id, kind, sample_index, level, question, reference_answer, plain_prompt,
 --   plain_prompt_token_ids, completion, completion_token_ids, policy_token_logprobs, policy_logprob_sum,
 --   policy_logprob_mean, num_tokens, answer_gain, positive_rank.
-WITH candidates AS (
-    SELECT *, answer_logprob - answer_logprob_base AS answer_gain
-    FROM samples
+WITH attempt_nll AS (
+    SELECT round, problem_id, -sum(policy_logprob_sum) / nullif(sum(num_tokens), 0) AS attempt_nll
+    FROM samples WHERE kind = 'attempt' GROUP BY round, problem_id
+), candidates AS (
+    SELECT samples.*, answer_logprob - answer_logprob_base AS answer_gain
+    FROM samples LEFT JOIN attempt_nll USING (round, problem_id)
     WHERE is_correct AND finish_reason = 'stop'
       AND ((kind = 'explanation' AND NOT mentions_answer_hint
             AND policy_logprob_mean >= $min_policy_mean
+            AND (attempt_nll IS NULL OR -policy_logprob_mean <= $max_nll_ratio * attempt_nll)
             AND answer_logprob - answer_logprob_base >= $min_answer_gain)
            OR (kind = 'attempt' AND $include_attempts))
 ), ranked AS (

@@ -50,3 +50,18 @@ def run_cli(tool: str, *args, timeout: float = 600, check: bool = False, env: di
 
 TINY_GEN = ["--attempts", 2, "--explanations", 1, "--max-tokens", 16, "--enforce-eager", "--no-progress",
             "--dtype", "float32", "--max-model-len", 512]
+
+
+def sample_row(problem_id, kind, index, correct, policy_mean, tokens=4, answer_gain=1.0, hint=False, finish="stop", level=1,
+        round_=0):
+    lps = [policy_mean] * tokens
+    return {
+        "problem_id": problem_id, "kind": kind, "sample_index": index, "round": round_, "level": level,
+        "question": f"Q {problem_id}", "reference_answer": "7", "prompt": f"P {problem_id}" + (" hint" if kind == "explanation" else ""),
+        "plain_prompt": f"P {problem_id}", "plain_prompt_token_ids": [1, 2], "completion": f"{kind}{index} of {problem_id}",
+        "completion_token_ids": list(range(tokens)), "gen_token_logprobs": None if kind == "expert" else lps,
+        "policy_token_logprobs": lps, "policy_logprob_sum": policy_mean * tokens, "policy_logprob_mean": policy_mean,
+        "num_tokens": tokens, "finish_reason": None if kind == "expert" else finish, "extracted_answer": "7" if correct else "8",
+        "extraction_method": "boxed", "is_correct": correct, "verify_error": None,
+        "answer_logprob": -10.0 + answer_gain, "answer_logprob_base": -10.0, "mentions_answer_hint": hint,
+    }

@@ -5,27 +5,12 @@ import json
 import pyarrow as pa
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, sample_row as row
 from expo_data.db import connect, run_query, shipped_query
 from expo_data.errors import ExpoError
 from expo_data.schema import rows_to_table
 from expo_data.select import export_trl, report, select
 from expo_data.shards import write_round
-
-
-def row(problem_id, kind, index, correct, policy_mean, tokens=4, answer_gain=1.0, hint=False, finish="stop", level=1,
-        round_=0):
-    lps = [policy_mean] * tokens
-    return {
-        "problem_id": problem_id, "kind": kind, "sample_index": index, "round": round_, "level": level,
-        "question": f"Q {problem_id}", "reference_answer": "7", "prompt": f"P {problem_id}" + (" hint" if kind == "explanation" else ""),
-        "plain_prompt": f"P {problem_id}", "plain_prompt_token_ids": [1, 2], "completion": f"{kind}{index} of {problem_id}",
-        "completion_token_ids": list(range(tokens)), "gen_token_logprobs": None if kind == "expert" else lps,
-        "policy_token_logprobs": lps, "policy_logprob_sum": policy_mean * tokens, "policy_logprob_mean": policy_mean,
-        "num_tokens": tokens, "finish_reason": None if kind == "expert" else finish, "extracted_answer": "7" if correct else "8",
-        "extraction_method": "boxed", "is_correct": correct, "verify_error": None,
-        "answer_logprob": -10.0 + answer_gain, "answer_logprob_base": -10.0, "mentions_answer_hint": hint,
-    }
 
 
 def hand_rows(round_=0):

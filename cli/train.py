@@ -1,0 +1,55 @@
+"""`expo-train`: LoRA training on a round's selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import config_option, one_line_errors, quiet_libraries
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def main():
+    """ExPO training stage (PEFT LoRA)."""
+    quiet_libraries()
+
+
+@main.command("round")
+@config_option
+@click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Round dir to train on.")
+@click.option("--loss", default="exp-dpo+sft", show_default=True,
+              help="exp-sft | exp-dpo | exp-dpo+sft | exp-grpo | rs-sft | expert-sft")
+@click.option("--model", default=None, help="Base model dir (must be the round's; default: from the manifest).")
+@click.option("--from-base", is_flag=True, help="Start a fresh adapter on the base instead of continuing the round's.")
+@click.option("--epochs", default=1, show_default=True)
+@click.option("--max-steps", type=int, default=None)
+@click.option("--lr", default=1e-4, show_default=True)
+@click.option("--batch-size", default=8, show_default=True)
+@click.option("--grad-accum", default=1, show_default=True)
+@click.option("--beta", default=0.1, show_default=True, help="DPO temperature.")
+@click.option("--sft-weight", default=1.0, show_default=True, help="ExP-SFT weight in exp-dpo+sft.")
+@click.option("--grpo-sft-coef", default=0.04, show_default=True, help="ExP-SFT coefficient in exp-grpo.")
+@click.option("--clip-eps", default=0.2, show_default=True)
+@click.option("--lora-r", default=16, show_default=True)
+@click.option("--lora-alpha", default=32, show_default=True)
+@click.option("--lora-dropout", default=0.05, show_default=True)
+@click.option("--target-modules", default="all-linear", show_default=True, help="all-linear or a comma list.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--save-every", default=50, show_default=True)
+@click.option("--resume", is_flag=True, help="Continue from the last checkpoint under DATA/checkpoints.")
+@click.option("--recompute-ref", is_flag=True, help="Recompute reference log-probs with the initial policy.")
+@click.option("--ref-tolerance", default=0.05, show_default=True, help="Nats/token allowed between stored and recomputed.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Adapter dir (default DATA/adapter).")
+@click.option("--no-progress", is_flag=True)
+@one_line_errors
+def round_cmd(**o):
+    """Train on DATA/selected (selected first if absent); write DATA/adapter for the next round."""
+    from expo_train.trainer import TrainConfig, train_round
+
+    progress = not o.pop("no_progress")
+    train_round(TrainConfig(**o, progress=progress), log=lambda m: click.echo(m, err=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,343 @@
+"""`expo-train round`: train the policy that generated a round on that round's selection.
+
+Read top to bottom: config -> data -> policy (base + the round's adapter) -> reference check
+-> optimizer -> resume -> loop -> adapter. The DPO reference is the round's generating policy,
+whose log-probs are already in the shards, so no reference model is held or run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from expo_data.errors import ExpoError
+from expo_data.model import fingerprint_dir, resolve_adapter
+from expo_data.schema import atomic_write_json, read_manifest
+from expo_data.select import SELECTED_DIR, select
+
+from .data import Batch, Example, batch_order, collate, load_examples
+from .losses import dpo_loss, grpo_loss, sft_loss, token_logps
+
+LOSSES = ("exp-sft", "exp-dpo", "exp-dpo+sft", "exp-grpo", "rs-sft", "expert-sft")
+VLLM_MAX_LORA_RANK = 512  # the largest rank vLLM's LoRA kernels accept
+
+
+@dataclass
+class TrainConfig:
+    data: Path
+    loss: str = "exp-dpo+sft"
+    model: str | None = None  # must be the round's base model; default: the manifest's
+    from_base: bool = False
+    epochs: int = 1
+    max_steps: int | None = None
+    lr: float = 1e-4  # LoRA's usual range (1e-4 .. 2e-4); DPO on a 135M model is stable here
+    batch_size: int = 8
+    grad_accum: int = 1
+    warmup_ratio: float = 0.1
+    weight_decay: float = 0.0
+    max_grad_norm: float = 1.0
+    beta: float = 0.1  # DPO's standard temperature
+    sft_weight: float = 1.0  # RPO's alpha: token-mean NLL on the chosen next to the DPO term
+    grpo_sft_coef: float = 0.04  # ExP-GRPO: the paper's best coefficient
+    clip_eps: float = 0.2
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    target_modules: str = "all-linear"
+    seed: int = 0
+    save_every: int = 50
+    resume: bool = False
+    recompute_ref: bool = False
+    ref_tolerance: float = 0.05  # mean |stored - recomputed| reference log-prob, nats per token
+    ref_check_pairs: int = 8
+    out: Path | None = None  # default: DATA/adapter
+    progress: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    path = data_dir / SELECTED_DIR / "selection.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    log(f"no selection in {data_dir}; running the default `expo-data select`")
+    record = select(data_dir, log=log)
+    record["ran_by"] = "expo-train (default selection)"
+    atomic_write_json(path, record)
+    return record
+
+
+def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log: Callable[[str], None]):
+    from peft import LoraConfig, PeftModel, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    device = _device()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(base_path)
+        # fp32 master weights: CPU has no fast bf16 matmul here, and on GPU bf16 comes from autocast.
+        base = AutoModelForCausalLM.from_pretrained(base_path, dtype=torch.float32)
+    except (OSError, ValueError) as exc:
+        raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
+    if adapter_path and not cfg.from_base:
+        try:
+            model = PeftModel.from_pretrained(base, adapter_path, is_trainable=True)
+        except Exception as exc:  # a corrupt adapter surfaces as many different errors
+            raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        log(f"continuing the round's policy: {base_path} + adapter {adapter_path}")
+    else:
+        lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                          target_modules=cfg.target_modules if cfg.target_modules == "all-linear"
+                          else [m.strip() for m in cfg.target_modules.split(",")],
+                          task_type="CAUSAL_LM")
+        model = get_peft_model(base, lora)
+    peft_config = model.peft_config["default"]
+    if getattr(peft_config, "modules_to_save", None):
+        raise ExpoError("the adapter has modules_to_save, which vLLM refuses; train a plain LoRA adapter")
+    if peft_config.r > VLLM_MAX_LORA_RANK:
+        raise ExpoError(f"adapter rank {peft_config.r} is above vLLM's max_lora_rank {VLLM_MAX_LORA_RANK}")
+    return model.to(device), tokenizer
+
+
+def sequence_logps(model, batch: Batch) -> torch.Tensor:
+    """Per-token log-probs [N, L-1] of each sequence's completion tokens (0 elsewhere)."""
+    device = next(model.parameters()).device
+    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        logits = model(input_ids=batch.input_ids.to(device), attention_mask=batch.attention_mask.to(device)).logits
+    return token_logps(logits[:, :-1], batch.labels.to(device), batch.loss_mask.to(device))
+
+
+def compute_loss(model, batch: Batch, cfg: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
+    device = next(model.parameters()).device
+    logps = sequence_logps(model, batch)
+    mask = batch.loss_mask.to(device)
+    kinds = [batch.kinds[o] for o in batch.seq_owner]
+    metrics: dict[str, float] = {}
+    if cfg.loss in ("exp-dpo", "exp-dpo+sft"):
+        sums = logps.sum(-1)
+        ref = batch.ref_logps.to(device)
+        loss, chosen_r, rejected_r = dpo_loss(sums[0::2], sums[1::2], ref[:, 0], ref[:, 1], cfg.beta)
+        chosen_nll = sft_loss(logps[0::2], mask[0::2])
+        metrics.update(dpo_loss=loss.item(), reward_margin=(chosen_r - rejected_r).mean().item(),
+                       reward_accuracy=(chosen_r > rejected_r).float().mean().item(),
+                       chosen_reward=chosen_r.mean().item(), rejected_reward=rejected_r.mean().item(),
+                       chosen_nll=chosen_nll.item())
+        if cfg.loss == "exp-dpo+sft":
+            loss = loss + cfg.sft_weight * chosen_nll
+            metrics["sft_loss"] = chosen_nll.item()
+    elif cfg.loss == "exp-grpo":
+        pg_rows = torch.tensor([k == "pg" for k in kinds], device=device)
+        loss = torch.zeros((), device=device)
+        if pg_rows.any():
+            pg, clip_frac = grpo_loss(logps[pg_rows], batch.old_logps.to(device)[pg_rows], batch.advantages.to(device)[pg_rows],
+                                      mask[pg_rows], cfg.clip_eps)
+            loss = loss + pg
+            metrics.update(pg_loss=pg.item(), clip_frac=clip_frac.item())
+        if (~pg_rows).any():
+            sft = sft_loss(logps[~pg_rows], mask[~pg_rows])
+            loss = loss + cfg.grpo_sft_coef * sft
+            metrics["sft_loss"] = sft.item()
+    else:
+        loss = sft_loss(logps, mask)
+        metrics["sft_loss"] = loss.item()
+    metrics["loss"] = loss.item()
+    return loss, metrics
+
+
+@torch.no_grad()
+def recompute_reference(model, examples: list[Example], pad_id: int, batch_size: int) -> list[list[float]]:
+    """Reference log-prob sums of (chosen, rejected) under the current model, dropout off."""
+    was_training = model.training
+    model.eval()
+    values = []
+    for start in range(0, len(examples), batch_size):
+        sums = sequence_logps(model, collate(examples[start:start + batch_size], pad_id)).sum(-1).float().cpu()
+        values += [[sums[i].item(), sums[i + 1].item()] for i in range(0, len(sums), 2)]
+    model.train(was_training)
+    return values
+
+
+def check_reference(model, examples: list[Example], cfg: TrainConfig, pad_id: int, log) -> float:
+    """Stored reference log-probs must be this model's before any update (same policy, same
+    dtype regime); a large gap means the data came from another policy or precision."""
+    rng = random.Random(cfg.seed)
+    sample = rng.sample(examples, min(cfg.ref_check_pairs, len(examples)))
+    fresh = recompute_reference(model, sample, pad_id, cfg.batch_size)
+    tokens = [len(ex.sequences[0][1]) + len(ex.sequences[1][1]) for ex in sample]
+    diff = sum((abs(f[0] - ex.ref_logps[0]) + abs(f[1] - ex.ref_logps[1])) / n
+               for f, ex, n in zip(fresh, sample, tokens)) / len(sample)
+    log(f"reference check: mean |stored - recomputed| = {diff:.4f} nats/token over {len(sample)} pairs")
+    return diff
+
+
+def _checkpoints(out_dir: Path) -> list[tuple[int, Path]]:
+    found = []
+    for path in (out_dir / "checkpoints").glob("step-*"):
+        if (path / "trainer_state.pt").exists():
+            found.append((int(path.name.split("-")[1]), path))
+    return sorted(found)
+
+
+def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep: int = 2) -> Path:
+    root = data_dir / "checkpoints"
+    final = root / f"step-{step:06d}"
+    tmp = root / f".tmp-step-{step:06d}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    torch.save({"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                "rng": torch.get_rng_state()}, tmp / "trainer_state.pt")
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
+    for _, old in _checkpoints(data_dir)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _validate(cfg: TrainConfig) -> None:
+    if cfg.loss not in LOSSES:
+        raise ExpoError(f"unknown loss '{cfg.loss}' (choose from {', '.join(LOSSES)})")
+    if cfg.lora_r > VLLM_MAX_LORA_RANK or cfg.lora_r < 1:
+        raise ExpoError(f"--lora-r {cfg.lora_r} is outside 1..{VLLM_MAX_LORA_RANK}, the ranks vLLM can serve")
+    if cfg.batch_size < 1 or cfg.grad_accum < 1:
+        raise ExpoError("--batch-size and --grad-accum must be >= 1")
+
+
+def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
+    _validate(cfg)
+    data_dir = Path(cfg.data)
+    manifest = read_manifest(data_dir)
+    if manifest is None:
+        raise ExpoError(f"{data_dir} is not a round dir (no manifest.json)")
+    base_path = manifest["base_model"]
+    if cfg.model is not None:
+        if fingerprint_dir(cfg.model) != manifest["base_model_sha256"]:
+            raise ExpoError(f"{data_dir} was generated from base model {base_path}, not --model {cfg.model} "
+                            f"(weights differ); train the policy that generated the data")
+        base_path = cfg.model
+    adapter_path = resolve_adapter(manifest.get("adapter")) if manifest.get("adapter") else None
+    out_dir = Path(cfg.out) if cfg.out else data_dir / "adapter"
+    torch.manual_seed(cfg.seed)
+    random.seed(cfg.seed)
+
+    # Data.
+    selection = ensure_selection(data_dir, log) if cfg.loss not in ("rs-sft", "expert-sft") else None
+    examples = load_examples(cfg.loss, data_dir)
+
+    # Policy.
+    model, tokenizer = load_policy(cfg, base_path, adapter_path, log)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    model.print_trainable_parameters() if cfg.progress else None
+
+    # Reference log-probs: stored by the generator, checked against this model before any update.
+    ref_gap = None
+    if any(ex.kind == "pair" for ex in examples):
+        if cfg.recompute_ref:
+            log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
+            for ex, ref in zip(examples, recompute_reference(model, examples, pad_id, cfg.batch_size)):
+                ex.ref_logps = ref
+        else:
+            ref_gap = check_reference(model, examples, cfg, pad_id, log)
+            if ref_gap > cfg.ref_tolerance:
+                raise ExpoError(f"stored reference log-probs differ from this model's by {ref_gap:.3f} nats/token "
+                                f"(tolerance {cfg.ref_tolerance}): the data came from another policy or dtype "
+                                f"(manifest logprob_dtype={manifest.get('logprob_dtype')}); pass --recompute-ref")
+
+    # Optimizer and schedule.
+    steps_per_epoch = math.ceil(math.ceil(len(examples) / cfg.batch_size) / cfg.grad_accum)
+    total_steps = steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    from transformers import get_cosine_schedule_with_warmup
+
+    scheduler = get_cosine_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
+
+    # Resume.
+    step = 0
+    metrics_path = data_dir / "train_metrics.jsonl"
+    if cfg.resume and _checkpoints(data_dir):
+        step, path = _checkpoints(data_dir)[-1]
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(model, load_file(str(path / "adapter_model.safetensors")))
+        state = torch.load(path / "trainer_state.pt", weights_only=False)
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"])
+        log(f"resumed from {path} at step {step}")
+        if metrics_path.exists():  # drop lines logged after the checkpoint
+            kept = [line for line in metrics_path.read_text().splitlines() if json.loads(line)["step"] <= step]
+            metrics_path.write_text("".join(line + "\n" for line in kept))
+    elif metrics_path.exists():
+        metrics_path.unlink()
+
+    atomic_write_json(data_dir / "train_config.json", {
+        **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+        "base_model": base_path, "init_adapter": None if cfg.from_base else adapter_path,
+        "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
+        "selection_rows": selection["rows"] if selection else None,
+    })
+
+    # Loop.
+    from tqdm import tqdm
+
+    model.train()
+    bar = tqdm(total=total_steps, initial=step, unit="step", disable=not cfg.progress, file=sys.stderr, dynamic_ncols=True)
+    micro_to_skip = step * cfg.grad_accum
+    started, tokens_seen, last = time.perf_counter(), 0, {}
+    epoch = 0
+    with open(metrics_path, "a") as metrics_file:
+        while step < total_steps:
+            for micro, indices in enumerate(batch_order(examples, cfg.batch_size, cfg.seed, epoch)):
+                if micro_to_skip > 0:  # replay the data order up to the resumed step
+                    micro_to_skip -= 1
+                    continue
+                batch = collate([examples[i] for i in indices], pad_id)
+                loss, metrics = compute_loss(model, batch, cfg)
+                (loss / cfg.grad_accum).backward()
+                tokens_seen += batch.num_tokens
+                if (micro + 1) % cfg.grad_accum:
+                    continue
+                grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm).item()
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                step += 1
+                elapsed = time.perf_counter() - started
+                last = {"step": step, "epoch": epoch, **metrics, "grad_norm": grad_norm,
+                        "lr": scheduler.get_last_lr()[0], "tokens_per_s": tokens_seen / elapsed}
+                metrics_file.write(json.dumps(last) + "\n")
+                metrics_file.flush()
+                bar.update(1)
+                bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
+                if step % cfg.save_every == 0 and step < total_steps:
+                    save_checkpoint(model, optimizer, scheduler, step, data_dir)
+                if step >= total_steps:
+                    break
+            epoch += 1
+    bar.close()
+
+    # The adapter the next round generates with.
+    tmp = out_dir.with_name(f".{out_dir.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.replace(tmp, out_dir)
+    save_checkpoint(model, optimizer, scheduler, step, data_dir)
+    summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": str(out_dir),
+               "seconds": round(time.perf_counter() - started, 1)}
+    log(f"trained {cfg.loss}: {step} steps on {len(examples)} examples, final loss "
+        f"{last.get('loss', float('nan')):.4f}, adapter -> {out_dir}")
+    return summary

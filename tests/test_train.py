@@ -1,0 +1,214 @@
+"""expo-train: losses by hand, a real PEFT run on a tiny Llama, adapters through PEFT and vLLM."""
+
+import json
+import math
+import shutil
+
+import pytest
+import torch
+
+from conftest import TINY_GEN, run_cli, sample_row
+from expo_data.schema import rows_to_table
+from expo_data.shards import load_round, write_round
+from expo_train.data import Example, collate
+from expo_train.losses import dpo_loss, grpo_loss, sft_loss, token_logps
+
+
+def test_sft_counts_completion_tokens_only():
+    batch = collate([Example("sft", [([5, 6, 7], [8, 9])]), Example("sft", [([5], [8, 9, 10])])], pad_id=0)
+    assert batch.loss_mask.tolist() == [[0, 0, 1, 1], [1, 1, 1, 0]]
+    assert batch.labels[0, 2:].tolist() == [8, 9] and batch.labels[1, :3].tolist() == [8, 9, 10]
+    logps = torch.tensor([[-9.0, -9.0, -1.0, -3.0], [-0.5, -1.0, -1.5, -9.0]])
+    assert sft_loss(logps, batch.loss_mask).item() == pytest.approx((1 + 3 + 0.5 + 1 + 1.5) / 5)
+
+
+def test_token_logps_by_hand():
+    logits = torch.tensor([[[0.0, math.log(3.0)], [2.0, 2.0]]])
+    got = token_logps(logits, torch.tensor([[1, 0]]), torch.tensor([[1.0, 0.0]]))
+    assert got[0].tolist() == pytest.approx([math.log(0.75), 0.0])
+
+
+def test_dpo_by_hand():
+    loss, chosen, rejected = dpo_loss(torch.tensor([-10.0, -4.0]), torch.tensor([-12.0, -3.0]),
+                                      torch.tensor([-11.0, -4.0]), torch.tensor([-11.0, -4.0]), beta=0.5)
+    # pair 1: 0.5*((-10+11) - (-12+11)) = 1.0 ; pair 2: 0.5*((0) - (1)) = -0.5
+    expected = (-math.log(1 / (1 + math.exp(-1.0))) - math.log(1 / (1 + math.exp(0.5)))) / 2
+    assert loss.item() == pytest.approx(expected)
+    assert chosen.tolist() == pytest.approx([0.5, 0.0]) and rejected.tolist() == pytest.approx([-0.5, 0.5])
+
+
+def test_grpo_by_hand():
+    logps = torch.tensor([[math.log(0.5), math.log(0.9), 0.0]])
+    old = torch.tensor([[math.log(0.25), math.log(0.9), 0.0]])
+    mask = torch.tensor([[1.0, 1.0, 0.0]])
+    # token 1: ratio 2 -> clipped to 1.2 for A=+1: -1.2 ; token 2: ratio 1: -1 ; mean = -1.1
+    loss, clip_frac = grpo_loss(logps, old, torch.tensor([1.0]), mask, clip_eps=0.2)
+    assert loss.item() == pytest.approx(-1.1) and clip_frac.item() == pytest.approx(0.5)
+    # negative advantage: min(2*-1, 1.2*-1) = -2 -> loss 2 ; token 2: 1 ; mean 1.5
+    loss, _ = grpo_loss(logps, old, torch.tensor([-1.0]), mask, clip_eps=0.2)
+    assert loss.item() == pytest.approx(1.5)
+
+
+def hf_logps(model, prompt_ids, completion_ids):
+    ids = torch.tensor([prompt_ids + completion_ids])
+    with torch.no_grad():
+        logprobs = model(ids).logits[0].log_softmax(-1)
+    start = len(prompt_ids)
+    return logprobs[start - 1:-1].gather(1, ids[0, start:, None])[:, 0].tolist()
+
+
+@pytest.fixture(scope="module")
+def tiny_round(tmp_path_factory, tiny_model_dir):
+    """A round dir whose token ids and reference log-probs are real for the tiny model."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from expo_data.model import fingerprint_dir
+    from expo_data.prompts import DEFAULT_PLAIN, render_chat
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval()
+    rows = []
+    for i in range(8):
+        a, b = 3 + i, 4 + 2 * i
+        question = f"What is {a} + {b}?"
+        prompt = render_chat(tokenizer, DEFAULT_PLAIN.format(question=question))
+        prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        for kind, text, correct in (("explanation", f"{a} + {b} = {a + b}.\nThe final answer is \\boxed{{{a + b}}}.", True),
+                                    ("attempt", f"{a} + {b} is {a + b + 3}.\nThe final answer is \\boxed{{{a + b + 3}}}.", False)):
+            ids = tokenizer(text, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+            lps = hf_logps(model, prompt_ids, ids)
+            row = sample_row(f"q{i}", kind, 0, correct, 0.0, level=1)
+            row.update(question=question, reference_answer=str(a + b), prompt=prompt, plain_prompt=prompt,
+                       plain_prompt_token_ids=prompt_ids, completion=text, completion_token_ids=ids,
+                       gen_token_logprobs=lps, policy_token_logprobs=lps, policy_logprob_sum=sum(lps),
+                       policy_logprob_mean=sum(lps) / len(ids), num_tokens=len(ids))
+            rows.append(row)
+    out = tmp_path_factory.mktemp("train") / "round0"
+    write_round(out, [rows_to_table(rows)], {"round": 0, "base_model": str(tiny_model_dir),
+                                             "base_model_sha256": fingerprint_dir(str(tiny_model_dir)),
+                                             "adapter": None, "logprob_dtype": "float32", "num_problems": 8})
+    return out
+
+
+TRAIN = ["--batch-size", 4, "--lr", 5e-3, "--no-progress", "--lora-r", 8]
+
+
+def margins(model_dir, adapter_dir, round_dir, beta=0.1):
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32), adapter_dir).eval()
+    rows = load_round(round_dir).to_pylist()
+    result = []
+    for chosen, rejected in zip(rows[0::2], rows[1::2]):
+        pc = sum(hf_logps(model, chosen["plain_prompt_token_ids"], chosen["completion_token_ids"]))
+        pr = sum(hf_logps(model, rejected["plain_prompt_token_ids"], rejected["completion_token_ids"]))
+        result.append(beta * ((pc - chosen["policy_logprob_sum"]) - (pr - rejected["policy_logprob_sum"])))
+    return result
+
+
+def test_dpo_sft_raises_margin_and_adapter_serves_in_vllm(tiny_round, tiny_model_dir, tmp_path):
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    proc = run_cli("expo-train", "round", "--data", data, "--max-steps", 6, *TRAIN, check=True)
+    assert "reference check: mean |stored - recomputed| = 0.0000" in proc.stderr
+    selection = json.loads((data / "selected" / "selection.json").read_text())
+    assert selection["ran_by"].startswith("expo-train") and selection["rows"]["pairs"] == 8
+    metrics = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in metrics] == list(range(1, 7))
+    assert {"dpo_loss", "sft_loss", "reward_margin", "reward_accuracy", "lr", "tokens_per_s"} <= set(metrics[-1])
+    assert abs(metrics[0]["reward_margin"]) < 1e-4  # the reference is the initial policy
+    after = margins(tiny_model_dir, data / "adapter", data)
+    assert sum(after) / len(after) > 0.05 and all(m > 0 for m in after)
+    config = json.loads((data / "adapter" / "adapter_config.json").read_text())
+    assert config["r"] == 8 and not config.get("modules_to_save")
+
+    # The adapter drives vLLM through LoRARequest and changes what it generates.
+    # Same seed, same sampler stream: only a changed distribution changes the samples.
+    greedy = ["--limit", 3, "--shards", 1, "--temperature", 1.0, *TINY_GEN, "--explanations", 0]
+    run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", tmp_path / "base", *greedy, check=True)
+    run_cli("expo-data", "generate", "--model", tiny_model_dir, "--adapter", data / "adapter", "--round", 1,
+            "--out", tmp_path / "adapted", *greedy, check=True)
+    base, adapted = load_round(tmp_path / "base"), load_round(tmp_path / "adapted")
+    assert json.loads((tmp_path / "adapted" / "manifest.json").read_text())["adapter_sha256"]
+    attempts = lambda t: [r["completion_token_ids"] for r in t.to_pylist() if r["kind"] == "attempt"]  # noqa: E731
+    assert attempts(base) != attempts(adapted)
+    # Scoring runs through the adapter too: the same expert text gets other log-probs.
+    experts = lambda t: [r["policy_logprob_sum"] for r in t.to_pylist() if r["kind"] == "expert"]  # noqa: E731
+    assert all(abs(a - b) > 1e-3 for a, b in zip(experts(base), experts(adapted)))
+    # ... and they are the PEFT model's own (checks the LoRA scoring path end to end).
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    peft_model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32),
+                                           data / "adapter").eval()
+    for r in adapted.to_pylist():
+        hf = hf_logps(peft_model, r["plain_prompt_token_ids"], r["completion_token_ids"])
+        assert max(abs(a - b) for a, b in zip(hf, r["policy_token_logprobs"])) < 1e-3
+
+
+def test_resume_continues_at_the_right_step(tiny_round, tmp_path):
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    run_cli("expo-train", "round", "--data", data, "--max-steps", 4, "--save-every", 2, "--loss", "exp-sft", *TRAIN,
+            check=True)
+    full = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
+    # Pretend the run died after step 2's checkpoint.
+    shutil.rmtree(data / "checkpoints" / "step-000004")
+    shutil.rmtree(data / "adapter")
+    proc = run_cli("expo-train", "round", "--data", data, "--max-steps", 4, "--save-every", 2, "--loss", "exp-sft",
+                   *TRAIN, "--resume", check=True)
+    assert "at step 2" in proc.stderr
+    resumed = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in resumed] == [1, 2, 3, 4]
+    assert resumed[3]["loss"] == pytest.approx(full[3]["loss"], rel=1e-4)
+    assert (data / "adapter" / "adapter_model.safetensors").exists()
+
+
+@pytest.mark.parametrize("loss", ["exp-grpo", "rs-sft", "expert-sft"])
+def test_other_losses_run(tiny_round, tmp_path, loss):
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    if loss == "exp-grpo":  # give one group a correct attempt so advantages are non-zero
+        rows = load_round(data).to_pylist()
+        rows.append(dict(rows[1], sample_index=1, is_correct=True))
+        shutil.rmtree(data / "shards")
+        write_round(data, [rows_to_table(rows)], json.loads((data / "manifest.json").read_text()) | {"config_hash": None})
+    proc = run_cli("expo-train", "round", "--data", data, "--max-steps", 2, "--loss", loss, *TRAIN)
+    if loss in ("rs-sft", "expert-sft"):  # the hand-made round has no correct attempts / expert rows
+        assert proc.returncode == 2 and "no training rows" in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert "pg_loss" in (data / "train_metrics.jsonl").read_text()
+
+
+def test_bad_input(tiny_round, tmp_path, smollm_dir):
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    cases = [
+        (["--loss", "ppo"], "unknown loss 'ppo'"),
+        (["--lora-r", 1024], "outside 1..512"),
+        (["--model", smollm_dir], "was generated from base model"),
+        (["--max-steps", 1, "--param-free"], "No such option"),
+    ]
+    for args, message in cases:
+        proc = run_cli("expo-train", "round", "--data", data, *args)
+        assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    proc = run_cli("expo-train", "round", "--data", tmp_path)
+    assert proc.returncode == 2 and "not a round dir" in proc.stderr
+    # A corrupt adapter named by the manifest.
+    bad = tmp_path / "bad-adapter"
+    bad.mkdir()
+    (bad / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA", "r": 8, "target_modules": ["q_proj"]}))
+    (bad / "adapter_model.safetensors").write_bytes(b"not safetensors")
+    manifest = json.loads((data / "manifest.json").read_text())
+    (data / "manifest.json").write_text(json.dumps(manifest | {"adapter": str(bad)}))
+    proc = run_cli("expo-train", "round", "--data", data, "--max-steps", 1)
+    assert proc.returncode == 2 and "cannot load adapter" in proc.stderr and "Traceback" not in proc.stderr
+    # No selection rows.
+    empty = tmp_path / "empty"
+    rows = [r for r in load_round(tiny_round).to_pylist() if r["kind"] == "attempt"]
+    write_round(empty, [rows_to_table(rows)], manifest)
+    proc = run_cli("expo-train", "round", "--data", empty, "--max-steps", 1)
+    assert proc.returncode == 2 and "empty selection" in proc.stderr
