@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 DEMO_OUT ?= out/demo
 DEMO_LIMIT ?= 40
+DEMO_EVAL_LIMIT ?= 30
 
 .PHONY: install test demo bench clean
 
@@ -21,9 +22,11 @@ $(VENV)/.installed: pyproject.toml
 test: install
 	$(PY) -m pytest -q
 
+# One full round, sized for ~15 minutes on a 2-core CPU: baseline eval, generate, select, train, eval, report.
 demo: install
-	$(VENV)/bin/expo-data generate --out $(DEMO_OUT)/round1 --round 1 --limit $(DEMO_LIMIT) --shards 8 \
-		--attempts 4 --explanations 2 --max-tokens 192
+	$(VENV)/bin/expo-train loop --rounds 1 --out $(DEMO_OUT) --limit $(DEMO_LIMIT) --eval-limit $(DEMO_EVAL_LIMIT) \
+		--attempts 4 --explanations 2 --max-tokens 160 --k 4 --shards 8 --epochs 2 --batch-size 4
+	$(VENV)/bin/expo-data report $(DEMO_OUT)
 
 bench: install
 	$(PY) bench/generate_bench.py

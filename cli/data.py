@@ -96,6 +96,33 @@ def generate(**o):
     run(cfg, log=lambda m: click.echo(m, err=True))
 
 
+@main.command("eval")
+@config_option
+@click.option("--problems", default="builtin:arith:test", show_default=True, help="Held-out problems.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Eval dir (e.g. DIR/eval).")
+@click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
+@click.option("--adapter", default=None, help="PEFT LoRA adapter to evaluate.")
+@click.option("--k", "k", default=4, show_default=True, help="Samples per problem for pass@k.")
+@click.option("--temperature", default=0.7, show_default=True, help="Sampling temperature for pass@k.")
+@click.option("--max-tokens", default=512, show_default=True)
+@click.option("--limit", type=int, default=None)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--shards", default=8, show_default=True)
+@click.option("--dtype", default="auto", show_default=True)
+@click.option("--max-model-len", default=2048, show_default=True)
+@click.option("--enforce-eager", is_flag=True)
+@click.option("--no-progress", is_flag=True)
+@one_line_errors
+def eval_cmd(**o):
+    """Greedy pass@1 and sampled pass@k per level on a held-out split; writes eval.json."""
+    from expo_data.evaluate import evaluate
+    from expo_data.generate import GenerateConfig
+
+    k = o.pop("k")
+    progress = not o.pop("no_progress")
+    evaluate(GenerateConfig(**o, progress=progress), k=k, log=lambda m: click.echo(m, err=True))
+
+
 def _write_result(table, fmt: str, output: Path | None) -> None:
     import pyarrow.csv as pacsv
 
@@ -212,12 +239,15 @@ def report(round_dirs, png):
     from expo_data.select import report as build
 
     png = png or Path(round_dirs[0]) / "report.png"
-    quality, rounds, png = build(list(round_dirs), png)
-    click.echo("Quality by level (level NULL = all):")
+    quality, rounds, evals, png = build(list(round_dirs), png)
+    click.echo("Sample quality by level (level NULL = all):")
     click.echo(format_table(quality, max_width=12))
     if rounds.num_rows > 1:
         click.echo("\nRounds side by side:")
         click.echo(format_table(rounds, max_width=12))
+    if evals.num_rows:
+        click.echo("\nHeld-out accuracy (eval.json; round 0 = the starting policy):")
+        click.echo(format_table(evals, max_rows=200, max_width=12))
     click.echo(f"\nplots: {png}")
 
 

@@ -51,5 +51,56 @@ def round_cmd(**o):
     train_round(TrainConfig(**o, progress=progress), log=lambda m: click.echo(m, err=True))
 
 
+@main.command("loop")
+@config_option
+@click.option("--rounds", default=3, show_default=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Writes OUT/round{r}/.")
+@click.option("--problems", default="builtin:arith", show_default=True, help="Training problems.")
+@click.option("--eval-problems", default="builtin:arith:test", show_default=True)
+@click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
+@click.option("--adapter", default=None, help="Adapter to start round 1 from.")
+@click.option("--loss", default="exp-dpo+sft", show_default=True)
+@click.option("--limit", type=int, default=None, help="Training problems per round.")
+@click.option("--eval-limit", type=int, default=None, help="Held-out problems.")
+@click.option("--attempts", default=4, show_default=True)
+@click.option("--explanations", default=2, show_default=True)
+@click.option("--max-tokens", default=256, show_default=True)
+@click.option("--temperature", default=0.7, show_default=True)
+@click.option("--k", "k", default=4, show_default=True, help="pass@k samples in eval.")
+@click.option("--shards", default=8, show_default=True)
+@click.option("--max-steps", type=int, default=None)
+@click.option("--epochs", default=1, show_default=True)
+@click.option("--batch-size", default=8, show_default=True)
+@click.option("--lr", default=1e-4, show_default=True)
+@click.option("--lora-r", default=16, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--enforce-eager", is_flag=True, help="Skip vLLM graph compile (faster start on small jobs).")
+@click.option("--no-progress", is_flag=True)
+@one_line_errors
+def loop_cmd(**o):
+    """Rounds of generate -> select -> train -> eval, each resumable; then the report."""
+    from expo_data.generate import GenerateConfig
+    from expo_data.model import resolve_model
+    from expo_data.select import report
+    from expo_train.loop import base_eval, run_loop
+    from expo_train.trainer import TrainConfig
+
+    log = lambda m: click.echo(m, err=True)  # noqa: E731
+    progress = not o["no_progress"]
+    model = resolve_model(o["model"], log=log)
+    common = dict(model=model, max_tokens=o["max_tokens"], temperature=o["temperature"], shards=o["shards"],
+                  seed=o["seed"], enforce_eager=o["enforce_eager"], progress=progress)
+    gen = GenerateConfig(out=o["out"], problems=o["problems"], limit=o["limit"], attempts=o["attempts"],
+                         explanations=o["explanations"], **common)
+    eval_cfg = GenerateConfig(out=o["out"], problems=o["eval_problems"], limit=o["eval_limit"], **common)
+    train = TrainConfig(data=o["out"], loss=o["loss"], max_steps=o["max_steps"], epochs=o["epochs"],
+                        batch_size=o["batch_size"], lr=o["lr"], lora_r=o["lora_r"], seed=o["seed"], progress=progress)
+    if o["adapter"] is None:
+        base_eval(o["out"], eval_cfg, o["k"], log=log)
+    run_loop(o["rounds"], o["out"], gen, train, eval_cfg, o["k"], start_adapter=o["adapter"], log=log)
+    *_, png = report([o["out"]], Path(o["out"]) / "report.png")
+    click.echo(f"report: {png}; tables: expo-data report {o['out']}")
+
+
 if __name__ == "__main__":
     main()

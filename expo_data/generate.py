@@ -497,7 +497,10 @@ def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) 
     return groups
 
 
-def generate(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Stats:
+def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "Engine | None" = None,
+             lineage: dict[str, Any] | None = None) -> Stats:
+    """Run (or resume) a generation into cfg.out. `engine` reuses a loaded vLLM engine of the
+    same model and adapter (eval runs several passes); `lineage` is recorded in the manifest."""
     start = time.perf_counter()
     cfg.out = Path(cfg.out)
     _check_writable(cfg.out)
@@ -517,10 +520,8 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Stats:
         log("all shards complete; nothing to do")
         return stats
 
-    engine = Engine(p.manifest["base_model"], p.manifest["adapter"], seed=cfg.seed, dtype=cfg.dtype,
-                    max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
-                    gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager)
-    manifest = dict(p.manifest, logprob_dtype=engine.dtype)
+    engine = engine or engine_for(cfg, p.manifest)
+    manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage)
     atomic_write_json(cfg.out / MANIFEST_NAME, manifest)
 
     from tqdm import tqdm
@@ -554,5 +555,9 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Stats:
     return stats
 
 
-def shard_of(out: Path, index: int, count: int) -> Path:
-    return Path(out) / SHARDS_DIR / shard_name(index, count)
+def engine_for(cfg: GenerateConfig, manifest: dict[str, Any] | None = None) -> Engine:
+    if manifest is None:
+        manifest = {"base_model": resolve_model(cfg.model), "adapter": resolve_adapter(cfg.adapter)}
+    return Engine(manifest["base_model"], manifest["adapter"], seed=cfg.seed, dtype=cfg.dtype,
+                  max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
+                  gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager)

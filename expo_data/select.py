@@ -79,25 +79,59 @@ def export_trl(round_dir: Path, output: Path) -> int:
     return rows.num_rows
 
 
-def report(round_dirs: list[Path], png: Path | None = None) -> tuple[pa.Table, pa.Table, Path | None]:
-    con = connect([Path(d) for d in round_dirs])
+def expand_round_dirs(paths: list[Path]) -> list[Path]:
+    """Round dirs as given, or the round*/ dirs inside a loop's output dir, in round order."""
+    dirs: list[Path] = []
+    for path in map(Path, paths):
+        if (path / "manifest.json").exists():
+            dirs.append(path)
+        else:
+            found = [d for d in path.glob("round*") if (d / "manifest.json").exists()]
+            if not found:
+                raise ExpoError(f"{path} is not a round dir (no manifest.json) and holds no round*/ dirs")
+            dirs += sorted(found, key=lambda d: json.loads((d / "manifest.json").read_text())["round"])
+    return dirs
+
+
+def held_out(paths: list[Path]) -> pa.Table:
+    """eval.json figures as rows: round, level, pass@1 (greedy), pass@k, sampled accuracy."""
+    records = []
+    candidates = {Path(p) / "round0" / "eval" / "eval.json" for p in paths}
+    candidates |= {d / "eval" / "eval.json" for d in expand_round_dirs(paths)}
+    for path in sorted(candidates):
+        if not path.exists():
+            continue
+        record = json.loads(path.read_text())
+        round_ = int(path.parent.parent.name.removeprefix("round")) if path.parent.parent.name.startswith("round") else None
+        k = record["k"]
+        for level, value in record["pass_at_1_greedy"].items():
+            records.append({"round": round_, "level": level, "pass_at_1": value,
+                            f"pass_at_k": record[f"pass_at_{k}"].get(level), "k": k,
+                            "sampled_accuracy": record["sampled_accuracy"].get(level)})
+    records.sort(key=lambda r: (r["round"] if r["round"] is not None else -1, r["level"]))
+    return pa.Table.from_pylist(records) if records else pa.table({})
+
+
+def report(round_dirs: list[Path], png: Path | None = None) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
+    dirs = expand_round_dirs(round_dirs)
+    con = connect(dirs)
     quality = run_query(con, shipped_query("quality_report"))
     rounds = run_query(con, shipped_query("compare_rounds"))
+    evals = held_out([Path(d) for d in round_dirs])
     if png is not None:
-        _plot(quality, rounds, con, png)
-    return quality, rounds, png
+        _plot(con, evals, png)
+    return quality, rounds, evals, png
 
 
-def _plot(quality: pa.Table, rounds: pa.Table, con, png: Path) -> None:
+def _plot(con, evals: pa.Table, png: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    per_level = [r for r in quality.to_pylist() if r["level"] is not None]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    nll = con.execute("SELECT round, kind, -sum(policy_logprob_sum) / sum(num_tokens) AS nll FROM samples "
-                      "GROUP BY round, kind ORDER BY round, kind").fetchall()
+    fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
+    nll = con.execute("SELECT round, kind, -sum(policy_logprob_sum) / sum(num_tokens) FROM samples "
+                      "GROUP BY ALL ORDER BY ALL").fetchall()
     kinds = ["attempt", "explanation", "expert"]
     round_ids = sorted({r for r, _, _ in nll})
     width = 0.8 / max(len(round_ids), 1)
@@ -107,17 +141,31 @@ def _plot(quality: pa.Table, rounds: pa.Table, con, png: Path) -> None:
     axes[0].set_xticks([x + width * (len(round_ids) - 1) / 2 for x in range(len(kinds))], kinds)
     axes[0].set_title("policy NLL per token (plain prompt)")
     axes[0].legend()
-    levels = [r["level"] for r in per_level]
-    axes[1].bar([str(l) for l in levels], [r["attempt_accuracy"] or 0 for r in per_level], label="attempt accuracy")
-    axes[1].plot([str(l) for l in levels], [r["pass_at_k"] or 0 for r in per_level], "o-", color="C1", label="pass@k")
-    axes[1].set_ylim(0, 1)
-    axes[1].set_title("accuracy by level")
-    axes[1].set_xlabel("level")
-    axes[1].legend()
-    axes[2].bar([str(l) for l in levels], [r["hard_share"] or 0 for r in per_level], color="C3")
-    axes[2].set_ylim(0, 1)
-    axes[2].set_title("hard-set share (no correct attempt) by level")
-    axes[2].set_xlabel("level")
+    per_level = con.execute("""
+        WITH p AS (SELECT round, level, problem_id, bool_or(kind = 'attempt' AND is_correct) AS solved,
+                          avg(is_correct::INT) FILTER (WHERE kind = 'attempt') AS acc
+                   FROM samples GROUP BY ALL)
+        SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY ALL ORDER BY ALL""").fetchall()
+    for rnd in round_ids:
+        rows = [(lvl, acc, hard) for r, lvl, acc, hard in per_level if r == rnd]
+        axes[1].plot([str(l) for l, _, _ in rows], [a for _, a, _ in rows], "o-", label=f"round {rnd}")
+        axes[2].plot([str(l) for l, _, _ in rows], [h for _, _, h in rows], "o-", label=f"round {rnd}")
+    for ax, title in ((axes[1], "attempt accuracy by level (training problems)"),
+                      (axes[2], "hard-set share (no correct attempt) by level")):
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("level")
+        ax.set_title(title)
+        ax.legend()
+    if evals.num_rows:
+        rows = evals.to_pylist()
+        for level in sorted({r["level"] for r in rows}):
+            points = [(r["round"], r["pass_at_1"]) for r in rows if r["level"] == level and r["round"] is not None]
+            axes[3].plot([p[0] for p in points], [p[1] for p in points], "o-", label=f"level {level}",
+                         linewidth=3 if level == "all" else 1.2)
+        axes[3].set_ylim(0, 1)
+        axes[3].set_xlabel("round")
+        axes[3].legend(fontsize=8)
+    axes[3].set_title("held-out greedy pass@1 by round")
     fig.tight_layout()
     png = Path(png)
     tmp = png.with_name(f".{png.stem}.tmp.png")

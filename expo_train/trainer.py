@@ -205,6 +205,12 @@ def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep
     return final
 
 
+def config_key(cfg: TrainConfig) -> dict[str, Any]:
+    """The settings that decide the trained adapter (not progress or output flags)."""
+    skip = {"progress", "resume", "save_every", "out", "extra"}
+    return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k not in skip}
+
+
 def _validate(cfg: TrainConfig) -> None:
     if cfg.loss not in LOSSES:
         raise ExpoError(f"unknown loss '{cfg.loss}' (choose from {', '.join(LOSSES)})")
@@ -337,7 +343,9 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     os.replace(tmp, out_dir)
     save_checkpoint(model, optimizer, scheduler, step, data_dir)
     summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": str(out_dir),
-               "seconds": round(time.perf_counter() - started, 1)}
+               "adapter_sha256": fingerprint_dir(str(out_dir)), "seconds": round(time.perf_counter() - started, 1)}
+    # Written last: its presence means the adapter for this config is complete (the loop skips on it).
+    atomic_write_json(data_dir / "train_summary.json", {"config_key": config_key(cfg), **summary})
     log(f"trained {cfg.loss}: {step} steps on {len(examples)} examples, final loss "
         f"{last.get('loss', float('nan')):.4f}, adapter -> {out_dir}")
     return summary

@@ -94,7 +94,7 @@ def test_compare_rounds(round_dir, tmp_path):
     for r in rows:
         r["is_correct"] = r["is_correct"] or r["kind"] == "attempt"
     write_round(tmp_path / "round1", [rows_to_table(rows)], {"round": 1, "base_model": "m", "num_problems": 3})
-    quality, rounds, png = report([round_dir, tmp_path / "round1"], tmp_path / "r.png")
+    quality, rounds, evals, png = report([round_dir, tmp_path / "round1"], tmp_path / "r.png")
     assert [(r["round"], r["pass_at_k"]) for r in rounds.to_pylist()] == [(0, pytest.approx(1 / 3)), (1, 1.0)]
     assert png.stat().st_size > 10_000
 

@@ -1,0 +1,67 @@
+"""`expo-data eval`: held-out accuracy of a policy (base model + optional adapter).
+
+Two passes through the generator, so their samples are ordinary round dirs that the SQL
+views read: `greedy/` (one temperature-0 attempt: pass@1) and `sampled/` (k attempts at
+the sampling temperature: pass@k). `eval.json` holds the figures per level.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+from .generate import GenerateConfig, engine_for, generate
+from .model import fingerprint_dir
+from .schema import atomic_write_json
+from .shards import load_round
+
+DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
+
+
+def _by_level(out: Path) -> dict[str, dict[str, float]]:
+    solved: dict[tuple[Any, str], list[bool]] = defaultdict(list)
+    for row in load_round(out).select(["problem_id", "level", "kind", "is_correct"]).to_pylist():
+        if row["kind"] == "attempt":
+            solved[(row["level"], row["problem_id"])].append(row["is_correct"])
+    levels: dict[str, list[list[bool]]] = defaultdict(list)
+    for (level, _), results in solved.items():
+        levels[str(level)].append(results)
+        levels["all"].append(results)
+    return {level: {"problems": len(groups),
+                    "pass_at_k": sum(any(g) for g in groups) / len(groups),
+                    "accuracy": sum(sum(g) / len(g) for g in groups) / len(groups)}
+            for level, groups in sorted(levels.items())}
+
+
+def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """`base` carries the problems, model, adapter and size flags; out is the eval dir."""
+    out = Path(base.out)
+    started = time.perf_counter()
+    greedy = replace(base, out=out / "greedy", attempts=1, explanations=0, temperature=0.0)
+    sampled = replace(base, out=out / "sampled", attempts=k, explanations=0)
+    engine = None
+    results = {}
+    for name, cfg in (("greedy", greedy), ("sampled", sampled)):
+        from .generate import plan
+
+        if engine is None and plan(cfg, log=lambda m: None).todo:
+            engine = engine_for(cfg)
+        generate(cfg, log=log, engine=engine)
+        results[name] = _by_level(cfg.out)
+    record = {
+        "problems": base.problems, "model": base.model, "adapter": base.adapter,
+        "adapter_sha256": fingerprint_dir(base.adapter), "k": k, "temperature": base.temperature,
+        "max_tokens": base.max_tokens, "limit": base.limit, "seed": base.seed,
+        "pass_at_1_greedy": {lvl: v["pass_at_k"] for lvl, v in results["greedy"].items()},
+        f"pass_at_{k}": {lvl: v["pass_at_k"] for lvl, v in results["sampled"].items()},
+        "sampled_accuracy": {lvl: v["accuracy"] for lvl, v in results["sampled"].items()},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    atomic_write_json(out / "eval.json", record)
+    overall = record["pass_at_1_greedy"].get("all", 0.0)
+    log(f"eval: greedy pass@1 {overall:.3f}, pass@{k} {record[f'pass_at_{k}'].get('all', 0.0):.3f} "
+        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {out / 'eval.json'}")
+    return record

@@ -1,0 +1,94 @@
+"""`expo-train loop`: ExPO's refresh rounds. Round r generates with round r-1's adapter, selects,
+trains (continuing that adapter) and evaluates on the held-out split. Every stage is skipped
+when its outputs are complete and match, so an interrupted loop resumes where it stopped."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
+from expo_data.generate import GenerateConfig, generate
+from expo_data.model import fingerprint_dir
+from expo_data.select import SELECTED_DIR, select
+from expo_data.schema import SHARDS_DIR
+
+from .trainer import TrainConfig, config_key, train_round
+
+
+def _file_sha(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def selection_is_current(round_dir: Path) -> bool:
+    record_path = round_dir / SELECTED_DIR / "selection.json"
+    if not record_path.exists():
+        return False
+    record = json.loads(record_path.read_text())
+    sidecars = {p.name: json.loads(p.read_text())["sha256"] for p in (round_dir / SHARDS_DIR).glob("shard-*.json")}
+    return record.get("source_shards") == sidecars
+
+
+def training_is_current(train: TrainConfig) -> bool:
+    path = Path(train.data) / "train_summary.json"
+    if not path.exists() or not (Path(train.data) / "adapter" / "adapter_config.json").exists():
+        return False
+    return json.loads(path.read_text()).get("config_key") == config_key(train)
+
+
+def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
+             start_adapter: str | None = None, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    out = Path(out)
+    adapter, parent = start_adapter, None
+    history = []
+    for r in range(1, rounds + 1):
+        round_dir = out / f"round{r}"
+        times: dict[str, float] = {}
+
+        t = time.perf_counter()
+        lineage = {"parent_round_dir": str(parent) if parent else None, "parent_adapter": adapter,
+                   "parent_adapter_sha256": fingerprint_dir(adapter),
+                   "parent_selection_sha256": _file_sha(parent / SELECTED_DIR / "selection.json") if parent else None}
+        log(f"== round {r}: generate -> {round_dir}")
+        generate(replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r), log=log, lineage=lineage)
+        times["generate"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        if selection_is_current(round_dir):
+            log(f"== round {r}: selection is current, skipped")
+        else:
+            log(f"== round {r}: select")
+            select(round_dir, log=log)
+        times["select"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        round_train = replace(train, data=round_dir)
+        if training_is_current(round_train):
+            log(f"== round {r}: adapter is current, skipped")
+        else:
+            log(f"== round {r}: train ({train.loss})")
+            train_round(round_train, log=log)
+        times["train"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        log(f"== round {r}: eval on {eval_cfg.problems}")
+        new_adapter = str(round_dir / "adapter")
+        record = evaluate(replace(eval_cfg, out=round_dir / "eval", adapter=new_adapter, round=r), k=k, log=log)
+        times["eval"] = time.perf_counter() - t
+
+        log(f"== round {r} done: " + ", ".join(f"{stage} {sec:.0f}s" for stage, sec in times.items()))
+        history.append({"round": r, "dir": str(round_dir), "times": times, "eval": record})
+        adapter, parent = new_adapter, round_dir
+    return history
+
+
+def base_eval(out: Path, eval_cfg: GenerateConfig, k: int, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Round 0: the starting policy on the held-out split, the baseline every round compares to."""
+    return evaluate(replace(eval_cfg, out=Path(out) / "round0" / "eval", round=0), k=k, log=log)
+
+
+__all__ = ["run_loop", "base_eval", "DEFAULT_EVAL_PROBLEMS"]
