@@ -15,8 +15,9 @@ import pyarrow.compute as pc
 import torch
 
 from expo_data.errors import ExpoError
-from expo_data.select import SELECTED_DIR
 from expo_data.shards import load_round
+
+SELECTED_DIR = "selected"  # mirrors expo_data.select.SELECTED_DIR without importing DuckDB
 
 
 @dataclass

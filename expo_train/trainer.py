@@ -23,7 +23,6 @@ import torch
 from expo_data.errors import ExpoError
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import atomic_write_json, read_manifest
-from expo_data.select import SELECTED_DIR, select
 
 from .data import Batch, Example, batch_order, collate, load_examples
 from .losses import dpo_loss, grpo_loss, sft_loss, token_logps
@@ -70,6 +69,8 @@ def _device() -> torch.device:
 
 
 def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    from expo_data.select import SELECTED_DIR, select  # DuckDB only when a selection is needed
+
     path = data_dir / SELECTED_DIR / "selection.json"
     if path.exists():
         return json.loads(path.read_text())

@@ -1,0 +1,158 @@
+"""Selection benchmark: `select_pairs.sql` through DuckDB over 64 Arrow shards vs the same selection
+in pandas after a pyarrow load, side by side, each in its own process for an honest peak RSS.
+
+Data: --rows synthetic sample rows (default 1M: 4 attempts + 2 explanations + 1 expert per problem),
+~200-token completions with token ids and two log-prob lists, written with the project's own writer.
+Goals: select_pairs <= 5 s and <= 2 GB on a 2-core machine.
+Usage: python bench/select_bench.py [--rows 1000000] [--dir /tmp/expo-select-bench] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+KINDS = ["attempt"] * 4 + ["explanation"] * 2 + ["expert"]
+
+
+def _list_column(rng, n_rows, mean_len, dtype, pa_type, low=0, high=49152):
+    lengths = rng.integers(mean_len // 2, mean_len * 3 // 2, n_rows)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    if dtype == np.float32:
+        values = -rng.exponential(1.0, int(offsets[-1])).astype(np.float32)
+    else:
+        values = rng.integers(low, high, int(offsets[-1])).astype(np.int32)
+    return pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa_type)), lengths
+
+
+def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) -> pa.Table:
+    from expo_data.schema import SAMPLE_SCHEMA
+
+    rng = np.random.default_rng(seed * 1000 + shard)
+    n = problems_per_shard * len(KINDS)
+    pid = np.repeat([f"p{shard:03d}-{i:06d}" for i in range(problems_per_shard)], len(KINDS))
+    kind = np.tile(KINDS, problems_per_shard)
+    sample_index = np.tile([0, 1, 2, 3, 0, 1, 0], problems_per_shard)
+    ids, lengths = _list_column(rng, n, 200, np.int32, pa.int32())
+    gen, _ = _list_column(rng, n, 200, np.float32, pa.float32())
+    policy_mean = -rng.exponential(0.8, n)
+    correct = rng.random(n) < np.where(kind == "attempt", 0.3, 0.7)
+    prompt_ids, _ = _list_column(rng, n, 60, np.int32, pa.int32())
+    answer_base = -rng.exponential(20, n)
+    columns = {
+        "problem_id": pa.array(pid), "kind": pa.array(kind), "sample_index": pa.array(sample_index, pa.int32()),
+        "round": pa.array(np.zeros(n, np.int32)), "level": pa.array(rng.integers(1, 6, n).astype(np.int32)),
+        "question": pa.array(np.char.add("Question ", pid)), "reference_answer": pa.array(["42"] * n),
+        "prompt": pa.array(np.char.add("Prompt ", pid)), "plain_prompt": pa.array(np.char.add("Prompt ", pid)),
+        "plain_prompt_token_ids": prompt_ids, "completion": pa.array(np.char.add("Completion of ", pid)),
+        "completion_token_ids": ids, "gen_token_logprobs": gen, "policy_token_logprobs": gen,
+        "policy_logprob_sum": pa.array(policy_mean * lengths), "policy_logprob_mean": pa.array(policy_mean),
+        "num_tokens": pa.array(lengths.astype(np.int32)), "finish_reason": pa.array(["stop"] * n),
+        "extracted_answer": pa.array(["42"] * n), "extraction_method": pa.array(["boxed"] * n),
+        "is_correct": pa.array(correct), "verify_error": pa.nulls(n, pa.string()),
+        "answer_logprob": pa.array(answer_base + rng.normal(1, 2, n)), "answer_logprob_base": pa.array(answer_base),
+        "mentions_answer_hint": pa.array(rng.random(n) < 0.05),
+    }
+    return pa.Table.from_pydict(columns, schema=SAMPLE_SCHEMA)
+
+
+def write_data(out: Path, rows: int, shards: int) -> None:
+    from expo_data.schema import atomic_write_json
+    from expo_data.shards import write_shard
+
+    per_shard = rows // len(KINDS) // shards
+    config_hash = "synthetic-bench"
+    for s in range(shards):
+        write_shard(out, s, shards, make_shard(s, shards, per_shard, 0), {"config_hash": config_hash, "problems": per_shard})
+    atomic_write_json(out / "manifest.json", {"round": 0, "config_hash": config_hash, "shards": shards,
+                                              "base_model": "synthetic", "num_problems": per_shard * shards})
+
+
+def run_duckdb(directory: str, queue) -> None:
+    from expo_data.db import connect, run_query, shipped_query
+
+    t0 = time.perf_counter()
+    con = connect([Path(directory)], check_checksums=True)
+    verify_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pairs = run_query(con, shipped_query("select_pairs"))
+    query_s = time.perf_counter() - t0
+    queue.put({"verify_s": verify_s, "query_s": query_s, "pairs": pairs.num_rows,
+               "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20})
+
+
+def run_pandas(directory: str, queue) -> None:
+    """The same rules as select_pairs.sql, written the way one would in pandas."""
+    import pyarrow.dataset as pads
+
+    from expo_data.shards import shard_paths
+
+    t0 = time.perf_counter()
+    ds = pads.dataset([str(p) for p in shard_paths(Path(directory))], format="ipc")
+    cols = ["round", "problem_id", "kind", "sample_index", "level", "plain_prompt", "plain_prompt_token_ids", "completion",
+            "completion_token_ids", "policy_logprob_sum", "policy_logprob_mean", "num_tokens", "is_correct",
+            "finish_reason", "mentions_answer_hint", "answer_logprob", "answer_logprob_base"]
+    df = ds.to_table(columns=cols).to_pandas()
+    att = df[df.kind == "attempt"]
+    nll = (-att.groupby(["round", "problem_id"]).policy_logprob_sum.sum()
+           / att.groupby(["round", "problem_id"]).num_tokens.sum()).rename("attempt_nll").reset_index()
+    pos = df[(df.kind == "explanation") & df.is_correct & (df.finish_reason == "stop") & ~df.mentions_answer_hint
+             & (df.answer_logprob - df.answer_logprob_base >= 0.0) & (df.policy_logprob_mean >= -100.0)]
+    pos = pos.merge(nll, on=["round", "problem_id"], how="left")
+    pos = pos[pos.attempt_nll.isna() | (-pos.policy_logprob_mean <= 2.0 * pos.attempt_nll)]
+    pos = pos.sort_values(["round", "problem_id", "policy_logprob_mean", "sample_index"], ascending=[True, True, False, True])
+    pos["pair_rank"] = pos.groupby(["round", "problem_id"]).cumcount() + 1
+    pos = pos[pos.pair_rank <= 1]
+    rej = att[~att.is_correct].sort_values(["round", "problem_id", "policy_logprob_mean", "sample_index"],
+                                           ascending=[True, True, False, True])
+    rej = rej.assign(wrong_rank=rej.groupby(["round", "problem_id"]).cumcount() + 1)
+    rej = rej[rej.wrong_rank == 1]
+    pairs = pos.merge(rej, on=["round", "problem_id"], suffixes=("_c", "_r"))
+    queue.put({"query_s": time.perf_counter() - t0, "pairs": len(pairs),
+               "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20})
+
+
+def in_process(fn, directory):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=fn, args=(directory, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--shards", type=int, default=64)
+    ap.add_argument("--dir", default="/tmp/expo-select-bench")
+    ap.add_argument("--keep", action="store_true", help="Reuse data from an earlier run if present.")
+    a = ap.parse_args()
+    out = Path(a.dir)
+    if not (a.keep and (out / "manifest.json").exists()):
+        shutil.rmtree(out, ignore_errors=True)
+        t0 = time.perf_counter()
+        write_data(out, a.rows, a.shards)
+        print(f"wrote {a.rows} rows in {a.shards} shards ({sum(p.stat().st_size for p in out.rglob('*.arrow')) / 2**30:.2f} GiB) "
+              f"in {time.perf_counter() - t0:.0f}s")
+    duck = in_process(run_duckdb, str(out))
+    pandas = in_process(run_pandas, str(out))
+    print(f"select_pairs via DuckDB: {duck['query_s']:.2f}s, peak RSS {duck['peak_rss_gb']:.2f} GB, {duck['pairs']} pairs "
+          f"(+ {duck['verify_s']:.2f}s shard checksum verification)")
+    print(f"same selection in pandas after a pyarrow load: {pandas['query_s']:.2f}s, peak RSS {pandas['peak_rss_gb']:.2f} GB, "
+          f"{pandas['pairs']} pairs")
+    print(f"DuckDB/pandas time ratio {duck['query_s'] / pandas['query_s']:.2f}, RSS ratio {duck['peak_rss_gb'] / pandas['peak_rss_gb']:.2f}")
+    print(json.dumps({"duckdb": duck, "pandas": pandas}))
+
+
+if __name__ == "__main__":
+    main()
