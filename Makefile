@@ -25,7 +25,7 @@ test: install
 # One full round, sized for ~15 minutes on a 2-core CPU: baseline eval, generate, select, train, eval, report.
 demo: install
 	$(VENV)/bin/expo-train loop --rounds 1 --out $(DEMO_OUT) --limit $(DEMO_LIMIT) --eval-limit $(DEMO_EVAL_LIMIT) \
-		--attempts 4 --explanations 2 --max-tokens 160 --k 4 --shards 8 --epochs 2 --batch-size 4
+		--attempts 4 --explanations 2 --max-tokens 160 --k 4 --shards 8 --epochs 2 --batch-size 4 --enforce-eager
 	$(VENV)/bin/expo-data report $(DEMO_OUT)
 
 bench: install

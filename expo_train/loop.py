@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,20 @@ def training_is_current(train: TrainConfig) -> bool:
     return json.loads(path.read_text()).get("config_key") == config_key(train)
 
 
+def in_child(fn, *args, **kwargs):
+    """Run one stage in a fresh spawned process: a vLLM engine's KV cache and a trainer's tensors
+    are only reliably released by process exit, and the next stage needs that memory."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
              start_adapter: str | None = None, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
     out = Path(out)
@@ -54,11 +69,14 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
                    "parent_adapter_sha256": fingerprint_dir(adapter),
                    "parent_selection_sha256": _file_sha(parent / SELECTED_DIR / "selection.json") if parent else None}
         log(f"== round {r}: generate -> {round_dir}")
-        generate(replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r), log=log, lineage=lineage)
+        in_child(generate, replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r), log=_log,
+                 lineage=lineage)
         times["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        if selection_is_current(round_dir):
+        if train.loss in ("rs-sft", "expert-sft"):
+            log(f"== round {r}: {train.loss} trains on the samples directly, no selection")
+        elif selection_is_current(round_dir):
             log(f"== round {r}: selection is current, skipped")
         else:
             log(f"== round {r}: select")
@@ -71,13 +89,13 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
             log(f"== round {r}: adapter is current, skipped")
         else:
             log(f"== round {r}: train ({train.loss})")
-            train_round(round_train, log=log)
+            in_child(train_round, round_train, log=_log)
         times["train"] = time.perf_counter() - t
 
         t = time.perf_counter()
         log(f"== round {r}: eval on {eval_cfg.problems}")
         new_adapter = str(round_dir / "adapter")
-        record = evaluate(replace(eval_cfg, out=round_dir / "eval", adapter=new_adapter, round=r), k=k, log=log)
+        record = in_child(evaluate, replace(eval_cfg, out=round_dir / "eval", adapter=new_adapter, round=r), k=k, log=_log)
         times["eval"] = time.perf_counter() - t
 
         log(f"== round {r} done: " + ", ".join(f"{stage} {sec:.0f}s" for stage, sec in times.items()))
@@ -88,7 +106,7 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
 
 def base_eval(out: Path, eval_cfg: GenerateConfig, k: int, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Round 0: the starting policy on the held-out split, the baseline every round compares to."""
-    return evaluate(replace(eval_cfg, out=Path(out) / "round0" / "eval", round=0), k=k, log=log)
+    return in_child(evaluate, replace(eval_cfg, out=Path(out) / "round0" / "eval", round=0), k=k, log=_log)
 
 
 __all__ = ["run_loop", "base_eval", "DEFAULT_EVAL_PROBLEMS"]

@@ -1,0 +1,34 @@
+"""expo-train loop and expo-data eval on the tiny model: lineage, skip-on-rerun, the cross-round report."""
+
+import json
+
+from conftest import run_cli
+
+
+def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
+    out = tmp_path / "loop"
+    args = ["expo-train", "loop", "--rounds", 2, "--out", out, "--model", tiny_model_dir, "--loss", "expert-sft",
+            "--limit", 4, "--eval-limit", 3, "--attempts", 2, "--explanations", 1, "--max-tokens", 8, "--k", 2,
+            "--shards", 2, "--max-steps", 2, "--batch-size", 2, "--enforce-eager", "--no-progress"]
+    first = run_cli(*args, check=True)
+    for stage in ("generate", "train", "eval"):
+        assert f"round 2 done" in first.stderr and f"{stage} " in first.stderr
+    round2 = json.loads((out / "round2" / "manifest.json").read_text())
+    assert round2["adapter"] == str((out / "round1" / "adapter").resolve())
+    assert round2["lineage"]["parent_round_dir"] == str(out / "round1") and round2["lineage"]["parent_adapter_sha256"]
+    for r in (0, 1, 2):
+        record = json.loads((out / f"round{r}" / "eval" / "eval.json").read_text())
+        assert set(record["pass_at_1_greedy"]) >= {"1", "2", "3", "all"} and "pass_at_2" in record
+    assert (out / "report.png").stat().st_size > 10_000
+
+    again = run_cli(*args, check=True)
+    assert again.stderr.count("nothing to do") == 2 + 3 * 2  # round1, round2 data; greedy + sampled evals x3
+    assert again.stderr.count("adapter is current, skipped") == 2
+
+    report = run_cli("expo-data", "report", out, check=True)
+    assert "Rounds side by side" in report.stdout and "Held-out accuracy" in report.stdout
+
+
+def test_eval_bad_adapter(tiny_model_dir, tmp_path):
+    proc = run_cli("expo-data", "eval", "--model", tiny_model_dir, "--out", tmp_path / "e", "--adapter", tmp_path)
+    assert proc.returncode == 2 and "no adapter_config.json" in proc.stderr
