@@ -56,6 +56,9 @@ def _parse_worker(_ctx, _param, value):
 @click.option("--tensor-parallel-size", default=1, show_default=True)
 @click.option("--gpu-memory-utilization", type=float, default=None, help="Default 0.9 on GPU, 0.3 on CPU.")
 @click.option("--enforce-eager", is_flag=True, help="Skip graph capture/compile (fast start, slightly slower).")
+@click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default="auto", show_default=True,
+              help="Serve --adapter through vLLM LoRARequest, or merged into the weights (auto: merged on CPU, "
+                   "where vLLM's LoRA kernels are slow).")
 @click.option("--group-problems", default=64, show_default=True, help="Problems per vLLM batch (whole shards).")
 @click.option("--worker", default="0/1", callback=_parse_worker, show_default=True,
               help="i/N: take only shards with index %% N == i.")
@@ -87,7 +90,7 @@ def generate(**o):
         explanations=o["explanations"], shards=o["shards"], max_tokens=o["max_tokens"], temperature=o["temperature"],
         top_p=o["top_p"], seed=o["seed"], round=o["round_"], limit=o["limit"], dtype=o["dtype"],
         max_model_len=o["max_model_len"], tensor_parallel_size=o["tensor_parallel_size"],
-        gpu_memory_utilization=o["gpu_memory_utilization"], enforce_eager=o["enforce_eager"],
+        gpu_memory_utilization=o["gpu_memory_utilization"], enforce_eager=o["enforce_eager"], lora_mode=o["lora_mode"],
         templates=templates, group_problems=o["group_problems"], worker=o["worker"], overwrite=o["overwrite"],
         dry_run=o["dry_run"], verify_timeout_s=o["verify_timeout"], progress=not o["no_progress"],
         fields=FieldMap(id=o["id_field"], question=o["question_field"], answer=o["answer_field"],
@@ -111,6 +114,7 @@ def generate(**o):
 @click.option("--dtype", default="auto", show_default=True)
 @click.option("--max-model-len", default=2048, show_default=True)
 @click.option("--enforce-eager", is_flag=True)
+@click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default="auto", show_default=True)
 @click.option("--no-progress", is_flag=True)
 @one_line_errors
 def eval_cmd(**o):

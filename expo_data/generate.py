@@ -52,6 +52,7 @@ class GenerateConfig:
     tensor_parallel_size: int = 1
     gpu_memory_utilization: float | None = None
     enforce_eager: bool = False
+    lora_mode: str = "auto"  # request (vLLM LoRARequest) | merged (weights merged once) | auto: request on GPU
     templates: Templates = field(default_factory=Templates)
     group_problems: int = 64
     worker: tuple[int, int] = (0, 1)
@@ -207,8 +208,17 @@ class Engine:
 
     def __init__(self, model_path: str, adapter_path: str | None, *, seed: int, dtype: str, max_model_len: int,
                  tensor_parallel_size: int = 1, gpu_memory_utilization: float | None = None,
-                 enforce_eager: bool = False):
+                 enforce_eager: bool = False, lora_mode: str = "auto"):
         on_cpu = _on_cpu()
+        if lora_mode not in ("auto", "request", "merged"):
+            raise ExpoError(f"--lora-mode must be auto, request or merged, not {lora_mode}")
+        if adapter_path and (lora_mode == "merged" or (lora_mode == "auto" and on_cpu)):
+            from .model import merged_model_dir
+
+            model_path, adapter_path = merged_model_dir(model_path, adapter_path), None
+            self.lora_serving = "merged"
+        else:
+            self.lora_serving = "request" if adapter_path else None
         if on_cpu:
             # On few cores a separate engine process costs more in IPC than it overlaps.
             os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
@@ -521,7 +531,7 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "E
         return stats
 
     engine = engine or engine_for(cfg, p.manifest)
-    manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage)
+    manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage, lora_serving=engine.lora_serving)
     atomic_write_json(cfg.out / MANIFEST_NAME, manifest)
 
     from tqdm import tqdm
@@ -560,4 +570,5 @@ def engine_for(cfg: GenerateConfig, manifest: dict[str, Any] | None = None) -> E
         manifest = {"base_model": resolve_model(cfg.model), "adapter": resolve_adapter(cfg.adapter)}
     return Engine(manifest["base_model"], manifest["adapter"], seed=cfg.seed, dtype=cfg.dtype,
                   max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
-                  gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager)
+                  gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager,
+                  lora_mode=cfg.lora_mode)

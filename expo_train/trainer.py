@@ -65,7 +65,30 @@ class TrainConfig:
 
 
 def _device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if torch.cuda.is_available():
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+    return torch.device("cpu")
+
+
+def _distributed() -> tuple[int, int]:
+    """(rank, world size) under torchrun / `accelerate launch`, which set these variables."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if world > 1:
+        import torch.distributed as dist
+
+        if not dist.is_initialized():
+            if torch.cuda.is_available():
+                torch.cuda.set_device(_device())
+            dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return rank, world
+
+
+def _barrier(world: int) -> None:
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.barrier()
 
 
 def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
@@ -235,17 +258,32 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
         base_path = cfg.model
     adapter_path = resolve_adapter(manifest.get("adapter")) if manifest.get("adapter") else None
     out_dir = Path(cfg.out) if cfg.out else data_dir / "adapter"
+    # Data parallel: every rank runs this function on its share of the batches; rank 0 writes.
+    rank, world = _distributed()
+    main_process = rank == 0
+    if not main_process:
+        log = lambda message: None  # noqa: E731
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
 
     # Data.
-    selection = ensure_selection(data_dir, log) if cfg.loss not in ("rs-sft", "expert-sft") else None
+    selection = None
+    if cfg.loss not in ("rs-sft", "expert-sft"):
+        if main_process:
+            ensure_selection(data_dir, log)
+        _barrier(world)
+        selection = ensure_selection(data_dir, log)
     examples = load_examples(cfg.loss, data_dir)
 
     # Policy.
     model, tokenizer = load_policy(cfg, base_path, adapter_path, log)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    model.print_trainable_parameters() if cfg.progress else None
+    model.print_trainable_parameters() if cfg.progress and main_process else None
+    train_model = model
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        train_model = DistributedDataParallel(model, device_ids=[_device().index] if torch.cuda.is_available() else None)
 
     # Reference log-probs: stored by the generator, checked against this model before any update.
     ref_gap = None
@@ -262,7 +300,14 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                                 f"(manifest logprob_dtype={manifest.get('logprob_dtype')}); pass --recompute-ref")
 
     # Optimizer and schedule.
-    steps_per_epoch = math.ceil(math.ceil(len(examples) / cfg.batch_size) / cfg.grad_accum)
+    def my_batches(epoch: int) -> list[list[int]]:
+        """This rank's share; equal counts on every rank so they step in lockstep."""
+        batches = batch_order(examples, cfg.batch_size, cfg.seed, epoch)
+        return batches[rank::world][: len(batches) // world] if world > 1 else batches
+
+    if not my_batches(0):
+        raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
+    steps_per_epoch = math.ceil(len(my_batches(0)) / cfg.grad_accum)
     total_steps = steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -287,32 +332,35 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
         if metrics_path.exists():  # drop lines logged after the checkpoint
             kept = [line for line in metrics_path.read_text().splitlines() if json.loads(line)["step"] <= step]
             metrics_path.write_text("".join(line + "\n" for line in kept))
-    elif metrics_path.exists():
+    elif metrics_path.exists() and main_process:
         metrics_path.unlink()
 
-    atomic_write_json(data_dir / "train_config.json", {
-        **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
-        "base_model": base_path, "init_adapter": None if cfg.from_base else adapter_path,
-        "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
-        "selection_rows": selection["rows"] if selection else None,
-    })
+    _barrier(world)
+    if main_process:
+        atomic_write_json(data_dir / "train_config.json", {
+            **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+            "base_model": base_path, "init_adapter": None if cfg.from_base else adapter_path,
+            "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
+            "selection_rows": selection["rows"] if selection else None, "world_size": world,
+        })
 
     # Loop.
     from tqdm import tqdm
 
     model.train()
-    bar = tqdm(total=total_steps, initial=step, unit="step", disable=not cfg.progress, file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=total_steps, initial=step, unit="step", disable=not (cfg.progress and main_process), file=sys.stderr,
+               dynamic_ncols=True)
     micro_to_skip = step * cfg.grad_accum
     started, tokens_seen, last = time.perf_counter(), 0, {}
     epoch = 0
-    with open(metrics_path, "a") as metrics_file:
+    with open(metrics_path if main_process else os.devnull, "a") as metrics_file:
         while step < total_steps:
-            for micro, indices in enumerate(batch_order(examples, cfg.batch_size, cfg.seed, epoch)):
+            for micro, indices in enumerate(my_batches(epoch)):
                 if micro_to_skip > 0:  # replay the data order up to the resumed step
                     micro_to_skip -= 1
                     continue
                 batch = collate([examples[i] for i in indices], pad_id)
-                loss, metrics = compute_loss(model, batch, cfg)
+                loss, metrics = compute_loss(train_model, batch, cfg)
                 (loss / cfg.grad_accum).backward()
                 tokens_seen += batch.num_tokens
                 if (micro + 1) % cfg.grad_accum:
@@ -329,12 +377,19 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                 metrics_file.flush()
                 bar.update(1)
                 bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
-                if step % cfg.save_every == 0 and step < total_steps:
+                if step % cfg.save_every == 0 and step < total_steps and main_process:
                     save_checkpoint(model, optimizer, scheduler, step, data_dir)
                 if step >= total_steps:
                     break
             epoch += 1
     bar.close()
+
+    _barrier(world)
+    if not main_process:
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
+        return {"steps": step, "rank": rank}
 
     # The adapter the next round generates with.
     tmp = out_dir.with_name(f".{out_dir.name}.tmp")
@@ -347,6 +402,10 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                "adapter_sha256": fingerprint_dir(str(out_dir)), "seconds": round(time.perf_counter() - started, 1)}
     # Written last: its presence means the adapter for this config is complete (the loop skips on it).
     atomic_write_json(data_dir / "train_summary.json", {"config_key": config_key(cfg), **summary})
-    log(f"trained {cfg.loss}: {step} steps on {len(examples)} examples, final loss "
-        f"{last.get('loss', float('nan')):.4f}, adapter -> {out_dir}")
+    log(f"trained {cfg.loss}: {step} steps on {len(examples)} examples" + (f" x {world} ranks" if world > 1 else "") +
+        f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {out_dir}")
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
     return summary

@@ -147,12 +147,23 @@ def test_prompts_longer_than_context_are_skipped_and_counted(tiny_model_dir, tmp
 
 @pytest.mark.parametrize("args,message", [
     (["--problems", "/nonexistent.jsonl"], "problems file not found"),
+    (["--problems", "EMPTY"], "has no rows"),
+    (["--problems", "UNDECODABLE"], "cannot read problems file"),
+    (["--problems", "NOANSWER"], "no answer"),
+    (["--problems", "WRONGCOLS"], "no question column"),
     (["--model", "/nonexistent-model"], "model path not found"),
     (["--adapter", "/tmp"], "no adapter_config.json"),
     (["--worker", "2/2"], "--worker 2/2"),
     (["--attempts", 0, "--explanations", 0], "not both 0"),
 ])
 def test_bad_input_one_line(tiny_model_dir, tmp_path, args, message):
+    files = {"EMPTY": "", "UNDECODABLE": '{"question": "Q", "answer": "1"}\n\xff{oops\n',
+             "NOANSWER": '{"question": "Q", "answer": null}\n', "WRONGCOLS": '{"text": "Q"}\n'}
+    for name, content in files.items():
+        if name in args:
+            path = tmp_path / f"{name.lower()}.jsonl"
+            path.write_text(content)
+            args = [str(path) if a == name else a for a in args]
     proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", tmp_path / "o", *args)
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
@@ -181,3 +192,15 @@ def test_embedded_model_run(smollm_dir, tmp_path):
     assert len(experts) == 3 and all(r["is_correct"] for r in experts)
     # The worked solution computes the answer, so it must raise the answer's likelihood (ExPO property 2).
     assert all(r["answer_logprob"] > r["answer_logprob_base"] for r in experts)
+
+
+def test_toml_run_config_and_flag_override(tiny_model_dir, tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text('limit = 7\nshards = 3\nattempts = 5\nmax-tokens = 64\n')
+    proc = run_cli("expo-data", "generate", "--config", config, "--model", tiny_model_dir, "--out", tmp_path / "o",
+                   "--shards", 2, "--dry-run", check=True)
+    assert "plan: 7 problems" in proc.stderr and "in 2 shards" in proc.stderr and "5 attempts" in proc.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text("nonsense_key = 1\n")
+    proc = run_cli("expo-data", "generate", "--config", bad, "--out", tmp_path / "o")
+    assert proc.returncode == 2 and "unknown key 'nonsense_key'" in proc.stderr

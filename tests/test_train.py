@@ -3,6 +3,7 @@
 import json
 import math
 import shutil
+import subprocess
 
 import pytest
 import torch
@@ -128,7 +129,9 @@ def test_dpo_sft_raises_margin_and_adapter_serves_in_vllm(tiny_round, tiny_model
     greedy = ["--limit", 3, "--shards", 1, "--temperature", 1.0, *TINY_GEN, "--explanations", 0]
     run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", tmp_path / "base", *greedy, check=True)
     run_cli("expo-data", "generate", "--model", tiny_model_dir, "--adapter", data / "adapter", "--round", 1,
-            "--out", tmp_path / "adapted", *greedy, check=True)
+            "--out", tmp_path / "adapted", *greedy, "--lora-mode", "request", check=True)
+    run_cli("expo-data", "generate", "--model", tiny_model_dir, "--adapter", data / "adapter", "--round", 1,
+            "--out", tmp_path / "merged", *greedy, "--lora-mode", "merged", check=True)
     base, adapted = load_round(tmp_path / "base"), load_round(tmp_path / "adapted")
     assert json.loads((tmp_path / "adapted" / "manifest.json").read_text())["adapter_sha256"]
     attempts = lambda t: [r["completion_token_ids"] for r in t.to_pylist() if r["kind"] == "attempt"]  # noqa: E731
@@ -143,6 +146,11 @@ def test_dpo_sft_raises_margin_and_adapter_serves_in_vllm(tiny_round, tiny_model
     peft_model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32),
                                            data / "adapter").eval()
     for r in adapted.to_pylist():
+        hf = hf_logps(peft_model, r["plain_prompt_token_ids"], r["completion_token_ids"])
+        assert max(abs(a - b) for a, b in zip(hf, r["policy_token_logprobs"])) < 1e-3
+    # Merged weights serve the same policy as LoRARequest.
+    assert json.loads((tmp_path / "merged" / "manifest.json").read_text())["lora_serving"] == "merged"
+    for r in load_round(tmp_path / "merged").to_pylist():
         hf = hf_logps(peft_model, r["plain_prompt_token_ids"], r["completion_token_ids"])
         assert max(abs(a - b) for a, b in zip(hf, r["policy_token_logprobs"])) < 1e-3
 
@@ -212,3 +220,18 @@ def test_bad_input(tiny_round, tmp_path, smollm_dir):
     write_round(empty, [rows_to_table(rows)], manifest)
     proc = run_cli("expo-train", "round", "--data", empty, "--max-steps", 1)
     assert proc.returncode == 2 and "empty selection" in proc.stderr
+
+
+def test_torchrun_data_parallel(tiny_round, tmp_path):
+    from conftest import BIN
+
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    args = [BIN / "torchrun", "--nproc_per_node", 2, "--master_port", 29533, BIN / "expo-train", "round",
+            "--data", data, "--max-steps", 2, "--loss", "exp-sft", *TRAIN]
+    proc = subprocess.run(list(map(str, args)), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "x 2 ranks" in proc.stderr
+    assert [json.loads(line)["step"] for line in (data / "train_metrics.jsonl").read_text().splitlines()] == [1, 2]
+    assert json.loads((data / "train_config.json").read_text())["world_size"] == 2
+    assert (data / "adapter" / "adapter_model.safetensors").exists()
