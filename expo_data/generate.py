@@ -266,7 +266,9 @@ class Engine:
 
         if not sequences:
             return []
-        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, flat_logprobs=True)
+        # detokenize=False: no text is needed, and decoding every prompt position's token costs more
+        # than the forward pass on CPU.
+        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, flat_logprobs=True, detokenize=False)
         outputs = self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in sequences], params,
                                     use_tqdm=False, lora_request=self.lora)
         return [chosen_logprobs(out.prompt_logprobs, seq, start) for out, seq, start in zip(outputs, sequences, starts)]
@@ -435,10 +437,14 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
 
     # 2. Scoring under the plain prompt, on token ids: the completion (property 1), and the
     #    canonical answer suffix after the reasoning (property 2) and after nothing (base).
+    #    Attempts were sampled from the plain prompt and vLLM returns raw (pre-temperature)
+    #    log-probs, so their sampling-time log-probs already are the teacher-forced ones (tested
+    #    against an HF forward): only explanations and expert rows need the policy pass.
+    rescored = [i for i, row in enumerate(rows) if row["kind"] != "attempt"]
     sequences, starts = [], []
-    for row in rows:
-        p = prompts[row["problem"].id]
-        sequences.append(p["plain_ids"] + row["completion_token_ids"])
+    for i in rescored:
+        p = prompts[rows[i]["problem"].id]
+        sequences.append(p["plain_ids"] + rows[i]["completion_token_ids"])
         starts.append(len(p["plain_ids"]))
     for row in rows:
         p = prompts[row["problem"].id]
@@ -450,7 +456,11 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
         sequences.append(p["plain_ids"] + p["suffix_ids"])
         starts.append(len(p["plain_ids"]))
     scored = engine.score(sequences, starts)
-    policy_lps, answer_lps, base_lps = scored[:len(rows)], scored[len(rows):2 * len(rows)], scored[2 * len(rows):]
+    n_policy = len(rescored)
+    policy_lps = [row["gen_token_logprobs"] for row in rows]
+    for i, lps in zip(rescored, scored[:n_policy]):
+        policy_lps[i] = lps
+    answer_lps, base_lps = scored[n_policy:n_policy + len(rows)], scored[n_policy + len(rows):]
     base_by_problem = {problem.id: math.fsum(lp) for problem, lp in zip(live, base_lps)}
     t2 = time.perf_counter()
 

@@ -35,7 +35,9 @@ SAMPLE_SCHEMA = pa.schema(
         pa.field("completion_token_ids", pa.large_list(pa.int32()), nullable=False),
         # Sampling-time log-probs of the generated tokens under `prompt`; null for expert rows.
         pa.field("gen_token_logprobs", pa.large_list(pa.float32())),
-        # Teacher-forced log-probs of the completion under the plain prompt (ExPO property 1).
+        # Log-probs of the completion under the plain prompt (ExPO property 1): teacher-forced through
+    # vLLM prompt_logprobs for explanations and expert rows; for attempts, which were sampled from
+    # the plain prompt, the raw sampling-time log-probs are the same quantity and are reused.
         pa.field("policy_token_logprobs", pa.large_list(pa.float32()), nullable=False),
         pa.field("policy_logprob_sum", pa.float64(), nullable=False),
         pa.field("policy_logprob_mean", pa.float64(), nullable=False),

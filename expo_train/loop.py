@@ -41,13 +41,24 @@ def training_is_current(train: TrainConfig) -> bool:
     return json.loads(path.read_text()).get("config_key") == config_key(train)
 
 
+def _die_with_parent() -> None:
+    """A stage child must not outlive a killed loop (it would keep the engine's memory)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the child ends when its work does
+
+
 def in_child(fn, *args, **kwargs):
     """Run one stage in a fresh spawned process: a vLLM engine's KV cache and a trainer's tensors
     are only reliably released by process exit, and the next stage needs that memory."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"), initializer=_die_with_parent) as pool:
         return pool.submit(fn, *args, **kwargs).result()
 
 
