@@ -29,7 +29,10 @@ demo: install
 	$(VENV)/bin/expo-data report $(DEMO_OUT)
 
 bench: install
+	$(PY) -m pip install -q -e ".[bench]"
 	$(PY) bench/generate_bench.py
+	$(PY) bench/select_bench.py
+	$(PY) bench/train_bench.py
 
 clean:
 	rm -rf $(VENV) out
