@@ -22,7 +22,7 @@ from .errors import ExpoError
 from .model import fingerprint_dir, resolve_adapter, resolve_model
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates, mentions_answer_hint, render_chat
-from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, atomic_write_json, read_manifest, rows_to_table, shard_name
+from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, atomic_write_json, read_manifest, rows_to_table
 from .shards import shard_status, write_shard
 from .verify import Verifier, extract_answer, final_statement_start
 

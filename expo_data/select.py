@@ -106,7 +106,7 @@ def held_out(paths: list[Path]) -> pa.Table:
         k = record["k"]
         for level, value in record["pass_at_1_greedy"].items():
             records.append({"round": round_, "level": level, "pass_at_1": value,
-                            f"pass_at_k": record[f"pass_at_{k}"].get(level), "k": k,
+                            "pass_at_k": record[f"pass_at_{k}"].get(level), "k": k,
                             "sampled_accuracy": record["sampled_accuracy"].get(level)})
     records.sort(key=lambda r: (r["round"] if r["round"] is not None else -1, r["level"]))
     return pa.Table.from_pylist(records) if records else pa.table({})

@@ -12,7 +12,7 @@ def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
             "--shards", 2, "--max-steps", 2, "--batch-size", 2, "--enforce-eager", "--no-progress"]
     first = run_cli(*args, check=True)
     for stage in ("generate", "train", "eval"):
-        assert f"round 2 done" in first.stderr and f"{stage} " in first.stderr
+        assert "round 2 done" in first.stderr and f"{stage} " in first.stderr
     round2 = json.loads((out / "round2" / "manifest.json").read_text())
     assert round2["adapter"] == str((out / "round1" / "adapter").resolve())
     assert round2["lineage"]["parent_round_dir"] == str(out / "round1") and round2["lineage"]["parent_adapter_sha256"]
