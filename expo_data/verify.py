@@ -7,7 +7,9 @@ Extraction order (the first that matches wins, recorded in `extraction_method`):
   4. `last_number`: the last number in the text, except in a completion cut off at
      max_tokens, whose last number is mid-reasoning rather than an answer.
 A phrase longer than a short expression is reduced to its last number ("the final
-answer is within a 2-digit number, 102" -> "102").
+answer is within a 2-digit number, 102" -> "102"); an empty \\boxed{} is no answer, and a phrase with
+no digit that is several words or a filler word ("the answer is within \\boxed{}", "... within the
+specified constraints") is skipped, so extraction falls through to the next rule.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 VERIFY_TIMEOUT_S = 5.0
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+_FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
 _PHRASE_RE = re.compile(r"(?:final answer is|final answer:|answer is|answer:)\s*(.+)", re.IGNORECASE)
 
 
@@ -45,10 +48,12 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return boxed, "boxed"
     phrases = _PHRASE_RE.findall(text)
     if phrases:
-        candidate = phrases[-1].strip().rstrip(".").strip()
+        candidate = phrases[-1].replace("\\boxed{}", "").strip().rstrip(".").strip()
         if len(candidate) > 24 and _NUMBER_RE.findall(candidate):
             candidate = _NUMBER_RE.findall(candidate)[-1]
-        if candidate:
+        words = candidate.split()
+        filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
+        if candidate and not filler:
             return candidate[:200], "final_answer_phrase"
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()

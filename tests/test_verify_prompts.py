@@ -14,6 +14,9 @@ from expo_data.verify import Verifier, extract_answer, final_statement_start, la
     ("The final answer is within a 2-digit number, 102", "102", "final_answer_phrase"),
     ("Natalia sold 48 clips ... #### 72", "72", "gsm8k_hash"),
     ("10 + 8 is 9.", "9", "last_number"),
+    ("11 + 4 = 15\n\nThe answer is within \\boxed{}.", "15", "last_number"),
+    ("1 + 6 = 11\n\nThe answer is within the specified constraints.", "11", "last_number"),
+    ("The final answer is \\pi.", "\\pi", "final_answer_phrase"),
     ("no digits here", None, None),
 ])
 def test_extract_answer(text, answer, method):
