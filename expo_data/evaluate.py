@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .generate import GenerateConfig, engine_for, generate
+from .generate import GenerateConfig, engine_for, generate, plan
 from .model import fingerprint_dir
 from .schema import atomic_write_json
 from .shards import load_round
@@ -45,8 +45,6 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
     engine = None
     results = {}
     for name, cfg in (("greedy", greedy), ("sampled", sampled)):
-        from .generate import plan
-
         if engine is None and plan(cfg, log=lambda m: None).todo:
             engine = engine_for(cfg)
         generate(cfg, log=log, engine=engine)
