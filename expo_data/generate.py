@@ -381,8 +381,9 @@ def _prompts_for(engine: Engine, cfg: GenerateConfig, problem: Problem) -> dict[
     plain = render_chat(engine.tokenizer, t.plain.format(question=problem.question), t.system)
     hinted = render_chat(engine.tokenizer, t.hinted.format(question=problem.question, answer=problem.answer), t.system)
     suffix_ids = engine.encode(t.answer_suffix.format(answer=problem.answer))
+    expert_ids = None if problem.solution is None else engine.encode(problem.solution) + [engine.tokenizer.eos_token_id]
     return {"plain": plain, "plain_ids": engine.encode(plain), "hinted": hinted, "hinted_ids": engine.encode(hinted),
-            "suffix_ids": suffix_ids}
+            "suffix_ids": suffix_ids, "expert_ids": expert_ids}
 
 
 def _too_long(engine: Engine, cfg: GenerateConfig, problem: Problem, p: dict[str, Any]) -> str | None:
@@ -390,8 +391,8 @@ def _too_long(engine: Engine, cfg: GenerateConfig, problem: Problem, p: dict[str
     need = longest_prompt + cfg.max_tokens + len(p["suffix_ids"])
     if need > engine.max_model_len:
         return f"prompt_too_long: {longest_prompt} prompt + {cfg.max_tokens} max tokens + suffix > max_model_len {engine.max_model_len}"
-    if problem.solution is not None:
-        expert_len = len(p["plain_ids"]) + len(engine.encode(problem.solution)) + len(p["suffix_ids"]) + 1
+    if p["expert_ids"] is not None:
+        expert_len = len(p["plain_ids"]) + len(p["expert_ids"]) + len(p["suffix_ids"])
         if expert_len > engine.max_model_len:
             return f"expert_too_long: {expert_len} tokens > max_model_len {engine.max_model_len}"
     return None
@@ -429,9 +430,8 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
                          "finish_reason": completion.finish_reason})
     for problem in live:
         if problem.solution is not None:  # expert rows are scored, not generated
-            ids = engine.encode(problem.solution) + [engine.tokenizer.eos_token_id]
             rows.append({"problem": problem, "kind": "expert", "sample_index": 0, "prompt": prompts[problem.id]["plain"],
-                         "completion": problem.solution, "completion_token_ids": ids, "gen_token_logprobs": None,
+                         "completion": problem.solution, "completion_token_ids": prompts[problem.id]["expert_ids"], "gen_token_logprobs": None,
                          "finish_reason": None})
     t1 = time.perf_counter()
 
