@@ -71,48 +71,158 @@ def collect(args) -> dict:
             FROM samples GROUP BY 1 HAVING source IS NOT NULL ORDER BY 1""").fetchall()
         for source, nll, n in rows:
             results["nll_by_source"].setdefault(source, []).append({"seed": seed, "nll": nll, "n": n})
+    results["unlock"] = unlocks(args)
+    results["train_examples"] = {
+        arm: {str(r): [json.loads((Path(args.out) / arm.replace("+", "_") / f"seed{s}" / f"round{r}" / "train_summary.json")
+                                  .read_text())["examples"]
+                       for s in args.seeds
+                       if (Path(args.out) / arm.replace("+", "_") / f"seed{s}" / f"round{r}" / "train_summary.json").exists()]
+              for r in range(1, args.rounds + 1)}
+        for arm in args.arms}
     return results
 
 
-def summarise(results: dict, k: int) -> str:
-    def stat(values):
-        if not values:
-            return "n/a"
-        mean = statistics.fmean(values)
-        spread = (max(values) - min(values)) / 2 if len(values) > 1 else 0.0
-        return f"{mean:.3f} ± {spread:.3f}"
+def _solved_by_problem(round_dir: Path) -> dict[str, tuple[int, bool]]:
+    """problem_id -> (level, any on-policy attempt correct) over every attempt in the dir."""
+    from expo_data.shards import load_round
 
-    lines = [f"| arm | round | level | greedy pass@1 | pass@{k} | seeds |", "|---|---|---|---|---|---|"]
-    for arm, rounds in results["accuracy"].items():
+    solved: dict[str, tuple[int, bool]] = {}
+    for row in load_round(round_dir).select(["problem_id", "level", "kind", "is_correct"]).to_pylist():
+        if row["kind"] == "attempt":
+            level, hit = solved.get(row["problem_id"], (row["level"], False))
+            solved[row["problem_id"]] = (level, hit or bool(row["is_correct"]))
+    return solved
+
+
+def _solved_in(round_dirs: list[Path]) -> dict[str, tuple[int, bool]]:
+    merged: dict[str, tuple[int, bool]] = {}
+    for d in round_dirs:
+        for pid, (level, hit) in _solved_by_problem(d).items():
+            merged[pid] = (level, hit or merged.get(pid, (level, False))[1])
+    return merged
+
+
+def unlocks(args) -> dict:
+    """The issue's question, asked directly. Held-out: of the problems the base policy never solves
+    (greedy wrong and 0 of k samples right, per seed), how many does each arm's round-r policy solve
+    (greedy or any of k)? Training side: of the training problems where the base policy's K attempts
+    are all wrong (round 1 data), how many get a correct on-policy attempt from the round-(r-1)
+    policy when round r regenerates?"""
+    held_out: dict = {}
+    train: dict = {}
+    for arm in args.arms:
+        for seed in args.seeds:
+            root = Path(args.out) / arm.replace("+", "_") / f"seed{seed}"
+            base_dirs = [root / "round0" / "eval" / p for p in ("greedy", "sampled")]
+            if not all((d / "manifest.json").exists() for d in base_dirs):
+                continue
+            base = _solved_in(base_dirs)
+            hard = {pid: level for pid, (level, hit) in base.items() if not hit}
+            for r in range(0, args.rounds + 1):
+                dirs = [root / f"round{r}" / "eval" / p for p in ("greedy", "sampled")]
+                if not all((d / "manifest.json").exists() for d in dirs):
+                    continue
+                solved = {pid for pid, (_, hit) in _solved_in(dirs).items() if hit}
+                for level in sorted(set(hard.values())) + ["all"]:
+                    ids = [pid for pid, lvl in hard.items() if level == "all" or lvl == level]
+                    held_out.setdefault(arm, {}).setdefault(str(r), {}).setdefault(str(level), []).append(
+                        {"seed": seed, "hard": len(ids), "solved": sum(pid in solved for pid in ids)})
+            if not (root / "round1" / "manifest.json").exists():
+                continue
+            hard_train = {pid for pid, (_, hit) in _solved_by_problem(root / "round1").items() if not hit}
+            for r in range(2, args.rounds + 1):
+                if (root / f"round{r}" / "manifest.json").exists():
+                    now = _solved_by_problem(root / f"round{r}")
+                    train.setdefault(arm, {}).setdefault(str(r), []).append(
+                        {"seed": seed, "hard": len(hard_train),
+                         "solved": sum(now.get(pid, (0, False))[1] for pid in hard_train)})
+    return {"held_out": held_out, "train": train}
+
+
+def _level_name(level: str) -> str:
+    return "all levels" if level == "all" else f"level {level}"
+
+
+def _stat(values) -> str:
+    if not values:
+        return "n/a"
+    mean = statistics.fmean(values)
+    spread = (max(values) - min(values)) / 2 if len(values) > 1 else 0.0
+    return f"{mean:.2f} ± {spread:.2f}"
+
+
+def summarise(results: dict, k: int) -> str:
+    """Markdown tables: accuracy pivoted by level (mean ± half-range over seeds), hard-set unlocks,
+    training-set unlocks, examples trained on, and the NLL of each positive source."""
+    levels = sorted({lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r},
+                    key=lambda lvl: (lvl == "all", lvl))
+    lines = []
+    for metric, title in (("pass_at_1", "greedy pass@1"), (f"pass_at_{k}", f"pass@{k} (temperature 0.7)")):
+        lines += [f"Held-out {title}, mean ± half-range over seeds:", "",
+                  "| arm | round | " + " | ".join(_level_name(lvl) for lvl in levels) + " | seeds |",
+                  "|---|---|" + "---|" * len(levels) + "---|"]
+        for arm, rounds in results["accuracy"].items():
+            for r in sorted(rounds, key=int):
+                cells = [_stat([v[metric] for v in rounds[r].get(lvl, [])]) for lvl in levels]
+                lines.append(f"| {arm} | {r} | " + " | ".join(cells) + f" | {len(rounds[r].get('all', []))} |")
+        lines.append("")
+    held_out = results["unlock"]["held_out"]
+    hard_levels = sorted({lvl for rounds in held_out.values() for r in rounds.values() for lvl in r},
+                         key=lambda lvl: (lvl == "all", lvl))
+    lines += [f"Held-out problems the base policy never solves (greedy and {k} samples, per seed): solved by the "
+              f"round-r policy (greedy or any of {k}), summed over seeds:", "",
+              "| arm | round | " + " | ".join(_level_name(lvl) for lvl in hard_levels) + " |",
+              "|---|---|" + "---|" * len(hard_levels)]
+    for arm, rounds in held_out.items():
         for r in sorted(rounds, key=int):
-            for level in sorted(rounds[r]):
-                vals = rounds[r][level]
-                lines.append(f"| {arm} | {r} | {level} | {stat([v['pass_at_1'] for v in vals])} | "
-                             f"{stat([v[f'pass_at_{k}'] for v in vals])} | {len(vals)} |")
+            cells = []
+            for lvl in hard_levels:
+                vals = rounds[r].get(lvl, [])
+                cells.append(f"{sum(v['solved'] for v in vals)}/{sum(v['hard'] for v in vals)}" if vals else "–")
+            lines.append(f"| {arm} | {r} | " + " | ".join(cells) + " |")
+    lines += ["", "Training problems with no correct attempt from the base policy (round 1): solved by at least one of the "
+              "round-r on-policy attempts, summed over seeds:", "", "| arm | round | solved / hard |", "|---|---|---|"]
+    for arm, rounds in results["unlock"]["train"].items():
+        for r in sorted(rounds, key=int):
+            vals = rounds[r]
+            lines.append(f"| {arm} | {r} | {sum(v['solved'] for v in vals)}/{sum(v['hard'] for v in vals)} |")
+    lines += ["", "Examples trained on per round (mean over seeds):", "",
+              "| arm | " + " | ".join(f"round {r}" for r in sorted(next(iter(results["train_examples"].values()), {}), key=int)) + " |",
+              "|---|" + "---|" * len(next(iter(results["train_examples"].values()), {}))]
+    for arm, rounds in results["train_examples"].items():
+        lines.append(f"| {arm} | " + " | ".join(f"{statistics.fmean(v):.1f}" if v else "–" for _, v in
+                                                   sorted(rounds.items(), key=lambda kv: int(kv[0]))) + " |")
     lines += ["", "| positive source | NLL/token under the base policy | rows |", "|---|---|---|"]
     for source, vals in sorted(results["nll_by_source"].items()):
-        lines.append(f"| {source} | {stat([v['nll'] for v in vals])} | {sum(v['n'] for v in vals)} |")
+        lines.append(f"| {source} | {_stat([v['nll'] for v in vals])} | {sum(v['n'] for v in vals)} |")
     return "\n".join(lines)
 
 
-def plot(results: dict, out: Path) -> None:
+def plot(results: dict, out: Path, k: int) -> None:
+    """Per level: greedy pass@1 (top row) and pass@k (bottom row) by round, mean over seeds with the
+    min-max range as error bars."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    levels = sorted({lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r})
-    fig, axes = plt.subplots(1, len(levels), figsize=(3.2 * len(levels), 3.2), squeeze=False)
-    for ax, level in zip(axes[0], levels):
-        for arm, rounds in results["accuracy"].items():
-            xs = sorted(rounds, key=int)
-            means = [statistics.fmean(v["pass_at_1"] for v in rounds[x].get(level, [])) if rounds[x].get(level) else None
-                     for x in xs]
-            ax.plot([int(x) for x in xs], means, "o-", label=arm)
-        ax.set_title(f"level {level}")
-        ax.set_xlabel("round")
-        ax.set_ylim(0, 1)
-    axes[0][0].set_ylabel("held-out greedy pass@1")
+    levels = sorted({lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r},
+                    key=lambda lvl: (lvl == "all", lvl))
+    fig, axes = plt.subplots(2, len(levels), figsize=(3.0 * len(levels), 5.6), squeeze=False, sharey=True)
+    for row, (metric, label) in enumerate((("pass_at_1", "greedy pass@1"), (f"pass_at_{k}", f"pass@{k}"))):
+        for ax, level in zip(axes[row], levels):
+            for i, (arm, rounds) in enumerate(results["accuracy"].items()):
+                xs = [int(r) for r in sorted(rounds, key=int) if rounds[r].get(level)]
+                vals = [[v[metric] for v in rounds[str(x)][level]] for x in xs]
+                means = [statistics.fmean(v) for v in vals]
+                err = [[m - min(v) for m, v in zip(means, vals)], [max(v) - m for m, v in zip(means, vals)]]
+                # Offset arms slightly so overlapping error bars stay readable.
+                ax.errorbar([x + 0.08 * (i - 1) for x in xs], means, yerr=err, fmt="o-", capsize=3, label=arm)
+            ax.set_title(f"{_level_name(level)}: {label}", fontsize=9)
+            ax.set_xlabel("round")
+            ax.set_xticks(sorted({int(r) for rounds in results["accuracy"].values() for r in rounds}))
+            ax.set_ylim(-0.02, 1.02)
+        axes[row][0].set_ylabel(f"held-out {label}")
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
@@ -146,7 +256,7 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
-    plot(results, out / "experiment.png")
+    plot(results, out / "experiment.png", args.k)
     print(summarise(results, args.k))
     print(f"plot: {out / 'experiment.png'}")
 
