@@ -54,7 +54,8 @@ def collect(args) -> dict:
                 record = json.loads(eval_json.read_text())
                 for level, value in record["pass_at_1_greedy"].items():
                     results["accuracy"].setdefault(arm, {}).setdefault(str(r), {}).setdefault(level, []).append(
-                        {"seed": seed, "pass_at_1": value, f"pass_at_{args.k}": record[f"pass_at_{args.k}"][level]})
+                        {"seed": seed, "pass_at_1": value, f"pass_at_{args.k}": record[f"pass_at_{args.k}"][level],
+                         "sampled_accuracy": record["sampled_accuracy"][level]})
     # NLL per token under the base policy of each positive source: round 1 is scored by the base model.
     from expo_data.db import connect
 
@@ -178,7 +179,8 @@ def summarise(results: dict, k: int) -> str:
     levels = sorted({lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r},
                     key=lambda lvl: (lvl == "all", lvl))
     lines = []
-    for metric, title in (("pass_at_1", "greedy pass@1"), (f"pass_at_{k}", f"pass@{k} (temperature 0.7)")):
+    for metric, title in (("pass_at_1", "greedy pass@1"), (f"pass_at_{k}", f"pass@{k} (temperature 0.7)"),
+                          ("sampled_accuracy", f"accuracy per sample (the {k} samples at temperature 0.7)")):
         lines += [f"Held-out {title}, mean ± half-range over seeds:", "",
                   "| arm | round | " + " | ".join(_level_name(lvl) for lvl in levels) + " | seeds |",
                   "|---|---|" + "---|" * len(levels) + "---|"]
@@ -276,6 +278,8 @@ def main():
             for arm in args.arms:
                 run_arm(args, arm, seed)
     results = collect(args)
+    if not results["accuracy"]:
+        sys.exit(f"error: no eval.json under {args.out}/<arm>/seed<N>/round*/eval: nothing to summarise")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
