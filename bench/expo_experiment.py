@@ -20,9 +20,13 @@ import time
 from pathlib import Path
 
 
+def arm_root(args, arm: str, seed: int) -> Path:
+    return Path(args.out) / arm.replace("+", "_") / f"seed{seed}"
+
+
 def run_arm(args, arm: str, seed: int) -> Path:
-    out = Path(args.out) / arm.replace("+", "_") / f"seed{seed}"
-    first = Path(args.out) / args.arms[0].replace("+", "_") / f"seed{seed}" / "round1"
+    out = arm_root(args, arm, seed)
+    first = arm_root(args, args.arms[0], seed) / "round1"
     if arm != args.arms[0] and (first / "manifest.json").exists() and not (out / "round1" / "manifest.json").exists():
         (out / "round1").mkdir(parents=True, exist_ok=True)
         shutil.copy2(first / "manifest.json", out / "round1" / "manifest.json")
@@ -48,7 +52,7 @@ def collect(args) -> dict:
     results: dict = {"config": vars(args), "accuracy": {}, "nll_by_source": {}}
     for arm in args.arms:
         for seed in args.seeds:
-            root = Path(args.out) / arm.replace("+", "_") / f"seed{seed}"
+            root = arm_root(args, arm, seed)
             for eval_json in sorted(root.glob("round*/eval/eval.json")):
                 r = int(eval_json.parent.parent.name.removeprefix("round"))
                 record = json.loads(eval_json.read_text())
@@ -60,7 +64,7 @@ def collect(args) -> dict:
     from expo_data.db import connect
 
     for seed in args.seeds:
-        round1 = Path(args.out) / args.arms[0].replace("+", "_") / f"seed{seed}" / "round1"
+        round1 = arm_root(args, args.arms[0], seed) / "round1"
         if not (round1 / "manifest.json").exists():
             continue
         con = connect([round1])
@@ -73,13 +77,11 @@ def collect(args) -> dict:
         for source, nll, n in rows:
             results["nll_by_source"].setdefault(source, []).append({"seed": seed, "nll": nll, "n": n})
     results["unlock"] = unlocks(args)
-    results["train_examples"] = {
-        arm: {str(r): [json.loads((Path(args.out) / arm.replace("+", "_") / f"seed{s}" / f"round{r}" / "train_summary.json")
-                                  .read_text())["examples"]
-                       for s in args.seeds
-                       if (Path(args.out) / arm.replace("+", "_") / f"seed{s}" / f"round{r}" / "train_summary.json").exists()]
-              for r in range(1, args.rounds + 1)}
-        for arm in args.arms}
+    results["train_examples"] = {arm: {} for arm in args.arms}
+    for arm in args.arms:
+        for r in range(1, args.rounds + 1):
+            summaries = [arm_root(args, arm, seed) / f"round{r}" / "train_summary.json" for seed in args.seeds]
+            results["train_examples"][arm][str(r)] = [json.loads(p.read_text())["examples"] for p in summaries if p.exists()]
     return results
 
 
@@ -113,7 +115,7 @@ def unlocks(args) -> dict:
     train: dict = {}
     for arm in args.arms:
         for seed in args.seeds:
-            root = Path(args.out) / arm.replace("+", "_") / f"seed{seed}"
+            root = arm_root(args, arm, seed)
             base_dirs = [root / "round0" / "eval" / p for p in ("greedy", "sampled")]
             if not all((d / "manifest.json").exists() for d in base_dirs):
                 continue
@@ -140,7 +142,7 @@ def unlocks(args) -> dict:
     # Noise floor: a problem the base policy missed with one seed's samples may be hit by the same base
     # policy with another seed's samples, no training involved. Every ordered pair of seeds counts once.
     control = "base, other seed's samples"
-    roots = {seed: Path(args.out) / args.arms[0].replace("+", "_") / f"seed{seed}" for seed in args.seeds}
+    roots = {seed: arm_root(args, args.arms[0], seed) for seed in args.seeds}
     base_eval = {seed: _solved_in([root / "round0" / "eval" / p for p in ("greedy", "sampled")])
                  for seed, root in roots.items() if (root / "round0" / "eval" / "sampled" / "manifest.json").exists()}
     base_train = {seed: _solved_by_problem(root / "round1")
