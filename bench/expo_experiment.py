@@ -105,6 +105,21 @@ def _solved_in(round_dirs: list[Path]) -> dict[str, tuple[int, bool]]:
     return merged
 
 
+def _eval_dirs(root: Path, r: int) -> list[Path] | None:
+    """Round r's greedy and sampled eval dirs, or None when the eval has not run."""
+    dirs = [root / f"round{r}" / "eval" / p for p in ("greedy", "sampled")]
+    return dirs if all((d / "manifest.json").exists() for d in dirs) else None
+
+
+def _hard_counts(hard: dict[str, int], solved: set[str]) -> dict[str, dict[str, int]]:
+    """Per level of the hard set (and "all"): how many hard problems, and how many of them solved."""
+    counts = {}
+    for level in sorted(set(hard.values())) + ["all"]:
+        ids = [pid for pid, lvl in hard.items() if level == "all" or lvl == level]
+        counts[str(level)] = {"hard": len(ids), "solved": sum(pid in solved for pid in ids)}
+    return counts
+
+
 def unlocks(args) -> dict:
     """The issue's question, asked directly. Held-out: of the problems the base policy never solves
     (greedy wrong and 0 of k samples right, per seed), how many does each arm's round-r policy solve
@@ -116,20 +131,15 @@ def unlocks(args) -> dict:
     for arm in args.arms:
         for seed in args.seeds:
             root = arm_root(args, arm, seed)
-            base_dirs = [root / "round0" / "eval" / p for p in ("greedy", "sampled")]
-            if not all((d / "manifest.json").exists() for d in base_dirs):
+            if _eval_dirs(root, 0) is None:
                 continue
-            base = _solved_in(base_dirs)
-            hard = {pid: level for pid, (level, hit) in base.items() if not hit}
+            hard = {pid: level for pid, (level, hit) in _solved_in(_eval_dirs(root, 0)).items() if not hit}
             for r in range(0, args.rounds + 1):
-                dirs = [root / f"round{r}" / "eval" / p for p in ("greedy", "sampled")]
-                if not all((d / "manifest.json").exists() for d in dirs):
+                if (dirs := _eval_dirs(root, r)) is None:
                     continue
                 solved = {pid for pid, (_, hit) in _solved_in(dirs).items() if hit}
-                for level in sorted(set(hard.values())) + ["all"]:
-                    ids = [pid for pid, lvl in hard.items() if level == "all" or lvl == level]
-                    held_out.setdefault(arm, {}).setdefault(str(r), {}).setdefault(str(level), []).append(
-                        {"seed": seed, "hard": len(ids), "solved": sum(pid in solved for pid in ids)})
+                for level, counts in _hard_counts(hard, solved).items():
+                    held_out.setdefault(arm, {}).setdefault(str(r), {}).setdefault(level, []).append({"seed": seed, **counts})
             if not (root / "round1" / "manifest.json").exists():
                 continue
             hard_train = {pid for pid, (_, hit) in _solved_by_problem(root / "round1").items() if not hit}
@@ -143,18 +153,16 @@ def unlocks(args) -> dict:
     # policy with another seed's samples, no training involved. Every ordered pair of seeds counts once.
     control = "base, other seed's samples"
     roots = {seed: arm_root(args, args.arms[0], seed) for seed in args.seeds}
-    base_eval = {seed: _solved_in([root / "round0" / "eval" / p for p in ("greedy", "sampled")])
-                 for seed, root in roots.items() if (root / "round0" / "eval" / "sampled" / "manifest.json").exists()}
+    base_eval = {seed: _solved_in(_eval_dirs(root, 0)) for seed, root in roots.items() if _eval_dirs(root, 0)}
     base_train = {seed: _solved_by_problem(root / "round1")
                   for seed, root in roots.items() if (root / "round1" / "manifest.json").exists()}
     for seed, other in ((s, t) for s in args.seeds for t in args.seeds if s != t):
         if seed in base_eval and other in base_eval:
             hard = {pid: level for pid, (level, hit) in base_eval[seed].items() if not hit}
-            for level in sorted(set(hard.values())) + ["all"]:
-                ids = [pid for pid, lvl in hard.items() if level == "all" or lvl == level]
-                held_out.setdefault(control, {}).setdefault("0", {}).setdefault(str(level), []).append(
-                    {"seed": f"{seed}/{other}", "hard": len(ids),
-                     "solved": sum(base_eval[other].get(pid, (0, False))[1] for pid in ids)})
+            solved = {pid for pid, (_, hit) in base_eval[other].items() if hit}
+            for level, counts in _hard_counts(hard, solved).items():
+                held_out.setdefault(control, {}).setdefault("0", {}).setdefault(level, []).append(
+                    {"seed": f"{seed}/{other}", **counts})
         if seed in base_train and other in base_train:
             hard_train = [pid for pid, (_, hit) in base_train[seed].items() if not hit]
             train.setdefault(control, {}).setdefault("1", []).append(
