@@ -171,6 +171,11 @@ def unlocks(args) -> dict:
     return {"held_out": held_out, "train": train}
 
 
+def _sorted_levels(levels) -> list[str]:
+    """Numbered levels in order, "all" last."""
+    return sorted(set(levels), key=lambda lvl: (lvl == "all", lvl))
+
+
 def _level_name(level: str) -> str:
     return "all levels" if level == "all" else f"level {level}"
 
@@ -186,8 +191,7 @@ def _stat(values) -> str:
 def summarise(results: dict, k: int) -> str:
     """Markdown tables: accuracy pivoted by level (mean ± half-range over seeds), hard-set unlocks,
     training-set unlocks, examples trained on, and the NLL of each positive source."""
-    levels = sorted({lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r},
-                    key=lambda lvl: (lvl == "all", lvl))
+    levels = _sorted_levels(lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r)
     lines = []
     for metric, title in (("pass_at_1", "greedy pass@1"), (f"pass_at_{k}", f"pass@{k} (temperature 0.7)"),
                           ("sampled_accuracy", f"accuracy per sample (the {k} samples at temperature 0.7)")):
@@ -200,8 +204,7 @@ def summarise(results: dict, k: int) -> str:
                 lines.append(f"| {arm} | {r} | " + " | ".join(cells) + f" | {len(rounds[r].get('all', []))} |")
         lines.append("")
     held_out = results["unlock"]["held_out"]
-    hard_levels = sorted({lvl for rounds in held_out.values() for r in rounds.values() for lvl in r},
-                         key=lambda lvl: (lvl == "all", lvl))
+    hard_levels = _sorted_levels(lvl for rounds in held_out.values() for r in rounds.values() for lvl in r)
     lines += [f"Held-out problems the base policy never solves (greedy and {k} samples, per seed): solved by the "
               f"round-r policy (greedy or any of {k}), summed over seeds. The control row is the untrained base policy "
               f"with another seed's samples, over every ordered pair of seeds (the noise floor):", "",
@@ -221,12 +224,12 @@ def summarise(results: dict, k: int) -> str:
         for r in sorted(rounds, key=int):
             vals = rounds[r]
             lines.append(f"| {arm} | {r} | {sum(v['solved'] for v in vals)}/{sum(v['hard'] for v in vals)} |")
+    trained_rounds = [str(r) for r in range(1, results["config"]["rounds"] + 1)]
     lines += ["", "Examples trained on per round (mean over seeds):", "",
-              "| arm | " + " | ".join(f"round {r}" for r in sorted(next(iter(results["train_examples"].values()), {}), key=int)) + " |",
-              "|---|" + "---|" * len(next(iter(results["train_examples"].values()), {}))]
+              "| arm | " + " | ".join(f"round {r}" for r in trained_rounds) + " |", "|---|" + "---|" * len(trained_rounds)]
     for arm, rounds in results["train_examples"].items():
-        lines.append(f"| {arm} | " + " | ".join(f"{statistics.fmean(v):.1f}" if v else "–" for _, v in
-                                                   sorted(rounds.items(), key=lambda kv: int(kv[0]))) + " |")
+        lines.append(f"| {arm} | " + " | ".join(f"{statistics.fmean(rounds[r]):.1f}" if rounds[r] else "–"
+                                                   for r in trained_rounds) + " |")
     lines += ["", "| positive source | NLL/token under the base policy | rows |", "|---|---|---|"]
     for source, vals in sorted(results["nll_by_source"].items()):
         lines.append(f"| {source} | {_stat([v['nll'] for v in vals])} | {sum(v['n'] for v in vals)} |")
@@ -241,8 +244,7 @@ def plot(results: dict, out: Path, k: int) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    levels = sorted({lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r},
-                    key=lambda lvl: (lvl == "all", lvl))
+    levels = _sorted_levels(lvl for rounds in results["accuracy"].values() for r in rounds.values() for lvl in r)
     fig, axes = plt.subplots(2, len(levels), figsize=(3.0 * len(levels), 5.6), squeeze=False, sharey=True)
     for row, (metric, label) in enumerate((("pass_at_1", "greedy pass@1"), (f"pass_at_{k}", f"pass@{k}"))):
         for ax, level in zip(axes[row], levels):
