@@ -50,6 +50,7 @@ def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) ->
     columns = {
         "problem_id": pa.array(pid), "kind": pa.array(kind), "sample_index": pa.array(sample_index, pa.int32()),
         "round": pa.array(np.zeros(n, np.int32)), "level": pa.array(rng.integers(1, 6, n).astype(np.int32)),
+        "category": pa.nulls(n, pa.string()), "extra_fields": pa.nulls(n, pa.map_(pa.string(), pa.string())),
         "question": pa.array(np.char.add("Question ", pid)), "reference_answer": pa.array(["42"] * n),
         "prompt": pa.array(np.char.add("Prompt ", pid)), "plain_prompt": pa.array(np.char.add("Prompt ", pid)),
         "plain_prompt_token_ids": prompt_ids, "completion": pa.array(np.char.add("Completion of ", pid)),
@@ -65,7 +66,7 @@ def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) ->
 
 
 def write_data(out: Path, rows: int, shards: int) -> None:
-    from expo_data.schema import atomic_write_json
+    from expo_data.schema import SCHEMA_VERSION, atomic_write_json
     from expo_data.shards import write_shard
 
     per_shard = rows // len(KINDS) // shards
@@ -73,6 +74,7 @@ def write_data(out: Path, rows: int, shards: int) -> None:
     for s in range(shards):
         write_shard(out, s, shards, make_shard(s, shards, per_shard, 0), {"config_hash": config_hash, "problems": per_shard})
     atomic_write_json(out / "manifest.json", {"round": 0, "config_hash": config_hash, "shards": shards,
+                                              "schema_version": SCHEMA_VERSION,
                                               "base_model": "synthetic", "num_problems": per_shard * shards})
 
 

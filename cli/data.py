@@ -73,6 +73,9 @@ def _parse_worker(_ctx, _param, value):
 @click.option("--answer-field", default=None)
 @click.option("--solution-field", default=None)
 @click.option("--level-field", default=None)
+@click.option("--category-field", default=None,
+              help="Grouping column kept in the rows (default: category, subject, type, topic or domain if present).")
+@click.option("--keep-fields", default="", help="Comma list of further problem columns kept in the rows' extra_fields.")
 @click.option("--verify-timeout", default=5.0, show_default=True, help="Seconds per math-verify item.")
 @click.option("--no-progress", is_flag=True)
 @one_line_errors
@@ -94,7 +97,8 @@ def generate(**o):
         templates=templates, group_problems=o["group_problems"], worker=o["worker"], overwrite=o["overwrite"],
         dry_run=o["dry_run"], verify_timeout_s=o["verify_timeout"], progress=not o["no_progress"],
         fields=FieldMap(id=o["id_field"], question=o["question_field"], answer=o["answer_field"],
-                        solution=o["solution_field"], level=o["level_field"]),
+                        solution=o["solution_field"], level=o["level_field"], category=o["category_field"],
+                        keep=tuple(f.strip() for f in o["keep_fields"].split(",") if f.strip())),
     )
     run(cfg, log=lambda m: click.echo(m, err=True))
 
@@ -166,6 +170,14 @@ def _write_result(table, fmt: str, output: Path | None) -> None:
         click.echo(f"wrote {table.num_rows} rows to {output}", err=True)
 
 
+def _is_dir(text: str) -> bool:
+    """A query text is no path: one longer than the OS allows raises instead of answering False."""
+    try:
+        return Path(text).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 @main.command()
 @click.argument("args", nargs=-1, required=True)
 @click.option("-f", "--file", "sql_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -188,7 +200,7 @@ def sql(args, sql_file, params, fmt, output):
             query = sql_file.read_text()
         else:
             query = shipped_query(sql_file.name)
-    elif not Path(args[-1]).is_dir():
+    elif not _is_dir(args[-1]):
         query = args.pop()
     if not args:
         raise ExpoError("no round dir given")
@@ -236,16 +248,18 @@ def select_cmd(round_dir, params, export, output):
 @click.argument("round_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Plot file (default: report.png in the first round dir).")
+@click.option("--group-by", type=click.Choice(["auto", "level", "category"]), default="auto", show_default=True,
+              help="Group the quality table by level or category (auto: level when the problems have one).")
 @one_line_errors
-def report(round_dirs, png):
+def report(round_dirs, png, group_by):
     """Print the quality report (per level, and per round) and write report.png."""
     from expo_data.db import format_table
     from expo_data.select import report as build
 
     png = png or Path(round_dirs[0]) / "report.png"
-    quality, rounds, evals, png = build(list(round_dirs), png)
-    click.echo("Sample quality by level (level NULL = all):")
-    click.echo(format_table(quality, max_width=12))
+    quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by)
+    click.echo("Sample quality by group (level or category; group_key NULL = all problems):")
+    click.echo(format_table(quality, max_width=16))
     if rounds.num_rows > 1:
         click.echo("\nRounds side by side:")
         click.echo(format_table(rounds, max_width=12))

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from .errors import ExpoError
+from .schema import SAMPLE_SCHEMA
 from .shards import shard_paths, verify_round_dir
 
 PROBLEMS_VIEW = """
@@ -58,7 +59,8 @@ def connect(round_dirs: list[Path], check_checksums: bool = True) -> duckdb.Duck
             raise ExpoError(f"{directory} and {rounds_seen[manifest['round']]} are both round {manifest['round']}; "
                             f"generate rounds with distinct --round numbers to compare them")
         rounds_seen[manifest["round"]] = directory
-        dataset = pads.dataset([str(p) for p in shard_paths(directory)], format="ipc")
+        # The explicit schema reads older shard versions with the columns added since as nulls.
+        dataset = pads.dataset([str(p) for p in shard_paths(directory)], format="ipc", schema=SAMPLE_SCHEMA)
         con.register(f"_round_{position}", dataset)
         selects.append(f"SELECT *, '{_quote(str(directory))}' AS round_dir FROM _round_{position}")
         manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],

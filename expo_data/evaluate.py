@@ -23,9 +23,10 @@ DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
 
 def _by_level(out: Path) -> dict[str, dict[str, float]]:
     solved: dict[tuple[Any, str], list[bool]] = defaultdict(list)
-    for row in load_round(out).select(["problem_id", "level", "kind", "is_correct"]).to_pylist():
+    for row in load_round(out).select(["problem_id", "level", "category", "kind", "is_correct"]).to_pylist():
         if row["kind"] == "attempt":
-            solved[(row["level"], row["problem_id"])].append(row["is_correct"])
+            group = row["level"] if row["level"] is not None else row["category"]
+            solved[(group, row["problem_id"])].append(row["is_correct"])
     levels: dict[str, list[list[bool]]] = defaultdict(list)
     for (level, _), results in solved.items():
         levels[str(level)].append(results)

@@ -152,13 +152,26 @@ def assign_shards(problems: list[Problem], count: int) -> dict[int, list[Problem
     return assignment
 
 
+def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
+    """The manifest already in cfg.out; with --overwrite an unreadable one counts as none (it is replaced)."""
+    if not cfg.out.exists():
+        return None
+    try:
+        return read_manifest(cfg.out)
+    except ExpoError:
+        if cfg.overwrite:
+            return None
+        raise ExpoError(f"{cfg.out / MANIFEST_NAME} is unreadable or of another toolkit version; pass --overwrite to "
+                        f"regenerate the round there, or use another --out")
+
+
 def plan(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Plan:
     _validate(cfg)
     problems = load_problems(cfg.problems, cfg.fields, cfg.limit)
     model_path = resolve_model(cfg.model, log=log)
     adapter_path = resolve_adapter(cfg.adapter)
     manifest = build_manifest(cfg, problems, model_path, adapter_path)
-    existing = read_manifest(cfg.out) if cfg.out.exists() else None
+    existing = _existing_manifest(cfg)
     if existing and existing.get("config_hash") != manifest["config_hash"] and not cfg.overwrite:
         changed = sorted(k for k in manifest if k not in ("config_hash", "versions") and existing.get(k) != manifest[k])
         raise ExpoError(f"{cfg.out} holds a run with a different configuration (differs in: {', '.join(changed) or 'config'}); "
@@ -464,9 +477,15 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
     base_by_problem = {problem.id: math.fsum(lp) for problem, lp in zip(live, base_lps)}
     t2 = time.perf_counter()
 
-    # 3. Verification.
-    extracted = [extract_answer(row["completion"], truncated=row["finish_reason"] == "length") for row in rows]
-    verdicts = verifier.verify_many([(row["problem"].answer, ans) for row, (ans, _) in zip(rows, extracted)])
+    # 3. Verification. An expert solution is correct by construction (the dataset's own worked
+    #    solution of its own answer): it is recorded as such, not graded by its last number.
+    graded = [i for i, row in enumerate(rows) if row["kind"] != "expert"]
+    extracted: list[tuple[str | None, str | None]] = [(row["problem"].answer, "reference") for row in rows]
+    verdicts: list[tuple[bool, str | None]] = [(True, None)] * len(rows)
+    for i in graded:
+        extracted[i] = extract_answer(rows[i]["completion"], truncated=rows[i]["finish_reason"] == "length")
+    for i, verdict in zip(graded, verifier.verify_many([(rows[i]["problem"].answer, extracted[i][0]) for i in graded])):
+        verdicts[i] = verdict
     t3 = time.perf_counter()
 
     by_problem: dict[str, list[dict[str, Any]]] = {pr.id: [] for pr in live}
@@ -475,7 +494,8 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
         n_tokens = len(row["completion_token_ids"])
         by_problem[problem.id].append({
             **row,
-            "problem_id": problem.id, "round": cfg.round, "level": problem.level, "question": problem.question,
+            "problem_id": problem.id, "round": cfg.round, "level": problem.level, "category": problem.category,
+            "extra_fields": list(problem.extra) or None, "question": problem.question,
             "reference_answer": problem.answer, "plain_prompt": prompts[problem.id]["plain"],
             "plain_prompt_token_ids": prompts[problem.id]["plain_ids"],
             "policy_token_logprobs": policy_lp, "policy_logprob_sum": math.fsum(policy_lp),
@@ -529,8 +549,8 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "E
         log(describe_plan(cfg, p))
         return Stats()
     if cfg.overwrite and (cfg.out / MANIFEST_NAME).exists():
-        existing = read_manifest(cfg.out)
-        if existing and existing.get("config_hash") != p.manifest["config_hash"]:
+        existing = _existing_manifest(cfg)
+        if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
             for stale in (cfg.out / SHARDS_DIR).glob("shard-*"):
                 stale.unlink()
             p = plan(cfg, log=log)

@@ -25,6 +25,8 @@ class Problem:
     answer: str
     level: int | None = None
     solution: str | None = None
+    category: str | None = None  # a non-level grouping (MATH `type`, `subject`, a `category` column)
+    extra: tuple[tuple[str, str], ...] = ()  # --keep-fields, as (name, value) strings
 
 
 def problems_hash(problems: list[Problem]) -> str:
@@ -153,6 +155,8 @@ class FieldMap:
     answer: str | None = None
     solution: str | None = None
     level: str | None = None
+    category: str | None = None
+    keep: tuple[str, ...] = ()  # further columns kept verbatim in the rows' extra_fields
 
 
 def _read_table(path: Path):
@@ -229,6 +233,9 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
     s_col = _pick(columns, fields.solution, ("solution",), "solution", False)
     l_col = _pick(columns, fields.level, ("level", "difficulty"), "level", False)
     id_col = _pick(columns, fields.id, ("id", "problem_id", "unique_id", "idx"), "id", False)
+    c_col = _pick(columns, fields.category, ("category", "subject", "type", "topic", "domain"), "category", False)
+    for name in fields.keep:
+        _pick(columns, name, (), "kept field", True)
     if a_col is None and s_col is None:
         raise ExpoError(f"problems file {path} has neither an answer nor a solution column; pass --answer-field")
 
@@ -255,8 +262,11 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
         ids.add(pid)
         if isinstance(solution, str) and "####" in solution:
             solution = solution.rsplit("####", 1)[0].strip()
+        category = row.get(c_col) if c_col else None
         problems.append(Problem(pid, question.strip(), str(answer).strip(), _parse_level(row.get(l_col) if l_col else None),
-                                solution if isinstance(solution, str) and solution.strip() else None))
+                                solution if isinstance(solution, str) and solution.strip() else None,
+                                None if category is None else str(category),
+                                tuple((name, str(row.get(name))) for name in fields.keep if row.get(name) is not None)))
     return problems
 
 

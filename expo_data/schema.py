@@ -14,7 +14,10 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
+# read with those columns null (see shards.read_shard).
+SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = (1, 2)
 KINDS = ("attempt", "explanation", "expert")
 
 SAMPLE_SCHEMA = pa.schema(
@@ -24,6 +27,10 @@ SAMPLE_SCHEMA = pa.schema(
         pa.field("sample_index", pa.int32(), nullable=False),
         pa.field("round", pa.int32(), nullable=False),
         pa.field("level", pa.int32()),
+        # A non-level grouping column of the problem set (category / subject / type), and any
+        # --keep-fields, as strings.
+        pa.field("category", pa.string()),
+        pa.field("extra_fields", pa.map_(pa.string(), pa.string())),
         pa.field("question", pa.string(), nullable=False),
         pa.field("reference_answer", pa.string(), nullable=False),
         # The exact text the completion was generated from (the hinted prompt for explanations).
@@ -110,7 +117,23 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    """The round's manifest, None when there is none; a manifest that is not a JSON object of
+    a readable schema version is an ExpoError (one line), never a traceback."""
+    from .errors import ExpoError
+
     path = Path(out_dir) / MANIFEST_NAME
     if not path.exists():
         return None
-    return json.loads(path.read_text())
+    try:
+        manifest = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ExpoError(f"{path} is corrupt (not JSON: {exc}); regenerate the round or restore the file")
+    except OSError as exc:
+        raise ExpoError(f"cannot read {path}: {exc.strerror or exc}")
+    if not isinstance(manifest, dict) or "config_hash" not in manifest:
+        raise ExpoError(f"{path} is not an expo manifest (no config_hash); regenerate the round or restore the file")
+    version = manifest.get("schema_version")
+    if version not in READABLE_SCHEMA_VERSIONS:
+        raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
+                        f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
+    return manifest

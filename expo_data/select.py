@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from .db import bind, connect, run_query, shipped_query
 from .errors import ExpoError
-from .schema import SHARDS_DIR, atomic_write_bytes, atomic_write_json
+from .schema import SHARDS_DIR, atomic_write_bytes, atomic_write_json, read_manifest
 from .shards import table_to_ipc_bytes
 
 SELECTED_DIR = "selected"
@@ -89,7 +89,7 @@ def expand_round_dirs(paths: list[Path]) -> list[Path]:
             found = [d for d in path.glob("round*") if (d / "manifest.json").exists()]
             if not found:
                 raise ExpoError(f"{path} is not a round dir (no manifest.json) and holds no round*/ dirs")
-            dirs += sorted(found, key=lambda d: json.loads((d / "manifest.json").read_text())["round"])
+            dirs += sorted(found, key=lambda d: read_manifest(d)["round"])
     return dirs
 
 
@@ -112,10 +112,11 @@ def held_out(paths: list[Path]) -> pa.Table:
     return pa.Table.from_pylist(records) if records else pa.table({})
 
 
-def report(round_dirs: list[Path], png: Path | None = None) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
+def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "auto"
+           ) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
     dirs = expand_round_dirs(round_dirs)
     con = connect(dirs)
-    quality = run_query(con, shipped_query("quality_report"))
+    quality = run_query(con, shipped_query("quality_report"), {"group_by": group_by})
     rounds = run_query(con, shipped_query("compare_rounds"))
     evals = held_out([Path(d) for d in round_dirs])
     if png is not None:
@@ -141,19 +142,23 @@ def _plot(con, evals: pa.Table, png: Path) -> None:
     axes[0].set_xticks([x + width * (len(round_ids) - 1) / 2 for x in range(len(kinds))], kinds)
     axes[0].set_title("policy NLL per token (plain prompt)")
     axes[0].legend()
+    # The same grouping as the quality table: level, or the category when no row has a level.
     per_level = con.execute("""
-        WITH p AS (SELECT round, level, problem_id, bool_or(kind = 'attempt' AND is_correct) AS solved,
+        WITH keyed AS (SELECT *, CASE WHEN EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL)
+                                      THEN CAST(level AS VARCHAR) ELSE category END AS level_or_category FROM samples),
+        p AS (SELECT round, level_or_category AS level, problem_id, bool_or(kind = 'attempt' AND is_correct) AS solved,
                           avg(is_correct::INT) FILTER (WHERE kind = 'attempt') AS acc
-                   FROM samples GROUP BY ALL)
+                   FROM keyed GROUP BY ALL)
         SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY ALL ORDER BY ALL""").fetchall()
     for rnd in round_ids:
         rows = [(lvl, acc, hard) for r, lvl, acc, hard in per_level if r == rnd]
         axes[1].plot([str(l) for l, _, _ in rows], [a for _, a, _ in rows], "o-", label=f"round {rnd}")
         axes[2].plot([str(l) for l, _, _ in rows], [h for _, _, h in rows], "o-", label=f"round {rnd}")
-    for ax, title in ((axes[1], "attempt accuracy by level (training problems)"),
-                      (axes[2], "hard-set share (no correct attempt) by level")):
+    for ax, title in ((axes[1], "attempt accuracy by level or category (training problems)"),
+                      (axes[2], "hard-set share (no correct attempt)")):
         ax.set_ylim(0, 1)
-        ax.set_xlabel("level")
+        ax.set_xlabel("level / category")
+        ax.tick_params(axis="x", labelrotation=30)
         ax.set_title(title)
         ax.legend()
     if evals.num_rows:

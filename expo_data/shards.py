@@ -11,7 +11,9 @@ import pyarrow as pa
 
 from .errors import ExpoError
 from .schema import (
+    READABLE_SCHEMA_VERSIONS,
     SAMPLE_SCHEMA,
+    SCHEMA_VERSION,
     SHARDS_DIR,
     atomic_write_bytes,
     atomic_write_json,
@@ -70,9 +72,35 @@ def shard_paths(out_dir: Path) -> list[Path]:
     return sorted((Path(out_dir) / SHARDS_DIR).glob("shard-*-of-*.arrow"))
 
 
+def shard_schema_version(path: Path) -> int:
+    """The schema version written in a shard's metadata; ExpoError for a file that is no shard of
+    a version this toolkit reads."""
+    try:
+        with pa.memory_map(str(path)) as source:
+            metadata = pa.ipc.open_file(source).schema.metadata or {}
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise ExpoError(f"{path} is not an Arrow shard ({str(exc).splitlines()[0]}); rerun `expo-data generate` to repair it")
+    raw = metadata.get(b"expo.schema_version")
+    version = int(raw) if raw is not None and raw.isdigit() else None
+    if version not in READABLE_SCHEMA_VERSIONS:
+        raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
+                        f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
+    return version
+
+
+def upgrade_table(table: pa.Table) -> pa.Table:
+    """A table of an older readable schema version, with the columns added since filled with nulls."""
+    for field in SAMPLE_SCHEMA:
+        if field.name not in table.column_names:
+            table = table.append_column(field, pa.nulls(table.num_rows, field.type))
+    return table.select(SAMPLE_SCHEMA.names).cast(SAMPLE_SCHEMA)
+
+
 def read_shard(path: Path) -> pa.Table:
+    version = shard_schema_version(path)
     with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
+        table = pa.ipc.open_file(source).read_all()
+    return table if version == SCHEMA_VERSION else upgrade_table(table)
 
 
 def verify_round_dir(out_dir: Path, check_checksums: bool = True) -> dict[str, Any]:
@@ -87,6 +115,7 @@ def verify_round_dir(out_dir: Path, check_checksums: bool = True) -> dict[str, A
             "complete" if (out_dir / SHARDS_DIR / shard_name(index, count)).exists() else "missing")
         if status != "complete":
             raise ExpoError(f"{out_dir}: shard {shard_name(index, count)} is {status}; rerun `expo-data generate` to repair it")
+        shard_schema_version(out_dir / SHARDS_DIR / shard_name(index, count))
     return manifest
 
 
@@ -103,6 +132,7 @@ def write_round(out_dir: Path, rows_by_shard: list[pa.Table], manifest: dict[str
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = dict(manifest, shards=len(rows_by_shard))
+    manifest.setdefault("schema_version", SCHEMA_VERSION)
     manifest.setdefault("config_hash", hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest())
     for index, table in enumerate(rows_by_shard):
         write_shard(out_dir, index, len(rows_by_shard), table,

@@ -57,6 +57,7 @@ def sample_row(problem_id, kind, index, correct, policy_mean, tokens=4, answer_g
     lps = [policy_mean] * tokens
     return {
         "problem_id": problem_id, "kind": kind, "sample_index": index, "round": round_, "level": level,
+        "category": None, "extra_fields": None,
         "question": f"Q {problem_id}", "reference_answer": "7", "prompt": f"P {problem_id}" + (" hint" if kind == "explanation" else ""),
         "plain_prompt": f"P {problem_id}", "plain_prompt_token_ids": [1, 2], "completion": f"{kind}{index} of {problem_id}",
         "completion_token_ids": list(range(tokens)), "gen_token_logprobs": None if kind == "expert" else lps,

@@ -204,3 +204,24 @@ def test_toml_run_config_and_flag_override(tiny_model_dir, tmp_path):
     bad.write_text("nonsense_key = 1\n")
     proc = run_cli("expo-data", "generate", "--config", bad, "--out", tmp_path / "o")
     assert proc.returncode == 2 and "unknown key 'nonsense_key'" in proc.stderr
+
+
+def test_problem_file_keeps_category_and_grades_experts_as_reference(tiny_model_dir, tmp_path):
+    """A competition-style set: plain-text golds, worked solutions without \\boxed{}, a `category`
+    column and no level."""
+    problems = tmp_path / "comp.jsonl"
+    rows = [{"id": "c1", "problem": "How many subsets of a 10-set have 5 elements?", "answer": "C(10, 5), or equivalently 252",
+             "solution": "Choose 5 of 10: 10!/(5!5!) = 252 subsets.", "category": "Combinatorics", "source": "set-a"},
+            {"id": "c2", "problem": "How many regions after n steps?", "answer": "4^n",
+             "solution": "Each step multiplies the count by 4, giving 4^n.", "category": "Algebra", "source": "set-b"}]
+    problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "comp"
+    run_cli("expo-data", "generate", "--problems", problems, "--model", tiny_model_dir, "--out", out, "--shards", 1,
+            "--keep-fields", "source", *TINY_GEN, check=True)
+    table = load_round(out).to_pylist()
+    assert {(r["problem_id"], r["category"]) for r in table} == {("c1", "Combinatorics"), ("c2", "Algebra")}
+    assert all(r["level"] is None and dict(r["extra_fields"])["source"].startswith("set-") for r in table)
+    experts = [r for r in table if r["kind"] == "expert"]
+    assert [(r["is_correct"], r["extraction_method"], r["verify_error"]) for r in experts] == [(True, "reference", None)] * 2
+    report = run_cli("expo-data", "report", out, check=True).stdout
+    assert "Combinatorics" in report and "Algebra" in report

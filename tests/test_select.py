@@ -79,14 +79,27 @@ def test_groups_hard_and_report(round_dir):
     assert all(g["advantage"] == 0 for g in groups if g["problem_id"] != "p1")
     hard = run_query(con, shipped_query("hard_problems")).to_pylist()
     assert [(h["problem_id"], h["rescued"]) for h in hard] == [("p2", True), ("p3", False)]
-    quality = {r["level"]: r for r in run_query(con, shipped_query("quality_report")).to_pylist()}
+    quality = {r["group_key"]: r for r in run_query(con, shipped_query("quality_report")).to_pylist()}
     overall = quality[None]
     assert overall["problems"] == 3 and overall["attempt_accuracy"] == pytest.approx(1 / 6)
     assert overall["pass_at_k"] == pytest.approx(1 / 3) and overall["hard_share"] == pytest.approx(2 / 3)
     assert overall["hint_leak_rate"] == pytest.approx(0.2)
     assert overall["nll_expert"] == pytest.approx(2.0)
     assert overall["nll_attempt"] == pytest.approx((0.5 + 0.7 + 0.6 + 0.9 + 0.6 + 0.6) / 6)
-    assert quality[2]["explanation_accuracy"] == 1.0 and quality[1]["gain_expert"] == pytest.approx(3.0)
+    assert quality["2"]["explanation_accuracy"] == 1.0 and quality["1"]["gain_expert"] == pytest.approx(3.0)
+
+
+def test_report_groups_by_category_when_there_is_no_level(tmp_path):
+    rows = hand_rows()
+    for r in rows:
+        r["level"], r["category"] = None, {"p1": "Algebra", "p2": "Geometry", "p3": "Algebra"}[r["problem_id"]]
+    write_round(tmp_path / "cat", [rows_to_table(rows)], {"round": 0, "base_model": "m", "num_problems": 3})
+    con = connect([tmp_path / "cat"])
+    quality = {r["group_key"]: r for r in run_query(con, shipped_query("quality_report")).to_pylist()}
+    assert set(quality) == {"Algebra", "Geometry", None}
+    assert quality["Algebra"]["problems"] == 2 and quality[None]["problems"] == 3
+    by_level = run_query(con, shipped_query("quality_report"), {"group_by": "level"}).to_pylist()
+    assert [(r["group_key"], r["problems"]) for r in by_level] == [("(none)", 3), (None, 3)]
 
 
 def test_compare_rounds(round_dir, tmp_path):
@@ -158,3 +171,66 @@ def test_empty_selection_fails(round_dir):
     assert proc.returncode == 2 and "empty selection" in proc.stderr
     with pytest.raises(ExpoError, match="unknown parameter"):
         select(round_dir, {"bogus": 1})
+
+
+def _one_line_error(proc, message):
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_long_sql_text_runs(round_dir):
+    query = "SELECT count(*) AS n FROM samples WHERE " + " OR ".join(f"problem_id = 'p{i}'" for i in range(40))
+    assert len(query.encode()) > 255
+    proc = run_cli("expo-data", "sql", round_dir, query, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "12"
+
+
+@pytest.mark.parametrize("content,message", [(b"{not json", "is corrupt (not JSON"), (b"", "is corrupt (not JSON"),
+                                             (b"[1, 2]", "is not an expo manifest")])
+def test_corrupt_or_empty_manifest_is_one_line(round_dir, content, message):
+    (round_dir / "manifest.json").write_bytes(content)
+    _one_line_error(run_cli("expo-data", "select", round_dir), message)
+    _one_line_error(run_cli("expo-data", "sql", round_dir, "SELECT 1"), message)
+    _one_line_error(run_cli("expo-data", "report", round_dir), message)
+
+
+def test_sidecar_not_json_is_one_line(round_dir):
+    next((round_dir / "shards").glob("*.json")).write_text("{oops")
+    _one_line_error(run_cli("expo-data", "sql", round_dir, "SELECT 1"), "is corrupt")
+
+
+def _rewrite_shard(round_dir, transform):
+    """Replace the first shard with transform(table) and re-seal its sidecar, as a writer of that
+    table would have."""
+    import hashlib
+
+    from expo_data.shards import read_shard, table_to_ipc_bytes
+
+    shard = sorted((round_dir / "shards").glob("*.arrow"))[0]
+    table = transform(read_shard(shard))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    data = sink.getvalue().to_pybytes() if table.schema.metadata else table_to_ipc_bytes(table)
+    shard.write_bytes(data)
+    sidecar = shard.with_suffix(".json")
+    record = json.loads(sidecar.read_text()) | {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    sidecar.write_text(json.dumps(record))
+
+
+def test_shard_of_another_schema_version_is_one_line(round_dir):
+    _rewrite_shard(round_dir, lambda t: t.replace_schema_metadata({"expo.schema_version": "99"}))
+    _one_line_error(run_cli("expo-data", "select", round_dir), "has schema version 99")
+
+
+def test_version_1_round_still_reads_and_selects(round_dir):
+    """A round written before `category`/`extra_fields` existed: read with those columns null."""
+    _rewrite_shard(round_dir, lambda t: t.drop_columns(["category", "extra_fields"])
+                   .replace_schema_metadata({"expo.schema_version": "1"}))
+    manifest = json.loads((round_dir / "manifest.json").read_text())
+    (round_dir / "manifest.json").write_text(json.dumps(manifest | {"schema_version": 1}))
+    con = connect([round_dir])
+    assert con.execute("SELECT count(*), count(category) FROM samples").fetchone() == (12, 0)
+    assert select(round_dir, log=lambda m: None)["rows"]["pairs"] == 2

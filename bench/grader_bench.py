@@ -1,0 +1,81 @@
+"""Reward precision/recall on the labelled cases (tests/grader_cases.py), side by side:
+  expo      extract_answer + verify_one (alternatives, complete parses, text/choice matching)
+  mv-plain  math-verify as usually called: verify(parse(gold), parse(completion or answer))
+  mv-dollar the previous grader: our extraction, then verify(parse("$gold$"), parse("$answer$"))
+Prints one table (overall and per pattern) and the misclassified cases of each grader."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from grader_cases import CASES  # noqa: E402
+
+from expo_data.verify import extract_answer, verify_one  # noqa: E402
+
+
+def expo(gold: str, text: str, is_completion: bool) -> bool:
+    return verify_one(gold, extract_answer(text)[0] if is_completion else text)[0]
+
+
+def mv_plain(gold: str, text: str, is_completion: bool) -> bool:
+    from math_verify import parse, verify
+
+    try:
+        return bool(verify(parse(gold), parse(text)))
+    except Exception:
+        return False
+
+
+def mv_dollar(gold: str, text: str, is_completion: bool) -> bool:
+    """What this toolkit called before: gold wrapped in $...$, our extraction on completions."""
+    from math_verify import parse, verify
+
+    answer = extract_answer(text)[0] if is_completion else text
+    if answer is None:
+        return False
+    try:
+        wrap = lambda t: t if t.startswith("$") else f"${t}$"  # noqa: E731
+        return bool(verify(parse(wrap(gold)), parse(wrap(answer))))
+    except Exception:
+        return False
+
+
+def score(grader) -> dict:
+    tp = fp = fn = tn = 0
+    misses, started = [], time.perf_counter()
+    for gold, text, is_completion, truth, pattern in CASES:
+        got = grader(gold, text, is_completion)
+        tp += got and truth
+        fp += got and not truth
+        fn += truth and not got
+        tn += not got and not truth
+        if got != truth:
+            misses.append(("FP" if got else "FN", pattern, gold, text))
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1),
+            "seconds": time.perf_counter() - started, "misses": misses}
+
+
+def main() -> None:
+    results = {"expo": score(expo), "mv-plain": score(mv_plain), "mv-dollar": score(mv_dollar)}
+    positives = sum(c[3] for c in CASES)
+    print(f"{len(CASES)} labelled cases ({positives} correct, {len(CASES) - positives} wrong)\n")
+    print(f"{'grader':10} {'precision':>9} {'recall':>7} {'FP':>4} {'FN':>4} {'seconds':>8}")
+    for name, r in results.items():
+        print(f"{name:10} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:4d} {r['fn']:4d} {r['seconds']:8.2f}")
+    for name, r in results.items():
+        print(f"\n{name}: {len(r['misses'])} misclassified")
+        by_pattern = defaultdict(list)
+        for kind, pattern, gold, text in r["misses"]:
+            by_pattern[pattern].append(kind)
+        print("  by pattern: " + ", ".join(f"{p} {'/'.join(sorted(set(k)))} x{len(k)}" for p, k in sorted(by_pattern.items())))
+        for kind, pattern, gold, text in r["misses"][:40]:
+            print(f"  {kind} [{pattern}] gold={gold!r} text={text[-70:]!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The reward on the labelled cases (tests/grader_cases.py): no false positive, recall >= 98%."""
+
+import pytest
+
+from expo_data.verify import extract_answer, gold_alternatives, parse_complete, verify_one
+from grader_cases import CASES
+
+
+def grade(gold: str, text: str, is_completion: bool) -> tuple[bool, str | None]:
+    answer = extract_answer(text)[0] if is_completion else text
+    return verify_one(gold, answer)
+
+
+def test_labelled_cases_have_no_false_positive_and_high_recall():
+    assert len(CASES) >= 200
+    false_pos, false_neg, positives = [], [], 0
+    for gold, text, is_completion, truth, pattern in CASES:
+        got = grade(gold, text, is_completion)[0]
+        positives += truth
+        if got and not truth:
+            false_pos.append((pattern, gold, text))
+        if truth and not got:
+            false_neg.append((pattern, gold, text))
+    assert not false_pos, false_pos
+    assert 1 - len(false_neg) / positives >= 0.98, false_neg
+
+
+@pytest.mark.parametrize("gold,parts", [
+    ("C(10, 5), or equivalently 252", ["C(10, 5)", "252"]),
+    ("5/14, or approximately 35.7%", ["5/14", "35.7%"]),
+    ("1/4; 0.25", ["1/4", "0.25"]),
+    ("\\{1; 2\\}", ["\\{1; 2\\}"]),  # a separator inside braces is part of the answer
+    ("42", ["42"]),
+])
+def test_gold_alternatives(gold, parts):
+    assert gold_alternatives(gold) == parts
+
+
+def test_partial_gold_parse_is_recorded_and_never_matches_its_prefix():
+    assert parse_complete("2^floor(n/2)*floor(n/2)!")[1] == "partial"
+    assert verify_one("2^floor(n/2)*floor(n/2)!", "2") == (False, "reference_parse_partial")
+    assert verify_one("2^floor(n/2)*floor(n/2)!", "2^floor(n/2) * floor(n/2)!")[0] is True
+
+
+def test_partial_answer_parse_never_matches_its_prefix():
+    assert verify_one("2", "2^floor(n/2)")[0] is False
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("Thus the final answer is:\n\n$239$", "239"),
+    ("Final Answer: The final answer is $\\frac{3}{5}$. I hope it is correct.", "\\frac{3}{5}"),
+    ("The solutions are \\boxed{3} and \\boxed{5}.", "3, 5"),
+    ("The final answer is 42 apples.", "42"),
+    ("so there are $4^n$ regions.", "4^n"),
+    ("The final answer is $5$.\n\nWait, actually it is 6.", "6"),
+])
+def test_extraction_on_real_formats(text, answer):
+    assert extract_answer(text)[0] == answer
