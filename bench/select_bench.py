@@ -50,7 +50,7 @@ def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) ->
     columns = {
         "problem_id": pa.array(pid), "kind": pa.array(kind), "sample_index": pa.array(sample_index, pa.int32()),
         "round": pa.array(np.zeros(n, np.int32)), "level": pa.array(rng.integers(1, 6, n).astype(np.int32)),
-        "category": pa.nulls(n, pa.string()), "extra_fields": pa.nulls(n, pa.map_(pa.string(), pa.string())),
+        "category": pa.nulls(n, pa.string()), "extra_fields": pa.nulls(n, SAMPLE_SCHEMA.field("extra_fields").type),
         "question": pa.array(np.char.add("Question ", pid)), "reference_answer": pa.array(["42"] * n),
         "prompt": pa.array(np.char.add("Prompt ", pid)), "plain_prompt": pa.array(np.char.add("Prompt ", pid)),
         "plain_prompt_token_ids": prompt_ids, "completion": pa.array(np.char.add("Completion of ", pid)),

@@ -61,7 +61,8 @@ def round_cmd(**o):
 @click.option("--adapter", default=None, help="Adapter to start round 1 from.")
 @click.option("--loss", default="exp-dpo+sft", show_default=True)
 @click.option("--limit", type=int, default=None, help="Training problems per round.")
-@click.option("--eval-limit", type=int, default=None, help="Held-out problems.")
+@click.option("--eval-limit", type=int, default=None,
+              help="Held-out problems (default: as many as --limit, all of them without --limit).")
 @click.option("--attempts", default=4, show_default=True)
 @click.option("--explanations", default=2, show_default=True)
 @click.option("--max-tokens", default=256, show_default=True)
@@ -74,7 +75,11 @@ def round_cmd(**o):
 @click.option("--lr", default=1e-4, show_default=True)
 @click.option("--lora-r", default=16, show_default=True)
 @click.option("--seed", default=0, show_default=True)
-@click.option("--enforce-eager", is_flag=True, help="Skip vLLM graph compile (faster start on small jobs).")
+@click.option("--enforce-eager/--compile", "enforce_eager", default=None,
+              help="vLLM engines: eager by default on CPU (compiling costs ~70 s of start per stage for ~7%); "
+                   "--compile opts in.")
+@click.option("--dtype", default="auto", show_default=True,
+              help="vLLM dtype; auto: fp32 on CPUs without native bf16, else bf16 / the model's.")
 @click.option("--no-progress", is_flag=True)
 @one_line_errors
 def loop_cmd(**o):
@@ -89,10 +94,16 @@ def loop_cmd(**o):
     progress = not o["no_progress"]
     model = resolve_model(o["model"], log=log)
     common = dict(model=model, max_tokens=o["max_tokens"], temperature=o["temperature"], shards=o["shards"],
-                  seed=o["seed"], enforce_eager=o["enforce_eager"], progress=progress)
+                  seed=o["seed"], enforce_eager=o["enforce_eager"], dtype=o["dtype"], progress=progress)
     gen = GenerateConfig(out=o["out"], problems=o["problems"], limit=o["limit"], attempts=o["attempts"],
                          explanations=o["explanations"], **common)
-    eval_cfg = GenerateConfig(out=o["out"], problems=o["eval_problems"], limit=o["eval_limit"], **common)
+    # A small loop gets a held-out set of its own size: the full 200-problem split would dominate its run time.
+    eval_limit = o["eval_limit"] if o["eval_limit"] is not None else o["limit"]
+    eval_cfg = GenerateConfig(out=o["out"], problems=o["eval_problems"], limit=eval_limit, **common)
+    per_round = (f"generate {o['limit'] or 'all'} problems x ({o['attempts']} attempts + {o['explanations']} explanations), "
+                 f"select, train {o['loss']}, eval {eval_limit or 'all'} held-out problems x (1 greedy + {o['k']} sampled)")
+    log(f"plan: {o['rounds']} rounds of [{per_round}], max {o['max_tokens']} tokens per sample"
+        + ("; round 0 evaluates the starting policy first" if o["adapter"] is None else ""))
     train = TrainConfig(data=o["out"], loss=o["loss"], max_steps=o["max_steps"], epochs=o["epochs"],
                         batch_size=o["batch_size"], lr=o["lr"], lora_r=o["lora_r"], seed=o["seed"], progress=progress)
     if o["adapter"] is None:

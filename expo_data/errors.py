@@ -2,3 +2,8 @@ class ExpoError(Exception):
     """A user-facing failure: the CLI prints its message as one line and exits non-zero."""
 
     exit_code = 2
+
+
+class EmptySelection(ExpoError):
+    """No sample of a round passes the selection rules: nothing to train on. `expo-train loop`
+    records such a round and keeps the policy; `expo-data select` and `expo-train round` fail."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ExpoError
-from .model import fingerprint_dir, resolve_adapter, resolve_model
+from .model import fingerprint_dir, resolve_adapter, resolve_dtype, resolve_model
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates, mentions_answer_hint, render_chat
 from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, atomic_write_json, read_manifest, rows_to_table
@@ -51,7 +51,7 @@ class GenerateConfig:
     max_model_len: int = 2048
     tensor_parallel_size: int = 1
     gpu_memory_utilization: float | None = None
-    enforce_eager: bool = False
+    enforce_eager: bool | None = None  # None: eager on CPU (compile costs ~70 s of start for ~7%), compiled on GPU
     lora_mode: str = "auto"  # request (vLLM LoRARequest) | merged (weights merged once) | auto: request on GPU
     templates: Templates = field(default_factory=Templates)
     group_problems: int = 64
@@ -107,6 +107,8 @@ def sampling_config(cfg: GenerateConfig) -> dict[str, Any]:
 def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str, adapter_path: str | None) -> dict[str, Any]:
     import importlib.metadata as md
 
+    dtype, dtype_reason = resolve_dtype(cfg.dtype, model_path, _on_cpu())
+
     def version(name: str) -> str | None:
         for dist in (name, f"{name}-cpu"):
             try:
@@ -132,13 +134,17 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
         "seed": cfg.seed,
         "shards": cfg.shards,
         "round": cfg.round,
-        "dtype": cfg.dtype,
+        # The resolved serving dtype: a round resumed on a processor that resolves `auto` otherwise
+        # would mix log-prob precisions, so it counts as another configuration.
+        "dtype": dtype,
         "max_model_len": cfg.max_model_len,
     }
     config_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
     return {
         **identity,
         "config_hash": config_hash,
+        "dtype_requested": cfg.dtype,
+        "dtype_reason": dtype_reason,
         "versions": {name: version(name) for name in ("vllm", "torch", "transformers", "pyarrow", "math-verify")},
         "shard_pattern": f"{SHARDS_DIR}/shard-{{index:05d}}-of-{cfg.shards:05d}.arrow",
     }
@@ -221,8 +227,12 @@ class Engine:
 
     def __init__(self, model_path: str, adapter_path: str | None, *, seed: int, dtype: str, max_model_len: int,
                  tensor_parallel_size: int = 1, gpu_memory_utilization: float | None = None,
-                 enforce_eager: bool = False, lora_mode: str = "auto"):
+                 enforce_eager: bool | None = None, lora_mode: str = "auto"):
         on_cpu = _on_cpu()
+        if enforce_eager is None:
+            enforce_eager = on_cpu
+        self.enforce_eager = enforce_eager
+        dtype, self.dtype_reason = resolve_dtype(dtype, model_path, on_cpu)
         if lora_mode not in ("auto", "request", "merged"):
             raise ExpoError(f"--lora-mode must be auto, request or merged, not {lora_mode}")
         if adapter_path and (lora_mode == "merged" or (lora_mode == "auto" and on_cpu)):
@@ -495,7 +505,7 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
         by_problem[problem.id].append({
             **row,
             "problem_id": problem.id, "round": cfg.round, "level": problem.level, "category": problem.category,
-            "extra_fields": list(problem.extra) or None, "question": problem.question,
+            "extra_fields": [{"name": k, "value": v} for k, v in problem.extra] or None, "question": problem.question,
             "reference_answer": problem.answer, "plain_prompt": prompts[problem.id]["plain"],
             "plain_prompt_token_ids": prompts[problem.id]["plain_ids"],
             "policy_token_logprobs": policy_lp, "policy_logprob_sum": math.fsum(policy_lp),
@@ -561,6 +571,11 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "E
         return stats
 
     engine = engine or engine_for(cfg, p.manifest)
+    if engine.dtype != p.manifest["dtype"]:
+        raise ExpoError(f"the engine serves {engine.dtype} but this round resolves dtype {p.manifest['dtype']} "
+                        f"({p.manifest['dtype_reason']}); pass --dtype {engine.dtype} or reuse no engine")
+    log(f"dtype {engine.dtype} ({p.manifest['dtype_reason']}); "
+        f"{'eager' if engine.enforce_eager else 'compiled'} engine")
     manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage, lora_serving=engine.lora_serving)
     atomic_write_json(cfg.out / MANIFEST_NAME, manifest)
 

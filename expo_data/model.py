@@ -162,13 +162,12 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    key = hashlib.sha256(f"{fingerprint_dir(base_path)}:{fingerprint_dir(adapter_path)}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{fingerprint_dir(base_path)}:{fingerprint_dir(adapter_path)}:fp32".encode()).hexdigest()[:24]
     target = cache_dir() / "merged" / key
     if _is_model_dir(target):
         return str(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     log(f"merging adapter {adapter_path} into {base_path} for CPU generation -> {target}")
-    saved_dtype = json.loads((Path(base_path) / "config.json").read_text()).get("torch_dtype") or "float32"
     base = AutoModelForCausalLM.from_pretrained(base_path, dtype=torch.float32)
     try:
         merged = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
@@ -176,7 +175,9 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
         raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".merge-"))
     try:
-        merged.to(getattr(torch, saved_dtype)).save_pretrained(tmp, safe_serialization=True)
+        # fp32: rounding W + BA to the base's bf16 would lose most of a small LoRA update, and the
+        # engine casts to its serving dtype (resolved from the base model) anyway.
+        merged.save_pretrained(tmp, safe_serialization=True)
         AutoTokenizer.from_pretrained(base_path).save_pretrained(tmp)
         if target.exists():
             shutil.rmtree(target)
@@ -184,3 +185,44 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return str(target)
+
+
+# ---------------------------------------------------------------------------
+# Serving dtype.
+# ---------------------------------------------------------------------------
+NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_flags() -> set[str]:
+    """The processor's feature flags (Linux /proc/cpuinfo); empty where unreadable."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith(("flags", "Features")):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def model_config_dtype(model_path: str) -> str | None:
+    try:
+        config = json.loads((Path(model_path) / "config.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    return config.get("torch_dtype") or config.get("dtype")
+
+
+def resolve_dtype(requested: str, model_path: str, on_cpu: bool) -> tuple[str, str]:
+    """(dtype, why). `auto` on CPU is bfloat16 only where the processor computes it natively
+    (AVX512-BF16 or AMX): elsewhere torch emulates bf16 matmuls >10x slower than fp32, and fp32
+    log-probs also match the fp32 CPU trainer exactly. On GPU `auto` keeps the model's dtype."""
+    if requested != "auto":
+        return requested, "--dtype given"
+    if on_cpu:
+        native = sorted(set(NATIVE_BF16_FLAGS) & cpu_flags())
+        if native:
+            return "bfloat16", f"CPU has native bf16 ({', '.join(native)})"
+        return "float32", "CPU has no native bf16 (no avx512_bf16/amx_bf16 flag): fp32 is faster and exact"
+    saved = model_config_dtype(model_path)
+    return (saved or "bfloat16"), f"GPU: the model's saved dtype ({saved or 'unset, bf16'})"

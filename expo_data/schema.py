@@ -30,7 +30,8 @@ SAMPLE_SCHEMA = pa.schema(
         # A non-level grouping column of the problem set (category / subject / type), and any
         # --keep-fields, as strings.
         pa.field("category", pa.string()),
-        pa.field("extra_fields", pa.map_(pa.string(), pa.string())),
+        # (name, value) pairs: a list of structs, not a map, because `datasets` has no map type.
+        pa.field("extra_fields", pa.list_(pa.struct([("name", pa.string()), ("value", pa.string())]))),
         pa.field("question", pa.string(), nullable=False),
         pa.field("reference_answer", pa.string(), nullable=False),
         # The exact text the completion was generated from (the hinted prompt for explanations).

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from .db import bind, connect, run_query, shipped_query
-from .errors import ExpoError
+from .errors import EmptySelection, ExpoError
 from .schema import SHARDS_DIR, atomic_write_bytes, atomic_write_json, read_manifest
 from .shards import table_to_ipc_bytes
 
@@ -35,7 +35,7 @@ def select(round_dir: Path, params: dict[str, Any] | None = None, log=print) -> 
         bound[name] = bind(sql, mine)
         tables[name] = run_query(con, sql, mine)
     if tables["positives"].num_rows == 0:
-        raise ExpoError(f"empty selection: no positive in {round_dir} passes the rules "
+        raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
                         f"(parameters {json.dumps(bound['positives'])}); loosen --param min_policy_mean / min_answer_gain "
                         f"or generate more explanations")
     out = round_dir / SELECTED_DIR

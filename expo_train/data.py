@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import torch
 
-from expo_data.errors import ExpoError
+from expo_data.errors import EmptySelection, ExpoError
 from expo_data.shards import load_round
 
 SELECTED_DIR = "selected"  # mirrors expo_data.select.SELECTED_DIR without importing DuckDB
@@ -78,7 +78,7 @@ def load_examples(loss: str, data_dir: Path) -> list[Example]:
     else:
         raise ExpoError(f"unknown loss '{loss}'")
     if not examples:
-        raise ExpoError(f"no training rows for --loss {loss} in {data_dir} (the selection is empty)")
+        raise EmptySelection(f"no training rows for --loss {loss} in {data_dir} (the selection is empty)")
     return examples
 
 

@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
+from expo_data.errors import EmptySelection
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
 from expo_data.generate import GenerateConfig, generate
 from expo_data.model import fingerprint_dir
 from expo_data.select import SELECTED_DIR, select
-from expo_data.schema import SHARDS_DIR
+from expo_data.schema import SHARDS_DIR, atomic_write_json
 
 from .trainer import TrainConfig, config_key, train_round
 
@@ -85,23 +86,34 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         times["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        if train.loss in ("rs-sft", "expert-sft"):
-            log(f"== round {r}: {train.loss} trains on the samples directly, no selection")
-        elif selection_is_current(round_dir):
-            log(f"== round {r}: selection is current, skipped")
-        else:
-            log(f"== round {r}: select")
-            select(round_dir, log=log)
-        times["select"] = time.perf_counter() - t
-
-        t = time.perf_counter()
         round_train = replace(train, data=round_dir)
-        if training_is_current(round_train):
-            log(f"== round {r}: adapter is current, skipped")
-        else:
-            log(f"== round {r}: train ({train.loss})")
-            in_child(train_round, round_train, log=_log)
-        times["train"] = time.perf_counter() - t
+        try:
+            if train.loss in ("rs-sft", "expert-sft"):
+                log(f"== round {r}: {train.loss} trains on the samples directly, no selection")
+            elif selection_is_current(round_dir):
+                log(f"== round {r}: selection is current, skipped")
+            else:
+                log(f"== round {r}: select")
+                select(round_dir, log=log)
+            times["select"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            if training_is_current(round_train):
+                log(f"== round {r}: adapter is current, skipped")
+            else:
+                log(f"== round {r}: train ({train.loss})")
+                in_child(train_round, round_train, log=_log)
+            times["train"] = time.perf_counter() - t
+        except EmptySelection as exc:
+            # Common with a small --limit: no explanation passes the rules. The policy stays as it
+            # is and the next round samples again under a new seed.
+            log(f"== round {r}: no training data ({exc}); keeping the policy, next round resamples")
+            atomic_write_json(round_dir / "round_status.json", {"round": r, "status": "no training data",
+                                                                "reason": str(exc), "adapter": adapter})
+            history.append({"round": r, "dir": str(round_dir), "times": times, "eval": None,
+                            "status": "no training data"})
+            parent = round_dir
+            continue
 
         t = time.perf_counter()
         log(f"== round {r}: eval on {eval_cfg.problems}")
@@ -109,8 +121,10 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         record = in_child(evaluate, replace(eval_cfg, out=round_dir / "eval", adapter=new_adapter, round=r), k=k, log=_log)
         times["eval"] = time.perf_counter() - t
 
-        log(f"== round {r} done: " + ", ".join(f"{stage} {sec:.0f}s" for stage, sec in times.items()))
-        history.append({"round": r, "dir": str(round_dir), "times": times, "eval": record})
+        elapsed = sum(times.values())
+        left = f"; about {elapsed * (rounds - r) / 60:.0f} min for the {rounds - r} rounds left" if r < rounds else ""
+        log(f"== round {r} done: " + ", ".join(f"{stage} {sec:.0f}s" for stage, sec in times.items()) + left)
+        history.append({"round": r, "dir": str(round_dir), "times": times, "eval": record, "status": "trained"})
         adapter, parent = new_adapter, round_dir
     return history
 

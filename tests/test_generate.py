@@ -220,8 +220,32 @@ def test_problem_file_keeps_category_and_grades_experts_as_reference(tiny_model_
             "--keep-fields", "source", *TINY_GEN, check=True)
     table = load_round(out).to_pylist()
     assert {(r["problem_id"], r["category"]) for r in table} == {("c1", "Combinatorics"), ("c2", "Algebra")}
-    assert all(r["level"] is None and dict(r["extra_fields"])["source"].startswith("set-") for r in table)
+    assert all(r["level"] is None and {e["name"]: e["value"] for e in r["extra_fields"]}["source"].startswith("set-") for r in table)
     experts = [r for r in table if r["kind"] == "expert"]
     assert [(r["is_correct"], r["extraction_method"], r["verify_error"]) for r in experts] == [(True, "reference", None)] * 2
     report = run_cli("expo-data", "report", out, check=True).stdout
     assert "Combinatorics" in report and "Algebra" in report
+
+
+@pytest.mark.parametrize("flags,requested,on_cpu,expected", [
+    ({"fpu", "avx2"}, "auto", True, "float32"),                 # AVX2-only: torch emulates bf16
+    ({"avx2", "avx512f", "avx512_bf16"}, "auto", True, "bfloat16"),
+    ({"avx2", "amx_bf16", "amx_tile"}, "auto", True, "bfloat16"),
+    (set(), "auto", True, "float32"),                           # unreadable flags: the safe choice
+    ({"avx2"}, "bfloat16", True, "bfloat16"),                   # --dtype forces
+    ({"avx2"}, "auto", False, "bfloat16"),                      # GPU: the model's saved dtype
+])
+def test_dtype_resolution(monkeypatch, smollm_dir, flags, requested, on_cpu, expected):
+    from expo_data import model
+
+    monkeypatch.setattr(model, "cpu_flags", lambda: flags)
+    dtype, reason = model.resolve_dtype(requested, str(smollm_dir), on_cpu)
+    assert dtype == expected and reason
+
+
+def test_manifest_records_resolved_dtype_and_reason(full_run):
+    from expo_data.model import resolve_dtype
+
+    manifest = json.loads((full_run[0] / "manifest.json").read_text())
+    assert manifest["dtype"] == manifest["logprob_dtype"] == "float32" and manifest["dtype_reason"] == "--dtype given"
+    assert resolve_dtype("auto", manifest["base_model"], True)[0] in ("float32", "bfloat16")

@@ -32,3 +32,19 @@ def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
 def test_eval_bad_adapter(tiny_model_dir, tmp_path):
     proc = run_cli("expo-data", "eval", "--model", tiny_model_dir, "--out", tmp_path / "e", "--adapter", tmp_path)
     assert proc.returncode == 2 and "no adapter_config.json" in proc.stderr
+
+
+def test_loop_round_without_positives_keeps_the_policy_and_goes_on(tiny_model_dir, tmp_path):
+    """A random tiny model writes no correct explanation: every selection is empty. The loop
+    records that, keeps the policy and resamples; the eval set follows --limit."""
+    out = tmp_path / "empty"
+    proc = run_cli("expo-train", "loop", "--rounds", 2, "--out", out, "--model", tiny_model_dir, "--limit", 2,
+                   "--attempts", 2, "--explanations", 1, "--max-tokens", 8, "--k", 2, "--shards", 1,
+                   "--dtype", "float32", "--no-progress", check=True)
+    assert proc.stderr.count("no training data") == 2 and "plan: 2 rounds" in proc.stderr
+    for r in (1, 2):
+        status = json.loads((out / f"round{r}" / "round_status.json").read_text())
+        assert status["status"] == "no training data" and status["adapter"] is None
+    round2 = json.loads((out / "round2" / "manifest.json").read_text())
+    assert round2["adapter"] is None and round2["seed"] != json.loads((out / "round1" / "manifest.json").read_text())["seed"]
+    assert json.loads((out / "round0" / "eval" / "eval.json").read_text())["limit"] == 2
