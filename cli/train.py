@@ -41,6 +41,11 @@ def main():
 @click.option("--recompute-ref", is_flag=True, help="Recompute reference log-probs with the initial policy.")
 @click.option("--ref-tolerance", default=0.05, show_default=True, help="Nats/token allowed between stored and recomputed.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Adapter dir (default DATA/adapter).")
+@click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default="auto", show_default=True,
+              help="Frozen base weights: auto = bf16 on GPU, fp32 on CPU. LoRA weights and optimizer state stay fp32.")
+@click.option("--gradient-checkpointing", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
+              help="auto: on GPU, checkpoint only as many layers as the card needs (measured on the largest batch); "
+                   "off on CPU. full: every layer (least memory).")
 @click.option("--no-progress", is_flag=True)
 @one_line_errors
 def round_cmd(**o):

@@ -25,7 +25,8 @@ from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import atomic_write_json, read_manifest
 
 from .data import Batch, Example, batch_order, collate, load_examples
-from .losses import dpo_loss, grpo_loss, sft_loss, token_logps
+from .losses import dpo_loss, grpo_loss, sft_loss
+from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 
 LOSSES = ("exp-sft", "exp-dpo", "exp-dpo+sft", "exp-grpo", "rs-sft", "expert-sft")
 VLLM_MAX_LORA_RANK = 512  # the largest rank vLLM's LoRA kernels accept
@@ -60,8 +61,11 @@ class TrainConfig:
     ref_tolerance: float = 0.05  # mean |stored - recomputed| reference log-prob, nats per token
     ref_check_pairs: int = 8
     out: Path | None = None  # default: DATA/adapter
+    # Frozen base weights: auto = bf16 on GPU (LoRA weights and optimizer state stay fp32, as PEFT
+    # keeps them), fp32 on CPU (no fast bf16 matmul on most CPUs, and the stored fp32 log-probs match).
+    dtype: str = "auto"
+    gradient_checkpointing: str = "auto"  # auto: on GPU only as many layers as the card needs; off on CPU
     progress: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _device() -> torch.device:
@@ -104,17 +108,30 @@ def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, An
     return record
 
 
+def base_dtype(cfg: TrainConfig) -> torch.dtype:
+    if cfg.dtype == "auto":
+        return torch.bfloat16 if torch.cuda.is_available() else torch.float32
+    if cfg.dtype not in ("float32", "bfloat16", "float16"):
+        raise ExpoError(f"--dtype must be auto, float32, bfloat16 or float16, not {cfg.dtype}")
+    return getattr(torch, cfg.dtype)
+
+
 def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log: Callable[[str], None]):
-    from peft import LoraConfig, PeftModel, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    device = _device()
     try:
         tokenizer = AutoTokenizer.from_pretrained(base_path)
-        # fp32 master weights: CPU has no fast bf16 matmul here, and on GPU bf16 comes from autocast.
-        base = AutoModelForCausalLM.from_pretrained(base_path, dtype=torch.float32)
+        base = AutoModelForCausalLM.from_pretrained(base_path, dtype=base_dtype(cfg))
     except (OSError, ValueError) as exc:
         raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
+    return wrap_lora(cfg, base, adapter_path, log).to(_device()), tokenizer
+
+
+def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[str], None]):
+    """The round's adapter on `base` (trainable), or a fresh LoRA; adapter weights in fp32 whatever
+    the base dtype (PEFT's autocast_adapter_dtype)."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+
     if adapter_path and not cfg.from_base:
         try:
             model = PeftModel.from_pretrained(base, adapter_path, is_trainable=True)
@@ -132,15 +149,17 @@ def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log:
         raise ExpoError("the adapter has modules_to_save, which vLLM refuses; train a plain LoRA adapter")
     if peft_config.r > VLLM_MAX_LORA_RANK:
         raise ExpoError(f"adapter rank {peft_config.r} is above vLLM's max_lora_rank {VLLM_MAX_LORA_RANK}")
-    return model.to(device), tokenizer
+    return model
 
 
 def sequence_logps(model, batch: Batch) -> torch.Tensor:
-    """Per-token log-probs [N, L-1] of each sequence's completion tokens (0 elsewhere)."""
+    """Per-token log-probs [N, L-1] of each sequence's completion tokens (0 elsewhere). `model` is a
+    CompletionLogps (possibly under DDP) or a policy, which is wrapped on the fly."""
+    if not isinstance(getattr(model, "module", model), CompletionLogps):
+        model = CompletionLogps(model)
     device = next(model.parameters()).device
-    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-        logits = model(input_ids=batch.input_ids.to(device), attention_mask=batch.attention_mask.to(device)).logits
-    return token_logps(logits[:, :-1], batch.labels.to(device), batch.loss_mask.to(device))
+    return model(batch.input_ids.to(device), batch.attention_mask.to(device), batch.labels.to(device),
+                 batch.loss_mask.to(device))
 
 
 def compute_loss(model, batch: Batch, cfg: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
@@ -206,6 +225,19 @@ def check_reference(model, examples: list[Example], cfg: TrainConfig, pad_id: in
     return diff
 
 
+def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], batches: list[list[int]], pad_id: int,
+                log: Callable[[str], None]) -> CheckpointPlan:
+    """Gradient checkpointing for this run: auto measures the largest batch on the GPU."""
+    largest = max(batches, key=lambda b: len(b) * max(examples[i].num_tokens for i in b))
+
+    def probe() -> None:
+        loss, _ = compute_loss(logp_model, collate([examples[i] for i in largest], pad_id), cfg)
+        loss.backward()
+
+    model.train()
+    return plan_checkpointing(cfg.gradient_checkpointing, model, probe, torch.cuda.is_available(), log=log)
+
+
 def _checkpoints(out_dir: Path) -> list[tuple[int, Path]]:
     found = []
     for path in (out_dir / "checkpoints").glob("step-*"):
@@ -231,7 +263,7 @@ def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep
 
 def config_key(cfg: TrainConfig) -> dict[str, Any]:
     """The settings that decide the trained adapter (not progress or output flags)."""
-    skip = {"progress", "resume", "save_every", "out", "extra"}
+    skip = {"progress", "resume", "save_every", "out", "gradient_checkpointing"}  # the last changes memory, not results
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k not in skip}
 
 
@@ -242,6 +274,9 @@ def _validate(cfg: TrainConfig) -> None:
         raise ExpoError(f"--lora-r {cfg.lora_r} is outside 1..{VLLM_MAX_LORA_RANK}, the ranks vLLM can serve")
     if cfg.batch_size < 1 or cfg.grad_accum < 1:
         raise ExpoError("--batch-size and --grad-accum must be >= 1")
+    if cfg.gradient_checkpointing not in GRADIENT_CHECKPOINTING:
+        raise ExpoError(f"--gradient-checkpointing must be one of {', '.join(GRADIENT_CHECKPOINTING)}")
+    base_dtype(cfg)
 
 
 def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
@@ -279,11 +314,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     model, tokenizer = load_policy(cfg, base_path, adapter_path, log)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None
-    train_model = model
-    if world > 1:
-        from torch.nn.parallel import DistributedDataParallel
-
-        train_model = DistributedDataParallel(model, device_ids=[_device().index] if torch.cuda.is_available() else None)
+    logp_model = CompletionLogps(model)
 
     # Reference log-probs: stored by the generator, checked against this model before any update.
     ref_gap = None
@@ -307,6 +338,12 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
 
     if not my_batches(0):
         raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
+    checkpointing = plan_memory(cfg, model, logp_model, examples, my_batches(0), pad_id, log)
+    train_model = logp_model
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        train_model = DistributedDataParallel(logp_model, device_ids=[_device().index] if torch.cuda.is_available() else None)
     steps_per_epoch = math.ceil(len(my_batches(0)) / cfg.grad_accum)
     total_steps = steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
     params = [p for p in model.parameters() if p.requires_grad]
@@ -342,6 +379,8 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
             "base_model": base_path, "init_adapter": None if cfg.from_base else adapter_path,
             "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
             "selection_rows": selection["rows"] if selection else None, "world_size": world,
+            "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
+            "logprob_dtype": manifest.get("logprob_dtype"),
         })
 
     # Loop.
@@ -351,7 +390,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     bar = tqdm(total=total_steps, initial=step, unit="step", disable=not (cfg.progress and main_process), file=sys.stderr,
                dynamic_ncols=True)
     micro_to_skip = step * cfg.grad_accum
-    started, tokens_seen, last = time.perf_counter(), 0, {}
+    started, tokens_seen, padded_seen, last = time.perf_counter(), 0, 0, {}
     epoch = 0
     with open(metrics_path if main_process else os.devnull, "a") as metrics_file:
         while step < total_steps:
@@ -360,9 +399,13 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                     micro_to_skip -= 1
                     continue
                 batch = collate([examples[i] for i in indices], pad_id)
-                loss, metrics = compute_loss(train_model, batch, cfg)
-                (loss / cfg.grad_accum).backward()
+                try:
+                    loss, metrics = compute_loss(train_model, batch, cfg)
+                    (loss / cfg.grad_accum).backward()
+                except torch.OutOfMemoryError:
+                    raise ExpoError(oom_message(*batch.input_ids.shape, checkpointing)) from None
                 tokens_seen += batch.num_tokens
+                padded_seen += batch.input_ids.numel()
                 if (micro + 1) % cfg.grad_accum:
                     continue
                 grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm).item()
@@ -372,7 +415,8 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                 step += 1
                 elapsed = time.perf_counter() - started
                 last = {"step": step, "epoch": epoch, **metrics, "grad_norm": grad_norm,
-                        "lr": scheduler.get_last_lr()[0], "tokens_per_s": tokens_seen / elapsed}
+                        "lr": scheduler.get_last_lr()[0], "tokens_per_s": tokens_seen / elapsed,
+                        "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
                 metrics_file.write(json.dumps(last) + "\n")
                 metrics_file.flush()
                 bar.update(1)
@@ -399,6 +443,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     os.replace(tmp, out_dir)
     save_checkpoint(model, optimizer, scheduler, step, data_dir)
     summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": str(out_dir),
+               "padding_fraction": last.get("padding_fraction"),
                "adapter_sha256": fingerprint_dir(str(out_dir)), "seconds": round(time.perf_counter() - started, 1)}
     # Written last: its presence means the adapter for this config is complete (the loop skips on it).
     atomic_write_json(data_dir / "train_summary.json", {"config_key": config_key(cfg), **summary})

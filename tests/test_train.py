@@ -235,3 +235,102 @@ def test_torchrun_data_parallel(tiny_round, tmp_path):
     assert [json.loads(line)["step"] for line in (data / "train_metrics.jsonl").read_text().splitlines()] == [1, 2]
     assert json.loads((data / "train_config.json").read_text())["world_size"] == 2
     assert (data / "adapter" / "adapter_model.safetensors").exists()
+
+
+# --- memory-lean log-probs, gradient checkpointing, OOM ------------------------------------------
+def _tiny_policy_and_batch(tiny_model_dir):
+    from transformers import AutoModelForCausalLM
+
+    from expo_train.trainer import TrainConfig, wrap_lora
+
+    torch.manual_seed(0)
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32)
+    model = wrap_lora(TrainConfig(data=".", lora_dropout=0.0, lora_r=8), base, None, log=lambda m: None)
+    # LoRA B starts at zero; give it weight so the gradients compared below are not trivially zero.
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.02)
+    batch = collate([Example("sft", [(list(range(5, 25)), list(range(100, 131)))]),
+                     Example("sft", [(list(range(7, 16)), list(range(200, 215)))])], pad_id=0)
+    return model, batch
+
+
+def _logps_and_grads(model, fn):
+    model.zero_grad(set_to_none=True)
+    logps = fn()
+    logps.sum().backward()
+    grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+    return logps.detach(), grads
+
+
+def test_selective_logps_equal_full_logits_fp32(tiny_model_dir, monkeypatch):
+    from expo_train import memory
+    from expo_train.memory import CompletionLogps
+
+    model, batch = _tiny_policy_and_batch(tiny_model_dir)
+    model.train()
+    lean = CompletionLogps(model)
+    assert lean.selective
+
+    def full():
+        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
+        return token_logps(logits[:, :-1], batch.labels, batch.loss_mask)
+
+    monkeypatch.setattr(memory, "LOGIT_CHUNK_ELEMENTS", 7 * lean.lm_head.weight.shape[0])  # several chunks
+    got, got_grads = _logps_and_grads(model, lambda: lean(batch.input_ids, batch.attention_mask, batch.labels,
+                                                          batch.loss_mask))
+    want, want_grads = _logps_and_grads(model, full)
+    assert (got - want).abs().max().item() < 1e-4
+    assert (got[batch.loss_mask == 0] == 0).all() and (got[batch.loss_mask == 1] < 0).all()
+    assert set(got_grads) == set(want_grads) and len(got_grads) > 0
+    for name in want_grads:
+        assert torch.allclose(got_grads[name], want_grads[name], atol=1e-5, rtol=1e-3), name
+
+
+def test_gradient_checkpointing_same_gradients(tiny_model_dir):
+    from expo_train.memory import CompletionLogps, decoder_layers, plan_checkpointing, set_checkpointed_layers
+
+    model, batch = _tiny_policy_and_batch(tiny_model_dir)
+    model.train()
+    lean = CompletionLogps(model)
+    run = lambda: lean(batch.input_ids, batch.attention_mask, batch.labels, batch.loss_mask)  # noqa: E731
+    plain, plain_grads = _logps_and_grads(model, run)
+    assert set_checkpointed_layers(model, 1) == 2
+    assert [layer.gradient_checkpointing for layer in decoder_layers(model)] == [True, False]
+    assert plan_checkpointing("full", model, None, on_gpu=False).checkpointed == 2
+    checkpointed, ckpt_grads = _logps_and_grads(model, run)
+    assert torch.allclose(plain, checkpointed, atol=1e-6)
+    for name in plain_grads:
+        assert torch.allclose(plain_grads[name], ckpt_grads[name], atol=1e-6), name
+    auto = plan_checkpointing("auto", model, None, on_gpu=False)
+    assert auto.checkpointed == 0 and not any(layer.gradient_checkpointing for layer in decoder_layers(model))
+
+
+@pytest.mark.parametrize("peak_all,peak_half,budget,expected", [
+    (30.0, 50.0, 100.0, 0),      # 16 kept layers cost 20: all 32 fit in 70 of headroom
+    (30.0, 70.0, 80.0, 12),      # 2.5 per kept layer, 50 of headroom: 20 kept, 12 checkpointed
+    (30.0, None, 80.0, 32),      # half did not fit: all checkpointed
+    (30.0, 90.0, 31.0, 32),      # no headroom at all
+])
+def test_layers_to_checkpoint(peak_all, peak_half, budget, expected):
+    from expo_train.memory import layers_to_checkpoint
+
+    assert layers_to_checkpoint(32, peak_all, peak_half, budget) == expected
+
+
+def test_out_of_memory_ends_with_one_line(tiny_round, tmp_path, monkeypatch):
+    from expo_data.errors import ExpoError
+    from expo_train import trainer
+
+    data = tmp_path / "oom"
+    shutil.copytree(tiny_round, data)
+
+    def out_of_memory(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 6.70 GiB")
+
+    monkeypatch.setattr(trainer, "compute_loss", out_of_memory)
+    with pytest.raises(ExpoError, match=r"out of memory on a batch of 8 sequences x \d+ tokens: lower --batch-size "
+                                        r".*--grad-accum.*--gradient-checkpointing full"):
+        trainer.train_round(trainer.TrainConfig(data=data, loss="exp-dpo", batch_size=4, progress=False),
+                            log=lambda m: None)
