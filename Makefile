@@ -6,6 +6,8 @@ TORCH_SPEC ?= torch==2.13.0
 DEMO_OUT ?= out/demo
 DEMO_LIMIT ?= 40
 DEMO_EVAL_LIMIT ?= 30
+# auto: fp32 on CPUs without native bf16 (most), bf16 where avx512_bf16/amx_bf16 make it fast.
+DEMO_DTYPE ?= auto
 
 .PHONY: install test demo bench clean
 
@@ -22,14 +24,15 @@ $(VENV)/.installed: pyproject.toml
 test: install
 	$(PY) -m pytest -q
 
-# One full round, sized for ~15 minutes on a 2-core CPU: baseline eval, generate, select, train, eval, report.
+# One full round on a 2-core CPU: baseline eval, generate, select, train, eval, report (times in BENCHMARKS.md).
 demo: install
 	$(VENV)/bin/expo-train loop --rounds 1 --out $(DEMO_OUT) --limit $(DEMO_LIMIT) --eval-limit $(DEMO_EVAL_LIMIT) \
-		--attempts 4 --explanations 2 --max-tokens 160 --k 4 --shards 8 --epochs 2 --batch-size 4 --enforce-eager
+		--attempts 4 --explanations 2 --max-tokens 160 --k 4 --shards 8 --epochs 2 --batch-size 4 --dtype $(DEMO_DTYPE)
 	$(VENV)/bin/expo-data report $(DEMO_OUT)
 
 bench: install
 	$(PY) -m pip install -q -e ".[bench]"
+	$(PY) bench/grader_bench.py
 	$(PY) bench/generate_bench.py
 	$(PY) bench/select_bench.py
 	$(PY) bench/train_bench.py

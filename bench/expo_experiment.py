@@ -36,7 +36,7 @@ def run_arm(args, arm: str, seed: int) -> Path:
     cmd = [str(Path(sys.executable).parent / "expo-train"), "loop", "--rounds", str(args.rounds), "--out", str(out),
            "--loss", arm, "--limit", str(args.limit), "--eval-limit", str(args.eval_limit),
            "--attempts", str(args.attempts), "--explanations", str(args.explanations), "--max-tokens", str(args.max_tokens),
-           "--k", str(args.k), "--epochs", str(args.epochs), "--batch-size", str(args.batch_size), "--lr", str(args.lr),
+           "--k", str(args.k), "--shards", "8", "--epochs", str(args.epochs), "--batch-size", str(args.batch_size), "--lr", str(args.lr),
            "--seed", str(seed), "--no-progress"] + (["--enforce-eager"] if args.enforce_eager else [])
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -56,10 +56,11 @@ def run_dtype(dtype: str, a) -> dict:
                   for p in problems]
         counts = [a.attempts] * len(plain) + [a.explanations] * len(hinted)
 
-        engine.sample(plain[:2], [1, 1], cfg)  # warm-up
+        engine.sample(plain[:2], [1, 1], temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens)  # warm-up
         # Raw vLLM: the same requests, parameters and engine, nothing else.
         t0 = time.perf_counter()
-        outputs = engine.sample(plain + hinted, counts, cfg)
+        outputs = engine.sample(plain + hinted, counts, temperature=cfg.temperature, top_p=cfg.top_p,
+                                 max_tokens=cfg.max_tokens)
         raw_s = time.perf_counter() - t0
         raw_tokens = sum(len(c.token_ids) for o in outputs for c in o.outputs)
 
@@ -133,7 +134,7 @@ def main():
     fastest = max((results[d] for d in a.dtypes.split(",")), key=lambda r: r["raw_vllm_tokens_per_s"])
     auto = results["auto"]
     hf = hf_generate(a, fastest["model"], fastest["dtype"])
-    print(f"\nfloat32 vs bfloat16 raw: " + ", ".join(f"{d} {results[d]['raw_vllm_tokens_per_s']:.0f} tok/s"
+    print("\nfloat32 vs bfloat16 raw: " + ", ".join(f"{d} {results[d]['raw_vllm_tokens_per_s']:.0f} tok/s"
                                                   for d in a.dtypes.split(",")))
     print(f"--dtype auto chose {auto['dtype']}: expo-data generation {auto['expo_generation_tokens_per_s']:.0f} tok/s = "
           f"{auto['expo_generation_tokens_per_s'] / fastest['raw_vllm_tokens_per_s']:.2f}x the faster raw figure "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from grader_cases import CASES  # noqa: E402
+from grader_cases import CASES, HELD_OUT_CASES  # noqa: E402
 
 from expo_data.verify import extract_answer, verify_one  # noqa: E402
 
@@ -45,10 +45,10 @@ def mv_dollar(gold: str, text: str, is_completion: bool) -> bool:
         return False
 
 
-def score(grader) -> dict:
+def score(grader, cases) -> dict:
     tp = fp = fn = tn = 0
     misses, started = [], time.perf_counter()
-    for gold, text, is_completion, truth, pattern in CASES:
+    for gold, text, is_completion, truth, pattern in cases:
         got = grader(gold, text, is_completion)
         tp += got and truth
         fp += got and not truth
@@ -61,9 +61,15 @@ def score(grader) -> dict:
 
 
 def main() -> None:
-    results = {"expo": score(expo), "mv-plain": score(mv_plain), "mv-dollar": score(mv_dollar)}
-    positives = sum(c[3] for c in CASES)
-    print(f"{len(CASES)} labelled cases ({positives} correct, {len(CASES) - positives} wrong)\n")
+    for title, cases in (("development set (written with the grader)", CASES),
+                         ("held-out set (written after it was frozen)", HELD_OUT_CASES)):
+        report(title, cases)
+
+
+def report(title: str, cases) -> None:
+    results = {"expo": score(expo, cases), "mv-plain": score(mv_plain, cases), "mv-dollar": score(mv_dollar, cases)}
+    positives = sum(c[3] for c in cases)
+    print(f"== {title}: {len(cases)} labelled cases ({positives} correct, {len(cases) - positives} wrong)\n")
     print(f"{'grader':10} {'precision':>9} {'recall':>7} {'FP':>4} {'FN':>4} {'seconds':>8}")
     for name, r in results.items():
         print(f"{name:10} {r['precision']:9.4f} {r['recall']:7.4f} {r['fp']:4d} {r['fn']:4d} {r['seconds']:8.2f}")
@@ -75,6 +81,7 @@ def main() -> None:
         print("  by pattern: " + ", ".join(f"{p} {'/'.join(sorted(set(k)))} x{len(k)}" for p, k in sorted(by_pattern.items())))
         for kind, pattern, gold, text in r["misses"][:40]:
             print(f"  {kind} [{pattern}] gold={gold!r} text={text[-70:]!r}")
+    print()
 
 
 if __name__ == "__main__":

@@ -58,3 +58,21 @@ def load_toml_config(ctx: click.Context, _param, value):
 
 config_option = click.option("--config", type=click.Path(dir_okay=False), callback=load_toml_config, is_eager=True,
                              expose_value=False, help="TOML run config; command-line flags override its keys.")
+
+
+def default(config_cls, name: str):
+    """The one default of a setting: its config dataclass's. Options show it in --help."""
+    import dataclasses
+
+    field = {f.name: f for f in dataclasses.fields(config_cls)}[name]
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    return field.default_factory()
+
+
+def build(config_cls, options: dict, **extra):
+    """config_cls from the options named after its fields (plus `extra`, for nested settings)."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(config_cls)}
+    return config_cls(**{k: v for k, v in options.items() if k in names and k not in extra}, **extra)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .generate import GenerateConfig, engine_for, generate, plan
+from .generate import GenerateConfig, engine_for, generate
 from .model import fingerprint_dir
 from .schema import atomic_write_json
 from .shards import load_round
@@ -43,12 +43,17 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
     started = time.perf_counter()
     greedy = replace(base, out=out / "greedy", attempts=1, explanations=0, temperature=0.0)
     sampled = replace(base, out=out / "sampled", attempts=k, explanations=0)
-    engine = None
+    engines: list = []
+
+    def shared_engine():
+        """One engine for both passes, started only if a pass has work left."""
+        if not engines:
+            engines.append(engine_for(greedy))
+        return engines[0]
+
     results = {}
     for name, cfg in (("greedy", greedy), ("sampled", sampled)):
-        if engine is None and plan(cfg, log=lambda m: None).todo:
-            engine = engine_for(cfg)
-        generate(cfg, log=log, engine=engine)
+        generate(cfg, log=log, engine=shared_engine)
         results[name] = _by_level(cfg.out)
     record = {
         "problems": base.problems, "model": base.model, "adapter": base.adapter,

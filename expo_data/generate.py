@@ -58,7 +58,7 @@ class GenerateConfig:
     worker: tuple[int, int] = (0, 1)
     overwrite: bool = False
     dry_run: bool = False
-    verify_timeout_s: float = 5.0
+    verify_timeout: float = 5.0  # seconds per math-verify item
     progress: bool = True
 
 
@@ -270,14 +270,15 @@ class Engine:
     def encode(self, text: str) -> list[int]:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
-    def sample(self, prompt_ids: list[list[int]], counts: list[int], cfg: GenerateConfig):
+    def sample(self, prompt_ids: list[list[int]], counts: list[int], *, temperature: float, top_p: float,
+               max_tokens: int):
         """counts[i] samples from prompt i; raw (temperature-free) log-probs of the sampled tokens."""
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
         if not prompt_ids:
             return []
-        params = {n: SamplingParams(n=n, temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens,
+        params = {n: SamplingParams(n=n, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                     logprobs=0, flat_logprobs=True) for n in set(counts)}
         return self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in prompt_ids], [params[n] for n in counts],
                                  use_tqdm=False, lora_request=self.lora)
@@ -399,63 +400,107 @@ class Stats:
                 f"skipped {self.skipped} problems, {wall_s:.1f}s")
 
 
-def _prompts_for(engine: Engine, cfg: GenerateConfig, problem: Problem) -> dict[str, Any]:
-    t = cfg.templates
-    plain = render_chat(engine.tokenizer, t.plain.format(question=problem.question), t.system)
-    hinted = render_chat(engine.tokenizer, t.hinted.format(question=problem.question, answer=problem.answer), t.system)
-    suffix_ids = engine.encode(t.answer_suffix.format(answer=problem.answer))
-    expert_ids = None if problem.solution is None else engine.encode(problem.solution) + [engine.tokenizer.eos_token_id]
-    return {"plain": plain, "plain_ids": engine.encode(plain), "hinted": hinted, "hinted_ids": engine.encode(hinted),
-            "suffix_ids": suffix_ids, "expert_ids": expert_ids}
+@dataclass
+class Prompts:
+    """One problem's token ids: the plain prompt (attempts; every row is scored under it), the hinted
+    prompt (explanations), the canonical answer suffix and the expert solution, if any."""
+
+    plain: str
+    plain_ids: list[int]
+    hinted: str
+    hinted_ids: list[int]
+    suffix_ids: list[int]
+    expert_ids: list[int] | None
+
+    @classmethod
+    def render(cls, engine: Engine, templates: Templates, problem: Problem) -> "Prompts":
+        plain = render_chat(engine.tokenizer, templates.plain.format(question=problem.question), templates.system)
+        hinted = render_chat(engine.tokenizer, templates.hinted.format(question=problem.question, answer=problem.answer),
+                             templates.system)
+        expert = None if problem.solution is None else engine.encode(problem.solution) + [engine.tokenizer.eos_token_id]
+        return cls(plain, engine.encode(plain), hinted, engine.encode(hinted),
+                   engine.encode(templates.answer_suffix.format(answer=problem.answer)), expert)
+
+    def too_long(self, max_tokens: int, max_model_len: int) -> str | None:
+        """Why this problem cannot run within max_model_len, or None."""
+        longest_prompt = max(len(self.plain_ids), len(self.hinted_ids))
+        if longest_prompt + max_tokens + len(self.suffix_ids) > max_model_len:
+            return (f"prompt_too_long: {longest_prompt} prompt + {max_tokens} max tokens + suffix > "
+                    f"max_model_len {max_model_len}")
+        if self.expert_ids is not None:
+            expert_len = len(self.plain_ids) + len(self.expert_ids) + len(self.suffix_ids)
+            if expert_len > max_model_len:
+                return f"expert_too_long: {expert_len} tokens > max_model_len {max_model_len}"
+        return None
 
 
-def _too_long(engine: Engine, cfg: GenerateConfig, problem: Problem, p: dict[str, Any]) -> str | None:
-    longest_prompt = max(len(p["plain_ids"]), len(p["hinted_ids"]))
-    need = longest_prompt + cfg.max_tokens + len(p["suffix_ids"])
-    if need > engine.max_model_len:
-        return f"prompt_too_long: {longest_prompt} prompt + {cfg.max_tokens} max tokens + suffix > max_model_len {engine.max_model_len}"
-    if p["expert_ids"] is not None:
-        expert_len = len(p["plain_ids"]) + len(p["expert_ids"]) + len(p["suffix_ids"])
-        if expert_len > engine.max_model_len:
-            return f"expert_too_long: {expert_len} tokens > max_model_len {engine.max_model_len}"
-    return None
+@dataclass
+class Sample:
+    """A row in the making: what sampling (or the dataset, for expert rows) produced."""
+
+    problem: Problem
+    kind: str
+    sample_index: int
+    prompt: str
+    completion: str
+    completion_token_ids: list[int]
+    gen_token_logprobs: list[float] | None
+    finish_reason: str | None
+
+
+@dataclass
+class ScoreRequest:
+    """Teacher-forced log-probs of sequence[start:]; `name` says what the result is for."""
+
+    name: str  # policy | answer | base
+    key: Any  # the Sample (policy, answer) or the Problem (base) it belongs to
+    sequence: list[int]
+    start: int
+
+
+def score_all(engine: Engine, requests: list[ScoreRequest]) -> dict[str, list[tuple[Any, list[float]]]]:
+    """One engine pass over every request (a full batch); results grouped by request name, in order."""
+    results: dict[str, list[tuple[Any, list[float]]]] = {}
+    scored = engine.score([r.sequence for r in requests], [r.start for r in requests])
+    for request, logps in zip(requests, scored):
+        results.setdefault(request.name, []).append((request.key, logps))
+    return results
 
 
 def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems: list[Problem], stats: Stats
               ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str], dict[str, float]]:
     """Generate, score and verify a group; returns rows per problem id, skips, and timings."""
-    prompts, skipped = {}, {}
+    prompts: dict[str, Prompts] = {}
+    skipped: dict[str, str] = {}
     for problem in problems:
-        p = _prompts_for(engine, cfg, problem)
-        reason = _too_long(engine, cfg, problem, p)
+        rendered = Prompts.render(engine, cfg.templates, problem)
+        reason = rendered.too_long(cfg.max_tokens, engine.max_model_len)
         if reason:
             skipped[problem.id] = reason
         else:
-            prompts[problem.id] = p
+            prompts[problem.id] = rendered
     live = [pr for pr in problems if pr.id in prompts]
 
-    # 1. Sampling: attempts from the plain prompt, explanations from the hinted one.
+    # 1. Sampling: attempts from the plain prompt, explanations from the hinted one, in one vLLM call
+    #    for both kinds so the engine's batch stays as full as possible.
     t0 = time.perf_counter()
-    rows: list[dict[str, Any]] = []
-    # One vLLM call for both kinds keeps the engine's batch as full as possible.
-    requests = [(problem, kind, prompt_key)
-                for kind, n, prompt_key in (("attempt", cfg.attempts, "plain"), ("explanation", cfg.explanations, "hinted"))
+    requests = [(problem, kind, n) for kind, n in (("attempt", cfg.attempts), ("explanation", cfg.explanations))
                 if n > 0 for problem in live]
-    outputs = engine.sample([prompts[pr.id][f"{key}_ids"] for pr, _, key in requests],
-                            [cfg.attempts if kind == "attempt" else cfg.explanations for _, kind, _ in requests], cfg)
-    for (problem, kind, prompt_key), out in zip(requests, outputs):
+    outputs = engine.sample([prompts[pr.id].plain_ids if kind == "attempt" else prompts[pr.id].hinted_ids
+                             for pr, kind, _ in requests], [n for _, _, n in requests],
+                            temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens)
+    samples: list[Sample] = []
+    for (problem, kind, _), out in zip(requests, outputs):
+        p = prompts[problem.id]
         for index, completion in enumerate(out.outputs):
             ids = list(completion.token_ids)
             stats.generated_tokens += len(ids)
-            rows.append({"problem": problem, "kind": kind, "sample_index": index,
-                         "prompt": prompts[problem.id][prompt_key], "completion": completion.text,
-                         "completion_token_ids": ids, "gen_token_logprobs": generated_logprobs(completion),
-                         "finish_reason": completion.finish_reason})
+            samples.append(Sample(problem, kind, index, p.plain if kind == "attempt" else p.hinted, completion.text, ids,
+                                  generated_logprobs(completion), completion.finish_reason))
     for problem in live:
         if problem.solution is not None:  # expert rows are scored, not generated
-            rows.append({"problem": problem, "kind": "expert", "sample_index": 0, "prompt": prompts[problem.id]["plain"],
-                         "completion": problem.solution, "completion_token_ids": prompts[problem.id]["expert_ids"], "gen_token_logprobs": None,
-                         "finish_reason": None})
+            p = prompts[problem.id]
+            samples.append(Sample(problem, "expert", 0, p.plain, problem.solution, p.expert_ids, None, None))
     t1 = time.perf_counter()
 
     # 2. Scoring under the plain prompt, on token ids: the completion (property 1), and the
@@ -463,65 +508,58 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
     #    Attempts were sampled from the plain prompt and vLLM returns raw (pre-temperature)
     #    log-probs, so their sampling-time log-probs already are the teacher-forced ones (tested
     #    against an HF forward): only explanations and expert rows need the policy pass.
-    rescored = [i for i, row in enumerate(rows) if row["kind"] != "attempt"]
-    sequences, starts = [], []
-    for i in rescored:
-        p = prompts[rows[i]["problem"].id]
-        sequences.append(p["plain_ids"] + rows[i]["completion_token_ids"])
-        starts.append(len(p["plain_ids"]))
-    for row in rows:
-        p = prompts[row["problem"].id]
-        keep = reasoning_cut(engine.tokenizer, row["completion_token_ids"], row["completion"])
-        sequences.append(p["plain_ids"] + row["completion_token_ids"][:keep] + p["suffix_ids"])
-        starts.append(len(sequences[-1]) - len(p["suffix_ids"]))
-    for problem in live:
-        p = prompts[problem.id]
-        sequences.append(p["plain_ids"] + p["suffix_ids"])
-        starts.append(len(p["plain_ids"]))
-    scored = engine.score(sequences, starts)
-    n_policy = len(rescored)
-    policy_lps = [row["gen_token_logprobs"] for row in rows]
-    for i, lps in zip(rescored, scored[:n_policy]):
-        policy_lps[i] = lps
-    answer_lps, base_lps = scored[n_policy:n_policy + len(rows)], scored[n_policy + len(rows):]
-    base_by_problem = {problem.id: math.fsum(lp) for problem, lp in zip(live, base_lps)}
+    score_requests = [ScoreRequest("policy", s, prompts[s.problem.id].plain_ids + s.completion_token_ids,
+                                   len(prompts[s.problem.id].plain_ids)) for s in samples if s.kind != "attempt"]
+    for s in samples:
+        p = prompts[s.problem.id]
+        keep = reasoning_cut(engine.tokenizer, s.completion_token_ids, s.completion)
+        sequence = p.plain_ids + s.completion_token_ids[:keep] + p.suffix_ids
+        score_requests.append(ScoreRequest("answer", s, sequence, len(sequence) - len(p.suffix_ids)))
+    score_requests += [ScoreRequest("base", pr, prompts[pr.id].plain_ids + prompts[pr.id].suffix_ids,
+                                    len(prompts[pr.id].plain_ids)) for pr in live]
+    scored = score_all(engine, score_requests)
+    policy_lps = {id(s): s.gen_token_logprobs for s in samples}
+    policy_lps.update({id(s): lps for s, lps in scored.get("policy", [])})
+    answer_lps = {id(s): lps for s, lps in scored.get("answer", [])}
+    base_by_problem = {pr.id: math.fsum(lps) for pr, lps in scored.get("base", [])}
     t2 = time.perf_counter()
 
     # 3. Verification. An expert solution is correct by construction (the dataset's own worked
     #    solution of its own answer): it is recorded as such, not graded by its last number.
-    graded = [i for i, row in enumerate(rows) if row["kind"] != "expert"]
-    extracted: list[tuple[str | None, str | None]] = [(row["problem"].answer, "reference") for row in rows]
-    verdicts: list[tuple[bool, str | None]] = [(True, None)] * len(rows)
-    for i in graded:
-        extracted[i] = extract_answer(rows[i]["completion"], truncated=rows[i]["finish_reason"] == "length")
-    for i, verdict in zip(graded, verifier.verify_many([(rows[i]["problem"].answer, extracted[i][0]) for i in graded])):
-        verdicts[i] = verdict
+    graded = [s for s in samples if s.kind != "expert"]
+    verdicts = {id(s): ((s.problem.answer, "reference"), (True, None)) for s in samples if s.kind == "expert"}
+    extracted = [extract_answer(s.completion, truncated=s.finish_reason == "length") for s in graded]
+    for s, answer, verdict in zip(graded, extracted, verifier.verify_many(
+            [(s.problem.answer, answer) for s, (answer, _) in zip(graded, extracted)])):
+        verdicts[id(s)] = (answer, verdict)
     t3 = time.perf_counter()
 
     by_problem: dict[str, list[dict[str, Any]]] = {pr.id: [] for pr in live}
-    for row, policy_lp, answer_lp, (answer, method), (correct, error) in zip(rows, policy_lps, answer_lps, extracted, verdicts):
-        problem = row.pop("problem")
-        n_tokens = len(row["completion_token_ids"])
+    for s in samples:
+        problem, p = s.problem, prompts[s.problem.id]
+        (answer, method), (correct, error) = verdicts[id(s)]
+        policy_lp, n_tokens = policy_lps[id(s)], len(s.completion_token_ids)
         by_problem[problem.id].append({
-            **row,
+            "kind": s.kind, "sample_index": s.sample_index, "prompt": s.prompt, "completion": s.completion,
+            "completion_token_ids": s.completion_token_ids, "gen_token_logprobs": s.gen_token_logprobs,
+            "finish_reason": s.finish_reason,
             "problem_id": problem.id, "round": cfg.round, "level": problem.level, "category": problem.category,
             "extra_fields": [{"name": k, "value": v} for k, v in problem.extra] or None, "question": problem.question,
-            "reference_answer": problem.answer, "plain_prompt": prompts[problem.id]["plain"],
-            "plain_prompt_token_ids": prompts[problem.id]["plain_ids"],
+            "reference_answer": problem.answer, "plain_prompt": p.plain, "plain_prompt_token_ids": p.plain_ids,
             "policy_token_logprobs": policy_lp, "policy_logprob_sum": math.fsum(policy_lp),
             "policy_logprob_mean": math.fsum(policy_lp) / n_tokens if n_tokens else 0.0,
             "num_tokens": n_tokens, "extracted_answer": answer, "extraction_method": method,
             "is_correct": correct, "verify_error": error,
-            "answer_logprob": math.fsum(answer_lp), "answer_logprob_base": base_by_problem[problem.id],
-            "mentions_answer_hint": mentions_answer_hint(row["completion"]),
+            "answer_logprob": math.fsum(answer_lps[id(s)]), "answer_logprob_base": base_by_problem[problem.id],
+            "mentions_answer_hint": mentions_answer_hint(s.completion),
         })
-        if row["kind"] == "attempt":
+        if s.kind == "attempt":
             stats.attempts += 1
             stats.attempts_correct += int(correct)
-        elif row["kind"] == "explanation":
+        elif s.kind == "explanation":
             stats.explanations += 1
             stats.explanations_correct += int(correct)
-    stats.samples += len(rows)
+    stats.samples += len(samples)
     stats.problems += len(live)
     stats.skipped += len(skipped)
     for reason in skipped.values():
@@ -547,10 +585,11 @@ def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) 
     return groups
 
 
-def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "Engine | None" = None,
-             lineage: dict[str, Any] | None = None) -> Stats:
-    """Run (or resume) a generation into cfg.out. `engine` reuses a loaded vLLM engine of the
-    same model and adapter (eval runs several passes); `lineage` is recorded in the manifest."""
+def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
+             engine: "Engine | Callable[[], Engine] | None" = None, lineage: dict[str, Any] | None = None) -> Stats:
+    """Run (or resume) a generation into cfg.out. `engine` reuses a vLLM engine of the same model and
+    adapter, or is a function that returns one, called only when there is work (eval runs several
+    passes); `lineage` is recorded in the manifest."""
     start = time.perf_counter()
     cfg.out = Path(cfg.out)
     _check_writable(cfg.out)
@@ -561,16 +600,16 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "E
     if cfg.overwrite and (cfg.out / MANIFEST_NAME).exists():
         existing = _existing_manifest(cfg)
         if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
+            # The plan already counts every shard of another configuration as missing.
             for stale in (cfg.out / SHARDS_DIR).glob("shard-*"):
                 stale.unlink()
-            p = plan(cfg, log=log)
     log(describe_plan(cfg, p))
     stats = Stats()
     if not p.todo:
         log("all shards complete; nothing to do")
         return stats
 
-    engine = engine or engine_for(cfg, p.manifest)
+    engine = engine() if callable(engine) else engine or engine_for(cfg, p.manifest)
     if engine.dtype != p.manifest["dtype"]:
         raise ExpoError(f"the engine serves {engine.dtype} but this round resolves dtype {p.manifest['dtype']} "
                         f"({p.manifest['dtype_reason']}); pass --dtype {engine.dtype} or reuse no engine")
@@ -583,7 +622,7 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print, engine: "E
 
     total = sum(len(p.assignment[s]) for s in p.todo)
     bar = tqdm(total=total, unit="problem", disable=not cfg.progress, file=sys.stderr, dynamic_ncols=True)
-    with Verifier(timeout_s=cfg.verify_timeout_s) as verifier:
+    with Verifier(timeout_s=cfg.verify_timeout) as verifier:
         for group in _groups(p.todo, p.assignment, cfg.group_problems):
             problems = [pr for s in group for pr in p.assignment[s]]
             by_problem, skipped, timings = run_group(engine, verifier, cfg, problems, stats)

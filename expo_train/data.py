@@ -1,4 +1,4 @@
-"""Training examples from a round dir, and length-grouped padded batches.
+"""Training examples and length-grouped padded batches (objectives.py builds the examples of each loss).
 
 Everything is token ids straight from the shards: the trainer never re-tokenises text, so
 what it trains on is exactly what vLLM generated and scored.
@@ -8,16 +8,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import torch
 
-from expo_data.errors import EmptySelection, ExpoError
-from expo_data.shards import load_round
-
-SELECTED_DIR = "selected"  # mirrors expo_data.select.SELECTED_DIR without importing DuckDB
 
 
 @dataclass
@@ -34,52 +27,6 @@ class Example:
     @property
     def num_tokens(self) -> int:
         return sum(len(p) + len(c) for p, c in self.sequences)
-
-
-def _read_arrow(path: Path) -> pa.Table:
-    with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
-
-
-def _selected(data_dir: Path, name: str) -> pa.Table:
-    path = Path(data_dir) / SELECTED_DIR / f"{name}.arrow"
-    if not path.exists():
-        raise ExpoError(f"{path} not found; run `expo-data select {data_dir}`")
-    return _read_arrow(path)
-
-
-def _sft(rows: list[dict], prompt_key: str, completion_key: str) -> list[Example]:
-    return [Example("sft", [(r[prompt_key], r[completion_key])]) for r in rows]
-
-
-def load_examples(loss: str, data_dir: Path) -> list[Example]:
-    """The items each loss trains on (see the losses module for the formulas)."""
-    if loss == "exp-sft":
-        examples = _sft(_selected(data_dir, "positives").to_pylist(), "plain_prompt_token_ids", "completion_token_ids")
-    elif loss in ("exp-dpo", "exp-dpo+sft"):
-        examples = [Example("pair", [(r["prompt_token_ids"], r["chosen_token_ids"]), (r["prompt_token_ids"], r["rejected_token_ids"])],
-                            ref_logps=[r["ref_chosen_logp"], r["ref_rejected_logp"]])
-                    for r in _selected(data_dir, "pairs").to_pylist()]
-    elif loss == "exp-grpo":
-        groups = _selected(data_dir, "groups")
-        # Groups whose attempts all score the same carry zero advantage and no gradient: skip them.
-        groups = groups.filter(pc.greater(pc.abs(groups["advantage"]), 1e-6)).to_pylist()
-        examples = [Example("pg", [(r["prompt_token_ids"], r["completion_token_ids"])],
-                            old_token_logps=r["gen_token_logprobs"], advantage=r["advantage"]) for r in groups]
-        examples += _sft(_selected(data_dir, "positives").to_pylist(), "plain_prompt_token_ids", "completion_token_ids")
-    elif loss in ("rs-sft", "expert-sft"):
-        samples = load_round(data_dir)
-        if loss == "rs-sft":  # STaR / RFT: the model's own correct attempts
-            keep = pc.and_(pc.and_(pc.equal(samples["kind"], "attempt"), samples["is_correct"]),
-                           pc.equal(samples["finish_reason"], "stop"))
-        else:
-            keep = pc.equal(samples["kind"], "expert")
-        examples = _sft(samples.filter(keep).to_pylist(), "plain_prompt_token_ids", "completion_token_ids")
-    else:
-        raise ExpoError(f"unknown loss '{loss}'")
-    if not examples:
-        raise EmptySelection(f"no training rows for --loss {loss} in {data_dir} (the selection is empty)")
-    return examples
 
 
 def batch_order(examples: list[Example], batch_size: int, seed: int, epoch: int) -> list[list[int]]:

@@ -4,7 +4,6 @@ when its outputs are complete and match, so an interrupted loop resumes where it
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import time
@@ -16,30 +15,26 @@ from expo_data.errors import EmptySelection
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
 from expo_data.generate import GenerateConfig, generate
 from expo_data.model import fingerprint_dir
-from expo_data.select import SELECTED_DIR, select
-from expo_data.schema import SHARDS_DIR, atomic_write_json
+from expo_data.schema import RoundDir, atomic_write_json, sha256_file
+from expo_data.select import report, select
 
+from .objectives import OBJECTIVES
 from .trainer import TrainConfig, config_key, train_round
 
 
-def _file_sha(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-
-
 def selection_is_current(round_dir: Path) -> bool:
-    record_path = round_dir / SELECTED_DIR / "selection.json"
-    if not record_path.exists():
+    rd = RoundDir(round_dir)
+    if not rd.selection_record.exists():
         return False
-    record = json.loads(record_path.read_text())
-    sidecars = {p.name: json.loads(p.read_text())["sha256"] for p in (round_dir / SHARDS_DIR).glob("shard-*.json")}
-    return record.get("source_shards") == sidecars
+    record = json.loads(rd.selection_record.read_text())
+    return record.get("source_shards") == rd.sidecar_hashes()
 
 
 def training_is_current(train: TrainConfig) -> bool:
-    path = Path(train.data) / "train_summary.json"
-    if not path.exists() or not (Path(train.data) / "adapter" / "adapter_config.json").exists():
+    rd = RoundDir(train.data)
+    if not rd.train_summary.exists() or not (rd.adapter / "adapter_config.json").exists():
         return False
-    return json.loads(path.read_text()).get("config_key") == config_key(train)
+    return json.loads(rd.train_summary.read_text()).get("config_key") == config_key(train)
 
 
 def _die_with_parent() -> None:
@@ -69,17 +64,22 @@ def _log(message: str) -> None:
 
 def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
              start_adapter: str | None = None, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Round 0 (the starting policy on the held-out split, unless it starts from an adapter), then
+    `rounds` rounds, then the cross-round report (OUT/report.png)."""
     out = Path(out)
+    if start_adapter is None:
+        base_eval(out, eval_cfg, k, log=log)
     adapter, parent = start_adapter, None
     history = []
     for r in range(1, rounds + 1):
         round_dir = out / f"round{r}"
+        rd = RoundDir(round_dir)
         times: dict[str, float] = {}
 
         t = time.perf_counter()
         lineage = {"parent_round_dir": str(parent) if parent else None, "parent_adapter": adapter,
                    "parent_adapter_sha256": fingerprint_dir(adapter),
-                   "parent_selection_sha256": _file_sha(parent / SELECTED_DIR / "selection.json") if parent else None}
+                   "parent_selection_sha256": sha256_file(RoundDir(parent).selection_record) if parent else None}
         log(f"== round {r}: generate -> {round_dir}")
         in_child(generate, replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r), log=_log,
                  lineage=lineage)
@@ -88,7 +88,7 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         t = time.perf_counter()
         round_train = replace(train, data=round_dir)
         try:
-            if train.loss in ("rs-sft", "expert-sft"):
+            if not OBJECTIVES[train.loss].needs_selection:
                 log(f"== round {r}: {train.loss} trains on the samples directly, no selection")
             elif selection_is_current(round_dir):
                 log(f"== round {r}: selection is current, skipped")
@@ -108,7 +108,7 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
             # Common with a small --limit: no explanation passes the rules. The policy stays as it
             # is and the next round samples again under a new seed.
             log(f"== round {r}: no training data ({exc}); keeping the policy, next round resamples")
-            atomic_write_json(round_dir / "round_status.json", {"round": r, "status": "no training data",
+            atomic_write_json(rd.round_status, {"round": r, "status": "no training data",
                                                                 "reason": str(exc), "adapter": adapter})
             history.append({"round": r, "dir": str(round_dir), "times": times, "eval": None,
                             "status": "no training data"})
@@ -117,8 +117,8 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
 
         t = time.perf_counter()
         log(f"== round {r}: eval on {eval_cfg.problems}")
-        new_adapter = str(round_dir / "adapter")
-        record = in_child(evaluate, replace(eval_cfg, out=round_dir / "eval", adapter=new_adapter, round=r), k=k, log=_log)
+        new_adapter = str(rd.adapter)
+        record = in_child(evaluate, replace(eval_cfg, out=rd.eval, adapter=new_adapter, round=r), k=k, log=_log)
         times["eval"] = time.perf_counter() - t
 
         elapsed = sum(times.values())
@@ -126,12 +126,14 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         log(f"== round {r} done: " + ", ".join(f"{stage} {sec:.0f}s" for stage, sec in times.items()) + left)
         history.append({"round": r, "dir": str(round_dir), "times": times, "eval": record, "status": "trained"})
         adapter, parent = new_adapter, round_dir
+    *_, png = report([out], out / "report.png")
+    log(f"report: {png}; tables: expo-data report {out}")
     return history
 
 
 def base_eval(out: Path, eval_cfg: GenerateConfig, k: int, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Round 0: the starting policy on the held-out split, the baseline every round compares to."""
-    return in_child(evaluate, replace(eval_cfg, out=Path(out) / "round0" / "eval", round=0), k=k, log=_log)
+    return in_child(evaluate, replace(eval_cfg, out=RoundDir(Path(out) / "round0").eval, round=0), k=k, log=_log)
 
 
 __all__ = ["run_loop", "base_eval", "DEFAULT_EVAL_PROBLEMS"]

@@ -14,7 +14,7 @@ import random
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,13 +22,12 @@ import torch
 
 from expo_data.errors import ExpoError
 from expo_data.model import fingerprint_dir, resolve_adapter
-from expo_data.schema import atomic_write_json, read_manifest
+from expo_data.schema import RoundDir, atomic_write_json
 
-from .data import Batch, Example, batch_order, collate, load_examples
-from .losses import dpo_loss, grpo_loss, sft_loss
+from .data import Batch, Example, batch_order, collate
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
+from .objectives import OBJECTIVES
 
-LOSSES = ("exp-sft", "exp-dpo", "exp-dpo+sft", "exp-grpo", "rs-sft", "expert-sft")
 VLLM_MAX_LORA_RANK = 512  # the largest rank vLLM's LoRA kernels accept
 
 
@@ -96,9 +95,9 @@ def _barrier(world: int) -> None:
 
 
 def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    from expo_data.select import SELECTED_DIR, select  # DuckDB only when a selection is needed
+    from expo_data.select import select  # DuckDB only when a selection is needed
 
-    path = data_dir / SELECTED_DIR / "selection.json"
+    path = RoundDir(data_dir).selection_record
     if path.exists():
         return json.loads(path.read_text())
     log(f"no selection in {data_dir}; running the default `expo-data select`")
@@ -137,7 +136,7 @@ def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[s
             model = PeftModel.from_pretrained(base, adapter_path, is_trainable=True)
         except Exception as exc:  # a corrupt adapter surfaces as many different errors
             raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
-        log(f"continuing the round's policy: {base_path} + adapter {adapter_path}")
+        log(f"continuing the round's policy: {getattr(base, 'name_or_path', 'the base')} + adapter {adapter_path}")
     else:
         lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
                           target_modules=cfg.target_modules if cfg.target_modules == "all-linear"
@@ -163,38 +162,8 @@ def sequence_logps(model, batch: Batch) -> torch.Tensor:
 
 
 def compute_loss(model, batch: Batch, cfg: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
-    device = next(model.parameters()).device
-    logps = sequence_logps(model, batch)
-    mask = batch.loss_mask.to(device)
-    kinds = [batch.kinds[o] for o in batch.seq_owner]
-    metrics: dict[str, float] = {}
-    if cfg.loss in ("exp-dpo", "exp-dpo+sft"):
-        sums = logps.sum(-1)
-        ref = batch.ref_logps.to(device)
-        loss, chosen_r, rejected_r = dpo_loss(sums[0::2], sums[1::2], ref[:, 0], ref[:, 1], cfg.beta)
-        chosen_nll = sft_loss(logps[0::2], mask[0::2])
-        metrics.update(dpo_loss=loss.item(), reward_margin=(chosen_r - rejected_r).mean().item(),
-                       reward_accuracy=(chosen_r > rejected_r).float().mean().item(),
-                       chosen_reward=chosen_r.mean().item(), rejected_reward=rejected_r.mean().item(),
-                       chosen_nll=chosen_nll.item())
-        if cfg.loss == "exp-dpo+sft":
-            loss = loss + cfg.sft_weight * chosen_nll
-            metrics["sft_loss"] = chosen_nll.item()
-    elif cfg.loss == "exp-grpo":
-        pg_rows = torch.tensor([k == "pg" for k in kinds], device=device)
-        loss = torch.zeros((), device=device)
-        if pg_rows.any():
-            pg, clip_frac = grpo_loss(logps[pg_rows], batch.old_logps.to(device)[pg_rows], batch.advantages.to(device)[pg_rows],
-                                      mask[pg_rows], cfg.clip_eps)
-            loss = loss + pg
-            metrics.update(pg_loss=pg.item(), clip_frac=clip_frac.item())
-        if (~pg_rows).any():
-            sft = sft_loss(logps[~pg_rows], mask[~pg_rows])
-            loss = loss + cfg.grpo_sft_coef * sft
-            metrics["sft_loss"] = sft.item()
-    else:
-        loss = sft_loss(logps, mask)
-        metrics["sft_loss"] = loss.item()
+    """The objective's loss on one batch (objectives.py): log-probs first, then its step."""
+    loss, metrics = OBJECTIVES[cfg.loss].step(sequence_logps(model, batch), batch, cfg)
     metrics["loss"] = loss.item()
     return loss, metrics
 
@@ -238,16 +207,16 @@ def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], ba
     return plan_checkpointing(cfg.gradient_checkpointing, model, probe, torch.cuda.is_available(), log=log)
 
 
-def _checkpoints(out_dir: Path) -> list[tuple[int, Path]]:
+def _checkpoints(data_dir: Path) -> list[tuple[int, Path]]:
     found = []
-    for path in (out_dir / "checkpoints").glob("step-*"):
+    for path in RoundDir(data_dir).checkpoints.glob("step-*"):
         if (path / "trainer_state.pt").exists():
             found.append((int(path.name.split("-")[1]), path))
     return sorted(found)
 
 
 def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep: int = 2) -> Path:
-    root = data_dir / "checkpoints"
+    root = RoundDir(data_dir).checkpoints
     final = root / f"step-{step:06d}"
     tmp = root / f".tmp-step-{step:06d}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -268,8 +237,8 @@ def config_key(cfg: TrainConfig) -> dict[str, Any]:
 
 
 def _validate(cfg: TrainConfig) -> None:
-    if cfg.loss not in LOSSES:
-        raise ExpoError(f"unknown loss '{cfg.loss}' (choose from {', '.join(LOSSES)})")
+    if cfg.loss not in OBJECTIVES:
+        raise ExpoError(f"unknown loss '{cfg.loss}' (choose from {', '.join(OBJECTIVES)})")
     if cfg.lora_r > VLLM_MAX_LORA_RANK or cfg.lora_r < 1:
         raise ExpoError(f"--lora-r {cfg.lora_r} is outside 1..{VLLM_MAX_LORA_RANK}, the ranks vLLM can serve")
     if cfg.batch_size < 1 or cfg.grad_accum < 1:
@@ -279,58 +248,115 @@ def _validate(cfg: TrainConfig) -> None:
     base_dtype(cfg)
 
 
-def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
-    _validate(cfg)
-    data_dir = Path(cfg.data)
-    manifest = read_manifest(data_dir)
+@dataclass
+class Setup:
+    """What a training run works on, resolved from the round dir before any model is loaded."""
+
+    rd: RoundDir
+    manifest: dict[str, Any]
+    base_path: str
+    adapter_path: str | None  # the adapter that generated the round, continued unless --from-base
+    out_dir: Path
+    rank: int
+    world: int
+
+
+def resolve_setup(cfg: TrainConfig) -> Setup:
+    rd = RoundDir(cfg.data)
+    manifest = rd.manifest()
     if manifest is None:
-        raise ExpoError(f"{data_dir} is not a round dir (no manifest.json)")
+        raise ExpoError(f"{rd.path} is not a round dir (no manifest.json)")
     base_path = manifest["base_model"]
     if cfg.model is not None:
         if fingerprint_dir(cfg.model) != manifest["base_model_sha256"]:
-            raise ExpoError(f"{data_dir} was generated from base model {base_path}, not --model {cfg.model} "
+            raise ExpoError(f"{rd.path} was generated from base model {base_path}, not --model {cfg.model} "
                             f"(weights differ); train the policy that generated the data")
         base_path = cfg.model
     adapter_path = resolve_adapter(manifest.get("adapter")) if manifest.get("adapter") else None
-    out_dir = Path(cfg.out) if cfg.out else data_dir / "adapter"
-    # Data parallel: every rank runs this function on its share of the batches; rank 0 writes.
     rank, world = _distributed()
+    return Setup(rd, manifest, base_path, adapter_path, Path(cfg.out) if cfg.out else rd.adapter, rank, world)
+
+
+def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
+    """The objective's examples; its selection is made first (on rank 0) if the round has none."""
+    objective = OBJECTIVES[cfg.loss]
+    selection = None
+    if objective.needs_selection:
+        if setup.rank == 0:
+            ensure_selection(setup.rd.path, log)
+        _barrier(setup.world)
+        selection = ensure_selection(setup.rd.path, log)
+    return objective.load(setup.rd.path), selection
+
+
+def prepare_reference(cfg: TrainConfig, model, examples: list[Example], pad_id: int, manifest: dict[str, Any],
+                      log) -> float | None:
+    """DPO's reference log-probs are the generating policy's, stored in the shards: check them against
+    this model before any update (or recompute them with --recompute-ref). Returns the measured gap."""
+    if not any(ex.kind == "pair" for ex in examples):
+        return None
+    if cfg.recompute_ref:
+        log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
+        for ex, ref in zip(examples, recompute_reference(model, examples, pad_id, cfg.batch_size)):
+            ex.ref_logps = ref
+        return None
+    gap = check_reference(model, examples, cfg, pad_id, log)
+    if gap > cfg.ref_tolerance:
+        raise ExpoError(f"stored reference log-probs differ from this model's by {gap:.3f} nats/token "
+                        f"(tolerance {cfg.ref_tolerance}): the data came from another policy or dtype "
+                        f"(manifest logprob_dtype={manifest.get('logprob_dtype')}); pass --recompute-ref")
+    return gap
+
+
+def resume_state(cfg: TrainConfig, rd: RoundDir, model, optimizer, scheduler, main_process: bool, log) -> int:
+    """The step to start from: the last checkpoint's with --resume (metrics logged after it dropped), else 0."""
+    if cfg.resume and _checkpoints(rd.path):
+        step, path = _checkpoints(rd.path)[-1]
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(model, load_file(str(path / "adapter_model.safetensors")))
+        state = torch.load(path / "trainer_state.pt", weights_only=False)
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"])
+        log(f"resumed from {path} at step {step}")
+        if rd.train_metrics.exists():
+            kept = [line for line in rd.train_metrics.read_text().splitlines() if json.loads(line)["step"] <= step]
+            rd.train_metrics.write_text("".join(line + "\n" for line in kept))
+        return step
+    if rd.train_metrics.exists() and main_process:
+        rd.train_metrics.unlink()
+    return 0
+
+
+def save_adapter(model, out_dir: Path) -> None:
+    """The adapter the next round generates with, replaced atomically."""
+    tmp = out_dir.with_name(f".{out_dir.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.replace(tmp, out_dir)
+
+
+def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
+    _validate(cfg)
+    setup = resolve_setup(cfg)
+    rd, rank, world = setup.rd, setup.rank, setup.world
+    # Data parallel: every rank runs this function on its share of the batches; rank 0 writes.
     main_process = rank == 0
     if not main_process:
         log = lambda message: None  # noqa: E731
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
 
-    # Data.
-    selection = None
-    if cfg.loss not in ("rs-sft", "expert-sft"):
-        if main_process:
-            ensure_selection(data_dir, log)
-        _barrier(world)
-        selection = ensure_selection(data_dir, log)
-    examples = load_examples(cfg.loss, data_dir)
-
-    # Policy.
-    model, tokenizer = load_policy(cfg, base_path, adapter_path, log)
+    examples, selection = load_data(cfg, setup, log)
+    model, tokenizer = load_policy(cfg, setup.base_path, setup.adapter_path, log)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None
     logp_model = CompletionLogps(model)
+    ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
 
-    # Reference log-probs: stored by the generator, checked against this model before any update.
-    ref_gap = None
-    if any(ex.kind == "pair" for ex in examples):
-        if cfg.recompute_ref:
-            log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
-            for ex, ref in zip(examples, recompute_reference(model, examples, pad_id, cfg.batch_size)):
-                ex.ref_logps = ref
-        else:
-            ref_gap = check_reference(model, examples, cfg, pad_id, log)
-            if ref_gap > cfg.ref_tolerance:
-                raise ExpoError(f"stored reference log-probs differ from this model's by {ref_gap:.3f} nats/token "
-                                f"(tolerance {cfg.ref_tolerance}): the data came from another policy or dtype "
-                                f"(manifest logprob_dtype={manifest.get('logprob_dtype')}); pass --recompute-ref")
-
-    # Optimizer and schedule.
     def my_batches(epoch: int) -> list[list[int]]:
         """This rank's share; equal counts on every rank so they step in lockstep."""
         batches = batch_order(examples, cfg.batch_size, cfg.seed, epoch)
@@ -344,6 +370,8 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
         from torch.nn.parallel import DistributedDataParallel
 
         train_model = DistributedDataParallel(logp_model, device_ids=[_device().index] if torch.cuda.is_available() else None)
+
+    # Optimizer and schedule.
     steps_per_epoch = math.ceil(len(my_batches(0)) / cfg.grad_accum)
     total_steps = steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
     params = [p for p in model.parameters() if p.requires_grad]
@@ -351,48 +379,30 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     from transformers import get_cosine_schedule_with_warmup
 
     scheduler = get_cosine_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
-
-    # Resume.
-    step = 0
-    metrics_path = data_dir / "train_metrics.jsonl"
-    if cfg.resume and _checkpoints(data_dir):
-        step, path = _checkpoints(data_dir)[-1]
-        from peft import set_peft_model_state_dict
-        from safetensors.torch import load_file
-
-        set_peft_model_state_dict(model, load_file(str(path / "adapter_model.safetensors")))
-        state = torch.load(path / "trainer_state.pt", weights_only=False)
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        torch.set_rng_state(state["rng"])
-        log(f"resumed from {path} at step {step}")
-        if metrics_path.exists():  # drop lines logged after the checkpoint
-            kept = [line for line in metrics_path.read_text().splitlines() if json.loads(line)["step"] <= step]
-            metrics_path.write_text("".join(line + "\n" for line in kept))
-    elif metrics_path.exists() and main_process:
-        metrics_path.unlink()
+    step = resume_state(cfg, rd, model, optimizer, scheduler, main_process, log)
 
     _barrier(world)
     if main_process:
-        atomic_write_json(data_dir / "train_config.json", {
+        atomic_write_json(rd.train_config, {
             **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
-            "base_model": base_path, "init_adapter": None if cfg.from_base else adapter_path,
+            "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
             "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
             "selection_rows": selection["rows"] if selection else None, "world_size": world,
             "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
-            "logprob_dtype": manifest.get("logprob_dtype"),
+            "logprob_dtype": setup.manifest.get("logprob_dtype"),
         })
 
     # Loop.
     from tqdm import tqdm
 
+    objective = OBJECTIVES[cfg.loss]
     model.train()
     bar = tqdm(total=total_steps, initial=step, unit="step", disable=not (cfg.progress and main_process), file=sys.stderr,
                dynamic_ncols=True)
     micro_to_skip = step * cfg.grad_accum
     started, tokens_seen, padded_seen, last = time.perf_counter(), 0, 0, {}
     epoch = 0
-    with open(metrics_path if main_process else os.devnull, "a") as metrics_file:
+    with open(rd.train_metrics if main_process else os.devnull, "a") as metrics_file:
         while step < total_steps:
             for micro, indices in enumerate(my_batches(epoch)):
                 if micro_to_skip > 0:  # replay the data order up to the resumed step
@@ -422,7 +432,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                 bar.update(1)
                 bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
                 if step % cfg.save_every == 0 and step < total_steps and main_process:
-                    save_checkpoint(model, optimizer, scheduler, step, data_dir)
+                    save_checkpoint(model, optimizer, scheduler, step, rd.path)
                 if step >= total_steps:
                     break
             epoch += 1
@@ -435,20 +445,15 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
         dist.destroy_process_group()
         return {"steps": step, "rank": rank}
 
-    # The adapter the next round generates with.
-    tmp = out_dir.with_name(f".{out_dir.name}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    os.replace(tmp, out_dir)
-    save_checkpoint(model, optimizer, scheduler, step, data_dir)
-    summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": str(out_dir),
+    save_adapter(model, setup.out_dir)
+    save_checkpoint(model, optimizer, scheduler, step, rd.path)
+    summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": str(setup.out_dir),
                "padding_fraction": last.get("padding_fraction"),
-               "adapter_sha256": fingerprint_dir(str(out_dir)), "seconds": round(time.perf_counter() - started, 1)}
+               "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - started, 1)}
     # Written last: its presence means the adapter for this config is complete (the loop skips on it).
-    atomic_write_json(data_dir / "train_summary.json", {"config_key": config_key(cfg), **summary})
-    log(f"trained {cfg.loss}: {step} steps on {len(examples)} examples" + (f" x {world} ranks" if world > 1 else "") +
-        f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {out_dir}")
+    atomic_write_json(rd.train_summary, {"config_key": config_key(cfg), **summary})
+    log(f"trained {objective.name}: {step} steps on {len(examples)} examples" + (f" x {world} ranks" if world > 1 else "") +
+        f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {setup.out_dir}")
     if world > 1:
         import torch.distributed as dist
 

@@ -3,7 +3,7 @@
 import pytest
 
 from expo_data.verify import extract_answer, gold_alternatives, parse_complete, verify_one
-from grader_cases import CASES
+from grader_cases import CASES, HELD_OUT_CASES
 
 
 def grade(gold: str, text: str, is_completion: bool) -> tuple[bool, str | None]:
@@ -23,6 +23,12 @@ def test_labelled_cases_have_no_false_positive_and_high_recall():
             false_neg.append((pattern, gold, text))
     assert not false_pos, false_pos
     assert 1 - len(false_neg) / positives >= 0.98, false_neg
+
+
+def test_held_out_cases_have_no_false_positive():
+    """The held-out set measures recall honestly (BENCHMARKS.md); a wrong answer graded correct is never allowed."""
+    false_pos = [(p, g, t) for g, t, c, truth, p in HELD_OUT_CASES if grade(g, t, c)[0] and not truth]
+    assert not false_pos, false_pos
 
 
 @pytest.mark.parametrize("gold,parts", [
