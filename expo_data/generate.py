@@ -55,6 +55,9 @@ class GenerateConfig:
     lora_mode: str = "auto"  # request (vLLM LoRARequest) | merged (weights merged once) | auto: request on GPU
     templates: Templates = field(default_factory=Templates)
     group_problems: int = 64
+    # False: attempts only, for accuracy (eval): no expert rows and no answer-suffix scoring pass, which
+    # on CPU costs about as much as generating; answer_logprob columns are then NaN.
+    score_answers: bool = True
     worker: tuple[int, int] = (0, 1)
     overwrite: bool = False
     dry_run: bool = False
@@ -139,6 +142,8 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
         "dtype": dtype,
         "max_model_len": cfg.max_model_len,
     }
+    if not cfg.score_answers:  # only when off, so the hash of every scored round stays what it was
+        identity["score_answers"] = False
     config_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
     return {
         **identity,
@@ -498,7 +503,7 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
             samples.append(Sample(problem, kind, index, p.plain if kind == "attempt" else p.hinted, completion.text, ids,
                                   generated_logprobs(completion), completion.finish_reason))
     for problem in live:
-        if problem.solution is not None:  # expert rows are scored, not generated
+        if problem.solution is not None and cfg.score_answers:  # expert rows are scored, not generated
             p = prompts[problem.id]
             samples.append(Sample(problem, "expert", 0, p.plain, problem.solution, p.expert_ids, None, None))
     t1 = time.perf_counter()
@@ -510,17 +515,17 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
     #    against an HF forward): only explanations and expert rows need the policy pass.
     score_requests = [ScoreRequest("policy", s, prompts[s.problem.id].plain_ids + s.completion_token_ids,
                                    len(prompts[s.problem.id].plain_ids)) for s in samples if s.kind != "attempt"]
-    for s in samples:
+    for s in samples if cfg.score_answers else []:
         p = prompts[s.problem.id]
         keep = reasoning_cut(engine.tokenizer, s.completion_token_ids, s.completion)
         sequence = p.plain_ids + s.completion_token_ids[:keep] + p.suffix_ids
         score_requests.append(ScoreRequest("answer", s, sequence, len(sequence) - len(p.suffix_ids)))
     score_requests += [ScoreRequest("base", pr, prompts[pr.id].plain_ids + prompts[pr.id].suffix_ids,
-                                    len(prompts[pr.id].plain_ids)) for pr in live]
-    scored = score_all(engine, score_requests)
+                                    len(prompts[pr.id].plain_ids)) for pr in live if cfg.score_answers]
+    scored = score_all(engine, score_requests) if score_requests else {}
     policy_lps = {id(s): s.gen_token_logprobs for s in samples}
     policy_lps.update({id(s): lps for s, lps in scored.get("policy", [])})
-    answer_lps = {id(s): lps for s, lps in scored.get("answer", [])}
+    answer_lps = {id(s): math.fsum(lps) for s, lps in scored.get("answer", [])}
     base_by_problem = {pr.id: math.fsum(lps) for pr, lps in scored.get("base", [])}
     t2 = time.perf_counter()
 
@@ -550,7 +555,7 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
             "policy_logprob_mean": math.fsum(policy_lp) / n_tokens if n_tokens else 0.0,
             "num_tokens": n_tokens, "extracted_answer": answer, "extraction_method": method,
             "is_correct": correct, "verify_error": error,
-            "answer_logprob": math.fsum(answer_lps[id(s)]), "answer_logprob_base": base_by_problem[problem.id],
+            "answer_logprob": answer_lps.get(id(s), math.nan), "answer_logprob_base": base_by_problem.get(problem.id, math.nan),
             "mentions_answer_hint": mentions_answer_hint(s.completion),
         })
         if s.kind == "attempt":

@@ -1,6 +1,7 @@
 """expo-train loop and expo-data eval on the tiny model: lineage, skip-on-rerun, the cross-round report."""
 
 import json
+import math
 
 from conftest import run_cli
 
@@ -20,6 +21,12 @@ def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
         record = json.loads((out / f"round{r}" / "eval" / "eval.json").read_text())
         assert set(record["pass_at_1_greedy"]) >= {"1", "2", "3", "all"} and "pass_at_2" in record
     assert (out / "report.png").stat().st_size > 10_000
+    # Eval passes measure accuracy only: attempts, no expert rows, no answer-suffix scoring.
+    from expo_data.shards import load_round
+
+    greedy = load_round(out / "round1" / "eval" / "greedy").to_pylist()
+    assert {r["kind"] for r in greedy} == {"attempt"} and all(math.isnan(r["answer_logprob"]) for r in greedy)
+    assert json.loads((out / "round1" / "eval" / "greedy" / "manifest.json").read_text())["score_answers"] is False
 
     again = run_cli(*args, check=True)
     assert again.stderr.count("nothing to do") == 2 + 3 * 2  # round1, round2 data; greedy + sampled evals x3
@@ -48,3 +55,13 @@ def test_loop_round_without_positives_keeps_the_policy_and_goes_on(tiny_model_di
     round2 = json.loads((out / "round2" / "manifest.json").read_text())
     assert round2["adapter"] is None and round2["seed"] != json.loads((out / "round1" / "manifest.json").read_text())["seed"]
     assert json.loads((out / "round0" / "eval" / "eval.json").read_text())["limit"] == 2
+
+
+def test_eval_dir_of_an_earlier_version_keeps_its_scoring(tmp_path):
+    from expo_data.evaluate import _unscored_unless_old
+    from expo_data.generate import GenerateConfig
+
+    assert _unscored_unless_old(GenerateConfig(out=tmp_path / "new")).score_answers is False
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "manifest.json").write_text(json.dumps({"config_hash": "x", "schema_version": 2}))
+    assert _unscored_unless_old(GenerateConfig(out=tmp_path / "old")).score_answers is True
