@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from .generate import GenerateConfig, engine_for, generate
 from .model import fingerprint_dir
-from .schema import atomic_write_json, read_manifest
+from .schema import EVAL_RECORD, atomic_write_json, read_manifest
 from .shards import load_round
 
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
@@ -71,8 +71,8 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
         "sampled_accuracy": {lvl: v["accuracy"] for lvl, v in results["sampled"].items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    atomic_write_json(out / "eval.json", record)
+    atomic_write_json(out / EVAL_RECORD, record)
     overall = record["pass_at_1_greedy"].get("all", 0.0)
     log(f"eval: greedy pass@1 {overall:.3f}, pass@{k} {record[f'pass_at_{k}'].get('all', 0.0):.3f} "
-        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {out / 'eval.json'}")
+        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {out / EVAL_RECORD}")
     return record

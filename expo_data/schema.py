@@ -145,6 +145,7 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
 # The round directory: one place that knows where each stage's files live.
 # ---------------------------------------------------------------------------
 SELECTED_DIR = "selected"
+EVAL_RECORD = "eval.json"  # in an eval dir: `expo-data eval`'s figures
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class RoundDir:
     selection_record = property(lambda self: self.selected / "selection.json")
     adapter = property(lambda self: self.path / "adapter")
     eval = property(lambda self: self.path / "eval")
+    eval_record = property(lambda self: self.eval / EVAL_RECORD)
     checkpoints = property(lambda self: self.path / "checkpoints")
     train_metrics = property(lambda self: self.path / "train_metrics.jsonl")
     train_config = property(lambda self: self.path / "train_config.json")

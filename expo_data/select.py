@@ -90,8 +90,8 @@ def expand_round_dirs(paths: list[Path]) -> list[Path]:
 def held_out(paths: list[Path]) -> pa.Table:
     """eval.json figures as rows: round, level, pass@1 (greedy), pass@k, sampled accuracy."""
     records = []
-    candidates = {RoundDir(Path(p) / "round0").eval / "eval.json" for p in paths}
-    candidates |= {RoundDir(d).eval / "eval.json" for d in expand_round_dirs(paths)}
+    candidates = {RoundDir(Path(p) / "round0").eval_record for p in paths}
+    candidates |= {RoundDir(d).eval_record for d in expand_round_dirs(paths)}
     for path in sorted(candidates):
         if not path.exists():
             continue
