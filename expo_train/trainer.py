@@ -95,11 +95,11 @@ def _barrier(world: int) -> None:
 
 
 def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    from expo_data.select import select  # DuckDB only when a selection is needed
-
     path = RoundDir(data_dir).selection_record
     if path.exists():
         return json.loads(path.read_text())
+    from expo_data.select import select  # DuckDB only when a selection must be made
+
     log(f"no selection in {data_dir}; running the default `expo-data select`")
     record = select(data_dir, log=log)
     record["ran_by"] = "expo-train (default selection)"

@@ -4,6 +4,7 @@ import json
 import math
 import shutil
 import subprocess
+import sys
 
 import pytest
 import torch
@@ -334,3 +335,16 @@ def test_out_of_memory_ends_with_one_line(tiny_round, tmp_path, monkeypatch):
                                         r".*--grad-accum.*--gradient-checkpointing full"):
         trainer.train_round(trainer.TrainConfig(data=data, loss="exp-dpo", batch_size=4, progress=False),
                             log=lambda m: None)
+
+
+def test_training_on_a_made_selection_needs_no_duckdb(tmp_path):
+    """GPU machines often lack DuckDB: the trainer imports it only when it must make the selection."""
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "round_v2"
+    code = ("import sys; sys.modules['duckdb'] = None\n"
+            "from expo_train.trainer import ensure_selection\n"
+            f"print(ensure_selection(__import__('pathlib').Path({str(fixture)!r}), print)['rows'])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "'pairs': 1" in proc.stdout
