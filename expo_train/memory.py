@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
+from .losses import token_logps
+
 # Rows of logits materialised at once: 2^28 floats (1 GiB in fp32) whatever the vocabulary.
 LOGIT_CHUNK_ELEMENTS = 1 << 28
 GRADIENT_CHECKPOINTING = ("auto", "full", "off")
@@ -68,8 +70,7 @@ class CompletionLogps(torch.nn.Module):
         with torch.autocast(device_type=device_type, dtype=torch.bfloat16, enabled=device_type == "cuda"):
             if not self.selective:  # the model's own logits, log-softmax over the full tensor
                 logits = self.policy(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
-                logps = torch.gather(logits[:, :-1].float().log_softmax(-1), 2, labels.clamp(min=0).unsqueeze(-1))
-                return logps.squeeze(-1) * loss_mask
+                return token_logps(logits[:, :-1], labels, loss_mask)
             # use_cache=False: a training forward has no use for the K/V cache it would otherwise build.
             hidden = self.decoder(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
             where = loss_mask.bool()
