@@ -287,6 +287,11 @@ def test_selective_logps_equal_full_logits_fp32(tiny_model_dir, monkeypatch):
     assert set(got_grads) == set(want_grads) and len(got_grads) > 0
     for name in want_grads:
         assert torch.allclose(got_grads[name], want_grads[name], atol=1e-5, rtol=1e-3), name
+    # Models whose logits are more than lm_head(hidden) (soft-capped, scaled) take the full-logits path.
+    lean.selective = False
+    fallback, _ = _logps_and_grads(model, lambda: lean(batch.input_ids, batch.attention_mask, batch.labels,
+                                                       batch.loss_mask))
+    assert (fallback - want).abs().max().item() < 1e-6
 
 
 def test_gradient_checkpointing_same_gradients(tiny_model_dir):
