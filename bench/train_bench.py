@@ -79,7 +79,8 @@ def time_expo(base, tokenizer, examples, batch_size, steps, recompute: bool, che
     from expo_train.memory import CompletionLogps
     from expo_train.trainer import TrainConfig, recompute_reference, wrap_lora
 
-    cfg = TrainConfig(data=".", loss="exp-dpo", batch_size=batch_size, lora_r=16, lora_alpha=32, lora_dropout=0.0)
+    cfg = TrainConfig(data=".", loss="exp-dpo", batch_size=batch_size, lora_r=16, lora_alpha=32, lora_dropout=0.0,
+                      gradient_checkpointing=checkpointing)
     model = wrap_lora(cfg, base, None, log=lambda m: None)
     lean = CompletionLogps(model)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
@@ -87,25 +88,18 @@ def time_expo(base, tokenizer, examples, batch_size, steps, recompute: bool, che
     for ex, ref in zip(examples, stored):
         ex.ref_logps = ref
     batches = [[(s * batch_size + i) % len(examples) for i in range(batch_size)] for s in range(steps + 3)]
-    largest = max(batches, key=lambda b: max(examples[i].num_tokens for i in b))
     try:
-        return _timed_steps(model, lean, examples, batches, largest, pad, cfg, recompute, checkpointing)
+        return _timed_steps(model, lean, examples, batches, pad, cfg, recompute)
     finally:
         model.unload()  # the base without LoRA, for the next variant
 
 
-def _timed_steps(model, lean, examples, batches, largest, pad, cfg, recompute, checkpointing) -> dict:
+def _timed_steps(model, lean, examples, batches, pad, cfg, recompute) -> dict:
     from expo_train.data import collate
-    from expo_train.memory import plan_checkpointing
-    from expo_train.trainer import compute_loss, sequence_logps
+    from expo_train.trainer import compute_loss, plan_memory, sequence_logps
 
-    def probe():
-        loss, _ = compute_loss(lean, collate([examples[i] for i in largest], pad), cfg)
-        loss.backward()
-
-    model.train()
     reset_peak()
-    plan = plan_checkpointing(checkpointing, model, probe, torch.cuda.is_available(), log=lambda m: None)
+    plan = plan_memory(cfg, model, lean, examples, batches, pad, log=lambda m: None)
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-5)
     reset_peak()
     times, tokens = [], 0
@@ -181,9 +175,20 @@ def time_trl(base, tokenizer, rows, batch_size, steps) -> dict | None:
             "gradient_checkpointing": checkpointing}
 
 
+def shape_config(shape: str, tokenizer):
+    """The architecture of a named shape (random weights come later), on the given tokenizer's ids."""
+    from transformers import LlamaConfig, Qwen2Config
+
+    hidden, inter, layers, heads, kv, vocab, tied = SHAPES[shape]
+    kind = Qwen2Config if shape.startswith("qwen") else LlamaConfig
+    return kind(vocab_size=vocab, hidden_size=hidden, intermediate_size=inter, num_hidden_layers=layers,
+                num_attention_heads=heads, num_key_value_heads=kv, max_position_embeddings=4096, tie_word_embeddings=tied,
+                bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+
+
 def build_base(a, tokenizer):
     """(model, description): the real model from disk, or random weights of a named shape made on the device."""
-    from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config
+    from transformers import AutoModelForCausalLM
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     if not a.shape:
@@ -192,12 +197,7 @@ def build_base(a, tokenizer):
         path = resolve_model(a.model, log=lambda m: None)
         dtype = torch.bfloat16 if device == "cuda" else torch.float32
         return AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(device), path
-    hidden, inter, layers, heads, kv, vocab, tied = SHAPES[a.shape]
-    kind = Qwen2Config if a.shape.startswith("qwen") else LlamaConfig
-    config = kind(vocab_size=vocab, hidden_size=hidden, intermediate_size=inter, num_hidden_layers=layers,
-                  num_attention_heads=heads, num_key_value_heads=kv, max_position_embeddings=4096,
-                  tie_word_embeddings=tied, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                  pad_token_id=tokenizer.pad_token_id)
+    config = shape_config(a.shape, tokenizer)
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
     started = time.perf_counter()
     with torch.device(device):

@@ -23,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_bench import SHAPES, build_pairs  # noqa: E402
+from train_bench import SHAPES, build_pairs, shape_config  # noqa: E402
 
 
 def write_round(out: Path, model_dir: Path, tokenizer, pairs: list[dict]) -> None:
@@ -55,14 +55,10 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=4)
     ap.add_argument("--gradient-checkpointing", default="auto")
     a = ap.parse_args()
-    from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, Qwen2Config
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(a.tokenizer)
-    hidden, inter, layers, heads, kv, vocab, tied = SHAPES[a.shape]
-    kind = Qwen2Config if a.shape.startswith("qwen") else LlamaConfig
-    config = kind(vocab_size=vocab, hidden_size=hidden, intermediate_size=inter, num_hidden_layers=layers,
-                  num_attention_heads=heads, num_key_value_heads=kv, max_position_embeddings=4096,
-                  tie_word_embeddings=tied, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    config = shape_config(a.shape, tokenizer)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     with tempfile.TemporaryDirectory() as tmp:
         model_dir, round_dir = Path(tmp) / "model", Path(tmp) / "round1"

@@ -70,6 +70,18 @@ def default(config_cls, name: str):
     return field.default_factory()
 
 
+def gen_default(name: str):
+    from expo_data.generate import GenerateConfig
+
+    return default(GenerateConfig, name)
+
+
+def train_default(name: str):
+    from expo_train.trainer import TrainConfig
+
+    return default(TrainConfig, name)
+
+
 def build(config_cls, options: dict, **extra):
     """config_cls from the options named after its fields (plus `extra`, for nested settings)."""
     import dataclasses

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import build, config_option, default, one_line_errors, quiet_libraries
+from .common import build, config_option, gen_default, one_line_errors, quiet_libraries
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -35,42 +35,36 @@ def _parse_worker(_ctx, _param, value):
     return i, n
 
 
-def _gen_default(name: str):
-    from expo_data.generate import GenerateConfig
-
-    return default(GenerateConfig, name)
-
-
 @main.command()
 @config_option
-@click.option("--problems", default=_gen_default("problems"), show_default=True,
+@click.option("--problems", default=gen_default("problems"), show_default=True,
               help="builtin:arith[:train|test], or a .jsonl/.parquet/.csv file or datasets dir.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Round dir to write.")
 @click.option("--model", default=None, help="Local HF model dir or hub name (default: embedded SmolLM2-135M-Instruct).")
 @click.option("--adapter", default=None, help="PEFT LoRA adapter dir to generate with.")
-@click.option("--attempts", "-k", default=_gen_default("attempts"), show_default=True, help="On-policy attempts per problem.")
-@click.option("--explanations", "-m", default=_gen_default("explanations"), show_default=True,
+@click.option("--attempts", "-k", default=gen_default("attempts"), show_default=True, help="On-policy attempts per problem.")
+@click.option("--explanations", "-m", default=gen_default("explanations"), show_default=True,
               help="Self-explanations per problem.")
-@click.option("--shards", default=_gen_default("shards"), show_default=True)
-@click.option("--max-tokens", default=_gen_default("max_tokens"), show_default=True)
-@click.option("--temperature", default=_gen_default("temperature"), show_default=True)
-@click.option("--top-p", default=_gen_default("top_p"), show_default=True)
-@click.option("--seed", default=_gen_default("seed"), show_default=True)
-@click.option("--round", default=_gen_default("round"), show_default=True, help="Round number recorded in rows and manifest.")
+@click.option("--shards", default=gen_default("shards"), show_default=True)
+@click.option("--max-tokens", default=gen_default("max_tokens"), show_default=True)
+@click.option("--temperature", default=gen_default("temperature"), show_default=True)
+@click.option("--top-p", default=gen_default("top_p"), show_default=True)
+@click.option("--seed", default=gen_default("seed"), show_default=True)
+@click.option("--round", default=gen_default("round"), show_default=True, help="Round number recorded in rows and manifest.")
 @click.option("--limit", type=int, default=None, help="Only the first N problems.")
-@click.option("--dtype", default=_gen_default("dtype"), show_default=True,
+@click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="vLLM dtype. auto: on CPU bfloat16 only with native bf16 (avx512_bf16/amx_bf16), else float32 "
                    "(faster there, and log-probs exact); on GPU the model's dtype.")
-@click.option("--max-model-len", default=_gen_default("max_model_len"), show_default=True)
-@click.option("--tensor-parallel-size", default=_gen_default("tensor_parallel_size"), show_default=True)
+@click.option("--max-model-len", default=gen_default("max_model_len"), show_default=True)
+@click.option("--tensor-parallel-size", default=gen_default("tensor_parallel_size"), show_default=True)
 @click.option("--gpu-memory-utilization", type=float, default=None, help="Default 0.9 on GPU, 0.3 on CPU.")
 @click.option("--enforce-eager/--compile", "enforce_eager", default=None,
               help="Eager is the default on CPU: compiling costs ~70 s of engine start for ~7% throughput. "
                    "--compile opts in (the GPU default: CUDA graphs).")
-@click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default=_gen_default("lora_mode"),
+@click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default=gen_default("lora_mode"),
               show_default=True, help="Serve --adapter through vLLM LoRARequest, or merged into the weights (auto: merged "
                                       "on CPU, where vLLM's LoRA kernels are slow).")
-@click.option("--group-problems", default=_gen_default("group_problems"), show_default=True,
+@click.option("--group-problems", default=gen_default("group_problems"), show_default=True,
               help="Problems per vLLM batch (whole shards).")
 @click.option("--worker", default="0/1", callback=_parse_worker, show_default=True,
               help="i/N: take only shards with index %% N == i.")
@@ -88,7 +82,7 @@ def _gen_default(name: str):
 @click.option("--category-field", default=None,
               help="Grouping column kept in the rows (default: category, subject, type, topic or domain if present).")
 @click.option("--keep-fields", default="", help="Comma list of further problem columns kept in the rows' extra_fields.")
-@click.option("--verify-timeout", default=_gen_default("verify_timeout"), show_default=True,
+@click.option("--verify-timeout", default=gen_default("verify_timeout"), show_default=True,
               help="Seconds per math-verify item.")
 @click.option("--progress/--no-progress", default=True)
 @one_line_errors
@@ -114,18 +108,18 @@ def generate(**o):
 @click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
 @click.option("--adapter", default=None, help="PEFT LoRA adapter to evaluate.")
 @click.option("--k", "k", default=4, show_default=True, help="Samples per problem for pass@k.")
-@click.option("--temperature", default=_gen_default("temperature"), show_default=True,
+@click.option("--temperature", default=gen_default("temperature"), show_default=True,
               help="Sampling temperature for pass@k.")
-@click.option("--max-tokens", default=_gen_default("max_tokens"), show_default=True)
+@click.option("--max-tokens", default=gen_default("max_tokens"), show_default=True)
 @click.option("--limit", type=int, default=None)
-@click.option("--seed", default=_gen_default("seed"), show_default=True)
-@click.option("--shards", default=_gen_default("shards"), show_default=True)
-@click.option("--dtype", default=_gen_default("dtype"), show_default=True,
+@click.option("--seed", default=gen_default("seed"), show_default=True)
+@click.option("--shards", default=gen_default("shards"), show_default=True)
+@click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="As for generate: fp32 on CPUs without native bf16.")
-@click.option("--max-model-len", default=_gen_default("max_model_len"), show_default=True)
+@click.option("--max-model-len", default=gen_default("max_model_len"), show_default=True)
 @click.option("--enforce-eager/--compile", "enforce_eager", default=None,
               help="Eager by default on CPU (fast start); --compile opts in.")
-@click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default=_gen_default("lora_mode"),
+@click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default=gen_default("lora_mode"),
               show_default=True)
 @click.option("--progress/--no-progress", default=True)
 @one_line_errors

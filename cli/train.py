@@ -6,25 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import build, config_option, default, one_line_errors, quiet_libraries
+from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, train_default
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def main():
     """ExPO training stage (PEFT LoRA)."""
     quiet_libraries()
-
-
-def _train_default(name: str):
-    from expo_train.trainer import TrainConfig
-
-    return default(TrainConfig, name)
-
-
-def _gen_default(name: str):
-    from expo_data.generate import GenerateConfig
-
-    return default(GenerateConfig, name)
 
 
 class _LossChoice(click.Choice):
@@ -45,37 +33,37 @@ def _loss_choice():
 @main.command("round")
 @config_option
 @click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Round dir to train on.")
-@click.option("--loss", type=_loss_choice(), default=_train_default("loss"), show_default=True,
+@click.option("--loss", type=_loss_choice(), default=train_default("loss"), show_default=True,
               help="Objective (expo_train/objectives.py; formulas in losses.py).")
 @click.option("--model", default=None, help="Base model dir (must be the round's; default: from the manifest).")
 @click.option("--from-base", is_flag=True, help="Start a fresh adapter on the base instead of continuing the round's.")
-@click.option("--epochs", default=_train_default("epochs"), show_default=True)
+@click.option("--epochs", default=train_default("epochs"), show_default=True)
 @click.option("--max-steps", type=int, default=None)
-@click.option("--lr", default=_train_default("lr"), show_default=True)
-@click.option("--batch-size", default=_train_default("batch_size"), show_default=True)
-@click.option("--grad-accum", default=_train_default("grad_accum"), show_default=True)
-@click.option("--beta", default=_train_default("beta"), show_default=True, help="DPO temperature.")
-@click.option("--sft-weight", default=_train_default("sft_weight"), show_default=True, help="ExP-SFT weight in exp-dpo+sft.")
-@click.option("--grpo-sft-coef", default=_train_default("grpo_sft_coef"), show_default=True,
+@click.option("--lr", default=train_default("lr"), show_default=True)
+@click.option("--batch-size", default=train_default("batch_size"), show_default=True)
+@click.option("--grad-accum", default=train_default("grad_accum"), show_default=True)
+@click.option("--beta", default=train_default("beta"), show_default=True, help="DPO temperature.")
+@click.option("--sft-weight", default=train_default("sft_weight"), show_default=True, help="ExP-SFT weight in exp-dpo+sft.")
+@click.option("--grpo-sft-coef", default=train_default("grpo_sft_coef"), show_default=True,
               help="ExP-SFT coefficient in exp-grpo.")
-@click.option("--clip-eps", default=_train_default("clip_eps"), show_default=True)
-@click.option("--lora-r", default=_train_default("lora_r"), show_default=True)
-@click.option("--lora-alpha", default=_train_default("lora_alpha"), show_default=True)
-@click.option("--lora-dropout", default=_train_default("lora_dropout"), show_default=True)
-@click.option("--target-modules", default=_train_default("target_modules"), show_default=True,
+@click.option("--clip-eps", default=train_default("clip_eps"), show_default=True)
+@click.option("--lora-r", default=train_default("lora_r"), show_default=True)
+@click.option("--lora-alpha", default=train_default("lora_alpha"), show_default=True)
+@click.option("--lora-dropout", default=train_default("lora_dropout"), show_default=True)
+@click.option("--target-modules", default=train_default("target_modules"), show_default=True,
               help="all-linear or a comma list.")
-@click.option("--seed", default=_train_default("seed"), show_default=True)
-@click.option("--save-every", default=_train_default("save_every"), show_default=True)
+@click.option("--seed", default=train_default("seed"), show_default=True)
+@click.option("--save-every", default=train_default("save_every"), show_default=True)
 @click.option("--resume", is_flag=True, help="Continue from the last checkpoint under DATA/checkpoints.")
 @click.option("--recompute-ref", is_flag=True, help="Recompute reference log-probs with the initial policy.")
-@click.option("--ref-tolerance", default=_train_default("ref_tolerance"), show_default=True,
+@click.option("--ref-tolerance", default=train_default("ref_tolerance"), show_default=True,
               help="Nats/token allowed between stored and recomputed.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Adapter dir (default DATA/adapter).")
-@click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default=_train_default("dtype"),
+@click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default=train_default("dtype"),
               show_default=True,
               help="Frozen base weights: auto = bf16 on GPU, fp32 on CPU. LoRA weights and optimizer state stay fp32.")
 @click.option("--gradient-checkpointing", type=click.Choice(["auto", "full", "off"]),
-              default=_train_default("gradient_checkpointing"), show_default=True,
+              default=train_default("gradient_checkpointing"), show_default=True,
               help="auto: on GPU, checkpoint only as many layers as the card needs (measured on the largest batch); "
                    "off on CPU. full: every layer (least memory).")
 @click.option("--progress/--no-progress", default=True)
@@ -91,30 +79,30 @@ def round_cmd(**o):
 @config_option
 @click.option("--rounds", default=3, show_default=True)
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Writes OUT/round{r}/.")
-@click.option("--problems", default=_gen_default("problems"), show_default=True, help="Training problems.")
+@click.option("--problems", default=gen_default("problems"), show_default=True, help="Training problems.")
 @click.option("--eval-problems", default="builtin:arith:test", show_default=True)
 @click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
 @click.option("--adapter", default=None, help="Adapter to start round 1 from.")
-@click.option("--loss", type=_loss_choice(), default=_train_default("loss"), show_default=True)
+@click.option("--loss", type=_loss_choice(), default=train_default("loss"), show_default=True)
 @click.option("--limit", type=int, default=None, help="Training problems per round.")
 @click.option("--eval-limit", type=int, default=None,
               help="Held-out problems (default: as many as --limit, all of them without --limit).")
-@click.option("--attempts", default=_gen_default("attempts"), show_default=True)
-@click.option("--explanations", default=_gen_default("explanations"), show_default=True)
-@click.option("--max-tokens", default=_gen_default("max_tokens"), show_default=True)
-@click.option("--temperature", default=_gen_default("temperature"), show_default=True)
+@click.option("--attempts", default=gen_default("attempts"), show_default=True)
+@click.option("--explanations", default=gen_default("explanations"), show_default=True)
+@click.option("--max-tokens", default=gen_default("max_tokens"), show_default=True)
+@click.option("--temperature", default=gen_default("temperature"), show_default=True)
 @click.option("--k", "k", default=4, show_default=True, help="pass@k samples in eval.")
-@click.option("--shards", default=_gen_default("shards"), show_default=True)
+@click.option("--shards", default=gen_default("shards"), show_default=True)
 @click.option("--max-steps", type=int, default=None)
-@click.option("--epochs", default=_train_default("epochs"), show_default=True)
-@click.option("--batch-size", default=_train_default("batch_size"), show_default=True)
-@click.option("--lr", default=_train_default("lr"), show_default=True)
-@click.option("--lora-r", default=_train_default("lora_r"), show_default=True)
-@click.option("--seed", default=_gen_default("seed"), show_default=True)
+@click.option("--epochs", default=train_default("epochs"), show_default=True)
+@click.option("--batch-size", default=train_default("batch_size"), show_default=True)
+@click.option("--lr", default=train_default("lr"), show_default=True)
+@click.option("--lora-r", default=train_default("lora_r"), show_default=True)
+@click.option("--seed", default=gen_default("seed"), show_default=True)
 @click.option("--enforce-eager/--compile", "enforce_eager", default=None,
               help="vLLM engines: eager by default on CPU (compiling costs ~70 s of start per stage for ~7%); "
                    "--compile opts in.")
-@click.option("--dtype", default=_gen_default("dtype"), show_default=True,
+@click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="vLLM dtype; auto: fp32 on CPUs without native bf16, else bf16 / the model's.")
 @click.option("--progress/--no-progress", default=True)
 @one_line_errors

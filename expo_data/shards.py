@@ -18,7 +18,6 @@ from .schema import (
     atomic_write_bytes,
     MANIFEST_NAME,
     atomic_write_json,
-    read_arrow,
     read_manifest,
     sha256_file,
     shard_name,
@@ -67,12 +66,14 @@ def shard_paths(out_dir: Path) -> list[Path]:
     return sorted((Path(out_dir) / SHARDS_DIR).glob("shard-*-of-*.arrow"))
 
 
-def shard_schema_version(path: Path) -> int:
-    """The schema version written in a shard's metadata; ExpoError for a file that is no shard of
-    a version this toolkit reads."""
+def _open_shard(path: Path, read: bool) -> tuple[int, pa.Table | None]:
+    """(schema version, table if `read`) from one opening of the file; ExpoError for a file that is
+    no shard of a version this toolkit reads."""
     try:
         with pa.memory_map(str(path)) as source:
-            metadata = pa.ipc.open_file(source).schema.metadata or {}
+            reader = pa.ipc.open_file(source)
+            metadata = reader.schema.metadata or {}
+            table = reader.read_all() if read else None
     except (pa.ArrowInvalid, OSError) as exc:
         raise ExpoError(f"{path} is not an Arrow shard ({str(exc).splitlines()[0]}); rerun `expo-data generate` to repair it")
     raw = metadata.get(b"expo.schema_version")
@@ -80,7 +81,11 @@ def shard_schema_version(path: Path) -> int:
     if version not in READABLE_SCHEMA_VERSIONS:
         raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
                         f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
-    return version
+    return version, table
+
+
+def shard_schema_version(path: Path) -> int:
+    return _open_shard(path, read=False)[0]
 
 
 def upgrade_table(table: pa.Table) -> pa.Table:
@@ -92,8 +97,7 @@ def upgrade_table(table: pa.Table) -> pa.Table:
 
 
 def read_shard(path: Path) -> pa.Table:
-    version = shard_schema_version(path)
-    table = read_arrow(path)
+    version, table = _open_shard(path, read=True)
     return table if version == SCHEMA_VERSION else upgrade_table(table)
 
 

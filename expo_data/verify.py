@@ -72,11 +72,15 @@ def last_boxed(text: str) -> str | None:
     return boxes[0][2] if boxes else None
 
 
-def _final_boxed(text: str) -> str | None:
-    """The last box, joined with the boxes right before it when only ',' or 'and' separates them."""
-    if last_boxed(text) is None:
+def _final_boxed(text: str) -> tuple[str, int] | None:
+    """(answer, end of the last box): the last non-empty box, joined with the boxes right before it when only
+    ',' or 'and' separates them; None when the last box is unclosed or every box is empty."""
+    start = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    boxes = _boxes(text)
+    if start < 0 or not boxes or boxes[-1][0] != start:
         return None
-    boxes = [b for b in _boxes(text) if b[2]]
+    end = boxes[-1][1]
+    boxes = [b for b in boxes if b[2]]
     if not boxes:
         return None
     group = [boxes[-1]]
@@ -84,7 +88,7 @@ def _final_boxed(text: str) -> str | None:
         if not _BOX_JOIN_RE.match(text[prev[1]:group[0][0]]):
             break
         group.insert(0, prev)
-    return ", ".join(b[2] for b in group)
+    return ", ".join(b[2] for b in group), end
 
 
 def _phrase_answer(text: str) -> str | None:
@@ -124,8 +128,8 @@ def _retracted(tail: str) -> bool:
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
     boxed = _final_boxed(text)
-    if boxed and not _retracted(text[_boxes(text)[-1][1]:]):
-        return boxed, "boxed"
+    if boxed and not _retracted(text[boxed[1]:]):
+        return boxed[0], "boxed"
     phrase = _phrase_answer(text)
     if phrase:
         after = text[list(_PHRASE_RE.finditer(text))[-1].end():].lstrip()
@@ -196,6 +200,14 @@ _TEXT_WRAP_RE = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operator
 _SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad|~|\\left|\\right|\\displaystyle|\\dfrac|\\tfrac")
 
 
+def _strip_text_wrappers(text: str) -> str:
+    """\\text{\\textbf{(C)}} -> (C): wrappers removed until none is left."""
+    prev = None
+    while prev != text:
+        prev, text = text, _TEXT_WRAP_RE.sub(r"\1", text)
+    return text
+
+
 def normalise_string(text: str) -> str:
     """For string fallback: no math delimiters, text wrappers, spacing commands, whitespace or
     case; \\dfrac and \\tfrac read as \\frac; a trailing period dropped."""
@@ -203,10 +215,7 @@ def normalise_string(text: str) -> str:
     for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
             text = text[len(left):-len(right)]
-    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
-    prev = None
-    while prev != text:
-        prev, text = text, _TEXT_WRAP_RE.sub(r"\1", text)
+    text = _strip_text_wrappers(text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
     text = _SPACING_RE.sub("", text)
     text = re.sub(r"\s+", "", text).rstrip(".").lower()
     return text
@@ -217,11 +226,7 @@ _CHOICE_PRED_RE = re.compile(r"(?i:option\s+|choice\s+)?\(?([A-J])\)?(?:[\s.:,].
 
 
 def _unwrap(text: str) -> str:
-    text = text.strip().strip("$").strip()
-    prev = None
-    while prev != text:
-        prev, text = text, _TEXT_WRAP_RE.sub(r"\1", text).strip()
-    return text.rstrip(".").strip()
+    return _strip_text_wrappers(text.strip().strip("$").strip()).strip().rstrip(".").strip()
 
 
 def choice_letter(gold: str) -> str | None:
@@ -237,7 +242,7 @@ _SHORT_TEXT_ANSWERS = {"yes", "no", "true", "false", "none"}
 def is_text_answer(gold: str) -> bool:
     """A word answer ("Yes", "Evelyn", "no solution"), not a variable or product of variables."""
     text = _unwrap(gold)
-    if not _TEXT_ANSWER_RE.fullmatch(text) or "\\" in gold.replace("\\text", "").replace("\\textbf", "").replace("\\mathrm", ""):
+    if not _TEXT_ANSWER_RE.fullmatch(text):
         return False
     return text.lower() in _SHORT_TEXT_ANSWERS or any(len(word) >= 3 for word in re.split(r"[ \-]", text))
 
@@ -269,6 +274,7 @@ def _variables_written(text: str) -> set[str]:
 
 
 def _symbols_kept(expr) -> set[str]:
+    """Letters of the free symbols anywhere in a parse (lists and sets of expressions included)."""
     names: set[str] = set()
     stack = [expr]
     while stack:
@@ -278,7 +284,6 @@ def _symbols_kept(expr) -> set[str]:
             continue
         for symbol in getattr(node, "free_symbols", ()) or ():
             names.add(str(symbol))
-    # latex2sympy lowers some symbols (\text{(C)} -> c); compare case-insensitively.
     return {ch for name in names for ch in name}
 
 
@@ -296,6 +301,7 @@ def parse_complete(text: str):
     parsed = parse(_as_math(text), extraction_config=[LatexExtractionConfig(), ExprExtractionConfig()])
     if not parsed:
         return None, "failed"
+    # latex2sympy lowers some symbols (\text{(C)} -> c): compare case-insensitively.
     kept = {ch.lower() for ch in _symbols_kept(parsed[0])}
     missing = {ch for ch in _variables_written(text) if ch.lower() not in kept}
     return parsed, ("partial" if missing else "ok")
