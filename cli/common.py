@@ -88,3 +88,24 @@ def build(config_cls, options: dict, **extra):
 
     names = {f.name for f in dataclasses.fields(config_cls)}
     return config_cls(**{k: v for k, v in options.items() if k in names and k not in extra}, **extra)
+
+
+def ray_options(fn):
+    """--ray [ADDRESS] and --workers N (generate, eval, loop)."""
+    fn = click.option("--workers", type=int, default=None,
+                      help="With --ray: run the work as N slices (Ray tasks, each a --worker i/N).")(fn)
+    return click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+                        help="Run on Ray: no value starts a local cluster (or joins RAY_ADDRESS), 'auto' joins a "
+                             "running one, or a cluster address. Needs pip install -e '.[ray]'.")(fn)
+
+
+def ray_from(options: dict):
+    """RayOptions from --ray/--workers (popped from `options`), None without --ray."""
+    address, workers = options.pop("ray_address", None), options.pop("workers", None)
+    if address is None:
+        if workers is not None:
+            raise ExpoError("--workers needs --ray (without Ray, launch --worker i/N processes yourself)")
+        return None
+    from expo_data.cluster import RayOptions
+
+    return RayOptions(address=None if address == "local" else address, workers=workers or 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import build, config_option, gen_default, one_line_errors, quiet_libraries
+from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -39,7 +39,7 @@ def _parse_worker(_ctx, _param, value):
 @config_option
 @click.option("--problems", default=gen_default("problems"), show_default=True,
               help="builtin:arith[:train|test], or a .jsonl/.parquet/.csv file or datasets dir.")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Round dir to write.")
+@click.option("--out", required=True, help="Round dir to write: a local path or s3:// (any pyarrow/fsspec) URI.")
 @click.option("--model", default=None, help="Local HF model dir or hub name (default: embedded SmolLM2-135M-Instruct).")
 @click.option("--adapter", default=None, help="PEFT LoRA adapter dir to generate with.")
 @click.option("--attempts", "-k", default=gen_default("attempts"), show_default=True, help="On-policy attempts per problem.")
@@ -85,6 +85,7 @@ def _parse_worker(_ctx, _param, value):
 @click.option("--verify-timeout", default=gen_default("verify_timeout"), show_default=True,
               help="Seconds per math-verify item.")
 @click.option("--progress/--no-progress", default=True)
+@ray_options
 @one_line_errors
 def generate(**o):
     """Sample attempts and self-explanations, score, verify, write Arrow shards."""
@@ -98,13 +99,22 @@ def generate(**o):
     fields = FieldMap(id=o["id_field"], question=o["question_field"], answer=o["answer_field"],
                       solution=o["solution_field"], level=o["level_field"], category=o["category_field"],
                       keep=tuple(f.strip() for f in o["keep_fields"].split(",") if f.strip()))
-    run(build(GenerateConfig, o, templates=templates, fields=fields), log=lambda m: click.echo(m, err=True))
+    on_ray = ray_from(o)
+    cfg = build(GenerateConfig, o, templates=templates, fields=fields)
+    if on_ray is not None:
+        if cfg.worker != (0, 1):
+            raise click.UsageError("--ray plans the slices itself: drop --worker")
+        from expo_data.cluster import generate_on_ray
+
+        generate_on_ray(cfg, on_ray, log=lambda m: click.echo(m, err=True))
+    else:
+        run(cfg, log=lambda m: click.echo(m, err=True))
 
 
 @main.command("eval")
 @config_option
 @click.option("--problems", default="builtin:arith:test", show_default=True, help="Held-out problems.")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Eval dir (e.g. DIR/eval).")
+@click.option("--out", required=True, help="Eval dir (e.g. DIR/eval), local or s3:// URI.")
 @click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
 @click.option("--adapter", default=None, help="PEFT LoRA adapter to evaluate.")
 @click.option("--k", "k", default=4, show_default=True, help="Samples per problem for pass@k.")
@@ -122,13 +132,15 @@ def generate(**o):
 @click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default=gen_default("lora_mode"),
               show_default=True)
 @click.option("--progress/--no-progress", default=True)
+@ray_options
 @one_line_errors
 def eval_cmd(k, **o):
     """Greedy pass@1 and sampled pass@k per level on a held-out split; writes eval.json."""
     from expo_data.evaluate import evaluate
     from expo_data.generate import GenerateConfig
 
-    evaluate(build(GenerateConfig, o), k=k, log=lambda m: click.echo(m, err=True))
+    on_ray = ray_from(o)
+    evaluate(build(GenerateConfig, o), k=k, log=lambda m: click.echo(m, err=True), ray=on_ray)
 
 
 def _write_result(table, fmt: str, output: Path | None) -> None:
@@ -172,6 +184,10 @@ def _write_result(table, fmt: str, output: Path | None) -> None:
 
 def _is_dir(text: str) -> bool:
     """A query text is no path: one longer than the OS allows raises instead of answering False."""
+    from expo_data.storage import is_remote
+
+    if is_remote(text):
+        return " " not in text.strip()
     try:
         return Path(text).is_dir()
     except (OSError, ValueError):
@@ -204,7 +220,7 @@ def sql(args, sql_file, params, fmt, output):
         query = args.pop()
     if not args:
         raise ExpoError("no round dir given")
-    con = connect([Path(a) for a in args])
+    con = connect(list(args))
     bound = parse_param_args(list(params))
     if query is not None:
         _write_result(run_query(con, query, bound), fmt, output)
@@ -227,7 +243,7 @@ def sql(args, sql_file, params, fmt, output):
 
 
 @main.command("select")
-@click.argument("round_dir", type=click.Path(path_type=Path))
+@click.argument("round_dir")
 @click.option("--param", "-p", "params", multiple=True, help="Override a selection threshold: name=value.")
 @click.option("--export", type=click.Choice(["trl"]), default=None, help="Also export pairs for another trainer.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
@@ -245,9 +261,9 @@ def select_cmd(round_dir, params, export, output):
 
 
 @main.command()
-@click.argument("round_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("round_dirs", nargs=-1, required=True)
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Plot file (default: report.png in the first round dir).")
+              help="Plot file (default: report.png in the first round dir; ./report.png for s3:// rounds).")
 @click.option("--group-by", type=click.Choice(["auto", "level", "category"]), default="auto", show_default=True,
               help="Group the quality table by level or category (auto: level when the problems have one).")
 @one_line_errors
@@ -256,7 +272,9 @@ def report(round_dirs, png, group_by):
     from expo_data.db import format_table
     from expo_data.select import report as build
 
-    png = png or Path(round_dirs[0]) / "report.png"
+    from expo_data.storage import is_remote
+
+    png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
     quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by)
     click.echo("Sample quality by group (level or category; group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))

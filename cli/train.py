@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
-from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, train_default
+from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options, train_default
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -32,7 +31,7 @@ def _loss_choice():
 
 @main.command("round")
 @config_option
-@click.option("--data", required=True, type=click.Path(file_okay=False, path_type=Path), help="Round dir to train on.")
+@click.option("--data", required=True, help="Round dir to train on: a local path or s3:// (any pyarrow/fsspec) URI.")
 @click.option("--loss", type=_loss_choice(), default=train_default("loss"), show_default=True,
               help="Objective (expo_train/objectives.py; formulas in losses.py).")
 @click.option("--model", default=None, help="Base model dir (must be the round's; default: from the manifest).")
@@ -58,7 +57,7 @@ def _loss_choice():
 @click.option("--recompute-ref", is_flag=True, help="Recompute reference log-probs with the initial policy.")
 @click.option("--ref-tolerance", default=train_default("ref_tolerance"), show_default=True,
               help="Nats/token allowed between stored and recomputed.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Adapter dir (default DATA/adapter).")
+@click.option("--out", default=None, help="Adapter dir or URI (default DATA/adapter).")
 @click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default=train_default("dtype"),
               show_default=True,
               help="Frozen base weights: auto = bf16 on GPU, fp32 on CPU. LoRA weights and optimizer state stay fp32.")
@@ -78,7 +77,7 @@ def round_cmd(**o):
 @main.command("loop")
 @config_option
 @click.option("--rounds", default=3, show_default=True)
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Writes OUT/round{r}/.")
+@click.option("--out", required=True, help="Writes OUT/round{r}/ (a local or shared filesystem).")
 @click.option("--problems", default=gen_default("problems"), show_default=True, help="Training problems.")
 @click.option("--eval-problems", default="builtin:arith:test", show_default=True)
 @click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
@@ -105,6 +104,7 @@ def round_cmd(**o):
 @click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="vLLM dtype; auto: fp32 on CPUs without native bf16, else bf16 / the model's.")
 @click.option("--progress/--no-progress", default=True)
+@ray_options
 @one_line_errors
 def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
     """Rounds of generate -> select -> train -> eval, each resumable; then the report."""
@@ -116,6 +116,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
     from expo_train.trainer import TrainConfig
 
     log = lambda m: click.echo(m, err=True)  # noqa: E731
+    on_ray = ray_from(o)
     gen = build(GenerateConfig, o, out=out, model=resolve_model(o["model"], log=log))
     # A small loop gets a held-out set of its own size: the full 200-problem split would dominate its run time.
     eval_limit = eval_limit if eval_limit is not None else o["limit"]
@@ -125,7 +126,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
         f"{gen.explanations} explanations), select, train {train.loss}, eval {eval_limit or 'all'} held-out problems x "
         f"(1 greedy + {k} sampled)], max {gen.max_tokens} tokens per sample"
         + ("; round 0 evaluates the starting policy first" if adapter is None else ""))
-    run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log)
+    run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """DuckDB over round dirs: views `samples`, `problems`, `manifest`; the shipped queries in sql/.
 
-DuckDB reads Arrow IPC only through an extension it would have to download, so each round's
-shards are registered as a pyarrow dataset: nothing is copied into memory up front, and
-DuckDB pushes projections and filters down into the scan.
+DuckDB reads Arrow IPC (and S3) only through extensions it would have to download, so each
+round's shards are registered as a pyarrow dataset on the round's own filesystem (local disk or
+object store): nothing is copied into memory up front, and DuckDB pushes projections and filters
+down into the scan.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pyarrow.dataset as pads
 
 from .errors import ExpoError
 from .schema import SAMPLE_SCHEMA
-from .shards import shard_paths, verify_round_dir
+from .shards import shard_names, verify_round_dir
+from .storage import Store
 
 PROBLEMS_VIEW = """
 CREATE VIEW problems AS
@@ -53,14 +55,17 @@ def connect(round_dirs: list[Path], check_checksums: bool = True) -> duckdb.Duck
     con = duckdb.connect()
     selects, manifests, rounds_seen = [], [], {}
     for position, directory in enumerate(round_dirs):
-        directory = Path(directory)
+        store = Store(directory)
+        directory = store.uri()
         manifest = verify_round_dir(directory, check_checksums=check_checksums)
         if manifest["round"] in rounds_seen:
             raise ExpoError(f"{directory} and {rounds_seen[manifest['round']]} are both round {manifest['round']}; "
                             f"generate rounds with distinct --round numbers to compare them")
         rounds_seen[manifest["round"]] = directory
         # The explicit schema reads older shard versions with the columns added since as nulls.
-        dataset = pads.dataset([str(p) for p in shard_paths(directory)], format="ipc", schema=SAMPLE_SCHEMA)
+        # On object storage the same pyarrow filesystem serves the scan (ranged reads, no download).
+        dataset = pads.dataset([store.path(name) for name in shard_names(directory)], format="ipc",
+                               schema=SAMPLE_SCHEMA, filesystem=store.fs)
         con.register(f"_round_{position}", dataset)
         selects.append(f"SELECT *, '{_quote(str(directory))}' AS round_dir FROM _round_{position}")
         manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],

@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from .generate import GenerateConfig, engine_for, generate
 from .model import fingerprint_dir
-from .schema import EVAL_RECORD, atomic_write_json, read_manifest
+from .schema import EVAL_RECORD, read_manifest
+from .storage import Store, as_location, join
 from .shards import load_round
 
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
@@ -38,18 +39,19 @@ def _by_level(out: Path) -> dict[str, dict[str, float]]:
 
 
 def _unscored_unless_old(cfg: GenerateConfig) -> GenerateConfig:
-    existing = read_manifest(cfg.out) if Path(cfg.out).exists() else None
+    existing = read_manifest(cfg.out)
     return replace(cfg, score_answers=existing is not None and "score_answers" not in existing)
 
 
-def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """`base` carries the problems, model, adapter and size flags; out is the eval dir."""
-    out = Path(base.out)
+def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = print, ray=None) -> dict[str, Any]:
+    """`base` carries the problems, model, adapter and size flags; out is the eval dir (local or
+    object storage). With `ray` (cluster.RayOptions) each pass runs as Ray slices, not in this process."""
+    out = as_location(base.out)
     started = time.perf_counter()
     # Accuracy needs no answer-suffix scores or expert rows (half the CPU time); an eval dir written
     # by an earlier version with them is resumed as it was.
-    greedy = _unscored_unless_old(replace(base, out=out / "greedy", attempts=1, explanations=0, temperature=0.0))
-    sampled = _unscored_unless_old(replace(base, out=out / "sampled", attempts=k, explanations=0))
+    greedy = _unscored_unless_old(replace(base, out=join(out, "greedy"), attempts=1, explanations=0, temperature=0.0))
+    sampled = _unscored_unless_old(replace(base, out=join(out, "sampled"), attempts=k, explanations=0))
     engines: list = []
 
     def shared_engine():
@@ -60,7 +62,12 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
 
     results = {}
     for name, cfg in (("greedy", greedy), ("sampled", sampled)):
-        generate(cfg, log=log, engine=shared_engine)
+        if ray is not None:
+            from .cluster import generate_on_ray
+
+            generate_on_ray(cfg, ray, log=log)
+        else:
+            generate(cfg, log=log, engine=shared_engine)
         results[name] = _by_level(cfg.out)
     record = {
         "problems": base.problems, "model": base.model, "adapter": base.adapter,
@@ -71,8 +78,8 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
         "sampled_accuracy": {lvl: v["accuracy"] for lvl, v in results["sampled"].items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    atomic_write_json(out / EVAL_RECORD, record)
+    Store(out).write_json(EVAL_RECORD, record)
     overall = record["pass_at_1_greedy"].get("all", 0.0)
     log(f"eval: greedy pass@1 {overall:.3f}, pass@{k} {record[f'pass_at_{k}'].get('all', 0.0):.3f} "
-        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {out / EVAL_RECORD}")
+        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {join(out, EVAL_RECORD)}")
     return record

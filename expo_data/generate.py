@@ -22,8 +22,9 @@ from .errors import ExpoError
 from .model import fingerprint_dir, resolve_adapter, resolve_dtype, resolve_model
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates, mentions_answer_hint, render_chat
-from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, atomic_write_json, read_manifest, rows_to_table
+from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest, rows_to_table
 from .shards import shard_status, write_shard
+from .storage import Store, as_location, is_remote, join
 from .verify import Verifier, extract_answer, final_statement_start
 
 # vLLM's CPU backend sizes its KV cache from this fraction of host memory; its GPU default
@@ -92,16 +93,6 @@ def _validate(cfg: GenerateConfig) -> None:
     cfg.templates.validate()
 
 
-def _check_writable(out: Path) -> None:
-    try:
-        (out / SHARDS_DIR).mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ExpoError(f"output dir {out} is not writable: {exc.strerror or exc}")
-
-
 def sampling_config(cfg: GenerateConfig) -> dict[str, Any]:
     return {"attempts": cfg.attempts, "explanations": cfg.explanations, "max_tokens": cfg.max_tokens,
             "temperature": cfg.temperature, "top_p": cfg.top_p, "logprobs_mode": "raw_logprobs"}
@@ -125,7 +116,8 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
         "schema_version": SCHEMA_VERSION,
         "base_model": model_path,
         "base_model_sha256": fingerprint_dir(model_path),
-        "adapter": adapter_path,
+        # A remote adapter is named by its URI: the local copy's path differs from machine to machine.
+        "adapter": cfg.adapter if is_remote(cfg.adapter or "") else adapter_path,
         "adapter_sha256": fingerprint_dir(adapter_path),
         "problem_source": cfg.problems,
         "problem_fields": asdict(cfg.fields),
@@ -165,14 +157,12 @@ def assign_shards(problems: list[Problem], count: int) -> dict[int, list[Problem
 
 def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
     """The manifest already in cfg.out; with --overwrite an unreadable one counts as none (it is replaced)."""
-    if not cfg.out.exists():
-        return None
     try:
         return read_manifest(cfg.out)
     except ExpoError:
         if cfg.overwrite:
             return None
-        raise ExpoError(f"{cfg.out / MANIFEST_NAME} is unreadable or of another toolkit version; pass --overwrite to "
+        raise ExpoError(f"{join(cfg.out, MANIFEST_NAME)} is unreadable or of another toolkit version; pass --overwrite to "
                         f"regenerate the round there, or use another --out")
 
 
@@ -577,6 +567,19 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
     return by_problem, skipped, timings
 
 
+def shard_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """What a shard adds to a run's summary, kept in its sidecar so that a driver can total the
+    work of workers it never talked to (a retried worker's first life included)."""
+    sampled = [r for r in rows if r["kind"] in ("attempt", "explanation")]
+    return {"problems": len({r["problem_id"] for r in rows}),
+            "samples": len(rows),
+            "attempts": sum(r["kind"] == "attempt" for r in rows),
+            "attempts_correct": sum(r["kind"] == "attempt" and r["is_correct"] for r in rows),
+            "explanations": sum(r["kind"] == "explanation" for r in rows),
+            "explanations_correct": sum(r["kind"] == "explanation" and r["is_correct"] for r in rows),
+            "generated_tokens": sum(r["num_tokens"] for r in sampled)}
+
+
 def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) -> list[list[int]]:
     groups, current, size = [], [], 0
     for shard in todo:
@@ -590,26 +593,32 @@ def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) 
     return groups
 
 
+def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print) -> tuple[Store, Plan]:
+    """Plan the run into cfg.out (made if need be); with --overwrite, drop another configuration's shards."""
+    cfg.out = as_location(cfg.out)
+    store = Store(cfg.out)
+    store.makedirs(SHARDS_DIR)
+    p = plan(cfg, log=log)
+    if not cfg.dry_run and cfg.overwrite and store.exists(MANIFEST_NAME):
+        existing = _existing_manifest(cfg)
+        if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
+            # The plan already counts every shard of another configuration as missing.
+            for stale in store.list(SHARDS_DIR, prefix="shard-"):
+                store.delete(stale)
+    log(describe_plan(cfg, p))
+    return store, p
+
+
 def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
              engine: "Engine | Callable[[], Engine] | None" = None, lineage: dict[str, Any] | None = None) -> Stats:
     """Run (or resume) a generation into cfg.out. `engine` reuses a vLLM engine of the same model and
     adapter, or is a function that returns one, called only when there is work (eval runs several
     passes); `lineage` is recorded in the manifest."""
     start = time.perf_counter()
-    cfg.out = Path(cfg.out)
-    _check_writable(cfg.out)
-    p = plan(cfg, log=log)
-    if cfg.dry_run:
-        log(describe_plan(cfg, p))
-        return Stats()
-    if cfg.overwrite and (cfg.out / MANIFEST_NAME).exists():
-        existing = _existing_manifest(cfg)
-        if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
-            # The plan already counts every shard of another configuration as missing.
-            for stale in (cfg.out / SHARDS_DIR).glob("shard-*"):
-                stale.unlink()
-    log(describe_plan(cfg, p))
+    store, p = prepare(cfg, log)
     stats = Stats()
+    if cfg.dry_run:
+        return stats
     if not p.todo:
         log("all shards complete; nothing to do")
         return stats
@@ -621,7 +630,7 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
     log(f"dtype {engine.dtype} ({p.manifest['dtype_reason']}); "
         f"{'eager' if engine.enforce_eager else 'compiled'} engine")
     manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage, lora_serving=engine.lora_serving)
-    atomic_write_json(cfg.out / MANIFEST_NAME, manifest)
+    store.write_json(MANIFEST_NAME, manifest)
 
     from tqdm import tqdm
 
@@ -642,6 +651,7 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
                     "group_timings": {k: round(v, 4) for k, v in timings.items()},
                     "group_shards": group,
                     "worker": list(cfg.worker),
+                    "counts": shard_counts(shard_rows),
                 })
             bar.update(len(problems))
             tps = stats.generated_tokens / stats.generate_s if stats.generate_s else 0.0
@@ -656,8 +666,8 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
 
 def engine_for(cfg: GenerateConfig, manifest: dict[str, Any] | None = None) -> Engine:
     if manifest is None:
-        manifest = {"base_model": resolve_model(cfg.model), "adapter": resolve_adapter(cfg.adapter)}
-    return Engine(manifest["base_model"], manifest["adapter"], seed=cfg.seed, dtype=cfg.dtype,
+        manifest = {"base_model": resolve_model(cfg.model), "adapter": cfg.adapter}
+    return Engine(manifest["base_model"], resolve_adapter(manifest["adapter"]), seed=cfg.seed, dtype=cfg.dtype,
                   max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
                   gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager,
                   lora_mode=cfg.lora_mode)

@@ -108,9 +108,20 @@ def resolve_model(model: str | None, log=print) -> str:
     raise ExpoError(f"model path not found: {model}")
 
 
+_FETCHED_ADAPTERS: dict[str, str] = {}
+
+
 def resolve_adapter(adapter: str | None) -> str | None:
+    """A local PEFT adapter dir, checked; an adapter on object storage (s3://...) is first copied to
+    the local cache, once per process, since vLLM and PEFT load from local files."""
     if adapter is None:
         return None
+    from .storage import fetch_dir, is_remote
+
+    if is_remote(adapter):
+        if adapter not in _FETCHED_ADAPTERS:
+            _FETCHED_ADAPTERS[adapter] = str(fetch_dir(adapter, "adapters"))
+        adapter = _FETCHED_ADAPTERS[adapter]
     path = Path(adapter).expanduser()
     if not path.is_dir():
         raise ExpoError(f"adapter path not found: {adapter}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,20 +117,22 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any] | None:
-    """The round's manifest, None when there is none; a manifest that is not a JSON object of
-    a readable schema version is an ExpoError (one line), never a traceback."""
+def read_manifest(location: Any) -> dict[str, Any] | None:
+    """The round's manifest (local dir or object-store prefix), None when there is none; a manifest
+    that is not a JSON object of a readable schema version is an ExpoError (one line), never a traceback."""
     from .errors import ExpoError
+    from .storage import Store
 
-    path = Path(out_dir) / MANIFEST_NAME
-    if not path.exists():
+    store = Store(location)
+    path = store.uri(MANIFEST_NAME)
+    try:
+        text = store.read_bytes(MANIFEST_NAME)
+    except FileNotFoundError:
         return None
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ExpoError(f"{path} is corrupt (not JSON: {exc}); regenerate the round or restore the file")
-    except OSError as exc:
-        raise ExpoError(f"cannot read {path}: {exc.strerror or exc}")
     if not isinstance(manifest, dict) or "config_hash" not in manifest:
         raise ExpoError(f"{path} is not an expo manifest (no config_hash); regenerate the round or restore the file")
     version = manifest.get("schema_version")
@@ -148,59 +149,96 @@ SELECTED_DIR = "selected"
 EVAL_RECORD = "eval.json"  # in an eval dir: `expo-data eval`'s figures
 
 
-@dataclass(frozen=True)
+# Where each stage's files live, relative to the round dir.
+LAYOUT = {
+    "manifest_path": MANIFEST_NAME,
+    "shards": SHARDS_DIR,
+    "selected": SELECTED_DIR,
+    "selection_record": f"{SELECTED_DIR}/selection.json",
+    "adapter": "adapter",
+    "eval": "eval",
+    "eval_record": f"eval/{EVAL_RECORD}",
+    "checkpoints": "checkpoints",
+    "train_metrics": "train_metrics.jsonl",
+    "train_config": "train_config.json",
+    "train_summary": "train_summary.json",
+    "round_status": "round_status.json",
+}
+
+
 class RoundDir:
-    """Paths and readers of one round dir (layout: README, "Round dir and manifest format")."""
+    """Paths and readers of one round dir, local or on object storage (layout: README, "Round dir
+    and manifest format"). The LAYOUT attributes are local Paths; `store` and `uri(attr)` serve both."""
 
-    path: Path
+    def __init__(self, location: Any):
+        from .storage import as_location, is_remote
 
-    def __post_init__(self):
-        object.__setattr__(self, "path", Path(self.path))
+        self.location = as_location(location)
+        self.remote = is_remote(location)
 
-    manifest_path = property(lambda self: self.path / MANIFEST_NAME)
-    shards = property(lambda self: self.path / SHARDS_DIR)
-    selected = property(lambda self: self.path / SELECTED_DIR)
-    selection_record = property(lambda self: self.selected / "selection.json")
-    adapter = property(lambda self: self.path / "adapter")
-    eval = property(lambda self: self.path / "eval")
-    eval_record = property(lambda self: self.eval / EVAL_RECORD)
-    checkpoints = property(lambda self: self.path / "checkpoints")
-    train_metrics = property(lambda self: self.path / "train_metrics.jsonl")
-    train_config = property(lambda self: self.path / "train_config.json")
-    train_summary = property(lambda self: self.path / "train_summary.json")
-    round_status = property(lambda self: self.path / "round_status.json")
+    def __repr__(self) -> str:
+        return f"RoundDir({self.location})"
+
+    @property
+    def path(self) -> Path:
+        if self.remote:
+            from .errors import ExpoError
+
+            raise ExpoError(f"{self.location} is on object storage; this step needs a local round dir")
+        return self.location
+
+    @property
+    def store(self):
+        from .storage import Store
+
+        if not hasattr(self, "_store"):
+            self._store = Store(self.location)
+        return self._store
+
+    def uri(self, attr: str) -> str:
+        """A LAYOUT entry as a path or URI string, local or remote."""
+        from .storage import join
+
+        return str(join(self.location, LAYOUT[attr]))
 
     def is_round(self) -> bool:
-        return self.manifest_path.exists()
+        return self.store.is_file(MANIFEST_NAME)
 
     def manifest(self) -> dict[str, Any] | None:
-        return read_manifest(self.path)
+        return read_manifest(self.location)
 
     def selected_table(self, name: str) -> pa.Table:
         """DIR/selected/<name>.arrow (positives, pairs, groups)."""
         from .errors import ExpoError
 
-        path = self.selected / f"{name}.arrow"
-        if not path.exists():
-            raise ExpoError(f"{path} not found; run `expo-data select {self.path}`")
-        return read_arrow(path)
+        relative = f"{SELECTED_DIR}/{name}.arrow"
+        if not self.store.is_file(relative):
+            raise ExpoError(f"{self.store.uri(relative)} not found; run `expo-data select {self.location}`")
+        return read_arrow(relative, self.store)
 
     def sidecar_hashes(self) -> dict[str, str]:
         """Shard file name -> sha256 as its sidecar records it: what a selection was made from."""
         from .errors import ExpoError
 
         hashes = {}
-        for sidecar in sorted(self.shards.glob("shard-*.json")):
+        for sidecar in self.store.list(SHARDS_DIR, prefix="shard-", suffix=".json"):
             try:
-                hashes[sidecar.name] = json.loads(sidecar.read_text())["sha256"]
+                hashes[sidecar.rsplit("/", 1)[-1]] = json.loads(self.store.read_bytes(sidecar))["sha256"]
             except (json.JSONDecodeError, KeyError, OSError):
-                raise ExpoError(f"{sidecar} is corrupt; rerun `expo-data generate` to repair it")
+                raise ExpoError(f"{self.store.uri(sidecar)} is corrupt; rerun `expo-data generate` to repair it")
         return hashes
 
 
-def read_arrow(path: Path) -> pa.Table:
-    """An Arrow IPC file, memory-mapped."""
-    with pa.memory_map(str(path)) as source:
+for _attr, _relative in LAYOUT.items():
+    setattr(RoundDir, _attr, property(lambda self, _relative=_relative: self.path / _relative))
+
+
+def read_arrow(path: Any, store=None) -> pa.Table:
+    """An Arrow IPC file: memory-mapped when local, ranged reads through `store` when remote."""
+    if store is not None and store.remote:
+        with store.open_input_file(path) as source:
+            return pa.ipc.open_file(source).read_all()
+    with pa.memory_map(str(store.path(path) if store is not None else path)) as source:
         return pa.ipc.open_file(source).read_all()
 
 

@@ -11,14 +11,16 @@ import pyarrow as pa
 
 from .db import bind, connect, run_query, shipped_query
 from .errors import EmptySelection, ExpoError
-from .schema import RoundDir, atomic_write_bytes, atomic_write_json, read_manifest
+from .schema import LAYOUT, SELECTED_DIR, RoundDir, read_manifest
+from .storage import Store, as_location, join
 from .shards import table_to_ipc_bytes
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
-def select(round_dir: Path, params: dict[str, Any] | None = None, log=print) -> dict[str, Any]:
-    """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/."""
-    round_dir = Path(round_dir)
+def select(round_dir: Any, params: dict[str, Any] | None = None, log=print) -> dict[str, Any]:
+    """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
+    (a local dir or an object-store prefix)."""
+    round_dir = as_location(round_dir)
     params = params or {}
     con = connect([round_dir])
     queries = {name: shipped_query(query) for name, query in SELECTIONS.items()}
@@ -37,10 +39,8 @@ def select(round_dir: Path, params: dict[str, Any] | None = None, log=print) -> 
                         f"(parameters {json.dumps(bound['positives'])}); loosen --param min_policy_mean / min_answer_gain "
                         f"or generate more explanations")
     rd = RoundDir(round_dir)
-    out = rd.selected
-    out.mkdir(exist_ok=True)
     for name, table in tables.items():
-        atomic_write_bytes(out / f"{name}.arrow", table_to_ipc_bytes(table))
+        rd.store.write_bytes(f"{SELECTED_DIR}/{name}.arrow", table_to_ipc_bytes(table))
     record = {
         "round_dir": str(round_dir),
         "parameters": bound,
@@ -48,9 +48,10 @@ def select(round_dir: Path, params: dict[str, Any] | None = None, log=print) -> 
         "rows": {name: table.num_rows for name, table in tables.items()},
         "source_shards": rd.sidecar_hashes(),
     }
-    atomic_write_json(rd.selection_record, record)
+    # Written last: a selection record whose tables are all in place.
+    rd.store.write_json(LAYOUT["selection_record"], record)
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
-        f"{record['rows']['groups']} group rows -> {out}")
+        f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
     return record
 
 
@@ -61,7 +62,7 @@ def export_trl(round_dir: Path, output: Path) -> int:
 
     pairs = RoundDir(round_dir).selected_table("pairs")
     if pairs.num_rows == 0:
-        raise ExpoError(f"{RoundDir(round_dir).selected / 'pairs.arrow'} holds no pairs")
+        raise ExpoError(f"{RoundDir(round_dir).uri('selected')}/pairs.arrow holds no pairs")
     rows = pairs.select(["prompt", "chosen", "rejected", "ref_chosen_logp", "ref_rejected_logp", "problem_id"])
     # The stored prompt is already chat-formatted text; TRL's standard (non-conversational) format takes
     # it as is and concatenates the completions.
@@ -73,14 +74,15 @@ def export_trl(round_dir: Path, output: Path) -> int:
     return rows.num_rows
 
 
-def expand_round_dirs(paths: list[Path]) -> list[Path]:
+def expand_round_dirs(paths: list[Any]) -> list[Any]:
     """Round dirs as given, or the round*/ dirs inside a loop's output dir, in round order."""
-    dirs: list[Path] = []
-    for path in map(Path, paths):
+    dirs: list[Any] = []
+    for path in map(as_location, paths):
         if RoundDir(path).is_round():
             dirs.append(path)
         else:
-            found = [d for d in path.glob("round*") if RoundDir(d).is_round()]
+            found = [join(path, name) for name in Store(path).subdirs() if name.startswith("round")]
+            found = [d for d in found if RoundDir(d).is_round()]
             if not found:
                 raise ExpoError(f"{path} is not a round dir (no manifest.json) and holds no round*/ dirs")
             dirs += sorted(found, key=lambda d: read_manifest(d)["round"])
@@ -90,13 +92,15 @@ def expand_round_dirs(paths: list[Path]) -> list[Path]:
 def held_out(paths: list[Path]) -> pa.Table:
     """eval.json figures as rows: round, level, pass@1 (greedy), pass@k, sampled accuracy."""
     records = []
-    candidates = {RoundDir(Path(p) / "round0").eval_record for p in paths}
-    candidates |= {RoundDir(d).eval_record for d in expand_round_dirs(paths)}
-    for path in sorted(candidates):
-        if not path.exists():
+    candidates = {str(join(p, "round0")) for p in paths} | {str(d) for d in expand_round_dirs(paths)}
+    for directory in sorted(candidates):
+        rd = RoundDir(directory)
+        try:
+            record = json.loads(rd.store.read_bytes(LAYOUT["eval_record"]))
+        except FileNotFoundError:
             continue
-        record = json.loads(path.read_text())
-        round_ = int(path.parent.parent.name.removeprefix("round")) if path.parent.parent.name.startswith("round") else None
+        name = str(directory).rstrip("/").rsplit("/", 1)[-1]
+        round_ = int(name.removeprefix("round")) if name.startswith("round") and name[5:].isdigit() else None
         k = record["k"]
         for level, value in record["pass_at_1_greedy"].items():
             records.append({"round": round_, "level": level, "pass_at_1": value,
@@ -112,7 +116,7 @@ def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "aut
     con = connect(dirs)
     quality = run_query(con, shipped_query("quality_report"), {"group_by": group_by})
     rounds = run_query(con, shipped_query("compare_rounds"))
-    evals = held_out([Path(d) for d in round_dirs])
+    evals = held_out(list(round_dirs))
     if png is not None:
         _plot(con, evals, png)
     return quality, rounds, evals, png

@@ -11,18 +11,17 @@ import pyarrow as pa
 
 from .errors import ExpoError
 from .schema import (
+    MANIFEST_NAME,
     READABLE_SCHEMA_VERSIONS,
     SAMPLE_SCHEMA,
     SCHEMA_VERSION,
     SHARDS_DIR,
-    atomic_write_bytes,
-    MANIFEST_NAME,
-    atomic_write_json,
     read_manifest,
     sha256_file,
     shard_name,
     sidecar_name,
 )
+from .storage import Store
 
 
 def table_to_ipc_bytes(table: pa.Table) -> bytes:
@@ -32,45 +31,67 @@ def table_to_ipc_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_shard(out_dir: Path, index: int, count: int, table: pa.Table, sidecar: dict[str, Any]) -> None:
-    """Shard first, sidecar second: a shard without a matching sidecar is incomplete."""
-    shards = Path(out_dir) / SHARDS_DIR
-    shards.mkdir(parents=True, exist_ok=True)
+def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: dict[str, Any]) -> None:
+    """Shard first, sidecar second: the sidecar is the commit marker, and a shard without a valid
+    one is incomplete (object stores have no rename, so this order is the whole protocol there)."""
+    store = Store(out_dir)
     data = table_to_ipc_bytes(table.cast(SAMPLE_SCHEMA))
-    atomic_write_bytes(shards / shard_name(index, count), data)
+    store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
                    rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    atomic_write_json(shards / sidecar_name(index, count), sidecar)
+    store.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", sidecar)
 
 
-def shard_status(out_dir: Path, index: int, count: int, config_hash: str) -> str:
-    """'complete', 'missing' or 'corrupt' (present but failing its sidecar or checksum)."""
-    shards = Path(out_dir) / SHARDS_DIR
-    data_path, side_path = shards / shard_name(index, count), shards / sidecar_name(index, count)
-    if not data_path.exists() and not side_path.exists():
-        return "missing"
-    if not data_path.exists() or not side_path.exists():
-        return "corrupt"
+def read_sidecar(store: Store, index: int, count: int) -> dict[str, Any] | None:
+    """A shard's sidecar, None when absent or unreadable."""
     try:
-        sidecar = json.loads(side_path.read_text())
-    except (json.JSONDecodeError, OSError):
+        sidecar = json.loads(store.read_bytes(f"{SHARDS_DIR}/{sidecar_name(index, count)}"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return sidecar if isinstance(sidecar, dict) else None
+
+
+def shard_status(out_dir: Any, index: int, count: int, config_hash: str) -> str:
+    """'complete', 'missing' or 'corrupt' (present but failing its sidecar or checksum).
+
+    Locally the bytes are checked against the sidecar's sha256. On object storage an object is only
+    ever visible whole, so a matching size under a valid sidecar is complete, and reading every
+    shard back to hash it would cost as much as the run; a shard object without a valid sidecar
+    (a writer died between the two uploads) is missing and is regenerated."""
+    store = Store(out_dir)
+    data_name = f"{SHARDS_DIR}/{shard_name(index, count)}"
+    size = store.size(data_name)
+    sidecar = read_sidecar(store, index, count)
+    if store.remote:
+        if sidecar is None or sidecar.get("config_hash") != config_hash:
+            return "missing"
+        return "complete" if size == sidecar.get("bytes") else "corrupt"
+    has_sidecar = store.exists(f"{SHARDS_DIR}/{sidecar_name(index, count)}")
+    if size is None and not has_sidecar:
+        return "missing"
+    if size is None or sidecar is None or sidecar.get("config_hash") != config_hash:
         return "corrupt"
-    if sidecar.get("config_hash") != config_hash:
-        return "corrupt"
-    if data_path.stat().st_size != sidecar.get("bytes") or sha256_file(data_path) != sidecar.get("sha256"):
+    if size != sidecar.get("bytes") or sha256_file(store.path(data_name)) != sidecar.get("sha256"):
         return "corrupt"
     return "complete"
 
 
+def shard_names(out_dir: Any) -> list[str]:
+    """The shard files of a round dir, as names relative to it."""
+    return [n for n in Store(out_dir).list(SHARDS_DIR, prefix="shard-", suffix=".arrow") if "-of-" in n]
+
+
 def shard_paths(out_dir: Path) -> list[Path]:
-    return sorted((Path(out_dir) / SHARDS_DIR).glob("shard-*-of-*.arrow"))
+    """Local shard files (tests, tools that want paths)."""
+    return [Path(out_dir) / name for name in shard_names(out_dir)]
 
 
-def _open_shard(path: Path, read: bool) -> tuple[int, pa.Table | None]:
+def _open_shard(name: str, store: Store, read: bool) -> tuple[int, pa.Table | None]:
     """(schema version, table if `read`) from one opening of the file; ExpoError for a file that is
     no shard of a version this toolkit reads."""
+    path = store.uri(name)
     try:
-        with pa.memory_map(str(path)) as source:
+        with (store.open_input_file(name) if store.remote else pa.memory_map(store.path(name))) as source:
             reader = pa.ipc.open_file(source)
             metadata = reader.schema.metadata or {}
             table = reader.read_all() if read else None
@@ -84,8 +105,10 @@ def _open_shard(path: Path, read: bool) -> tuple[int, pa.Table | None]:
     return version, table
 
 
-def shard_schema_version(path: Path) -> int:
-    return _open_shard(path, read=False)[0]
+def shard_schema_version(path: Path, store: Store | None = None) -> int:
+    if store is None:
+        store, path = Store(Path(path).parent), Path(path).name
+    return _open_shard(str(path), store, read=False)[0]
 
 
 def upgrade_table(table: pa.Table) -> pa.Table:
@@ -96,43 +119,47 @@ def upgrade_table(table: pa.Table) -> pa.Table:
     return table.select(SAMPLE_SCHEMA.names).cast(SAMPLE_SCHEMA)
 
 
-def read_shard(path: Path) -> pa.Table:
-    version, table = _open_shard(path, read=True)
+def read_shard(path: Path, store: Store | None = None) -> pa.Table:
+    if store is None:
+        store, path = Store(Path(path).parent), Path(path).name
+    version, table = _open_shard(str(path), store, read=True)
     return table if version == SCHEMA_VERSION else upgrade_table(table)
 
 
-def verify_round_dir(out_dir: Path, check_checksums: bool = True) -> dict[str, Any]:
+def verify_round_dir(out_dir: Any, check_checksums: bool = True) -> dict[str, Any]:
     """Check a round dir is complete and intact; returns its manifest. Raises ExpoError with one line."""
-    out_dir = Path(out_dir)
+    store = Store(out_dir)
     manifest = read_manifest(out_dir)
     if manifest is None:
-        raise ExpoError(f"{out_dir} is not a round dir (no manifest.json)")
+        raise ExpoError(f"{store.uri()} is not a round dir (no manifest.json)")
     count = manifest["shards"]
     for index in range(count):
+        name = f"{SHARDS_DIR}/{shard_name(index, count)}"
         status = shard_status(out_dir, index, count, manifest["config_hash"]) if check_checksums else (
-            "complete" if (out_dir / SHARDS_DIR / shard_name(index, count)).exists() else "missing")
+            "complete" if store.is_file(name) else "missing")
         if status != "complete":
-            raise ExpoError(f"{out_dir}: shard {shard_name(index, count)} is {status}; rerun `expo-data generate` to repair it")
-        shard_schema_version(out_dir / SHARDS_DIR / shard_name(index, count))
+            raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is {status}; rerun `expo-data generate` to repair it")
+        shard_schema_version(name, store)
     return manifest
 
 
-def load_round(out_dir: Path) -> pa.Table:
+def load_round(out_dir: Any) -> pa.Table:
     """All rows of a verified round dir as one table."""
     verify_round_dir(out_dir)
-    tables = [read_shard(p) for p in shard_paths(out_dir)]
+    store = Store(out_dir)
+    tables = [read_shard(name, store) for name in shard_names(out_dir)]
     return pa.concat_tables(tables) if tables else SAMPLE_SCHEMA.empty_table()
 
 
-def write_round(out_dir: Path, rows_by_shard: list[pa.Table], manifest: dict[str, Any]) -> None:
+def write_round(out_dir: Any, rows_by_shard: list[pa.Table], manifest: dict[str, Any]) -> None:
     """Write a whole round dir from ready tables (synthetic data, imports, tests): same files,
     checksums and manifest as `expo-data generate` writes."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(out_dir)
+    store.makedirs()
     manifest = dict(manifest, shards=len(rows_by_shard))
     manifest.setdefault("schema_version", SCHEMA_VERSION)
     manifest.setdefault("config_hash", hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest())
     for index, table in enumerate(rows_by_shard):
         write_shard(out_dir, index, len(rows_by_shard), table,
                     {"config_hash": manifest["config_hash"], "problems": len(set(table.column("problem_id").to_pylist()))})
-    atomic_write_json(out_dir / MANIFEST_NAME, manifest)
+    store.write_json(MANIFEST_NAME, manifest)

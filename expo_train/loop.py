@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from expo_data.errors import EmptySelection
+from expo_data.errors import EmptySelection, ExpoError
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
 from expo_data.generate import GenerateConfig, generate
 from expo_data.model import fingerprint_dir
@@ -62,13 +62,25 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def in_process(fn, *args, **kwargs):
+    return fn(*args, **kwargs)
+
+
 def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
-             start_adapter: str | None = None, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+             start_adapter: str | None = None, log: Callable[[str], None] = print, ray=None) -> list[dict[str, Any]]:
     """Round 0 (the starting policy on the held-out split, unless it starts from an adapter), then
-    `rounds` rounds, then the cross-round report (OUT/report.png)."""
+    `rounds` rounds, then the cross-round report (OUT/report.png). With `ray` (cluster.RayOptions)
+    generation and eval run as Ray slices; training stays on this machine."""
+    from expo_data.storage import is_remote
+
+    if is_remote(out):
+        raise ExpoError(f"expo-train loop keeps its rounds on a local or shared filesystem, not {out}; on object "
+                        f"storage run the stages (expo-data generate/select/eval, expo-train round) with s3:// dirs")
     out = Path(out)
+    # Engines run in Ray's workers, so the driver needs no child process to release their memory.
+    stage = in_child if ray is None else in_process
     if start_adapter is None:
-        base_eval(out, eval_cfg, k, log=log)
+        base_eval(out, eval_cfg, k, log=log, ray=ray)
     adapter, parent = start_adapter, None
     history = []
     for r in range(1, rounds + 1):
@@ -81,8 +93,13 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
                    "parent_adapter_sha256": fingerprint_dir(adapter),
                    "parent_selection_sha256": sha256_file(RoundDir(parent).selection_record) if parent else None}
         log(f"== round {r}: generate -> {round_dir}")
-        in_child(generate, replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r), log=_log,
-                 lineage=lineage)
+        round_gen = replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r)
+        if ray is None:
+            in_child(generate, round_gen, log=_log, lineage=lineage)
+        else:
+            from expo_data.cluster import generate_on_ray
+
+            generate_on_ray(round_gen, ray, log=_log, lineage=lineage)
         times["generate"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -118,7 +135,7 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         t = time.perf_counter()
         log(f"== round {r}: eval on {eval_cfg.problems}")
         new_adapter = str(rd.adapter)
-        record = in_child(evaluate, replace(eval_cfg, out=rd.eval, adapter=new_adapter, round=r), k=k, log=_log)
+        record = stage(evaluate, replace(eval_cfg, out=rd.eval, adapter=new_adapter, round=r), k=k, log=_log, ray=ray)
         times["eval"] = time.perf_counter() - t
 
         elapsed = sum(times.values())
@@ -131,9 +148,10 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
     return history
 
 
-def base_eval(out: Path, eval_cfg: GenerateConfig, k: int, log: Callable[[str], None] = print) -> dict[str, Any]:
+def base_eval(out: Path, eval_cfg: GenerateConfig, k: int, log: Callable[[str], None] = print, ray=None) -> dict[str, Any]:
     """Round 0: the starting policy on the held-out split, the baseline every round compares to."""
-    return in_child(evaluate, replace(eval_cfg, out=RoundDir(Path(out) / "round0").eval, round=0), k=k, log=_log)
+    stage = in_child if ray is None else in_process
+    return stage(evaluate, replace(eval_cfg, out=RoundDir(Path(out) / "round0").eval, round=0), k=k, log=_log, ray=ray)
 
 
 __all__ = ["run_loop", "base_eval", "DEFAULT_EVAL_PROBLEMS"]

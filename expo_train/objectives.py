@@ -62,14 +62,14 @@ def groups_and_positives(rd: RoundDir) -> list[Example]:
 
 def correct_attempts(rd: RoundDir) -> list[Example]:
     """STaR / RFT: the model's own correct attempts that finished on their own."""
-    samples = load_round(rd.path)
+    samples = load_round(rd.location)
     keep = pc.and_(pc.and_(pc.equal(samples["kind"], "attempt"), samples["is_correct"]),
                    pc.equal(samples["finish_reason"], "stop"))
     return _sft(samples.filter(keep).to_pylist())
 
 
 def expert_solutions(rd: RoundDir) -> list[Example]:
-    samples = load_round(rd.path)
+    samples = load_round(rd.location)
     return _sft(samples.filter(pc.equal(samples["kind"], "expert")).to_pylist())
 
 

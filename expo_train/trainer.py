@@ -22,13 +22,15 @@ import torch
 
 from expo_data.errors import ExpoError
 from expo_data.model import fingerprint_dir, resolve_adapter
-from expo_data.schema import RoundDir, atomic_write_json
+from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
+from expo_data.storage import Store, cache_dir_for, is_remote
 
 from .data import Batch, Example, batch_order, collate
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES
 
-VLLM_MAX_LORA_RANK = 512  # the largest rank vLLM's LoRA kernels accept
+VLLM_MAX_LORA_RANK = 512
+CHECKPOINT_STATE = "trainer_state.pt"  # optimizer, scheduler, RNG; a checkpoint dir without it is incomplete
 
 
 @dataclass
@@ -94,16 +96,18 @@ def _barrier(world: int) -> None:
         dist.barrier()
 
 
-def ensure_selection(data_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    path = RoundDir(data_dir).selection_record
-    if path.exists():
-        return json.loads(path.read_text())
+def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any]:
+    store = RoundDir(data_dir).store
+    try:
+        return json.loads(store.read_bytes(LAYOUT["selection_record"]))
+    except FileNotFoundError:
+        pass
     from expo_data.select import select  # DuckDB only when a selection must be made
 
     log(f"no selection in {data_dir}; running the default `expo-data select`")
     record = select(data_dir, log=log)
     record["ran_by"] = "expo-train (default selection)"
-    atomic_write_json(path, record)
+    store.write_json(LAYOUT["selection_record"], record)
     return record
 
 
@@ -210,7 +214,7 @@ def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], ba
 def _checkpoints(data_dir: Path) -> list[tuple[int, Path]]:
     found = []
     for path in RoundDir(data_dir).checkpoints.glob("step-*"):
-        if (path / "trainer_state.pt").exists():
+        if (path / CHECKPOINT_STATE).exists():
             found.append((int(path.name.split("-")[1]), path))
     return sorted(found)
 
@@ -222,7 +226,7 @@ def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
     torch.save({"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                "rng": torch.get_rng_state()}, tmp / "trainer_state.pt")
+                "rng": torch.get_rng_state()}, tmp / CHECKPOINT_STATE)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
     for _, old in _checkpoints(data_dir)[:-keep]:
@@ -252,11 +256,13 @@ def _validate(cfg: TrainConfig) -> None:
 class Setup:
     """What a training run works on, resolved from the round dir before any model is loaded."""
 
-    rd: RoundDir
+    rd: RoundDir  # where the data is read: local, or object storage
+    work: RoundDir  # where checkpoints, metrics and records are written: rd itself, or a local stage of it
     manifest: dict[str, Any]
     base_path: str
     adapter_path: str | None  # the adapter that generated the round, continued unless --from-base
-    out_dir: Path
+    out_dir: Path  # the adapter, written locally
+    publish_to: str | None  # object-storage round (or --out) that the stage's results are uploaded to
     rank: int
     world: int
 
@@ -265,16 +271,59 @@ def resolve_setup(cfg: TrainConfig) -> Setup:
     rd = RoundDir(cfg.data)
     manifest = rd.manifest()
     if manifest is None:
-        raise ExpoError(f"{rd.path} is not a round dir (no manifest.json)")
+        raise ExpoError(f"{rd.location} is not a round dir (no manifest.json)")
     base_path = manifest["base_model"]
     if cfg.model is not None:
         if fingerprint_dir(cfg.model) != manifest["base_model_sha256"]:
-            raise ExpoError(f"{rd.path} was generated from base model {base_path}, not --model {cfg.model} "
+            raise ExpoError(f"{rd.location} was generated from base model {base_path}, not --model {cfg.model} "
                             f"(weights differ); train the policy that generated the data")
         base_path = cfg.model
     adapter_path = resolve_adapter(manifest.get("adapter")) if manifest.get("adapter") else None
     rank, world = _distributed()
-    return Setup(rd, manifest, base_path, adapter_path, Path(cfg.out) if cfg.out else rd.adapter, rank, world)
+    remote_out = cfg.out is not None and is_remote(cfg.out)
+    if not rd.remote and not remote_out:
+        return Setup(rd, rd, manifest, base_path, adapter_path, Path(cfg.out) if cfg.out else rd.adapter, None, rank, world)
+    # Object storage has no rename and no appends: train in a local stage, upload what it writes.
+    work = RoundDir(cache_dir_for(f"{cfg.data}#{cfg.out}", "train-stage"))
+    if rank == 0:
+        shutil.rmtree(work.path, ignore_errors=True)
+        work.path.mkdir(parents=True)
+        if cfg.resume and rd.remote:
+            rd.store.download_dir(LAYOUT["checkpoints"], work.checkpoints)
+            if rd.store.is_file(LAYOUT["train_metrics"]):
+                work.train_metrics.write_bytes(rd.store.read_bytes(LAYOUT["train_metrics"]))
+    _barrier(world)
+    out_dir = work.adapter if cfg.out is None or remote_out else Path(cfg.out)
+    return Setup(rd, work, manifest, base_path, adapter_path, out_dir, str(rd.location) if rd.remote else None,
+                 rank, world)
+
+
+def publish(setup: Setup, cfg: TrainConfig, names: list[str]) -> None:
+    """Upload stage files (LAYOUT names) to the remote round; the adapter to --out when that is remote."""
+    if setup.publish_to is None and not (cfg.out and is_remote(cfg.out)):
+        return
+    for name in names:
+        local = setup.work.path / LAYOUT[name]
+        if name == "adapter":
+            if cfg.out and is_remote(cfg.out):
+                Store(cfg.out).upload_dir(setup.out_dir, "")
+            elif setup.publish_to is not None and cfg.out is None:
+                setup.rd.store.upload_dir(setup.out_dir, LAYOUT["adapter"])
+        elif setup.publish_to is None:
+            continue
+        elif local.is_dir():
+            remote = setup.rd.store
+            kept = {p.name for p in local.iterdir()}
+            for step_dir in sorted(p for p in local.iterdir() if p.is_dir()):
+                target = f"{LAYOUT[name]}/{step_dir.name}"
+                if not remote.is_file(f"{target}/{CHECKPOINT_STATE}"):  # its state file goes last: the marker
+                    remote.upload_dir(step_dir, target, last=CHECKPOINT_STATE)
+            for old in remote.subdirs(LAYOUT[name]):  # pruned locally: prune there too
+                if old not in kept:
+                    for file in remote.list(f"{LAYOUT[name]}/{old}"):
+                        remote.delete(file)
+        elif local.is_file():
+            setup.rd.store.write_bytes(LAYOUT[name], local.read_bytes())
 
 
 def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
@@ -283,10 +332,10 @@ def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[
     selection = None
     if objective.needs_selection:
         if setup.rank == 0:
-            ensure_selection(setup.rd.path, log)
+            ensure_selection(setup.rd.location, log)
         _barrier(setup.world)
-        selection = ensure_selection(setup.rd.path, log)
-    return objective.load(setup.rd.path), selection
+        selection = ensure_selection(setup.rd.location, log)
+    return objective.load(setup.rd.location), selection
 
 
 def prepare_reference(cfg: TrainConfig, model, examples: list[Example], pad_id: int, manifest: dict[str, Any],
@@ -316,7 +365,7 @@ def resume_state(cfg: TrainConfig, rd: RoundDir, model, optimizer, scheduler, ma
         from safetensors.torch import load_file
 
         set_peft_model_state_dict(model, load_file(str(path / "adapter_model.safetensors")))
-        state = torch.load(path / "trainer_state.pt", weights_only=False)
+        state = torch.load(path / CHECKPOINT_STATE, weights_only=False)
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["rng"])
@@ -379,11 +428,11 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     from transformers import get_cosine_schedule_with_warmup
 
     scheduler = get_cosine_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
-    step = resume_state(cfg, rd, model, optimizer, scheduler, main_process, log)
+    step = resume_state(cfg, setup.work, model, optimizer, scheduler, main_process, log)
 
     _barrier(world)
     if main_process:
-        atomic_write_json(rd.train_config, {
+        atomic_write_json(setup.work.train_config, {
             **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
             "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
             "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
@@ -402,7 +451,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     micro_to_skip = step * cfg.grad_accum
     started, tokens_seen, padded_seen, last = time.perf_counter(), 0, 0, {}
     epoch = 0
-    with open(rd.train_metrics if main_process else os.devnull, "a") as metrics_file:
+    with open(setup.work.train_metrics if main_process else os.devnull, "a") as metrics_file:
         while step < total_steps:
             for micro, indices in enumerate(my_batches(epoch)):
                 if micro_to_skip > 0:  # replay the data order up to the resumed step
@@ -432,7 +481,8 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                 bar.update(1)
                 bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
                 if step % cfg.save_every == 0 and step < total_steps and main_process:
-                    save_checkpoint(model, optimizer, scheduler, step, rd.path)
+                    save_checkpoint(model, optimizer, scheduler, step, setup.work.path)
+                    publish(setup, cfg, ["checkpoints", "train_metrics"])  # preemptible machines resume from it
                 if step >= total_steps:
                     break
             epoch += 1
@@ -446,14 +496,16 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
         return {"steps": step, "rank": rank}
 
     save_adapter(model, setup.out_dir)
-    save_checkpoint(model, optimizer, scheduler, step, rd.path)
-    summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": str(setup.out_dir),
+    save_checkpoint(model, optimizer, scheduler, step, setup.work.path)
+    adapter_at = cfg.out if cfg.out and is_remote(cfg.out) else (rd.uri("adapter") if setup.publish_to else str(setup.out_dir))
+    summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": adapter_at,
                "padding_fraction": last.get("padding_fraction"),
                "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - started, 1)}
     # Written last: its presence means the adapter for this config is complete (the loop skips on it).
-    atomic_write_json(rd.train_summary, {"config_key": config_key(cfg), **summary})
+    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), **summary})
+    publish(setup, cfg, ["adapter", "checkpoints", "train_config", "train_metrics", "train_summary"])
     log(f"trained {objective.name}: {step} steps on {len(examples)} examples" + (f" x {world} ranks" if world > 1 else "") +
-        f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {setup.out_dir}")
+        f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {adapter_at}")
     if world > 1:
         import torch.distributed as dist
 

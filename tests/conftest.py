@@ -66,3 +66,73 @@ def sample_row(problem_id, kind, index, correct, policy_mean, tokens=4, answer_g
         "extraction_method": "boxed", "is_correct": correct, "verify_error": None,
         "answer_logprob": -10.0 + answer_gain, "answer_logprob_base": -10.0, "mentions_answer_hint": hint,
     }
+
+
+def hf_logps(model, prompt_ids, completion_ids):
+    import torch
+
+    ids = torch.tensor([prompt_ids + completion_ids])
+    with torch.no_grad():
+        logprobs = model(ids).logits[0].log_softmax(-1)
+    start = len(prompt_ids)
+    return logprobs[start - 1:-1].gather(1, ids[0, start:, None])[:, 0].tolist()
+
+
+@pytest.fixture(scope="session")
+def tiny_round(tmp_path_factory, tiny_model_dir):
+    """A round dir whose token ids and reference log-probs are real for the tiny model."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from expo_data.model import fingerprint_dir
+    from expo_data.prompts import DEFAULT_PLAIN, render_chat
+    from expo_data.schema import rows_to_table
+    from expo_data.shards import write_round
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval()
+    rows = []
+    for i in range(8):
+        a, b = 3 + i, 4 + 2 * i
+        question = f"What is {a} + {b}?"
+        prompt = render_chat(tokenizer, DEFAULT_PLAIN.format(question=question))
+        prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        for kind, text, correct in (("explanation", f"{a} + {b} = {a + b}.\nThe final answer is \\boxed{{{a + b}}}.", True),
+                                    ("attempt", f"{a} + {b} is {a + b + 3}.\nThe final answer is \\boxed{{{a + b + 3}}}.", False)):
+            ids = tokenizer(text, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+            lps = hf_logps(model, prompt_ids, ids)
+            row = sample_row(f"q{i}", kind, 0, correct, 0.0, level=1)
+            row.update(question=question, reference_answer=str(a + b), prompt=prompt, plain_prompt=prompt,
+                       plain_prompt_token_ids=prompt_ids, completion=text, completion_token_ids=ids,
+                       gen_token_logprobs=lps, policy_token_logprobs=lps, policy_logprob_sum=sum(lps),
+                       policy_logprob_mean=sum(lps) / len(ids), num_tokens=len(ids))
+            rows.append(row)
+    out = tmp_path_factory.mktemp("train") / "round0"
+    write_round(out, [rows_to_table(rows)], {"round": 0, "base_model": str(tiny_model_dir),
+                                             "base_model_sha256": fingerprint_dir(str(tiny_model_dir)),
+                                             "adapter": None, "logprob_dtype": "float32", "num_problems": 8})
+    return out
+
+
+@pytest.fixture(scope="session")
+def s3_bucket():
+    """An S3-compatible server (moto's server mode) on 127.0.0.1 with one bucket; its address and
+    test credentials reach the CLI subprocesses through the standard AWS environment variables."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    env = {"AWS_ACCESS_KEY_ID": "expo-test", "AWS_SECRET_ACCESS_KEY": "expo-test", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    boto3.client("s3").create_bucket(Bucket="expo-test")
+    yield "s3://expo-test"
+    server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

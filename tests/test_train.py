@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from conftest import TINY_GEN, run_cli, sample_row
+from conftest import TINY_GEN, hf_logps, run_cli
 from expo_data.schema import rows_to_table
 from expo_data.shards import load_round, write_round
 from expo_train.data import Example, collate
@@ -49,47 +49,6 @@ def test_grpo_by_hand():
     # negative advantage: min(2*-1, 1.2*-1) = -2 -> loss 2 ; token 2: 1 ; mean 1.5
     loss, _ = grpo_loss(logps, old, torch.tensor([-1.0]), mask, clip_eps=0.2)
     assert loss.item() == pytest.approx(1.5)
-
-
-def hf_logps(model, prompt_ids, completion_ids):
-    ids = torch.tensor([prompt_ids + completion_ids])
-    with torch.no_grad():
-        logprobs = model(ids).logits[0].log_softmax(-1)
-    start = len(prompt_ids)
-    return logprobs[start - 1:-1].gather(1, ids[0, start:, None])[:, 0].tolist()
-
-
-@pytest.fixture(scope="module")
-def tiny_round(tmp_path_factory, tiny_model_dir):
-    """A round dir whose token ids and reference log-probs are real for the tiny model."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from expo_data.model import fingerprint_dir
-    from expo_data.prompts import DEFAULT_PLAIN, render_chat
-
-    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
-    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval()
-    rows = []
-    for i in range(8):
-        a, b = 3 + i, 4 + 2 * i
-        question = f"What is {a} + {b}?"
-        prompt = render_chat(tokenizer, DEFAULT_PLAIN.format(question=question))
-        prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-        for kind, text, correct in (("explanation", f"{a} + {b} = {a + b}.\nThe final answer is \\boxed{{{a + b}}}.", True),
-                                    ("attempt", f"{a} + {b} is {a + b + 3}.\nThe final answer is \\boxed{{{a + b + 3}}}.", False)):
-            ids = tokenizer(text, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
-            lps = hf_logps(model, prompt_ids, ids)
-            row = sample_row(f"q{i}", kind, 0, correct, 0.0, level=1)
-            row.update(question=question, reference_answer=str(a + b), prompt=prompt, plain_prompt=prompt,
-                       plain_prompt_token_ids=prompt_ids, completion=text, completion_token_ids=ids,
-                       gen_token_logprobs=lps, policy_token_logprobs=lps, policy_logprob_sum=sum(lps),
-                       policy_logprob_mean=sum(lps) / len(ids), num_tokens=len(ids))
-            rows.append(row)
-    out = tmp_path_factory.mktemp("train") / "round0"
-    write_round(out, [rows_to_table(rows)], {"round": 0, "base_model": str(tiny_model_dir),
-                                             "base_model_sha256": fingerprint_dir(str(tiny_model_dir)),
-                                             "adapter": None, "logprob_dtype": "float32", "num_problems": 8})
-    return out
 
 
 TRAIN = ["--batch-size", 4, "--lr", 5e-3, "--no-progress", "--lora-r", 8]

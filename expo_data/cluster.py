@@ -1,0 +1,163 @@
+"""`--ray`: one generation run as N Ray tasks, each the resumable `--worker i/N` slice.
+
+The driver plans once and writes the manifest; each task runs `generate` on its slice (its own vLLM
+engine, `num_gpus = tensor_parallel_size` on GPU, a CPU share otherwise). A task whose process dies
+is retried by Ray and resumes from its complete shards, since a slice's shards are fixed by the
+plan. Progress and the summary come from the shard sidecars (the commit markers), so they count
+exactly the work that landed, a retried task's first life included, on disk or object storage.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+from .errors import ExpoError
+from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, prepare
+from .schema import MANIFEST_NAME, SHARDS_DIR
+from .shards import read_sidecar
+
+RAY_MISSING = "--ray needs Ray: pip install -e '.[ray]'"
+
+
+@dataclass
+class RayOptions:
+    address: str | None = None  # None: join RAY_ADDRESS if set, else start a local cluster; 'auto': join one
+    workers: int = 1
+    max_retries: int = 3  # per task, on worker death (a raised error is not retried: it would raise again)
+    poll_s: float = 2.0  # how often the driver reads the sidecars for progress
+
+
+def ray_init(address: str | None):
+    """The `ray` module, connected (once per process)."""
+    try:
+        import ray
+    except ImportError:
+        raise ExpoError(RAY_MISSING)
+    if not ray.is_initialized():
+        try:
+            ray.init(address=address, log_to_driver=True, logging_level="WARNING")
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise ExpoError(f"cannot join the Ray cluster at {address or 'RAY_ADDRESS / a new local one'}: "
+                            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+    return ray
+
+
+def _run_slice(cfg: GenerateConfig) -> Stats:
+    """What each Ray task runs: the ordinary resumable worker slice."""
+    from .generate import generate
+
+    i, n = cfg.worker
+    return generate(cfg, log=lambda m: print(f"[worker {i}/{n}] {m}", file=sys.stderr, flush=True))
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The worker's own exception inside Ray's wrapper."""
+    return getattr(exc, "cause", None) or exc
+
+
+def slice_resources(ray, cfg: GenerateConfig, workers: int) -> tuple[dict[str, Any], GenerateConfig]:
+    """Ray resource request per slice, and the slice config fitted to it."""
+    resources = ray.cluster_resources()
+    if resources.get("GPU", 0) > 0:
+        return {"num_gpus": cfg.tensor_parallel_size, "num_cpus": 1}, cfg
+    cpus = max(1, int(resources.get("CPU", 1)) // workers)
+    # vLLM-CPU sizes its KV cache as a share of host RAM: split the usual share between the slices
+    # that may land on one host, or N engines would claim N x 30% of it.
+    share = (cfg.gpu_memory_utilization or CPU_MEMORY_UTILIZATION) / workers
+    return {"num_cpus": cpus}, replace(cfg, gpu_memory_utilization=share)
+
+
+def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str], None] = print,
+                    lineage: dict[str, Any] | None = None) -> Stats:
+    """`expo-data generate --ray [ADDRESS] --workers N`."""
+    if options.workers < 1:
+        raise ExpoError("--workers must be >= 1")
+    start = time.perf_counter()
+    driver_cfg = replace(cfg, worker=(0, 1))
+    store, p = prepare(driver_cfg, log)
+    cfg.out = driver_cfg.out
+    if cfg.dry_run:
+        return Stats()
+    if not p.todo:
+        log("all shards complete; nothing to do")
+        return Stats()
+    ray = ray_init(options.address)
+    workers = min(options.workers, cfg.shards)
+    # The driver's manifest is what every slice checks its config against; each slice rewrites it with
+    # the same identity plus what its engine reports (log-prob dtype, LoRA serving).
+    store.write_json(MANIFEST_NAME, dict(p.manifest, lineage=lineage, logprob_dtype=p.manifest["dtype"]))
+    request, slice_cfg = slice_resources(ray, replace(cfg, overwrite=False, progress=False, dry_run=False), workers)
+    task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
+                                          retry_exceptions=False, **request)
+    pending = {task.remote(replace(slice_cfg, worker=(i, workers))): i for i in range(workers)}
+    log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
+        f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
+
+    from tqdm import tqdm
+
+    todo = set(p.todo)
+    bar = tqdm(total=sum(len(p.assignment[s]) for s in todo), unit="problem", disable=not cfg.progress,
+               file=sys.stderr, dynamic_ncols=True)
+    landed: dict[int, dict[str, Any]] = {}
+    failures: list[str] = []
+
+    def poll() -> None:
+        """New sidecars of this run's shards: one listing, then only the new ones are read."""
+        names = set(store.list(SHARDS_DIR, prefix="shard-", suffix=".json"))
+        for shard in sorted(todo - set(landed)):
+            if f"{SHARDS_DIR}/shard-{shard:05d}-of-{cfg.shards:05d}.json" not in names:
+                continue
+            sidecar = read_sidecar(store, shard, cfg.shards)
+            if sidecar and sidecar.get("config_hash") == p.manifest["config_hash"]:
+                landed[shard] = sidecar
+                bar.update(len(p.assignment[shard]))
+        tokens = sum(s.get("counts", {}).get("generated_tokens", 0) for s in landed.values())
+        bar.set_postfix_str(f"{tokens / max(time.perf_counter() - start, 1e-9):.0f} tok/s")
+
+    try:
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=options.poll_s)
+            for ref in ready:
+                i = pending.pop(ref)
+                try:
+                    ray.get(ref)
+                except Exception as exc:  # one slice failing must not lose the others' work
+                    cause = _cause(exc)
+                    text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+                    failures.append(f"slice {i}/{workers}: {text}")
+            poll()
+    except KeyboardInterrupt:
+        for ref in pending:
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        bar.close()
+    poll()
+    stats = stats_from_sidecars(landed.values(), time.perf_counter() - start)
+    log(stats.summary(time.perf_counter() - start))
+    if failures:
+        raise ExpoError(f"{len(failures)} of {workers} slices failed ({'; '.join(failures)}); complete shards are "
+                        f"kept: rerun the same command to resume")
+    missing = sorted(todo - set(landed))
+    if missing:
+        raise ExpoError(f"{len(missing)} shards did not land (first: {missing[0]}); rerun the same command to resume")
+    return stats
+
+
+def stats_from_sidecars(sidecars, wall_s: float) -> Stats:
+    """The run's summary totalled from its shards' sidecars; tokens/s over the driver's wall time."""
+    stats = Stats()
+    for sidecar in sidecars:
+        counts = sidecar.get("counts", {})
+        for name in ("problems", "samples", "attempts", "attempts_correct", "explanations",
+                     "explanations_correct", "generated_tokens"):
+            setattr(stats, name, getattr(stats, name) + counts.get(name, 0))
+        for skip in sidecar.get("skipped", []):
+            stats.skipped += 1
+            key = skip["reason"].split(":")[0]
+            stats.skip_reasons[key] = stats.skip_reasons.get(key, 0) + 1
+    stats.generate_s = wall_s
+    return stats

@@ -1,0 +1,238 @@
+"""Where a round lives: a local directory or an object-store prefix (s3://, gs://, any fsspec URI).
+
+Everything that reads or writes round files goes through a `Store`, a pyarrow filesystem plus a
+root: pyarrow's own S3/GCS/HDFS clients where it has one (credentials from the standard AWS/GCP
+environment and config chain, `AWS_ENDPOINT_URL` for S3-compatible servers), fsspec for the rest.
+The same filesystem object is what DuckDB scans through pyarrow datasets, so SQL needs no DuckDB
+extension download.
+
+Object stores have no rename. A local write goes to a temp file and is renamed; a remote write is
+one object upload, which becomes visible only when complete, so readers never see half an object.
+What a half-finished *set* of objects means (a shard without its sidecar) is decided by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pyarrow.fs as pafs
+
+from .errors import ExpoError
+
+
+
+def is_remote(location: Any) -> bool:
+    """A URI with a scheme other than file://; local paths and file:// URIs are local."""
+    text = str(location)
+    return "://" in text and not text.startswith("file://")
+
+
+def local_path(location: Any) -> Path:
+    text = str(location)
+    return Path(text[len("file://"):] if text.startswith("file://") else text).expanduser()
+
+
+def join(location: Any, *parts: str) -> "str | Path":
+    """location/parts, keeping a URI a string and a local path a Path."""
+    if is_remote(location):
+        return "/".join([str(location).rstrip("/"), *(p.strip("/") for p in parts)])
+    return local_path(location).joinpath(*parts)
+
+
+def as_location(location: Any) -> "str | Path":
+    """A URI stays a string (Path would fold its '//'); anything else becomes a Path."""
+    return str(location).rstrip("/") if is_remote(location) else local_path(location)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+_FILESYSTEMS: dict[str, tuple[pafs.FileSystem, str]] = {}
+
+
+def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
+    """(filesystem, path inside it) for a remote URI; one client per bucket/netloc, reused."""
+    scheme, _, rest = uri.partition("://")
+    key = f"{scheme}://{rest.split('/', 1)[0]}"
+    if key not in _FILESYSTEMS:
+        try:
+            fs, _ = pafs.FileSystem.from_uri(uri)
+        except Exception:
+            try:  # not a scheme pyarrow speaks natively: through fsspec (gcsfs, adlfs, memory://, ...)
+                import fsspec
+
+                fs = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem(scheme)))
+            except Exception as exc:
+                raise ExpoError(f"cannot open {uri}: {_first_line(exc)} (install the fsspec package for '{scheme}://')")
+        _FILESYSTEMS[key] = (fs, key)
+    fs, _ = _FILESYSTEMS[key]
+    path = rest.split("?", 1)[0].rstrip("/")
+    return fs, path
+
+
+class Store:
+    """A directory of round files: names are '/'-separated paths relative to the root."""
+
+    def __init__(self, location: Any):
+        self.location = as_location(location)
+        self.remote = is_remote(location)
+        if self.remote:
+            self.fs, self.root = _filesystem(str(self.location))
+        else:
+            self.fs, self.root = pafs.LocalFileSystem(), str(Path(self.location).absolute())
+
+    def __repr__(self) -> str:
+        return f"Store({self.location})"
+
+    def path(self, name: str = "") -> str:
+        """The filesystem path of `name` (what pyarrow datasets take with `fs`)."""
+        return str(PurePosixPath(self.root, name)) if name else self.root
+
+    def uri(self, name: str = "") -> str:
+        """For messages: the location as the user wrote it, plus `name`."""
+        return str(join(self.location, name)) if name else str(self.location)
+
+    def local(self, name: str = "") -> Path:
+        if self.remote:
+            raise ExpoError(f"{self.uri(name)} is on object storage; this step needs a local path")
+        return Path(self.path(name))
+
+    def _call(self, what: str, name: str, fn, *args):
+        try:
+            return fn(*args)
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise ExpoError(f"cannot {what} {self.uri(name)}: {_first_line(exc)}")
+
+    def info(self, name: str) -> pafs.FileInfo:
+        return self._call("read", name, self.fs.get_file_info, self.path(name))
+
+    def exists(self, name: str) -> bool:
+        return self.info(name).type != pafs.FileType.NotFound
+
+    def is_file(self, name: str) -> bool:
+        return self.info(name).type == pafs.FileType.File
+
+    def size(self, name: str) -> int | None:
+        info = self.info(name)
+        return info.size if info.type == pafs.FileType.File else None
+
+    def read_bytes(self, name: str) -> bytes:
+        def read():
+            with self.fs.open_input_stream(self.path(name)) as f:
+                return f.read()
+
+        return self._call("read", name, read)
+
+    def read_text(self, name: str) -> str:
+        return self.read_bytes(name).decode()
+
+    def open_input_file(self, name: str):
+        """A random-access file (Arrow IPC footers are read from the end)."""
+        return self._call("read", name, self.fs.open_input_file, self.path(name))
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        """Readers see the old object or the whole new one, never a part."""
+        if not self.remote:
+            from .schema import atomic_write_bytes
+
+            path = Path(self.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return atomic_write_bytes(path, data)
+
+        def put():
+            with self.fs.open_output_stream(self.path(name)) as f:
+                f.write(data)
+
+        self._call("write", name, put)
+
+    def write_json(self, name: str, obj: Any) -> None:
+        self.write_bytes(name, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
+
+    def delete(self, name: str) -> None:
+        try:
+            self._call("delete", name, self.fs.delete_file, self.path(name))
+        except FileNotFoundError:
+            pass
+
+    def makedirs(self, name: str = "") -> None:
+        """Create the directory and prove it writable. Object stores have no directories: a probe object
+        is written and deleted, so that a missing bucket or credential fails now, not after the work."""
+        if self.remote:
+            probe = "/".join(filter(None, [name, f".write-probe-{os.getpid()}"]))
+            self.write_bytes(probe, b"")
+            self.delete(probe)
+            return
+        directory = Path(self.path(name))
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = directory / f".write-probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise ExpoError(f"output dir {directory} is not writable: {exc.strerror or exc}")
+
+    def list(self, directory: str = "", prefix: str = "", suffix: str = "") -> list[str]:
+        """Names (relative to the root) of the files directly in `directory` matching prefix/suffix, sorted."""
+        selector = pafs.FileSelector(self.path(directory), allow_not_found=True)
+        infos = self._call("list", directory, self.fs.get_file_info, selector)
+        base = len(self.root.rstrip("/")) + 1
+        names = [info.path[base:] for info in infos if info.type == pafs.FileType.File
+                 and info.base_name.startswith(prefix) and info.base_name.endswith(suffix)]
+        return sorted(names)
+
+    def subdirs(self, directory: str = "") -> list[str]:
+        selector = pafs.FileSelector(self.path(directory), allow_not_found=True)
+        infos = self._call("list", directory, self.fs.get_file_info, selector)
+        return sorted(info.base_name for info in infos if info.type == pafs.FileType.Directory)
+
+    def upload_dir(self, local_dir: Path, name: str, last: str | None = None) -> None:
+        """A local directory tree to `name`/, each file one complete object; `last` (a file name) is
+        uploaded after all others, so that its presence marks the set complete."""
+        local_dir = Path(local_dir)
+        files = sorted((p for p in local_dir.rglob("*") if p.is_file()), key=lambda p: (p.name == last, str(p)))
+        for file in files:
+            self.write_bytes("/".join(filter(None, [name, file.relative_to(local_dir).as_posix()])), file.read_bytes())
+
+    def download_dir(self, name: str, local_dir: Path) -> int:
+        """`name`/ (recursively) into local_dir; returns the number of files."""
+        selector = pafs.FileSelector(self.path(name), recursive=True, allow_not_found=True)
+        infos = [i for i in self._call("list", name, self.fs.get_file_info, selector) if i.type == pafs.FileType.File]
+        base = len(self.path(name).rstrip("/")) + 1
+        for info in infos:
+            target = Path(local_dir, info.path[base:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            with self.fs.open_input_stream(info.path) as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            os.replace(tmp, target)
+        return len(infos)
+
+
+def cache_dir_for(uri: str, kind: str) -> Path:
+    """A local cache directory for a remote location (adapters, staged rounds)."""
+    from .model import cache_dir
+
+    return cache_dir() / kind / hashlib.sha256(str(uri).rstrip("/").encode()).hexdigest()[:16]
+
+
+def fetch_dir(uri: str, kind: str = "remote") -> Path:
+    """A remote directory copied to the local cache (what vLLM and PEFT load); fetched anew each
+    call so a changed remote adapter is never served stale."""
+    target = cache_dir_for(uri, kind)
+    staging = target.with_name(target.name + f".tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    if Store(uri).download_dir("", staging) == 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ExpoError(f"{uri} holds no files")
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return target
