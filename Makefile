@@ -15,7 +15,7 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q "$(TORCH_SPEC)" -e ".[cpu,dev]"
+	$(PY) -m pip install -q "$(TORCH_SPEC)" -e ".[cpu,ray,dev]"
 	# PyPI's torchvision/torchaudio/torchcodec builds break `import transformers` next to the CPU torch.
 	$(PY) -m pip uninstall -y -q torchvision torchaudio torchcodec || true
 	$(VENV)/bin/expo-data prepare-model
