@@ -36,6 +36,8 @@ bench: install
 	$(PY) bench/generate_bench.py
 	$(PY) bench/select_bench.py
 	$(PY) bench/train_bench.py
+	$(PY) bench/ray_bench.py
+	$(PY) bench/s3_select_bench.py
 
 clean:
 	rm -rf $(VENV) out

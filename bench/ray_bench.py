@@ -42,9 +42,12 @@ def run(args, out: Path, common: list[str]) -> float:
 
 
 def by_hand(out: Path, common: list[str], workers: int) -> float:
+    # The thread share Ray gives each task (OMP_NUM_THREADS = its num_cpus): without it N engines each
+    # spin a thread per core and the comparison would measure oversubscription, not the driver.
+    env = dict(os.environ, OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // workers)))
     start = time.perf_counter()
     procs = [subprocess.Popen([str(BIN / "expo-data"), "generate", "--out", str(out), *common, "--worker", f"{i}/{workers}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(workers)]
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) for i in range(workers)]
     for proc in procs:
         if proc.wait() != 0:
             raise SystemExit(f"a hand-launched worker failed ({proc.args})")

@@ -108,4 +108,4 @@ def ray_from(options: dict):
         return None
     from expo_data.cluster import RayOptions
 
-    return RayOptions(address=None if address == "local" else address, workers=workers or 1)
+    return RayOptions(address=None if address == "local" else address, workers=1 if workers is None else workers)

@@ -9,6 +9,8 @@ exactly the work that landed, a retried task's first life included, on disk or o
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -19,6 +21,7 @@ from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, prepare
 from .schema import MANIFEST_NAME, SHARDS_DIR
 from .shards import read_sidecar
 
+FORWARDED_ENV = ("VLLM_LOGGING_LEVEL", "TRANSFORMERS_VERBOSITY", "TOKENIZERS_PARALLELISM")
 RAY_MISSING = "--ray needs Ray: pip install -e '.[ray]'"
 
 
@@ -26,7 +29,7 @@ RAY_MISSING = "--ray needs Ray: pip install -e '.[ray]'"
 class RayOptions:
     address: str | None = None  # None: join RAY_ADDRESS if set, else start a local cluster; 'auto': join one
     workers: int = 1
-    max_retries: int = 3  # per task, on worker death (a raised error is not retried: it would raise again)
+    max_retries: int = 3  # per task, on process death (a raised error is not retried: it would raise again)
     poll_s: float = 2.0  # how often the driver reads the sidecars for progress
 
 
@@ -45,12 +48,50 @@ def ray_init(address: str | None):
     return ray
 
 
+# ---------------------------------------------------------------------------
+# Processes.
+# ---------------------------------------------------------------------------
+def _die_with_parent() -> None:
+    """A child must not outlive its killed parent (it would keep the engine's memory)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the child ends when its work does
+
+
+def in_child(fn, *args, **kwargs):
+    """Run fn in a fresh spawned process: a vLLM engine's KV cache and a trainer's tensors are only
+    reliably released by process exit, and an engine runs at full speed only in a process of its own
+    (inside a Ray worker, Ray's own threads take the GIL from vLLM's Python-bound decode loop)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"), initializer=_die_with_parent) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def stderr_log(message: str, prefix: str = "") -> None:
+    print(f"{prefix}{message}", file=sys.stderr, flush=True)
+
+
+class SliceDied(RuntimeError):
+    """The slice's process died (killed, OOM): Ray retries the task, which resumes the slice."""
+
+
 def _run_slice(cfg: GenerateConfig) -> Stats:
-    """What each Ray task runs: the ordinary resumable worker slice."""
+    """What each Ray task runs: the ordinary resumable worker slice, in a child process."""
+    from concurrent.futures.process import BrokenProcessPool
+
     from .generate import generate
 
     i, n = cfg.worker
-    return generate(cfg, log=lambda m: print(f"[worker {i}/{n}] {m}", file=sys.stderr, flush=True))
+    try:
+        return in_child(generate, cfg, log=functools.partial(stderr_log, prefix=f"[worker {i}/{n}] "))
+    except BrokenProcessPool as exc:
+        raise SliceDied(f"slice {i}/{n} died: {exc}") from None
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -58,15 +99,15 @@ def _cause(exc: BaseException) -> BaseException:
     return getattr(exc, "cause", None) or exc
 
 
-def slice_resources(ray, cfg: GenerateConfig, workers: int) -> tuple[dict[str, Any], GenerateConfig]:
+def slice_resources(ray, cfg: GenerateConfig, workers: int, gpus: bool) -> tuple[dict[str, Any], GenerateConfig]:
     """Ray resource request per slice, and the slice config fitted to it."""
     resources = ray.cluster_resources()
-    if resources.get("GPU", 0) > 0:
+    if gpus:
         return {"num_gpus": cfg.tensor_parallel_size, "num_cpus": 1}, cfg
     cpus = max(1, int(resources.get("CPU", 1)) // workers)
-    # vLLM-CPU sizes its KV cache as a share of host RAM: split the usual share between the slices
-    # that may land on one host, or N engines would claim N x 30% of it.
-    share = (cfg.gpu_memory_utilization or CPU_MEMORY_UTILIZATION) / workers
+    # vLLM-CPU sizes its KV cache as a share of host RAM: split the default share between the slices
+    # that may land on one host, or N engines would claim N x 30% of it (a given value is per engine).
+    share = cfg.gpu_memory_utilization or CPU_MEMORY_UTILIZATION / workers
     return {"num_cpus": cpus}, replace(cfg, gpu_memory_utilization=share)
 
 
@@ -76,22 +117,29 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     if options.workers < 1:
         raise ExpoError("--workers must be >= 1")
     start = time.perf_counter()
+    ray = ray_init(options.address)
+    gpus = ray.cluster_resources().get("GPU", 0) > 0
+    # Planned for the workers' hardware, not the driver's (a CPU head node plans for GPU workers): it
+    # decides the resolved dtype, which is part of the config hash every slice checks.
     driver_cfg = replace(cfg, worker=(0, 1))
-    store, p = prepare(driver_cfg, log)
+    store, p = prepare(driver_cfg, log, on_cpu=not gpus)
     cfg.out = driver_cfg.out
     if cfg.dry_run:
         return Stats()
     if not p.todo:
         log("all shards complete; nothing to do")
         return Stats()
-    ray = ray_init(options.address)
     workers = min(options.workers, cfg.shards)
     # The driver's manifest is what every slice checks its config against; each slice rewrites it with
     # the same identity plus what its engine reports (log-prob dtype, LoRA serving).
     store.write_json(MANIFEST_NAME, dict(p.manifest, lineage=lineage, logprob_dtype=p.manifest["dtype"]))
-    request, slice_cfg = slice_resources(ray, replace(cfg, overwrite=False, progress=False, dry_run=False), workers)
+    # Slices serve the dtype the driver resolved, so that one round has one precision on any worker.
+    slice_cfg = replace(cfg, overwrite=False, progress=False, dry_run=False, dtype=p.manifest["dtype"])
+    request, slice_cfg = slice_resources(ray, slice_cfg, workers, gpus)
+    # The driver's log settings reach the slices on nodes whose Ray was started without them.
+    env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
     task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
-                                          retry_exceptions=False, **request)
+                                          retry_exceptions=[SliceDied], runtime_env={"env_vars": env}, **request)
     pending = {task.remote(replace(slice_cfg, worker=(i, workers))): i for i in range(workers)}
     log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
         f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
@@ -137,7 +185,7 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
         bar.close()
     poll()
     stats = stats_from_sidecars(landed.values(), time.perf_counter() - start)
-    log(stats.summary(time.perf_counter() - start))
+    log(stats.summary(time.perf_counter() - start) + " (tok/s: all slices over the driver's wall time)")
     if failures:
         raise ExpoError(f"{len(failures)} of {workers} slices failed ({'; '.join(failures)}); complete shards are "
                         f"kept: rerun the same command to resume")

@@ -24,7 +24,7 @@ from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates, mentions_answer_hint, render_chat
 from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest, rows_to_table
 from .shards import shard_status, write_shard
-from .storage import Store, as_location, is_remote, join
+from .storage import Store, as_location, is_remote, join, redact
 from .verify import Verifier, extract_answer, final_statement_start
 
 # vLLM's CPU backend sizes its KV cache from this fraction of host memory; its GPU default
@@ -98,10 +98,13 @@ def sampling_config(cfg: GenerateConfig) -> dict[str, Any]:
             "temperature": cfg.temperature, "top_p": cfg.top_p, "logprobs_mode": "raw_logprobs"}
 
 
-def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str, adapter_path: str | None) -> dict[str, Any]:
+def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str, adapter_path: str | None,
+                   on_cpu: bool | None = None) -> dict[str, Any]:
+    """`on_cpu`: whether the engines will run on CPU (default: whether this process has no GPU; a Ray
+    driver on a CPU head node plans for its GPU workers)."""
     import importlib.metadata as md
 
-    dtype, dtype_reason = resolve_dtype(cfg.dtype, model_path, _on_cpu())
+    dtype, dtype_reason = resolve_dtype(cfg.dtype, model_path, _on_cpu() if on_cpu is None else on_cpu)
 
     def version(name: str) -> str | None:
         for dist in (name, f"{name}-cpu"):
@@ -117,7 +120,7 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
         "base_model": model_path,
         "base_model_sha256": fingerprint_dir(model_path),
         # A remote adapter is named by its URI: the local copy's path differs from machine to machine.
-        "adapter": cfg.adapter if is_remote(cfg.adapter or "") else adapter_path,
+        "adapter": redact(cfg.adapter) if is_remote(cfg.adapter or "") else adapter_path,
         "adapter_sha256": fingerprint_dir(adapter_path),
         "problem_source": cfg.problems,
         "problem_fields": asdict(cfg.fields),
@@ -166,12 +169,12 @@ def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
                         f"regenerate the round there, or use another --out")
 
 
-def plan(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Plan:
+def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
     _validate(cfg)
     problems = load_problems(cfg.problems, cfg.fields, cfg.limit)
     model_path = resolve_model(cfg.model, log=log)
     adapter_path = resolve_adapter(cfg.adapter)
-    manifest = build_manifest(cfg, problems, model_path, adapter_path)
+    manifest = build_manifest(cfg, problems, model_path, adapter_path, on_cpu)
     existing = _existing_manifest(cfg)
     if existing and existing.get("config_hash") != manifest["config_hash"] and not cfg.overwrite:
         changed = sorted(k for k in manifest if k not in ("config_hash", "versions") and existing.get(k) != manifest[k])
@@ -188,7 +191,7 @@ def plan(cfg: GenerateConfig, log: Callable[[str], None] = print) -> Plan:
 def describe_plan(cfg: GenerateConfig, p: Plan) -> str:
     counts = {k: sum(1 for s in p.mine if p.statuses[s] == k) for k in ("complete", "missing", "corrupt")}
     todo_problems = sum(len(p.assignment[s]) for s in p.todo)
-    return (f"plan: {len(p.problems)} problems from {cfg.problems} -> {cfg.out} in {cfg.shards} shards; "
+    return (f"plan: {len(p.problems)} problems from {cfg.problems} -> {redact(cfg.out)} in {cfg.shards} shards; "
             f"worker {cfg.worker[0]}/{cfg.worker[1]} owns {len(p.mine)} shards "
             f"({counts['complete']} complete, {counts['missing']} missing, {counts['corrupt']} corrupt); "
             f"to generate: {len(p.todo)} shards, {todo_problems} problems x "
@@ -593,12 +596,12 @@ def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) 
     return groups
 
 
-def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print) -> tuple[Store, Plan]:
+def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> tuple[Store, Plan]:
     """Plan the run into cfg.out (made if need be); with --overwrite, drop another configuration's shards."""
     cfg.out = as_location(cfg.out)
     store = Store(cfg.out)
     store.makedirs(SHARDS_DIR)
-    p = plan(cfg, log=log)
+    p = plan(cfg, log=log, on_cpu=on_cpu)
     if not cfg.dry_run and cfg.overwrite and store.exists(MANIFEST_NAME):
         existing = _existing_manifest(cfg)
         if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
@@ -666,8 +669,9 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
 
 def engine_for(cfg: GenerateConfig, manifest: dict[str, Any] | None = None) -> Engine:
     if manifest is None:
-        manifest = {"base_model": resolve_model(cfg.model), "adapter": cfg.adapter}
-    return Engine(manifest["base_model"], resolve_adapter(manifest["adapter"]), seed=cfg.seed, dtype=cfg.dtype,
+        manifest = {"base_model": resolve_model(cfg.model)}
+    # The adapter as the user named it: a manifest holds a remote one without its ?options.
+    return Engine(manifest["base_model"], resolve_adapter(cfg.adapter), seed=cfg.seed, dtype=cfg.dtype,
                   max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
                   gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager,
                   lora_mode=cfg.lora_mode)

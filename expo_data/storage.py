@@ -38,15 +38,22 @@ def local_path(location: Any) -> Path:
 
 
 def join(location: Any, *parts: str) -> "str | Path":
-    """location/parts, keeping a URI a string and a local path a Path."""
+    """location/parts, keeping a URI a string (its ?options after the path) and a local path a Path."""
     if is_remote(location):
-        return "/".join([str(location).rstrip("/"), *(p.strip("/") for p in parts)])
+        base, sep, options = str(location).partition("?")
+        return "/".join([base.rstrip("/"), *(p.strip("/") for p in parts if p)]) + sep + options
     return local_path(location).joinpath(*parts)
+
+
+def redact(location: Any) -> str:
+    """A location fit for logs and records: a URI without its ?options, which may hold credentials
+    (pyarrow reads access_key=/secret_key= there)."""
+    return str(location).split("?", 1)[0]
 
 
 def as_location(location: Any) -> "str | Path":
     """A URI stays a string (Path would fold its '//'); anything else becomes a Path."""
-    return str(location).rstrip("/") if is_remote(location) else local_path(location)
+    return str(join(location)) if is_remote(location) else local_path(location)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -58,9 +65,10 @@ _FILESYSTEMS: dict[str, tuple[pafs.FileSystem, str]] = {}
 
 
 def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
-    """(filesystem, path inside it) for a remote URI; one client per bucket/netloc, reused."""
+    """(filesystem, path inside it) for a remote URI; one client per bucket/netloc and options, reused."""
     scheme, _, rest = uri.partition("://")
-    key = f"{scheme}://{rest.split('/', 1)[0]}"
+    options = rest.partition("?")[2]
+    key = f"{scheme}://{rest.split('/', 1)[0].split('?')[0]}?{options}"
     if key not in _FILESYSTEMS:
         try:
             fs, _ = pafs.FileSystem.from_uri(uri)
@@ -70,11 +78,10 @@ def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
 
                 fs = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem(scheme)))
             except Exception as exc:
-                raise ExpoError(f"cannot open {uri}: {_first_line(exc)} (install the fsspec package for '{scheme}://')")
+                raise ExpoError(f"cannot open {redact(uri)}: {_first_line(exc)} (install the fsspec package for '{scheme}://')")
         _FILESYSTEMS[key] = (fs, key)
     fs, _ = _FILESYSTEMS[key]
-    path = rest.split("?", 1)[0].rstrip("/")
-    return fs, path
+    return fs, rest.split("?", 1)[0].rstrip("/")
 
 
 class Store:
@@ -96,8 +103,8 @@ class Store:
         return str(PurePosixPath(self.root, name)) if name else self.root
 
     def uri(self, name: str = "") -> str:
-        """For messages: the location as the user wrote it, plus `name`."""
-        return str(join(self.location, name)) if name else str(self.location)
+        """For messages and records: the location as the user wrote it (less any ?options), plus `name`."""
+        return redact(join(self.location, name) if name else self.location)
 
     def local(self, name: str = "") -> Path:
         if self.remote:

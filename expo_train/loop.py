@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from expo_data.errors import EmptySelection, ExpoError
+from expo_data.cluster import in_child
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
 from expo_data.generate import GenerateConfig, generate
 from expo_data.model import fingerprint_dir
@@ -35,27 +36,6 @@ def training_is_current(train: TrainConfig) -> bool:
     if not rd.train_summary.exists() or not (rd.adapter / "adapter_config.json").exists():
         return False
     return json.loads(rd.train_summary.read_text()).get("config_key") == config_key(train)
-
-
-def _die_with_parent() -> None:
-    """A stage child must not outlive a killed loop (it would keep the engine's memory)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the child ends when its work does
-
-
-def in_child(fn, *args, **kwargs):
-    """Run one stage in a fresh spawned process: a vLLM engine's KV cache and a trainer's tensors
-    are only reliably released by process exit, and the next stage needs that memory."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"), initializer=_die_with_parent) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _log(message: str) -> None:

@@ -34,7 +34,7 @@ def test_ray_slices_yield_the_rows_of_one_process(tmp_path, tiny_model_dir):
     assert one["config_hash"] == ray["config_hash"] and ray["logprob_dtype"] == "float32"
     workers = {tuple(json.loads(p.read_text())["worker"]) for p in (tmp_path / "ray" / "shards").glob("*.json")}
     assert workers == {(0, 2), (1, 2)}
-    # Everything complete: a rerun has nothing to do and starts no cluster.
+    # Everything complete: a rerun has nothing to do and launches no task.
     proc = run_cli("expo-data", "generate", "--out", tmp_path / "ray", *common, "--ray", "--workers", 2, check=True)
     assert "nothing to do" in proc.stderr and "ray:" not in proc.stderr
 
@@ -93,3 +93,25 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
     plans = re.findall(r"\[worker (\d)/2\] plan: .*?owns 4 shards \((\d) complete", output)
     retried = [int(done) for worker, done in plans if [w for w, _ in plans].count(worker) == 2]
     assert retried and max(retried) >= 1, plans
+
+
+def test_eval_runs_its_passes_on_ray(tmp_path, tiny_model_dir):
+    out = tmp_path / "eval"
+    proc = run_cli("expo-data", "eval", "--model", tiny_model_dir, "--out", out, "--limit", 4, "--k", 2, "--shards", 2,
+                   "--max-tokens", 16, "--enforce-eager", "--no-progress", "--dtype", "float32", "--max-model-len", 512,
+                   "--ray", "--workers", 2, check=True)
+    record = json.loads((out / "eval.json").read_text())
+    assert record["k"] == 2 and set(record["pass_at_1_greedy"]) >= {"all"}
+    for name, samples in (("greedy", 1), ("sampled", 2)):
+        assert load_round(out / name).num_rows == 4 * samples
+        workers = {tuple(json.loads(p.read_text())["worker"]) for p in (out / name / "shards").glob("*.json")}
+        assert workers == {(0, 2), (1, 2)}, (name, proc.stderr[-2000:])
+
+
+def test_ray_flags_are_checked_before_any_work(tmp_path):
+    proc = run_cli("expo-data", "generate", "--out", tmp_path / "r", "--workers", 2)
+    assert proc.returncode == 2 and "--workers needs --ray" in proc.stderr
+    proc = run_cli("expo-data", "generate", "--out", tmp_path / "r", "--ray", "--worker", "0/2")
+    assert proc.returncode == 2 and "drop --worker" in proc.stderr
+    proc = run_cli("expo-data", "generate", "--out", tmp_path / "r", "--ray", "--workers", 0, "--limit", 2)
+    assert proc.returncode == 2 and "--workers must be >= 1" in proc.stderr
