@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -24,21 +25,25 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from generate_bench import processor  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 
-def cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
+SLICE_DONE = re.compile(r"\[worker \d+/\d+\] done: .*?, ([\d.]+)s")
 
 
-def run(args, out: Path, common: list[str]) -> float:
+def slice_seconds(text: str) -> float:
+    """The longest slice's own time (plan, engine start, work), from its summary line."""
+    return max(float(s) for s in SLICE_DONE.findall(text))
+
+
+def run(args, out: Path, common: list[str]) -> tuple[float, float]:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "expo-data"), "generate", "--out", str(out), *common, *args], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    proc = subprocess.run([str(BIN / "expo-data"), "generate", "--out", str(out), *common, *args], check=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return time.perf_counter() - start, slice_seconds(proc.stdout)
 
 
 def by_hand(out: Path, common: list[str], workers: int) -> float:
@@ -47,11 +52,13 @@ def by_hand(out: Path, common: list[str], workers: int) -> float:
     env = dict(os.environ, OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // workers)))
     start = time.perf_counter()
     procs = [subprocess.Popen([str(BIN / "expo-data"), "generate", "--out", str(out), *common, "--worker", f"{i}/{workers}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) for i in range(workers)]
-    for proc in procs:
-        if proc.wait() != 0:
-            raise SystemExit(f"a hand-launched worker failed ({proc.args})")
-    return time.perf_counter() - start
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) for i in range(workers)]
+    outputs = [proc.communicate()[0] for proc in procs]
+    if any(proc.returncode for proc in procs):
+        raise SystemExit("a hand-launched worker failed")
+    wall = time.perf_counter() - start
+    # By hand, a slice's summary has no worker prefix; its own time is the same quantity.
+    return wall, max(float(re.findall(r"done: .*?, ([\d.]+)s", text)[-1]) for text in outputs)
 
 
 def main() -> None:
@@ -68,25 +75,34 @@ def main() -> None:
     common += ["--gpu-memory-utilization", str(0.3 / args.workers)]
     root = Path(tempfile.mkdtemp(prefix="expo-ray-bench-"))
     times: dict[str, list[float]] = {"by-hand": [], "ray-new": [], "ray-join": []}
+    slices: dict[str, list[float]] = {name: [] for name in times}
     ray = str(BIN / "ray")
     try:
         for rep in range(args.repeats):
-            times["by-hand"].append(by_hand(root / f"hand{rep}", common, args.workers))
-            times["ray-new"].append(run(["--ray", "--workers", str(args.workers)], root / f"new{rep}", common))
+            for name, (wall, slowest) in (("by-hand", by_hand(root / f"hand{rep}", common, args.workers)),
+                                          ("ray-new", run(["--ray", "--workers", str(args.workers)], root / f"new{rep}", common))):
+                times[name].append(wall)
+                slices[name].append(slowest)
             subprocess.run([ray, "start", "--head", f"--num-cpus={os.cpu_count()}", "--disable-usage-stats"],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                times["ray-join"].append(run(["--ray", "auto", "--workers", str(args.workers)], root / f"join{rep}", common))
+                wall, slowest = run(["--ray", "auto", "--workers", str(args.workers)], root / f"join{rep}", common)
+                times["ray-join"].append(wall)
+                slices["ray-join"].append(slowest)
             finally:
                 subprocess.run([ray, "stop", "--force"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            print(json.dumps({k: round(v[-1], 1) for k, v in times.items()}), flush=True)
+            print(json.dumps({k: [round(v[-1], 1), round(slices[k][-1], 1)] for k, v in times.items()}), flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"processor: {cpu_name()}, {os.cpu_count()} CPUs; {args.workers} workers, {args.limit} problems x (4 attempts + "
+    print(f"processor: {processor()}; {args.workers} workers, {args.limit} problems x (4 attempts + "
           f"2 explanations), max {args.max_tokens} tokens, {args.repeats} repeats (median wall s)")
+    print("  wall: until the last slice is done; slowest slice: its own plan + engine start + work; "
+          "outside: wall - slowest slice (process/cluster start, driver, scheduling)")
     for name in times:
-        print(f"  {name:9s} {med[name]:7.1f} s   ratio to by-hand {med[name] / med['by-hand']:.3f}   runs {times[name]}")
+        outside = statistics.median(w - s for w, s in zip(times[name], slices[name]))
+        print(f"  {name:9s} wall {med[name]:7.1f} s  ratio to by-hand {med[name] / med['by-hand']:.3f}  slowest slice "
+              f"{statistics.median(slices[name]):6.1f} s  outside {outside:5.1f} s  runs {[round(t, 1) for t in times[name]]}")
 
 
 if __name__ == "__main__":

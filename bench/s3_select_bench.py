@@ -9,7 +9,6 @@ Usage: python bench/s3_select_bench.py [--rows 1000000] [--repeats 2]
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import resource
 import shutil
@@ -20,14 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from select_bench import write_data  # noqa: E402
-
-
-def cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
+from generate_bench import processor  # noqa: E402
+from select_bench import in_process, write_data  # noqa: E402
 
 
 def select_pairs(location: str, queue) -> None:
@@ -40,16 +33,6 @@ def select_pairs(location: str, queue) -> None:
     pairs = run_query(con, shipped_query("select_pairs"))
     queue.put({"verify_s": verify_s, "query_s": time.perf_counter() - t0, "pairs": pairs.num_rows,
                "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20})
-
-
-def in_child(location: str) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=select_pairs, args=(location, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    return result
 
 
 def main() -> None:
@@ -82,9 +65,9 @@ def main() -> None:
         upload_s = time.perf_counter() - t0
         runs = {"local": [], "s3": []}
         for _ in range(args.repeats):
-            runs["local"].append(in_child(str(local)))
-            runs["s3"].append(in_child(remote))
-        print(f"processor: {cpu_name()}, {os.cpu_count()} CPUs; {args.rows} rows in 64 shards, {size / 2**30:.2f} GiB; "
+            runs["local"].append(in_process(select_pairs, str(local)))
+            runs["s3"].append(in_process(select_pairs, remote))
+        print(f"processor: {processor()}; {args.rows} rows in 64 shards, {size / 2**30:.2f} GiB; "
               f"upload to the local S3 server {upload_s:.1f} s ({size / 2**20 / upload_s:.0f} MiB/s)")
         med = {}
         for name, results in runs.items():

@@ -81,12 +81,13 @@ class SliceDied(RuntimeError):
     """The slice's process died (killed, OOM): Ray retries the task, which resumes the slice."""
 
 
-def _run_slice(cfg: GenerateConfig) -> Stats:
-    """What each Ray task runs: the ordinary resumable worker slice, in a child process."""
+def _run_slice(cfg: GenerateConfig, env: dict[str, str]) -> Stats:
+    """What each Ray task runs: the ordinary resumable worker slice, in a child process that gets `env`."""
     from concurrent.futures.process import BrokenProcessPool
 
     from .generate import generate
 
+    os.environ.update(env)
     i, n = cfg.worker
     try:
         return in_child(generate, cfg, log=functools.partial(stderr_log, prefix=f"[worker {i}/{n}] "))
@@ -136,11 +137,12 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     # Slices serve the dtype the driver resolved, so that one round has one precision on any worker.
     slice_cfg = replace(cfg, overwrite=False, progress=False, dry_run=False, dtype=p.manifest["dtype"])
     request, slice_cfg = slice_resources(ray, slice_cfg, workers, gpus)
-    # The driver's log settings reach the slices on nodes whose Ray was started without them.
+    # The driver's log settings reach the slices on nodes whose Ray was started without them (as an
+    # argument, not a runtime_env, which would cost a fresh worker process per task).
     env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
     task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
-                                          retry_exceptions=[SliceDied], runtime_env={"env_vars": env}, **request)
-    pending = {task.remote(replace(slice_cfg, worker=(i, workers))): i for i in range(workers)}
+                                          retry_exceptions=[SliceDied], **request)
+    pending = {task.remote(replace(slice_cfg, worker=(i, workers)), env): i for i in range(workers)}
     log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
         f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
 

@@ -171,6 +171,10 @@ def _plot(con, evals: pa.Table, png: Path) -> None:
     axes[3].set_title("held-out greedy pass@1 by round")
     fig.tight_layout()
     png = Path(png)
+    if png.exists() and not png.is_file():  # a device or pipe (/dev/null, /dev/stdout): write into it, never replace it
+        fig.savefig(png, dpi=110, format="png")
+        plt.close(fig)
+        return
     tmp = png.with_name(f".{png.stem}.tmp.png")
     fig.savefig(tmp, dpi=110)
     plt.close(fig)

@@ -115,3 +115,31 @@ def test_ray_flags_are_checked_before_any_work(tmp_path):
     assert proc.returncode == 2 and "drop --worker" in proc.stderr
     proc = run_cli("expo-data", "generate", "--out", tmp_path / "r", "--ray", "--workers", 0, "--limit", 2)
     assert proc.returncode == 2 and "--workers must be >= 1" in proc.stderr
+
+
+def test_loop_generates_and_evaluates_on_ray(tmp_path, tiny_model_dir):
+    out = tmp_path / "loop"
+    proc = run_cli("expo-train", "loop", "--rounds", 1, "--out", out, "--model", tiny_model_dir, "--loss", "expert-sft",
+                   "--limit", 4, "--eval-limit", 2, "--attempts", 2, "--explanations", 1, "--max-tokens", 8, "--k", 2,
+                   "--shards", 2, "--max-steps", 2, "--batch-size", 2, "--enforce-eager", "--no-progress",
+                   "--dtype", "float32", "--ray", "--workers", 2, check=True)
+    assert "round 1 done" in proc.stderr
+    # Data and both evals were written by Ray slices; training ran on the driver's machine.
+    for directory in ("round1", "round0/eval/greedy", "round1/eval/sampled"):
+        workers = {tuple(json.loads(p.read_text())["worker"]) for p in (out / directory / "shards").glob("*.json")}
+        assert workers == {(0, 2), (1, 2)}, directory
+    assert json.loads((out / "round1" / "train_summary.json").read_text())["steps"] == 2
+    assert json.loads((out / "round1" / "manifest.json").read_text())["lineage"]["parent_adapter"] is None
+
+
+def test_ray_missing_is_one_clear_error(monkeypatch):
+    import sys
+
+    import pytest
+
+    from expo_data.cluster import ray_init
+    from expo_data.errors import ExpoError
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` meets without the extra
+    with pytest.raises(ExpoError, match=r"pip install -e '\.\[ray\]'"):
+        ray_init(None)

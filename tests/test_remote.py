@@ -53,13 +53,13 @@ def test_generate_writes_a_round_to_s3(s3_round, s3_bucket):
     assert not any(p.name.startswith("s3:") for p in Path(".").iterdir())
 
 
-def test_sql_reads_the_remote_round(s3_round):
+def test_sql_reads_the_remote_round(s3_round, tmp_path):
     uri, _ = s3_round
     proc = run_cli("expo-data", "sql", uri, "SELECT kind, count(*) AS n FROM samples GROUP BY kind ORDER BY kind",
                    "--format", "json", check=True)
     counts = {row["kind"]: row["n"] for row in map(json.loads, proc.stdout.splitlines())}
     assert counts == {"attempt": 12, "explanation": 6, "expert": 6}
-    report = run_cli("expo-data", "report", uri, "--png", "/dev/null", check=False)
+    report = run_cli("expo-data", "report", uri, "--png", tmp_path / "report.png", check=False)
     assert "Sample quality" in report.stdout, report.stderr
 
 
@@ -125,3 +125,17 @@ def test_bad_remote_locations_fail_in_one_line(s3_bucket, tiny_model_dir):
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "NO_SUCH_BUCKET" in proc.stderr
     proc = run_cli("expo-train", "loop", "--out", f"{s3_bucket}/loop", "--rounds", 1)
     assert proc.returncode == 2 and "local or shared filesystem" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eval_writes_to_s3_and_the_report_finds_it(s3_round, tiny_model_dir, tmp_path):
+    round_uri, _ = s3_round
+    uri = f"{round_uri}/eval"
+    proc = run_cli("expo-data", "eval", "--model", tiny_model_dir, "--out", uri, "--limit", 3, "--k", 2, "--shards", 1,
+                   "--max-tokens", 8, "--enforce-eager", "--no-progress", "--dtype", "float32", "--max-model-len", 512,
+                   check=True)
+    assert f"-> {uri}/eval.json" in proc.stderr
+    record = json.loads(Store(uri).read_text("eval.json"))
+    assert record["k"] == 2 and "all" in record["pass_at_1_greedy"]
+    assert load_round(join(uri, "sampled")).num_rows == 3 * 2
+    report = run_cli("expo-data", "report", round_uri, "--png", tmp_path / "report.png", check=True)
+    assert "Held-out accuracy" in report.stdout
