@@ -1,9 +1,9 @@
 """`--ray`: one generation run as N Ray tasks, each the resumable `--worker i/N` slice.
 
-The driver plans once and writes the manifest; each task runs `generate` on its slice (its own vLLM
-engine, `num_gpus = tensor_parallel_size` on GPU, a CPU share otherwise). A task whose process dies
-is retried by Ray and resumes from its complete shards, since a slice's shards are fixed by the
-plan. Progress and the summary come from the shard sidecars (the commit markers), so they count
+The driver plans once and writes the manifest; each task runs `generate` on its slice in a child
+process (its own vLLM engine, `num_gpus = tensor_parallel_size` on GPU, a CPU share otherwise). A
+task whose worker or engine process dies is retried by Ray and resumes from its complete shards,
+since a slice's shards are fixed by the plan. Progress and the summary come from the shard sidecars (the commit markers), so they count
 exactly the work that landed, a retried task's first life included, on disk or object storage.
 """
 

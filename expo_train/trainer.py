@@ -23,7 +23,7 @@ import torch
 from expo_data.errors import ExpoError
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
-from expo_data.storage import Store, cache_dir_for, is_remote
+from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
 from .data import Batch, Example, batch_order, collate
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
@@ -265,6 +265,7 @@ class Setup:
     publish_to: str | None  # object-storage round (or --out) that the stage's results are uploaded to
     rank: int
     world: int
+    stage: RoundDir | None = None  # the local stage of remote outputs, removed once they are uploaded
 
 
 def resolve_setup(cfg: TrainConfig) -> Setup:
@@ -283,19 +284,21 @@ def resolve_setup(cfg: TrainConfig) -> Setup:
     remote_out = cfg.out is not None and is_remote(cfg.out)
     if not rd.remote and not remote_out:
         return Setup(rd, rd, manifest, base_path, adapter_path, Path(cfg.out) if cfg.out else rd.adapter, None, rank, world)
-    # Object storage has no rename and no appends: train in a local stage, upload what it writes.
-    work = RoundDir(cache_dir_for(f"{cfg.data}#{cfg.out}", "train-stage"))
+    # Object storage has no rename and no appends: what would be written there is written to a local
+    # stage first (the round's records when --data is remote; the adapter when it or --out is), then uploaded.
+    stage = RoundDir(cache_dir_for(f"{redact(cfg.data)}#{redact(cfg.out or '')}", "train-stage"))
     if rank == 0:
-        shutil.rmtree(work.path, ignore_errors=True)
-        work.path.mkdir(parents=True)
+        shutil.rmtree(stage.path, ignore_errors=True)
+        stage.path.mkdir(parents=True)
         if cfg.resume and rd.remote:
-            rd.store.download_dir(LAYOUT["checkpoints"], work.checkpoints)
+            rd.store.download_dir(LAYOUT["checkpoints"], stage.checkpoints)
             if rd.store.is_file(LAYOUT["train_metrics"]):
-                work.train_metrics.write_bytes(rd.store.read_bytes(LAYOUT["train_metrics"]))
+                stage.train_metrics.write_bytes(rd.store.read_bytes(LAYOUT["train_metrics"]))
     _barrier(world)
-    out_dir = work.adapter if cfg.out is None or remote_out else Path(cfg.out)
+    work = stage if rd.remote else rd
+    out_dir = stage.adapter if cfg.out is None or remote_out else Path(cfg.out)
     return Setup(rd, work, manifest, base_path, adapter_path, out_dir, str(rd.location) if rd.remote else None,
-                 rank, world)
+                 rank, world, stage)
 
 
 def publish(setup: Setup, cfg: TrainConfig, names: list[str]) -> None:
@@ -504,6 +507,8 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     # Written last: its presence means the adapter for this config is complete (the loop skips on it).
     atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), **summary})
     publish(setup, cfg, ["adapter", "checkpoints", "train_config", "train_metrics", "train_summary"])
+    if setup.stage is not None:
+        shutil.rmtree(setup.stage.path, ignore_errors=True)  # uploaded: the bucket holds it now
     log(f"trained {objective.name}: {step} steps on {len(examples)} examples" + (f" x {world} ranks" if world > 1 else "") +
         f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {adapter_at}")
     if world > 1:

@@ -51,6 +51,13 @@ def slice_pids() -> list[int]:
     return pids
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_dir):
     out = tmp_path / "round0"
     def committed_by() -> set[int]:
@@ -73,9 +80,12 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
             if driver.poll() is not None:
                 break
             pids = slice_pids()
-            if len(pids) == 2 and len(committed_by()) == 2:  # both slices running, each has committed a shard
+            if len(pids) == 2 and len(committed_by()) == 2 and children(pids[1]):
+                # Both slices running, each has committed a shard: kill one Ray worker process, and the
+                # engine process of the other (what an OOM kill takes).
                 victim = pids[0]
                 os.kill(victim, signal.SIGKILL)
+                os.kill(children(pids[1])[0], signal.SIGKILL)
             time.sleep(0.1)
         assert victim is not None, "no slice process to kill was seen"
         output, _ = driver.communicate(timeout=400)
@@ -91,8 +101,9 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
     assert manifest["num_problems"] == 32 and "done: 32 problems" in output
     # The retried slice planned again and found the shards its first life had committed.
     plans = re.findall(r"\[worker (\d)/2\] plan: .*?owns 4 shards \((\d) complete", output)
-    retried = [int(done) for worker, done in plans if [w for w, _ in plans].count(worker) == 2]
-    assert retried and max(retried) >= 1, plans
+    lives = {worker: [int(done) for w, done in plans if w == worker] for worker, _ in plans}
+    # Both slices lived twice, and each second life resumed from shards its first had committed.
+    assert all(len(counts) == 2 and counts[1] >= 1 for counts in lives.values()) and len(lives) == 2, plans
 
 
 def test_eval_runs_its_passes_on_ray(tmp_path, tiny_model_dir):

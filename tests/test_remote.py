@@ -139,3 +139,16 @@ def test_eval_writes_to_s3_and_the_report_finds_it(s3_round, tiny_model_dir, tmp
     assert load_round(join(uri, "sampled")).num_rows == 3 * 2
     report = run_cli("expo-data", "report", round_uri, "--png", tmp_path / "report.png", check=True)
     assert "Held-out accuracy" in report.stdout
+
+
+def test_local_round_adapter_to_s3(tiny_round, s3_bucket, tmp_path):
+    import shutil
+
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    proc = run_cli("expo-train", "round", "--data", data, "--out", f"{s3_bucket}/adapters/a1", "--max-steps", 1, *TRAIN,
+                   check=True)
+    assert f"adapter -> {s3_bucket}/adapters/a1" in proc.stderr
+    assert {"adapter_config.json", "adapter_model.safetensors"} <= keys(s3_bucket, "adapters/a1/")
+    # The round's own records stay in the local round; nothing of the adapter is left in it.
+    assert (data / "train_summary.json").exists() and (data / "checkpoints").is_dir() and not (data / "adapter").exists()
