@@ -35,6 +35,9 @@ class RayOptions:
 
 def ray_init(address: str | None):
     """The `ray` module, connected (once per process)."""
+    # Ray folds log lines that differ only in their numbers ("[repeated 2x across cluster]"): every
+    # slice's plan and summary differ in nothing else, and each is worth reading.
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     try:
         import ray
     except ImportError:

@@ -51,11 +51,16 @@ def slice_pids() -> list[int]:
     return pids
 
 
-def children(pid: int) -> list[int]:
+def engine_children(pid: int) -> list[int]:
+    """The slice's engine process under a Ray worker (not multiprocessing's resource tracker)."""
+    found = []
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
     except OSError:
-        return []
+        pass
+    return found
 
 
 def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_dir):
@@ -80,12 +85,12 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
             if driver.poll() is not None:
                 break
             pids = slice_pids()
-            if len(pids) == 2 and len(committed_by()) == 2 and children(pids[1]):
+            if len(pids) == 2 and len(committed_by()) == 2 and engine_children(pids[1]):
                 # Both slices running, each has committed a shard: kill one Ray worker process, and the
                 # engine process of the other (what an OOM kill takes).
                 victim = pids[0]
                 os.kill(victim, signal.SIGKILL)
-                os.kill(children(pids[1])[0], signal.SIGKILL)
+                os.kill(engine_children(pids[1])[0], signal.SIGKILL)
             time.sleep(0.1)
         assert victim is not None, "no slice process to kill was seen"
         output, _ = driver.communicate(timeout=400)
