@@ -73,6 +73,8 @@ def main() -> None:
               "--shards", "8", "--no-progress"] + (["--model", args.model] if args.model else [])
     # Both variants' engines share the machine's memory: give each the share the --ray driver gives its slices.
     common += ["--gpu-memory-utilization", str(0.3 / args.workers)]
+    # Every cluster of this bench on loopback, as the driver keeps a local one it starts (cluster.ray_init).
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
     root = Path(tempfile.mkdtemp(prefix="expo-ray-bench-"))
     times: dict[str, list[float]] = {"by-hand": [], "ray-new": [], "ray-join": []}
     slices: dict[str, list[float]] = {name: [] for name in times}

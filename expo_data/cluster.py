@@ -38,6 +38,10 @@ def ray_init(address: str | None):
     # Ray folds log lines that differ only in their numbers ("[repeated 2x across cluster]"): every
     # slice's plan and summary differ in nothing else, and each is worth reading.
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    if address is None and "RAY_ADDRESS" not in os.environ and "ray" not in sys.modules:
+        # A new single-machine cluster: keep its traffic on the loopback interface (Ray otherwise binds
+        # the machine's outward address, as it must for a multi-node cluster). Ray reads this at import.
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         import ray
     except ImportError:
@@ -84,7 +88,7 @@ class SliceDied(RuntimeError):
     """The slice's process died (killed, OOM): Ray retries the task, which resumes the slice."""
 
 
-def _run_slice(cfg: GenerateConfig, env: dict[str, str]) -> Stats:
+def _run_slice(cfg: GenerateConfig, env: dict[str, str], lineage: dict[str, Any] | None) -> Stats:
     """What each Ray task runs: the ordinary resumable worker slice, in a child process that gets `env`."""
     from concurrent.futures.process import BrokenProcessPool
 
@@ -93,7 +97,7 @@ def _run_slice(cfg: GenerateConfig, env: dict[str, str]) -> Stats:
     os.environ.update(env)
     i, n = cfg.worker
     try:
-        return in_child(generate, cfg, log=functools.partial(stderr_log, prefix=f"[worker {i}/{n}] "))
+        return in_child(generate, cfg, log=functools.partial(stderr_log, prefix=f"[worker {i}/{n}] "), lineage=lineage)
     except BrokenProcessPool as exc:
         raise SliceDied(f"slice {i}/{n} died: {exc}") from None
 
@@ -145,7 +149,8 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
     task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
                                           retry_exceptions=[SliceDied], **request)
-    pending = {task.remote(replace(slice_cfg, worker=(i, workers)), env): i for i in range(workers)}
+    # Each slice rewrites the manifest: with the same lineage, or the loop's record of it would be lost.
+    pending = {task.remote(replace(slice_cfg, worker=(i, workers)), env, lineage): i for i in range(workers)}
     log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
         f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
 
