@@ -46,8 +46,8 @@ def join(location: Any, *parts: str) -> "str | Path":
 
 
 def redact(location: Any) -> str:
-    """A location fit for logs and records: a URI without its ?options, which may hold credentials
-    (pyarrow reads access_key=/secret_key= there)."""
+    """A location as logs and records show it: a URI without its ?options, which configure the client
+    (endpoint, region), not where the round is."""
     return str(location).split("?", 1)[0]
 
 
@@ -62,6 +62,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 _FILESYSTEMS: dict[str, tuple[pafs.FileSystem, str]] = {}
+# Schemes pyarrow has its own client for: their errors are reported as they are, never retried
+# through an fsspec package that may not be installed.
+PYARROW_SCHEMES = ("s3", "gs", "gcs", "hdfs", "viewfs", "abfs", "abfss")
 
 
 def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
@@ -70,10 +73,13 @@ def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
     options = rest.partition("?")[2]
     key = f"{scheme}://{rest.split('/', 1)[0].split('?')[0]}?{options}"
     if key not in _FILESYSTEMS:
-        try:
-            fs, _ = pafs.FileSystem.from_uri(uri)
-        except Exception:
-            try:  # not a scheme pyarrow speaks natively: through fsspec (gcsfs, adlfs, memory://, ...)
+        if scheme in PYARROW_SCHEMES:
+            try:
+                fs, _ = pafs.FileSystem.from_uri(uri)
+            except Exception as exc:
+                raise ExpoError(f"cannot open {redact(uri)}: {_first_line(exc)}")
+        else:
+            try:  # a scheme pyarrow has no client for: through fsspec (adlfs, memory://, ...)
                 import fsspec
 
                 fs = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem(scheme)))

@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from conftest import TINY_GEN, run_cli
+from expo_data.errors import ExpoError
 from expo_data.shards import load_round
 from expo_data.storage import Store, is_remote, join, redact
 
@@ -26,10 +27,12 @@ def test_locations():
     assert is_remote("s3://b/x") and is_remote("gs://b/x") and not is_remote("/tmp/x") and not is_remote("file:///tmp/x")
     assert join("s3://b/x/", "round0", "eval") == "s3://b/x/round0/eval"
     assert str(join("/tmp/x", "round0")) == "/tmp/x/round0"
-    # pyarrow takes options (endpoint, even keys) after '?': kept for the client, never shown.
-    uri = join("s3://b/x?endpoint_override=127.0.0.1:9000&secret_key=hush", "round0")
-    assert uri == "s3://b/x/round0?endpoint_override=127.0.0.1:9000&secret_key=hush"
-    assert "hush" not in Store(uri).uri("manifest.json") and redact(uri) == "s3://b/x/round0"
+    # pyarrow takes client options after '?': kept for the client, not shown as part of the location.
+    uri = join("s3://b/x?endpoint_override=127.0.0.1:9000&region=eu-west-1", "round0")
+    assert uri == "s3://b/x/round0?endpoint_override=127.0.0.1:9000&region=eu-west-1"
+    assert Store(uri).uri("manifest.json") == "s3://b/x/round0/manifest.json" and redact(uri) == "s3://b/x/round0"
+    with pytest.raises(ExpoError, match=r"^cannot open s3://b/y: .*secret_key"):  # pyarrow's own words, one line
+        Store("s3://b/y?secret_key=hush")
 
 
 @pytest.fixture(scope="module")
