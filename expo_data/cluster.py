@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .errors import ExpoError
 from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, prepare
-from .schema import MANIFEST_NAME, SHARDS_DIR
+from .schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
 from .shards import read_sidecar
 
 FORWARDED_ENV = ("VLLM_LOGGING_LEVEL", "TRANSFORMERS_VERBOSITY", "TOKENIZERS_PARALLELISM")
@@ -166,7 +166,7 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
         """New sidecars of this run's shards: one listing, then only the new ones are read."""
         names = set(store.list(SHARDS_DIR, prefix="shard-", suffix=".json"))
         for shard in sorted(todo - set(landed)):
-            if f"{SHARDS_DIR}/shard-{shard:05d}-of-{cfg.shards:05d}.json" not in names:
+            if f"{SHARDS_DIR}/{sidecar_name(shard, cfg.shards)}" not in names:
                 continue
             sidecar = read_sidecar(store, shard, cfg.shards)
             if sidecar and sidecar.get("config_hash") == p.manifest["config_hash"]:

@@ -78,8 +78,9 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
         "sampled_accuracy": {lvl: v["accuracy"] for lvl, v in results["sampled"].items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    Store(out).write_json(EVAL_RECORD, record)
+    store = Store(out)
+    store.write_json(EVAL_RECORD, record)
     overall = record["pass_at_1_greedy"].get("all", 0.0)
     log(f"eval: greedy pass@1 {overall:.3f}, pass@{k} {record[f'pass_at_{k}'].get('all', 0.0):.3f} "
-        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {join(out, EVAL_RECORD)}")
+        f"on {results['greedy'].get('all', {}).get('problems', 0)} problems -> {store.uri(EVAL_RECORD)}")
     return record

@@ -7,6 +7,7 @@ token, aligned with `completion_token_ids`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -187,13 +188,11 @@ class RoundDir:
             raise ExpoError(f"{self.location} is on object storage; this step needs a local round dir")
         return self.location
 
-    @property
+    @functools.cached_property
     def store(self):
         from .storage import Store
 
-        if not hasattr(self, "_store"):
-            self._store = Store(self.location)
-        return self._store
+        return Store(self.location)
 
     def uri(self, attr: str) -> str:
         """A LAYOUT entry as a path or URI string, local or remote."""

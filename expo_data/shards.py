@@ -105,10 +105,13 @@ def _open_shard(name: str, store: Store, read: bool) -> tuple[int, pa.Table | No
     return version, table
 
 
-def shard_schema_version(path: Path, store: Store | None = None) -> int:
-    if store is None:
-        store, path = Store(Path(path).parent), Path(path).name
-    return _open_shard(str(path), store, read=False)[0]
+def _located(path: Any, store: Store | None) -> tuple[str, Store]:
+    """(name, store): a name inside `store`, or a local file path on its own."""
+    return (str(path), store) if store is not None else (Path(path).name, Store(Path(path).parent))
+
+
+def shard_schema_version(path: Any, store: Store | None = None) -> int:
+    return _open_shard(*_located(path, store), read=False)[0]
 
 
 def upgrade_table(table: pa.Table) -> pa.Table:
@@ -119,10 +122,8 @@ def upgrade_table(table: pa.Table) -> pa.Table:
     return table.select(SAMPLE_SCHEMA.names).cast(SAMPLE_SCHEMA)
 
 
-def read_shard(path: Path, store: Store | None = None) -> pa.Table:
-    if store is None:
-        store, path = Store(Path(path).parent), Path(path).name
-    version, table = _open_shard(str(path), store, read=True)
+def read_shard(path: Any, store: Store | None = None) -> pa.Table:
+    version, table = _open_shard(*_located(path, store), read=True)
     return table if version == SCHEMA_VERSION else upgrade_table(table)
 
 

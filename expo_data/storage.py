@@ -193,19 +193,18 @@ class Store:
         except OSError as exc:
             raise ExpoError(f"output dir {directory} is not writable: {exc.strerror or exc}")
 
+    def _entries(self, directory: str, recursive: bool = False) -> list[pafs.FileInfo]:
+        selector = pafs.FileSelector(self.path(directory), recursive=recursive, allow_not_found=True)
+        return self._call("list", directory, self.fs.get_file_info, selector)
+
     def list(self, directory: str = "", prefix: str = "", suffix: str = "") -> list[str]:
         """Names (relative to the root) of the files directly in `directory` matching prefix/suffix, sorted."""
-        selector = pafs.FileSelector(self.path(directory), allow_not_found=True)
-        infos = self._call("list", directory, self.fs.get_file_info, selector)
         base = len(self.root.rstrip("/")) + 1
-        names = [info.path[base:] for info in infos if info.type == pafs.FileType.File
-                 and info.base_name.startswith(prefix) and info.base_name.endswith(suffix)]
-        return sorted(names)
+        return sorted(info.path[base:] for info in self._entries(directory) if info.type == pafs.FileType.File
+                      and info.base_name.startswith(prefix) and info.base_name.endswith(suffix))
 
     def subdirs(self, directory: str = "") -> list[str]:
-        selector = pafs.FileSelector(self.path(directory), allow_not_found=True)
-        infos = self._call("list", directory, self.fs.get_file_info, selector)
-        return sorted(info.base_name for info in infos if info.type == pafs.FileType.Directory)
+        return sorted(info.base_name for info in self._entries(directory) if info.type == pafs.FileType.Directory)
 
     def upload_dir(self, local_dir: Path, name: str, last: str | None = None) -> None:
         """A local directory tree to `name`/, each file one complete object; `last` (a file name) is
@@ -213,12 +212,22 @@ class Store:
         local_dir = Path(local_dir)
         files = sorted((p for p in local_dir.rglob("*") if p.is_file()), key=lambda p: (p.name == last, str(p)))
         for file in files:
-            self.write_bytes("/".join(filter(None, [name, file.relative_to(local_dir).as_posix()])), file.read_bytes())
+            self.upload_file(file, "/".join(filter(None, [name, file.relative_to(local_dir).as_posix()])))
+
+    def upload_file(self, local: Path, name: str) -> None:
+        """One local file to `name`, streamed (checkpoints of large adapters need not fit in memory twice)."""
+        if not self.remote:
+            return self.write_bytes(name, Path(local).read_bytes())
+
+        def put():
+            with open(local, "rb") as src, self.fs.open_output_stream(self.path(name)) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+
+        self._call("write", name, put)
 
     def download_dir(self, name: str, local_dir: Path) -> int:
         """`name`/ (recursively) into local_dir; returns the number of files."""
-        selector = pafs.FileSelector(self.path(name), recursive=True, allow_not_found=True)
-        infos = [i for i in self._call("list", name, self.fs.get_file_info, selector) if i.type == pafs.FileType.File]
+        infos = [i for i in self._entries(name, recursive=True) if i.type == pafs.FileType.File]
         base = len(self.path(name).rstrip("/")) + 1
         for info in infos:
             target = Path(local_dir, info.path[base:])

@@ -326,7 +326,7 @@ def publish(setup: Setup, cfg: TrainConfig, names: list[str]) -> None:
                     for file in remote.list(f"{LAYOUT[name]}/{old}"):
                         remote.delete(file)
         elif local.is_file():
-            setup.rd.store.write_bytes(LAYOUT[name], local.read_bytes())
+            setup.rd.store.upload_file(local, LAYOUT[name])
 
 
 def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
