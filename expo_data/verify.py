@@ -331,10 +331,11 @@ _MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sq
 
 
 class Form:
-    """A canonical side: its text, and whether it was a percentage (the '%' taken off)."""
+    """A canonical side: its text, whether it was a percentage (the '%' taken off), and the unit or noun
+    words taken off after its value ("cm", "hours")."""
 
-    def __init__(self, text: str, percent: bool = False):
-        self.text, self.percent = text, percent
+    def __init__(self, text: str, percent: bool = False, unit: str = ""):
+        self.text, self.percent, self.unit = text, percent, unit
 
 
 def number_word_value(text: str) -> int | None:
@@ -379,23 +380,25 @@ def _repeating_to_fraction(match: re.Match) -> str:
     return f"{sign}\\frac{{{value.numerator}}}{{{value.denominator}}}"
 
 
-def _strip_trailing_words(text: str, is_gold: bool) -> str | None:
+def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     """"98 values" -> 98, "50 percent" -> 50\\%, "90 degrees" -> 90^\\circ; None when the words hedge ("5 or
-    more"). Text with no value before its words is returned unchanged."""
+    more"); with the unit words taken off ("" for percent and degrees, which stay as symbols). Text with no
+    value before its words is returned unchanged."""
     # Words set off by a space: "2x" is a product, not a count.
     match = re.fullmatch(r"(.*?(?:\d|\\infty|\\pi|\}|\)))\s+((?:[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*)+)", text, re.DOTALL)
     if not match:
-        return text
+        return text, ""
     value, words = match.group(1).strip(), match.group(2).strip()
     tokens = [w.rstrip(".").lower() for w in words.split()]
     if any(t in _HEDGE_WORDS for t in tokens):
         return None
     if any(len(re.sub(r"\^.*", "", t)) < 2 or t in _MATH_WORDS for t in tokens):
-        return text
+        return text, ""
     if not is_gold and len(tokens) > 3:
-        return text
+        return text, ""
     symbol = _UNIT_SYMBOLS.get(" ".join(tokens)) or _UNIT_SYMBOLS.get(tokens[0], "")
-    return value + symbol
+    unit = " ".join(t[:-1] if t.endswith("s") and len(t) > 3 else t for t in tokens) if len(tokens) <= 2 else ""
+    return value + symbol, "" if symbol else unit
 
 
 def _sentence_value(text: str) -> str:
@@ -455,8 +458,11 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
             text = text[len(left):-len(right)].strip()
-    boxed = re.fullmatch(r"\\boxed\s*\{(.*)\}", text, re.DOTALL)
-    text = boxed.group(1).strip() if boxed else text
+    boxes = _boxes(text)
+    if len(boxes) > 1 and not is_gold:
+        return None  # "\\boxed{1}\\boxed{2}" states two answers
+    if boxes and boxes[0][0] == 0 and boxes[0][1] == len(text):
+        text = boxes[0][2]
     for old, new in _UNICODE:
         text = text.replace(old, new)
     text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
@@ -471,7 +477,6 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     if is_gold:
         # "900 (i.e., all values)": a gloss in words after the value.
         text = re.sub(r"\s*\((?:i\.e\.|e\.g\.|that is|namely|so|which)?[,\s]*[A-Za-z][A-Za-z\s,.'-]*\)\s*$", "", text)
-        text = _sentence_value(text)
     else:
         text = _LEAD_FILLER_RE.sub("", text).strip()
     interval = _interval_of(_IN_LABEL_RE.sub("", text))
@@ -480,11 +485,12 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     word_value = re.fullmatch(r"([A-Za-z]+)\b(.*)", text)
     if word_value and number_word_value(word_value.group(1)) is not None and not re.search(r"[\d\\]", text):
         text = f"{number_word_value(word_value.group(1))}{word_value.group(2)}"
-    text = re.sub(r"\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text
     stripped = _strip_trailing_words(text, is_gold)
     if stripped is None:
         return None if not is_gold else Form(text)
-    text = stripped
+    text, unit = stripped
+    text = _sentence_value(text) if is_gold else text
+    text = re.sub(r"\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text
     if not is_gold and _has_hedge(text):
         return None
     text = "".join(_PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0
@@ -501,7 +507,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     text = _IN_LABEL_RE.sub("", text)
     percent = bool(_PERCENT_RE.search(text))
     text = _PERCENT_RE.sub("", text).strip() if percent else text
-    return Form(text, percent)
+    return Form(text, percent, unit)
 
 
 def _base_number(text: str) -> tuple[str, int] | None:
@@ -656,6 +662,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     answer_form = canonical(answer, is_gold=False, several=_several_values(gold_form.text))
     if answer_form is None:
         return False, "answer_ambiguous"
+    if gold_form.unit and answer_form.unit and gold_form.unit != answer_form.unit:
+        return False, None  # 5 hours is not 5 minutes
     special = _special_match(gold_form.text, answer_form.text)
     if special is not None:
         return special, None
