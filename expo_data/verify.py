@@ -310,6 +310,9 @@ _SQRT_UNICODE_RE = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)
 _LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\{,\}|,\\!|\\,|\\!|\\ |\\thinspace\s*)(?=\d{3}(?!\d))")
 # 1,000 / 12,345,678 outside brackets (inside them the comma separates coordinates or endpoints).
 _PLAIN_GROUP_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
+# 3\text{ m}, 5\mathrm{~cm}^2: a unit after the value (single letters included, which read as variables bare).
+_TEXT_UNIT_RE = re.compile(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z .]*?)\s*\}(?:\^\{?[23]\}?)?\s*\.?$")
+_SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
 _WRAPPER_RE = re.compile(r"\\(?:text|textbf|textit|textrm|mbox|mathrm|mathbf)\s*\{([^{}]*)\}")
 _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
 _REPEATING_RE = re.compile(r"(-?)(\d*)\.(\d*)(?:\\overline\s*\{(\d+)\}|\\overline\s*(\d)|\\dot\s*\{(\d)\}|\((\d+)\))")
@@ -380,6 +383,10 @@ def _repeating_to_fraction(match: re.Match) -> str:
     return f"{sign}\\frac{{{value.numerator}}}{{{value.denominator}}}"
 
 
+def _singular(words: str) -> str:
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words.split())
+
+
 def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     """"98 values" -> 98, "50 percent" -> 50\\%, "90 degrees" -> 90^\\circ; None when the words hedge ("5 or
     more"); with the unit words taken off ("" for percent and degrees, which stay as symbols). Text with no
@@ -397,7 +404,7 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     if not is_gold and len(tokens) > 3:
         return text, ""
     symbol = _UNIT_SYMBOLS.get(" ".join(tokens)) or _UNIT_SYMBOLS.get(tokens[0], "")
-    unit = " ".join(t[:-1] if t.endswith("s") and len(t) > 3 else t for t in tokens) if len(tokens) <= 2 else ""
+    unit = _singular(" ".join(tokens)) if len(tokens) <= 2 else ""
     return value + symbol, "" if symbol else unit
 
 
@@ -468,6 +475,11 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
     text = _LATEX_GROUP_RE.sub("", text.replace("\\displaystyle", "").replace("~", " ")).replace("\\!", "")
+    text_unit, written_unit = _TEXT_UNIT_RE.search(text), ""
+    if text_unit and text_unit.group(1).strip().lower() not in _HEDGE_WORDS | {"and"}:
+        written_unit = text_unit.group(1).strip().rstrip(".").lower()
+        text = text[:text_unit.start()] + _UNIT_SYMBOLS.get(written_unit, "")
+        written_unit = "" if written_unit in _UNIT_SYMBOLS else _singular(written_unit)
     prev = None
     while prev != text:
         prev, text = text, _WRAPPER_RE.sub(lambda m: f" {m.group(1)} ", text)
@@ -489,12 +501,16 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     if stripped is None:
         return None if not is_gold else Form(text)
     text, unit = stripped
+    unit = unit or written_unit
     text = _sentence_value(text) if is_gold else text
     text = re.sub(r"\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text
-    if not is_gold and _has_hedge(text):
+    if not is_gold and (_has_hedge(text) or "?" in text):
         return None
+    text = text.replace(" ", "") if _SPACE_GROUPS_RE.fullmatch(text) else text
     text = "".join(_PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0
                                        else m.group(), text))
+    if not is_gold and not several and len(_top_level_split(text, ",")) > 1:
+        return None  # "3, 3" or "3, 4" for a gold of one value
     text = _REPEATING_RE.sub(lambda m: _repeating_to_fraction(m) if m.group(7) is None or m.group(0) == text
                              else m.group(0), text)
     text = _FUNCTION_LABEL_RE.sub("", text, count=1) if "=" in text else text
