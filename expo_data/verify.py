@@ -1,30 +1,47 @@
 """The reward: final-answer extraction and checking against the gold, in a process pool with
 per-item timeouts. A wrong positive poisons the training set, so every rule here errs towards
-"not correct" when it cannot be sure.
+"not correct" when it cannot be sure: an ambiguous answer (two options, two values, a hedge, an
+equation whose sides disagree) is wrong.
 
 Extraction order (the first that matches wins, recorded in `extraction_method`):
+  0. a few-shot completion that runs on into a question of its own ("...\\n\\nQuestion: ... Answer: 7")
+     is read only up to it, and then as if cut off (no last-number guess); an unclosed last box
+     (`\\boxed{\\frac{1}{`) is no answer at all;
   1. `boxed`: the content of the last \\boxed{...} (or \\fbox{...}), braces balanced; boxes that
      stand side by side ("\\boxed{3}, \\boxed{5}") are one answer "3, 5";
-  2. `final_answer_phrase`: what follows the last "final answer is" / "answer:", across line breaks,
-     taking the first `$...$` / `\\[...\\]` span when there is one;
+  2. `final_answer_phrase`: what follows the last "final answer is" / "answer:" / "correct option is",
+     across line breaks, taking the first `$...$` / `\\[...\\]` span when there is one; the statement
+     stops at an ellipsis or a same-line retraction ("5... wait, actually 6") and before a correction
+     ("6, not 8"), and leading filler ("indeed -5", "as follows: 100") is dropped;
   3. `gsm8k_hash`: the text after the last "####";
   A boxed or phrased answer followed by a retraction ("Wait, actually it is 6") is skipped.
   4. `last_math` / `last_number`: the last `$...$` span when the text's last number lies in it
      ("there are $4^n$ regions" -> 4^n), else the last number; neither in a completion cut off at
      max_tokens, whose end is mid-reasoning rather than an answer.
 A phrase longer than a short expression is reduced to its last number ("the final answer is within
-a 2-digit number, 102" -> "102"); an empty \\boxed{} is no answer, and a phrase with no digit that is
-several words or a filler word ("the answer is within \\boxed{}") is skipped.
+a 2-digit number, 102" -> "102") unless it hedges ("5 or maybe 6"); an empty \\boxed{} is no answer,
+and a phrase with no digit that is several words or a filler word ("the answer is within \\boxed{}")
+is skipped.
 
 Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 5), or equivalently
 252", "5/14, or approximately 35.7%", "a; b"); each is matched as
-  - a multiple-choice letter ("(C)", "\\text{(C)}") or a text answer ("Yes", "Evelyn"): normalised
-    string equality (math-verify would read "Yes" as the product Y*e*s);
-  - otherwise parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with
-    its `verify`. A parse that drops part of the text (math-verify reads `2^floor(n/2)*floor(n/2)!`
-    as `2`) is treated as unparsed: `verify_error` is 'reference_parse_partial' (or
+  - a multiple-choice letter ("(C)", "\\text{(C)}"): the answer names that option and no other
+    ("B and D", "A or B" are wrong; "(B) 42" is B);
+  - a text answer ("Yes", "Evelyn", "Monotonically increasing"): normalised string equality
+    (math-verify would read "Yes" as the product Y*e*s);
+  - otherwise both sides are first put in canonical form (`canonical`): delimiters, Unicode math
+    (√2, ∞, ≤, π, −, ×), digit grouping (1\\,000, 1{,}000, 1,000 outside brackets), unit and noun
+    words after a value ("98 values", "12 cm"; percent and degrees become \\% and ^\\circ; two
+    different units differ), repeating decimals (0.\\overline{6}, 0.(6), 0.1666...), function labels
+    (f(x) = x^2), \\pm as both values, inequalities in one variable as intervals, the empty set's
+    spellings; a gold's gloss ("900 (i.e., all values)") and the one value of a gold sentence ("3 is
+    the only possible value") are read out of it, and a number word ("four") is a number. Then
+    parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with its
+    `verify` (percentages as the number or its hundredth part, numbers in other bases by base and
+    digits). A parse that drops part of the text (math-verify reads `2^floor(n/2)*floor(n/2)!` as
+    `2`) is treated as unparsed: `verify_error` is 'reference_parse_partial' (or
     'answer_parse_partial') and the check falls back to normalised string equality, never to the
-    partial value.
+    partial value; an ambiguous answer is recorded as 'answer_ambiguous'.
 """
 
 from __future__ import annotations
@@ -159,6 +176,22 @@ def _retracted(tail: str) -> bool:
     return bool(match) and bool(_NUMBER_RE.search(tail[match.end():]))
 
 
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either)\b", re.IGNORECASE)
+
+
+def _hedged_line(text: str, answer_end: int) -> bool:
+    """The answer's own line hedges after it, or between it and an earlier box on that line ("\\boxed{42} or
+    \\boxed{43}", "42... or maybe 43"): no answer at all, since falling back would pick the other value."""
+    line_start = text.rfind("\n", 0, answer_end) + 1
+    line_end = text.find("\n", answer_end)
+    line_end = len(text) if line_end < 0 else line_end
+    first_box = next((b[0] for b in _boxes(text) if line_start <= b[0] < answer_end), answer_end)
+    segment = text[first_box:line_end]
+    for start, end, content in reversed(_boxes(segment)):
+        segment = segment[:start] + " " + segment[end:]
+    return bool(_SAME_LINE_HEDGE_RE.search(segment))
+
+
 def _before_invented_block(text: str) -> str:
     """The completion up to the first question it invents after its own answer (few-shot run-on)."""
     for match in _INVENTED_BLOCK_RE.finditer(text):
@@ -171,17 +204,17 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     """Return (answer, method) following the documented fallback order."""
     own = _before_invented_block(text)
     if own is not text:
-        # The model finished its own answer and went on; where the run-on was cut off does not matter.
-        text, truncated = own, False
+        # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
+        text, truncated = own, True
     boxed_at = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed: a cut-off answer, never its fragment
     boxed = _final_boxed(text)
     if boxed and not _retracted(text[boxed[1]:]):
-        return boxed[0], "boxed"
+        return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
     if phrase and not _retracted(text[phrase[1]:]):
-        return phrase[0], "final_answer_phrase"
+        return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()
         if candidate:
@@ -303,7 +336,7 @@ def is_text_answer(gold: str) -> bool:
 # ---------------------------------------------------------------------------
 _UNICODE = [("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("÷", "/"), ("∞", "\\infty "),
             ("≤", "\\le "), ("≥", "\\ge "), ("≠", "\\ne "), ("π", "\\pi "), ("∪", "\\cup "), ("∩", "\\cap "),
-            ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "), ("²", "^2"),
+            ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "), ("≈", "\\approx "), ("²", "^2"),
             ("³", "^3"), ("\u2009", " "), ("\u202f", " "), ("\u00a0", " ")]
 _SQRT_UNICODE_RE = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)?|[A-Za-z]))")
 # 1\,000 / 1{,}000 / 1,\!000 / 1\!000 / 1\ 000: LaTeX digit grouping, always followed by exactly three digits.
@@ -312,6 +345,8 @@ _LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\{,\}|,\\!|\\,|\\!|\\ |\\thinspace\s*)(
 _PLAIN_GROUP_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
 # 3\text{ m}, 5\mathrm{~cm}^2: a unit after the value (single letters included, which read as variables bare).
 _TEXT_UNIT_RE = re.compile(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z .]*?)\s*\}(?:\^\{?[23]\}?)?\s*\.?$")
+# "\\approx 5", "\\ge 5", "5+": a bound or an approximation, not a value.
+_BOUND_RE = re.compile(r"^\s*(?:\\approx|\\sim|\\ge|\\le|\\geq|\\leq|\\gt|\\lt|[<>~≈])|(?:[-+*/=^<>]|\\approx)\s*$")
 _SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
 _WRAPPER_RE = re.compile(r"\\(?:text|textbf|textit|textrm|mbox|mathrm|mathbf)\s*\{([^{}]*)\}")
 _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
@@ -474,6 +509,8 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         text = text.replace(old, new)
     text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
+    if not is_gold and text.startswith("~"):
+        return None  # "~5": about 5
     text = _LATEX_GROUP_RE.sub("", text.replace("\\displaystyle", "").replace("~", " ")).replace("\\!", "")
     text_unit, written_unit = _TEXT_UNIT_RE.search(text), ""
     if text_unit and text_unit.group(1).strip().lower() not in _HEDGE_WORDS | {"and"}:
@@ -483,7 +520,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     prev = None
     while prev != text:
         prev, text = text, _WRAPPER_RE.sub(lambda m: f" {m.group(1)} ", text)
-    text = re.sub(r"\\[,;: ]|\\q?quad", " ", text)
+    text = re.sub(r"(?<!\\)\\[,;: ]|\\q?quad", " ", text)  # a matrix row's \\ stays
     text = _REPEATING_DOTS_RE.sub(_repeating_to_fraction, re.sub(r"\s+", " ", text).strip())
     text = text.rstrip(".,;:").strip()
     if is_gold:
@@ -504,7 +541,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     unit = unit or written_unit
     text = _sentence_value(text) if is_gold else text
     text = re.sub(r"\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text
-    if not is_gold and (_has_hedge(text) or "?" in text):
+    if not is_gold and (_has_hedge(text) or "?" in text or _BOUND_RE.search(text)):
         return None
     text = text.replace(" ", "") if _SPACE_GROUPS_RE.fullmatch(text) else text
     text = "".join(_PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0
@@ -661,6 +698,9 @@ def parse_complete(text: str):
 
 def choice_matches(letter: str, answer: str) -> bool:
     """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong)."""
+    boxes = _boxes(answer.strip())
+    if len(boxes) == 1 and boxes[0][0] == 0 and boxes[0][1] == len(answer.strip()):
+        answer = boxes[0][2]
     pred = _CHOICE_PRED_RE.fullmatch(_unwrap(answer))
     if not pred or pred.group(1) != letter:
         return False
