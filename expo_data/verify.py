@@ -121,8 +121,8 @@ _LEAD_FILLER_RE = re.compile(
     r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
 # Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
 # correction after it ("6, not 8").
-_ANSWER_STOP_RE = re.compile(r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b",
-                             re.IGNORECASE)
+_ANSWER_STOP_RE = re.compile(
+    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b", re.IGNORECASE)
 
 
 def _has_hedge(text: str) -> bool:
@@ -166,8 +166,9 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
 
 _RETRACTION_RE = re.compile(r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check)\b", re.IGNORECASE)
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
-_INVENTED_BLOCK_RE = re.compile(r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
-                                re.IGNORECASE)
+_INVENTED_BLOCK_RE = re.compile(
+    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
+    re.IGNORECASE)
 
 
 def _retracted(tail: str) -> bool:
@@ -336,15 +337,16 @@ def is_text_answer(gold: str) -> bool:
 # ---------------------------------------------------------------------------
 _UNICODE = [("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("÷", "/"), ("∞", "\\infty "),
             ("≤", "\\le "), ("≥", "\\ge "), ("≠", "\\ne "), ("π", "\\pi "), ("∪", "\\cup "), ("∩", "\\cap "),
-            ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "), ("≈", "\\approx "), ("²", "^2"),
-            ("³", "^3"), ("\u2009", " "), ("\u202f", " "), ("\u00a0", " ")]
+            ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "),
+            ("≈", "\\approx "), ("²", "^2"), ("³", "^3"), ("\u2009", " "), ("\u202f", " "), ("\u00a0", " ")]
 _SQRT_UNICODE_RE = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)?|[A-Za-z]))")
 # 1\,000 / 1{,}000 / 1,\!000 / 1\!000 / 1\ 000: LaTeX digit grouping, always followed by exactly three digits.
 _LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\{,\}|,\\!|\\,|\\!|\\ |\\thinspace\s*)(?=\d{3}(?!\d))")
 # 1,000 / 12,345,678 outside brackets (inside them the comma separates coordinates or endpoints).
 _PLAIN_GROUP_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
 # 3\text{ m}, 5\mathrm{~cm}^2: a unit after the value (single letters included, which read as variables bare).
-_TEXT_UNIT_RE = re.compile(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z .]*?)\s*\}(?:\^\{?[23]\}?)?\s*\.?$")
+_TEXT_UNIT_RE = re.compile(
+    r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z .]*?)\s*\}(?:\^\{?[23]\}?)?\s*\.?$")
 # "\\approx 5", "\\ge 5", "5+": a bound or an approximation, not a value.
 _BOUND_RE = re.compile(r"^\s*(?:\\approx|\\sim|\\ge|\\le|\\geq|\\leq|\\gt|\\lt|[<>~≈])|(?:[-+*/=^<>]|\\approx)\s*$")
 _SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
@@ -447,7 +449,8 @@ def _sentence_value(text: str) -> str:
     """The one value a gold sentence states ("The limit exists and is equal to 4" -> 4, "3 is the only
     possible value" -> 3); the text itself when it holds no words, several values, or a hedge."""
     tokens = text.split()
-    is_word = [bool(re.fullmatch(r"[A-Za-z]{2,}[.,:;]?|[aAI]", t)) and t.strip(".,:;").lower() not in _MATH_WORDS - {"and"}
+    not_words = _MATH_WORDS - {"and"}
+    is_word = [bool(re.fullmatch(r"[A-Za-z]{2,}[.,:;]?|[aAI]", t)) and t.strip(".,:;").lower() not in not_words
                for t in tokens]
     if not any(is_word) or _has_hedge(" ".join(t for t, w in zip(tokens, is_word) if w)):
         return text
@@ -467,11 +470,10 @@ def _sentence_value(text: str) -> str:
 def _interval_of(text: str) -> str | None:
     """x > 2 -> (2, \\infty), -1 \\le x < 3 -> [-1, 3), "x < 1 or x > 5" -> a union; None if not an inequality
     in one variable with constant bounds."""
-    pieces = [p for p in re.split(r"\s*(?:\bor\b|\\cup)\s*", text)]
     intervals = []
-    for piece in pieces:
+    for piece in re.split(r"\s*(?:\bor\b|\\cup)\s*", text):
         parts = [p.strip() for p in _INEQUALITY_OP_RE.split(piece)]
-        ops = [_INEQUALITY_OP_RE.fullmatch(p) and p for p in parts[1::2]]
+        ops = parts[1::2]
         if len(parts) not in (3, 5):
             return None
         values, names = parts[0::2], [i for i, p in enumerate(parts[0::2]) if re.fullmatch(r"[a-z]", p)]
@@ -544,8 +546,8 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     if not is_gold and (_has_hedge(text) or "?" in text or _BOUND_RE.search(text)):
         return None
     text = text.replace(" ", "") if _SPACE_GROUPS_RE.fullmatch(text) else text
-    text = "".join(_PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0
-                                       else m.group(), text))
+    text = _PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0 else m.group(),
+                               text)
     if not is_gold and not several and len(_top_level_split(text, ",")) > 1:
         return None  # "3, 3" or "3, 4" for a gold of one value
     text = _REPEATING_RE.sub(lambda m: _repeating_to_fraction(m) if m.group(7) is None or m.group(0) == text
@@ -554,8 +556,8 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     if text.count("\\pm") + text.count("\\mp") == 1 and "," not in text:
         body = re.sub(r"^\s*[a-z]\s*=\s*", "", text)
         plus, minus = ("+", "-") if "\\pm" in text else ("-", "+")
-        body = body.replace("\\pm", "\\PM").replace("\\mp", "\\PM")
-        text = f"{body.replace(chr(92) + 'PM', plus, 1)}, {body.replace(chr(92) + 'PM', minus, 1)}"
+        body = body.replace("\\pm", "\0").replace("\\mp", "\0")
+        text = body.replace("\0", plus, 1) + ", " + body.replace("\0", minus, 1)
         text = re.sub(r"(^|, )\+", r"\1", text)
     text = _IN_LABEL_RE.sub("", text)
     percent = bool(_PERCENT_RE.search(text))
@@ -594,7 +596,8 @@ def _special_match(gold: str, answer: str) -> bool | None:
 def _equation_sides_disagree(answer: str) -> bool:
     """"10 = 5" states two values: constant sides must agree ("2 + 3 = 5" is fine, "x = 5" has one)."""
     sides = [s.strip() for s in re.split(r"(?<![<>!:=\\])=(?!=)", answer)]
-    constants = [s for s in sides if s and not re.search(r"[A-Za-z]", re.sub(r"\\(?:frac|sqrt|pi|cdot|times|binom)", "", s))]
+    numeric = [re.sub(r"\\(?:frac|sqrt|pi|cdot|times|binom)", "", s) for s in sides]
+    constants = [s for s, n in zip(sides, numeric) if s and not re.search(r"[A-Za-z]", n)]
     if len(sides) < 2 or len(constants) < 2:
         return False
     from math_verify import verify
