@@ -2,10 +2,13 @@
   expo      extract_answer + verify_one (alternatives, complete parses, text/choice matching)
   mv-plain  math-verify as usually called: verify(parse(gold), parse(completion or answer))
   mv-dollar the previous grader: our extraction, then verify(parse("$gold$"), parse("$answer$"))
-Prints one table (overall and per pattern) and the misclassified cases of each grader."""
+Prints one table per case set (overall and per pattern) and the misclassified cases of each grader, then the
+reward's speed in this process: graded cases/s warm (extraction + verify_one, every case of every set, second
+pass) and the slowest single case."""
 
 from __future__ import annotations
 
+import platform
 import sys
 import time
 from collections import defaultdict
@@ -13,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from grader_cases import CASES, HELD_OUT_CASES  # noqa: E402
+from grader_cases import CASES, HELD_OUT_CASES, SECOND_HELD_OUT_CASES  # noqa: E402
 
 from expo_data.verify import extract_answer, verify_one  # noqa: E402
 
@@ -61,9 +64,34 @@ def score(grader, cases) -> dict:
 
 
 def main() -> None:
+    speed(CASES + HELD_OUT_CASES + SECOND_HELD_OUT_CASES)  # first, so that its first pass meets new strings
     for title, cases in (("development set (written with the grader)", CASES),
-                         ("held-out set (written after it was frozen)", HELD_OUT_CASES)):
+                         ("held-out set (written after it was frozen, issue 9)", HELD_OUT_CASES),
+                         ("second held-out set (written after it was frozen again, issue 18)", SECOND_HELD_OUT_CASES)):
         report(title, cases)
+
+
+def processor() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            return next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown processor"
+
+
+def speed(cases) -> None:
+    """Every case graded twice in this process: the first pass parses each string for the first time (only the
+    imports are warm), the second finds math-verify's parse cache warm, as a long-running worker does."""
+    expo("1", "1", False)  # imports
+    for label in ("first pass (new strings)", "second pass (warm)"):
+        slowest, started = (0.0, ""), time.perf_counter()
+        for gold, text, is_completion, _, _ in cases:
+            one = time.perf_counter()
+            expo(gold, text, is_completion)
+            slowest = max(slowest, (time.perf_counter() - one, f"{gold!r} / {text[-50:]!r}"))
+        seconds = time.perf_counter() - started
+        print(f"== speed, {label} ({processor()}, one process): {len(cases)} cases in {seconds:.2f} s = "
+              f"{len(cases) / seconds:.0f} graded cases/s; slowest case {slowest[0] * 1000:.0f} ms ({slowest[1]})")
 
 
 def report(title: str, cases) -> None:

@@ -1,30 +1,47 @@
 """The reward: final-answer extraction and checking against the gold, in a process pool with
 per-item timeouts. A wrong positive poisons the training set, so every rule here errs towards
-"not correct" when it cannot be sure.
+"not correct" when it cannot be sure: an ambiguous answer (two options, two values, a hedge, an
+equation whose sides disagree) is wrong.
 
 Extraction order (the first that matches wins, recorded in `extraction_method`):
+  0. a few-shot completion that runs on into a question of its own ("...\\n\\nQuestion: ... Answer: 7")
+     is read only up to it, and then as if cut off (no last-number guess); an unclosed last box
+     (`\\boxed{\\frac{1}{`) is no answer at all;
   1. `boxed`: the content of the last \\boxed{...} (or \\fbox{...}), braces balanced; boxes that
      stand side by side ("\\boxed{3}, \\boxed{5}") are one answer "3, 5";
-  2. `final_answer_phrase`: what follows the last "final answer is" / "answer:", across line breaks,
-     taking the first `$...$` / `\\[...\\]` span when there is one;
+  2. `final_answer_phrase`: what follows the last "final answer is" / "answer:" / "correct option is",
+     across line breaks, taking the first `$...$` / `\\[...\\]` span when there is one; the statement
+     stops at an ellipsis or a same-line retraction ("5... wait, actually 6") and before a correction
+     ("6, not 8"), and leading filler ("indeed -5", "as follows: 100") is dropped;
   3. `gsm8k_hash`: the text after the last "####";
   A boxed or phrased answer followed by a retraction ("Wait, actually it is 6") is skipped.
   4. `last_math` / `last_number`: the last `$...$` span when the text's last number lies in it
      ("there are $4^n$ regions" -> 4^n), else the last number; neither in a completion cut off at
      max_tokens, whose end is mid-reasoning rather than an answer.
 A phrase longer than a short expression is reduced to its last number ("the final answer is within
-a 2-digit number, 102" -> "102"); an empty \\boxed{} is no answer, and a phrase with no digit that is
-several words or a filler word ("the answer is within \\boxed{}") is skipped.
+a 2-digit number, 102" -> "102") unless it hedges ("5 or maybe 6"); an empty \\boxed{} is no answer,
+and a phrase with no digit that is several words or a filler word ("the answer is within \\boxed{}")
+is skipped.
 
 Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 5), or equivalently
 252", "5/14, or approximately 35.7%", "a; b"); each is matched as
-  - a multiple-choice letter ("(C)", "\\text{(C)}") or a text answer ("Yes", "Evelyn"): normalised
-    string equality (math-verify would read "Yes" as the product Y*e*s);
-  - otherwise parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with
-    its `verify`. A parse that drops part of the text (math-verify reads `2^floor(n/2)*floor(n/2)!`
-    as `2`) is treated as unparsed: `verify_error` is 'reference_parse_partial' (or
+  - a multiple-choice letter ("(C)", "\\text{(C)}"): the answer names that option and no other
+    ("B and D", "A or B" are wrong; "(B) 42" is B);
+  - a text answer ("Yes", "Evelyn", "Monotonically increasing"): normalised string equality
+    (math-verify would read "Yes" as the product Y*e*s);
+  - otherwise both sides are first put in canonical form (`canonical`): delimiters, Unicode math
+    (√2, ∞, ≤, π, −, ×), digit grouping (1\\,000, 1{,}000, 1,000 outside brackets), unit and noun
+    words after a value ("98 values", "12 cm"; percent and degrees become \\% and ^\\circ; two
+    different units differ), repeating decimals (0.\\overline{6}, 0.(6), 0.1666...), function labels
+    (f(x) = x^2), \\pm as both values, inequalities in one variable as intervals, the empty set's
+    spellings; a gold's gloss ("900 (i.e., all values)") and the one value of a gold sentence ("3 is
+    the only possible value") are read out of it, and a number word ("four") is a number. Then
+    parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with its
+    `verify` (percentages as the number or its hundredth part, numbers in other bases by base and
+    digits). A parse that drops part of the text (math-verify reads `2^floor(n/2)*floor(n/2)!` as
+    `2`) is treated as unparsed: `verify_error` is 'reference_parse_partial' (or
     'answer_parse_partial') and the check falls back to normalised string equality, never to the
-    partial value.
+    partial value; an ambiguous answer is recorded as 'answer_ambiguous'.
 """
 
 from __future__ import annotations
@@ -38,7 +55,7 @@ _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
 # "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
 # optional ":" / "**" and any whitespace, line breaks included.
-_PHRASE_RE = re.compile(r"(?:final answer|answer)(?:\s+is|\s*:)[\s:*]*", re.IGNORECASE)
+_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
@@ -91,32 +108,67 @@ def _final_boxed(text: str) -> tuple[str, int] | None:
     return ", ".join(b[2] for b in group), end
 
 
-def _phrase_answer(text: str) -> str | None:
+# Words that make a stated value a hedge or a bound rather than an answer ("5 or more", "about 5",
+# "at least 5", "5, not 8" is cut before it is read).
+_HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "approximately", "about", "around",
+                "roughly", "nearly", "almost", "between", "least", "most", "more", "less", "than", "not", "unless",
+                "depending", "if", "except", "no", "never", "wrong", "incorrect", "false", "impossible", "minus",
+                "plus", "times", "over", "under", "greater", "fewer", "guess", "unsure", "unclear", "cannot", "isn"}
+# Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
+_LEAD_FILLER_RE = re.compile(
+    r"^(?:(?:indeed|as follows|as|follows|thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
+    r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
+    r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
+# Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
+# correction after it ("6, not 8").
+_ANSWER_STOP_RE = re.compile(
+    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b", re.IGNORECASE)
+
+
+def _has_hedge(text: str) -> bool:
+    """A hedge or bound word anywhere ("\\text{ or }" included: only command names are dropped)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\\[A-Za-z]+", " ", text))
+    return any(word.lower() in _HEDGE_WORDS for word in words)
+
+
+def _phrase_answer(text: str) -> tuple[str, int] | None:
+    """(candidate, offset in text where the candidate's statement ends) for the last answer phrase."""
     matches = list(_PHRASE_RE.finditer(text))
     if not matches:
         return None
-    rest = text[matches[-1].end():]
+    rest_at = matches[-1].end()
+    rest = text[rest_at:]
     span = _MATH_SPAN_RE.match(rest.lstrip())
     if span:
         candidate = next(g for g in span.groups() if g is not None)
+        stated_end = rest_at + (len(rest) - len(rest.lstrip())) + span.end()
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        stop = _ANSWER_STOP_RE.search(candidate)
+        if stop and stop.start() > 0 and candidate[:stop.start()].strip():
+            candidate = candidate[:stop.start()]
+        stated_end = rest_at + rest.find(candidate) + len(candidate)
         inner = _MATH_SPAN_RE.search(candidate)
         if inner and len(candidate) > 24:
             candidate = next(g for g in inner.groups() if g is not None)
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
     candidate = candidate.rstrip(".").strip()
+    candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)
-    if number_then_words:
+    if number_then_words and not _has_hedge(candidate):
         candidate = number_then_words.group(1)
-    if len(candidate) > 24 and _NUMBER_RE.findall(candidate):
+    if len(candidate) > 24 and _NUMBER_RE.findall(candidate) and not _has_hedge(candidate):
         candidate = _NUMBER_RE.findall(candidate)[-1]
     words = candidate.split()
     filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
-    return candidate[:200] if candidate and not filler else None
+    return (candidate[:200], stated_end) if candidate and not filler else None
 
 
 _RETRACTION_RE = re.compile(r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check)\b", re.IGNORECASE)
+# A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
+_INVENTED_BLOCK_RE = re.compile(
+    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
+    re.IGNORECASE)
 
 
 def _retracted(tail: str) -> bool:
@@ -125,16 +177,45 @@ def _retracted(tail: str) -> bool:
     return bool(match) and bool(_NUMBER_RE.search(tail[match.end():]))
 
 
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either)\b", re.IGNORECASE)
+
+
+def _hedged_line(text: str, answer_end: int) -> bool:
+    """The answer's own line hedges after it, or between it and an earlier box on that line ("\\boxed{42} or
+    \\boxed{43}", "42... or maybe 43"): no answer at all, since falling back would pick the other value."""
+    line_start = text.rfind("\n", 0, answer_end) + 1
+    line_end = text.find("\n", answer_end)
+    line_end = len(text) if line_end < 0 else line_end
+    first_box = next((b[0] for b in _boxes(text) if line_start <= b[0] < answer_end), answer_end)
+    segment = text[first_box:line_end]
+    for start, end, content in reversed(_boxes(segment)):
+        segment = segment[:start] + " " + segment[end:]
+    return bool(_SAME_LINE_HEDGE_RE.search(segment))
+
+
+def _before_invented_block(text: str) -> str:
+    """The completion up to the first question it invents after its own answer (few-shot run-on)."""
+    for match in _INVENTED_BLOCK_RE.finditer(text):
+        if text[:match.start()].strip():
+            return text[:match.start()]
+    return text
+
+
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
+    own = _before_invented_block(text)
+    if own is not text:
+        # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
+        text, truncated = own, True
+    boxed_at = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
+        return None, None  # the last box is unclosed: a cut-off answer, never its fragment
     boxed = _final_boxed(text)
     if boxed and not _retracted(text[boxed[1]:]):
-        return boxed[0], "boxed"
+        return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
-    if phrase:
-        after = text[list(_PHRASE_RE.finditer(text))[-1].end():].lstrip()
-        if not _retracted(after[after.find(phrase) + len(phrase):] if phrase in after else after):
-            return phrase, "final_answer_phrase"
+    if phrase and not _retracted(text[phrase[1]:]):
+        return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()
         if candidate:
@@ -222,7 +303,10 @@ def normalise_string(text: str) -> str:
 
 
 _CHOICE_RE = re.compile(r"\(?([A-J])\)?")
-_CHOICE_PRED_RE = re.compile(r"(?i:option\s+|choice\s+)?\(?([A-J])\)?(?:[\s.:,].*)?", re.DOTALL)
+# "B", "(B)", "[B]", "Option B", "B: 2", "(B) 42"; whatever follows the letter may name no other option.
+_CHOICE_PRED_RE = re.compile(r"(?i:(?:the\s+)?(?:correct\s+)?(?:option|choice|answer)\s*(?:is\s*)?:?\s*)?"
+                             r"[(\[]?([A-J])[)\]]?(?![A-Za-z0-9])(.*)", re.DOTALL)
+_OTHER_CHOICE_RE = re.compile(r"(?<![A-Za-z\\])[A-J](?![A-Za-z])")
 
 
 def _unwrap(text: str) -> str:
@@ -245,6 +329,300 @@ def is_text_answer(gold: str) -> bool:
     if not _TEXT_ANSWER_RE.fullmatch(text):
         return False
     return text.lower() in _SHORT_TEXT_ANSWERS or any(len(word) >= 3 for word in re.split(r"[ \-]", text))
+
+
+# ---------------------------------------------------------------------------
+# Canonical forms: what a careful human grader reads past (delimiters, Unicode, digit grouping, units,
+# glosses and sentences around a gold's value), and the answers such a grader calls ambiguous.
+# ---------------------------------------------------------------------------
+_UNICODE = [("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("÷", "/"), ("∞", "\\infty "),
+            ("≤", "\\le "), ("≥", "\\ge "), ("≠", "\\ne "), ("π", "\\pi "), ("∪", "\\cup "), ("∩", "\\cap "),
+            ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "),
+            ("≈", "\\approx "), ("²", "^2"), ("³", "^3"), ("\u2009", " "), ("\u202f", " "), ("\u00a0", " ")]
+_SQRT_UNICODE_RE = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)?|[A-Za-z]))")
+# 1\,000 / 1{,}000 / 1,\!000 / 1\!000 / 1\ 000: LaTeX digit grouping, always followed by exactly three digits.
+_LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\{,\}|,\\!|\\,|\\!|\\ |\\thinspace\s*)(?=\d{3}(?!\d))")
+# 1,000 / 12,345,678 outside brackets (inside them the comma separates coordinates or endpoints).
+_PLAIN_GROUP_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
+# 3\text{ m}, 5\mathrm{~cm}^2: a unit after the value (single letters included, which read as variables bare).
+_TEXT_UNIT_RE = re.compile(
+    r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z .]*?)\s*\}(?:\^\{?[23]\}?)?\s*\.?$")
+# "\\approx 5", "\\ge 5", "5+": a bound or an approximation, not a value.
+_BOUND_RE = re.compile(r"^\s*(?:\\approx|\\sim|\\ge|\\le|\\geq|\\leq|\\gt|\\lt|[<>~≈])|(?:[-+*/=^<>]|\\approx)\s*$")
+_SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
+_WRAPPER_RE = re.compile(r"\\(?:text|textbf|textit|textrm|mbox|mathrm|mathbf)\s*\{([^{}]*)\}")
+_PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
+_REPEATING_RE = re.compile(r"(-?)(\d*)\.(\d*)(?:\\overline\s*\{(\d+)\}|\\overline\s*(\d)|\\dot\s*\{(\d)\}|\((\d+)\))")
+_REPEATING_DOTS_RE = re.compile(r"(-?)(\d*)\.(\d*?)(\d)\4{2,}\s*(?:\.\.\.|\\ldots|\\dots|\\cdots|…)")
+_FUNCTION_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:\^\{?-1\}?|')?\s*\(\s*[a-z]\s*\)\s*=(?!=)\s*")
+_EMPTY_SET_RE = re.compile(r"^(?:\\emptyset|\\varnothing|\\O|\\\{\s*\\\}|\{\s*\})$")
+_BASE_RE = re.compile(r"\(?([0-9A-Z]+)\)?_\{?\(?(\d+)\)?\}?")
+_INEQUALITY_OP_RE = re.compile(r"(<=|>=|\\leqslant|\\geqslant|\\leq|\\geq|\\le|\\ge|\\lt|\\gt|<|>)")
+_IN_LABEL_RE = re.compile(r"^\s*[a-z]\s*\\in\s*")
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                      "hundred": 100})
+# Words after a value that only name what it counts or measures; percent and degrees keep their meaning.
+_UNIT_SYMBOLS = {"percent": "\\%", "per cent": "\\%", "percentage": "\\%", "degree": "^\\circ", "degrees": "^\\circ"}
+_MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "min", "max", "mod", "gcd",
+               "lcm", "arcsin", "arccos", "arctan", "floor", "ceil", "infty", "infinity", "and", "or"}
+
+
+class Form:
+    """A canonical side: its text, whether it was a percentage (the '%' taken off), and the unit or noun
+    words taken off after its value ("cm", "hours")."""
+
+    def __init__(self, text: str, percent: bool = False, unit: str = ""):
+        self.text, self.percent, self.unit = text, percent, unit
+
+
+def number_word_value(text: str) -> int | None:
+    """4 for "four" / "Four." (a count said in words), else None."""
+    return _NUMBER_WORDS.get(text.strip().rstrip(".").strip().lower())
+
+
+def _depth_at(text: str, index: int) -> int:
+    depth = 0
+    for ch in text[:index]:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+    return depth
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            parts.append(text[start:i])
+            start = i + len(separator)
+    return parts + [text[start:]]
+
+
+def _several_values(text: str) -> bool:
+    """A gold that lists values ("3, 5", "\\{1, 2\\}", both roots of a \\pm)."""
+    return len(_top_level_split(text, ",")) > 1 or text.startswith("\\{")
+
+
+def _repeating_to_fraction(match: re.Match) -> str:
+    sign, whole, fixed = match.group(1), match.group(2) or "0", match.group(3)
+    cycle = next(g for g in match.groups()[3:] if g)  # \overline{3}, (3), or the digit of "0.1666..."
+    from fractions import Fraction
+
+    value = int(whole) + Fraction(int(fixed + cycle) - int(fixed or "0"), 10 ** len(fixed) * (10 ** len(cycle) - 1))
+    return f"{sign}\\frac{{{value.numerator}}}{{{value.denominator}}}"
+
+
+def _singular(words: str) -> str:
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words.split())
+
+
+def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
+    """"98 values" -> 98, "50 percent" -> 50\\%, "90 degrees" -> 90^\\circ; None when the words hedge ("5 or
+    more"); with the unit words taken off ("" for percent and degrees, which stay as symbols). Text with no
+    value before its words is returned unchanged."""
+    # Words set off by a space: "2x" is a product, not a count.
+    match = re.fullmatch(r"(.*?(?:\d|\\infty|\\pi|\}|\)))\s+((?:[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*)+)", text, re.DOTALL)
+    if not match:
+        return text, ""
+    value, words = match.group(1).strip(), match.group(2).strip()
+    tokens = [w.rstrip(".").lower() for w in words.split()]
+    if any(t in _HEDGE_WORDS for t in tokens):
+        return None
+    if any(len(re.sub(r"\^.*", "", t)) < 2 or t in _MATH_WORDS for t in tokens):
+        return text, ""
+    if not is_gold and len(tokens) > 3:
+        return text, ""
+    symbol = _UNIT_SYMBOLS.get(" ".join(tokens)) or _UNIT_SYMBOLS.get(tokens[0], "")
+    unit = _singular(" ".join(tokens)) if len(tokens) <= 2 else ""
+    return value + symbol, "" if symbol else unit
+
+
+def _sentence_value(text: str) -> str:
+    """The one value a gold sentence states ("The limit exists and is equal to 4" -> 4, "3 is the only
+    possible value" -> 3); the text itself when it holds no words, several values, or a hedge."""
+    tokens = text.split()
+    not_words = _MATH_WORDS - {"and"}
+    is_word = [bool(re.fullmatch(r"[A-Za-z]{2,}[.,:;]?|[aAI]", t)) and t.strip(".,:;").lower() not in not_words
+               for t in tokens]
+    if not any(is_word) or _has_hedge(" ".join(t for t, w in zip(tokens, is_word) if w)):
+        return text
+    chunks, current = [], []
+    for token, word in zip(tokens, is_word):
+        if word:
+            if current:
+                chunks.append(current)
+            current = []
+        else:
+            current.append(token)
+    if current:
+        chunks.append(current)
+    return " ".join(chunks[0]).strip(",;:") if len(chunks) == 1 else text
+
+
+def _interval_of(text: str) -> str | None:
+    """x > 2 -> (2, \\infty), -1 \\le x < 3 -> [-1, 3), "x < 1 or x > 5" -> a union; None if not an inequality
+    in one variable with constant bounds."""
+    intervals = []
+    for piece in re.split(r"\s*(?:\bor\b|\\cup)\s*", text):
+        parts = [p.strip() for p in _INEQUALITY_OP_RE.split(piece)]
+        ops = parts[1::2]
+        if len(parts) not in (3, 5):
+            return None
+        values, names = parts[0::2], [i for i, p in enumerate(parts[0::2]) if re.fullmatch(r"[a-z]", p)]
+        if len(names) != 1 or any(re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", v)) or not v
+                                  for i, v in enumerate(values) if i != names[0]):
+            return None
+        less = ["<" in op or "\\l" in op for op in ops]
+        closed = ["=" in op or op in ("\\le", "\\leq", "\\ge", "\\geq", "\\leqslant", "\\geqslant") for op in ops]
+        if len(parts) == 5:
+            if names[0] != 1 or less[0] != less[1]:
+                return None
+            low, high = (values[0], values[2]) if less[0] else (values[2], values[0])
+            low_closed, high_closed = (closed[0], closed[1]) if less[0] else (closed[1], closed[0])
+        else:
+            bound, var_first = (values[1], True) if names[0] == 0 else (values[0], False)
+            upper = less[0] == var_first  # x < b, or b > x
+            low, high = ("-\\infty", bound) if upper else (bound, "\\infty")
+            low_closed, high_closed = (False, closed[0]) if upper else (closed[0], False)
+        intervals.append(f"{'[' if low_closed else '('}{low}, {high}{']' if high_closed else ')'}")
+    return " \\cup ".join(intervals)
+
+
+def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
+    """The side as a careful grader reads it; None for an answer that is ambiguous (a hedge, two options)."""
+    text = text.strip()
+    for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
+        if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
+            text = text[len(left):-len(right)].strip()
+    boxes = _boxes(text)
+    if len(boxes) > 1 and not is_gold:
+        return None  # "\\boxed{1}\\boxed{2}" states two answers
+    if boxes and boxes[0][0] == 0 and boxes[0][1] == len(text):
+        text = boxes[0][2]
+    for old, new in _UNICODE:
+        text = text.replace(old, new)
+    text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
+    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
+    if not is_gold and text.startswith("~"):
+        return None  # "~5": about 5
+    text = _LATEX_GROUP_RE.sub("", text.replace("\\displaystyle", "").replace("~", " ")).replace("\\!", "")
+    text_unit, written_unit = _TEXT_UNIT_RE.search(text), ""
+    if text_unit and text_unit.group(1).strip().lower() not in _HEDGE_WORDS | {"and"}:
+        written_unit = text_unit.group(1).strip().rstrip(".").lower()
+        text = text[:text_unit.start()] + _UNIT_SYMBOLS.get(written_unit, "")
+        written_unit = "" if written_unit in _UNIT_SYMBOLS else _singular(written_unit)
+    prev = None
+    while prev != text:
+        prev, text = text, _WRAPPER_RE.sub(lambda m: f" {m.group(1)} ", text)
+    text = re.sub(r"(?<!\\)\\[,;: ]|\\q?quad", " ", text)  # a matrix row's \\ stays
+    text = _REPEATING_DOTS_RE.sub(_repeating_to_fraction, re.sub(r"\s+", " ", text).strip())
+    text = text.rstrip(".,;:").strip()
+    if is_gold:
+        # "900 (i.e., all values)": a gloss in words after the value.
+        text = re.sub(r"\s*\((?:i\.e\.|e\.g\.|that is|namely|so|which)?[,\s]*[A-Za-z][A-Za-z\s,.'-]*\)\s*$", "", text)
+    else:
+        text = _LEAD_FILLER_RE.sub("", text).strip()
+    interval = _interval_of(_IN_LABEL_RE.sub("", text))
+    if interval is not None:
+        return Form(interval)
+    word_value = re.fullmatch(r"([A-Za-z]+)\b(.*)", text)
+    if word_value and number_word_value(word_value.group(1)) is not None and not re.search(r"[\d\\]", text):
+        text = f"{number_word_value(word_value.group(1))}{word_value.group(2)}"
+    stripped = _strip_trailing_words(text, is_gold)
+    if stripped is None:
+        return None if not is_gold else Form(text)
+    text, unit = stripped
+    unit = unit or written_unit
+    text = _sentence_value(text) if is_gold else text
+    text = re.sub(r"\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text
+    if not is_gold and (_has_hedge(text) or "?" in text or _BOUND_RE.search(text)):
+        return None
+    text = text.replace(" ", "") if _SPACE_GROUPS_RE.fullmatch(text) else text
+    text = _PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0 else m.group(),
+                               text)
+    if not is_gold and not several and len(_top_level_split(text, ",")) > 1:
+        return None  # "3, 3" or "3, 4" for a gold of one value
+    text = _REPEATING_RE.sub(lambda m: _repeating_to_fraction(m) if m.group(7) is None or m.group(0) == text
+                             else m.group(0), text)
+    text = _FUNCTION_LABEL_RE.sub("", text, count=1) if "=" in text else text
+    if text.count("\\pm") + text.count("\\mp") == 1 and "," not in text:
+        body = re.sub(r"^\s*[a-z]\s*=\s*", "", text)
+        plus, minus = ("+", "-") if "\\pm" in text else ("-", "+")
+        body = body.replace("\\pm", "\0").replace("\\mp", "\0")
+        text = body.replace("\0", plus, 1) + ", " + body.replace("\0", minus, 1)
+        text = re.sub(r"(^|, )\+", r"\1", text)
+    text = _IN_LABEL_RE.sub("", text)
+    percent = bool(_PERCENT_RE.search(text))
+    text = _PERCENT_RE.sub("", text).strip() if percent else text
+    return Form(text, percent, unit)
+
+
+def _base_number(text: str) -> tuple[str, int] | None:
+    """("1011", 2) for 1011_2 / 1011_{2} / (1011)_2 with digits valid in that base; else None."""
+    match = _BASE_RE.fullmatch(text.replace(" ", ""))
+    if not match or not 2 <= int(match.group(2)) <= 36:
+        return None
+    try:
+        int(match.group(1), int(match.group(2)))
+    except ValueError:
+        return None
+    return match.group(1).lstrip("0") or "0", int(match.group(2))
+
+
+def _special_match(gold: str, answer: str) -> bool | None:
+    """Verdicts math-verify gets wrong: the empty set in its spellings, numbers in other bases (math-verify drops
+    the subscript, so 1011_2 = 1011_3). None when neither applies."""
+    gold_empty, answer_empty = bool(_EMPTY_SET_RE.match(gold)), bool(_EMPTY_SET_RE.match(answer))
+    if gold_empty or answer_empty:
+        return gold_empty and answer_empty
+    gold_base, answer_base = _base_number(gold), _base_number(answer)
+    if gold_base is None and answer_base is None:
+        return None
+    plain = lambda t: (t.replace(" ", "").lstrip("0") or "0") if re.fullmatch(r"[0-9A-Z ]+", t) else None  # noqa: E731
+    if gold_base and answer_base:
+        return gold_base == answer_base
+    # One side names its base, the other writes the same digits (the question names the base).
+    return (gold_base or answer_base)[0] == plain(answer if gold_base else gold)
+
+
+def _equation_sides_disagree(answer: str) -> bool:
+    """"10 = 5" states two values: constant sides must agree ("2 + 3 = 5" is fine, "x = 5" has one)."""
+    sides = [s.strip() for s in re.split(r"(?<![<>!:=\\])=(?!=)", answer)]
+    numeric = [re.sub(r"\\(?:frac|sqrt|pi|cdot|times|binom)", "", s) for s in sides]
+    constants = [s for s, n in zip(sides, numeric) if s and not re.search(r"[A-Za-z]", n)]
+    if len(sides) < 2 or len(constants) < 2:
+        return False
+    from math_verify import verify
+
+    parsed = [parse_complete(s)[0] for s in constants]
+    if any(p is None for p in parsed):
+        return True
+    return not all(verify(parsed[0], p) for p in parsed[1:])
+
+
+def _percent_readings(gold: Form, answer: Form) -> list[tuple[str, str]]:
+    """The (gold, answer) pairs to compare. A percent gold takes its number or its fraction (12.5\\% = 12.5 =
+    0.125); a percent answer to a plain gold is read as a fraction, or as the number when the gold is no
+    fraction itself (gold 20, answer 20\\%)."""
+    if gold.percent == answer.percent:
+        return [(gold.text, answer.text)]
+    if gold.percent:
+        return [(gold.text, answer.text), (f"({gold.text})/100", answer.text)]
+    readings = [(gold.text, f"({answer.text})/100")]
+    try:
+        if abs(float(gold.text)) >= 1:
+            readings.append((gold.text, answer.text))
+    except ValueError:
+        pass
+    return readings
 
 
 # ---------------------------------------------------------------------------
@@ -293,6 +671,19 @@ def _as_math(text: str) -> str:
     return text if text.startswith("$") or "\\boxed" in text else f"${text}$"
 
 
+def _imaginary_unit(expr):
+    """latex2sympy reads i as a symbol: i^2 must be -1 (answers use no other i)."""
+    try:
+        import sympy
+
+        units = {s: sympy.I for s in getattr(expr, "free_symbols", ()) or () if str(s) == "i"}
+        if units:
+            return expr.subs(units)
+    except Exception:  # some parses (relations, sets of tuples) refuse subs; keep them as they are
+        pass
+    return expr
+
+
 def parse_complete(text: str):
     """(parsed, status): status 'ok', 'failed' (nothing parsed) or 'partial' (the parse lost
     variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2)."""
@@ -301,19 +692,52 @@ def parse_complete(text: str):
     parsed = parse(_as_math(text), extraction_config=[LatexExtractionConfig(), ExprExtractionConfig()])
     if not parsed:
         return None, "failed"
+    parsed = [_imaginary_unit(parsed[0])] + list(parsed[1:])
     # latex2sympy lowers some symbols (\text{(C)} -> c): compare case-insensitively.
     kept = {ch.lower() for ch in _symbols_kept(parsed[0])}
     missing = {ch for ch in _variables_written(text) if ch.lower() not in kept}
     return parsed, ("partial" if missing else "ok")
 
 
+def choice_matches(letter: str, answer: str) -> bool:
+    """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong)."""
+    boxes = _boxes(answer.strip())
+    if len(boxes) == 1 and boxes[0][0] == 0 and boxes[0][1] == len(answer.strip()):
+        answer = boxes[0][2]
+    pred = _CHOICE_PRED_RE.fullmatch(_unwrap(answer))
+    if not pred or pred.group(1) != letter:
+        return False
+    rest = pred.group(2)
+    return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     letter = choice_letter(gold)
     if letter is not None:
-        pred = _CHOICE_PRED_RE.fullmatch(_unwrap(answer))
-        return bool(pred) and pred.group(1).upper() == letter, None
-    if is_text_answer(gold):
+        return choice_matches(letter, answer), None
+    if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
         return normalise_string(_unwrap(gold)) == normalise_string(_unwrap(answer)), None
+    gold_form = canonical(gold, is_gold=True)
+    answer_form = canonical(answer, is_gold=False, several=_several_values(gold_form.text))
+    if answer_form is None:
+        return False, "answer_ambiguous"
+    if gold_form.unit and answer_form.unit and gold_form.unit != answer_form.unit:
+        return False, None  # 5 hours is not 5 minutes
+    special = _special_match(gold_form.text, answer_form.text)
+    if special is not None:
+        return special, None
+    if _equation_sides_disagree(answer_form.text):
+        return False, "answer_ambiguous"
+    errors = []
+    for gold_text, answer_text in _percent_readings(gold_form, answer_form):
+        correct, error = _math_match(gold_text, answer_text)
+        if correct:
+            return True, error
+        errors.append(error)
+    return False, next((e for e in errors if e), None)
+
+
+def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     from math_verify import verify
 
     gold_parsed, gold_status = parse_complete(gold)

@@ -1,9 +1,10 @@
-"""The reward on the labelled cases (tests/grader_cases.py): no false positive, recall >= 98%."""
+"""The reward on the labelled cases (tests/grader_cases.py): no false positive, recall >= 98% on the development
+set; no false positive on the two held-out sets. Property tests: tests/test_grader_properties.py."""
 
 import pytest
 
 from expo_data.verify import extract_answer, gold_alternatives, parse_complete, verify_one
-from grader_cases import CASES, HELD_OUT_CASES
+from grader_cases import CASES, HELD_OUT_CASES, SECOND_HELD_OUT_CASES
 
 
 def grade(gold: str, text: str, is_completion: bool) -> tuple[bool, str | None]:
@@ -25,10 +26,20 @@ def test_labelled_cases_have_no_false_positive_and_high_recall():
     assert 1 - len(false_neg) / positives >= 0.98, false_neg
 
 
-def test_held_out_cases_have_no_false_positive():
-    """The held-out set measures recall honestly (BENCHMARKS.md); a wrong answer graded correct is never allowed."""
-    false_pos = [(p, g, t) for g, t, c, truth, p in HELD_OUT_CASES if grade(g, t, c)[0] and not truth]
+@pytest.mark.parametrize("cases", [HELD_OUT_CASES, SECOND_HELD_OUT_CASES], ids=["held_out", "second_held_out"])
+def test_held_out_cases_have_no_false_positive(cases):
+    """The held-out sets measure recall honestly (BENCHMARKS.md); a wrong answer graded correct is never allowed."""
+    assert len(cases) >= 40
+    false_pos = [(p, g, t) for g, t, c, truth, p in cases if grade(g, t, c)[0] and not truth]
     assert not false_pos, false_pos
+
+
+@pytest.mark.parametrize("gold,answer", [
+    ("B", "B and D"), ("B", "A or B"), ("\\textbf{(E)}", "E or D"), ("1011_2", "1011_3"), ("5", "10 = 5"),
+    ("5", "5 or more"), ("5", "\\approx 5"), ("(2,\\infty)", "x \\ge 2"), ("0", "\\boxed{0}\\boxed{1}"),
+])
+def test_ambiguous_answers_are_wrong(gold, answer):
+    assert verify_one(gold, answer)[0] is False
 
 
 @pytest.mark.parametrize("gold,parts", [
@@ -59,6 +70,21 @@ def test_partial_answer_parse_never_matches_its_prefix():
     ("The final answer is 42 apples.", "42"),
     ("so there are $4^n$ regions.", "4^n"),
     ("The final answer is $5$.\n\nWait, actually it is 6.", "6"),
+    ("The answer is 6, not 8.", "6"),
+    ("The correct option is (B) 42.", "(B) 42"),
+    ("The answer is indeed -5.", "-5"),
+    ("2 + 3 = 5, so the answer is 5.\n\nQuestion: What is 3 + 4?\nAnswer: 7", "5"),
 ])
 def test_extraction_on_real_formats(text, answer):
     assert extract_answer(text)[0] == answer
+
+
+@pytest.mark.parametrize("text,truncated", [
+    ("So the answer is 5... wait, actually 6.", True),  # the retracted 5 is skipped; no guess in a cut-off text
+    ("The final answer is \\boxed{\\frac{1}{", True),  # cut off inside the box: never the fragment
+    ("The final answer is \\boxed{\\frac{1}{", False),
+    ("The answer is 42... or maybe 43.", False),  # a hedge on the answer's line: neither value
+    ("We add 2 and 5.\n\nQuestion: What is 3 + 4?\nAnswer: 7", False),  # only the invented block answers
+])
+def test_extraction_gives_no_answer_rather_than_a_doubtful_one(text, truncated):
+    assert extract_answer(text, truncated=truncated) == (None, None)
