@@ -240,12 +240,13 @@ def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], pa
 
 
 @contextmanager
-def one_line_oom(stage: str, shape: tuple[int, int], plan: CheckpointPlan | None):
-    """A GPU out-of-memory inside ends the run with oom_message's one line instead of a traceback."""
+def one_line_oom(stage: str, shape: tuple[int, int] | Callable[[], tuple[int, int]], plan: CheckpointPlan | None):
+    """A GPU out-of-memory inside ends the run with oom_message's one line instead of a traceback;
+    `shape` (sequences, tokens) of the batch, or a function giving it when that costs a pass."""
     try:
         yield
     except torch.OutOfMemoryError:
-        raise ExpoError(oom_message(*shape, plan, stage=stage)) from None
+        raise ExpoError(oom_message(*(shape() if callable(shape) else shape), plan, stage=stage)) from None
 
 
 def accumulation_windows(num_batches: int, grad_accum: int) -> list[range]:
@@ -471,7 +472,8 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None
     logp_model = CompletionLogps(model)
-    with one_line_oom("the reference check", (2 * cfg.batch_size, max(padded_shape(ex)[1] for ex in examples)), None):
+    with one_line_oom("the reference check", lambda: (2 * cfg.batch_size, max(padded_shape(ex)[1] for ex in examples)),
+                      None):
         ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
 
     def my_batches(epoch: int) -> list[list[int]]:
@@ -547,7 +549,7 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
                 metrics = {name: sum(m[name] for m in window_metrics if name in m) / sum(name in m for m in window_metrics)
                            for name in dict.fromkeys(k for m in window_metrics for k in m)}
                 last = {"step": step, "epoch": epoch, **metrics, "micro_batches": len(window), "grad_norm": grad_norm,
-                        "lr": scheduler.get_last_lr()[0], "tokens_per_s": tokens_seen / elapsed,
+                        "lr": scheduler.get_last_lr()[0], "elapsed_s": elapsed, "tokens_per_s": tokens_seen / elapsed,
                         "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
                 metrics_file.write(json.dumps(last) + "\n")
                 metrics_file.flush()

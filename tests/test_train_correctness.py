@@ -3,6 +3,7 @@ resume landing on the same data, the memory probe's batch against every batch of
 LoRA on lm_head through the chunked log-probs. Real tiny models, CPU."""
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -12,9 +13,11 @@ import pyarrow as pa
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BIN
-from expo_train.data import Example, batch_order, collate, largest_batch, padded_shape
+from expo_train.data import Example, batch_order, collate
 
 ACCUM = dict(loss="exp-dpo+sft", batch_size=3, grad_accum=2, epochs=2, lora_r=4, lora_dropout=0.0, lr=1e-2,
              progress=False, save_every=1000)
@@ -82,9 +85,6 @@ def test_accumulation_steps_each_epochs_windows_with_their_own_gradient(tiny_rou
         assert sorted(len(b) for b in batches) == [2, 3, 3]
         windows += [batches[0:2], batches[2:3]]
     assert summary["steps"] == len(steps) == len(windows) == 4
-    metrics = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
-    assert [m["micro_batches"] for m in metrics] == [2, 1, 2, 1] and [m["epoch"] for m in metrics] == [0, 0, 1, 1]
-    assert json.loads((data / "train_config.json").read_text())["steps_per_epoch"] == 2
 
     base = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float64)
     reference = trainer.wrap_lora(trainer.TrainConfig(data=".", **ACCUM), base, None,
@@ -98,6 +98,9 @@ def test_accumulation_steps_each_epochs_windows_with_their_own_gradient(tiny_rou
         assert any(g.abs().max() > 1e-4 for g in want)
         for got, expected in zip(grads, want):
             assert torch.allclose(got.double(), expected, atol=1e-6, rtol=1e-3), (got - expected).abs().max()
+    metrics = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
+    assert [m["micro_batches"] for m in metrics] == [2, 1, 2, 1] and [m["epoch"] for m in metrics] == [0, 0, 1, 1]
+    assert json.loads((data / "train_config.json").read_text())["steps_per_epoch"] == 2
 
 
 def test_accumulation_longer_than_the_epoch_steps_at_its_end(tiny_round, tmp_path):
@@ -143,8 +146,8 @@ def test_resume_lands_on_the_same_data(tiny_round, tmp_path, monkeypatch, killed
     got = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
     assert [m["step"] for m in got] == [1, 2, 3, 4]
     for g, w in zip(got[killed_after:], want[killed_after:]):
-        assert (g["epoch"], g["micro_batches"]) == (w["epoch"], w["micro_batches"])
         assert g["loss"] == pytest.approx(w["loss"], rel=1e-5), (g["step"], g["loss"], w["loss"])
+        assert (g["epoch"], g["micro_batches"]) == (w["epoch"], w["micro_batches"])
 
 
 # --- the memory probe's batch --------------------------------------------------------------------
@@ -154,18 +157,18 @@ def _examples(lengths, rows=2):
             for seqs in lengths]
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_largest_batch_bounds_every_batch_of_every_epoch(seed):
-    """Random skewed length sets (a few long outliers, chosen and rejected of very different lengths):
-    the probe batch's padded shape is >= every batch's of 6 epochs in both dimensions."""
-    rng = random.Random(seed)
-    rows = rng.choice([1, 2])
-    n, batch_size = rng.randint(1, 60), rng.randint(1, 9)
+_length = st.one_of(st.integers(1, 40), st.integers(200, 900))  # mostly short, some long outliers
 
-    def length():
-        return rng.randint(1, 40) if rng.random() > 0.1 else rng.randint(200, 900)
 
-    examples = _examples([[(rng.randint(1, 30), length()), (rng.randint(1, 30), length())] for _ in range(n)], rows)
+@settings(max_examples=80, deadline=None)
+@given(shapes=st.lists(st.tuples(st.integers(1, 30), _length, st.integers(1, 30), _length), min_size=1, max_size=60),
+       rows=st.sampled_from([1, 2]), batch_size=st.integers(1, 9), seed=st.integers(0, 1000))
+def test_largest_batch_bounds_every_batch_of_every_epoch(shapes, rows, batch_size, seed):
+    """Skewed length sets (long outliers; chosen and rejected of very different lengths): the probe
+    batch's padded shape is >= every batch's of 6 epochs in both dimensions."""
+    from expo_train.data import largest_batch, padded_shape
+
+    examples = _examples([[(p1, c1), (p2, c2)] for p1, c1, p2, c2 in shapes], rows)
     probe = collate([examples[i] for i in largest_batch([padded_shape(ex) for ex in examples], batch_size)], 0)
     for epoch in range(6):
         for batch in batch_order(examples, batch_size, seed, epoch):
@@ -260,6 +263,27 @@ def test_probe_failure_is_logged_and_refused_in_one_line(tiny_model_dir):
                                             r"tokens: lower --batch-size"):
             trainer.plan_memory(cfg, model, CompletionLogps(model), examples, 0, logged.append)
     assert any("ran out of memory (CUDA out of memory. Tried to allocate 9.00 GiB)" in m for m in logged), logged
+
+
+def test_out_of_memory_in_the_reference_check_and_the_optimizer_step_is_one_line(tiny_round, tmp_path, monkeypatch):
+    from expo_data.errors import ExpoError
+    from expo_train import trainer
+
+    def out_of_memory(*args, **kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    data = _copy(tiny_round, tmp_path)
+    cfg = trainer.TrainConfig(data=data, loss="exp-dpo", batch_size=4, lora_r=4, progress=False)
+    with monkeypatch.context() as mp:
+        mp.setattr(trainer, "recompute_reference", out_of_memory)
+        with pytest.raises(ExpoError, match=r"out of memory in the reference check on a batch of 8 sequences x \d+ "
+                                            r"tokens: lower --batch-size"):
+            trainer.train_round(cfg, log=lambda m: None)
+    with monkeypatch.context() as mp:
+        mp.setattr(torch.optim.AdamW, "step", out_of_memory)
+        with pytest.raises(ExpoError, match=r"out of memory in the optimizer step on a batch of 8 sequences x \d+ "
+                                            r"tokens: lower --batch-size"):
+            trainer.train_round(cfg, log=lambda m: None)
 
 
 # --- LoRA on lm_head -------------------------------------------------------------------------------
@@ -408,8 +432,6 @@ def test_a_failing_rank_ends_the_torchrun_group(tiny_round, tmp_path):
         "    def oom(*a, **k):\n"
         "        raise torch.OutOfMemoryError('CUDA out of memory (rank 1)')\n"
         "    t.compute_loss = oom\n")
-    import os
-
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")])}
     args = [BIN / "torchrun", "--nproc_per_node", 2, "--master_port", 29541, BIN / "expo-train", "round", "--data", data,
             "--max-steps", 2, "--loss", "exp-sft", "--batch-size", 2, "--lora-r", 4, "--no-progress"]
