@@ -44,6 +44,25 @@ def batch_order(examples: list[Example], batch_size: int, seed: int, epoch: int)
     return batches
 
 
+def padded_shape(ex: Example) -> tuple[int, int]:
+    """(rows, tokens) that an example brings to a batch: collate pads every row to the longest single
+    sequence (prompt + completion) of the batch, chosen or rejected alike."""
+    return len(ex.sequences), max(len(p) + len(c) for p, c in ex.sequences)
+
+
+def largest_batch(shapes: list[tuple[int, int]], batch_size: int) -> list[int]:
+    """Indices of the largest padded batch any epoch's batching can form, from each example's padded_shape:
+    the longest example, then those with the most rows (longest first). Batches are re-formed every
+    epoch and padded to their longest sequence, so the longest example ends up padding batch_size - 1
+    others; when every example has the same number of sequences (each objective's do) the result's
+    (rows, tokens) bounds every batch of every epoch in both dimensions."""
+    if not shapes:
+        return []
+    longest = max(range(len(shapes)), key=lambda i: shapes[i][1])
+    rest = sorted((i for i in range(len(shapes)) if i != longest), key=lambda i: shapes[i], reverse=True)
+    return [longest] + rest[:batch_size - 1]
+
+
 @dataclass
 class Batch:
     input_ids: torch.Tensor  # [N, L]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 from .losses import token_logps
@@ -24,24 +23,26 @@ LOGIT_CHUNK_ELEMENTS = 1 << 28
 GRADIENT_CHECKPOINTING = ("auto", "full", "off")
 
 
-def _chunk_logps(hidden: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
-                 targets: torch.Tensor) -> torch.Tensor:
-    logits = F.linear(hidden, weight, bias).float()
+def _chunk_logps(hidden: torch.Tensor, lm_head: torch.nn.Module, targets: torch.Tensor) -> torch.Tensor:
+    # The module, not F.linear(hidden, lm_head.weight): a PEFT LoRA on lm_head adds its own term
+    # (dropout(hidden) A^T B^T * scaling) in its forward, which the bare base weight would skip.
+    logits = lm_head(hidden).float()
     return logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1) - logits.logsumexp(-1)
 
 
 def selective_logps(hidden: torch.Tensor, lm_head: torch.nn.Module, targets: torch.Tensor) -> torch.Tensor:
     """log softmax(lm_head(hidden))[targets] for hidden [K, H], targets [K]: fp32 logits one chunk at a
-    time, each recomputed in backward (non-reentrant checkpoint), so only [K, H] is kept."""
+    time, each recomputed in backward (non-reentrant checkpoint, which replays the RNG state, so a LoRA
+    dropout on lm_head draws the same mask twice), so only [K, H] is kept."""
     chunk = max(1, LOGIT_CHUNK_ELEMENTS // lm_head.weight.shape[0])
-    bias = getattr(lm_head, "bias", None)
+    trainable_head = any(p.requires_grad for p in lm_head.parameters())
     pieces = []
     for start in range(0, hidden.shape[0], chunk):
         h, t = hidden[start:start + chunk], targets[start:start + chunk]
-        if torch.is_grad_enabled() and h.requires_grad:
-            pieces.append(checkpoint(_chunk_logps, h, lm_head.weight, bias, t, use_reentrant=False))
+        if torch.is_grad_enabled() and (h.requires_grad or trainable_head):
+            pieces.append(checkpoint(_chunk_logps, h, lm_head, t, use_reentrant=False))
         else:
-            pieces.append(_chunk_logps(h, lm_head.weight, bias, t))
+            pieces.append(_chunk_logps(h, lm_head, t))
     return torch.cat(pieces) if pieces else hidden.new_zeros(0, dtype=torch.float32)
 
 
@@ -110,10 +111,12 @@ class CheckpointPlan:
     checkpointed: int  # of them checkpointed
     probe_peak_gb: dict[str, float]  # measured peaks behind an auto decision
     reason: str
+    probe_shape: list[int] | None = None  # [sequences, tokens] of the batch measured (the run's largest)
+    fits: bool = True  # False: even every layer checkpointed ran out of memory on the probe
 
     def as_dict(self) -> dict:
         return {"mode": self.mode, "layers": self.layers, "checkpointed": self.checkpointed,
-                "probe_peak_gb": self.probe_peak_gb, "reason": self.reason}
+                "probe_peak_gb": self.probe_peak_gb, "probe_shape": self.probe_shape, "reason": self.reason}
 
 
 def layers_to_checkpoint(layers: int, peak_all: float, peak_half: float | None, budget: float) -> int:
@@ -132,7 +135,7 @@ def plan_checkpointing(mode: str, model, probe_step: Callable[[], None] | None, 
                        headroom: float = 0.92, log: Callable[[str], None] = print) -> CheckpointPlan:
     """off/full as asked; auto: off on CPU (memory is not what binds there), and on GPU the fewest
     checkpointed layers that fit `headroom` of the card, measured by running `probe_step` (forward
-    and backward of the largest batch, no optimizer step) with all and with half the layers checkpointed."""
+    and backward of the run's largest batch, no optimizer step) with all and with half the layers checkpointed."""
     if mode not in GRADIENT_CHECKPOINTING:
         raise ValueError(mode)
     total = set_checkpointed_layers(model, 0)
@@ -148,9 +151,11 @@ def plan_checkpointing(mode: str, model, probe_step: Callable[[], None] | None, 
         torch.cuda.reset_peak_memory_stats()
         try:
             probe_step()
-        except torch.cuda.OutOfMemoryError:
+        except torch.OutOfMemoryError as exc:
             model.zero_grad(set_to_none=True)
             torch.cuda.empty_cache()
+            log(f"gradient checkpointing auto: the probe with {count}/{total} layers checkpointed ran out of memory "
+                f"({str(exc).splitlines()[0][:200]})")
             return None
         model.zero_grad(set_to_none=True)
         return float(torch.cuda.max_memory_allocated())
@@ -159,7 +164,8 @@ def plan_checkpointing(mode: str, model, probe_step: Callable[[], None] | None, 
     peak_all = peak(total)
     if peak_all is None:
         set_checkpointed_layers(model, total)
-        return CheckpointPlan(mode, total, total, {}, "even full checkpointing ran out of memory on the probe")
+        return CheckpointPlan(mode, total, total, {}, "even full checkpointing ran out of memory on the probe",
+                              fits=False)
     peak_half = peak(total // 2)
     count = layers_to_checkpoint(total, peak_all, peak_half, budget)
     peaks = {"all": round(peak_all / 2**30, 2), "half": None if peak_half is None else round(peak_half / 2**30, 2)}
@@ -169,9 +175,11 @@ def plan_checkpointing(mode: str, model, probe_step: Callable[[], None] | None, 
     return CheckpointPlan(mode, total, count, peaks, reason)
 
 
-def oom_message(batch_sequences: int, batch_length: int, plan: CheckpointPlan | None) -> str:
+def oom_message(batch_sequences: int, batch_length: int, plan: CheckpointPlan | None, stage: str = "") -> str:
+    """One line for a GPU out-of-memory: where it happened and the knobs that lower the peak."""
     knobs = ["lower --batch-size (keep the effective batch with --grad-accum)"]
     if plan is None or plan.checkpointed < plan.layers:
         knobs.append("--gradient-checkpointing full")
-    return (f"GPU out of memory on a batch of {batch_sequences} sequences x {batch_length} tokens: "
+    where = f" in {stage}" if stage else ""
+    return (f"GPU out of memory{where} on a batch of {batch_sequences} sequences x {batch_length} tokens: "
             + ", or ".join(knobs))

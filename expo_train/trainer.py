@@ -8,12 +8,12 @@ whose log-probs are already in the shards, so no reference model is held or run.
 from __future__ import annotations
 
 import json
-import math
 import os
 import random
 import shutil
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -25,7 +25,7 @@ from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
-from .data import Batch, Example, batch_order, collate
+from .data import Batch, Example, batch_order, collate, largest_batch, padded_shape
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES
 
@@ -124,10 +124,33 @@ def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log:
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(base_path)
+        if cfg.from_base or not adapter_path:  # a fresh LoRA's targets are known before the weights load
+            from transformers import AutoConfig
+
+            refuse_tied_embedding_targets(_target_list(cfg.target_modules), AutoConfig.from_pretrained(base_path))
         base = AutoModelForCausalLM.from_pretrained(base_path, dtype=base_dtype(cfg))
     except (OSError, ValueError) as exc:
         raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
     return wrap_lora(cfg, base, adapter_path, log).to(_device()), tokenizer
+
+
+EMBEDDING_MODULES = ("lm_head", "embed_tokens")  # PEFT's names of the output and input embeddings
+
+
+def _target_list(target_modules: str) -> list[str] | str:
+    return target_modules if target_modules == "all-linear" else [m.strip() for m in target_modules.split(",")]
+
+
+def refuse_tied_embedding_targets(targets, config) -> None:
+    """LoRA on lm_head (or embed_tokens) of a model whose input and output embeddings are one tensor
+    cannot be served as trained: merging it (the CPU serving path) writes the delta into the shared
+    tensor, changing the input embeddings too. Untied models train and serve it (memory.py applies the
+    lm_head adapter in the chunked log-probs)."""
+    names = [targets] if isinstance(targets, str) else list(targets or [])
+    hit = [m for m in EMBEDDING_MODULES if any(t == m or t.endswith("." + m) for t in names)]
+    if hit and getattr(config, "tie_word_embeddings", False):
+        raise ExpoError(f"--target-modules {hit[0]}: this model ties its input and output embeddings, so a LoRA "
+                        f"there would also change the input embeddings when merged for serving; leave {hit[0]} out")
 
 
 def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[str], None]):
@@ -143,11 +166,11 @@ def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[s
         log(f"continuing the round's policy: {getattr(base, 'name_or_path', 'the base')} + adapter {adapter_path}")
     else:
         lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                          target_modules=cfg.target_modules if cfg.target_modules == "all-linear"
-                          else [m.strip() for m in cfg.target_modules.split(",")],
+                          target_modules=_target_list(cfg.target_modules),
                           task_type="CAUSAL_LM")
         model = get_peft_model(base, lora)
     peft_config = model.peft_config["default"]
+    refuse_tied_embedding_targets(peft_config.target_modules, base.config)
     if getattr(peft_config, "modules_to_save", None):
         raise ExpoError("the adapter has modules_to_save, which vLLM refuses; train a plain LoRA adapter")
     if peft_config.r > VLLM_MAX_LORA_RANK:
@@ -198,17 +221,38 @@ def check_reference(model, examples: list[Example], cfg: TrainConfig, pad_id: in
     return diff
 
 
-def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], batches: list[list[int]], pad_id: int,
+def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], pad_id: int,
                 log: Callable[[str], None]) -> CheckpointPlan:
-    """Gradient checkpointing for this run: auto measures the largest batch on the GPU."""
-    largest = max(batches, key=lambda b: len(b) * max(examples[i].num_tokens for i in b))
+    """Gradient checkpointing for this run: auto measures, on the GPU, the largest padded batch any
+    epoch can form (data.largest_batch), not just one epoch's; the plan records that batch's shape."""
+    probe = collate([examples[i] for i in largest_batch([padded_shape(ex) for ex in examples], cfg.batch_size)], pad_id)
 
-    def probe() -> None:
-        loss, _ = compute_loss(logp_model, collate([examples[i] for i in largest], pad_id), cfg)
+    def probe_step() -> None:
+        loss, _ = compute_loss(logp_model, probe, cfg)
         loss.backward()
 
     model.train()
-    return plan_checkpointing(cfg.gradient_checkpointing, model, probe, torch.cuda.is_available(), log=log)
+    plan = plan_checkpointing(cfg.gradient_checkpointing, model, probe_step, torch.cuda.is_available(), log=log)
+    plan.probe_shape = list(probe.input_ids.shape)
+    if not plan.fits:
+        raise ExpoError(oom_message(*plan.probe_shape, plan, stage="the memory probe (this run's largest batch)"))
+    return plan
+
+
+@contextmanager
+def one_line_oom(stage: str, shape: tuple[int, int] | Callable[[], tuple[int, int]], plan: CheckpointPlan | None):
+    """A GPU out-of-memory inside ends the run with oom_message's one line instead of a traceback;
+    `shape` (sequences, tokens) of the batch, or a function giving it when that costs a pass."""
+    try:
+        yield
+    except torch.OutOfMemoryError:
+        raise ExpoError(oom_message(*(shape() if callable(shape) else shape), plan, stage=stage)) from None
+
+
+def accumulation_windows(num_batches: int, grad_accum: int) -> list[range]:
+    """One epoch's optimizer steps, as ranges of its micro-batch indices: runs of grad_accum, the last
+    one shorter when they do not divide (it steps on its own: no window spans two epochs)."""
+    return [range(start, min(start + grad_accum, num_batches)) for start in range(0, num_batches, grad_accum)]
 
 
 def _checkpoints(data_dir: Path) -> list[tuple[int, Path]]:
@@ -224,7 +268,7 @@ def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep
     final = root / f"step-{step:06d}"
     tmp = root / f".tmp-step-{step:06d}"
     shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
+    model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
     torch.save({"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
                 "rng": torch.get_rng_state()}, tmp / CHECKPOINT_STATE)
     shutil.rmtree(final, ignore_errors=True)
@@ -386,12 +430,33 @@ def save_adapter(model, out_dir: Path) -> None:
     """The adapter the next round generates with, replaced atomically."""
     tmp = out_dir.with_name(f".{out_dir.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
+    model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
     shutil.rmtree(out_dir, ignore_errors=True)
     os.replace(tmp, out_dir)
 
 
 def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
+    try:
+        return _train_round(cfg, log)
+    except BaseException:
+        _abort_group()
+        raise
+
+
+def _abort_group() -> None:
+    """A failing rank (a one-line error, an OOM on its share) aborts its process group instead of leaving
+    its peers blocked in a collective that never completes: they fail at once, and torchrun stops them."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        abort = getattr(dist.distributed_c10d, "_abort_process_group", None)
+        try:
+            abort() if abort is not None else dist.destroy_process_group()
+        except Exception:  # the group is going away either way; the original error is what matters
+            pass
+
+
+def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]:
     _validate(cfg)
     setup = resolve_setup(cfg)
     rd, rank, world = setup.rd, setup.rank, setup.world
@@ -407,7 +472,9 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None
     logp_model = CompletionLogps(model)
-    ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
+    with one_line_oom("the reference check", lambda: (2 * cfg.batch_size, max(padded_shape(ex)[1] for ex in examples)),
+                      None):
+        ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
 
     def my_batches(epoch: int) -> list[list[int]]:
         """This rank's share; equal counts on every rank so they step in lockstep."""
@@ -416,15 +483,16 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
 
     if not my_batches(0):
         raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
-    checkpointing = plan_memory(cfg, model, logp_model, examples, my_batches(0), pad_id, log)
+    checkpointing = plan_memory(cfg, model, logp_model, examples, pad_id, log)
     train_model = logp_model
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
 
         train_model = DistributedDataParallel(logp_model, device_ids=[_device().index] if torch.cuda.is_available() else None)
 
-    # Optimizer and schedule.
-    steps_per_epoch = math.ceil(len(my_batches(0)) / cfg.grad_accum)
+    # Optimizer and schedule. Every epoch has the same number of batches, so the same windows.
+    windows = accumulation_windows(len(my_batches(0)), cfg.grad_accum)
+    steps_per_epoch = len(windows)
     total_steps = steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -438,46 +506,50 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
         atomic_write_json(setup.work.train_config, {
             **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
             "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
-            "examples": len(examples), "total_steps": total_steps, "reference_gap": ref_gap,
+            "examples": len(examples), "total_steps": total_steps, "steps_per_epoch": steps_per_epoch,
+            "batches_per_epoch": len(my_batches(0)), "reference_gap": ref_gap,
             "selection_rows": selection["rows"] if selection else None, "world_size": world,
             "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
             "logprob_dtype": setup.manifest.get("logprob_dtype"),
         })
 
-    # Loop.
+    # Loop: one optimizer step per window; each micro-batch's loss is scaled by its window's real size,
+    # so a short last window is an average too, not a fraction of one.
     from tqdm import tqdm
 
     objective = OBJECTIVES[cfg.loss]
     model.train()
     bar = tqdm(total=total_steps, initial=step, unit="step", disable=not (cfg.progress and main_process), file=sys.stderr,
                dynamic_ncols=True)
-    micro_to_skip = step * cfg.grad_accum
+    epoch, first_window = divmod(step, steps_per_epoch)  # resume: the uninterrupted run's data from here on
     started, tokens_seen, padded_seen, last = time.perf_counter(), 0, 0, {}
-    epoch = 0
     with open(setup.work.train_metrics if main_process else os.devnull, "a") as metrics_file:
         while step < total_steps:
-            for micro, indices in enumerate(my_batches(epoch)):
-                if micro_to_skip > 0:  # replay the data order up to the resumed step
-                    micro_to_skip -= 1
-                    continue
-                batch = collate([examples[i] for i in indices], pad_id)
-                try:
-                    loss, metrics = compute_loss(train_model, batch, cfg)
-                    (loss / cfg.grad_accum).backward()
-                except torch.OutOfMemoryError:
-                    raise ExpoError(oom_message(*batch.input_ids.shape, checkpointing)) from None
-                tokens_seen += batch.num_tokens
-                padded_seen += batch.input_ids.numel()
-                if (micro + 1) % cfg.grad_accum:
-                    continue
-                grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm).item()
-                optimizer.step()
+            batches = my_batches(epoch)
+            for window in windows[first_window:]:
+                window_metrics: list[dict[str, float]] = []
+                for position, micro in enumerate(window):
+                    batch = collate([examples[i] for i in batches[micro]], pad_id)
+                    # DDP all-reduces on the window's last backward only.
+                    syncing = world == 1 or position == len(window) - 1
+                    with one_line_oom("", tuple(batch.input_ids.shape), checkpointing), \
+                            (nullcontext() if syncing else train_model.no_sync()):
+                        loss, metrics = compute_loss(train_model, batch, cfg)
+                        (loss / len(window)).backward()
+                    window_metrics.append(metrics)
+                    tokens_seen += batch.num_tokens
+                    padded_seen += batch.input_ids.numel()
+                with one_line_oom("the optimizer step", tuple(batch.input_ids.shape), checkpointing):
+                    grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm).item()
+                    optimizer.step()
                 scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
                 step += 1
                 elapsed = time.perf_counter() - started
-                last = {"step": step, "epoch": epoch, **metrics, "grad_norm": grad_norm,
-                        "lr": scheduler.get_last_lr()[0], "tokens_per_s": tokens_seen / elapsed,
+                metrics = {name: sum(m[name] for m in window_metrics if name in m) / sum(name in m for m in window_metrics)
+                           for name in dict.fromkeys(k for m in window_metrics for k in m)}
+                last = {"step": step, "epoch": epoch, **metrics, "micro_batches": len(window), "grad_norm": grad_norm,
+                        "lr": scheduler.get_last_lr()[0], "elapsed_s": elapsed, "tokens_per_s": tokens_seen / elapsed,
                         "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
                 metrics_file.write(json.dumps(last) + "\n")
                 metrics_file.flush()
@@ -488,6 +560,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                     publish(setup, cfg, ["checkpoints", "train_metrics"])  # preemptible machines resume from it
                 if step >= total_steps:
                     break
+            first_window = 0
             epoch += 1
     bar.close()
 
