@@ -17,7 +17,7 @@ class Round:
         self.con = connect([location], check_checksums=check_checksums)
         import json
 
-        self.manifest = json.loads(self.con.execute("SELECT manifest_json FROM manifest").fetchone()[0])
+        self.manifest = json.loads(self.con.execute("SELECT manifest_json FROM manifest").fetchall()[0][0])
 
     def __repr__(self) -> str:
         return f"Round({redact(self.location)}, round {self.manifest['round']})"

@@ -380,7 +380,7 @@ def build_page(round_dirs: list[Any], where: str | None = None, limit_problems: 
                        ORDER BY try_cast(problem_id AS BIGINT) NULLS LAST, problem_id {limit_sql})
         SELECT coalesce(sum(strlen(completion) + {BYTES_PER_TOKEN} * num_tokens + {SAMPLE_OVERHEAD}), 0),
                count(DISTINCT problem_id)
-        FROM samples JOIN shown USING (problem_id) WHERE {condition}""").fetchone()
+        FROM samples JOIN shown USING (problem_id) WHERE {condition}""").fetchall()[0]
     if estimate > max_bytes:
         raise _too_big(max_bytes, f"about {estimate / 2**20:.0f} MB for {problems_est} problems")
 
