@@ -166,7 +166,7 @@ def report_figure(con, evals: pa.Table):
         p AS (SELECT round, level_or_category AS level, problem_id, bool_or(kind = 'attempt' AND is_correct) AS solved,
                           avg(is_correct::INT) FILTER (WHERE kind = 'attempt') AS acc
                    FROM keyed GROUP BY ALL)
-        SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY ALL
+        SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY round, level
         ORDER BY round, try_cast(level AS INTEGER) NULLS LAST, level""").fetchall()
     groups = list(dict.fromkeys(str(lvl) for _, lvl, _, _ in per_level))
     for i, rnd in enumerate(round_ids):
