@@ -320,7 +320,7 @@ def test_pieces_join_to_the_decoded_text(tokenizer, text_):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.sampled_from(list("ab 1+=.\n{}$\\") + ["é", "日本", "語", "🎉", "👩‍🔬", "∑", "→"]), max_size=40))
+@given(st.lists(st.sampled_from(list("ab 1+=.\n{}$\\") + ["é", "日本", "語", "🎉", "👩\u200d🔬", "∑", "→"]), max_size=40).map("".join))
 def test_pieces_spell_the_text(tokenizer, text_):
     """Model text (letters, digits, CJK, emoji, maths): no character is split into replacement marks."""
     ids = tokenizer.encode(text_, add_special_tokens=False).ids
