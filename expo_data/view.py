@@ -449,17 +449,21 @@ def write_view(round_dirs: list[Any], output: Any = None, where: str | None = No
                tokenizer: str | None = None, max_bytes: int = MAX_BYTES, log: Callable[[str], None] = print) -> str:
     """Write the page (atomically; to object storage when -o is a URI); returns where it went."""
     output = output if output is not None else default_output(round_dirs[0] if round_dirs else ".")
-    data, counts = build_page(round_dirs, where, limit_problems, tokenizer, max_bytes, log=log)
-    if is_remote(output):
-        parent, _, name = str(output).split("?", 1)[0].rstrip("/").rpartition("/")
-        options = str(output).partition("?")[1:]
-        Store(parent + "".join(options)).write_bytes(name, data)
-    else:
+    if not is_remote(output):  # checked before the work
         output = Path(output)
         if output.is_dir():
             output = output / PAGE_NAME
         if not output.parent.is_dir():
             raise ExpoError(f"cannot write {output}: {output.parent} is not a directory")
+    data, counts = build_page(round_dirs, where, limit_problems, tokenizer, max_bytes, log=log)
+    if is_remote(output):
+        parent, _, name = str(output).split("?", 1)[0].rstrip("/").rpartition("/")
+        options = str(output).partition("?")[1:]
+        Store(parent + "".join(options)).write_bytes(name, data)
+    elif output.exists() and not output.is_file():  # a device or pipe (/dev/stdout): write into it, never replace it
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
         atomic_write_bytes(output, data)
     where_to = redact(output)
     log(f"wrote {where_to}: {counts['problems']} problems, {counts['samples']} samples, {len(data) / 2**20:.1f} MB")
