@@ -287,5 +287,26 @@ def report(round_dirs, png, group_by):
     click.echo(f"\nplots: {png}")
 
 
+@main.command()
+@click.argument("round_dirs", nargs=-1, required=True)
+@click.option("-o", "--output", default=None,
+              help="HTML file, local or s3:// URI (default: view.html in the first round dir; ./view.html for s3:// rounds).")
+@click.option("--where", default=None, help="SQL boolean expression over the samples view: only those samples are shown.")
+@click.option("--limit-problems", type=int, default=None, help="Only the first N problems (after --where).")
+@click.option("--tokenizer", default=None,
+              help="Tokenizer dir or hub name, when the round's base model is not on this machine.")
+@one_line_errors
+def view(round_dirs, output, where, limit_problems, tokenizer):
+    """Write one self-contained HTML page to read a round (two or more: side by side, per problem).
+
+    Header: manifest, quality table, report plots. Per problem: the question, gold answer and every
+    sample with its grade, NLL, answer gain, hint flag, selection role and the rule that decided it,
+    and the completion shaded token by token by its policy log-prob. Filters and sorting in the page."""
+    from expo_data.view import write_view
+
+    write_view(list(round_dirs), output, where=where, limit_problems=limit_problems, tokenizer=tokenizer,
+               log=lambda m: click.echo(m, err=True))
+
+
 if __name__ == "__main__":
     main()

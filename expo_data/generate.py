@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -269,8 +270,9 @@ class Engine:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
     def sample(self, prompt_ids: list[list[int]], counts: list[int], *, temperature: float, top_p: float,
-               max_tokens: int):
-        """counts[i] samples from prompt i; raw (temperature-free) log-probs of the sampled tokens."""
+               max_tokens: int, on_done: Callable[[int, str], None] | None = None):
+        """counts[i] samples from prompt i; raw (temperature-free) log-probs of the sampled tokens.
+        `on_done(samples, vllm_speed)` is called as each request finishes (see EngineProgress)."""
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
@@ -279,9 +281,10 @@ class Engine:
         params = {n: SamplingParams(n=n, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                                     logprobs=0, flat_logprobs=True) for n in set(counts)}
         return self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in prompt_ids], [params[n] for n in counts],
-                                 use_tqdm=False, lora_request=self.lora)
+                                 use_tqdm=EngineProgress(on_done) if on_done else False, lora_request=self.lora)
 
-    def score(self, sequences: list[list[int]], starts: list[int]) -> list[list[float]]:
+    def score(self, sequences: list[list[int]], starts: list[int],
+              on_done: Callable[[int, str], None] | None = None) -> list[list[float]]:
         """Teacher-forced log-probs of sequences[i][starts[i]:] given what precedes them."""
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
@@ -292,8 +295,143 @@ class Engine:
         # than the forward pass on CPU.
         params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, flat_logprobs=True, detokenize=False)
         outputs = self.llm.generate([TokensPrompt(prompt_token_ids=ids) for ids in sequences], params,
-                                    use_tqdm=False, lora_request=self.lora)
+                                    use_tqdm=EngineProgress(on_done) if on_done else False, lora_request=self.lora)
         return [chosen_logprobs(out.prompt_logprobs, seq, start) for out, seq, start in zip(outputs, sequences, starts)]
+
+
+class EngineProgress:
+    """What vLLM's `LLM.generate(use_tqdm=<callable>)` builds its bar with, standing in for tqdm so that
+    each finished request reaches `on_done(n, speed)` while the call runs (n: its samples; speed: vLLM's
+    own "output: X toks/s" line). vLLM calls it over the prompts it renders (an iterable, passed
+    through) and once with total= for the run, whose update(n) it calls per finished request."""
+
+    def __init__(self, on_done: Callable[[int, str], None]):
+        self.on_done = on_done
+
+    def __call__(self, iterable=None, **_):
+        return iterable if iterable is not None else _RequestCounter(self.on_done)
+
+
+class _RequestCounter:
+    def __init__(self, on_done: Callable[[int, str], None]):
+        self.n, self.postfix, self._start, self._on_done = 0, "", time.perf_counter(), on_done
+
+    @property
+    def format_dict(self) -> dict[str, float]:
+        return {"elapsed": max(time.perf_counter() - self._start, 1e-6)}
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        self._on_done(n, self.postfix or "")
+
+    def refresh(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class Progress:
+    """The generate bar, in samples. A group is sampled, then scored, then verified, then written; the
+    bar moves as vLLM finishes each request inside it, shows the generation tok/s and an ETA that
+    counts the scoring and verification still to come (their cost relative to sampling as measured
+    on the groups done; before the first one, assumed equal: about what a CPU shows)."""
+
+    REFRESH_S = 0.5
+
+    def __init__(self, total_samples: int, enabled: bool, scores: bool = True):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total_samples, unit="sample", disable=not enabled, file=sys.stderr, dynamic_ncols=True,
+                        bar_format="{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} samples [{elapsed}{postfix}]")
+        self.sample_s = 0.0  # sampling time of the finished groups
+        self.after_s = 0.0  # their scoring + verification time
+        self.assumed_ratio = 1.0 if scores else 0.0
+        self.done_before = 0  # samples of the finished groups
+        self.phase, self.tok_s = "sampling", None
+        self.group_start = self.score_start = self.last_refresh = time.perf_counter()
+        self.group_samples = self.scored_requests = self.score_requests = 0
+        self.group_sample_s = 0.0
+
+    def start_group(self) -> None:
+        self.phase, self.group_samples, self.group_start = "sampling", 0, time.perf_counter()
+
+    def skip(self, samples: int) -> None:
+        """Samples of problems skipped (too long): never generated, off the total."""
+        self.bar.total -= samples
+        self.bar.refresh()
+
+    def sampled(self, n: int, vllm_speed: str) -> None:
+        self.group_samples += n
+        match = re.search(r"output: ([\d.]+) toks/s", vllm_speed)
+        if match:
+            self.tok_s = float(match.group(1))
+        self.bar.update(n)  # redraws at most every tqdm mininterval
+        self.bar.set_postfix_str(self._postfix(), refresh=False)  # shown from the next redraw
+
+    def scoring(self, requests: int) -> None:
+        self.phase, self.score_requests, self.scored_requests = "scoring", requests, 0
+        self.score_start = time.perf_counter()
+        self.group_sample_s = self.score_start - self.group_start
+        self._refresh(force=True)
+
+    def scored(self, n: int, _speed: str) -> None:
+        self.scored_requests += n
+        self._refresh()
+
+    def verifying(self) -> None:
+        self.phase = "verifying"
+        self._refresh(force=True)
+
+    def group_done(self, timings: dict[str, float], stats: "Stats") -> None:
+        self.sample_s += timings["generate_s"]
+        self.after_s += timings["score_s"] + timings["verify_s"]
+        self.done_before += self.group_samples
+        self.group_samples, self.group_sample_s, self.group_start = 0, 0.0, time.perf_counter()
+        self.tok_s = stats.generated_tokens / stats.generate_s if stats.generate_s else self.tok_s
+        self.phase = "sampling"
+        self._refresh(force=True)
+
+    def close(self) -> None:
+        self.bar.close()
+
+    def eta_s(self) -> float | None:
+        now = time.perf_counter()
+        group_sample_s = now - self.group_start if self.phase == "sampling" else self.group_sample_s
+        sampled = self.done_before + self.group_samples
+        if sampled == 0:
+            return None
+        per_sample = (self.sample_s + group_sample_s) / sampled
+        ratio = self.after_s / self.sample_s if self.sample_s else self.assumed_ratio
+        eta = (self.bar.total - self.bar.n) * per_sample * (1 + ratio)
+        if self.phase == "sampling":  # this group's scoring is still to come for what it sampled so far
+            eta += self.group_samples * per_sample * ratio
+        elif self.phase == "scoring":  # this group's scoring so far tells how long the rest of it takes
+            share = self.scored_requests / self.score_requests if self.score_requests else 1.0
+            elapsed = now - self.score_start
+            eta += elapsed * (1 - share) / share if share > 0 else self.group_samples * per_sample * ratio
+        return eta
+
+    def _postfix(self) -> str:
+        from tqdm import tqdm
+
+        parts = []
+        if self.phase == "scoring":
+            parts.append(f"scoring {self.scored_requests}/{self.score_requests}")
+        elif self.phase == "verifying":
+            parts.append("verifying")
+        if self.tok_s is not None:
+            parts.append(f"{self.tok_s:.0f} tok/s")
+        eta = self.eta_s()
+        if eta is not None:
+            parts.append(("ETA ~" if not self.sample_s else "ETA ") + tqdm.format_interval(eta))
+        return ", ".join(parts)  # tqdm puts ", " before it
+
+    def _refresh(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self.last_refresh >= self.REFRESH_S:
+            self.last_refresh = now
+            self.bar.set_postfix_str(self._postfix())
 
 
 def _patch_cpu_lora_prompt_logprobs() -> None:
@@ -456,16 +594,18 @@ class ScoreRequest:
     start: int
 
 
-def score_all(engine: Engine, requests: list[ScoreRequest]) -> dict[str, list[tuple[Any, list[float]]]]:
+def score_all(engine: Engine, requests: list[ScoreRequest], on_done: Callable[[int, str], None] | None = None
+              ) -> dict[str, list[tuple[Any, list[float]]]]:
     """One engine pass over every request (a full batch); results grouped by request name, in order."""
     results: dict[str, list[tuple[Any, list[float]]]] = {}
-    scored = engine.score([r.sequence for r in requests], [r.start for r in requests])
+    scored = engine.score([r.sequence for r in requests], [r.start for r in requests], on_done=on_done)
     for request, logps in zip(requests, scored):
         results.setdefault(request.name, []).append((request.key, logps))
     return results
 
 
-def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems: list[Problem], stats: Stats
+def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems: list[Problem], stats: Stats,
+              progress: Progress | None = None
               ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str], dict[str, float]]:
     """Generate, score and verify a group; returns rows per problem id, skips, and timings."""
     prompts: dict[str, Prompts] = {}
@@ -478,6 +618,9 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
         else:
             prompts[problem.id] = rendered
     live = [pr for pr in problems if pr.id in prompts]
+    if progress is not None:
+        progress.start_group()
+        progress.skip(len(skipped) * (cfg.attempts + cfg.explanations))
 
     # 1. Sampling: attempts from the plain prompt, explanations from the hinted one, in one vLLM call
     #    for both kinds so the engine's batch stays as full as possible.
@@ -486,7 +629,8 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
                 if n > 0 for problem in live]
     outputs = engine.sample([prompts[pr.id].plain_ids if kind == "attempt" else prompts[pr.id].hinted_ids
                              for pr, kind, _ in requests], [n for _, _, n in requests],
-                            temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens)
+                            temperature=cfg.temperature, top_p=cfg.top_p, max_tokens=cfg.max_tokens,
+                            on_done=progress.sampled if progress else None)
     samples: list[Sample] = []
     for (problem, kind, _), out in zip(requests, outputs):
         p = prompts[problem.id]
@@ -515,12 +659,16 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
         score_requests.append(ScoreRequest("answer", s, sequence, len(sequence) - len(p.suffix_ids)))
     score_requests += [ScoreRequest("base", pr, prompts[pr.id].plain_ids + prompts[pr.id].suffix_ids,
                                     len(prompts[pr.id].plain_ids)) for pr in live if cfg.score_answers]
-    scored = score_all(engine, score_requests) if score_requests else {}
+    if progress is not None:
+        progress.scoring(len(score_requests))
+    scored = score_all(engine, score_requests, on_done=progress.scored if progress else None) if score_requests else {}
     policy_lps = {id(s): s.gen_token_logprobs for s in samples}
     policy_lps.update({id(s): lps for s, lps in scored.get("policy", [])})
     answer_lps = {id(s): math.fsum(lps) for s, lps in scored.get("answer", [])}
     base_by_problem = {pr.id: math.fsum(lps) for pr, lps in scored.get("base", [])}
     t2 = time.perf_counter()
+    if progress is not None:
+        progress.verifying()
 
     # 3. Verification. An expert solution is correct by construction (the dataset's own worked
     #    solution of its own answer): it is recorded as such, not graded by its last number.
@@ -635,14 +783,13 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
     manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage, lora_serving=engine.lora_serving)
     store.write_json(MANIFEST_NAME, manifest)
 
-    from tqdm import tqdm
-
-    total = sum(len(p.assignment[s]) for s in p.todo)
-    bar = tqdm(total=total, unit="problem", disable=not cfg.progress, file=sys.stderr, dynamic_ncols=True)
+    # In samples, moving within a group (a group of 64 problems takes minutes on CPU).
+    progress = Progress(sum(len(p.assignment[s]) for s in p.todo) * (cfg.attempts + cfg.explanations), cfg.progress,
+                        scores=cfg.score_answers)
     with Verifier(timeout_s=cfg.verify_timeout) as verifier:
         for group in _groups(p.todo, p.assignment, cfg.group_problems):
             problems = [pr for s in group for pr in p.assignment[s]]
-            by_problem, skipped, timings = run_group(engine, verifier, cfg, problems, stats)
+            by_problem, skipped, timings = run_group(engine, verifier, cfg, problems, stats, progress)
             for shard in group:
                 shard_rows = [row for pr in p.assignment[shard] for row in by_problem.get(pr.id, [])]
                 shard_skips = [{"problem_id": pr.id, "reason": skipped[pr.id]} for pr in p.assignment[shard] if pr.id in skipped]
@@ -656,10 +803,8 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
                     "worker": list(cfg.worker),
                     "counts": shard_counts(shard_rows),
                 })
-            bar.update(len(problems))
-            tps = stats.generated_tokens / stats.generate_s if stats.generate_s else 0.0
-            bar.set_postfix_str(f"{tps:.0f} tok/s")
-    bar.close()
+            progress.group_done(timings, stats)
+    progress.close()
     log(stats.summary(time.perf_counter() - start))
     if stats.skipped:
         log("skipped: " + ", ".join(f"{k}={v}" for k, v in sorted(stats.skip_reasons.items())) +

@@ -123,10 +123,28 @@ def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "aut
 
 
 def _plot(con, evals: pa.Table, png: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = report_figure(con, evals)
+    png = Path(png)
+    if png.exists() and not png.is_file():  # a device or pipe (/dev/null, /dev/stdout): write into it, never replace it
+        fig.savefig(png, dpi=110, format="png")
+        plt.close(fig)
+        return
+    tmp = png.with_name(f".{png.stem}.tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(png)
+
+
+def report_figure(con, evals: pa.Table):
+    """The report's four panels: NLL per kind, attempt accuracy and hard-set share per level or category,
+    held-out pass@1 per round."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
     nll = con.execute("SELECT round, kind, -sum(policy_logprob_sum) / sum(num_tokens) FROM samples "
@@ -141,21 +159,33 @@ def _plot(con, evals: pa.Table, png: Path) -> None:
     axes[0].set_title("policy NLL per token (plain prompt)")
     axes[0].legend()
     # The same grouping as the quality table: level, or the category when no row has a level.
+    by_level = con.execute("SELECT count(*) FILTER (WHERE level IS NOT NULL) > 0 FROM samples").fetchall()[0][0]
     per_level = con.execute("""
         WITH keyed AS (SELECT *, CASE WHEN EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL)
                                       THEN CAST(level AS VARCHAR) ELSE category END AS level_or_category FROM samples),
         p AS (SELECT round, level_or_category AS level, problem_id, bool_or(kind = 'attempt' AND is_correct) AS solved,
                           avg(is_correct::INT) FILTER (WHERE kind = 'attempt') AS acc
                    FROM keyed GROUP BY ALL)
-        SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY ALL ORDER BY ALL""").fetchall()
-    for rnd in round_ids:
-        rows = [(lvl, acc, hard) for r, lvl, acc, hard in per_level if r == rnd]
-        axes[1].plot([str(l) for l, _, _ in rows], [a for _, a, _ in rows], "o-", label=f"round {rnd}")
-        axes[2].plot([str(l) for l, _, _ in rows], [h for _, _, h in rows], "o-", label=f"round {rnd}")
-    for ax, title in ((axes[1], "attempt accuracy by level or category (training problems)"),
+        SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY round, level
+        ORDER BY round, try_cast(level AS INTEGER) NULLS LAST, level""").fetchall()
+    groups = list(dict.fromkeys(str(lvl) for _, lvl, _, _ in per_level))
+    for i, rnd in enumerate(round_ids):
+        rows = {str(lvl): (acc, hard) for r, lvl, acc, hard in per_level if r == rnd}
+        if by_level:  # levels are ordered: lines show the trend across them
+            shown = [g for g in groups if g in rows]
+            axes[1].plot(shown, [rows[g][0] for g in shown], "o-", label=f"round {rnd}")
+            axes[2].plot(shown, [rows[g][1] for g in shown], "o-", label=f"round {rnd}")
+        else:  # categories have no order: a line between them would suggest one; bars, one per round
+            x = [j + i * width for j, g in enumerate(groups) if g in rows]
+            axes[1].bar(x, [rows[g][0] or 0.0 for g in groups if g in rows], width, label=f"round {rnd}")
+            axes[2].bar(x, [rows[g][1] or 0.0 for g in groups if g in rows], width, label=f"round {rnd}")
+    if not by_level:
+        for ax in (axes[1], axes[2]):
+            ax.set_xticks([j + width * (len(round_ids) - 1) / 2 for j in range(len(groups))], groups)
+    for ax, title in ((axes[1], f"attempt accuracy by {'level' if by_level else 'category'} (training problems)"),
                       (axes[2], "hard-set share (no correct attempt)")):
         ax.set_ylim(0, 1)
-        ax.set_xlabel("level / category")
+        ax.set_xlabel("level" if by_level else "category")
         ax.tick_params(axis="x", labelrotation=30)
         ax.set_title(title)
         ax.legend()
@@ -167,15 +197,13 @@ def _plot(con, evals: pa.Table, png: Path) -> None:
                          linewidth=3 if level == "all" else 1.2)
         axes[3].set_ylim(0, 1)
         axes[3].set_xlabel("round")
+        axes[3].xaxis.set_major_locator(MaxNLocator(integer=True))  # rounds are whole numbers
         axes[3].legend(fontsize=8)
+    else:
+        axes[3].text(0.5, 0.5, "no eval yet\n(expo-data eval --out ROUND/eval,\nor expo-train loop)", ha="center",
+                     va="center", transform=axes[3].transAxes, color="0.35")
+        axes[3].set_xticks([])
+        axes[3].set_yticks([])
     axes[3].set_title("held-out greedy pass@1 by round")
     fig.tight_layout()
-    png = Path(png)
-    if png.exists() and not png.is_file():  # a device or pipe (/dev/null, /dev/stdout): write into it, never replace it
-        fig.savefig(png, dpi=110, format="png")
-        plt.close(fig)
-        return
-    tmp = png.with_name(f".{png.stem}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(png)
+    return fig
