@@ -25,7 +25,7 @@ from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
-from .data import Batch, Example, batch_order, collate
+from .data import Batch, Example, batch_order, collate, token_lengths
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES
 
@@ -201,7 +201,8 @@ def check_reference(model, examples: list[Example], cfg: TrainConfig, pad_id: in
 def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], batches: list[list[int]], pad_id: int,
                 log: Callable[[str], None]) -> CheckpointPlan:
     """Gradient checkpointing for this run: auto measures the largest batch on the GPU."""
-    largest = max(batches, key=lambda b: len(b) * max(examples[i].num_tokens for i in b))
+    lengths = token_lengths(examples)
+    largest = max(batches, key=lambda b: len(b) * max(lengths[i] for i in b))
 
     def probe() -> None:
         loss, _ = compute_loss(logp_model, collate([examples[i] for i in largest], pad_id), cfg)
@@ -349,8 +350,8 @@ def prepare_reference(cfg: TrainConfig, model, examples: list[Example], pad_id: 
         return None
     if cfg.recompute_ref:
         log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
-        for ex, ref in zip(examples, recompute_reference(model, examples, pad_id, cfg.batch_size)):
-            ex.ref_logps = ref
+        for index, ref in enumerate(recompute_reference(model, examples, pad_id, cfg.batch_size)):
+            examples.set_ref_logps(index, ref)
         return None
     gap = check_reference(model, examples, cfg, pad_id, log)
     if gap > cfg.ref_tolerance:
