@@ -37,6 +37,12 @@ WITH attempt_nll AS (
     FROM chosen c
     JOIN rejected r ON r.round = c.round AND r.problem_id = c.problem_id AND r.wrong_rank = (c.pair_rank - 1) % r.wrong_count + 1
     WHERE c.pair_rank <= $per_problem
+), chosen_rows AS (  -- semi joins: the paired keys are the hash table and the samples scan streams past them
+    SELECT * FROM samples s SEMI JOIN paired p
+    ON s.round = p.round AND s.problem_id = p.problem_id AND s.kind = p.chosen_kind AND s.sample_index = p.chosen_index
+), rejected_rows AS (
+    SELECT * FROM samples s SEMI JOIN paired p
+    ON s.round = p.round AND s.problem_id = p.problem_id AND s.kind = 'attempt' AND s.sample_index = p.rejected_index
 )
 SELECT p.round, p.problem_id, c.level, c.plain_prompt AS prompt, c.plain_prompt_token_ids AS prompt_token_ids,
        c.completion AS chosen, c.completion_token_ids AS chosen_token_ids,
@@ -45,6 +51,6 @@ SELECT p.round, p.problem_id, c.level, c.plain_prompt AS prompt, c.plain_prompt_
        p.chosen_kind, c.policy_logprob_mean AS chosen_policy_mean, r.policy_logprob_mean AS rejected_policy_mean,
        p.pair_rank
 FROM paired p
-JOIN samples c ON c.round = p.round AND c.problem_id = p.problem_id AND c.kind = p.chosen_kind AND c.sample_index = p.chosen_index
-JOIN samples r ON r.round = p.round AND r.problem_id = p.problem_id AND r.kind = 'attempt' AND r.sample_index = p.rejected_index
+JOIN chosen_rows c ON c.round = p.round AND c.problem_id = p.problem_id AND c.kind = p.chosen_kind AND c.sample_index = p.chosen_index
+JOIN rejected_rows r ON r.round = p.round AND r.problem_id = p.problem_id AND r.kind = 'attempt' AND r.sample_index = p.rejected_index
 ORDER BY p.round, p.problem_id, p.pair_rank

@@ -35,10 +35,13 @@ WITH attempt_nll AS (
     FROM candidates
 ), chosen AS (
     SELECT round, problem_id, kind, sample_index, positive_rank FROM ranked WHERE positive_rank <= $per_problem
+), chosen_rows AS (  -- a semi join: the chosen keys are the hash table and the samples scan streams past them
+    SELECT * FROM samples s SEMI JOIN chosen c
+    ON s.round = c.round AND s.problem_id = c.problem_id AND s.kind = c.kind AND s.sample_index = c.sample_index
 )
 SELECT s.round, s.problem_id, s.kind, s.sample_index, s.level, s.question, s.reference_answer, s.plain_prompt,
        s.plain_prompt_token_ids, s.completion, s.completion_token_ids, s.policy_token_logprobs, s.policy_logprob_sum,
        s.policy_logprob_mean, s.num_tokens, s.answer_logprob - s.answer_logprob_base AS answer_gain, c.positive_rank
 FROM chosen c
-JOIN samples s ON s.round = c.round AND s.problem_id = c.problem_id AND s.kind = c.kind AND s.sample_index = c.sample_index
+JOIN chosen_rows s ON s.round = c.round AND s.problem_id = c.problem_id AND s.kind = c.kind AND s.sample_index = c.sample_index
 ORDER BY s.round, s.problem_id, c.positive_rank
