@@ -107,13 +107,12 @@ def spill_dir(location: Any):
 
 
 _PROCESS_SPILL_DIRS = contextlib.ExitStack()
+atexit.register(_PROCESS_SPILL_DIRS.close)
 
 
 def process_spill_dir(location: Any) -> str:
     """spill_dir for a command that holds its connection for its whole life (`expo-data sql`): removed
     when the process exits."""
-    if not _PROCESS_SPILL_DIRS._exit_callbacks:
-        atexit.register(_PROCESS_SPILL_DIRS.close)
     return _PROCESS_SPILL_DIRS.enter_context(spill_dir(location))
 
 
