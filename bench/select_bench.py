@@ -146,6 +146,8 @@ def in_process(fn, directory):
 # first batch's examples (not collated: the synthetic log-prob lists are not aligned with the token ids).
 LOAD = """
 import sys, time
+import expo_train
+print("source", expo_train.__file__)
 from expo_train.objectives import OBJECTIVES
 from expo_train.data import batch_order
 t0 = time.perf_counter()
@@ -189,23 +191,24 @@ def cli_mode(a) -> None:
 
     here = str(Path(__file__).resolve().parents[1])
     implementations = [("after", here)] + ([("before", a.before)] if a.before else [])
+    implementations = [(name, src) for name, src in implementations if name in a.impls.split(",")]
     expo_data = str(Path(sys.executable).with_name("expo-data"))
     results = []
     for repeat in range(a.repeats):
         for name, src in (implementations if repeat % 2 == 0 else implementations[::-1]):
             row = {"impl": name, "repeat": repeat}
-            row["select"] = measured([expo_data, "select", a.dir], src, a.rss_cap)
+            if not a.no_select:
+                row["select"] = measured([expo_data, "select", a.dir], src, a.rss_cap)
+            # -P: the source tree on PYTHONPATH, not the working directory, provides the modules.
             for loss in a.losses.split(","):
-                if row["select"]["rc"] != 0 and name == "before":
-                    continue  # nothing (of its own) to load
-                row[loss] = measured([sys.executable, "-c", LOAD, a.dir, loss], src, a.rss_cap)
-            row["baseline"] = measured([sys.executable, "-c", BASELINE], src, a.rss_cap)
+                row[loss] = measured([sys.executable, "-P", "-c", LOAD, a.dir, loss], src, a.rss_cap)
+            row["baseline"] = measured([sys.executable, "-P", "-c", BASELINE], src, a.rss_cap)
             results.append(row)
             print(json.dumps(row), flush=True)
     print(f"\n{a.dir}:")
     for row in results:
         parts = [f"{row['impl']:6s} #{row['repeat']}"]
-        for key in ["select"] + a.losses.split(","):
+        for key in ["select"] * (not a.no_select) + a.losses.split(","):
             if key in row:
                 r = row[key]
                 state = "ok" if r["rc"] == 0 else ("KILLED at RSS cap" if r["killed_at_cap"] else f"rc={r['rc']}")
@@ -236,6 +239,8 @@ def main():
     ap.add_argument("--mode", choices=["query", "cli"], default="query")
     ap.add_argument("--before", default=None, help="cli mode: source checkout of the previous implementation")
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--impls", default="after,before", help="cli mode: which columns to run")
+    ap.add_argument("--no-select", action="store_true", help="cli mode: load the selection already there")
     ap.add_argument("--losses", default="exp-dpo,exp-grpo")
     ap.add_argument("--rss-cap", type=float, default=12.0, help="cli mode: kill a child past this many GB")
     ap.add_argument("--rows", type=int, default=1_000_000)
