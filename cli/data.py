@@ -217,7 +217,7 @@ def _stream_result(batches, fmt: str, output: Path) -> None:
     click.echo(f"wrote {rows} rows to {output}", err=True)
 
 
-MEMORY_LIMIT_HELP = ("DuckDB's memory limit (4GB, 512MiB, or 25% of this machine; default 1/8 of it): larger sorts "
+MEMORY_LIMIT_HELP = ("DuckDB's memory limit (4GB, 512MiB, or 25% of this machine; default 1/16 of it): larger sorts "
                      "and joins spill to a temp dir beside the round.")
 
 

@@ -56,7 +56,7 @@ def shipped_query(name: str) -> str:
 
 # DuckDB's own share of the machine when no --memory-limit is given: the rest is left to pyarrow's scan
 # buffers, Python and the other processes (a trainer, vLLM) that may share the host.
-DEFAULT_MEMORY_FRACTION = 0.125
+DEFAULT_MEMORY_FRACTION = 0.0625
 MIN_MEMORY_LIMIT = 128 * 2**20
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
           "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
