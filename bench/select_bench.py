@@ -183,7 +183,7 @@ def run_child(argv: list[str], pythonpath: str, rss_cap_gb: float) -> dict:
     output = proc.stdout.read()
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
     return {"wall_s": wall, "peak_rss_gb": peak, "rc": proc.returncode, "killed_at_cap": killed,
-            "output": output.strip().splitlines()[-3:] if output.strip() else [], "argv0": sys.executable}
+            "output": output.strip().splitlines()[-8:] if output.strip() else [], "argv0": sys.executable}
 
 
 def cli_mode(a) -> None:
