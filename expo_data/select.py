@@ -8,6 +8,7 @@ import json
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow as pa
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
 from .schema import LAYOUT, SELECTED_DIR, RoundDir, atomic_output, read_manifest
+from .shards import verify_round_dir
 from .storage import Store, as_location, join
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
@@ -37,18 +39,27 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     rd = RoundDir(round_dir)
     rows = {}
-    with spill_dir(round_dir) as spill, contextlib.ExitStack() as staged:
-        con = connect([round_dir], memory_limit=limit, temp_directory=spill, log=log)
-        staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
-        for name, sql in queries.items():
-            started = time.perf_counter()
-            path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
-            rows[name] = write_ipc(query_batches(con, sql, bound[name]), path)
-            log(f"{name}: {rows[name]} rows in {time.perf_counter() - started:.1f}s")
-            if name == "positives" and rows[name] == 0:
-                raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
-                                     f"(parameters {json.dumps(bound['positives'])}); loosen --param min_policy_mean / "
-                                     f"min_answer_gain or generate more explanations")
+    with spill_dir(round_dir) as spill, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as staged:
+        # The shards' sha256 runs beside the queries (it waits on the disk, they partly on the CPU). Nothing
+        # is committed before it passes, and a corrupt shard is reported as such even when opening it or a
+        # query tripped over it first.
+        checked = pool.submit(verify_round_dir, round_dir, True, log)
+        try:
+            con = connect([round_dir], check_checksums=False, memory_limit=limit, temp_directory=spill)
+            staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
+            for name, sql in queries.items():
+                started = time.perf_counter()
+                path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
+                rows[name] = write_ipc(query_batches(con, sql, bound[name]), path)
+                log(f"{name}: {rows[name]} rows in {time.perf_counter() - started:.1f}s")
+                if name == "positives" and rows[name] == 0:
+                    raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
+                                         f"(parameters {json.dumps(bound['positives'])}); loosen --param "
+                                         f"min_policy_mean / min_answer_gain or generate more explanations")
+        except ExpoError:
+            checked.result()
+            raise
+        checked.result()
         # The record marks a complete selection: an old one goes before the new tables replace the old
         # ones (leaving the stack commits them), and the new one is written after.
         rd.store.delete(LAYOUT["selection_record"])
