@@ -153,6 +153,15 @@ def test_a_failed_select_leaves_the_previous_selection(fixture_round):
         select(fixture_round, {"min_policy_mean": 100.0}, log=lambda m: None)
     assert {p.name: p.read_bytes() for p in selected.iterdir()} == files  # no temp file, nothing replaced
     assert not list(fixture_round.glob(".expo-spill-*"))
+    # The checksums run beside the queries: a shard corrupted since still fails the select before any commit.
+    shard = sorted((fixture_round / "shards").glob("*.arrow"))[-1]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    shard.unlink()
+    shard.write_bytes(bytes(data))
+    with pytest.raises(ExpoError, match="is corrupt"):
+        select(fixture_round, log=lambda m: None)
+    assert {p.name: p.read_bytes() for p in selected.iterdir()} == files
 
 
 def test_memory_limit_spill_dir_and_validation(fixture_round):
