@@ -5,6 +5,16 @@ Data: --rows synthetic sample rows (default 1M: 4 attempts + 2 explanations + 1 
 ~200-token completions with token ids and two log-prob lists, written with the project's own writer.
 Goals: select_pairs <= 5 s and <= 2 GB on a 2-core machine.
 Usage: python bench/select_bench.py [--rows 1000000] [--dir /tmp/expo-select-bench] [--keep]
+
+--mode cli (issue 20) times what a user runs instead of the query alone: `expo-data select DIR` as a
+subprocess, then the trainer's data load for --loss exp-dpo and exp-grpo (the examples, their batch
+order and the first batch, as `expo-train round` prepares them) as another, each child's wall time and
+peak RSS (wait4's ru_maxrss) side by side with --before SRC, a checkout of the previous implementation
+put on PYTHONPATH for that column; the order alternates between repeats. A child whose RSS passes
+--rss-cap GB is killed (the previous `select` at 5M rows grew past the 24 GB machine) and reported so.
+Goals (2 cores, 24 GiB): 5M rows select <= 60 s and <= 4 GB; 10M <= 90 s; 1M <= 10 s; 400k pairs ready
+to train within 1.5 GB beyond the model.
+Usage: python bench/select_bench.py --mode cli --dir ROUND --keep [--before /path/to/old/checkout]
 """
 
 from __future__ import annotations
@@ -132,8 +142,107 @@ def in_process(fn, directory):
     return result
 
 
+# The trainer's data preparation before the model is loaded: examples, the epoch's batch order and the
+# first batch's examples (not collated: the synthetic log-prob lists are not aligned with the token ids).
+LOAD = """
+import sys, time
+import expo_train
+print("source", expo_train.__file__)
+from expo_train.objectives import OBJECTIVES
+from expo_train.data import batch_order
+t0 = time.perf_counter()
+examples = OBJECTIVES[sys.argv[2]].load(sys.argv[1])
+batches = batch_order(examples, 8, 0, 0)
+first = [examples[i] for i in batches[0]]
+print(f"examples={len(examples)} load_s={time.perf_counter() - t0:.2f}")
+"""
+BASELINE = "import expo_train.objectives, expo_train.data"  # the same imports, no data: what 'beyond' is measured from
+
+
+def run_child(argv: list[str], pythonpath: str, rss_cap_gb: float) -> dict:
+    """Wall time and peak RSS of one child process; killed past the RSS cap."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": pythonpath}
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    killed = False
+    while proc.poll() is None:
+        try:
+            rss_kb = next(int(line.split()[1]) for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmRSS:"))
+        except (OSError, StopIteration, ValueError):
+            rss_kb = 0
+        if rss_kb > rss_cap_gb * 2**20:
+            proc.kill()
+            killed = True
+        time.sleep(0.05)
+    # poll() reaped it; wait4 would find nothing, so take the children's rusage delta instead.
+    wall = time.perf_counter() - started
+    output = proc.stdout.read()
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    return {"wall_s": wall, "peak_rss_gb": peak, "rc": proc.returncode, "killed_at_cap": killed,
+            "output": output.strip().splitlines()[-8:] if output.strip() else [], "argv0": sys.executable}
+
+
+def cli_mode(a) -> None:
+    import sys
+
+    here = str(Path(__file__).resolve().parents[1])
+    implementations = [("after", here)] + ([("before", a.before)] if a.before else [])
+    implementations = [(name, src) for name, src in implementations if name in a.impls.split(",")]
+    expo_data = str(Path(sys.executable).with_name("expo-data"))
+    results = []
+    for repeat in range(a.repeats):
+        for name, src in (implementations if repeat % 2 == 0 else implementations[::-1]):
+            row = {"impl": name, "repeat": repeat}
+            if not a.no_select:
+                row["select"] = measured([expo_data, "select", a.dir], src, a.rss_cap)
+            # -P: the source tree on PYTHONPATH, not the working directory, provides the modules.
+            for loss in a.losses.split(","):
+                row[loss] = measured([sys.executable, "-P", "-c", LOAD, a.dir, loss], src, a.rss_cap)
+            row["baseline"] = measured([sys.executable, "-P", "-c", BASELINE], src, a.rss_cap)
+            results.append(row)
+            print(json.dumps(row), flush=True)
+    print(f"\n{a.dir}:")
+    for row in results:
+        parts = [f"{row['impl']:6s} #{row['repeat']}"]
+        for key in ["select"] * (not a.no_select) + a.losses.split(","):
+            if key in row:
+                r = row[key]
+                state = "ok" if r["rc"] == 0 else ("KILLED at RSS cap" if r["killed_at_cap"] else f"rc={r['rc']}")
+                load = next((o.split("load_s=")[1] for o in r["output"] if "load_s=" in o), None)
+                parts.append(f"{key}: {r['wall_s']:.1f}s" + (f" (load {load}s)" if load else "") +
+                             f" {r['peak_rss_gb']:.2f}GB {state}")
+        parts.append(f"baseline imports {row['baseline']['peak_rss_gb']:.2f}GB")
+        print(" | ".join(parts))
+
+
+def measured(argv: list[str], src: str, cap: float) -> dict:
+    """run_child in a fresh grandchild, so RUSAGE_CHILDREN's maximum is this command's alone."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measured, args=(argv, src, cap, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def _measured(argv, src, cap, queue) -> None:
+    queue.put(run_child(argv, src, cap))
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=["query", "cli"], default="query")
+    ap.add_argument("--before", default=None, help="cli mode: source checkout of the previous implementation")
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--impls", default="after,before", help="cli mode: which columns to run")
+    ap.add_argument("--no-select", action="store_true", help="cli mode: load the selection already there")
+    ap.add_argument("--losses", default="exp-dpo,exp-grpo")
+    ap.add_argument("--rss-cap", type=float, default=12.0, help="cli mode: kill a child past this many GB")
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--shards", type=int, default=64)
     ap.add_argument("--dir", default="/tmp/expo-select-bench")
@@ -146,6 +255,8 @@ def main():
         write_data(out, a.rows, a.shards)
         print(f"wrote {a.rows} rows in {a.shards} shards ({sum(p.stat().st_size for p in out.rglob('*.arrow')) / 2**30:.2f} GiB) "
               f"in {time.perf_counter() - t0:.0f}s")
+    if a.mode == "cli":
+        return cli_mode(a)
     duck = in_process(run_duckdb, str(out))
     pandas = in_process(run_pandas, str(out))
     print(f"select_pairs via DuckDB: {duck['query_s']:.2f}s, peak RSS {duck['peak_rss_gb']:.2f} GB, {duck['pairs']} pairs "

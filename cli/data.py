@@ -182,6 +182,45 @@ def _write_result(table, fmt: str, output: Path | None) -> None:
         click.echo(f"wrote {table.num_rows} rows to {output}", err=True)
 
 
+def _stream_result(batches, fmt: str, output: Path) -> None:
+    """A query result into a file by record batches (never the whole result in memory), renamed into place."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from expo_data.schema import atomic_output
+    from expo_data.select import write_ipc
+
+    with atomic_output(output) as tmp:
+        if fmt == "arrow":
+            rows = write_ipc(batches, tmp)
+        else:
+            rows, writer = 0, None
+            with open(tmp, "wb") as sink:
+                for batch in batches:
+                    rows += batch.num_rows
+                    if fmt == "json":
+                        sink.write("".join(json.dumps(row, default=str) + "\n" for row in batch.to_pylist()).encode())
+                        continue
+                    # CSV has no list type: list columns (token ids, log-probs) go out as JSON arrays.
+                    for i, column in enumerate(batch.schema):
+                        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+                            batch = batch.set_column(i, column.name, pa.array(
+                                [None if v is None else json.dumps(v) for v in batch.column(i).to_pylist()], pa.string()))
+                    writer = writer or pacsv.CSVWriter(sink, batch.schema)
+                    writer.write_batch(batch)
+                if fmt == "csv" and writer is None:  # no rows: the header alone
+                    pacsv.write_csv(batches.schema.empty_table(), sink)
+                if writer is not None:
+                    writer.close()
+    click.echo(f"wrote {rows} rows to {output}", err=True)
+
+
+MEMORY_LIMIT_HELP = ("DuckDB's memory limit (4GB, 512MiB, or 25% of this machine; default 1/16 of it): larger sorts "
+                     "and joins spill to a temp dir beside the round.")
+
+
 def _is_dir(text: str) -> bool:
     """A query text is no path: one longer than the OS allows raises instead of answering False."""
     from expo_data.storage import is_remote
@@ -200,15 +239,19 @@ def _is_dir(text: str) -> bool:
               help="Run this .sql file (or a shipped query name like select_pairs).")
 @click.option("--param", "-p", "params", multiple=True, help="name=value, bound as DuckDB $name (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "arrow"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the result here, streamed by record batches.")
+@click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
 @one_line_errors
-def sql(args, sql_file, params, fmt, output):
+def sql(args, sql_file, params, fmt, output, memory_limit):
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
     Without a query (and no -f), opens an interactive prompt."""
-    from expo_data.db import connect, parse_param_args, run_query, shipped_query
+    from expo_data.db import (connect, parse_memory_limit, parse_param_args, process_spill_dir, query_batches, run_query,
+                              shipped_query)
     from expo_data.errors import ExpoError
 
+    limit = parse_memory_limit(memory_limit)
     args = list(args)
     query = None
     if sql_file is not None:
@@ -220,8 +263,11 @@ def sql(args, sql_file, params, fmt, output):
         query = args.pop()
     if not args:
         raise ExpoError("no round dir given")
-    con = connect(list(args))
+    con = connect(list(args), memory_limit=limit, temp_directory=process_spill_dir(args[0]))
     bound = parse_param_args(list(params))
+    if query is not None and output is not None and fmt != "table":
+        _stream_result(query_batches(con, query, bound), fmt, output)
+        return
     if query is not None:
         _write_result(run_query(con, query, bound), fmt, output)
         return
@@ -247,13 +293,15 @@ def sql(args, sql_file, params, fmt, output):
 @click.option("--param", "-p", "params", multiple=True, help="Override a selection threshold: name=value.")
 @click.option("--export", type=click.Choice(["trl"]), default=None, help="Also export pairs for another trainer.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
+@click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
 @one_line_errors
-def select_cmd(round_dir, params, export, output):
+def select_cmd(round_dir, params, export, output, memory_limit):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
-    from expo_data.db import parse_param_args
+    from expo_data.db import parse_memory_limit, parse_param_args
     from expo_data.select import export_trl, select
 
-    select(round_dir, parse_param_args(list(params)), log=lambda m: click.echo(m, err=True))
+    limit = parse_memory_limit(memory_limit)
+    select(round_dir, parse_param_args(list(params)), log=lambda m: click.echo(m, err=True), memory_limit=limit)
     if export:
         if output is None:
             raise click.UsageError("--export trl needs --output FILE.parquet")
@@ -266,16 +314,18 @@ def select_cmd(round_dir, params, export, output):
               help="Plot file (default: report.png in the first round dir; ./report.png for s3:// rounds).")
 @click.option("--group-by", type=click.Choice(["auto", "level", "category"]), default="auto", show_default=True,
               help="Group the quality table by level or category (auto: level when the problems have one).")
+@click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
 @one_line_errors
-def report(round_dirs, png, group_by):
+def report(round_dirs, png, group_by, memory_limit):
     """Print the quality report (per level, and per round) and write report.png."""
-    from expo_data.db import format_table
+    from expo_data.db import format_table, parse_memory_limit
     from expo_data.select import report as build
 
     from expo_data.storage import is_remote
 
     png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
-    quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by)
+    limit = parse_memory_limit(memory_limit)
+    quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by, memory_limit=limit)
     click.echo("Sample quality by group (level or category; group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))
     if rounds.num_rows > 1:

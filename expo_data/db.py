@@ -8,9 +8,14 @@ down into the scan.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib.resources
 import json
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +54,83 @@ def shipped_query(name: str) -> str:
     return resource.read_text()
 
 
-def connect(round_dirs: list[Path], check_checksums: bool = True) -> duckdb.DuckDBPyConnection:
+# DuckDB's own share of the machine when no --memory-limit is given: the rest is left to pyarrow's scan
+# buffers, Python and the other processes (a trainer, vLLM) that may share the host.
+DEFAULT_MEMORY_FRACTION = 0.0625
+MIN_MEMORY_LIMIT = 128 * 2**20
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def parse_memory_limit(text: Any = None) -> int:
+    """Bytes for DuckDB's memory_limit: a size (4GB, 512MiB, 2.5GiB) or a share of this machine (25%);
+    None means DEFAULT_MEMORY_FRACTION of it."""
+    ram = physical_memory()
+    if text is None:
+        return max(MIN_MEMORY_LIMIT, int(ram * DEFAULT_MEMORY_FRACTION))
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|[kmgt]i?b|b)?\s*", str(text), re.IGNORECASE)
+    if match is None:
+        raise ExpoError(f"--memory-limit {text}: expected a size such as 4GB, 512MiB or a share such as 25%")
+    value, unit = float(match[1]), (match[2] or "").lower()
+    limit = int(ram * value / 100) if unit == "%" else int(value * _UNITS[unit])
+    if not MIN_MEMORY_LIMIT <= limit <= ram:
+        raise ExpoError(f"--memory-limit {text}: must lie between {MIN_MEMORY_LIMIT // 2**20} MiB and this machine's "
+                        f"{ram / 2**30:.1f} GiB")
+    return limit
+
+
+@contextlib.contextmanager
+def spill_dir(location: Any):
+    """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
+    dir for a round on object storage, or a round dir this user cannot write), removed afterwards."""
+    from .model import cache_dir
+
+    bases = [] if Store(location).remote else [Store(location).local()]
+    bases = [base for base in bases if base.is_dir()]
+    for base in bases + [cache_dir() / "spill"]:
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            path = tempfile.mkdtemp(prefix=".expo-spill-", dir=base)
+            break
+        except OSError:
+            continue
+    else:
+        raise ExpoError(f"no writable directory for DuckDB's spill files (tried {', '.join(map(str, bases))} and the cache dir)")
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+_PROCESS_SPILL_DIRS = contextlib.ExitStack()
+atexit.register(_PROCESS_SPILL_DIRS.close)
+
+
+def process_spill_dir(location: Any) -> str:
+    """spill_dir for a command that holds its connection for its whole life (`expo-data sql`): removed
+    when the process exits."""
+    return _PROCESS_SPILL_DIRS.enter_context(spill_dir(location))
+
+
+def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: int | None = None,
+            temp_directory: str | None = None, log=None) -> duckdb.DuckDBPyConnection:
+    """`memory_limit` (bytes) and `temp_directory` bound DuckDB: past the limit, sorts and windows spill
+    there instead of growing (without a temp directory DuckDB can only fail)."""
     if not round_dirs:
         raise ExpoError("no round dir given")
-    con = duckdb.connect()
+    config = {"memory_limit": f"{memory_limit}B"} if memory_limit is not None else {}
+    if temp_directory is not None:
+        config["temp_directory"] = str(temp_directory)
+    con = duckdb.connect(config=config)
     selects, manifests, rounds_seen = [], [], {}
     for position, directory in enumerate(round_dirs):
         store = Store(directory)
         directory = store.uri()
-        manifest = verify_round_dir(directory, check_checksums=check_checksums)
+        manifest = verify_round_dir(directory, check_checksums=check_checksums, log=log)
         if manifest["round"] in rounds_seen:
             raise ExpoError(f"{directory} and {rounds_seen[manifest['round']]} are both round {manifest['round']}; "
                             f"generate rounds with distinct --round numbers to compare them")
@@ -135,6 +208,30 @@ def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise ExpoError(f"missing value for parameter(s) {', '.join(missing)}; pass --param NAME=VALUE")
     return {name: values[name] for name in used}
+
+
+def query_batches(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None,
+                  rows_per_batch: int = 65536) -> pa.RecordBatchReader:
+    """A query's result as a stream of record batches: DuckDB produces each batch as it is read, so a
+    result never has to fit in memory at once (a sorted result is kept, or spilled, by DuckDB itself)."""
+    bound = bind(sql, params or {})
+    try:
+        relation = con.sql(sql, params=bound or None)
+        if relation is None:
+            return pa.RecordBatchReader.from_batches(pa.schema([]), [])
+        # DuckDB 2 renamed fetch_record_batch to to_arrow_reader.
+        if hasattr(relation, "to_arrow_reader"):
+            return relation.to_arrow_reader(rows_per_batch)
+        return relation.fetch_record_batch(rows_per_batch)
+    except duckdb.Error as exc:
+        raise query_error(exc)
+
+
+def query_error(exc: BaseException) -> ExpoError:
+    message = " ".join(str(exc).split())
+    if "Out of Memory" in message or "memory limit" in message.lower():
+        return ExpoError(f"SQL error: {message} (raise --memory-limit, or free disk for the spill directory)")
+    return ExpoError(f"SQL error: {message}")
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:

@@ -7,6 +7,7 @@ token, aligned with `completion_token_ids`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -98,6 +99,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path):
+    """atomic_write_bytes for a writer that streams: yields a temp path in the same directory to write
+    into, fsynced and renamed over `path` when the block succeeds, removed when it fails."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
 
 

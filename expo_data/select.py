@@ -3,56 +3,113 @@ DIR/selected/ with the query text, parameters and source checksums that produced
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from .db import bind, connect, run_query, shipped_query
+from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
-from .schema import LAYOUT, SELECTED_DIR, RoundDir, read_manifest
+from .schema import LAYOUT, SELECTED_DIR, RoundDir, atomic_output, read_manifest
+from .shards import verify_round_dir
 from .storage import Store, as_location, join
-from .shards import table_to_ipc_bytes
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
-def select(round_dir: Any, params: dict[str, Any] | None = None, log=print) -> dict[str, Any]:
+def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None) -> dict[str, Any]:
     """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
-    (a local dir or an object-store prefix)."""
+    (a local dir or an object-store prefix). Each query's result streams to its file by record batches,
+    and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
+    the machine), spilling to a temp dir on the round's disk: memory does not grow with the round."""
     round_dir = as_location(round_dir)
     params = params or {}
-    con = connect([round_dir])
+    limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
     queries = {name: shipped_query(query) for name, query in SELECTIONS.items()}
     # A parameter must mean something to at least one query; each query gets the ones it takes.
     takes = {name: set(bind(sql, {}).keys()) for name, sql in queries.items()}
     unknown = sorted(set(params) - set().union(*takes.values()))
     if unknown:
         raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; selection takes: {', '.join(sorted(set().union(*takes.values())))}")
-    tables, bound = {}, {}
-    for name, sql in queries.items():
-        mine = {k: v for k, v in params.items() if k in takes[name]}
-        bound[name] = bind(sql, mine)
-        tables[name] = run_query(con, sql, mine)
-    if tables["positives"].num_rows == 0:
-        raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
-                        f"(parameters {json.dumps(bound['positives'])}); loosen --param min_policy_mean / min_answer_gain "
-                        f"or generate more explanations")
+    bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     rd = RoundDir(round_dir)
-    for name, table in tables.items():
-        rd.store.write_bytes(f"{SELECTED_DIR}/{name}.arrow", table_to_ipc_bytes(table))
+    rows = {}
+    with spill_dir(round_dir) as spill, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as staged:
+        # The shards' sha256 runs beside the queries (it waits on the disk, they partly on the CPU). Nothing
+        # is committed before it passes, and a corrupt shard is reported as such even when opening it or a
+        # query tripped over it first.
+        checked = pool.submit(verify_round_dir, round_dir, True, log)
+        try:
+            con = connect([round_dir], check_checksums=False, memory_limit=limit, temp_directory=spill)
+            staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
+            for name, sql in queries.items():
+                started = time.perf_counter()
+                path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
+                rows[name] = write_ipc(query_batches(con, sql, bound[name]), path)
+                log(f"{name}: {rows[name]} rows in {time.perf_counter() - started:.1f}s")
+                if name == "positives" and rows[name] == 0:
+                    raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
+                                         f"(parameters {json.dumps(bound['positives'])}); loosen --param "
+                                         f"min_policy_mean / min_answer_gain or generate more explanations")
+        except ExpoError:
+            checked.result()
+            raise
+        checked.result()
+        # The record marks a complete selection: an old one goes before the new tables replace the old
+        # ones (leaving the stack commits them), and the new one is written after.
+        rd.store.delete(LAYOUT["selection_record"])
     record = {
         "round_dir": str(round_dir),
         "parameters": bound,
         "queries": queries,
-        "rows": {name: table.num_rows for name, table in tables.items()},
+        "rows": rows,
         "source_shards": rd.sidecar_hashes(),
     }
-    # Written last: a selection record whose tables are all in place.
     rd.store.write_json(LAYOUT["selection_record"], record)
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
         f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
     return record
+
+
+def write_ipc(batches: pa.RecordBatchReader, path: Path) -> int:
+    """Record batches into an Arrow IPC file as they arrive; returns the row count."""
+    count = 0
+    try:
+        with pa.ipc.new_file(str(path), batches.schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+                count += batch.num_rows
+    except (pa.ArrowException, RuntimeError) as exc:  # a query failing mid-stream (DuckDB's error, by Arrow)
+        raise query_error(exc)
+    return count
+
+
+@contextlib.contextmanager
+def _staged_file(store: Store, name: str):
+    """A local file to write `name` into, committed when the block succeeds: renamed into place on local
+    disk, uploaded as one object (streamed, never held in memory) to an object store."""
+    if not store.remote:
+        path = store.local(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(path) as tmp:
+            yield tmp
+        return
+    from .model import cache_dir
+
+    directory = cache_dir() / "staging"
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=directory)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        store.upload_file(Path(tmp), name)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def export_trl(round_dir: Path, output: Path) -> int:
@@ -110,15 +167,20 @@ def held_out(paths: list[Path]) -> pa.Table:
     return pa.Table.from_pylist(records) if records else pa.table({})
 
 
-def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "auto"
+def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "auto", memory_limit: Any = None
            ) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
+    """The quality tables (one row per group or round: small whatever the rounds' size) and the plots;
+    DuckDB's aggregations run within `memory_limit` and spill beside the first round."""
+    limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
     dirs = expand_round_dirs(round_dirs)
-    con = connect(dirs)
-    quality = run_query(con, shipped_query("quality_report"), {"group_by": group_by})
-    rounds = run_query(con, shipped_query("compare_rounds"))
-    evals = held_out(list(round_dirs))
-    if png is not None:
-        _plot(con, evals, png)
+    with spill_dir(dirs[0]) as spill:
+        con = connect(dirs, memory_limit=limit, temp_directory=spill)
+        quality = run_query(con, shipped_query("quality_report"), {"group_by": group_by})
+        rounds = run_query(con, shipped_query("compare_rounds"))
+        evals = held_out(list(round_dirs))
+        if png is not None:
+            _plot(con, evals, png)
+        con.close()
     return quality, rounds, evals, png
 
 

@@ -6,11 +6,14 @@ what it trains on is exactly what vLLM generated and scored.
 
 from __future__ import annotations
 
+import bisect
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Callable
 
+import numpy as np
 import torch
-
 
 
 @dataclass
@@ -29,16 +32,65 @@ class Example:
         return sum(len(p) + len(c) for p, c in self.sequences)
 
 
+class LazyExamples(Sequence):
+    """Examples built when read, from rows of memory-mapped Arrow files (the selection, the shards): the
+    data stays in the page cache, shared by every process that maps it, and token lists become Python
+    lists one batch at a time, so a rank holds only what it trains on now. `lengths[i]` is
+    examples[i].num_tokens without building the example (batch ordering reads every length).
+
+    Each part is (count, make(j) -> Example for its j-th row, lengths of its rows[, widths, rows]):
+    `widths` the longest single sequence of each example (default: its length, one sequence) and `rows`
+    the sequences per example (default 1), so padded_shapes() needs no example built either."""
+
+    def __init__(self, parts: list[tuple]):
+        self._parts = [p for p in parts if p[0]]
+        self._starts = list(np.cumsum([0] + [p[0] for p in self._parts]))
+        self.lengths = np.concatenate([np.asarray(p[2], dtype=np.int64) for p in self._parts]) if self._parts \
+            else np.zeros(0, np.int64)
+        widths = [np.asarray(p[3] if len(p) > 3 else p[2], dtype=np.int64) for p in self._parts]
+        rows = [np.full(p[0], p[4] if len(p) > 4 else 1, dtype=np.int64) for p in self._parts]
+        self.shapes = np.stack([np.concatenate(rows), np.concatenate(widths)], axis=1) if self._parts \
+            else np.zeros((0, 2), np.int64)
+        self._ref_logps: dict[int, list[float]] = {}
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        part = bisect.bisect_right(self._starts, index) - 1
+        example = self._parts[part][1](index - self._starts[part])
+        if index in self._ref_logps:
+            example.ref_logps = self._ref_logps[index]
+        return example
+
+    def set_ref_logps(self, index: int, ref_logps: list[float]) -> None:
+        """Recomputed reference log-probs replace the stored ones from then on."""
+        self._ref_logps[index] = ref_logps
+
+
+def token_lengths(examples) -> "np.ndarray | list[int]":
+    """num_tokens of every example, from LazyExamples' lengths where there are (no example is built)."""
+    lengths = getattr(examples, "lengths", None)
+    return lengths if lengths is not None else [ex.num_tokens for ex in examples]
+
+
 def batch_order(examples: list[Example], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
     """Length-grouped batches: shuffle, sort within windows of 50 batches by length (little
     padding), then shuffle the batches so lengths don't trend through the epoch."""
     rng = random.Random(seed * 1000 + epoch)
     order = list(range(len(examples)))
     rng.shuffle(order)
+    lengths = token_lengths(examples)
     window = batch_size * 50
     batches = []
     for start in range(0, len(order), window):
-        chunk = sorted(order[start:start + window], key=lambda i: examples[i].num_tokens)
+        chunk = sorted(order[start:start + window], key=lambda i: lengths[i])
         batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
     return batches
@@ -48,6 +100,12 @@ def padded_shape(ex: Example) -> tuple[int, int]:
     """(rows, tokens) that an example brings to a batch: collate pads every row to the longest single
     sequence (prompt + completion) of the batch, chosen or rejected alike."""
     return len(ex.sequences), max(len(p) + len(c) for p, c in ex.sequences)
+
+
+def padded_shapes(examples) -> list[tuple[int, int]]:
+    """padded_shape of every example, from LazyExamples' shapes where there are (no example is built)."""
+    shapes = getattr(examples, "shapes", None)
+    return [tuple(map(int, row)) for row in shapes] if shapes is not None else [padded_shape(ex) for ex in examples]
 
 
 def largest_batch(shapes: list[tuple[int, int]], batch_size: int) -> list[int]:

@@ -5,18 +5,21 @@ an objective touches this file only. The formulas are in losses.py.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import torch
 
-from expo_data.errors import EmptySelection
-from expo_data.schema import RoundDir
-from expo_data.shards import load_round
+from expo_data.errors import EmptySelection, ExpoError
+from expo_data.schema import LAYOUT, SAMPLE_SCHEMA, RoundDir
+from expo_data.shards import read_shard, shard_names, verify_round_dir
 
-from .data import Batch, Example
+from .data import Batch, Example, LazyExamples
 from .losses import dpo_loss, grpo_loss, sft_loss
 
 
@@ -25,52 +28,148 @@ class Objective:
     name: str
     summary: str
     needs_selection: bool  # reads DIR/selected/ (the DuckDB selection); else the round's samples directly
-    examples: Callable[[RoundDir], list[Example]]
+    examples: Callable[[RoundDir], LazyExamples]
     step: Callable[[torch.Tensor, Batch, Any], tuple[torch.Tensor, dict[str, float]]]  # (logps, batch, TrainConfig)
 
-    def load(self, data_dir: Path) -> list[Example]:
+    def load(self, data_dir: Path) -> LazyExamples:
         examples = self.examples(RoundDir(data_dir))
-        if not examples:
+        if not len(examples):
             raise EmptySelection(f"no training rows for --loss {self.name} in {data_dir} (the selection is empty)")
         return examples
 
 
 # ---------------------------------------------------------------------------
-# Examples.
+# Examples: built lazily from memory-mapped files (data.LazyExamples); a part per table or shard.
 # ---------------------------------------------------------------------------
-def _sft(rows: list[dict]) -> list[Example]:
-    return [Example("sft", [(r["plain_prompt_token_ids"], r["completion_token_ids"])]) for r in rows]
+def _value(table: pa.Table, name: str) -> Callable[[int], Any]:
+    column = table.column(name)
+    return lambda i: column[i].as_py()
 
 
-def positives(rd: RoundDir) -> list[Example]:
-    return _sft(rd.selected_table("positives").to_pylist())
+def _list_lengths(table: pa.Table, name: str) -> np.ndarray:
+    return pc.list_value_length(table.column(name)).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def pairs(rd: RoundDir) -> list[Example]:
-    return [Example("pair", [(r["prompt_token_ids"], r["chosen_token_ids"]), (r["prompt_token_ids"], r["rejected_token_ids"])],
-                    ref_logps=[r["ref_chosen_logp"], r["ref_rejected_logp"]])
-            for r in rd.selected_table("pairs").to_pylist()]
+def _sft(table: pa.Table, rows: np.ndarray | None = None, prompt: str = "plain_prompt_token_ids",
+         completion: str = "completion_token_ids") -> tuple[int, Callable[[int], Example], np.ndarray]:
+    """SFT examples from `rows` of a table (all of them by default)."""
+    rows = np.arange(table.num_rows) if rows is None else rows
+    get_prompt, get_completion = _value(table, prompt), _value(table, completion)
+    lengths = (_list_lengths(table, prompt) + _list_lengths(table, completion))[rows]
+
+    def make(j: int) -> Example:
+        i = int(rows[j])
+        return Example("sft", [(get_prompt(i), get_completion(i))])
+
+    return len(rows), make, lengths
 
 
-def groups_and_positives(rd: RoundDir) -> list[Example]:
+def positives(rd: RoundDir) -> LazyExamples:
+    return LazyExamples([_sft(rd.selected_table("positives"))])
+
+
+def pairs(rd: RoundDir) -> LazyExamples:
+    table = rd.selected_table("pairs")
+    prompt, chosen, rejected = (_value(table, c) for c in ("prompt_token_ids", "chosen_token_ids", "rejected_token_ids"))
+    ref = np.column_stack([table.column("ref_chosen_logp").to_numpy(), table.column("ref_rejected_logp").to_numpy()])
+    prompt_lengths = _list_lengths(table, "prompt_token_ids")
+    chosen_lengths, rejected_lengths = _list_lengths(table, "chosen_token_ids"), _list_lengths(table, "rejected_token_ids")
+    lengths = 2 * prompt_lengths + chosen_lengths + rejected_lengths
+    widths = prompt_lengths + np.maximum(chosen_lengths, rejected_lengths)  # collate pads to the longer one
+
+    def make(i: int) -> Example:
+        ids = prompt(i)
+        return Example("pair", [(ids, chosen(i)), (ids, rejected(i))], ref_logps=ref[i].tolist())
+
+    return LazyExamples([(table.num_rows, make, lengths, widths, 2)])
+
+
+def _shards(rd: RoundDir, columns: list[str]) -> list[pa.Table]:
+    """Each shard's `columns`: memory-mapped locally; on object storage those columns only, by ranged reads."""
+    if not rd.remote:
+        return [read_shard(name, rd.store).select(columns) for name in shard_names(rd.location)]
+    import pyarrow.dataset as pads
+
+    return [pads.dataset(rd.store.path(name), format="ipc", schema=SAMPLE_SCHEMA, filesystem=rd.store.fs)
+            .to_table(columns=columns) for name in shard_names(rd.location)]
+
+
+def _check_shards_unchanged(rd: RoundDir) -> None:
+    """Group rows name shard rows by key: the shards must still be the ones the selection was made from."""
+    try:
+        record = json.loads(rd.store.read_bytes(LAYOUT["selection_record"]))
+    except FileNotFoundError:
+        return
+    if record.get("source_shards") not in (None, rd.sidecar_hashes()):
+        raise ExpoError(f"the shards of {rd.location} changed since its selection was made; "
+                        f"rerun `expo-data select {rd.location}`")
+
+
+def _pg(rd: RoundDir, groups: pa.Table) -> list[tuple[int, Callable[[int], Example], np.ndarray]]:
+    """Policy-gradient examples of group rows: token ids and generation log-probs read from the shards by
+    the key (round, problem_id, 'attempt', sample_index); a selection written before groups became keys
+    carries them itself."""
+    advantage = groups.column("advantage").to_numpy()
+    kept = np.nonzero(np.abs(advantage) > 1e-6)[0]  # groups whose attempts all score the same: no gradient
+    if "completion_token_ids" in groups.column_names:
+        tables, prompt = [groups], "prompt_token_ids"
+        shard_of, rows = np.zeros(groups.num_rows, np.int64), np.arange(groups.num_rows)
+    else:
+        _check_shards_unchanged(rd)
+        prompt = "plain_prompt_token_ids"
+        tables = _shards(rd, ["round", "problem_id", "kind", "sample_index", prompt, "completion_token_ids",
+                              "gen_token_logprobs"])
+        index = pa.concat_tables([
+            t.select(["round", "problem_id", "kind", "sample_index"])
+             .append_column("shard", pa.array(np.full(t.num_rows, s, np.int64)))
+             .append_column("row", pa.array(np.arange(t.num_rows, dtype=np.int64)))
+            for s, t in enumerate(tables)])
+        index = index.filter(pc.equal(index.column("kind"), "attempt")).drop_columns(["kind"])
+        wanted = groups.select(["round", "problem_id", "sample_index"]).append_column(
+            "order", pa.array(np.arange(groups.num_rows, dtype=np.int64)))
+        found = wanted.join(index, ["round", "problem_id", "sample_index"], join_type="inner").sort_by("order")
+        if not np.array_equal(found.column("order").to_numpy(), np.arange(groups.num_rows)):
+            raise ExpoError(f"{rd.uri('selected')}/groups.arrow names attempts that the shards of {rd.location} do not "
+                            f"hold exactly once; rerun `expo-data select {rd.location}`")
+        shard_of, rows = found.column("shard").to_numpy(), found.column("row").to_numpy()
+    getters = [(_value(t, prompt), _value(t, "completion_token_ids"), _value(t, "gen_token_logprobs")) for t in tables]
+    all_lengths = np.concatenate([_list_lengths(t, prompt) + _list_lengths(t, "completion_token_ids") for t in tables])
+    first_row = np.cumsum([0] + [t.num_rows for t in tables])
+    lengths = all_lengths[first_row[shard_of[kept]] + rows[kept]]
+
+    def make(j: int) -> Example:
+        g = kept[j]
+        get_prompt, get_completion, get_old = getters[shard_of[g]]
+        row = int(rows[g])
+        return Example("pg", [(get_prompt(row), get_completion(row))], old_token_logps=get_old(row),
+                       advantage=float(advantage[g]))
+
+    return [(len(kept), make, lengths)]
+
+
+def groups_and_positives(rd: RoundDir) -> LazyExamples:
     groups = rd.selected_table("groups")
-    # Groups whose attempts all score the same carry zero advantage and no gradient: skip them.
-    groups = groups.filter(pc.greater(pc.abs(groups["advantage"]), 1e-6)).to_pylist()
-    return [Example("pg", [(r["prompt_token_ids"], r["completion_token_ids"])], old_token_logps=r["gen_token_logprobs"],
-                    advantage=r["advantage"]) for r in groups] + positives(rd)
+    return LazyExamples(_pg(rd, groups) + [_sft(rd.selected_table("positives"))])
 
 
-def correct_attempts(rd: RoundDir) -> list[Example]:
+def _samples(rd: RoundDir, keep: Callable[[pa.Table], pa.Array]) -> LazyExamples:
+    """SFT examples of the round's own rows that `keep` marks, shard by shard (checksums verified first)."""
+    verify_round_dir(rd.location)
+    parts = []
+    for table in _shards(rd, ["kind", "is_correct", "finish_reason", "plain_prompt_token_ids", "completion_token_ids"]):
+        mask = keep(table)
+        parts.append(_sft(table, np.nonzero(mask.to_numpy(zero_copy_only=False))[0]))
+    return LazyExamples(parts)
+
+
+def correct_attempts(rd: RoundDir) -> LazyExamples:
     """STaR / RFT: the model's own correct attempts that finished on their own."""
-    samples = load_round(rd.location)
-    keep = pc.and_(pc.and_(pc.equal(samples["kind"], "attempt"), samples["is_correct"]),
-                   pc.equal(samples["finish_reason"], "stop"))
-    return _sft(samples.filter(keep).to_pylist())
+    return _samples(rd, lambda t: pc.fill_null(pc.and_(pc.and_(pc.equal(t["kind"], "attempt"), t["is_correct"]),
+                                                       pc.equal(t["finish_reason"], "stop")), False))
 
 
-def expert_solutions(rd: RoundDir) -> list[Example]:
-    samples = load_round(rd.location)
-    return _sft(samples.filter(pc.equal(samples["kind"], "expert")).to_pylist())
+def expert_solutions(rd: RoundDir) -> LazyExamples:
+    return _samples(rd, lambda t: pc.equal(t["kind"], "expert"))
 
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
-from .data import Batch, Example, batch_order, collate, largest_batch, padded_shape
+from .data import Batch, Example, batch_order, collate, largest_batch, padded_shapes, token_lengths
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES
 
@@ -225,7 +225,7 @@ def plan_memory(cfg: TrainConfig, model, logp_model, examples: list[Example], pa
                 log: Callable[[str], None]) -> CheckpointPlan:
     """Gradient checkpointing for this run: auto measures, on the GPU, the largest padded batch any
     epoch can form (data.largest_batch), not just one epoch's; the plan records that batch's shape."""
-    probe = collate([examples[i] for i in largest_batch([padded_shape(ex) for ex in examples], cfg.batch_size)], pad_id)
+    probe = collate([examples[i] for i in largest_batch(padded_shapes(examples), cfg.batch_size)], pad_id)
 
     def probe_step() -> None:
         loss, _ = compute_loss(logp_model, probe, cfg)
@@ -393,8 +393,8 @@ def prepare_reference(cfg: TrainConfig, model, examples: list[Example], pad_id: 
         return None
     if cfg.recompute_ref:
         log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
-        for ex, ref in zip(examples, recompute_reference(model, examples, pad_id, cfg.batch_size)):
-            ex.ref_logps = ref
+        for index, ref in enumerate(recompute_reference(model, examples, pad_id, cfg.batch_size)):
+            examples.set_ref_logps(index, ref)
         return None
     gap = check_reference(model, examples, cfg, pad_id, log)
     if gap > cfg.ref_tolerance:
@@ -472,7 +472,7 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None
     logp_model = CompletionLogps(model)
-    with one_line_oom("the reference check", lambda: (2 * cfg.batch_size, max(padded_shape(ex)[1] for ex in examples)),
+    with one_line_oom("the reference check", lambda: (2 * cfg.batch_size, max(width for _, width in padded_shapes(examples))),
                       None):
         ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
 

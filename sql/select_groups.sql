@@ -2,13 +2,18 @@
 --   and group-normalised advantage (reward - group mean) / (group std + 1e-4); groups where every
 --   attempt scores the same get advantage 0, which is exactly where the ExP-SFT term has to teach.
 -- Parameters: none.
--- Output columns: round, problem_id, level, prompt, prompt_token_ids, sample_index, completion,
---   completion_token_ids, gen_token_logprobs, policy_token_logprobs, reward, advantage, group_size,
---   group_accuracy.
-SELECT round, problem_id, level, plain_prompt AS prompt, plain_prompt_token_ids AS prompt_token_ids, sample_index,
-       completion, completion_token_ids, gen_token_logprobs, policy_token_logprobs,
+-- Output columns: round, problem_id, level, sample_index, reward, advantage, group_size, group_accuracy.
+-- A group row is a key: the attempt is samples' row (round, problem_id, kind = 'attempt', sample_index),
+-- whose prompt, completion and log-prob lists the trainer reads from the shards themselves (a copy here
+-- would be most of the round a second time). Join them back in SQL when you need them:
+--   SELECT g.*, s.completion FROM (<this query>) g JOIN samples s USING (round, problem_id, sample_index)
+--   WHERE s.kind = 'attempt'
+-- The std of 0/1 rewards is sqrt(p (1 - p)): exact and the same on every run, where stddev_pop's running
+-- update rounds the last digit differently with the order the threads feed it.
+SELECT round, problem_id, level, sample_index,
        is_correct::DOUBLE AS reward,
-       (is_correct::DOUBLE - avg(is_correct::DOUBLE) OVER g) / (coalesce(stddev_pop(is_correct::DOUBLE) OVER g, 0) + 1e-4) AS advantage,
+       (is_correct::DOUBLE - avg(is_correct::DOUBLE) OVER g)
+           / (sqrt(avg(is_correct::DOUBLE) OVER g * (1 - avg(is_correct::DOUBLE) OVER g)) + 1e-4) AS advantage,
        count(*) OVER g AS group_size,
        avg(is_correct::DOUBLE) OVER g AS group_accuracy
 FROM samples
