@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import click
 
-from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options, train_default
+from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from,
+                     ray_options, train_default)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def main():
     """ExPO training stage (PEFT LoRA)."""
     quiet_libraries()

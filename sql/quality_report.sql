@@ -8,7 +8,10 @@
 --   policy NLL per token under the plain prompt, token-weighted), gain_attempt / gain_explanation /
 --   gain_expert (mean answer_logprob - answer_logprob_base).
 WITH keyed AS (
-    SELECT *, CASE WHEN $group_by = 'category'
+    -- Any other $group_by is an error, not a silent fall-back to level.
+    SELECT *, CASE WHEN $group_by NOT IN ('auto', 'level', 'category')
+                   THEN error('group_by must be auto, level or category, not ' || $group_by)
+                   WHEN $group_by = 'category'
                      OR ($group_by = 'auto' AND NOT EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL))
                    THEN category ELSE CAST(level AS VARCHAR) END AS group_key
     FROM samples
