@@ -113,7 +113,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
 
     from expo_data.generate import GenerateConfig
     from expo_data.model import resolve_model
-    from expo_train.loop import run_loop
+    from expo_train.loop import run_loop, validate_loop
     from expo_train.trainer import TrainConfig
 
     log = lambda m: click.echo(m, err=True)  # noqa: E731
@@ -123,6 +123,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
     eval_limit = eval_limit if eval_limit is not None else o["limit"]
     eval_cfg = replace(gen, problems=eval_problems, limit=eval_limit)
     train = build(TrainConfig, o, data=out, model=None, dtype="auto")
+    validate_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, ray=on_ray)
     log(f"plan: {rounds} rounds of [generate {o['limit'] or 'all'} problems x ({gen.attempts} attempts + "
         f"{gen.explanations} explanations), select, train {train.loss}, eval {eval_limit or 'all'} held-out problems x "
         f"(1 greedy + {k} sampled)], max {gen.max_tokens} tokens per sample"

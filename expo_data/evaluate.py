@@ -47,6 +47,8 @@ def _unscored_unless_old(cfg: GenerateConfig) -> GenerateConfig:
 def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = print, ray=None) -> dict[str, Any]:
     """`base` carries the problems, model, adapter and size flags; out is the eval dir (local or
     object storage). With `ray` (cluster.RayOptions) each pass runs as Ray slices, not in this process."""
+    if str(base.out).strip() in ("", "."):
+        raise ExpoError("--out is empty; name the eval dir to write")
     out = as_location(base.out)
     started = time.perf_counter()
     # Accuracy needs no answer-suffix scores or expert rows (half the CPU time); an eval dir written

@@ -637,8 +637,8 @@ def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: boo
     validate(cfg)
     cfg.out = as_location(cfg.out)
     store = Store(cfg.out)
+    p = plan(cfg, log=log, on_cpu=on_cpu)  # problems, model and adapter checked before OUT is made
     store.makedirs(SHARDS_DIR)
-    p = plan(cfg, log=log, on_cpu=on_cpu)
     log(describe_plan(cfg, p))
     return store, p
 

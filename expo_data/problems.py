@@ -228,7 +228,12 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
     table = _read_table(path)
     if table.num_rows == 0:
         raise ExpoError(f"problems file {path} has no rows")
-    columns = table.column_names
+    try:  # names and values are decoded only now: a CSV header of bytes that are not UTF-8 fails here
+        columns = table.column_names
+        rows = table.to_pylist()
+    except (ValueError, ArithmeticError, TypeError, NotImplementedError) as exc:  # UnicodeDecodeError, pyarrow's conversion errors
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExpoError(f"cannot read problems file {path}: {message}")
     q_col = _pick(columns, fields.question, ("question", "problem", "prompt"), "question", True)
     a_col = _pick(columns, fields.answer, ("answer", "final_answer", "gt_answer"), "answer", False)
     s_col = _pick(columns, fields.solution, ("solution",), "solution", False)
@@ -242,7 +247,7 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
 
     problems: list[Problem] = []
     ids: set[str] = set()
-    for i, row in enumerate(table.to_pylist()):
+    for i, row in enumerate(rows):
         question = row.get(q_col)
         if not isinstance(question, str) or not question.strip():
             raise ExpoError(f"problems file {path} row {i}: empty or non-text question")

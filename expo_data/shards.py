@@ -178,6 +178,7 @@ def write_round(out_dir: Any, rows_by_shard: list[pa.Table], manifest: dict[str,
     checksums and manifest as `expo-data generate` writes."""
     store = Store(out_dir)
     store.makedirs()
+    manifest = {k: v for k, v in manifest.items() if not (k == "config_hash" and v is None)}  # None: hash it anew
     manifest = dict(manifest, shards=len(rows_by_shard))
     manifest.setdefault("schema_version", SCHEMA_VERSION)
     manifest.setdefault("config_hash", hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest())

@@ -23,6 +23,7 @@ import torch
 from expo_data.errors import ExpoError
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
+from expo_data.shards import verify_round_dir
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
 from .data import Batch, Example, batch_order, collate
@@ -339,12 +340,14 @@ class Setup:
 
 def resolve_setup(cfg: TrainConfig) -> Setup:
     rd = RoundDir(cfg.data)
-    manifest = rd.manifest()
-    if manifest is None:
-        raise ExpoError(f"{rd.location} is not a round dir (no manifest.json)")
+    # The whole round checked (manifest fields, every committed shard against its sidecar) before a
+    # model is loaded: the selection and the reference log-probs come from these shards.
+    manifest = verify_round_dir(rd.location)
+    if "base_model" not in manifest:
+        raise ExpoError(f"{rd.uri('manifest_path')} names no base_model; regenerate the round or restore the file")
     base_path = manifest["base_model"]
     if cfg.model is not None:
-        if fingerprint_dir(cfg.model) != manifest["base_model_sha256"]:
+        if fingerprint_dir(cfg.model) != manifest.get("base_model_sha256"):
             raise ExpoError(f"{rd.location} was generated from base model {base_path}, not --model {cfg.model} "
                             f"(weights differ); train the policy that generated the data")
         base_path = cfg.model
