@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .errors import ExpoError
-from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, drop_stale_shards, prepare, validate
+from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, check_inputs, drop_stale_shards, prepare
 from .schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
 from .shards import read_sidecar
 
@@ -154,7 +154,7 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
                     lineage: dict[str, Any] | None = None) -> Stats:
     """`expo-data generate --ray [ADDRESS] --workers N`."""
     validate_ray(options)
-    validate(cfg)  # every option, before a cluster is started or joined
+    check_inputs(cfg, log)  # every option, the problems, model and adapter, before a cluster is started or joined
     start = time.perf_counter()
     ray = ray_init(options.address)
     gpus = ray.cluster_resources().get("GPU", 0) > 0

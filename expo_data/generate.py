@@ -76,6 +76,7 @@ class Plan:
     manifest: dict[str, Any]
 
 
+MAX_SAMPLES_PER_PROMPT = 4096  # a vLLM request of more samples than this is a typo, not a plan
 SERVING_DTYPES = ("auto", "float32", "bfloat16", "float16", "half", "float")
 
 
@@ -89,6 +90,8 @@ def validate(cfg: GenerateConfig) -> None:
         raise ExpoError("--out is empty; name the round dir to write")
     if cfg.attempts < 0 or cfg.explanations < 0 or cfg.attempts + cfg.explanations == 0:
         raise ExpoError("--attempts and --explanations must be >= 0 and not both 0")
+    if max(cfg.attempts, cfg.explanations) > MAX_SAMPLES_PER_PROMPT:
+        raise ExpoError(f"--attempts and --explanations must be <= {MAX_SAMPLES_PER_PROMPT} per problem")
     if cfg.shards < 1 or cfg.shards > 100_000:
         raise ExpoError("--shards must be from 1 to 100000")
     i, n = cfg.worker
@@ -204,11 +207,29 @@ def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
                         f"regenerate the round there, or use another --out")
 
 
-def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
+def check_inputs(cfg: GenerateConfig, log: Callable[[str], None] = print) -> tuple[list[Problem], str, str | None]:
+    """Options, problems, model and adapter: everything checkable before an engine or a cluster starts.
+    Returns (problems, model path, adapter path)."""
     validate(cfg)
     problems = load_problems(cfg.problems, cfg.fields, cfg.limit)
     model_path = resolve_model(cfg.model, log=log)
-    adapter_path = resolve_adapter(cfg.adapter)
+    limit = model_context_length(model_path)
+    if limit is not None and cfg.max_model_len > limit:
+        raise ExpoError(f"--max-model-len {cfg.max_model_len} exceeds the model's context length {limit}")
+    return problems, model_path, resolve_adapter(cfg.adapter)
+
+
+def model_context_length(model_path: str) -> int | None:
+    """max_position_embeddings from a local model's config.json; None when not known here."""
+    try:
+        value = json.loads((Path(model_path) / "config.json").read_text()).get("max_position_embeddings")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
+    problems, model_path, adapter_path = check_inputs(cfg, log)
     manifest = build_manifest(cfg, problems, model_path, adapter_path, on_cpu)
     existing = _existing_manifest(cfg)
     if existing and existing.get("config_hash") != manifest["config_hash"] and not cfg.overwrite:

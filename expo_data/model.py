@@ -242,9 +242,12 @@ def cpu_flags() -> set[str]:
 def model_config_dtype(model_path: str) -> str | None:
     try:
         config = json.loads((Path(model_path) / "config.json").read_text())
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # ValueError: not JSON, or not UTF-8
         return None
-    return config.get("torch_dtype") or config.get("dtype")
+    if not isinstance(config, dict):
+        return None
+    dtype = config.get("torch_dtype") or config.get("dtype")
+    return dtype if isinstance(dtype, str) else None
 
 
 def resolve_dtype(requested: str, model_path: str, on_cpu: bool) -> tuple[str, str]:

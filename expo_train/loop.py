@@ -26,17 +26,25 @@ from .trainer import TrainConfig, _validate as validate_train, config_key, train
 
 def selection_is_current(round_dir: Path) -> bool:
     rd = RoundDir(round_dir)
-    if not rd.selection_record.exists():
-        return False
-    record = json.loads(rd.selection_record.read_text())
-    return record.get("source_shards") == rd.sidecar_hashes()
+    record = _json_record(rd.selection_record)
+    return record is not None and record.get("source_shards") == rd.sidecar_hashes()
+
+
+def _json_record(path: Path) -> dict[str, Any] | None:
+    """A stage's JSON record; None when absent or unreadable (the stage then runs again)."""
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def training_is_current(train: TrainConfig) -> bool:
     rd = RoundDir(train.data)
-    if not rd.train_summary.exists() or not (rd.adapter / "adapter_config.json").exists():
+    summary = _json_record(rd.train_summary)
+    if summary is None or not (rd.adapter / "adapter_config.json").exists():
         return False
-    return json.loads(rd.train_summary.read_text()).get("config_key") == config_key(train)
+    return summary.get("config_key") == config_key(train)
 
 
 def _log(message: str) -> None:

@@ -487,6 +487,8 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
     random.seed(cfg.seed)
 
     examples, selection = load_data(cfg, setup, log)
+    if len(batch_order(examples, cfg.batch_size, cfg.seed, 0)) < world:  # before the model loads, not after
+        raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
     model, tokenizer = load_policy(cfg, setup.base_path, setup.adapter_path, log)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None

@@ -181,7 +181,8 @@ def tree(tmp_path):
     (t / "notutf8.bin").write_bytes(b"\xff\xfe\x00\x81bad")
     model = t / "model"  # enough for resolve_model: every case here fails before a model is read
     model.mkdir()
-    (model / "config.json").write_text(json.dumps({"model_type": "llama", "torch_dtype": "float32"}))
+    (model / "config.json").write_text(json.dumps({"model_type": "llama", "torch_dtype": "float32",
+                                                   "max_position_embeddings": 2048}))
     problems = {
         "answer_list.jsonl": '{"question": "Q", "answer": [1, 2]}\n',
         "answer_dict.jsonl": '{"question": "Q", "answer": {"a": 1}}\n',
@@ -244,7 +245,8 @@ CASES = [
         ("--top-p", "0", "--top-p must be"), ("--top-p", "5", "--top-p must be"), ("--top-p", "nan", "--top-p must be"),
         ("--top-p", "-0.5", "--top-p must be"),
         ("--max-model-len", "0", "--max-model-len must be"), ("--max-model-len", "-1", "--max-model-len must be"),
-        ("--max-model-len", "100", "leaves no room"),
+        ("--max-model-len", "100", "leaves no room"), ("--max-model-len", "100000", "exceeds the model's context"),
+        ("--attempts", "100000", "must be <= 4096"), ("--explanations", "99999999999", "must be <= 4096"),
         ("--tensor-parallel-size", "0", "--tensor-parallel-size must be"),
         ("--tensor-parallel-size", "-2", "--tensor-parallel-size must be"),
         ("--gpu-memory-utilization", "0", "--gpu-memory-utilization must be"),
@@ -319,6 +321,11 @@ CASES = [
     ("data", ["generate", *GEN, "--ray", "127.0.0.1:1"], "cannot join the Ray cluster at 127.0.0.1:1"),
     ("data", ["generate", *GEN, "--ray", "banana"], "expected 'auto' or a cluster address"),
     ("data", ["generate", *GEN, "--ray", "--temperature", "nan"], "--temperature must be"),
+    ("data", ["generate", *GEN, "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
+    ("data", ["generate", *GEN, "--ray", "--adapter", "{t}/adapter_list"], "not a PEFT LoRA config"),
+    ("data", ["generate", *GEN, "--ray", "auto", "--max-model-len", "100000"], "exceeds the model's context"),
+    ("data", ["eval", "--out", "{t}/ev", "--model", "{t}/model", "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
+    ("train", ["loop", *LOOP, "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
     ("data", ["generate", *GEN, "--bogus-flag"], "No such option"),
     ("data", ["generate"], "Missing option '--out'"),
     ("data", ["nonsense-command"], "No such command"),
