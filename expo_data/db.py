@@ -80,6 +80,8 @@ def connect(round_dirs: list[Path], check_checksums: bool = True,
                           "manifest_json": json.dumps(manifest, sort_keys=True)})
     con.execute("CREATE VIEW samples AS " + " UNION ALL ".join(selects))
     con.execute(PROBLEMS_VIEW)
+    # The positive rule and the quality figures, once for every shipped query (sql/definitions.sql).
+    con.execute(shipped_query("definitions"))
     con.register("_manifest", pa.Table.from_pylist(manifests))
     con.execute("CREATE VIEW manifest AS SELECT * FROM _manifest")
     if not allow_external_access:

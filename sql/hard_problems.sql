@@ -1,22 +1,19 @@
 -- Purpose: the hard set, problems with no correct on-policy attempt, and whether a self-explanation
 --   passing the positive rules rescued them (gives them a training signal that GRPO cannot).
--- Parameters: $max_nll_ratio = 2.0, $min_policy_mean = -100.0, $min_answer_gain = 0.0 (see select_positives.sql).
+-- Parameters: $max_nll_ratio = 2.0, $min_policy_mean = -100.0, $min_answer_gain = 0.0 (the positive rule in definitions.sql; see select_positives.sql).
 -- Output columns: round, problem_id, level, question, reference_answer, attempts, correct_explanations,
 --   rescued, best_explanation_policy_mean.
-WITH attempt_nll AS (
-    SELECT round, problem_id, -sum(policy_logprob_sum) / nullif(sum(num_tokens), 0) AS attempt_nll
-    FROM samples WHERE kind = 'attempt' GROUP BY round, problem_id
+WITH rescued AS (
+    SELECT DISTINCT round, problem_id, true AS rescued
+    FROM expo_positive_candidates($max_nll_ratio, $min_policy_mean, $min_answer_gain, false)
 )
 SELECT round, problem_id, any_value(level) AS level, any_value(question) AS question,
        any_value(reference_answer) AS reference_answer,
        count(*) FILTER (WHERE kind = 'attempt') AS attempts,
        count(*) FILTER (WHERE kind = 'explanation' AND is_correct) AS correct_explanations,
-       coalesce(bool_or(kind = 'explanation' AND is_correct AND finish_reason = 'stop' AND NOT mentions_answer_hint
-                        AND policy_logprob_mean >= $min_policy_mean
-                        AND (attempt_nll IS NULL OR -policy_logprob_mean <= $max_nll_ratio * attempt_nll)
-                        AND answer_logprob - answer_logprob_base >= $min_answer_gain), false) AS rescued,
+       coalesce(any_value(rescued), false) AS rescued,
        max(policy_logprob_mean) FILTER (WHERE kind = 'explanation' AND is_correct) AS best_explanation_policy_mean
-FROM samples LEFT JOIN attempt_nll USING (round, problem_id)
+FROM samples LEFT JOIN rescued USING (round, problem_id)
 GROUP BY round, problem_id
 HAVING count(*) FILTER (WHERE kind = 'attempt' AND is_correct) = 0
 ORDER BY round, level, problem_id

@@ -1,4 +1,4 @@
--- Purpose: ExP-DPO pairs. chosen = a selected positive (same rules as select_positives.sql), rejected =
+-- Purpose: ExP-DPO pairs. chosen = a selected positive (the rule in definitions.sql, as in select_positives.sql), rejected =
 --   an incorrect on-policy attempt of the same problem, the most likely under the policy first; the
 --   k-th positive of a problem is paired with its k-th most likely wrong attempt (cycling). Reference
 --   log-probs are the generating policy's sums under the plain prompt (TRL's precomputed-reference columns).
@@ -7,18 +7,8 @@
 -- Output columns: round, problem_id, level, prompt, prompt_token_ids, chosen, chosen_token_ids, rejected,
 --   rejected_token_ids, ref_chosen_logp, ref_rejected_logp, chosen_kind, chosen_policy_mean,
 --   rejected_policy_mean, pair_rank.
-WITH attempt_nll AS (
-    SELECT round, problem_id, -sum(policy_logprob_sum) / nullif(sum(num_tokens), 0) AS attempt_nll
-    FROM samples WHERE kind = 'attempt' GROUP BY round, problem_id
-), positives AS (
-    SELECT samples.*, answer_logprob - answer_logprob_base AS answer_gain
-    FROM samples LEFT JOIN attempt_nll USING (round, problem_id)
-    WHERE is_correct AND finish_reason = 'stop'
-      AND ((kind = 'explanation' AND NOT mentions_answer_hint
-            AND policy_logprob_mean >= $min_policy_mean
-            AND (attempt_nll IS NULL OR -policy_logprob_mean <= $max_nll_ratio * attempt_nll)
-            AND answer_logprob - answer_logprob_base >= $min_answer_gain)
-           OR (kind = 'attempt' AND $include_attempts))
+WITH positives AS (
+    SELECT * FROM expo_positive_candidates($max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts)
 ), chosen AS (
     SELECT *, row_number() OVER (PARTITION BY round, problem_id
                                  ORDER BY policy_logprob_mean DESC, kind, sample_index) AS pair_rank

@@ -15,18 +15,8 @@
 -- Output columns: round, problem_id, kind, sample_index, level, question, reference_answer, plain_prompt,
 --   plain_prompt_token_ids, completion, completion_token_ids, policy_token_logprobs, policy_logprob_sum,
 --   policy_logprob_mean, num_tokens, answer_gain, positive_rank.
-WITH attempt_nll AS (
-    SELECT round, problem_id, -sum(policy_logprob_sum) / nullif(sum(num_tokens), 0) AS attempt_nll
-    FROM samples WHERE kind = 'attempt' GROUP BY round, problem_id
-), candidates AS (
-    SELECT samples.*, answer_logprob - answer_logprob_base AS answer_gain
-    FROM samples LEFT JOIN attempt_nll USING (round, problem_id)
-    WHERE is_correct AND finish_reason = 'stop'
-      AND ((kind = 'explanation' AND NOT mentions_answer_hint
-            AND policy_logprob_mean >= $min_policy_mean
-            AND (attempt_nll IS NULL OR -policy_logprob_mean <= $max_nll_ratio * attempt_nll)
-            AND answer_logprob - answer_logprob_base >= $min_answer_gain)
-           OR (kind = 'attempt' AND $include_attempts))
+WITH candidates AS (
+    SELECT * FROM expo_positive_candidates($max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts)
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY round, problem_id
                                  ORDER BY policy_logprob_mean DESC, kind, sample_index) AS positive_rank
