@@ -115,7 +115,9 @@ def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output"
 
     target = Path(os.path.realpath(path))
     owned = {relative.split("/", 1)[0] for relative in LAYOUT.values()}
-    for directory in round_dirs:
+    # The rounds named, and any round the path lies in (a manifest.json up to three levels above it).
+    nearby = [a for a in list(target.parents)[:3] if (a / MANIFEST_NAME).is_file()]
+    for directory in [*round_dirs, *nearby]:
         if is_remote(directory):
             continue
         root = Path(os.path.realpath(directory))
