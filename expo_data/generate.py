@@ -109,8 +109,8 @@ def validate(cfg: GenerateConfig) -> None:
         raise ExpoError(f"--max-model-len must be >= 2, not {cfg.max_model_len}")
     if cfg.max_tokens >= cfg.max_model_len:
         raise ExpoError(f"--max-tokens {cfg.max_tokens} leaves no room for a prompt in --max-model-len {cfg.max_model_len}")
-    if cfg.tensor_parallel_size < 1:
-        raise ExpoError(f"--tensor-parallel-size must be >= 1, not {cfg.tensor_parallel_size}")
+    if not 1 <= cfg.tensor_parallel_size <= 1024:
+        raise ExpoError(f"--tensor-parallel-size must be from 1 to 1024, not {cfg.tensor_parallel_size}")
     if cfg.gpu_memory_utilization is not None and (not _finite(cfg.gpu_memory_utilization)
                                                    or not 0 < cfg.gpu_memory_utilization <= 1):
         raise ExpoError(f"--gpu-memory-utilization must be in (0, 1], not {cfg.gpu_memory_utilization}")

@@ -253,7 +253,7 @@ def _finite(value: Any) -> bool:
 
 # (option, check, what it must be): every numeric setting, checked before any model is loaded.
 _RANGES = (
-    ("epochs", lambda v: isinstance(v, int) and v >= 1, "an integer >= 1"),
+    ("epochs", lambda v: isinstance(v, int) and 1 <= v <= 10_000, "an integer from 1 to 10000"),
     ("max_steps", lambda v: v is None or (isinstance(v, int) and v >= 1), "an integer >= 1"),
     ("lr", lambda v: _finite(v) and v > 0, "a finite number > 0"),
     ("warmup_ratio", lambda v: _finite(v) and 0 <= v < 1, "in [0, 1)"),

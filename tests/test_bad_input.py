@@ -246,6 +246,7 @@ CASES = [
         ("--attempts", "100000", "must be <= 4096"), ("--explanations", "99999999999", "must be <= 4096"),
         ("--tensor-parallel-size", "0", "--tensor-parallel-size must be"),
         ("--tensor-parallel-size", "-2", "--tensor-parallel-size must be"),
+        ("--tensor-parallel-size", "1000000000000", "--tensor-parallel-size must be"),
         ("--gpu-memory-utilization", "0", "--gpu-memory-utilization must be"),
         ("--gpu-memory-utilization", "5", "--gpu-memory-utilization must be"),
         ("--gpu-memory-utilization", "nan", "--gpu-memory-utilization must be"),
@@ -431,6 +432,7 @@ CASES = [
     *[("train", ["round", *TRAIN, opt, val], msg) for opt, val, msg in [
         ("--lr", "-1", "--lr must be"), ("--lr", "0", "--lr must be"), ("--lr", "nan", "--lr must be"),
         ("--lr", "inf", "--lr must be"), ("--epochs", "0", "--epochs must be"), ("--epochs", "-1", "--epochs must be"),
+        ("--epochs", "1000000000000", "--epochs must be"),
         ("--max-steps", "0", "--max-steps must be"), ("--max-steps", "-1", "--max-steps must be"),
         ("--lora-dropout", "2", "--lora-dropout must be"), ("--lora-dropout", "-0.1", "--lora-dropout must be"),
         ("--lora-dropout", "1", "--lora-dropout must be"), ("--lora-dropout", "nan", "--lora-dropout must be"),
