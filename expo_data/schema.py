@@ -209,8 +209,8 @@ def read_manifest(location: Any) -> dict[str, Any] | None:
 
     store = Store(location)
     path = store.uri(MANIFEST_NAME)
-    if not store.remote and Path(store.path()).exists() and not Path(store.path()).is_dir():
-        return None  # a file where the round dir should be: no round there
+    if not store.remote and not Path(store.path()).is_dir():
+        return None  # no dir there (or a file, or a path under a file): no round there
     try:
         text = store.read_bytes(MANIFEST_NAME)
     except FileNotFoundError:
