@@ -717,7 +717,7 @@ def test_shipped_queries_run_on_a_locked_connection(tree):
 
     _, round_dir = tree
     con = connect([round_dir])
-    assert con.execute("SELECT current_setting('enable_external_access')").fetchone() == (False,)
+    assert con.execute("SELECT current_setting('enable_external_access')").fetchall() == [(False,)]
     for resource in sql_dir().iterdir():
         if resource.name.endswith(".sql") and resource.name != "definitions.sql":  # the macros, made by connect()
             run_query(con, shipped_query(resource.name))
