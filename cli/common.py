@@ -18,40 +18,95 @@ def quiet_libraries() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def report_error(exc: BaseException) -> int:
+    """The one place a failure is printed: one line on stderr, the exit code returned. Expected
+    failures (ExpoError, click's usage errors) print their message; anything else is an internal
+    error, still one line unless EXPO_DEBUG=1 asks for the traceback."""
+    if isinstance(exc, ExpoError):
+        message, code = str(exc), exc.exit_code
+    elif isinstance(exc, click.ClickException):
+        message, code = exc.format_message(), exc.exit_code
+    elif isinstance(exc, click.Abort):
+        message, code = "aborted", 1
+    elif isinstance(exc, KeyboardInterrupt):
+        message, code = "interrupted; complete shards are kept, rerun the same command to resume", 130
+    else:
+        if os.environ.get("EXPO_DEBUG"):
+            import traceback
+
+            traceback.print_exception(exc)
+        detail = " ".join(str(exc).split())[:500]
+        message, code = f"internal error: {type(exc).__name__}: {detail} (set EXPO_DEBUG=1 for the traceback)", 1
+    click.echo(("error: " + " ".join(message.split())) if code != 130 else message, err=True)
+    return code
+
+
 def one_line_errors(fn):
-    """Bad input ends with `error: <one line>` on stderr and exit code 2, never a traceback."""
+    """Bad input ends with `error: <one line>` on stderr and a non-zero exit, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except ExpoError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; complete shards are kept, rerun the same command to resume", err=True)
-            sys.exit(130)
+        except (click.exceptions.Exit, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the last resort: no traceback reaches a user
+            if isinstance(exc, click.ClickException) and not isinstance(exc, ExpoError):
+                raise  # the group prints it, with the same wording
+            sys.exit(report_error(exc))
 
     return wrapper
 
 
-def load_toml_config(ctx: click.Context, _param, value):
-    """`--config run.toml`: keys are option names (dashes or underscores); flags given on the
-    command line override them."""
-    if not value:
-        return value
+class OneLineGroup(click.Group):
+    """A command group whose every failure, click's usage errors included, ends as one line (report_error)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            # Not standalone, click returns the code of an explicit exit (--help: 0) or the command's value.
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except SystemExit:
+            raise
+        except BrokenPipeError:  # `expo-data sql ... | head`: the reader left, nothing to report
+            sys.exit(1)
+        except click.Abort as exc:
+            sys.exit(report_error(exc.__context__ if isinstance(exc.__context__, KeyboardInterrupt) else exc))
+        except BaseException as exc:  # noqa: BLE001 - the last resort: no traceback reaches a user
+            sys.exit(report_error(exc))
+        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+
+
+def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
+    """A TOML run config as option defaults: {param name: value}. Keys are option names (dashes or
+    underscores); a value must be what the option takes on the command line (a scalar, a list only
+    for a repeatable option). Anything else is an ExpoError (one line), never a traceback."""
     try:
-        with open(value, "rb") as f:
+        with open(path, "rb") as f:
             data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise click.BadParameter(f"cannot read run config {value}: {exc}")
-    known = {p.name for p in ctx.command.params}
+    except (OSError, ValueError) as exc:  # ValueError: TOMLDecodeError and non-UTF-8 bytes
+        raise ExpoError(f"cannot read run config {path}: {' '.join(str(exc).split()) or type(exc).__name__}")
     defaults = {}
     for key, item in data.items():
         name = key.replace("-", "_")
-        if name not in known:
-            raise click.BadParameter(f"unknown key '{key}' in run config {value}")
+        param = known.get(name)
+        if param is None:
+            raise ExpoError(f"unknown key '{key}' in run config {path}")
+        repeatable = getattr(param, "multiple", False) or param.nargs != 1
+        items = item if repeatable and isinstance(item, list) else [item]
+        if not all(isinstance(v, (str, int, float, bool)) for v in items):
+            raise ExpoError(f"run config {path}: key '{key}' takes a {'list of ' if repeatable else ''}"
+                            f"string, number or boolean, not {type(item).__name__}")
         defaults[name] = item
+    return defaults
+
+
+def load_toml_config(ctx: click.Context, _param, value):
+    """`--config run.toml`: command-line flags override its keys."""
+    if not value:
+        return value
+    defaults = read_run_config(value, {p.name: p for p in ctx.command.params if p.name})
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
 
@@ -106,6 +161,8 @@ def ray_from(options: dict):
         if workers is not None:
             raise ExpoError("--workers needs --ray (without Ray, launch --worker i/N processes yourself)")
         return None
-    from expo_data.cluster import RayOptions
+    from expo_data.cluster import RayOptions, validate_ray
 
-    return RayOptions(address=None if address == "local" else address, workers=1 if workers is None else workers)
+    options = RayOptions(address=None if address == "local" else address, workers=1 if workers is None else workers)
+    validate_ray(options)
+    return options

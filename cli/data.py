@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options
+from .common import OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def main():
     """ExPO data stage: vLLM generation, verification, DuckDB selection."""
     quiet_libraries()
@@ -143,10 +143,34 @@ def eval_cmd(k, **o):
     evaluate(build(GenerateConfig, o), k=k, log=lambda m: click.echo(m, err=True), ray=on_ray)
 
 
+def _csv_ready(table):
+    """CSV has no nested or binary types: list columns (token ids, log-probs), structs and maps go out
+    as JSON text, any other type CSV cannot hold (durations, intervals, binary) as its string form."""
+    import json
+
+    import pyarrow as pa
+
+    def plain(t) -> bool:
+        return (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t) or pa.types.is_string(t)
+                or pa.types.is_large_string(t) or pa.types.is_null(t) or pa.types.is_decimal(t)
+                or pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_time(t))
+
+    for i, column in enumerate(table.schema):
+        if plain(column.type):
+            continue
+        nested = pa.types.is_nested(column.type)
+        values = [None if v is None else (json.dumps(v, default=str) if nested else str(v))
+                  for v in table.column(i).to_pylist()]
+        table = table.set_column(i, column.name, pa.array(values, pa.string()))
+    return table
+
+
 def _write_result(table, fmt: str, output: Path | None) -> None:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     from expo_data.db import format_table
+    from expo_data.errors import ExpoError
     from expo_data.schema import atomic_write_bytes
     from expo_data.shards import table_to_ipc_bytes
 
@@ -155,25 +179,17 @@ def _write_result(table, fmt: str, output: Path | None) -> None:
     elif fmt == "csv":
         import io
 
-        import json
-
-        import pyarrow as pa
-
-        # CSV has no list type: list columns (token ids, log-probs) go out as JSON arrays.
-        for i, column in enumerate(table.schema):
-            if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-                table = table.set_column(i, column.name, pa.array(
-                    [None if v is None else json.dumps(v) for v in table.column(i).to_pylist()], pa.string()))
         buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer)
+        try:
+            pacsv.write_csv(_csv_ready(table), buffer)
+        except (pa.ArrowException, ValueError) as exc:
+            raise ExpoError(f"cannot write the result as CSV: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
         data = buffer.getvalue()
     elif fmt == "json":
         import json
 
         data = "".join(json.dumps(row, default=str) + "\n" for row in table.to_pylist()).encode()
     else:
-        if output is None:
-            raise click.UsageError("--format arrow needs --output FILE")
         data = table_to_ipc_bytes(table)
     if output is None:
         click.echo(data.decode(), nl=False)
@@ -221,6 +237,16 @@ MEMORY_LIMIT_HELP = ("DuckDB's memory limit (4GB, 512MiB, or 25% of this machine
                      "and joins spill to a temp dir beside the round.")
 
 
+def _check_output(output: Path | None, round_dirs: list, what: str, allowed: tuple[str, ...] = ()) -> None:
+    """An output file that can be written and is none of the rounds' own files; checked before any work."""
+    if output is None:
+        return
+    from expo_data.schema import check_not_round_file, check_output_path
+
+    check_output_path(output, what)
+    check_not_round_file(output, round_dirs, what, allowed)
+
+
 def _is_dir(text: str) -> bool:
     """A query text is no path: one longer than the OS allows raises instead of answering False."""
     from expo_data.storage import is_remote
@@ -242,11 +268,14 @@ def _is_dir(text: str) -> bool:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the result here, streamed by record batches.")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
+@click.option("--allow-external-access", is_flag=True,
+              help="Let the query read and write files and databases (COPY, read_csv, ATTACH); off by default, "
+                   "when a query sees only the round views.")
 @one_line_errors
-def sql(args, sql_file, params, fmt, output, memory_limit):
+def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access):
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
-    Without a query (and no -f), opens an interactive prompt."""
+    One statement per query. Without a query (and no -f), opens an interactive prompt."""
     from expo_data.db import (connect, parse_memory_limit, parse_param_args, process_spill_dir, query_batches, run_query,
                               shipped_query)
     from expo_data.errors import ExpoError
@@ -256,15 +285,24 @@ def sql(args, sql_file, params, fmt, output, memory_limit):
     query = None
     if sql_file is not None:
         if sql_file.exists():
-            query = sql_file.read_text()
+            try:
+                query = sql_file.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ExpoError(f"cannot read SQL file {sql_file}: {getattr(exc, 'strerror', None) or exc}")
         else:
             query = shipped_query(sql_file.name)
     elif not _is_dir(args[-1]):
         query = args.pop()
     if not args:
         raise ExpoError("no round dir given")
-    con = connect(list(args), memory_limit=limit, temp_directory=process_spill_dir(args[0]))
+    if fmt == "arrow" and output is None:
+        raise click.UsageError("--format arrow needs --output FILE")
+    if query is None and output is not None:
+        raise click.UsageError("--output needs a query (or -f); the interactive prompt prints its results")
     bound = parse_param_args(list(params))
+    _check_output(output, args, "--output")
+    con = connect(list(args), memory_limit=limit, temp_directory=process_spill_dir(args[0]),
+                  allow_external_access=allow_external_access)
     if query is not None and output is not None and fmt != "table":
         _stream_result(query_batches(con, query, bound), fmt, output)
         return
@@ -301,10 +339,14 @@ def select_cmd(round_dir, params, export, output, memory_limit):
     from expo_data.select import export_trl, select
 
     limit = parse_memory_limit(memory_limit)
-    select(round_dir, parse_param_args(list(params)), log=lambda m: click.echo(m, err=True), memory_limit=limit)
+    if export and output is None:
+        raise click.UsageError("--export trl needs --output FILE.parquet")
+    if output is not None and not export:
+        raise click.UsageError("--output is the --export file; pass --export trl with it")
+    bound = parse_param_args(list(params))
+    _check_output(output, [round_dir], "--output")
+    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit)
     if export:
-        if output is None:
-            raise click.UsageError("--export trl needs --output FILE.parquet")
         click.echo(f"exported {export_trl(round_dir, output)} pairs to {output}", err=True)
 
 
@@ -325,6 +367,9 @@ def report(round_dirs, png, group_by, memory_limit):
 
     png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
     limit = parse_memory_limit(memory_limit)
+    from expo_data.select import expand_round_dirs
+
+    _check_output(png, expand_round_dirs(list(round_dirs)), "--png")
     quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by, memory_limit=limit)
     click.echo("Sample quality by group (level or category; group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))

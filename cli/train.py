@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import click
 
-from .common import build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options, train_default
+from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from,
+                     ray_options, train_default)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 def main():
     """ExPO training stage (PEFT LoRA)."""
     quiet_libraries()
@@ -112,16 +113,20 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
 
     from expo_data.generate import GenerateConfig
     from expo_data.model import resolve_model
-    from expo_train.loop import run_loop
+    from expo_train.loop import run_loop, validate_loop
     from expo_train.trainer import TrainConfig
 
     log = lambda m: click.echo(m, err=True)  # noqa: E731
     on_ray = ray_from(o)
-    gen = build(GenerateConfig, o, out=out, model=resolve_model(o["model"], log=log))
+    gen = build(GenerateConfig, o, out=out)
     # A small loop gets a held-out set of its own size: the full 200-problem split would dominate its run time.
     eval_limit = eval_limit if eval_limit is not None else o["limit"]
     eval_cfg = replace(gen, problems=eval_problems, limit=eval_limit)
     train = build(TrainConfig, o, data=out, model=None, dtype="auto")
+    validate_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, ray=on_ray)
+    # The model is resolved (the embedded one prepared on first use) only once every option is known good.
+    model = resolve_model(o["model"], log=log)
+    gen, eval_cfg = replace(gen, model=model), replace(eval_cfg, model=model)
     log(f"plan: {rounds} rounds of [generate {o['limit'] or 'all'} problems x ({gen.attempts} attempts + "
         f"{gen.explanations} explanations), select, train {train.loss}, eval {eval_limit or 'all'} held-out problems x "
         f"(1 greedy + {k} sampled)], max {gen.max_tokens} tokens per sample"

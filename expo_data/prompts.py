@@ -43,7 +43,7 @@ class Templates:
             template = getattr(self, name)
             try:
                 template.format(**probe)
-            except (KeyError, IndexError, ValueError) as exc:
+            except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:  # {question.foo}, {0}, {x:d}
                 raise ExpoError(f"prompt template '{name}' is not a valid format string: {exc}")
         if "{answer" in self.plain.replace("{{", ""):
             raise ExpoError("the plain prompt template must not contain {answer}: it is the unhinted prompt")

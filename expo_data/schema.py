@@ -90,23 +90,102 @@ def sidecar_name(index: int, count: int) -> str:
     return shard_name(index, count)[: -len(".arrow")] + ".json"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory, fsync, rename: readers never see half a file."""
+def check_output_path(path: Path, what: str = "output") -> Path:
+    """An output file path that can be written: its directory exists and is a directory, and the path
+    is no directory itself. ExpoError (one line) otherwise, before any work is done."""
+    from .errors import ExpoError
+
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    if str(path) in ("", "."):
+        raise ExpoError(f"{what} path is empty")
+    parent = path.parent
+    if path.is_dir():
+        raise ExpoError(f"{what} {path} is a directory; name a file")
+    if not parent.exists():
+        raise ExpoError(f"{what} {path}: directory {parent} does not exist")
+    if not parent.is_dir():
+        raise ExpoError(f"{what} {path}: {parent} is not a directory")
+    return path
+
+
+def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output", allowed: tuple[str, ...] = ()) -> None:
+    """An output path that is none of a round's own files (its manifest, shards, selection, adapter,
+    eval, checkpoints, training records): a query result written there would replace the round's data."""
+    from .errors import ExpoError
+    from .storage import is_remote
+
+    target = Path(os.path.realpath(path))
+    owned = {relative.split("/", 1)[0] for relative in LAYOUT.values()}
+    # The rounds named, and any round the path lies in (a manifest.json up to three levels above it).
+    nearby = [a for a in list(target.parents)[:3] if (a / MANIFEST_NAME).is_file()]
+    for directory in [*round_dirs, *nearby]:
+        if is_remote(directory):
+            continue
+        root = Path(os.path.realpath(directory))
+        try:
+            relative = target.relative_to(root)
+        except ValueError:
+            continue
+        if not relative.parts or (relative.parts[0] in owned and relative.as_posix() not in allowed):
+            raise ExpoError(f"{what} {path} is a file of the round {directory} ({relative.as_posix() or '.'}); "
+                            f"write the result somewhere else")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same directory, fsync, rename: readers never see half a file.
+    Only a regular file (or nothing) is replaced: a device, pipe or socket at the path (/dev/null,
+    /dev/stdout, a FIFO) is written into, never replaced by a file."""
+    from .errors import ExpoError
+
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_file():
+            if path.is_dir():
+                raise ExpoError(f"cannot write {path}: it is a directory")
+            _write_into(path, data)
+            return
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
     _fsync_dir(path.parent)
 
 
 @contextlib.contextmanager
 def atomic_output(path: Path):
-    """atomic_write_bytes for a writer that streams: yields a temp path in the same directory to write
-    into, fsynced and renamed over `path` when the block succeeds, removed when it fails."""
+    """atomic_write_bytes for a writer that streams: yields a temp path to write into, fsynced and renamed
+    over `path` when the block succeeds, removed when it fails. A device or pipe at `path` is written
+    into (from a temp file in the system temp dir), never replaced."""
+    import shutil
+    import tempfile
+
+    from .errors import ExpoError
+
     path = Path(path)
+    if path.exists() and not path.is_file():
+        if path.is_dir():
+            raise ExpoError(f"cannot write {path}: it is a directory")
+        fd, name = tempfile.mkstemp(prefix="expo-out-")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+            with open(tmp, "rb") as source, _open_into(path) as sink:
+                shutil.copyfileobj(source, sink)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         yield tmp
@@ -117,6 +196,30 @@ def atomic_output(path: Path):
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def _open_into(path: Path):
+    """A device, pipe or socket opened for writing as it is. A pipe nobody reads is an error, not a hang."""
+    import errno
+    import stat
+
+    from .errors import ExpoError
+
+    if stat.S_ISFIFO(os.stat(path).st_mode):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
+            raise
+        os.set_blocking(fd, True)
+        return open(fd, "wb")
+    return open(path, "wb")
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    with _open_into(path) as f:
+        f.write(data)
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -144,20 +247,65 @@ def read_manifest(location: Any) -> dict[str, Any] | None:
 
     store = Store(location)
     path = store.uri(MANIFEST_NAME)
+    if not store.remote and not Path(store.path()).is_dir():
+        return None  # no dir there (or a file, or a path under a file): no round there
     try:
         text = store.read_bytes(MANIFEST_NAME)
     except FileNotFoundError:
         return None
     try:
         manifest = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, nesting too deep
         raise ExpoError(f"{path} is corrupt (not JSON: {exc}); regenerate the round or restore the file")
     if not isinstance(manifest, dict) or "config_hash" not in manifest:
         raise ExpoError(f"{path} is not an expo manifest (no config_hash); regenerate the round or restore the file")
     version = manifest.get("schema_version")
-    if version not in READABLE_SCHEMA_VERSIONS:
+    if isinstance(version, bool) or version not in READABLE_SCHEMA_VERSIONS:
         raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
                         f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
+    validate_manifest(manifest, path)
+    return manifest
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Manifest fields every reader relies on: (check, what it must be). Absent optional fields are fine;
+# present ones must have their type, so that no reader meets a list where it expects a number.
+MANIFEST_REQUIRED = {
+    "config_hash": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "shards": (lambda v: _is_int(v) and 1 <= v <= 1_000_000, "an integer from 1 to 1000000"),
+    "round": (lambda v: _is_int(v) and 0 <= v <= 1_000_000, "an integer from 0 to 1000000"),
+}
+MANIFEST_OPTIONAL = {
+    "base_model": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "base_model_sha256": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "adapter": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "adapter_sha256": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "num_problems": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    "logprob_dtype": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "dtype": (lambda v: isinstance(v, str), "a string"),
+    "seed": (_is_int, "an integer"),
+    "score_answers": (lambda v: isinstance(v, bool), "a boolean"),
+    "lineage": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+}
+
+
+def validate_manifest(manifest: dict[str, Any], path: Any = MANIFEST_NAME) -> dict[str, Any]:
+    """Every field a reader uses, of its type and range; ExpoError naming the first that is not."""
+    from .errors import ExpoError
+
+    for name, (ok, what) in MANIFEST_REQUIRED.items():
+        if name not in manifest:
+            raise ExpoError(f"{path} is corrupt: no '{name}' field; regenerate the round or restore the file")
+        if not ok(manifest[name]):
+            raise ExpoError(f"{path} is corrupt: '{name}' is {json.dumps(manifest[name])[:80]}, not {what}; "
+                            f"regenerate the round or restore the file")
+    for name, (ok, what) in MANIFEST_OPTIONAL.items():
+        if name in manifest and not ok(manifest[name]):
+            raise ExpoError(f"{path} is corrupt: '{name}' is {json.dumps(manifest[name])[:80]}, not {what}; "
+                            f"regenerate the round or restore the file")
     return manifest
 
 
@@ -237,12 +385,21 @@ class RoundDir:
         """Shard file name -> sha256 as its sidecar records it: what a selection was made from."""
         from .errors import ExpoError
 
+        # Only the shards the manifest commits to: a stray file in shards/ is no part of the round.
+        manifest = self.manifest()
+        count = manifest["shards"] if manifest else 0
         hashes = {}
-        for sidecar in self.store.list(SHARDS_DIR, prefix="shard-", suffix=".json"):
+        for index in range(count):
+            sidecar = f"{SHARDS_DIR}/{sidecar_name(index, count)}"
             try:
-                hashes[sidecar.rsplit("/", 1)[-1]] = json.loads(self.store.read_bytes(sidecar))["sha256"]
-            except (json.JSONDecodeError, KeyError, OSError):
+                sha = json.loads(self.store.read_bytes(sidecar))["sha256"]
+            except FileNotFoundError:
+                continue
+            except (ValueError, KeyError, TypeError, OSError, RecursionError):
+                sha = None
+            if not isinstance(sha, str):
                 raise ExpoError(f"{self.store.uri(sidecar)} is corrupt; rerun `expo-data generate` to repair it")
+            hashes[shard_name(index, count)] = sha
         return hashes
 
 

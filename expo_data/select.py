@@ -123,11 +123,13 @@ def export_trl(round_dir: Path, output: Path) -> int:
     rows = pairs.select(["prompt", "chosen", "rejected", "ref_chosen_logp", "ref_rejected_logp", "problem_id"])
     # The stored prompt is already chat-formatted text; TRL's standard (non-conversational) format takes
     # it as is and concatenates the completions.
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    pq.write_table(rows, tmp)
-    tmp.replace(output)
+    import io
+
+    from .schema import atomic_write_bytes
+
+    buffer = io.BytesIO()
+    pq.write_table(rows, buffer)
+    atomic_write_bytes(Path(output), buffer.getvalue())  # a FIFO or device is written into, never replaced
     return rows.num_rows
 
 
@@ -156,21 +158,40 @@ def held_out(paths: list[Path]) -> pa.Table:
             record = json.loads(rd.store.read_bytes(LAYOUT["eval_record"]))
         except FileNotFoundError:
             continue
+        except (ValueError, RecursionError):  # not JSON, not UTF-8
+            record = None
         name = str(directory).rstrip("/").rsplit("/", 1)[-1]
         round_ = int(name.removeprefix("round")) if name.startswith("round") and name[5:].isdigit() else None
-        k = record["k"]
-        for level, value in record["pass_at_1_greedy"].items():
-            records.append({"round": round_, "level": level, "pass_at_1": value,
-                            "pass_at_k": record[f"pass_at_{k}"].get(level), "k": k,
-                            "sampled_accuracy": record["sampled_accuracy"].get(level)})
+        records += _eval_rows(record, round_, rd.uri("eval_record"))
     records.sort(key=lambda r: (r["round"] if r["round"] is not None else -1, r["level"]))
     return pa.Table.from_pylist(records) if records else pa.table({})
+
+
+def _eval_rows(record: Any, round_: int | None, where: str) -> list[dict[str, Any]]:
+    """eval.json's figures as rows; an eval.json of another shape is an ExpoError naming the file."""
+    def number(v: Any) -> bool:
+        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+    try:
+        k = record["k"]
+        greedy, at_k, sampled = record["pass_at_1_greedy"], record[f"pass_at_{k}"], record["sampled_accuracy"]
+        if not (isinstance(k, int) and all(isinstance(d, dict) for d in (greedy, at_k, sampled))):
+            raise TypeError
+        rows = [{"round": round_, "level": str(level), "pass_at_1": value, "pass_at_k": at_k.get(level), "k": k,
+                 "sampled_accuracy": sampled.get(level)} for level, value in greedy.items()]
+        if not all(number(r[c]) for r in rows for c in ("pass_at_1", "pass_at_k", "sampled_accuracy")):
+            raise TypeError
+        return rows
+    except (KeyError, TypeError):
+        raise ExpoError(f"{where} is corrupt or partial (not an `expo-data eval` record); rerun `expo-data eval`")
 
 
 def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "auto", memory_limit: Any = None
            ) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
     """The quality tables (one row per group or round: small whatever the rounds' size) and the plots;
     DuckDB's aggregations run within `memory_limit` and spill beside the first round."""
+    if group_by not in ("auto", "level", "category"):
+        raise ExpoError(f"group_by must be auto, level or category, not {group_by}")
     limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
     dirs = expand_round_dirs(round_dirs)
     with spill_dir(dirs[0]) as spill:
@@ -185,18 +206,17 @@ def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "aut
 
 
 def _plot(con, evals: pa.Table, png: Path) -> None:
+    import io
+
     import matplotlib.pyplot as plt
 
+    from .schema import atomic_write_bytes
+
     fig = report_figure(con, evals)
-    png = Path(png)
-    if png.exists() and not png.is_file():  # a device or pipe (/dev/null, /dev/stdout): write into it, never replace it
-        fig.savefig(png, dpi=110, format="png")
-        plt.close(fig)
-        return
-    tmp = png.with_name(f".{png.stem}.tmp.png")
-    fig.savefig(tmp, dpi=110)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=110, format="png")
     plt.close(fig)
-    tmp.replace(png)
+    atomic_write_bytes(Path(png), buffer.getvalue())  # a device or pipe (/dev/null, a FIFO) is written into, never replaced
 
 
 def report_figure(con, evals: pa.Table):

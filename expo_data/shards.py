@@ -45,13 +45,27 @@ def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: 
     store.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", sidecar)
 
 
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def valid_sidecar(sidecar: Any) -> bool:
+    """A sidecar is a commit marker only with the fields its shard is checked against, of their types."""
+    return (isinstance(sidecar, dict) and isinstance(sidecar.get("config_hash"), str)
+            and isinstance(sidecar.get("sha256"), str) and _is_count(sidecar.get("bytes"))
+            and _is_count(sidecar.get("rows", 0)) and isinstance(sidecar.get("counts", {}), dict)
+            and isinstance(sidecar.get("skipped", []), list))
+
+
 def read_sidecar(store: Store, index: int, count: int) -> dict[str, Any] | None:
-    """A shard's sidecar, None when absent or unreadable."""
+    """A shard's sidecar, None when absent, unreadable or not of the sidecar schema."""
     try:
         sidecar = json.loads(store.read_bytes(f"{SHARDS_DIR}/{sidecar_name(index, count)}"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+    except (FileNotFoundError, ValueError, RecursionError):  # ValueError: not JSON, not UTF-8
         return None
-    return sidecar if isinstance(sidecar, dict) else None
+    except ExpoError:  # unreadable (a directory, no permission): not a commit marker
+        return None
+    return sidecar if valid_sidecar(sidecar) else None
 
 
 def shard_status(out_dir: Any, index: int, count: int, config_hash: str) -> str:
@@ -108,6 +122,13 @@ def _hash_matches(path: str, expected: Any) -> bool:
 def shard_names(out_dir: Any) -> list[str]:
     """The shard files of a round dir, as names relative to it."""
     return [n for n in Store(out_dir).list(SHARDS_DIR, prefix="shard-", suffix=".arrow") if "-of-" in n]
+
+
+def committed_shard_names(manifest: dict[str, Any]) -> list[str]:
+    """The shards a (verified) manifest commits to, as names relative to the round dir: what readers
+    read. A file in shards/ the manifest does not name (another configuration's, a stray copy) is ignored."""
+    count = manifest["shards"]
+    return [f"{SHARDS_DIR}/{shard_name(index, count)}" for index in range(count)]
 
 
 def shard_paths(out_dir: Path) -> list[Path]:
@@ -187,9 +208,9 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> di
 
 def load_round(out_dir: Any) -> pa.Table:
     """All rows of a verified round dir as one table."""
-    verify_round_dir(out_dir)
+    manifest = verify_round_dir(out_dir)
     store = Store(out_dir)
-    tables = [read_shard(name, store) for name in shard_names(out_dir)]
+    tables = [read_shard(name, store) for name in committed_shard_names(manifest)]
     return pa.concat_tables(tables) if tables else SAMPLE_SCHEMA.empty_table()
 
 
@@ -198,6 +219,7 @@ def write_round(out_dir: Any, rows_by_shard: list[pa.Table], manifest: dict[str,
     checksums and manifest as `expo-data generate` writes."""
     store = Store(out_dir)
     store.makedirs()
+    manifest = {k: v for k, v in manifest.items() if not (k == "config_hash" and v is None)}  # None: hash it anew
     manifest = dict(manifest, shards=len(rows_by_shard))
     manifest.setdefault("schema_version", SCHEMA_VERSION)
     manifest.setdefault("config_hash", hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest())

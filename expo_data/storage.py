@@ -51,9 +51,19 @@ def redact(location: Any) -> str:
     return str(location).split("?", 1)[0]
 
 
+def check_uri(uri: str) -> str:
+    """An object-store URI whose path has no '.' or '..' segment: a store does not resolve them the way
+    a filesystem does (s3://b/x/../r1 is a key prefix of its own, which verification and listing would
+    disagree about), so they are refused rather than guessed at."""
+    path = str(uri).split("://", 1)[1].split("?", 1)[0]
+    if any(part in (".", "..") for part in path.split("/")):
+        raise ExpoError(f"{redact(uri)}: '.' and '..' are not allowed in an object-store URI; write the prefix out")
+    return uri
+
+
 def as_location(location: Any) -> "str | Path":
     """A URI stays a string (Path would fold its '//'); anything else becomes a Path."""
-    return str(join(location)) if is_remote(location) else local_path(location)
+    return check_uri(str(join(location))) if is_remote(location) else local_path(location)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -79,15 +89,38 @@ def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
             except Exception as exc:
                 raise ExpoError(f"cannot open {redact(uri)}: {_first_line(exc)}")
         else:
-            try:  # a scheme pyarrow has no client for: through fsspec (adlfs, memory://, ...)
-                import fsspec
-
-                fs = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem(scheme)))
-            except Exception as exc:
-                raise ExpoError(f"cannot open {redact(uri)}: {_first_line(exc)} (install the fsspec package for '{scheme}://')")
+            fs = _fsspec_filesystem(uri, scheme)
         _FILESYSTEMS[key] = (fs, key)
     fs, _ = _FILESYSTEMS[key]
     return fs, rest.split("?", 1)[0].rstrip("/")
+
+
+def _fsspec_filesystem(uri: str, scheme: str) -> pafs.FileSystem:
+    """A scheme pyarrow has no client for, through fsspec (adlfs, memory://, ...). A client that fails
+    half-made (fsspec's FTP without a host) is collected here with its __del__ error unprinted."""
+    import gc
+    import sys
+
+    try:
+        import fsspec
+        from fsspec.registry import known_implementations
+    except ImportError:
+        raise ExpoError(f"cannot open {redact(uri)}: {scheme}:// needs the fsspec package (pip install fsspec)")
+    if scheme not in known_implementations and scheme not in getattr(fsspec.registry, "registry", {}):
+        raise ExpoError(f"cannot open {redact(uri)}: no filesystem is known for {scheme}://")
+    message, hook = None, sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        try:
+            fs = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem(scheme)))
+        except Exception as exc:  # the client's own error types: missing package, bad options
+            message = _first_line(exc)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if message is not None:
+        raise ExpoError(f"cannot open {redact(uri)}: {message}")
+    return fs
 
 
 class Store:
@@ -97,7 +130,7 @@ class Store:
         self.location = as_location(location)
         self.remote = is_remote(location)
         if self.remote:
-            self.fs, self.root = _filesystem(str(self.location))
+            self.fs, self.root = _filesystem(check_uri(str(self.location)))
         else:
             self.fs, self.root = pafs.LocalFileSystem(), str(Path(self.location).absolute())
 
@@ -158,7 +191,10 @@ class Store:
             from .schema import atomic_write_bytes
 
             path = Path(self.path(name))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
             return atomic_write_bytes(path, data)
 
         def put():

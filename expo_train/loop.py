@@ -14,28 +14,37 @@ from typing import Any, Callable
 from expo_data.errors import EmptySelection, ExpoError
 from expo_data.cluster import in_child
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
-from expo_data.generate import GenerateConfig, generate
-from expo_data.model import fingerprint_dir
+from expo_data.generate import GenerateConfig, generate, validate
+from expo_data.model import fingerprint_dir, resolve_adapter
+from expo_data.problems import load_problems
 from expo_data.schema import RoundDir, atomic_write_json, sha256_file
 from expo_data.select import report, select
 
 from .objectives import OBJECTIVES
-from .trainer import TrainConfig, config_key, train_round
+from .trainer import TrainConfig, _validate as validate_train, config_key, train_round
 
 
 def selection_is_current(round_dir: Path) -> bool:
     rd = RoundDir(round_dir)
-    if not rd.selection_record.exists():
-        return False
-    record = json.loads(rd.selection_record.read_text())
-    return record.get("source_shards") == rd.sidecar_hashes()
+    record = _json_record(rd.selection_record)
+    return record is not None and record.get("source_shards") == rd.sidecar_hashes()
+
+
+def _json_record(path: Path) -> dict[str, Any] | None:
+    """A stage's JSON record; None when absent or unreadable (the stage then runs again)."""
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def training_is_current(train: TrainConfig) -> bool:
     rd = RoundDir(train.data)
-    if not rd.train_summary.exists() or not (rd.adapter / "adapter_config.json").exists():
+    summary = _json_record(rd.train_summary)
+    if summary is None or not (rd.adapter / "adapter_config.json").exists():
         return False
-    return json.loads(rd.train_summary.read_text()).get("config_key") == config_key(train)
+    return summary.get("config_key") == config_key(train)
 
 
 def _log(message: str) -> None:
@@ -46,16 +55,43 @@ def in_process(fn, *args, **kwargs):
     return fn(*args, **kwargs)
 
 
+def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
+                  start_adapter: str | None = None, ray=None) -> None:
+    """Every option of every stage, both problem sets and the starting adapter, before the round-0
+    evaluation (the first engine) starts: a bad --attempts must not wait for a whole eval to be reported."""
+    from expo_data.storage import is_remote
+
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 10_000:
+        raise ExpoError(f"--rounds must be from 1 to 10000, not {rounds}")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ExpoError(f"--k must be >= 1, not {k}")
+    if str(out).strip() in ("", "."):
+        raise ExpoError("--out is empty; name the dir to write the rounds to")
+    if is_remote(out):
+        raise ExpoError(f"expo-train loop keeps its rounds on a local or shared filesystem, not {out}; on object "
+                        f"storage run the stages (expo-data generate/select/eval, expo-train round) with s3:// dirs")
+    if Path(out).exists() and not Path(out).is_dir():
+        raise ExpoError(f"--out {out} is not a directory")
+    round_gen = replace(gen, out=Path(out) / "round1", round=1, seed=gen.seed + 1)
+    validate(round_gen)
+    validate(replace(eval_cfg, out=Path(out) / "round0" / "eval" / "greedy", attempts=1, explanations=0, temperature=0.0))
+    validate(replace(eval_cfg, out=Path(out) / "round0" / "eval" / "sampled", attempts=k, explanations=0))
+    validate_train(replace(train, data=Path(out) / "round1"))
+    load_problems(gen.problems, gen.fields, gen.limit)
+    load_problems(eval_cfg.problems, eval_cfg.fields, eval_cfg.limit)
+    resolve_adapter(start_adapter)
+    if ray is not None:
+        from expo_data.cluster import validate_ray
+
+        validate_ray(ray)
+
+
 def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
              start_adapter: str | None = None, log: Callable[[str], None] = print, ray=None) -> list[dict[str, Any]]:
     """Round 0 (the starting policy on the held-out split, unless it starts from an adapter), then
     `rounds` rounds, then the cross-round report (OUT/report.png). With `ray` (cluster.RayOptions)
     generation and eval run as Ray slices; training stays on this machine."""
-    from expo_data.storage import is_remote
-
-    if is_remote(out):
-        raise ExpoError(f"expo-train loop keeps its rounds on a local or shared filesystem, not {out}; on object "
-                        f"storage run the stages (expo-data generate/select/eval, expo-train round) with s3:// dirs")
+    validate_loop(rounds, out, gen, train, eval_cfg, k, start_adapter, ray)
     out = Path(out)
     # Engines run in Ray's workers, so the driver needs no child process to release their memory.
     stage = in_child if ray is None else in_process

@@ -23,6 +23,7 @@ import torch
 from expo_data.errors import ExpoError
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
+from expo_data.shards import verify_round_dir
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
 from .data import Batch, Example, batch_order, collate, largest_batch, padded_shapes, token_lengths
@@ -99,9 +100,15 @@ def _barrier(world: int) -> None:
 def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any]:
     store = RoundDir(data_dir).store
     try:
-        return json.loads(store.read_bytes(LAYOUT["selection_record"]))
+        record = json.loads(store.read_bytes(LAYOUT["selection_record"]))
     except FileNotFoundError:
-        pass
+        record = None
+    except (ValueError, RecursionError):
+        record = False
+    if record is not None:
+        if not isinstance(record, dict):
+            raise ExpoError(f"{store.uri(LAYOUT['selection_record'])} is corrupt; rerun `expo-data select {data_dir}`")
+        return record
     from expo_data.select import select  # DuckDB only when a selection must be made
 
     log(f"no selection in {data_dir}; running the default `expo-data select`")
@@ -284,7 +291,70 @@ def config_key(cfg: TrainConfig) -> dict[str, Any]:
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k not in skip}
 
 
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# (option, check, what it must be): every numeric setting, checked before any model is loaded.
+_RANGES = (
+    ("epochs", lambda v: isinstance(v, int) and 1 <= v <= 10_000, "an integer from 1 to 10000"),
+    ("max_steps", lambda v: v is None or (isinstance(v, int) and v >= 1), "an integer >= 1"),
+    ("lr", lambda v: _finite(v) and v > 0, "a finite number > 0"),
+    ("warmup_ratio", lambda v: _finite(v) and 0 <= v < 1, "in [0, 1)"),
+    ("weight_decay", lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
+    ("max_grad_norm", lambda v: _finite(v) and v > 0, "a finite number > 0"),
+    ("beta", lambda v: _finite(v) and v > 0, "a finite number > 0"),
+    ("sft_weight", lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
+    ("grpo_sft_coef", lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
+    ("clip_eps", lambda v: _finite(v) and v > 0, "a finite number > 0"),
+    ("lora_alpha", lambda v: _finite(v) and v > 0, "a number > 0"),
+    ("lora_dropout", lambda v: _finite(v) and 0 <= v < 1, "in [0, 1)"),
+    ("seed", lambda v: isinstance(v, int) and 0 <= v < 2**32, "an integer from 0 to 2**32 - 1"),
+    ("save_every", lambda v: isinstance(v, int) and v >= 1, "an integer >= 1"),
+    ("ref_tolerance", lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
+    ("ref_check_pairs", lambda v: isinstance(v, int) and v >= 1, "an integer >= 1"),
+)
+
+# Written into every adapter dir this toolkit saves: what lets a later run replace it, and nothing else.
+ADAPTER_MARKER = "expo_adapter.json"
+# What PEFT's save_pretrained writes: an unmarked dir of only these at a round's own adapter/ place is
+# an adapter of an earlier toolkit version, replaceable too.
+PEFT_FILES = {"adapter_config.json", "adapter_model.safetensors", "adapter_model.bin", "README.md", ADAPTER_MARKER}
+
+
+def check_adapter_out(out: Path, round_default: bool) -> None:
+    """The adapter goes to a new or empty dir, or replaces an adapter this toolkit wrote; a non-empty
+    dir of anything else (the round itself, a home dir) is refused, never replaced."""
+    out = Path(out)
+    if str(out).strip() in ("", "."):
+        raise ExpoError("--out is empty; name the adapter dir to write")
+    if out.exists() or out.is_symlink():
+        if not out.is_dir() or out.is_symlink():
+            raise ExpoError(f"--out {out} exists and is not a directory; name a new or empty dir for the adapter")
+        entries = {p.name for p in out.iterdir()}
+        ours = ADAPTER_MARKER in entries or (round_default and entries <= PEFT_FILES)
+        if entries and not ours:
+            raise ExpoError(f"--out {out} is not empty and holds no adapter written by expo-train; "
+                            f"name a new or empty dir (nothing there is replaced)")
+        return
+    ancestor = out.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ExpoError(f"--out {out}: {ancestor} is not a directory")
+
+
 def _validate(cfg: TrainConfig) -> None:
+    for name, ok, what in _RANGES:
+        value = getattr(cfg, name)
+        if not ok(value) or isinstance(value, bool):
+            raise ExpoError(f"--{name.replace('_', '-')} must be {what}, not {value}")
+    if not isinstance(cfg.target_modules, str) or not cfg.target_modules.strip(" ,"):
+        raise ExpoError("--target-modules must be all-linear or a comma list of module names")
+    if str(cfg.data).strip() in ("", "."):
+        raise ExpoError("--data is empty; name the round dir to train on")
+    if cfg.out is not None and not is_remote(cfg.out):
+        check_adapter_out(Path(cfg.out), round_default=False)
     if cfg.loss not in OBJECTIVES:
         raise ExpoError(f"unknown loss '{cfg.loss}' (choose from {', '.join(OBJECTIVES)})")
     if cfg.lora_r > VLLM_MAX_LORA_RANK or cfg.lora_r < 1:
@@ -314,12 +384,14 @@ class Setup:
 
 def resolve_setup(cfg: TrainConfig) -> Setup:
     rd = RoundDir(cfg.data)
-    manifest = rd.manifest()
-    if manifest is None:
-        raise ExpoError(f"{rd.location} is not a round dir (no manifest.json)")
+    # The whole round checked (manifest fields, every committed shard against its sidecar) before a
+    # model is loaded: the selection and the reference log-probs come from these shards.
+    manifest = verify_round_dir(rd.location)
+    if "base_model" not in manifest:
+        raise ExpoError(f"{rd.uri('manifest_path')} names no base_model; regenerate the round or restore the file")
     base_path = manifest["base_model"]
     if cfg.model is not None:
-        if fingerprint_dir(cfg.model) != manifest["base_model_sha256"]:
+        if fingerprint_dir(cfg.model) != manifest.get("base_model_sha256"):
             raise ExpoError(f"{rd.location} was generated from base model {base_path}, not --model {cfg.model} "
                             f"(weights differ); train the policy that generated the data")
         base_path = cfg.model
@@ -426,13 +498,21 @@ def resume_state(cfg: TrainConfig, rd: RoundDir, model, optimizer, scheduler, ma
     return 0
 
 
-def save_adapter(model, out_dir: Path) -> None:
-    """The adapter the next round generates with, replaced atomically."""
-    tmp = out_dir.with_name(f".{out_dir.name}.tmp")
+def save_adapter(model, out_dir: Path, round_default: bool = False) -> None:
+    """The adapter the next round generates with, swapped in by rename. Only a dir this toolkit wrote
+    (check_adapter_out) is replaced; the temp and old dirs removed are the ones made here."""
+    out_dir = Path(out_dir)
+    check_adapter_out(out_dir, round_default)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
-    shutil.rmtree(out_dir, ignore_errors=True)
+    atomic_write_json(tmp / ADAPTER_MARKER, {"written_by": "expo-train", "format": "peft-lora"})
+    if out_dir.exists():
+        os.replace(out_dir, old)
     os.replace(tmp, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
@@ -460,6 +540,10 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
     _validate(cfg)
     setup = resolve_setup(cfg)
     rd, rank, world = setup.rd, setup.rank, setup.world
+    # Where the adapter and the records go, checked before a model is loaded.
+    check_adapter_out(setup.out_dir, round_default=cfg.out is None)
+    if rank == 0 and not setup.work.remote:
+        Store(setup.work.path).makedirs()
     # Data parallel: every rank runs this function on its share of the batches; rank 0 writes.
     main_process = rank == 0
     if not main_process:
@@ -468,6 +552,8 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
     random.seed(cfg.seed)
 
     examples, selection = load_data(cfg, setup, log)
+    if len(batch_order(examples, cfg.batch_size, cfg.seed, 0)) < world:  # before the model loads, not after
+        raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
     model, tokenizer = load_policy(cfg, setup.base_path, setup.adapter_path, log)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.print_trainable_parameters() if cfg.progress and main_process else None
@@ -571,7 +657,7 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
         dist.destroy_process_group()
         return {"steps": step, "rank": rank}
 
-    save_adapter(model, setup.out_dir)
+    save_adapter(model, setup.out_dir, round_default=cfg.out is None)
     save_checkpoint(model, optimizer, scheduler, step, setup.work.path)
     adapter_at = cfg.out if cfg.out and is_remote(cfg.out) else (rd.uri("adapter") if setup.publish_to else str(setup.out_dir))
     summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": adapter_at,

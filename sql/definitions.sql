@@ -31,7 +31,10 @@ WHERE is_correct AND finish_reason = 'stop'
 --   prompt), gain_attempt / gain_explanation / gain_expert (mean answer_logprob - answer_logprob_base).
 CREATE MACRO expo_quality_figures(group_mode) AS TABLE
 WITH keyed AS (
-    SELECT *, CASE WHEN group_mode = 'round' THEN CAST(round AS VARCHAR)
+    -- Any other group_mode is an error, not a silent fall-back to level.
+    SELECT *, CASE WHEN group_mode IS NULL OR group_mode NOT IN ('round', 'level', 'category', 'auto')
+                   THEN error('group_by must be auto, level or category, not ' || coalesce(group_mode, 'NULL'))
+                   WHEN group_mode = 'round' THEN CAST(round AS VARCHAR)
                    WHEN group_mode = 'category'
                      OR (group_mode = 'auto' AND NOT EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL))
                    THEN category ELSE CAST(level AS VARCHAR) END AS group_key
