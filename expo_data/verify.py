@@ -145,10 +145,19 @@ _REMARK_RE = re.compile(
 
 
 def _cut_remark(candidate: str) -> str:
-    """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none or it hedges."""
+    """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
+    when it states more than one value ("5 (when a = 2), 7 (when a = 3)") or a bracket's remark is followed by
+    more text: then the whole stays, and is no answer."""
     remark = _REMARK_RE.search(candidate)
-    if not remark or not candidate[:remark.start()].strip() or _has_hedge(candidate[remark.start():]):
+    if not remark or not candidate[:remark.start()].strip():
         return candidate
+    tail = candidate[remark.start():]
+    if _has_hedge(tail) or len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
+        return candidate
+    if tail.lstrip()[:1] in "([":
+        close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
+        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
+            return candidate
     return candidate[:remark.start()]
 
 
@@ -458,7 +467,8 @@ def number_word_value(text: str) -> int | None:
     words = [w for w in re.split(r"[\s-]+", text.strip().rstrip(".").strip().lower()) if w]
     if len(words) == 1:
         return _NUMBER_WORDS.get(words[0])
-    words = [w for i, w in enumerate(words) if not (w == "and" and 0 < i < len(words) - 1 and words[i - 1] == "hundred")]
+    words = [w for i, w in enumerate(words)
+             if not (w == "and" and 0 < i < len(words) - 1 and words[i - 1] in ("hundred", "thousand", "million"))]
     total, current = 0, 0
     for word in words:
         value = _NUMBER_WORDS.get(word)
@@ -535,7 +545,7 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     tokens = [w.rstrip(".").lower() for w in words.split()]
     if any(t in _HEDGE_WORDS for t in tokens):
         return None
-    if any(len(re.sub(r"\^.*", "", t)) < 2 or t in _MATH_WORDS for t in tokens):
+    if any(len(re.sub(r"\^.*", "", t)) < 2 or (t in _MATH_WORDS and t not in _UNIT_ALIASES) for t in tokens):
         return text, ""
     if not is_gold and len(tokens) > 3:
         return text, ""
@@ -639,7 +649,10 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     if not re.search(r"[\d\\]", text):  # a number in words, then perhaps its noun ("thirty-six apples")
         for end in reversed([m.end() for m in re.finditer(r"[A-Za-z]+", text)]):
             if number_word_value(text[:end]) is not None:
-                text = f"{number_word_value(text[:end])}{text[end:]}"
+                following = re.match(r"[\s-]*([A-Za-z]+)", text[end:])  # "two thousand and five" is not 2000
+                if not following or (following.group(1).lower() != "and"
+                                     and following.group(1).lower() not in _NUMBER_WORDS):
+                    text = f"{number_word_value(text[:end])}{text[end:]}"
                 break
     stripped = _strip_trailing_words(text, is_gold)
     if stripped is None:
@@ -834,7 +847,7 @@ def choice_with_value(gold: str) -> tuple[str, str] | None:
     match = _CHOICE_VALUE_RE.fullmatch(re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(gold)).strip())
     if not match or re.search(r"\([A-J]\)", match.group(2)) or _has_hedge(match.group(2)):
         return None
-    return match.group(1), match.group(2).strip()
+    return match.group(1), match.group(2).strip().strip("$").strip()
 
 
 def _choice_value_matches(letter: str, value: str, answer: str) -> bool:
@@ -957,8 +970,15 @@ def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]
     return False, next((e for e in errors if e), None)
 
 
+def _warm_worker() -> None:
+    """Pool initializer: math-verify, sympy and the parser imported and run once before the worker takes an item,
+    so an item's timeout never counts the worker's start-up (a worker restarted after a timeout starts cold)."""
+    verify_one("1", "1")
+
+
 class Verifier:
-    """A pebble process pool: a hung item is killed at `timeout_s` and recorded as 'timeout'."""
+    """A pebble process pool: a hung item is killed at `timeout_s` and recorded as 'timeout'. The timeout covers
+    the item only: pebble starts an item's clock when a worker takes it, after `_warm_worker` has run."""
 
     def __init__(self, workers: int = 2, timeout_s: float = VERIFY_TIMEOUT_S):
         from pebble import ProcessPool
@@ -967,7 +987,7 @@ class Verifier:
         import multiprocessing as mp
 
         # spawn: forking a process that holds an inference engine and torch threads can deadlock.
-        self._pool = ProcessPool(max_workers=workers, context=mp.get_context("spawn"))
+        self._pool = ProcessPool(max_workers=workers, context=mp.get_context("spawn"), initializer=_warm_worker)
         self._fn = verify_one
 
     def verify_many(self, items: list[tuple[str, str | None]]) -> list[tuple[bool, str | None]]:
