@@ -912,6 +912,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return True, None
     gold = _gold_equation_value(gold) or gold
     gold_named = _named_values(gold)
+    if gold_named and _has_hedge(answer):
+        return False, "answer_ambiguous"  # "a = 2 or b = 3" is no pair (roots joined by "or" have one name)
     answer_named = _named_values(answer) if gold_named else None
     if gold_named and answer_named:  # "a = 2, b = 3": name by name, in any order
         return gold_named.keys() == answer_named.keys() and all(
