@@ -7,12 +7,14 @@ Extraction order (the first that matches wins, recorded in `extraction_method`):
   0. a few-shot completion that runs on into a question of its own ("...\\n\\nQuestion: ... Answer: 7")
      is read only up to it, and then as if cut off (no last-number guess); an unclosed last box
      (`\\boxed{\\frac{1}{`) is no answer at all;
-  1. `boxed`: the content of the last \\boxed{...} (or \\fbox{...}), braces balanced; boxes that
-     stand side by side ("\\boxed{3}, \\boxed{5}") are one answer "3, 5";
+  1. `boxed`: the content of the last \\boxed{...} (or \\fbox{...}), braces balanced, or of a one-token
+     \\boxed 5 (\\boxed 12 is no answer); boxes that stand side by side ("\\boxed{3}, \\boxed{5}",
+     "$\\boxed{3}$ and $\\boxed{5}$") are one answer "3, 5";
   2. `final_answer_phrase`: what follows the last "final answer is" / "answer:" / "correct option is",
      across line breaks, taking the first `$...$` / `\\[...\\]` span when there is one; the statement
      stops at an ellipsis or a same-line retraction ("5... wait, actually 6") and before a correction
-     ("6, not 8"), and leading filler ("indeed -5", "as follows: 100") is dropped;
+     ("6, not 8"), a remark after the value is dropped and never read for numbers ("24 (after checking n = 3)",
+     "24, which we checked for n = 3"), and leading filler ("indeed -5", ", in fact, 100") is dropped;
   3. `gsm8k_hash`: the text after the last "####";
   A boxed or phrased answer followed by a retraction ("Wait, actually it is 6") is skipped.
   4. `last_math` / `last_number`: the last `$...$` span when the text's last number lies in it
@@ -26,14 +28,18 @@ is skipped.
 Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 5), or equivalently
 252", "5/14, or approximately 35.7%", "a; b"); each is matched as
   - a multiple-choice letter ("(C)", "\\text{(C)}"): the answer names that option and no other
-    ("B and D", "A or B" are wrong; "(B) 42" is B);
+    ("B and D", "A or B" are wrong; "(B) 42" is B; "(c)" is C); an AMC gold "\\textbf{(C)}\\ 12" takes
+    its letter, its value, or both when they agree;
+  - named values ("a = 2, b = 3") name by name; all reals in its spellings; a constant-equation gold
+    ("\\binom{10}{5} = 252") by its value; a yes/no gold also takes "Yes, it is possible" (no opposite word,
+    no hedge in the reason);
   - a text answer ("Yes", "Evelyn", "Monotonically increasing"): normalised string equality
     (math-verify would read "Yes" as the product Y*e*s);
   - otherwise both sides are first put in canonical form (`canonical`): delimiters, Unicode math
     (√2, ∞, ≤, π, −, ×), digit grouping (1\\,000, 1{,}000, 1,000 outside brackets), unit and noun
     words after a value ("98 values", "12 cm"; percent and degrees become \\% and ^\\circ; two
     different units differ), repeating decimals (0.\\overline{6}, 0.(6), 0.1666...), function labels
-    (f(x) = x^2), \\pm as both values, inequalities in one variable as intervals, the empty set's
+    (f(x) = x^2), \\pm as both values, mixed numbers (3 1/2), e-notation, unit abbreviations (in., ft, min), inequalities in one variable as intervals, the empty set's
     spellings; a gold's gloss ("900 (i.e., all values)") and the one value of a gold sentence ("3 is
     the only possible value") are read out of it, and a number word ("four") is a number. Then
     parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with its
@@ -146,13 +152,14 @@ _REMARK_RE = re.compile(
 
 def _cut_remark(candidate: str) -> str:
     """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
-    when it states more than one value ("5 (when a = 2), 7 (when a = 3)") or a bracket's remark is followed by
-    more text: then the whole stays, and is no answer."""
+    when a condition after a comma holds more than one value ("5, when a = 2, and 7 when a = 3") or a bracket's
+    remark is followed by more text ("5 (when a = 2), 7 (when a = 3)"): then the whole stays, and is no answer."""
     remark = _REMARK_RE.search(candidate)
     if not remark or not candidate[:remark.start()].strip():
         return candidate
     tail = candidate[remark.start():]
-    if _has_hedge(tail) or len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
+    conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
+    if _has_hedge(tail) or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
         return candidate
     if tail.lstrip()[:1] in "([":
         close = tail.find(")" if tail.lstrip()[0] == "(" else "]")

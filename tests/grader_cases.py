@@ -553,6 +553,14 @@ CASES: list[tuple[str, str, bool, bool, str]] = [
     ('105', 'one hundred and five', A, True, 'number_word_compound'),
     ('21', 'The answer is: twenty-one', C, True, 'number_word_compound'),
     ('\\text{Bob}', 'Bob wins', A, True, 'kept_false_negative'),
+    ("7", "The answer is 7, since 3+4 = 7.", C, True, "remark_after_answer"),
+    ("4", "The answer is 7, since 3+4 = 7.", C, False, "remark_after_answer"),
+    ("24", "The answer is 24 (after checking n = 3 and n = 4).", C, True, "remark_after_answer"),
+    ("3", "The answer is 24 (after checking n = 3 and n = 4).", C, False, "remark_after_answer"),
+    ("7", "The answer is 5 (when a = 2), 7 (when a = 3).", C, False, "remark_after_answer"),
+    ("12", "The answer is 12, for a total of 13 items.", C, True, "remark_after_answer"),
+    ("13", "The answer is 12, for a total of 13 items.", C, False, "remark_after_answer"),
+    ("[2, 5)", "The answer is [2, 5).", C, True, "remark_after_answer"),
 ]
 
 # Written after the grader above was frozen and never tuned against: an honest estimate of how the
