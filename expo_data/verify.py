@@ -39,7 +39,8 @@ Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 
     (√2, ∞, ≤, π, −, ×), digit grouping (1\\,000, 1{,}000, 1,000 outside brackets), unit and noun
     words after a value ("98 values", "12 cm"; percent and degrees become \\% and ^\\circ; two
     different units differ), repeating decimals (0.\\overline{6}, 0.(6), 0.1666...), function labels
-    (f(x) = x^2), \\pm as both values, mixed numbers (3 1/2), e-notation, unit abbreviations (in., ft, min), inequalities in one variable as intervals, the empty set's
+    (f(x) = x^2), \\pm as both values, mixed numbers (3 1/2), e-notation, unit abbreviations (in., ft, min),
+    inequalities in one variable as intervals, the empty set's
     spellings; a gold's gloss ("900 (i.e., all values)") and the one value of a gold sentence ("3 is
     the only possible value") are read out of it, and a number word ("four") is a number. Then
     parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with its
@@ -67,7 +68,8 @@ _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
 _NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s]*")
 _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
-# Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of "$\\boxed{2}$ and $\\boxed{3}$".
+# Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
+# "$\\boxed{2}$ and $\\boxed{3}$".
 _BOX_JOIN_RE = re.compile(r"^\s*\$*\s*(?:,|and|,\s*and|;)?\s*\$*\s*$")
 _BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
 # LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
@@ -132,7 +134,8 @@ _HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "app
                 "plus", "times", "over", "under", "greater", "fewer", "guess", "unsure", "unclear", "cannot", "isn"}
 # Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
 _LEAD_FILLER_RE = re.compile(
-    r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
+    r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
+    r"thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
     r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
     r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
 # Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
@@ -450,7 +453,8 @@ _ALL_REALS = {"\\mathbb{r}", "\\mathbbr", "\\r", "\\reals", "ℝ", "allrealnumbe
 
 def _mixed_to_fraction(match: re.Match) -> str:
     sign, whole = match.group(1), int(match.group(2))
-    num, den = (int(match.group(3)), int(match.group(4))) if match.group(3) else (int(match.group(5)), int(match.group(6)))
+    num, den = ((int(match.group(3)), int(match.group(4))) if match.group(3)
+                else (int(match.group(5)), int(match.group(6))))
     if not 0 < num < den:
         return match.group(0)  # "3 5/2" is no mixed number
     return f"{sign}\\frac{{{whole * den + num}}}{{{den}}}"
@@ -901,7 +905,8 @@ def _named_values(text: str) -> dict[str, str] | None:
     """{"a": "2", "b": "3"} for "a = 2, b = 3" (two or more different names); None otherwise."""
     text = _unboxed(text.strip().strip("$").strip())
     text = re.sub(r"\\text\s*\{\s*and\s*\}|\s+and\s+|;", ",", text)
-    parts = [re.fullmatch(r"\s*([A-Za-z])\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL) for part in _top_level_split(text, ",")]
+    parts = [re.fullmatch(r"\s*([A-Za-z])\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
+             for part in _top_level_split(text, ",")]
     if len(parts) < 2 or not all(parts):
         return None
     names = [p.group(1) for p in parts]

@@ -114,7 +114,8 @@ def test_extraction_never_reads_a_value_out_of_a_remark_or_a_half_box(text):
 
 
 @pytest.mark.parametrize("gold,right,wrong", [
-    ("\\textbf{(C)}\\ 12", ["C", "(C)", "\\textbf{(C)}", "12", "(C) 12", "C and 12"], ["D", "13", "(C) 13", "(D) 12", "C or D"]),
+    ("\\textbf{(C)}\\ 12", ["C", "(C)", "\\textbf{(C)}", "12", "(C) 12", "C and 12"],
+     ["D", "13", "(C) 13", "(D) 12", "C or D"]),
     ("\\binom{10}{5} = 252", ["252", "\\binom{10}{5}"], ["250", "10", "\\binom{10}{5} = 250"]),
     ("\\frac{7}{2}", ["3 1/2", "3\\frac{1}{2}"], ["3 \\cdot 1/2", "3 1/3"]),
     ("6.02 \\times 10^{23}", ["6.02e23", "6.02E+23"], ["6.02e22", "6.02e-23"]),
