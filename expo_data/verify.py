@@ -212,9 +212,10 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
     # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
     # or a number in words ("one hundred").
+    # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
     if filler and 1 < len(words) <= 8 and words[0].lower() not in _FILLER_WORDS and (
-            ":" in matches[-1].group() or words[0].lower().strip(",.") in ("yes", "no")
-            or number_word_value(candidate) is not None):
+            (":" in matches[-1].group() and not text[stated_end:].strip(" \t\n.*"))
+            or words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None):
         filler = False
     return (candidate[:200], stated_end) if candidate and not filler else None
 

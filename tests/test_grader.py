@@ -128,3 +128,7 @@ def test_extraction_never_reads_a_value_out_of_a_remark_or_a_half_box(text):
 def test_second_review_classes(gold, right, wrong):
     assert all(verify_one(gold, answer)[0] for answer in right), [a for a in right if not verify_one(gold, a)[0]]
     assert not any(verify_one(gold, answer)[0] for answer in wrong), [a for a in wrong if verify_one(gold, a)[0]]
+
+
+def test_reasoning_after_answer_colon_is_not_a_text_answer():
+    assert extract_answer("Answer: We compute step by step\n3 + 4 = 7\n#### 7") == ("7", "gsm8k_hash")
