@@ -7,12 +7,14 @@ Extraction order (the first that matches wins, recorded in `extraction_method`):
   0. a few-shot completion that runs on into a question of its own ("...\\n\\nQuestion: ... Answer: 7")
      is read only up to it, and then as if cut off (no last-number guess); an unclosed last box
      (`\\boxed{\\frac{1}{`) is no answer at all;
-  1. `boxed`: the content of the last \\boxed{...} (or \\fbox{...}), braces balanced; boxes that
-     stand side by side ("\\boxed{3}, \\boxed{5}") are one answer "3, 5";
+  1. `boxed`: the content of the last \\boxed{...} (or \\fbox{...}), braces balanced, or of a one-token
+     \\boxed 5 (\\boxed 12 is no answer); boxes that stand side by side ("\\boxed{3}, \\boxed{5}",
+     "$\\boxed{3}$ and $\\boxed{5}$") are one answer "3, 5";
   2. `final_answer_phrase`: what follows the last "final answer is" / "answer:" / "correct option is",
      across line breaks, taking the first `$...$` / `\\[...\\]` span when there is one; the statement
      stops at an ellipsis or a same-line retraction ("5... wait, actually 6") and before a correction
-     ("6, not 8"), and leading filler ("indeed -5", "as follows: 100") is dropped;
+     ("6, not 8"), a remark after the value is dropped and never read for numbers ("24 (after checking n = 3)",
+     "24, which we checked for n = 3"), and leading filler ("indeed -5", ", in fact, 100") is dropped;
   3. `gsm8k_hash`: the text after the last "####";
   A boxed or phrased answer followed by a retraction ("Wait, actually it is 6") is skipped.
   4. `last_math` / `last_number`: the last `$...$` span when the text's last number lies in it
@@ -26,14 +28,19 @@ is skipped.
 Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 5), or equivalently
 252", "5/14, or approximately 35.7%", "a; b"); each is matched as
   - a multiple-choice letter ("(C)", "\\text{(C)}"): the answer names that option and no other
-    ("B and D", "A or B" are wrong; "(B) 42" is B);
+    ("B and D", "A or B" are wrong; "(B) 42" is B; "(c)" is C); an AMC gold "\\textbf{(C)}\\ 12" takes
+    its letter, its value, or both when they agree;
+  - named values ("a = 2, b = 3") name by name; all reals in its spellings; a constant-equation gold
+    ("\\binom{10}{5} = 252") by its value; a yes/no gold also takes "Yes, it is possible" (no opposite word,
+    no hedge in the reason);
   - a text answer ("Yes", "Evelyn", "Monotonically increasing"): normalised string equality
     (math-verify would read "Yes" as the product Y*e*s);
   - otherwise both sides are first put in canonical form (`canonical`): delimiters, Unicode math
     (√2, ∞, ≤, π, −, ×), digit grouping (1\\,000, 1{,}000, 1,000 outside brackets), unit and noun
     words after a value ("98 values", "12 cm"; percent and degrees become \\% and ^\\circ; two
     different units differ), repeating decimals (0.\\overline{6}, 0.(6), 0.1666...), function labels
-    (f(x) = x^2), \\pm as both values, inequalities in one variable as intervals, the empty set's
+    (f(x) = x^2), \\pm as both values, mixed numbers (3 1/2), e-notation, unit abbreviations (in., ft, min),
+    inequalities in one variable as intervals, the empty set's
     spellings; a gold's gloss ("900 (i.e., all values)") and the one value of a gold sentence ("3 is
     the only possible value") are read out of it, and a number word ("four") is a number. Then
     parsed with math-verify (LaTeX, then plain expressions) on both sides and compared with its
@@ -61,12 +68,23 @@ _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
 _NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s]*")
 _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
-_BOX_JOIN_RE = re.compile(r"^\s*(?:,|and|,\s*and|;)?\s*$")
+# Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
+# "$\\boxed{2}$ and $\\boxed{3}$".
+_BOX_JOIN_RE = re.compile(r"^\s*\$*\s*(?:,|and|,\s*and|;)?\s*\$*\s*$")
+_BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
+# LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
+_BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)")
+
+
+def _last_box_start(text: str) -> int:
+    """Where the last \\boxed / \\fbox of any form starts; -1 if none."""
+    starts = [m.start() for m in _BOX_START_RE.finditer(text)]
+    return starts[-1] if starts else -1
 
 
 def _boxes(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every balanced \\boxed{...} / \\fbox{...}, in order."""
-    found = []
+    """(start, end, content) of every balanced \\boxed{...} / \\fbox{...} and one-token \\boxed 5, in order."""
+    found = [(m.start(), m.end(), m.group(1)) for m in _BARE_BOX_RE.finditer(text)]
     for match in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
         depth, i = 1, match.end()
         for j in range(i, len(text)):
@@ -77,12 +95,12 @@ def _boxes(text: str) -> list[tuple[int, int, str]]:
                 if depth == 0:
                     found.append((match.start(), j + 1, text[i:j].strip()))
                     break
-    return found
+    return sorted(found)
 
 
 def last_boxed(text: str) -> str | None:
     """Content of the last \\boxed{...}, with nested braces balanced; None if absent or unclosed."""
-    start = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    start = _last_box_start(text)
     if start < 0:
         return None
     boxes = [b for b in _boxes(text) if b[0] == start]
@@ -92,7 +110,7 @@ def last_boxed(text: str) -> str | None:
 def _final_boxed(text: str) -> tuple[str, int] | None:
     """(answer, end of the last box): the last non-empty box, joined with the boxes right before it when only
     ',' or 'and' separates them; None when the last box is unclosed or every box is empty."""
-    start = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    start = _last_box_start(text)
     boxes = _boxes(text)
     if start < 0 or not boxes or boxes[-1][0] != start:
         return None
@@ -116,13 +134,41 @@ _HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "app
                 "plus", "times", "over", "under", "greater", "fewer", "guess", "unsure", "unclear", "cannot", "isn"}
 # Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
 _LEAD_FILLER_RE = re.compile(
-    r"^(?:(?:indeed|as follows|as|follows|thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
+    r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
+    r"thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
     r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
     r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
 # Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
 # correction after it ("6, not 8").
 _ANSWER_STOP_RE = re.compile(
     r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b", re.IGNORECASE)
+
+
+# A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
+# "24, which we checked for n = 3", "24 -- checked by hand". Only after a complete value, and a parenthesis only
+# when it holds words or an '=' (so "(1, 2)" and "[2, 5)" stay answers); a remark that hedges is not cut.
+_REMARK_RE = re.compile(
+    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
+    r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
+    r"|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")
+
+
+def _cut_remark(candidate: str) -> str:
+    """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
+    when a condition after a comma holds more than one value ("5, when a = 2, and 7 when a = 3") or a bracket's
+    remark is followed by more text ("5 (when a = 2), 7 (when a = 3)"): then the whole stays, and is no answer."""
+    remark = _REMARK_RE.search(candidate)
+    if not remark or not candidate[:remark.start()].strip():
+        return candidate
+    tail = candidate[remark.start():]
+    conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
+    if _has_hedge(tail) or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
+        return candidate
+    if tail.lstrip()[:1] in "([":
+        close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
+        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
+            return candidate
+    return candidate[:remark.start()]
 
 
 def _has_hedge(text: str) -> bool:
@@ -148,6 +194,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         if stop and stop.start() > 0 and candidate[:stop.start()].strip():
             candidate = candidate[:stop.start()]
         stated_end = rest_at + rest.find(candidate) + len(candidate)
+        candidate = _cut_remark(candidate)
         inner = _MATH_SPAN_RE.search(candidate)
         if inner and len(candidate) > 24:
             candidate = next(g for g in inner.groups() if g is not None)
@@ -157,10 +204,19 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)
     if number_then_words and not _has_hedge(candidate):
         candidate = number_then_words.group(1)
-    if len(candidate) > 24 and _NUMBER_RE.findall(candidate) and not _has_hedge(candidate):
-        candidate = _NUMBER_RE.findall(candidate)[-1]
+    # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
+    values = {m.group() for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"}
+    if len(candidate) > 24 and len(values) == 1 and not _has_hedge(candidate):
+        candidate = values.pop()
     words = candidate.split()
     filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
+    # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
+    # or a number in words ("one hundred").
+    # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
+    if filler and 1 < len(words) <= 8 and words[0].lower() not in _FILLER_WORDS and (
+            (":" in matches[-1].group() and not text[stated_end:].strip(" \t\n.*"))
+            or words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None):
+        filler = False
     return (candidate[:200], stated_end) if candidate and not filler else None
 
 
@@ -207,9 +263,9 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
         text, truncated = own, True
-    boxed_at = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    boxed_at = _last_box_start(text)
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
-        return None, None  # the last box is unclosed: a cut-off answer, never its fragment
+        return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
@@ -237,7 +293,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
 def final_statement_start(text: str) -> int:
     """Char offset where the completion's own final statement begins (its last line holding
     the answer), so the canonical answer suffix can replace it. len(text) when there is none."""
-    boxed_at = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    boxed_at = _last_box_start(text)
     if boxed_at < 0:
         match = None
         for match in _PHRASE_RE.finditer(text):
@@ -257,9 +313,19 @@ _ALTERNATIVE_RE = re.compile(
     r"|\bi\.e\.,?|\\approx|≈)\s*|\s*;\s*", re.IGNORECASE)
 
 
+# "7 (or equivalently, 7.0)": an alternative value in parentheses after the gold.
+_GLOSSED_ALTERNATIVE_RE = re.compile(
+    r"(.+?)\s*\(\s*(?:or\s+)?(?:equivalently|approximately|i\.e\.)[,:\s]*(.+?)\)\s*\.?", re.IGNORECASE | re.DOTALL)
+
+
 def gold_alternatives(reference: str) -> list[str]:
     """Acceptable golds: the reference split at "or equivalently", "or approximately", "\\approx"
-    and ';', only where they sit outside braces, brackets and parentheses."""
+    and ';', only where they sit outside braces, brackets and parentheses; an alternative value in parentheses
+    ("7 (or equivalently, 7.0)") is one more, a gloss in words ("900 (i.e., all values)") is not."""
+    glossed = _GLOSSED_ALTERNATIVE_RE.fullmatch(reference.strip())
+    if glossed and re.search(r"\d", glossed.group(2)) and not re.search(
+            r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", glossed.group(2))):
+        return gold_alternatives(glossed.group(1)) + [glossed.group(2).strip()]
     pieces, depth, start, i = [], 0, 0, 0
     separators = {m.start(): m.end() for m in _ALTERNATIVE_RE.finditer(reference) if m.end() > m.start()}
     while i < len(reference):
@@ -352,7 +418,8 @@ _BOUND_RE = re.compile(r"^\s*(?:\\approx|\\sim|\\ge|\\le|\\geq|\\leq|\\gt|\\lt|[
 _SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
 _WRAPPER_RE = re.compile(r"\\(?:text|textbf|textit|textrm|mbox|mathrm|mathbf)\s*\{([^{}]*)\}")
 _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
-_REPEATING_RE = re.compile(r"(-?)(\d*)\.(\d*)(?:\\overline\s*\{(\d+)\}|\\overline\s*(\d)|\\dot\s*\{(\d)\}|\((\d+)\))")
+_REPEATING_RE = re.compile(
+    r"(-?)(\d*)\.(\d*)(?:\\(?:overline|bar|dot)\s*\{(\d+)\}|\\(?:overline|bar|dot)\s*(\d)|\((\d+)\))")
 _REPEATING_DOTS_RE = re.compile(r"(-?)(\d*)\.(\d*?)(\d)\4{2,}\s*(?:\.\.\.|\\ldots|\\dots|\\cdots|…)")
 _FUNCTION_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:\^\{?-1\}?|')?\s*\(\s*[a-z]\s*\)\s*=(?!=)\s*")
 _EMPTY_SET_RE = re.compile(r"^(?:\\emptyset|\\varnothing|\\O|\\\{\s*\\\}|\{\s*\})$")
@@ -370,6 +437,34 @@ _MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sq
                "lcm", "arcsin", "arccos", "arctan", "floor", "ceil", "infty", "infinity", "and", "or"}
 
 
+# "3 1/2", "3\\frac{1}{2}": an integer and a proper fraction side by side (never "3 \\cdot 1/2").
+_MIXED_NUMBER_RE = re.compile(r"(-?)(\d+)(?:\s+(\d+)\s*/\s*(\d+)|\s*\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\})")
+_E_NOTATION_RE = re.compile(r"(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)")
+# Abbreviations and spellings of one unit ("14 in." is 14 inches); the key is what _singular leaves.
+_UNIT_ALIASES = {
+    "in": "inch", "inche": "inch", "ft": "foot", "feet": "foot", "min": "minute", "sec": "second", "s": "second",
+    "hr": "hour", "hrs": "hour", "h": "hour", "cm": "centimeter", "centimetre": "centimeter", "km": "kilometer",
+    "kilometre": "kilometer", "mm": "millimeter", "millimetre": "millimeter", "m": "meter", "metre": "meter",
+    "kg": "kilogram", "g": "gram", "lb": "pound", "lbs": "pound", "oz": "ounce", "yd": "yard", "mi": "mile"}
+# All real numbers in the ways it is written (compared after normalise_string, "x \\in" taken off).
+_ALL_REALS = {"\\mathbb{r}", "\\mathbbr", "\\r", "\\reals", "ℝ", "allrealnumbers", "allreals", "allrealvalues",
+              "everyrealnumber", "thesetofallrealnumbers", "realnumbers", "(-\\infty,\\infty)", "(-\\infty,+\\infty)",
+              "(-∞,∞)", "(-∞,+∞)"}
+
+
+def _mixed_to_fraction(match: re.Match) -> str:
+    sign, whole = match.group(1), int(match.group(2))
+    num, den = ((int(match.group(3)), int(match.group(4))) if match.group(3)
+                else (int(match.group(5)), int(match.group(6))))
+    if not 0 < num < den:
+        return match.group(0)  # "3 5/2" is no mixed number
+    return f"{sign}\\frac{{{whole * den + num}}}{{{den}}}"
+
+
+def _is_all_reals(text: str) -> bool:
+    return re.sub(r"^[a-z]\\in", "", normalise_string(text)) in _ALL_REALS
+
+
 class Form:
     """A canonical side: its text, whether it was a percentage (the '%' taken off), and the unit or noun
     words taken off after its value ("cm", "hours")."""
@@ -379,8 +474,34 @@ class Form:
 
 
 def number_word_value(text: str) -> int | None:
-    """4 for "four" / "Four." (a count said in words), else None."""
-    return _NUMBER_WORDS.get(text.strip().rstrip(".").strip().lower())
+    """4 for "four" / "Four.", 36 for "thirty-six", 105 for "one hundred and five" (a count said in words); None
+    for anything else, words in an order no number is said in ("six thirty", "one one") included."""
+    words = [w for w in re.split(r"[\s-]+", text.strip().rstrip(".").strip().lower()) if w]
+    if len(words) == 1:
+        return _NUMBER_WORDS.get(words[0])
+    words = [w for i, w in enumerate(words)
+             if not (w == "and" and 0 < i < len(words) - 1 and words[i - 1] in ("hundred", "thousand", "million"))]
+    total, current = 0, 0
+    for word in words:
+        value = _NUMBER_WORDS.get(word)
+        if word in ("hundred", "thousand", "million"):
+            if current == 0 or (word == "hundred" and current >= 10):
+                return None
+            if word == "hundred":
+                current *= 100
+            else:
+                total, current = total + current * (1000 if word == "thousand" else 10**6), 0
+        elif value is None:
+            return None
+        elif value >= 20:  # a tens word follows nothing or a hundred
+            if current % 100:
+                return None
+            current += value
+        else:  # a unit follows nothing, a hundred or a tens word
+            if current % 10 or 10 <= current % 100 < 20:
+                return None
+            current += value
+    return total + current if words else None
 
 
 def _depth_at(text: str, index: int) -> int:
@@ -436,7 +557,7 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     tokens = [w.rstrip(".").lower() for w in words.split()]
     if any(t in _HEDGE_WORDS for t in tokens):
         return None
-    if any(len(re.sub(r"\^.*", "", t)) < 2 or t in _MATH_WORDS for t in tokens):
+    if any(len(re.sub(r"\^.*", "", t)) < 2 or (t in _MATH_WORDS and t not in _UNIT_ALIASES) for t in tokens):
         return text, ""
     if not is_gold and len(tokens) > 3:
         return text, ""
@@ -530,12 +651,21 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         text = re.sub(r"\s*\((?:i\.e\.|e\.g\.|that is|namely|so|which)?[,\s]*[A-Za-z][A-Za-z\s,.'-]*\)\s*$", "", text)
     else:
         text = _LEAD_FILLER_RE.sub("", text).strip()
+    text = _MIXED_NUMBER_RE.sub(_mixed_to_fraction, text) if _MIXED_NUMBER_RE.fullmatch(text) else text
+    e_notation = _E_NOTATION_RE.fullmatch(text)
+    if e_notation:
+        text = f"{e_notation.group(1)} \\times 10^{{{int(e_notation.group(2))}}}"
     interval = _interval_of(_IN_LABEL_RE.sub("", text))
     if interval is not None:
         return Form(interval)
-    word_value = re.fullmatch(r"([A-Za-z]+)\b(.*)", text)
-    if word_value and number_word_value(word_value.group(1)) is not None and not re.search(r"[\d\\]", text):
-        text = f"{number_word_value(word_value.group(1))}{word_value.group(2)}"
+    if not re.search(r"[\d\\]", text):  # a number in words, then perhaps its noun ("thirty-six apples")
+        for end in reversed([m.end() for m in re.finditer(r"[A-Za-z]+", text)]):
+            if number_word_value(text[:end]) is not None:
+                following = re.match(r"[\s-]*([A-Za-z]+)", text[end:])  # "two thousand and five" is not 2000
+                if not following or (following.group(1).lower() != "and"
+                                     and following.group(1).lower() not in _NUMBER_WORDS):
+                    text = f"{number_word_value(text[:end])}{text[end:]}"
+                break
     stripped = _strip_trailing_words(text, is_gold)
     if stripped is None:
         return None if not is_gold else Form(text)
@@ -550,7 +680,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
                                text)
     if not is_gold and not several and len(_top_level_split(text, ",")) > 1:
         return None  # "3, 3" or "3, 4" for a gold of one value
-    text = _REPEATING_RE.sub(lambda m: _repeating_to_fraction(m) if m.group(7) is None or m.group(0) == text
+    text = _REPEATING_RE.sub(lambda m: _repeating_to_fraction(m) if m.group(6) is None or m.group(0) == text
                              else m.group(0), text)
     text = _FUNCTION_LABEL_RE.sub("", text, count=1) if "=" in text else text
     if text.count("\\pm") + text.count("\\mp") == 1 and "," not in text:
@@ -562,7 +692,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     text = _IN_LABEL_RE.sub("", text)
     percent = bool(_PERCENT_RE.search(text))
     text = _PERCENT_RE.sub("", text).strip() if percent else text
-    return Form(text, percent, unit)
+    return Form(text, percent, _UNIT_ALIASES.get(unit, unit))
 
 
 def _base_number(text: str) -> tuple[str, int] | None:
@@ -699,24 +829,112 @@ def parse_complete(text: str):
     return parsed, ("partial" if missing else "ok")
 
 
-def choice_matches(letter: str, answer: str) -> bool:
-    """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong)."""
+def _unboxed(answer: str) -> str:
     boxes = _boxes(answer.strip())
     if len(boxes) == 1 and boxes[0][0] == 0 and boxes[0][1] == len(answer.strip()):
-        answer = boxes[0][2]
-    pred = _CHOICE_PRED_RE.fullmatch(_unwrap(answer))
+        return boxes[0][2]
+    return answer
+
+
+def choice_matches(letter: str, answer: str) -> bool:
+    """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong). A
+    lower-case letter counts only in parentheses ("(c)"); bare, it may be a variable."""
+    answer = _unwrap(_unboxed(answer))
+    lower = re.fullmatch(r"\(([a-j])\)", answer)
+    if lower:
+        return lower.group(1).upper() == letter
+    pred = _CHOICE_PRED_RE.fullmatch(answer)
     if not pred or pred.group(1) != letter:
         return False
     rest = pred.group(2)
     return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
 
 
+# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12".
+_CHOICE_VALUE_RE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.DOTALL)
+
+
+def choice_with_value(gold: str) -> tuple[str, str] | None:
+    """("C", "12") for a gold that names an option and its value; None otherwise."""
+    match = _CHOICE_VALUE_RE.fullmatch(re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(gold)).strip())
+    if not match or re.search(r"\([A-J]\)", match.group(2)) or _has_hedge(match.group(2)):
+        return None
+    return match.group(1), match.group(2).strip().strip("$").strip()
+
+
+def _choice_value_matches(letter: str, value: str, answer: str) -> bool:
+    """The option alone, the value alone, or both when they agree ("C", "(C)", "12", "(C) 12", "C and 12")."""
+    unwrapped = re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(_unboxed(answer))).strip()
+    if re.fullmatch(r"\(([a-j])\)", unwrapped):
+        return unwrapped[1].upper() == letter
+    pred = _CHOICE_PRED_RE.fullmatch(unwrapped)
+    if not pred:
+        return _match_one(value, answer)[0]
+    rest = re.sub(r"^[\s:,.=]*(?:and\b|with\b)?\s*", "", pred.group(2)).strip()
+    if pred.group(1) != letter or _OTHER_CHOICE_RE.search(rest) and not rest[:1].isdigit():
+        return False
+    return not rest or _match_one(value, rest)[0]
+
+
+_YES_NO_OPPOSITE = {"yes": {"no", "not", "never", "cannot", "impossible", "false", "wrong", "incorrect", "isn", "doesn",
+                            "don", "aren", "wasn", "won", "nope", "neither", "nor"},
+                    "no": {"yes", "yeah", "yep", "true", "correct"}}
+_REASON_HEDGES = {"or", "either", "maybe", "perhaps", "possibly", "probably", "unless", "depending", "if", "except",
+                  "guess", "unsure", "unclear", "wait", "actually", "but", "however", "although", "though",
+                  "sometimes", "unknown", "likely", "unlikely", "might", "may"}
+
+
+def _yes_no_with_reason(gold: str, answer: str) -> bool:
+    """Gold yes/no, answer "Yes, it is possible": the word, then a reason with no opposite word and no hedge."""
+    match = re.fullmatch(r"(yes|no)\s*[,.;:!]\s*(.+)", answer.strip(), re.IGNORECASE | re.DOTALL)
+    if not match or match.group(1).lower() != gold or re.search(r"n['’]t\b", match.group(2)):
+        return False
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", match.group(2))}
+    return not words & (_YES_NO_OPPOSITE[gold] | _REASON_HEDGES)
+
+
+def _gold_equation_value(gold: str) -> str | None:
+    """252 for the gold "\\binom{10}{5} = 252": a constant expression equal to a plain value."""
+    sides = [side.strip() for side in re.split(r"(?<![<>!:=\\])=(?!=)", gold.strip().strip("$"))]
+    if len(sides) != 2 or not all(sides) or _variables_written(sides[0]):
+        return None
+    plain = r"-?\d+(?:\.\d+)?|-?\d+\s*/\s*\d+|-?\\d?frac\s*\{\d+\}\s*\{\d+\}"
+    return sides[1] if re.fullmatch(plain, sides[1].replace("{,}", "").replace(",", "")) else None
+
+
+def _named_values(text: str) -> dict[str, str] | None:
+    """{"a": "2", "b": "3"} for "a = 2, b = 3" (two or more different names); None otherwise."""
+    text = _unboxed(text.strip().strip("$").strip())
+    text = re.sub(r"\\text\s*\{\s*and\s*\}|\s+and\s+|;", ",", text)
+    parts = [re.fullmatch(r"\s*([A-Za-z])\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
+             for part in _top_level_split(text, ",")]
+    if len(parts) < 2 or not all(parts):
+        return None
+    names = [p.group(1) for p in parts]
+    return dict((p.group(1), p.group(2)) for p in parts) if len(set(names)) == len(names) else None
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     letter = choice_letter(gold)
     if letter is not None:
         return choice_matches(letter, answer), None
+    option = choice_with_value(gold)
+    if option is not None:
+        return _choice_value_matches(*option, answer), None
+    if _is_all_reals(gold) and _is_all_reals(answer):
+        return True, None
+    gold = _gold_equation_value(gold) or gold
+    gold_named = _named_values(gold)
+    if gold_named and _has_hedge(answer):
+        return False, "answer_ambiguous"  # "a = 2 or b = 3" is no pair (roots joined by "or" have one name)
+    answer_named = _named_values(answer) if gold_named else None
+    if gold_named and answer_named:  # "a = 2, b = 3": name by name, in any order
+        return gold_named.keys() == answer_named.keys() and all(
+            _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None
     if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
-        return normalise_string(_unwrap(gold)) == normalise_string(_unwrap(answer)), None
+        same = normalise_string(_unwrap(gold)) == normalise_string(_unwrap(answer))
+        word = normalise_string(_unwrap(gold))
+        return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
     gold_form = canonical(gold, is_gold=True)
     answer_form = canonical(answer, is_gold=False, several=_several_values(gold_form.text))
     if answer_form is None:
@@ -767,8 +985,15 @@ def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]
     return False, next((e for e in errors if e), None)
 
 
+def _warm_worker() -> None:
+    """Pool initializer: math-verify, sympy and the parser imported and run once before the worker takes an item,
+    so an item's timeout never counts the worker's start-up (a worker restarted after a timeout starts cold)."""
+    verify_one("1", "1")
+
+
 class Verifier:
-    """A pebble process pool: a hung item is killed at `timeout_s` and recorded as 'timeout'."""
+    """A pebble process pool: a hung item is killed at `timeout_s` and recorded as 'timeout'. The timeout covers
+    the item only: pebble starts an item's clock when a worker takes it, after `_warm_worker` has run."""
 
     def __init__(self, workers: int = 2, timeout_s: float = VERIFY_TIMEOUT_S):
         from pebble import ProcessPool
@@ -777,7 +1002,7 @@ class Verifier:
         import multiprocessing as mp
 
         # spawn: forking a process that holds an inference engine and torch threads can deadlock.
-        self._pool = ProcessPool(max_workers=workers, context=mp.get_context("spawn"))
+        self._pool = ProcessPool(max_workers=workers, context=mp.get_context("spawn"), initializer=_warm_worker)
         self._fn = verify_one
 
     def verify_many(self, items: list[tuple[str, str | None]]) -> list[tuple[bool, str | None]]:

@@ -88,3 +88,47 @@ def test_extraction_on_real_formats(text, answer):
 ])
 def test_extraction_gives_no_answer_rather_than_a_doubtful_one(text, truncated):
     assert extract_answer(text, truncated=truncated) == (None, None)
+
+
+@pytest.mark.parametrize("text,answer", [
+    ("**Final answer:** 24 (after checking the case n = 3)", "24"),  # the remark is dropped, never mined
+    ("The final answer is 24, which we checked for n = 3.", "24"),
+    ("The answer is 24 [since n = 3].", "24"),
+    ("So $n = \\boxed 5$.", "5"),
+    ("the solutions are $\\boxed{2}$ and $\\boxed{3}$", "2, 3"),
+    ("The answer is, in fact, 100.", "100"),
+    ("The limit does not exist.\nThe final answer is: does not exist", "does not exist"),
+    ("The answer is: thirty-six", "thirty-six"),
+])
+def test_extraction_on_the_second_review_formats(text, answer):
+    assert extract_answer(text)[0] == answer
+
+
+@pytest.mark.parametrize("text", [
+    "The answer is 5 (when a = 2), 7 (when a = 3).",  # a remark with values of its own: the whole is no value
+    "So $n = \\boxed 12$.",  # LaTeX boxes only the 1
+])
+def test_extraction_never_reads_a_value_out_of_a_remark_or_a_half_box(text):
+    answer = extract_answer(text)[0]
+    assert not any(verify_one(gold, answer)[0] for gold in ("5", "7", "3", "12", "1"))
+
+
+@pytest.mark.parametrize("gold,right,wrong", [
+    ("\\textbf{(C)}\\ 12", ["C", "(C)", "\\textbf{(C)}", "12", "(C) 12", "C and 12"],
+     ["D", "13", "(C) 13", "(D) 12", "C or D"]),
+    ("\\binom{10}{5} = 252", ["252", "\\binom{10}{5}"], ["250", "10", "\\binom{10}{5} = 250"]),
+    ("\\frac{7}{2}", ["3 1/2", "3\\frac{1}{2}"], ["3 \\cdot 1/2", "3 1/3"]),
+    ("6.02 \\times 10^{23}", ["6.02e23", "6.02E+23"], ["6.02e22", "6.02e-23"]),
+    ("Yes", ["Yes, it is possible"], ["Yes, it is not possible", "Yes, or maybe no", "No, it is possible"]),
+    ("C", ["(c)"], ["c", "(d)", "(c) or (d)"]),
+    ("7 (or equivalently, 7.0)", ["7", "7.0"], ["8"]),
+    ("a = 2, b = 3", ["a=2,b=3", "b=3, a=2"], ["a=3,b=2", "a=2", "a = 2 \\text{ or } b = 3"]),
+    ("5\\text{ hours}", ["5 hr.", "5 hours"], ["5 min", "5 \\text{ sec.}"]),
+])
+def test_second_review_classes(gold, right, wrong):
+    assert all(verify_one(gold, answer)[0] for answer in right), [a for a in right if not verify_one(gold, a)[0]]
+    assert not any(verify_one(gold, answer)[0] for answer in wrong), [a for a in wrong if verify_one(gold, a)[0]]
+
+
+def test_reasoning_after_answer_colon_is_not_a_text_answer():
+    assert extract_answer("Answer: We compute step by step\n3 + 4 = 7\n#### 7") == ("7", "gsm8k_hash")

@@ -9,6 +9,7 @@ import os
 import random
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -267,6 +268,14 @@ def test_recall_over_every_generated_form_with_no_false_positive():
         golds, forms, misses = choice_forms(letter, other)
         gold = rng.choice(golds)
         cases += [(gold, f, True) for f in forms] + [(gold, m, False) for m in misses]
+        golds, forms, misses = choice_value_cases(letter, other, rng.randint(0, 999))  # issue 18, second review
+        gold = rng.choice(golds)
+        cases += [(gold, f, True) for f in forms] + [(gold, m, False) for m in misses]
+        n = rng.randint(0, 999)
+        cases += [(str(n), in_words(n, rng.random() < 0.5), True), (str(n), in_words((n + 1) % 1000), False)]
+        word, abbreviation = rng.choice(UNITS)
+        cases += [(f"{n}\\text{{ {word}}}", f"{n} \\text{{ {abbreviation}.}}", True),
+                  (f"{n}\\text{{ {word}}}", f"{n + 1} \\text{{ {abbreviation}.}}", False)]
     graded = [(gold, text, truth, verify_one(gold, text)[0]) for gold, text, truth in cases]
     false_positives = [(g, t) for g, t, truth, got in graded if got and not truth]
     positives = [got for _, _, truth, got in graded if truth]
@@ -275,3 +284,183 @@ def test_recall_over_every_generated_form_with_no_false_positive():
           f"false positives {len(false_positives)}")
     assert not false_positives, false_positives
     assert recall >= 0.97, [(g, t) for g, t, truth, got in graded if truth and not got]
+
+
+# --- issue 18, second review: each class the reviewer's set caught, as a generator of forms and near misses ---
+ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+       "seventeen eighteen nineteen".split()
+TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty", 9: "ninety"}
+UNITS = [("inches", "in"), ("feet", "ft"), ("minutes", "min"), ("seconds", "sec"), ("hours", "hr"),
+         ("centimeters", "cm"), ("kilometers", "km"), ("pounds", "lb")]
+
+
+def in_words(n: int, hyphen: bool = True) -> str:
+    """0 <= n < 1000 as a person writes it: 36 -> thirty-six, 105 -> one hundred and five."""
+    if n < 20:
+        return ONES[n]
+    if n < 100:
+        return TENS[n // 10] + (("-" if hyphen else " ") + ONES[n % 10] if n % 10 else "")
+    rest = n % 100
+    return f"{ONES[n // 100]} hundred" + (f" and {in_words(rest, hyphen)}" if rest else "")
+
+
+def remark_cases(n: int, m: int) -> tuple[list[str], list[str]]:
+    """Completions stating n with a remark holding m: graded as n, never as m."""
+    texts = [f"**Final answer:** {n} (after checking the case k = {m})", f"The final answer is {n}, which we "
+             f"checked for k = {m}.", f"The answer is {n} [since k = {m}].", f"The answer is {n} (for k={m})."]
+    hedged = [f"The answer is {n} (when k = {m}), {m} (when k = {n}).", f"The answer is {n} (or {m})."]
+    return texts, hedged
+
+
+def choice_value_cases(letter: str, other: str, v: int) -> tuple[list[str], list[str], list[str]]:
+    golds = [f"\\textbf{{({letter})}}\\ {v}", f"\\textbf{{({letter}) }}{v}", f"({letter}) {v}"]
+    forms = [letter, f"({letter})", f"\\textbf{{({letter})}}", str(v), f"({letter}) {v}", f"{letter} and {v}",
+             f"\\boxed{{\\textbf{{({letter})}}\\ {v}}}"]
+    misses = [other, f"({other})", str(v + 1), f"({letter}) {v + 1}", f"({other}) {v}", f"{letter} or {other}",
+              f"{letter}, {other}", f"{letter} and {v + 1}", letter.lower(), f"({other.lower()})"]
+    return golds, forms, misses
+
+
+@PROPERTY
+@given(st.integers(-999, 999), st.integers(-999, 999))
+def test_a_remark_after_the_answer_is_never_mined_for_numbers(n, m):
+    if n == m:
+        return
+    texts, hedged = remark_cases(n, m)
+    for text in texts:
+        assert verify_one(str(n), extract_answer(text)[0])[0], text
+        assert not verify_one(str(m), extract_answer(text)[0])[0], text
+    for text in hedged:
+        assert not verify_one(str(n), extract_answer(text)[0])[0] and not verify_one(str(m), extract_answer(text)[0])[0]
+
+
+@PROPERTY
+@given(st.integers(0, 9), st.integers(0, 9))
+def test_brace_less_boxes_take_one_token(d, e):
+    assert verify_one(str(d), extract_answer(f"So $n = \\boxed {d}$.")[0])[0]
+    assert not verify_one(str(d + 1), extract_answer(f"So $n = \\boxed {d}$.")[0])[0]
+    assert extract_answer(f"So $n = \\boxed {d + 1}{e}$.") == (None, None)  # LaTeX boxes only the first digit
+
+
+@PROPERTY
+@given(st.integers(-50, 50), st.integers(-50, 50))
+def test_side_by_side_boxes_answer_a_multi_value_gold_only(a, b):
+    if a == b:
+        return
+    text = f"The solutions are $\\boxed{{{a}}}$ and $\\boxed{{{b}}}$."
+    for gold in (f"{a}, {b}", f"{b}, {a}", f"\\{{{a}, {b}\\}}"):
+        assert verify_one(gold, extract_answer(text)[0])[0], gold
+    hedge = f"The solution is $\\boxed{{{a}}}$ or $\\boxed{{{b}}}$."
+    for gold in (str(a), str(b), f"{a}, {b}"):
+        assert not verify_one(gold, extract_answer(hedge)[0])[0], gold
+    for gold in (str(a), str(b)):
+        assert not verify_one(gold, extract_answer(text)[0])[0], gold
+
+
+@PROPERTY
+@given(st.sampled_from("ABCDE"), st.sampled_from("ABCDE"), st.integers(0, 999))
+def test_choice_golds_with_their_value(letter, other, v):
+    if letter == other:
+        return
+    golds, forms, misses = choice_value_cases(letter, other, v)
+    for gold in golds:
+        assert_graded(gold, forms, misses)
+
+
+@PROPERTY
+@given(st.integers(2, 20), st.integers(0, 20))
+def test_golds_that_are_a_constant_equation(n, k):
+    from math import comb
+
+    k = k % (n + 1)
+    value = comb(n, k)
+    assert_graded(f"\\binom{{{n}}}{{{k}}} = {value}", [str(value), f"\\binom{{{n}}}{{{k}}}", f"{value}.0"],
+                  [str(value + 1), f"\\binom{{{n}}}{{{k}}} = {value + 1}", f"{value} or {value + 1}"])
+
+
+@PROPERTY
+@given(st.integers(0, 9), st.integers(1, 9))
+def test_repeating_decimals_in_every_notation(whole, d):
+    gold = f"\\frac{{{9 * whole + d}}}{{9}}"
+    forms = [f"{whole}.\\{mark}{{{d}}}" for mark in ("overline", "bar", "dot")] + [f"{whole}.\\bar {d}", f"{whole}.({d})"]
+    other = d % 9 + 1
+    assert_graded(gold, forms, [f"{whole}.\\bar{{{other}}}", f"{whole}.{d}", f"{whole}.\\dot{{{other}}}"])
+
+
+@PROPERTY
+@given(st.integers(1, 30), st.integers(2, 12), st.integers(1, 11))
+def test_mixed_numbers(whole, q, p):
+    p = p % q or 1
+    value = Fraction(whole * q + p, q)
+    gold = f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
+    forms = [f"{whole} {p}/{q}", f"{whole}\\frac{{{p}}}{{{q}}}", f"{whole} \\frac{{{p}}}{{{q}}}", f"{whole} \\dfrac{{{p}}}{{{q}}}"]
+    near = f"{whole} {p + 1}/{q}" if p + 1 < q else f"{whole + 1} {p}/{q}"
+    assert_graded(gold, forms, [f"{whole} \\cdot {p}/{q}", f"{whole} \\cdot \\frac{{{p}}}{{{q}}}", near])
+
+
+@PROPERTY
+@given(st.integers(100, 999), st.integers(2, 40))
+def test_e_notation(mantissa, exponent):
+    m = f"{mantissa // 100}.{mantissa % 100:02d}"
+    assert_graded(f"{m} \\times 10^{{{exponent}}}", [f"{m}e{exponent}", f"{m}E+{exponent}", f"{m}e+{exponent}"],
+                  [f"{m}e{exponent + 1}", f"{m}e-{exponent}", f"{m}E{exponent - 1}"])
+
+
+@PROPERTY
+@given(st.sampled_from("abcmnpxyz"), st.sampled_from("abcmnpxyz"), st.integers(-20, 20), st.integers(-20, 20))
+def test_named_values_compare_name_by_name(x, y, a, b):
+    if x == y or a == b:
+        return
+    third = next(c for c in "uvw" if c not in (x, y))
+    assert_graded(f"{x} = {a}, {y} = {b}", [f"{x}={a},{y}={b}", f"{y} = {b}, {x} = {a}", f"{x} = {a} and {y} = {b}"],
+                  [f"{x} = {b}, {y} = {a}", f"{x} = {a}", f"{x} = {a}, {third} = {b}",
+                   f"{x} = {a}, {y} = {b}, {third} = 0", f"{x} = {a} \\text{{ or }} {y} = {b}"])
+
+
+@PROPERTY
+@given(st.sampled_from(["Yes", "No"]), st.sampled_from(["it is possible", "because 7 is prime", "for every n",
+                                                          "as shown above", "since the sum is even"]))
+def test_yes_or_no_with_a_reason(word, reason):
+    opposite = "No" if word == "Yes" else "Yes"
+    assert_graded(word, [f"{word}, {reason}", f"{word}. {reason}", f"{word.lower()}, {reason}."],
+                  [f"{opposite}, {reason}", f"{word}, {reason}, or maybe not", f"{word}, but only if n is even",
+                   f"{word}, wait, {opposite.lower()}", f"{word} and {opposite.lower()}"])
+    if word == "Yes":
+        assert not verify_one(word, f"Yes, {reason}, but it isn't")[0]
+    text = f"We check all cases.\nThe final answer is {word.lower()}, {reason}."
+    assert verify_one(word, extract_answer(text)[0])[0], text
+
+
+@PROPERTY
+@given(st.integers(0, 999), st.booleans())
+def test_number_words_beyond_twenty(n, hyphen):
+    words = in_words(n, hyphen)
+    assert_graded(str(n), [words, words.capitalize(), f"{words} apples"],
+                  [in_words((n + 1) % 1000, hyphen), f"{words} or {in_words((n + 1) % 1000)}"])
+    assert verify_one(str(n), extract_answer(f"The answer is: {words}")[0])[0]
+
+
+@PROPERTY
+@given(st.integers(1, 500), st.sampled_from(UNITS), st.sampled_from(UNITS))
+def test_unit_abbreviations_with_a_period(n, unit, other):
+    word, abbreviation = unit
+    forms = [f"{n} \\text{{ {abbreviation}.}}", f"{n}\\text{{ {abbreviation}}}", f"{n} {abbreviation}.", f"{n} {word}"]
+    misses = [f"{n + 1} \\text{{ {abbreviation}.}}"] + ([f"{n} \\text{{ {other[1]}.}}", f"{n} {other[0]}"]
+                                                      if other != unit else [])
+    assert_graded(f"{n}\\text{{ {word}}}", forms, misses)
+
+
+@PROPERTY
+@given(st.integers(-500, 500))
+def test_parenthesised_alternatives_and_comma_filler(n):
+    assert_graded(f"{n} (or equivalently, {n}.0)", [str(n), f"{n}.0"], [str(n + 1), f"{n}.1"])
+    assert verify_one(str(n), extract_answer(f"The answer is, in fact, {n}.")[0])[0]
+    assert not verify_one(str(n + 1), extract_answer(f"The answer is, in fact, {n}.")[0])[0]
+
+
+@pytest.mark.parametrize("gold", ["(-\\infty, \\infty)", "\\mathbb{R}", "(-\\infty,+\\infty)"])
+def test_all_real_numbers_both_ways(gold):
+    assert_graded(gold, ["\\mathbb{R}", "\\text{all real numbers}", "all reals", "(-\\infty, \\infty)", "x \\in \\mathbb{R}",
+                         "ℝ", "All real numbers"],
+                  ["(0, \\infty)", "[0, \\infty)", "\\mathbb{Z}", "all real numbers except 0", "\\mathbb{R} \\setminus \\{0\\}",
+                   "(-\\infty, 0)"])

@@ -76,3 +76,15 @@ def test_templates_validated():
         Templates(hinted="{question}").validate()
     with pytest.raises(ExpoError, match="not a valid format"):
         Templates(plain="{question").validate()
+
+
+def test_item_timeout_does_not_count_worker_start_up():
+    """A fresh (or restarted) spawn worker imports math-verify and sympy (seconds on a loaded machine): the pool's
+    initializer does that before the worker takes an item, so a short per-item timeout still grades the first
+    items instead of recording them as 'timeout'."""
+    with Verifier(workers=1, timeout_s=0.5) as verifier:
+        assert verifier.verify_many([("5", "5"), ("1/2", "0.5")]) == [(True, None), (True, None)]
+        verifier._fn = _sleepy
+        assert verifier.verify_many([("5", "5")]) == [(False, "timeout")]
+        verifier._fn = verify_one  # the restarted worker starts cold again
+        assert verifier.verify_many([("5", "5")]) == [(True, None)]
