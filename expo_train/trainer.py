@@ -8,6 +8,7 @@ whose log-probs are already in the shards, so no reference model is held or run.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import shutil
