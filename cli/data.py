@@ -276,8 +276,7 @@ def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
     One statement per query. Without a query (and no -f), opens an interactive prompt."""
-    from expo_data.db import (connect, parse_memory_limit, parse_param_args, process_spill_dir, query_batches, run_query,
-                              shipped_query)
+    from expo_data.db import connect, parse_memory_limit, parse_param_args, shipped_query, spill_dir
     from expo_data.errors import ExpoError
 
     limit = parse_memory_limit(memory_limit)
@@ -301,8 +300,19 @@ def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access
         raise click.UsageError("--output needs a query (or -f); the interactive prompt prints its results")
     bound = parse_param_args(list(params))
     _check_output(output, args, "--output")
-    con = connect(list(args), memory_limit=limit, temp_directory=process_spill_dir(args[0]),
-                  allow_external_access=allow_external_access)
+    # DuckDB spills into a fresh dir beside the first round, removed when the command ends (error or not).
+    with spill_dir(args[0]) as spill:
+        con = connect(list(args), memory_limit=limit, temp_directory=spill, allow_external_access=allow_external_access)
+        try:
+            _run_sql(con, args, query, bound, fmt, output)
+        finally:
+            con.close()
+
+
+def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: Path | None) -> None:
+    from expo_data.db import query_batches, run_query
+    from expo_data.errors import ExpoError
+
     if query is not None and output is not None and fmt != "table":
         _stream_result(query_batches(con, query, bound), fmt, output)
         return

@@ -8,7 +8,6 @@ down into the scan.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import importlib.resources
 import json
@@ -105,16 +104,6 @@ def spill_dir(location: Any):
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
-
-
-_PROCESS_SPILL_DIRS = contextlib.ExitStack()
-atexit.register(_PROCESS_SPILL_DIRS.close)
-
-
-def process_spill_dir(location: Any) -> str:
-    """spill_dir for a command that holds its connection for its whole life (`expo-data sql`): removed
-    when the process exits."""
-    return _PROCESS_SPILL_DIRS.enter_context(spill_dir(location))
 
 
 def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: int | None = None,
@@ -251,11 +240,28 @@ def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(params) - used)
     if unknown:
         raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; this query takes: {', '.join(sorted(used)) or 'none'}")
-    values = {**declared_params(sql), **params}
+    declared = declared_params(sql)
+    for name, value in params.items():
+        _check_type(name, value, declared.get(name))
+    values = {**declared, **params}
     missing = sorted(used - set(values))
     if missing:
         raise ExpoError(f"missing value for parameter(s) {', '.join(missing)}; pass --param NAME=VALUE")
     return {name: values[name] for name in used}
+
+
+def _check_type(name: str, value: Any, default: Any) -> None:
+    """A value of the kind the query's declared default has (a number for a number, true/false for a
+    flag), so a typo is refused before any work rather than by DuckDB's binder halfway through."""
+    def is_number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if isinstance(default, bool) and not isinstance(value, bool):
+        raise ExpoError(f"--param {name}={value}: expected true or false")
+    if is_number(default) and not is_number(value):
+        raise ExpoError(f"--param {name}={value}: expected a number")
+    if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float) and not value.is_integer():
+        raise ExpoError(f"--param {name}={value}: expected a whole number")
 
 
 def query_batches(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None,

@@ -225,13 +225,17 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
         raise ExpoError(f"problems file not found: {path}")
     if path.is_file() and path.stat().st_size == 0:
         raise ExpoError(f"problems file {path} has no rows (empty file)")
+    import pyarrow as pa
+
     table = _read_table(path)
     if table.num_rows == 0:
         raise ExpoError(f"problems file {path} has no rows")
     try:  # names and values are decoded only now: a CSV header of bytes that are not UTF-8 fails here
         columns = table.column_names
         rows = table.to_pylist()
-    except (ValueError, ArithmeticError, TypeError, NotImplementedError) as exc:  # UnicodeDecodeError, pyarrow's conversion errors
+    except (ValueError, ArithmeticError, TypeError, NotImplementedError, LookupError, pa.ArrowException) as exc:
+        # UnicodeDecodeError, pyarrow's conversion errors (a JSON list of nulls reads as a list<null> column
+        # that pyarrow 26 cannot turn into Python: ArrowIndexError)
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ExpoError(f"cannot read problems file {path}: {message}")
     q_col = _pick(columns, fields.question, ("question", "problem", "prompt"), "question", True)

@@ -38,6 +38,7 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
         raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; selection takes: {', '.join(sorted(set().union(*takes.values())))}")
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     rd = RoundDir(round_dir)
+    verify_round_dir(round_dir, check_checksums=False)  # manifest and sidecars: cheap, and before any work
     rows = {}
     with spill_dir(round_dir) as spill, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as staged:
         # The shards' sha256 runs beside the queries (it waits on the disk, they partly on the CPU). Nothing

@@ -68,8 +68,9 @@ def read_sidecar(store: Store, index: int, count: int) -> dict[str, Any] | None:
     return sidecar if valid_sidecar(sidecar) else None
 
 
-def shard_status(out_dir: Any, index: int, count: int, config_hash: str) -> str:
-    """'complete', 'missing' or 'corrupt' (present but failing its sidecar or checksum).
+def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_bytes: bool = True) -> str:
+    """'complete', 'missing' or 'corrupt' (present but failing its sidecar or checksum; without
+    `hash_bytes`, the cheap checks only: sidecar, config hash and size).
 
     Locally the bytes are checked against the sidecar's sha256. On object storage an object is only
     ever visible whole, so a matching size under a valid sidecar is complete, and reading every
@@ -88,7 +89,7 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str) -> str:
         return "missing"
     if size is None or sidecar is None or sidecar.get("config_hash") != config_hash:
         return "corrupt"
-    if size != sidecar.get("bytes") or not _hash_matches(store.path(data_name), sidecar.get("sha256")):
+    if size != sidecar.get("bytes") or (hash_bytes and not _hash_matches(store.path(data_name), sidecar.get("sha256"))):
         return "corrupt"
     return "complete"
 
@@ -187,15 +188,14 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> di
     if manifest is None:
         raise ExpoError(f"{store.uri()} is not a round dir (no manifest.json)")
     count = manifest["shards"]
-    statuses = {}
-    if check_checksums:
-        # Shards hashed side by side: sha256 runs at about a core's worth of disk bandwidth per thread.
-        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, count))) as pool:
-            statuses = dict(zip(range(count), pool.map(
-                lambda index: shard_status(out_dir, index, count, manifest["config_hash"]), range(count))))
+    # Shards checked side by side: sha256 runs at about a core's worth of disk bandwidth per thread. Without
+    # checksums the sidecars are still read and matched (cheap), so a broken one fails before any work.
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, count))) as pool:
+        statuses = dict(zip(range(count), pool.map(
+            lambda index: shard_status(out_dir, index, count, manifest["config_hash"], check_checksums), range(count))))
     for index in range(count):
         name = f"{SHARDS_DIR}/{shard_name(index, count)}"
-        status = statuses[index] if check_checksums else ("complete" if store.is_file(name) else "missing")
+        status = statuses[index]
         if status != "complete":
             raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is {status}; rerun `expo-data generate` to repair it")
         shard_schema_version(name, store)

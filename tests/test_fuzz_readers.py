@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expo_data.errors import ExpoError
@@ -96,6 +96,7 @@ problem_rows = st.lists(st.dictionaries(st.sampled_from(["question", "answer", "
 
 @SETTINGS
 @given(rows=problem_rows, suffix=st.sampled_from([".jsonl", ".csv", ".json"]), garbage=st.one_of(st.none(), raw_bytes))
+@example(rows=[{"question": [None, None]}], suffix=".jsonl", garbage=None)  # list<null>: pyarrow's ArrowIndexError
 def test_problems_loader_loads_or_raises_expo_error(rows, suffix, garbage):
     from expo_data.problems import load_problems
 

@@ -189,14 +189,18 @@ def _skewed_round(out, model_dir):
     rows = [{"round": 1, "problem_id": f"p{i}", "level": 1, "prompt": "", "prompt_token_ids": ids(p),
              "chosen_token_ids": ids(c), "rejected_token_ids": ids(r), "ref_chosen_logp": 0.0, "ref_rejected_logp": 0.0}
             for i, (p, c, r) in enumerate(lengths)]
+    # A real one-shard round under the selection: training verifies the round before it loads a model.
+    from conftest import sample_row
+    from expo_data.schema import rows_to_table
+    from expo_data.shards import write_round
+
+    write_round(out, [rows_to_table([sample_row("p0", "attempt", 0, False, -1.0)])],
+                {"round": 1, "base_model": str(model_dir), "base_model_sha256": fingerprint_dir(str(model_dir)),
+                 "adapter": None, "logprob_dtype": "float32", "num_problems": len(rows)})
     rd = RoundDir(out)
     rd.selected.mkdir(parents=True)
     atomic_write_bytes(rd.selected / "pairs.arrow", table_to_ipc_bytes(pa.Table.from_pylist(rows)))
     atomic_write_json(rd.selection_record, {"rows": {"pairs": len(rows)}, "ran_by": "test"})
-    atomic_write_json(rd.manifest_path, {"schema_version": 2, "config_hash": "synthetic", "round": 1,
-                                         "base_model": str(model_dir), "base_model_sha256": fingerprint_dir(str(model_dir)),
-                                         "adapter": None, "logprob_dtype": "float32", "shards": 0,
-                                         "num_problems": len(rows)})
 
 
 def test_memory_probe_measures_the_runs_largest_batch(tiny_model_dir, tmp_path, monkeypatch):
