@@ -98,6 +98,11 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
         if not all(isinstance(v, (str, int, float, bool)) for v in items):
             raise ExpoError(f"run config {path}: key '{key}' takes a {'list of ' if repeatable else ''}"
                             f"string, number or boolean, not {type(item).__name__}")
+        for value in items:  # what the option's own type accepts on the command line (an int for --rounds ...)
+            try:
+                param.type(value, param, None)
+            except click.BadParameter as exc:
+                raise ExpoError(f"run config {path}: key '{key}': {exc.format_message()}")
         defaults[name] = item
     return defaults
 

@@ -807,7 +807,8 @@ def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: boo
     cfg.out = as_location(cfg.out)
     store = Store(cfg.out)
     p = plan(cfg, log=log, on_cpu=on_cpu)  # problems, model and adapter checked before OUT is made
-    store.makedirs(SHARDS_DIR)
+    if not cfg.dry_run:  # a dry run writes nothing
+        store.makedirs(SHARDS_DIR)
     log(describe_plan(cfg, p))
     return store, p
 

@@ -39,12 +39,13 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     rd = RoundDir(round_dir)
     verify_round_dir(round_dir, check_checksums=False)  # manifest and sidecars: cheap, and before any work
-    rows = {}
+    _check_writable(rd)
+    rows, hash_log = {}, []
     with spill_dir(round_dir) as spill, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as staged:
         # The shards' sha256 runs beside the queries (it waits on the disk, they partly on the CPU). Nothing
         # is committed before it passes, and a corrupt shard is reported as such even when opening it or a
         # query tripped over it first.
-        checked = pool.submit(verify_round_dir, round_dir, True, log)
+        checked = pool.submit(verify_round_dir, round_dir, True, hash_log.append)  # said once it has passed
         try:
             con = connect([round_dir], check_checksums=False, memory_limit=limit, temp_directory=spill)
             staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
@@ -61,6 +62,8 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
             checked.result()
             raise
         checked.result()
+        for message in hash_log:
+            log(message)
         # The record marks a complete selection: an old one goes before the new tables replace the old
         # ones (leaving the stack commits them), and the new one is written after.
         rd.store.delete(LAYOUT["selection_record"])
@@ -75,6 +78,21 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
         f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
     return record
+
+
+def _check_writable(rd: RoundDir) -> None:
+    """A local round whose selected/ cannot be written is refused before any work (on object storage the
+    first upload says it)."""
+    if rd.remote:
+        return
+    import tempfile
+
+    target = rd.store.local() / SELECTED_DIR
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        tempfile.NamedTemporaryFile(dir=target, prefix=".expo-write-check-").close()
+    except OSError as exc:
+        raise ExpoError(f"cannot write the selection into {target}: {exc.strerror or exc}")
 
 
 def write_ipc(batches: pa.RecordBatchReader, path: Path) -> int:

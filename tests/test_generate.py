@@ -249,3 +249,13 @@ def test_manifest_records_resolved_dtype_and_reason(full_run):
     manifest = json.loads((full_run[0] / "manifest.json").read_text())
     assert manifest["dtype"] == manifest["logprob_dtype"] == "float32" and manifest["dtype_reason"] == "--dtype given"
     assert resolve_dtype("auto", manifest["base_model"], True)[0] in ("float32", "bfloat16")
+
+
+def test_dry_run_writes_nothing(tiny_model_dir, tmp_path):
+    """--dry-run prints the plan and leaves the disk as it was: no OUT, no OUT/shards."""
+    for out in (tmp_path / "missing" / "deeper" / "x", tmp_path / "existing"):
+        if out.name == "existing":
+            out.mkdir()
+        proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 4, "--dry-run")
+        assert proc.returncode == 0 and "plan: 4 problems" in proc.stderr, proc.stderr
+        assert not (out / "shards").exists() and (out.exists() == (out.name == "existing"))
