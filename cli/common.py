@@ -103,6 +103,8 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
                 param.type(value, param, None)
             except click.BadParameter as exc:
                 raise ExpoError(f"run config {path}: key '{key}': {exc.format_message()}")
+            except Exception:  # a type that cannot take this kind of value at all (a number for a path ...)
+                raise ExpoError(f"run config {path}: key '{key}' cannot be {value!r}")
         defaults[name] = item
     return defaults
 
