@@ -63,5 +63,5 @@ def test_eval_dir_of_an_earlier_version_keeps_its_scoring(tmp_path):
 
     assert _unscored_unless_old(GenerateConfig(out=tmp_path / "new")).score_answers is False
     (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "manifest.json").write_text(json.dumps({"config_hash": "x", "schema_version": 2}))
+    (tmp_path / "old" / "manifest.json").write_text(json.dumps({"config_hash": "x", "schema_version": 2, "shards": 1, "round": 0}))
     assert _unscored_unless_old(GenerateConfig(out=tmp_path / "old")).score_answers is True
