@@ -19,7 +19,6 @@ import importlib.resources
 import io
 import json
 import math
-import os
 import tempfile
 from pathlib import Path
 from typing import Any, Callable

@@ -27,7 +27,7 @@ from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.shards import verify_round_dir
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
-from .data import Batch, Example, batch_order, collate, largest_batch, padded_shapes, token_lengths
+from .data import Batch, Example, batch_order, collate, largest_batch, padded_shapes
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES
 

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 import threading
 import types
 from pathlib import Path
