@@ -227,6 +227,16 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 
 
+def on_cpu() -> bool:
+    """Whether this process runs without a GPU (torch's CUDA view; no torch counts as none)."""
+    try:
+        import torch
+
+        return not torch.cuda.is_available()
+    except Exception:
+        return True
+
+
 def cpu_flags() -> set[str]:
     """The processor's feature flags (Linux /proc/cpuinfo); empty where unreadable."""
     try:
