@@ -141,6 +141,13 @@ def _cause(exc: BaseException) -> BaseException:
     return getattr(exc, "cause", None) or exc
 
 
+def slice_config(cfg: GenerateConfig, manifest: dict[str, Any]) -> GenerateConfig:
+    """The config every slice runs: it serves the dtype the driver resolved (one round, one precision on
+    any worker), and keeps the user's --dtype, so the manifest each slice rewrites records what was asked."""
+    return replace(cfg, overwrite=False, progress=False, dry_run=False,
+                   dtype_decision=(manifest["dtype"], manifest["dtype_reason"]))
+
+
 def slice_resources(ray, cfg: GenerateConfig, workers: int, gpus: bool) -> tuple[dict[str, Any], GenerateConfig]:
     """Ray resource request per slice, and the slice config fitted to it."""
     resources = ray.cluster_resources()
@@ -210,9 +217,7 @@ def wait_for_slices(ray, pending: dict[Any, int], workers: int, watch: SidecarWa
 def launch_slices(ray, cfg: GenerateConfig, p: Plan, workers: int, gpus: bool, lineage: dict[str, Any] | None,
                   options: RayOptions, log: Callable[[str], None]) -> dict[Any, int]:
     """One Ray task per slice; returns the pending task refs with their slice index."""
-    # Slices serve the dtype the driver resolved, so that one round has one precision on any worker.
-    slice_cfg = replace(cfg, overwrite=False, progress=False, dry_run=False, dtype=p.manifest["dtype"])
-    request, slice_cfg = slice_resources(ray, slice_cfg, workers, gpus)
+    request, slice_cfg = slice_resources(ray, slice_config(cfg, p.manifest), workers, gpus)
     # The driver's log settings reach the slices on nodes whose Ray was started without them (as an
     # argument, not a runtime_env, which would cost a fresh worker process per task).
     env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}

@@ -118,7 +118,9 @@ def engine_for(cfg: GenerateConfig, manifest: dict[str, Any] | None = None) -> E
     if manifest is None:
         manifest = {"base_model": resolve_model(cfg.model)}
     # The adapter as the user named it: a manifest holds a remote one without its ?options.
-    return Engine(manifest["base_model"], resolve_adapter(cfg.adapter), seed=cfg.seed, dtype=cfg.dtype,
+    # The engine serves the round's resolved dtype (its manifest's), not a fresh reading of --dtype.
+    return Engine(manifest["base_model"], resolve_adapter(cfg.adapter), seed=cfg.seed,
+                  dtype=manifest.get("dtype", cfg.dtype),
                   max_model_len=cfg.max_model_len, tensor_parallel_size=cfg.tensor_parallel_size,
                   gpu_memory_utilization=cfg.gpu_memory_utilization, enforce_eager=cfg.enforce_eager,
                   lora_mode=cfg.lora_mode)

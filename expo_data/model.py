@@ -16,6 +16,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from .errors import ExpoError
 from .schema import hash_file_into
@@ -260,14 +261,36 @@ def model_config_dtype(model_path: str) -> str | None:
     return dtype if isinstance(dtype, str) else None
 
 
-def resolve_dtype(requested: str, model_path: str, on_cpu: bool) -> tuple[str, str]:
-    """(dtype, why). `auto` on CPU is bfloat16 only where the processor computes it natively
-    (AVX512-BF16 or AMX): elsewhere torch emulates bf16 matmuls >10x slower than fp32, and fp32
-    log-probs also match the fp32 CPU trainer exactly. On GPU `auto` keeps the model's dtype."""
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+DTYPE_ALIASES = {"half": "float16", "float": "float32"}  # vLLM's other spellings of the same two
+PURPOSES = ("generate", "train")
+
+
+def resolve_dtype(requested: str, model_path: str, on_cpu: bool, flags: Callable[[], set[str]] | None = None,
+                  purpose: str = "generate") -> tuple[str, str]:
+    """(dtype, why): the one place a dtype is decided. `purpose` says for what, since `auto` means
+    different things:
+
+    - generate (the vLLM engine; recorded in the round's manifest, and the engine serves it): on CPU
+      bfloat16 only where the processor computes it natively (AVX512-BF16 or AMX): elsewhere torch
+      emulates bf16 matmuls >10x slower than fp32, and fp32 log-probs also match the fp32 CPU trainer
+      exactly. On GPU the model's saved dtype.
+    - train (the frozen base weights; LoRA weights and optimizer state stay fp32): bfloat16 on GPU,
+      float32 on CPU, whatever the processor or the round's manifest say (a bf16 CPU step costs more
+      than it saves; the reference check measures any gap to the round's log-probs).
+
+    `flags`: the probe of the processor's feature flags (default: cpu_flags)."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose must be one of {PURPOSES}, not {purpose!r}")
+    requested = DTYPE_ALIASES.get(requested, requested)
+    if requested not in DTYPES:
+        raise ExpoError(f"--dtype must be {', '.join(DTYPES[:-1])} or {DTYPES[-1]}, not {requested}")
     if requested != "auto":
         return requested, "--dtype given"
+    if purpose == "train":
+        return ("float32", "training on CPU: fp32") if on_cpu else ("bfloat16", "training on GPU: bf16")
     if on_cpu:
-        native = sorted(set(NATIVE_BF16_FLAGS) & cpu_flags())
+        native = sorted(set(NATIVE_BF16_FLAGS) & (flags or cpu_flags)())
         if native:
             return "bfloat16", f"CPU has native bf16 ({', '.join(native)})"
         return "float32", "CPU has no native bf16 (no avx512_bf16/amx_bf16 flag): fp32 is faster and exact"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ExpoError
-from .model import fingerprint_dir, on_cpu as no_gpu, resolve_adapter, resolve_dtype, resolve_model
+from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, on_cpu as no_gpu, resolve_adapter, resolve_dtype, resolve_model
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates
 from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
@@ -37,6 +37,8 @@ class GenerateConfig:
     round: int = 0
     limit: int | None = None
     dtype: str = "auto"
+    # (dtype, why) a Ray driver resolved for its workers: its slices serve that and record --dtype as given.
+    dtype_decision: tuple[str, str] | None = None
     max_model_len: int = 2048
     tensor_parallel_size: int = 1
     gpu_memory_utilization: float | None = None
@@ -65,7 +67,7 @@ class Plan:
 
 
 MAX_SAMPLES_PER_PROMPT = 4096  # a vLLM request of more samples than this is a typo, not a plan
-SERVING_DTYPES = ("auto", "float32", "bfloat16", "float16", "half", "float")
+SERVING_DTYPES = DTYPES + tuple(DTYPE_ALIASES)
 
 
 def _finite(value: Any) -> bool:
@@ -130,7 +132,8 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
     driver on a CPU head node plans for its GPU workers)."""
     import importlib.metadata as md
 
-    dtype, dtype_reason = resolve_dtype(cfg.dtype, model_path, no_gpu() if on_cpu is None else on_cpu)
+    dtype, dtype_reason = cfg.dtype_decision or resolve_dtype(cfg.dtype, model_path,
+                                                              no_gpu() if on_cpu is None else on_cpu)
 
     def version(name: str) -> str | None:
         for dist in (name, f"{name}-cpu"):
