@@ -242,7 +242,6 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     # decides the resolved dtype, which is part of the config hash every slice checks.
     driver_cfg = replace(cfg, worker=(0, 1))
     store, p = prepare(driver_cfg, log, on_cpu=not gpus)
-    cfg.out = driver_cfg.out
     if cfg.dry_run:
         return Stats()
     if not p.todo:

@@ -61,8 +61,9 @@ def start_round(cfg: GenerateConfig, store: Store, p: Plan, engine: "Engine | Ca
     return engine, manifest
 
 
-def write_group(cfg: GenerateConfig, p: Plan, group: list[int], by_problem: dict[str, list[dict[str, Any]]],
-                skipped: dict[str, str], timings: dict[str, float], stats: Stats) -> None:
+def write_group(cfg: GenerateConfig, store: Store, p: Plan, group: list[int],
+                by_problem: dict[str, list[dict[str, Any]]], skipped: dict[str, str], timings: dict[str, float],
+                stats: Stats) -> None:
     """Each shard of a finished group, its sidecar (the commit marker) holding what it adds to the summary."""
     for shard in group:
         problems = p.assignment[shard]
@@ -78,14 +79,14 @@ def write_group(cfg: GenerateConfig, p: Plan, group: list[int], by_problem: dict
             "worker": list(cfg.worker),
             "counts": shard_counts(rows),
         }
-        write_shard(cfg.out, shard, cfg.shards, rows_to_table(rows), sidecar)
+        write_shard(store, shard, cfg.shards, rows_to_table(rows), sidecar)
         stats.add_shard(sidecar)
     stats.add_time(timings)
 
 
 def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
              engine: "Engine | Callable[[], Engine] | None" = None, lineage: dict[str, Any] | None = None) -> Stats:
-    """Run (or resume) a generation into cfg.out. `engine` reuses a vLLM engine of the same model and
+    """Run (or resume) a generation into cfg.out (left as given). `engine` reuses a vLLM engine of the same model and
     adapter, or is a function that returns one, called only when there is work (eval runs several
     passes); `lineage` is recorded in the manifest."""
     start = time.perf_counter()
@@ -104,7 +105,7 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
         for group in _groups(p.todo, p.assignment, cfg.group_problems):
             problems = [pr for s in group for pr in p.assignment[s]]
             by_problem, skipped, timings = run_group(engine, verifier, cfg, problems, progress)
-            write_group(cfg, p, group, by_problem, skipped, timings, stats)
+            write_group(cfg, store, p, group, by_problem, skipped, timings, stats)
             progress.group_done(timings, stats)
     progress.close()
     log(stats.summary(time.perf_counter() - start))

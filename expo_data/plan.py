@@ -7,22 +7,23 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ExpoError
-from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, on_cpu as no_gpu, resolve_adapter, resolve_dtype, resolve_model
+from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, resolve_adapter, resolve_dtype, resolve_model
+from .model import on_cpu as no_gpu
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates
 from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
 from .shards import shard_status
-from .storage import Store, as_location, is_remote, join, redact
+from .storage import Store, is_remote, join, redact
 
 
 @dataclass
 class GenerateConfig:
-    out: Path
+    out: "str | Path"  # a local dir, or an object-store URI (kept a string: a Path would fold its '//')
     problems: str = "builtin:arith"
     fields: FieldMap = field(default_factory=FieldMap)
     model: str | None = None
@@ -250,8 +251,8 @@ def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: boo
     """Plan the run into cfg.out (made if need be). Nothing is deleted here: with --overwrite another
     configuration's shards are dropped by `drop_stale_shards` once the new run can write (its engine started)."""
     validate(cfg)
-    cfg.out = as_location(cfg.out)
-    store = Store(cfg.out)
+    store = Store(cfg.out)  # the location checked (a URI's form) and normalised here; cfg itself is left as given
+    cfg = replace(cfg, out=store.location)
     p = plan(cfg, log=log, on_cpu=on_cpu)  # problems, model and adapter checked before OUT is made
     if not cfg.dry_run:  # a dry run writes nothing
         store.makedirs(SHARDS_DIR)

@@ -123,6 +123,8 @@ class Store:
     """A directory of round files: names are '/'-separated paths relative to the root."""
 
     def __init__(self, location: Any):
+        if isinstance(location, Store):  # a caller that holds a Store passes it on as it is
+            location = location.location
         self.location = as_location(location)
         self.remote = is_remote(location)
         if self.remote:
