@@ -105,7 +105,24 @@ def check_output_path(path: Path, what: str = "output") -> Path:
         raise ExpoError(f"{what} {path}: directory {parent} does not exist")
     if not parent.is_dir():
         raise ExpoError(f"{what} {path}: {parent} is not a directory")
+    _hold_pipe_open(path)
     return path
+
+
+# Pipes named as outputs, opened when the options are checked: one that nothing reads fails before any
+# work (select would otherwise rewrite selected/ first), and the reader sees one stream, not an EOF between.
+_HELD_PIPES: dict[str, int] = {}
+
+
+def _hold_pipe_open(path: Path) -> None:
+    import stat
+
+    try:
+        if not stat.S_ISFIFO(os.stat(path).st_mode) or str(path) in _HELD_PIPES:
+            return
+    except OSError:
+        return
+    _HELD_PIPES[str(path)] = _open_pipe(path)
 
 
 def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output", allowed: tuple[str, ...] = ()) -> None:
@@ -200,21 +217,29 @@ def atomic_output(path: Path):
 
 def _open_into(path: Path):
     """A device, pipe or socket opened for writing as it is. A pipe nobody reads is an error, not a hang."""
-    import errno
     import stat
+
+    if str(path) in _HELD_PIPES:
+        return open(_HELD_PIPES.pop(str(path)), "wb")
+    if stat.S_ISFIFO(os.stat(path).st_mode):
+        return open(_open_pipe(path), "wb")
+    return open(path, "wb")
+
+
+def _open_pipe(path: Path) -> int:
+    """A FIFO opened for writing without waiting: ENXIO means nothing reads it, an error rather than a hang."""
+    import errno
 
     from .errors import ExpoError
 
-    if stat.S_ISFIFO(os.stat(path).st_mode):
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as exc:
-            if exc.errno == errno.ENXIO:
-                raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
-            raise
-        os.set_blocking(fd, True)
-        return open(fd, "wb")
-    return open(path, "wb")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
+        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
+    os.set_blocking(fd, True)
+    return fd
 
 
 def _write_into(path: Path, data: bytes) -> None:

@@ -404,6 +404,8 @@ CASES = [
         (["--export", "trl", "--output", "{t}/round/manifest.json"], "is a file of the round"),
         (["--export", "trl", "--output", "{t}/round/selected/pairs.arrow"], "is a file of the round"),
         (["--export", "trl", "--output", "{t}/round"], "is a directory"),
+        # Found by the outside probes: selected/ used to be rewritten before the unread pipe failed.
+        (["--export", "trl", "--output", "{t}/fifo"], "a pipe that nothing reads"),
     ]],
     ("data", ["select", "{t}/nonexistent"], "not a round dir"),
     ("data", ["select", "s3://bucket/../r"], "'..' are not allowed"),
