@@ -323,6 +323,8 @@ CASES = [
     ("data", ["generate", *GEN, "--ray", "auto", "--max-model-len", "100000"], "exceeds the model's context"),
     ("data", ["eval", "--out", "{t}/ev", "--model", "{t}/model", "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
     ("train", ["loop", *LOOP, "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
+    # The unreachable address is the one line: no plan line before it.
+    ("train", ["loop", *LOOP, "--ray", "127.0.0.1:1"], "cannot join the Ray cluster at 127.0.0.1:1"),
     ("data", ["generate", *GEN, "--bogus-flag"], "No such option"),
     ("data", ["generate"], "Missing option '--out'"),
     ("data", ["nonsense-command"], "No such command"),
