@@ -46,6 +46,8 @@ def validate_ray(options: RayOptions) -> None:
     address = options.address
     if address is not None and (not address.strip() or any(c.isspace() for c in address)):
         raise ExpoError(f"--ray {address!r}: expected no value, 'auto', or a cluster address host:port")
+    # An address nobody answers at is the one error line, before any plan is printed or work starts.
+    _probe_address(address)
 
 
 def _probe_address(address: str | None) -> None:

@@ -86,18 +86,40 @@ def atomic_output(path: Path):
     _fsync_dir(path.parent)
 
 
+# Pipes named as outputs, opened when the options are checked: one that nothing reads fails before any
+# work (select would otherwise rewrite selected/ first), and the reader sees one stream, not an EOF between.
+_HELD_PIPES: dict[str, int] = {}
+
+
+def hold_pipe_open(path: Path) -> None:
+    """A FIFO named as an output, opened now (see _HELD_PIPES); anything else is left alone."""
+    try:
+        if not stat.S_ISFIFO(os.stat(path).st_mode) or str(path) in _HELD_PIPES:
+            return
+    except OSError:
+        return
+    _HELD_PIPES[str(path)] = _open_pipe(path)
+
+
 def _open_into(path: Path):
     """A device, pipe or socket opened for writing as it is. A pipe nobody reads is an error, not a hang."""
+    if str(path) in _HELD_PIPES:
+        return open(_HELD_PIPES.pop(str(path)), "wb")
     if stat.S_ISFIFO(os.stat(path).st_mode):
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as exc:
-            if exc.errno == errno.ENXIO:
-                raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
-            raise
-        os.set_blocking(fd, True)
-        return open(fd, "wb")
+        return open(_open_pipe(path), "wb")
     return open(path, "wb")
+
+
+def _open_pipe(path: Path) -> int:
+    """A FIFO opened for writing without waiting: ENXIO means nothing reads it, an error rather than a hang."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
+        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
+    os.set_blocking(fd, True)
+    return fd
 
 
 def _write_into(path: Path, data: bytes) -> None:

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 # Atomic writes and hashing live below the package (files.py); callers have always imported them from here.
 from .files import atomic_output, atomic_write_bytes, atomic_write_json, hash_file_into, sha256_file  # noqa: F401
+from .files import hold_pipe_open
 
 # 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
 # read with those columns null (see shards.read_shard).
@@ -107,6 +108,7 @@ def check_output_path(path: Path, what: str = "output") -> Path:
         raise ExpoError(f"{what} {path}: directory {parent} does not exist")
     if not parent.is_dir():
         raise ExpoError(f"{what} {path}: {parent} is not a directory")
+    hold_pipe_open(path)
     return path
 
 

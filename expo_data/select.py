@@ -245,7 +245,6 @@ def report_figure(con, evals: pa.Table):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
     nll = con.execute("SELECT round, kind, -sum(policy_logprob_sum) / sum(num_tokens) FROM samples "
@@ -298,7 +297,11 @@ def report_figure(con, evals: pa.Table):
                          linewidth=3 if level == "all" else 1.2)
         axes[3].set_ylim(0, 1)
         axes[3].set_xlabel("round")
-        axes[3].xaxis.set_major_locator(MaxNLocator(integer=True))  # rounds are whole numbers
+        # Rounds are whole numbers: a tick at each round present (a locator falls back to 0.95..1.05 for one round).
+        present = sorted({r["round"] for r in rows if r["round"] is not None})
+        if present:
+            axes[3].set_xticks(present if len(present) <= 12 else present[:: -(-len(present) // 12)])
+            axes[3].set_xlim(present[0] - 0.5, present[-1] + 0.5)
         axes[3].legend(fontsize=8)
     else:
         axes[3].text(0.5, 0.5, "no eval yet\n(expo-data eval --out ROUND/eval,\nor expo-train loop)", ha="center",

@@ -914,6 +914,37 @@ def _named_values(text: str) -> dict[str, str] | None:
     return dict((p.group(1), p.group(2)) for p in parts) if len(set(names)) == len(names) else None
 
 
+# A number written out: digits, a decimal, a fraction of two numbers, or scientific notation.
+_NUMERAL = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_PLAIN_NUMBER_RE = re.compile(
+    rf"{_NUMERAL}|{_NUMERAL}/{_NUMERAL}|[-+]?\\frac\{{{_NUMERAL}\}}\{{{_NUMERAL}\}}|[-+]?\\frac\d\d"
+    rf"|{_NUMERAL}(?:\\times|\\cdot|\*)10\^(?:\{{[-+]?\d+\}}|[-+]?\d)")
+
+
+def is_plain_number(text: str) -> bool:
+    text = re.sub(r"\^\s*\{?\s*\\circ\s*\}?|°", "", text.replace("{,}", ""))  # 30^\circ states 30 (degrees)
+    return bool(_PLAIN_NUMBER_RE.fullmatch(re.sub(r"\s+", "", text)))
+
+
+# A sum, difference, product or quotient between numbers: + - * × ÷ \\times \\cdot \\div after a number or a bracket.
+_BINARY_OPERATION_RE = re.compile(r"[\d)}!.]\s*(?:[-+*×÷]|\\times|\\cdot|\\div)\s*[-+]?\s*[\d(\\{.]")
+
+
+def _arithmetic_left_undone(gold: str, answer: str) -> bool:
+    """A plain-number gold, and an answer that leaves a sum, difference, product or quotient undone ("10 + 8",
+    "9 \\cdot 2", "2 \\times 9" for 18): math-verify evaluates them equal, but restating the question's
+    arithmetic is no answer, and a reward that pays it teaches exactly that. Powers, roots and factorials
+    ("2^8", "\\sqrt{49}", "3!") stay math-verify's call, as does anything with a variable or unit in it; an
+    equation passes when one of its sides states the number ("10 + 8 = 18")."""
+    if not is_plain_number(gold):
+        return False
+    sides = re.split(r"(?<![<>!:=\\])=(?!=)", answer)
+    if any(is_plain_number(side) for side in sides):
+        return False
+    return any(_BINARY_OPERATION_RE.search(side) and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", side))
+               for side in sides)
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     letter = choice_letter(gold)
     if letter is not None:
@@ -944,6 +975,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     special = _special_match(gold_form.text, answer_form.text)
     if special is not None:
         return special, None
+    if _arithmetic_left_undone(gold_form.text, answer_form.text):
+        return False, "answer_unevaluated"
     if _equation_sides_disagree(answer_form.text):
         return False, "answer_ambiguous"
     errors = []

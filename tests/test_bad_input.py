@@ -323,6 +323,8 @@ CASES = [
     ("data", ["generate", *GEN, "--ray", "auto", "--max-model-len", "100000"], "exceeds the model's context"),
     ("data", ["eval", "--out", "{t}/ev", "--model", "{t}/model", "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
     ("train", ["loop", *LOOP, "--ray", "--problems", "{t}/empty.jsonl"], "has no rows"),
+    # The unreachable address is the one line: no plan line before it.
+    ("train", ["loop", *LOOP, "--ray", "127.0.0.1:1"], "cannot join the Ray cluster at 127.0.0.1:1"),
     ("data", ["generate", *GEN, "--bogus-flag"], "No such option"),
     ("data", ["generate"], "Missing option '--out'"),
     ("data", ["nonsense-command"], "No such command"),
@@ -404,6 +406,8 @@ CASES = [
         (["--export", "trl", "--output", "{t}/round/manifest.json"], "is a file of the round"),
         (["--export", "trl", "--output", "{t}/round/selected/pairs.arrow"], "is a file of the round"),
         (["--export", "trl", "--output", "{t}/round"], "is a directory"),
+        # Found by the outside probes: selected/ used to be rewritten before the unread pipe failed.
+        (["--export", "trl", "--output", "{t}/fifo"], "a pipe that nothing reads"),
     ]],
     ("data", ["select", "{t}/nonexistent"], "not a round dir"),
     ("data", ["select", "s3://bucket/../r"], "'..' are not allowed"),

@@ -464,3 +464,22 @@ def test_all_real_numbers_both_ways(gold):
                          "ℝ", "All real numbers"],
                   ["(0, \\infty)", "[0, \\infty)", "\\mathbb{Z}", "all real numbers except 0", "\\mathbb{R} \\setminus \\{0\\}",
                    "(-\\infty, 0)"])
+
+
+@PROPERTY
+@given(st.integers(-500, 500), st.integers(-500, 500), st.sampled_from(["+", "-", "\\times", "\\cdot", "*", "\\div"]),
+       st.booleans())
+def test_arithmetic_left_undone_earns_nothing(a, b, op, boxed):
+    """Found in the demo round: "10 + 8 = \\boxed{10\\text{ + 8}}" was graded correct for 18 (math-verify evaluates
+    the sum). A sum, difference, product or quotient of numbers restates the question's arithmetic; with its result
+    written beside it (either side of an "=") it is an answer."""
+    if op == "\\div" and (b == 0 or a % b):
+        return
+    value = {"+": a + b, "-": a - b, "\\times": a * b, "\\cdot": a * b, "*": a * b, "\\div": a // b if b else 0}[op]
+    shown = f"({b})" if b < 0 else str(b)
+    undone = f"{a} {op} {shown}"
+    wrap = (lambda t: f"\\boxed{{{t}}}") if boxed else (lambda t: t)
+    assert_graded(str(value), [wrap(f"{undone} = {value}"), wrap(f"{value} = {undone}"), wrap(str(value))],
+                  [wrap(undone), wrap(f"{a}\\text{{ {op} }}{shown}"), f"x = {undone}"])
+    for power_form in ("2^{3}", "\\sqrt{64}"):  # powers and roots stay math-verify's call
+        assert verify_one("8", power_form)[0]
