@@ -103,7 +103,8 @@ def round_cmd(**o):
               help="vLLM engines: eager by default on CPU (compiling costs ~70 s of start per stage for ~7%); "
                    "--compile opts in.")
 @click.option("--dtype", default=gen_default("dtype"), show_default=True,
-              help="vLLM dtype; auto: fp32 on CPUs without native bf16, else bf16 / the model's.")
+              help="Every stage's dtype (engines and training). auto: engines fp32 on CPUs without native bf16, "
+                   "else bf16 / the model's (recorded in each round's manifest); training bf16 on GPU, fp32 on CPU.")
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors
@@ -122,7 +123,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
     # A small loop gets a held-out set of its own size: the full 200-problem split would dominate its run time.
     eval_limit = eval_limit if eval_limit is not None else o["limit"]
     eval_cfg = replace(gen, problems=eval_problems, limit=eval_limit)
-    train = build(TrainConfig, o, data=out, model=None, dtype="auto")
+    train = build(TrainConfig, o, data=out, model=None)  # --dtype too: every stage gets the user's choice
     validate_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, ray=on_ray)
     # The model is resolved (the embedded one prepared on first use) only once every option is known good.
     model = resolve_model(o["model"], log=log)

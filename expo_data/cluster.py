@@ -16,10 +16,13 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from .errors import ExpoError
-from .generate import CPU_MEMORY_UTILIZATION, GenerateConfig, Stats, check_inputs, drop_stale_shards, prepare
+from .engine import CPU_MEMORY_UTILIZATION
+from .errors import ExpoError, first_line
+from .plan import GenerateConfig, Plan, check_inputs, drop_stale_shards, prepare
 from .schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
 from .shards import read_sidecar
+from .stats import Stats
+from .storage import Store
 
 FORWARDED_ENV = ("VLLM_LOGGING_LEVEL", "TRANSFORMERS_VERBOSITY", "TOKENIZERS_PARALLELISM")
 RAY_MISSING = "--ray needs Ray: pip install -e '.[ray]'"
@@ -84,7 +87,7 @@ def ray_init(address: str | None):
             ray.init(address=address, log_to_driver=True, logging_level="WARNING")
         except Exception as exc:  # Ray raises several types for one cause: an address it cannot join
             raise ExpoError(f"cannot join the Ray cluster at {address or 'RAY_ADDRESS / a new local one'}: "
-                            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+                            f"{first_line(exc)}")
     return ray
 
 
@@ -140,6 +143,13 @@ def _cause(exc: BaseException) -> BaseException:
     return getattr(exc, "cause", None) or exc
 
 
+def slice_config(cfg: GenerateConfig, manifest: dict[str, Any]) -> GenerateConfig:
+    """The config every slice runs: it serves the dtype the driver resolved (one round, one precision on
+    any worker), and keeps the user's --dtype, so the manifest each slice rewrites records what was asked."""
+    return replace(cfg, overwrite=False, progress=False, dry_run=False,
+                   dtype_decision=(manifest["dtype"], manifest["dtype_reason"]))
+
+
 def slice_resources(ray, cfg: GenerateConfig, workers: int, gpus: bool) -> tuple[dict[str, Any], GenerateConfig]:
     """Ray resource request per slice, and the slice config fitted to it."""
     resources = ray.cluster_resources()
@@ -150,6 +160,76 @@ def slice_resources(ray, cfg: GenerateConfig, workers: int, gpus: bool) -> tuple
     # that may land on one host, or N engines would claim N x 30% of it (a given value is per engine).
     share = cfg.gpu_memory_utilization or CPU_MEMORY_UTILIZATION / workers
     return {"num_cpus": cpus}, replace(cfg, gpu_memory_utilization=share)
+
+
+class SidecarWatch:
+    """The driver's view of a Ray run: which of its shards landed (their sidecars are the commit
+    markers), read from the store, with a bar in problems and the slices' tokens/s so far."""
+
+    def __init__(self, store: Store, p: Plan, shards: int, start: float, progress: bool):
+        from tqdm import tqdm
+
+        self.store, self.p, self.shards, self.start = store, p, shards, start
+        self.todo = set(p.todo)
+        self.landed: dict[int, dict[str, Any]] = {}
+        self.bar = tqdm(total=sum(len(p.assignment[s]) for s in self.todo), unit="problem", disable=not progress,
+                        file=sys.stderr, dynamic_ncols=True)
+
+    def poll(self) -> None:
+        """New sidecars of this run's shards: one listing, then only the new ones are read."""
+        names = set(self.store.list(SHARDS_DIR, prefix="shard-", suffix=".json"))
+        for shard in sorted(self.todo - set(self.landed)):
+            if f"{SHARDS_DIR}/{sidecar_name(shard, self.shards)}" not in names:
+                continue
+            sidecar = read_sidecar(self.store, shard, self.shards)
+            if sidecar and sidecar.get("config_hash") == self.p.manifest["config_hash"]:
+                self.landed[shard] = sidecar
+                self.bar.update(len(self.p.assignment[shard]))
+        tokens = sum(s.get("counts", {}).get("generated_tokens", 0) for s in self.landed.values())
+        self.bar.set_postfix_str(f"{tokens / max(time.perf_counter() - self.start, 1e-9):.0f} tok/s")
+
+    def missing(self) -> list[int]:
+        return sorted(self.todo - set(self.landed))
+
+
+def wait_for_slices(ray, pending: dict[Any, int], workers: int, watch: SidecarWatch, poll_s: float) -> list[str]:
+    """Every slice's end, polling the sidecars meanwhile; one line per failed slice. One slice failing
+    must not lose the others' work; Ctrl-C cancels the slices still running."""
+    failures: list[str] = []
+    try:
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=poll_s)
+            for ref in ready:
+                i = pending.pop(ref)
+                try:
+                    ray.get(ref)
+                except Exception as exc:
+                    failures.append(f"slice {i}/{workers}: {first_line(_cause(exc))}")
+            watch.poll()
+    except KeyboardInterrupt:
+        for ref in pending:
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        watch.bar.close()
+    watch.poll()
+    return failures
+
+
+def launch_slices(ray, cfg: GenerateConfig, p: Plan, workers: int, gpus: bool, lineage: dict[str, Any] | None,
+                  options: RayOptions, log: Callable[[str], None]) -> dict[Any, int]:
+    """One Ray task per slice; returns the pending task refs with their slice index."""
+    request, slice_cfg = slice_resources(ray, slice_config(cfg, p.manifest), workers, gpus)
+    # The driver's log settings reach the slices on nodes whose Ray was started without them (as an
+    # argument, not a runtime_env, which would cost a fresh worker process per task).
+    env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
+    task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
+                                          retry_exceptions=[SliceDied], **request)
+    # Each slice rewrites the manifest: with the same lineage, or the loop's record of it would be lost.
+    pending = {task.remote(replace(slice_cfg, worker=(i, workers)), env, lineage): i for i in range(workers)}
+    log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
+        f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
+    return pending
 
 
 def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str], None] = print,
@@ -164,7 +244,6 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     # decides the resolved dtype, which is part of the config hash every slice checks.
     driver_cfg = replace(cfg, worker=(0, 1))
     store, p = prepare(driver_cfg, log, on_cpu=not gpus)
-    cfg.out = driver_cfg.out
     if cfg.dry_run:
         return Stats()
     if not p.todo:
@@ -175,81 +254,15 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     # The driver's manifest is what every slice checks its config against; each slice rewrites it with
     # the same identity plus what its engine reports (log-prob dtype, LoRA serving).
     store.write_json(MANIFEST_NAME, dict(p.manifest, lineage=lineage, logprob_dtype=p.manifest["dtype"]))
-    # Slices serve the dtype the driver resolved, so that one round has one precision on any worker.
-    slice_cfg = replace(cfg, overwrite=False, progress=False, dry_run=False, dtype=p.manifest["dtype"])
-    request, slice_cfg = slice_resources(ray, slice_cfg, workers, gpus)
-    # The driver's log settings reach the slices on nodes whose Ray was started without them (as an
-    # argument, not a runtime_env, which would cost a fresh worker process per task).
-    env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
-    task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
-                                          retry_exceptions=[SliceDied], **request)
-    # Each slice rewrites the manifest: with the same lineage, or the loop's record of it would be lost.
-    pending = {task.remote(replace(slice_cfg, worker=(i, workers)), env, lineage): i for i in range(workers)}
-    log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
-        f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
-
-    from tqdm import tqdm
-
-    todo = set(p.todo)
-    bar = tqdm(total=sum(len(p.assignment[s]) for s in todo), unit="problem", disable=not cfg.progress,
-               file=sys.stderr, dynamic_ncols=True)
-    landed: dict[int, dict[str, Any]] = {}
-    failures: list[str] = []
-
-    def poll() -> None:
-        """New sidecars of this run's shards: one listing, then only the new ones are read."""
-        names = set(store.list(SHARDS_DIR, prefix="shard-", suffix=".json"))
-        for shard in sorted(todo - set(landed)):
-            if f"{SHARDS_DIR}/{sidecar_name(shard, cfg.shards)}" not in names:
-                continue
-            sidecar = read_sidecar(store, shard, cfg.shards)
-            if sidecar and sidecar.get("config_hash") == p.manifest["config_hash"]:
-                landed[shard] = sidecar
-                bar.update(len(p.assignment[shard]))
-        tokens = sum(s.get("counts", {}).get("generated_tokens", 0) for s in landed.values())
-        bar.set_postfix_str(f"{tokens / max(time.perf_counter() - start, 1e-9):.0f} tok/s")
-
-    try:
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=options.poll_s)
-            for ref in ready:
-                i = pending.pop(ref)
-                try:
-                    ray.get(ref)
-                except Exception as exc:  # one slice failing must not lose the others' work
-                    cause = _cause(exc)
-                    text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-                    failures.append(f"slice {i}/{workers}: {text}")
-            poll()
-    except KeyboardInterrupt:
-        for ref in pending:
-            ray.cancel(ref, force=True)
-        raise
-    finally:
-        bar.close()
-    poll()
-    stats = stats_from_sidecars(landed.values(), time.perf_counter() - start)
+    watch = SidecarWatch(store, p, cfg.shards, start, cfg.progress)
+    pending = launch_slices(ray, cfg, p, workers, gpus, lineage, options, log)
+    failures = wait_for_slices(ray, pending, workers, watch, options.poll_s)
+    stats = Stats.from_sidecars(watch.landed.values(), time.perf_counter() - start)
     log(stats.summary(time.perf_counter() - start) + " (tok/s: all slices over the driver's wall time)")
     if failures:
         raise ExpoError(f"{len(failures)} of {workers} slices failed ({'; '.join(failures)}); complete shards are "
                         f"kept: rerun the same command to resume")
-    missing = sorted(todo - set(landed))
+    missing = watch.missing()
     if missing:
         raise ExpoError(f"{len(missing)} shards did not land (first: {missing[0]}); rerun the same command to resume")
-    return stats
-
-
-def stats_from_sidecars(sidecars, wall_s: float) -> Stats:
-    """The run's summary totalled from its shards' sidecars; tokens/s over the driver's wall time."""
-    stats = Stats()
-    for sidecar in sidecars:
-        counts = sidecar.get("counts", {})
-        for name in ("problems", "samples", "attempts", "attempts_correct", "explanations",
-                     "explanations_correct", "generated_tokens"):
-            setattr(stats, name, getattr(stats, name) + counts.get(name, 0))
-        for skip in sidecar.get("skipped", []):
-            stats.skipped += 1
-            key = skip["reason"].split(":")[0]
-            stats.skip_reasons[key] = stats.skip_reasons.get(key, 0) + 1
-    stats.generate_s = wall_s
     return stats

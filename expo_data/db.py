@@ -87,7 +87,7 @@ def parse_memory_limit(text: Any = None) -> int:
 def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
     dir for a round on object storage, or a round dir this user cannot write), removed afterwards."""
-    from .model import cache_dir
+    from .files import cache_dir
 
     bases = [] if Store(location).remote else [Store(location).local()]
     bases = [base for base in bases if base.is_dir()]

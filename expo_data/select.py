@@ -118,7 +118,7 @@ def _staged_file(store: Store, name: str):
         with atomic_output(path) as tmp:
             yield tmp
         return
-    from .model import cache_dir
+    from .files import cache_dir
 
     directory = cache_dir() / "staging"
     directory.mkdir(parents=True, exist_ok=True)

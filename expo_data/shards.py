@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .errors import ExpoError
+from .errors import ExpoError, first_line
 from .schema import (
     MANIFEST_NAME,
     READABLE_SCHEMA_VERSIONS,
@@ -147,7 +147,7 @@ def _open_shard(name: str, store: Store, read: bool) -> tuple[int, pa.Table | No
             metadata = reader.schema.metadata or {}
             table = reader.read_all() if read else None
     except (pa.ArrowInvalid, OSError) as exc:
-        raise ExpoError(f"{path} is not an Arrow shard ({str(exc).splitlines()[0]}); rerun `expo-data generate` to repair it")
+        raise ExpoError(f"{path} is not an Arrow shard ({first_line(exc)}); rerun `expo-data generate` to repair it")
     raw = metadata.get(b"expo.schema_version")
     version = int(raw) if raw is not None and raw.isdigit() else None
     if version not in READABLE_SCHEMA_VERSIONS:

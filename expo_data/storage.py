@@ -22,7 +22,8 @@ from typing import Any
 
 import pyarrow.fs as pafs
 
-from .errors import ExpoError
+from .errors import ExpoError, first_line
+from .files import atomic_dir, atomic_output, atomic_write_bytes, cache_dir
 
 
 
@@ -66,11 +67,6 @@ def as_location(location: Any) -> "str | Path":
     return check_uri(str(join(location))) if is_remote(location) else local_path(location)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 _FILESYSTEMS: dict[str, tuple[pafs.FileSystem, str]] = {}
 # Schemes pyarrow has its own client for: their errors are reported as they are, never retried
 # through an fsspec package that may not be installed.
@@ -87,7 +83,7 @@ def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
             try:
                 fs, _ = pafs.FileSystem.from_uri(uri)
             except Exception as exc:
-                raise ExpoError(f"cannot open {redact(uri)}: {_first_line(exc)}")
+                raise ExpoError(f"cannot open {redact(uri)}: {first_line(exc)}")
         else:
             fs = _fsspec_filesystem(uri, scheme)
         _FILESYSTEMS[key] = (fs, key)
@@ -114,7 +110,7 @@ def _fsspec_filesystem(uri: str, scheme: str) -> pafs.FileSystem:
         try:
             fs = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem(scheme)))
         except Exception as exc:  # the client's own error types: missing package, bad options
-            message = _first_line(exc)
+            message = first_line(exc)
         gc.collect()
     finally:
         sys.unraisablehook = hook
@@ -127,6 +123,8 @@ class Store:
     """A directory of round files: names are '/'-separated paths relative to the root."""
 
     def __init__(self, location: Any):
+        if isinstance(location, Store):  # a caller that holds a Store passes it on as it is
+            location = location.location
         self.location = as_location(location)
         self.remote = is_remote(location)
         if self.remote:
@@ -156,7 +154,7 @@ class Store:
         except FileNotFoundError:
             raise
         except OSError as exc:
-            raise ExpoError(f"cannot {what} {self.uri(name)}: {_first_line(exc)}")
+            raise ExpoError(f"cannot {what} {self.uri(name)}: {first_line(exc)}")
 
     def info(self, name: str) -> pafs.FileInfo:
         return self._call("read", name, self.fs.get_file_info, self.path(name))
@@ -188,8 +186,6 @@ class Store:
     def write_bytes(self, name: str, data: bytes) -> None:
         """Readers see the old object or the whole new one, never a part."""
         if not self.remote:
-            from .schema import atomic_write_bytes
-
             path = Path(self.path(name))
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,17 +264,13 @@ class Store:
         for info in infos:
             target = Path(local_dir, info.path[base:])
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            with self.fs.open_input_stream(info.path) as src, open(tmp, "wb") as dst:
+            with atomic_output(target) as tmp, self.fs.open_input_stream(info.path) as src, open(tmp, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
-            os.replace(tmp, target)
         return len(infos)
 
 
 def cache_dir_for(uri: str, kind: str) -> Path:
     """A local cache directory for a remote location (adapters, staged rounds)."""
-    from .model import cache_dir
-
     return cache_dir() / kind / hashlib.sha256(str(uri).rstrip("/").encode()).hexdigest()[:16]
 
 
@@ -286,11 +278,7 @@ def fetch_dir(uri: str, kind: str = "remote") -> Path:
     """A remote directory copied to the local cache (what vLLM and PEFT load); fetched anew each
     call so a changed remote adapter is never served stale."""
     target = cache_dir_for(uri, kind)
-    staging = target.with_name(target.name + f".tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    if Store(uri).download_dir("", staging) == 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ExpoError(f"{uri} holds no files")
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    with atomic_dir(target) as staging:
+        if Store(uri).download_dir("", staging) == 0:
+            raise ExpoError(f"{uri} holds no files")
     return target

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .db import bind, connect, run_query, shipped_query
-from .errors import ExpoError
+from .errors import ExpoError, first_line
 from .schema import LAYOUT, RoundDir, atomic_write_bytes
 from .storage import Store, as_location, is_remote, redact
 
@@ -157,8 +157,7 @@ def load_tokenizer(manifest: dict[str, Any], override: str | None = None):
 
         return AutoTokenizer.from_pretrained(name)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExpoError(f"cannot load the tokenizer of {name}: {first}")
+        raise ExpoError(f"cannot load the tokenizer of {name}: {first_line(exc)}")
 
 
 # ---------------------------------------------------------------------------

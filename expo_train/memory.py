@@ -10,11 +10,14 @@ are recomputed in backward; and checkpointing measured, not guessed.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
 import torch
 from torch.utils.checkpoint import checkpoint
+
+from expo_data.errors import first_line
 
 from .losses import token_logps
 
@@ -54,21 +57,30 @@ def supports_selective_logps(model) -> bool:
     return not any(getattr(config, name, None) for name in ("final_logit_softcapping", "logit_scale", "logits_scaling"))
 
 
+def autocast_dtype(device_type: str, dtype: torch.dtype) -> torch.dtype | None:
+    """The autocast dtype of the log-prob forward: the resolved half precision on CUDA (the fp32 LoRA
+    weights then run at the base's precision); none on CPU, and none when float32 was resolved."""
+    return dtype if device_type == "cuda" and dtype in (torch.bfloat16, torch.float16) else None
+
+
 class CompletionLogps(torch.nn.Module):
     """forward(input_ids, attention_mask, labels, loss_mask) -> per-token log-probs [N, L-1] of the
     completion tokens (0 elsewhere). A module, so DDP wraps it and sees the forward it syncs on."""
 
-    def __init__(self, policy: torch.nn.Module):
+    def __init__(self, policy: torch.nn.Module, dtype: torch.dtype | None = None):
+        """`dtype`: the run's resolved base dtype (default: the base model's own, as it was loaded)."""
         super().__init__()
         self.policy = policy
         base = policy.get_base_model() if hasattr(policy, "get_base_model") else policy
+        self.base_dtype = dtype or getattr(base, "dtype", torch.float32)
         self.selective = supports_selective_logps(base)
         self.decoder = base.get_decoder() if self.selective else None
         self.lm_head = base.get_output_embeddings() if self.selective else None
 
     def forward(self, input_ids, attention_mask, labels, loss_mask) -> torch.Tensor:
         device_type = input_ids.device.type
-        with torch.autocast(device_type=device_type, dtype=torch.bfloat16, enabled=device_type == "cuda"):
+        cast = autocast_dtype(device_type, self.base_dtype)
+        with torch.autocast(device_type=device_type, dtype=cast) if cast else nullcontext():
             if not self.selective:  # the model's own logits, log-softmax over the full tensor
                 logits = self.policy(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
                 return token_logps(logits[:, :-1], labels, loss_mask)
@@ -155,7 +167,7 @@ def plan_checkpointing(mode: str, model, probe_step: Callable[[], None] | None, 
             model.zero_grad(set_to_none=True)
             torch.cuda.empty_cache()
             log(f"gradient checkpointing auto: the probe with {count}/{total} layers checkpointed ran out of memory "
-                f"({str(exc).splitlines()[0][:200]})")
+                f"({first_line(exc)[:200]})")
             return None
         model.zero_grad(set_to_none=True)
         return float(torch.cuda.max_memory_allocated())

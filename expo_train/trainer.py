@@ -22,7 +22,7 @@ from typing import Any, Callable
 import torch
 
 from expo_data.errors import ExpoError
-from expo_data.model import fingerprint_dir, resolve_adapter
+from expo_data.model import fingerprint_dir, resolve_adapter, resolve_dtype
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.shards import verify_round_dir
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
@@ -119,12 +119,13 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any
     return record
 
 
+def dtype_choice(cfg: TrainConfig) -> tuple[str, str]:
+    """(dtype, why) of the frozen base weights, from the one resolver (train: auto is bf16 on GPU, fp32 on CPU)."""
+    return resolve_dtype(cfg.dtype, "", not torch.cuda.is_available(), purpose="train")
+
+
 def base_dtype(cfg: TrainConfig) -> torch.dtype:
-    if cfg.dtype == "auto":
-        return torch.bfloat16 if torch.cuda.is_available() else torch.float32
-    if cfg.dtype not in ("float32", "bfloat16", "float16"):
-        raise ExpoError(f"--dtype must be auto, float32, bfloat16 or float16, not {cfg.dtype}")
-    return getattr(torch, cfg.dtype)
+    return getattr(torch, dtype_choice(cfg)[0])
 
 
 def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log: Callable[[str], None]):
@@ -597,6 +598,7 @@ def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]
             "batches_per_epoch": len(my_batches(0)), "reference_gap": ref_gap,
             "selection_rows": selection["rows"] if selection else None, "world_size": world,
             "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
+            "base_dtype_reason": dtype_choice(cfg)[1],
             "logprob_dtype": setup.manifest.get("logprob_dtype"),
         })
 

@@ -24,7 +24,7 @@ def test_old_round_resumes_with_nothing_to_regenerate(old_round, monkeypatch):
     """The current code computes the same configuration hash for the command that wrote the round and
     finds every shard complete. Only the machine-specific facts (where the base model lives, its
     hash, what `--dtype auto` resolved to there) are taken from the manifest."""
-    from expo_data import generate as gen
+    from expo_data import plan as gen  # where the plan looks the model up and resolves the dtype
     from expo_data.problems import FieldMap
 
     manifest = json.loads((old_round / "manifest.json").read_text())

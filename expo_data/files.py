@@ -1,0 +1,183 @@
+"""Files, below everything else in the package: atomic writes (a file, a streamed file, a directory),
+file hashing and the toolkit's cache directory. It imports nothing of the package but `errors` (a
+leaf), so that `schema`, `storage` and `model` all build on it and none of them on each other in a circle."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import ExpoError
+
+
+def cache_dir() -> Path:
+    """$EXPO_CACHE, else $XDG_CACHE_HOME/expo, else ~/.cache/expo."""
+    if os.environ.get("EXPO_CACHE"):
+        return Path(os.environ["EXPO_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "expo"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temp file in the same directory, fsync, rename: readers never see half a file.
+    Only a regular file (or nothing) is replaced: a device, pipe or socket at the path (/dev/null,
+    /dev/stdout, a FIFO) is written into, never replaced by a file."""
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_file():
+            if path.is_dir():
+                raise ExpoError(f"cannot write {path}: it is a directory")
+            _write_into(path, data)
+            return
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path):
+    """atomic_write_bytes for a writer that streams: yields a temp path to write into, fsynced and renamed
+    over `path` when the block succeeds, removed when it fails. A device or pipe at `path` is written
+    into (from a temp file in the system temp dir), never replaced."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        if path.is_dir():
+            raise ExpoError(f"cannot write {path}: it is a directory")
+        fd, name = tempfile.mkstemp(prefix="expo-out-")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            yield tmp
+            with open(tmp, "rb") as source, _open_into(path) as sink:
+                shutil.copyfileobj(source, sink)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+# Pipes named as outputs, opened when the options are checked: one that nothing reads fails before any
+# work (select would otherwise rewrite selected/ first), and the reader sees one stream, not an EOF between.
+_HELD_PIPES: dict[str, int] = {}
+
+
+def hold_pipe_open(path: Path) -> None:
+    """A FIFO named as an output, opened now (see _HELD_PIPES); anything else is left alone."""
+    try:
+        if not stat.S_ISFIFO(os.stat(path).st_mode) or str(path) in _HELD_PIPES:
+            return
+    except OSError:
+        return
+    _HELD_PIPES[str(path)] = _open_pipe(path)
+
+
+def _open_into(path: Path):
+    """A device, pipe or socket opened for writing as it is. A pipe nobody reads is an error, not a hang."""
+    if str(path) in _HELD_PIPES:
+        return open(_HELD_PIPES.pop(str(path)), "wb")
+    if stat.S_ISFIFO(os.stat(path).st_mode):
+        return open(_open_pipe(path), "wb")
+    return open(path, "wb")
+
+
+def _open_pipe(path: Path) -> int:
+    """A FIFO opened for writing without waiting: ENXIO means nothing reads it, an error rather than a hang."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise ExpoError(f"cannot write {path}: it is a pipe that nothing reads")
+        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    with _open_into(path) as f:
+        f.write(data)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode())
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_dir(target: Path):
+    """A directory built in full, then swapped in by rename: yields a fresh temp dir beside `target`;
+    when the block succeeds, the old `target` (if any) is renamed aside and removed and the temp dir
+    takes its place; when it fails, the temp dir is removed and `target` is untouched. Whether `target`
+    may be replaced is the caller's decision: this removes only what it made and the dir it swapped out."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+            os.replace(target, old)  # a directory onto an empty one
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    _fsync_dir(target.parent)
+
+
+def hash_file_into(digest, path: Path) -> None:
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+
+
+def sha256_file(path: Path) -> str | None:
+    """sha256 of a file's bytes; None when there is no such file."""
+    if not Path(path).exists():
+        return None
+    digest = hashlib.sha256()
+    hash_file_into(digest, path)
+    return digest.hexdigest()

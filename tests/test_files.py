@@ -1,0 +1,44 @@
+"""files.atomic_dir: a directory is swapped in whole or not at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from expo_data.files import atomic_dir
+
+
+def listing(path):
+    return sorted(p.relative_to(path).as_posix() for p in path.rglob("*"))
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_finished_dir_replaces_the_old_one_and_leaves_nothing_else(tmp_path, existing):
+    target = tmp_path / "adapter"
+    if existing:
+        target.mkdir()
+        (target / "old.bin").write_text("old")
+    with atomic_dir(target) as building:
+        assert building.parent == tmp_path and building != target
+        (building / "new.bin").write_text("new")
+        (building / "sub").mkdir()
+        (building / "sub" / "x").write_text("x")
+    assert listing(target) == ["new.bin", "sub", "sub/x"]
+    assert listing(tmp_path) == ["adapter", "adapter/new.bin", "adapter/sub", "adapter/sub/x"]
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_failed_build_leaves_the_target_as_it_was(tmp_path, existing):
+    target = tmp_path / "adapter"
+    if existing:
+        target.mkdir()
+        (target / "old.bin").write_text("old")
+    before = listing(tmp_path)
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom):
+        with atomic_dir(target) as building:
+            (building / "half.bin").write_text("half")
+            raise Boom
+    assert listing(tmp_path) == before
