@@ -67,8 +67,8 @@ def build_pairs(tokenizer, n: int, seq_tokens: int | None = None):
 def write_round(out: Path, model_dir: str, tokenizer, pairs: list[dict], ref_logps: list[list[float]] | None = None):
     """A round dir with a manifest naming the model and a ready selection (pairs.arrow); reference
     log-probs 0 unless given (then the trainer's default reference check runs on them)."""
-    from expo_data.schema import SCHEMA_VERSION, RoundDir, atomic_write_bytes, atomic_write_json
-    from expo_data.shards import table_to_ipc_bytes
+    from expo_data.schema import SAMPLE_SCHEMA, RoundDir, atomic_write_bytes, atomic_write_json
+    from expo_data.shards import table_to_ipc_bytes, write_round as write_shards
 
     enc = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
     refs = ref_logps or [[0.0, 0.0]] * len(pairs)
@@ -76,14 +76,15 @@ def write_round(out: Path, model_dir: str, tokenizer, pairs: list[dict], ref_log
              "chosen_token_ids": enc(r["chosen"]) + [tokenizer.eos_token_id],
              "rejected_token_ids": enc(r["rejected"]) + [tokenizer.eos_token_id],
              "ref_chosen_logp": ref[0], "ref_rejected_logp": ref[1]} for i, (r, ref) in enumerate(zip(pairs, refs))]
+    # One empty, committed shard: a round must have shards to be read; the pairs are the bench's own selection.
+    write_shards(out, [SAMPLE_SCHEMA.empty_table()], {
+        "config_hash": "synthetic", "round": 1, "base_model": str(model_dir), "base_model_sha256": None,
+        "adapter": None, "logprob_dtype": "bfloat16" if torch.cuda.is_available() else "float32",
+        "num_problems": len(rows)})
     rd = RoundDir(out)
     rd.selected.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(rd.selected / "pairs.arrow", table_to_ipc_bytes(pa.Table.from_pylist(rows)))
     atomic_write_json(rd.selection_record, {"rows": {"pairs": len(rows)}, "ran_by": "train_bench"})
-    atomic_write_json(rd.manifest_path, {"schema_version": SCHEMA_VERSION, "config_hash": "synthetic", "round": 1,
-                                         "base_model": str(model_dir), "base_model_sha256": None, "adapter": None,
-                                         "logprob_dtype": "bfloat16" if torch.cuda.is_available() else "float32",
-                                         "shards": 0, "num_problems": len(rows)})
 
 
 def sync():

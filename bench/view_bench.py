@@ -16,7 +16,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pyarrow as pa
 
 WORDS = ("so we add the two numbers and carry the one to get the total which is then checked against the "
          "question first step second multiply divide therefore answer equals boxed final result").split()
