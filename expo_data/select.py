@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
@@ -138,20 +140,38 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
 
 
 def _wide_pass(con, rd: RoundDir, count: int) -> None:
-    """Each shard read whole once (its sha256 checked on the way, locally), its selected rows' wide columns
-    appended to _wide; the next shard is read while DuckDB filters this one, so memory holds two shards."""
+    """Each shard read whole once (its sha256 checked on the way, locally) and its selected rows' wide
+    columns appended to _wide. A reader thread reads, hashes and picks the next shard's rows while DuckDB
+    takes in this one's, so memory holds about two shards."""
+    # The selected keys sorted by problem: each shard looks up only those within its own problems' range
+    # (shards hold slices of the problem list, so that is about the shard's share).
+    needed = run_query(con, "SELECT * FROM _needed ORDER BY problem_id")
     _execute(con, f"CREATE TEMP TABLE _wide AS SELECT {_WIDE_COLUMNS} FROM samples LIMIT 0")
+    columns = [c.strip() for c in _WIDE_COLUMNS.split(",")]
+
+    def picked(index: int) -> pa.Table:
+        shard = read_checked_shard(rd.store, index, count)
+        ids = shard.column("problem_id")
+        if len(ids) == len(needed) == 0 or ids.null_count == len(ids):
+            return shard.select(columns).slice(0, 0)
+        low, high = pc.min_max(ids).values()
+        mine = needed.filter(pc.and_(pc.greater_equal(needed.column("problem_id"), low),
+                                     pc.less_equal(needed.column("problem_id"), high)))
+        keys = shard.select(["round", "problem_id", "kind", "sample_index"])
+        keys = keys.append_column("_row", pa.array(np.arange(shard.num_rows)))
+        rows = keys.join(mine, ["round", "problem_id", "kind", "sample_index"], join_type="inner").column("_row")
+        return shard.select(columns).take(np.sort(rows.to_numpy()))  # in file order: the copy reads forward
+
     with ThreadPoolExecutor(1) as reader:
-        pending = reader.submit(read_checked_shard, rd.store, 0, count)
+        pending = reader.submit(picked, 0)
         for index in range(count):
-            shard = pending.result()
+            rows = pending.result()
             if index + 1 < count:
-                pending = reader.submit(read_checked_shard, rd.store, index + 1, count)
-            con.register("_shard", shard)
-            _execute(con, f"INSERT INTO _wide SELECT {_WIDE_COLUMNS} FROM _shard s SEMI JOIN _needed n ON "
-                          + _KEY.format(k="n", kind="kind", index="sample_index"))
-            con.unregister("_shard")
-            del shard
+                pending = reader.submit(picked, index + 1)
+            con.register("_picked", rows)
+            _execute(con, "INSERT INTO _wide SELECT * FROM _picked")
+            con.unregister("_picked")
+            del rows
 
 
 def _execute(con, sql: str, params: dict[str, Any] | None = None) -> None:

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from conftest import run_cli, sample_row
-from expo_data.db import connect, parse_memory_limit, physical_memory, run_query
+from expo_data.db import connect, parse_memory_limit, physical_memory, run_query, shipped_query, used_params
 from expo_data.errors import EmptySelection, ExpoError
 from expo_data.schema import RoundDir, read_arrow, rows_to_table
 from expo_data.select import select
@@ -63,6 +63,13 @@ def assert_same_selection(round_dir, params=None):
         got = read_arrow(selected / f"{name}.arrow")
         assert got.schema == reference[name].schema, name
         assert got.equals(reference[name]), name
+    # select gathers the keys and the wide columns in separate steps; the shipped queries, run as they are
+    # (what `expo-data sql -f` runs and selection.json records), give the same tables.
+    con = connect([round_dir])
+    for name in ("positives", "pairs"):
+        sql = shipped_query(f"select_{name}")
+        shipped = run_query(con, sql, {k: v for k, v in (params or {}).items() if k in used_params(sql)})
+        assert shipped.equals(read_arrow(selected / f"{name}.arrow")), name
     groups = read_arrow(selected / "groups.arrow")
     assert groups.column_names == ["round", "problem_id", "level", "sample_index", "reward", "advantage", "group_size",
                                    "group_accuracy"]
