@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,15 +21,17 @@ import pyarrow.compute as pc
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
 from .schema import LAYOUT, SELECTED_DIR, RoundDir, atomic_output, read_manifest
-from .shards import HASH_COST, read_checked_shard, verify_round_dir
+from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store, as_location, join
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
 def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None) -> dict[str, Any]:
     """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
-    (a local dir or an object-store prefix). Each query's result streams to its file by record batches,
-    and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
+    (a local dir or an object-store prefix). The rows are the shipped queries' (select_positives.sql,
+    select_pairs.sql, select_groups.sql), gathered so that the round's wide columns are read once, in the
+    pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
+    batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
     the machine), spilling to a temp dir on the round's disk: memory does not grow with the round."""
     round_dir = as_location(round_dir)
     params = params or {}
@@ -104,7 +107,13 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     (2) every shard read whole once, its sha256 checked, its selected rows' wide columns kept (the IO of
     the next shard overlaps the work on this one); (3) positives and pairs joined from those rows."""
     rows = {}
-    started = time.perf_counter()
+    # The keys and the groups keep the CPU busy and leave the disk idle: the first shards are hashed (and
+    # so brought into the page cache) meanwhile.
+    stop_hashing, ahead = threading.Event(), ThreadPoolExecutor(1)
+    staged.callback(ahead.shutdown)
+    staged.callback(stop_hashing.set)
+    hashing = ahead.submit(hash_ahead, rd.store, shards, stop_hashing)
+    started, hashed = time.perf_counter(), dict(HASH_COST)
     params = bound["positives"]
     args = "$max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem"
     _execute(con, f"CREATE TEMP TABLE _positive_keys AS SELECT * FROM expo_positive_keys({args})", params)
@@ -125,12 +134,15 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     rows["groups"] = write_ipc(query_batches(con, shipped_query("select_groups"), bound["groups"]), path)
     log(f"groups: {rows['groups']} rows in {time.perf_counter() - started:.1f}s")
 
+    stop_hashing.set()
+    hashing.result()
+    ahead_files, ahead_bytes = HASH_COST["files"] - hashed["files"], HASH_COST["bytes"] - hashed["bytes"]
     started = time.perf_counter()
-    hashed = dict(HASH_COST)
     _wide_pass(con, rd, shards)
-    log(f"one pass over the shards: wide columns of {_count(con, '_wide')} rows, "
-        f"sha256 of {HASH_COST['files'] - hashed['files']} shards ({(HASH_COST['bytes'] - hashed['bytes']) / 2**30:.2f} GiB) "
-        f"in {time.perf_counter() - started:.1f}s")
+    log(f"one pass over the shards: wide columns of {_count(con, '_wide')} rows kept, sha256 of "
+        f"{HASH_COST['files'] - hashed['files']} shards ({(HASH_COST['bytes'] - hashed['bytes']) / 2**30:.2f} GiB; "
+        f"{ahead_files} of them, {ahead_bytes / 2**30:.2f} GiB, while the keys were chosen) in "
+        f"{time.perf_counter() - started:.1f}s")
     for name, sql in (("positives", _POSITIVES), ("pairs", _PAIRS)):
         started = time.perf_counter()
         path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
@@ -152,7 +164,7 @@ def _wide_pass(con, rd: RoundDir, count: int) -> None:
     def picked(index: int) -> pa.Table:
         shard = read_checked_shard(rd.store, index, count)
         ids = shard.column("problem_id")
-        if len(ids) == len(needed) == 0 or ids.null_count == len(ids):
+        if ids.null_count == len(ids):  # no rows (or no problem to look up)
             return shard.select(columns).slice(0, 0)
         low, high = pc.min_max(ids).values()
         mine = needed.filter(pc.and_(pc.greater_equal(needed.column("problem_id"), low),

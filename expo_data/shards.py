@@ -198,6 +198,27 @@ def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
     return table if version == SCHEMA_VERSION else upgrade_table(table)
 
 
+def hash_ahead(store: Store, count: int, stop: threading.Event) -> None:
+    """Hash a local round's shards in order, while other work leaves the disk idle, until `stop` or until
+    they would fill half the memory the kernel calls available: read_checked_shard then finds them in the
+    page cache and already verified. A mismatch is left for read_checked_shard to report."""
+    if store.remote:
+        return
+    try:
+        budget = next(int(line.split()[1]) * 1024 for line in open("/proc/meminfo") if line.startswith("MemAvailable:")) // 2
+    except (OSError, StopIteration, ValueError):
+        return
+    try:
+        for index in range(count):
+            name = f"{SHARDS_DIR}/{shard_name(index, count)}"
+            budget -= store.size(name) or 0
+            if stop.is_set() or budget < 0:
+                return
+            _hash_matches(store.path(name), (read_sidecar(store, index, count) or {}).get("sha256"))
+    except (OSError, ExpoError):  # a shard gone or unreadable: the pass that reads it says so
+        return
+
+
 def _located(path: Any, store: Store | None) -> tuple[str, Store]:
     """(name, store): a name inside `store`, or a local file path on its own."""
     return (str(path), store) if store is not None else (Path(path).name, Store(Path(path).parent))
