@@ -278,3 +278,17 @@ def test_shards_changed_since_the_selection_are_refused(tmp_path):
     with pytest.raises(ExpoError, match="changed since its selection"):
         groups_and_positives(RoundDir(round_dir))
     assert len(pairs(RoundDir(round_dir))) and len(positives(RoundDir(round_dir)))
+
+
+def test_select_reads_and_hashes_each_shard_once(tmp_path):
+    """Each shard's sha256 is computed once, whether ahead while the keys are chosen or in the pass that
+    reads the wide columns (which then finds the shard in the page cache), and the log says the cost."""
+    round_dir = synthetic_round(tmp_path / "r", shards=3, problems_per_shard=40)
+    size = sum(p.stat().st_size for p in (round_dir / "shards").glob("*.arrow"))
+    before_cost, logged = dict(HASH_COST), []
+    select(round_dir, log=logged.append)
+    assert (HASH_COST["files"] - before_cost["files"], HASH_COST["bytes"] - before_cost["bytes"]) == (3, size)
+    assert any("sha256 of 3 shards" in line for line in logged), logged
+    select(round_dir, log=logged.append)  # the same files in the same process: not hashed again
+    assert HASH_COST["files"] - before_cost["files"] == 3
+
