@@ -167,35 +167,41 @@ def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
     serve its sha256 against the sidecar: the check verify_round_dir makes, without reading the file a
     second time. A shard hashed earlier in this process is not hashed again; ExpoError if it is corrupt."""
     name = f"{SHARDS_DIR}/{shard_name(index, count)}"
-    if store.remote:  # an object is only ever visible whole (see shard_status): its size was checked
-        with store.open_input_file(name) as source:
-            data = source.read_buffer()
-    else:
-        path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
-        stat = os.stat(path)
-        key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
-        buffer = pa.allocate_buffer(stat.st_size)  # not zeroed first, unlike a bytearray
-        view, digest, size = memoryview(buffer).cast("B"), hashlib.sha256(), 0
-        with open(path, "rb", buffering=0) as f:  # hashlib releases the GIL on each chunk
-            if hasattr(os, "posix_fadvise"):  # the kernel reads ahead while a chunk is hashed
-                os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
-            while size < len(view) and (got := f.readinto(view[size:size + (1 << 22)])):
-                if key not in _VERIFIED:
-                    digest.update(view[size:size + got])
-                size += got
-        if key not in _VERIFIED:
-            matches = size == stat.st_size and digest.hexdigest() == expected
-            with _HASH_LOCK:
-                HASH_COST["files"] += 1
-                HASH_COST["bytes"] += stat.st_size
-                if matches:
-                    _VERIFIED.add(key)
-            if not matches:
-                raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
-                                f"rerun `expo-data generate` to repair it")
-        data = buffer
+    try:
+        data = _read_checked(store, name, index, count)
+    except OSError as exc:  # gone or unreadable since the round was opened
+        raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
     version, table = _table_of(pa.BufferReader(data), store.uri(name), read=True)
     return table if version == SCHEMA_VERSION else upgrade_table(table)
+
+
+def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
+    if store.remote:  # an object is only ever visible whole (see shard_status): its size was checked
+        with store.open_input_file(name) as source:
+            return source.read_buffer()
+    path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
+    buffer = pa.allocate_buffer(stat.st_size)  # not zeroed first, unlike a bytearray
+    view, digest, size = memoryview(buffer).cast("B"), hashlib.sha256(), 0
+    with open(path, "rb", buffering=0) as f:  # hashlib releases the GIL on each chunk
+        if hasattr(os, "posix_fadvise"):  # the kernel reads ahead while a chunk is hashed
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
+        while size < len(view) and (got := f.readinto(view[size:size + (1 << 22)])):
+            if key not in _VERIFIED:
+                digest.update(view[size:size + got])
+            size += got
+    if key not in _VERIFIED:
+        matches = size == stat.st_size and digest.hexdigest() == expected
+        with _HASH_LOCK:
+            HASH_COST["files"] += 1
+            HASH_COST["bytes"] += stat.st_size
+            if matches:
+                _VERIFIED.add(key)
+        if not matches:
+            raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
+                            f"rerun `expo-data generate` to repair it")
+    return buffer
 
 
 def hash_ahead(store: Store, count: int, stop: threading.Event) -> None:
