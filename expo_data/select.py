@@ -3,6 +3,7 @@ DIR/selected/ with the query text, parameters and source checksums that produced
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
@@ -20,7 +21,7 @@ import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
-from .schema import LAYOUT, SELECTED_DIR, RoundDir, atomic_output, read_manifest
+from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store, as_location, join
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
@@ -153,8 +154,8 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
 
 def _wide_pass(con, rd: RoundDir, count: int) -> None:
     """Each shard read whole once (its sha256 checked on the way, locally) and its selected rows' wide
-    columns appended to _wide. A reader thread reads, hashes and picks the next shard's rows while DuckDB
-    takes in this one's, so memory holds about two shards."""
+    columns appended to _wide. Reader threads read, hash and pick the next shards' rows while DuckDB
+    takes in this one's."""
     # The selected keys sorted by problem: each shard looks up only those within its own problems' range
     # (shards hold slices of the problem list, so that is about the shard's share).
     needed = run_query(con, "SELECT * FROM _needed ORDER BY problem_id")
@@ -174,12 +175,16 @@ def _wide_pass(con, rd: RoundDir, count: int) -> None:
         rows = keys.join(mine, ["round", "problem_id", "kind", "sample_index"], join_type="inner").column("_row")
         return shard.select(columns).take(np.sort(rows.to_numpy()))  # in file order: the copy reads forward
 
-    with ThreadPoolExecutor(1) as reader:
-        pending = reader.submit(picked, 0)
+    # Several shards are read at once: this disk (like most) delivers more to concurrent readers than to
+    # one sequential stream. About 1 GiB of shards in flight at most, and never fewer than two readers.
+    largest = max((rd.store.size(f"{SHARDS_DIR}/{shard_name(i, count)}") or 0 for i in range(count)), default=0)
+    readers = max(2, min(4, (1 << 30) // max(largest, 1)))
+    with ThreadPoolExecutor(readers) as reader:
+        pending = collections.deque(reader.submit(picked, i) for i in range(min(readers, count)))
         for index in range(count):
-            rows = pending.result()
-            if index + 1 < count:
-                pending = reader.submit(picked, index + 1)
+            rows = pending.popleft().result()
+            if index + readers < count:
+                pending.append(reader.submit(picked, index + readers))
             con.register("_picked", rows)
             _execute(con, "INSERT INTO _wide SELECT * FROM _picked")
             con.unregister("_picked")
