@@ -3,29 +3,36 @@ DIR/selected/ with the query text, parameters and source checksums that produced
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
-from .schema import LAYOUT, SELECTED_DIR, RoundDir, atomic_output, read_manifest
-from .shards import verify_round_dir
+from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
+from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store, as_location, join
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
 def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None) -> dict[str, Any]:
     """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
-    (a local dir or an object-store prefix). Each query's result streams to its file by record batches,
-    and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
+    (a local dir or an object-store prefix). The rows are the shipped queries' (select_positives.sql,
+    select_pairs.sql, select_groups.sql), gathered so that the round's wide columns are read once, in the
+    pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
+    batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
     the machine), spilling to a temp dir on the round's disk: memory does not grow with the round."""
     round_dir = as_location(round_dir)
     params = params or {}
@@ -38,32 +45,19 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
         raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; selection takes: {', '.join(sorted(set().union(*takes.values())))}")
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     rd = RoundDir(round_dir)
-    verify_round_dir(round_dir, check_checksums=False)  # manifest and sidecars: cheap, and before any work
+    manifest = verify_round_dir(round_dir, check_checksums=False)  # manifest and sidecars: cheap, and before any work
     _check_writable(rd)
-    rows, hash_log = {}, []
-    with spill_dir(round_dir) as spill, ThreadPoolExecutor(1) as pool, contextlib.ExitStack() as staged:
-        # The shards' sha256 runs beside the queries (it waits on the disk, they partly on the CPU). Nothing
-        # is committed before it passes, and a corrupt shard is reported as such even when opening it or a
-        # query tripped over it first.
-        checked = pool.submit(verify_round_dir, round_dir, True, hash_log.append)  # said once it has passed
+    rows = {}
+    with spill_dir(round_dir) as spill, contextlib.ExitStack() as staged:
         try:
             con = connect([round_dir], check_checksums=False, memory_limit=limit, temp_directory=spill)
             staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
-            for name, sql in queries.items():
-                started = time.perf_counter()
-                path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
-                rows[name] = write_ipc(query_batches(con, sql, bound[name]), path)
-                log(f"{name}: {rows[name]} rows in {time.perf_counter() - started:.1f}s")
-                if name == "positives" and rows[name] == 0:
-                    raise EmptySelection(f"empty selection: no positive in {round_dir} passes the rules "
-                                         f"(parameters {json.dumps(bound['positives'])}); loosen --param "
-                                         f"min_policy_mean / min_answer_gain or generate more explanations")
+            rows = _select_staged(con, rd, manifest["shards"], bound, staged, log)
         except ExpoError:
-            checked.result()
+            # A corrupt shard is reported as such even when opening it or a query tripped over it first
+            # (shards already hashed in the wide pass are not hashed again).
+            verify_round_dir(round_dir, check_checksums=True)
             raise
-        checked.result()
-        for message in hash_log:
-            log(message)
         # The record marks a complete selection: an old one goes before the new tables replace the old
         # ones (leaving the stack commits them), and the new one is written after.
         rd.store.delete(LAYOUT["selection_record"])
@@ -78,6 +72,134 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
         f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
     return record
+
+
+# The columns of samples that positives.arrow and pairs.arrow carry: the one wide pass copies these, for the
+# selected rows alone, into a temp table the final joins read.
+_WIDE_COLUMNS = ("round, problem_id, kind, sample_index, level, question, reference_answer, plain_prompt, "
+                 "plain_prompt_token_ids, completion, completion_token_ids, policy_token_logprobs, policy_logprob_sum, "
+                 "policy_logprob_mean, num_tokens, answer_logprob, answer_logprob_base")
+_KEY = "s.round = {k}.round AND s.problem_id = {k}.problem_id AND s.kind = {k}.{kind} AND s.sample_index = {k}.{index}"
+# select_positives.sql and select_pairs.sql, with the keys and the wide columns already gathered: the same
+# projection and order (tests/test_select_scale.py checks the tables are those queries' results).
+_POSITIVES = f"""
+SELECT s.round, s.problem_id, s.kind, s.sample_index, s.level, s.question, s.reference_answer, s.plain_prompt,
+       s.plain_prompt_token_ids, s.completion, s.completion_token_ids, s.policy_token_logprobs, s.policy_logprob_sum,
+       s.policy_logprob_mean, s.num_tokens, s.answer_logprob - s.answer_logprob_base AS answer_gain, c.positive_rank
+FROM _positive_keys c JOIN _wide s ON {_KEY.format(k="c", kind="kind", index="sample_index")}
+ORDER BY s.round, s.problem_id, c.positive_rank"""
+_PAIRS = f"""
+SELECT p.round, p.problem_id, c.level, c.plain_prompt AS prompt, c.plain_prompt_token_ids AS prompt_token_ids,
+       c.completion AS chosen, c.completion_token_ids AS chosen_token_ids,
+       r.completion AS rejected, r.completion_token_ids AS rejected_token_ids,
+       c.policy_logprob_sum AS ref_chosen_logp, r.policy_logprob_sum AS ref_rejected_logp,
+       p.chosen_kind, c.policy_logprob_mean AS chosen_policy_mean, r.policy_logprob_mean AS rejected_policy_mean,
+       p.pair_rank
+FROM _pair_keys p
+JOIN _wide c ON {_KEY.format(k="p", kind="chosen_kind", index="chosen_index").replace("s.", "c.")}
+JOIN _wide r ON r.round = p.round AND r.problem_id = p.problem_id AND r.kind = 'attempt' AND r.sample_index = p.rejected_index
+ORDER BY p.round, p.problem_id, p.pair_rank"""
+
+
+def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, Any]], staged: contextlib.ExitStack,
+                   log) -> dict[str, int]:
+    """The shipped selection in three steps, so the round's wide columns are read once, in the same pass
+    that hashes the shards: (1) the positives' and pairs' keys and the groups from the small columns;
+    (2) every shard read whole once, its sha256 checked, its selected rows' wide columns kept (the IO of
+    the next shard overlaps the work on this one); (3) positives and pairs joined from those rows."""
+    rows = {}
+    # The keys and the groups keep the CPU busy and leave the disk idle: the first shards are hashed (and
+    # so brought into the page cache) meanwhile.
+    stop_hashing, ahead = threading.Event(), ThreadPoolExecutor(1)
+    staged.callback(ahead.shutdown)
+    staged.callback(stop_hashing.set)
+    hashing = ahead.submit(hash_ahead, rd.store, shards, stop_hashing)
+    started, hashed = time.perf_counter(), dict(HASH_COST)
+    params = bound["positives"]
+    args = "$max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem"
+    _execute(con, f"CREATE TEMP TABLE _positive_keys AS SELECT * FROM expo_positive_keys({args})", params)
+    positives = _count(con, "_positive_keys")
+    if positives == 0:
+        raise EmptySelection(f"empty selection: no positive in {rd.store.uri()} passes the rules "
+                             f"(parameters {json.dumps(params)}); loosen --param "
+                             f"min_policy_mean / min_answer_gain or generate more explanations")
+    _execute(con, f"CREATE TEMP TABLE _pair_keys AS SELECT * FROM expo_pair_keys({args})", bound["pairs"])
+    _execute(con, """CREATE TEMP TABLE _needed AS
+        SELECT round, problem_id, kind, sample_index FROM _positive_keys
+        UNION SELECT round, problem_id, chosen_kind, chosen_index FROM _pair_keys
+        UNION SELECT round, problem_id, 'attempt', rejected_index FROM _pair_keys""")
+    log(f"keys: {positives} positives, {_count(con, '_pair_keys')} pairs "
+        f"from the small columns in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/groups.arrow"))
+    rows["groups"] = write_ipc(query_batches(con, shipped_query("select_groups"), bound["groups"]), path)
+    log(f"groups: {rows['groups']} rows in {time.perf_counter() - started:.1f}s")
+
+    stop_hashing.set()
+    hashing.result()
+    ahead_files, ahead_bytes = HASH_COST["files"] - hashed["files"], HASH_COST["bytes"] - hashed["bytes"]
+    started = time.perf_counter()
+    _wide_pass(con, rd, shards)
+    log(f"one pass over the shards: wide columns of {_count(con, '_wide')} rows kept, sha256 of "
+        f"{HASH_COST['files'] - hashed['files']} shards ({(HASH_COST['bytes'] - hashed['bytes']) / 2**30:.2f} GiB; "
+        f"{ahead_files} of them, {ahead_bytes / 2**30:.2f} GiB, while the keys were chosen) in "
+        f"{time.perf_counter() - started:.1f}s")
+    for name, sql in (("positives", _POSITIVES), ("pairs", _PAIRS)):
+        started = time.perf_counter()
+        path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
+        rows[name] = write_ipc(query_batches(con, sql), path)
+        log(f"{name}: {rows[name]} rows in {time.perf_counter() - started:.1f}s")
+    return {name: rows[name] for name in SELECTIONS}
+
+
+def _wide_pass(con, rd: RoundDir, count: int) -> None:
+    """Each shard read whole once (its sha256 checked on the way, locally) and its selected rows' wide
+    columns appended to _wide. Reader threads read, hash and pick the next shards' rows while DuckDB
+    takes in this one's."""
+    # The selected keys sorted by problem: each shard looks up only those within its own problems' range
+    # (shards hold slices of the problem list, so that is about the shard's share).
+    needed = run_query(con, "SELECT * FROM _needed ORDER BY problem_id")
+    _execute(con, f"CREATE TEMP TABLE _wide AS SELECT {_WIDE_COLUMNS} FROM samples LIMIT 0")
+    columns = [c.strip() for c in _WIDE_COLUMNS.split(",")]
+
+    def picked(index: int) -> pa.Table:
+        shard = read_checked_shard(rd.store, index, count)
+        ids = shard.column("problem_id")
+        if ids.null_count == len(ids):  # no rows (or no problem to look up)
+            return shard.select(columns).slice(0, 0)
+        low, high = pc.min_max(ids).values()
+        mine = needed.filter(pc.and_(pc.greater_equal(needed.column("problem_id"), low),
+                                     pc.less_equal(needed.column("problem_id"), high)))
+        keys = shard.select(["round", "problem_id", "kind", "sample_index"])
+        keys = keys.append_column("_row", pa.array(np.arange(shard.num_rows)))
+        rows = keys.join(mine, ["round", "problem_id", "kind", "sample_index"], join_type="inner").column("_row")
+        return shard.select(columns).take(np.sort(rows.to_numpy()))  # in file order: the copy reads forward
+
+    # Several shards are read at once: this disk (like most) delivers more to concurrent readers than to
+    # one sequential stream. About 1 GiB of shards in flight at most, and never fewer than two readers.
+    largest = max((rd.store.size(f"{SHARDS_DIR}/{shard_name(i, count)}") or 0 for i in range(count)), default=0)
+    readers = max(2, min(4, (1 << 30) // max(largest, 1)))
+    with ThreadPoolExecutor(readers) as reader:
+        pending = collections.deque(reader.submit(picked, i) for i in range(min(readers, count)))
+        for index in range(count):
+            rows = pending.popleft().result()
+            if index + readers < count:
+                pending.append(reader.submit(picked, index + readers))
+            con.register("_picked", rows)
+            _execute(con, "INSERT INTO _wide SELECT * FROM _picked")
+            con.unregister("_picked")
+            del rows
+
+
+def _execute(con, sql: str, params: dict[str, Any] | None = None) -> None:
+    try:
+        con.execute(sql, params or None)
+    except duckdb.Error as exc:
+        raise query_error(exc)
+
+
+def _count(con, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # fetchall: the result is finished
 
 
 def _check_writable(rd: RoundDir) -> None:

@@ -140,12 +140,18 @@ def shard_paths(out_dir: Path) -> list[Path]:
 def _open_shard(name: str, store: Store, read: bool) -> tuple[int, pa.Table | None]:
     """(schema version, table if `read`) from one opening of the file; ExpoError for a file that is
     no shard of a version this toolkit reads."""
-    path = store.uri(name)
     try:
         with (store.open_input_file(name) if store.remote else pa.memory_map(store.path(name))) as source:
-            reader = pa.ipc.open_file(source)
-            metadata = reader.schema.metadata or {}
-            table = reader.read_all() if read else None
+            return _table_of(source, store.uri(name), read)
+    except OSError as exc:
+        raise ExpoError(f"{store.uri(name)} is not an Arrow shard ({str(exc).splitlines()[0]}); rerun `expo-data generate` to repair it")
+
+
+def _table_of(source, path: str, read: bool) -> tuple[int, pa.Table | None]:
+    try:
+        reader = pa.ipc.open_file(source)
+        metadata = reader.schema.metadata or {}
+        table = reader.read_all() if read else None
     except (pa.ArrowInvalid, OSError) as exc:
         raise ExpoError(f"{path} is not an Arrow shard ({first_line(exc)}); rerun `expo-data generate` to repair it")
     raw = metadata.get(b"expo.schema_version")
@@ -154,6 +160,69 @@ def _open_shard(name: str, store: Store, read: bool) -> tuple[int, pa.Table | No
         raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
                         f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
     return version, table
+
+
+def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
+    """A committed shard's rows (in SAMPLE_SCHEMA) from one read of its bytes, which for a local shard also
+    serve its sha256 against the sidecar: the check verify_round_dir makes, without reading the file a
+    second time. A shard hashed earlier in this process is not hashed again; ExpoError if it is corrupt."""
+    name = f"{SHARDS_DIR}/{shard_name(index, count)}"
+    try:
+        data = _read_checked(store, name, index, count)
+    except OSError as exc:  # gone or unreadable since the round was opened
+        raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
+    version, table = _table_of(pa.BufferReader(data), store.uri(name), read=True)
+    return table if version == SCHEMA_VERSION else upgrade_table(table)
+
+
+def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
+    if store.remote:  # an object is only ever visible whole (see shard_status): its size was checked
+        with store.open_input_file(name) as source:
+            return source.read_buffer()
+    path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
+    buffer = pa.allocate_buffer(stat.st_size)  # not zeroed first, unlike a bytearray
+    view, digest, size = memoryview(buffer).cast("B"), hashlib.sha256(), 0
+    with open(path, "rb", buffering=0) as f:  # hashlib releases the GIL on each chunk
+        if hasattr(os, "posix_fadvise"):  # the kernel reads ahead while a chunk is hashed
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
+        while size < len(view) and (got := f.readinto(view[size:size + (1 << 22)])):
+            if key not in _VERIFIED:
+                digest.update(view[size:size + got])
+            size += got
+    if key not in _VERIFIED:
+        matches = size == stat.st_size and digest.hexdigest() == expected
+        with _HASH_LOCK:
+            HASH_COST["files"] += 1
+            HASH_COST["bytes"] += stat.st_size
+            if matches:
+                _VERIFIED.add(key)
+        if not matches:
+            raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
+                            f"rerun `expo-data generate` to repair it")
+    return buffer
+
+
+def hash_ahead(store: Store, count: int, stop: threading.Event) -> None:
+    """Hash a local round's shards in order, while other work leaves the disk idle, until `stop` or until
+    they would fill half the memory the kernel calls available: read_checked_shard then finds them in the
+    page cache and already verified. A mismatch is left for read_checked_shard to report."""
+    if store.remote:
+        return
+    try:
+        budget = next(int(line.split()[1]) * 1024 for line in open("/proc/meminfo") if line.startswith("MemAvailable:")) // 2
+    except (OSError, StopIteration, ValueError):
+        return
+    try:
+        for index in range(count):
+            name = f"{SHARDS_DIR}/{shard_name(index, count)}"
+            budget -= store.size(name) or 0
+            if stop.is_set() or budget < 0:
+                return
+            _hash_matches(store.path(name), (read_sidecar(store, index, count) or {}).get("sha256"))
+    except (OSError, ExpoError):  # a shard gone or unreadable: the pass that reads it says so
+        return
 
 
 def _located(path: Any, store: Store | None) -> tuple[str, Store]:

@@ -23,6 +23,37 @@ WHERE is_correct AND finish_reason = 'stop'
         AND answer_logprob - answer_logprob_base >= min_answer_gain)
        OR (kind = 'attempt' AND include_attempts));
 
+-- expo_positive_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem):
+--   the selected positives as keys (round, problem_id, kind, sample_index) with positive_rank: per
+--   problem the candidates ranked by policy likelihood, the first per_problem kept. Reads only the small
+--   columns, so the window and its sort stay small at any round size.
+CREATE MACRO expo_positive_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem) AS TABLE
+WITH ranked AS (
+    SELECT round, problem_id, kind, sample_index,
+           row_number() OVER (PARTITION BY round, problem_id
+                              ORDER BY policy_logprob_mean DESC, kind, sample_index) AS positive_rank
+    FROM expo_positive_candidates(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts)
+)
+SELECT * FROM ranked WHERE positive_rank <= per_problem;
+
+-- expo_pair_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem):
+--   the ExP-DPO pairs as keys: each selected positive (chosen_kind, chosen_index, pair_rank = its
+--   positive_rank) with an incorrect on-policy attempt of its problem (rejected_index), the k-th
+--   positive with the k-th most likely wrong attempt (cycling). Small columns only, as above.
+CREATE MACRO expo_pair_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem) AS TABLE
+WITH rejected AS (
+    SELECT round, problem_id, sample_index,
+           row_number() OVER (PARTITION BY round, problem_id ORDER BY policy_logprob_mean DESC, sample_index) AS wrong_rank,
+           count(*) OVER (PARTITION BY round, problem_id) AS wrong_count
+    FROM samples
+    WHERE kind = 'attempt' AND NOT is_correct
+)
+SELECT c.round, c.problem_id, c.kind AS chosen_kind, c.sample_index AS chosen_index,
+       r.sample_index AS rejected_index, c.positive_rank AS pair_rank
+FROM expo_positive_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem) c
+JOIN rejected r ON r.round = c.round AND r.problem_id = c.problem_id
+               AND r.wrong_rank = (c.positive_rank - 1) % r.wrong_count + 1;
+
 -- expo_quality_figures(group_mode): the quality figures per group and overall (is_total = 1, the
 --   ROLLUP row). group_mode: 'round', 'level', 'category', or 'auto' (level when any row has one, else
 --   category). Columns: group_key (VARCHAR), is_total, problems, attempt_accuracy, pass_at_k (share of

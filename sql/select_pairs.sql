@@ -7,27 +7,10 @@
 -- Output columns: round, problem_id, level, prompt, prompt_token_ids, chosen, chosen_token_ids, rejected,
 --   rejected_token_ids, ref_chosen_logp, ref_rejected_logp, chosen_kind, chosen_policy_mean,
 --   rejected_policy_mean, pair_rank.
--- The pairing reads only the small columns; prompts and completions are joined in for the paired rows
--- alone, so the windows and their sorts stay small at any round size.
-WITH positives AS (
-    SELECT round, problem_id, kind, sample_index, policy_logprob_mean
-    FROM expo_positive_candidates($max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts)
-), chosen AS (
-    SELECT *, row_number() OVER (PARTITION BY round, problem_id
-                                 ORDER BY policy_logprob_mean DESC, kind, sample_index) AS pair_rank
-    FROM positives
-), rejected AS (
-    SELECT round, problem_id, sample_index,
-           row_number() OVER (PARTITION BY round, problem_id ORDER BY policy_logprob_mean DESC, sample_index) AS wrong_rank,
-           count(*) OVER (PARTITION BY round, problem_id) AS wrong_count
-    FROM samples
-    WHERE kind = 'attempt' AND NOT is_correct
-), paired AS (
-    SELECT c.round, c.problem_id, c.kind AS chosen_kind, c.sample_index AS chosen_index,
-           r.sample_index AS rejected_index, c.pair_rank
-    FROM chosen c
-    JOIN rejected r ON r.round = c.round AND r.problem_id = c.problem_id AND r.wrong_rank = (c.pair_rank - 1) % r.wrong_count + 1
-    WHERE c.pair_rank <= $per_problem
+-- The pairing reads only the small columns (expo_pair_keys in definitions.sql); prompts and completions
+-- are joined in for the paired rows alone, so the windows and their sorts stay small at any round size.
+WITH paired AS (
+    SELECT * FROM expo_pair_keys($max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem)
 ), chosen_rows AS (  -- semi joins: the paired keys are the hash table and the samples scan streams past them
     SELECT * FROM samples s SEMI JOIN paired p
     ON s.round = p.round AND s.problem_id = p.problem_id AND s.kind = p.chosen_kind AND s.sample_index = p.chosen_index

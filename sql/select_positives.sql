@@ -15,17 +15,11 @@
 -- Output columns: round, problem_id, kind, sample_index, level, question, reference_answer, plain_prompt,
 --   plain_prompt_token_ids, completion, completion_token_ids, policy_token_logprobs, policy_logprob_sum,
 --   policy_logprob_mean, num_tokens, answer_gain, positive_rank.
--- The ranking reads only the small columns; the wide ones (texts, token ids, log-prob lists) are joined
--- in for the chosen rows alone, so the window and its sort stay small at any round size.
-WITH candidates AS (
-    SELECT round, problem_id, kind, sample_index, policy_logprob_mean
-    FROM expo_positive_candidates($max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts)
-), ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY round, problem_id
-                                 ORDER BY policy_logprob_mean DESC, kind, sample_index) AS positive_rank
-    FROM candidates
-), chosen AS (
-    SELECT round, problem_id, kind, sample_index, positive_rank FROM ranked WHERE positive_rank <= $per_problem
+-- The ranking reads only the small columns (expo_positive_keys in definitions.sql); the wide ones (texts,
+-- token ids, log-prob lists) are joined in for the chosen rows alone, so the window and its sort stay
+-- small at any round size.
+WITH chosen AS (
+    SELECT * FROM expo_positive_keys($max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem)
 ), chosen_rows AS (  -- a semi join: the chosen keys are the hash table and the samples scan streams past them
     SELECT * FROM samples s SEMI JOIN chosen c
     ON s.round = c.round AND s.problem_id = c.problem_id AND s.kind = c.kind AND s.sample_index = c.sample_index

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from conftest import run_cli, sample_row
-from expo_data.db import connect, parse_memory_limit, physical_memory, run_query
+from expo_data.db import connect, parse_memory_limit, physical_memory, run_query, shipped_query, used_params
 from expo_data.errors import EmptySelection, ExpoError
 from expo_data.schema import RoundDir, read_arrow, rows_to_table
 from expo_data.select import select
@@ -63,6 +63,13 @@ def assert_same_selection(round_dir, params=None):
         got = read_arrow(selected / f"{name}.arrow")
         assert got.schema == reference[name].schema, name
         assert got.equals(reference[name]), name
+    # select gathers the keys and the wide columns in separate steps; the shipped queries, run as they are
+    # (what `expo-data sql -f` runs and selection.json records), give the same tables.
+    con = connect([round_dir])
+    for name in ("positives", "pairs"):
+        sql = shipped_query(f"select_{name}")
+        shipped = run_query(con, sql, {k: v for k, v in (params or {}).items() if k in used_params(sql)})
+        assert shipped.equals(read_arrow(selected / f"{name}.arrow")), name
     groups = read_arrow(selected / "groups.arrow")
     assert groups.column_names == ["round", "problem_id", "level", "sample_index", "reward", "advantage", "group_size",
                                    "group_accuracy"]
@@ -271,3 +278,17 @@ def test_shards_changed_since_the_selection_are_refused(tmp_path):
     with pytest.raises(ExpoError, match="changed since its selection"):
         groups_and_positives(RoundDir(round_dir))
     assert len(pairs(RoundDir(round_dir))) and len(positives(RoundDir(round_dir)))
+
+
+def test_select_reads_and_hashes_each_shard_once(tmp_path):
+    """Each shard's sha256 is computed once, whether ahead while the keys are chosen or in the pass that
+    reads the wide columns (which then finds the shard in the page cache), and the log says the cost."""
+    round_dir = synthetic_round(tmp_path / "r", shards=3, problems_per_shard=40)
+    size = sum(p.stat().st_size for p in (round_dir / "shards").glob("*.arrow"))
+    before_cost, logged = dict(HASH_COST), []
+    select(round_dir, log=logged.append)
+    assert (HASH_COST["files"] - before_cost["files"], HASH_COST["bytes"] - before_cost["bytes"]) == (3, size)
+    assert any("sha256 of 3 shards" in line for line in logged), logged
+    select(round_dir, log=logged.append)  # the same files in the same process: not hashed again
+    assert HASH_COST["files"] - before_cost["files"] == 3
+
