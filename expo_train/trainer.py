@@ -770,6 +770,7 @@ def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: di
 
 
 def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """One round's training, as the module docstring reads; under torchrun every rank runs it on its share."""
     with _aborting_group_on_error():
         # Setup: every option, the round, where the outputs go and the LoRA on the model's skeleton.
         _validate(cfg)
