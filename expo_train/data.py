@@ -9,27 +9,40 @@ from __future__ import annotations
 import bisect
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
 
 
+class Pair(NamedTuple):
+    """The two sides of a DPO pair, by name: their (prompt_ids, completion_ids) sequences, their
+    reference log-prob sums, or their rows in a batch."""
+
+    chosen: Any
+    rejected: Any
+
+
 @dataclass
 class Example:
-    """One training item: `sequences` are (prompt_ids, completion_ids) pairs forwarded together
-    (one for SFT and PG items, chosen then rejected for DPO pairs)."""
+    """One training item: `sequences` are (prompt_ids, completion_ids) forwarded together: one for SFT
+    and PG items; a Pair of the chosen and the rejected for DPO pairs."""
 
     kind: str  # sft | pair | pg
-    sequences: list[tuple[list[int], list[int]]]
-    ref_logps: list[float] = field(default_factory=list)  # DPO: [ref_chosen, ref_rejected]
+    sequences: list[tuple[list[int], list[int]]] | Pair
+    ref_logps: Pair | None = None  # DPO: the generating policy's log-prob sums of the chosen and the rejected
     old_token_logps: list[float] | None = None  # PG: generation-time log-probs of the completion
     advantage: float = 0.0
 
     @property
     def num_tokens(self) -> int:
         return sum(len(p) + len(c) for p, c in self.sequences)
+
+
+def pair_example(prompt: list[int], chosen: list[int], rejected: list[int], ref_logps: Pair) -> Example:
+    """A DPO pair: the chosen and the rejected completion of one prompt, and their reference log-prob sums."""
+    return Example("pair", Pair(chosen=(prompt, chosen), rejected=(prompt, rejected)), ref_logps=Pair(*ref_logps))
 
 
 class LazyExamples(Sequence):
@@ -69,7 +82,7 @@ class LazyExamples(Sequence):
             example.ref_logps = self._ref_logps[index]
         return example
 
-    def set_ref_logps(self, index: int, ref_logps: list[float]) -> None:
+    def set_ref_logps(self, index: int, ref_logps: Pair) -> None:
         """Recomputed reference log-probs replace the stored ones from then on."""
         self._ref_logps[index] = ref_logps
 
@@ -129,16 +142,23 @@ class Batch:
     loss_mask: torch.Tensor  # [N, L-1]: 1 on completion tokens
     kinds: list[str]  # per example
     seq_owner: list[int]  # sequence -> example index
-    ref_logps: torch.Tensor  # [num pairs, 2]
+    pair_rows: Pair  # the rows of each pair's chosen and of its rejected sequence: LongTensors [num pairs]
+    ref_logps: Pair  # the pairs' reference log-prob sums, chosen and rejected: [num pairs] each
     old_logps: torch.Tensor  # [N, L-1] (PG sequences only, else 0)
     advantages: torch.Tensor  # [N]
     num_tokens: int
 
 
 def collate(examples: list[Example], pad_id: int) -> Batch:
-    sequences, owners, olds, advantages = [], [], [], []
+    sequences, owners, olds, advantages, pair_rows, refs = [], [], [], [], [], []
     for index, ex in enumerate(examples):
-        for prompt, completion in ex.sequences:
+        if isinstance(ex.sequences, Pair):
+            pair_rows.append(Pair(chosen=len(sequences), rejected=len(sequences) + 1))
+            refs.append(ex.ref_logps)
+            own = [ex.sequences.chosen, ex.sequences.rejected]
+        else:
+            own = ex.sequences
+        for prompt, completion in own:
             sequences.append((prompt, completion))
             owners.append(index)
             olds.append(ex.old_token_logps)
@@ -159,7 +179,9 @@ def collate(examples: list[Example], pad_id: int) -> Batch:
         if old_lps is not None:
             old[row, first:last] = torch.tensor(old_lps[: last - first])
     labels = input_ids[:, 1:].clone()
-    ref = torch.tensor([ex.ref_logps for ex in examples if ex.kind == "pair"]) if any(
-        ex.kind == "pair" for ex in examples) else torch.zeros((0, 2))
-    return Batch(input_ids, attention, labels, loss_mask, [ex.kind for ex in examples], owners, ref, old,
+    rows = Pair(chosen=torch.tensor([r.chosen for r in pair_rows], dtype=torch.long),
+                rejected=torch.tensor([r.rejected for r in pair_rows], dtype=torch.long))
+    ref = Pair(chosen=torch.tensor([float(r.chosen) for r in refs], dtype=torch.float32),
+               rejected=torch.tensor([float(r.rejected) for r in refs], dtype=torch.float32))
+    return Batch(input_ids, attention, labels, loss_mask, [ex.kind for ex in examples], owners, rows, ref, old,
                  torch.tensor(advantages, dtype=torch.float32), int(attention.sum()))

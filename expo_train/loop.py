@@ -105,38 +105,11 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         times: dict[str, float] = {}
 
         t = time.perf_counter()
-        lineage = {"parent_round_dir": str(parent) if parent else None, "parent_adapter": adapter,
-                   "parent_adapter_sha256": fingerprint_dir(adapter),
-                   "parent_selection_sha256": sha256_file(RoundDir(parent).selection_record) if parent else None}
-        log(f"== round {r}: generate -> {round_dir}")
-        round_gen = replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r)
-        if ray is None:
-            in_child(generate, round_gen, log=_log, lineage=lineage)
-        else:
-            from expo_data.cluster import generate_on_ray
-
-            generate_on_ray(round_gen, ray, log=_log, lineage=lineage)
+        generate_round(r, round_dir, gen, adapter, parent, log, ray)
         times["generate"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        round_train = replace(train, data=round_dir)
         try:
-            if not OBJECTIVES[train.loss].needs_selection:
-                log(f"== round {r}: {train.loss} trains on the samples directly, no selection")
-            elif selection_is_current(round_dir):
-                log(f"== round {r}: selection is current, skipped")
-            else:
-                log(f"== round {r}: select")
-                select(round_dir, log=log)
-            times["select"] = time.perf_counter() - t
-
-            t = time.perf_counter()
-            if training_is_current(round_train):
-                log(f"== round {r}: adapter is current, skipped")
-            else:
-                log(f"== round {r}: train ({train.loss})")
-                in_child(train_round, round_train, log=_log)
-            times["train"] = time.perf_counter() - t
+            select_and_train(r, round_dir, train, times, log)
         except EmptySelection as exc:
             # Common with a small --limit: no explanation passes the rules. The policy stays as it
             # is and the next round samples again under a new seed.
@@ -162,6 +135,46 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
     *_, png = report([out], out / "report.png")
     log(f"report: {png}; tables: expo-data report {out}")
     return history
+
+
+def generate_round(r: int, round_dir: Path, gen: GenerateConfig, adapter: str | None, parent: Path | None,
+                   log: Callable[[str], None], ray=None) -> None:
+    """Round r's samples from the current policy (round r-1's adapter), with the lineage that ties it to its parent."""
+    lineage = {"parent_round_dir": str(parent) if parent else None, "parent_adapter": adapter,
+               "parent_adapter_sha256": fingerprint_dir(adapter),
+               "parent_selection_sha256": sha256_file(RoundDir(parent).selection_record) if parent else None}
+    log(f"== round {r}: generate -> {round_dir}")
+    round_gen = replace(gen, out=round_dir, adapter=adapter, round=r, seed=gen.seed + r)
+    if ray is None:
+        in_child(generate, round_gen, log=_log, lineage=lineage)
+    else:
+        from expo_data.cluster import generate_on_ray
+
+        generate_on_ray(round_gen, ray, log=_log, lineage=lineage)
+
+
+def select_and_train(r: int, round_dir: Path, train: TrainConfig, times: dict[str, float],
+                     log: Callable[[str], None]) -> None:
+    """The selection (unless current, or the loss reads the samples) and the adapter (unless current), timed
+    into `times`; EmptySelection when the round has nothing to train on."""
+    t = time.perf_counter()
+    round_train = replace(train, data=round_dir)
+    if not OBJECTIVES[train.loss].needs_selection:
+        log(f"== round {r}: {train.loss} trains on the samples directly, no selection")
+    elif selection_is_current(round_dir):
+        log(f"== round {r}: selection is current, skipped")
+    else:
+        log(f"== round {r}: select")
+        select(round_dir, log=log)
+    times["select"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    if training_is_current(round_train):
+        log(f"== round {r}: adapter is current, skipped")
+    else:
+        log(f"== round {r}: train ({train.loss})")
+        in_child(train_round, round_train, log=_log)
+    times["train"] = time.perf_counter() - t
 
 
 def base_eval(out: Path, eval_cfg: GenerateConfig, k: int, log: Callable[[str], None] = print, ray=None) -> dict[str, Any]:

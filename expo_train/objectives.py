@@ -19,7 +19,7 @@ from expo_data.errors import EmptySelection, ExpoError
 from expo_data.schema import LAYOUT, SAMPLE_SCHEMA, RoundDir
 from expo_data.shards import read_shard, shard_names, verify_round_dir
 
-from .data import Batch, Example, LazyExamples
+from .data import Batch, Example, LazyExamples, Pair, pair_example
 from .losses import dpo_loss, grpo_loss, sft_loss
 
 
@@ -71,15 +71,15 @@ def positives(rd: RoundDir) -> LazyExamples:
 def pairs(rd: RoundDir) -> LazyExamples:
     table = rd.selected_table("pairs")
     prompt, chosen, rejected = (_value(table, c) for c in ("prompt_token_ids", "chosen_token_ids", "rejected_token_ids"))
-    ref = np.column_stack([table.column("ref_chosen_logp").to_numpy(), table.column("ref_rejected_logp").to_numpy()])
+    ref_chosen, ref_rejected = (table.column(c).to_numpy() for c in ("ref_chosen_logp", "ref_rejected_logp"))
     prompt_lengths = _list_lengths(table, "prompt_token_ids")
     chosen_lengths, rejected_lengths = _list_lengths(table, "chosen_token_ids"), _list_lengths(table, "rejected_token_ids")
     lengths = 2 * prompt_lengths + chosen_lengths + rejected_lengths
     widths = prompt_lengths + np.maximum(chosen_lengths, rejected_lengths)  # collate pads to the longer one
 
     def make(i: int) -> Example:
-        ids = prompt(i)
-        return Example("pair", [(ids, chosen(i)), (ids, rejected(i))], ref_logps=ref[i].tolist())
+        return pair_example(prompt(i), chosen(i), rejected(i),
+                            Pair(chosen=float(ref_chosen[i]), rejected=float(ref_rejected[i])))
 
     return LazyExamples([(table.num_rows, make, lengths, widths, 2)])
 
@@ -181,11 +181,14 @@ def sft_step(logps: torch.Tensor, batch: Batch, cfg) -> tuple[torch.Tensor, dict
 
 
 def dpo_step(logps: torch.Tensor, batch: Batch, cfg, sft_weight: float = 0.0) -> tuple[torch.Tensor, dict[str, float]]:
-    mask = batch.loss_mask.to(logps.device)
+    device = logps.device
+    mask = batch.loss_mask.to(device)
     sums = logps.sum(-1)
-    ref = batch.ref_logps.to(logps.device)
-    loss, chosen_r, rejected_r = dpo_loss(sums[0::2], sums[1::2], ref[:, 0], ref[:, 1], cfg.beta)
-    chosen_nll = sft_loss(logps[0::2], mask[0::2])
+    chosen, rejected = batch.pair_rows.chosen.to(device), batch.pair_rows.rejected.to(device)
+    ref = batch.ref_logps
+    loss, chosen_r, rejected_r = dpo_loss(sums[chosen], sums[rejected], ref.chosen.to(device), ref.rejected.to(device),
+                                          cfg.beta)
+    chosen_nll = sft_loss(logps[chosen], mask[chosen])
     metrics = dict(dpo_loss=loss.item(), reward_margin=(chosen_r - rejected_r).mean().item(),
                    reward_accuracy=(chosen_r > rejected_r).float().mean().item(),
                    chosen_reward=chosen_r.mean().item(), rejected_reward=rejected_r.mean().item(),

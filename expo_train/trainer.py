@@ -1,8 +1,10 @@
 """`expo-train round`: train the policy that generated a round on that round's selection.
 
-Read top to bottom: config -> data -> policy (base + the round's adapter) -> reference check
--> optimizer -> resume -> loop -> adapter. The DPO reference is the round's generating policy,
-whose log-probs are already in the shards, so no reference model is held or run.
+`train_round` reads top to bottom: setup (every option, the round, the LoRA against the model's
+skeleton: nothing loaded or written yet) -> data -> policy (base + the round's adapter) -> reference
+check -> memory plan -> loop -> adapter, all inside one staging context that writes what goes to
+object storage locally and uploads it. The DPO reference is the round's generating policy, whose
+log-probs are already in the shards, so no reference model is held or run.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import sys
 import time
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import torch
 
@@ -27,7 +30,7 @@ from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.shards import verify_round_dir
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
-from .data import Batch, Example, batch_order, collate, largest_batch, padded_shapes
+from .data import Batch, Example, Pair, batch_order, collate, largest_batch, padded_shapes
 from .memory import GRADIENT_CHECKPOINTING, CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES
 
@@ -133,10 +136,6 @@ def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log:
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(base_path)
-        if cfg.from_base or not adapter_path:  # a fresh LoRA's targets are known before the weights load
-            from transformers import AutoConfig
-
-            refuse_tied_embedding_targets(_target_list(cfg.target_modules), AutoConfig.from_pretrained(base_path))
         base = AutoModelForCausalLM.from_pretrained(base_path, dtype=base_dtype(cfg))
     except (OSError, ValueError) as exc:
         raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
@@ -162,28 +161,85 @@ def refuse_tied_embedding_targets(targets, config) -> None:
                         f"there would also change the input embeddings when merged for serving; leave {hit[0]} out")
 
 
+def _adapter_error(adapter_path: str, exc: BaseException) -> ExpoError:
+    return ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+
+
+def lora_config(cfg: TrainConfig, adapter_path: str | None):
+    """The LoRA this run trains: the round's adapter's own config (continued), or a fresh one from the options."""
+    from peft import LoraConfig, PeftConfig
+
+    if not adapter_path or cfg.from_base:
+        return LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                          target_modules=_target_list(cfg.target_modules), task_type="CAUSAL_LM")
+    try:
+        lora = PeftConfig.from_pretrained(adapter_path)
+    except Exception as exc:  # a corrupt config surfaces as many different errors
+        raise _adapter_error(adapter_path, exc)
+    if not isinstance(lora, LoraConfig):
+        raise ExpoError(f"cannot load adapter {adapter_path}: it is a {lora.peft_type} adapter, not a LoRA")
+    return lora
+
+
+def check_lora(lora, model_config) -> None:
+    """A LoRA that vLLM can serve and that a merge keeps correct."""
+    refuse_tied_embedding_targets(lora.target_modules, model_config)
+    if getattr(lora, "modules_to_save", None):
+        raise ExpoError("the adapter has modules_to_save, which vLLM refuses; train a plain LoRA adapter")
+    if lora.r > VLLM_MAX_LORA_RANK:
+        raise ExpoError(f"adapter rank {lora.r} is above vLLM's max_lora_rank {VLLM_MAX_LORA_RANK}")
+
+
+def check_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None) -> None:
+    """The LoRA this run trains, applied to the model's skeleton before any weight is read: built from
+    its config on the meta device (no memory, no weights), so a target module the model lacks, a target
+    on tied embeddings or an adapter config PEFT cannot apply is one line now, not after the load."""
+    from peft import get_peft_model
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    try:
+        config = AutoConfig.from_pretrained(base_path)
+        with torch.device("meta"):
+            skeleton = AutoModelForCausalLM.from_config(config)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
+    continued = bool(adapter_path) and not cfg.from_base
+    lora = lora_config(cfg, adapter_path)
+    check_lora(lora, config)
+    modules = dict(skeleton.named_modules())
+    names = {name.rsplit(".", 1)[-1] for name in modules}
+    targets = lora.target_modules if isinstance(lora.target_modules, (list, set, tuple)) else []
+    for target in sorted(targets, key=str):  # PEFT needs one name to match; a misspelt other would be ignored
+        if str(target).rsplit(".", 1)[-1] not in names:
+            linear = sorted({n.rsplit(".", 1)[-1] for n, m in modules.items() if isinstance(m, torch.nn.Linear)})
+            where = f"adapter {adapter_path}: target_modules" if continued else "--target-modules"
+            raise ExpoError(f"{where} {target}: {config.model_type} has no module of that name "
+                            f"(its linear layers: {', '.join(linear)})")
+    try:
+        with torch.device("meta"):
+            get_peft_model(skeleton, lora)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what a bad config raises, meta or not
+        if continued:
+            raise _adapter_error(adapter_path, exc)
+        reason = re.sub(r"Target module \w+\(.*\) is not supported", "a LoRA on that module is not supported",
+                        " ".join(str(exc).split()))  # PEFT prints the whole module
+        raise ExpoError(f"--target-modules {cfg.target_modules}: {reason[:200]}")
+
+
 def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[str], None]):
     """The round's adapter on `base` (trainable), or a fresh LoRA; adapter weights in fp32 whatever
     the base dtype (PEFT's autocast_adapter_dtype)."""
-    from peft import LoraConfig, PeftModel, get_peft_model
+    from peft import PeftModel, get_peft_model
 
     if adapter_path and not cfg.from_base:
         try:
             model = PeftModel.from_pretrained(base, adapter_path, is_trainable=True)
         except Exception as exc:  # a corrupt adapter surfaces as many different errors
-            raise ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+            raise _adapter_error(adapter_path, exc)
         log(f"continuing the round's policy: {getattr(base, 'name_or_path', 'the base')} + adapter {adapter_path}")
     else:
-        lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                          target_modules=_target_list(cfg.target_modules),
-                          task_type="CAUSAL_LM")
-        model = get_peft_model(base, lora)
-    peft_config = model.peft_config["default"]
-    refuse_tied_embedding_targets(peft_config.target_modules, base.config)
-    if getattr(peft_config, "modules_to_save", None):
-        raise ExpoError("the adapter has modules_to_save, which vLLM refuses; train a plain LoRA adapter")
-    if peft_config.r > VLLM_MAX_LORA_RANK:
-        raise ExpoError(f"adapter rank {peft_config.r} is above vLLM's max_lora_rank {VLLM_MAX_LORA_RANK}")
+        model = get_peft_model(base, lora_config(cfg, None))
+    check_lora(model.peft_config["default"], base.config)
     return model
 
 
@@ -205,14 +261,16 @@ def compute_loss(model, batch: Batch, cfg: TrainConfig) -> tuple[torch.Tensor, d
 
 
 @torch.no_grad()
-def recompute_reference(model, examples: list[Example], pad_id: int, batch_size: int) -> list[list[float]]:
-    """Reference log-prob sums of (chosen, rejected) under the current model, dropout off."""
+def recompute_reference(model, examples: list[Example], pad_id: int, batch_size: int) -> list[Pair]:
+    """Reference log-prob sums of each pair's chosen and rejected under the current model, dropout off."""
     was_training = model.training
     model.eval()
     values = []
     for start in range(0, len(examples), batch_size):
-        sums = sequence_logps(model, collate(examples[start:start + batch_size], pad_id)).sum(-1).float().cpu()
-        values += [[sums[i].item(), sums[i + 1].item()] for i in range(0, len(sums), 2)]
+        batch = collate(examples[start:start + batch_size], pad_id)
+        sums = sequence_logps(model, batch).sum(-1).float().cpu()
+        values += [Pair(chosen=sums[c].item(), rejected=sums[r].item())
+                   for c, r in zip(batch.pair_rows.chosen.tolist(), batch.pair_rows.rejected.tolist())]
     model.train(was_training)
     return values
 
@@ -223,8 +281,8 @@ def check_reference(model, examples: list[Example], cfg: TrainConfig, pad_id: in
     rng = random.Random(cfg.seed)
     sample = rng.sample(examples, min(cfg.ref_check_pairs, len(examples)))
     fresh = recompute_reference(model, sample, pad_id, cfg.batch_size)
-    tokens = [len(ex.sequences[0][1]) + len(ex.sequences[1][1]) for ex in sample]
-    diff = sum((abs(f[0] - ex.ref_logps[0]) + abs(f[1] - ex.ref_logps[1])) / n
+    tokens = [len(ex.sequences.chosen[1]) + len(ex.sequences.rejected[1]) for ex in sample]
+    diff = sum((abs(f.chosen - ex.ref_logps.chosen) + abs(f.rejected - ex.ref_logps.rejected)) / n
                for f, ex, n in zip(fresh, sample, tokens)) / len(sample)
     log(f"reference check: mean |stored - recomputed| = {diff:.4f} nats/token over {len(sample)} pairs")
     return diff
@@ -347,6 +405,7 @@ def check_adapter_out(out: Path, round_default: bool) -> None:
 
 
 def _validate(cfg: TrainConfig) -> None:
+    """Every option on its own (--out, which needs the round to be placed, is checked in resolve_setup)."""
     for name, ok, what in _RANGES:
         value = getattr(cfg, name)
         if not ok(value) or isinstance(value, bool):
@@ -355,8 +414,6 @@ def _validate(cfg: TrainConfig) -> None:
         raise ExpoError("--target-modules must be all-linear or a comma list of module names")
     if str(cfg.data).strip() in ("", "."):
         raise ExpoError("--data is empty; name the round dir to train on")
-    if cfg.out is not None and not is_remote(cfg.out):
-        check_adapter_out(Path(cfg.out), round_default=False)
     if cfg.loss not in OBJECTIVES:
         raise ExpoError(f"unknown loss '{cfg.loss}' (choose from {', '.join(OBJECTIVES)})")
     if cfg.lora_r > VLLM_MAX_LORA_RANK or cfg.lora_r < 1:
@@ -368,23 +425,82 @@ def _validate(cfg: TrainConfig) -> None:
     base_dtype(cfg)
 
 
+# What a run writes, by LAYOUT name: uploaded to object storage when the run is done.
+RUN_OUTPUTS = ["adapter", "checkpoints", "train_config", "train_metrics", "train_summary"]
+
+
 @dataclass
 class Setup:
-    """What a training run works on, resolved from the round dir before any model is loaded."""
+    """What a training run works on, resolved from the options and the round before anything is loaded
+    or written. Object storage has no rename and no appends: what would be written there (the round's
+    records when --data is remote; the adapter when it or --out is) is written to a local stage first."""
 
     rd: RoundDir  # where the data is read: local, or object storage
-    work: RoundDir  # where checkpoints, metrics and records are written: rd itself, or a local stage of it
     manifest: dict[str, Any]
     base_path: str
     adapter_path: str | None  # the adapter that generated the round, continued unless --from-base
-    out_dir: Path  # the adapter, written locally
-    publish_to: str | None  # object-storage round (or --out) that the stage's results are uploaded to
+    out: str | None  # --out as given: None (the round's adapter/), a local dir, or an object-storage URI
+    remote_out: bool
     rank: int
     world: int
     stage: RoundDir | None = None  # the local stage of remote outputs, removed once they are uploaded
 
+    @property
+    def main_process(self) -> bool:
+        return self.rank == 0  # data parallel: every rank trains its share of the batches; rank 0 writes
+
+    @property
+    def work(self) -> RoundDir:
+        """Where checkpoints, metrics and records are written: the round itself, or its local stage."""
+        return self.stage if self.rd.remote else self.rd
+
+    @property
+    def staged_adapter(self) -> bool:
+        return self.remote_out or (self.out is None and self.rd.remote)
+
+    @property
+    def out_dir(self) -> Path:
+        """The adapter, written locally (into the stage when it goes to object storage)."""
+        if self.staged_adapter:
+            return self.stage.adapter
+        return self.rd.adapter if self.out is None else Path(self.out)
+
+    @property
+    def adapter_uri(self) -> str:
+        """Where the adapter is once the run is done."""
+        if self.remote_out:
+            return self.out
+        return self.rd.uri("adapter") if self.staged_adapter else str(self.out_dir)
+
+    def publish(self, names: list[str]) -> None:
+        """Upload staged outputs (LAYOUT names): the records to a remote round, the adapter to where it goes."""
+        for name in names:
+            if name == "adapter":
+                if self.staged_adapter:
+                    store, under = (Store(self.out), "") if self.remote_out else (self.rd.store, LAYOUT["adapter"])
+                    store.upload_dir(self.out_dir, under)
+            elif self.rd.remote:
+                self._upload_record(name)
+
+    def _upload_record(self, name: str) -> None:
+        local, remote = self.work.path / LAYOUT[name], self.rd.store
+        if local.is_dir():
+            kept = {p.name for p in local.iterdir()}
+            for step_dir in sorted(p for p in local.iterdir() if p.is_dir()):
+                target = f"{LAYOUT[name]}/{step_dir.name}"
+                if not remote.is_file(f"{target}/{CHECKPOINT_STATE}"):  # its state file goes last: the marker
+                    remote.upload_dir(step_dir, target, last=CHECKPOINT_STATE)
+            for old in remote.subdirs(LAYOUT[name]):  # pruned locally: prune there too
+                if old not in kept:
+                    for file in remote.list(f"{LAYOUT[name]}/{old}"):
+                        remote.delete(file)
+        elif local.is_file():
+            remote.upload_file(local, LAYOUT[name])
+
 
 def resolve_setup(cfg: TrainConfig) -> Setup:
+    """The round, the base model, the adapter to continue, where the outputs go and the LoRA against the
+    model's skeleton, all checked; nothing is loaded or written here."""
     rd = RoundDir(cfg.data)
     # The whole round checked (manifest fields, every committed shard against its sidecar) before a
     # model is loaded: the selection and the reference log-probs come from these shards.
@@ -398,53 +514,41 @@ def resolve_setup(cfg: TrainConfig) -> Setup:
                             f"(weights differ); train the policy that generated the data")
         base_path = cfg.model
     adapter_path = resolve_adapter(manifest.get("adapter")) if manifest.get("adapter") else None
+    out = None if cfg.out is None else str(cfg.out)
+    remote_out = out is not None and is_remote(out)
+    if remote_out:
+        Store(out)  # its URI checked (a known filesystem, no '..') now, not when the adapter is uploaded
+    stage = RoundDir(cache_dir_for(f"{redact(cfg.data)}#{redact(cfg.out or '')}", "train-stage")) \
+        if rd.remote or remote_out else None
     rank, world = _distributed()
-    remote_out = cfg.out is not None and is_remote(cfg.out)
-    if not rd.remote and not remote_out:
-        return Setup(rd, rd, manifest, base_path, adapter_path, Path(cfg.out) if cfg.out else rd.adapter, None, rank, world)
-    # Object storage has no rename and no appends: what would be written there is written to a local
-    # stage first (the round's records when --data is remote; the adapter when it or --out is), then uploaded.
-    stage = RoundDir(cache_dir_for(f"{redact(cfg.data)}#{redact(cfg.out or '')}", "train-stage"))
-    if rank == 0:
-        shutil.rmtree(stage.path, ignore_errors=True)
-        stage.path.mkdir(parents=True)
-        if cfg.resume and rd.remote:
-            rd.store.download_dir(LAYOUT["checkpoints"], stage.checkpoints)
-            if rd.store.is_file(LAYOUT["train_metrics"]):
-                stage.train_metrics.write_bytes(rd.store.read_bytes(LAYOUT["train_metrics"]))
-    _barrier(world)
-    work = stage if rd.remote else rd
-    out_dir = stage.adapter if cfg.out is None or remote_out else Path(cfg.out)
-    return Setup(rd, work, manifest, base_path, adapter_path, out_dir, str(rd.location) if rd.remote else None,
-                 rank, world, stage)
+    setup = Setup(rd, manifest, base_path, adapter_path, out, remote_out, rank, world, stage)
+    if not setup.staged_adapter:  # the adapter's place, before a model is loaded (a stage is ours)
+        check_adapter_out(setup.out_dir, round_default=out is None)
+    check_policy(cfg, base_path, adapter_path)
+    return setup
 
 
-def publish(setup: Setup, cfg: TrainConfig, names: list[str]) -> None:
-    """Upload stage files (LAYOUT names) to the remote round; the adapter to --out when that is remote."""
-    if setup.publish_to is None and not (cfg.out and is_remote(cfg.out)):
-        return
-    for name in names:
-        local = setup.work.path / LAYOUT[name]
-        if name == "adapter":
-            if cfg.out and is_remote(cfg.out):
-                Store(cfg.out).upload_dir(setup.out_dir, "")
-            elif setup.publish_to is not None and cfg.out is None:
-                setup.rd.store.upload_dir(setup.out_dir, LAYOUT["adapter"])
-        elif setup.publish_to is None:
-            continue
-        elif local.is_dir():
-            remote = setup.rd.store
-            kept = {p.name for p in local.iterdir()}
-            for step_dir in sorted(p for p in local.iterdir() if p.is_dir()):
-                target = f"{LAYOUT[name]}/{step_dir.name}"
-                if not remote.is_file(f"{target}/{CHECKPOINT_STATE}"):  # its state file goes last: the marker
-                    remote.upload_dir(step_dir, target, last=CHECKPOINT_STATE)
-            for old in remote.subdirs(LAYOUT[name]):  # pruned locally: prune there too
-                if old not in kept:
-                    for file in remote.list(f"{LAYOUT[name]}/{old}"):
-                        remote.delete(file)
-        elif local.is_file():
-            setup.rd.store.upload_file(local, LAYOUT[name])
+@contextmanager
+def staged(cfg: TrainConfig, setup: Setup) -> Iterator[Setup]:
+    """The run's outputs made writable before training, and published after it: with object storage,
+    a fresh local stage (holding the remote round's checkpoints and metrics for --resume) that is
+    uploaded and removed once the run inside has finished; a failed run uploads nothing."""
+    if setup.main_process:
+        if setup.stage is not None:
+            shutil.rmtree(setup.stage.path, ignore_errors=True)
+            setup.stage.path.mkdir(parents=True)
+            if cfg.resume and setup.rd.remote:
+                setup.rd.store.download_dir(LAYOUT["checkpoints"], setup.stage.checkpoints)
+                if setup.rd.store.is_file(LAYOUT["train_metrics"]):
+                    setup.stage.train_metrics.write_bytes(setup.rd.store.read_bytes(LAYOUT["train_metrics"]))
+        Store(setup.work.path).makedirs()
+        if setup.remote_out:
+            Store(setup.out).makedirs()  # a missing bucket or credential fails now, not after training
+    _barrier(setup.world)
+    yield setup
+    if setup.main_process and setup.stage is not None:
+        setup.publish(RUN_OUTPUTS)
+        shutil.rmtree(setup.stage.path, ignore_errors=True)  # uploaded: the bucket holds it now
 
 
 def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
@@ -459,23 +563,82 @@ def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[
     return objective.load(setup.rd.location), selection
 
 
+class Schedule:
+    """Which batches this rank trains on, and the optimizer steps over them. Every rank has the same
+    number of batches, so they step in lockstep, and every epoch the same accumulation windows (none
+    spans two epochs), so a step number names one place in the data: a resumed run lands on the data
+    the uninterrupted run would have trained on."""
+
+    def __init__(self, cfg: TrainConfig, examples: list[Example], rank: int, world: int):
+        self.cfg, self.examples, self.rank, self.world = cfg, examples, rank, world
+        self.batches_per_epoch = len(self.batches(0))
+        if not self.batches_per_epoch:  # before the model loads, not after
+            raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
+        self.windows = accumulation_windows(self.batches_per_epoch, cfg.grad_accum)
+        self.steps_per_epoch = len(self.windows)
+        self.total_steps = self.steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
+
+    def batches(self, epoch: int) -> list[list[int]]:
+        """This rank's share of the epoch's batches (example indices)."""
+        batches = batch_order(self.examples, self.cfg.batch_size, self.cfg.seed, epoch)
+        return batches[self.rank::self.world][: len(batches) // self.world] if self.world > 1 else batches
+
+
 def prepare_reference(cfg: TrainConfig, model, examples: list[Example], pad_id: int, manifest: dict[str, Any],
                       log) -> float | None:
     """DPO's reference log-probs are the generating policy's, stored in the shards: check them against
     this model before any update (or recompute them with --recompute-ref). Returns the measured gap."""
     if not any(ex.kind == "pair" for ex in examples):
         return None
-    if cfg.recompute_ref:
-        log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
-        for index, ref in enumerate(recompute_reference(model, examples, pad_id, cfg.batch_size)):
-            examples.set_ref_logps(index, ref)
-        return None
-    gap = check_reference(model, examples, cfg, pad_id, log)
+    def widest() -> tuple[int, int]:  # the shape an out-of-memory line names; a pass over the data, so only then
+        return 2 * cfg.batch_size, max(width for _, width in padded_shapes(examples))
+
+    with one_line_oom("the reference check", widest, None):
+        if cfg.recompute_ref:
+            log(f"recomputing reference log-probs for {len(examples)} pairs with the initial policy")
+            for index, ref in enumerate(recompute_reference(model, examples, pad_id, cfg.batch_size)):
+                examples.set_ref_logps(index, ref)
+            return None
+        gap = check_reference(model, examples, cfg, pad_id, log)
     if gap > cfg.ref_tolerance:
         raise ExpoError(f"stored reference log-probs differ from this model's by {gap:.3f} nats/token "
                         f"(tolerance {cfg.ref_tolerance}): the data came from another policy or dtype "
                         f"(manifest logprob_dtype={manifest.get('logprob_dtype')}); pass --recompute-ref")
     return gap
+
+
+@dataclass
+class Run:
+    """What the loop steps: the policy, the module its loss runs through (CompletionLogps, under DDP on
+    several ranks), the optimizer and its schedule, the memory plan, and the step reached."""
+
+    model: Any
+    train_model: Any
+    params: list[torch.nn.Parameter]
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    plan: CheckpointPlan
+    step: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+
+def start_run(cfg: TrainConfig, setup: Setup, model, logp_model, plan: CheckpointPlan, total_steps: int,
+              log) -> Run:
+    """AdamW with a warmed-up cosine schedule over the run's steps, DDP on several ranks, and the step to
+    start from (the last checkpoint's with --resume)."""
+    from transformers import get_cosine_schedule_with_warmup
+
+    train_model = logp_model
+    if setup.world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        train_model = DistributedDataParallel(logp_model, device_ids=[_device().index] if torch.cuda.is_available() else None)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    scheduler = get_cosine_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
+    run = Run(model, train_model, params, optimizer, scheduler, plan)
+    run.step = resume_state(cfg, setup.work, model, optimizer, scheduler, setup.main_process, log)
+    return run
 
 
 def resume_state(cfg: TrainConfig, rd: RoundDir, model, optimizer, scheduler, main_process: bool, log) -> int:
@@ -500,6 +663,85 @@ def resume_state(cfg: TrainConfig, rd: RoundDir, model, optimizer, scheduler, ma
     return 0
 
 
+def write_train_config(cfg: TrainConfig, setup: Setup, schedule: Schedule, ref_gap: float | None,
+                       selection: dict[str, Any] | None, checkpointing: CheckpointPlan) -> None:
+    """train_config.json: the options, the data and the decisions the run made (dtype, checkpointing)."""
+    if setup.main_process:
+        atomic_write_json(setup.work.train_config, {
+            **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+            "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
+            "examples": len(schedule.examples), "total_steps": schedule.total_steps,
+            "steps_per_epoch": schedule.steps_per_epoch,
+            "batches_per_epoch": schedule.batches_per_epoch, "reference_gap": ref_gap,
+            "selection_rows": selection["rows"] if selection else None, "world_size": setup.world,
+            "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
+            "base_dtype_reason": dtype_choice(cfg)[1],
+            "logprob_dtype": setup.manifest.get("logprob_dtype"),
+        })
+
+
+def step_window(cfg: TrainConfig, run: Run, batches: Iterator[Batch], size: int, world: int) -> tuple[dict, int, int]:
+    """One optimizer step over a window of `size` micro-batches. Each loss is scaled by the window's real
+    size, so a short last window is an average too, not a fraction of one; DDP all-reduces on the
+    window's last backward only. Returns the window's mean metrics (with its size and gradient norm),
+    its tokens and its padded tokens."""
+    window_metrics: list[dict[str, float]] = []
+    tokens = padded = 0
+    for position, batch in enumerate(batches):
+        syncing = world == 1 or position == size - 1
+        with one_line_oom("", tuple(batch.input_ids.shape), run.plan), \
+                (nullcontext() if syncing else run.train_model.no_sync()):
+            loss, metrics = compute_loss(run.train_model, batch, cfg)
+            (loss / size).backward()
+        window_metrics.append(metrics)
+        tokens += batch.num_tokens
+        padded += batch.input_ids.numel()
+    with one_line_oom("the optimizer step", tuple(batch.input_ids.shape), run.plan):
+        grad_norm = torch.nn.utils.clip_grad_norm_(run.params, cfg.max_grad_norm).item()
+        run.optimizer.step()
+    run.scheduler.step()
+    run.optimizer.zero_grad(set_to_none=True)
+    mean = {name: sum(m[name] for m in window_metrics if name in m) / sum(name in m for m in window_metrics)
+            for name in dict.fromkeys(k for m in window_metrics for k in m)}
+    return {**mean, "micro_batches": size, "grad_norm": grad_norm}, tokens, padded
+
+
+def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad_id: int) -> dict[str, Any]:
+    """From run.step to the schedule's end, a step per accumulation window: its metrics a line of
+    train_metrics.jsonl, a checkpoint every --save-every steps. Returns the last step's metrics."""
+    from tqdm import tqdm
+
+    run.model.train()
+    bar = tqdm(total=schedule.total_steps, initial=run.step, unit="step", file=sys.stderr, dynamic_ncols=True,
+               disable=not (cfg.progress and setup.main_process))
+    epoch, first_window = divmod(run.step, schedule.steps_per_epoch)  # resume: the uninterrupted run's data from here on
+    run.started, tokens_seen, padded_seen, last = time.perf_counter(), 0, 0, {}
+    with open(setup.work.train_metrics if setup.main_process else os.devnull, "a") as metrics_file:
+        while run.step < schedule.total_steps:
+            batches = schedule.batches(epoch)
+            for window in schedule.windows[first_window:]:
+                micro = (collate([schedule.examples[i] for i in batches[m]], pad_id) for m in window)
+                metrics, tokens, padded = step_window(cfg, run, micro, len(window), setup.world)
+                run.step, tokens_seen, padded_seen = run.step + 1, tokens_seen + tokens, padded_seen + padded
+                elapsed = time.perf_counter() - run.started
+                last = {"step": run.step, "epoch": epoch, **metrics, "lr": run.scheduler.get_last_lr()[0],
+                        "elapsed_s": elapsed, "tokens_per_s": tokens_seen / elapsed,
+                        "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
+                metrics_file.write(json.dumps(last) + "\n")
+                metrics_file.flush()
+                bar.update(1)
+                bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
+                if run.step % cfg.save_every == 0 and run.step < schedule.total_steps and setup.main_process:
+                    save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.path)
+                    setup.publish(["checkpoints", "train_metrics"])  # preemptible machines resume from it
+                if run.step >= schedule.total_steps:
+                    break
+            first_window = 0
+            epoch += 1
+    bar.close()
+    return last
+
+
 def save_adapter(model, out_dir: Path, round_default: bool = False) -> None:
     """The adapter the next round generates with, swapped in by rename. Only a dir this toolkit wrote
     (check_adapter_out) is replaced; the temp and old dirs removed are the ones made here."""
@@ -517,164 +759,79 @@ def save_adapter(model, out_dir: Path, round_default: bool = False) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:
+    """The adapter, a last checkpoint, then train_summary.json: written last, its presence means the
+    adapter for this config is complete (the loop skips on it)."""
+    save_adapter(run.model, setup.out_dir, round_default=cfg.out is None)
+    save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.path)
+    summary = {"steps": run.step, "examples": examples, "loss": last.get("loss"), "adapter": setup.adapter_uri,
+               "padding_fraction": last.get("padding_fraction"),
+               "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - run.started, 1)}
+    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), **summary})
+    return summary
+
+
 def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """One round's training, as the module docstring reads; under torchrun every rank runs it on its share."""
+    with _aborting_group_on_error():
+        # Setup: every option, the round, where the outputs go and the LoRA on the model's skeleton.
+        _validate(cfg)
+        setup = resolve_setup(cfg)
+        log = log if setup.main_process else _quiet
+        torch.manual_seed(cfg.seed)
+        random.seed(cfg.seed)
+        with staged(cfg, setup):
+            # Data: the objective's examples, batched per rank and epoch.
+            examples, selection = load_data(cfg, setup, log)
+            schedule = Schedule(cfg, examples, setup.rank, setup.world)
+            model, tokenizer = load_policy(cfg, setup.base_path, setup.adapter_path, log)
+            pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+            model.print_trainable_parameters() if cfg.progress and setup.main_process else None
+            # Reference: the stored log-probs must be this model's (or are recomputed).
+            ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
+            # Memory: gradient checkpointing planned on the largest batch any epoch can form.
+            logp_model = CompletionLogps(model)
+            checkpointing = plan_memory(cfg, model, logp_model, examples, pad_id, log)
+            # Loop.
+            run = start_run(cfg, setup, model, logp_model, checkpointing, schedule.total_steps, log)
+            _barrier(setup.world)
+            write_train_config(cfg, setup, schedule, ref_gap, selection, checkpointing)
+            last = train_loop(cfg, setup, run, schedule, pad_id)
+            # Save (rank 0), then the staging context publishes.
+            _barrier(setup.world)
+            summary = save_round(cfg, setup, run, len(examples), last) if setup.main_process else \
+                {"steps": run.step, "rank": setup.rank}
+        log(f"trained {OBJECTIVES[cfg.loss].name}: {run.step} steps on {len(examples)} examples"
+            + (f" x {setup.world} ranks" if setup.world > 1 else "")
+            + f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {setup.adapter_uri}")
+        _leave_group(setup.world)
+        return summary
+
+
+def _quiet(message: str) -> None:
+    """The log of ranks other than 0."""
+
+
+@contextmanager
+def _aborting_group_on_error() -> Iterator[None]:
+    """A failing rank (a one-line error, an OOM on its share) aborts its process group instead of leaving
+    its peers blocked in a collective that never completes: they fail at once, and torchrun stops them."""
     try:
-        return _train_round(cfg, log)
+        yield
     except BaseException:
-        _abort_group()
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            abort = getattr(dist.distributed_c10d, "_abort_process_group", None)
+            try:
+                abort() if abort is not None else dist.destroy_process_group()
+            except Exception:  # the group is going away either way; the original error is what matters
+                pass
         raise
 
 
-def _abort_group() -> None:
-    """A failing rank (a one-line error, an OOM on its share) aborts its process group instead of leaving
-    its peers blocked in a collective that never completes: they fail at once, and torchrun stops them."""
-    import torch.distributed as dist
-
-    if dist.is_available() and dist.is_initialized():
-        abort = getattr(dist.distributed_c10d, "_abort_process_group", None)
-        try:
-            abort() if abort is not None else dist.destroy_process_group()
-        except Exception:  # the group is going away either way; the original error is what matters
-            pass
-
-
-def _train_round(cfg: TrainConfig, log: Callable[[str], None]) -> dict[str, Any]:
-    _validate(cfg)
-    setup = resolve_setup(cfg)
-    rd, rank, world = setup.rd, setup.rank, setup.world
-    # Where the adapter and the records go, checked before a model is loaded.
-    check_adapter_out(setup.out_dir, round_default=cfg.out is None)
-    if rank == 0 and not setup.work.remote:
-        Store(setup.work.path).makedirs()
-    # Data parallel: every rank runs this function on its share of the batches; rank 0 writes.
-    main_process = rank == 0
-    if not main_process:
-        log = lambda message: None  # noqa: E731
-    torch.manual_seed(cfg.seed)
-    random.seed(cfg.seed)
-
-    examples, selection = load_data(cfg, setup, log)
-    if len(batch_order(examples, cfg.batch_size, cfg.seed, 0)) < world:  # before the model loads, not after
-        raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
-    model, tokenizer = load_policy(cfg, setup.base_path, setup.adapter_path, log)
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    model.print_trainable_parameters() if cfg.progress and main_process else None
-    logp_model = CompletionLogps(model)
-    with one_line_oom("the reference check", lambda: (2 * cfg.batch_size, max(width for _, width in padded_shapes(examples))),
-                      None):
-        ref_gap = prepare_reference(cfg, model, examples, pad_id, setup.manifest, log)
-
-    def my_batches(epoch: int) -> list[list[int]]:
-        """This rank's share; equal counts on every rank so they step in lockstep."""
-        batches = batch_order(examples, cfg.batch_size, cfg.seed, epoch)
-        return batches[rank::world][: len(batches) // world] if world > 1 else batches
-
-    if not my_batches(0):
-        raise ExpoError(f"{len(examples)} examples are fewer than {world} ranks x batch size {cfg.batch_size}")
-    checkpointing = plan_memory(cfg, model, logp_model, examples, pad_id, log)
-    train_model = logp_model
-    if world > 1:
-        from torch.nn.parallel import DistributedDataParallel
-
-        train_model = DistributedDataParallel(logp_model, device_ids=[_device().index] if torch.cuda.is_available() else None)
-
-    # Optimizer and schedule. Every epoch has the same number of batches, so the same windows.
-    windows = accumulation_windows(len(my_batches(0)), cfg.grad_accum)
-    steps_per_epoch = len(windows)
-    total_steps = steps_per_epoch * cfg.epochs if cfg.max_steps is None else cfg.max_steps
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    from transformers import get_cosine_schedule_with_warmup
-
-    scheduler = get_cosine_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
-    step = resume_state(cfg, setup.work, model, optimizer, scheduler, main_process, log)
-
-    _barrier(world)
-    if main_process:
-        atomic_write_json(setup.work.train_config, {
-            **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
-            "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
-            "examples": len(examples), "total_steps": total_steps, "steps_per_epoch": steps_per_epoch,
-            "batches_per_epoch": len(my_batches(0)), "reference_gap": ref_gap,
-            "selection_rows": selection["rows"] if selection else None, "world_size": world,
-            "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
-            "base_dtype_reason": dtype_choice(cfg)[1],
-            "logprob_dtype": setup.manifest.get("logprob_dtype"),
-        })
-
-    # Loop: one optimizer step per window; each micro-batch's loss is scaled by its window's real size,
-    # so a short last window is an average too, not a fraction of one.
-    from tqdm import tqdm
-
-    objective = OBJECTIVES[cfg.loss]
-    model.train()
-    bar = tqdm(total=total_steps, initial=step, unit="step", disable=not (cfg.progress and main_process), file=sys.stderr,
-               dynamic_ncols=True)
-    epoch, first_window = divmod(step, steps_per_epoch)  # resume: the uninterrupted run's data from here on
-    started, tokens_seen, padded_seen, last = time.perf_counter(), 0, 0, {}
-    with open(setup.work.train_metrics if main_process else os.devnull, "a") as metrics_file:
-        while step < total_steps:
-            batches = my_batches(epoch)
-            for window in windows[first_window:]:
-                window_metrics: list[dict[str, float]] = []
-                for position, micro in enumerate(window):
-                    batch = collate([examples[i] for i in batches[micro]], pad_id)
-                    # DDP all-reduces on the window's last backward only.
-                    syncing = world == 1 or position == len(window) - 1
-                    with one_line_oom("", tuple(batch.input_ids.shape), checkpointing), \
-                            (nullcontext() if syncing else train_model.no_sync()):
-                        loss, metrics = compute_loss(train_model, batch, cfg)
-                        (loss / len(window)).backward()
-                    window_metrics.append(metrics)
-                    tokens_seen += batch.num_tokens
-                    padded_seen += batch.input_ids.numel()
-                with one_line_oom("the optimizer step", tuple(batch.input_ids.shape), checkpointing):
-                    grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm).item()
-                    optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-                step += 1
-                elapsed = time.perf_counter() - started
-                metrics = {name: sum(m[name] for m in window_metrics if name in m) / sum(name in m for m in window_metrics)
-                           for name in dict.fromkeys(k for m in window_metrics for k in m)}
-                last = {"step": step, "epoch": epoch, **metrics, "micro_batches": len(window), "grad_norm": grad_norm,
-                        "lr": scheduler.get_last_lr()[0], "elapsed_s": elapsed, "tokens_per_s": tokens_seen / elapsed,
-                        "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
-                metrics_file.write(json.dumps(last) + "\n")
-                metrics_file.flush()
-                bar.update(1)
-                bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
-                if step % cfg.save_every == 0 and step < total_steps and main_process:
-                    save_checkpoint(model, optimizer, scheduler, step, setup.work.path)
-                    publish(setup, cfg, ["checkpoints", "train_metrics"])  # preemptible machines resume from it
-                if step >= total_steps:
-                    break
-            first_window = 0
-            epoch += 1
-    bar.close()
-
-    _barrier(world)
-    if not main_process:
-        import torch.distributed as dist
-
-        dist.destroy_process_group()
-        return {"steps": step, "rank": rank}
-
-    save_adapter(model, setup.out_dir, round_default=cfg.out is None)
-    save_checkpoint(model, optimizer, scheduler, step, setup.work.path)
-    adapter_at = cfg.out if cfg.out and is_remote(cfg.out) else (rd.uri("adapter") if setup.publish_to else str(setup.out_dir))
-    summary = {"steps": step, "examples": len(examples), "loss": last.get("loss"), "adapter": adapter_at,
-               "padding_fraction": last.get("padding_fraction"),
-               "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - started, 1)}
-    # Written last: its presence means the adapter for this config is complete (the loop skips on it).
-    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), **summary})
-    publish(setup, cfg, ["adapter", "checkpoints", "train_config", "train_metrics", "train_summary"])
-    if setup.stage is not None:
-        shutil.rmtree(setup.stage.path, ignore_errors=True)  # uploaded: the bucket holds it now
-    log(f"trained {objective.name}: {step} steps on {len(examples)} examples" + (f" x {world} ranks" if world > 1 else "") +
-        f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {adapter_at}")
+def _leave_group(world: int) -> None:
     if world > 1:
         import torch.distributed as dist
 
         dist.destroy_process_group()
-    return summary

@@ -218,6 +218,20 @@ def tree(tmp_path):
         (t / name / "adapter_model.safetensors").write_bytes(b"x")
     (t / "adapter_no_weights").mkdir()
     (t / "adapter_no_weights" / "adapter_config.json").write_text('{"r": 8}')
+    # Adapters a round's manifest may name: configs PEFT would refuse only once the weights are loaded.
+    lora = {"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"]}
+    round_adapters = {**{name: config for name, config in adapters.items()},
+                      "adapter_no_such_target": json.dumps({**lora, "target_modules": ["no_such_module"]}).encode(),
+                      "adapter_alpha_text": json.dumps({**lora, "lora_alpha": "x"}).encode(),
+                      "adapter_prefix_tuning": json.dumps({"peft_type": "PREFIX_TUNING", "num_virtual_tokens": 4}).encode(),
+                      "adapter_rank_9999": json.dumps({**lora, "r": 9999}).encode(),
+                      "adapter_modules_to_save": json.dumps({**lora, "modules_to_save": ["lm_head"]}).encode(),
+                      "adapter_lm_head": json.dumps({**lora, "target_modules": ["q_proj", "lm_head"]}).encode()}
+    for name, config in round_adapters.items():
+        (t / name).mkdir(exist_ok=True)
+        (t / name / "adapter_config.json").write_bytes(config)
+        (t / name / "adapter_model.safetensors").write_bytes(b"x")
+        _round_copy(t / "adapted", name, manifest_edit=_set("adapter", str(t / name)))
     corrupt_evals = {"eval_not_json": b"{", "eval_partial": b'{"k": 4}', "eval_wrong_types": b'{"k": "4"}',
                      "eval_levels_list": b'{"k": 4, "pass_at_1_greedy": [1], "pass_at_4": {}, "sampled_accuracy": {}}',
                      "eval_value_text": b'{"k": 4, "pass_at_1_greedy": {"all": "x"}, "pass_at_4": {}, '
@@ -455,12 +469,36 @@ CASES = [
         ("--out", "{t}/round", "holds no adapter written"), ("--out", "{t}", "holds no adapter written"),
         ("--out", "{t}/afile/sub", "is not a directory"), ("--out", "", "--out is empty"),
         ("--out", "{t}/fifo", "exists and is not a directory"),
-        ("--model", "{t}/nonexistent", "weights differ"),
+        ("--model", "{t}/nonexistent", "weights differ"), ("--model", "{t}/afile", "weights differ"),
+        ("--lora-alpha", "-1", "--lora-alpha must be"), ("--lora-alpha", "nan", "is not a valid integer"),
+        ("--grad-accum", "-1", "--batch-size and --grad-accum"), ("--seed", "4294967296", "--seed must be"),
+        ("--sft-weight", "inf", "--sft-weight must be"), ("--clip-eps", "-1", "--clip-eps must be"),
+        ("--grpo-sft-coef", "-1", "--grpo-sft-coef must be"), ("--ref-tolerance", "inf", "--ref-tolerance must be"),
+        ("--lora-r", "-3", "outside 1..512"), ("--max-steps", "x", "is not a valid integer"),
+        ("--lr", "abc", "is not a valid float"), ("--batch-size", "1.5", "is not a valid integer"),
         ("--config", "{t}/list_value.toml", "key 'batch_size' takes a"),
         ("--config", "{t}/not_utf8.toml", "cannot read run config"),
         ("--config", "{t}/inf_lr.toml", "--lr must be"), ("--config", "{t}/unknown.toml", "unknown key"),
     ]],
     *[("train", ["round", "--data", "{t}/bad/" + name], msg) for name, (_, msg) in BAD_ROUNDS.items()],
+    # The LoRA against the model's skeleton (its config on the meta device) before the weights load.
+    *[("train", ["round", *TRAIN, "--target-modules", targets], msg) for targets, msg in [
+        ("no_such_module", "--target-modules no_such_module: llama has no module of that name"),
+        ("q_proj,v_prj", "--target-modules v_prj: llama has no module of that name"),
+        ("q_proj,lm_head", "--target-modules lm_head: this model ties its input and output embeddings"),
+        ("embed_tokens", "--target-modules embed_tokens: this model ties"), ("layers", "is not supported"),
+    ]],
+    # The round's adapter (its manifest names the one that generated it), read and applied to the skeleton.
+    *[("train", ["round", "--data", "{t}/adapted/" + name], msg) for name, msg in [
+        ("adapter_not_utf8", "is not valid JSON"), ("adapter_truncated", "is not valid JSON"),
+        ("adapter_list", "not a PEFT LoRA config"), ("adapter_rank_text", "not a PEFT LoRA config"),
+        ("adapter_no_such_target", "target_modules no_such_module: llama has no module of that name"),
+        ("adapter_alpha_text", "cannot load adapter"), ("adapter_prefix_tuning", "not a LoRA"),
+        ("adapter_rank_9999", "above vLLM's max_lora_rank"), ("adapter_modules_to_save", "modules_to_save"),
+        ("adapter_lm_head", "ties its input and output embeddings"),
+    ]],
+    ("train", ["round", *TRAIN, "--out", "s3://bucket/x/../r1"], "'..' are not allowed"),
+    ("train", ["round", *TRAIN, "--out", "bogus://bucket/r1"], "no filesystem is known"),
     ("train", ["round", "--data", "{t}/nonexistent"], "not a round dir"),
     ("train", ["round", "--data", "{t}/afile"], "not a round dir"),
     ("train", ["round", "--data", ""], "--data is empty"),

@@ -17,7 +17,7 @@ from expo_data.errors import EmptySelection, ExpoError
 from expo_data.schema import RoundDir, read_arrow, rows_to_table
 from expo_data.select import select
 from expo_data.shards import HASH_COST, verify_round_dir, write_round
-from expo_train.data import Example, batch_order
+from expo_train.data import Example, Pair, batch_order, pair_example
 from expo_train.objectives import OBJECTIVES, groups_and_positives, pairs, positives
 
 FIXTURE = Path(__file__).parent / "fixtures" / "round_v2"
@@ -233,8 +233,9 @@ def old_examples(reference: dict[str, pa.Table], loss: str) -> list[Example]:
     if loss == "exp-sft":
         return sft
     if loss == "exp-dpo":
-        return [Example("pair", [(r["prompt_token_ids"], r["chosen_token_ids"]), (r["prompt_token_ids"], r["rejected_token_ids"])],
-                        ref_logps=[r["ref_chosen_logp"], r["ref_rejected_logp"]]) for r in reference["pairs"].to_pylist()]
+        return [pair_example(r["prompt_token_ids"], r["chosen_token_ids"], r["rejected_token_ids"],
+                             Pair(chosen=r["ref_chosen_logp"], rejected=r["ref_rejected_logp"]))
+                for r in reference["pairs"].to_pylist()]
     return [Example("pg", [(r["prompt_token_ids"], r["completion_token_ids"])], old_token_logps=r["gen_token_logprobs"],
                     advantage=r["advantage"]) for r in reference["groups"].to_pylist() if abs(r["advantage"]) > 1e-6] + sft
 

@@ -312,3 +312,57 @@ def test_training_on_a_made_selection_needs_no_duckdb(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "'pairs': 1" in proc.stdout
+
+
+def test_chosen_and_rejected_keep_their_names_from_the_table_to_the_loss(tiny_round, tiny_model_dir, tmp_path):
+    """The pairs table's chosen_* and rejected_* columns reach DPO's chosen and rejected terms by name
+    (the loader, collate, the step, the reference recompute), against a float64 computation straight
+    from the table's columns. The policy is perturbed away from the reference, so the two sides'
+    rewards differ and a swap anywhere on the way changes what is compared."""
+    import torch.nn.functional as F
+    from transformers import AutoModelForCausalLM
+
+    from expo_data.schema import RoundDir
+    from expo_data.select import select
+    from expo_train.objectives import OBJECTIVES, dpo_step
+    from expo_train.trainer import TrainConfig, recompute_reference, sequence_logps
+
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    select(data, log=lambda m: None)
+    rows = RoundDir(data).selected_table("pairs").to_pylist()
+    examples = OBJECTIVES["exp-dpo"].load(data)
+    assert len(examples) == len(rows) == 8
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval()
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+
+    def logps64(prompt, completion):
+        ids = torch.tensor([prompt + completion])
+        with torch.no_grad():
+            logp = model(input_ids=ids).logits[0].double().log_softmax(-1)
+        return logp[len(prompt) - 1:-1].gather(1, ids[0, len(prompt):, None])[:, 0]
+
+    chosen = [logps64(r["prompt_token_ids"], r["chosen_token_ids"]) for r in rows]
+    rejected = [logps64(r["prompt_token_ids"], r["rejected_token_ids"]) for r in rows]
+    beta = 0.5
+    chosen_r = torch.stack([beta * (c.sum() - r["ref_chosen_logp"]) for c, r in zip(chosen, rows)])
+    rejected_r = torch.stack([beta * (c.sum() - r["ref_rejected_logp"]) for c, r in zip(rejected, rows)])
+    assert (chosen_r - rejected_r).abs().min() > 0.05  # a swap of the two sides would show
+    batch = collate(list(examples), pad_id=0)
+    with torch.no_grad():
+        loss, metrics = dpo_step(sequence_logps(model, batch), batch, TrainConfig(data=".", beta=beta))
+    assert metrics["chosen_reward"] == pytest.approx(chosen_r.mean().item(), abs=1e-4)
+    assert metrics["rejected_reward"] == pytest.approx(rejected_r.mean().item(), abs=1e-4)
+    assert loss.item() == pytest.approx(-F.logsigmoid(chosen_r - rejected_r).mean().item(), abs=1e-4)
+    nll = -torch.cat(chosen).sum() / sum(len(c) for c in chosen)
+    assert metrics["chosen_nll"] == pytest.approx(nll.item(), abs=1e-4)
+    for ex, r in zip(examples, rows):
+        assert ex.sequences.chosen == (r["prompt_token_ids"], r["chosen_token_ids"])
+        assert ex.ref_logps == (r["ref_chosen_logp"], r["ref_rejected_logp"])
+    # Odd batch sizes cut pairs at every offset: each recomputed pair is still its own chosen and rejected.
+    for ref, c, rj in zip(recompute_reference(model, examples, 0, 3), chosen, rejected):
+        assert (ref.chosen, ref.rejected) == (pytest.approx(c.sum().item(), abs=1e-3),
+                                              pytest.approx(rj.sum().item(), abs=1e-3))

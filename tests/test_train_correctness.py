@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BIN
-from expo_train.data import Example, batch_order, collate
+from expo_train.data import Example, Pair, batch_order, collate
 
 ACCUM = dict(loss="exp-dpo+sft", batch_size=3, grad_accum=2, epochs=2, lora_r=4, lora_dropout=0.0, lr=1e-2,
              progress=False, save_every=1000)
@@ -55,8 +55,8 @@ def _by_hand_gradient(model, params, examples, window_batches, beta, sft_weight)
         dpo, nll, chosen_tokens = [], 0.0, 0
         for i in batch:
             ex = examples[i]
-            chosen, rejected = completion_logps(*ex.sequences[0]), completion_logps(*ex.sequences[1])
-            margin = beta * ((chosen.sum() - ex.ref_logps[0]) - (rejected.sum() - ex.ref_logps[1]))
+            chosen, rejected = completion_logps(*ex.sequences.chosen), completion_logps(*ex.sequences.rejected)
+            margin = beta * ((chosen.sum() - ex.ref_logps.chosen) - (rejected.sum() - ex.ref_logps.rejected))
             dpo.append(-F.logsigmoid(margin))
             nll, chosen_tokens = nll - chosen.sum(), chosen_tokens + len(chosen)
         losses.append(torch.stack(dpo).mean() + sft_weight * nll / chosen_tokens)
@@ -153,8 +153,9 @@ def test_resume_lands_on_the_same_data(tiny_round, tmp_path, monkeypatch, killed
 # --- the memory probe's batch --------------------------------------------------------------------
 def _examples(lengths, rows=2):
     """Examples whose sequences have the given (prompt, completion) token counts, `rows` each."""
-    return [Example("pair" if rows == 2 else "sft", [([7] * p, [8] * c) for p, c in seqs[:rows]], ref_logps=[0.0, 0.0])
-            for seqs in lengths]
+    sequences = [[([7] * p, [8] * c) for p, c in seqs[:rows]] for seqs in lengths]
+    return [Example("pair", Pair(*seqs), ref_logps=Pair(0.0, 0.0)) if rows == 2 else Example("sft", seqs)
+            for seqs in sequences]
 
 
 _length = st.one_of(st.integers(1, 40), st.integers(200, 900))  # mostly short, some long outliers
