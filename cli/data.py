@@ -170,7 +170,7 @@ def _write_result(table, fmt: str, output: Path | None) -> None:
     import pyarrow.csv as pacsv
 
     from expo_data.db import format_table
-    from expo_data.errors import ExpoError
+    from expo_data.errors import ExpoError, first_line
     from expo_data.schema import atomic_write_bytes
     from expo_data.shards import table_to_ipc_bytes
 
@@ -183,7 +183,7 @@ def _write_result(table, fmt: str, output: Path | None) -> None:
         try:
             pacsv.write_csv(_csv_ready(table), buffer)
         except (pa.ArrowException, ValueError) as exc:
-            raise ExpoError(f"cannot write the result as CSV: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            raise ExpoError(f"cannot write the result as CSV: {first_line(exc)}")
         data = buffer.getvalue()
     elif fmt == "json":
         import json

@@ -168,7 +168,15 @@ def _cut_remark(candidate: str) -> str:
         close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
         if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
             return candidate
-    return candidate[:remark.start()]
+    head = candidate[:remark.start()]
+    # "10 + 8, which is 18" / "10 + 8 (= 18)": the remark states the result of the arithmetic before it.
+    result = _RESULT_REMARK_RE.fullmatch(tail)
+    if result and "=" not in head and _BINARY_OPERATION_RE.search(head):
+        return f"{head} = {result.group(1).strip()}"
+    return head
+
+
+_RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
 def _has_hedge(text: str) -> bool:
@@ -401,7 +409,7 @@ def is_text_answer(gold: str) -> bool:
 # Canonical forms: what a careful human grader reads past (delimiters, Unicode, digit grouping, units,
 # glosses and sentences around a gold's value), and the answers such a grader calls ambiguous.
 # ---------------------------------------------------------------------------
-_UNICODE = [("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("÷", "/"), ("∞", "\\infty "),
+_UNICODE = [("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), ("÷", "\\div "), ("⋅", "\\cdot "), ("∗", "*"), ("∞", "\\infty "),
             ("≤", "\\le "), ("≥", "\\ge "), ("≠", "\\ne "), ("π", "\\pi "), ("∪", "\\cup "), ("∩", "\\cap "),
             ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "),
             ("≈", "\\approx "), ("²", "^2"), ("³", "^3"), ("\u2009", " "), ("\u202f", " "), ("\u00a0", " ")]
@@ -921,13 +929,32 @@ _PLAIN_NUMBER_RE = re.compile(
     rf"|{_NUMERAL}(?:\\times|\\cdot|\*)10\^(?:\{{[-+]?\d+\}}|[-+]?\d)")
 
 
+_DEGREES_RE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°")
+
+
 def is_plain_number(text: str) -> bool:
-    text = re.sub(r"\^\s*\{?\s*\\circ\s*\}?|°", "", text.replace("{,}", ""))  # 30^\circ states 30 (degrees)
+    """A number written out; degrees (30^\\circ) and a dollar sign (\\$18) state it too."""
+    text = _DEGREES_RE.sub("", text.replace("{,}", "").replace("\\$", "").replace("$", ""))
     return bool(_PLAIN_NUMBER_RE.fullmatch(re.sub(r"\s+", "", text)))
 
 
-# A sum, difference, product or quotient between numbers: + - * × ÷ \\times \\cdot \\div after a number or a bracket.
-_BINARY_OPERATION_RE = re.compile(r"[\d)}!.]\s*(?:[-+*×÷]|\\times|\\cdot|\\div)\s*[-+]?\s*[\d(\\{.]")
+# A sum, difference, product or quotient between numbers (+ - * / × ÷ \\times \\cdot \\div \\ast \\bullet) after a
+# number or a bracket; a single a/b is a plain number and never gets here.
+_BINARY_OPERATION_RE = re.compile(
+    r"[\d)}!.]\s*(?:[-+*/×÷]|\\times|\\cdot|\\div|\\ast|\\bullet)\s*[-+]?\s*[\d(\\{.]")
+
+
+def _states_number(side: str) -> bool:
+    """An equation's side that states a number once its wrappers are read past (\\$, a \\text{} unit, a box)."""
+    if is_plain_number(side):
+        return True
+    form = canonical(side, is_gold=False)
+    return form is not None and is_plain_number(form.text)
+
+
+def _operation_left(side: str) -> bool:
+    bare = _DEGREES_RE.sub("", side.replace("\\$", "").replace("$", ""))  # 180^\\circ - 150^\\circ is a difference
+    return bool(_BINARY_OPERATION_RE.search(bare)) and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", bare))
 
 
 def _arithmetic_left_undone(gold: str, answer: str) -> bool:
@@ -938,11 +965,10 @@ def _arithmetic_left_undone(gold: str, answer: str) -> bool:
     equation passes when one of its sides states the number ("10 + 8 = 18")."""
     if not is_plain_number(gold):
         return False
-    sides = re.split(r"(?<![<>!:=\\])=(?!=)", answer)
-    if any(is_plain_number(side) for side in sides):
+    sides = re.split(r"(?<![<>!:=\\])=(?!=)|\\Rightarrow|\\implies", answer)
+    if any(_states_number(side) for side in sides):
         return False
-    return any(_BINARY_OPERATION_RE.search(side) and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", side))
-               for side in sides)
+    return any(_operation_left(side) for side in sides)
 
 
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:

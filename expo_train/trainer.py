@@ -24,7 +24,8 @@ from typing import Any, Callable, Iterator
 
 import torch
 
-from expo_data.errors import ExpoError
+from expo_data.errors import ExpoError, first_line
+from expo_data.files import atomic_dir
 from expo_data.model import fingerprint_dir, resolve_adapter, resolve_dtype
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.shards import verify_round_dir
@@ -138,7 +139,7 @@ def load_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None, log:
         tokenizer = AutoTokenizer.from_pretrained(base_path)
         base = AutoModelForCausalLM.from_pretrained(base_path, dtype=base_dtype(cfg))
     except (OSError, ValueError) as exc:
-        raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
+        raise ExpoError(f"cannot load base model {base_path}: {first_line(exc)}")
     return wrap_lora(cfg, base, adapter_path, log).to(_device()), tokenizer
 
 
@@ -162,7 +163,7 @@ def refuse_tied_embedding_targets(targets, config) -> None:
 
 
 def _adapter_error(adapter_path: str, exc: BaseException) -> ExpoError:
-    return ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    return ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {first_line(exc)[:200]}")
 
 
 def lora_config(cfg: TrainConfig, adapter_path: str | None):
@@ -202,7 +203,7 @@ def check_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None) -> 
         with torch.device("meta"):
             skeleton = AutoModelForCausalLM.from_config(config)
     except (OSError, ValueError, KeyError) as exc:
-        raise ExpoError(f"cannot load base model {base_path}: {str(exc).splitlines()[0]}")
+        raise ExpoError(f"cannot load base model {base_path}: {first_line(exc)}")
     continued = bool(adapter_path) and not cfg.from_base
     lora = lora_config(cfg, adapter_path)
     check_lora(lora, config)
@@ -331,15 +332,11 @@ def _checkpoints(data_dir: Path) -> list[tuple[int, Path]]:
 
 
 def save_checkpoint(model, optimizer, scheduler, step: int, data_dir: Path, keep: int = 2) -> Path:
-    root = RoundDir(data_dir).checkpoints
-    final = root / f"step-{step:06d}"
-    tmp = root / f".tmp-step-{step:06d}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
-    torch.save({"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                "rng": torch.get_rng_state()}, tmp / CHECKPOINT_STATE)
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(tmp, final)
+    final = RoundDir(data_dir).checkpoints / f"step-{step:06d}"
+    with atomic_dir(final) as tmp:  # a crash mid-save leaves the previous checkpoints as they were
+        model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
+        torch.save({"step": step, "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                    "rng": torch.get_rng_state()}, tmp / CHECKPOINT_STATE)
     for _, old in _checkpoints(data_dir)[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
     return final
@@ -747,16 +744,9 @@ def save_adapter(model, out_dir: Path, round_default: bool = False) -> None:
     (check_adapter_out) is replaced; the temp and old dirs removed are the ones made here."""
     out_dir = Path(out_dir)
     check_adapter_out(out_dir, round_default)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
-    atomic_write_json(tmp / ADAPTER_MARKER, {"written_by": "expo-train", "format": "peft-lora"})
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    with atomic_dir(out_dir) as tmp:
+        model.save_pretrained(tmp, save_embedding_layers=False)  # never a copy of the frozen lm_head
+        atomic_write_json(tmp / ADAPTER_MARKER, {"written_by": "expo-train", "format": "peft-lora"})
 
 
 def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:

@@ -483,3 +483,26 @@ def test_arithmetic_left_undone_earns_nothing(a, b, op, boxed):
                   [wrap(undone), wrap(f"{a}\\text{{ {op} }}{shown}"), f"x = {undone}"])
     for power_form in ("2^{3}", "\\sqrt{64}"):  # powers and roots stay math-verify's call
         assert verify_one("8", power_form)[0]
+
+
+@pytest.mark.parametrize("gold,answer,correct", [
+    # the stated side read past its wrappers (an independent review's cases)
+    ("18", "\\$10 + \\$8 = \\$18", True), ("1080", "12 \\times 90 = \\$1,080", True),
+    ("18", "18\\text{ apples} = 10 + 8", True), ("18", "10 + 8 = \\boxed{18}", True), ("18", "10 + 8 \\Rightarrow 18", True),
+    # operators that slipped through: ÷ and the Unicode dots, chained quotients, degrees, a dollar gold
+    ("18", "36 ÷ 2", False), ("18", "2 ⋅ 9", False), ("18", "2 ∗ 9", False), ("18", "72/2/2", False),
+    ("18", "(36)/(2)", False), ("30", "180^\\circ - 150^\\circ", False), ("18^\\circ", "10^\\circ + 8^\\circ", False),
+    ("\\$18", "10 + 8", False), ("\\$18.90", "\\$10 + \\$8.90", False),
+    # still numbers
+    ("18", "36/2", True), ("18", "\\$18", True), ("\\$18", "18", True), ("30", "30^\\circ", True), ("0.5", "1/2", True),
+])
+def test_arithmetic_rule_reads_what_each_side_states(gold, answer, correct):
+    assert verify_one(gold, answer)[0] is correct
+
+
+@pytest.mark.parametrize("text,gold,correct", [
+    ("The answer is 10 + 8, which is 18.", "18", True), ("Final answer: 10 + 8 (= 18)", "18", True),
+    ("The answer is 10 + 8, which is 19.", "18", False), ("The answer is 36 ÷ 2.", "18", False),
+])
+def test_a_result_stated_after_the_arithmetic_is_the_answer(text, gold, correct):
+    assert verify_one(gold, extract_answer(text)[0])[0] is correct
