@@ -99,6 +99,10 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
             raise ExpoError(f"run config {path}: key '{key}' takes a {'list of ' if repeatable else ''}"
                             f"string, number or boolean, not {type(item).__name__}")
         for value in items:  # what the option's own type accepts on the command line (an int for --rounds ...)
+            wanted = _toml_kind(param)
+            if wanted is not None and not _is_kind(value, wanted):
+                raise ExpoError(f"run config {path}: key '{key}' takes {'an' if wanted == 'integer' else 'a'} {wanted}, "
+                                f"not {value!r}")
             try:
                 param.type(value, param, None)
             except click.BadParameter as exc:
@@ -107,6 +111,27 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
                 raise ExpoError(f"run config {path}: key '{key}' cannot be {value!r}")
         defaults[name] = item
     return defaults
+
+
+def _toml_kind(param: click.Parameter) -> str | None:
+    """The TOML type a key must have: a flag is a boolean, a text or path option a string (`out = 5` is a
+    typo, not the path "5"), a number option a number; None where the option's own type decides."""
+    if getattr(param, "is_flag", False):
+        return "boolean"
+    kind = param.type
+    if isinstance(kind, (click.types.StringParamType, click.Path, click.Choice)):
+        return "string"
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return "integer" if isinstance(kind, click.types.IntParamType) else "number"
+    return None
+
+
+def _is_kind(value, kind: str) -> bool:
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    return isinstance(value, int if kind == "integer" else (int, float)) and not isinstance(value, bool)
 
 
 def load_toml_config(ctx: click.Context, _param, value):

@@ -36,19 +36,42 @@ class Templates:
         return asdict(self)
 
     def validate(self) -> None:
+        """Each template names only the bare fields it may use: an attribute or index lookup
+        ({question.__class__}, {answer[0]}) reads Python objects, not the problem, and a plain prompt without
+        the question, or a hint without the answer, would train on the wrong text."""
         from .errors import ExpoError
 
-        probe = {"question": "Q", "answer": "A"}
-        for name in ("plain", "hinted", "answer_suffix"):
-            template = getattr(self, name)
-            try:
-                template.format(**probe)
-            except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:  # {question.foo}, {0}, {x:d}
-                raise ExpoError(f"prompt template '{name}' is not a valid format string: {exc}")
-        if "{answer" in self.plain.replace("{{", ""):
-            raise ExpoError("the plain prompt template must not contain {answer}: it is the unhinted prompt")
-        if "{answer" not in self.hinted.replace("{{", ""):
-            raise ExpoError("the hinted prompt template must contain {answer}")
+        needs = {"plain": ({"question"}, {"question"}), "hinted": ({"question", "answer"}, {"question", "answer"}),
+                 "answer_suffix": ({"answer"}, {"answer"})}
+        for name, (allowed, required) in needs.items():
+            fields = template_fields(getattr(self, name), name)
+            if name == "plain" and "answer" in fields:
+                raise ExpoError("the plain prompt template must not contain {answer}: it is the unhinted prompt")
+            if fields - allowed:
+                raise ExpoError(f"prompt template '{name}' may use only {{{'}, {'.join(sorted(allowed))}}}, "
+                                f"not {{{sorted(fields - allowed)[0]}}}")
+            if required - fields:
+                raise ExpoError(f"prompt template '{name}' must contain {{{sorted(required - fields)[0]}}}")
+
+
+def template_fields(template: str, name: str) -> set[str]:
+    """The fields a format string uses, each a bare name; ExpoError for anything else."""
+    import string
+
+    from .errors import ExpoError
+
+    fields = set()
+    try:
+        for _, field_name, spec, conversion in string.Formatter().parse(template):
+            if field_name is None:
+                continue
+            if not field_name.isidentifier() or spec or conversion:
+                raise ExpoError(f"prompt template '{name}' may use only bare fields like {{question}}, not "
+                                f"{{{field_name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}")
+            fields.add(field_name)
+    except ValueError as exc:  # an unmatched brace
+        raise ExpoError(f"prompt template '{name}' is not a valid format string: {exc}")
+    return fields
 
 
 def render_chat(tokenizer, user_text: str, system: str | None = None) -> str:

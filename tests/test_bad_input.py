@@ -204,7 +204,8 @@ def tree(tmp_path):
         "list_value.toml": "batch_size = [1, 2]\n", "table_value.toml": "[limit]\nx = 1\n",
         "unknown.toml": "nonsense_key = 1\n", "syntax.toml": "limit = = 3\n", "text_for_int.toml": 'limit = "abc"\n',
         "nan.toml": "temperature = nan\n", "date.toml": "limit = 1979-05-27\n",
-        "inf_lr.toml": "lr = inf\n", "neg_attempts.toml": "attempts = -1\n",
+        "inf_lr.toml": "lr = inf\n", "neg_attempts.toml": "attempts = -1\n", "number_for_path.toml": "out = 5\n",
+        "text_for_flag.toml": 'dry_run = "yes"\n', "bool_for_number.toml": "temperature = true\n",
     }
     for name, content in configs.items():
         (t / name).write_text(content)
@@ -279,13 +280,19 @@ CASES = [
         ("--worker", "-1/2", "--worker -1/2"),
         ("--temperature", "abc", "is not a valid float"), ("--shards", "1.5", "is not a valid integer"),
         ("--lora-mode", "banana", "'banana' is not one of"),
-        ("--plain-template", "{question.foo}", "not a valid format string"),
-        ("--plain-template", "{0}", "not a valid format string"),
+        ("--plain-template", "{question.foo}", "may use only bare fields"),
+        ("--plain-template", "{0}", "may use only bare fields"),
         ("--plain-template", "{", "not a valid format string"),
-        ("--plain-template", "{question:d}", "not a valid format string"),
+        ("--plain-template", "{question:d}", "may use only bare fields"),
         ("--plain-template", "{question} {answer}", "must not contain {answer}"),
         ("--hinted-template", "{question}", "must contain {answer}"),
-        ("--answer-suffix", "{x}", "not a valid format string"),
+        ("--answer-suffix", "{x}", "may use only {answer}, not {x}"),
+        # Found by the outside probes: lookups that read Python objects, and templates missing their field.
+        ("--plain-template", "{question.__class__.__mro__}", "may use only bare fields"),
+        ("--plain-template", "no placeholder", "must contain {question}"),
+        ("--hinted-template", "{question} {answer[0]}", "may use only bare fields"),
+        ("--answer-suffix", "{answer.upper}", "may use only bare fields"),
+        ("--answer-suffix", "The answer is 5.", "must contain {answer}"),
         ("--problems", "builtin:nope", "unknown builtin problem set"),
         ("--problems", "builtin:arith:nope", "unknown builtin split"),
         ("--problems", "{t}/nonexistent.jsonl", "problems file not found"),
@@ -317,7 +324,10 @@ CASES = [
     *[("data", ["generate", *GEN, "--config", "{t}/" + name], msg) for name, msg in [
         ("list_value.toml", "unknown key 'batch_size'"), ("table_value.toml", "key 'limit' takes a"),
         ("unknown.toml", "unknown key 'nonsense_key'"), ("syntax.toml", "cannot read run config"),
-        ("not_utf8.toml", "cannot read run config"), ("text_for_int.toml", "is not a valid integer"),
+        ("not_utf8.toml", "cannot read run config"), ("text_for_int.toml", "key 'limit' takes an integer, not 'abc'"),
+        # Found by the outside probes: a TOML value of another type than the option's (was taken as "5", True, 1.0).
+        ("number_for_path.toml", "key 'out' takes a string, not 5"), ("text_for_flag.toml", "key 'dry_run' takes a boolean"),
+        ("bool_for_number.toml", "key 'temperature' takes a number, not True"),
         ("nan.toml", "--temperature must be"), ("date.toml", "key 'limit' takes a"),
         ("neg_attempts.toml", "--attempts and --explanations"), ("nonexistent.toml", "cannot read run config"),
         ("adir", "is a directory"),
