@@ -181,3 +181,16 @@ def sha256_file(path: Path) -> str | None:
     digest = hashlib.sha256()
     hash_file_into(digest, path)
     return digest.hexdigest()
+
+
+def unwritable_dir_reason(path: Path) -> str | None:
+    """Why the dir `path` (new or existing) cannot be filled, found before any work: its nearest existing
+    ancestor is no directory, or cannot be written to. None when it can."""
+    ancestor = Path(path)
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"{ancestor} is not a directory"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"{ancestor} is not writable"
+    return None

@@ -75,10 +75,27 @@ def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _check_local_out(out) -> None:
+    """A local --out that can be written, and is not inside another round's own files (its shards/ ...)."""
+    from .files import unwritable_dir_reason
+    from .schema import inside_round_files
+    from .storage import is_remote
+
+    if is_remote(out):
+        return
+    reason = unwritable_dir_reason(Path(out))
+    if reason:
+        raise ExpoError(f"--out {out}: {reason}")
+    owner = inside_round_files(out)
+    if owner:
+        raise ExpoError(f"--out {out} is inside the round {owner}; name a dir of its own")
+
+
 def validate(cfg: GenerateConfig) -> None:
     """Every option checked before anything is loaded, started or written (ExpoError, one line)."""
     if str(cfg.out).strip() in ("", "."):
         raise ExpoError("--out is empty; name the round dir to write")
+    _check_local_out(cfg.out)
     if cfg.attempts < 0 or cfg.explanations < 0 or cfg.attempts + cfg.explanations == 0:
         raise ExpoError("--attempts and --explanations must be >= 0 and not both 0")
     if max(cfg.attempts, cfg.explanations) > MAX_SAMPLES_PER_PROMPT:

@@ -229,6 +229,19 @@ LAYOUT = {
 }
 
 
+def inside_round_files(path: Any) -> str | None:
+    """The round whose own files (shards/, selected/, adapter/ ...; eval/ holds eval runs and is open) a dir
+    would be written inside of, as "ROUND (shards/...)"; None when there is none (a manifest up to 3 levels up)."""
+    target = Path(os.path.realpath(path))
+    owned = {relative.split("/", 1)[0] for relative in LAYOUT.values()} - {"eval"}
+    for root in list(target.parents)[:3]:
+        if (root / MANIFEST_NAME).is_file():
+            relative = target.relative_to(root)
+            if relative.parts and relative.parts[0] in owned:
+                return f"{root} ({relative.as_posix()})"
+    return None
+
+
 class RoundDir:
     """Paths and readers of one round dir, local or on object storage (layout: README, "Round dir
     and manifest format"). The LAYOUT attributes are local Paths; `store` and `uri(attr)` serve both."""

@@ -72,6 +72,12 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
                         f"storage run the stages (expo-data generate/select/eval, expo-train round) with s3:// dirs")
     if Path(out).exists() and not Path(out).is_dir():
         raise ExpoError(f"--out {out} is not a directory")
+    from expo_data.files import unwritable_dir_reason
+
+    if unwritable_dir_reason(Path(out)):
+        raise ExpoError(f"--out {out}: {unwritable_dir_reason(Path(out))}")
+    if (Path(out) / "manifest.json").is_file():
+        raise ExpoError(f"--out {out} is a round dir; a loop writes OUT/round0, OUT/round1 ...: name the loop's own dir")
     round_gen = replace(gen, out=Path(out) / "round1", round=1, seed=gen.seed + 1)
     validate(round_gen)
     validate(replace(eval_cfg, out=Path(out) / "round0" / "eval" / "greedy", attempts=1, explanations=0, temperature=0.0))

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 import torch
 
 from expo_data.errors import ExpoError, first_line
-from expo_data.files import atomic_dir
+from expo_data.files import atomic_dir, unwritable_dir_reason
 from expo_data.model import fingerprint_dir, resolve_adapter, resolve_dtype
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.shards import verify_round_dir
@@ -393,12 +393,9 @@ def check_adapter_out(out: Path, round_default: bool) -> None:
         if entries and not ours:
             raise ExpoError(f"--out {out} is not empty and holds no adapter written by expo-train; "
                             f"name a new or empty dir (nothing there is replaced)")
-        return
-    ancestor = out.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise ExpoError(f"--out {out}: {ancestor} is not a directory")
+    reason = unwritable_dir_reason(out if out.exists() else out.parent)
+    if reason:
+        raise ExpoError(f"--out {out}: {reason}")
 
 
 def _validate(cfg: TrainConfig) -> None:

@@ -531,6 +531,12 @@ CASES = [
         ("--workers", "0", "--workers needs --ray"), ("--config", "{t}/list_value.toml", "key 'batch_size' takes a"),
     ]],
     ("train", ["loop", "--out", "{t}/afile", "--model", "{t}/model"], "is not a directory"),
+    # Found by the outside probes: under a file, a round dir as the loop's dir, a dir inside a round's own files.
+    ("train", ["loop", "--out", "{t}/afile/x", "--model", "{t}/model"], "afile is not a directory"),
+    ("train", ["loop", "--out", "{t}/round", "--model", "{t}/model"], "is a round dir"),
+    ("data", ["generate", "--out", "{t}/afile/x", "--model", "{t}/model"], "afile is not a directory"),
+    ("data", ["generate", "--out", "{t}/round/shards", "--model", "{t}/model"], "is inside the round"),
+    ("data", ["generate", "--out", "{t}/round/selected/x", "--model", "{t}/model"], "is inside the round"),
     ("train", ["loop", "--out", "s3://bucket/loop", "--model", "{t}/model"], "local or shared filesystem"),
     ("train", ["loop", "--out", "", "--model", "{t}/model"], "--out is empty"),
     ("train", ["loop", *LOOP, "--ray", "--workers", "0"], "--workers must be >= 1"),
@@ -685,7 +691,7 @@ def test_train_out_never_removes_a_foreign_dir(tree):
 
     class Model:
         def save_pretrained(self, path, **kwargs):
-            Path(path).mkdir(parents=True)
+            Path(path).mkdir(parents=True, exist_ok=True)  # as PEFT does (os.makedirs exist_ok)
             (Path(path) / "adapter_config.json").write_text('{"r": 8}')
             (Path(path) / "adapter_model.safetensors").write_bytes(b"new")
 
