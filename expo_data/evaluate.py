@@ -17,7 +17,7 @@ from .errors import ExpoError
 from .generate import GenerateConfig, engine_for, generate, validate
 from .model import fingerprint_dir
 from .schema import EVAL_RECORD, read_manifest
-from .storage import Store, as_location, join
+from .storage import Store, as_location, is_remote, join
 from .shards import load_round
 
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
@@ -50,6 +50,10 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
     if str(base.out).strip() in ("", "."):
         raise ExpoError("--out is empty; name the eval dir to write")
     out = as_location(base.out)
+    if not is_remote(out):
+        from .plan import check_no_foreign_files
+
+        check_no_foreign_files(Path(out), {"greedy", "sampled", EVAL_RECORD}, "eval")
     started = time.perf_counter()
     # Accuracy needs no answer-suffix scores or expert rows (half the CPU time); an eval dir written
     # by an earlier version with them is resumed as it was.

@@ -16,7 +16,7 @@ from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, resolve_adapter, reso
 from .model import on_cpu as no_gpu
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates
-from .schema import MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
+from .schema import LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
 from .shards import shard_status
 from .storage import Store, is_remote, join, redact
 
@@ -89,6 +89,18 @@ def _check_local_out(out) -> None:
     owner = inside_round_files(out)
     if owner:
         raise ExpoError(f"--out {out} is inside the round {owner}; name a dir of its own")
+    check_no_foreign_files(Path(out), {relative.split("/", 1)[0] for relative in LAYOUT.values()}, "round")
+
+
+def check_no_foreign_files(directory: Path, own: set[str], what: str) -> None:
+    """An existing output dir holds only what this toolkit writes there (or is a round: its manifest):
+    a run never mixes its files into a user's other dir."""
+    if not directory.is_dir() or (directory / MANIFEST_NAME).is_file():
+        return
+    foreign = sorted(e.name for e in directory.iterdir() if e.name not in own and not e.name.startswith("."))
+    if foreign:
+        raise ExpoError(f"--out {directory} is not empty and holds no {what} ({foreign[0]}"
+                        f"{' ...' if len(foreign) > 1 else ''}); name a new or empty dir")
 
 
 def validate(cfg: GenerateConfig) -> None:

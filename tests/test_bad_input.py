@@ -537,6 +537,10 @@ CASES = [
     ("data", ["generate", "--out", "{t}/afile/x", "--model", "{t}/model"], "afile is not a directory"),
     ("data", ["generate", "--out", "{t}/round/shards", "--model", "{t}/model"], "is inside the round"),
     ("data", ["generate", "--out", "{t}/round/selected/x", "--model", "{t}/model"], "is inside the round"),
+    # ... and a non-empty dir of other files: a run never mixes its files into it.
+    ("data", ["generate", "--out", "{t}/bad", "--model", "{t}/model"], "is not empty and holds no round"),
+    ("data", ["eval", "--out", "{t}/bad", "--model", "{t}/model"], "is not empty and holds no eval"),
+    ("train", ["loop", "--out", "{t}/bad", "--model", "{t}/model"], "is not empty and holds no loop's rounds"),
     ("train", ["loop", "--out", "s3://bucket/loop", "--model", "{t}/model"], "local or shared filesystem"),
     ("train", ["loop", "--out", "", "--model", "{t}/model"], "--out is empty"),
     ("train", ["loop", *LOOP, "--ray", "--workers", "0"], "--workers must be >= 1"),
