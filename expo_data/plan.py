@@ -85,7 +85,7 @@ def _check_local_out(out) -> None:
         return
     reason = unwritable_dir_reason(Path(out))
     if reason:
-        raise ExpoError(f"--out {out}: {reason}")
+        raise ExpoError(f"--out {out} is not writable: {reason}")
     owner = inside_round_files(out)
     if owner:
         raise ExpoError(f"--out {out} is inside the round {owner}; name a dir of its own")
