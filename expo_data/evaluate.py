@@ -7,6 +7,7 @@ the sampling temperature: pass@k). `eval.json` holds the figures per level.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -53,7 +54,7 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
     if not is_remote(out):
         from .plan import check_no_foreign_files
 
-        check_no_foreign_files(Path(out), {"greedy", "sampled", EVAL_RECORD}, "eval")
+        check_no_foreign_files(Path(out), rf"greedy|sampled|{re.escape(EVAL_RECORD)}", "eval")
     started = time.perf_counter()
     # Accuracy needs no answer-suffix scores or expert rows (half the CPU time); an eval dir written
     # by an earlier version with them is resumed as it was.

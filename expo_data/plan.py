@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -89,15 +90,16 @@ def _check_local_out(out) -> None:
     owner = inside_round_files(out)
     if owner:
         raise ExpoError(f"--out {out} is inside the round {owner}; name a dir of its own")
-    check_no_foreign_files(Path(out), {relative.split("/", 1)[0] for relative in LAYOUT.values()}, "round")
+    own = "|".join(re.escape(name) for name in {relative.split("/", 1)[0] for relative in LAYOUT.values()})
+    check_no_foreign_files(Path(out), own, "round")
 
 
-def check_no_foreign_files(directory: Path, own: set[str], what: str) -> None:
-    """An existing output dir holds only what this toolkit writes there (or is a round: its manifest):
-    a run never mixes its files into a user's other dir."""
+def check_no_foreign_files(directory: Path, own: str, what: str) -> None:
+    """An existing output dir holds only what this toolkit writes there (entry names matching `own`, hidden
+    temp files) or is a round (its manifest): a run never mixes its files into a user's other dir."""
     if not directory.is_dir() or (directory / MANIFEST_NAME).is_file():
         return
-    foreign = sorted(e.name for e in directory.iterdir() if e.name not in own and not e.name.startswith("."))
+    foreign = sorted(e.name for e in directory.iterdir() if not re.fullmatch(own, e.name) and not e.name.startswith("."))
     if foreign:
         raise ExpoError(f"--out {directory} is not empty and holds no {what} ({foreign[0]}"
                         f"{' ...' if len(foreign) > 1 else ''}); name a new or empty dir")

@@ -906,8 +906,7 @@ def _gold_equation_value(gold: str) -> str | None:
     sides = [side.strip() for side in re.split(r"(?<![<>!:=\\])=(?!=)", gold.strip().strip("$"))]
     if len(sides) != 2 or not all(sides) or _variables_written(sides[0]):
         return None
-    plain = r"-?\d+(?:\.\d+)?|-?\d+\s*/\s*\d+|-?\\d?frac\s*\{\d+\}\s*\{\d+\}"
-    return sides[1] if re.fullmatch(plain, sides[1].replace("{,}", "").replace(",", "")) else None
+    return sides[1] if is_plain_number(sides[1].replace(",", "")) else None
 
 
 def _named_values(text: str) -> dict[str, str] | None:
@@ -925,7 +924,7 @@ def _named_values(text: str) -> dict[str, str] | None:
 # A number written out: digits, a decimal, a fraction of two numbers, or scientific notation.
 _NUMERAL = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _PLAIN_NUMBER_RE = re.compile(
-    rf"{_NUMERAL}|{_NUMERAL}/{_NUMERAL}|[-+]?\\frac\{{{_NUMERAL}\}}\{{{_NUMERAL}\}}|[-+]?\\frac\d\d"
+    rf"{_NUMERAL}|{_NUMERAL}/{_NUMERAL}|[-+]?\\[dt]?frac\{{{_NUMERAL}\}}\{{{_NUMERAL}\}}|[-+]?\\[dt]?frac\d\d"
     rf"|{_NUMERAL}(?:\\times|\\cdot|\*)10\^(?:\{{[-+]?\d+\}}|[-+]?\d)")
 
 

@@ -5,7 +5,6 @@ when its outputs are complete and match, so an interrupted loop resumes where it
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from dataclasses import replace
@@ -74,17 +73,14 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
     if Path(out).exists() and not Path(out).is_dir():
         raise ExpoError(f"--out {out} is not a directory")
     from expo_data.files import unwritable_dir_reason
+    from expo_data.plan import check_no_foreign_files
 
-    if unwritable_dir_reason(Path(out)):
-        raise ExpoError(f"--out {out}: {unwritable_dir_reason(Path(out))}")
+    reason = unwritable_dir_reason(Path(out))
+    if reason:
+        raise ExpoError(f"--out {out}: {reason}")
     if (Path(out) / "manifest.json").is_file():
         raise ExpoError(f"--out {out} is a round dir; a loop writes OUT/round0, OUT/round1 ...: name the loop's own dir")
-    if Path(out).is_dir():  # a loop's dir holds its rounds and report; never mixed into a user's other dir
-        foreign = sorted(e.name for e in Path(out).iterdir()
-                         if not re.fullmatch(r"round\d+|report\.png|\..*", e.name))
-        if foreign:
-            raise ExpoError(f"--out {out} is not empty and holds no loop's rounds ({foreign[0]}"
-                            f"{' ...' if len(foreign) > 1 else ''}); name a new or empty dir, or a loop's dir to resume")
+    check_no_foreign_files(Path(out), r"round\d+|report\.png", "loop's rounds")
     round_gen = replace(gen, out=Path(out) / "round1", round=1, seed=gen.seed + 1)
     validate(round_gen)
     validate(replace(eval_cfg, out=Path(out) / "round0" / "eval" / "greedy", attempts=1, explanations=0, temperature=0.0))

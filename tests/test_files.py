@@ -7,16 +7,22 @@ import pytest
 from expo_data.files import atomic_dir
 
 
+def adapter_dir(tmp_path, existing: bool):
+    """tmp_path/adapter, absent or holding an old file."""
+    target = tmp_path / "adapter"
+    if existing:
+        target.mkdir()
+        (target / "old.bin").write_text("old")
+    return target
+
+
 def listing(path):
     return sorted(p.relative_to(path).as_posix() for p in path.rglob("*"))
 
 
 @pytest.mark.parametrize("existing", [False, True])
 def test_a_finished_dir_replaces_the_old_one_and_leaves_nothing_else(tmp_path, existing):
-    target = tmp_path / "adapter"
-    if existing:
-        target.mkdir()
-        (target / "old.bin").write_text("old")
+    target = adapter_dir(tmp_path, existing)
     with atomic_dir(target) as building:
         assert building.parent == tmp_path and building != target
         (building / "new.bin").write_text("new")
@@ -28,10 +34,7 @@ def test_a_finished_dir_replaces_the_old_one_and_leaves_nothing_else(tmp_path, e
 
 @pytest.mark.parametrize("existing", [False, True])
 def test_a_failed_build_leaves_the_target_as_it_was(tmp_path, existing):
-    target = tmp_path / "adapter"
-    if existing:
-        target.mkdir()
-        (target / "old.bin").write_text("old")
+    target = adapter_dir(tmp_path, existing)
     before = listing(tmp_path)
 
     class Boom(Exception):
