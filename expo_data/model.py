@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -188,6 +191,7 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
     key = hashlib.sha256(f"{fingerprint_dir(base_path)}:{fingerprint_dir(adapter_path)}:fp32".encode()).hexdigest()[:24]
     target = cache_dir() / "merged" / key
     if _is_model_dir(target):
+        os.utime(target)  # most recently used: the last to be pruned
         return str(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     log(f"merging adapter {adapter_path} into {base_path} for CPU generation -> {target}")
@@ -201,7 +205,27 @@ def merged_model_dir(base_path: str, adapter_path: str, log=print) -> str:
         # engine casts to its serving dtype (resolved from the base model) anyway.
         merged.save_pretrained(tmp, safe_serialization=True)
         AutoTokenizer.from_pretrained(base_path).save_pretrained(tmp)
+    prune_merged(target.parent, keep=MERGED_KEEP)
     return str(target)
+
+
+# Each merge is a full copy of the model in fp32 and a loop makes one a round: without a bound the
+# cache grows by a model per round, forever. The newest few cover a loop's current and previous round
+# and a second process beside it; an engine that loaded an evicted entry keeps its weights in memory.
+MERGED_KEEP = 3
+_MERGED_NAME = re.compile(r"[0-9a-f]{24}")
+
+
+def prune_merged(merged_root: Path, keep: int) -> list[Path]:
+    """Remove all but the `keep` most recently used merged models; only entries named as this cache
+    names them (24 hex digits) and holding a model are touched. Returns what was removed."""
+    entries = [p for p in merged_root.iterdir() if _MERGED_NAME.fullmatch(p.name) and p.is_dir()
+               and not p.is_symlink() and _is_model_dir(p)]
+    entries.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    removed = entries[keep:]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
 
 
 # ---------------------------------------------------------------------------
