@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
 from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
+from .runs import PlacedRuns
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store, as_location, join
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
@@ -52,7 +53,7 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
         try:
             con = connect([round_dir], check_checksums=False, memory_limit=limit, temp_directory=spill)
             staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
-            rows = _select_staged(con, rd, manifest["shards"], bound, staged, log)
+            rows = _select_staged(con, rd, manifest["shards"], bound, staged, spill, log)
         except ExpoError:
             # A corrupt shard is reported as such even when opening it or a query tripped over it first
             # (shards already hashed in the wide pass are not hashed again).
@@ -74,39 +75,29 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     return record
 
 
-# The columns of samples that positives.arrow and pairs.arrow carry: the one wide pass copies these, for the
-# selected rows alone, into a temp table the final joins read.
-_WIDE_COLUMNS = ("round, problem_id, kind, sample_index, level, question, reference_answer, plain_prompt, "
-                 "plain_prompt_token_ids, completion, completion_token_ids, policy_token_logprobs, policy_logprob_sum, "
-                 "policy_logprob_mean, num_tokens, answer_logprob, answer_logprob_base")
-_KEY = "s.round = {k}.round AND s.problem_id = {k}.problem_id AND s.kind = {k}.{kind} AND s.sample_index = {k}.{index}"
-# select_positives.sql and select_pairs.sql, with the keys and the wide columns already gathered: the same
-# projection and order (tests/test_select_scale.py checks the tables are those queries' results).
-_POSITIVES = f"""
-SELECT s.round, s.problem_id, s.kind, s.sample_index, s.level, s.question, s.reference_answer, s.plain_prompt,
-       s.plain_prompt_token_ids, s.completion, s.completion_token_ids, s.policy_token_logprobs, s.policy_logprob_sum,
-       s.policy_logprob_mean, s.num_tokens, s.answer_logprob - s.answer_logprob_base AS answer_gain, c.positive_rank
-FROM _positive_keys c JOIN _wide s ON {_KEY.format(k="c", kind="kind", index="sample_index")}
-ORDER BY s.round, s.problem_id, c.positive_rank"""
-_PAIRS = f"""
-SELECT p.round, p.problem_id, c.level, c.plain_prompt AS prompt, c.plain_prompt_token_ids AS prompt_token_ids,
-       c.completion AS chosen, c.completion_token_ids AS chosen_token_ids,
-       r.completion AS rejected, r.completion_token_ids AS rejected_token_ids,
-       c.policy_logprob_sum AS ref_chosen_logp, r.policy_logprob_sum AS ref_rejected_logp,
-       p.chosen_kind, c.policy_logprob_mean AS chosen_policy_mean, r.policy_logprob_mean AS rejected_policy_mean,
-       p.pair_rank
-FROM _pair_keys p
-JOIN _wide c ON {_KEY.format(k="p", kind="chosen_kind", index="chosen_index").replace("s.", "c.")}
-JOIN _wide r ON r.round = p.round AND r.problem_id = p.problem_id AND r.kind = 'attempt' AND r.sample_index = p.rejected_index
-ORDER BY p.round, p.problem_id, p.pair_rank"""
+# Where positives.arrow's and pairs.arrow's columns come from in a sample row (the shipped queries'
+# projections; tests/test_select_scale.py checks the tables are those queries' results). A positive also
+# carries answer_gain and positive_rank, a pair its pair_rank.
+_POSITIVE_COLUMNS = {name: name for name in (
+    "round", "problem_id", "kind", "sample_index", "level", "question", "reference_answer", "plain_prompt",
+    "plain_prompt_token_ids", "completion", "completion_token_ids", "policy_token_logprobs", "policy_logprob_sum",
+    "policy_logprob_mean", "num_tokens")}
+_CHOSEN_COLUMNS = {"round": "round", "problem_id": "problem_id", "level": "level", "prompt": "plain_prompt",
+                   "prompt_token_ids": "plain_prompt_token_ids", "chosen": "completion",
+                   "chosen_token_ids": "completion_token_ids", "ref_chosen_logp": "policy_logprob_sum",
+                   "chosen_kind": "kind", "chosen_policy_mean": "policy_logprob_mean"}
+_REJECTED_COLUMNS = {"rejected": "completion", "rejected_token_ids": "completion_token_ids",
+                     "ref_rejected_logp": "policy_logprob_sum", "rejected_policy_mean": "policy_logprob_mean"}
+_KEY_COLUMNS = ["round", "problem_id", "kind", "sample_index"]
 
 
 def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, Any]], staged: contextlib.ExitStack,
-                   log) -> dict[str, int]:
+                   spill: str, log) -> dict[str, int]:
     """The shipped selection in three steps, so the round's wide columns are read once, in the same pass
-    that hashes the shards: (1) the positives' and pairs' keys and the groups from the small columns;
-    (2) every shard read whole once, its sha256 checked, its selected rows' wide columns kept (the IO of
-    the next shard overlaps the work on this one); (3) positives and pairs joined from those rows."""
+    that hashes the shards, and are never sorted: (1) the positives' and pairs' keys, each with its place
+    in the query's ORDER BY, and the groups, from the small columns; (2) every shard read whole once, its
+    sha256 checked, its selected rows appended to sorted runs (the IO of the next shards overlaps the work
+    on this one); (3) the runs merged into positives.arrow and pairs.arrow in place order."""
     rows = {}
     # The keys and the groups keep the CPU busy and leave the disk idle: the first shards are hashed (and
     # so brought into the page cache) meanwhile.
@@ -117,18 +108,21 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     started, hashed = time.perf_counter(), dict(HASH_COST)
     params = bound["positives"]
     args = "$max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem"
-    _execute(con, f"CREATE TEMP TABLE _positive_keys AS SELECT * FROM expo_positive_keys({args})", params)
+    _execute(con, f"""CREATE TEMP TABLE _positive_keys AS SELECT *,
+        row_number() OVER (ORDER BY round, problem_id, positive_rank) - 1 AS _place
+        FROM expo_positive_keys({args})""", params)
     positives = _count(con, "_positive_keys")
     if positives == 0:
         raise EmptySelection(f"empty selection: no positive in {rd.store.uri()} passes the rules "
                              f"(parameters {json.dumps(params)}); loosen --param "
                              f"min_policy_mean / min_answer_gain or generate more explanations")
-    _execute(con, f"CREATE TEMP TABLE _pair_keys AS SELECT * FROM expo_pair_keys({args})", bound["pairs"])
-    _execute(con, """CREATE TEMP TABLE _needed AS
-        SELECT round, problem_id, kind, sample_index FROM _positive_keys
-        UNION SELECT round, problem_id, chosen_kind, chosen_index FROM _pair_keys
-        UNION SELECT round, problem_id, 'attempt', rejected_index FROM _pair_keys""")
-    log(f"keys: {positives} positives, {_count(con, '_pair_keys')} pairs "
+    # The pairs pair the positives just chosen, unless the two queries were given different parameters.
+    pairs_of = ("expo_pairs_of('_positive_keys')" if bound["pairs"] == params else f"expo_pair_keys({args})")
+    _execute(con, f"""CREATE TEMP TABLE _pair_keys AS SELECT *,
+        row_number() OVER (ORDER BY round, problem_id, pair_rank) - 1 AS _place
+        FROM {pairs_of}""", None if bound["pairs"] == params else bound["pairs"])
+    counts = {"positives": positives, "pairs": _count(con, "_pair_keys")}
+    log(f"keys: {counts['positives']} positives, {counts['pairs']} pairs "
         f"from the small columns in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
     path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/groups.arrow"))
@@ -139,41 +133,76 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     hashing.result()
     ahead_files, ahead_bytes = HASH_COST["files"] - hashed["files"], HASH_COST["bytes"] - hashed["bytes"]
     started = time.perf_counter()
-    _wide_pass(con, rd, shards)
-    log(f"one pass over the shards: wide columns of {_count(con, '_wide')} rows kept, sha256 of "
+    schemas = {name: query_batches(con, f"SELECT * FROM ({shipped_query(SELECTIONS[name]).rstrip().rstrip(';')}\n) LIMIT 0",
+                                   bound[name]).schema for name in ("positives", "pairs")}
+    runs = {"positives": PlacedRuns(Path(spill, "positives.runs"), schemas["positives"]),
+            "chosen": PlacedRuns(Path(spill, "chosen.runs"), _side_schema(schemas["pairs"], _CHOSEN_COLUMNS, "pair_rank")),
+            "rejected": PlacedRuns(Path(spill, "rejected.runs"), _side_schema(schemas["pairs"], _REJECTED_COLUMNS))}
+    for r in runs.values():
+        staged.callback(r.close)
+    _wide_pass(con, rd, shards, runs)
+    log(f"one pass over the shards: the selected rows of {shards} shards kept, sha256 of "
         f"{HASH_COST['files'] - hashed['files']} shards ({(HASH_COST['bytes'] - hashed['bytes']) / 2**30:.2f} GiB; "
         f"{ahead_files} of them, {ahead_bytes / 2**30:.2f} GiB, while the keys were chosen) in "
         f"{time.perf_counter() - started:.1f}s")
-    for name, sql in (("positives", _POSITIVES), ("pairs", _PAIRS)):
-        started = time.perf_counter()
-        path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/{name}.arrow"))
-        rows[name] = write_ipc(query_batches(con, sql), path)
-        log(f"{name}: {rows[name]} rows in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/positives.arrow"))
+    rows["positives"] = _write_tables(runs["positives"].tables(counts["positives"]), schemas["positives"], path)
+    log(f"positives: {rows['positives']} rows in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/pairs.arrow"))
+    sides = zip(runs["chosen"].tables(counts["pairs"]), runs["rejected"].tables(counts["pairs"]))
+    joined = (pa.Table.from_arrays([c.column(n) if n in c.column_names else r.column(n) for n in schemas["pairs"].names],
+                                   names=schemas["pairs"].names) for c, r in sides)
+    rows["pairs"] = _write_tables(joined, schemas["pairs"], path)
+    log(f"pairs: {rows['pairs']} rows in {time.perf_counter() - started:.1f}s")
     return {name: rows[name] for name in SELECTIONS}
 
 
-def _wide_pass(con, rd: RoundDir, count: int) -> None:
-    """Each shard read whole once (its sha256 checked on the way, locally) and its selected rows' wide
-    columns appended to _wide. Reader threads read, hash and pick the next shards' rows while DuckDB
-    takes in this one's."""
-    # The selected keys sorted by problem: each shard looks up only those within its own problems' range
-    # (shards hold slices of the problem list, so that is about the shard's share).
-    needed = run_query(con, "SELECT * FROM _needed ORDER BY problem_id")
-    _execute(con, f"CREATE TEMP TABLE _wide AS SELECT {_WIDE_COLUMNS} FROM samples LIMIT 0")
-    columns = [c.strip() for c in _WIDE_COLUMNS.split(",")]
+def _side_schema(pairs: pa.Schema, columns: dict[str, str], *extra: str) -> pa.Schema:
+    return pa.schema([pairs.field(name) for name in pairs.names if name in columns or name in extra])
 
-    def picked(index: int) -> pa.Table:
+
+def _write_tables(tables, schema: pa.Schema, path: Path) -> int:
+    count = 0
+    with pa.ipc.new_file(str(path), schema) as writer:
+        for table in tables:
+            writer.write_table(table.cast(schema))
+            count += table.num_rows
+    return count
+
+
+def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> None:
+    """Each shard read whole once (its sha256 checked on the way, locally) and its selected rows appended,
+    with their places, to the positives', chosen sides' and rejected sides' runs. Reader threads read,
+    hash and pick the next shards' rows while this one's are written."""
+    # The keys sorted by problem: each shard looks up only those within its own problems' range (shards
+    # hold slices of the problem list, so that is about the shard's share).
+    wanted = {
+        "positives": run_query(con, "SELECT round, problem_id, kind, sample_index, positive_rank, _place "
+                                    "FROM _positive_keys ORDER BY problem_id"),
+        "chosen": run_query(con, "SELECT round, problem_id, chosen_kind AS kind, chosen_index AS sample_index, "
+                                 "pair_rank, _place FROM _pair_keys ORDER BY problem_id"),
+        "rejected": run_query(con, "SELECT round, problem_id, 'attempt' AS kind, rejected_index AS sample_index, "
+                                   "_place FROM _pair_keys ORDER BY problem_id"),
+    }
+
+    def picked(index: int) -> dict[str, tuple[np.ndarray, pa.Table]]:
         shard = read_checked_shard(rd.store, index, count)
         ids = shard.column("problem_id")
         if ids.null_count == len(ids):  # no rows (or no problem to look up)
-            return shard.select(columns).slice(0, 0)
+            return {}
         low, high = pc.min_max(ids).values()
-        mine = needed.filter(pc.and_(pc.greater_equal(needed.column("problem_id"), low),
-                                     pc.less_equal(needed.column("problem_id"), high)))
-        keys = shard.select(["round", "problem_id", "kind", "sample_index"])
-        keys = keys.append_column("_row", pa.array(np.arange(shard.num_rows)))
-        rows = keys.join(mine, ["round", "problem_id", "kind", "sample_index"], join_type="inner").column("_row")
-        return shard.select(columns).take(np.sort(rows.to_numpy()))  # in file order: the copy reads forward
+        keys = shard.select(_KEY_COLUMNS).append_column("_row", pa.array(np.arange(shard.num_rows)))
+        out = {}
+        for name, table in wanted.items():
+            problem = table.column("problem_id")
+            mine = table.filter(pc.and_(pc.greater_equal(problem, low), pc.less_equal(problem, high)))
+            # In place order: the wide rows are gathered once, already as their run wants them.
+            found = keys.join(mine, _KEY_COLUMNS, join_type="inner").sort_by("_place")
+            chosen = shard.take(found.column("_row"))
+            out[name] = (found.column("_place").to_numpy(), _project(name, chosen, found))
+        return out
 
     # Several shards are read at once: this disk (like most) delivers more to concurrent readers than to
     # one sequential stream. About 1 GiB of shards in flight at most, and never fewer than two readers.
@@ -182,13 +211,26 @@ def _wide_pass(con, rd: RoundDir, count: int) -> None:
     with ThreadPoolExecutor(readers) as reader:
         pending = collections.deque(reader.submit(picked, i) for i in range(min(readers, count)))
         for index in range(count):
-            rows = pending.popleft().result()
+            found = pending.popleft().result()
             if index + readers < count:
                 pending.append(reader.submit(picked, index + readers))
-            con.register("_picked", rows)
-            _execute(con, "INSERT INTO _wide SELECT * FROM _picked")
-            con.unregister("_picked")
-            del rows
+            for name, (places, rows) in found.items():
+                runs[name].add(places, rows)
+            del found
+
+
+def _project(name: str, rows: pa.Table, keys: pa.Table) -> pa.Table:
+    """A side's columns, named as its output names them, from its sample rows and their keys."""
+    if name == "positives":
+        columns = {out: rows.column(source) for out, source in _POSITIVE_COLUMNS.items()}
+        columns["answer_gain"] = pc.subtract(rows.column("answer_logprob"), rows.column("answer_logprob_base"))
+        columns["positive_rank"] = keys.column("positive_rank")
+    elif name == "chosen":
+        columns = {out: rows.column(source) for out, source in _CHOSEN_COLUMNS.items()}
+        columns["pair_rank"] = keys.column("pair_rank")
+    else:
+        columns = {out: rows.column(source) for out, source in _REJECTED_COLUMNS.items()}
+    return pa.table(columns)
 
 
 def _execute(con, sql: str, params: dict[str, Any] | None = None) -> None:

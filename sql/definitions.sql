@@ -36,11 +36,12 @@ WITH ranked AS (
 )
 SELECT * FROM ranked WHERE positive_rank <= per_problem;
 
--- expo_pair_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem):
---   the ExP-DPO pairs as keys: each selected positive (chosen_kind, chosen_index, pair_rank = its
---   positive_rank) with an incorrect on-policy attempt of its problem (rejected_index), the k-th
---   positive with the k-th most likely wrong attempt (cycling). Small columns only, as above.
-CREATE MACRO expo_pair_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem) AS TABLE
+-- expo_pairs_of(positive_keys): the ExP-DPO pairs of the positives in the table (or CTE) named by
+--   positive_keys (columns as expo_positive_keys gives them): each positive (chosen_kind, chosen_index,
+--   pair_rank = its positive_rank) with an incorrect on-policy attempt of its problem (rejected_index),
+--   the k-th positive with the k-th most likely wrong attempt (cycling). Small columns only. By name, so
+--   `expo-data select` pairs the positives it has already chosen instead of choosing them again.
+CREATE MACRO expo_pairs_of(positive_keys) AS TABLE
 WITH rejected AS (
     SELECT round, problem_id, sample_index,
            row_number() OVER (PARTITION BY round, problem_id ORDER BY policy_logprob_mean DESC, sample_index) AS wrong_rank,
@@ -50,9 +51,17 @@ WITH rejected AS (
 )
 SELECT c.round, c.problem_id, c.kind AS chosen_kind, c.sample_index AS chosen_index,
        r.sample_index AS rejected_index, c.positive_rank AS pair_rank
-FROM expo_positive_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem) c
+FROM query_table(positive_keys) c
 JOIN rejected r ON r.round = c.round AND r.problem_id = c.problem_id
                AND r.wrong_rank = (c.positive_rank - 1) % r.wrong_count + 1;
+
+-- expo_pair_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem):
+--   the pairs of the positives expo_positive_keys selects with these parameters (expo_pairs_of).
+CREATE MACRO expo_pair_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem) AS TABLE
+WITH expo_selected_positive_keys AS (
+    SELECT * FROM expo_positive_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem)
+)
+SELECT * FROM expo_pairs_of('expo_selected_positive_keys');
 
 -- expo_quality_figures(group_mode): the quality figures per group and overall (is_total = 1, the
 --   ROLLUP row). group_mode: 'round', 'level', 'category', or 'auto' (level when any row has one, else
