@@ -13,7 +13,8 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
-from .errors import ExpoError
+class PlacesMismatch(Exception):
+    """The rows that arrived do not fill each place exactly once."""
 
 
 class PlacedRuns:
@@ -55,11 +56,11 @@ class PlacedRuns:
 
     def tables(self, total: int, rows_per_table: int = 8192) -> Iterator[pa.Table]:
         """The rows in place order, as tables of up to `rows_per_table` rows covering places
-        [0, n), [n, 2n), ...; ExpoError unless every place in 0..total-1 arrived exactly once."""
+        [0, n), [n, 2n), ...; PlacesMismatch unless every place in 0..total-1 arrived exactly once."""
         self.close()
         arrived = sum(len(places) for places, _ in self._runs)
         if arrived != total:
-            raise ExpoError(f"internal: {arrived} rows arrived for {total} places (are sample keys unique in this round?)")
+            raise PlacesMismatch(f"{arrived} rows arrived for {total} places")
         with pa.OSFile(str(self.path), "rb") as source:  # read, not mapped: only the batches in use are in memory
             reader = pa.ipc.open_file(source)
             held: dict[int, tuple[int, pa.RecordBatch]] = {}  # per run: the batch read last
@@ -79,8 +80,7 @@ class PlacedRuns:
                 got = np.concatenate(piece_places) if piece_places else np.empty(0, np.int64)
                 order = np.argsort(got, kind="stable")
                 if not np.array_equal(got[order], np.arange(start, end)):
-                    raise ExpoError(f"internal: places {start}..{end - 1} did not each arrive once "
-                                    "(are sample keys unique in this round?)")
+                    raise PlacesMismatch(f"places {start}..{end - 1} did not each arrive once")
                 table = pa.Table.from_batches(pieces, self.schema)
                 if np.any(order != np.arange(len(order))):
                     table = table.take(order)

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
 from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
-from .runs import PlacedRuns
+from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store, as_location, join
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
@@ -145,17 +145,24 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
         f"{HASH_COST['files'] - hashed['files']} shards ({(HASH_COST['bytes'] - hashed['bytes']) / 2**30:.2f} GiB; "
         f"{ahead_files} of them, {ahead_bytes / 2**30:.2f} GiB, while the keys were chosen) in "
         f"{time.perf_counter() - started:.1f}s")
-    started = time.perf_counter()
-    path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/positives.arrow"))
-    rows["positives"] = _write_tables(runs["positives"].tables(counts["positives"]), schemas["positives"], path)
-    log(f"positives: {rows['positives']} rows in {time.perf_counter() - started:.1f}s")
-    started = time.perf_counter()
-    path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/pairs.arrow"))
-    sides = zip(runs["chosen"].tables(counts["pairs"]), runs["rejected"].tables(counts["pairs"]))
-    joined = (pa.Table.from_arrays([c.column(n) if n in c.column_names else r.column(n) for n in schemas["pairs"].names],
-                                   names=schemas["pairs"].names) for c, r in sides)
-    rows["pairs"] = _write_tables(joined, schemas["pairs"], path)
-    log(f"pairs: {rows['pairs']} rows in {time.perf_counter() - started:.1f}s")
+    try:
+        started = time.perf_counter()
+        path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/positives.arrow"))
+        rows["positives"] = _write_tables(runs["positives"].tables(counts["positives"]), schemas["positives"], path)
+        log(f"positives: {rows['positives']} rows in {time.perf_counter() - started:.1f}s")
+        started = time.perf_counter()
+        path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/pairs.arrow"))
+        sides = zip(runs["chosen"].tables(counts["pairs"]), runs["rejected"].tables(counts["pairs"]))
+        names = schemas["pairs"].names
+        joined = (pa.Table.from_arrays([c.column(n) if n in c.column_names else r.column(n) for n in names], names=names)
+                  for c, r in sides)
+        rows["pairs"] = _write_tables(joined, schemas["pairs"], path)
+        log(f"pairs: {rows['pairs']} rows in {time.perf_counter() - started:.1f}s")
+    except PlacesMismatch:
+        twice = con.execute("SELECT round, problem_id, kind, sample_index FROM samples "
+                            "GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchall()
+        raise ExpoError(f"{rd.store.uri()} holds the sample {twice[0] if twice else '?'} (round, problem_id, kind, "
+                        "sample_index) in more than one row; a round expo-data generate wrote holds each once")
     return {name: rows[name] for name in SELECTIONS}
 
 

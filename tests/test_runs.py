@@ -7,8 +7,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from expo_data.errors import ExpoError
-from expo_data.runs import PlacedRuns
+from expo_data.runs import PlacedRuns, PlacesMismatch
 
 SCHEMA = pa.schema([("place_copy", pa.int64()), ("text", pa.string()), ("ids", pa.list_(pa.int32()))])
 
@@ -38,7 +37,7 @@ def test_rows_come_back_in_place_order(tmp_path_factory, total, runs, batch, tab
 def test_a_place_missing_or_twice_is_an_error(tmp_path, places, total):
     merged = PlacedRuns(tmp_path / "r.arrow", SCHEMA)
     merged.add(np.array(places), _rows(places))
-    with pytest.raises(ExpoError, match="internal"):
+    with pytest.raises(PlacesMismatch):
         list(merged.tables(total))
 
 

@@ -293,3 +293,38 @@ def test_select_reads_and_hashes_each_shard_once(tmp_path):
     select(round_dir, log=logged.append)  # the same files in the same process: not hashed again
     assert HASH_COST["files"] - before_cost["files"] == 3
 
+
+
+@pytest.mark.parametrize("where", ["same shard", "other shard"])
+def test_a_sample_key_twice_is_one_error_and_no_selection(tmp_path, where):
+    """Positives and pairs are merged by place: a selected sample present twice (a shard copied in by hand)
+    cannot fill its place once. It used to come out as two training rows; now it is refused by name."""
+    rows = [sample_row("p1", "attempt", 0, False, -1.0), sample_row("p1", "explanation", 0, True, -0.5),
+            sample_row("p2", "attempt", 0, False, -1.0), sample_row("p2", "explanation", 0, True, -0.5)]
+    twice = sample_row("p2", "explanation", 0, True, -0.5)
+    tables = ([rows_to_table(rows[:2]), rows_to_table(rows[2:] + [twice])] if where == "same shard"
+              else [rows_to_table(rows[:2] + [twice]), rows_to_table(rows[2:])])
+    round_dir = tmp_path / "round"
+    write_round(round_dir, tables, {"round": 0, "base_model": "m", "num_problems": 2})
+    with pytest.raises(ExpoError, match=r"holds the sample \(0, 'p2', 'explanation', 0\).*more than one row"):
+        select(round_dir, log=lambda m: None)
+    assert not (round_dir / "selected" / "selection.json").exists()
+    assert not [p for p in (round_dir / "selected").iterdir() if p.suffix == ".arrow"]
+
+
+def test_problems_interleaved_across_shards_select_the_same_rows(tmp_path):
+    """Shards are slices of the problem file, not of the sorted ids: every shard spans the whole id range
+    here, so every output table draws on every shard's run at once."""
+    rng = np.random.default_rng(7)
+    shards = [[] for _ in range(5)]
+    for problem in range(120):
+        shard = shards[int(rng.integers(0, 5))]
+        for index in range(3):
+            shard.append(sample_row(f"q{problem}", "attempt", index, bool(rng.random() < 0.3), float(-rng.random() * 3)))
+        for index in range(2):
+            shard.append(sample_row(f"q{problem}", "explanation", index, True, float(-rng.random()),
+                                    answer_gain=float(rng.random())))
+    round_dir = tmp_path / "round"
+    write_round(round_dir, [rows_to_table(rows) for rows in shards], {"round": 0, "base_model": "m", "num_problems": 120})
+    reference = assert_same_selection(round_dir, {"per_problem": 2})
+    assert reference["pairs"].num_rows > 100
