@@ -26,7 +26,7 @@ import pyarrow.dataset as pads
 from .errors import ExpoError
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
-from .storage import Store
+from .storage import Store, as_store
 
 PROBLEMS_VIEW = """
 CREATE VIEW problems AS
@@ -89,7 +89,8 @@ def spill_dir(location: Any):
     dir for a round on object storage, or a round dir this user cannot write), removed afterwards."""
     from .files import cache_dir
 
-    bases = [] if Store(location).remote else [Store(location).local()]
+    store = as_store(location)
+    bases = [] if store.remote else [store.local()]
     bases = [base for base in bases if base.is_dir()]
     for base in bases + [cache_dir() / "spill"]:
         try:
@@ -122,9 +123,9 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
     con = duckdb.connect(config=config)
     selects, manifests, rounds_seen = [], [], {}
     for position, directory in enumerate(round_dirs):
-        store = Store(directory)
+        store = as_store(directory)
         directory = store.uri()
-        manifest = verify_round_dir(directory, check_checksums=check_checksums, log=log)
+        manifest = verify_round_dir(store, check_checksums=check_checksums, log=log)
         if manifest["round"] in rounds_seen:
             raise ExpoError(f"{directory} and {rounds_seen[manifest['round']]} are both round {manifest['round']}; "
                             f"generate rounds with distinct --round numbers to compare them")

@@ -7,7 +7,6 @@ token, aligned with `completion_token_ids`.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ import pyarrow as pa
 # Atomic writes and hashing live below the package (files.py); callers have always imported them from here.
 from .files import atomic_output, atomic_write_bytes, atomic_write_json, hash_file_into, sha256_file  # noqa: F401
 from .files import hold_pipe_open
+from .storage import Store, as_store
 
 # 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
 # read with those columns null (see shards.read_shard).
@@ -139,9 +139,8 @@ def read_manifest(location: Any) -> dict[str, Any] | None:
     """The round's manifest (local dir or object-store prefix), None when there is none; a manifest
     that is not a JSON object of a readable schema version is an ExpoError (one line), never a traceback."""
     from .errors import ExpoError
-    from .storage import Store
 
-    store = Store(location)
+    store = as_store(location)
     path = store.uri(MANIFEST_NAME)
     if not store.remote and not Path(store.path()).is_dir():
         return None  # no dir there (or a file, or a path under a file): no round there
@@ -242,53 +241,50 @@ def inside_round_files(path: Any) -> str | None:
     return None
 
 
-class RoundDir:
-    """Paths and readers of one round dir, local or on object storage (layout: README, "Round dir
-    and manifest format"). The LAYOUT attributes are local Paths; `store` and `uri(attr)` serve both."""
-
-    def __init__(self, location: Any):
-        from .storage import as_location, is_remote
-
-        self.location = as_location(location)
-        self.remote = is_remote(location)
+class RoundDir(Store):
+    """Where one round lives, a local dir or an object-store prefix, and its layout (LAYOUT; README,
+    "Round dir and manifest format"): the one type callers pass for a round. It is a Store, so reads,
+    writes and listings take layout names alike for local and remote rounds; `uri(key)` and `name(key)`
+    take a LAYOUT key (or a plain name); `local(...)` and the LAYOUT attributes (rd.selected, rd.adapter,
+    ...) are local Paths, and say so in one line for a round on object storage."""
 
     def __repr__(self) -> str:
         return f"RoundDir({self.location})"
 
     @property
-    def path(self) -> Path:
+    def store(self) -> "RoundDir":  # callers that hold a round and want its files: it is its own store
+        return self
+
+    @staticmethod
+    def name(key: str) -> str:
+        """A LAYOUT key's relative name; any other name as it is."""
+        return LAYOUT.get(key, key)
+
+    def uri(self, name: str = "") -> str:
+        return super().uri(self.name(name))
+
+    def local(self, name: str = "") -> Path:
         if self.remote:
             from .errors import ExpoError
 
-            raise ExpoError(f"{self.location} is on object storage; this step needs a local round dir")
-        return self.location
-
-    @functools.cached_property
-    def store(self):
-        from .storage import Store
-
-        return Store(self.location)
-
-    def uri(self, attr: str) -> str:
-        """A LAYOUT entry as a path or URI string, local or remote."""
-        from .storage import join
-
-        return str(join(self.location, LAYOUT[attr]))
+            raise ExpoError(f"{self.uri(name) if name else self.location} is on object storage; "
+                            "this step needs a local round dir")
+        return super().local(self.name(name))
 
     def is_round(self) -> bool:
-        return self.store.is_file(MANIFEST_NAME)
+        return self.is_file(MANIFEST_NAME)
 
     def manifest(self) -> dict[str, Any] | None:
-        return read_manifest(self.location)
+        return read_manifest(self)
 
     def selected_table(self, name: str) -> pa.Table:
         """DIR/selected/<name>.arrow (positives, pairs, groups)."""
         from .errors import ExpoError
 
         relative = f"{SELECTED_DIR}/{name}.arrow"
-        if not self.store.is_file(relative):
-            raise ExpoError(f"{self.store.uri(relative)} not found; run `expo-data select {self.location}`")
-        return read_arrow(relative, self.store)
+        if not self.is_file(relative):
+            raise ExpoError(f"{self.uri(relative)} not found; run `expo-data select {self.location}`")
+        return read_arrow(relative, self)
 
     def sidecar_hashes(self) -> dict[str, str]:
         """Shard file name -> sha256 as its sidecar records it: what a selection was made from."""
@@ -301,19 +297,19 @@ class RoundDir:
         for index in range(count):
             sidecar = f"{SHARDS_DIR}/{sidecar_name(index, count)}"
             try:
-                sha = json.loads(self.store.read_bytes(sidecar))["sha256"]
+                sha = json.loads(self.read_bytes(sidecar))["sha256"]
             except FileNotFoundError:
                 continue
             except (ValueError, KeyError, TypeError, OSError, RecursionError):
                 sha = None
             if not isinstance(sha, str):
-                raise ExpoError(f"{self.store.uri(sidecar)} is corrupt; rerun `expo-data generate` to repair it")
+                raise ExpoError(f"{self.uri(sidecar)} is corrupt; rerun `expo-data generate` to repair it")
             hashes[shard_name(index, count)] = sha
         return hashes
 
 
-for _attr, _relative in LAYOUT.items():
-    setattr(RoundDir, _attr, property(lambda self, _relative=_relative: self.path / _relative))
+for _attr in LAYOUT:
+    setattr(RoundDir, _attr, property(lambda self, _attr=_attr: self.local(_attr)))
 
 
 def read_arrow(path: Any, store=None) -> pa.Table:

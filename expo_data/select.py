@@ -35,7 +35,7 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
     batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
     the machine), spilling to a temp dir on the round's disk: memory does not grow with the round."""
-    round_dir = as_location(round_dir)
+    rd = RoundDir(round_dir)
     params = params or {}
     limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
     queries = {name: shipped_query(query) for name, query in SELECTIONS.items()}
@@ -45,31 +45,30 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     if unknown:
         raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; selection takes: {', '.join(sorted(set().union(*takes.values())))}")
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
-    rd = RoundDir(round_dir)
-    manifest = verify_round_dir(round_dir, check_checksums=False)  # manifest and sidecars: cheap, and before any work
+    manifest = verify_round_dir(rd, check_checksums=False)  # manifest and sidecars: cheap, and before any work
     _check_writable(rd)
     rows = {}
-    with spill_dir(round_dir) as spill, contextlib.ExitStack() as staged:
+    with spill_dir(rd) as spill, contextlib.ExitStack() as staged:
         try:
-            con = connect([round_dir], check_checksums=False, memory_limit=limit, temp_directory=spill)
+            con = connect([rd], check_checksums=False, memory_limit=limit, temp_directory=spill)
             staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
             rows = _select_staged(con, rd, manifest["shards"], bound, staged, spill, log)
         except ExpoError:
             # A corrupt shard is reported as such even when opening it or a query tripped over it first
             # (shards already hashed in the wide pass are not hashed again).
-            verify_round_dir(round_dir, check_checksums=True)
+            verify_round_dir(rd, check_checksums=True)
             raise
         # The record marks a complete selection: an old one goes before the new tables replace the old
         # ones (leaving the stack commits them), and the new one is written after.
-        rd.store.delete(LAYOUT["selection_record"])
+        rd.delete(LAYOUT["selection_record"])
     record = {
-        "round_dir": str(round_dir),
+        "round_dir": str(rd.location),
         "parameters": bound,
         "queries": queries,
         "rows": rows,
         "source_shards": rd.sidecar_hashes(),
     }
-    rd.store.write_json(LAYOUT["selection_record"], record)
+    rd.write_json(LAYOUT["selection_record"], record)
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
         f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
     return record
@@ -104,7 +103,7 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     stop_hashing, ahead = threading.Event(), ThreadPoolExecutor(1)
     staged.callback(ahead.shutdown)
     staged.callback(stop_hashing.set)
-    hashing = ahead.submit(hash_ahead, rd.store, shards, stop_hashing)
+    hashing = ahead.submit(hash_ahead, rd, shards, stop_hashing)
     started, hashed = time.perf_counter(), dict(HASH_COST)
     params = bound["positives"]
     args = "$max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem"
@@ -113,7 +112,7 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
         FROM expo_positive_keys({args})""", params)
     positives = _count(con, "_positive_keys")
     if positives == 0:
-        raise EmptySelection(f"empty selection: no positive in {rd.store.uri()} passes the rules "
+        raise EmptySelection(f"empty selection: no positive in {rd.uri()} passes the rules "
                              f"(parameters {json.dumps(params)}); loosen --param "
                              f"min_policy_mean / min_answer_gain or generate more explanations")
     # The pairs pair the positives just chosen, unless the two queries were given different parameters.
@@ -125,7 +124,7 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     log(f"keys: {counts['positives']} positives, {counts['pairs']} pairs "
         f"from the small columns in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
-    path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/groups.arrow"))
+    path = staged.enter_context(_staged_file(rd, f"{SELECTED_DIR}/groups.arrow"))
     rows["groups"] = write_ipc(query_batches(con, shipped_query("select_groups"), bound["groups"]), path)
     log(f"groups: {rows['groups']} rows in {time.perf_counter() - started:.1f}s")
 
@@ -147,11 +146,11 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
         f"{time.perf_counter() - started:.1f}s")
     try:
         started = time.perf_counter()
-        path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/positives.arrow"))
+        path = staged.enter_context(_staged_file(rd, f"{SELECTED_DIR}/positives.arrow"))
         rows["positives"] = _write_tables(runs["positives"].tables(counts["positives"]), schemas["positives"], path)
         log(f"positives: {rows['positives']} rows in {time.perf_counter() - started:.1f}s")
         started = time.perf_counter()
-        path = staged.enter_context(_staged_file(rd.store, f"{SELECTED_DIR}/pairs.arrow"))
+        path = staged.enter_context(_staged_file(rd, f"{SELECTED_DIR}/pairs.arrow"))
         sides = zip(runs["chosen"].tables(counts["pairs"]), runs["rejected"].tables(counts["pairs"]))
         names = schemas["pairs"].names
         joined = (pa.Table.from_arrays([c.column(n) if n in c.column_names else r.column(n) for n in names], names=names)
@@ -161,7 +160,7 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     except PlacesMismatch:
         twice = con.execute("SELECT round, problem_id, kind, sample_index FROM samples "
                             "GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchall()
-        raise ExpoError(f"{rd.store.uri()} holds the sample {twice[0] if twice else '?'} (round, problem_id, kind, "
+        raise ExpoError(f"{rd.uri()} holds the sample {twice[0] if twice else '?'} (round, problem_id, kind, "
                         "sample_index) in more than one row; a round expo-data generate wrote holds each once")
     return {name: rows[name] for name in SELECTIONS}
 
@@ -195,7 +194,7 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
     }
 
     def picked(index: int) -> dict[str, tuple[np.ndarray, pa.Table]]:
-        shard = read_checked_shard(rd.store, index, count)
+        shard = read_checked_shard(rd, index, count)
         ids = shard.column("problem_id")
         if ids.null_count == len(ids):  # no rows (or no problem to look up)
             return {}
@@ -213,7 +212,7 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
 
     # Several shards are read at once: this disk (like most) delivers more to concurrent readers than to
     # one sequential stream. About 1 GiB of shards in flight at most, and never fewer than two readers.
-    largest = max((rd.store.size(f"{SHARDS_DIR}/{shard_name(i, count)}") or 0 for i in range(count)), default=0)
+    largest = max((rd.size(f"{SHARDS_DIR}/{shard_name(i, count)}") or 0 for i in range(count)), default=0)
     readers = max(2, min(4, (1 << 30) // max(largest, 1)))
     with ThreadPoolExecutor(readers) as reader:
         pending = collections.deque(reader.submit(picked, i) for i in range(min(readers, count)))
@@ -258,7 +257,7 @@ def _check_writable(rd: RoundDir) -> None:
         return
     import tempfile
 
-    target = rd.store.local() / SELECTED_DIR
+    target = rd.local() / SELECTED_DIR
     try:
         target.mkdir(parents=True, exist_ok=True)
         tempfile.NamedTemporaryFile(dir=target, prefix=".expo-write-check-").close()
@@ -330,7 +329,7 @@ def expand_round_dirs(paths: list[Any]) -> list[Any]:
         if RoundDir(path).is_round():
             dirs.append(path)
         else:
-            found = [join(path, name) for name in Store(path).subdirs() if name.startswith("round")]
+            found = [join(path, name) for name in RoundDir(path).subdirs() if name.startswith("round")]
             found = [d for d in found if RoundDir(d).is_round()]
             if not found:
                 raise ExpoError(f"{path} is not a round dir (no manifest.json) and holds no round*/ dirs")
@@ -345,7 +344,7 @@ def held_out(paths: list[Path]) -> pa.Table:
     for directory in sorted(candidates):
         rd = RoundDir(directory)
         try:
-            record = json.loads(rd.store.read_bytes(LAYOUT["eval_record"]))
+            record = json.loads(rd.read_bytes(LAYOUT["eval_record"]))
         except FileNotFoundError:
             continue
         except (ValueError, RecursionError):  # not JSON, not UTF-8

@@ -24,7 +24,7 @@ from .schema import (
     shard_name,
     sidecar_name,
 )
-from .storage import Store
+from .storage import Store, as_store
 
 
 def table_to_ipc_bytes(table: pa.Table) -> bytes:
@@ -37,7 +37,7 @@ def table_to_ipc_bytes(table: pa.Table) -> bytes:
 def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: dict[str, Any]) -> None:
     """Shard first, sidecar second: the sidecar is the commit marker, and a shard without a valid
     one is incomplete (object stores have no rename, so this order is the whole protocol there)."""
-    store = Store(out_dir)
+    store = as_store(out_dir)
     data = table_to_ipc_bytes(table.cast(SAMPLE_SCHEMA))
     store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
@@ -76,7 +76,7 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     ever visible whole, so a matching size under a valid sidecar is complete, and reading every
     shard back to hash it would cost as much as the run; a shard object without a valid sidecar
     (a writer died between the two uploads) is missing and is regenerated."""
-    store = Store(out_dir)
+    store = as_store(out_dir)
     data_name = f"{SHARDS_DIR}/{shard_name(index, count)}"
     size = store.size(data_name)
     sidecar = read_sidecar(store, index, count)
@@ -122,7 +122,7 @@ def _hash_matches(path: str, expected: Any) -> bool:
 
 def shard_names(out_dir: Any) -> list[str]:
     """The shard files of a round dir, as names relative to it."""
-    return [n for n in Store(out_dir).list(SHARDS_DIR, prefix="shard-", suffix=".arrow") if "-of-" in n]
+    return [n for n in as_store(out_dir).list(SHARDS_DIR, prefix="shard-", suffix=".arrow") if "-of-" in n]
 
 
 def committed_shard_names(manifest: dict[str, Any]) -> list[str]:
@@ -251,7 +251,7 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> di
     """Check a round dir is complete and intact; returns its manifest. Raises ExpoError with one line.
     `log` hears what the sha256 of local shards cost (shards hashed earlier in this process are not
     hashed again while their size and mtime are unchanged)."""
-    store = Store(out_dir)
+    store = as_store(out_dir)
     before, started = dict(HASH_COST), time.perf_counter()
     manifest = read_manifest(out_dir)
     if manifest is None:
@@ -278,7 +278,7 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> di
 def load_round(out_dir: Any) -> pa.Table:
     """All rows of a verified round dir as one table."""
     manifest = verify_round_dir(out_dir)
-    store = Store(out_dir)
+    store = as_store(out_dir)
     tables = [read_shard(name, store) for name in committed_shard_names(manifest)]
     return pa.concat_tables(tables) if tables else SAMPLE_SCHEMA.empty_table()
 
@@ -286,7 +286,7 @@ def load_round(out_dir: Any) -> pa.Table:
 def write_round(out_dir: Any, rows_by_shard: list[pa.Table], manifest: dict[str, Any]) -> None:
     """Write a whole round dir from ready tables (synthetic data, imports, tests): same files,
     checksums and manifest as `expo-data generate` writes."""
-    store = Store(out_dir)
+    store = as_store(out_dir)
     store.makedirs()
     manifest = {k: v for k, v in manifest.items() if not (k == "config_hash" and v is None)}  # None: hash it anew
     manifest = dict(manifest, shards=len(rows_by_shard))

@@ -119,6 +119,12 @@ def _fsspec_filesystem(uri: str, scheme: str) -> pafs.FileSystem:
     return fs
 
 
+def as_store(location: Any) -> "Store":
+    """A Store for `location`; a Store (a RoundDir too) is passed on as it is: a location is decoded once,
+    where it enters the toolkit."""
+    return location if isinstance(location, Store) else Store(location)
+
+
 class Store:
     """A directory of round files: names are '/'-separated paths relative to the root."""
 

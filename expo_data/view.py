@@ -170,9 +170,9 @@ class Selection:
     def __init__(self, round_dir: Any, round_con, log: Callable[[str], None]):
         rd = RoundDir(round_dir)
         record = None
-        if rd.store.is_file(LAYOUT["selection_record"]):
+        if rd.is_file(LAYOUT["selection_record"]):
             try:
-                record = json.loads(rd.store.read_bytes(LAYOUT["selection_record"]))
+                record = json.loads(rd.read_bytes(LAYOUT["selection_record"]))
             except (json.JSONDecodeError, UnicodeDecodeError):
                 record = None
         defaults = bind(shipped_query("select_positives"), {})

@@ -87,22 +87,22 @@ def pairs(rd: RoundDir) -> LazyExamples:
 def _shards(rd: RoundDir, columns: list[str]) -> list[pa.Table]:
     """Each shard's `columns`: memory-mapped locally; on object storage those columns only, by ranged reads."""
     if not rd.remote:
-        return [read_shard(name, rd.store).select(columns) for name in shard_names(rd.location)]
+        return [read_shard(name, rd).select(columns) for name in shard_names(rd)]
     import pyarrow.dataset as pads
 
-    return [pads.dataset(rd.store.path(name), format="ipc", schema=SAMPLE_SCHEMA, filesystem=rd.store.fs)
-            .to_table(columns=columns) for name in shard_names(rd.location)]
+    return [pads.dataset(rd.path(name), format="ipc", schema=SAMPLE_SCHEMA, filesystem=rd.fs)
+            .to_table(columns=columns) for name in shard_names(rd)]
 
 
 def _check_shards_unchanged(rd: RoundDir) -> None:
     """Group rows name shard rows by key: the shards must still be the ones the selection was made from."""
     try:
-        record = json.loads(rd.store.read_bytes(LAYOUT["selection_record"]))
+        record = json.loads(rd.read_bytes(LAYOUT["selection_record"]))
     except FileNotFoundError:
         return
     if record.get("source_shards") not in (None, rd.sidecar_hashes()):
-        raise ExpoError(f"the shards of {rd.location} changed since its selection was made; "
-                        f"rerun `expo-data select {rd.location}`")
+        raise ExpoError(f"the shards of {rd.uri()} changed since its selection was made; "
+                        f"rerun `expo-data select {rd.uri()}`")
 
 
 def _pg(rd: RoundDir, groups: pa.Table) -> list[tuple[int, Callable[[int], Example], np.ndarray]]:
@@ -129,8 +129,8 @@ def _pg(rd: RoundDir, groups: pa.Table) -> list[tuple[int, Callable[[int], Examp
             "order", pa.array(np.arange(groups.num_rows, dtype=np.int64)))
         found = wanted.join(index, ["round", "problem_id", "sample_index"], join_type="inner").sort_by("order")
         if not np.array_equal(found.column("order").to_numpy(), np.arange(groups.num_rows)):
-            raise ExpoError(f"{rd.uri('selected')}/groups.arrow names attempts that the shards of {rd.location} do not "
-                            f"hold exactly once; rerun `expo-data select {rd.location}`")
+            raise ExpoError(f"{rd.uri('selected')}/groups.arrow names attempts that the shards of {rd.uri()} do not "
+                            f"hold exactly once; rerun `expo-data select {rd.uri()}`")
         shard_of, rows = found.column("shard").to_numpy(), found.column("row").to_numpy()
     getters = [(_value(t, prompt), _value(t, "completion_token_ids"), _value(t, "gen_token_logprobs")) for t in tables]
     all_lengths = np.concatenate([_list_lengths(t, prompt) + _list_lengths(t, "completion_token_ids") for t in tables])
@@ -154,7 +154,7 @@ def groups_and_positives(rd: RoundDir) -> LazyExamples:
 
 def _samples(rd: RoundDir, keep: Callable[[pa.Table], pa.Array]) -> LazyExamples:
     """SFT examples of the round's own rows that `keep` marks, shard by shard (checksums verified first)."""
-    verify_round_dir(rd.location)
+    verify_round_dir(rd)
     parts = []
     for table in _shards(rd, ["kind", "is_correct", "finish_reason", "plain_prompt_token_ids", "completion_token_ids"]):
         mask = keep(table)

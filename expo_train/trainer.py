@@ -103,7 +103,7 @@ def _barrier(world: int) -> None:
 
 
 def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any]:
-    store = RoundDir(data_dir).store
+    store = RoundDir(data_dir)
     try:
         record = json.loads(store.read_bytes(LAYOUT["selection_record"]))
     except FileNotFoundError:
@@ -471,13 +471,13 @@ class Setup:
         for name in names:
             if name == "adapter":
                 if self.staged_adapter:
-                    store, under = (Store(self.out), "") if self.remote_out else (self.rd.store, LAYOUT["adapter"])
+                    store, under = (Store(self.out), "") if self.remote_out else (self.rd, LAYOUT["adapter"])
                     store.upload_dir(self.out_dir, under)
             elif self.rd.remote:
                 self._upload_record(name)
 
     def _upload_record(self, name: str) -> None:
-        local, remote = self.work.path / LAYOUT[name], self.rd.store
+        local, remote = self.work.local(name), self.rd
         if local.is_dir():
             kept = {p.name for p in local.iterdir()}
             for step_dir in sorted(p for p in local.iterdir() if p.is_dir()):
@@ -498,13 +498,13 @@ def resolve_setup(cfg: TrainConfig) -> Setup:
     rd = RoundDir(cfg.data)
     # The whole round checked (manifest fields, every committed shard against its sidecar) before a
     # model is loaded: the selection and the reference log-probs come from these shards.
-    manifest = verify_round_dir(rd.location)
+    manifest = verify_round_dir(rd)
     if "base_model" not in manifest:
         raise ExpoError(f"{rd.uri('manifest_path')} names no base_model; regenerate the round or restore the file")
     base_path = manifest["base_model"]
     if cfg.model is not None:
         if fingerprint_dir(cfg.model) != manifest.get("base_model_sha256"):
-            raise ExpoError(f"{rd.location} was generated from base model {base_path}, not --model {cfg.model} "
+            raise ExpoError(f"{rd.uri()} was generated from base model {base_path}, not --model {cfg.model} "
                             f"(weights differ); train the policy that generated the data")
         base_path = cfg.model
     adapter_path = resolve_adapter(manifest.get("adapter")) if manifest.get("adapter") else None
@@ -529,20 +529,20 @@ def staged(cfg: TrainConfig, setup: Setup) -> Iterator[Setup]:
     uploaded and removed once the run inside has finished; a failed run uploads nothing."""
     if setup.main_process:
         if setup.stage is not None:
-            shutil.rmtree(setup.stage.path, ignore_errors=True)
-            setup.stage.path.mkdir(parents=True)
+            shutil.rmtree(setup.stage.local(), ignore_errors=True)
+            setup.stage.local().mkdir(parents=True)
             if cfg.resume and setup.rd.remote:
-                setup.rd.store.download_dir(LAYOUT["checkpoints"], setup.stage.checkpoints)
-                if setup.rd.store.is_file(LAYOUT["train_metrics"]):
-                    setup.stage.train_metrics.write_bytes(setup.rd.store.read_bytes(LAYOUT["train_metrics"]))
-        Store(setup.work.path).makedirs()
+                setup.rd.download_dir(LAYOUT["checkpoints"], setup.stage.checkpoints)
+                if setup.rd.is_file(LAYOUT["train_metrics"]):
+                    setup.stage.train_metrics.write_bytes(setup.rd.read_bytes(LAYOUT["train_metrics"]))
+        setup.work.makedirs()
         if setup.remote_out:
             Store(setup.out).makedirs()  # a missing bucket or credential fails now, not after training
     _barrier(setup.world)
     yield setup
     if setup.main_process and setup.stage is not None:
         setup.publish(RUN_OUTPUTS)
-        shutil.rmtree(setup.stage.path, ignore_errors=True)  # uploaded: the bucket holds it now
+        shutil.rmtree(setup.stage.local(), ignore_errors=True)  # uploaded: the bucket holds it now
 
 
 def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
@@ -551,10 +551,10 @@ def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[
     selection = None
     if objective.needs_selection:
         if setup.rank == 0:
-            ensure_selection(setup.rd.location, log)
+            ensure_selection(setup.rd, log)
         _barrier(setup.world)
-        selection = ensure_selection(setup.rd.location, log)
-    return objective.load(setup.rd.location), selection
+        selection = ensure_selection(setup.rd, log)
+    return objective.load(setup.rd), selection
 
 
 class Schedule:
@@ -637,8 +637,8 @@ def start_run(cfg: TrainConfig, setup: Setup, model, logp_model, plan: Checkpoin
 
 def resume_state(cfg: TrainConfig, rd: RoundDir, model, optimizer, scheduler, main_process: bool, log) -> int:
     """The step to start from: the last checkpoint's with --resume (metrics logged after it dropped), else 0."""
-    if cfg.resume and _checkpoints(rd.path):
-        step, path = _checkpoints(rd.path)[-1]
+    if cfg.resume and _checkpoints(rd.local()):
+        step, path = _checkpoints(rd.local())[-1]
         from peft import set_peft_model_state_dict
         from safetensors.torch import load_file
 
@@ -726,7 +726,7 @@ def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad
                 bar.update(1)
                 bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
                 if run.step % cfg.save_every == 0 and run.step < schedule.total_steps and setup.main_process:
-                    save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.path)
+                    save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.local())
                     setup.publish(["checkpoints", "train_metrics"])  # preemptible machines resume from it
                 if run.step >= schedule.total_steps:
                     break
@@ -750,7 +750,7 @@ def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: di
     """The adapter, a last checkpoint, then train_summary.json: written last, its presence means the
     adapter for this config is complete (the loop skips on it)."""
     save_adapter(run.model, setup.out_dir, round_default=cfg.out is None)
-    save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.path)
+    save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.local())
     summary = {"steps": run.step, "examples": examples, "loss": last.get("loss"), "adapter": setup.adapter_uri,
                "padding_fraction": last.get("padding_fraction"),
                "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - run.started, 1)}
