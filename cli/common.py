@@ -28,8 +28,9 @@ def report_error(exc: BaseException) -> int:
         message, code = exc.format_message(), exc.exit_code
     elif isinstance(exc, click.Abort):
         message, code = "aborted", 1
-    elif isinstance(exc, KeyboardInterrupt):
-        message, code = "interrupted; complete shards are kept, rerun the same command to resume", 130
+    elif isinstance(exc, KeyboardInterrupt) or _interrupted_query(exc):
+        message, code = ("interrupted; nothing half-written was kept (generate and eval keep their complete "
+                         "shards): rerun the same command to go on"), 130
     else:
         if os.environ.get("EXPO_DEBUG"):
             import traceback
@@ -39,6 +40,13 @@ def report_error(exc: BaseException) -> int:
         message, code = f"internal error: {type(exc).__name__}: {detail} (set EXPO_DEBUG=1 for the traceback)", 1
     click.echo(("error: " + " ".join(message.split())) if code != 130 else message, err=True)
     return code
+
+
+def _interrupted_query(exc: BaseException) -> bool:
+    """Ctrl-C inside a DuckDB query arrives as DuckDB's InterruptException, or as the RuntimeError
+    'Query interrupted' when it stops an Arrow stream DuckDB was producing."""
+    return type(exc).__name__ == "InterruptException" or (
+        isinstance(exc, RuntimeError) and str(exc).strip().lower().startswith("query interrupted"))
 
 
 def one_line_errors(fn):

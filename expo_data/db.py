@@ -87,7 +87,7 @@ def parse_memory_limit(text: Any = None) -> int:
 def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
     dir for a round on object storage, or a round dir this user cannot write), removed afterwards."""
-    from .files import cache_dir
+    from .files import SPILL_DIR, cache_dir, owner_tag, remove_dead_leftovers
 
     store = as_store(location)
     bases = [] if store.remote else [store.local()]
@@ -95,7 +95,8 @@ def spill_dir(location: Any):
     for base in bases + [cache_dir() / "spill"]:
         try:
             base.mkdir(parents=True, exist_ok=True)
-            path = tempfile.mkdtemp(prefix=".expo-spill-", dir=base)
+            remove_dead_leftovers(base, SPILL_DIR)  # a killed run's (its sorted runs are the selection's size)
+            path = tempfile.mkdtemp(prefix=f".expo-spill-{owner_tag()}-", dir=base)
             break
         except OSError:
             continue
@@ -283,8 +284,12 @@ def query_batches(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, An
         raise query_error(exc)
 
 
-def query_error(exc: BaseException) -> ExpoError:
+def query_error(exc: BaseException) -> BaseException:
+    """What to raise for a failed query: one line, or the user's Ctrl-C as itself (DuckDB reports it
+    as an error of the query)."""
     message = " ".join(str(exc).split())
+    if type(exc).__name__ == "InterruptException" or message.lower().startswith("query interrupted"):
+        return KeyboardInterrupt()
     if "Out of Memory" in message or "memory limit" in message.lower():
         return ExpoError(f"SQL error: {message} (raise --memory-limit, or free disk for the spill directory)")
     return ExpoError(f"SQL error: {message}")

@@ -9,13 +9,57 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import socket
 import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from .errors import ExpoError
+
+# Temp names carry their writer (host and pid), so that what a killed process left (SIGKILL, the OOM
+# killer, a lost machine) can be told from what a live one is writing, here or on another host of a
+# shared filesystem.
+_HOST = re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40] or "host"
+TEMP_FILE = re.compile(r"\..+\.tmp-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)")
+SPILL_DIR = re.compile(r"\.expo-spill-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)-.*")
+
+
+def owner_tag() -> str:
+    return f"{_HOST}-{os.getpid()}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process: alive; a pid too large to be one: leave it
+    return True
+
+
+def remove_dead_leftovers(directory: Path, names: re.Pattern) -> list[Path]:
+    """Remove the temp files and dirs in `directory` that a process of this host left when it was killed:
+    entries named as `names` says this toolkit names them, by a pid that no longer runs. Anything else (a
+    live writer, another host's, a name of any other form, a link) is left as it is."""
+    removed = []
+    try:
+        entries = list(Path(directory).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = names.fullmatch(entry.name)
+        if not match or match["host"] != _HOST or _running(int(match["pid"])) or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
 
 
 def cache_dir() -> Path:
@@ -37,7 +81,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 raise ExpoError(f"cannot write {path}: it is a directory")
             _write_into(path, data)
             return
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp = path.with_name(f".{path.name}.tmp-{owner_tag()}")
         try:
             with open(tmp, "wb") as f:
                 f.write(data)
@@ -74,7 +118,7 @@ def atomic_output(path: Path):
         finally:
             tmp.unlink(missing_ok=True)
         return
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{owner_tag()}")
     try:
         yield tmp
         with open(tmp, "rb+") as f:

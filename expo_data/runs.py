@@ -77,6 +77,8 @@ class PlacedRuns:
                         pieces.append(held[run][1].slice(low - number * self.rows_per_batch, stop - low))
                         piece_places.append(places[low:stop])
                         low = stop
+                    if high == len(places):
+                        held.pop(run, None)  # the run is used up: hold batches of live runs only
                 got = np.concatenate(piece_places) if piece_places else np.empty(0, np.int64)
                 order = np.argsort(got, kind="stable")
                 if not np.array_equal(got[order], np.arange(start, end)):

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
+from .files import TEMP_FILE, remove_dead_leftovers
 from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
@@ -260,6 +261,7 @@ def _check_writable(rd: RoundDir) -> None:
     target = rd.local() / SELECTED_DIR
     try:
         target.mkdir(parents=True, exist_ok=True)
+        remove_dead_leftovers(target, TEMP_FILE)  # a killed select's half-written tables
         tempfile.NamedTemporaryFile(dir=target, prefix=".expo-write-check-").close()
     except OSError as exc:
         raise ExpoError(f"cannot write the selection into {target}: {exc.strerror or exc}")

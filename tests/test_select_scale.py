@@ -3,6 +3,7 @@ replaced; the trainer's lazy examples are the examples the old eager load built;
 once per process; the memory limit is validated and the spill directory cleaned up."""
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -328,3 +329,66 @@ def test_problems_interleaved_across_shards_select_the_same_rows(tmp_path):
     write_round(round_dir, [rows_to_table(rows) for rows in shards], {"round": 0, "base_model": "m", "num_problems": 120})
     reference = assert_same_selection(round_dir, {"per_problem": 2})
     assert reference["pairs"].num_rows > 100
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_killed_selects_leftovers_go_and_nothing_else(fixture_round):
+    """SIGKILL (or the OOM killer) leaves the spill dir, whose sorted runs are the selection's size, and
+    half-written tables: the next select removes those of this host's dead processes, and only those."""
+    from expo_data.files import owner_tag
+
+    host, dead = owner_tag().rsplit("-", 1)[0], _dead_pid()
+    selected = fixture_round / "selected"
+    selected.mkdir()
+    stale_spill = fixture_round / f".expo-spill-{host}-{dead}-k1ll3d"
+    stale_spill.mkdir()
+    (stale_spill / "positives.runs").write_bytes(b"x" * 1000)
+    stale_table = selected / f".pairs.arrow.tmp-{host}-{dead}"
+    stale_table.write_bytes(b"half")
+    kept = [fixture_round / f".expo-spill-{host}-{os.getpid()}-live",  # a live process's (this one)
+            fixture_round / f".expo-spill-otherhost-{dead}-x",  # another host's, on a shared filesystem
+            fixture_round / ".expo-spill-notours",  # not a name this toolkit writes
+            selected / f".pairs.arrow.tmp-otherhost-{dead}", selected / f"pairs.arrow.tmp-{host}-{dead}",
+            selected / "notes.txt"]
+    for path in kept:
+        path.mkdir() if "spill" in path.name else path.write_text("keep")
+    select(fixture_round, log=lambda m: None)
+    assert not stale_spill.exists() and not stale_table.exists()
+    assert all(path.exists() for path in kept)
+    assert not [p for p in fixture_round.glob(f".expo-spill-{host}-{os.getpid()}-*") if p not in kept]
+
+
+def test_ctrl_c_inside_a_query_is_an_interrupt(fixture_round):
+    """DuckDB reports Ctrl-C as an error of the query: it reaches the CLI as the interrupt (exit 130),
+    not as an SQL or internal error."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from cli.data import main
+    from expo_data import db
+
+    assert isinstance(db.query_error(duckdb.InterruptException("INTERRUPT Error: Interrupted!")), KeyboardInterrupt)
+    assert isinstance(db.query_error(RuntimeError("Query interrupted")), KeyboardInterrupt)
+    assert isinstance(db.query_error(duckdb.BinderException("Binder Error: x")), ExpoError)
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("Query interrupted")
+
+    import expo_data.select as select_module
+
+    original = select_module.query_batches
+    select_module.query_batches = interrupted
+    try:
+        result = CliRunner().invoke(main, ["select", str(fixture_round)])
+    finally:
+        select_module.query_batches = original
+    assert result.exit_code == 130, result.output
+    assert "interrupted" in result.output and "internal error" not in result.output
+    assert not (fixture_round / "selected" / "selection.json").exists()
