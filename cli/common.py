@@ -9,7 +9,7 @@ import tomllib
 
 import click
 
-from expo_data.errors import ExpoError
+from expo_data.errors import ExpoError, is_interrupt
 
 
 def quiet_libraries() -> None:
@@ -28,7 +28,7 @@ def report_error(exc: BaseException) -> int:
         message, code = exc.format_message(), exc.exit_code
     elif isinstance(exc, click.Abort):
         message, code = "aborted", 1
-    elif isinstance(exc, KeyboardInterrupt) or _interrupted_query(exc):
+    elif is_interrupt(exc):
         message, code = ("interrupted; nothing half-written was kept (generate and eval keep their complete "
                          "shards): rerun the same command to go on"), 130
     else:
@@ -40,13 +40,6 @@ def report_error(exc: BaseException) -> int:
         message, code = f"internal error: {type(exc).__name__}: {detail} (set EXPO_DEBUG=1 for the traceback)", 1
     click.echo(("error: " + " ".join(message.split())) if code != 130 else message, err=True)
     return code
-
-
-def _interrupted_query(exc: BaseException) -> bool:
-    """Ctrl-C inside a DuckDB query arrives as DuckDB's InterruptException, or as the RuntimeError
-    'Query interrupted' when it stops an Arrow stream DuckDB was producing."""
-    return type(exc).__name__ == "InterruptException" or (
-        isinstance(exc, RuntimeError) and str(exc).strip().lower().startswith("query interrupted"))
 
 
 def one_line_errors(fn):

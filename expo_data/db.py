@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from .errors import ExpoError
+from .errors import ExpoError, is_interrupt
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
 from .storage import Store, as_store
@@ -288,7 +288,7 @@ def query_error(exc: BaseException) -> BaseException:
     """What to raise for a failed query: one line, or the user's Ctrl-C as itself (DuckDB reports it
     as an error of the query)."""
     message = " ".join(str(exc).split())
-    if type(exc).__name__ == "InterruptException" or message.lower().startswith("query interrupted"):
+    if is_interrupt(exc):
         return KeyboardInterrupt()
     if "Out of Memory" in message or "memory limit" in message.lower():
         return ExpoError(f"SQL error: {message} (raise --memory-limit, or free disk for the spill directory)")

@@ -13,3 +13,10 @@ def first_line(exc: BaseException) -> str:
     """An exception as one line: its message's first line, or its type's name when it has none."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """The user's Ctrl-C, also where DuckDB reports it as an error of the query: its InterruptException,
+    or the RuntimeError 'Query interrupted' when it stops an Arrow stream DuckDB was producing."""
+    return isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "InterruptException" or (
+        isinstance(exc, RuntimeError) and str(exc).strip().lower().startswith("query interrupted"))

@@ -54,10 +54,10 @@ def remove_dead_leftovers(directory: Path, names: re.Pattern) -> list[Path]:
         match = names.fullmatch(entry.name)
         if not match or match["host"] != _HOST or _running(int(match["pid"])) or entry.is_symlink():
             continue
-        if entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        try:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink(missing_ok=True)
+        except OSError:
+            continue  # not ours to remove after all (a read-only dir): left, as anything else
         removed.append(entry)
     return removed
 
