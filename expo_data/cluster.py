@@ -223,10 +223,12 @@ def launch_slices(ray, cfg: GenerateConfig, p: Plan, workers: int, gpus: bool, l
     # The driver's log settings reach the slices on nodes whose Ray was started without them (as an
     # argument, not a runtime_env, which would cost a fresh worker process per task).
     env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
-    task = ray.remote(_run_slice).options(name="expo_generate_slice", max_retries=options.max_retries,
-                                          retry_exceptions=[SliceDied], **request)
+    task = ray.remote(_run_slice)
+    # A task's name is its process title while it runs: one per slice, so `ps` and the dashboard say which.
     # Each slice rewrites the manifest: with the same lineage, or the loop's record of it would be lost.
-    pending = {task.remote(replace(slice_cfg, worker=(i, workers)), env, lineage): i for i in range(workers)}
+    pending = {task.options(name=f"expo_generate_slice_{i}of{workers}", max_retries=options.max_retries,
+                            retry_exceptions=[SliceDied], **request).remote(
+                   replace(slice_cfg, worker=(i, workers)), env, lineage): i for i in range(workers)}
     log(f"ray: {workers} slices as tasks ({', '.join(f'{k}={v}' for k, v in request.items())} each) on "
         f"{ray.cluster_resources().get('CPU', 0):.0f} CPUs / {ray.cluster_resources().get('GPU', 0):.0f} GPUs")
     return pending

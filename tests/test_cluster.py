@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from conftest import BIN, TINY_GEN, run_cli
 from expo_data.shards import load_round, verify_round_dir
 
-TASK_TITLE = "ray::expo_generate_slice"  # Ray names a task's process after the task while it runs
+TASK_TITLE = re.compile(rb"ray::expo_generate_slice_(\d+)of2\x00")  # a running task's process title is its name
 
 
 def row_keys(out: Path) -> Counter:
@@ -39,15 +39,17 @@ def test_ray_slices_yield_the_rows_of_one_process(tmp_path, tiny_model_dir):
     assert "nothing to do" in proc.stderr and "ray:" not in proc.stderr
 
 
-def slice_pids() -> list[int]:
-    pids = []
+def slice_pids() -> dict[int, int]:
+    """Slice index -> the pid of the Ray worker process running it now."""
+    pids = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "cmdline").read_bytes().startswith(TASK_TITLE.encode()):
-                    pids.append(int(entry.name))
+                title = TASK_TITLE.match((entry / "cmdline").read_bytes())
             except OSError:
                 continue
+            if title:
+                pids[int(title.group(1))] = int(entry.name)
     return pids
 
 
@@ -65,12 +67,12 @@ def engine_children(pid: int) -> list[int]:
 
 def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_dir):
     out = tmp_path / "round0"
-    def committed_by() -> set[int]:
-        """The slices that have committed at least one shard (its sidecar names the writer)."""
-        found = set()
+    def committed() -> Counter:
+        """Shards committed per slice (each sidecar names its writer)."""
+        found = Counter()
         for sidecar in (out / "shards").glob("shard-*.json") if (out / "shards").exists() else []:
             try:
-                found.add(json.loads(sidecar.read_text())["worker"][0])
+                found[json.loads(sidecar.read_text())["worker"][0]] += 1
             except (OSError, ValueError, KeyError):
                 continue
         return found
@@ -80,19 +82,20 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
          "--shards", "8", "--group-problems", "1", "--max-tokens", "48", *map(str, TINY_GEN), "--ray", "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
     try:
-        deadline, victim = time.time() + 300, None
-        while time.time() < deadline and victim is None:
-            if driver.poll() is not None:
-                break
-            pids = slice_pids()
-            if len(pids) == 2 and len(committed_by()) == 2 and engine_children(pids[1]):
-                # Both slices running, each has committed a shard: kill one Ray worker process, and the
-                # engine process of the other (what an OOM kill takes).
-                victim = pids[0]
-                os.kill(victim, signal.SIGKILL)
+        # Each slice is killed once, mid-way (1 or 2 of its 4 shards committed, so work is left whatever the
+        # other slice is doing): slice 0's Ray worker process, and slice 1's engine process (what an OOM kill
+        # takes). Slices are told apart by their task's process title.
+        deadline, killed = time.time() + 300, set()
+        while time.time() < deadline and len(killed) < 2 and driver.poll() is None:
+            pids, done = slice_pids(), committed()
+            if 0 not in killed and 0 in pids and 1 <= done[0] <= 2:
+                os.kill(pids[0], signal.SIGKILL)
+                killed.add(0)
+            if 1 not in killed and 1 in pids and 1 <= done[1] <= 2 and engine_children(pids[1]):
                 os.kill(engine_children(pids[1])[0], signal.SIGKILL)
+                killed.add(1)
             time.sleep(0.1)
-        assert victim is not None, "no slice process to kill was seen"
+        assert killed == {0, 1}, f"slices killed mid-way: {sorted(killed)}"
         output, _ = driver.communicate(timeout=400)
     finally:
         if driver.poll() is None:
