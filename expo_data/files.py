@@ -11,9 +11,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +188,34 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class HeldSignals:
+    """SIGINT and SIGTERM held back from `start()` to the end of the block, then acted on as they would have
+    been: for a commit of several steps (renames, a record) that must all land, or the outputs disagree.
+    Python-level handlers, not a thread's signal mask: DuckDB's and Arrow's threads would take the signal."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.previous: dict[int, Any] = {}
+        self.caught: list[int] = []
+
+    def __enter__(self) -> "HeldSignals":
+        return self
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread() or self.previous:
+            return  # only the main thread may set handlers; a worker thread's caller holds them
+        for sig in self.SIGNALS:
+            self.previous[sig] = signal.signal(sig, lambda signum, frame: self.caught.append(signum))
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        self.previous = {}
+        for sig in dict.fromkeys(self.caught):
+            os.kill(os.getpid(), sig)  # now, under the handlers restored: Ctrl-C raises, SIGTERM ends the process
 
 
 @contextlib.contextmanager

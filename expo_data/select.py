@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
-from .files import TEMP_FILE, remove_dead_leftovers
+from .files import TEMP_FILE, HeldSignals, remove_dead_leftovers
 from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
@@ -48,28 +48,25 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     manifest = verify_round_dir(rd, check_checksums=False)  # manifest and sidecars: cheap, and before any work
     _check_writable(rd)
-    rows = {}
-    with spill_dir(rd) as spill, contextlib.ExitStack() as staged:
-        try:
-            con = connect([rd], check_checksums=False, memory_limit=limit, temp_directory=spill)
-            staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
-            rows = _select_staged(con, rd, manifest["shards"], bound, staged, spill, log)
-        except ExpoError:
-            # A corrupt shard is reported as such even when opening it or a query tripped over it first
-            # (shards already hashed in the wide pass are not hashed again).
-            verify_round_dir(rd, check_checksums=True)
-            raise
-        # The record marks a complete selection: an old one goes before the new tables replace the old
-        # ones (leaving the stack commits them), and the new one is written after.
-        rd.delete(LAYOUT["selection_record"])
-    record = {
-        "round_dir": str(rd.location),
-        "parameters": bound,
-        "queries": queries,
-        "rows": rows,
-        "source_shards": rd.sidecar_hashes(),
-    }
-    rd.write_json(LAYOUT["selection_record"], record)
+    with spill_dir(rd) as spill, HeldSignals() as held:
+        with contextlib.ExitStack() as staged:
+            try:
+                con = connect([rd], check_checksums=False, memory_limit=limit, temp_directory=spill)
+                staged.callback(con.close)  # first thing on leaving: before the commits and the spill dir's removal
+                rows = _select_staged(con, rd, manifest["shards"], bound, staged, spill, log)
+            except ExpoError:
+                # A corrupt shard is reported as such even when opening it or a query tripped over it first
+                # (shards already hashed in the wide pass are not hashed again).
+                verify_round_dir(rd, check_checksums=True)
+                raise
+            record = {"round_dir": str(rd.location), "parameters": bound, "queries": queries, "rows": rows,
+                      "source_shards": rd.sidecar_hashes()}
+            # The commit, with Ctrl-C and SIGTERM held until it is done: the old record goes, the new tables
+            # replace the old ones (leaving the stack), the new record marks them complete. Cut in between,
+            # the tables would be a mix, or have no record (and the trainer would reselect with defaults).
+            held.start()
+            rd.delete(LAYOUT["selection_record"])
+        rd.write_json(LAYOUT["selection_record"], record)
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
         f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
     return record

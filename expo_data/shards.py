@@ -159,7 +159,43 @@ def _table_of(source, path: str, read: bool) -> tuple[int, pa.Table | None]:
     if version not in READABLE_SCHEMA_VERSIONS:
         raise ExpoError(f"{path} has schema version {version}; this toolkit reads versions "
                         f"{', '.join(map(str, READABLE_SCHEMA_VERSIONS))} (upgrade expo-toolkit or regenerate the round)")
+    _check_columns(reader.schema, version, path)
     return version, table
+
+
+# Columns a schema version added: a shard of an older version is read with them null (upgrade_table).
+_ADDED_IN_VERSION = {2: ("category", "extra_fields")}
+
+
+def _kind_of(type_: pa.DataType) -> Any:
+    """A type up to its encoding (dictionary, large_ offsets) and integer or float width: what a cast to
+    SAMPLE_SCHEMA keeps the values of. Anything else (a string where numbers belong) is a different shard."""
+    if pa.types.is_dictionary(type_):
+        return _kind_of(type_.value_type)
+    if pa.types.is_integer(type_):
+        return "int"
+    if pa.types.is_floating(type_):
+        return "float"
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        return "string"
+    if pa.types.is_list(type_) or pa.types.is_large_list(type_):
+        return ("list", _kind_of(type_.value_type))
+    if pa.types.is_struct(type_):
+        return ("struct", tuple((type_.field(i).name, _kind_of(type_.field(i).type)) for i in range(type_.num_fields)))
+    return str(type_)
+
+
+def _check_columns(schema: pa.Schema, version: int, path: str) -> None:
+    """A shard whose sidecar checks out but whose columns are not the schema's (one missing, or mistyped)
+    would be read with nulls in non-null columns or values cast from text: refused, one line."""
+    later = {name for v, names in _ADDED_IN_VERSION.items() if v > version for name in names}
+    missing = [f.name for f in SAMPLE_SCHEMA if f.name not in schema.names and f.name not in later]
+    mistyped = [f"{f.name} is {schema.field(f.name).type}, not {f.type}" for f in SAMPLE_SCHEMA
+                if f.name in schema.names and _kind_of(schema.field(f.name).type) != _kind_of(f.type)]
+    if missing or mistyped:
+        problems = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + mistyped
+        raise ExpoError(f"{path} is not a shard of this toolkit's schema ({'; '.join(problems)}); "
+                        f"rerun `expo-data generate` to repair it")
 
 
 def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
@@ -171,8 +207,7 @@ def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
         data = _read_checked(store, name, index, count)
     except OSError as exc:  # gone or unreadable since the round was opened
         raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
-    version, table = _table_of(pa.BufferReader(data), store.uri(name), read=True)
-    return table if version == SCHEMA_VERSION else upgrade_table(table)
+    return in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1])
 
 
 def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
@@ -234,6 +269,12 @@ def shard_schema_version(path: Any, store: Store | None = None) -> int:
     return _open_shard(*_located(path, store), read=False)[0]
 
 
+def in_sample_schema(table: pa.Table) -> pa.Table:
+    """A shard's table as SAMPLE_SCHEMA: as it is when written by this version (no copy); else upgraded,
+    or decoded from another encoding or width of the same values (_check_columns let only those through)."""
+    return table if table.schema.equals(SAMPLE_SCHEMA) else upgrade_table(table)
+
+
 def upgrade_table(table: pa.Table) -> pa.Table:
     """A table of an older readable schema version, with the columns added since filled with nulls."""
     for field in SAMPLE_SCHEMA:
@@ -243,8 +284,7 @@ def upgrade_table(table: pa.Table) -> pa.Table:
 
 
 def read_shard(path: Any, store: Store | None = None) -> pa.Table:
-    version, table = _open_shard(*_located(path, store), read=True)
-    return table if version == SCHEMA_VERSION else upgrade_table(table)
+    return in_sample_schema(_open_shard(*_located(path, store), read=True)[1])
 
 
 def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from .db import bind, connect, run_query, shipped_query
 from .errors import ExpoError, first_line
-from .schema import LAYOUT, RoundDir, atomic_write_bytes
+from .schema import LAYOUT, RoundDir, atomic_write_bytes, check_not_round_file
 from .storage import Store, as_location, is_remote, redact
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -453,6 +453,7 @@ def write_view(round_dirs: list[Any], output: Any = None, where: str | None = No
             output = output / PAGE_NAME
         if not output.parent.is_dir():
             raise ExpoError(f"cannot write {output}: {output.parent} is not a directory")
+        check_not_round_file(output, round_dirs, "-o")  # a page written over a shard or manifest destroys the round
     data, counts = build_page(round_dirs, where, limit_problems, tokenizer, max_bytes, log=log)
     if is_remote(output):
         parent, _, name = str(output).split("?", 1)[0].rstrip("/").rpartition("/")

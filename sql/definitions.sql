@@ -20,7 +20,10 @@ WHERE is_correct AND finish_reason = 'stop'
   AND ((kind = 'explanation' AND NOT mentions_answer_hint
         AND policy_logprob_mean >= min_policy_mean
         AND (attempt_nll IS NULL OR -policy_logprob_mean <= max_nll_ratio * attempt_nll)
-        AND answer_logprob - answer_logprob_base >= min_answer_gain)
+        AND answer_logprob - answer_logprob_base >= min_answer_gain
+        -- NaN sorts above every number in DuckDB, so it would pass the two >= tests: an unscored or
+        -- broken value is no evidence of property 1 or 2.
+        AND NOT isnan(policy_logprob_mean) AND NOT isnan(answer_logprob - answer_logprob_base))
        OR (kind = 'attempt' AND include_attempts));
 
 -- expo_positive_keys(max_nll_ratio, min_policy_mean, min_answer_gain, include_attempts, per_problem):
