@@ -320,6 +320,9 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] |
         raise query_error(exc)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def format_table(table: pa.Table, max_rows: int = 50, max_width: int = 40) -> str:
     """A plain aligned text table; long values and list columns are abbreviated."""
 
@@ -330,7 +333,9 @@ def format_table(table: pa.Table, max_rows: int = 50, max_width: int = 40) -> st
             return f"{value:.4g}"
         if isinstance(value, list):
             return f"[{len(value)} items]"
-        text = str(value).replace("\n", "\\n")
+        # Model output is untrusted: control characters (ESC sequences, CR, BEL) are shown escaped, never
+        # sent to the terminal, where they could rewrite what was printed before them.
+        text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     rows = table.slice(0, max_rows).to_pylist()

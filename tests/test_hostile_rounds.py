@@ -13,8 +13,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from expo_data import select as select_mod
+from expo_data.db import format_table
 from expo_data.errors import ExpoError
 from expo_data.schema import SAMPLE_SCHEMA
 from expo_data.select import select
@@ -31,18 +34,19 @@ def round_copy(tmp_path) -> Path:
     return tmp_path / "round"
 
 
-def rewrite_shard(round_dir: Path, table: pa.Table) -> None:
-    """Shard 0 replaced by `table`, its sidecar made to match (as a hand-edited round would be)."""
+def rewrite_shard(round_dir: Path, table: pa.Table, name: str = SHARD0) -> None:
+    """A shard (shard 0 unless named) replaced by `table`, its sidecar made to match (as a hand-edited
+    round would be)."""
     table = table.replace_schema_metadata({b"expo.schema_version": b"2"})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
     raw = sink.getvalue().to_pybytes()
     (round_dir / "new.tmp").write_bytes(raw)
-    os.replace(round_dir / "new.tmp", round_dir / f"{SHARD0}.arrow")  # a reader's memory map keeps the old file
-    sidecar = json.loads((round_dir / f"{SHARD0}.json").read_text())
+    os.replace(round_dir / "new.tmp", round_dir / f"{name}.arrow")  # a reader's memory map keeps the old file
+    sidecar = json.loads((round_dir / f"{name}.json").read_text())
     sidecar.update(bytes=len(raw), sha256=hashlib.sha256(raw).hexdigest(), rows=table.num_rows)
-    (round_dir / f"{SHARD0}.json").write_text(json.dumps(sidecar))
+    (round_dir / f"{name}.json").write_text(json.dumps(sidecar))
 
 
 def shard0(round_dir: Path) -> pa.Table:
@@ -104,16 +108,7 @@ def test_nan_scores_are_no_evidence_for_a_positive(round_copy):
         work = round_copy.parent / f"nan-{column}"
         shutil.copytree(round_copy, work)
         shutil.rmtree(work / "selected")
-        name = shard.relative_to(round_copy).with_suffix("")
-        raw_table = table.replace_schema_metadata({b"expo.schema_version": b"2"})
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_file(sink, raw_table.schema) as writer:
-            writer.write_table(raw_table)
-        raw = sink.getvalue().to_pybytes()
-        (work / f"{name}.arrow").write_bytes(raw)
-        sidecar = json.loads((work / f"{name}.json").read_text())
-        sidecar.update(bytes=len(raw), sha256=hashlib.sha256(raw).hexdigest())
-        (work / f"{name}.json").write_text(json.dumps(sidecar))
+        rewrite_shard(work, table, str(shard.relative_to(round_copy).with_suffix("")))
         try:
             select(work, log=lambda m: None)
         except ExpoError as exc:
@@ -157,3 +152,14 @@ def test_select_interrupted_while_it_commits_commits_whole(round_copy, monkeypat
         assert pa.ipc.open_file(round_copy / "selected" / f"{name}.arrow").read_all().num_rows == rows
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert not [p for p in (round_copy / "selected").iterdir() if ".tmp-" in p.name]
+
+
+@given(st.lists(st.text(max_size=60), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_the_terminal_table_prints_no_control_character_of_model_text(texts):
+    """`expo-data sql`'s table: model output with ESC sequences, CR or BEL cannot rewrite the terminal;
+    each row stays one line."""
+    printed = format_table(pa.table({"completion": texts}))
+    lines = printed.split("\n")
+    assert len(lines) == len(texts) + 3
+    assert not any(ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f for line in lines for ch in line)
