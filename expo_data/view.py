@@ -68,6 +68,7 @@ class Detokenizer:
         added = backend.get_added_tokens_decoder() if self.fast else tokenizer.added_tokens_decoder
         self.added = {i: t.content for i, t in added.items()}
         self.token_bytes = self._byte_level_table() if self.fast else None
+        self.vocab_size = backend.get_vocab_size(with_added_tokens=True) if self.fast else len(tokenizer)
 
     def _byte_level_table(self) -> dict[int, bytes] | None:
         from tokenizers import decoders
@@ -92,6 +93,18 @@ class Detokenizer:
         return self.tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
 
     def pieces(self, ids: list[int]) -> list[str]:
+        """Each token's text. An id outside the vocabulary (a hand-edited or foreign round: no tokenizer
+        made it) shows as U+FFFD, and the tokens around it are decoded as runs of their own."""
+        unknown = [k for k, i in enumerate(ids) if not 0 <= i < self.vocab_size]
+        if not unknown:
+            return self._known_pieces(ids)
+        out, start = [], 0
+        for k in unknown + [len(ids)]:
+            out += self._known_pieces(ids[start:k]) + (["\ufffd"] if k < len(ids) else [])
+            start = k + 1
+        return out
+
+    def _known_pieces(self, ids: list[int]) -> list[str]:
         if self.token_bytes is not None and all(i in self.token_bytes for i in ids):
             decoder = codecs.getincrementaldecoder("utf-8")("replace")
             out = [decoder.decode(self.token_bytes[i]) for i in ids]

@@ -332,3 +332,20 @@ def test_pieces_spell_the_text(tokenizer, text_):
 def test_pieces_of_any_token_sequence(tokenizer, ids):
     """Sampled ids need not form valid UTF-8: broken bytes read as U+FFFD, as the tokenizer decodes them."""
     assert "".join(Detokenizer(tokenizer).pieces(ids)) == Detokenizer(tokenizer).decode(ids)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.integers(min_value=0, max_value=49151), st.integers(min_value=-2**31, max_value=-1),
+                          st.integers(min_value=49152, max_value=2**31 - 1)), max_size=40))
+def test_ids_outside_the_vocabulary_show_as_replacement_marks(tokenizer, ids):
+    """A hand-edited or foreign round's token ids (negative, past the vocabulary) are one U+FFFD each,
+    never an internal error; the runs of real tokens between them decode as they would alone."""
+    detok = Detokenizer(tokenizer)
+    pieces = detok.pieces(ids)
+    assert len(pieces) == len(ids)
+    start = 0
+    for k in [k for k, i in enumerate(ids) if not 0 <= i < detok.vocab_size] + [len(ids)]:
+        assert "".join(pieces[start:k]) == detok.decode(ids[start:k])
+        if k < len(ids):
+            assert pieces[k] == "\ufffd"
+        start = k + 1
