@@ -9,7 +9,7 @@ DEMO_EVAL_LIMIT ?= 30
 # auto: fp32 on CPUs without native bf16 (most), bf16 where avx512_bf16/amx_bf16 make it fast.
 DEMO_DTYPE ?= auto
 
-.PHONY: install test demo bench clean
+.PHONY: install test test-fast demo bench clean
 
 install: $(VENV)/.installed
 
@@ -21,8 +21,13 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/expo-data prepare-model
 	touch $@
 
+# Everything (what CI runs); the 25 slowest tests are listed so the next slow one is seen when it lands.
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
+
+# The fast tier: no engine, training run, cluster, S3 server or browser (about a tenth of the time).
+test-fast: install
+	$(PY) -m pytest -q -m "not slow" --durations=10
 
 # One full round on a 2-core CPU: baseline eval, generate, select, train, eval, report (times in BENCHMARKS.md).
 demo: install
