@@ -3,7 +3,7 @@ and nothing loaded, started or written before the input is refused.
 
 The table runs in-process through click's CliRunner (fast: no model is ever loaded, and a hook that
 would load one, start an engine or a cluster fails the case); a handful of cases run as real
-processes. Each case snapshots the whole tmp tree (type and sha256 of every entry) before and after.
+processes. Each case compares the whole tmp tree (type and sha256 of every entry) with its snapshot from before.
 """
 
 from __future__ import annotations
@@ -164,8 +164,33 @@ BAD_ROUNDS = {
 
 @pytest.fixture
 def tree(tmp_path):
+    """A tree of its own, for a test that writes into it."""
+    return build_tree(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def _shared(tmp_path_factory):
+    t = tmp_path_factory.mktemp("bad-input")
+    tree = build_tree(t)
+    return tree, snapshot(t)
+
+
+@pytest.fixture
+def shared_tree(_shared):
+    """One tree for every case that must change nothing (building it is most of a case's time): a case
+    compares the tree to the snapshot taken when it was built; one that changed it fails, and the tree is
+    built again for the cases after it."""
+    tree, before = _shared
+    yield tree, before
+    t = tree[0]
+    if snapshot(t) != before:
+        shutil.rmtree(t)
+        t.mkdir()
+        build_tree(t)
+
+
+def build_tree(t: Path) -> tuple[Path, Path]:
     """The tmp tree every case runs in: a good round, bad rounds, bad files of every kind."""
-    t = tmp_path
     round_dir = _round_copy(t, "round")
     for name, (how, _) in BAD_ROUNDS.items():
         _round_copy(t / "bad", name, **how)
@@ -574,9 +599,8 @@ def test_case_count():
 
 
 @pytest.mark.parametrize("tool,args,message", CASES, ids=_ids())
-def test_bad_input(tree, no_heavy_work, tool, args, message):
-    t, _ = tree
-    before = snapshot(t)
+def test_bad_input(shared_tree, no_heavy_work, tool, args, message):
+    (t, _), before = shared_tree
     result = _invoke(tool, _fill(args, t))
     stderr = result.stderr
     assert result.exit_code not in (0, None), (result.exit_code, stderr, result.stdout)
@@ -601,9 +625,8 @@ def test_bad_input(tree, no_heavy_work, tool, args, message):
     ("expo-train", ["round", *TRAIN, "--config", "{t}/not_utf8.toml"], "cannot read run config"),
     ("expo-train", ["loop", *LOOP, "--shards", "0"], "--shards must be"),
 ])
-def test_bad_input_in_a_real_process(tree, tool, args, message):
-    t, _ = tree
-    before = snapshot(t)
+def test_bad_input_in_a_real_process(shared_tree, tool, args, message):
+    (t, _), before = shared_tree
     proc = run_cli(tool, *_fill(args, t), timeout=300)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
