@@ -136,3 +136,22 @@ def s3_bucket():
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+# --- the tiers: `slow` marks what starts an engine, a training run, Ray, S3, a browser or a model-loading CLI
+# process (`make test-fast` leaves them out). A test that is not marked and still takes long is named at the
+# end of every run, so the fast tier stays fast as tests are added.
+FAST_TEST_SECONDS = 5.0
+_unmarked_slow: list[tuple[float, str]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.duration > FAST_TEST_SECONDS and "slow" not in report.keywords:
+        _unmarked_slow.append((report.duration, report.nodeid))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _unmarked_slow:
+        terminalreporter.section(f"unmarked tests over {FAST_TEST_SECONDS:.0f} s (mark them slow or make them cheaper)")
+        for seconds, nodeid in sorted(_unmarked_slow, reverse=True):
+            terminalreporter.write_line(f"{seconds:6.1f}s {nodeid}")

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow.compute as pc
+import pytest
 
 from conftest import BIN, TINY_GEN, run_cli
 from expo_data.shards import load_round, verify_round_dir
@@ -24,6 +25,7 @@ def row_keys(out: Path) -> Counter:
     return Counter(zip(*(table.column(c).to_pylist() for c in table.column_names)))
 
 
+@pytest.mark.slow
 def test_ray_slices_yield_the_rows_of_one_process(tmp_path, tiny_model_dir):
     common = ["--model", tiny_model_dir, "--limit", 6, "--shards", 4, *TINY_GEN]
     run_cli("expo-data", "generate", "--out", tmp_path / "one", *common, check=True)
@@ -65,6 +67,7 @@ def engine_children(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_dir):
     out = tmp_path / "round0"
     def committed() -> Counter:
@@ -114,6 +117,7 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
     assert all(len(counts) == 2 and counts[1] >= 1 for counts in lives.values()) and len(lives) == 2, plans
 
 
+@pytest.mark.slow
 def test_eval_runs_its_passes_on_ray(tmp_path, tiny_model_dir):
     out = tmp_path / "eval"
     proc = run_cli("expo-data", "eval", "--model", tiny_model_dir, "--out", out, "--limit", 4, "--k", 2, "--shards", 2,
@@ -136,6 +140,7 @@ def test_ray_flags_are_checked_before_any_work(tmp_path):
     assert proc.returncode == 2 and "--workers must be >= 1" in proc.stderr
 
 
+@pytest.mark.slow
 def test_loop_generates_and_evaluates_on_ray(tmp_path, tiny_model_dir):
     out = tmp_path / "loop"
     proc = run_cli("expo-train", "loop", "--rounds", 1, "--out", out, "--model", tiny_model_dir, "--loss", "expert-sft",

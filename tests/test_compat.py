@@ -61,6 +61,7 @@ def test_old_round_selects_the_same_rows(old_round):
     assert_same_groups(expanded_groups(old_round), before["groups"])
 
 
+@pytest.mark.slow
 def test_old_round_trains(old_round, smollm_dir):
     # The base model's location is machine-specific; everything else is read as written.
     from expo_data.model import fingerprint_dir

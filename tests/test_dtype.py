@@ -111,6 +111,7 @@ def test_trainer_refuses_a_dtype_it_cannot_train_in(bad):
         base_dtype(train_cfg(bad))
 
 
+@pytest.mark.slow
 def test_cpu_training_of_a_bf16_round_stays_fp32(tmp_path, tiny_round):
     """One real (tiny) training step on CPU of a round whose manifest says bfloat16 (as a round generated
     on an AVX512-bf16 CPU would): the base trains in fp32, and the record names the dtype and why."""

@@ -27,6 +27,7 @@ def full_run(tmp_path_factory, tiny_model_dir):
     return out, proc
 
 
+@pytest.mark.slow
 def test_contract(full_run):
     out, proc = full_run
     manifest = json.loads((out / "manifest.json").read_text())
@@ -55,6 +56,7 @@ def test_contract(full_run):
     assert {"rows", "problems", "sha256", "group_timings"} <= set(sidecar)
 
 
+@pytest.mark.slow
 def test_policy_logprobs_match_hf_fp32(full_run, tiny_model_dir):
     import torch
     from transformers import AutoModelForCausalLM
@@ -75,6 +77,7 @@ def test_policy_logprobs_match_hf_fp32(full_run, tiny_model_dir):
     assert worst < 1e-3
 
 
+@pytest.mark.slow
 def test_shards_load_with_datasets_pyarrow_polars(full_run):
     import datasets
     import polars as pl
@@ -88,6 +91,7 @@ def test_shards_load_with_datasets_pyarrow_polars(full_run):
     assert frame.height == 24 and frame["kind"].n_unique() == 3
 
 
+@pytest.mark.slow
 def test_rerun_skips_and_config_change_is_refused(full_run, tiny_model_dir):
     out, _ = full_run
     again = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 6, "--shards", 4, *TINY_GEN)
@@ -99,6 +103,7 @@ def test_rerun_skips_and_config_change_is_refused(full_run, tiny_model_dir):
     assert "Traceback" not in changed.stderr
 
 
+@pytest.mark.slow
 def test_workers_split_equals_full_run(full_run, tiny_model_dir, tmp_path):
     out, _ = full_run
     split = tmp_path / "split"
@@ -109,6 +114,7 @@ def test_workers_split_equals_full_run(full_run, tiny_model_dir, tmp_path):
     assert load_round(split).num_rows == load_round(out).num_rows
 
 
+@pytest.mark.slow
 def test_sigkill_resume_and_truncated_shard(tiny_model_dir, tmp_path):
     out = tmp_path / "killed"
     args = [str(BIN / "expo-data"), "generate", "--model", str(tiny_model_dir), "--out", str(out), "--limit", "16",
@@ -134,6 +140,7 @@ def test_sigkill_resume_and_truncated_shard(tiny_model_dir, tmp_path):
     assert load_round(out).num_rows == table.num_rows
 
 
+@pytest.mark.slow
 def test_prompts_longer_than_context_are_skipped_and_counted(tiny_model_dir, tmp_path):
     out = tmp_path / "short"
     proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 5, "--shards", 1,
@@ -183,6 +190,7 @@ def test_dry_run_prints_plan(tiny_model_dir, tmp_path):
     assert "plan: 10 problems" in proc.stderr and not list((tmp_path / "o" / "shards").glob("*.arrow"))
 
 
+@pytest.mark.slow
 def test_embedded_model_run(smollm_dir, tmp_path):
     out = tmp_path / "real"
     proc = run_cli("expo-data", "generate", "--out", out, "--limit", 3, "--shards", 2, "--attempts", 2,
@@ -206,6 +214,7 @@ def test_toml_run_config_and_flag_override(tiny_model_dir, tmp_path):
     assert proc.returncode == 2 and "unknown key 'nonsense_key'" in proc.stderr
 
 
+@pytest.mark.slow
 def test_problem_file_keeps_category_and_grades_experts_as_reference(tiny_model_dir, tmp_path):
     """A competition-style set: plain-text golds, worked solutions without \\boxed{}, a `category`
     column and no level."""
@@ -243,6 +252,7 @@ def test_dtype_resolution(monkeypatch, smollm_dir, flags, requested, on_cpu, exp
     assert dtype == expected and reason
 
 
+@pytest.mark.slow
 def test_manifest_records_resolved_dtype_and_reason(full_run):
     from expo_data.model import resolve_dtype
 

@@ -3,9 +3,12 @@
 import json
 import math
 
+import pytest
+
 from conftest import run_cli
 
 
+@pytest.mark.slow
 def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
     out = tmp_path / "loop"
     args = ["expo-train", "loop", "--rounds", 2, "--out", out, "--model", tiny_model_dir, "--loss", "expert-sft",
@@ -41,6 +44,7 @@ def test_eval_bad_adapter(tiny_model_dir, tmp_path):
     assert proc.returncode == 2 and "no adapter_config.json" in proc.stderr
 
 
+@pytest.mark.slow
 def test_loop_round_without_positives_keeps_the_policy_and_goes_on(tiny_model_dir, tmp_path):
     """A random tiny model writes no correct explanation: every selection is empty. The loop
     records that, keeps the policy and resamples; the eval set follows --limit."""

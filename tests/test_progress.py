@@ -43,6 +43,7 @@ def test_eta_counts_the_scoring_pass(monkeypatch, capsys):
     progress.close()
 
 
+@pytest.mark.slow
 def test_bar_moves_within_one_group(tiny_model_dir, tmp_path):
     """One group of 8 problems x (2 attempts + 2 explanations): the bar passes through intermediate
     counts before the group is scored and written, and names the scoring pass."""

@@ -44,6 +44,7 @@ def s3_round(s3_bucket, tiny_model_dir):
     return uri, proc
 
 
+@pytest.mark.slow
 def test_generate_writes_a_round_to_s3(s3_round, s3_bucket):
     uri, proc = s3_round
     assert "done: 6 problems" in proc.stderr
@@ -56,6 +57,7 @@ def test_generate_writes_a_round_to_s3(s3_round, s3_bucket):
     assert not any(p.name.startswith("s3:") for p in Path(".").iterdir())
 
 
+@pytest.mark.slow
 def test_sql_reads_the_remote_round(s3_round, tmp_path):
     uri, _ = s3_round
     proc = run_cli("expo-data", "sql", uri, "SELECT kind, count(*) AS n FROM samples GROUP BY kind ORDER BY kind",
@@ -66,6 +68,7 @@ def test_sql_reads_the_remote_round(s3_round, tmp_path):
     assert "Sample quality" in report.stdout, report.stderr
 
 
+@pytest.mark.slow
 def test_train_consumes_a_remote_round_and_the_next_round_generates_from_its_adapter(s3_round, s3_bucket,
                                                                                       tiny_model_dir):
     uri, _ = s3_round
@@ -86,6 +89,7 @@ def test_train_consumes_a_remote_round_and_the_next_round_generates_from_its_ada
     assert load_round(nxt).num_rows == 2 * 4
 
 
+@pytest.mark.slow
 def test_select_and_train_on_s3(tiny_round, s3_bucket):
     uri = f"{s3_bucket}/sel/round0"
     Store(uri).upload_dir(tiny_round, "")
@@ -99,6 +103,7 @@ def test_select_and_train_on_s3(tiny_round, s3_bucket):
     assert "adapter/adapter_model.safetensors" in keys(s3_bucket, "sel/round0/")
 
 
+@pytest.mark.slow
 def test_half_written_shard_object_is_regenerated(s3_bucket, tiny_model_dir):
     uri = f"{s3_bucket}/half/round0"
     args = ["expo-data", "generate", "--model", tiny_model_dir, "--out", uri, "--limit", 6, "--shards", 3, *TINY_GEN]
@@ -119,6 +124,7 @@ def test_half_written_shard_object_is_regenerated(s3_bucket, tiny_model_dir):
     assert Counter(after.column("problem_id").to_pylist()) == Counter(before.column("problem_id").to_pylist())
 
 
+@pytest.mark.slow
 def test_bad_remote_locations_fail_in_one_line(s3_bucket, tiny_model_dir):
     proc = run_cli("expo-data", "sql", f"{s3_bucket}/nothing-here", "SELECT 1")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a round dir" in proc.stderr
@@ -130,6 +136,7 @@ def test_bad_remote_locations_fail_in_one_line(s3_bucket, tiny_model_dir):
     assert proc.returncode == 2 and "local or shared filesystem" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_eval_writes_to_s3_and_the_report_finds_it(s3_round, tiny_model_dir, tmp_path):
     round_uri, _ = s3_round
     uri = f"{round_uri}/eval"
@@ -144,6 +151,7 @@ def test_eval_writes_to_s3_and_the_report_finds_it(s3_round, tiny_model_dir, tmp
     assert "Held-out accuracy" in report.stdout
 
 
+@pytest.mark.slow
 def test_local_round_adapter_to_s3(tiny_round, s3_bucket, tmp_path):
     import shutil
 

@@ -68,6 +68,7 @@ def margins(model_dir, adapter_dir, round_dir, beta=0.1):
     return result
 
 
+@pytest.mark.slow
 def test_dpo_sft_raises_margin_and_adapter_serves_in_vllm(tiny_round, tiny_model_dir, tmp_path):
     data = tmp_path / "round0"
     shutil.copytree(tiny_round, data)
@@ -115,6 +116,7 @@ def test_dpo_sft_raises_margin_and_adapter_serves_in_vllm(tiny_round, tiny_model
         assert max(abs(a - b) for a, b in zip(hf, r["policy_token_logprobs"])) < 1e-3
 
 
+@pytest.mark.slow
 def test_resume_continues_at_the_right_step(tiny_round, tmp_path):
     data = tmp_path / "round0"
     shutil.copytree(tiny_round, data)
@@ -133,6 +135,7 @@ def test_resume_continues_at_the_right_step(tiny_round, tmp_path):
     assert (data / "adapter" / "adapter_model.safetensors").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", ["exp-grpo", "rs-sft", "expert-sft"])
 def test_other_losses_run(tiny_round, tmp_path, loss):
     data = tmp_path / "round0"
@@ -150,6 +153,7 @@ def test_other_losses_run(tiny_round, tmp_path, loss):
         assert "pg_loss" in (data / "train_metrics.jsonl").read_text()
 
 
+@pytest.mark.slow
 def test_bad_input(tiny_round, tmp_path, smollm_dir):
     data = tmp_path / "round0"
     shutil.copytree(tiny_round, data)
@@ -182,6 +186,7 @@ def test_bad_input(tiny_round, tmp_path, smollm_dir):
     assert proc.returncode == 2 and "empty selection" in proc.stderr
 
 
+@pytest.mark.slow
 def test_torchrun_data_parallel(tiny_round, tmp_path):
     from conftest import BIN
 
@@ -284,6 +289,7 @@ def test_layers_to_checkpoint(peak_all, peak_half, budget, expected):
     assert layers_to_checkpoint(32, peak_all, peak_half, budget) == expected
 
 
+@pytest.mark.slow
 def test_out_of_memory_ends_with_one_line(tiny_round, tmp_path, monkeypatch):
     from expo_data.errors import ExpoError
     from expo_train import trainer
@@ -314,6 +320,7 @@ def test_training_on_a_made_selection_needs_no_duckdb(tmp_path):
     assert "'pairs': 1" in proc.stdout
 
 
+@pytest.mark.slow
 def test_chosen_and_rejected_keep_their_names_from_the_table_to_the_loss(tiny_round, tiny_model_dir, tmp_path):
     """The pairs table's chosen_* and rejected_* columns reach DPO's chosen and rejected terms by name
     (the loader, collate, the step, the reference recompute), against a float64 computation straight

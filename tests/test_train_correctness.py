@@ -63,6 +63,7 @@ def _by_hand_gradient(model, params, examples, window_batches, beta, sft_weight)
     return torch.autograd.grad(torch.stack(losses).mean(), params)
 
 
+@pytest.mark.slow
 def test_accumulation_steps_each_epochs_windows_with_their_own_gradient(tiny_round, tiny_model_dir, tmp_path,
                                                                         monkeypatch):
     """8 pairs, batch 3, accumulation 2, two epochs: batches of 3, 3, 2 pairs per epoch; each epoch steps
@@ -103,6 +104,7 @@ def test_accumulation_steps_each_epochs_windows_with_their_own_gradient(tiny_rou
     assert json.loads((data / "train_config.json").read_text())["steps_per_epoch"] == 2
 
 
+@pytest.mark.slow
 def test_accumulation_longer_than_the_epoch_steps_at_its_end(tiny_round, tmp_path):
     """--grad-accum 9 over an epoch of 8 batches: one step at the epoch's end (it used to never step and
     never end)."""
@@ -116,6 +118,7 @@ def test_accumulation_longer_than_the_epoch_steps_at_its_end(tiny_round, tmp_pat
     assert json.loads((data / "train_config.json").read_text())["total_steps"] == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("killed_after", [1, 2, 3])
 def test_resume_lands_on_the_same_data(tiny_round, tmp_path, monkeypatch, killed_after):
     """A run killed after step k's checkpoint and resumed logs the uninterrupted run's losses for every
@@ -204,6 +207,7 @@ def _skewed_round(out, model_dir):
     atomic_write_json(rd.selection_record, {"rows": {"pairs": len(rows)}, "ran_by": "test"})
 
 
+@pytest.mark.slow
 def test_memory_probe_measures_the_runs_largest_batch(tiny_model_dir, tmp_path, monkeypatch):
     """Through train_round: the batch auto's probe runs is at least as large, in sequences and in padded
     tokens, as every batch the run trains on over 3 epochs; train_config.json says what was probed."""
@@ -270,6 +274,7 @@ def test_probe_failure_is_logged_and_refused_in_one_line(tiny_model_dir):
     assert any("ran out of memory (CUDA out of memory. Tried to allocate 9.00 GiB)" in m for m in logged), logged
 
 
+@pytest.mark.slow
 def test_out_of_memory_in_the_reference_check_and_the_optimizer_step_is_one_line(tiny_round, tmp_path, monkeypatch):
     from expo_data.errors import ExpoError
     from expo_train import trainer
@@ -424,6 +429,7 @@ def test_chunked_log_probs_match_full_logits_in_bf16_on_gpu(monkeypatch):
     assert all(p.grad is not None and torch.isfinite(p.grad).all() for n, p in model.named_parameters() if p.requires_grad)
 
 
+@pytest.mark.slow
 def test_a_failing_rank_ends_the_torchrun_group(tiny_round, tmp_path):
     """Under torchrun, an out-of-memory on rank 1 alone ends every rank with the one-line error, not a
     hang of rank 0 in the next collective."""

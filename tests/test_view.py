@@ -106,6 +106,12 @@ def tokenizer():
 
 
 @pytest.fixture(scope="module")
+def detok(tokenizer):
+    """Built once: its byte table covers the whole vocabulary (most of a property example's time if rebuilt)."""
+    return Detokenizer(tokenizer)
+
+
+@pytest.fixture(scope="module")
 def injected_round(tmp_path_factory, tokenizer):
     """The fixture round plus one explanation whose text tries to break out of the page."""
     out = tmp_path_factory.mktemp("view") / "round1"
@@ -131,6 +137,7 @@ def page(injected_round, tmp_path_factory):
     return out / "view.html"
 
 
+@pytest.mark.slow
 def test_page_renders_every_problem_and_sample(page, injected_round, tmp_path):
     dom = Dom(browse(page, tmp_path))
     assert summary(dom) == counts([injected_round[0]]) == (6, 31)
@@ -156,6 +163,7 @@ def _inside(dom: Dom, container) -> list:
     return [e for e in dom.elements if id(container) in e["ancestors"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fragment, where", [
     ("kind=attempt&correct=1", "kind = 'attempt' AND is_correct"),
     ("kind=explanation", "kind = 'explanation'"),
@@ -170,6 +178,7 @@ def test_filters_in_the_url_change_what_is_shown(page, injected_round, tmp_path,
     assert len(dom.has_class("sample")) == expected[1]
 
 
+@pytest.mark.slow
 def test_selection_roles_come_from_the_rules(page, injected_round, tmp_path):
     """The injected row changed the shards, so the stored selection is stale: the page shows the
     default selection computed with the shipped queries, and writes nothing into the round."""
@@ -184,6 +193,7 @@ def test_selection_roles_come_from_the_rules(page, injected_round, tmp_path):
     assert all(text(e).startswith(("not selected:", "passes the rules")) for e in dom.has_class("why"))
 
 
+@pytest.mark.slow
 def test_tokens_carry_their_log_prob_and_model_text_runs_nothing(page, injected_round, tmp_path, tokenizer):
     _, row = injected_round
     html = page.read_text()
@@ -204,6 +214,7 @@ def test_tokens_carry_their_log_prob_and_model_text_runs_nothing(page, injected_
     assert PAYLOAD.split("\u2028")[0] in text(completion)
 
 
+@pytest.mark.slow
 def test_the_pwned_check_can_fail(tmp_path):
     """The same payload pasted into a page as markup does set the mark: the check above can fail."""
     raw = tmp_path / "raw.html"
@@ -212,6 +223,7 @@ def test_the_pwned_check_can_fail(tmp_path):
     assert root["attrs"].get("data-pwned") in ("script", "img")
 
 
+@pytest.mark.slow
 def test_screenshot(page, tmp_path):
     shot = tmp_path / "view.png"
     browse(page, tmp_path, screenshot=shot)
@@ -231,6 +243,7 @@ def two_rounds(tmp_path_factory):
     return first, base / "round2"
 
 
+@pytest.mark.slow
 def test_two_rounds_side_by_side(two_rounds, tmp_path):
     first, second = two_rounds
     out = tmp_path / "both.html"
@@ -279,6 +292,7 @@ def test_a_page_past_the_limit_is_refused_and_nothing_is_written(two_rounds, tmp
         assert not out.exists() and not list(tmp_path.glob(".big.html*"))
 
 
+@pytest.mark.slow
 def test_open_round_local_and_s3(two_rounds, s3_bucket):
     from expo_data.storage import Store
 
@@ -309,8 +323,7 @@ def test_open_round_local_and_s3(two_rounds, s3_bucket):
 # ---------------------------------------------------------------------------
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
-def test_pieces_join_to_the_decoded_text(tokenizer, text_):
-    detok = Detokenizer(tokenizer)
+def test_pieces_join_to_the_decoded_text(tokenizer, detok, text_):
     ids = tokenizer.encode(text_, add_special_tokens=False).ids
     pieces = detok.pieces(ids)
     assert len(pieces) == len(ids)
@@ -321,26 +334,25 @@ def test_pieces_join_to_the_decoded_text(tokenizer, text_):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(list("ab 1+=.\n{}$\\") + ["é", "日本", "語", "🎉", "👩\u200d🔬", "∑", "→"]), max_size=40).map("".join))
-def test_pieces_spell_the_text(tokenizer, text_):
+def test_pieces_spell_the_text(tokenizer, detok, text_):
     """Model text (letters, digits, CJK, emoji, maths): no character is split into replacement marks."""
     ids = tokenizer.encode(text_, add_special_tokens=False).ids
-    assert "".join(Detokenizer(tokenizer).pieces(ids)) == text_
+    assert "".join(detok.pieces(ids)) == text_
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(min_value=0, max_value=49151), max_size=40))
-def test_pieces_of_any_token_sequence(tokenizer, ids):
+def test_pieces_of_any_token_sequence(detok, ids):
     """Sampled ids need not form valid UTF-8: broken bytes read as U+FFFD, as the tokenizer decodes them."""
-    assert "".join(Detokenizer(tokenizer).pieces(ids)) == Detokenizer(tokenizer).decode(ids)
+    assert "".join(detok.pieces(ids)) == detok.decode(ids)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.integers(min_value=0, max_value=49151), st.integers(min_value=-2**31, max_value=-1),
                           st.integers(min_value=49152, max_value=2**31 - 1)), max_size=40))
-def test_ids_outside_the_vocabulary_show_as_replacement_marks(tokenizer, ids):
+def test_ids_outside_the_vocabulary_show_as_replacement_marks(detok, ids):
     """A hand-edited or foreign round's token ids (negative, past the vocabulary) are one U+FFFD each,
     never an internal error; the runs of real tokens between them decode as they would alone."""
-    detok = Detokenizer(tokenizer)
     pieces = detok.pieces(ids)
     assert len(pieces) == len(ids)
     start = 0
