@@ -79,6 +79,16 @@ def hf_logps(model, prompt_ids, completion_ids):
 
 
 @pytest.fixture(scope="session")
+def generated_round(tmp_path_factory, tiny_model_dir):
+    """One `expo-data generate` run of the tiny model (6 problems, 4 shards), for the tests that only read it
+    or compare another run with it: (round dir, the finished process)."""
+    out = tmp_path_factory.mktemp("gen") / "round0"
+    proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 6, "--shards", 4,
+                   *TINY_GEN, check=True)
+    return out, proc
+
+
+@pytest.fixture(scope="session")
 def tiny_round(tmp_path_factory, tiny_model_dir):
     """A round dir whose token ids and reference log-probs are real for the tiny model."""
     import torch

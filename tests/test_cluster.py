@@ -26,13 +26,13 @@ def row_keys(out: Path) -> Counter:
 
 
 @pytest.mark.slow
-def test_ray_slices_yield_the_rows_of_one_process(tmp_path, tiny_model_dir):
-    common = ["--model", tiny_model_dir, "--limit", 6, "--shards", 4, *TINY_GEN]
-    run_cli("expo-data", "generate", "--out", tmp_path / "one", *common, check=True)
+def test_ray_slices_yield_the_rows_of_one_process(tmp_path, tiny_model_dir, generated_round):
+    common = ["--model", tiny_model_dir, "--limit", 6, "--shards", 4, *TINY_GEN]  # generated_round's options
+    one_process, _ = generated_round
     proc = run_cli("expo-data", "generate", "--out", tmp_path / "ray", *common, "--ray", "--workers", 2, check=True)
     assert "ray: 2 slices as tasks" in proc.stderr and "done: 6 problems, 24 samples" in proc.stderr
-    assert row_keys(tmp_path / "ray") == row_keys(tmp_path / "one")
-    one, ray = (json.loads((tmp_path / d / "manifest.json").read_text()) for d in ("one", "ray"))
+    assert row_keys(tmp_path / "ray") == row_keys(one_process)
+    one, ray = (json.loads((d / "manifest.json").read_text()) for d in (one_process, tmp_path / "ray"))
     assert one["config_hash"] == ray["config_hash"] and ray["logprob_dtype"] == "float32"
     workers = {tuple(json.loads(p.read_text())["worker"]) for p in (tmp_path / "ray" / "shards").glob("*.json")}
     assert workers == {(0, 2), (1, 2)}
@@ -117,20 +117,6 @@ def test_killed_slice_is_retried_and_the_dataset_completes(tmp_path, tiny_model_
     assert all(len(counts) == 2 and counts[1] >= 1 for counts in lives.values()) and len(lives) == 2, plans
 
 
-@pytest.mark.slow
-def test_eval_runs_its_passes_on_ray(tmp_path, tiny_model_dir):
-    out = tmp_path / "eval"
-    proc = run_cli("expo-data", "eval", "--model", tiny_model_dir, "--out", out, "--limit", 4, "--k", 2, "--shards", 2,
-                   "--max-tokens", 16, "--enforce-eager", "--no-progress", "--dtype", "float32", "--max-model-len", 512,
-                   "--ray", "--workers", 2, check=True)
-    record = json.loads((out / "eval.json").read_text())
-    assert record["k"] == 2 and set(record["pass_at_1_greedy"]) >= {"all"}
-    for name, samples in (("greedy", 1), ("sampled", 2)):
-        assert load_round(out / name).num_rows == 4 * samples
-        workers = {tuple(json.loads(p.read_text())["worker"]) for p in (out / name / "shards").glob("*.json")}
-        assert workers == {(0, 2), (1, 2)}, (name, proc.stderr[-2000:])
-
-
 def test_ray_flags_are_checked_before_any_work(tmp_path):
     proc = run_cli("expo-data", "generate", "--out", tmp_path / "r", "--workers", 2)
     assert proc.returncode == 2 and "--workers needs --ray" in proc.stderr
@@ -148,10 +134,15 @@ def test_loop_generates_and_evaluates_on_ray(tmp_path, tiny_model_dir):
                    "--shards", 2, "--max-steps", 2, "--batch-size", 2, "--enforce-eager", "--no-progress",
                    "--dtype", "float32", "--ray", "--workers", 2, check=True)
     assert "round 1 done" in proc.stderr
-    # Data and both evals were written by Ray slices; training ran on the driver's machine.
-    for directory in ("round1", "round0/eval/greedy", "round1/eval/sampled"):
+    # Data and both evals (each pass of each) were written by Ray slices; training ran on the driver's machine.
+    for directory in ("round1", "round0/eval/greedy", "round0/eval/sampled", "round1/eval/greedy", "round1/eval/sampled"):
         workers = {tuple(json.loads(p.read_text())["worker"]) for p in (out / directory / "shards").glob("*.json")}
         assert workers == {(0, 2), (1, 2)}, directory
+    for r in (0, 1):
+        record = json.loads((out / f"round{r}" / "eval" / "eval.json").read_text())
+        assert record["k"] == 2 and set(record["pass_at_1_greedy"]) >= {"all"}
+        for name, samples in (("greedy", 1), ("sampled", 2)):
+            assert load_round(out / f"round{r}" / "eval" / name).num_rows == 2 * samples, (r, name)
     assert json.loads((out / "round1" / "train_summary.json").read_text())["steps"] == 2
     assert json.loads((out / "round1" / "manifest.json").read_text())["lineage"]["parent_adapter"] is None
 

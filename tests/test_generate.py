@@ -20,11 +20,8 @@ def problem_ids_by_shard(out: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def full_run(tmp_path_factory, tiny_model_dir):
-    out = tmp_path_factory.mktemp("gen") / "round0"
-    proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 6, "--shards", 4,
-                   *TINY_GEN, check=True)
-    return out, proc
+def full_run(generated_round):
+    return generated_round
 
 
 @pytest.mark.slow
