@@ -9,7 +9,10 @@ from .extract import _has_hedge
 from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
                         _top_level_split, _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer,
                         normalise_string)
+from .pairs import (chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
+                    sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
 from .parse import _unboxed, _variables_written, parse_complete
+from .plain import looks_plain
 from .words import _BINARY_OPERATION_RE, number_word_value
 
 
@@ -193,7 +196,58 @@ def _arithmetic_left_undone(gold: str, answer: str) -> bool:
     return any(_operation_left(side) for side in sides)
 
 
+def _named_match(gold_named: dict[str, str], answer: str) -> bool | None:
+    """A gold that names its values against an answer that names none: a tuple is read in the gold's order
+    ("m = 4, n = 9" takes (4, 9), never (9, 4)); None when the answer is no tuple."""
+    items = tuple_items(_unboxed(answer))
+    if items is None:
+        return None
+    return len(items) == len(gold_named) and all(
+        _match_one(value, item)[0] for value, item in zip(gold_named.values(), items))
+
+
+def _solutions_match(gold_solutions: list[dict[str, str]], answer: str) -> bool:
+    """Solution sets, each solution once: named like the gold's, or tuples in the gold's order of names."""
+    answer = _unboxed(answer)
+    named = solution_set(answer, _named_values)
+    if named is None:
+        tuples = split_solutions(answer)
+        if tuples is None:
+            return False
+        named = []
+        for item in tuples:
+            values = tuple_items(item)
+            if values is None or len(values) != len(gold_solutions[0]):
+                return False
+            named.append(dict(zip(gold_solutions[0], values)))
+    if len(named) != len(gold_solutions) or any(n.keys() != gold_solutions[0].keys() for n in named):
+        return False
+    unmatched = list(named)
+    for solution in gold_solutions:
+        hit = next((n for n in unmatched if all(_match_one(solution[k], n[k])[0] for k in solution)), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True
+
+
+def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
+    """(gold as read on, verdict or None): sentence golds, quantified counts, qualifiers after the value,
+    solution sets."""
+    verdict = sentence_verdict(gold, _unboxed(answer))
+    if verdict is None:
+        verdict = unit_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    if verdict is not None:
+        return gold, verdict
+    gold = quantified_value(gold, number_word_value) or qualified_value(gold) or gold
+    solutions = solution_set(gold, _named_values)
+    if solutions is not None:
+        return gold, _solutions_match(solutions, answer)
+    return gold, None
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
+    gold, answer = notation(gold), notation(answer)
     letter = choice_letter(gold)
     if letter is not None:
         return choice_matches(letter, answer), None
@@ -202,14 +256,19 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return _choice_value_matches(*option, answer), None
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
+    gold, verdict = _typed_match(gold, answer)
+    if verdict is not None:
+        return verdict, None
     gold = _gold_equation_value(gold) or gold
-    gold_named = _named_values(gold)
+    gold_named = _named_values(gold) or chained_names(gold)
     if gold_named and _has_hedge(answer):
         return False, "answer_ambiguous"  # "a = 2 or b = 3" is no pair (roots joined by "or" have one name)
-    answer_named = _named_values(answer) if gold_named else None
+    answer_named = (_named_values(answer) or chained_names(answer)) if gold_named else None
     if gold_named and answer_named:  # "a = 2, b = 3": name by name, in any order
         return gold_named.keys() == answer_named.keys() and all(
             _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None
+    if gold_named and _named_match(gold_named, answer) is not None:
+        return bool(_named_match(gold_named, answer)), None
     if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
         same = normalise_string(_unwrap(gold)) == normalise_string(_unwrap(answer))
         word = normalise_string(_unwrap(gold))
@@ -236,16 +295,28 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     return False, next((e for e in errors if e), None)
 
 
+def _complete_expr(text: str):
+    parsed, status = parse_complete(text)
+    return parsed[0] if status == "ok" else None
+
+
 def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     from math_verify import verify
 
     gold_parsed, gold_status = parse_complete(gold)
+    pred_parsed, pred_status = parse_complete(answer)
+    if looks_plain(gold) and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
+        # A plain-text gold (floor(k/3), C(2n, n-1), sqrt(b)) read whole by sympy, where latex2sympy fails.
+        plain = plain_verdict(gold, answer, _complete_expr)
+        if plain is not None:
+            return plain, None
     if gold_status != "ok":
         return normalise_string(gold) == normalise_string(answer), f"reference_parse_{gold_status}"
-    pred_parsed, pred_status = parse_complete(answer)
     if pred_status != "ok":
         same = normalise_string(gold) == normalise_string(answer)
         return same, None if same else ("parse_failed" if pred_status == "failed" else "answer_parse_partial")
+    if magnitudes_disagree(gold_parsed[0], pred_parsed[0]):
+        return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
     return bool(verify(gold_parsed, pred_parsed)), None
 
 

@@ -112,7 +112,10 @@ def _cut_remark(candidate: str) -> str:
         return candidate
     tail = candidate[remark.start():]
     conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
-    if _has_hedge(tail) or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
+    comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
+    hedged = _has_hedge(tail) if not comparison else bool(
+        {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (_HEDGE_WORDS - _COMPARISON_WORDS))
+    if hedged or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
         return candidate
     if tail.lstrip()[:1] in "([":
         close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
@@ -178,7 +181,19 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     return (candidate[:200], stated_end) if candidate and not filler else None
 
 
-_RETRACTION_RE = re.compile(r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check)\b", re.IGNORECASE)
+_RETRACTION_RE = re.compile(
+    r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
+    r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
+    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|(?:the )?correct(?:ed)? (?:answer|value|count|total))\b",
+    re.IGNORECASE)
+# A cut-off completion still reconsidering its last stated answer: what it would have settled on is unknown.
+_RECONSIDER_RE = re.compile(
+    r"\b(?:hmm|but|however|let me|let's|double[- ]check|check|verify|reconsider|wait|actually|on reflection|"
+    r"if|unless|although|though)\b", re.IGNORECASE)
+# A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
+_VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
+_COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
+                     "most"}
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
 _INVENTED_BLOCK_RE = re.compile(
     r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
@@ -215,8 +230,28 @@ def _before_invented_block(text: str) -> str:
     return text
 
 
+def _after_thinking(text: str) -> str:
+    """The text after the last </think> when it states anything: a box drafted while thinking never beats the
+    answer given after it."""
+    end = text.rfind("</think>")
+    if end < 0:
+        return text
+    after = text[end + len("</think>"):]
+    return after if _NUMBER_RE.search(after) or _last_box_start(after) >= 0 or _PHRASE_RE.search(after) else text
+
+
+def _last_number(text: str) -> str:
+    """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more")."""
+    numbers = list(_NUMBER_RE.finditer(text))
+    remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
+    if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
+        return _NUMBER_RE.search(remarks[-1].group(1)).group()
+    return numbers[-1].group()
+
+
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
+    text = _after_thinking(text)
     own = _before_invented_block(text)
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
@@ -225,6 +260,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
+    if boxed and truncated and _RECONSIDER_RE.search(text[boxed[1]:]):
+        return None, None  # cut off while reconsidering its box
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
@@ -244,7 +281,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         if content:
             return content, "last_math"
     if numbers:
-        return numbers[-1].group(), "last_number"
+        return _last_number(text), "last_number"
     return None, None
 
 

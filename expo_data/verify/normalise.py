@@ -316,7 +316,9 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     text = text.rstrip(".,;:").strip()
     if is_gold:
         # "900 (i.e., all values)": a gloss in words after the value.
-        text = re.sub(r"\s*\((?:i\.e\.|e\.g\.|that is|namely|so|which)?[,\s]*[A-Za-z][A-Za-z\s,.'-]*\)\s*$", "", text)
+        # After a space and with a word in it: "sqrt(b)" and "f(x)" are no gloss.
+        text = re.sub(r"\s+\((?:i\.e\.|e\.g\.|that is|namely|so|which)?[,\s]*(?=[^)]*[A-Za-z]{2})[A-Za-z][A-Za-z\s,.'-]*\)"
+                      r"\s*$", "", text)
     else:
         text = _LEAD_FILLER_RE.sub("", text).strip()
     text = _MIXED_NUMBER_RE.sub(_mixed_to_fraction, text) if _MIXED_NUMBER_RE.fullmatch(text) else text
