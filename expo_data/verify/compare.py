@@ -305,7 +305,8 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
 
     gold_parsed, gold_status = parse_complete(gold)
     pred_parsed, pred_status = parse_complete(answer)
-    if looks_plain(gold) and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
+    plain_side = looks_plain(gold) or looks_plain(answer) and re.search(r"[A-Za-z]", answer)
+    if plain_side and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
         # A plain-text gold (floor(k/3), C(2n, n-1), sqrt(b)) read whole by sympy, where latex2sympy fails.
         plain = plain_verdict(gold, answer, _complete_expr)
         if plain is not None:

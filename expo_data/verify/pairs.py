@@ -24,7 +24,14 @@ def notation(text: str) -> str:
     text = re.sub(r"\s*\\colon\s*", ":", text)
     text = re.sub(r"\\[cl]?dots|…", "...", text)
     text = _TIME_RE.sub(_time_24h, text)
+    builder = _SET_BUILDER_RE.fullmatch(text.strip().strip("$").strip())
+    if builder and builder.group(2).count(builder.group(1)) >= 1:
+        text = builder.group(2)  # {x | x > 2}: its condition, which the grader reads as an interval
     return re.sub(r"\\[dt]binom", r"\\binom", text)
+
+
+# Set-builder notation over one variable: \{x \mid x > 2\}, \{x : x > 2\}, \{x \in \mathbb{R} \mid ...\}.
+_SET_BUILDER_RE = re.compile(r"\\\{\s*([a-z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\||:)\s*(.+?)\s*\\\}")
 
 
 # A time of day with a.m. / p.m. (\text{ p.m.} too), read as the 24-hour clock: 4:15 p.m. is 16:15.
@@ -209,31 +216,35 @@ def plain_verdict(gold: str, answer: str, parse_latex) -> bool | None:
     return True
 
 
-def plain_value_verdict(gold: str, answer: str, parse_latex) -> bool | None:
-    """A gold in plain ASCII math read whole by sympy against the answer (plain or LaTeX, read whole): equal
-    when their difference simplifies to 0 (numbers within REL_TOL). None when either side is not read whole."""
+def _read_whole(text: str, parse_latex):
+    """The side as sympy reads it whole: plain math by sympy's parser, anything else by latex2sympy; None when
+    neither reads it whole or it is no single expression (a relation, a set)."""
     import sympy
 
-    gold_expr = parse_plain(gold)
-    if gold_expr is None or not letters_of(gold) <= {str(s) for s in gold_expr.free_symbols} | _bound(gold_expr):
-        return None
-    if looks_plain(answer):
-        answer_expr = parse_plain(answer)
-        if answer_expr is None or not letters_of(answer) <= {str(s) for s in answer_expr.free_symbols} | _bound(
-                answer_expr):
+    if looks_plain(text):
+        expr = parse_plain(text)
+        if expr is None or not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
             return None
     else:
-        answer_expr = parse_latex(answer)
-        if answer_expr is None:
-            return None
-    if not isinstance(answer_expr, sympy.Basic) or isinstance(answer_expr, (sympy.Rel, sympy.Set)):
+        expr = parse_latex(text)
+    if not isinstance(expr, sympy.Basic) or isinstance(expr, (sympy.Rel, sympy.Set)):
         return None
     # Symbols by name: latex2sympy's symbols may carry other assumptions than the plain parser's.
-    answer_expr = answer_expr.subs({s: sympy.Symbol(str(s)) for s in answer_expr.free_symbols})
-    if {str(s) for s in answer_expr.free_symbols} - {str(s) for s in gold_expr.free_symbols}:
+    return expr.subs({s: sympy.Symbol(str(s)) for s in expr.free_symbols})
+
+
+def plain_value_verdict(gold: str, answer: str, parse_latex) -> bool | None:
+    """One side in plain ASCII math, both read whole: equal when their difference simplifies to 0 (numbers:
+    equal values, not near ones). None when either side is not read whole."""
+    import sympy
+
+    gold_expr, answer_expr = _read_whole(gold, parse_latex), _read_whole(answer, parse_latex)
+    if gold_expr is None or answer_expr is None:
+        return None
+    if {str(s) for s in answer_expr.free_symbols} != {str(s) for s in gold_expr.free_symbols}:
         return False
     g_value, a_value = _number(gold_expr), _number(answer_expr)
-    if g_value is not None and a_value is not None:  # equal values, not near ones: 999999 is not 1000000
+    if g_value is not None and a_value is not None:  # 999999 is not 1000000
         return abs(g_value - a_value) <= 1e-12 * max(abs(g_value), abs(a_value))
     try:
         return sympy.simplify(gold_expr.doit() - answer_expr.doit()) == 0
