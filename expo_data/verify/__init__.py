@@ -1,7 +1,7 @@
 """The reward, by stage: extract (`extract.py`) -> normalise and parse (`normalise.py`, `parse.py`) ->
 compare (`compare.py`), run in a process pool with per-item timeouts (`pool.py`). A wrong positive poisons the
-training set, so every rule here errs towards "not correct" when it cannot be sure: an ambiguous answer (two options, two values, a hedge, an
-equation whose sides disagree) is wrong.
+training set, so every rule here errs towards "not correct" when it cannot be sure: an ambiguous answer (two
+options, two values, a hedge, an equation whose sides disagree) is wrong.
 
 Extraction order (the first that matches wins, recorded in `extraction_method`):
   0. a few-shot completion that runs on into a question of its own ("...\\n\\nQuestion: ... Answer: 7")

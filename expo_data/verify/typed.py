@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from .normalise import canonical, choice_letter, gold_alternatives, is_text_answer
-from .pairs import _unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict, solution_set, \
-    tuple_items
+from .pairs import (_unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict,
+                    solution_set, tuple_items)
 from .parse import parse_complete
 from .plain import letters_of, looks_plain, parse_plain
 from .words import number_word_value
