@@ -863,4 +863,11 @@ TYPED_CASES: list[tuple[str, str, bool, bool, str]] = [
     ("25", "The new price is $80, which is 25% more than last year.", C, False, "extraction_remark"),
     ("80", "The answer is $80, which is 25% more than 64.", C, True, "extraction_remark"),
     ("64", "The answer is $80, which is 25% more than 64.", C, False, "extraction_remark"),
+    # --- the last-number fallback (classes found running math-verify's own tests, BENCHMARKS.md) -------------
+    ("0.4", "So the probability is .4", C, True, "extraction_last_number"),
+    ("4", "So the probability is .4", C, False, "extraction_last_number"),
+    ("2", "AZYUK2A", C, False, "extraction_last_number"),
+    ("10/9", "\\frac{10}{9}", C, True, "extraction_bare_latex"),
+    ("9", "\\frac{10}{9}", C, False, "extraction_bare_latex"),
+    ("-10/9", "-\\frac{10}{9}", C, True, "extraction_bare_latex"),
 ]

@@ -9,6 +9,10 @@ from .words import _BINARY_OPERATION_RE, number_word_value
 
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+# The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
+_LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?")
+# A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
+_BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
 _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
 # "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
 # optional ":" / "**" and any whitespace, line breaks included.
@@ -242,7 +246,7 @@ def _after_thinking(text: str) -> str:
 
 def _last_number(text: str) -> str:
     """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more")."""
-    numbers = list(_NUMBER_RE.finditer(text))
+    numbers = list(_LAST_NUMBER_RE.finditer(text))
     remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
     if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
         return _NUMBER_RE.search(remarks[-1].group(1)).group()
@@ -273,7 +277,10 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
             return candidate.splitlines()[0].strip(), "gsm8k_hash"
     if truncated:
         return None, None
-    numbers = list(_NUMBER_RE.finditer(text))
+    bare = text.strip().rstrip(".").strip()
+    if _BARE_LATEX_RE.fullmatch(bare) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", bare)):
+        return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
+    numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(_MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
