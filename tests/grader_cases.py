@@ -827,6 +827,9 @@ TYPED_CASES: list[tuple[str, str, bool, bool, str]] = [
     ("2 for every k > 1", "k", A, False, "sentence_gold"),
     ("7, for all n \\geq 2", "7", A, True, "sentence_gold"),
     ("n(n+1)/2 for all n", "n", A, False, "sentence_gold"),
+    ("2 when n is even", "2", A, False, "sentence_gold"),
+    ("2 for all even n, and 3 otherwise", "2", A, False, "sentence_gold"),
+    ("x = 2 if a > 0", "2", A, False, "sentence_gold"),
     # --- notations -------------------------------------------------------------------------------------------
     ("4:15 p.m.", "4:15 \\text{ PM}", A, True, "notation"),
     ("4:15 p.m.", "16:15", A, True, "notation"),
@@ -863,6 +866,7 @@ TYPED_CASES: list[tuple[str, str, bool, bool, str]] = [
     ("25", "The new price is $80, which is 25% more than last year.", C, False, "extraction_remark"),
     ("80", "The answer is $80, which is 25% more than 64.", C, True, "extraction_remark"),
     ("64", "The answer is $80, which is 25% more than 64.", C, False, "extraction_remark"),
+    ("5", "So the total is \\boxed{5}. This is the correct answer, since 2 + 3 = 5.", C, True, "extraction_confirmed"),
     # --- the last-number fallback (classes found running math-verify's own tests, BENCHMARKS.md) -------------
     ("0.4", "So the probability is .4", C, True, "extraction_last_number"),
     ("4", "So the probability is .4", C, False, "extraction_last_number"),

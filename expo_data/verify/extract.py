@@ -188,7 +188,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
 _RETRACTION_RE = re.compile(
     r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
     r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
-    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|(?:the )?correct(?:ed)? (?:answer|value|count|total))\b",
+    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo)\b",
     re.IGNORECASE)
 # A cut-off completion still reconsidering its last stated answer: what it would have settled on is unknown.
 _RECONSIDER_RE = re.compile(

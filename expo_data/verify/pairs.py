@@ -157,8 +157,8 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
 
 _QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+?)(?:\s+[A-Za-z][A-Za-z\s-]*)?\.?$",
                             re.IGNORECASE)
-_QUALIFIER_RE = re.compile(r"\s*,?\s*(?:\b(?:for (?:all|every|each|any)|whenever|when|where|if|provided)\b|\\forall)"
-                           r".*$", re.IGNORECASE | re.DOTALL)
+# Only a universal qualifier: "2 when n is even" or "x = 2 if a > 0" leaves the other cases unsaid.
+_QUALIFIER_RE = re.compile(r"\s*,?\s*(?:\bfor (?:all|every|each|any)\b|\\forall)(?P<tail>.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def quantified_value(gold: str, number_word_value) -> str | None:
@@ -177,8 +177,9 @@ def qualified_value(gold: str) -> str | None:
     """The value before a qualifier ("2 for every k > 1" -> "2"), when that value holds no letter the qualifier
     names (so "n(n+1)/2 for all n" keeps its n and is no plain value); None when there is no qualifier."""
     match = _QUALIFIER_RE.search(gold)
-    if not match or not gold[:match.start()].strip():
-        return None
+    if not match or not gold[:match.start()].strip() or re.search(
+            r"\b(?:otherwise|else|except|unless|when|if)\b|;|(?<![<>!\\geql])=", match.group("tail")):
+        return None  # a second case ("..., and 3 otherwise") or a condition inside it
     value = gold[:match.start()].strip().rstrip(",").strip()
     qualifier_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", gold[match.start():]))
     value_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", value))
