@@ -137,3 +137,20 @@ def test_gold_reader_types(gold, kind, status):
     assert (reading.kind, reading.status) == (kind, status)
     assert reading.kind in GOLD_TYPES
     assert (reading.reason is None) == (status == "ok")
+
+
+@pytest.mark.parametrize("gold", ["10^10^10", "100000!", "(10^5)!", "10^(10^10)", "10^100000"])
+def test_towers_and_huge_factorials_are_refused_quickly_not_evaluated(gold):
+    """sympy evaluates n! even while parsing unevaluated, and 10^10^10 has 10^10 digits: the plain reader refuses
+    them (the gold audit runs it in the main process, with no pool timeout), and the grade stays quick."""
+    import time
+
+    from expo_data.gold_audit import gold_reading
+    from expo_data.verify.plain import parse_plain
+
+    start = time.perf_counter()
+    assert parse_plain(gold) is None
+    gold_reading(gold)
+    assert time.perf_counter() - start < 3.0
+    # (grading such a gold is left to math-verify's own comparison timeout and the pool's per-item timeout)
+    assert parse_plain("2^(3^2)") == 512 and str(parse_plain("(n+1)!")) == "factorial(n + 1)"
