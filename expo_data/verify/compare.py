@@ -9,7 +9,7 @@ from .extract import _has_hedge
 from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
                         _top_level_split, _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer,
                         normalise_string)
-from .pairs import (chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
+from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain
@@ -235,6 +235,8 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     """(gold as read on, verdict or None): sentence golds, quantified counts, qualifiers after the value,
     solution sets."""
     verdict = sentence_verdict(gold, _unboxed(answer))
+    if verdict is None:
+        verdict = cases_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:
         verdict = unit_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is not None:

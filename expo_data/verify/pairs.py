@@ -293,3 +293,50 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
         return None  # "5 hours": the unit words of the rest of the grader
     return same_number(gold_unit[0], answer)
+
+
+_CASES_RE = re.compile(r"\\begin\s*\{[dr]?cases\}(.*?)\\end\s*\{[dr]?cases\}", re.DOTALL)
+
+
+def _condition(text: str) -> str:
+    """A branch's condition in one spelling: "\\text{if } x \\geq 0" / "x \\ge 0" / "if x>=0" -> "x>=0"."""
+    text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{\s*([^{}]*)\}", r" \1 ", text)
+    text = re.sub(r"\b(?:if|for|when)\b|,", " ", text)
+    for old, new in (("\\geq", ">="), ("\\ge", ">="), ("\\leq", "<="), ("\\le", "<="), ("\\neq", "!="),
+                     ("\\ne", "!="), ("\\lt", "<"), ("\\gt", ">"), ("≥", ">="), ("≤", "<=")):
+        text = text.replace(old, new)
+    return re.sub(r"\s+|\\[,;: !]", "", text).lower()
+
+
+def cases_rows(text: str) -> list[tuple[str, str]] | None:
+    """[(value, condition)] of a \\begin{cases} ... \\end{cases} (after an optional "f(x) ="); None otherwise."""
+    match = _CASES_RE.search(text)
+    if not match or text[match.end():].strip(" .$") or not re.fullmatch(
+            r"\s*\$?\s*(?:[A-Za-z](?:\s*\(\s*[a-z]\s*\))?\s*=)?\s*(?:\\left\s*\\\{)?\s*", text[:match.start()]):
+        return None  # only "f(x) =" may stand before it: "x + \begin{cases}..." is more than the cases
+    rows = [r for r in re.split(r"\\\\", match.group(1)) if r.strip()]
+    out = []
+    for row in rows:
+        parts = row.split("&")
+        if len(parts) != 2:
+            return None
+        out.append((parts[0].strip(), _condition(parts[1])))
+    return out
+
+
+def cases_verdict(gold: str, answer: str, same_value) -> bool | None:
+    """A piecewise gold against a piecewise answer: the same branches, each value equal and each condition the
+    same once spelled alike; None when the gold is no \\begin{cases}."""
+    gold_rows = cases_rows(gold)
+    if gold_rows is None:
+        return None
+    answer_rows = cases_rows(answer)
+    if answer_rows is None or len(answer_rows) != len(gold_rows):
+        return False
+    unmatched = list(answer_rows)
+    for value, condition in gold_rows:
+        hit = next((r for r in unmatched if r[1] == condition and same_value(value, r[0])), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True
