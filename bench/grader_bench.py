@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from grader_cases import CASES, HELD_OUT_CASES, SECOND_HELD_OUT_CASES  # noqa: E402
+from grader_cases import CASES, HELD_OUT_CASES, SECOND_HELD_OUT_CASES, TYPED_CASES  # noqa: E402
 
 from expo_data.verify import extract_answer, verify_one  # noqa: E402
 
@@ -64,10 +64,11 @@ def score(grader, cases) -> dict:
 
 
 def main() -> None:
-    speed(CASES + HELD_OUT_CASES + SECOND_HELD_OUT_CASES)  # first, so that its first pass meets new strings
+    speed(CASES + HELD_OUT_CASES + SECOND_HELD_OUT_CASES + TYPED_CASES)  # first, so that its first pass meets new strings
     for title, cases in (("development set (written with the grader)", CASES),
                          ("held-out set (written after it was frozen, issue 9)", HELD_OUT_CASES),
-                         ("second held-out set (written after it was frozen again, issue 18)", SECOND_HELD_OUT_CASES)):
+                         ("second held-out set (written after it was frozen again, issue 18)", SECOND_HELD_OUT_CASES),
+                         ("issue 26 classes (plain golds, sentences, solution sets, notations, magnitudes)", TYPED_CASES)):
         report(title, cases)
 
 

@@ -70,7 +70,7 @@ def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) ->
         "extracted_answer": pa.array(["42"] * n), "extraction_method": pa.array(["boxed"] * n),
         "is_correct": pa.array(correct), "verify_error": pa.nulls(n, pa.string()),
         "answer_logprob": pa.array(answer_base + rng.normal(1, 2, n)), "answer_logprob_base": pa.array(answer_base),
-        "mentions_answer_hint": pa.array(rng.random(n) < 0.05),
+        "mentions_answer_hint": pa.array(rng.random(n) < 0.05), "gold_type": pa.array(["number"] * n),
     }
     return pa.Table.from_pydict(columns, schema=SAMPLE_SCHEMA)
 

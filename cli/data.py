@@ -364,8 +364,10 @@ def select_cmd(round_dir, params, export, output, memory_limit):
 @click.argument("round_dirs", nargs=-1, required=True)
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Plot file (default: report.png in the first round dir; ./report.png for s3:// rounds).")
-@click.option("--group-by", type=click.Choice(["auto", "level", "category"]), default="auto", show_default=True,
-              help="Group the quality table by level or category (auto: level when the problems have one).")
+@click.option("--group-by", "--by", "group_by", type=click.Choice(["auto", "level", "category", "gold_type"]),
+              default="auto", show_default=True,
+              help="Group the quality table by level, category, or gold_type (how the grader read each gold; "
+                   "empty in rounds before schema 3) (auto: level when the problems have one).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
 @one_line_errors
 def report(round_dirs, png, group_by, memory_limit):
@@ -381,7 +383,8 @@ def report(round_dirs, png, group_by, memory_limit):
 
     _check_output(png, expand_round_dirs(list(round_dirs)), "--png")
     quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by, memory_limit=limit)
-    click.echo("Sample quality by group (level or category; group_key NULL = all problems):")
+    click.echo(f"Sample quality by group ({'gold type' if group_by == 'gold_type' else 'level or category'}; "
+               "group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))
     if rounds.num_rows > 1:
         click.echo("\nRounds side by side:")

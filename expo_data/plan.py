@@ -17,7 +17,8 @@ from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, resolve_adapter, reso
 from .model import on_cpu as no_gpu
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates
-from .schema import LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
+from .gold_audit import GoldAudit, audit_golds
+from .schema import HASHED_SCHEMA_VERSION, LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
 from .shards import shard_status
 from .storage import Store, is_remote, join, redact
 
@@ -66,6 +67,7 @@ class Plan:
     todo: list[int]  # owned shards not yet complete
     statuses: dict[int, str]
     manifest: dict[str, Any]
+    gold_audit: GoldAudit = field(default_factory=GoldAudit)
 
 
 MAX_SAMPLES_PER_PROMPT = 4096  # a vLLM request of more samples than this is a typo, not a plan
@@ -177,7 +179,8 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
 
     # Everything that decides what the samples are; a rerun must match it to resume.
     identity = {
-        "schema_version": SCHEMA_VERSION,
+        # Version 3 only added a nullable column: the identity keeps naming 2, so version-2 rounds resume.
+        "schema_version": HASHED_SCHEMA_VERSION,
         "base_model": model_path,
         "base_model_sha256": fingerprint_dir(model_path),
         # A remote adapter is named by its URI: the local copy's path differs from machine to machine.
@@ -203,6 +206,7 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
     config_hash = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
     return {
         **identity,
+        "schema_version": SCHEMA_VERSION,  # what the shards written now are (readers take each shard's own)
         "config_hash": config_hash,
         "dtype_requested": cfg.dtype,
         "dtype_reason": dtype_reason,
@@ -254,9 +258,12 @@ def model_context_length(model_path: str) -> int | None:
 def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
     problems, model_path, adapter_path = check_inputs(cfg, log)
     manifest = build_manifest(cfg, problems, model_path, adapter_path, on_cpu)
+    audit = audit_golds(problems)  # every gold read before any engine starts (not part of the identity)
+    manifest["gold_audit"] = audit.record()
     existing = _existing_manifest(cfg)
     if existing and existing.get("config_hash") != manifest["config_hash"] and not cfg.overwrite:
-        changed = sorted(k for k in manifest if k not in ("config_hash", "versions") and existing.get(k) != manifest[k])
+        changed = sorted(k for k in manifest if k not in ("config_hash", "versions", "gold_audit", "schema_version")
+                         and existing.get(k) != manifest[k])
         raise ExpoError(f"{cfg.out} holds a run with a different configuration (differs in: {', '.join(changed) or 'config'}); "
                         f"use another --out or pass --overwrite")
     i, n = cfg.worker
@@ -264,7 +271,7 @@ def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool |
     same_run = existing is not None and existing.get("config_hash") == manifest["config_hash"]
     statuses = {s: shard_status(cfg.out, s, cfg.shards, manifest["config_hash"]) if same_run else "missing" for s in mine}
     todo = [s for s in mine if statuses[s] != "complete"]
-    return Plan(problems, assign_shards(problems, cfg.shards), mine, todo, statuses, manifest)
+    return Plan(problems, assign_shards(problems, cfg.shards), mine, todo, statuses, manifest, audit)
 
 
 def describe_plan(cfg: GenerateConfig, p: Plan) -> str:
@@ -288,6 +295,8 @@ def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: boo
     if not cfg.dry_run:  # a dry run writes nothing
         store.makedirs(SHARDS_DIR)
     log(describe_plan(cfg, p))
+    for line in p.gold_audit.lines(cfg.problems):
+        log(line)
     return store, p
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .engine import Engine, generated_logprobs
+from .gold_audit import gold_type
 from .plan import GenerateConfig
 from .problems import Problem
 from .progress import Progress
@@ -187,6 +188,7 @@ def build_row(cfg: GenerateConfig, s: Sample, p: Prompts, verdict, scores: Score
         "is_correct": correct, "verify_error": error,
         "answer_logprob": scores.answer.get(id(s), math.nan), "answer_logprob_base": scores.base.get(problem.id, math.nan),
         "mentions_answer_hint": mentions_answer_hint(s.completion),
+        "gold_type": gold_type(problem.answer),
     }
 
 

@@ -23,6 +23,12 @@ from .storage import Store, as_store
 # read with those columns null (see shards.read_shard).
 SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)
+# 3 (issue 26): a nullable `gold_type` column, how the grader read the row's gold (verify/typed.py GOLD_TYPES).
+# Additive only: older shards read with it null, and a round's identity (config hash) keeps naming version 2,
+# so a version-2 round resumes under this toolkit (HASHED_SCHEMA_VERSION).
+SCHEMA_VERSION = 3
+READABLE_SCHEMA_VERSIONS = READABLE_SCHEMA_VERSIONS + (3,)
+HASHED_SCHEMA_VERSION = 2
 KINDS = ("attempt", "explanation", "expert")
 
 SAMPLE_SCHEMA = pa.schema(
@@ -65,6 +71,7 @@ SAMPLE_SCHEMA = pa.schema(
         # log p(canonical answer suffix | plain prompt) with no reasoning; same for all rows of a problem.
         pa.field("answer_logprob_base", pa.float64(), nullable=False),
         pa.field("mentions_answer_hint", pa.bool_(), nullable=False),
+        pa.field("gold_type", pa.string()),  # version 3: number | expression | ... | text | unreadable
     ],
     metadata={"expo.schema_version": str(SCHEMA_VERSION)},
 )
@@ -74,7 +81,8 @@ SAMPLE_COLUMNS = tuple(SAMPLE_SCHEMA.names)
 
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     """Build a shard table from row dicts; raises if a column is missing or mistyped."""
-    columns = {name: [row[name] for row in rows] for name in SAMPLE_COLUMNS}
+    # gold_type (version 3) may be left out by a writer of version-2 rows (synthetic data, imports): null.
+    columns = {name: [row.get(name) if name == "gold_type" else row[name] for row in rows] for name in SAMPLE_COLUMNS}
     return pa.Table.from_pydict(columns, schema=SAMPLE_SCHEMA)
 
 

@@ -379,8 +379,8 @@ def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "aut
            ) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
     """The quality tables (one row per group or round: small whatever the rounds' size) and the plots;
     DuckDB's aggregations run within `memory_limit` and spill beside the first round."""
-    if group_by not in ("auto", "level", "category"):
-        raise ExpoError(f"group_by must be auto, level or category, not {group_by}")
+    if group_by not in ("auto", "level", "category", "gold_type"):
+        raise ExpoError(f"group_by must be auto, level or category (or gold_type), not {group_by}")
     limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
     dirs = expand_round_dirs(round_dirs)
     with spill_dir(dirs[0]) as spill:

@@ -164,7 +164,7 @@ def _table_of(source, path: str, read: bool) -> tuple[int, pa.Table | None]:
 
 
 # Columns a schema version added: a shard of an older version is read with them null (upgrade_table).
-_ADDED_IN_VERSION = {2: ("category", "extra_fields")}
+_ADDED_IN_VERSION = {2: ("category", "extra_fields"), 3: ("gold_type",)}
 
 
 def _kind_of(type_: pa.DataType) -> Any:

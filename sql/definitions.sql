@@ -67,17 +67,19 @@ WITH expo_selected_positive_keys AS (
 SELECT * FROM expo_pairs_of('expo_selected_positive_keys');
 
 -- expo_quality_figures(group_mode): the quality figures per group and overall (is_total = 1, the
---   ROLLUP row). group_mode: 'round', 'level', 'category', or 'auto' (level when any row has one, else
---   category). Columns: group_key (VARCHAR), is_total, problems, attempt_accuracy, pass_at_k (share of
+--   ROLLUP row). group_mode: 'round', 'level', 'category', 'gold_type', or 'auto' (level when any row has
+--   one, else category). Columns: group_key (VARCHAR), is_total, problems, attempt_accuracy, pass_at_k (share of
 --   problems with a correct attempt), hard_share (none correct), explanation_accuracy, hint_leak_rate,
 --   nll_attempt / nll_explanation / nll_expert (token-weighted policy NLL per token under the plain
 --   prompt), gain_attempt / gain_explanation / gain_expert (mean answer_logprob - answer_logprob_base).
 CREATE MACRO expo_quality_figures(group_mode) AS TABLE
 WITH keyed AS (
     -- Any other group_mode is an error, not a silent fall-back to level.
-    SELECT *, CASE WHEN group_mode IS NULL OR group_mode NOT IN ('round', 'level', 'category', 'auto')
-                   THEN error('group_by must be auto, level or category, not ' || coalesce(group_mode, 'NULL'))
+    SELECT *, CASE WHEN group_mode IS NULL OR group_mode NOT IN ('round', 'level', 'category', 'auto', 'gold_type')
+                   THEN error('group_by must be auto, level or category (or gold_type), not ' || coalesce(group_mode, 'NULL'))
                    WHEN group_mode = 'round' THEN CAST(round AS VARCHAR)
+                   -- how the grader read the gold (schema version 3; NULL in older rounds)
+                   WHEN group_mode = 'gold_type' THEN gold_type
                    WHEN group_mode = 'category'
                      OR (group_mode = 'auto' AND NOT EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL))
                    THEN category ELSE CAST(level AS VARCHAR) END AS group_key

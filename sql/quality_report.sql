@@ -1,7 +1,8 @@
 -- Purpose: sample quality of a round, per group and overall (group_key NULL = all problems).
 -- Parameters:
---   $group_by = auto   level, category, or auto: level when any row has one, else category (problem
---                      sets such as competition sets carry a subject/type instead of a level).
+--   $group_by = auto   level, category, gold_type (how the grader read the gold), or auto: level when any
+--                      row has one, else category (problem sets such as competition sets carry a
+--                      subject/type instead of a level).
 -- Output columns: group_key, problems, attempt_accuracy, pass_at_k (share of problems with a correct
 --   attempt), hard_share (share with zero correct attempts), explanation_accuracy, hint_leak_rate
 --   (explanations flagged mentions_answer_hint), nll_attempt / nll_explanation / nll_expert (mean

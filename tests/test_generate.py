@@ -185,6 +185,8 @@ def test_dry_run_prints_plan(tiny_model_dir, tmp_path):
     proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", tmp_path / "o", "--limit", 10, "--dry-run",
                    check=True)
     assert "plan: 10 problems" in proc.stderr and not list((tmp_path / "o" / "shards").glob("*.arrow"))
+    # The gold audit (issue 26): the builtin golds are plain numbers, all read whole.
+    assert "golds: 10 read (number 10); 0 only partly, 0 only as text" in proc.stderr
 
 
 @pytest.mark.slow

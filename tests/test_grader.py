@@ -4,7 +4,7 @@ set; no false positive on the two held-out sets. Property tests: tests/test_grad
 import pytest
 
 from expo_data.verify import extract_answer, gold_alternatives, parse_complete, verify_one
-from grader_cases import CASES, HELD_OUT_CASES, SECOND_HELD_OUT_CASES
+from grader_cases import CASES, HELD_OUT_CASES, SECOND_HELD_OUT_CASES, TYPED_CASES
 
 
 def grade(gold: str, text: str, is_completion: bool) -> tuple[bool, str | None]:
@@ -24,6 +24,15 @@ def test_labelled_cases_have_no_false_positive_and_high_recall():
             false_neg.append((pattern, gold, text))
     assert not false_pos, false_pos
     assert 1 - len(false_neg) / positives >= 0.98, false_neg
+
+
+def test_issue_26_classes_have_no_false_positive_and_high_recall():
+    """Plain-text golds, tiny magnitudes, named values against tuples, solution sets, sentence golds, notations and
+    the extraction decoys, each class with its near misses (tests/grader_cases.py TYPED_CASES)."""
+    false_pos = [(p, g, t) for g, t, c, truth, p in TYPED_CASES if grade(g, t, c)[0] and not truth]
+    false_neg = [(p, g, t) for g, t, c, truth, p in TYPED_CASES if truth and not grade(g, t, c)[0]]
+    assert not false_pos, false_pos
+    assert len(false_neg) <= 0.02 * sum(truth for *_, truth, _ in TYPED_CASES), false_neg
 
 
 @pytest.mark.parametrize("cases", [HELD_OUT_CASES, SECOND_HELD_OUT_CASES], ids=["held_out", "second_held_out"])
@@ -54,9 +63,14 @@ def test_gold_alternatives(gold, parts):
 
 
 def test_partial_gold_parse_is_recorded_and_never_matches_its_prefix():
+    # latex2sympy reads the plain-text gold only in part; sympy's plain parser reads it whole, in either notation.
     assert parse_complete("2^floor(n/2)*floor(n/2)!")[1] == "partial"
-    assert verify_one("2^floor(n/2)*floor(n/2)!", "2") == (False, "reference_parse_partial")
+    assert verify_one("2^floor(n/2)*floor(n/2)!", "2")[0] is False
     assert verify_one("2^floor(n/2)*floor(n/2)!", "2^floor(n/2) * floor(n/2)!")[0] is True
+    assert verify_one("2^floor(n/2)*floor(n/2)!", "2^{\\lfloor n/2 \\rfloor} \\lfloor n/2 \\rfloor!")[0] is True
+    assert verify_one("2^floor(n/2)*floor(n/2)!", "2^{\\lfloor n/2 \\rfloor}")[0] is False
+    # A gold that no parser reads whole is still recorded and never matches a prefix.
+    assert verify_one("2^floor(n/2) foo(n)", "2") == (False, "reference_parse_partial")
 
 
 def test_partial_answer_parse_never_matches_its_prefix():

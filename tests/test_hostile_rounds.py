@@ -34,10 +34,10 @@ def round_copy(tmp_path) -> Path:
     return tmp_path / "round"
 
 
-def rewrite_shard(round_dir: Path, table: pa.Table, name: str = SHARD0) -> None:
+def rewrite_shard(round_dir: Path, table: pa.Table, name: str = SHARD0, version: int = 2) -> None:
     """A shard (shard 0 unless named) replaced by `table`, its sidecar made to match (as a hand-edited
     round would be)."""
-    table = table.replace_schema_metadata({b"expo.schema_version": b"2"})
+    table = table.replace_schema_metadata({b"expo.schema_version": str(version).encode()})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
@@ -53,10 +53,20 @@ def shard0(round_dir: Path) -> pa.Table:
     return read_shard(round_dir / f"{SHARD0}.arrow")
 
 
-@pytest.mark.parametrize("column", [f.name for f in SAMPLE_SCHEMA])
+@pytest.mark.parametrize("column", [f.name for f in SAMPLE_SCHEMA if f.name != "gold_type"])
 def test_a_shard_without_a_schema_column_is_refused(round_copy, column):
     rewrite_shard(round_copy, shard0(round_copy).drop_columns([column]))
     with pytest.raises(ExpoError, match=f"lacks column.*{column}"):
+        verify_round_dir(round_copy)
+
+
+def test_a_version_3_shard_without_gold_type_is_refused_and_a_version_2_one_reads_it_null(round_copy):
+    """gold_type came with schema version 3: a version-2 shard has none (null on read), a version-3 one must."""
+    rewrite_shard(round_copy, shard0(round_copy).drop_columns(["gold_type"]), version=2)
+    verify_round_dir(round_copy)
+    assert set(shard0(round_copy).column("gold_type").to_pylist()) == {None}
+    rewrite_shard(round_copy, shard0(round_copy).drop_columns(["gold_type"]), version=3)
+    with pytest.raises(ExpoError, match="lacks column.*gold_type"):
         verify_round_dir(round_copy)
 
 

@@ -1,0 +1,340 @@
+"""Stage 3, comparison: one gold alternative against one answer (choice letters, named values, text,
+special forms, then math-verify), and `verify_one` over all alternatives."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import _has_hedge
+from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
+                        _top_level_split, _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer,
+                        normalise_string)
+from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
+                    sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
+from .parse import _unboxed, _variables_written, parse_complete
+from .plain import looks_plain
+from .words import _BINARY_OPERATION_RE, number_word_value
+
+
+def _base_number(text: str) -> tuple[str, int] | None:
+    """("1011", 2) for 1011_2 / 1011_{2} / (1011)_2 with digits valid in that base; else None."""
+    match = _BASE_RE.fullmatch(text.replace(" ", ""))
+    if not match or not 2 <= int(match.group(2)) <= 36:
+        return None
+    try:
+        int(match.group(1), int(match.group(2)))
+    except ValueError:
+        return None
+    return match.group(1).lstrip("0") or "0", int(match.group(2))
+
+
+def _special_match(gold: str, answer: str) -> bool | None:
+    """Verdicts math-verify gets wrong: the empty set in its spellings, numbers in other bases (math-verify drops
+    the subscript, so 1011_2 = 1011_3). None when neither applies."""
+    gold_empty, answer_empty = bool(_EMPTY_SET_RE.match(gold)), bool(_EMPTY_SET_RE.match(answer))
+    if gold_empty or answer_empty:
+        return gold_empty and answer_empty
+    gold_base, answer_base = _base_number(gold), _base_number(answer)
+    if gold_base is None and answer_base is None:
+        return None
+    plain = lambda t: (t.replace(" ", "").lstrip("0") or "0") if re.fullmatch(r"[0-9A-Z ]+", t) else None  # noqa: E731
+    if gold_base and answer_base:
+        return gold_base == answer_base
+    # One side names its base, the other writes the same digits (the question names the base).
+    return (gold_base or answer_base)[0] == plain(answer if gold_base else gold)
+
+
+def _equation_sides_disagree(answer: str) -> bool:
+    """"10 = 5" states two values: constant sides must agree ("2 + 3 = 5" is fine, "x = 5" has one)."""
+    sides = [s.strip() for s in re.split(r"(?<![<>!:=\\])=(?!=)", answer)]
+    numeric = [re.sub(r"\\(?:frac|sqrt|pi|cdot|times|binom)", "", s) for s in sides]
+    constants = [s for s, n in zip(sides, numeric) if s and not re.search(r"[A-Za-z]", n)]
+    if len(sides) < 2 or len(constants) < 2:
+        return False
+    from math_verify import verify
+
+    parsed = [parse_complete(s)[0] for s in constants]
+    if any(p is None for p in parsed):
+        return True
+    return not all(verify(parsed[0], p) for p in parsed[1:])
+
+
+def _percent_readings(gold: Form, answer: Form) -> list[tuple[str, str]]:
+    """The (gold, answer) pairs to compare. A percent gold takes its number or its fraction (12.5\\% = 12.5 =
+    0.125); a percent answer to a plain gold is read as a fraction, or as the number when the gold is no
+    fraction itself (gold 20, answer 20\\%)."""
+    if gold.percent == answer.percent:
+        return [(gold.text, answer.text)]
+    if gold.percent:
+        return [(gold.text, answer.text), (f"({gold.text})/100", answer.text)]
+    readings = [(gold.text, f"({answer.text})/100")]
+    try:
+        if abs(float(gold.text)) >= 1:
+            readings.append((gold.text, answer.text))
+    except ValueError:
+        pass
+    return readings
+
+
+def choice_matches(letter: str, answer: str) -> bool:
+    """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong). A
+    lower-case letter counts only in parentheses ("(c)"); bare, it may be a variable."""
+    answer = _unwrap(_unboxed(answer))
+    lower = re.fullmatch(r"\(([a-j])\)", answer)
+    if lower:
+        return lower.group(1).upper() == letter
+    pred = _CHOICE_PRED_RE.fullmatch(answer)
+    if not pred or pred.group(1) != letter:
+        return False
+    rest = pred.group(2)
+    return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
+
+
+# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12".
+_CHOICE_VALUE_RE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.DOTALL)
+
+
+def choice_with_value(gold: str) -> tuple[str, str] | None:
+    """("C", "12") for a gold that names an option and its value; None otherwise."""
+    match = _CHOICE_VALUE_RE.fullmatch(re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(gold)).strip())
+    if not match or re.search(r"\([A-J]\)", match.group(2)) or _has_hedge(match.group(2)):
+        return None
+    return match.group(1), match.group(2).strip().strip("$").strip()
+
+
+def _choice_value_matches(letter: str, value: str, answer: str) -> bool:
+    """The option alone, the value alone, or both when they agree ("C", "(C)", "12", "(C) 12", "C and 12")."""
+    unwrapped = re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(_unboxed(answer))).strip()
+    if re.fullmatch(r"\(([a-j])\)", unwrapped):
+        return unwrapped[1].upper() == letter
+    pred = _CHOICE_PRED_RE.fullmatch(unwrapped)
+    if not pred:
+        return _match_one(value, answer)[0]
+    rest = re.sub(r"^[\s:,.=]*(?:and\b|with\b)?\s*", "", pred.group(2)).strip()
+    if pred.group(1) != letter or _OTHER_CHOICE_RE.search(rest) and not rest[:1].isdigit():
+        return False
+    return not rest or _match_one(value, rest)[0]
+
+
+_YES_NO_OPPOSITE = {"yes": {"no", "not", "never", "cannot", "impossible", "false", "wrong", "incorrect", "isn", "doesn",
+                            "don", "aren", "wasn", "won", "nope", "neither", "nor"},
+                    "no": {"yes", "yeah", "yep", "true", "correct"}}
+_REASON_HEDGES = {"or", "either", "maybe", "perhaps", "possibly", "probably", "unless", "depending", "if", "except",
+                  "guess", "unsure", "unclear", "wait", "actually", "but", "however", "although", "though",
+                  "sometimes", "unknown", "likely", "unlikely", "might", "may"}
+
+
+def _yes_no_with_reason(gold: str, answer: str) -> bool:
+    """Gold yes/no, answer "Yes, it is possible": the word, then a reason with no opposite word and no hedge."""
+    match = re.fullmatch(r"(yes|no)\s*[,.;:!]\s*(.+)", answer.strip(), re.IGNORECASE | re.DOTALL)
+    if not match or match.group(1).lower() != gold or re.search(r"n['’]t\b", match.group(2)):
+        return False
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", match.group(2))}
+    return not words & (_YES_NO_OPPOSITE[gold] | _REASON_HEDGES)
+
+
+def _gold_equation_value(gold: str) -> str | None:
+    """252 for the gold "\\binom{10}{5} = 252": a constant expression equal to a plain value."""
+    sides = [side.strip() for side in re.split(r"(?<![<>!:=\\])=(?!=)", gold.strip().strip("$"))]
+    if len(sides) != 2 or not all(sides) or _variables_written(sides[0]):
+        return None
+    return sides[1] if is_plain_number(sides[1].replace(",", "")) else None
+
+
+def _named_values(text: str) -> dict[str, str] | None:
+    """{"a": "2", "b": "3"} for "a = 2, b = 3" (two or more different names); None otherwise."""
+    text = _unboxed(text.strip().strip("$").strip())
+    text = re.sub(r"\\text\s*\{\s*and\s*\}|\s+and\s+|;", ",", text)
+    parts = [re.fullmatch(r"\s*([A-Za-z])\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
+             for part in _top_level_split(text, ",")]
+    if len(parts) < 2 or not all(parts):
+        return None
+    names = [p.group(1) for p in parts]
+    return dict((p.group(1), p.group(2)) for p in parts) if len(set(names)) == len(names) else None
+
+
+# A number written out: digits, a decimal, a fraction of two numbers, or scientific notation.
+_NUMERAL = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_PLAIN_NUMBER_RE = re.compile(
+    rf"{_NUMERAL}|{_NUMERAL}/{_NUMERAL}|[-+]?\\[dt]?frac\{{{_NUMERAL}\}}\{{{_NUMERAL}\}}|[-+]?\\[dt]?frac\d\d"
+    rf"|{_NUMERAL}(?:\\times|\\cdot|\*)10\^(?:\{{[-+]?\d+\}}|[-+]?\d)")
+
+
+_DEGREES_RE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°")
+
+
+def is_plain_number(text: str) -> bool:
+    """A number written out; degrees (30^\\circ) and a dollar sign (\\$18) state it too."""
+    text = _DEGREES_RE.sub("", text.replace("{,}", "").replace("\\$", "").replace("$", ""))
+    return bool(_PLAIN_NUMBER_RE.fullmatch(re.sub(r"\s+", "", text)))
+
+
+def _states_number(side: str) -> bool:
+    """An equation's side that states a number once its wrappers are read past (\\$, a \\text{} unit, a box)."""
+    if is_plain_number(side):
+        return True
+    form = canonical(side, is_gold=False)
+    return form is not None and is_plain_number(form.text)
+
+
+def _operation_left(side: str) -> bool:
+    bare = _DEGREES_RE.sub("", side.replace("\\$", "").replace("$", ""))  # 180^\\circ - 150^\\circ is a difference
+    return bool(_BINARY_OPERATION_RE.search(bare)) and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", bare))
+
+
+def _arithmetic_left_undone(gold: str, answer: str) -> bool:
+    """A plain-number gold, and an answer that leaves a sum, difference, product or quotient undone ("10 + 8",
+    "9 \\cdot 2", "2 \\times 9" for 18): math-verify evaluates them equal, but restating the question's
+    arithmetic is no answer, and a reward that pays it teaches exactly that. Powers, roots and factorials
+    ("2^8", "\\sqrt{49}", "3!") stay math-verify's call, as does anything with a variable or unit in it; an
+    equation passes when one of its sides states the number ("10 + 8 = 18")."""
+    if not is_plain_number(gold):
+        return False
+    sides = re.split(r"(?<![<>!:=\\])=(?!=)|\\Rightarrow|\\implies", answer)
+    if any(_states_number(side) for side in sides):
+        return False
+    return any(_operation_left(side) for side in sides)
+
+
+def _named_match(gold_named: dict[str, str], answer: str) -> bool | None:
+    """A gold that names its values against an answer that names none: a tuple is read in the gold's order
+    ("m = 4, n = 9" takes (4, 9), never (9, 4)); None when the answer is no tuple."""
+    items = tuple_items(_unboxed(answer))
+    if items is None:
+        return None
+    return len(items) == len(gold_named) and all(
+        _match_one(value, item)[0] for value, item in zip(gold_named.values(), items))
+
+
+def _solutions_match(gold_solutions: list[dict[str, str]], answer: str) -> bool:
+    """Solution sets, each solution once: named like the gold's, or tuples in the gold's order of names."""
+    answer = _unboxed(answer)
+    named = solution_set(answer, _named_values)
+    if named is None:
+        tuples = split_solutions(answer)
+        if tuples is None:
+            return False
+        named = []
+        for item in tuples:
+            values = tuple_items(item)
+            if values is None or len(values) != len(gold_solutions[0]):
+                return False
+            named.append(dict(zip(gold_solutions[0], values)))
+    if len(named) != len(gold_solutions) or any(n.keys() != gold_solutions[0].keys() for n in named):
+        return False
+    unmatched = list(named)
+    for solution in gold_solutions:
+        hit = next((n for n in unmatched if all(_match_one(solution[k], n[k])[0] for k in solution)), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True
+
+
+def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
+    """(gold as read on, verdict or None): sentence golds, quantified counts, qualifiers after the value,
+    solution sets."""
+    verdict = sentence_verdict(gold, _unboxed(answer))
+    if verdict is None:
+        verdict = cases_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    if verdict is None:
+        verdict = unit_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    if verdict is not None:
+        return gold, verdict
+    gold = quantified_value(gold, number_word_value) or qualified_value(gold) or gold
+    solutions = solution_set(gold, _named_values)
+    if solutions is not None:
+        return gold, _solutions_match(solutions, answer)
+    return gold, None
+
+
+def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
+    gold, answer = notation(gold), notation(answer)
+    letter = choice_letter(gold)
+    if letter is not None:
+        return choice_matches(letter, answer), None
+    option = choice_with_value(gold)
+    if option is not None:
+        return _choice_value_matches(*option, answer), None
+    if _is_all_reals(gold) and _is_all_reals(answer):
+        return True, None
+    gold, verdict = _typed_match(gold, answer)
+    if verdict is not None:
+        return verdict, None
+    gold = _gold_equation_value(gold) or gold
+    gold_named = _named_values(gold) or chained_names(gold)
+    if gold_named and _has_hedge(answer):
+        return False, "answer_ambiguous"  # "a = 2 or b = 3" is no pair (roots joined by "or" have one name)
+    answer_named = (_named_values(answer) or chained_names(answer)) if gold_named else None
+    if gold_named and answer_named:  # "a = 2, b = 3": name by name, in any order
+        return gold_named.keys() == answer_named.keys() and all(
+            _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None
+    if gold_named and _named_match(gold_named, answer) is not None:
+        return bool(_named_match(gold_named, answer)), None
+    if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
+        same = normalise_string(_unwrap(gold)) == normalise_string(_unwrap(answer))
+        word = normalise_string(_unwrap(gold))
+        return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
+    gold_form = canonical(gold, is_gold=True)
+    answer_form = canonical(answer, is_gold=False, several=_several_values(gold_form.text))
+    if answer_form is None:
+        return False, "answer_ambiguous"
+    if gold_form.unit and answer_form.unit and gold_form.unit != answer_form.unit:
+        return False, None  # 5 hours is not 5 minutes
+    special = _special_match(gold_form.text, answer_form.text)
+    if special is not None:
+        return special, None
+    if _arithmetic_left_undone(gold_form.text, answer_form.text):
+        return False, "answer_unevaluated"
+    if _equation_sides_disagree(answer_form.text):
+        return False, "answer_ambiguous"
+    errors = []
+    for gold_text, answer_text in _percent_readings(gold_form, answer_form):
+        correct, error = _math_match(gold_text, answer_text)
+        if correct:
+            return True, error
+        errors.append(error)
+    return False, next((e for e in errors if e), None)
+
+
+def _complete_expr(text: str):
+    parsed, status = parse_complete(text)
+    return parsed[0] if status == "ok" else None
+
+
+def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
+    from math_verify import verify
+
+    gold_parsed, gold_status = parse_complete(gold)
+    pred_parsed, pred_status = parse_complete(answer)
+    plain_side = looks_plain(gold) or looks_plain(answer) and re.search(r"[A-Za-z]", answer)
+    if plain_side and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
+        # A plain-text gold (floor(k/3), C(2n, n-1), sqrt(b)) read whole by sympy, where latex2sympy fails.
+        plain = plain_verdict(gold, answer, _complete_expr)
+        if plain is not None:
+            return plain, None
+    if gold_status != "ok":
+        return normalise_string(gold) == normalise_string(answer), f"reference_parse_{gold_status}"
+    if pred_status != "ok":
+        same = normalise_string(gold) == normalise_string(answer)
+        return same, None if same else ("parse_failed" if pred_status == "failed" else "answer_parse_partial")
+    if magnitudes_disagree(gold_parsed[0], pred_parsed[0]):
+        return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
+    return bool(verify(gold_parsed, pred_parsed)), None
+
+
+def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]:
+    """(is_correct, verify_error). Correct when the answer matches any gold alternative. Runs
+    inside a pool worker's main thread, where math-verify's own signal-based timeouts work."""
+    if extracted is None or not str(extracted).strip():
+        return False, "no_answer"
+    errors = []
+    try:
+        for gold in gold_alternatives(reference) or [reference]:
+            correct, error = _match_one(gold, extracted)
+            if correct:
+                return True, error
+            errors.append(error)
+    except Exception as exc:  # math-verify raises on pathological input; record, don't crash
+        return False, f"error: {type(exc).__name__}: {str(exc)[:200]}"
+    return False, next((e for e in errors if e), None)

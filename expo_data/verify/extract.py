@@ -1,0 +1,307 @@
+"""Stage 1, extraction: the final answer a completion states (box, answer phrase, ####, last number),
+skipping retracted, hedged and cut-off answers."""
+
+from __future__ import annotations
+
+import re
+
+from .words import _BINARY_OPERATION_RE, number_word_value
+
+
+_NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+# The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
+_LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?")
+# A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
+_BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
+_FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
+# "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
+# optional ":" / "**" and any whitespace, line breaks included.
+_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*", re.IGNORECASE)
+# $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
+_MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
+# "42 apples", "$10.00 in all": a number followed by words only is that number.
+_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s]*")
+_TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
+# Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
+# "$\\boxed{2}$ and $\\boxed{3}$".
+_BOX_JOIN_RE = re.compile(r"^\s*\$*\s*(?:,|and|,\s*and|;)?\s*\$*\s*$")
+_BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
+# LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
+_BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)")
+
+
+def _last_box_start(text: str) -> int:
+    """Where the last \\boxed / \\fbox of any form starts; -1 if none."""
+    starts = [m.start() for m in _BOX_START_RE.finditer(text)]
+    return starts[-1] if starts else -1
+
+
+def _boxes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every balanced \\boxed{...} / \\fbox{...} and one-token \\boxed 5, in order."""
+    found = [(m.start(), m.end(), m.group(1)) for m in _BARE_BOX_RE.finditer(text)]
+    for match in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
+        depth, i = 1, match.end()
+        for j in range(i, len(text)):
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    found.append((match.start(), j + 1, text[i:j].strip()))
+                    break
+    return sorted(found)
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last \\boxed{...}, with nested braces balanced; None if absent or unclosed."""
+    start = _last_box_start(text)
+    if start < 0:
+        return None
+    boxes = [b for b in _boxes(text) if b[0] == start]
+    return boxes[0][2] if boxes else None
+
+
+def _final_boxed(text: str) -> tuple[str, int] | None:
+    """(answer, end of the last box): the last non-empty box, joined with the boxes right before it when only
+    ',' or 'and' separates them; None when the last box is unclosed or every box is empty."""
+    start = _last_box_start(text)
+    boxes = _boxes(text)
+    if start < 0 or not boxes or boxes[-1][0] != start:
+        return None
+    end = boxes[-1][1]
+    boxes = [b for b in boxes if b[2]]
+    if not boxes:
+        return None
+    group = [boxes[-1]]
+    for prev in reversed(boxes[:-1]):
+        if not _BOX_JOIN_RE.match(text[prev[1]:group[0][0]]):
+            break
+        group.insert(0, prev)
+    return ", ".join(b[2] for b in group), end
+
+
+# Words that make a stated value a hedge or a bound rather than an answer ("5 or more", "about 5",
+# "at least 5", "5, not 8" is cut before it is read).
+_HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "approximately", "about", "around",
+                "roughly", "nearly", "almost", "between", "least", "most", "more", "less", "than", "not", "unless",
+                "depending", "if", "except", "no", "never", "wrong", "incorrect", "false", "impossible", "minus",
+                "plus", "times", "over", "under", "greater", "fewer", "guess", "unsure", "unclear", "cannot", "isn"}
+# Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
+_LEAD_FILLER_RE = re.compile(
+    r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
+    r"thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
+    r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
+    r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
+# Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
+# correction after it ("6, not 8").
+_ANSWER_STOP_RE = re.compile(
+    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b", re.IGNORECASE)
+
+
+# A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
+# "24, which we checked for n = 3", "24 -- checked by hand". Only after a complete value, and a parenthesis only
+# when it holds words or an '=' (so "(1, 2)" and "[2, 5)" stay answers); a remark that hedges is not cut.
+_REMARK_RE = re.compile(
+    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
+    r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
+    r"|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")
+
+
+def _cut_remark(candidate: str) -> str:
+    """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
+    when a condition after a comma holds more than one value ("5, when a = 2, and 7 when a = 3") or a bracket's
+    remark is followed by more text ("5 (when a = 2), 7 (when a = 3)"): then the whole stays, and is no answer."""
+    remark = _REMARK_RE.search(candidate)
+    if not remark or not candidate[:remark.start()].strip():
+        return candidate
+    tail = candidate[remark.start():]
+    conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
+    comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
+    hedged = _has_hedge(tail) if not comparison else bool(
+        {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (_HEDGE_WORDS - _COMPARISON_WORDS))
+    if hedged or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
+        return candidate
+    if tail.lstrip()[:1] in "([":
+        close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
+        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
+            return candidate
+    head = candidate[:remark.start()]
+    # "10 + 8, which is 18" / "10 + 8 (= 18)": the remark states the result of the arithmetic before it.
+    result = _RESULT_REMARK_RE.fullmatch(tail)
+    if result and "=" not in head and _BINARY_OPERATION_RE.search(head):
+        return f"{head} = {result.group(1).strip()}"
+    return head
+
+
+_RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
+
+
+def _has_hedge(text: str) -> bool:
+    """A hedge or bound word anywhere ("\\text{ or }" included: only command names are dropped)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\\[A-Za-z]+", " ", text))
+    return any(word.lower() in _HEDGE_WORDS for word in words)
+
+
+def _phrase_answer(text: str) -> tuple[str, int] | None:
+    """(candidate, offset in text where the candidate's statement ends) for the last answer phrase."""
+    matches = list(_PHRASE_RE.finditer(text))
+    if not matches:
+        return None
+    rest_at = matches[-1].end()
+    rest = text[rest_at:]
+    span = _MATH_SPAN_RE.match(rest.lstrip())
+    if span:
+        candidate = next(g for g in span.groups() if g is not None)
+        stated_end = rest_at + (len(rest) - len(rest.lstrip())) + span.end()
+    else:
+        candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        stop = _ANSWER_STOP_RE.search(candidate)
+        if stop and stop.start() > 0 and candidate[:stop.start()].strip():
+            candidate = candidate[:stop.start()]
+        stated_end = rest_at + rest.find(candidate) + len(candidate)
+        candidate = _cut_remark(candidate)
+        inner = _MATH_SPAN_RE.search(candidate)
+        if inner and len(candidate) > 24:
+            candidate = next(g for g in inner.groups() if g is not None)
+    candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
+    candidate = candidate.rstrip(".").strip()
+    candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
+    number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)
+    if number_then_words and not _has_hedge(candidate):
+        candidate = number_then_words.group(1)
+    # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
+    values = {m.group() for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"}
+    if len(candidate) > 24 and len(values) == 1 and not _has_hedge(candidate):
+        candidate = values.pop()
+    words = candidate.split()
+    filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
+    # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
+    # or a number in words ("one hundred").
+    # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
+    if filler and 1 < len(words) <= 8 and words[0].lower() not in _FILLER_WORDS and (
+            (":" in matches[-1].group() and not text[stated_end:].strip(" \t\n.*"))
+            or words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None):
+        filler = False
+    return (candidate[:200], stated_end) if candidate and not filler else None
+
+
+_RETRACTION_RE = re.compile(
+    r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
+    r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
+    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo)\b",
+    re.IGNORECASE)
+# A cut-off completion still reconsidering its last stated answer: what it would have settled on is unknown.
+_RECONSIDER_RE = re.compile(
+    r"\b(?:hmm|but|however|let me|let's|double[- ]check|check|verify|reconsider|wait|actually|on reflection|"
+    r"if|unless|although|though)\b", re.IGNORECASE)
+# A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
+_VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
+_COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
+                     "most"}
+# A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
+_INVENTED_BLOCK_RE = re.compile(
+    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
+    re.IGNORECASE)
+
+
+def _retracted(tail: str) -> bool:
+    """Text after the stated answer takes it back ("Wait, actually it is 6")."""
+    match = _RETRACTION_RE.search(tail)
+    return bool(match) and bool(_NUMBER_RE.search(tail[match.end():]))
+
+
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either)\b", re.IGNORECASE)
+
+
+def _hedged_line(text: str, answer_end: int) -> bool:
+    """The answer's own line hedges after it, or between it and an earlier box on that line ("\\boxed{42} or
+    \\boxed{43}", "42... or maybe 43"): no answer at all, since falling back would pick the other value."""
+    line_start = text.rfind("\n", 0, answer_end) + 1
+    line_end = text.find("\n", answer_end)
+    line_end = len(text) if line_end < 0 else line_end
+    first_box = next((b[0] for b in _boxes(text) if line_start <= b[0] < answer_end), answer_end)
+    segment = text[first_box:line_end]
+    for start, end, content in reversed(_boxes(segment)):
+        segment = segment[:start] + " " + segment[end:]
+    return bool(_SAME_LINE_HEDGE_RE.search(segment))
+
+
+def _before_invented_block(text: str) -> str:
+    """The completion up to the first question it invents after its own answer (few-shot run-on)."""
+    for match in _INVENTED_BLOCK_RE.finditer(text):
+        if text[:match.start()].strip():
+            return text[:match.start()]
+    return text
+
+
+def _after_thinking(text: str) -> str:
+    """The text after the last </think> when it states anything: a box drafted while thinking never beats the
+    answer given after it."""
+    end = text.rfind("</think>")
+    if end < 0:
+        return text
+    after = text[end + len("</think>"):]
+    return after if _NUMBER_RE.search(after) or _last_box_start(after) >= 0 or _PHRASE_RE.search(after) else text
+
+
+def _last_number(text: str) -> str:
+    """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more")."""
+    numbers = list(_LAST_NUMBER_RE.finditer(text))
+    remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
+    if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
+        return _NUMBER_RE.search(remarks[-1].group(1)).group()
+    return numbers[-1].group()
+
+
+def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
+    """Return (answer, method) following the documented fallback order."""
+    text = _after_thinking(text)
+    own = _before_invented_block(text)
+    if own is not text:
+        # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
+        text, truncated = own, True
+    boxed_at = _last_box_start(text)
+    if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
+        return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
+    boxed = _final_boxed(text)
+    if boxed and truncated and _RECONSIDER_RE.search(text[boxed[1]:]):
+        return None, None  # cut off while reconsidering its box
+    if boxed and not _retracted(text[boxed[1]:]):
+        return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
+    phrase = _phrase_answer(text)
+    if phrase and not _retracted(text[phrase[1]:]):
+        return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
+    if "####" in text:
+        candidate = text.rsplit("####", 1)[1].strip()
+        if candidate:
+            return candidate.splitlines()[0].strip(), "gsm8k_hash"
+    if truncated:
+        return None, None
+    bare = text.strip().rstrip(".").strip()
+    if _BARE_LATEX_RE.fullmatch(bare) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", bare)):
+        return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
+    numbers = list(_LAST_NUMBER_RE.finditer(text))
+    spans = list(_MATH_SPAN_RE.finditer(text))
+    if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
+        # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
+        content = next(g for g in spans[-1].groups() if g is not None).strip()
+        if content:
+            return content, "last_math"
+    if numbers:
+        return _last_number(text), "last_number"
+    return None, None
+
+
+def final_statement_start(text: str) -> int:
+    """Char offset where the completion's own final statement begins (its last line holding
+    the answer), so the canonical answer suffix can replace it. len(text) when there is none."""
+    boxed_at = _last_box_start(text)
+    if boxed_at < 0:
+        match = None
+        for match in _PHRASE_RE.finditer(text):
+            pass
+        if match is None:
+            return len(text)
+        boxed_at = match.start()
+    line_start = text.rfind("\n", 0, boxed_at)
+    return 0 if line_start < 0 else line_start

@@ -1,0 +1,342 @@
+"""Comparisons the string rules missed, by pair of answer types, each precision-first: numbers by relative
+tolerance (never an absolute one near zero), named values against tuples in the gold's order, solution sets,
+sentence golds (no such value / diverges / a quantified count / a qualifier after the value), plain-text
+formulas through sympy, and notations read into the ones the rest of the grader knows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .plain import letters_of, looks_plain, parse_plain
+
+# Two numbers are equal within this relative difference; math-verify's rounding is absolute (1e-6), so
+# 6.6e-34 "equals" 1e-34 and -1.6e-19 "equals" 1.6e-19 there.
+REL_TOL = 1e-6
+
+
+def notation(text: str) -> str:
+    """Spellings read into the grader's own: full-width digits and letters (NFKC), \\langle a, b \\rangle as a
+    tuple, the ratio colon \\colon, \\tbinom/\\dbinom."""
+    text = unicodedata.normalize("NFKC", text) if any(ord(ch) > 0xFF00 for ch in text) else text
+    text = re.sub(r"(?:\\(?:left|right|big|Big)\s*)?\\langle\s*", "(", text)
+    text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
+    text = re.sub(r"\s*\\colon\s*", ":", text)
+    text = re.sub(r"\\[cl]?dots|…", "...", text)
+    text = _TIME_RE.sub(_time_24h, text)
+    builder = _SET_BUILDER_RE.fullmatch(text.strip().strip("$").strip())
+    if builder and builder.group(2).count(builder.group(1)) >= 1:
+        text = builder.group(2)  # {x | x > 2}: its condition, which the grader reads as an interval
+    return re.sub(r"\\[dt]binom", r"\\binom", text)
+
+
+# Set-builder notation over one variable: \{x \mid x > 2\}, \{x : x > 2\}, \{x \in \mathbb{R} \mid ...\}.
+_SET_BUILDER_RE = re.compile(r"\\\{\s*([a-z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\||:)\s*(.+?)\s*\\\}")
+
+
+# A time of day with a.m. / p.m. (\text{ p.m.} too), read as the 24-hour clock: 4:15 p.m. is 16:15.
+_TIME_RE = re.compile(r"\b(\d{1,2}):(\d{2})\s*(?:\\[,; ]|~|\\text\{)?\s*([AaPp])\.?\s*[Mm]\b\.?\}?")
+
+
+def _time_24h(match: re.Match) -> str:
+    hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+    return f"{hour}:{match.group(2)}"
+
+
+def _number(expr) -> complex | None:
+    try:
+        if getattr(expr, "free_symbols", None) or not getattr(expr, "is_number", False):
+            return None
+        return complex(expr.evalf(30))
+    except Exception:  # sympy raises on non-numeric leaves (sets, relations): no number
+        return None
+
+
+def magnitudes_disagree(gold, answer) -> bool:
+    """Both sides are numbers (or tuples of numbers in order) and differ by more than REL_TOL of the larger."""
+    def items(expr) -> list:
+        return list(expr.args) if type(expr).__name__ == "Tuple" else list(expr) if isinstance(expr, tuple) else [expr]
+
+    gold_items, answer_items = items(gold), items(answer)
+    if len(gold_items) != len(answer_items):
+        return False
+    for g, a in zip(gold_items, answer_items):
+        g_value, a_value = _number(g), _number(a)
+        if g_value is None or a_value is None:
+            continue
+        scale = max(abs(g_value), abs(a_value))
+        if abs(g_value - a_value) > REL_TOL * scale:
+            return True
+    return False
+
+
+def tuple_items(text: str) -> list[str] | None:
+    """["9", "4"] for "(9, 4)", "9, 4" or "\\langle 9, 4\\rangle"; None for anything else."""
+    text = notation(text.strip().strip("$").strip())
+    inner = re.fullmatch(r"\((.*)\)", text, re.DOTALL)
+    body = inner.group(1) if inner else text
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(body):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth < 0:
+            return None  # "(1, 2), (3, 4)" is two tuples
+        if ch == "," and depth == 0:
+            items.append(body[start:i].strip())
+            start = i + 1
+    items.append(body[start:].strip())
+    return items if len(items) > 1 and all(items) else None
+
+
+def chained_names(text: str) -> dict[str, str] | None:
+    """{"a": "1", "b": "1"} for "a = b = 1": several names, one value."""
+    parts = [p.strip() for p in re.split(r"(?<![<>!:=\\])=(?!=)", text.strip().strip("$").strip())]
+    if len(parts) < 3 or not all(re.fullmatch(r"[A-Za-z]", p) for p in parts[:-1]) or len(set(parts[:-1])) != len(
+            parts) - 1 or re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", parts[-1])):
+        return None
+    return {name: parts[-1] for name in parts[:-1]}
+
+
+_SOLUTION_SEP_RE = re.compile(r"\s*(?:;|\band\b|\\text\{\s*and\s*\}|\bor\b|\\text\{\s*or\s*\})\s*")
+
+
+def solution_set(text: str, named_values) -> list[dict[str, str]] | None:
+    """[{"a": "2", "b": "0"}, {"a": "5", "b": "1"}] for "a=2, b=0 and a=5, b=1": two or more solutions, each
+    naming the same variables; None otherwise."""
+    pieces = [p for p in _SOLUTION_SEP_RE.split(text.strip().strip("$").strip().rstrip(".")) if p.strip()]
+    if len(pieces) < 2:
+        return None
+    solutions = [named_values(p) or chained_names(p) for p in pieces]
+    if not all(solutions) or len({tuple(s) for s in solutions}) != 1:
+        return None
+    return solutions
+
+
+def split_solutions(text: str) -> list[str] | None:
+    """["(2, 0)", "(5, 1)"] for "(2,0), (5,1)" / "(2,0) and (5,1)" / "\\{(2,0), (5,1)\\}"; None for one tuple."""
+    text = notation(text.strip().strip("$").strip().rstrip("."))
+    text = re.sub(r"^\\\{\s*|\s*\\\}$", "", text)
+    found = re.findall(r"\(([^()]*)\)", text)
+    rest = re.sub(r"\([^()]*\)", "", text)
+    if len(found) < 2 or re.search(r"[^\s,;]", re.sub(r"\band\b|\\text\{\s*and\s*\}", "", rest)):
+        return None
+    return [f"({item})" for item in found]
+
+
+# Sentence golds: an answer that there is no such value, or that a series diverges.
+_NONE_GOLD_RE = re.compile(
+    r"^(?:no\b.*\b(?:exists?|possible)|there (?:is|are|exists?) no\b.*|(?:it |the limit |such \w+ )?does not exist|"
+    r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
+    r"impossible|not possible|dne)\.?$", re.IGNORECASE)
+_NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
+                 "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
+                 "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
+                 "no such integers exist", "no such numbers exist", "no such number exists", "there is none", "{}",
+                 "\\{\\}", "nonexistent"}
+_DIVERGES_GOLD_RE = re.compile(r"^(?:the (?:series|sequence|integral|limit) )?(?:diverges|is divergent)"
+                               r"(?: to (?:\+|-)?\s*(?:infinity|\\infty))?\.?$", re.IGNORECASE)
+_DIVERGES_ANSWERS = {"diverges", "divergent", "the series diverges", "it diverges", "diverge", "the series is divergent",
+                     "the sequence diverges", "the integral diverges", "the limit diverges"}
+
+
+def _plain_words(text: str) -> str:
+    text = re.sub(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", text.strip().strip("$").strip())
+    return re.sub(r"\s+", " ", text).strip().rstrip(".!").strip().lower()
+
+
+def sentence_verdict(gold: str, answer: str) -> bool | None:
+    """A gold in words that no value exists, or that a series diverges, against the answer's words; None when
+    the gold is no such sentence."""
+    gold_words = _plain_words(gold)
+    if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
+        return _plain_words(answer) in _NONE_ANSWERS
+    if _DIVERGES_GOLD_RE.match(gold_words):
+        return _plain_words(answer) in _DIVERGES_ANSWERS
+    return None
+
+
+_QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+?)(?:\s+[A-Za-z][A-Za-z\s-]*)?\.?$",
+                            re.IGNORECASE)
+# Only a universal qualifier: "2 when n is even" or "x = 2 if a > 0" leaves the other cases unsaid.
+_QUALIFIER_RE = re.compile(r"\s*,?\s*(?:\bfor (?:all|every|each|any)\b|\\forall)(?P<tail>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def quantified_value(gold: str, number_word_value) -> str | None:
+    """"2" for the count "exactly two" / "at most 2 values"; None for anything else."""
+    match = _QUANTIFIED_RE.match(_plain_words(gold))
+    if not match:
+        return None
+    value = match.group(1).strip()
+    word = number_word_value(value)
+    if word is not None:
+        return str(word)
+    return value if re.fullmatch(r"\d+", value) else None
+
+
+def qualified_value(gold: str) -> str | None:
+    """The value before a qualifier ("2 for every k > 1" -> "2"), when that value holds no letter the qualifier
+    names (so "n(n+1)/2 for all n" keeps its n and is no plain value); None when there is no qualifier."""
+    match = _QUALIFIER_RE.search(gold)
+    if not match or not gold[:match.start()].strip() or re.search(
+            r"\b(?:otherwise|else|except|unless|when|if)\b|;|(?<![<>!\\geql])=", match.group("tail")):
+        return None  # a second case ("..., and 3 otherwise") or a condition inside it
+    value = gold[:match.start()].strip().rstrip(",").strip()
+    qualifier_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", gold[match.start():]))
+    value_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", value))
+    return None if value_letters & qualifier_letters or not value else value
+
+
+def _pieces(text: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            pieces.append(text[start:i].strip())
+            start = i + 1
+    return pieces + [text[start:].strip()]
+
+
+def plain_verdict(gold: str, answer: str, parse_latex) -> bool | None:
+    """Plain-text golds of several values ("c(2+sqrt(3)), c(2-sqrt(3))", what ± gives) value by value, in any
+    order, each answer value used once; one value by `plain_value_verdict`."""
+    golds, answers = _pieces(gold), _pieces(answer)
+    if len(golds) == 1:
+        return plain_value_verdict(gold, answer, parse_latex) if len(answers) == 1 else None
+    if len(golds) != len(answers):
+        return None if any(parse_plain(g) is None for g in golds) else False
+    unmatched = list(answers)
+    for piece in golds:
+        verdicts = [(a, plain_value_verdict(piece, a, parse_latex)) for a in unmatched]
+        if any(v is None for _, v in verdicts):
+            return None
+        hit = next((a for a, v in verdicts if v), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True
+
+
+def _read_whole(text: str, parse_latex):
+    """The side as sympy reads it whole: plain math by sympy's parser, anything else by latex2sympy; None when
+    neither reads it whole or it is no single expression (a relation, a set)."""
+    import sympy
+
+    if looks_plain(text):
+        expr = parse_plain(text)
+        if expr is None or not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
+            return None
+    else:
+        expr = parse_latex(text)
+    if not isinstance(expr, sympy.Basic) or isinstance(expr, (sympy.Rel, sympy.Set)):
+        return None
+    # Symbols by name: latex2sympy's symbols may carry other assumptions than the plain parser's.
+    return expr.subs({s: sympy.Symbol(str(s)) for s in expr.free_symbols})
+
+
+def plain_value_verdict(gold: str, answer: str, parse_latex) -> bool | None:
+    """One side in plain ASCII math, both read whole: equal when their difference simplifies to 0 (numbers:
+    equal values, not near ones). None when either side is not read whole."""
+    import sympy
+
+    gold_expr, answer_expr = _read_whole(gold, parse_latex), _read_whole(answer, parse_latex)
+    if gold_expr is None or answer_expr is None:
+        return None
+    if {str(s) for s in answer_expr.free_symbols} != {str(s) for s in gold_expr.free_symbols}:
+        return False
+    g_value, a_value = _number(gold_expr), _number(answer_expr)
+    if g_value is not None and a_value is not None:  # 999999 is not 1000000
+        return abs(g_value - a_value) <= 1e-12 * max(abs(g_value), abs(a_value))
+    try:
+        return sympy.simplify(gold_expr.doit() - answer_expr.doit()) == 0
+    except Exception:  # simplification raises on some special functions: not shown equal
+        return False
+
+
+def _bound(expr) -> set[str]:
+    import sympy
+
+    return {str(v) for s in expr.atoms(sympy.Sum) for v in s.variables}
+
+
+_UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J", "kJ", "W", "kW", "Pa", "kPa", "K", "V",
+                "A", "Hz", "kHz", "MHz", "mol", "L", "mL", "eV", "keV", "MeV", "h", "hr", "min", "ms", "T", "C", "F",
+                "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
+                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr"}
+_VALUE_UNIT_RE = re.compile(
+    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
+
+
+def _unit_of(text: str) -> tuple[str, str] | None:
+    """("9.8", "m/s^2") for "9.8 m/s^2" / "9.8\\,\\text{m/s}^2" / "9.8 \\mathrm{m\\,s^{-2}}": a number and a
+    unit built only from known unit symbols; None otherwise (so "3x" or "2 n" stay expressions)."""
+    match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip("."))
+    if not match:
+        return None
+    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
+    unit = re.sub(r"\\[,; !]|[{}\s]", "", unit).replace("\\cdot", "*")
+    tokens = re.findall(r"\\?[A-Za-z]+", unit)
+    if not tokens or any(t not in _UNIT_TOKENS for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
+        return None
+    return match.group(1), unit
+
+
+def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
+    """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
+    names it); another unit is wrong. None when the gold carries no such unit."""
+    gold_unit = _unit_of(gold)
+    if gold_unit is None:
+        return None
+    answer_unit = _unit_of(answer)
+    if answer_unit is not None:
+        return answer_unit[1] == gold_unit[1] and same_number(gold_unit[0], answer_unit[0])
+    if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
+        return None  # "5 hours": the unit words of the rest of the grader
+    return same_number(gold_unit[0], answer)
+
+
+_CASES_RE = re.compile(r"\\begin\s*\{[dr]?cases\}(.*?)\\end\s*\{[dr]?cases\}", re.DOTALL)
+
+
+def _condition(text: str) -> str:
+    """A branch's condition in one spelling: "\\text{if } x \\geq 0" / "x \\ge 0" / "if x>=0" -> "x>=0"."""
+    text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{\s*([^{}]*)\}", r" \1 ", text)
+    text = re.sub(r"\b(?:if|for|when)\b|,", " ", text)
+    for old, new in (("\\geq", ">="), ("\\ge", ">="), ("\\leq", "<="), ("\\le", "<="), ("\\neq", "!="),
+                     ("\\ne", "!="), ("\\lt", "<"), ("\\gt", ">"), ("≥", ">="), ("≤", "<=")):
+        text = text.replace(old, new)
+    return re.sub(r"\s+|\\[,;: !]", "", text).lower()
+
+
+def cases_rows(text: str) -> list[tuple[str, str]] | None:
+    """[(value, condition)] of a \\begin{cases} ... \\end{cases} (after an optional "f(x) ="); None otherwise."""
+    match = _CASES_RE.search(text)
+    if not match or text[match.end():].strip(" .$") or not re.fullmatch(
+            r"\s*\$?\s*(?:[A-Za-z](?:\s*\(\s*[a-z]\s*\))?\s*=)?\s*(?:\\left\s*\\\{)?\s*", text[:match.start()]):
+        return None  # only "f(x) =" may stand before it: "x + \begin{cases}..." is more than the cases
+    rows = [r for r in re.split(r"\\\\", match.group(1)) if r.strip()]
+    out = []
+    for row in rows:
+        parts = row.split("&")
+        if len(parts) != 2:
+            return None
+        out.append((parts[0].strip(), _condition(parts[1])))
+    return out
+
+
+def cases_verdict(gold: str, answer: str, same_value) -> bool | None:
+    """A piecewise gold against a piecewise answer: the same branches, each value equal and each condition the
+    same once spelled alike; None when the gold is no \\begin{cases}."""
+    gold_rows = cases_rows(gold)
+    if gold_rows is None:
+        return None
+    answer_rows = cases_rows(answer)
+    if answer_rows is None or len(answer_rows) != len(gold_rows):
+        return False
+    unmatched = list(answer_rows)
+    for value, condition in gold_rows:
+        hit = next((r for r in unmatched if r[1] == condition and same_value(value, r[0])), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True

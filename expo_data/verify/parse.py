@@ -1,0 +1,88 @@
+"""Stage 2b, complete parses: math-verify's parse of a side, refused when it drops variables the text writes."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import _boxes
+
+
+# ---------------------------------------------------------------------------
+# Complete parses.
+# ---------------------------------------------------------------------------
+# Function and constant names that latex2sympy/sympy consume, so their letters are no variables.
+_KNOWN_WORDS = {"floor", "ceil", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "min", "max",
+                "gcd", "lcm", "abs", "binom", "arcsin", "arccos", "arctan", "mod", "pmod", "deg", "frac", "infty",
+                "pi", "oo", "inf", "circ", "cdot", "times", "le", "ge", "leq", "geq", "neq", "in", "cup", "cap",
+                "pm", "mp", "to", "infinity"}
+_LATEX_CMD_RE = re.compile(r"\\[A-Za-z]+")
+_ENVIRONMENT_RE = re.compile(r"\\(?:begin|end)\s*\{[A-Za-z*]+\}")
+_UNIT_TEXT_RE = re.compile(r"\\(?:text|mbox|mathrm)\s*\{[^{}]*\}")
+
+
+def _variables_written(text: str) -> set[str]:
+    """Single letters a complete parse must keep as symbols (units in \\text{} and function names
+    are dropped or consumed by design; e and i read as constants)."""
+    text = _UNIT_TEXT_RE.sub(" ", text)
+    text = _ENVIRONMENT_RE.sub(" ", text)
+    text = _LATEX_CMD_RE.sub(" ", text)
+    letters: set[str] = set()
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word.lower() not in _KNOWN_WORDS:
+            letters.update(word)
+    return letters - {"e", "i", "E", "I"}
+
+
+def _symbols_kept(expr) -> set[str]:
+    """Letters of the free symbols anywhere in a parse (lists and sets of expressions included)."""
+    names: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple, set, frozenset)):
+            stack.extend(node)
+            continue
+        for symbol in getattr(node, "free_symbols", ()) or ():
+            names.add(str(symbol))
+    return {ch for name in names for ch in name}
+
+
+def _as_math(text: str) -> str:
+    # math-verify's LaTeX extractor wants delimiters; bare "42" or "x = 3" parse as expressions too.
+    text = text.strip()
+    return text if text.startswith("$") or "\\boxed" in text else f"${text}$"
+
+
+def _imaginary_unit(expr):
+    """latex2sympy reads i as a symbol: i^2 must be -1 (answers use no other i)."""
+    try:
+        import sympy
+
+        units = {s: sympy.I for s in getattr(expr, "free_symbols", ()) or () if str(s) == "i"}
+        if units:
+            return expr.subs(units)
+    except Exception:  # some parses (relations, sets of tuples) refuse subs; keep them as they are
+        pass
+    return expr
+
+
+def parse_complete(text: str):
+    """(parsed, status): status 'ok', 'failed' (nothing parsed) or 'partial' (the parse lost
+    variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2)."""
+    from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
+
+    parsed = parse(_as_math(text), extraction_config=[LatexExtractionConfig(), ExprExtractionConfig()])
+    if not parsed:
+        return None, "failed"
+    parsed = [_imaginary_unit(parsed[0])] + list(parsed[1:])
+    # latex2sympy lowers some symbols (\text{(C)} -> c): compare case-insensitively.
+    kept = {ch.lower() for ch in _symbols_kept(parsed[0])}
+    missing = {ch for ch in _variables_written(text) if ch.lower() not in kept}
+    return parsed, ("partial" if missing else "ok")
+
+
+def _unboxed(answer: str) -> str:
+    boxes = _boxes(answer.strip())
+    if len(boxes) == 1 and boxes[0][0] == 0 and boxes[0][1] == len(answer.strip()):
+        return boxes[0][2]
+    return answer

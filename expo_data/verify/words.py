@@ -1,0 +1,48 @@
+"""Number words and arithmetic patterns that extraction and comparison both read."""
+
+from __future__ import annotations
+
+import re
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                      "hundred": 100})
+
+
+def number_word_value(text: str) -> int | None:
+    """4 for "four" / "Four.", 36 for "thirty-six", 105 for "one hundred and five" (a count said in words); None
+    for anything else, words in an order no number is said in ("six thirty", "one one") included."""
+    words = [w for w in re.split(r"[\s-]+", text.strip().rstrip(".").strip().lower()) if w]
+    if len(words) == 1:
+        return _NUMBER_WORDS.get(words[0])
+    words = [w for i, w in enumerate(words)
+             if not (w == "and" and 0 < i < len(words) - 1 and words[i - 1] in ("hundred", "thousand", "million"))]
+    total, current = 0, 0
+    for word in words:
+        value = _NUMBER_WORDS.get(word)
+        if word in ("hundred", "thousand", "million"):
+            if current == 0 or (word == "hundred" and current >= 10):
+                return None
+            if word == "hundred":
+                current *= 100
+            else:
+                total, current = total + current * (1000 if word == "thousand" else 10**6), 0
+        elif value is None:
+            return None
+        elif value >= 20:  # a tens word follows nothing or a hundred
+            if current % 100:
+                return None
+            current += value
+        else:  # a unit follows nothing, a hundred or a tens word
+            if current % 10 or 10 <= current % 100 < 20:
+                return None
+            current += value
+    return total + current if words else None
+
+# A sum, difference, product or quotient between numbers (+ - * / × ÷ \\times \\cdot \\div \\ast \\bullet) after a
+# number or a bracket; a single a/b is a plain number and never gets here.
+_BINARY_OPERATION_RE = re.compile(
+    r"[\d)}!.]\s*(?:[-+*/×÷]|\\times|\\cdot|\\div|\\ast|\\bullet)\s*[-+]?\s*[\d(\\{.]")

@@ -1,0 +1,156 @@
+r"""Property tests over the answer types (issue 26): a random typed value rendered in its notations, LaTeX and plain
+text alike, must be graded correct; its near misses (a sign flip, swapped named values, another unit, another
+magnitude, a permuted vector) must be graded wrong. Plus the gold reader's types (`read_gold`)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import verify_one
+from expo_data.verify.typed import GOLD_TYPES, read_gold
+
+_SWEEP = int(os.environ.get("EXPO_GRADER_EXAMPLES", "0"))
+PROPERTY = settings(max_examples=_SWEEP or 12, deadline=None, derandomize=not _SWEEP, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def graded(gold: str, right: list[str], wrong: list[str]) -> None:
+    false_negatives = [r for r in right if not verify_one(gold, r)[0]]
+    false_positives = [w for w in wrong if verify_one(gold, w)[0]]
+    assert not false_positives, (gold, false_positives)
+    assert not false_negatives, (gold, false_negatives)
+
+
+@PROPERTY
+@given(st.integers(1, 99), st.integers(-45, -9), st.booleans())
+def test_tiny_magnitudes_compare_relatively(mantissa_tenths, exponent, negative):
+    """6.6\\times10^{-34} is not 1\\times10^{-34}, and a value near 1e-19 is not its own negative."""
+    mantissa = f"{'-' if negative else ''}{mantissa_tenths // 10}.{mantissa_tenths % 10}"
+    gold = f"{mantissa}\\times10^{{{exponent}}}"
+    flipped = mantissa[1:] if negative else "-" + mantissa
+    other = f"{'-' if negative else ''}{(mantissa_tenths + 7) // 10}.{(mantissa_tenths + 7) % 10}"
+    graded(gold, [f"{mantissa} \\times 10^{{{exponent}}}", f"{mantissa}e{exponent}", f"{mantissa}\\cdot 10^{{{exponent}}}"],
+           [f"{flipped}\\times10^{{{exponent}}}", f"{mantissa}\\times10^{{{exponent + 1}}}",
+            f"{other}\\times10^{{{exponent}}}", f"1\\times10^{{{exponent}}}" if mantissa_tenths != 10 else "0"])
+
+
+NAMES = st.lists(st.sampled_from("abcmnpqxyz"), min_size=2, max_size=3, unique=True)
+
+
+@PROPERTY
+@given(NAMES, st.data())
+def test_named_values_by_name_and_tuples_in_the_golds_order(names, data):
+    values = data.draw(st.lists(st.integers(-20, 20), min_size=len(names), max_size=len(names), unique=True))
+    gold = ", ".join(f"{n}={v}" for n, v in zip(names, values))
+    order = data.draw(st.permutations(list(range(len(names)))))
+    by_name = ", ".join(f"{names[i]} = {values[i]}" for i in order)
+    swapped = dict(zip(names, values))
+    swapped[names[0]], swapped[names[1]] = swapped[names[1]], swapped[names[0]]
+    graded(gold, [by_name, f"({', '.join(map(str, values))})", f"\\left({', '.join(map(str, values))}\\right)",
+                  f"\\boxed{{{by_name}}}"],
+           [", ".join(f"{n} = {v}" for n, v in swapped.items()), f"({', '.join(map(str, values[::-1]))})",
+            f"({', '.join(map(str, values[:-1]))})", f"{names[0]} = {-values[0] if values[0] else 99}, " +
+            ", ".join(f"{n} = {v}" for n, v in list(zip(names, values))[1:])])
+
+
+@PROPERTY
+@given(st.lists(st.integers(-9, 9), min_size=2, max_size=4, unique=True))
+def test_vectors_in_their_notations(items):
+    plain = ", ".join(map(str, items))
+    gold = f"\\langle {plain} \\rangle"
+    graded(gold, [f"({plain})", f"\\left\\langle {plain}\\right\\rangle", f"({','.join(map(str, items))})"],
+           [f"({', '.join(map(str, items[::-1]))})", f"({', '.join(map(str, [-items[0]] + items[1:]))})"
+            if items[0] else f"({', '.join(map(str, [5 if 5 not in items else 6] + items[1:]))})"])
+
+
+@PROPERTY
+@given(st.integers(-6, 6).filter(bool), st.integers(-6, 6).filter(bool), st.integers(-9, 9), st.sampled_from("xnk"))
+def test_plain_text_polynomials_against_latex(a, b, c, var):
+    """A plain ASCII gold (3x^2 + 2x - 1, implicit multiplication) against LaTeX and plain answers."""
+    gold = f"{a}{var}^2 + {b}{var} + {c}".replace("+ -", "- ")
+    graded(gold, [f"{a}{var}^{{2}} + {b}{var} + {c}".replace("+ -", "- "),
+                  f"{a}*{var}**2 + {b}*{var} + {c}".replace("+ -", "- "),
+                  f"{c} + {b}{var} + {a}{var}^2".replace("+ -", "- ")],
+           [f"{a}{var}^2 + {-b}{var} + {c}".replace("+ -", "- "), f"{a}{var}^3 + {b}{var} + {c}".replace("+ -", "- "),
+            f"{a}y^2 + {b}y + {c}".replace("+ -", "- ")])
+
+
+@PROPERTY
+@given(st.integers(2, 30), st.data())
+def test_binomials_in_their_notations(n, data):
+    k = data.draw(st.integers(1, n - 1))
+    from math import comb
+
+    for gold in (f"\\binom{{{n}}}{{{k}}}", f"C({n}, {k})", f"binom({n},{k})"):
+        wrong = [str(comb(n, k) + 1), f"\\binom{{{n + 1}}}{{{k}}}"]
+        graded(gold, [str(comb(n, k)), f"\\dbinom{{{n}}}{{{k}}}", f"C({n},{n - k})"], wrong)
+
+
+@PROPERTY
+@given(st.integers(1, 999), st.sampled_from(["m/s^2", "kg", "J", "m", "N", "eV", "Hz"]))
+def test_units_after_a_value(tenths, unit):
+    value = f"{tenths // 10}.{tenths % 10}"
+    other = {"m/s^2": "m/s", "kg": "g", "J": "eV", "m": "km", "N": "J", "eV": "J", "Hz": "kHz"}[unit]
+    graded(f"{value} {unit}", [value, f"{value}\\ \\text{{{unit}}}", f"{value} {unit}"],
+           [f"{value} {other}", f"{(tenths + 1) // 10}.{(tenths + 1) % 10}", f"-{value}"])
+
+
+@PROPERTY
+@given(st.integers(1, 12), st.integers(0, 59), st.booleans())
+def test_times_of_day(hour, minute, pm):
+    gold = f"{hour}:{minute:02d} {'p.m.' if pm else 'a.m.'}"
+    hour24 = hour % 12 + (12 if pm else 0)
+    graded(gold, [f"{hour}:{minute:02d} {'PM' if pm else 'AM'}", f"{hour24}:{minute:02d}"],
+           [f"{hour}:{minute:02d} {'a.m.' if pm else 'p.m.'}", f"{hour}:{(minute + 1) % 60:02d} {'pm' if pm else 'am'}"])
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.integers(-5, 5), st.integers(-5, 5)), min_size=2, max_size=3, unique=True), st.data())
+def test_solution_sets_in_any_order(solutions, data):
+    gold = " and ".join(f"a={x}, b={y}" for x, y in solutions)
+    order = data.draw(st.permutations(solutions))
+    as_tuples = ", ".join(f"({x}, {y})" for x, y in order)
+    swapped = [(y, x) for x, y in solutions]
+    right = [as_tuples, f"\\{{{as_tuples}\\}}", "; ".join(f"a={x}, b={y}" for x, y in order)]
+    wrong = [", ".join(f"({x}, {y})" for x, y in solutions[:-1]),
+             ", ".join(f"({x}, {y})" for x, y in solutions + [(9, 9)])]
+    if sorted(swapped) != sorted(solutions):
+        wrong.append(", ".join(f"({x}, {y})" for x, y in swapped))
+    graded(gold, right, wrong)
+
+
+@pytest.mark.parametrize("gold,kind,status", [
+    ("42", "number", "ok"), ("\\frac{3}{5}", "number", "ok"), ("floor(k/3)", "expression", "ok"),
+    ("C(2n, n-1)", "expression", "ok"), ("y = 2x + 1", "equation", "ok"), ("(1, 2)", "tuple", "ok"),
+    ("[2, 5)", "interval", "ok"), ("(-\\infty, 3] \\cup (4, \\infty)", "interval", "ok"),
+    ("\\begin{pmatrix}1 & 2\\\\ 3 & 4\\end{pmatrix}", "matrix", "ok"), ("(C)", "choice", "ok"),
+    ("m=4, n=9", "named", "ok"), ("a=2, b=0 and a=5, b=1", "solutions", "ok"), ("1, 2, 3", "list", "ok"),
+    ("Yes", "text", "text"), ("no such integers exist", "text", "ok"), ("exactly two", "number", "ok"),
+    ("9.8 m/s^2", "number", "ok"), ("2^floor(n/2) foo(n)", "expression", "partial"),
+])
+def test_gold_reader_types(gold, kind, status):
+    reading = read_gold(gold)
+    assert (reading.kind, reading.status) == (kind, status)
+    assert reading.kind in GOLD_TYPES
+    assert (reading.reason is None) == (status == "ok")
+
+
+@pytest.mark.parametrize("gold", ["10^10^10", "100000!", "(10^5)!", "10^(10^10)", "10^100000"])
+def test_towers_and_huge_factorials_are_refused_quickly_not_evaluated(gold):
+    """sympy evaluates n! even while parsing unevaluated, and 10^10^10 has 10^10 digits: the plain reader refuses
+    them (the gold audit runs it in the main process, with no pool timeout), and the grade stays quick."""
+    import time
+
+    from expo_data.gold_audit import gold_reading
+    from expo_data.verify.plain import parse_plain
+
+    start = time.perf_counter()
+    assert parse_plain(gold) is None
+    gold_reading(gold)
+    assert time.perf_counter() - start < 3.0
+    # (grading such a gold is left to math-verify's own comparison timeout and the pool's per-item timeout)
+    assert parse_plain("2^(3^2)") == 512 and str(parse_plain("(n+1)!")) == "factorial(n + 1)"
