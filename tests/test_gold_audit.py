@@ -96,3 +96,24 @@ def test_report_refuses_an_unknown_grouping(tmp_path, bad):
 
     with pytest.raises(ExpoError, match="group_by must be auto, level or category"):
         report([Path(__file__).parent / "fixtures" / "round_v2"], None, group_by=bad)
+
+
+def test_the_pooled_audit_reads_as_one_process_does(monkeypatch):
+    """Many distinct golds are read in a process pool: the same audit, rows and flags as read one by one."""
+    import random
+
+    from expo_data import gold_audit
+    from expo_data.problems import Problem
+
+    rng = random.Random(7)
+    forms = ["{a}", "-{a}.5", "\\frac{{{a}}}{{{b}}}", "({a}, {b})", "x = {a}", "{a}\\sqrt{{{b}}}", "the value {a} for all n",
+             "no such {a}", "[{a}, {b})", "m={a}, n={b}"]
+    problems = [Problem(id=f"p{i}", question="Q", answer=rng.choice(forms).format(a=rng.randint(1, 60), b=rng.randint(2, 60)))
+                for i in range(400)]
+    alone = gold_audit.audit_golds(problems)
+    gold_audit.gold_reading.cache_clear()
+    monkeypatch.setattr(gold_audit, "POOL_FROM", 10)
+    monkeypatch.setattr(gold_audit.os, "cpu_count", lambda: 2)
+    pooled = gold_audit.audit_golds(problems)
+    assert pooled.counts == alone.counts and pooled.statuses == alone.statuses and pooled.flagged == alone.flagged
+    assert sum(pooled.counts.values()) == 400 and len(pooled.counts) > 3
