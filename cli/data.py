@@ -346,7 +346,8 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 def select_cmd(round_dir, params, export, output, memory_limit):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
     from expo_data.db import parse_memory_limit, parse_param_args
-    from expo_data.select import export_trl, select
+    from expo_data.export import export_trl
+    from expo_data.select import select
 
     limit = parse_memory_limit(memory_limit)
     if export and output is None:
@@ -370,17 +371,14 @@ def select_cmd(round_dir, params, export, output, memory_limit):
 @one_line_errors
 def report(round_dirs, png, group_by, memory_limit):
     """Print the quality report (per level, and per round) and write report.png."""
+    import expo_data.report
     from expo_data.db import format_table, parse_memory_limit
-    from expo_data.select import report as build
-
     from expo_data.storage import is_remote
 
     png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
     limit = parse_memory_limit(memory_limit)
-    from expo_data.select import expand_round_dirs
-
-    _check_output(png, expand_round_dirs(list(round_dirs)), "--png")
-    quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by, memory_limit=limit)
+    _check_output(png, expo_data.report.expand_round_dirs(list(round_dirs)), "--png")
+    quality, rounds, evals, png = expo_data.report.report(list(round_dirs), png, group_by=group_by, memory_limit=limit)
     click.echo("Sample quality by group (level or category; group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))
     if rounds.num_rows > 1:

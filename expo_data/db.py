@@ -174,8 +174,9 @@ def _quote(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Parameters: a shipped query declares its own with defaults in its header,
-# e.g. "--   $min_answer_gain = 0.0   why ...". Values are always bound, never formatted in.
+# Parameters: a shipped query declares its own with defaults in its header, e.g. "--   $group_by = auto
+# why ..."; the positive rule's are declared once, in definitions.sql. A user's values are always bound,
+# never formatted in.
 # ---------------------------------------------------------------------------
 _DECLARED = re.compile(r"\$([A-Za-z_]\w*)\s*=\s*([^\s,]+)")
 _USED = re.compile(r"\$([A-Za-z_]\w*)")

@@ -254,7 +254,7 @@ def _quality(round_con) -> dict[str, Any]:
 
 
 def _plots_png(round_dirs: list[Any], con) -> str | None:
-    from .select import _plot, held_out
+    from .report import _plot, held_out
 
     with tempfile.TemporaryDirectory(prefix="expo-view-") as tmp:
         png = Path(tmp) / "report.png"

@@ -18,7 +18,8 @@ from expo_data.generate import GenerateConfig, generate, validate
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.problems import load_problems
 from expo_data.schema import RoundDir, atomic_write_json, read_selection_record, sha256_file
-from expo_data.select import report, select
+from expo_data.report import report
+from expo_data.select import select
 
 from .objectives import OBJECTIVES
 from .trainer import TrainConfig, _validate as validate_train, config_key, train_round

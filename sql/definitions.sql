@@ -97,11 +97,18 @@ WITH expo_selected_positive_keys AS (
 )
 SELECT * FROM expo_pairs_of('expo_selected_positive_keys');
 
+-- expo_group_mode(group_mode): what 'auto' groups by: level when any row has one, else category (problem
+--   sets such as competition sets carry a subject/type instead of a level); any other mode as it is.
+CREATE MACRO expo_group_mode(group_mode) AS
+CASE WHEN group_mode = 'auto' THEN CASE WHEN EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL) THEN 'level'
+                                        ELSE 'category' END
+     ELSE group_mode END;
+
 -- expo_quality_figures_per_round(group_mode, per_round): the quality figures per group and overall
 --   (is_total = 1, the ROLLUP row); with per_round, per round and group and per round overall (round set;
 --   NULL otherwise). group_mode: 'round', 'level', 'category', or 'auto' (level when any row has one, else
---   category). Columns: group_key (VARCHAR), is_total, problems, attempt_accuracy, pass_at_k (share of
---   problems with a correct attempt), hard_share (none correct), explanation_accuracy, hint_leak_rate,
+--   category). Columns: round, grouped_by (expo_group_mode), group_key (VARCHAR), is_total, problems,
+--   attempt_accuracy, pass_at_k (share of problems with a correct attempt), hard_share (none correct), explanation_accuracy, hint_leak_rate,
 --   nll_attempt / nll_explanation / nll_expert (token-weighted policy NLL per token under the plain
 --   prompt), gain_attempt / gain_explanation / gain_expert (mean answer_logprob - answer_logprob_base).
 CREATE MACRO expo_quality_figures_per_round(group_mode, per_round) AS TABLE
@@ -111,9 +118,7 @@ WITH keyed AS (
            CASE WHEN group_mode IS NULL OR group_mode NOT IN ('round', 'level', 'category', 'auto')
                    THEN error('group_by must be auto, level or category, not ' || coalesce(group_mode, 'NULL'))
                    WHEN group_mode = 'round' THEN CAST(round AS VARCHAR)
-                   WHEN group_mode = 'category'
-                     OR (group_mode = 'auto' AND NOT EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL))
-                   THEN category ELSE CAST(level AS VARCHAR) END AS group_key
+                   WHEN expo_group_mode(group_mode) = 'category' THEN category ELSE CAST(level AS VARCHAR) END AS group_key
     FROM samples
 ), per_problem AS (
     SELECT any_value(round_key) AS round_key, any_value(group_key) AS group_key, bool_or(kind = 'attempt' AND is_correct) AS solved
@@ -135,7 +140,7 @@ WITH keyed AS (
         avg(answer_logprob - answer_logprob_base) FILTER (WHERE kind = 'expert') AS gain_expert
     FROM keyed GROUP BY round_key, ROLLUP (group_key)
 )
-SELECT b.round_key AS round, b.group_key, b.is_total, b.problems, s.attempt_accuracy, b.pass_at_k, b.hard_share, s.explanation_accuracy,
+SELECT b.round_key AS round, expo_group_mode(group_mode) AS grouped_by, b.group_key, b.is_total, b.problems, s.attempt_accuracy, b.pass_at_k, b.hard_share, s.explanation_accuracy,
        s.hint_leak_rate, s.nll_attempt, s.nll_explanation, s.nll_expert, s.gain_attempt, s.gain_explanation,
        s.gain_expert
 FROM by_group b JOIN samples_by_group s ON b.round_key IS NOT DISTINCT FROM s.round_key
@@ -143,7 +148,7 @@ FROM by_group b JOIN samples_by_group s ON b.round_key IS NOT DISTINCT FROM s.ro
 
 -- expo_quality_figures(group_mode): expo_quality_figures_per_round over all rounds together (no round column).
 CREATE MACRO expo_quality_figures(group_mode) AS TABLE
-SELECT * EXCLUDE (round) FROM expo_quality_figures_per_round(group_mode, false);
+SELECT * EXCLUDE (round, grouped_by) FROM expo_quality_figures_per_round(group_mode, false);
 
 -- expo_number(x): a figure as the explanations print it (3 decimals; n/a when missing).
 CREATE MACRO expo_number(x) AS coalesce(printf('%.3f', x), 'n/a');
