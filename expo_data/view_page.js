@@ -32,8 +32,8 @@
 
   // ---- state: the URL hash holds the filters, so a view can be linked to (and tested headless) ----
   // A yes/no filter takes 1/0 and also true/false (as a hand-written link says it).
-  const FLAG = { "1": "1", "0": "0", "true": "1", "false": "0" };
-  const flag = (v) => (v === null || v === "" ? "" : FLAG[v.toLowerCase()] || v);
+  const FLAG = new Map([["1", "1"], ["0", "0"], ["true", "1"], ["false", "0"]]);
+  const flag = (v) => (v === null || v === "" ? "" : FLAG.get(v.toLowerCase()) || v);
   function readState() {
     const p = new URLSearchParams(location.hash.replace(/^#/, ""));
     return {
