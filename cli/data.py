@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .results import stream_result, write_result
 from .common import OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options
 
 
@@ -143,96 +144,6 @@ def eval_cmd(k, **o):
     evaluate(build(GenerateConfig, o), k=k, log=lambda m: click.echo(m, err=True), ray=on_ray)
 
 
-def _csv_ready(table):
-    """CSV has no nested or binary types: list columns (token ids, log-probs), structs and maps go out
-    as JSON text, any other type CSV cannot hold (durations, intervals, binary) as its string form."""
-    import json
-
-    import pyarrow as pa
-
-    def plain(t) -> bool:
-        return (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t) or pa.types.is_string(t)
-                or pa.types.is_large_string(t) or pa.types.is_null(t) or pa.types.is_decimal(t)
-                or pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_time(t))
-
-    for i, column in enumerate(table.schema):
-        if plain(column.type):
-            continue
-        nested = pa.types.is_nested(column.type)
-        values = [None if v is None else (json.dumps(v, default=str) if nested else str(v))
-                  for v in table.column(i).to_pylist()]
-        table = table.set_column(i, column.name, pa.array(values, pa.string()))
-    return table
-
-
-def _write_result(table, fmt: str, output: Path | None) -> None:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    from expo_data.db import format_table
-    from expo_data.errors import ExpoError, first_line
-    from expo_data.schema import atomic_write_bytes
-    from expo_data.shards import table_to_ipc_bytes
-
-    if fmt == "table":
-        data = (format_table(table) + "\n").encode()
-    elif fmt == "csv":
-        import io
-
-        buffer = io.BytesIO()
-        try:
-            pacsv.write_csv(_csv_ready(table), buffer)
-        except (pa.ArrowException, ValueError) as exc:
-            raise ExpoError(f"cannot write the result as CSV: {first_line(exc)}")
-        data = buffer.getvalue()
-    elif fmt == "json":
-        import json
-
-        data = "".join(json.dumps(row, default=str) + "\n" for row in table.to_pylist()).encode()
-    else:
-        data = table_to_ipc_bytes(table)
-    if output is None:
-        click.echo(data.decode(), nl=False)
-    else:
-        atomic_write_bytes(output, data)
-        click.echo(f"wrote {table.num_rows} rows to {output}", err=True)
-
-
-def _stream_result(batches, fmt: str, output: Path) -> None:
-    """A query result into a file by record batches (never the whole result in memory), renamed into place."""
-    import json
-
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    from expo_data.schema import atomic_output
-    from expo_data.select import write_ipc
-
-    with atomic_output(output) as tmp:
-        if fmt == "arrow":
-            rows = write_ipc(batches, tmp)
-        else:
-            rows, writer = 0, None
-            with open(tmp, "wb") as sink:
-                for batch in batches:
-                    rows += batch.num_rows
-                    if fmt == "json":
-                        sink.write("".join(json.dumps(row, default=str) + "\n" for row in batch.to_pylist()).encode())
-                        continue
-                    # CSV has no list type: list columns (token ids, log-probs) go out as JSON arrays.
-                    for i, column in enumerate(batch.schema):
-                        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-                            batch = batch.set_column(i, column.name, pa.array(
-                                [None if v is None else json.dumps(v) for v in batch.column(i).to_pylist()], pa.string()))
-                    writer = writer or pacsv.CSVWriter(sink, batch.schema)
-                    writer.write_batch(batch)
-                if fmt == "csv" and writer is None:  # no rows: the header alone
-                    pacsv.write_csv(batches.schema.empty_table(), sink)
-                if writer is not None:
-                    writer.close()
-    click.echo(f"wrote {rows} rows to {output}", err=True)
-
-
 MEMORY_LIMIT_HELP = ("DuckDB's memory limit (4GB, 512MiB, or 25% of this machine; default 1/16 of it): larger sorts "
                      "and joins spill to a temp dir beside the round.")
 
@@ -314,10 +225,10 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
     from expo_data.errors import ExpoError
 
     if query is not None and output is not None and fmt != "table":
-        _stream_result(query_batches(con, query, bound), fmt, output)
+        stream_result(query_batches(con, query, bound), fmt, output)
         return
     if query is not None:
-        _write_result(run_query(con, query, bound), fmt, output)
+        write_result(run_query(con, query, bound), fmt, output)
         return
     click.echo("DuckDB over " + ", ".join(args) + ": views samples, problems, manifest. End with ';'. Ctrl-D quits.", err=True)
     buffer = ""
@@ -330,7 +241,7 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
         buffer += line + "\n"
         if buffer.strip().endswith(";"):
             try:
-                _write_result(run_query(con, buffer.strip().rstrip(";"), bound), "table", None)
+                write_result(run_query(con, buffer.strip().rstrip(";"), bound), "table", None)
             except ExpoError as exc:
                 click.echo(f"error: {exc}", err=True)
             buffer = ""
@@ -346,7 +257,8 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 def select_cmd(round_dir, params, export, output, memory_limit):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
     from expo_data.db import parse_memory_limit, parse_param_args
-    from expo_data.select import export_trl, select
+    from expo_data.export import export_trl
+    from expo_data.select import select
 
     limit = parse_memory_limit(memory_limit)
     if export and output is None:
@@ -372,17 +284,14 @@ def select_cmd(round_dir, params, export, output, memory_limit):
 @one_line_errors
 def report(round_dirs, png, group_by, memory_limit):
     """Print the quality report (per level, and per round) and write report.png."""
+    import expo_data.report
     from expo_data.db import format_table, parse_memory_limit
-    from expo_data.select import report as build
-
     from expo_data.storage import is_remote
 
     png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
     limit = parse_memory_limit(memory_limit)
-    from expo_data.select import expand_round_dirs
-
-    _check_output(png, expand_round_dirs(list(round_dirs)), "--png")
-    quality, rounds, evals, png = build(list(round_dirs), png, group_by=group_by, memory_limit=limit)
+    _check_output(png, expo_data.report.expand_round_dirs(list(round_dirs)), "--png")
+    quality, rounds, evals, png = expo_data.report.report(list(round_dirs), png, group_by=group_by, memory_limit=limit)
     click.echo(f"Sample quality by group ({'gold type' if group_by == 'gold_type' else 'level or category'}; "
                "group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))

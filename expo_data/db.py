@@ -28,8 +28,14 @@ from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
 from .storage import Store, as_store
 
+# Made after sql/definitions.sql: has_positive is the positive rule's (expo_positive_candidates) with its
+# declared defaults, the same test `expo-data select` makes by default.
 PROBLEMS_VIEW = """
 CREATE VIEW problems AS
+WITH positive AS (
+    SELECT DISTINCT round, problem_id, true AS has_positive
+    FROM expo_positive_candidates({max_nll_ratio}, {min_policy_mean}, {min_answer_gain}, {include_attempts})
+)
 SELECT round, problem_id, any_value(level) AS level, any_value(question) AS question,
        any_value(reference_answer) AS reference_answer,
        count(*) FILTER (WHERE kind = 'attempt') AS attempts,
@@ -37,10 +43,19 @@ SELECT round, problem_id, any_value(level) AS level, any_value(question) AS ques
        count(*) FILTER (WHERE kind = 'explanation') AS explanations,
        count(*) FILTER (WHERE kind = 'explanation' AND is_correct) AS correct_explanations,
        coalesce(bool_or(kind = 'attempt' AND is_correct), false) AS pass_at_k,
-       coalesce(bool_or(kind = 'explanation' AND is_correct AND NOT mentions_answer_hint), false) AS has_positive,
+       coalesce(any_value(has_positive), false) AS has_positive,
        any_value(answer_logprob_base) AS answer_logprob_base
-FROM samples GROUP BY round, problem_id
+FROM samples LEFT JOIN positive USING (round, problem_id) GROUP BY round, problem_id
 """
+
+
+def _literal(value: Any) -> str:
+    """A declared default (a number or a flag parsed from our own definitions.sql) as a SQL literal."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return f"{value!r}::DOUBLE" if isinstance(value, float) else str(value)
+    raise ExpoError(f"definitions.sql declares {value!r}: not a number or true/false")
 
 
 def sql_dir():
@@ -142,9 +157,10 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
                           "logprob_dtype": manifest.get("logprob_dtype"), "num_problems": manifest.get("num_problems"),
                           "manifest_json": json.dumps(manifest, sort_keys=True)})
     con.execute("CREATE VIEW samples AS " + " UNION ALL ".join(selects))
-    con.execute(PROBLEMS_VIEW)
     # The positive rule and the quality figures, once for every shipped query (sql/definitions.sql).
-    con.execute(shipped_query("definitions"))
+    definitions = shipped_query("definitions")
+    con.execute(definitions)
+    con.execute(PROBLEMS_VIEW.format(**{k: _literal(v) for k, v in declared_params(definitions).items()}))
     con.register("_manifest", pa.Table.from_pylist(manifests))
     con.execute("CREATE VIEW manifest AS SELECT * FROM _manifest")
     if not allow_external_access:
@@ -158,8 +174,9 @@ def _quote(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Parameters: a shipped query declares its own with defaults in its header,
-# e.g. "--   $min_answer_gain = 0.0   why ...". Values are always bound, never formatted in.
+# Parameters: a shipped query declares its own with defaults in its header, e.g. "--   $group_by = auto
+# why ..."; the positive rule's are declared once, in definitions.sql. A user's values are always bound,
+# never formatted in.
 # ---------------------------------------------------------------------------
 _DECLARED = re.compile(r"\$([A-Za-z_]\w*)\s*=\s*([^\s,]+)")
 _USED = re.compile(r"\$([A-Za-z_]\w*)")
@@ -178,8 +195,13 @@ def parse_value(text: str) -> Any:
 
 
 def declared_params(sql: str) -> dict[str, Any]:
-    header = "\n".join(line for line in sql.splitlines() if line.lstrip().startswith("--"))
-    return {name: parse_value(value) for name, value in _DECLARED.findall(header)}
+    """The defaults a query declares in its comments, over the positive rule's (declared once, in
+    definitions.sql's header), so every query that takes a rule parameter gets the same default."""
+    def declared(text: str) -> dict[str, Any]:
+        header = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("--"))
+        return {name: parse_value(value) for name, value in _DECLARED.findall(header)}
+
+    return {**declared(shipped_query("definitions")), **declared(sql)}
 
 
 _DOLLAR_QUOTE = re.compile(r"\$([A-Za-z_]\w*)?\$")

@@ -39,7 +39,7 @@ class Engine:
         if enforce_eager is None:
             enforce_eager = on_cpu
         self.enforce_eager = enforce_eager
-        dtype, self.dtype_reason = resolve_dtype(dtype, model_path, on_cpu)
+        dtype, _ = resolve_dtype(dtype, model_path, on_cpu)
         if lora_mode not in ("auto", "request", "merged"):
             raise ExpoError(f"--lora-mode must be auto, request or merged, not {lora_mode}")
         if adapter_path and (lora_mode == "merged" or (lora_mode == "auto" and on_cpu)):

@@ -9,35 +9,42 @@ from __future__ import annotations
 
 import re
 import time
-from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
+from .db import connect, run_query
 from .errors import ExpoError
 from .generate import GenerateConfig, engine_for, generate, validate
 from .model import fingerprint_dir
 from .schema import EVAL_RECORD, read_manifest
 from .storage import Store, as_location, is_remote, join
-from .shards import load_round
 
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
 
 
-def _by_level(out: Path) -> dict[str, dict[str, float]]:
-    solved: dict[tuple[Any, str], list[bool]] = defaultdict(list)
-    for row in load_round(out).select(["problem_id", "level", "category", "kind", "is_correct"]).to_pylist():
-        if row["kind"] == "attempt":
-            group = row["level"] if row["level"] is not None else row["category"]
-            solved[(group, row["problem_id"])].append(row["is_correct"])
-    levels: dict[str, list[list[bool]]] = defaultdict(list)
-    for (level, _), results in solved.items():
-        levels[str(level)].append(results)
-        levels["all"].append(results)
-    return {level: {"problems": len(groups),
-                    "pass_at_k": sum(any(g) for g in groups) / len(groups),
-                    "accuracy": sum(sum(g) / len(g) for g in groups) / len(groups)}
-            for level, groups in sorted(levels.items())}
+def _by_level(out: Any) -> dict[str, dict[str, float]]:
+    """pass@k (share of problems with a correct attempt) and attempt accuracy per level (or category) and
+    over all problems ("all"), as expo_quality_figures (sql/definitions.sql) defines them for any round."""
+    con = connect([out])
+    try:
+        rows = run_query(con, "SELECT group_key, is_total, problems, pass_at_k, attempt_accuracy "
+                              "FROM expo_quality_figures('auto') WHERE problems > 0").to_pylist()
+    finally:
+        con.close()
+    keys = [r["group_key"] for r in rows if not r["is_total"]]
+    figures = {}
+    for r in rows:
+        if r["is_total"]:
+            name = "all"
+        elif r["group_key"] is None:
+            if keys == [None]:  # neither level nor category: "all" holds these problems' figures
+                continue
+            name = "(none)"
+        else:
+            name = r["group_key"]
+        figures[name] = {"problems": r["problems"], "pass_at_k": r["pass_at_k"], "accuracy": r["attempt_accuracy"]}
+    return dict(sorted(figures.items()))
 
 
 def _unscored_unless_old(cfg: GenerateConfig) -> GenerateConfig:

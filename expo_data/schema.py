@@ -29,7 +29,6 @@ READABLE_SCHEMA_VERSIONS = (1, 2)
 SCHEMA_VERSION = 3
 READABLE_SCHEMA_VERSIONS = READABLE_SCHEMA_VERSIONS + (3,)
 HASHED_SCHEMA_VERSION = 2
-KINDS = ("attempt", "explanation", "expert")
 
 SAMPLE_SCHEMA = pa.schema(
     [
@@ -259,10 +258,6 @@ class RoundDir(Store):
     def __repr__(self) -> str:
         return f"RoundDir({self.location})"
 
-    @property
-    def store(self) -> "RoundDir":  # callers that hold a round and want its files: it is its own store
-        return self
-
     @staticmethod
     def name(key: str) -> str:
         """A LAYOUT key's relative name; any other name as it is."""
@@ -318,6 +313,28 @@ class RoundDir(Store):
 
 for _attr in LAYOUT:
     setattr(RoundDir, _attr, property(lambda self, _attr=_attr: self.local(_attr)))
+
+
+def read_selection_record(round_dir: Any) -> dict[str, Any] | None:
+    """DIR/selected/selection.json, the one reader of it (trainer, loop, objectives, view): None when there
+    is none yet; a file that is not a selection record (not JSON, not an object, a part of the wrong kind)
+    is an ExpoError naming it and the fix, whoever reads it: `expo-data select` writes the record last, so
+    such a file is never a finished selection, and guessing at what it meant could train on the wrong rows."""
+    from .errors import ExpoError
+
+    rd = round_dir if isinstance(round_dir, RoundDir) else RoundDir(round_dir)
+    try:
+        record = json.loads(rd.read_bytes(LAYOUT["selection_record"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON
+        record = None
+    if not (isinstance(record, dict) and all(isinstance(record.get(key, {}), dict)
+                                             for key in ("parameters", "source_shards", "rows"))
+            and all(isinstance(v, dict) for v in record.get("parameters", {}).values())):
+        raise ExpoError(f"{rd.uri('selection_record')} is corrupt or partial (not an `expo-data select` record); "
+                        f"rerun `expo-data select {rd.location}`")
+    return record
 
 
 def read_arrow(path: Any, store=None) -> pa.Table:

@@ -1,5 +1,6 @@
-"""`expo-data select` and `expo-data report`: the shipped selection queries, written to
-DIR/selected/ with the query text, parameters and source checksums that produced them."""
+"""`expo-data select`: the shipped selection queries, written to DIR/selected/ with the query text,
+parameters and source checksums that produced them. (The report lives in report.py, the TRL export in
+export.py; both are still importable from here.)"""
 
 from __future__ import annotations
 
@@ -22,10 +23,15 @@ import pyarrow.compute as pc
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
 from .files import TEMP_FILE, HeldSignals, remove_dead_leftovers
-from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, read_manifest, shard_name
+from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, shard_name
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
-from .storage import Store, as_location, join
+from .storage import Store
+
+# The report and the export lived here: their callers' imports keep working.
+from .export import export_trl  # noqa: E402,F401
+from .report import expand_round_dirs, held_out, report, report_figure  # noqa: E402,F401
+
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
@@ -299,185 +305,3 @@ def _staged_file(store: Store, name: str):
         store.upload_file(Path(tmp), name)
     finally:
         Path(tmp).unlink(missing_ok=True)
-
-
-def export_trl(round_dir: Path, output: Path) -> int:
-    """prompt/chosen/rejected columns as TRL's DPOTrainer reads them (conversational form, so TRL
-    applies the same chat template the prompt was rendered with), plus the reference log-probs."""
-    import pyarrow.parquet as pq
-
-    pairs = RoundDir(round_dir).selected_table("pairs")
-    if pairs.num_rows == 0:
-        raise ExpoError(f"{RoundDir(round_dir).uri('selected')}/pairs.arrow holds no pairs")
-    rows = pairs.select(["prompt", "chosen", "rejected", "ref_chosen_logp", "ref_rejected_logp", "problem_id"])
-    # The stored prompt is already chat-formatted text; TRL's standard (non-conversational) format takes
-    # it as is and concatenates the completions.
-    import io
-
-    from .schema import atomic_write_bytes
-
-    buffer = io.BytesIO()
-    pq.write_table(rows, buffer)
-    atomic_write_bytes(Path(output), buffer.getvalue())  # a FIFO or device is written into, never replaced
-    return rows.num_rows
-
-
-def expand_round_dirs(paths: list[Any]) -> list[Any]:
-    """Round dirs as given, or the round*/ dirs inside a loop's output dir, in round order."""
-    dirs: list[Any] = []
-    for path in map(as_location, paths):
-        if RoundDir(path).is_round():
-            dirs.append(path)
-        else:
-            found = [join(path, name) for name in RoundDir(path).subdirs() if name.startswith("round")]
-            found = [d for d in found if RoundDir(d).is_round()]
-            if not found:
-                raise ExpoError(f"{path} is not a round dir (no manifest.json) and holds no round*/ dirs")
-            dirs += sorted(found, key=lambda d: read_manifest(d)["round"])
-    return dirs
-
-
-def held_out(paths: list[Path]) -> pa.Table:
-    """eval.json figures as rows: round, level, pass@1 (greedy), pass@k, sampled accuracy."""
-    records = []
-    candidates = {str(join(p, "round0")) for p in paths} | {str(d) for d in expand_round_dirs(paths)}
-    for directory in sorted(candidates):
-        rd = RoundDir(directory)
-        try:
-            record = json.loads(rd.read_bytes(LAYOUT["eval_record"]))
-        except FileNotFoundError:
-            continue
-        except (ValueError, RecursionError):  # not JSON, not UTF-8
-            record = None
-        name = str(directory).rstrip("/").rsplit("/", 1)[-1]
-        round_ = int(name.removeprefix("round")) if name.startswith("round") and name[5:].isdigit() else None
-        records += _eval_rows(record, round_, rd.uri("eval_record"))
-    records.sort(key=lambda r: (r["round"] if r["round"] is not None else -1, r["level"]))
-    return pa.Table.from_pylist(records) if records else pa.table({})
-
-
-def _eval_rows(record: Any, round_: int | None, where: str) -> list[dict[str, Any]]:
-    """eval.json's figures as rows; an eval.json of another shape is an ExpoError naming the file."""
-    def number(v: Any) -> bool:
-        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
-
-    try:
-        k = record["k"]
-        greedy, at_k, sampled = record["pass_at_1_greedy"], record[f"pass_at_{k}"], record["sampled_accuracy"]
-        if not (isinstance(k, int) and all(isinstance(d, dict) for d in (greedy, at_k, sampled))):
-            raise TypeError
-        rows = [{"round": round_, "level": str(level), "pass_at_1": value, "pass_at_k": at_k.get(level), "k": k,
-                 "sampled_accuracy": sampled.get(level)} for level, value in greedy.items()]
-        if not all(number(r[c]) for r in rows for c in ("pass_at_1", "pass_at_k", "sampled_accuracy")):
-            raise TypeError
-        return rows
-    except (KeyError, TypeError):
-        raise ExpoError(f"{where} is corrupt or partial (not an `expo-data eval` record); rerun `expo-data eval`")
-
-
-def report(round_dirs: list[Path], png: Path | None = None, group_by: str = "auto", memory_limit: Any = None
-           ) -> tuple[pa.Table, pa.Table, pa.Table, Path | None]:
-    """The quality tables (one row per group or round: small whatever the rounds' size) and the plots;
-    DuckDB's aggregations run within `memory_limit` and spill beside the first round."""
-    if group_by not in ("auto", "level", "category", "gold_type"):
-        raise ExpoError(f"group_by must be auto, level or category (or gold_type), not {group_by}")
-    limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
-    dirs = expand_round_dirs(round_dirs)
-    with spill_dir(dirs[0]) as spill:
-        con = connect(dirs, memory_limit=limit, temp_directory=spill)
-        quality = run_query(con, shipped_query("quality_report"), {"group_by": group_by})
-        rounds = run_query(con, shipped_query("compare_rounds"))
-        evals = held_out(list(round_dirs))
-        if png is not None:
-            _plot(con, evals, png)
-        con.close()
-    return quality, rounds, evals, png
-
-
-def _plot(con, evals: pa.Table, png: Path) -> None:
-    import io
-
-    import matplotlib.pyplot as plt
-
-    from .schema import atomic_write_bytes
-
-    fig = report_figure(con, evals)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, dpi=110, format="png")
-    plt.close(fig)
-    atomic_write_bytes(Path(png), buffer.getvalue())  # a device or pipe (/dev/null, a FIFO) is written into, never replaced
-
-
-def report_figure(con, evals: pa.Table):
-    """The report's four panels: NLL per kind, attempt accuracy and hard-set share per level or category,
-    held-out pass@1 per round."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
-    nll = con.execute("SELECT round, kind, -sum(policy_logprob_sum) / sum(num_tokens) FROM samples "
-                      "GROUP BY ALL ORDER BY ALL").fetchall()
-    kinds = ["attempt", "explanation", "expert"]
-    round_ids = sorted({r for r, _, _ in nll})
-    width = 0.8 / max(len(round_ids), 1)
-    for i, rnd in enumerate(round_ids):
-        values = [next((v for r, k, v in nll if r == rnd and k == kind), 0.0) for kind in kinds]
-        axes[0].bar([x + i * width for x in range(len(kinds))], values, width, label=f"round {rnd}")
-    axes[0].set_xticks([x + width * (len(round_ids) - 1) / 2 for x in range(len(kinds))], kinds)
-    axes[0].set_title("policy NLL per token (plain prompt)")
-    axes[0].legend()
-    # The same grouping as the quality table: level, or the category when no row has a level.
-    by_level = con.execute("SELECT count(*) FILTER (WHERE level IS NOT NULL) > 0 FROM samples").fetchall()[0][0]
-    per_level = con.execute("""
-        WITH keyed AS (SELECT *, CASE WHEN EXISTS (SELECT 1 FROM samples WHERE level IS NOT NULL)
-                                      THEN CAST(level AS VARCHAR) ELSE category END AS level_or_category FROM samples),
-        p AS (SELECT round, level_or_category AS level, problem_id, bool_or(kind = 'attempt' AND is_correct) AS solved,
-                          avg(is_correct::INT) FILTER (WHERE kind = 'attempt') AS acc
-                   FROM keyed GROUP BY ALL)
-        SELECT round, level, avg(acc), avg((NOT solved)::INT) FROM p GROUP BY round, level
-        ORDER BY round, try_cast(level AS INTEGER) NULLS LAST, level""").fetchall()
-    groups = list(dict.fromkeys(str(lvl) for _, lvl, _, _ in per_level))
-    for i, rnd in enumerate(round_ids):
-        rows = {str(lvl): (acc, hard) for r, lvl, acc, hard in per_level if r == rnd}
-        if by_level:  # levels are ordered: lines show the trend across them
-            shown = [g for g in groups if g in rows]
-            axes[1].plot(shown, [rows[g][0] for g in shown], "o-", label=f"round {rnd}")
-            axes[2].plot(shown, [rows[g][1] for g in shown], "o-", label=f"round {rnd}")
-        else:  # categories have no order: a line between them would suggest one; bars, one per round
-            x = [j + i * width for j, g in enumerate(groups) if g in rows]
-            axes[1].bar(x, [rows[g][0] or 0.0 for g in groups if g in rows], width, label=f"round {rnd}")
-            axes[2].bar(x, [rows[g][1] or 0.0 for g in groups if g in rows], width, label=f"round {rnd}")
-    if not by_level:
-        for ax in (axes[1], axes[2]):
-            ax.set_xticks([j + width * (len(round_ids) - 1) / 2 for j in range(len(groups))], groups)
-    for ax, title in ((axes[1], f"attempt accuracy by {'level' if by_level else 'category'} (training problems)"),
-                      (axes[2], "hard-set share (no correct attempt)")):
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("level" if by_level else "category")
-        ax.tick_params(axis="x", labelrotation=30)
-        ax.set_title(title)
-        ax.legend()
-    if evals.num_rows:
-        rows = evals.to_pylist()
-        for level in sorted({r["level"] for r in rows}):
-            points = [(r["round"], r["pass_at_1"]) for r in rows if r["level"] == level and r["round"] is not None]
-            axes[3].plot([p[0] for p in points], [p[1] for p in points], "o-", label=f"level {level}",
-                         linewidth=3 if level == "all" else 1.2)
-        axes[3].set_ylim(0, 1)
-        axes[3].set_xlabel("round")
-        # Rounds are whole numbers: a tick at each round present (a locator falls back to 0.95..1.05 for one round).
-        present = sorted({r["round"] for r in rows if r["round"] is not None})
-        if present:
-            axes[3].set_xticks(present if len(present) <= 12 else present[:: -(-len(present) // 12)])
-            axes[3].set_xlim(present[0] - 0.5, present[-1] + 0.5)
-        axes[3].legend(fontsize=8)
-    else:
-        axes[3].text(0.5, 0.5, "no eval yet\n(expo-data eval --out ROUND/eval,\nor expo-train loop)", ha="center",
-                     va="center", transform=axes[3].transAxes, color="0.35")
-        axes[3].set_xticks([])
-        axes[3].set_yticks([])
-    axes[3].set_title("held-out greedy pass@1 by round")
-    fig.tight_layout()
-    return fig

@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from .db import bind, connect, run_query, shipped_query
 from .errors import ExpoError, first_line
-from .schema import LAYOUT, RoundDir, atomic_write_bytes, check_not_round_file
+from .schema import RoundDir, atomic_write_bytes, check_not_round_file, read_selection_record
 from .storage import Store, as_location, is_remote, redact
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -174,94 +174,44 @@ def load_tokenizer(manifest: dict[str, Any], override: str | None = None):
 
 
 # ---------------------------------------------------------------------------
-# Selection: each sample's role and the rule that decided it.
+# Selection: each sample's role and why, as sql/definitions.sql's expo_sample_roles says it.
 # ---------------------------------------------------------------------------
 class Selection:
-    """The round's selection (selected/*.arrow when present and made from these shards, else computed
-    with the shipped queries, nothing written) and the rules it was made by, to explain each sample."""
+    """The parameters a round's roles are computed with: those of its selection when that was made from
+    these shards (the roles are then the stored tables' rows), else the shipped defaults (nothing written)."""
 
-    def __init__(self, round_dir: Any, round_con, log: Callable[[str], None]):
+    def __init__(self, round_dir: Any, log: Callable[[str], None]):
         rd = RoundDir(round_dir)
-        record = None
-        if rd.is_file(LAYOUT["selection_record"]):
-            try:
-                record = json.loads(rd.read_bytes(LAYOUT["selection_record"]))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                record = None
-        defaults = bind(shipped_query("select_positives"), {})
+        self.params = bind(shipped_query("select_positives"), {})
+        record = read_selection_record(rd)
         if record is not None and record.get("source_shards") == rd.sidecar_hashes():
-            self.params = {**defaults, **record.get("parameters", {}).get("positives", {})}
-            positives, pairs = rd.selected_table("positives"), rd.selected_table("pairs")
-            self.source = f"{rd.uri('selection_record')}"
+            stored = record.get("parameters", {}).get("positives", {})
+            self.params.update({k: v for k, v in stored.items() if k in self.params})
+            self.source = rd.uri("selection_record")
         else:
             if record is not None:
                 log(f"{rd.uri('selection_record')} was made from other shards; showing the default selection instead")
-            self.params = defaults
-            positives = run_query(round_con, shipped_query("select_positives"))
-            pairs = run_query(round_con, shipped_query("select_pairs"))
             self.source = "not selected yet: computed with the shipped queries' defaults (nothing written)"
-        self.positives = {(r["problem_id"], r["kind"], r["sample_index"]): r["positive_rank"]
-                          for r in positives.select(["problem_id", "kind", "sample_index", "positive_rank"]).to_pylist()}
-        # Pairs name their rows by content: chosen/rejected token ids within the problem.
-        self.chosen, self.rejected = {}, {}
-        for r in pairs.select(["problem_id", "chosen_kind", "chosen_token_ids", "rejected_token_ids",
-                               "pair_rank"]).to_pylist():
-            self.chosen[(r["problem_id"], r["chosen_kind"], _ids_key(r["chosen_token_ids"]))] = r["pair_rank"]
-            self.rejected.setdefault((r["problem_id"], _ids_key(r["rejected_token_ids"])), []).append(r["pair_rank"])
-
-    def roles(self, row: dict[str, Any]) -> tuple[list[str], str]:
-        key = (row["problem_id"], row["kind"], row["sample_index"])
-        ids = _ids_key(row["completion_token_ids"])
-        roles = []
-        if key in self.positives:
-            roles.append("positive")
-        if (row["problem_id"], row["kind"], ids) in self.chosen:
-            roles.append("chosen")
-        if row["kind"] == "attempt" and (row["problem_id"], ids) in self.rejected:
-            roles.append("rejected")
-        return roles, self.explain(row, roles)
-
-    def explain(self, row: dict[str, Any], roles: list[str]) -> str:
-        p = self.params
-        nll, attempt_nll, gain = -row["policy_logprob_mean"], row["attempt_nll"], row["gain"]
-        if "rejected" in roles:
-            return ("pair rejected: a wrong attempt of this problem, paired most likely first "
-                    f"(mean log-prob {row['policy_logprob_mean']:.3f})")
-        candidate = row["kind"] == "explanation" or (row["kind"] == "attempt" and p.get("include_attempts"))
-        if not candidate:
-            return "" if row["kind"] == "attempt" else "expert rows are not selected (reference only)"
-        checks = [(row["is_correct"], "incorrect"),
-                  (row["finish_reason"] == "stop", f"did not finish (finish {row['finish_reason']})")]
-        if row["kind"] == "explanation":
-            ratio = p["max_nll_ratio"]
-            checks += [
-                (not row["mentions_answer_hint"], "mentions the hint"),
-                (row["policy_logprob_mean"] >= p["min_policy_mean"],
-                 f"mean log-prob {row['policy_logprob_mean']:.3f} < min_policy_mean {p['min_policy_mean']}"),
-                (attempt_nll is None or nll <= ratio * attempt_nll,
-                 f"NLL/token {nll:.3f} > {ratio} x the attempts' {attempt_nll or 0:.3f}"),
-                (gain is not None and gain >= p["min_answer_gain"],
-                 f"answer gain {_num(gain)} < min_answer_gain {p['min_answer_gain']}"),
-            ]
-        failed = [why for ok, why in checks if not ok]
-        if failed:
-            return "not selected: " + "; ".join(failed)
-        passed = (f"correct, finished, no hint, NLL/token {nll:.3f} <= {p['max_nll_ratio']} x the attempts' "
-                  f"{attempt_nll:.3f}, gain {_num(gain)} >= {p['min_answer_gain']}") if attempt_nll is not None and row["kind"] == "explanation" \
-            else "correct, finished"
-        if "positive" in roles:
-            rank = self.positives[(row["problem_id"], row["kind"], row["sample_index"])]
-            return f"positive #{rank} (most likely under the policy first, per_problem={p['per_problem']}): {passed}" + \
-                ("; pair chosen" if "chosen" in roles else "; no wrong attempt to pair with")
-        return f"passes the rules ({passed}) but a more likely one was kept (per_problem={p['per_problem']})"
 
 
-def _ids_key(ids) -> str:
-    return hashlib.sha1(json.dumps(list(ids)).encode()).hexdigest()
+_ROLE_ARGS = ("max_nll_ratio", "min_policy_mean", "min_answer_gain", "include_attempts", "per_problem")
 
 
-def _num(value) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+def _roles_sql(rounds: list[int], selections: list[Selection]) -> tuple[str, dict[str, Any]]:
+    """Each round's expo_sample_roles with its own selection's parameters, as one relation."""
+    parts, params = [], {}
+    for i, (round_, selection) in enumerate(zip(rounds, selections)):
+        args = ", ".join(f"$r{i}_{name}" for name in _ROLE_ARGS)
+        parts.append(f"SELECT * FROM expo_sample_roles({args}) WHERE round = $r{i}_round")
+        params.update({f"r{i}_{name}": selection.params[name] for name in _ROLE_ARGS}, **{f"r{i}_round": round_})
+    return " UNION ALL ".join(parts), params
+
+
+def _sample_roles(row: dict[str, Any]) -> list[str]:
+    """The page's role badges of a row of expo_sample_roles."""
+    if row["role"] == "positive":
+        return ["positive", "chosen"] if row["pair_chosen"] else ["positive"]
+    return ["rejected"] if row["role"] == "pair_rejected" else []
 
 
 # ---------------------------------------------------------------------------
@@ -304,7 +254,7 @@ def _quality(round_con) -> dict[str, Any]:
 
 
 def _plots_png(round_dirs: list[Any], con) -> str | None:
-    from .select import _plot, held_out
+    from .report import _plot, held_out
 
     with tempfile.TemporaryDirectory(prefix="expo-view-") as tmp:
         png = Path(tmp) / "report.png"
@@ -313,26 +263,23 @@ def _plots_png(round_dirs: list[Any], con) -> str | None:
 
 
 ROW_QUERY = """
-WITH attempt_nll AS (
-    SELECT round, problem_id, -sum(policy_logprob_sum) / nullif(sum(num_tokens), 0) AS attempt_nll
-    FROM samples WHERE kind = 'attempt' GROUP BY round, problem_id
-), shown AS (
+WITH shown AS (
     SELECT problem_id FROM samples WHERE {where} GROUP BY problem_id
     ORDER BY try_cast(problem_id AS BIGINT) NULLS LAST, problem_id {limit}
-)
+), roles AS ({roles})
 SELECT s.problem_id, s.kind, s.sample_index, s.round, s.level, s.category, s.question, s.reference_answer,
-       s.completion, s.completion_token_ids, s.policy_token_logprobs, s.policy_logprob_mean, s.num_tokens,
+       s.completion, s.completion_token_ids, s.policy_token_logprobs, s.num_tokens,
        s.finish_reason, s.extracted_answer, s.extraction_method, s.is_correct, s.verify_error,
-       s.answer_logprob - s.answer_logprob_base AS gain, s.mentions_answer_hint, a.attempt_nll
-FROM samples s JOIN shown USING (problem_id) LEFT JOIN attempt_nll a USING (round, problem_id)
+       s.mentions_answer_hint, r.nll, r.answer_gain AS gain, r.role, r.pair_chosen, r.why
+FROM samples s JOIN shown USING (problem_id) LEFT JOIN roles r USING (round, problem_id, kind, sample_index)
 WHERE {where}
 ORDER BY try_cast(s.problem_id AS BIGINT) NULLS LAST, s.problem_id, s.round,
          CASE s.kind WHEN 'attempt' THEN 0 WHEN 'explanation' THEN 1 ELSE 2 END, s.sample_index
 """
 
 
-def _record_batches(con, sql: str):
-    relation = con.sql(sql)
+def _record_batches(con, sql: str, params: dict[str, Any] | None = None):
+    relation = con.sql(sql, params=params or None)
     # DuckDB 2 renamed record_batch() to to_arrow_reader(); both stream the result in batches.
     reader = relation.to_arrow_reader(BATCH_ROWS) if hasattr(relation, "to_arrow_reader") else relation.record_batch(BATCH_ROWS)
     yield from reader
@@ -403,7 +350,8 @@ def build_page(round_dirs: list[Any], where: str | None = None, limit_problems: 
             tokenizers[key] = Detokenizer(load_tokenizer(manifest, tokenizer))
         detoks.append(tokenizers[key])
     round_cons = [connect([d], check_checksums=False) for d in round_dirs]
-    selections = [Selection(d, c, log) for d, c in zip(round_dirs, round_cons)]
+    selections = [Selection(d, log) for d in round_dirs]
+    roles, role_params = _roles_sql([m["round"] for m in manifests], selections)
     meta = {
         "rounds": [{"dir": redact(d), "round": m["round"], "manifest": m, "quality": _quality(c),
                     "selection": {"source": sel.source, "parameters": sel.params}}
@@ -429,7 +377,8 @@ def build_page(round_dirs: list[Any], where: str | None = None, limit_problems: 
             page.write(("," if counts["problems"] else "") + _dumps(problem))
             counts["problems"] += 1
 
-        for batch in _record_batches(con, ROW_QUERY.format(where=condition, limit=limit_sql)):
+        rows_sql = ROW_QUERY.format(where=condition, limit=limit_sql, roles=roles)
+        for batch in _record_batches(con, rows_sql, role_params):
             for row in batch.to_pylist():
                 if current is None or current["id"] != row["problem_id"]:
                     if current is not None:
@@ -437,11 +386,10 @@ def build_page(round_dirs: list[Any], where: str | None = None, limit_problems: 
                     current = {"id": row["problem_id"], "q": row["question"], "gold": row["reference_answer"],
                                "lv": row["level"], "cat": row["category"], "s": []}
                 r = index_of_round[row["round"]]
-                roles, why = selections[r].roles(row)
                 sample = {"r": r, "k": row["kind"], "i": row["sample_index"], "c": int(row["is_correct"]),
                           "a": row["extracted_answer"], "m": row["extraction_method"], "e": row["verify_error"],
-                          "n": _float(-row["policy_logprob_mean"]), "g": _float(row["gain"]),
-                          "h": int(row["mentions_answer_hint"]), "f": row["finish_reason"], "sel": roles, "why": why,
+                          "n": _float(row["nll"]), "g": _float(row["gain"]), "h": int(row["mentions_answer_hint"]),
+                          "f": row["finish_reason"], "sel": _sample_roles(row), "why": row["why"] or "",
                           "t": row["completion"]}
                 sample.update(token_fields(detoks[r], row["completion"], row["completion_token_ids"],
                                            row["policy_token_logprobs"]))

@@ -31,11 +31,14 @@
   const fmt = (v, d) => (v === null || v === undefined ? "n/a" : Number(v).toFixed(d === undefined ? 3 : d));
 
   // ---- state: the URL hash holds the filters, so a view can be linked to (and tested headless) ----
+  // A yes/no filter takes 1/0 and also true/false (as a hand-written link says it).
+  const FLAG = new Map([["1", "1"], ["0", "0"], ["true", "1"], ["false", "0"]]);
+  const flag = (v) => (v === null || v === "" ? "" : FLAG.get(v.toLowerCase()) || v);
   function readState() {
     const p = new URLSearchParams(location.hash.replace(/^#/, ""));
     return {
-      group: p.get("group") || "", kind: p.get("kind") || "", correct: p.get("correct") || "",
-      sel: p.get("sel") || "", hint: p.get("hint") || "", q: p.get("q") || "",
+      group: p.get("group") || "", kind: p.get("kind") || "", correct: flag(p.get("correct")),
+      sel: p.get("sel") || "", hint: flag(p.get("hint")), q: p.get("q") || "",
       sort: SORTS[p.get("sort")] ? p.get("sort") : "id",
       page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1),
       per: Math.max(1, parseInt(p.get("per") || String(PER_PAGE_DEFAULT), 10) || PER_PAGE_DEFAULT),
@@ -153,9 +156,14 @@
   }
 
   // ---- controls ----
+  // A value from the URL that no option has still filters (it matches nothing): the menu shows it, named,
+  // rather than "all", so what the menu says and what is shown agree.
   function select(name, value, options, onchange) {
+    const known = options.some(([v]) => v === value);
+    const all = known ? options : [...options, [value, `unknown: ${value} (matches nothing)`]];
     return el("select", { name, onchange },
-      ...options.map(([v, label]) => { const o = el("option", { value: v, text: label }); if (v === value) o.selected = true; return o; }));
+      // The chosen option as an attribute too: it is the menu's initial state, and visible in the DOM.
+      ...all.map(([v, label]) => el("option", { value: v, text: label, selected: v === value ? "" : null })));
   }
   function controls(st) {
     const set = (key) => (ev) => writeState(Object.assign(readState(), { [key]: ev.target.value, page: 1 }));

@@ -17,8 +17,9 @@ from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
 from expo_data.generate import GenerateConfig, generate, validate
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.problems import load_problems
-from expo_data.schema import RoundDir, atomic_write_json, sha256_file
-from expo_data.select import report, select
+from expo_data.schema import RoundDir, atomic_write_json, read_selection_record, sha256_file
+from expo_data.report import report
+from expo_data.select import select
 
 from .objectives import OBJECTIVES
 from .trainer import TrainConfig, _validate as validate_train, config_key, train_round
@@ -26,7 +27,7 @@ from .trainer import TrainConfig, _validate as validate_train, config_key, train
 
 def selection_is_current(round_dir: Path) -> bool:
     rd = RoundDir(round_dir)
-    record = _json_record(rd.selection_record)
+    record = read_selection_record(rd)
     return record is not None and record.get("source_shards") == rd.sidecar_hashes()
 
 

@@ -5,7 +5,6 @@ an objective touches this file only. The formulas are in losses.py.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -16,7 +15,7 @@ import pyarrow.compute as pc
 import torch
 
 from expo_data.errors import EmptySelection, ExpoError
-from expo_data.schema import LAYOUT, SAMPLE_SCHEMA, RoundDir
+from expo_data.schema import SAMPLE_SCHEMA, RoundDir, read_selection_record
 from expo_data.shards import read_shard, shard_names, verify_round_dir
 
 from .data import Batch, Example, LazyExamples, Pair, pair_example
@@ -96,11 +95,8 @@ def _shards(rd: RoundDir, columns: list[str]) -> list[pa.Table]:
 
 def _check_shards_unchanged(rd: RoundDir) -> None:
     """Group rows name shard rows by key: the shards must still be the ones the selection was made from."""
-    try:
-        record = json.loads(rd.read_bytes(LAYOUT["selection_record"]))
-    except FileNotFoundError:
-        return
-    if record.get("source_shards") not in (None, rd.sidecar_hashes()):
+    record = read_selection_record(rd)
+    if record is not None and record.get("source_shards") not in (None, rd.sidecar_hashes()):
         raise ExpoError(f"the shards of {rd.uri()} changed since its selection was made; "
                         f"rerun `expo-data select {rd.uri()}`")
 

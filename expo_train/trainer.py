@@ -27,7 +27,7 @@ import torch
 from expo_data.errors import ExpoError, first_line
 from expo_data.files import atomic_dir, unwritable_dir_reason
 from expo_data.model import fingerprint_dir, resolve_adapter, resolve_dtype
-from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
+from expo_data.schema import LAYOUT, RoundDir, atomic_write_json, read_selection_record
 from expo_data.shards import verify_round_dir
 from expo_data.storage import Store, cache_dir_for, is_remote, redact
 
@@ -104,15 +104,8 @@ def _barrier(world: int) -> None:
 
 def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any]:
     store = RoundDir(data_dir)
-    try:
-        record = json.loads(store.read_bytes(LAYOUT["selection_record"]))
-    except FileNotFoundError:
-        record = None
-    except (ValueError, RecursionError):
-        record = False
+    record = read_selection_record(store)
     if record is not None:
-        if not isinstance(record, dict):
-            raise ExpoError(f"{store.uri(LAYOUT['selection_record'])} is corrupt; rerun `expo-data select {data_dir}`")
         return record
     from expo_data.select import select  # DuckDB only when a selection must be made
 

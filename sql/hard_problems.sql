@@ -1,6 +1,7 @@
 -- Purpose: the hard set, problems with no correct on-policy attempt, and whether a self-explanation
 --   passing the positive rules rescued them (gives them a training signal that GRPO cannot).
--- Parameters: $max_nll_ratio = 2.0, $min_policy_mean = -100.0, $min_answer_gain = 0.0 (the positive rule in definitions.sql; see select_positives.sql).
+-- Parameters: the positive rule's $max_nll_ratio, $min_policy_mean, $min_answer_gain (their defaults and
+--   reasoning are declared once, in definitions.sql).
 -- Output columns: round, problem_id, level, question, reference_answer, attempts, correct_explanations,
 --   rescued, best_explanation_policy_mean.
 WITH rescued AS (

@@ -2,8 +2,8 @@
 --   an incorrect on-policy attempt of the same problem, the most likely under the policy first; the
 --   k-th positive of a problem is paired with its k-th most likely wrong attempt (cycling). Reference
 --   log-probs are the generating policy's sums under the plain prompt (TRL's precomputed-reference columns).
--- Parameters: $max_nll_ratio = 2.0, $min_policy_mean = -100.0, $min_answer_gain = 0.0, $per_problem = 1,
---   $include_attempts = false (see select_positives.sql for the reasoning).
+-- Parameters: the positive rule's $max_nll_ratio, $min_policy_mean, $min_answer_gain, $per_problem,
+--   $include_attempts (their defaults and reasoning are declared once, in definitions.sql).
 -- Output columns: round, problem_id, level, prompt, prompt_token_ids, chosen, chosen_token_ids, rejected,
 --   rejected_token_ids, ref_chosen_logp, ref_rejected_logp, chosen_kind, chosen_policy_mean,
 --   rejected_policy_mean, pair_rank.

@@ -56,3 +56,48 @@ def test_round_ticks_are_whole_numbers(tmp_path, rounds):
     assert labels and all(float(x) == int(float(x)) and "." not in x for x in labels), labels
     assert not any("no eval yet" in t.get_text() for t in fig.axes[3].texts)
     plt.close(fig)
+
+
+def test_problems_without_level_or_category_are_one_all_problems_bar(tmp_path):
+    """Neither level nor category: one bar labelled "all problems" (it was one bar named None)."""
+    import matplotlib.pyplot as plt
+
+    from expo_data.report import ALL_PROBLEMS
+
+    rows = []
+    for p in range(3):
+        for i in range(2):
+            row = sample_row(f"p{p}", "attempt", i, correct=p == 0, policy_mean=-0.5)
+            row.update(level=None, category=None)
+            rows.append(row)
+    out = tmp_path / "plain"
+    write_round(out, [rows_to_table(rows)], {"round": 0, "base_model": "m", "base_model_sha256": None, "adapter": None,
+                                             "num_problems": 3})
+    fig = report_figure(connect([out]), held_out([out]))
+    accuracy, hard = fig.axes[1], fig.axes[2]
+    for ax in (accuracy, hard):
+        assert [t.get_text() for t in ax.get_xticklabels()] == [ALL_PROBLEMS]
+        assert "None" not in ax.get_title() and ax.get_xlabel() == ALL_PROBLEMS
+    assert [round(b.get_height(), 3) for b in accuracy.containers[0]] == [round(2 / 6, 3)]
+    assert [round(b.get_height(), 3) for b in hard.containers[0]] == [round(2 / 3, 3)]
+    plt.close(fig)
+
+
+def test_the_plot_reads_the_quality_figures(tmp_path):
+    """The plot's bars are expo_quality_figures' values (no second computation of them): per category,
+    attempt accuracy over attempts and hard share over problems, and the NLL per kind per round."""
+    import matplotlib.pyplot as plt
+
+    from expo_data.db import run_query
+
+    out = _round(tmp_path, True)
+    con = connect([out])
+    fig = report_figure(con, held_out([out]))
+    figures = run_query(con, "SELECT * FROM expo_quality_figures('category') WHERE is_total = 0 ORDER BY group_key")
+    assert [round(b.get_height(), 6) for b in fig.axes[1].containers[0]] == \
+        [round(v, 6) for v in figures.column("attempt_accuracy").to_pylist()]
+    assert [round(b.get_height(), 6) for b in fig.axes[2].containers[0]] == \
+        [round(v, 6) for v in figures.column("hard_share").to_pylist()]
+    total = run_query(con, "SELECT nll_attempt FROM expo_quality_figures('round') WHERE is_total = 0").column(0)[0].as_py()
+    assert round(fig.axes[0].containers[0][0].get_height(), 6) == round(total, 6)
+    plt.close(fig)

@@ -107,5 +107,5 @@ def test_each_rule_is_written_once():
     for resource in sql_dir().iterdir():
         if resource.name.endswith(".sql"):
             bodies[resource.name] = "\n".join(line.split("--", 1)[0] for line in resource.read_text().splitlines())
-    for clause in ("max_nll_ratio * attempt_nll", "NOT mentions_answer_hint", "FILTER (WHERE kind = 'attempt') AS nll_attempt"):
+    for clause in ("max_nll_ratio * attempt_nll", "mentions_answer_hint IS NOT FALSE", "FILTER (WHERE kind = 'attempt') AS nll_attempt"):
         assert [name for name, body in bodies.items() if clause in body] == ["definitions.sql"], clause

@@ -178,6 +178,31 @@ def test_filters_in_the_url_change_what_is_shown(page, injected_round, tmp_path,
     assert len(dom.has_class("sample")) == expected[1]
 
 
+def menu(dom: Dom, name: str) -> str:
+    """The label of the option a filter menu shows."""
+    (chosen,) = [e for e in dom.find("option", selected="") if any(id(s) in e["ancestors"] for s in dom.find("select", name=name))]
+    return text(chosen)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fragment, same_as", [("correct=true", "correct=1"), ("correct=FALSE", "correct=0"),
+                                               ("hint=false&correct=true", "hint=0&correct=1")])
+def test_true_and_false_are_aliases_of_the_yes_no_filters(page, tmp_path, fragment, same_as):
+    alias, plain = Dom(browse(page, tmp_path, fragment)), Dom(browse(page, tmp_path, same_as))
+    assert summary(alias) == summary(plain) and summary(plain)[1] > 0
+    assert menu(alias, "correct") == menu(plain, "correct") != "all"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fragment, name", [("correct=maybe", "correct"), ("kind=thought", "kind"), ("sel=winner", "sel")])
+def test_an_unknown_filter_value_is_named_in_its_menu(page, tmp_path, fragment, name):
+    """A value no option has filters out every sample: the menu says so instead of showing "all"."""
+    dom = Dom(browse(page, tmp_path, fragment))
+    assert summary(dom) == (0, 0)
+    assert menu(dom, name) == f"unknown: {fragment.split('=')[1]} (matches nothing)"
+    assert menu(Dom(browse(page, tmp_path, "")), name) == "all"
+
+
 @pytest.mark.slow
 def test_selection_roles_come_from_the_rules(page, injected_round, tmp_path):
     """The injected row changed the shards, so the stored selection is stale: the page shows the
