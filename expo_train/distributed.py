@@ -64,3 +64,16 @@ def _leave_group(world: int) -> None:
         import torch.distributed as dist
 
         dist.destroy_process_group()
+
+
+def per_rank_counts(counts, world: int):
+    """A window's item counts (objectives.Counts) summed over every rank, divided by the ranks: DDP averages
+    the ranks' gradients, so each rank dividing its sums by this makes the step the global mean over
+    all ranks' items (transformers' average_tokens_across_devices), however unevenly they are spread."""
+    if world == 1:
+        return counts
+    import torch.distributed as dist
+
+    total = torch.tensor(list(counts), dtype=torch.float64, device=_device())
+    dist.all_reduce(total)
+    return type(counts)(*(value / world for value in total.tolist()))

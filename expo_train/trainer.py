@@ -28,11 +28,12 @@ from .checkpoints import (ADAPTER_MARKER, CHECKPOINT_STATE, PEFT_FILES, _checkpo
 from .config import (VLLM_MAX_LORA_RANK, TrainConfig, _validate, base_dtype, config_key,  # noqa: F401
                      dtype_choice)
 from .data import Batch, Example, Pair, batch_order, collate, largest_batch, padded_shapes
-from .distributed import _aborting_group_on_error, _barrier, _device, _distributed, _leave_group, _quiet  # noqa: F401
+from .distributed import (_aborting_group_on_error, _barrier, _device, _distributed, _leave_group, _quiet,  # noqa: F401
+                          per_rank_counts)
 from .lora import (EMBEDDING_MODULES, check_lora, check_policy, load_policy, lora_config,  # noqa: F401
                    refuse_tied_embedding_targets, wrap_lora)
 from .memory import CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
-from .objectives import OBJECTIVES
+from .objectives import OBJECTIVES, Counts, window_counts
 from .staging import RUN_OUTPUTS, Setup, ensure_selection, resolve_setup, staged  # noqa: F401
 
 
@@ -46,9 +47,10 @@ def sequence_logps(model, batch: Batch) -> torch.Tensor:
                  batch.loss_mask.to(device))
 
 
-def compute_loss(model, batch: Batch, cfg: TrainConfig) -> tuple[torch.Tensor, dict[str, float]]:
-    """The objective's loss on one batch (objectives.py): log-probs first, then its step."""
-    loss, metrics = OBJECTIVES[cfg.loss].step(sequence_logps(model, batch), batch, cfg)
+def compute_loss(model, batch: Batch, cfg: TrainConfig, counts: Counts | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+    """The objective's loss on one batch (objectives.py): log-probs first, then its step; its means are
+    over `counts` (an accumulation window's items), by default the batch's own."""
+    loss, metrics = OBJECTIVES[cfg.loss].step(sequence_logps(model, batch), batch, cfg, counts)
     metrics["loss"] = loss.item()
     return loss, metrics
 
@@ -222,30 +224,40 @@ def write_train_config(cfg: TrainConfig, setup: Setup, schedule: Schedule, ref_g
         })
 
 
-def step_window(cfg: TrainConfig, run: Run, batches: Iterator[Batch], size: int, world: int) -> tuple[dict, int, int]:
-    """One optimizer step over a window of `size` micro-batches. Each loss is scaled by the window's real
-    size, so a short last window is an average too, not a fraction of one; DDP all-reduces on the
-    window's last backward only. Returns the window's mean metrics (with its size and gradient norm),
+def accumulate(cfg: TrainConfig, train_model, batches: list[Batch], world: int,
+               plan: CheckpointPlan | None = None) -> tuple[dict[str, float], int, int]:
+    """The gradients of one accumulation window: every loss a sum over the window's items divided by
+    their count over the whole window and all ranks (objectives.Counts), so K micro-batches of B give the
+    gradient of one batch of B*K, and a short last window is a mean too; DDP all-reduces on the
+    window's last backward only. Returns the window's metrics (the micro-batches' shares added up),
     its tokens and its padded tokens."""
-    window_metrics: list[dict[str, float]] = []
+    counts = per_rank_counts(window_counts(batches), world)
+    totals: dict[str, float] = {}
     tokens = padded = 0
     for position, batch in enumerate(batches):
-        syncing = world == 1 or position == size - 1
-        with one_line_oom("", tuple(batch.input_ids.shape), run.plan), \
-                (nullcontext() if syncing else run.train_model.no_sync()):
-            loss, metrics = compute_loss(run.train_model, batch, cfg)
-            (loss / size).backward()
-        window_metrics.append(metrics)
+        syncing = world == 1 or position == len(batches) - 1
+        with one_line_oom("", tuple(batch.input_ids.shape), plan), \
+                (nullcontext() if syncing else train_model.no_sync()):
+            loss, metrics = compute_loss(train_model, batch, cfg, counts)
+            loss.backward()
+        for name, value in metrics.items():
+            totals[name] = totals.get(name, 0.0) + value
         tokens += batch.num_tokens
         padded += batch.input_ids.numel()
-    with one_line_oom("the optimizer step", tuple(batch.input_ids.shape), run.plan):
+    return totals, tokens, padded
+
+
+def step_window(cfg: TrainConfig, run: Run, batches: list[Batch], world: int) -> tuple[dict, int, int]:
+    """One optimizer step over a window of micro-batches (accumulate). Returns its metrics with its size,
+    gradient norm and the learning rate the step used, its tokens and its padded tokens."""
+    lr = run.optimizer.param_groups[0]["lr"]  # the step's own: the scheduler moves it on after the step
+    metrics, tokens, padded = accumulate(cfg, run.train_model, batches, world, run.plan)
+    with one_line_oom("the optimizer step", tuple(batches[-1].input_ids.shape), run.plan):
         grad_norm = torch.nn.utils.clip_grad_norm_(run.params, cfg.max_grad_norm).item()
         run.optimizer.step()
     run.scheduler.step()
     run.optimizer.zero_grad(set_to_none=True)
-    mean = {name: sum(m[name] for m in window_metrics if name in m) / sum(name in m for m in window_metrics)
-            for name in dict.fromkeys(k for m in window_metrics for k in m)}
-    return {**mean, "micro_batches": size, "grad_norm": grad_norm}, tokens, padded
+    return {**metrics, "micro_batches": len(batches), "grad_norm": grad_norm, "lr": lr}, tokens, padded
 
 
 def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad_id: int) -> dict[str, Any]:
@@ -262,11 +274,11 @@ def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad
         while run.step < schedule.total_steps:
             batches = schedule.batches(epoch)
             for window in schedule.windows[first_window:]:
-                micro = (collate([schedule.examples[i] for i in batches[m]], pad_id) for m in window)
-                metrics, tokens, padded = step_window(cfg, run, micro, len(window), setup.world)
+                micro = [collate([schedule.examples[i] for i in batches[m]], pad_id) for m in window]
+                metrics, tokens, padded = step_window(cfg, run, micro, setup.world)
                 run.step, tokens_seen, padded_seen = run.step + 1, tokens_seen + tokens, padded_seen + padded
                 elapsed = time.perf_counter() - run.started
-                last = {"step": run.step, "epoch": epoch, **metrics, "lr": run.scheduler.get_last_lr()[0],
+                last = {"step": run.step, "epoch": epoch, **metrics,
                         "elapsed_s": elapsed, "tokens_per_s": tokens_seen / elapsed,
                         "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
                 metrics_file.write(json.dumps(last) + "\n")
