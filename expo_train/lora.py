@@ -44,6 +44,25 @@ def refuse_tied_embedding_targets(targets, config) -> None:
                         f"there would also change the input embeddings when merged for serving; leave {hit[0]} out")
 
 
+def _ties_embeddings(model, config) -> bool:
+    if getattr(config, "tie_word_embeddings", False):
+        return True
+    out, inp = model.get_output_embeddings(), model.get_input_embeddings()
+    return out is not None and inp is not None and out.weight is inp.weight
+
+
+def refuse_wrapped_tied_embeddings(peft_model, base, config, where: str) -> None:
+    """The same refusal decided on the modules PEFT actually wrapped, whatever matched them (a regex
+    target_modules string such as ".*(q_proj|lm_head)" names no module the name check sees)."""
+    from peft.tuners.lora import LoraLayer
+
+    wrapped = sorted({name.rsplit(".", 1)[-1] for name, module in peft_model.named_modules()
+                      if isinstance(module, LoraLayer)} & set(EMBEDDING_MODULES))
+    if wrapped and _ties_embeddings(base, config):
+        raise ExpoError(f"{where} puts a LoRA on {wrapped[0]}, but this model ties its input and output embeddings, "
+                        f"so it would also change the input embeddings when merged for serving; leave {wrapped[0]} out")
+
+
 def _adapter_error(adapter_path: str, exc: BaseException) -> ExpoError:
     return ExpoError(f"cannot load adapter {adapter_path}: {type(exc).__name__}: {first_line(exc)[:200]}")
 
@@ -98,15 +117,18 @@ def check_policy(cfg: TrainConfig, base_path: str, adapter_path: str | None) -> 
             where = f"adapter {adapter_path}: target_modules" if continued else "--target-modules"
             raise ExpoError(f"{where} {target}: {config.model_type} has no module of that name "
                             f"(its linear layers: {', '.join(linear)})")
+    where = f"adapter {adapter_path}: target_modules {lora.target_modules!r}" if continued \
+        else f"--target-modules {cfg.target_modules}"
     try:
         with torch.device("meta"):
-            get_peft_model(skeleton, lora)
+            wrapped = get_peft_model(skeleton, lora)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # what a bad config raises, meta or not
         if continued:
             raise _adapter_error(adapter_path, exc)
         reason = re.sub(r"Target module \w+\(.*\) is not supported", "a LoRA on that module is not supported",
                         " ".join(str(exc).split()))  # PEFT prints the whole module
         raise ExpoError(f"--target-modules {cfg.target_modules}: {reason[:200]}")
+    refuse_wrapped_tied_embeddings(wrapped, skeleton, config, where)
 
 
 def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[str], None]):
@@ -122,5 +144,9 @@ def wrap_lora(cfg: TrainConfig, base, adapter_path: str | None, log: Callable[[s
         log(f"continuing the round's policy: {getattr(base, 'name_or_path', 'the base')} + adapter {adapter_path}")
     else:
         model = get_peft_model(base, lora_config(cfg, None))
-    check_lora(model.peft_config["default"], base.config)
+    lora = model.peft_config["default"]
+    check_lora(lora, base.config)
+    refuse_wrapped_tied_embeddings(model, base, base.config, f"adapter {adapter_path}: target_modules "
+                                   f"{lora.target_modules!r}" if adapter_path and not cfg.from_base
+                                   else f"--target-modules {cfg.target_modules}")
     return model

@@ -135,3 +135,28 @@ def test_counts_are_global_under_ddp():
     for p in procs:
         p.join(timeout=60)
     assert results[0] == results[1] == (15.0, 0.5, 3.0, 0.0)
+
+
+def test_logged_lr_is_the_steps_own(policy):
+    """Issue 29, item 5: each step's metrics carry the learning rate its update used (read before the
+    scheduler moves on), so the last step of a cosine schedule is not logged as 0."""
+    from transformers import get_cosine_schedule_with_warmup
+
+    from expo_train.memory import CompletionLogps
+    from expo_train.trainer import Run, TrainConfig, step_window
+
+    cfg = TrainConfig(data=".", loss="exp-sft", lr=1e-3)
+    params = [p for p in policy.parameters() if p.requires_grad]
+    saved = [p.detach().clone() for p in params]
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr)
+    scheduler = get_cosine_schedule_with_warmup(optimizer, 1, 3)
+    expected = [cfg.lr * scheduler.lr_lambdas[0](step) for step in range(3)]  # 0, lr, lr/2
+    run = Run(policy, CompletionLogps(policy), params, optimizer, scheduler, plan=None)
+    batch = [collate(_examples("sft")[:2], 0)]
+    try:
+        logged = [step_window(cfg, run, batch, world=1)[0]["lr"] for _ in range(3)]
+    finally:
+        with torch.no_grad():
+            for p, w in zip(params, saved):
+                p.copy_(w)
+    assert logged == pytest.approx(expected) and logged[-1] > 0 and logged[0] == 0
