@@ -46,13 +46,23 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any
 
 # What a run writes, by LAYOUT name: uploaded to object storage when the run is done.
 RUN_OUTPUTS = ["adapter", "checkpoints", "train_config", "train_metrics", "train_summary"]
+RUN_DIR_SUFFIX = ".run"  # a run with --out OUT keeps its records in OUT.run, beside its adapter
+
+
+def run_records(rd: RoundDir, out: str | None) -> RoundDir:
+    """Where a run's records (RUN_OUTPUTS but the adapter) live: with its adapter. The round's own run
+    (no --out, the adapter in DATA/adapter) keeps them in the round, as the loop and older rounds do;
+    a run with --out OUT in OUT.run, so no run replaces another's curves or checkpoints and --resume
+    finds its own."""
+    return rd if out is None else RoundDir(out.rstrip("/") + RUN_DIR_SUFFIX)
 
 
 @dataclass
 class Setup:
     """What a training run works on, resolved from the options and the round before anything is loaded
-    or written. Object storage has no rename and no appends: what would be written there (the round's
-    records when --data is remote; the adapter when it or --out is) is written to a local stage first."""
+    or written. Object storage has no rename and no appends: what would be written there (the adapter and
+    the run's records when --out is remote, or when --data is and --out is unset) is written to a local
+    stage first."""
 
     rd: RoundDir  # where the data is read: local, or object storage
     manifest: dict[str, Any]
@@ -63,6 +73,11 @@ class Setup:
     rank: int
     world: int
     stage: RoundDir | None = None  # the local stage of remote outputs, removed once they are uploaded
+    records: RoundDir | None = None  # where the run's records end up (run_records); default: the round
+
+    def __post_init__(self) -> None:
+        if self.records is None:
+            self.records = run_records(self.rd, self.out)
 
     @property
     def main_process(self) -> bool:
@@ -70,8 +85,8 @@ class Setup:
 
     @property
     def work(self) -> RoundDir:
-        """Where checkpoints, metrics and records are written: the round itself, or its local stage."""
-        return self.stage if self.rd.remote else self.rd
+        """Where checkpoints, metrics and records are written locally: their place, or the local stage."""
+        return self.stage if self.records.remote else self.records
 
     @property
     def staged_adapter(self) -> bool:
@@ -92,17 +107,17 @@ class Setup:
         return self.rd.uri("adapter") if self.staged_adapter else str(self.out_dir)
 
     def publish(self, names: list[str]) -> None:
-        """Upload staged outputs (LAYOUT names): the records to a remote round, the adapter to where it goes."""
+        """Upload staged outputs (LAYOUT names): the records and the adapter to where they go."""
         for name in names:
             if name == "adapter":
                 if self.staged_adapter:
                     store, under = (Store(self.out), "") if self.remote_out else (self.rd, LAYOUT["adapter"])
                     store.upload_dir(self.out_dir, under)
-            elif self.rd.remote:
+            elif self.records.remote:
                 self._upload_record(name)
 
     def _upload_record(self, name: str) -> None:
-        local, remote = self.work.local(name), self.rd
+        local, remote = self.work.local(name), self.records
         if local.is_dir():
             kept = {p.name for p in local.iterdir()}
             for step_dir in sorted(p for p in local.iterdir() if p.is_dir()):
@@ -138,11 +153,16 @@ def resolve_setup(cfg: TrainConfig) -> Setup:
     if remote_out:
         Store(out)  # its URI checked (a known filesystem, no '..') now, not when the adapter is uploaded
     stage = RoundDir(cache_dir_for(f"{redact(cfg.data)}#{redact(cfg.out or '')}", "train-stage")) \
-        if rd.remote or remote_out else None
+        if remote_out or (out is None and rd.remote) else None
     rank, world = _distributed()
     setup = Setup(rd, manifest, base_path, adapter_path, out, remote_out, rank, world, stage)
     if not setup.staged_adapter:  # the adapter's place, before a model is loaded (a stage is ours)
         check_adapter_out(setup.out_dir, round_default=out is None)
+    if not setup.records.remote and setup.records.location != rd.location:
+        place = setup.records.local()
+        if place.exists() and not place.is_dir():
+            raise ExpoError(f"{place} (where this run's records and checkpoints go, beside --out {out}) exists and "
+                            f"is not a directory; move it or name another --out")
     check_policy(cfg, base_path, adapter_path)
     return setup
 
@@ -156,10 +176,10 @@ def staged(cfg: TrainConfig, setup: Setup) -> Iterator[Setup]:
         if setup.stage is not None:
             shutil.rmtree(setup.stage.local(), ignore_errors=True)
             setup.stage.local().mkdir(parents=True)
-            if cfg.resume and setup.rd.remote:
-                setup.rd.download_dir(LAYOUT["checkpoints"], setup.stage.checkpoints)
-                if setup.rd.is_file(LAYOUT["train_metrics"]):
-                    setup.stage.train_metrics.write_bytes(setup.rd.read_bytes(LAYOUT["train_metrics"]))
+            if cfg.resume and setup.records.remote:
+                setup.records.download_dir(LAYOUT["checkpoints"], setup.stage.checkpoints)
+                if setup.records.is_file(LAYOUT["train_metrics"]):
+                    setup.stage.train_metrics.write_bytes(setup.records.read_bytes(LAYOUT["train_metrics"]))
         setup.work.makedirs()
         if setup.remote_out:
             Store(setup.out).makedirs()  # a missing bucket or credential fails now, not after training

@@ -302,6 +302,7 @@ def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: di
     save_adapter(run.model, setup.out_dir, round_default=cfg.out is None)
     save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.local())
     summary = {"steps": run.step, "examples": examples, "loss": last.get("loss"), "adapter": setup.adapter_uri,
+               "records": setup.records.uri(),
                "padding_fraction": last.get("padding_fraction"),
                "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - run.started, 1)}
     atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), **summary})
@@ -340,6 +341,7 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
                 {"steps": run.step, "rank": setup.rank}
         log(f"trained {OBJECTIVES[cfg.loss].name}: {run.step} steps on {len(examples)} examples"
             + (f" x {setup.world} ranks" if setup.world > 1 else "")
-            + f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {setup.adapter_uri}")
+            + f", final loss {last.get('loss', float('nan')):.4f}, adapter -> {setup.adapter_uri}"
+            + ("" if setup.records.location == setup.rd.location else f", records -> {setup.records.uri()}"))
         _leave_group(setup.world)
         return summary
