@@ -54,11 +54,14 @@ def _loss_choice():
               help="all-linear or a comma list.")
 @click.option("--seed", default=train_default("seed"), show_default=True)
 @click.option("--save-every", default=train_default("save_every"), show_default=True)
-@click.option("--resume", is_flag=True, help="Continue from the last checkpoint under DATA/checkpoints.")
+@click.option("--resume", is_flag=True,
+              help="Continue from this run's last checkpoint (DATA/checkpoints; OUT.run/checkpoints with --out).")
 @click.option("--recompute-ref", is_flag=True, help="Recompute reference log-probs with the initial policy.")
 @click.option("--ref-tolerance", default=train_default("ref_tolerance"), show_default=True,
               help="Nats/token allowed between stored and recomputed.")
-@click.option("--out", default=None, help="Adapter dir or URI (default DATA/adapter).")
+@click.option("--out", default=None,
+              help="Adapter dir or URI (default DATA/adapter); the run's records and checkpoints go to OUT.run "
+                   "(default: DATA).")
 @click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default=train_default("dtype"),
               show_default=True,
               help="Frozen base weights: auto = bf16 on GPU, fp32 on CPU. LoRA weights and optimizer state stay fp32.")
@@ -66,6 +69,10 @@ def _loss_choice():
               default=train_default("gradient_checkpointing"), show_default=True,
               help="auto: on GPU, checkpoint only as many layers as the card needs (measured on the largest batch); "
                    "off on CPU. full: every layer (least memory).")
+@click.option("--report-to", "report_to", multiple=True, metavar="BACKENDS",
+              help="tensorboard, mlflow, wandb or none (default none; comma-separated or repeated): the metrics of "
+                   "train_metrics.jsonl per step and the run's config, into the run's dir (wandb offline). Each needs "
+                   "its extra: pip install -e '.[tensorboard]'.")
 @click.option("--progress/--no-progress", default=True)
 @one_line_errors
 def round_cmd(**o):
@@ -105,6 +112,10 @@ def round_cmd(**o):
 @click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="Every stage's dtype (engines and training). auto: engines fp32 on CPUs without native bf16, "
                    "else bf16 / the model's (recorded in each round's manifest); training bf16 on GPU, fp32 on CPU.")
+@click.option("--report-to", "report_to", multiple=True, metavar="BACKENDS",
+              help="tensorboard, mlflow, wandb or none (default none; comma-separated or repeated): the metrics of "
+                   "train_metrics.jsonl per step and the run's config into each round's dir, and each round's held-out accuracy into OUT (wandb offline). Each needs "
+                   "its extra: pip install -e '.[tensorboard]'.")
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors

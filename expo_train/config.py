@@ -15,6 +15,7 @@ from expo_data.model import resolve_dtype
 
 from .memory import GRADIENT_CHECKPOINTING
 from .objectives import OBJECTIVES
+from .reporting import parse_report_to
 
 VLLM_MAX_LORA_RANK = 512  # the one place: config checks --lora-r, lora.py an adapter's rank
 
@@ -53,6 +54,7 @@ class TrainConfig:
     dtype: str = "auto"
     gradient_checkpointing: str = "auto"  # auto: on GPU only as many layers as the card needs; off on CPU
     progress: bool = True
+    report_to: tuple[str, ...] = ()  # tensorboard, mlflow, wandb (reporting.py); the run's curves, not its results
 
 
 def dtype_choice(cfg: TrainConfig) -> tuple[str, str]:
@@ -66,7 +68,7 @@ def base_dtype(cfg: TrainConfig) -> torch.dtype:
 
 def config_key(cfg: TrainConfig) -> dict[str, Any]:
     """The settings that decide the trained adapter (not progress or output flags)."""
-    skip = {"progress", "resume", "save_every", "out", "gradient_checkpointing"}  # the last changes memory, not results
+    skip = {"progress", "resume", "save_every", "out", "gradient_checkpointing", "report_to"}  # the last changes memory, not results
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k not in skip}
 
 
@@ -114,3 +116,4 @@ def _validate(cfg: TrainConfig) -> None:
     if cfg.gradient_checkpointing not in GRADIENT_CHECKPOINTING:
         raise ExpoError(f"--gradient-checkpointing must be one of {', '.join(GRADIENT_CHECKPOINTING)}")
     base_dtype(cfg)
+    parse_report_to(cfg.report_to)  # an unknown backend or a missing extra: now, not after the load

@@ -21,6 +21,7 @@ from .checkpoints import CHECKPOINT_STATE, check_adapter_out
 from .config import TrainConfig
 from .distributed import _barrier, _distributed
 from .lora import check_policy
+from .reporting import parse_report_to
 
 
 def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any]:
@@ -158,6 +159,9 @@ def resolve_setup(cfg: TrainConfig) -> Setup:
     setup = Setup(rd, manifest, base_path, adapter_path, out, remote_out, rank, world, stage)
     if not setup.staged_adapter:  # the adapter's place, before a model is loaded (a stage is ours)
         check_adapter_out(setup.out_dir, round_default=out is None)
+    if cfg.report_to and setup.records.remote and parse_report_to(cfg.report_to):
+        raise ExpoError(f"--report-to writes into the run's directory, and {setup.records.uri()} is on object storage; "
+                        f"train with a local --out (or a local round) to log curves")
     if not setup.records.remote and setup.records.location != rd.location:
         place = setup.records.local()
         if place.exists() and not place.is_dir():

@@ -34,6 +34,7 @@ from .lora import (EMBEDDING_MODULES, check_lora, check_policy, load_policy, lor
                    refuse_tied_embedding_targets, wrap_lora)
 from .memory import CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES, Counts, window_counts
+from .reporting import Reporter
 from .staging import RUN_OUTPUTS, Setup, ensure_selection, resolve_setup, staged  # noqa: F401
 
 
@@ -208,20 +209,22 @@ def start_run(cfg: TrainConfig, setup: Setup, model, logp_model, plan: Checkpoin
 
 
 def write_train_config(cfg: TrainConfig, setup: Setup, schedule: Schedule, ref_gap: float | None,
-                       selection: dict[str, Any] | None, checkpointing: CheckpointPlan) -> None:
+                       selection: dict[str, Any] | None, checkpointing: CheckpointPlan) -> dict[str, Any]:
     """train_config.json: the options, the data and the decisions the run made (dtype, checkpointing)."""
+    record = {
+        **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+        "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
+        "examples": len(schedule.examples), "total_steps": schedule.total_steps,
+        "steps_per_epoch": schedule.steps_per_epoch,
+        "batches_per_epoch": schedule.batches_per_epoch, "reference_gap": ref_gap,
+        "selection_rows": selection["rows"] if selection else None, "world_size": setup.world,
+        "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
+        "base_dtype_reason": dtype_choice(cfg)[1],
+        "logprob_dtype": setup.manifest.get("logprob_dtype"),
+        }
     if setup.main_process:
-        atomic_write_json(setup.work.train_config, {
-            **{k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
-            "base_model": setup.base_path, "init_adapter": None if cfg.from_base else setup.adapter_path,
-            "examples": len(schedule.examples), "total_steps": schedule.total_steps,
-            "steps_per_epoch": schedule.steps_per_epoch,
-            "batches_per_epoch": schedule.batches_per_epoch, "reference_gap": ref_gap,
-            "selection_rows": selection["rows"] if selection else None, "world_size": setup.world,
-            "base_dtype": str(base_dtype(cfg)).replace("torch.", ""), "gradient_checkpointing_used": checkpointing.as_dict(),
-            "base_dtype_reason": dtype_choice(cfg)[1],
-            "logprob_dtype": setup.manifest.get("logprob_dtype"),
-        })
+        atomic_write_json(setup.work.train_config, record)
+    return record
 
 
 def accumulate(cfg: TrainConfig, train_model, batches: list[Batch], world: int,
@@ -260,9 +263,11 @@ def step_window(cfg: TrainConfig, run: Run, batches: list[Batch], world: int) ->
     return {**metrics, "micro_batches": len(batches), "grad_norm": grad_norm, "lr": lr}, tokens, padded
 
 
-def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad_id: int) -> dict[str, Any]:
+def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad_id: int,
+               reporter: Reporter | None = None) -> dict[str, Any]:
     """From run.step to the schedule's end, a step per accumulation window: its metrics a line of
-    train_metrics.jsonl, a checkpoint every --save-every steps. Returns the last step's metrics."""
+    train_metrics.jsonl (and to --report-to's backends), a checkpoint every --save-every steps. Returns
+    the last step's metrics."""
     from tqdm import tqdm
 
     run.model.train()
@@ -283,6 +288,8 @@ def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad
                         "padding_fraction": 1 - tokens_seen / max(padded_seen, 1)}
                 metrics_file.write(json.dumps(last) + "\n")
                 metrics_file.flush()
+                if reporter is not None:
+                    reporter.log(last, run.step)
                 bar.update(1)
                 bar.set_postfix_str(f"loss {metrics['loss']:.3f}")
                 if run.step % cfg.save_every == 0 and run.step < schedule.total_steps and setup.main_process:
@@ -333,8 +340,10 @@ def train_round(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict[st
             # Loop.
             run = start_run(cfg, setup, model, logp_model, checkpointing, schedule.total_steps, log)
             _barrier(setup.world)
-            write_train_config(cfg, setup, schedule, ref_gap, selection, checkpointing)
-            last = train_loop(cfg, setup, run, schedule, pad_id)
+            config = write_train_config(cfg, setup, schedule, ref_gap, selection, checkpointing)
+            with Reporter(cfg.report_to if setup.main_process else (), setup.work.local(), config,
+                          name=Path(str(cfg.out or setup.rd.location)).name) as reporter:
+                last = train_loop(cfg, setup, run, schedule, pad_id, reporter)
             # Save (rank 0), then the staging context publishes.
             _barrier(setup.world)
             summary = save_round(cfg, setup, run, len(examples), last) if setup.main_process else \
