@@ -20,6 +20,7 @@ from expo_data.problems import load_problems
 from expo_data.schema import RoundDir, atomic_write_json, sha256_file
 from expo_data.select import report, select
 
+from .heldout import SPLIT_DIR
 from .objectives import OBJECTIVES
 from .reporting import REPORT_DIRS, Reporter
 from .trainer import TrainConfig, _validate as validate_train, config_key, train_round
@@ -81,7 +82,7 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
         raise ExpoError(f"--out {out}: {reason}")
     if (Path(out) / "manifest.json").is_file():
         raise ExpoError(f"--out {out} is a round dir; a loop writes OUT/round0, OUT/round1 ...: name the loop's own dir")
-    check_no_foreign_files(Path(out), r"round\d+|report\.png|" + "|".join(REPORT_DIRS), "loop's rounds")
+    check_no_foreign_files(Path(out), r"round\d+|report\.png|" + "|".join((SPLIT_DIR, *REPORT_DIRS)), "loop's rounds")
     round_gen = replace(gen, out=Path(out) / "round1", round=1, seed=gen.seed + 1)
     validate(round_gen)
     validate(replace(eval_cfg, out=Path(out) / "round0" / "eval" / "greedy", attempts=1, explanations=0, temperature=0.0))
