@@ -69,3 +69,49 @@ def test_a_second_run_elsewhere_leaves_the_rounds_records_and_resumes_its_own(ti
     assert any(f"resumed from {run_dir / 'checkpoints' / 'step-000001'} at step 1" in m for m in logged), logged
     assert [json.loads(line)["step"] for line in (run_dir / "train_metrics.jsonl").read_text().splitlines()] == [1, 2]
     assert _snapshot(data) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loss", ["exp-sft", "exp-dpo+sft"])
+def test_grad_norm_of_one_step_is_the_same_for_n_x_1_1_x_n_and_2_x_half(tiny_round, tmp_path, loss):
+    """The issue's bar through train_round: one step over the same n examples as batch n x 1, 1 x n and
+    2 x ceil(n/2) logs the same grad_norm (within 1%; fp32 gives ~1e-6) and loss."""
+    from expo_train import trainer
+    from expo_train.objectives import OBJECTIVES
+
+    logged = []
+    for name, (batch, accum) in {"n": (None, 1), "one": (1, None), "two": (2, None)}.items():
+        data = tmp_path / name
+        shutil.copytree(tiny_round, data)
+        if not logged:
+            trainer.ensure_selection(data, lambda m: None)
+            n = len(OBJECTIVES[loss].load(data))
+            assert n >= 3
+        batch = batch or n
+        accum = accum or -(-n // batch)
+        trainer.train_round(trainer.TrainConfig(data=data, loss=loss, batch_size=batch, grad_accum=accum, max_steps=1,
+                                                lora_r=4, lora_dropout=0.0, progress=False), log=lambda m: None)
+        [metrics] = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
+        assert metrics["micro_batches"] == accum
+        logged.append(metrics)
+    for metrics in logged[1:]:
+        assert metrics["grad_norm"] == pytest.approx(logged[0]["grad_norm"], rel=1e-2)
+        assert metrics["loss"] == pytest.approx(logged[0]["loss"], rel=1e-4)
+
+
+@pytest.mark.slow
+def test_report_to_tensorboard_from_the_cli_writes_the_runs_curves(tiny_round, tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from conftest import run_cli
+
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    run_cli("expo-train", "round", "--data", data, "--loss", "exp-sft", "--batch-size", 2, "--max-steps", 2,
+            "--lora-r", 4, "--no-progress", "--report-to", "tensorboard", check=True)
+    events = EventAccumulator(str(data / "tensorboard"))
+    events.Reload()
+    metrics = [json.loads(line) for line in (data / "train_metrics.jsonl").read_text().splitlines()]
+    assert [(e.step, e.value) for e in events.Scalars("loss")] == [(m["step"], pytest.approx(m["loss"])) for m in metrics]
+    assert {"grad_norm", "lr", "sft_loss", "tokens_per_s"} <= set(events.Tags()["scalars"])
