@@ -232,8 +232,8 @@ def accumulate(cfg: TrainConfig, train_model, batches: list[Batch], world: int,
     """The gradients of one accumulation window: every loss a sum over the window's items divided by
     their count over the whole window and all ranks (objectives.Counts), so K micro-batches of B give the
     gradient of one batch of B*K, and a short last window is a mean too; DDP all-reduces on the
-    window's last backward only. Returns the window's metrics (the micro-batches' shares added up),
-    its tokens and its padded tokens."""
+    window's last backward only. Returns the window's metrics (the micro-batches' shares added up; under
+    DDP this rank's share, scaled as its gradient is), its tokens and its padded tokens."""
     counts = per_rank_counts(window_counts(batches), world)
     totals: dict[str, float] = {}
     tokens = padded = 0
