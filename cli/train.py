@@ -153,7 +153,12 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
         f"{gen.explanations} explanations), select, train {train.loss}, eval {eval_limit or 'all'} held-out problems x "
         f"(1 greedy + {k} sampled)], max {gen.max_tokens} tokens per sample"
         + ("; round 0 evaluates the starting policy first" if adapter is None else "") + f"; {held}")
-    run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
+    try:
+        run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
+    except BaseException:
+        if not verbose:  # what the quiet engines did not print may explain it
+            log("the engines logged errors only; rerun with --verbose (the loop resumes) to see their whole log")
+        raise
 
 
 if __name__ == "__main__":
