@@ -155,7 +155,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
         + ("; round 0 evaluates the starting policy first" if adapter is None else "") + f"; {held}")
     try:
         run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
-    except BaseException:
+    except Exception:
         if not verbose:  # what the quiet engines did not print may explain it
             log("the engines logged errors only; rerun with --verbose (the loop resumes) to see their whole log")
         raise
