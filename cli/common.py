@@ -12,10 +12,30 @@ import click
 from expo_data.errors import ExpoError, is_interrupt
 
 
+_USER_VLLM_LEVEL = os.environ.get("VLLM_LOGGING_LEVEL")  # as the user started us, before any default
+
+
 def quiet_libraries() -> None:
     os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def quiet_engines(verbose: bool) -> None:
+    """The loop starts an engine per stage, each printing a dozen vLLM warnings (Triton, NUMA, thread
+    binding, deprecations) around the toolkit's few lines: unless --verbose, the stages' children log vLLM
+    at ERROR only (what a failure says is kept) and ignore Python warnings. A VLLM_LOGGING_LEVEL the user
+    set wins."""
+    if verbose:
+        os.environ["VLLM_LOGGING_LEVEL"] = _USER_VLLM_LEVEL or "INFO"
+        return
+    os.environ["VLLM_LOGGING_LEVEL"] = _USER_VLLM_LEVEL or "ERROR"
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")  # inherited by the spawned stage processes
+    import logging
+    import warnings
+
+    logging.getLogger("vllm").setLevel(os.environ["VLLM_LOGGING_LEVEL"])  # an engine in this process too
+    warnings.filterwarnings("ignore", module=r"vllm(\.|$)")
 
 
 def report_error(exc: BaseException) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from,
-                     ray_options, train_default)
+from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_engines, quiet_libraries,
+                     ray_from, ray_options, train_default)
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -54,11 +54,14 @@ def _loss_choice():
               help="all-linear or a comma list.")
 @click.option("--seed", default=train_default("seed"), show_default=True)
 @click.option("--save-every", default=train_default("save_every"), show_default=True)
-@click.option("--resume", is_flag=True, help="Continue from the last checkpoint under DATA/checkpoints.")
+@click.option("--resume", is_flag=True,
+              help="Continue from this run's last checkpoint (DATA/checkpoints; OUT.run/checkpoints with --out).")
 @click.option("--recompute-ref", is_flag=True, help="Recompute reference log-probs with the initial policy.")
 @click.option("--ref-tolerance", default=train_default("ref_tolerance"), show_default=True,
               help="Nats/token allowed between stored and recomputed.")
-@click.option("--out", default=None, help="Adapter dir or URI (default DATA/adapter).")
+@click.option("--out", default=None,
+              help="Adapter dir or URI (default DATA/adapter); the run's records and checkpoints go to OUT.run "
+                   "(default: DATA).")
 @click.option("--dtype", type=click.Choice(["auto", "float32", "bfloat16", "float16"]), default=train_default("dtype"),
               show_default=True,
               help="Frozen base weights: auto = bf16 on GPU, fp32 on CPU. LoRA weights and optimizer state stay fp32.")
@@ -66,6 +69,10 @@ def _loss_choice():
               default=train_default("gradient_checkpointing"), show_default=True,
               help="auto: on GPU, checkpoint only as many layers as the card needs (measured on the largest batch); "
                    "off on CPU. full: every layer (least memory).")
+@click.option("--report-to", "report_to", multiple=True, metavar="BACKENDS",
+              help="tensorboard, mlflow, wandb or none (default none; comma-separated or repeated): the metrics of "
+                   "train_metrics.jsonl per step and the run's config, into the run's dir (wandb offline). Each needs "
+                   "its extra: pip install -e '.[tensorboard]'.")
 @click.option("--progress/--no-progress", default=True)
 @one_line_errors
 def round_cmd(**o):
@@ -80,7 +87,9 @@ def round_cmd(**o):
 @click.option("--rounds", default=3, show_default=True)
 @click.option("--out", required=True, help="Writes OUT/round{r}/ (a local or shared filesystem).")
 @click.option("--problems", default=gen_default("problems"), show_default=True, help="Training problems.")
-@click.option("--eval-problems", default="builtin:arith:test", show_default=True)
+@click.option("--eval-problems", default=None,
+              help="Held-out problems. Default: when --problems is a file, a seeded split of it (a fifth, disjoint "
+                   "from training, written to OUT/problems/); for the built-in set, builtin:arith:test.")
 @click.option("--model", default=None, help="Base model (default: embedded SmolLM2-135M-Instruct).")
 @click.option("--adapter", default=None, help="Adapter to start round 1 from.")
 @click.option("--loss", type=_loss_choice(), default=train_default("loss"), show_default=True)
@@ -105,34 +114,51 @@ def round_cmd(**o):
 @click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="Every stage's dtype (engines and training). auto: engines fp32 on CPUs without native bf16, "
                    "else bf16 / the model's (recorded in each round's manifest); training bf16 on GPU, fp32 on CPU.")
+@click.option("--report-to", "report_to", multiple=True, metavar="BACKENDS",
+              help="tensorboard, mlflow, wandb or none (default none; comma-separated or repeated): the metrics of "
+                   "train_metrics.jsonl per step and the run's config into each round's dir, and each round's held-out accuracy into OUT (wandb offline). Each needs "
+                   "its extra: pip install -e '.[tensorboard]'.")
+@click.option("--verbose", is_flag=True, help="Show the engines' own logging (vLLM INFO, Python warnings); by "
+              "default only their errors.")
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors
-def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, **o):
+def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
     """Rounds of generate -> select -> train -> eval, each resumable; then the report."""
     from dataclasses import replace
 
     from expo_data.generate import GenerateConfig
     from expo_data.model import resolve_model
+    from expo_train.heldout import DEFAULT_EVAL_PROBLEMS, held_out_split, needs_split
     from expo_train.loop import run_loop, validate_loop
     from expo_train.trainer import TrainConfig
 
     log = lambda m: click.echo(m, err=True)  # noqa: E731
+    quiet_engines(verbose)
     on_ray = ray_from(o)
     gen = build(GenerateConfig, o, out=out)
     # A small loop gets a held-out set of its own size: the full 200-problem split would dominate its run time.
     eval_limit = eval_limit if eval_limit is not None else o["limit"]
-    eval_cfg = replace(gen, problems=eval_problems, limit=eval_limit)
+    split = needs_split(gen.problems, eval_problems)
+    eval_cfg = replace(gen, problems=eval_problems or (gen.problems if split else DEFAULT_EVAL_PROBLEMS), limit=eval_limit)
     train = build(TrainConfig, o, data=out, model=None)  # --dtype too: every stage gets the user's choice
     validate_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, ray=on_ray)
+    held = f"held-out: {eval_cfg.problems}"
+    if split:  # never the built-in set silently: held-out problems of the user's own task
+        gen, eval_cfg, held = held_out_split(out, gen, eval_cfg)
     # The model is resolved (the embedded one prepared on first use) only once every option is known good.
     model = resolve_model(o["model"], log=log)
     gen, eval_cfg = replace(gen, model=model), replace(eval_cfg, model=model)
     log(f"plan: {rounds} rounds of [generate {o['limit'] or 'all'} problems x ({gen.attempts} attempts + "
         f"{gen.explanations} explanations), select, train {train.loss}, eval {eval_limit or 'all'} held-out problems x "
         f"(1 greedy + {k} sampled)], max {gen.max_tokens} tokens per sample"
-        + ("; round 0 evaluates the starting policy first" if adapter is None else ""))
-    run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
+        + ("; round 0 evaluates the starting policy first" if adapter is None else "") + f"; {held}")
+    try:
+        run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
+    except Exception:
+        if not verbose:  # what the quiet engines did not print may explain it
+            log("the engines logged errors only; rerun with --verbose (the loop resumes) to see their whole log")
+        raise
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ from expo_data.schema import RoundDir, atomic_write_json, read_selection_record,
 from expo_data.report import report
 from expo_data.select import select
 
+from .heldout import SPLIT_DIR
 from .objectives import OBJECTIVES
+from .reporting import REPORT_DIRS, Reporter
 from .trainer import TrainConfig, _validate as validate_train, config_key, train_round
 
 
@@ -81,7 +83,7 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
         raise ExpoError(f"--out {out}: {reason}")
     if (Path(out) / "manifest.json").is_file():
         raise ExpoError(f"--out {out} is a round dir; a loop writes OUT/round0, OUT/round1 ...: name the loop's own dir")
-    check_no_foreign_files(Path(out), r"round\d+|report\.png", "loop's rounds")
+    check_no_foreign_files(Path(out), r"round\d+|report\.png|" + "|".join((SPLIT_DIR, *REPORT_DIRS)), "loop's rounds")
     round_gen = replace(gen, out=Path(out) / "round1", round=1, seed=gen.seed + 1)
     validate(round_gen)
     validate(replace(eval_cfg, out=Path(out) / "round0" / "eval" / "greedy", attempts=1, explanations=0, temperature=0.0))
@@ -103,10 +105,29 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
     generation and eval run as Ray slices; training stays on this machine."""
     validate_loop(rounds, out, gen, train, eval_cfg, k, start_adapter, ray)
     out = Path(out)
+    with Reporter(train.report_to, out, {"rounds": rounds, "loss": train.loss, "problems": str(gen.problems),
+                                         "eval_problems": str(eval_cfg.problems), "k": k}, name="loop") as reporter:
+        if start_adapter is None:
+            log_heldout(reporter, base_eval(out, eval_cfg, k, log=log, ray=ray), 0, k)
+        history = _rounds(rounds, out, gen, train, eval_cfg, k, start_adapter, log, ray, reporter)
+    *_, png = report([out], out / "report.png")
+    log(f"report: {png}; tables: expo-data report {out}")
+    return history
+
+
+def log_heldout(reporter: Reporter, record: dict[str, Any] | None, r: int, k: int) -> None:
+    """A round's held-out accuracy, at step r, beside the rounds' training curves (--report-to)."""
+    if record:
+        reporter.log({"heldout/pass_at_1_greedy": record["pass_at_1_greedy"].get("all"),
+                      f"heldout/pass_at_{k}": record.get(f"pass_at_{k}", {}).get("all"),
+                      "heldout/sampled_accuracy": record.get("sampled_accuracy", {}).get("all")}, r)
+
+
+def _rounds(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, eval_cfg: GenerateConfig, k: int,
+            start_adapter: str | None, log: Callable[[str], None], ray, reporter: Reporter) -> list[dict[str, Any]]:
+    """Rounds 1..rounds, each generate -> select -> train -> eval, skipping what is current."""
     # Engines run in Ray's workers, so the driver needs no child process to release their memory.
     stage = in_child if ray is None else in_process
-    if start_adapter is None:
-        base_eval(out, eval_cfg, k, log=log, ray=ray)
     adapter, parent = start_adapter, None
     history = []
     for r in range(1, rounds + 1):
@@ -136,14 +157,13 @@ def run_loop(rounds: int, out: Path, gen: GenerateConfig, train: TrainConfig, ev
         new_adapter = str(rd.adapter)
         record = stage(evaluate, replace(eval_cfg, out=rd.eval, adapter=new_adapter, round=r), k=k, log=_log, ray=ray)
         times["eval"] = time.perf_counter() - t
+        log_heldout(reporter, record, r, k)
 
         elapsed = sum(times.values())
         left = f"; about {elapsed * (rounds - r) / 60:.0f} min for the {rounds - r} rounds left" if r < rounds else ""
         log(f"== round {r} done: " + ", ".join(f"{stage} {sec:.0f}s" for stage, sec in times.items()) + left)
         history.append({"round": r, "dir": str(round_dir), "times": times, "eval": record, "status": "trained"})
         adapter, parent = new_adapter, round_dir
-    *_, png = report([out], out / "report.png")
-    log(f"report: {png}; tables: expo-data report {out}")
     return history
 
 

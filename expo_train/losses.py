@@ -15,6 +15,10 @@ tokens (mask 1), zero elsewhere.
              L_pg = -mean_t min(r_t A, clip(r_t, 1 - eps, 1 + eps) A) with the group-normalised
              advantage A of the attempt; L = L_pg + sft_coef * ExP-SFT on the positives. The paper
              found sft_coef = 0.04 best (0.5 worse than none); positives get no advantage.
+
+Every mean is a sum over the batch divided by `count`: by default the batch's own items, and in
+training the items of the whole accumulation window (all ranks), so that micro-batches add up to the
+window's mean and --grad-accum K over batch B is batch B*K (transformers' num_items_in_batch).
 """
 
 from __future__ import annotations
@@ -29,27 +33,40 @@ def token_logps(logits: torch.Tensor, labels: torch.Tensor, mask: torch.Tensor) 
     return logps * mask
 
 
-def sft_loss(logps: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    return -(logps * mask).sum() / mask.sum().clamp(min=1)
+def _per(count: float | None, default: torch.Tensor) -> torch.Tensor | float:
+    """The divisor of a mean: `count` (a window's items; 0 means no items there, so the sum is 0 too)
+    or the batch's own items."""
+    if count is None:
+        return default.clamp(min=1)
+    return count if count > 0 else 1.0
+
+
+def sft_loss(logps: torch.Tensor, mask: torch.Tensor, count: float | None = None) -> torch.Tensor:
+    return -(logps * mask).sum() / _per(count, mask.sum())
 
 
 def dpo_loss(policy_chosen: torch.Tensor, policy_rejected: torch.Tensor, ref_chosen: torch.Tensor,
-             ref_rejected: torch.Tensor, beta: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Sigmoid DPO on sequence log-prob sums; returns (loss, chosen_rewards, rejected_rewards)."""
+             ref_rejected: torch.Tensor, beta: float, count: float | None = None
+             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Sigmoid DPO on sequence log-prob sums, a mean over `count` pairs (default: these); returns
+    (loss, chosen_rewards, rejected_rewards)."""
     chosen_rewards = beta * (policy_chosen - ref_chosen)
     rejected_rewards = beta * (policy_rejected - ref_rejected)
-    loss = -F.logsigmoid(chosen_rewards - rejected_rewards).mean()
+    losses = -F.logsigmoid(chosen_rewards - rejected_rewards)
+    loss = losses.mean() if count is None else losses.sum() / _per(count, None)
     return loss, chosen_rewards.detach(), rejected_rewards.detach()
 
 
 def grpo_loss(logps: torch.Tensor, old_logps: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
-              clip_eps: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Clipped policy-gradient loss, token mean over the batch; returns (loss, clipped fraction)."""
+              clip_eps: float, count: float | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Clipped policy-gradient loss, a mean over `count` tokens (default: the batch's); returns (loss,
+    clipped fraction over the same tokens)."""
     ratio = torch.exp(logps - old_logps) * mask + (1 - mask)
     adv = advantages.unsqueeze(-1)
     unclipped = ratio * adv
     clipped = torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * adv
     per_token = -torch.minimum(unclipped, clipped)
-    loss = (per_token * mask).sum() / mask.sum().clamp(min=1)
-    clip_frac = (((ratio - 1).abs() > clip_eps).float() * mask).sum() / mask.sum().clamp(min=1)
+    per = _per(count, mask.sum())
+    loss = (per_token * mask).sum() / per
+    clip_frac = (((ratio - 1).abs() > clip_eps).float() * mask).sum() / per
     return loss, clip_frac.detach()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -28,7 +28,7 @@ class Objective:
     summary: str
     needs_selection: bool  # reads DIR/selected/ (the DuckDB selection); else the round's samples directly
     examples: Callable[[RoundDir], LazyExamples]
-    step: Callable[[torch.Tensor, Batch, Any], tuple[torch.Tensor, dict[str, float]]]  # (logps, batch, TrainConfig)
+    step: Callable[..., tuple[torch.Tensor, dict[str, float]]]  # (logps, batch, TrainConfig, Counts | None)
 
     def load(self, data_dir: Path) -> LazyExamples:
         examples = self.examples(RoundDir(data_dir))
@@ -169,25 +169,57 @@ def expert_solutions(rd: RoundDir) -> LazyExamples:
 
 
 # ---------------------------------------------------------------------------
-# Steps: (logps [N, L-1], batch, cfg) -> (loss, metrics).
+# Steps: (logps [N, L-1], batch, cfg, counts) -> (loss, metrics). Each mean is over `counts`, the items
+# of the whole accumulation window (all ranks); loss and metrics are this batch's share of the window's
+# mean, so the trainer adds micro-batches up (a batch B x K is the batch B*K).
 # ---------------------------------------------------------------------------
-def sft_step(logps: torch.Tensor, batch: Batch, cfg) -> tuple[torch.Tensor, dict[str, float]]:
-    loss = sft_loss(logps, batch.loss_mask.to(logps.device))
+class Counts(NamedTuple):
+    """What each term of a loss is a mean over: completion tokens of SFT sequences (every sequence that
+    is not a policy-gradient one), DPO pairs, the chosen sequences' completion tokens, and the
+    completion tokens of policy-gradient sequences."""
+
+    sft_tokens: float
+    pairs: float
+    chosen_tokens: float
+    pg_tokens: float
+
+
+def _pg_rows(batch: Batch) -> torch.Tensor:
+    return torch.tensor([batch.kinds[o] == "pg" for o in batch.seq_owner], dtype=torch.bool)
+
+
+def batch_counts(batch: Batch) -> Counts:
+    """A batch's items, counted on the CPU tensors collate made (no device sync)."""
+    tokens, pg = batch.loss_mask.sum(-1), _pg_rows(batch)
+    return Counts(sft_tokens=float(tokens[~pg].sum()), pairs=float(len(batch.pair_rows.chosen)),
+                  chosen_tokens=float(tokens[batch.pair_rows.chosen].sum()), pg_tokens=float(tokens[pg].sum()))
+
+
+def window_counts(batches: list[Batch]) -> Counts:
+    return Counts(*(float(sum(c)) for c in zip(*(batch_counts(b) for b in batches))))
+
+
+def sft_step(logps: torch.Tensor, batch: Batch, cfg, counts: Counts | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+    counts = counts or batch_counts(batch)
+    loss = sft_loss(logps, batch.loss_mask.to(logps.device), counts.sft_tokens)
     return loss, {"sft_loss": loss.item()}
 
 
-def dpo_step(logps: torch.Tensor, batch: Batch, cfg, sft_weight: float = 0.0) -> tuple[torch.Tensor, dict[str, float]]:
+def dpo_step(logps: torch.Tensor, batch: Batch, cfg, counts: Counts | None = None,
+             sft_weight: float = 0.0) -> tuple[torch.Tensor, dict[str, float]]:
+    counts = counts or batch_counts(batch)
     device = logps.device
     mask = batch.loss_mask.to(device)
     sums = logps.sum(-1)
     chosen, rejected = batch.pair_rows.chosen.to(device), batch.pair_rows.rejected.to(device)
     ref = batch.ref_logps
     loss, chosen_r, rejected_r = dpo_loss(sums[chosen], sums[rejected], ref.chosen.to(device), ref.rejected.to(device),
-                                          cfg.beta)
-    chosen_nll = sft_loss(logps[chosen], mask[chosen])
-    metrics = dict(dpo_loss=loss.item(), reward_margin=(chosen_r - rejected_r).mean().item(),
-                   reward_accuracy=(chosen_r > rejected_r).float().mean().item(),
-                   chosen_reward=chosen_r.mean().item(), rejected_reward=rejected_r.mean().item(),
+                                          cfg.beta, counts.pairs)
+    chosen_nll = sft_loss(logps[chosen], mask[chosen], counts.chosen_tokens)
+    pairs = counts.pairs or 1.0
+    metrics = dict(dpo_loss=loss.item(), reward_margin=(chosen_r - rejected_r).sum().item() / pairs,
+                   reward_accuracy=(chosen_r > rejected_r).float().sum().item() / pairs,
+                   chosen_reward=chosen_r.sum().item() / pairs, rejected_reward=rejected_r.sum().item() / pairs,
                    chosen_nll=chosen_nll.item())
     if sft_weight:
         loss = loss + sft_weight * chosen_nll
@@ -195,23 +227,24 @@ def dpo_step(logps: torch.Tensor, batch: Batch, cfg, sft_weight: float = 0.0) ->
     return loss, metrics
 
 
-def dpo_sft_step(logps: torch.Tensor, batch: Batch, cfg) -> tuple[torch.Tensor, dict[str, float]]:
-    return dpo_step(logps, batch, cfg, sft_weight=cfg.sft_weight)
+def dpo_sft_step(logps: torch.Tensor, batch: Batch, cfg, counts: Counts | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+    return dpo_step(logps, batch, cfg, counts, sft_weight=cfg.sft_weight)
 
 
-def grpo_step(logps: torch.Tensor, batch: Batch, cfg) -> tuple[torch.Tensor, dict[str, float]]:
+def grpo_step(logps: torch.Tensor, batch: Batch, cfg, counts: Counts | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+    counts = counts or batch_counts(batch)
     device = logps.device
     mask = batch.loss_mask.to(device)
-    pg_rows = torch.tensor([batch.kinds[o] == "pg" for o in batch.seq_owner], device=device)
+    pg_rows = _pg_rows(batch).to(device)
     loss = torch.zeros((), device=device)
     metrics: dict[str, float] = {}
     if pg_rows.any():
         pg, clip_frac = grpo_loss(logps[pg_rows], batch.old_logps.to(device)[pg_rows], batch.advantages.to(device)[pg_rows],
-                                  mask[pg_rows], cfg.clip_eps)
+                                  mask[pg_rows], cfg.clip_eps, counts.pg_tokens)
         loss = loss + pg
         metrics.update(pg_loss=pg.item(), clip_frac=clip_frac.item())
     if (~pg_rows).any():
-        sft = sft_loss(logps[~pg_rows], mask[~pg_rows])
+        sft = sft_loss(logps[~pg_rows], mask[~pg_rows], counts.sft_tokens)
         loss = loss + cfg.grpo_sft_coef * sft
         metrics["sft_loss"] = sft.item()
     return loss, metrics

@@ -13,8 +13,21 @@ def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
     out = tmp_path / "loop"
     args = ["expo-train", "loop", "--rounds", 2, "--out", out, "--model", tiny_model_dir, "--loss", "expert-sft",
             "--limit", 4, "--eval-limit", 3, "--attempts", 2, "--explanations", 1, "--max-tokens", 8, "--k", 2,
-            "--shards", 2, "--max-steps", 2, "--batch-size", 2, "--enforce-eager", "--no-progress"]
+            "--shards", 2, "--max-steps", 2, "--batch-size", 2, "--enforce-eager", "--no-progress", "--report-to",
+            "tensorboard"]
     first = run_cli(*args, check=True)
+    # --report-to: each round's training curves in its dir, the rounds' held-out accuracy as one curve in OUT.
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    heldout = EventAccumulator(str(out / "tensorboard"))
+    heldout.Reload()
+    greedy_curve = [(e.step, e.value) for e in heldout.Scalars("heldout/pass_at_1_greedy")]
+    assert [step for step, _ in greedy_curve] == [0, 1, 2]
+    assert greedy_curve[1][1] == json.loads((out / "round1" / "eval" / "eval.json").read_text())["pass_at_1_greedy"]["all"]
+    for r in (1, 2):
+        train = EventAccumulator(str(out / f"round{r}" / "tensorboard"))
+        train.Reload()
+        assert [e.step for e in train.Scalars("loss")] == [1, 2]
     for stage in ("generate", "train", "eval"):
         assert "round 2 done" in first.stderr and f"{stage} " in first.stderr
     round2 = json.loads((out / "round2" / "manifest.json").read_text())

@@ -161,5 +161,8 @@ def test_local_round_adapter_to_s3(tiny_round, s3_bucket, tmp_path):
                    check=True)
     assert f"adapter -> {s3_bucket}/adapters/a1" in proc.stderr
     assert {"adapter_config.json", "adapter_model.safetensors"} <= keys(s3_bucket, "adapters/a1/")
-    # The round's own records stay in the local round; nothing of the adapter is left in it.
-    assert (data / "train_summary.json").exists() and (data / "checkpoints").is_dir() and not (data / "adapter").exists()
+    # The run's records live with its adapter (OUT.run); nothing of this run is left in the round.
+    assert f"records -> {s3_bucket}/adapters/a1.run" in proc.stderr
+    assert {"train_summary.json", "train_config.json", "train_metrics.jsonl"} <= keys(s3_bucket, "adapters/a1.run/")
+    assert any(k.startswith("checkpoints/step-000001/") for k in keys(s3_bucket, "adapters/a1.run/"))
+    assert not any((data / name).exists() for name in ("adapter", "train_summary.json", "checkpoints"))

@@ -43,31 +43,29 @@ def _capture_steps(monkeypatch) -> list[tuple[list[torch.Tensor], list[torch.Ten
 
 
 def _by_hand_gradient(model, params, examples, window_batches, beta, sft_weight):
-    """d/dparams of the mean over the window's micro-batches of (DPO + sft_weight x chosen token-mean NLL),
-    each sequence forwarded alone (no padding), full-vocabulary log-softmax in float64."""
+    """d/dparams of the window's DPO mean over all its pairs + sft_weight x the chosen token-mean NLL over
+    all its chosen tokens (the window is one batch, whatever its micro-batches), each sequence forwarded
+    alone (no padding), full-vocabulary log-softmax in float64."""
     def completion_logps(prompt, completion):
         ids = torch.tensor([list(prompt) + list(completion)])
         logp = model(input_ids=ids).logits[0].double().log_softmax(-1)
         return logp[len(prompt) - 1:-1].gather(1, ids[0, len(prompt):, None])[:, 0]
 
-    losses = []
-    for batch in window_batches:
-        dpo, nll, chosen_tokens = [], 0.0, 0
-        for i in batch:
-            ex = examples[i]
-            chosen, rejected = completion_logps(*ex.sequences.chosen), completion_logps(*ex.sequences.rejected)
-            margin = beta * ((chosen.sum() - ex.ref_logps.chosen) - (rejected.sum() - ex.ref_logps.rejected))
-            dpo.append(-F.logsigmoid(margin))
-            nll, chosen_tokens = nll - chosen.sum(), chosen_tokens + len(chosen)
-        losses.append(torch.stack(dpo).mean() + sft_weight * nll / chosen_tokens)
-    return torch.autograd.grad(torch.stack(losses).mean(), params)
+    dpo, nll, chosen_tokens = [], 0.0, 0
+    for i in (i for batch in window_batches for i in batch):
+        ex = examples[i]
+        chosen, rejected = completion_logps(*ex.sequences.chosen), completion_logps(*ex.sequences.rejected)
+        margin = beta * ((chosen.sum() - ex.ref_logps.chosen) - (rejected.sum() - ex.ref_logps.rejected))
+        dpo.append(-F.logsigmoid(margin))
+        nll, chosen_tokens = nll - chosen.sum(), chosen_tokens + len(chosen)
+    return torch.autograd.grad(torch.stack(dpo).mean() + sft_weight * nll / chosen_tokens, params)
 
 
 @pytest.mark.slow
 def test_accumulation_steps_each_epochs_windows_with_their_own_gradient(tiny_round, tiny_model_dir, tmp_path,
                                                                         monkeypatch):
     """8 pairs, batch 3, accumulation 2, two epochs: batches of 3, 3, 2 pairs per epoch; each epoch steps
-    on [b0, b1] (mean of two) and on [b2] alone (its own gradient, not a half and not mixed with the next
+    on [b0, b1] (one batch of six pairs) and on [b2] alone (its own gradient, not a half and not mixed with the next
     epoch's), and every gradient equals a float64 by-hand gradient over exactly those pairs."""
     from transformers import AutoModelForCausalLM
 
@@ -217,9 +215,9 @@ def test_memory_probe_measures_the_runs_largest_batch(tiny_model_dir, tmp_path, 
     shapes, probing = [], []
     real_loss, real_plan = trainer.compute_loss, memory.plan_checkpointing
 
-    def loss_spy(model, batch, cfg):
+    def loss_spy(model, batch, cfg, *counts):
         shapes.append((bool(probing), tuple(batch.input_ids.shape)))
-        return real_loss(model, batch, cfg)
+        return real_loss(model, batch, cfg, *counts)
 
     def plan_as_on_gpu(mode, model, probe_step, on_gpu, **kwargs):  # CPU: run the probe step auto would measure
         probing.append(True)
