@@ -7,6 +7,7 @@ import click
 
 from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from,
                      ray_options, train_default)
+from .regrade import verifier_option
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -105,6 +106,7 @@ def round_cmd(**o):
 @click.option("--dtype", default=gen_default("dtype"), show_default=True,
               help="Every stage's dtype (engines and training). auto: engines fp32 on CPUs without native bf16, "
                    "else bf16 / the model's (recorded in each round's manifest); training bf16 on GPU, fp32 on CPU.")
+@verifier_option
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors

@@ -26,6 +26,7 @@ import torch
 
 from expo_data.errors import ExpoError, first_line
 from expo_data.files import atomic_dir, unwritable_dir_reason
+from expo_data.grading import check_not_regrading, check_selection
 from expo_data.model import fingerprint_dir, resolve_adapter, resolve_dtype
 from expo_data.schema import LAYOUT, RoundDir, atomic_write_json
 from expo_data.shards import verify_round_dir
@@ -113,6 +114,7 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any
     if record is not None:
         if not isinstance(record, dict):
             raise ExpoError(f"{store.uri(LAYOUT['selection_record'])} is corrupt; rerun `expo-data select {data_dir}`")
+        check_selection(store, record)  # made under another grading than the round's (a regrade since): refused
         return record
     from expo_data.select import select  # DuckDB only when a selection must be made
 
@@ -549,6 +551,7 @@ def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[
     """The objective's examples; its selection is made first (on rank 0) if the round has none."""
     objective = OBJECTIVES[cfg.loss]
     selection = None
+    check_not_regrading(setup.rd)  # its shards would mix two gradings
     if objective.needs_selection:
         if setup.rank == 0:
             ensure_selection(setup.rd, log)
