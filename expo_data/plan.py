@@ -270,17 +270,18 @@ def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool |
     statuses = {s: shard_status(cfg.out, s, cfg.shards, manifest["config_hash"]) if same_run else "missing" for s in mine}
     todo = [s for s in mine if statuses[s] != "complete"]
     if same_run and not cfg.overwrite:
-        check_resume_grading(cfg, existing, any(v == "complete" for v in statuses.values()))
+        check_resume_grading(cfg, existing, would_mix=bool(todo) and any(v == "complete" for v in statuses.values()))
     return Plan(problems, assign_shards(problems, cfg.shards), mine, todo, statuses, manifest)
 
 
-def check_resume_grading(cfg: GenerateConfig, existing: dict[str, Any], has_shards: bool) -> None:
-    """A run resumed with another --verifier than its shards were graded with would mix two gradings."""
+def check_resume_grading(cfg: GenerateConfig, existing: dict[str, Any], would_mix: bool) -> None:
+    """A run resumed with another --verifier than its complete shards were graded with would mix two gradings
+    (`would_mix`: some shards are complete and some to do); a round mid-regrade is refused whatever is left."""
     from .grading import check_not_regrading
 
     check_not_regrading(Store(cfg.out), existing)
     graded_by = (existing.get("grading") or {}).get("verifier", "builtin")
-    if has_shards and graded_by != cfg.verifier:
+    if would_mix and graded_by != cfg.verifier:
         raise ExpoError(f"{redact(cfg.out)} was graded with --verifier {graded_by}; resume it with that verifier, "
                         f"then `expo-data regrade {redact(cfg.out)} --verifier {cfg.verifier}`")
 

@@ -52,7 +52,9 @@ def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY
     count = manifest["shards"]
     for index in range(count):  # a regrade killed between a shard and its sidecar: finished first
         _recover(rd, index, count)
-    manifest = verify_round_dir(rd, check_checksums=False)
+    # Every shard checked (sha256 locally) before the manifest says `regrading`: a corrupt round is refused
+    # untouched, and read_checked_shard does not hash a shard verified here a second time.
+    manifest = verify_round_dir(rd, check_checksums=True)
     target = spec.grading()
     rd.write_json(MANIFEST_NAME, dict(manifest, regrading=target))
     totals = {"before": _zero(), "after": _zero(), "skipped": 0, "errors": {"error": 0, "timeout": 0}}

@@ -434,6 +434,21 @@ CASES = [
         (["--export", "trl", "--output", "{t}/fifo"], "a pipe that nothing reads"),
     ]],
     ("data", ["select", "{t}/nonexistent"], "not a round dir"),
+    # --- regrade: the round, the verifier and the options, before any verifier pool or write --------------
+    *[("data", ["regrade", "{t}/bad/" + name], msg) for name, (_, msg) in BAD_ROUNDS.items()],
+    *[("data", ["regrade", "{t}/round", *args], msg) for args, msg in [
+        (["--verifier", "nope"], "unknown verifier"), (["--verifier", "no_such_module_xyz:f"], "cannot import"),
+        (["--verifier", "json:dumps"], "cannot be called as function(reference, completion, extracted=..., row=...)"),
+        (["--verifier", "os:sep"], "str is not callable"), (["--verifier", "json:nothing"], "has no attribute"),
+        (["--verifier", "{t}/nofile.py:f"], "no file"), (["--verifier", ""], "--verifier must be"),
+        (["--workers", "0"], "--workers must be"), (["--verify-timeout", "nan"], "--verify-timeout must be"),
+        (["--verify-timeout", "0"], "--verify-timeout must be"), (["--verify-timeout", "inf"], "--verify-timeout must be"),
+    ]],
+    ("data", ["regrade", "{t}/nonexistent"], "not a round dir"),
+    ("data", ["regrade", "s3://bucket/../r"], "'..' are not allowed"),
+    ("data", ["generate", *GEN, "--verifier", "nope"], "unknown verifier"),
+    ("data", ["eval", *GEN, "--verifier", "json:dumps"], "cannot be called as"),
+    ("train", ["loop", *LOOP, "--verifier", "nope"], "unknown verifier"),
     ("data", ["select", "s3://bucket/../r"], "'..' are not allowed"),
     # --- report --------------------------------------------------------------------------------------
     *[("data", ["report", "{t}/bad/" + name, "--png", "{t}/r.png"], msg) for name, (_, msg) in BAD_ROUNDS.items()],

@@ -338,10 +338,36 @@ def test_generate_resumes_only_with_the_verifier_its_shards_were_graded_with(rou
     from expo_data.plan import GenerateConfig, check_resume_grading
 
     manifest = read_manifest(round_copy)  # the fixture records none: graded by the builtin
-    check_resume_grading(GenerateConfig(out=round_copy), manifest, has_shards=True)
+    check_resume_grading(GenerateConfig(out=round_copy), manifest, would_mix=True)
     with pytest.raises(ExpoError, match="was graded with --verifier builtin"):
-        check_resume_grading(GenerateConfig(out=round_copy, verifier="math-verify"), manifest, has_shards=True)
-    check_resume_grading(GenerateConfig(out=round_copy, verifier="math-verify"), manifest, has_shards=False)
+        check_resume_grading(GenerateConfig(out=round_copy, verifier="math-verify"), manifest, would_mix=True)
+    check_resume_grading(GenerateConfig(out=round_copy, verifier="math-verify"), manifest, would_mix=False)
     with pytest.raises(ExpoError, match="being regraded"):
         check_resume_grading(GenerateConfig(out=round_copy), dict(manifest, regrading={"verifier": "b", "version": "1"}),
-                             has_shards=True)
+                             would_mix=True)
+
+
+@pytest.mark.slow
+def test_generate_grades_with_a_plugin_and_records_it(tiny_model_dir, tmp_path):
+    """generate --verifier: the plugin grades every generated row (with its row), the manifest and sidecars record
+    it, a resume with another verifier is refused before the engine, and regrade puts the builtin back."""
+    from conftest import TINY_GEN, run_cli
+
+    (tmp_path / "plug.py").write_text(PLUGINS)
+    spec = f"{tmp_path / 'plug.py'}:echo_row"
+    out = tmp_path / "round"
+    run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 2, "--shards", 1,
+            *TINY_GEN, "--verifier", spec, check=True)
+    manifest = read_manifest(out)
+    assert manifest["grading"]["verifier"] == spec
+    assert read_sidecar(verify_store(out), 0, 1)["grading"] == manifest["grading"]
+    rows = load_round(out).to_pylist()
+    generated = [r for r in rows if r["kind"] in GENERATED]
+    assert generated and all(r["verify_error"].split("|")[0] == r["reference_answer"] for r in generated)
+    assert all(r["verify_error"].split("|")[3] == r["kind"] and not r["is_correct"] for r in generated)
+    proc = run_cli("expo-data", "generate", "--model", tiny_model_dir, "--out", out, "--limit", 2, "--shards", 1,
+                   *TINY_GEN, "--verifier", "math-verify")
+    assert proc.returncode == 0 and "all shards complete" in proc.stderr  # nothing to grade: nothing mixed
+    regrade(out, "builtin", workers=1, log=lambda m: None)
+    assert read_manifest(out)["grading"]["verifier"] == "builtin"
+    assert all(r["verify_error"] is None or "|" not in r["verify_error"] for r in load_round(out).to_pylist())
