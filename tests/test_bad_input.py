@@ -132,6 +132,7 @@ BAD_ROUNDS = {
     "shards_zero": (dict(manifest_edit=_set("shards", 0)), "'shards' is 0"),
     "shards_negative": (dict(manifest_edit=_set("shards", -1)), "'shards' is -1"),
     "shards_float": (dict(manifest_edit=_set("shards", 2.0)), "'shards' is 2.0"),
+    "grading_text": (dict(manifest_edit=_set("grading", "builtin")), "'grading' is \"builtin\""),
     "shards_bool": (dict(manifest_edit=_set("shards", True)), "'shards' is true"),
     "shards_more": (dict(manifest_edit=_set("shards", 3)), "is missing"),
     "round_list": (dict(manifest_edit=_set("round", [1])), "'round' is [1]"),

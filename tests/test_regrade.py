@@ -371,3 +371,30 @@ def test_generate_grades_with_a_plugin_and_records_it(tiny_model_dir, tmp_path):
     regrade(out, "builtin", workers=1, log=lambda m: None)
     assert read_manifest(out)["grading"]["verifier"] == "builtin"
     assert all(r["verify_error"] is None or "|" not in r["verify_error"] for r in load_round(out).to_pylist())
+
+
+def test_a_selection_under_another_grading_is_stale_for_each_consumer(round_copy):
+    """No pool needed: the manifest's grading changed as a regrade changes it. The trainer refuses the old
+    selection, the loop reselects, select replaces it and records the grading it was made under."""
+    from expo_train.loop import selection_is_current
+    from expo_train.trainer import ensure_selection
+
+    from expo_data.select import select
+
+    ensure_selection(round_copy, log=lambda m: None)  # the fixture's, from before gradings were recorded
+    assert select(round_copy, log=lambda m: None)["grading"] is None  # a round never regraded records none
+    assert selection_is_current(round_copy)
+    manifest = read_manifest(round_copy)
+    (round_copy / "manifest.json").write_text(json.dumps(dict(manifest, grading={"verifier": "v", "version": "2"})))
+    assert not selection_is_current(round_copy)
+    with pytest.raises(ExpoError, match=r"stale: it was made under an unrecorded grading .* graded by v \(2\)"):
+        ensure_selection(round_copy, log=lambda m: None)
+    logged = []
+    record = select(round_copy, log=logged.append)
+    assert any("is stale" in line for line in logged)
+    assert record["grading"] == {"verifier": "v", "version": "2"} and selection_is_current(round_copy)
+    assert ensure_selection(round_copy, log=lambda m: None)["grading"] == record["grading"]
+    (round_copy / "manifest.json").write_text(json.dumps(dict(manifest, grading={"verifier": "v", "version": "2"},
+                                                              regrading={"verifier": "w", "version": "1"})))
+    with pytest.raises(ExpoError, match="being regraded with w"):
+        ensure_selection(round_copy, log=lambda m: None)
