@@ -24,7 +24,9 @@ from .shards import load_round
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
 
 
-def _by_level(out: Path) -> dict[str, dict[str, float]]:
+def figures(out: Path) -> dict[str, dict[str, float]]:
+    """Per level (and "all"): problems, pass@k over the attempts, mean attempt accuracy; `expo-data regrade`
+    computes an eval.json again with it."""
     solved: dict[tuple[Any, str], list[bool]] = defaultdict(list)
     for row in load_round(out).select(["problem_id", "level", "category", "kind", "is_correct"]).to_pylist():
         if row["kind"] == "attempt":
@@ -82,7 +84,7 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
             generate_on_ray(cfg, ray, log=log)
         else:
             generate(cfg, log=log, engine=shared_engine)
-        results[name] = _by_level(cfg.out)
+        results[name] = figures(cfg.out)
     record = {
         "problems": base.problems, "model": base.model, "adapter": base.adapter,
         "adapter_sha256": fingerprint_dir(base.adapter), "k": k, "temperature": base.temperature,

@@ -20,12 +20,14 @@ import pyarrow as pa
 
 from .errors import ExpoError
 from .grading import describe, read_selection_record, stale_reason
-from .schema import MANIFEST_NAME, SAMPLE_SCHEMA, SHARDS_DIR, RoundDir, read_manifest, shard_name, sidecar_name
+from .schema import EVAL_RECORD, MANIFEST_NAME, SAMPLE_SCHEMA, SHARDS_DIR, RoundDir, read_manifest, shard_name, sidecar_name
 from .shards import read_checked_shard, read_sidecar, table_to_ipc_bytes, valid_sidecar, verify_round_dir
 from .stats import shard_counts
+from .storage import join
 from .verifiers import Grader, GradeItem, VerifierSpec, is_error, resolve, row_context
 from .verify import VERIFY_TIMEOUT_S, extract_answer
 
+EVAL_PASSES = ("greedy", "sampled")  # an eval dir's rounds (expo_data/evaluate.py)
 REGRADED_COLUMNS = ("extracted_answer", "extraction_method", "is_correct", "verify_error")
 _CONTEXT_COLUMNS = ["problem_id", "kind", "sample_index", "round", "level", "category", "question", "reference_answer",
                     "finish_reason", "num_tokens", "extra_fields", "completion"]
@@ -38,38 +40,79 @@ def intent_name(index: int, count: int) -> str:
 
 def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY_TIMEOUT_S, workers: int = 2,
             log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Regrade a round (local dir or object-store prefix) in place; returns the counts before and after."""
+    """Regrade a round (local dir or object-store prefix) in place; returns the counts before and after. An eval
+    dir (`expo-data eval --out`) is regraded pass by pass, and its eval.json figures computed again."""
     spec = resolve(verifier)  # a bad name or signature is refused before any file is touched
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ExpoError(f"--workers must be >= 1, not {workers}")
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not 0 < timeout_s < float("inf"):
         raise ExpoError(f"--verify-timeout must be a finite number of seconds > 0, not {timeout_s}")
     rd = RoundDir(round_dir)
-    started = time.perf_counter()
+    record = _eval_record(rd)
+    passes = [RoundDir(join(rd.location, name)) for name in EVAL_PASSES] if record is not None else [rd]
+    for one in passes:
+        _check_round(one)
+    with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:  # its workers start with the first item
+        totals = [_regrade_round(one, grader, log) for one in passes]
+    if record is not None:
+        _rewrite_eval_record(rd, record, spec, log)
+    return totals[0] if len(totals) == 1 else dict(zip(EVAL_PASSES, totals))
+
+
+def _check_round(rd: RoundDir) -> None:
+    """A round dir whose every shard checks out (sha256 locally), a regrade killed between a shard and its
+    sidecar finished first: refused untouched otherwise, before the manifest says `regrading`."""
     manifest = read_manifest(rd)
     if manifest is None:
         raise ExpoError(f"{rd.uri()} is not a round dir (no manifest.json)")
+    for index in range(manifest["shards"]):
+        _recover(rd, index, manifest["shards"])
+    verify_round_dir(rd, check_checksums=True)  # read_checked_shard does not hash these a second time
+
+
+def _regrade_round(rd: RoundDir, grader: Grader, log: Callable[[str], None]) -> dict[str, Any]:
+    started, manifest, target = time.perf_counter(), read_manifest(rd), grader.spec.grading()
     count = manifest["shards"]
-    for index in range(count):  # a regrade killed between a shard and its sidecar: finished first
-        _recover(rd, index, count)
-    # Every shard checked (sha256 locally) before the manifest says `regrading`: a corrupt round is refused
-    # untouched, and read_checked_shard does not hash a shard verified here a second time.
-    manifest = verify_round_dir(rd, check_checksums=True)
-    target = spec.grading()
     rd.write_json(MANIFEST_NAME, dict(manifest, regrading=target))
     totals = {"before": _zero(), "after": _zero(), "skipped": 0, "errors": {"error": 0, "timeout": 0}}
-    with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:
-        for index in range(count):
-            sidecar = read_sidecar(rd, index, count) or {}
-            if sidecar.get("grading") == target:
-                totals["skipped"] += 1
-                _add(totals["before"], sidecar.get("counts", {}))
-                _add(totals["after"], sidecar.get("counts", {}))
-                continue
-            _regrade_shard(rd, index, count, sidecar, grader, totals)
+    for index in range(count):
+        sidecar = read_sidecar(rd, index, count) or {}
+        if sidecar.get("grading") == target:
+            totals["skipped"] += 1
+            _add(totals["before"], sidecar.get("counts", {}))
+            _add(totals["after"], sidecar.get("counts", {}))
+            continue
+        _regrade_shard(rd, index, count, sidecar, grader, totals)
     rd.write_json(MANIFEST_NAME, dict({k: v for k, v in manifest.items() if k != "regrading"}, grading=target))
-    _log_summary(rd, spec, totals, count, time.perf_counter() - started, log)
+    _log_summary(rd, grader.spec, totals, count, time.perf_counter() - started, log)
     return totals
+
+
+def _eval_record(rd: RoundDir) -> dict[str, Any] | None:
+    """An eval dir's eval.json (None for a round dir), checked before any pass is touched."""
+    if rd.is_round() or not rd.is_file(EVAL_RECORD):
+        return None
+    try:
+        record = json.loads(rd.read_bytes(EVAL_RECORD))
+    except (ValueError, RecursionError):
+        record = None
+    if not (isinstance(record, dict) and isinstance(record.get("k"), int) and not isinstance(record["k"], bool)):
+        raise ExpoError(f"{rd.uri(EVAL_RECORD)} is corrupt or partial (not an `expo-data eval` record); rerun `expo-data eval`")
+    return record
+
+
+def _rewrite_eval_record(rd: RoundDir, record: dict[str, Any], spec: VerifierSpec, log: Callable[[str], None]) -> None:
+    """eval.json's figures, computed from the regraded passes as `expo-data eval` computes them."""
+    from .evaluate import figures
+
+    k = record["k"]
+    greedy, sampled = (figures(join(rd.location, name)) for name in EVAL_PASSES)
+    record = dict(record, pass_at_1_greedy={lvl: v["pass_at_k"] for lvl, v in greedy.items()},
+                  sampled_accuracy={lvl: v["accuracy"] for lvl, v in sampled.items()}, grading=spec.grading())
+    record[f"pass_at_{k}"] = {lvl: v["pass_at_k"] for lvl, v in sampled.items()}
+    rd.write_json(EVAL_RECORD, record)
+    log(f"eval: greedy pass@1 {record['pass_at_1_greedy'].get('all', 0.0):.3f}, pass@{k} "
+        f"{record[f'pass_at_{k}'].get('all', 0.0):.3f} under {describe(spec.grading())} -> {rd.uri(EVAL_RECORD)}")
 
 
 def _regrade_shard(rd: RoundDir, index: int, count: int, sidecar: dict[str, Any], grader: Grader,

@@ -398,3 +398,45 @@ def test_a_selection_under_another_grading_is_stale_for_each_consumer(round_copy
                                                               regrading={"verifier": "w", "version": "1"})))
     with pytest.raises(ExpoError, match="being regraded with w"):
         ensure_selection(round_copy, log=lambda m: None)
+
+
+@pytest.mark.slow
+def test_regrade_a_round_on_object_storage(round_copy, s3_bucket):
+    """The same protocol on S3 (moto): shards and sidecars replaced as objects, intent records removed."""
+    from expo_data.storage import Store
+
+    uri = f"{s3_bucket}/regrade/round"
+    Store(uri).upload_dir(round_copy, "")
+    regrade(uri, plugin(round_copy, "reject"), workers=1, log=lambda m: None)
+    assert correct_generated(uri) == 0 and read_manifest(uri)["grading"]["verifier"] == plugin(round_copy, "reject")
+    assert not [name for name in Store(uri).list("shards") if ".regrade-" in name]
+    result = cli("select", uri)
+    assert result.exit_code == 2 and "is stale" in result.output and "empty selection" in result.output
+    regrade(uri, "builtin", workers=1, log=lambda m: None)
+    assert correct_generated(uri) == correct_generated(FIXTURE)
+    verify_round_dir(uri, check_checksums=True)
+
+
+def test_an_eval_dir_is_regraded_pass_by_pass_and_its_figures_recomputed(tmp_path):
+    """eval.json's pass@1, pass@k and accuracy are is_correct's: computed again under the new grading."""
+    from expo_data.evaluate import figures
+
+    eval_dir = tmp_path / "eval"
+    for name in ("greedy", "sampled"):
+        shutil.copytree(FIXTURE, eval_dir / name, ignore=shutil.ignore_patterns("selected"))
+    original = figures(eval_dir / "sampled")
+    assert original["all"]["pass_at_k"] > 0
+    record = {"k": 2, "problems": "builtin:arith", "pass_at_1_greedy": {lvl: v["pass_at_k"] for lvl, v in original.items()},
+              "pass_at_2": {lvl: v["pass_at_k"] for lvl, v in original.items()},
+              "sampled_accuracy": {lvl: v["accuracy"] for lvl, v in original.items()}}
+    (eval_dir / "eval.json").write_text(json.dumps(record))
+    (tmp_path / "plug.py").write_text(PLUGINS)
+    result = cli("regrade", eval_dir, "--verifier", f"{tmp_path / 'plug.py'}:reject", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    rejected = json.loads((eval_dir / "eval.json").read_text())
+    assert set(rejected["pass_at_2"].values()) == set(rejected["pass_at_1_greedy"].values()) == {0.0}
+    assert rejected["grading"] == read_manifest(eval_dir / "greedy")["grading"] == read_manifest(eval_dir / "sampled")["grading"]
+    assert rejected["problems"] == "builtin:arith"  # what the record says besides the figures is kept
+    assert cli("regrade", eval_dir, "--workers", "1").exit_code == 0
+    restored = json.loads((eval_dir / "eval.json").read_text())
+    assert {k: restored[k] for k in record} == record
