@@ -8,6 +8,7 @@ import click
 
 from .results import stream_result, write_result
 from .common import OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options
+from .regrade import regrade_cmd, verifier_option
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -85,6 +86,7 @@ def _parse_worker(_ctx, _param, value):
 @click.option("--keep-fields", default="", help="Comma list of further problem columns kept in the rows' extra_fields.")
 @click.option("--verify-timeout", default=gen_default("verify_timeout"), show_default=True,
               help="Seconds per math-verify item.")
+@verifier_option
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors
@@ -132,6 +134,7 @@ def generate(**o):
               help="Eager by default on CPU (fast start); --compile opts in.")
 @click.option("--lora-mode", type=click.Choice(["auto", "request", "merged"]), default=gen_default("lora_mode"),
               show_default=True)
+@verifier_option
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors
@@ -323,6 +326,9 @@ def view(round_dirs, output, where, limit_problems, tokenizer):
 
     write_view(list(round_dirs), output, where=where, limit_problems=limit_problems, tokenizer=tokenizer,
                log=lambda m: click.echo(m, err=True))
+
+
+main.add_command(regrade_cmd)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import click
 
 from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_engines, quiet_libraries,
                      ray_from, ray_options, train_default)
+from .regrade import verifier_option
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -120,6 +121,7 @@ def round_cmd(**o):
                    "its extra: pip install -e '.[tensorboard]'.")
 @click.option("--verbose", is_flag=True, help="Show the engines' own logging (vLLM INFO, Python warnings); by "
               "default only their errors.")
+@verifier_option
 @click.option("--progress/--no-progress", default=True)
 @ray_options
 @one_line_errors

@@ -23,9 +23,10 @@ from .storage import Store, as_location, is_remote, join
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
 
 
-def _by_level(out: Any) -> dict[str, dict[str, float]]:
+def figures(out: Any) -> dict[str, dict[str, float]]:
     """pass@k (share of problems with a correct attempt) and attempt accuracy per level (or category) and
-    over all problems ("all"), as expo_quality_figures (sql/definitions.sql) defines them for any round."""
+    over all problems ("all"), as expo_quality_figures (sql/definitions.sql) defines them for any round;
+    `expo-data regrade` computes an eval.json again with it."""
     con = connect([out])
     try:
         rows = run_query(con, "SELECT group_key, is_total, problems, pass_at_k, attempt_accuracy "
@@ -89,7 +90,7 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
             generate_on_ray(cfg, ray, log=log)
         else:
             generate(cfg, log=log, engine=shared_engine)
-        results[name] = _by_level(cfg.out)
+        results[name] = figures(cfg.out)
     record = {
         "problems": base.problems, "model": base.model, "adapter": base.adapter,
         "adapter_sha256": fingerprint_dir(base.adapter), "k": k, "temperature": base.temperature,

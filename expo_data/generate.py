@@ -25,7 +25,7 @@ from .schema import MANIFEST_NAME, rows_to_table
 from .shards import write_shard
 from .stats import Stats, shard_counts
 from .storage import Store
-from .verify import Verifier
+from .verifiers import Grader, resolve
 
 # What callers import from here: the driver, and the plan's and engine's names a caller of it needs.
 __all__ = ["generate", "engine_for", "GenerateConfig", "Plan", "validate", "check_inputs", "build_manifest", "plan",
@@ -78,6 +78,7 @@ def write_group(cfg: GenerateConfig, store: Store, p: Plan, group: list[int],
             "group_shards": group,
             "worker": list(cfg.worker),
             "counts": shard_counts(rows),
+            "grading": p.manifest["grading"],  # what `expo-data regrade` compares to skip a shard already so graded
         }
         write_shard(store, shard, cfg.shards, rows_to_table(rows), sidecar)
         stats.add_shard(sidecar)
@@ -101,10 +102,10 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
     # In samples, moving within a group (a group of 64 problems takes minutes on CPU).
     progress = Progress(sum(len(p.assignment[s]) for s in p.todo) * (cfg.attempts + cfg.explanations), cfg.progress,
                         scores=cfg.score_answers)
-    with Verifier(timeout_s=cfg.verify_timeout) as verifier:
+    with Grader(resolve(cfg.verifier), timeout_s=cfg.verify_timeout) as grader:
         for group in _groups(p.todo, p.assignment, cfg.group_problems):
             problems = [pr for s in group for pr in p.assignment[s]]
-            by_problem, skipped, timings = run_group(engine, verifier, cfg, problems, progress)
+            by_problem, skipped, timings = run_group(engine, grader, cfg, problems, progress)
             write_group(cfg, store, p, group, by_problem, skipped, timings, stats)
             progress.group_done(timings, stats)
     progress.close()

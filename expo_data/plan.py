@@ -21,6 +21,7 @@ from .gold_audit import GoldAudit, audit_golds
 from .schema import HASHED_SCHEMA_VERSION, LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
 from .shards import shard_status
 from .storage import Store, is_remote, join, redact
+from .verifiers import resolve as resolve_verifier
 
 
 @dataclass
@@ -56,6 +57,7 @@ class GenerateConfig:
     overwrite: bool = False
     dry_run: bool = False
     verify_timeout: float = 5.0  # seconds per math-verify item
+    verifier: str = "builtin"  # expo_data/verifiers.py: builtin, math-verify, module:function or an entry point
     progress: bool = True
 
 
@@ -153,6 +155,7 @@ def validate(cfg: GenerateConfig) -> None:
     if cfg.limit is not None and cfg.limit < 1:
         raise ExpoError("--limit must be positive")
     cfg.templates.validate()
+    resolve_verifier(cfg.verifier)  # a name that does not resolve, or a function of another signature: one line
 
 
 def sampling_config(cfg: GenerateConfig) -> dict[str, Any]:
@@ -212,6 +215,8 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
         "dtype_reason": dtype_reason,
         "versions": {name: version(name) for name in ("vllm", "torch", "transformers", "pyarrow", "math-verify")},
         "shard_pattern": f"{SHARDS_DIR}/shard-{{index:05d}}-of-{cfg.shards:05d}.arrow",
+        # Not in the config hash: `expo-data regrade` changes it without making another run of the samples.
+        "grading": resolve_verifier(cfg.verifier).grading(),
     }
 
 
@@ -271,7 +276,21 @@ def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool |
     same_run = existing is not None and existing.get("config_hash") == manifest["config_hash"]
     statuses = {s: shard_status(cfg.out, s, cfg.shards, manifest["config_hash"]) if same_run else "missing" for s in mine}
     todo = [s for s in mine if statuses[s] != "complete"]
+    if same_run and not cfg.overwrite:
+        check_resume_grading(cfg, existing, would_mix=bool(todo) and any(v == "complete" for v in statuses.values()))
     return Plan(problems, assign_shards(problems, cfg.shards), mine, todo, statuses, manifest, audit)
+
+
+def check_resume_grading(cfg: GenerateConfig, existing: dict[str, Any], would_mix: bool) -> None:
+    """A run resumed with another --verifier than its complete shards were graded with would mix two gradings
+    (`would_mix`: some shards are complete and some to do); a round mid-regrade is refused whatever is left."""
+    from .grading import check_not_regrading
+
+    check_not_regrading(Store(cfg.out), existing)
+    graded_by = (existing.get("grading") or {}).get("verifier", "builtin")
+    if would_mix and graded_by != cfg.verifier:
+        raise ExpoError(f"{redact(cfg.out)} was graded with --verifier {graded_by}; resume it with that verifier, "
+                        f"then `expo-data regrade {redact(cfg.out)} --verifier {cfg.verifier}`")
 
 
 def describe_plan(cfg: GenerateConfig, p: Plan) -> str:

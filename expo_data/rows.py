@@ -14,7 +14,8 @@ from .plan import GenerateConfig
 from .problems import Problem
 from .progress import Progress
 from .prompts import Templates, mentions_answer_hint, render_chat
-from .verify import Verifier, extract_answer, final_statement_start
+from .verifiers import Grader, GradeItem, row_context
+from .verify import extract_answer, final_statement_start
 
 
 @dataclass
@@ -157,17 +158,29 @@ def score_group(engine: Engine, cfg: GenerateConfig, samples: list[Sample], live
                   {pr.id: math.fsum(lps) for pr, lps in scored.get("base", [])})
 
 
-def verify_group(verifier: Verifier, samples: list[Sample]) -> dict[int, tuple[tuple[Any, Any], tuple[Any, Any]]]:
+def verify_group(grader: Grader, samples: list[Sample], round_: int = 0
+                 ) -> dict[int, tuple[tuple[Any, Any], tuple[Any, Any]]]:
     """((answer, extraction method), (is_correct, verify error)) by id() of the Sample. An expert
     solution is correct by construction (the dataset's own worked solution of its own answer): it is
     recorded as such, not graded by its last number."""
     graded = [s for s in samples if s.kind != "expert"]
     verdicts = {id(s): ((s.problem.answer, "reference"), (True, None)) for s in samples if s.kind == "expert"}
     extracted = [extract_answer(s.completion, truncated=s.finish_reason == "length") for s in graded]
-    for s, answer, verdict in zip(graded, extracted, verifier.verify_many(
-            [(s.problem.answer, answer) for s, (answer, _) in zip(graded, extracted)])):
+    items = [GradeItem(s.problem.answer, s.completion, answer, sample_context(s, round_))
+             for s, (answer, _) in zip(graded, extracted)]
+    for s, answer, verdict in zip(graded, extracted, grader.grade(items)):
         verdicts[id(s)] = (answer, verdict)
     return verdicts
+
+
+def sample_context(s: Sample, round_: int) -> dict[str, Any]:
+    """A plugin verifier's `row=`: the fields a regrade passes from the stored row, as far as they are known here."""
+    problem = s.problem
+    return row_context({"problem_id": problem.id, "kind": s.kind, "sample_index": s.sample_index, "round": round_,
+                        "level": problem.level, "category": problem.category, "question": problem.question,
+                        "reference_answer": problem.answer, "finish_reason": s.finish_reason,
+                        "num_tokens": len(s.completion_token_ids),
+                        "extra_fields": [{"name": k, "value": v} for k, v in problem.extra]})
 
 
 def build_row(cfg: GenerateConfig, s: Sample, p: Prompts, verdict, scores: Scores) -> dict[str, Any]:
@@ -192,7 +205,7 @@ def build_row(cfg: GenerateConfig, s: Sample, p: Prompts, verdict, scores: Score
     }
 
 
-def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems: list[Problem],
+def run_group(engine: Engine, verifier: Grader, cfg: GenerateConfig, problems: list[Problem],
               progress: Progress | None = None
               ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str], dict[str, float]]:
     """Generate, score and verify a group; returns rows per problem id, skips, and timings."""
@@ -208,7 +221,7 @@ def run_group(engine: Engine, verifier: Verifier, cfg: GenerateConfig, problems:
     t2 = time.perf_counter()
     if progress is not None:
         progress.verifying()
-    verdicts = verify_group(verifier, samples)
+    verdicts = verify_group(verifier, samples, cfg.round)
     t3 = time.perf_counter()
     by_problem: dict[str, list[dict[str, Any]]] = {pr.id: [] for pr in live}
     for s in samples:

@@ -191,7 +191,14 @@ MANIFEST_OPTIONAL = {
     "seed": (_is_int, "an integer"),
     "score_answers": (lambda v: isinstance(v, bool), "a boolean"),
     "lineage": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+    # What graded the rows (expo_data/grading.py), and the grading a regrade under way is writing.
+    "grading": (lambda v: _is_grading(v), "an object with string 'verifier' and 'version'"),
+    "regrading": (lambda v: _is_grading(v), "an object with string 'verifier' and 'version'"),
 }
+
+
+def _is_grading(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("verifier", "version"))
 
 
 def validate_manifest(manifest: dict[str, Any], path: Any = MANIFEST_NAME) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
 from .files import TEMP_FILE, HeldSignals, remove_dead_leftovers
+from .grading import drop_stale_selection
 from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, shard_name
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
@@ -54,6 +55,7 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     manifest = verify_round_dir(rd, check_checksums=False)  # manifest and sidecars: cheap, and before any work
     _check_writable(rd)
+    drop_stale_selection(rd, manifest, log)  # a regrade under way is refused; one made since makes this stale
     with spill_dir(rd) as spill, HeldSignals() as held:
         with contextlib.ExitStack() as staged:
             try:
@@ -66,7 +68,7 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
                 verify_round_dir(rd, check_checksums=True)
                 raise
             record = {"round_dir": str(rd.location), "parameters": bound, "queries": queries, "rows": rows,
-                      "source_shards": rd.sidecar_hashes()}
+                      "source_shards": rd.sidecar_hashes(), "grading": manifest.get("grading")}
             # The commit, with Ctrl-C and SIGTERM held until it is done: the old record goes, the new tables
             # replace the old ones (leaving the stack), the new record marks them complete. Cut in between,
             # the tables would be a mix, or have no record (and the trainer would reselect with defaults).

@@ -15,6 +15,7 @@ from expo_data.errors import EmptySelection, ExpoError
 from expo_data.cluster import in_child
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
 from expo_data.generate import GenerateConfig, generate, validate
+from expo_data.grading import stale_reason
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.problems import load_problems
 from expo_data.schema import RoundDir, atomic_write_json, read_selection_record, sha256_file
@@ -30,7 +31,8 @@ from .trainer import TrainConfig, _validate as validate_train, config_key, train
 def selection_is_current(round_dir: Path) -> bool:
     rd = RoundDir(round_dir)
     record = read_selection_record(rd)
-    return record is not None and record.get("source_shards") == rd.sidecar_hashes()
+    return (record is not None and record.get("source_shards") == rd.sidecar_hashes()
+            and stale_reason(record, rd.manifest()) is None)
 
 
 def _json_record(path: Path) -> dict[str, Any] | None:

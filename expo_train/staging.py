@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from expo_data.errors import ExpoError
+from expo_data.grading import check_selection
 from expo_data.model import fingerprint_dir, resolve_adapter
 from expo_data.schema import LAYOUT, RoundDir, read_selection_record
 from expo_data.shards import verify_round_dir
@@ -27,6 +28,7 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any
     store = RoundDir(data_dir)
     record = read_selection_record(store)
     if record is not None:
+        check_selection(store, record)  # made under another grading than the round's (a regrade since): refused
         return record
     from expo_data.select import select  # DuckDB only when a selection must be made
 

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 import torch
 
 from expo_data.errors import ExpoError
+from expo_data.grading import check_not_regrading
 from expo_data.model import fingerprint_dir
 from expo_data.schema import atomic_write_json
 
@@ -122,6 +123,7 @@ def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[
     """The objective's examples; its selection is made first (on rank 0) if the round has none."""
     objective = OBJECTIVES[cfg.loss]
     selection = None
+    check_not_regrading(setup.rd)  # its shards would mix two gradings
     if objective.needs_selection:
         if setup.rank == 0:
             ensure_selection(setup.rd, log)

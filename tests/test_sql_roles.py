@@ -181,12 +181,12 @@ def test_the_defaults_are_declared_once():
 @pytest.mark.parametrize("seed", range(3))
 def test_eval_figures_are_the_quality_figures(tmp_path, seed):
     """`expo-data eval`'s per-level pass@k and accuracy: a plain computation on random eval rounds."""
-    from expo_data.evaluate import _by_level
+    from expo_data.evaluate import figures
 
     rng = random.Random(200 + seed)
     rows = [sample_row(f"p{p}", "attempt", i, rng.random() < 0.5, -1.0, level=level)
             for p, level in ((p, rng.choice([1, 2, 3])) for p in range(20)) for i in range(4)]
-    got = _by_level(write_one(tmp_path, rows))
+    got = figures(write_one(tmp_path, rows))
     solved = defaultdict(list)
     for r in rows:
         solved[str(r["level"]), r["problem_id"]].append(r["is_correct"])
@@ -202,7 +202,7 @@ def test_eval_figures_are_the_quality_figures(tmp_path, seed):
 
 
 def test_eval_without_levels_or_categories_names_no_none_group(tmp_path):
-    from expo_data.evaluate import _by_level
+    from expo_data.evaluate import figures
 
     rows = [sample_row(f"p{p}", "attempt", 0, p % 2 == 0, -1.0, level=None) for p in range(4)]
-    assert _by_level(write_one(tmp_path, rows)) == {"all": {"problems": 4, "pass_at_k": 0.5, "accuracy": 0.5}}
+    assert figures(write_one(tmp_path, rows)) == {"all": {"problems": 4, "pass_at_k": 0.5, "accuracy": 0.5}}
