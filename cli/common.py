@@ -10,6 +10,7 @@ import tomllib
 import click
 
 from expo_data.errors import ExpoError, is_interrupt
+from expo_data.oserrors import EnvironmentFailure, as_os_error, describe, failure
 
 
 def quiet_libraries() -> None:
@@ -28,6 +29,12 @@ def report_error(exc: BaseException) -> int:
         message, code = exc.format_message(), exc.exit_code
     elif isinstance(exc, click.Abort):
         message, code = "aborted", 1
+    elif isinstance(exc, BrokenPipeError) and exc.filename is None:
+        # stdout's reader left (`expo-data sql ... | head`): nothing to tell it; no flush at exit may fail again
+        _silence_stdout()
+        return 1
+    elif (os_exc := as_os_error(exc)) is not None:  # the machine said no: the user's to fix, not a bug
+        message, code = describe(os_exc), 2
     elif is_interrupt(exc):
         message, code = ("interrupted; nothing half-written was kept (generate and eval keep their complete "
                          "shards): rerun the same command to go on"), 130
@@ -40,6 +47,44 @@ def report_error(exc: BaseException) -> int:
         message, code = f"internal error: {type(exc).__name__}: {detail} (set EXPO_DEBUG=1 for the traceback)", 1
     click.echo(("error: " + " ".join(message.split())) if code != 130 else message, err=True)
     return code
+
+
+def _silence_stdout() -> None:
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def write_stdout(text: str) -> None:
+    """A command's result on stdout, flushed now: a full disk or a closed stdout (`>&-`, where Python has no
+    sys.stdout and click would write nothing, exit 0) is one line here, not a silent loss."""
+    if sys.stdout is None:
+        raise EnvironmentFailure("cannot write the result: standard output is closed; give -o FILE")
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader left: report_error ends quietly
+    except OSError as exc:
+        raise failure(exc, "standard output", "writing", "") from exc
+
+
+def _flush_stdout() -> int | None:
+    """Flush stdout before exit, so that a failure there is one line (Python's own flush at exit prints
+    'Exception ignored' and exits 120); the exit code to use instead, or None when all went out."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except OSError as exc:
+        _silence_stdout()
+        return report_error(failure(exc, "standard output", "writing", ""))
+    return None
 
 
 def one_line_errors(fn):
@@ -71,12 +116,14 @@ class OneLineGroup(click.Group):
         except SystemExit:
             raise
         except BrokenPipeError:  # `expo-data sql ... | head`: the reader left, nothing to report
+            _silence_stdout()
             sys.exit(1)
         except click.Abort as exc:
             sys.exit(report_error(exc.__context__ if isinstance(exc.__context__, KeyboardInterrupt) else exc))
         except BaseException as exc:  # noqa: BLE001 - the last resort: no traceback reaches a user
             sys.exit(report_error(exc))
-        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+        code = _flush_stdout()
+        sys.exit(code if code is not None else rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
 
 def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
