@@ -86,13 +86,14 @@ def parse_memory_limit(text: Any = None) -> int:
 @contextlib.contextmanager
 def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
-    dir for a round on object storage, or a round dir this user cannot write), removed afterwards."""
+    dir for a round on object storage, or a round dir this user cannot write; the system temp dir when that
+    is read-only too: reading a round never needs write access to it), removed afterwards."""
     from .files import SPILL_DIR, cache_dir, owner_tag, remove_dead_leftovers
 
     store = as_store(location)
     bases = [] if store.remote else [store.local()]
     bases = [base for base in bases if base.is_dir()]
-    for base in bases + [cache_dir() / "spill"]:
+    for base in bases + [cache_dir() / "spill", Path(tempfile.gettempdir())]:
         try:
             base.mkdir(parents=True, exist_ok=True)
             remove_dead_leftovers(base, SPILL_DIR)  # a killed run's (its sorted runs are the selection's size)
@@ -101,7 +102,8 @@ def spill_dir(location: Any):
         except OSError:
             continue
     else:
-        raise ExpoError(f"no writable directory for DuckDB's spill files (tried {', '.join(map(str, bases))} and the cache dir)")
+        raise ExpoError(f"no writable directory for DuckDB's spill files (tried {', '.join(map(str, bases))}, the cache dir "
+                        f"and {tempfile.gettempdir()}); set EXPO_CACHE or TMPDIR to a writable directory")
     try:
         yield path
     finally:

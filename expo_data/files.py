@@ -85,6 +85,25 @@ def remove_dead_leftovers(directory: Path, names: re.Pattern) -> list[Path]:
     return removed
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+
+
+def check_regular_input(path: Path, what: str) -> None:
+    """An input read whole (a manifest, sidecar, SQL, problems or config file) must be a regular file, through
+    any links: a FIFO would hang the read and /dev/zero fill memory. Refused in one line before it is opened;
+    a missing path is left to the caller's own message (FileNotFoundError from its open)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise failure(exc, path, "reading", "nothing was changed") from exc
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise ExpoError(f"{what} {path} is {kind}, not a regular file; refused (inputs are read whole)")
+
+
 def cache_dir() -> Path:
     """$EXPO_CACHE, else $XDG_CACHE_HOME/expo, else ~/.cache/expo."""
     if os.environ.get("EXPO_CACHE"):

@@ -70,6 +70,8 @@ def _has_surrogates(text: str) -> bool:
 
 def describe(exc: OSError, path: Any = None, doing: str = "at", kept: str = NOTHING_KEPT) -> str:
     """'CAUSE DOING PATH; KEPT', e.g. 'no space left on device writing out.csv; nothing half-written was kept'."""
+    if doing == "reading" and exc.errno in (errno.EACCES, errno.EPERM):
+        kept = "the file is not corrupt: ask for read access to it (nothing was changed)"
     where = path if path is not None else (exc.filename if exc.filename is not None else None)
     text = cause(exc.errno, " ".join(str(exc.strerror or exc).split()))
     if where is not None:
