@@ -344,8 +344,9 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 @click.option("--export", type=click.Choice(["trl"]), default=None, help="Also export pairs for another trainer.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
+@click.option("--no-wait", is_flag=True, help="Refuse at once when another writer holds the round (default: wait for it).")
 @one_line_errors
-def select_cmd(round_dir, params, export, output, memory_limit):
+def select_cmd(round_dir, params, export, output, memory_limit, no_wait):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
     from expo_data.db import parse_memory_limit, parse_param_args
     from expo_data.select import export_trl, select
@@ -357,7 +358,7 @@ def select_cmd(round_dir, params, export, output, memory_limit):
         raise click.UsageError("--output is the --export file; pass --export trl with it")
     bound = parse_param_args(list(params))
     _check_output(output, [round_dir], "--output")
-    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit)
+    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit, wait=not no_wait)
     if export:
         click.echo(f"exported {export_trl(round_dir, output)} pairs to {output}", err=True)
 
