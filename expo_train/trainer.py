@@ -114,12 +114,14 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any
         if not isinstance(record, dict):
             raise ExpoError(f"{store.uri(LAYOUT['selection_record'])} is corrupt; rerun `expo-data select {data_dir}`")
         return record
+    from expo_data.lock import round_writer
     from expo_data.select import select  # DuckDB only when a selection must be made
 
     log(f"no selection in {data_dir}; running the default `expo-data select`")
-    record = select(data_dir, log=log)
-    record["ran_by"] = "expo-train (default selection)"
-    store.write_json(LAYOUT["selection_record"], record)
+    with round_writer(data_dir, "expo-train (default selection)", log=log):  # select and the record, as one writer
+        record = select(data_dir, log=log)
+        record["ran_by"] = "expo-train (default selection)"
+        store.write_json(LAYOUT["selection_record"], record)
     return record
 
 
@@ -748,7 +750,14 @@ def save_adapter(model, out_dir: Path, round_default: bool = False) -> None:
 
 def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:
     """The adapter, a last checkpoint, then train_summary.json: written last, its presence means the
-    adapter for this config is complete (the loop skips on it)."""
+    adapter for this config is complete (the loop skips on it). One writer of the round at a time."""
+    from expo_data.lock import round_writer
+
+    with round_writer(setup.work.local(), "expo-train round", log=lambda m: print(m, file=sys.stderr)):
+        return _save_round(cfg, setup, run, examples, last)
+
+
+def _save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:
     save_adapter(run.model, setup.out_dir, round_default=cfg.out is None)
     save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.local())
     summary = {"steps": run.step, "examples": examples, "loss": last.get("loss"), "adapter": setup.adapter_uri,
