@@ -130,6 +130,9 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
     """A TOML run config as option defaults: {param name: value}. Keys are option names (dashes or
     underscores); a value must be what the option takes on the command line (a scalar, a list only
     for a repeatable option). Anything else is an ExpoError (one line), never a traceback."""
+    from expo_data.files import check_regular_input
+
+    check_regular_input(path, "run config")  # a FIFO would hang the read, /dev/zero fill memory
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
@@ -139,6 +142,8 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
     for key, item in data.items():
         name = key.replace("-", "_")
         param = known.get(name)
+        if name == "config":  # its callback would not run: the key would pass here and fail only when work starts
+            raise ExpoError(f"run config {path}: key '{key}' cannot name another config file; merge the files into one")
         if param is None:
             raise ExpoError(f"unknown key '{key}' in run config {path}")
         repeatable = getattr(param, "multiple", False) or param.nargs != 1

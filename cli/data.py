@@ -286,6 +286,9 @@ def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access
     query = None
     if sql_file is not None:
         if sql_file.exists():
+            from expo_data.files import check_regular_input
+
+            check_regular_input(sql_file, "SQL file")
             try:
                 query = sql_file.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
