@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 import tomllib
 
 import click
 
-from expo_data.errors import ExpoError, is_interrupt
+from expo_data.errors import ExpoError, Terminated, is_interrupt
 from expo_data.oserrors import EnvironmentFailure, as_os_error, describe, failure
 
 
@@ -29,6 +31,8 @@ def report_error(exc: BaseException) -> int:
         message, code = exc.format_message(), exc.exit_code
     elif isinstance(exc, click.Abort):
         message, code = "aborted", 1
+    elif isinstance(exc, Terminated):
+        message, code = "terminated (SIGTERM); nothing half-written was kept", 143
     elif isinstance(exc, BrokenPipeError) and exc.filename is None:
         # stdout's reader left (`expo-data sql ... | head`): nothing to tell it; no flush at exit may fail again
         _silence_stdout()
@@ -45,7 +49,7 @@ def report_error(exc: BaseException) -> int:
             traceback.print_exception(exc)
         detail = " ".join(str(exc).split())[:500]
         message, code = f"internal error: {type(exc).__name__}: {detail} (set EXPO_DEBUG=1 for the traceback)", 1
-    click.echo(("error: " + " ".join(message.split())) if code != 130 else message, err=True)
+    click.echo(("error: " + " ".join(message.split())) if code not in (130, 143) else message, err=True)
     return code
 
 
@@ -104,12 +108,60 @@ def one_line_errors(fn):
     return wrapper
 
 
+def _raise_terminated(_signum, _frame):
+    raise Terminated()
+
+
+def _watch_sigterm() -> None:
+    """The SIGTERM handler runs only when the main thread is back in Python; a DuckDB query holds it in C
+    until done. The signal's byte on a wakeup fd lets a thread interrupt DuckDB at once (expo_data.db)."""
+    try:
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    except (OSError, ValueError):
+        return
+
+    def watch() -> None:
+        while True:
+            try:
+                got = os.read(read_end, 64)
+            except OSError:
+                return
+            db = sys.modules.get("expo_data.db")
+            if signal.SIGTERM in got and db is not None:
+                db.interrupt_all()
+
+    threading.Thread(target=watch, name="expo-sigterm", daemon=True).start()
+
+
+def _hold_late_signals() -> list[int]:
+    """The work is done: a SIGINT/SIGTERM from now on is noted, not acted on, and the exit code says it. Python
+    restores the default handlers as it shuts down, where a late Ctrl-C would kill the process by the signal;
+    ignored signals stay ignored. The list fills as signals arrive until the exit code is chosen."""
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        return caught
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: caught.append(signum))
+    return caught
+
+
+def _ignore_signals() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+
 class OneLineGroup(click.Group):
     """A command group whose every failure, click's usage errors included, ends as one line (report_error)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _raise_terminated)
+            _watch_sigterm()
         try:
             # Not standalone, click returns the code of an explicit exit (--help: 0) or the command's value.
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -122,8 +174,13 @@ class OneLineGroup(click.Group):
             sys.exit(report_error(exc.__context__ if isinstance(exc.__context__, KeyboardInterrupt) else exc))
         except BaseException as exc:  # noqa: BLE001 - the last resort: no traceback reaches a user
             sys.exit(report_error(exc))
+        late = _hold_late_signals()
         code = _flush_stdout()
-        sys.exit(code if code is not None else rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+        code = code if code is not None else rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+        _ignore_signals()  # from here to the end of the process: ignored handlers survive Python's shutdown
+        if late:  # Ctrl-C (or SIGTERM) after the work was done: the interrupt's exit, not death by the signal
+            code = report_error(Terminated() if late[0] == signal.SIGTERM else KeyboardInterrupt())
+        sys.exit(code)
 
 
 def read_run_config(path, known: dict[str, click.Parameter]) -> dict:

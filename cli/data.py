@@ -270,15 +270,17 @@ def _is_dir(text: str) -> bool:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the result here, streamed by record batches.")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a query that runs longer (DuckDB is interrupted; nothing is written).")
 @click.option("--allow-external-access", is_flag=True,
               help="Let the query read and write files and databases (COPY, read_csv, ATTACH); off by default, "
                    "when a query sees only the round views.")
 @one_line_errors
-def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access):
+def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_external_access):
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
     One statement per query. Without a query (and no -f), opens an interactive prompt."""
-    from expo_data.db import connect, parse_memory_limit, parse_param_args, shipped_query, spill_dir
+    from expo_data.db import connect, parse_memory_limit, parse_param_args, query_deadline, shipped_query, spill_dir
     from expo_data.errors import ExpoError
 
     limit = parse_memory_limit(memory_limit)
@@ -309,7 +311,8 @@ def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access
     with spill_dir(args[0]) as spill:
         con = connect(list(args), memory_limit=limit, temp_directory=spill, allow_external_access=allow_external_access)
         try:
-            _run_sql(con, args, query, bound, fmt, output)
+            with query_deadline(con, timeout if query is not None else None):
+                _run_sql(con, args, query, bound, fmt, output)
         finally:
             con.close()
 
