@@ -68,7 +68,17 @@ def write_stdout(text: str) -> None:
     if sys.stdout is None:
         raise EnvironmentFailure("cannot write the result: standard output is closed; give -o FILE")
     try:
-        click.echo(text, nl=False)
+        # In pieces: one large write into a pipe whose reader left can end without an error (Python's buffered
+        # writer), and the command would exit 0 having written part of its result.
+        sys.stdout.flush()
+        sink = getattr(sys.stdout, "buffer", None)
+        if sink is None:  # a text-only stream (a test runner's): no pipe to break
+            sys.stdout.write(text)
+        else:
+            data = text.encode(sys.stdout.encoding or "utf-8", "replace")
+            for start in range(0, len(data), 1 << 16):
+                sink.write(data[start:start + (1 << 16)])
+                sink.flush()
         sys.stdout.flush()
     except BrokenPipeError:
         raise  # the reader left: report_error ends quietly
@@ -108,6 +118,16 @@ def one_line_errors(fn):
     return wrapper
 
 
+def _owns_process() -> bool:
+    """This run is the process (the expo-data/expo-train script, or python -m cli.data), not a command invoked
+    inside another program (click's test runner): only then are its signal handlers this code's to set."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return os.path.basename(sys.argv[0] if sys.argv else "").startswith("expo-") or (
+        spec is not None and spec.name in ("cli.data", "cli.train"))
+
+
 def _raise_terminated(_signum, _frame):
     raise Terminated()
 
@@ -140,17 +160,14 @@ def _hold_late_signals() -> list[int]:
     restores the default handlers as it shuts down, where a late Ctrl-C would kill the process by the signal;
     ignored signals stay ignored. The list fills as signals arrive until the exit code is chosen."""
     caught: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        return caught
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda signum, _frame: caught.append(signum))
     return caught
 
 
 def _ignore_signals() -> None:
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_IGN)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 class OneLineGroup(click.Group):
@@ -159,7 +176,8 @@ class OneLineGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        if threading.current_thread() is threading.main_thread():
+        owns = _owns_process()
+        if owns:
             signal.signal(signal.SIGTERM, _raise_terminated)
             _watch_sigterm()
         try:
@@ -174,10 +192,11 @@ class OneLineGroup(click.Group):
             sys.exit(report_error(exc.__context__ if isinstance(exc.__context__, KeyboardInterrupt) else exc))
         except BaseException as exc:  # noqa: BLE001 - the last resort: no traceback reaches a user
             sys.exit(report_error(exc))
-        late = _hold_late_signals()
+        late = _hold_late_signals() if owns else []
         code = _flush_stdout()
         code = code if code is not None else rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
-        _ignore_signals()  # from here to the end of the process: ignored handlers survive Python's shutdown
+        if owns:
+            _ignore_signals()  # from here to the end of the process: ignored handlers survive Python's shutdown
         if late:  # Ctrl-C (or SIGTERM) after the work was done: the interrupt's exit, not death by the signal
             code = report_error(Terminated() if late[0] == signal.SIGTERM else KeyboardInterrupt())
         sys.exit(code)

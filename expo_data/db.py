@@ -86,6 +86,14 @@ def parse_memory_limit(text: Any = None) -> int:
     return limit
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
@@ -95,7 +103,8 @@ def spill_dir(location: Any):
 
     store = as_store(location)
     bases = [] if store.remote else [store.local()]
-    bases = [base for base in bases if base.is_dir()]
+    # DuckDB takes its temp directory as UTF-8: a round dir whose name is not spills into the cache dir.
+    bases = [base for base in bases if base.is_dir() and _utf8(str(base))]
     for base in bases + [cache_dir() / "spill", Path(tempfile.gettempdir())]:
         try:
             base.mkdir(parents=True, exist_ok=True)

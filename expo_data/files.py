@@ -26,7 +26,7 @@ from .oserrors import failure
 # killer, a lost machine) can be told from what a live one is writing, here or on another host of a
 # shared filesystem.
 _HOST = re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40] or "host"
-TEMP_FILE = re.compile(r"\..+\.tmp-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)")
+TEMP_FILE = re.compile(r"\..+\.tmp-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)", re.DOTALL)  # any legal name
 SPILL_DIR = re.compile(r"\.expo-spill-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)-.*")
 
 

@@ -57,7 +57,7 @@ def _path_text(path: Any) -> str:
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     text = str(path)
-    return text.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogates(text) else text
+    return os.fsencode(text).decode("utf-8", "backslashreplace") if _has_surrogates(text) else text
 
 
 def _has_surrogates(text: str) -> bool:

@@ -138,6 +138,12 @@ class Store:
             self.fs, self.root = _filesystem(check_uri(str(self.location)))
         else:
             self.fs, self.root = pafs.LocalFileSystem(), str(Path(self.location).absolute())
+            try:
+                self.root.encode("utf-8")
+            except UnicodeEncodeError:  # Arrow's filesystem and DuckDB take UTF-8 paths only
+                shown = os.fsencode(self.root).decode("utf-8", "backslashreplace")
+                raise ExpoError(f"{shown}: the path is not UTF-8, which Arrow and DuckDB cannot open; "
+                                f"rename the directory (nothing was changed)") from None
 
     def __repr__(self) -> str:
         return f"Store({self.location})"
