@@ -102,12 +102,22 @@ def round_writer(location: Any, command: str, shared: bool = False, wait: bool =
     finally:
         with _GUARD:
             _HELD.pop(key, None)
-        if not shared:
-            try:
-                path.unlink()  # while still held: a waiter finds its inode gone and opens the new file
-            except OSError:
-                pass
+        try:
+            # The last holder removes the file, while still holding it exclusively (a shared holder only when no
+            # other slice holds it): a waiter then finds its inode gone and opens the file that is there now.
+            if not shared or _try_exclusive(fd):
+                path.unlink()
+        except OSError:
+            pass
         os.close(fd)
+
+
+def _try_exclusive(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def check_writable_inside(store: Any, name: str) -> None:

@@ -86,14 +86,15 @@ def failure(exc: OSError, path: Any = None, doing: str = "at", kept: str = NOTHI
     return EnvironmentFailure(describe(exc, path, doing, kept), exc.errno)
 
 
-_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\]|errno[ =:]+(\d+)", re.IGNORECASE)
+# Python's and Arrow's '[Errno 28]', Arrow's detail 'errno 13', Rust's (safetensors) 'Os { code: 28, kind: ...'.
+_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\]|errno[ =:]+(\d+)|Os \{ code: (\d+)", re.IGNORECASE)
 # Short, unambiguous strerror texts DuckDB and Arrow quote in their messages, most telling first.
 _TEXTS = [(code, os.strerror(code).lower()) for code in
           (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.EMFILE,
            errno.ENFILE, errno.EIO, errno.EISDIR, errno.ENOTDIR, errno.EPIPE)]
 
 
-_QUOTED = re.compile(r'"([^"]+)"')
+_QUOTED = re.compile(r'"([^"]*/[^"]*)"')  # a quoted path in DuckDB's message
 
 
 def errno_of_message(text: str) -> int | None:
@@ -101,7 +102,7 @@ def errno_of_message(text: str) -> int | None:
     ('IO Error: Could not write file "x": No space left on device'); None when it names none."""
     match = _ERRNO_IN_TEXT.search(text)
     if match:
-        return int(match.group(1) or match.group(2))
+        return int(next(group for group in match.groups() if group))
     lowered = text.lower()
     return next((code for code, words in _TEXTS if words in lowered), None)
 
@@ -112,7 +113,8 @@ def as_os_error(exc: BaseException) -> OSError | None:
     if isinstance(exc, OSError) and exc.errno is not None:
         return exc
     text = str(exc)
-    if isinstance(exc, OSError) or type(exc).__name__ in ("IOException", "PermissionException") or "[Errno " in text:
+    if (isinstance(exc, OSError) or type(exc).__name__ in ("IOException", "PermissionException")
+            or "[Errno " in text or "Os { code: " in text):
         code = errno_of_message(text)
         if code is not None:
             quoted = _QUOTED.search(str(exc))
