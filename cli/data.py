@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -372,7 +373,7 @@ def select_cmd(round_dir, params, export, output, memory_limit, no_wait):
 @main.command()
 @click.argument("round_dirs", nargs=-1, required=True)
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Plot file (default: report.png in the first round dir; ./report.png for s3:// rounds).")
+              help="Plot file (default: report.png in the first round dir; ./report.png for s3:// or read-only rounds).")
 @click.option("--group-by", type=click.Choice(["auto", "level", "category"]), default="auto", show_default=True,
               help="Group the quality table by level or category (auto: level when the problems have one).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
@@ -384,7 +385,9 @@ def report(round_dirs, png, group_by, memory_limit):
 
     from expo_data.storage import is_remote
 
-    png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
+    if png is None:  # beside the round; ./report.png for s3:// rounds and rounds this user cannot write (read-only data)
+        local = not is_remote(round_dirs[0]) and os.access(round_dirs[0], os.W_OK)
+        png = Path(round_dirs[0]) / "report.png" if local else Path("report.png")
     limit = parse_memory_limit(memory_limit)
     from expo_data.select import expand_round_dirs
 

@@ -343,6 +343,11 @@ def test_sql_and_report_read_a_read_only_round_with_a_read_only_cache(read_only,
     proc = run_cli("expo-data", "report", rd, "--png", tmp_path / "r.png", env=env)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "r.png").stat().st_size > 0
+    # without --png, the plot of a round this user cannot write goes to the current dir
+    proc = subprocess.run([BIN / "expo-data", "report", rd], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, **env})
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "report.png").stat().st_size > 0 and not (rd / "report.png").exists()
 
 
 def test_select_on_a_read_only_round(read_only, tmp_path):
@@ -583,3 +588,22 @@ def test_sql_into_a_pipe_whose_reader_left_ends_quietly(tmp_path):
     rc = proc.wait(timeout=120)
     stderr = proc.stderr.read().decode()
     assert rc != 0 and "Traceback" not in stderr and "internal error" not in stderr and "Exception ignored" not in stderr
+
+
+def _try_lock(rd: Path, shared: bool) -> subprocess.CompletedProcess:
+    code = ("import sys; from expo_data.lock import round_writer\n"
+            f"with round_writer({str(rd)!r}, 'probe', shared={shared}, wait=False):\n    print('held')\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_generate_slices_share_the_lock_and_exclude_select(tmp_path):
+    """generate's --worker slices hold the lock shared: side by side with each other, never with a select."""
+    rd = copy_round(tmp_path)
+    with round_writer(rd, "expo-data generate", shared=True):
+        assert _try_lock(rd, shared=True).stdout == "held\n"  # another slice
+        refused = _try_lock(rd, shared=False)  # a select
+        assert refused.returncode != 0 and "refused (--no-wait)" in refused.stderr
+    assert not (rd / ".expo-writer.lock").exists()  # the last holder removes it
+    with round_writer(rd, "expo-data select"):
+        with round_writer(rd, "expo-train (default selection)"):  # the same process nests (the loop's stages)
+            assert _try_lock(rd, shared=True).returncode != 0
