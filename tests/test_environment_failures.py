@@ -607,3 +607,36 @@ def test_generate_slices_share_the_lock_and_exclude_select(tmp_path):
     with round_writer(rd, "expo-data select"):
         with round_writer(rd, "expo-train (default selection)"):  # the same process nests (the loop's stages)
             assert _try_lock(rd, shared=True).returncode != 0
+
+
+def _memory_round(prefix: str) -> str:
+    """The fixture round on fsspec's in-memory filesystem: an object store without a lock."""
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    for p in FIXTURE.rglob("*"):
+        if p.is_file() and "selected" not in p.parts:
+            fs.pipe(f"/{prefix}/{p.relative_to(FIXTURE)}", p.read_bytes())
+    return f"memory://{prefix}"
+
+
+def test_object_store_select_checks_its_record_after_the_write(monkeypatch):
+    """No lock on an object store: select reads selection.json back, and another writer's record is one line."""
+    from expo_data.schema import RoundDir
+    from expo_data.select import select
+
+    uri = _memory_round("unlocked")
+    assert select(uri, log=lambda m: None)["rows"]["positives"] == 1  # its own record read back: no false alarm
+    real = RoundDir.read_bytes
+
+    def others(self, name):
+        data = real(self, name)
+        if name.endswith("selection.json"):  # another select's record landed after ours
+            record = json.loads(data)
+            record["parameters"]["positives"]["include_attempts"] = True
+            data = json.dumps(record).encode()
+        return data
+
+    monkeypatch.setattr(RoundDir, "read_bytes", others)
+    with pytest.raises(ExpoError, match="another select wrote"):
+        select(uri, log=lambda m: None)
