@@ -163,6 +163,9 @@ class FieldMap:
 def _read_table(path: Path):
     import pyarrow as pa
 
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson", ".parquet", ".csv") and not path.is_dir():
+        check_regular_input(path, "problems file")  # a FIFO would hang the read, /dev/zero fill memory
     try:
         if path.is_dir():
             import datasets
@@ -172,7 +175,6 @@ def _read_table(path: Path):
                 split = "train" if "train" in loaded else next(iter(loaded))
                 loaded = loaded[split]
             return loaded.data.table if hasattr(loaded.data, "table") else loaded.to_arrow()
-        suffix = path.suffix.lower()
         if suffix in (".jsonl", ".json", ".ndjson"):
             import pyarrow.json as pj
 
@@ -254,8 +256,6 @@ def bad_json_line(path: Path) -> str | None:
 def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
     if not path.exists():
         raise ExpoError(f"problems file not found: {path}")
-    if not path.is_dir():
-        check_regular_input(path, "problems file")  # a FIFO would hang the read, /dev/zero fill memory
     if path.is_file() and path.stat().st_size == 0:
         raise ExpoError(f"problems file {path} has no rows (empty file)")
     import pyarrow as pa
