@@ -640,3 +640,17 @@ def test_object_store_select_checks_its_record_after_the_write(monkeypatch):
     monkeypatch.setattr(RoundDir, "read_bytes", others)
     with pytest.raises(ExpoError, match="another select wrote"):
         select(uri, log=lambda m: None)
+
+
+@pytest.mark.slow
+def test_trainer_adapter_save_onto_a_full_disk(tiny_round, tmpfs, tmp_path):
+    """Training runs, then the adapter cannot be saved: one line, exit 2, no half-written adapter left."""
+    data = tmp_path / "round0"
+    shutil.copytree(tiny_round, data)
+    full = tmpfs("64k")
+    fill(full)
+    proc = run_cli("expo-train", "round", "--data", data, "--out", full / "adapter", "--max-steps", 1, "--batch-size", 4,
+                   "--no-progress", "--lora-r", 8)
+    line = one_line_error(proc)
+    assert "no space left on device" in line
+    assert not [p for p in full.iterdir() if p.name != "filler"]
