@@ -31,7 +31,7 @@ def report_error(exc: BaseException) -> int:
         message, code = exc.format_message(), exc.exit_code
     elif isinstance(exc, click.Abort):
         message, code = "aborted", 1
-    elif isinstance(exc, Terminated):
+    elif isinstance(exc, Terminated) or (is_interrupt(exc) and _terminating()):
         message, code = "terminated (SIGTERM); nothing half-written was kept", 143
     elif isinstance(exc, BrokenPipeError) and exc.filename is None:
         # stdout's reader left (`expo-data sql ... | head`): nothing to tell it; no flush at exit may fail again
@@ -51,6 +51,12 @@ def report_error(exc: BaseException) -> int:
         message, code = f"internal error: {type(exc).__name__}: {detail} (set EXPO_DEBUG=1 for the traceback)", 1
     click.echo(("error: " + " ".join(message.split())) if code not in (130, 143) else message, err=True)
     return code
+
+
+def _terminating() -> bool:
+    """SIGTERM interrupted DuckDB (see _watch_sigterm): its 'interrupted' error is the SIGTERM's."""
+    db = sys.modules.get("expo_data.db")
+    return db is not None and db.TERMINATING.is_set()
 
 
 def _silence_stdout() -> None:

@@ -300,13 +300,13 @@ def query_batches(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, An
 
 
 _OPEN: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()  # connections a SIGTERM interrupts
-_TERMINATING = threading.Event()
+TERMINATING = threading.Event()
 
 
 def interrupt_all() -> None:
     """SIGTERM arrived (cli/common.py's watcher thread): DuckDB is stopped in whatever query it runs, as Ctrl-C
     stops it, so that the main thread gets back to Python, raises and removes its temp files."""
-    _TERMINATING.set()
+    TERMINATING.set()
     for con in list(_OPEN):
         try:
             con.interrupt()
@@ -345,7 +345,7 @@ def query_error(exc: BaseException) -> BaseException:
     as an error of the query)."""
     message = " ".join(str(exc).split())
     if is_interrupt(exc):
-        return Terminated() if _TERMINATING.is_set() else KeyboardInterrupt()
+        return Terminated() if TERMINATING.is_set() else KeyboardInterrupt()
     os_exc = as_os_error(exc) if isinstance(exc, duckdb.IOException) or "[Errno " in message else None
     if os_exc is not None:  # the disk (of the spill dir, a shard) said no: the error boundary's one line
         return failure(os_exc, doing="at", kept="nothing was written")
