@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -182,15 +183,17 @@ def _is_dir(text: str) -> bool:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the result here, streamed by record batches.")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a query that runs longer (DuckDB is interrupted; nothing is written).")
 @click.option("--allow-external-access", is_flag=True,
               help="Let the query read and write files and databases (COPY, read_csv, ATTACH); off by default, "
                    "when a query sees only the round views.")
 @one_line_errors
-def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access):
+def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_external_access):
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
     One statement per query. Without a query (and no -f), opens an interactive prompt."""
-    from expo_data.db import connect, parse_memory_limit, parse_param_args, shipped_query, spill_dir
+    from expo_data.db import connect, parse_memory_limit, parse_param_args, query_deadline, shipped_query, spill_dir
     from expo_data.errors import ExpoError
 
     limit = parse_memory_limit(memory_limit)
@@ -198,6 +201,9 @@ def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access
     query = None
     if sql_file is not None:
         if sql_file.exists():
+            from expo_data.files import check_regular_input
+
+            check_regular_input(sql_file, "SQL file")
             try:
                 query = sql_file.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
@@ -218,7 +224,8 @@ def sql(args, sql_file, params, fmt, output, memory_limit, allow_external_access
     with spill_dir(args[0]) as spill:
         con = connect(list(args), memory_limit=limit, temp_directory=spill, allow_external_access=allow_external_access)
         try:
-            _run_sql(con, args, query, bound, fmt, output)
+            with query_deadline(con, timeout if query is not None else None):
+                _run_sql(con, args, query, bound, fmt, output)
         finally:
             con.close()
 
@@ -256,8 +263,9 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 @click.option("--export", type=click.Choice(["trl"]), default=None, help="Also export pairs for another trainer.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
+@click.option("--no-wait", is_flag=True, help="Refuse at once when another writer holds the round (default: wait for it).")
 @one_line_errors
-def select_cmd(round_dir, params, export, output, memory_limit):
+def select_cmd(round_dir, params, export, output, memory_limit, no_wait):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
     from expo_data.db import parse_memory_limit, parse_param_args
     from expo_data.export import export_trl
@@ -270,7 +278,7 @@ def select_cmd(round_dir, params, export, output, memory_limit):
         raise click.UsageError("--output is the --export file; pass --export trl with it")
     bound = parse_param_args(list(params))
     _check_output(output, [round_dir], "--output")
-    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit)
+    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit, wait=not no_wait)
     if export:
         click.echo(f"exported {export_trl(round_dir, output)} pairs to {output}", err=True)
 
@@ -278,7 +286,7 @@ def select_cmd(round_dir, params, export, output, memory_limit):
 @main.command()
 @click.argument("round_dirs", nargs=-1, required=True)
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Plot file (default: report.png in the first round dir; ./report.png for s3:// rounds).")
+              help="Plot file (default: report.png in the first round dir; ./report.png for s3:// or read-only rounds).")
 @click.option("--group-by", "--by", "group_by", type=click.Choice(["auto", "level", "category", "gold_type"]),
               default="auto", show_default=True,
               help="Group the quality table by level, category, or gold_type (how the grader read each gold; "
@@ -291,7 +299,9 @@ def report(round_dirs, png, group_by, memory_limit):
     from expo_data.db import format_table, parse_memory_limit
     from expo_data.storage import is_remote
 
-    png = png or (Path("report.png") if is_remote(round_dirs[0]) else Path(round_dirs[0]) / "report.png")
+    if png is None:  # beside the round; ./report.png for s3:// rounds and rounds this user cannot write (read-only data)
+        local = not is_remote(round_dirs[0]) and os.access(round_dirs[0], os.W_OK)
+        png = Path(round_dirs[0]) / "report.png" if local else Path("report.png")
     limit = parse_memory_limit(memory_limit)
     _check_output(png, expo_data.report.expand_round_dirs(list(round_dirs)), "--png")
     quality, rounds, evals, png = expo_data.report.report(list(round_dirs), png, group_by=group_by, memory_limit=limit)

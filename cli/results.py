@@ -69,7 +69,9 @@ def write_result(table, fmt: str, output: Path | None) -> None:
     else:
         data = table_to_ipc_bytes(table)
     if output is None:
-        click.echo(data.decode(), nl=False)
+        from .common import write_stdout
+
+        write_stdout(data.decode())
     else:
         atomic_write_bytes(output, data)
         click.echo(f"wrote {table.num_rows} rows to {output}", err=True)

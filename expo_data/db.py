@@ -16,6 +16,8 @@ import os
 import re
 import shutil
 import tempfile
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from .errors import ExpoError, is_interrupt
+from .errors import ExpoError, Terminated, is_interrupt
+from .oserrors import as_os_error, failure
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
 from .storage import Store, as_store
@@ -98,16 +101,26 @@ def parse_memory_limit(text: Any = None) -> int:
     return limit
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
-    dir for a round on object storage, or a round dir this user cannot write), removed afterwards."""
+    dir for a round on object storage, or a round dir this user cannot write; the system temp dir when that
+    is read-only too: reading a round never needs write access to it), removed afterwards."""
     from .files import SPILL_DIR, cache_dir, owner_tag, remove_dead_leftovers
 
     store = as_store(location)
     bases = [] if store.remote else [store.local()]
-    bases = [base for base in bases if base.is_dir()]
-    for base in bases + [cache_dir() / "spill"]:
+    # DuckDB takes its temp directory as UTF-8: a round dir whose name is not spills into the cache dir.
+    bases = [base for base in bases if base.is_dir() and _utf8(str(base))]
+    for base in bases + [cache_dir() / "spill", Path(tempfile.gettempdir())]:
         try:
             base.mkdir(parents=True, exist_ok=True)
             remove_dead_leftovers(base, SPILL_DIR)  # a killed run's (its sorted runs are the selection's size)
@@ -116,7 +129,8 @@ def spill_dir(location: Any):
         except OSError:
             continue
     else:
-        raise ExpoError(f"no writable directory for DuckDB's spill files (tried {', '.join(map(str, bases))} and the cache dir)")
+        raise ExpoError(f"no writable directory for DuckDB's spill files (tried {', '.join(map(str, bases))}, the cache dir "
+                        f"and {tempfile.gettempdir()}); set EXPO_CACHE or TMPDIR to a writable directory")
     try:
         yield path
     finally:
@@ -137,6 +151,7 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
     if temp_directory is not None:
         config["temp_directory"] = str(temp_directory)
     con = duckdb.connect(config=config)
+    _OPEN.add(con)
     selects, manifests, rounds_seen = [], [], {}
     for position, directory in enumerate(round_dirs):
         store = as_store(directory)
@@ -306,12 +321,56 @@ def query_batches(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, An
         raise query_error(exc)
 
 
+_OPEN: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()  # connections a SIGTERM interrupts
+TERMINATING = threading.Event()
+
+
+def interrupt_all() -> None:
+    """SIGTERM arrived (cli/common.py's watcher thread): DuckDB is stopped in whatever query it runs, as Ctrl-C
+    stops it, so that the main thread gets back to Python, raises and removes its temp files."""
+    TERMINATING.set()
+    for con in list(_OPEN):
+        try:
+            con.interrupt()
+        except Exception:  # noqa: BLE001 - a closed connection: nothing to stop
+            pass
+
+
+@contextlib.contextmanager
+def query_deadline(con: duckdb.DuckDBPyConnection, seconds: float | None):
+    """`sql --timeout`: past `seconds`, DuckDB is interrupted and the command fails in one line (the output
+    file, streamed to a temp file, is not kept)."""
+    if seconds is None:
+        yield
+        return
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()
+        con.interrupt()
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except BaseException as exc:
+        if fired.is_set() and (is_interrupt(exc) or isinstance(exc, ExpoError)):
+            raise ExpoError(f"the query ran past --timeout {seconds:g}s and was stopped; nothing was written") from None
+        raise
+    finally:
+        timer.cancel()
+
+
 def query_error(exc: BaseException) -> BaseException:
     """What to raise for a failed query: one line, or the user's Ctrl-C as itself (DuckDB reports it
     as an error of the query)."""
     message = " ".join(str(exc).split())
     if is_interrupt(exc):
-        return KeyboardInterrupt()
+        return Terminated() if TERMINATING.is_set() else KeyboardInterrupt()
+    os_exc = as_os_error(exc) if isinstance(exc, duckdb.IOException) or "[Errno " in message else None
+    if os_exc is not None:  # the disk (of the spill dir, a shard) said no: the error boundary's one line
+        return failure(os_exc, doing="at", kept="nothing was written")
     if "Out of Memory" in message or "memory limit" in message.lower():
         return ExpoError(f"SQL error: {message} (raise --memory-limit, or free disk for the spill directory)")
     return ExpoError(f"SQL error: {message}")

@@ -20,3 +20,9 @@ def is_interrupt(exc: BaseException) -> bool:
     or the RuntimeError 'Query interrupted' when it stops an Arrow stream DuckDB was producing."""
     return isinstance(exc, KeyboardInterrupt) or type(exc).__name__ == "InterruptException" or (
         isinstance(exc, RuntimeError) and str(exc).strip().lower().startswith("query interrupted"))
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread (cli/common.py) so that temp files are removed on the way out,
+    as for Ctrl-C; the exit code is 143, a shell's for a process ended by SIGTERM. A BaseException, as
+    KeyboardInterrupt is, so that no `except Exception` swallows it."""

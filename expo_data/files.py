@@ -20,17 +20,38 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExpoError
+from .oserrors import failure
 
 # Temp names carry their writer (host and pid), so that what a killed process left (SIGKILL, the OOM
 # killer, a lost machine) can be told from what a live one is writing, here or on another host of a
 # shared filesystem.
 _HOST = re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40] or "host"
-TEMP_FILE = re.compile(r"\..+\.tmp-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)")
+TEMP_FILE = re.compile(r"\..+\.tmp-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)", re.DOTALL)  # any legal name
 SPILL_DIR = re.compile(r"\.expo-spill-(?P<host>[A-Za-z0-9_.]+)-(?P<pid>\d+)-.*")
 
 
 def owner_tag() -> str:
     return f"{_HOST}-{os.getpid()}"
+
+
+NAME_MAX = 255  # bytes of one file name on every filesystem this runs on
+
+
+def temp_sibling(path: Path, kind: str = "tmp") -> Path:
+    """`.NAME.tmp-HOST-PID` beside `path`, as TEMP_FILE matches, for any legal NAME (see fit_name)."""
+    path = Path(path)
+    tail = f".{kind}-{owner_tag()}"
+    return path.with_name(f".{fit_name(path.name, NAME_MAX - 1 - len(tail))}{tail}")
+
+
+def fit_name(name: str, room: int) -> str:
+    """`name`, or when longer than `room` bytes (a legal 250-byte name plus a temp suffix passes 255), its
+    first bytes and a hash of the whole, so that two long names never share a temp name."""
+    if len(os.fsencode(name)) <= room:
+        return name
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    # Cut by bytes: a character cut in two stays a valid file name (its bytes surrogate-escaped, as fsdecode does).
+    return os.fsdecode(os.fsencode(name)[:max(0, room - len(digest) - 1)]) + "~" + digest
 
 
 def _running(pid: int) -> bool:
@@ -64,6 +85,25 @@ def remove_dead_leftovers(directory: Path, names: re.Pattern) -> list[Path]:
     return removed
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+
+
+def check_regular_input(path: Path, what: str) -> None:
+    """An input read whole (a manifest, sidecar, SQL, problems or config file) must be a regular file, through
+    any links: a FIFO would hang the read and /dev/zero fill memory. Refused in one line before it is opened;
+    a missing path is left to the caller's own message (FileNotFoundError from its open)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise failure(exc, path, "reading", "nothing was changed") from exc
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise ExpoError(f"{what} {path} is {kind}, not a regular file; refused (inputs are read whole)")
+
+
 def cache_dir() -> Path:
     """$EXPO_CACHE, else $XDG_CACHE_HOME/expo, else ~/.cache/expo."""
     if os.environ.get("EXPO_CACHE"):
@@ -83,7 +123,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 raise ExpoError(f"cannot write {path}: it is a directory")
             _write_into(path, data)
             return
-        tmp = path.with_name(f".{path.name}.tmp-{owner_tag()}")
+        tmp = temp_sibling(path)
         try:
             with open(tmp, "wb") as f:
                 f.write(data)
@@ -97,7 +137,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 pass
             raise
     except OSError as exc:
-        raise ExpoError(f"cannot write {path}: {exc.strerror or exc}")
+        raise failure(exc, path, "writing", f"{path} was not changed") from exc
     _fsync_dir(path.parent)
 
 
@@ -117,17 +157,21 @@ def atomic_output(path: Path):
             yield tmp
             with open(tmp, "rb") as source, _open_into(path) as sink:
                 shutil.copyfileobj(source, sink)
+        except OSError as exc:
+            raise failure(exc, path, "writing", "") from exc
         finally:
             tmp.unlink(missing_ok=True)
         return
-    tmp = path.with_name(f".{path.name}.tmp-{owner_tag()}")
+    tmp = temp_sibling(path)
     try:
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # the writer's disk filled, or its dir was not writable
+            raise failure(exc, path, "writing", f"{path} was not changed") from exc
         raise
     _fsync_dir(path.parent)
 
@@ -225,17 +269,22 @@ def atomic_dir(target: Path):
     takes its place; when it fails, the temp dir is removed and `target` is untouched. Whether `target`
     may be replaced is the caller's decision: this removes only what it made and the dir it swapped out."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{fit_name(target.name, NAME_MAX - 14)}.tmp-"))
+    except OSError as exc:
+        raise failure(exc, target, "writing", f"{target} was not changed") from exc
     try:
         yield tmp
         old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{fit_name(target.name, NAME_MAX - 14)}.old-"))
             os.replace(target, old)  # a directory onto an empty one
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise failure(exc, target, "writing", f"{target} was not changed") from exc
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from .engine import Engine
 from .errors import ExpoError
+from .lock import round_writer
 from .model import resolve_adapter, resolve_model
 from .plan import GenerateConfig, Plan, build_manifest, check_inputs, drop_stale_shards, plan, prepare, validate
 from .problems import Problem
@@ -98,6 +99,12 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
     if not p.todo:
         log("all shards complete; nothing to do")
         return stats
+    # Shared among --worker slices, exclusive of select and the trainer (expo_data/lock.py).
+    with round_writer(store, "expo-data generate", shared=True, log=log):
+        return _generate_locked(cfg, store, p, engine, lineage, log, stats, start)
+
+
+def _generate_locked(cfg, store, p, engine, lineage, log, stats, start) -> Stats:
     engine, _ = start_round(cfg, store, p, engine, lineage, log)
     # In samples, moving within a group (a group of 64 problems takes minutes on CPU).
     progress = Progress(sum(len(p.assignment[s]) for s in p.todo) * (cfg.attempts + cfg.explanations), cfg.progress,

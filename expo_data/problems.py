@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import ExpoError, first_line
+from .files import check_regular_input
 from .verify import last_boxed
 
 
@@ -162,6 +163,9 @@ class FieldMap:
 def _read_table(path: Path):
     import pyarrow as pa
 
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson", ".parquet", ".csv") and not path.is_dir():
+        check_regular_input(path, "problems file")  # a FIFO would hang the read, /dev/zero fill memory
     try:
         if path.is_dir():
             import datasets
@@ -171,7 +175,6 @@ def _read_table(path: Path):
                 split = "train" if "train" in loaded else next(iter(loaded))
                 loaded = loaded[split]
             return loaded.data.table if hasattr(loaded.data, "table") else loaded.to_arrow()
-        suffix = path.suffix.lower()
         if suffix in (".jsonl", ".json", ".ndjson"):
             import pyarrow.json as pj
 
@@ -186,6 +189,8 @@ def _read_table(path: Path):
             return pc.read_csv(path)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, ValueError, OSError) as exc:
         message = first_line(exc)
+        if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):  # Arrow counts rows within its block
+            message = bad_json_line(path) or message
         raise ExpoError(f"cannot read problems file {path}: {message}")
     except Exception as exc:  # a reader library's own error types for a file it cannot parse
         message = first_line(exc)
@@ -218,6 +223,34 @@ def _parse_level(value) -> int | None:
         return value
     match = _LEVEL_RE.search(str(value))  # MATH writes "Level 5"
     return int(match.group()) if match else None
+
+
+_JSON_KINDS = {bool: "boolean", int: "number", float: "number", str: "string", list: "list", dict: "object"}
+
+
+def bad_json_line(path: Path) -> str | None:
+    """The first line of a JSONL file that Arrow cannot take, by the file's own line number (Arrow's
+    message counts rows within a block of the file): a line that is not a JSON object, or a key whose
+    value changes kind from the line it first appeared on. None when every line reads."""
+    first: dict[str, tuple[str, int]] = {}
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                return f"line {number} is not JSON ({first_line(exc)})"
+            if not isinstance(row, dict):
+                return f"line {number} is a JSON {_JSON_KINDS.get(type(row), 'value')}, not an object"
+            for key, value in row.items():
+                if value is None:
+                    continue
+                kind = _JSON_KINDS.get(type(value), "value")
+                seen = first.setdefault(key, (kind, number))
+                if seen[0] != kind:
+                    return f"line {number}: '{key}' is a {kind}, but a {seen[0]} on line {seen[1]}"
+    return None
 
 
 def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:

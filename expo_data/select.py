@@ -22,8 +22,9 @@ import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
 from .errors import EmptySelection, ExpoError
-from .files import TEMP_FILE, HeldSignals, remove_dead_leftovers
+from .files import HeldSignals
 from .grading import drop_stale_selection
+from .lock import check_writable_inside, round_writer
 from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, shard_name
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
@@ -36,13 +37,15 @@ from .report import expand_round_dirs, held_out, report, report_figure  # noqa: 
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
-def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None) -> dict[str, Any]:
+def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None,
+           wait: bool = True) -> dict[str, Any]:
     """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
     (a local dir or an object-store prefix). The rows are the shipped queries' (select_positives.sql,
     select_pairs.sql, select_groups.sql), gathered so that the round's wide columns are read once, in the
     pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
     batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
-    the machine), spilling to a temp dir on the round's disk: memory does not grow with the round."""
+    the machine), spilling to a temp dir on the round's disk: memory does not grow with the round. One
+    writer at a time (expo_data/lock.py): a second select waits for the first, or with `wait=False` is refused."""
     rd = RoundDir(round_dir)
     params = params or {}
     limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
@@ -54,8 +57,16 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
         raise ExpoError(f"unknown parameter(s) {', '.join(unknown)}; selection takes: {', '.join(sorted(set().union(*takes.values())))}")
     bound = {name: bind(sql, {k: v for k, v in params.items() if k in takes[name]}) for name, sql in queries.items()}
     manifest = verify_round_dir(rd, check_checksums=False)  # manifest and sidecars: cheap, and before any work
-    _check_writable(rd)
-    drop_stale_selection(rd, manifest, log)  # a regrade under way is refused; one made since makes this stale
+    check_writable_inside(rd, SELECTED_DIR)
+    with round_writer(rd, "expo-data select", wait=wait, log=log):
+        drop_stale_selection(rd, manifest, log)  # a regrade under way is refused; one made since makes this stale
+        record = _select_locked(rd, manifest, bound, queries, limit, log)
+    log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
+        f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
+    return record
+
+
+def _select_locked(rd: RoundDir, manifest: dict[str, Any], bound: dict, queries: dict, limit: int, log) -> dict[str, Any]:
     with spill_dir(rd) as spill, HeldSignals() as held:
         with contextlib.ExitStack() as staged:
             try:
@@ -75,8 +86,10 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
             held.start()
             rd.delete(LAYOUT["selection_record"])
         rd.write_json(LAYOUT["selection_record"], record)
-    log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "
-        f"{record['rows']['groups']} group rows -> {rd.uri('selected')}")
+    if rd.remote and json.loads(rd.read_bytes(LAYOUT["selection_record"])) != json.loads(json.dumps(record)):
+        # No lock on an object store: the record read back is another writer's, so the tables may be a mix.
+        raise ExpoError(f"another select wrote {rd.uri(LAYOUT['selection_record'])} at the same time; rerun select "
+                        f"(one writer at a time)")
     return record
 
 
@@ -255,22 +268,6 @@ def _execute(con, sql: str, params: dict[str, Any] | None = None) -> None:
 
 def _count(con, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # fetchall: the result is finished
-
-
-def _check_writable(rd: RoundDir) -> None:
-    """A local round whose selected/ cannot be written is refused before any work (on object storage the
-    first upload says it)."""
-    if rd.remote:
-        return
-    import tempfile
-
-    target = rd.local() / SELECTED_DIR
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        remove_dead_leftovers(target, TEMP_FILE)  # a killed select's half-written tables
-        tempfile.NamedTemporaryFile(dir=target, prefix=".expo-write-check-").close()
-    except OSError as exc:
-        raise ExpoError(f"cannot write the selection into {target}: {exc.strerror or exc}")
 
 
 def write_ipc(batches: pa.RecordBatchReader, path: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from .errors import ExpoError, first_line
+from .oserrors import EnvironmentFailure, failure
 from .schema import (
     MANIFEST_NAME,
     READABLE_SCHEMA_VERSIONS,
@@ -63,8 +65,11 @@ def read_sidecar(store: Store, index: int, count: int) -> dict[str, Any] | None:
         sidecar = json.loads(store.read_bytes(f"{SHARDS_DIR}/{sidecar_name(index, count)}"))
     except (FileNotFoundError, ValueError, RecursionError):  # ValueError: not JSON, not UTF-8
         return None
-    except ExpoError:  # unreadable (a directory, no permission): not a commit marker
-        return None
+    except EnvironmentFailure as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise  # unreadable is not corrupt: regenerating good data is the wrong cure
+        return None  # a directory where the sidecar goes: not a commit marker
+    # (a FIFO or device there is refused by read_bytes in one line: reading it would hang or fill memory)
     return sidecar if valid_sidecar(sidecar) else None
 
 
@@ -89,8 +94,11 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
         return "missing"
     if size is None or sidecar is None or sidecar.get("config_hash") != config_hash:
         return "corrupt"
-    if size != sidecar.get("bytes") or (hash_bytes and not _hash_matches(store.path(data_name), sidecar.get("sha256"))):
-        return "corrupt"
+    try:
+        if size != sidecar.get("bytes") or (hash_bytes and not _hash_matches(store.path(data_name), sidecar.get("sha256"))):
+            return "corrupt"
+    except OSError as exc:  # no permission to read the shard: unreadable, not corrupt
+        raise failure(exc, store.uri(data_name), "reading", "nothing was changed") from exc
     return "complete"
 
 
@@ -143,6 +151,8 @@ def _open_shard(name: str, store: Store, read: bool) -> tuple[int, pa.Table | No
     try:
         with (store.open_input_file(name) if store.remote else pa.memory_map(store.path(name))) as source:
             return _table_of(source, store.uri(name), read)
+    except (PermissionError, EnvironmentFailure) as exc:
+        raise exc if isinstance(exc, ExpoError) else failure(exc, store.uri(name), "reading", "nothing was changed")
     except OSError as exc:
         raise ExpoError(f"{store.uri(name)} is not an Arrow shard ({str(exc).splitlines()[0]}); rerun `expo-data generate` to repair it")
 
@@ -205,8 +215,10 @@ def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
     name = f"{SHARDS_DIR}/{shard_name(index, count)}"
     try:
         data = _read_checked(store, name, index, count)
-    except OSError as exc:  # gone or unreadable since the round was opened
+    except FileNotFoundError as exc:  # gone since the round was opened
         raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
+    except OSError as exc:  # no permission, a failing disk: the data may well be good
+        raise failure(exc, store.uri(name), "reading", "nothing was changed") from exc
     return in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1])
 
 

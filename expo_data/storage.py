@@ -23,7 +23,8 @@ from typing import Any
 import pyarrow.fs as pafs
 
 from .errors import ExpoError, first_line
-from .files import atomic_dir, atomic_output, atomic_write_bytes, cache_dir
+from .files import atomic_dir, atomic_output, atomic_write_bytes, cache_dir, check_regular_input
+from .oserrors import NOTHING_KEPT, failure
 
 
 
@@ -137,6 +138,12 @@ class Store:
             self.fs, self.root = _filesystem(check_uri(str(self.location)))
         else:
             self.fs, self.root = pafs.LocalFileSystem(), str(Path(self.location).absolute())
+            try:
+                self.root.encode("utf-8")
+            except UnicodeEncodeError:  # Arrow's filesystem and DuckDB take UTF-8 paths only
+                shown = os.fsencode(self.root).decode("utf-8", "backslashreplace")
+                raise ExpoError(f"{shown}: the path is not UTF-8, which Arrow and DuckDB cannot open; "
+                                f"rename the directory (nothing was changed)") from None
 
     def __repr__(self) -> str:
         return f"Store({self.location})"
@@ -159,8 +166,9 @@ class Store:
             return fn(*args)
         except FileNotFoundError:
             raise
-        except OSError as exc:
-            raise ExpoError(f"cannot {what} {self.uri(name)}: {first_line(exc)}")
+        except OSError as exc:  # no permission, disk full, ...: the one line of the error boundary
+            doing = {"read": "reading", "write": "writing", "delete": "deleting", "list": "listing"}.get(what, what)
+            raise failure(exc, self.uri(name), doing, "nothing was changed" if what != "write" else NOTHING_KEPT) from exc
 
     def info(self, name: str) -> pafs.FileInfo:
         return self._call("read", name, self.fs.get_file_info, self.path(name))
@@ -176,6 +184,10 @@ class Store:
         return info.size if info.type == pafs.FileType.File else None
 
     def read_bytes(self, name: str) -> bytes:
+        """A whole file: locally only a regular one (a FIFO would hang, /dev/zero fill memory)."""
+        if not self.remote:
+            check_regular_input(Path(self.path(name)), "round file")
+
         def read():
             with self.fs.open_input_stream(self.path(name)) as f:
                 return f.read()

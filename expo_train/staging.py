@@ -30,12 +30,14 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any
     if record is not None:
         check_selection(store, record)  # made under another grading than the round's (a regrade since): refused
         return record
+    from expo_data.lock import round_writer
     from expo_data.select import select  # DuckDB only when a selection must be made
 
     log(f"no selection in {data_dir}; running the default `expo-data select`")
-    record = select(data_dir, log=log)
-    record["ran_by"] = "expo-train (default selection)"
-    store.write_json(LAYOUT["selection_record"], record)
+    with round_writer(data_dir, "expo-train (default selection)", log=log):  # select and the record, as one writer
+        record = select(data_dir, log=log)
+        record["ran_by"] = "expo-train (default selection)"
+        store.write_json(LAYOUT["selection_record"], record)
     return record
 
 

@@ -307,7 +307,14 @@ def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad
 
 def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:
     """The adapter, a last checkpoint, then train_summary.json: written last, its presence means the
-    adapter for this config is complete (the loop skips on it)."""
+    adapter for this config is complete (the loop skips on it). One writer of the round at a time."""
+    from expo_data.lock import round_writer
+
+    with round_writer(setup.work.local(), "expo-train round", log=lambda m: print(m, file=sys.stderr)):
+        return _save_round(cfg, setup, run, examples, last)
+
+
+def _save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:
     save_adapter(run.model, setup.out_dir, round_default=cfg.out is None)
     save_checkpoint(run.model, run.optimizer, run.scheduler, run.step, setup.work.local())
     summary = {"steps": run.step, "examples": examples, "loss": last.get("loss"), "adapter": setup.adapter_uri,
