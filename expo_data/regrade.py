@@ -11,6 +11,8 @@ The manifest says `regrading` while the shards are a mix, and names the new grad
 
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 import json
 import time
@@ -18,6 +20,7 @@ from typing import Any, Callable
 
 import pyarrow as pa
 
+from .lock import round_writer
 from .errors import ExpoError
 from .grading import describe, read_selection_record, stale_reason
 from .schema import EVAL_RECORD, MANIFEST_NAME, SAMPLE_SCHEMA, SHARDS_DIR, RoundDir, read_manifest, shard_name, sidecar_name
@@ -50,12 +53,14 @@ def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY
     rd = RoundDir(round_dir)
     record = _eval_record(rd)
     passes = [RoundDir(join(rd.location, name)) for name in EVAL_PASSES] if record is not None else [rd]
-    for one in passes:
-        _check_round(one)
-    with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:  # its workers start with the first item
-        totals = [_regrade_round(one, grader, log) for one in passes]
-    if record is not None:
-        _rewrite_eval_record(rd, record, spec, log)
+    with contextlib.ExitStack() as locks:
+        for one in passes:  # a writer of the round (select, generate, the trainer) waits, or this one does
+            locks.enter_context(round_writer(one, "expo-data regrade", log=log))
+            _check_round(one)
+        with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:  # its workers start with the first item
+            totals = [_regrade_round(one, grader, log) for one in passes]
+        if record is not None:
+            _rewrite_eval_record(rd, record, spec, log)
     return totals[0] if len(totals) == 1 else dict(zip(EVAL_PASSES, totals))
 
 
