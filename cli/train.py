@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from,
-                     ray_options, train_default)
+                     ray_options, train_default, verify_option)
 
 
 @click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -67,12 +67,15 @@ def _loss_choice():
               help="auto: on GPU, checkpoint only as many layers as the card needs (measured on the largest batch); "
                    "off on CPU. full: every layer (least memory).")
 @click.option("--progress/--no-progress", default=True)
+@verify_option
 @one_line_errors
 def round_cmd(**o):
     """Train on DATA/selected (selected first if absent); write DATA/adapter for the next round."""
+    from expo_data.verified import verification
     from expo_train.trainer import TrainConfig, train_round
 
-    train_round(build(TrainConfig, o), log=lambda m: click.echo(m, err=True))
+    with verification(o.pop("verify")):
+        train_round(build(TrainConfig, o), log=lambda m: click.echo(m, err=True))
 
 
 @main.command("loop")

@@ -26,16 +26,26 @@ from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, r
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store, as_location, join
+from .verified import flush as flush_verified, verification
 SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups": "select_groups"}
 
 
-def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None) -> dict[str, Any]:
+def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None,
+           verify: str = "once") -> dict[str, Any]:
     """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
     (a local dir or an object-store prefix). The rows are the shipped queries' (select_positives.sql,
     select_pairs.sql, select_groups.sql), gathered so that the round's wide columns are read once, in the
     pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
     batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
-    the machine), spilling to a temp dir on the round's disk: memory does not grow with the round."""
+    the machine), spilling to a temp dir on the round's disk: memory does not grow with the round.
+    `verify` "full" hashes every shard, "once" not those verified before (verified.py)."""
+    with verification(verify):
+        record = _select(round_dir, params, log, memory_limit)
+    flush_verified()
+    return record
+
+
+def _select(round_dir: Any, params: dict[str, Any] | None, log, memory_limit: Any) -> dict[str, Any]:
     rd = RoundDir(round_dir)
     params = params or {}
     limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)

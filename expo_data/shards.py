@@ -25,6 +25,7 @@ from .schema import (
     sidecar_name,
 )
 from .storage import Store, as_store
+from .verified import flush as flush_verified, identity, is_verified, record as record_verified, verification
 
 
 def table_to_ipc_bytes(table: pa.Table) -> bytes:
@@ -42,7 +43,10 @@ def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: 
     store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
                    rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    if not store.remote:  # the bytes just written are the ones hashed: readers need not hash them again
+        record_verified(store.path(f"{SHARDS_DIR}/{shard_name(index, count)}"), sidecar["sha256"])
     store.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", sidecar)
+    flush_verified()
 
 
 def _is_count(value: Any) -> bool:
@@ -94,17 +98,15 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     return "complete"
 
 
-# Local shards this process has hashed, by (path, inode, size, mtime, expected sha256): a selection followed by
-# training in one process, or a report over rounds just selected, hashes each shard once.
-_VERIFIED: set[tuple] = set()
-HASH_COST = {"files": 0, "bytes": 0}  # what hashing cost this process (verify_round_dir logs its share)
+# What hashing cost this process (verify_round_dir logs its share). A local shard verified before, by this
+# process or another (see verified.py), is not hashed again while its identity is unchanged.
+HASH_COST = {"files": 0, "bytes": 0}
 _HASH_LOCK = threading.Lock()
 
 
 def _hash_matches(path: str, expected: Any) -> bool:
-    stat = os.stat(path)
-    key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
-    if key in _VERIFIED:
+    before = identity(path)
+    if is_verified(path, expected, before):
         return True
     digest, buffer = hashlib.sha256(), bytearray(1 << 22)
     view = memoryview(buffer)
@@ -114,9 +116,9 @@ def _hash_matches(path: str, expected: Any) -> bool:
     matches = digest.hexdigest() == expected
     with _HASH_LOCK:
         HASH_COST["files"] += 1
-        HASH_COST["bytes"] += stat.st_size
-        if matches:
-            _VERIFIED.add(key)
+        HASH_COST["bytes"] += before["size"]
+    if matches:
+        record_verified(path, expected, before)
     return matches
 
 
@@ -215,27 +217,28 @@ def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
         with store.open_input_file(name) as source:
             return source.read_buffer()
     path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
-    stat = os.stat(path)
-    key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
-    buffer = pa.allocate_buffer(stat.st_size)  # not zeroed first, unlike a bytearray
+    before = identity(path)
+    if is_verified(path, expected, before):
+        # Verified before and unchanged since: memory-mapped, so a reader touches only the pages of what it
+        # uses (the key columns, the selected rows' slices of the wide ones), not every byte.
+        with pa.memory_map(path) as source:
+            return source.read_buffer()
+    buffer = pa.allocate_buffer(before["size"])  # not zeroed first, unlike a bytearray
     view, digest, size = memoryview(buffer).cast("B"), hashlib.sha256(), 0
     with open(path, "rb", buffering=0) as f:  # hashlib releases the GIL on each chunk
         if hasattr(os, "posix_fadvise"):  # the kernel reads ahead while a chunk is hashed
             os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
         while size < len(view) and (got := f.readinto(view[size:size + (1 << 22)])):
-            if key not in _VERIFIED:
-                digest.update(view[size:size + got])
+            digest.update(view[size:size + got])
             size += got
-    if key not in _VERIFIED:
-        matches = size == stat.st_size and digest.hexdigest() == expected
-        with _HASH_LOCK:
-            HASH_COST["files"] += 1
-            HASH_COST["bytes"] += stat.st_size
-            if matches:
-                _VERIFIED.add(key)
-        if not matches:
-            raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
-                            f"rerun `expo-data generate` to repair it")
+    matches = size == before["size"] and digest.hexdigest() == expected
+    with _HASH_LOCK:
+        HASH_COST["files"] += 1
+        HASH_COST["bytes"] += before["size"]
+    if not matches:
+        raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
+                        f"rerun `expo-data generate` to repair it")
+    record_verified(path, expected, before)
     return buffer
 
 
@@ -287,10 +290,10 @@ def read_shard(path: Any, store: Store | None = None) -> pa.Table:
     return in_sample_schema(_open_shard(*_located(path, store), read=True)[1])
 
 
-def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> dict[str, Any]:
+def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None, verify: str = "once") -> dict[str, Any]:
     """Check a round dir is complete and intact; returns its manifest. Raises ExpoError with one line.
-    `log` hears what the sha256 of local shards cost (shards hashed earlier in this process are not
-    hashed again while their size and mtime are unchanged)."""
+    A local shard verified before (by any process of this user, see verified.py) is only stat'ed, unless
+    `verify` is "full". `log` hears what the sha256 of local shards cost."""
     store = as_store(out_dir)
     before, started = dict(HASH_COST), time.perf_counter()
     manifest = read_manifest(out_dir)
@@ -299,9 +302,10 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> di
     count = manifest["shards"]
     # Shards checked side by side: sha256 runs at about a core's worth of disk bandwidth per thread. Without
     # checksums the sidecars are still read and matched (cheap), so a broken one fails before any work.
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, count))) as pool:
+    with verification(verify), ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, count))) as pool:
         statuses = dict(zip(range(count), pool.map(
             lambda index: shard_status(out_dir, index, count, manifest["config_hash"], check_checksums), range(count))))
+    flush_verified()  # what matched, also when another shard failed
     for index in range(count):
         name = f"{SHARDS_DIR}/{shard_name(index, count)}"
         status = statuses[index]
