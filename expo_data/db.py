@@ -26,6 +26,7 @@ import pyarrow.dataset as pads
 from .errors import ExpoError, is_interrupt
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
+from .stored_once import GEN_TOKEN_LOGPROBS_SQL
 from .storage import Store, as_store
 
 PROBLEMS_VIEW = """
@@ -138,7 +139,9 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
         dataset = pads.dataset([store.path(name) for name in committed_shard_names(manifest)], format="ipc",
                                schema=SAMPLE_SCHEMA, filesystem=store.fs)
         con.register(f"_round_{position}", dataset)
-        selects.append(f"SELECT *, '{_quote(str(directory))}' AS round_dir FROM _round_{position}")
+        # An attempt's gen_token_logprobs, stored once since schema version 3, shown whole.
+        selects.append(f"SELECT * REPLACE ({GEN_TOKEN_LOGPROBS_SQL}), '{_quote(str(directory))}' AS round_dir "
+                       f"FROM _round_{position}")
         manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],
                           "base_model": manifest.get("base_model"), "adapter": manifest.get("adapter"),
                           "logprob_dtype": manifest.get("logprob_dtype"), "num_problems": manifest.get("num_problems"),

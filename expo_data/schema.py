@@ -21,8 +21,10 @@ from .storage import Store, as_store
 
 # 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
 # read with those columns null (see shards.read_shard).
-SCHEMA_VERSION = 2
-READABLE_SCHEMA_VERSIONS = (1, 2)
+# 3 (issue 28, store each number once): an attempt's gen_token_logprobs is stored null where it equals
+# policy_token_logprobs; readers present it whole (stored_once.py). No column added or removed.
+SCHEMA_VERSION = 3
+READABLE_SCHEMA_VERSIONS = (1, 2, 3)
 KINDS = ("attempt", "explanation", "expert")
 
 SAMPLE_SCHEMA = pa.schema(

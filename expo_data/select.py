@@ -96,6 +96,8 @@ _CHOSEN_COLUMNS = {"round": "round", "problem_id": "problem_id", "level": "level
 _REJECTED_COLUMNS = {"rejected": "completion", "rejected_token_ids": "completion_token_ids",
                      "ref_rejected_logp": "policy_logprob_sum", "rejected_policy_mean": "policy_logprob_mean"}
 _KEY_COLUMNS = ["round", "problem_id", "kind", "sample_index"]
+_SOURCES = {"positives": sorted(set(_POSITIVE_COLUMNS.values()) | {"answer_logprob", "answer_logprob_base"}),
+            "chosen": sorted(set(_CHOSEN_COLUMNS.values())), "rejected": sorted(set(_REJECTED_COLUMNS.values()))}
 
 
 def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, Any]], staged: contextlib.ExitStack,
@@ -202,7 +204,7 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
     }
 
     def picked(index: int) -> dict[str, tuple[np.ndarray, pa.Table]]:
-        shard = read_checked_shard(rd, index, count)
+        shard = read_checked_shard(rd, index, count, whole=False)  # no output takes gen_token_logprobs
         ids = shard.column("problem_id")
         if ids.null_count == len(ids):  # no rows (or no problem to look up)
             return {}
@@ -214,7 +216,9 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
             mine = table.filter(pc.and_(pc.greater_equal(problem, low), pc.less_equal(problem, high)))
             # In place order: the wide rows are gathered once, already as their run wants them.
             found = keys.join(mine, _KEY_COLUMNS, join_type="inner").sort_by("_place")
-            chosen = shard.take(found.column("_row"))
+            # Only the columns this side writes: a memory-mapped shard (verified before) then leaves the pages
+            # of the others (gen_token_logprobs, the hinted prompt, ...) unread.
+            chosen = shard.select(_SOURCES[name]).take(found.column("_row"))
             out[name] = (found.column("_place").to_numpy(), _project(name, chosen, found))
         return out
 

@@ -25,6 +25,7 @@ from .schema import (
     sidecar_name,
 )
 from .storage import Store, as_store
+from .stored_once import drop_duplicates, restore
 from .verified import flush as flush_verified, identity, is_verified, record as record_verified, verification
 
 
@@ -39,7 +40,7 @@ def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: 
     """Shard first, sidecar second: the sidecar is the commit marker, and a shard without a valid
     one is incomplete (object stores have no rename, so this order is the whole protocol there)."""
     store = as_store(out_dir)
-    data = table_to_ipc_bytes(table.cast(SAMPLE_SCHEMA))
+    data = table_to_ipc_bytes(drop_duplicates(table.cast(SAMPLE_SCHEMA)))  # each number once (version 3)
     store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
                    rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
@@ -200,7 +201,7 @@ def _check_columns(schema: pa.Schema, version: int, path: str) -> None:
                         f"rerun `expo-data generate` to repair it")
 
 
-def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
+def read_checked_shard(store: Store, index: int, count: int, whole: bool = True) -> pa.Table:
     """A committed shard's rows (in SAMPLE_SCHEMA) from one read of its bytes, which for a local shard also
     serve its sha256 against the sidecar: the check verify_round_dir makes, without reading the file a
     second time. A shard hashed earlier in this process is not hashed again; ExpoError if it is corrupt."""
@@ -209,7 +210,7 @@ def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
         data = _read_checked(store, name, index, count)
     except OSError as exc:  # gone or unreadable since the round was opened
         raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
-    return in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1])
+    return in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1], whole)
 
 
 def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
@@ -272,10 +273,13 @@ def shard_schema_version(path: Any, store: Store | None = None) -> int:
     return _open_shard(*_located(path, store), read=False)[0]
 
 
-def in_sample_schema(table: pa.Table) -> pa.Table:
+def in_sample_schema(table: pa.Table, whole: bool = True) -> pa.Table:
     """A shard's table as SAMPLE_SCHEMA: as it is when written by this version (no copy); else upgraded,
-    or decoded from another encoding or width of the same values (_check_columns let only those through)."""
-    return table if table.schema.equals(SAMPLE_SCHEMA) else upgrade_table(table)
+    or decoded from another encoding or width of the same values (_check_columns let only those through).
+    `whole`: with every attempt's gen_token_logprobs present (stored once since version 3: stored_once.py);
+    a reader that never uses that column skips the copy."""
+    table = table if table.schema.equals(SAMPLE_SCHEMA) else upgrade_table(table)
+    return restore(table) if whole else table
 
 
 def upgrade_table(table: pa.Table) -> pa.Table:
@@ -286,8 +290,9 @@ def upgrade_table(table: pa.Table) -> pa.Table:
     return table.select(SAMPLE_SCHEMA.names).cast(SAMPLE_SCHEMA)
 
 
-def read_shard(path: Any, store: Store | None = None) -> pa.Table:
-    return in_sample_schema(_open_shard(*_located(path, store), read=True)[1])
+def read_shard(path: Any, store: Store | None = None, whole: bool = True) -> pa.Table:
+    """A shard's rows in SAMPLE_SCHEMA (memory-mapped locally); `whole`: see in_sample_schema."""
+    return in_sample_schema(_open_shard(*_located(path, store), read=True)[1], whole)
 
 
 def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None, verify: str = "once") -> dict[str, Any]:
