@@ -209,3 +209,20 @@ def test_sql_on_a_verified_round_reads_only_the_columns_a_query_names(tmp_path, 
     assert small < size / 20, (small, size)
     wide = bytes_read(lambda: run_query(con, "SELECT sum(list_sum(completion_token_ids)) FROM samples"))
     assert wide > size / 10  # the measure sees reads: a wide column is read
+
+
+def test_report_and_open_round_take_verify_full(round_dir, verified_cache, tmp_path):
+    from expo_data import open_round
+
+    runner = CliRunner()
+    png = tmp_path / "report.png"
+    assert hashes(lambda: runner.invoke(data_cli, ["report", "--png", str(png), str(round_dir)])) == 3
+    a_new_process(verified_cache)
+    assert hashes(lambda: runner.invoke(data_cli, ["report", "--png", str(png), str(round_dir)])) == 0
+    assert hashes(lambda: runner.invoke(data_cli, ["report", "--verify", "full", "--png", str(png), str(round_dir)])) == 3
+    assert png.stat().st_size > 0
+    a_new_process(verified_cache)
+    assert hashes(lambda: open_round(round_dir)) == 0
+    assert hashes(lambda: open_round(round_dir, verify="full")) == 3
+    with pytest.raises(ExpoError, match="verify mode"):
+        open_round(round_dir, verify="twice")
