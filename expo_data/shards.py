@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import threading
 import time
@@ -204,7 +205,8 @@ def _check_columns(schema: pa.Schema, version: int, path: str) -> None:
 def read_checked_shard(store: Store, index: int, count: int, whole: bool = True) -> pa.Table:
     """A committed shard's rows (in SAMPLE_SCHEMA) from one read of its bytes, which for a local shard also
     serve its sha256 against the sidecar: the check verify_round_dir makes, without reading the file a
-    second time. A shard hashed earlier in this process is not hashed again; ExpoError if it is corrupt."""
+    second time. A shard verified before (verified.py) is memory-mapped, not read or hashed; ExpoError if
+    it is corrupt. `whole`: see in_sample_schema."""
     name = f"{SHARDS_DIR}/{shard_name(index, count)}"
     try:
         data = _read_checked(store, name, index, count)
@@ -219,11 +221,8 @@ def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
             return source.read_buffer()
     path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
     before = identity(path)
-    if is_verified(path, expected, before):
-        # Verified before and unchanged since: memory-mapped, so a reader touches only the pages of what it
-        # uses (the key columns, the selected rows' slices of the wide ones), not every byte.
-        with pa.memory_map(path) as source:
-            return source.read_buffer()
+    if is_verified(path, expected, before) and (mapped := _map_if_unchanged(path, before)) is not None:
+        return mapped
     buffer = pa.allocate_buffer(before["size"])  # not zeroed first, unlike a bytearray
     view, digest, size = memoryview(buffer).cast("B"), hashlib.sha256(), 0
     with open(path, "rb", buffering=0) as f:  # hashlib releases the GIL on each chunk
@@ -241,6 +240,19 @@ def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
                         f"rerun `expo-data generate` to repair it")
     record_verified(path, expected, before)
     return buffer
+
+
+def _map_if_unchanged(path: str, verified_as: dict[str, int]) -> pa.Buffer | None:
+    """The file memory-mapped, if the file opened is still the one verified (not replaced since the stat):
+    a reader then touches only the pages of what it uses (the key columns, the selected rows' slices of the
+    columns it writes), not every byte. None otherwise (it is hashed instead)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if identity(fd) != verified_as or verified_as["size"] == 0:
+            return None
+        return pa.py_buffer(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))  # the buffer keeps the mapping alive
+    finally:
+        os.close(fd)
 
 
 def hash_ahead(store: Store, count: int, stop: threading.Event) -> None:

@@ -68,7 +68,8 @@ def forced() -> bool:
     return _FORCED[0] > 0
 
 
-def identity(path: str | os.PathLike) -> dict[str, int]:
+def identity(path: str | os.PathLike | int) -> dict[str, int]:
+    """What the record keys a file by (a path, or an open file's descriptor)."""
     st = os.stat(path)
     return {"dev": st.st_dev, "ino": st.st_ino, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns}
 
