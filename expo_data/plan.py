@@ -17,7 +17,7 @@ from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, resolve_adapter, reso
 from .model import on_cpu as no_gpu
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates
-from .schema import LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
+from .schema import HASHED_SCHEMA_VERSION, LAYOUT, MANIFEST_NAME, SHARDS_DIR, read_manifest
 from .shards import shard_status
 from .storage import Store, is_remote, join, redact
 
@@ -177,7 +177,7 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
 
     # Everything that decides what the samples are; a rerun must match it to resume.
     identity = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": HASHED_SCHEMA_VERSION,
         "base_model": model_path,
         "base_model_sha256": fingerprint_dir(model_path),
         # A remote adapter is named by its URI: the local copy's path differs from machine to machine.

@@ -25,6 +25,10 @@ from .storage import Store, as_store
 # policy_token_logprobs; readers present it whole (stored_once.py). No column added or removed.
 SCHEMA_VERSION = 3
 READABLE_SCHEMA_VERSIONS = (1, 2, 3)
+# The version a round's identity (config hash) names: still 2, since version-2 and version-3 shards read
+# alike and may share a round, so a version-2 round resumes under this toolkit instead of counting as
+# another configuration. (Issue 26 adds the same constant, for the same reason: keep one when merging.)
+HASHED_SCHEMA_VERSION = 2
 KINDS = ("attempt", "explanation", "expert")
 
 SAMPLE_SCHEMA = pa.schema(
