@@ -98,6 +98,7 @@ _REJECTED_COLUMNS = {"rejected": "completion", "rejected_token_ids": "completion
 _KEY_COLUMNS = ["round", "problem_id", "kind", "sample_index"]
 _SOURCES = {"positives": sorted(set(_POSITIVE_COLUMNS.values()) | {"answer_logprob", "answer_logprob_base"}),
             "chosen": sorted(set(_CHOSEN_COLUMNS.values())), "rejected": sorted(set(_REJECTED_COLUMNS.values()))}
+_WIDE = sorted(set(_KEY_COLUMNS).union(*_SOURCES.values()))  # the columns the wide pass reads of a verified shard
 
 
 def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, Any]], staged: contextlib.ExitStack,
@@ -204,7 +205,7 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
     }
 
     def picked(index: int) -> dict[str, tuple[np.ndarray, pa.Table]]:
-        shard = read_checked_shard(rd, index, count, whole=False)  # no output takes gen_token_logprobs
+        shard = read_checked_shard(rd, index, count, whole=False, columns=_WIDE)  # only what the outputs take
         ids = shard.column("problem_id")
         if ids.null_count == len(ids):  # no rows (or no problem to look up)
             return {}
@@ -216,8 +217,6 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
             mine = table.filter(pc.and_(pc.greater_equal(problem, low), pc.less_equal(problem, high)))
             # In place order: the wide rows are gathered once, already as their run wants them.
             found = keys.join(mine, _KEY_COLUMNS, join_type="inner").sort_by("_place")
-            # Only the columns this side writes: a memory-mapped shard (verified before) then leaves the pages
-            # of the others (gen_token_logprobs, the hinted prompt, ...) unread.
             chosen = shard.select(_SOURCES[name]).take(found.column("_row"))
             out[name] = (found.column("_place").to_numpy(), _project(name, chosen, found))
         return out

@@ -202,17 +202,43 @@ def _check_columns(schema: pa.Schema, version: int, path: str) -> None:
                         f"rerun `expo-data generate` to repair it")
 
 
-def read_checked_shard(store: Store, index: int, count: int, whole: bool = True) -> pa.Table:
-    """A committed shard's rows (in SAMPLE_SCHEMA) from one read of its bytes, which for a local shard also
-    serve its sha256 against the sidecar: the check verify_round_dir makes, without reading the file a
-    second time. A shard verified before (verified.py) is memory-mapped, not read or hashed; ExpoError if
-    it is corrupt. `whole`: see in_sample_schema."""
+def read_checked_shard(store: Store, index: int, count: int, whole: bool = True,
+                       columns: list[str] | None = None) -> pa.Table:
+    """A committed shard's rows (in SAMPLE_SCHEMA; only `columns` if given) from one read of its bytes, which
+    for a local shard also serve its sha256 against the sidecar: the check verify_round_dir makes, without
+    reading the file a second time. A shard verified before (verified.py) is not hashed: only the buffers of
+    `columns` are read (Arrow IPC is random-access), or the file is memory-mapped; ExpoError if it is corrupt.
+    `whole`: see in_sample_schema."""
     name = f"{SHARDS_DIR}/{shard_name(index, count)}"
     try:
+        if columns is not None and not store.remote and (table := _verified_columns(store, name, index, count, columns)):
+            return table
         data = _read_checked(store, name, index, count)
     except OSError as exc:  # gone or unreadable since the round was opened
         raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
-    return in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1], whole)
+    table = in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1], whole)
+    return table if columns is None else table.select(columns)
+
+
+def _verified_columns(store: Store, name: str, index: int, count: int, columns: list[str]) -> pa.Table | None:
+    """`columns` of a local shard verified before and unchanged since, read buffer by buffer: the other
+    columns' bytes are never read (select skips gen_token_logprobs, the hinted prompt, ...). None when the
+    shard is not known to be verified, or was replaced since the stat (it is hashed instead)."""
+    path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
+    before = identity(path)
+    if not is_verified(path, expected, before):
+        return None
+    with pa.OSFile(path) as source:
+        if identity(path) != before:
+            return None
+        _table_of(source, store.uri(name), read=False)  # its version and columns checked, from the footer
+        names = pa.ipc.open_file(source).schema.names
+        included = [names.index(c) for c in columns if c in names]
+        table = pa.ipc.open_file(source, options=pa.ipc.IpcReadOptions(included_fields=included)).read_all()
+    for column in columns:  # a column added since the shard's version: null, as upgrade_table fills it
+        if column not in table.column_names:
+            table = table.append_column(SAMPLE_SCHEMA.field(column), pa.nulls(table.num_rows, SAMPLE_SCHEMA.field(column).type))
+    return table.select(columns).cast(pa.schema([SAMPLE_SCHEMA.field(c) for c in columns]))
 
 
 def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:

@@ -226,3 +226,20 @@ def test_report_and_open_round_take_verify_full(round_dir, verified_cache, tmp_p
     assert hashes(lambda: open_round(round_dir, verify="full")) == 3
     with pytest.raises(ExpoError, match="verify mode"):
         open_round(round_dir, verify="twice")
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux /proc/self/io")
+def test_a_verified_shard_is_read_column_by_column(tmp_path, verified_cache):
+    from expo_data.schema import RoundDir
+    from expo_data.shards import read_checked_shard
+
+    out = synthetic_round(tmp_path / "big", shards=1, problems_per_shard=300)
+    size = (out / "shards" / "shard-00000-of-00001.arrow").stat().st_size
+    columns = ["problem_id", "kind", "sample_index", "completion_token_ids"]
+    got = []
+    read = bytes_read(lambda: got.append(read_checked_shard(RoundDir(out), 0, 1, columns=columns)))
+    assert 0.2 * size < read < 0.5 * size  # the token ids' buffers, not the log-prob lists or the texts
+    verified_cache.forget()
+    hashed = []
+    assert bytes_read(lambda: hashed.append(read_checked_shard(RoundDir(out), 0, 1, columns=columns))) >= size
+    assert got[0].equals(hashed[0]) and got[0].column_names == columns
