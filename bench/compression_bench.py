@@ -1,5 +1,5 @@
 """Arrow IPC buffer compression and storing attempt log-probs once (issue 28): bytes per row and read time,
-uncompressed vs LZ4 vs ZSTD vs version 3's one copy (with and without LZ4), on copies of one round whose
+uncompressed vs LZ4 vs ZSTD vs version 4's one copy (with and without LZ4), on copies of one round whose
 shards are rewritten each way (same rows, sidecars updated, recorded as verified as `generate` would).
 
 Per codec: bytes/row (all rows, and attempt rows' two log-prob columns); then, alternating codecs between
@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from verify_once_bench import drop_caches, timed
 
-# name -> (IPC buffer codec, attempt log-probs stored once as schema version 3 does)
+# name -> (IPC buffer codec, attempt log-probs stored once as schema version 4 does)
 VARIANTS = {"none": (None, False), "lz4": ("lz4", False), "zstd": ("zstd", False), "once": (None, True),
             "once+lz4": ("lz4", True)}
 
@@ -42,12 +42,12 @@ def rewrite(src: Path, dst: Path, codec: str | None, once: bool) -> dict:
         attempts = table.filter(pc.equal(table.column("kind"), "attempt"))
         same = equal_rows(attempts.column("gen_token_logprobs").combine_chunks(),
                           attempts.column("policy_token_logprobs").combine_chunks())
-        # The duplicate copy: 4 bytes a token, 8 of offsets a row (what version 3 does not store).
+        # The duplicate copy: 4 bytes a token, 8 of offsets a row (what version 4 does not store).
         dup += int(pc.sum(pc.list_value_length(attempts.column("gen_token_logprobs").filter(pa.array(same)))).as_py() or 0) * 4
         dup += 8 * int(same.sum())
         rows += table.num_rows
         if once:
-            table = drop_duplicates(table).replace_schema_metadata({"expo.schema_version": "3"})
+            table = drop_duplicates(table).replace_schema_metadata({"expo.schema_version": "4"})
         sink = pa.BufferOutputStream()
         with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=codec)) as writer:
             writer.write_table(table)

@@ -139,7 +139,7 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
         dataset = pads.dataset([store.path(name) for name in committed_shard_names(manifest)], format="ipc",
                                schema=SAMPLE_SCHEMA, filesystem=store.fs)
         con.register(f"_round_{position}", dataset)
-        # An attempt's gen_token_logprobs, stored once since schema version 3, shown whole.
+        # An attempt's gen_token_logprobs, stored once since schema version 4, shown whole.
         selects.append(f"SELECT * REPLACE ({GEN_TOKEN_LOGPROBS_SQL}), '{_quote(str(directory))}' AS round_dir "
                        f"FROM _round_{position}")
         manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],

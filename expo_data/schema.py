@@ -21,13 +21,15 @@ from .storage import Store, as_store
 
 # 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
 # read with those columns null (see shards.read_shard).
-# 3 (issue 28, store each number once): an attempt's gen_token_logprobs is stored null where it equals
-# policy_token_logprobs; readers present it whole (stored_once.py). No column added or removed.
-SCHEMA_VERSION = 3
-READABLE_SCHEMA_VERSIONS = (1, 2, 3)
-# The version a round's identity (config hash) names: still 2, since version-2 and version-3 shards read
-# alike and may share a round, so a version-2 round resumes under this toolkit instead of counting as
-# another configuration. (Issue 26 adds the same constant, for the same reason: keep one when merging.)
+# 3 is issue 26's (a nullable `gold_type` column, on main; this branch reads such shards without it).
+# 4 (issue 28, store each number once): an attempt's gen_token_logprobs is stored null where it equals
+# policy_token_logprobs; readers present it whole (stored_once.py). No column added or removed: merged
+# with issue 26, SCHEMA_VERSION = 4 and READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4).
+SCHEMA_VERSION = 4
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4)
+# The version a round's identity (config hash) names: still 2, since shards of versions 2 to 4 read alike
+# and may share a round, so a version-2 round resumes under this toolkit instead of counting as another
+# configuration. (Issue 26 adds the same constant, for the same reason: keep one when merging.)
 HASHED_SCHEMA_VERSION = 2
 KINDS = ("attempt", "explanation", "expert")
 

@@ -41,7 +41,7 @@ def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: 
     """Shard first, sidecar second: the sidecar is the commit marker, and a shard without a valid
     one is incomplete (object stores have no rename, so this order is the whole protocol there)."""
     store = as_store(out_dir)
-    data = table_to_ipc_bytes(drop_duplicates(table.cast(SAMPLE_SCHEMA)))  # each number once (version 3)
+    data = table_to_ipc_bytes(drop_duplicates(table.cast(SAMPLE_SCHEMA)))  # each number once (version 4)
     store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
                    rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
@@ -314,7 +314,7 @@ def shard_schema_version(path: Any, store: Store | None = None) -> int:
 def in_sample_schema(table: pa.Table, whole: bool = True) -> pa.Table:
     """A shard's table as SAMPLE_SCHEMA: as it is when written by this version (no copy); else upgraded,
     or decoded from another encoding or width of the same values (_check_columns let only those through).
-    `whole`: with every attempt's gen_token_logprobs present (stored once since version 3: stored_once.py);
+    `whole`: with every attempt's gen_token_logprobs present (stored once since version 4: stored_once.py);
     a reader that never uses that column skips the copy."""
     table = table if table.schema.equals(SAMPLE_SCHEMA) else upgrade_table(table)
     return restore(table) if whole else table

@@ -1,8 +1,8 @@
-"""Store each number once (schema version 3).
+"""Store each number once (schema version 4).
 
 An attempt is sampled from the plain prompt, so its sampling-time log-probs (`gen_token_logprobs`) are the
 very numbers `policy_token_logprobs` holds (rows.py reuses them), and attempts are most of a round's rows.
-From version 3 an attempt row whose two lists are equal, bit for bit, stores `gen_token_logprobs` null;
+From version 4 an attempt row whose two lists are equal, bit for bit, stores `gen_token_logprobs` null;
 every reader presents the column whole again: Arrow tables through `restore`, DuckDB's `samples` view
 through `GEN_TOKEN_LOGPROBS_SQL`. Explanations (sampled under the hinted prompt) and rows whose lists
 differ keep both; expert rows have no sampling log-probs (null in every version). In older versions an
@@ -44,7 +44,7 @@ def _attempts(table: pa.Table) -> np.ndarray:
 
 
 def drop_duplicates(table: pa.Table) -> pa.Table:
-    """The table as version 3 stores it: an attempt's gen_token_logprobs null where it equals
+    """The table as version 4 stores it: an attempt's gen_token_logprobs null where it equals
     policy_token_logprobs."""
     if table.num_rows == 0:
         return table

@@ -1,4 +1,4 @@
-"""Store each number once (expo_data/stored_once.py, schema version 3): an attempt's gen_token_logprobs
+"""Store each number once (expo_data/stored_once.py, schema version 4): an attempt's gen_token_logprobs
 equal to its policy_token_logprobs is stored null, and every reader presents both columns as before."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_equal_rows_and_the_round_trip_against_a_plain_reference(rows, cut):
 def test_a_new_round_stores_attempt_logprobs_once_and_reads_them_whole(tmp_path, verified_cache):
     out = synthetic_round(tmp_path / "r", shards=2, problems_per_shard=30)  # the bench rows: gen == policy
     shard = sorted((out / "shards").glob("*.arrow"))[0]
-    assert shard_schema_version(shard) == SCHEMA_VERSION == 3
+    assert shard_schema_version(shard) == SCHEMA_VERSION == 4
     raw = pa.ipc.open_file(pa.memory_map(str(shard))).read_all()
     attempts = pc.equal(raw.column("kind"), "attempt")
     assert raw.filter(attempts).column("gen_token_logprobs").null_count == pc.sum(attempts).as_py() > 0
