@@ -86,3 +86,24 @@ def test_the_old_fixture_round_reads_as_before(tmp_path):
     stored = pa.ipc.open_file(pa.memory_map(str(shard))).read_all()
     assert read_shard(shard).column("gen_token_logprobs").equals(stored.column("gen_token_logprobs").cast(LISTS))
     assert json.loads((out / "manifest.json").read_text())["schema_version"] == 2
+
+
+def test_a_version_3_shard_with_gold_type_reads(tmp_path, verified_cache):
+    """Issue 26's version 3 (a gold_type column, on main) is readable here: the extra column is left out."""
+    from expo_data.shards import table_to_ipc_bytes
+
+    out = synthetic_round(tmp_path / "r", shards=1, problems_per_shard=5)
+    shard = out / "shards" / "shard-00000-of-00001.arrow"
+    table = pa.ipc.open_file(pa.py_buffer(shard.read_bytes())).read_all()
+    table = table.append_column("gold_type", pa.array(["number"] * table.num_rows))
+    table = table.replace_schema_metadata({"expo.schema_version": "3"})
+    data = table_to_ipc_bytes(table)
+    shard.write_bytes(data)
+    sidecar = shard.with_suffix(".json")
+    import hashlib
+
+    sidecar.write_text(json.dumps(dict(json.loads(sidecar.read_text()), bytes=len(data),
+                                       sha256=hashlib.sha256(data).hexdigest())))
+    assert shard_schema_version(shard) == 3
+    assert "gold_type" not in read_shard(shard).column_names and read_shard(shard).num_rows == 35
+    assert run_query(connect([out]), "SELECT count(*) AS n FROM samples").column("n").to_pylist() == [35]
