@@ -99,7 +99,8 @@ def _read(cache_file: Path) -> dict[str, dict[str, Any]]:
 
 def is_verified(path: str | os.PathLike, expected_sha256: Any, current: dict[str, int] | None = None) -> bool:
     """Whether `path`, as it is now (`current`: its identity, stat'ed if not given), was verified against
-    `expected_sha256` before, by this process or a recorded one. Always False under full_verification()."""
+    `expected_sha256` before, by this process or a recorded one. Under full_verification(), only if this
+    process hashed it since that began (so one forced pass hashes each shard once, not once per reader)."""
     if not isinstance(expected_sha256, str):
         return False
     try:
