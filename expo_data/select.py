@@ -111,11 +111,12 @@ def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, An
     rows = {}
     # The keys and the groups keep the CPU busy and leave the disk idle: the first shards are hashed (and
     # so brought into the page cache) meanwhile.
+    # The cost is counted from before the thread starts: a busy machine lets it hash shards before this one runs on.
+    started, hashed = time.perf_counter(), dict(HASH_COST)
     stop_hashing, ahead = threading.Event(), ThreadPoolExecutor(1)
     staged.callback(ahead.shutdown)
     staged.callback(stop_hashing.set)
     hashing = ahead.submit(hash_ahead, rd, shards, stop_hashing)
-    started, hashed = time.perf_counter(), dict(HASH_COST)
     params = bound["positives"]
     args = "$max_nll_ratio, $min_policy_mean, $min_answer_gain, $include_attempts, $per_problem"
     _execute(con, f"""CREATE TEMP TABLE _positive_keys AS SELECT *,
