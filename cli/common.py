@@ -332,6 +332,13 @@ def build(config_cls, options: dict, **extra):
     return config_cls(**{k: v for k, v in options.items() if k in names and k not in extra}, **extra)
 
 
+def verify_option(fn):
+    """--verify once|full: trust the per-user record of shards verified before, or hash every shard again."""
+    return click.option("--verify", type=click.Choice(["once", "full"]), default="once", show_default=True,
+                        help="once: a shard whose sha256 matched before and is unchanged since (device, inode, size, "
+                             "mtime, ctime) is not hashed again; full: hash every shard.")(fn)
+
+
 def ray_options(fn):
     """--ray [ADDRESS] and --workers N (generate, eval, loop)."""
     fn = click.option("--workers", type=int, default=None,

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from .results import stream_result, write_result
-from .common import OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options
+from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options,
+                     verify_option)
 from .regrade import regrade_cmd, verifier_option
 
 
@@ -188,8 +189,9 @@ def _is_dir(text: str) -> bool:
 @click.option("--allow-external-access", is_flag=True,
               help="Let the query read and write files and databases (COPY, read_csv, ATTACH); off by default, "
                    "when a query sees only the round views.")
+@verify_option
 @one_line_errors
-def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_external_access):
+def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_external_access, verify):
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
     One statement per query. Without a query (and no -f), opens an interactive prompt."""
@@ -222,7 +224,8 @@ def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_extern
     _check_output(output, args, "--output")
     # DuckDB spills into a fresh dir beside the first round, removed when the command ends (error or not).
     with spill_dir(args[0]) as spill:
-        con = connect(list(args), memory_limit=limit, temp_directory=spill, allow_external_access=allow_external_access)
+        con = connect(list(args), memory_limit=limit, temp_directory=spill, allow_external_access=allow_external_access,
+                      verify=verify)
         try:
             with query_deadline(con, timeout if query is not None else None):
                 _run_sql(con, args, query, bound, fmt, output)
@@ -264,8 +267,9 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
 @click.option("--no-wait", is_flag=True, help="Refuse at once when another writer holds the round (default: wait for it).")
+@verify_option
 @one_line_errors
-def select_cmd(round_dir, params, export, output, memory_limit, no_wait):
+def select_cmd(round_dir, params, export, output, memory_limit, no_wait, verify):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
     from expo_data.db import parse_memory_limit, parse_param_args
     from expo_data.export import export_trl
@@ -278,7 +282,7 @@ def select_cmd(round_dir, params, export, output, memory_limit, no_wait):
         raise click.UsageError("--output is the --export file; pass --export trl with it")
     bound = parse_param_args(list(params))
     _check_output(output, [round_dir], "--output")
-    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit, wait=not no_wait)
+    select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit, wait=not no_wait, verify=verify)
     if export:
         click.echo(f"exported {export_trl(round_dir, output)} pairs to {output}", err=True)
 
@@ -292,8 +296,9 @@ def select_cmd(round_dir, params, export, output, memory_limit, no_wait):
               help="Group the quality table by level, category, or gold_type (how the grader read each gold; "
                    "empty in rounds before schema 3) (auto: level when the problems have one).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
+@verify_option
 @one_line_errors
-def report(round_dirs, png, group_by, memory_limit):
+def report(round_dirs, png, group_by, memory_limit, verify):
     """Print the quality report (per level, and per round) and write report.png."""
     import expo_data.report
     from expo_data.db import format_table, parse_memory_limit
@@ -304,7 +309,11 @@ def report(round_dirs, png, group_by, memory_limit):
         png = Path(round_dirs[0]) / "report.png" if local else Path("report.png")
     limit = parse_memory_limit(memory_limit)
     _check_output(png, expo_data.report.expand_round_dirs(list(round_dirs)), "--png")
-    quality, rounds, evals, png = expo_data.report.report(list(round_dirs), png, group_by=group_by, memory_limit=limit)
+    from expo_data.verified import verification
+
+    with verification(verify):
+        quality, rounds, evals, png = expo_data.report.report(list(round_dirs), png, group_by=group_by,
+                                                              memory_limit=limit)
     click.echo(f"Sample quality by group ({'gold type' if group_by == 'gold_type' else 'level or category'}; "
                "group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))
@@ -325,17 +334,20 @@ def report(round_dirs, png, group_by, memory_limit):
 @click.option("--limit-problems", type=int, default=None, help="Only the first N problems (after --where).")
 @click.option("--tokenizer", default=None,
               help="Tokenizer dir or hub name, when the round's base model is not on this machine.")
+@verify_option
 @one_line_errors
-def view(round_dirs, output, where, limit_problems, tokenizer):
+def view(round_dirs, output, where, limit_problems, tokenizer, verify):
     """Write one self-contained HTML page to read a round (two or more: side by side, per problem).
 
     Header: manifest, quality table, report plots. Per problem: the question, gold answer and every
     sample with its grade, NLL, answer gain, hint flag, selection role and the rule that decided it,
     and the completion shaded token by token by its policy log-prob. Filters and sorting in the page."""
+    from expo_data.verified import verification
     from expo_data.view import write_view
 
-    write_view(list(round_dirs), output, where=where, limit_problems=limit_problems, tokenizer=tokenizer,
-               log=lambda m: click.echo(m, err=True))
+    with verification(verify):
+        write_view(list(round_dirs), output, where=where, limit_problems=limit_problems, tokenizer=tokenizer,
+                   log=lambda m: click.echo(m, err=True))
 
 
 main.add_command(regrade_cmd)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_engines, quiet_libraries,
-                     ray_from, ray_options, train_default)
+                     ray_from, ray_options, train_default, verify_option)
 from .regrade import verifier_option
 
 
@@ -75,12 +75,15 @@ def _loss_choice():
                    "train_metrics.jsonl per step and the run's config, into the run's dir (wandb offline). Each needs "
                    "its extra: pip install -e '.[tensorboard]'.")
 @click.option("--progress/--no-progress", default=True)
+@verify_option
 @one_line_errors
 def round_cmd(**o):
     """Train on DATA/selected (selected first if absent); write DATA/adapter for the next round."""
+    from expo_data.verified import verification
     from expo_train.trainer import TrainConfig, train_round
 
-    train_round(build(TrainConfig, o), log=lambda m: click.echo(m, err=True))
+    with verification(o.pop("verify")):
+        train_round(build(TrainConfig, o), log=lambda m: click.echo(m, err=True))
 
 
 @main.command("loop")

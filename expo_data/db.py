@@ -29,6 +29,7 @@ from .errors import ExpoError, Terminated, is_interrupt
 from .oserrors import as_os_error, failure
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
+from .stored_once import GEN_TOKEN_LOGPROBS_SQL
 from .storage import Store, as_store
 
 # Made after sql/definitions.sql: has_positive is the positive rule's (expo_positive_candidates) with its
@@ -138,13 +139,15 @@ def spill_dir(location: Any):
 
 
 def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: int | None = None,
-            temp_directory: str | None = None, log=None, allow_external_access: bool = False) -> duckdb.DuckDBPyConnection:
+            temp_directory: str | None = None, log=None, allow_external_access: bool = False,
+            verify: str = "once") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the views over `round_dirs`. `memory_limit` (bytes) and `temp_directory`
     bound DuckDB: past the limit, sorts and windows spill there instead of growing (without a temp
     directory DuckDB can only fail). Unless `allow_external_access`, the connection can then read nothing
     but those views and in-memory data: no file reads or writes (COPY, read_csv, ATTACH), no extension
     loads, and the setting is locked so a query cannot lift it. The shards are scanned by pyarrow through
-    the registered datasets, which this does not touch."""
+    the registered datasets, which this does not touch. `verify`: "once" trusts the record of shards
+    verified before (verified.py), "full" hashes every local shard again."""
     if not round_dirs:
         raise ExpoError("no round dir given")
     config = {"memory_limit": f"{memory_limit}B"} if memory_limit is not None else {}
@@ -156,7 +159,7 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
     for position, directory in enumerate(round_dirs):
         store = as_store(directory)
         directory = store.uri()
-        manifest = verify_round_dir(store, check_checksums=check_checksums, log=log)
+        manifest = verify_round_dir(store, check_checksums=check_checksums, log=log, verify=verify)
         if manifest["round"] in rounds_seen:
             raise ExpoError(f"{directory} and {rounds_seen[manifest['round']]} are both round {manifest['round']}; "
                             f"generate rounds with distinct --round numbers to compare them")
@@ -166,7 +169,9 @@ def connect(round_dirs: list[Path], check_checksums: bool = True, memory_limit: 
         dataset = pads.dataset([store.path(name) for name in committed_shard_names(manifest)], format="ipc",
                                schema=SAMPLE_SCHEMA, filesystem=store.fs)
         con.register(f"_round_{position}", dataset)
-        selects.append(f"SELECT *, '{_quote(str(directory))}' AS round_dir FROM _round_{position}")
+        # An attempt's gen_token_logprobs, stored once since schema version 4, shown whole.
+        selects.append(f"SELECT * REPLACE ({GEN_TOKEN_LOGPROBS_SQL}), '{_quote(str(directory))}' AS round_dir "
+                       f"FROM _round_{position}")
         manifests.append({"round_dir": str(directory), "round": manifest["round"], "config_hash": manifest["config_hash"],
                           "base_model": manifest.get("base_model"), "adapter": manifest.get("adapter"),
                           "logprob_dtype": manifest.get("logprob_dtype"), "num_problems": manifest.get("num_problems"),

@@ -182,7 +182,8 @@ def build_manifest(cfg: GenerateConfig, problems: list[Problem], model_path: str
 
     # Everything that decides what the samples are; a rerun must match it to resume.
     identity = {
-        # Version 3 only added a nullable column: the identity keeps naming 2, so version-2 rounds resume.
+        # Versions 3 and 4 read alike with 2 (a nullable column; one copy of equal log-probs): the identity
+        # keeps naming 2, so version-2 rounds resume.
         "schema_version": HASHED_SCHEMA_VERSION,
         "base_model": model_path,
         "base_model_sha256": fingerprint_dir(model_path),

@@ -12,9 +12,9 @@ class Round:
     """One round dir (local or object storage) opened in DuckDB: the `samples`, `problems` and
     `manifest` views of `expo-data sql`, nothing loaded until asked for."""
 
-    def __init__(self, location: Any, check_checksums: bool = True):
+    def __init__(self, location: Any, check_checksums: bool = True, verify: str = "once"):
         self.location = location
-        self.con = connect([location], check_checksums=check_checksums)
+        self.con = connect([location], check_checksums=check_checksums, verify=verify)
         import json
 
         self.manifest = json.loads(self.con.execute("SELECT manifest_json FROM manifest").fetchall()[0][0])
@@ -52,5 +52,6 @@ class Round:
         return self.relation.df()
 
 
-def open_round(location: Any, check_checksums: bool = True) -> Round:
-    return Round(location, check_checksums=check_checksums)
+def open_round(location: Any, check_checksums: bool = True, verify: str = "once") -> Round:
+    """`verify`: "once" does not hash a local shard verified before and unchanged since; "full" hashes all."""
+    return Round(location, check_checksums=check_checksums, verify=verify)

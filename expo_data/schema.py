@@ -21,13 +21,15 @@ from .storage import Store, as_store
 
 # 2: `category` and `extra_fields` columns; expert rows graded 'reference'. Version-1 shards are
 # read with those columns null (see shards.read_shard).
-SCHEMA_VERSION = 2
-READABLE_SCHEMA_VERSIONS = (1, 2)
-# 3 (issue 26): a nullable `gold_type` column, how the grader read the row's gold (verify/typed.py GOLD_TYPES).
-# Additive only: older shards read with it null, and a round's identity (config hash) keeps naming version 2,
-# so a version-2 round resumes under this toolkit (HASHED_SCHEMA_VERSION).
-SCHEMA_VERSION = 3
-READABLE_SCHEMA_VERSIONS = READABLE_SCHEMA_VERSIONS + (3,)
+# 3 (issue 26): a nullable `gold_type` column, how the grader read the row's gold (verify/typed.py GOLD_TYPES);
+# older shards read with it null.
+# 4 (issue 28, store each number once): an attempt's gen_token_logprobs is stored null where it equals
+# policy_token_logprobs; readers present it whole (stored_once.py). No column added or removed.
+SCHEMA_VERSION = 4
+READABLE_SCHEMA_VERSIONS = (1, 2, 3, 4)
+# The version a round's identity (config hash) names: still 2, since shards of versions 2 to 4 read alike
+# and may share a round, so a version-2 round resumes under this toolkit instead of counting as another
+# configuration.
 HASHED_SCHEMA_VERSION = 2
 
 SAMPLE_SCHEMA = pa.schema(

@@ -29,6 +29,7 @@ from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, s
 from .runs import PlacedRuns, PlacesMismatch
 from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
 from .storage import Store
+from .verified import flush as flush_verified, verification
 
 # The report and the export lived here: their callers' imports keep working.
 from .export import export_trl  # noqa: E402,F401
@@ -38,14 +39,22 @@ SELECTIONS = {"positives": "select_positives", "pairs": "select_pairs", "groups"
 
 
 def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memory_limit: Any = None,
-           wait: bool = True) -> dict[str, Any]:
+           wait: bool = True, verify: str = "once") -> dict[str, Any]:
     """Write positives.arrow, pairs.arrow, groups.arrow and selection.json under DIR/selected/
     (a local dir or an object-store prefix). The rows are the shipped queries' (select_positives.sql,
     select_pairs.sql, select_groups.sql), gathered so that the round's wide columns are read once, in the
     pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
     batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
     the machine), spilling to a temp dir on the round's disk: memory does not grow with the round. One
-    writer at a time (expo_data/lock.py): a second select waits for the first, or with `wait=False` is refused."""
+    writer at a time (expo_data/lock.py): a second select waits for the first, or with `wait=False` is refused.
+    `verify` "full" hashes every shard, "once" not those verified before (verified.py)."""
+    with verification(verify):
+        record = _select(round_dir, params, log, memory_limit, wait)
+    flush_verified()
+    return record
+
+
+def _select(round_dir: Any, params: dict[str, Any] | None, log, memory_limit: Any, wait: bool) -> dict[str, Any]:
     rd = RoundDir(round_dir)
     params = params or {}
     limit = memory_limit if isinstance(memory_limit, int) else parse_memory_limit(memory_limit)
@@ -107,6 +116,9 @@ _CHOSEN_COLUMNS = {"round": "round", "problem_id": "problem_id", "level": "level
 _REJECTED_COLUMNS = {"rejected": "completion", "rejected_token_ids": "completion_token_ids",
                      "ref_rejected_logp": "policy_logprob_sum", "rejected_policy_mean": "policy_logprob_mean"}
 _KEY_COLUMNS = ["round", "problem_id", "kind", "sample_index"]
+_SOURCES = {"positives": sorted(set(_POSITIVE_COLUMNS.values()) | {"answer_logprob", "answer_logprob_base"}),
+            "chosen": sorted(set(_CHOSEN_COLUMNS.values())), "rejected": sorted(set(_REJECTED_COLUMNS.values()))}
+_WIDE = sorted(set(_KEY_COLUMNS).union(*_SOURCES.values()))  # the columns the wide pass reads of a verified shard
 
 
 def _select_staged(con, rd: RoundDir, shards: int, bound: dict[str, dict[str, Any]], staged: contextlib.ExitStack,
@@ -214,7 +226,7 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
     }
 
     def picked(index: int) -> dict[str, tuple[np.ndarray, pa.Table]]:
-        shard = read_checked_shard(rd, index, count)
+        shard = read_checked_shard(rd, index, count, whole=False, columns=_WIDE)  # only what the outputs take
         ids = shard.column("problem_id")
         if ids.null_count == len(ids):  # no rows (or no problem to look up)
             return {}
@@ -226,7 +238,7 @@ def _wide_pass(con, rd: RoundDir, count: int, runs: dict[str, PlacedRuns]) -> No
             mine = table.filter(pc.and_(pc.greater_equal(problem, low), pc.less_equal(problem, high)))
             # In place order: the wide rows are gathered once, already as their run wants them.
             found = keys.join(mine, _KEY_COLUMNS, join_type="inner").sort_by("_place")
-            chosen = shard.take(found.column("_row"))
+            chosen = shard.select(_SOURCES[name]).take(found.column("_row"))
             out[name] = (found.column("_place").to_numpy(), _project(name, chosen, found))
         return out
 

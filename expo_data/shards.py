@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import mmap
 import os
 import threading
 import time
@@ -27,6 +28,8 @@ from .schema import (
     sidecar_name,
 )
 from .storage import Store, as_store
+from .stored_once import drop_duplicates, restore
+from .verified import flush as flush_verified, identity, is_verified, record as record_verified, verification
 
 
 def table_to_ipc_bytes(table: pa.Table) -> bytes:
@@ -40,11 +43,14 @@ def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: 
     """Shard first, sidecar second: the sidecar is the commit marker, and a shard without a valid
     one is incomplete (object stores have no rename, so this order is the whole protocol there)."""
     store = as_store(out_dir)
-    data = table_to_ipc_bytes(table.cast(SAMPLE_SCHEMA))
+    data = table_to_ipc_bytes(drop_duplicates(table.cast(SAMPLE_SCHEMA)))  # each number once (version 4)
     store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
                    rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    if not store.remote:  # the bytes just written are the ones hashed: readers need not hash them again
+        record_verified(store.path(f"{SHARDS_DIR}/{shard_name(index, count)}"), sidecar["sha256"])
     store.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", sidecar)
+    flush_verified()
 
 
 def _is_count(value: Any) -> bool:
@@ -102,17 +108,15 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     return "complete"
 
 
-# Local shards this process has hashed, by (path, inode, size, mtime, expected sha256): a selection followed by
-# training in one process, or a report over rounds just selected, hashes each shard once.
-_VERIFIED: set[tuple] = set()
-HASH_COST = {"files": 0, "bytes": 0}  # what hashing cost this process (verify_round_dir logs its share)
+# What hashing cost this process (verify_round_dir logs its share). A local shard verified before, by this
+# process or another (see verified.py), is not hashed again while its identity is unchanged.
+HASH_COST = {"files": 0, "bytes": 0}
 _HASH_LOCK = threading.Lock()
 
 
 def _hash_matches(path: str, expected: Any) -> bool:
-    stat = os.stat(path)
-    key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
-    if key in _VERIFIED:
+    before = identity(path)
+    if is_verified(path, expected, before):
         return True
     digest, buffer = hashlib.sha256(), bytearray(1 << 22)
     view = memoryview(buffer)
@@ -122,9 +126,9 @@ def _hash_matches(path: str, expected: Any) -> bool:
     matches = digest.hexdigest() == expected
     with _HASH_LOCK:
         HASH_COST["files"] += 1
-        HASH_COST["bytes"] += stat.st_size
-        if matches:
-            _VERIFIED.add(key)
+        HASH_COST["bytes"] += before["size"]
+    if matches:
+        record_verified(path, expected, before)
     return matches
 
 
@@ -208,18 +212,45 @@ def _check_columns(schema: pa.Schema, version: int, path: str) -> None:
                         f"rerun `expo-data generate` to repair it")
 
 
-def read_checked_shard(store: Store, index: int, count: int) -> pa.Table:
-    """A committed shard's rows (in SAMPLE_SCHEMA) from one read of its bytes, which for a local shard also
-    serve its sha256 against the sidecar: the check verify_round_dir makes, without reading the file a
-    second time. A shard hashed earlier in this process is not hashed again; ExpoError if it is corrupt."""
+def read_checked_shard(store: Store, index: int, count: int, whole: bool = True,
+                       columns: list[str] | None = None) -> pa.Table:
+    """A committed shard's rows (in SAMPLE_SCHEMA; only `columns` if given) from one read of its bytes, which
+    for a local shard also serve its sha256 against the sidecar: the check verify_round_dir makes, without
+    reading the file a second time. A shard verified before (verified.py) is not hashed: only the buffers of
+    `columns` are read (Arrow IPC is random-access), or the file is memory-mapped; ExpoError if it is corrupt.
+    `whole`: see in_sample_schema."""
     name = f"{SHARDS_DIR}/{shard_name(index, count)}"
     try:
+        if columns is not None and not store.remote and (table := _verified_columns(store, name, index, count, columns)):
+            return table
         data = _read_checked(store, name, index, count)
     except FileNotFoundError as exc:  # gone since the round was opened
         raise ExpoError(f"{store.uri(name)} cannot be read ({exc.strerror or exc}); rerun `expo-data generate` to repair it")
     except OSError as exc:  # no permission, a failing disk: the data may well be good
         raise failure(exc, store.uri(name), "reading", "nothing was changed") from exc
-    return in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1])
+    table = in_sample_schema(_table_of(pa.BufferReader(data), store.uri(name), read=True)[1], whole)
+    return table if columns is None else table.select(columns)
+
+
+def _verified_columns(store: Store, name: str, index: int, count: int, columns: list[str]) -> pa.Table | None:
+    """`columns` of a local shard verified before and unchanged since, read buffer by buffer: the other
+    columns' bytes are never read (select skips gen_token_logprobs, the hinted prompt, ...). None when the
+    shard is not known to be verified, or was replaced since the stat (it is hashed instead)."""
+    path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
+    before = identity(path)
+    if not is_verified(path, expected, before):
+        return None
+    with pa.OSFile(path) as source:
+        if identity(path) != before:
+            return None
+        _table_of(source, store.uri(name), read=False)  # its version and columns checked, from the footer
+        names = pa.ipc.open_file(source).schema.names
+        included = [names.index(c) for c in columns if c in names]
+        table = pa.ipc.open_file(source, options=pa.ipc.IpcReadOptions(included_fields=included)).read_all()
+    for column in columns:  # a column added since the shard's version: null, as upgrade_table fills it
+        if column not in table.column_names:
+            table = table.append_column(SAMPLE_SCHEMA.field(column), pa.nulls(table.num_rows, SAMPLE_SCHEMA.field(column).type))
+    return table.select(columns).cast(pa.schema([SAMPLE_SCHEMA.field(c) for c in columns]))
 
 
 def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
@@ -227,28 +258,39 @@ def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
         with store.open_input_file(name) as source:
             return source.read_buffer()
     path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
-    stat = os.stat(path)
-    key = (os.path.abspath(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, expected)
-    buffer = pa.allocate_buffer(stat.st_size)  # not zeroed first, unlike a bytearray
+    before = identity(path)
+    if is_verified(path, expected, before) and (mapped := _map_if_unchanged(path, before)) is not None:
+        return mapped
+    buffer = pa.allocate_buffer(before["size"])  # not zeroed first, unlike a bytearray
     view, digest, size = memoryview(buffer).cast("B"), hashlib.sha256(), 0
     with open(path, "rb", buffering=0) as f:  # hashlib releases the GIL on each chunk
         if hasattr(os, "posix_fadvise"):  # the kernel reads ahead while a chunk is hashed
             os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
         while size < len(view) and (got := f.readinto(view[size:size + (1 << 22)])):
-            if key not in _VERIFIED:
-                digest.update(view[size:size + got])
+            digest.update(view[size:size + got])
             size += got
-    if key not in _VERIFIED:
-        matches = size == stat.st_size and digest.hexdigest() == expected
-        with _HASH_LOCK:
-            HASH_COST["files"] += 1
-            HASH_COST["bytes"] += stat.st_size
-            if matches:
-                _VERIFIED.add(key)
-        if not matches:
-            raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
-                            f"rerun `expo-data generate` to repair it")
+    matches = size == before["size"] and digest.hexdigest() == expected
+    with _HASH_LOCK:
+        HASH_COST["files"] += 1
+        HASH_COST["bytes"] += before["size"]
+    if not matches:
+        raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
+                        f"rerun `expo-data generate` to repair it")
+    record_verified(path, expected, before)
     return buffer
+
+
+def _map_if_unchanged(path: str, verified_as: dict[str, int]) -> pa.Buffer | None:
+    """The file memory-mapped, if the file opened is still the one verified (not replaced since the stat):
+    a reader then touches only the pages of what it uses (the key columns, the selected rows' slices of the
+    columns it writes), not every byte. None otherwise (it is hashed instead)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if identity(fd) != verified_as or verified_as["size"] == 0:
+            return None
+        return pa.py_buffer(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))  # the buffer keeps the mapping alive
+    finally:
+        os.close(fd)
 
 
 def hash_ahead(store: Store, count: int, stop: threading.Event) -> None:
@@ -281,10 +323,13 @@ def shard_schema_version(path: Any, store: Store | None = None) -> int:
     return _open_shard(*_located(path, store), read=False)[0]
 
 
-def in_sample_schema(table: pa.Table) -> pa.Table:
+def in_sample_schema(table: pa.Table, whole: bool = True) -> pa.Table:
     """A shard's table as SAMPLE_SCHEMA: as it is when written by this version (no copy); else upgraded,
-    or decoded from another encoding or width of the same values (_check_columns let only those through)."""
-    return table if table.schema.equals(SAMPLE_SCHEMA) else upgrade_table(table)
+    or decoded from another encoding or width of the same values (_check_columns let only those through).
+    `whole`: with every attempt's gen_token_logprobs present (stored once since version 4: stored_once.py);
+    a reader that never uses that column skips the copy."""
+    table = table if table.schema.equals(SAMPLE_SCHEMA) else upgrade_table(table)
+    return restore(table) if whole else table
 
 
 def upgrade_table(table: pa.Table) -> pa.Table:
@@ -295,14 +340,15 @@ def upgrade_table(table: pa.Table) -> pa.Table:
     return table.select(SAMPLE_SCHEMA.names).cast(SAMPLE_SCHEMA)
 
 
-def read_shard(path: Any, store: Store | None = None) -> pa.Table:
-    return in_sample_schema(_open_shard(*_located(path, store), read=True)[1])
+def read_shard(path: Any, store: Store | None = None, whole: bool = True) -> pa.Table:
+    """A shard's rows in SAMPLE_SCHEMA (memory-mapped locally); `whole`: see in_sample_schema."""
+    return in_sample_schema(_open_shard(*_located(path, store), read=True)[1], whole)
 
 
-def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> dict[str, Any]:
+def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None, verify: str = "once") -> dict[str, Any]:
     """Check a round dir is complete and intact; returns its manifest. Raises ExpoError with one line.
-    `log` hears what the sha256 of local shards cost (shards hashed earlier in this process are not
-    hashed again while their size and mtime are unchanged)."""
+    A local shard verified before (by any process of this user, see verified.py) is only stat'ed, unless
+    `verify` is "full". `log` hears what the sha256 of local shards cost."""
     store = as_store(out_dir)
     before, started = dict(HASH_COST), time.perf_counter()
     manifest = read_manifest(out_dir)
@@ -311,9 +357,10 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None) -> di
     count = manifest["shards"]
     # Shards checked side by side: sha256 runs at about a core's worth of disk bandwidth per thread. Without
     # checksums the sidecars are still read and matched (cheap), so a broken one fails before any work.
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, count))) as pool:
+    with verification(verify), ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, count))) as pool:
         statuses = dict(zip(range(count), pool.map(
             lambda index: shard_status(out_dir, index, count, manifest["config_hash"], check_checksums), range(count))))
+    flush_verified()  # what matched, also when another shard failed
     for index in range(count):
         name = f"{SHARDS_DIR}/{shard_name(index, count)}"
         status = statuses[index]

@@ -45,6 +45,14 @@ def _value(table: pa.Table, name: str) -> Callable[[int], Any]:
     return lambda i: column[i].as_py()
 
 
+def _old_logps(table: pa.Table) -> Callable[[int], Any]:
+    """An attempt's sampling-time log-probs: gen_token_logprobs, or where a round stores them once (schema
+    version 4: expo_data/stored_once.py) its policy_token_logprobs, read row by row (no copy of the column)."""
+    gen = table.column("gen_token_logprobs")
+    policy = table.column("policy_token_logprobs") if "policy_token_logprobs" in table.column_names else gen
+    return lambda i: gen[i].as_py() if gen[i].is_valid else policy[i].as_py()
+
+
 def _list_lengths(table: pa.Table, name: str) -> np.ndarray:
     return pc.list_value_length(table.column(name)).to_numpy(zero_copy_only=False).astype(np.int64)
 
@@ -84,9 +92,10 @@ def pairs(rd: RoundDir) -> LazyExamples:
 
 
 def _shards(rd: RoundDir, columns: list[str]) -> list[pa.Table]:
-    """Each shard's `columns`: memory-mapped locally; on object storage those columns only, by ranged reads."""
+    """Each shard's `columns`: memory-mapped locally; on object storage those columns only, by ranged reads.
+    As stored: an attempt's gen_token_logprobs may be null, meaning its policy_token_logprobs (_old_logps)."""
     if not rd.remote:
-        return [read_shard(name, rd).select(columns) for name in shard_names(rd)]
+        return [read_shard(name, rd, whole=False).select(columns) for name in shard_names(rd)]
     import pyarrow.dataset as pads
 
     return [pads.dataset(rd.path(name), format="ipc", schema=SAMPLE_SCHEMA, filesystem=rd.fs)
@@ -114,7 +123,7 @@ def _pg(rd: RoundDir, groups: pa.Table) -> list[tuple[int, Callable[[int], Examp
         _check_shards_unchanged(rd)
         prompt = "plain_prompt_token_ids"
         tables = _shards(rd, ["round", "problem_id", "kind", "sample_index", prompt, "completion_token_ids",
-                              "gen_token_logprobs"])
+                              "gen_token_logprobs", "policy_token_logprobs"])
         index = pa.concat_tables([
             t.select(["round", "problem_id", "kind", "sample_index"])
              .append_column("shard", pa.array(np.full(t.num_rows, s, np.int64)))
@@ -128,7 +137,7 @@ def _pg(rd: RoundDir, groups: pa.Table) -> list[tuple[int, Callable[[int], Examp
             raise ExpoError(f"{rd.uri('selected')}/groups.arrow names attempts that the shards of {rd.uri()} do not "
                             f"hold exactly once; rerun `expo-data select {rd.uri()}`")
         shard_of, rows = found.column("shard").to_numpy(), found.column("row").to_numpy()
-    getters = [(_value(t, prompt), _value(t, "completion_token_ids"), _value(t, "gen_token_logprobs")) for t in tables]
+    getters = [(_value(t, prompt), _value(t, "completion_token_ids"), _old_logps(t)) for t in tables]
     all_lengths = np.concatenate([_list_lengths(t, prompt) + _list_lengths(t, "completion_token_ids") for t in tables])
     first_row = np.cumsum([0] + [t.num_rows for t in tables])
     lengths = all_lengths[first_row[shard_of[kept]] + rows[kept]]

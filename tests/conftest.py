@@ -148,6 +148,29 @@ def s3_bucket():
             os.environ[name] = value
 
 
+@pytest.fixture
+def verified_cache(tmp_path, monkeypatch):
+    """The verify-once record (expo_data/verified.py) in a dir of this test's own, empty, and nothing
+    remembered in this process: what a fresh process of a new user would find. Its `forget()` drops the
+    record and the process's memory again (a round written elsewhere, then read here)."""
+    import shutil as _shutil
+
+    from expo_data import verified
+
+    root = tmp_path / "verified-cache"
+    monkeypatch.setattr(verified, "cache_root", lambda: root)
+    verified.forget_in_process()
+
+    def forget():
+        _shutil.rmtree(root, ignore_errors=True)
+        verified.forget_in_process()
+
+    verified.forget = forget
+    yield verified
+    verified.forget_in_process()
+    del verified.forget
+
+
 # --- the tiers: `slow` marks what starts an engine, a training run, Ray, S3, a browser or a model-loading CLI
 # process (`make test-fast` leaves them out). A test that is not marked and still takes long is named at the
 # end of every run, so the fast tier stays fast as tests are added.

@@ -211,8 +211,9 @@ def test_sql_output_streams_the_whole_result(fixture_round, tmp_path, fmt):
     assert not list(tmp_path.glob(".*tmp*"))
 
 
-def test_checksums_are_hashed_once_per_process_and_still_catch_corruption(tmp_path):
+def test_checksums_are_hashed_once_per_process_and_still_catch_corruption(tmp_path, verified_cache):
     round_dir = synthetic_round(tmp_path / "r", shards=2, problems_per_shard=20)
+    verified_cache.forget()  # written elsewhere: not known to be verified here
     logged = []
     verify_round_dir(round_dir, log=logged.append)
     files = HASH_COST["files"]
@@ -282,10 +283,11 @@ def test_shards_changed_since_the_selection_are_refused(tmp_path):
     assert len(pairs(RoundDir(round_dir))) and len(positives(RoundDir(round_dir)))
 
 
-def test_select_reads_and_hashes_each_shard_once(tmp_path):
+def test_select_reads_and_hashes_each_shard_once(tmp_path, verified_cache):
     """Each shard's sha256 is computed once, whether ahead while the keys are chosen or in the pass that
     reads the wide columns (which then finds the shard in the page cache), and the log says the cost."""
     round_dir = synthetic_round(tmp_path / "r", shards=3, problems_per_shard=40)
+    verified_cache.forget()  # written elsewhere: not known to be verified here
     size = sum(p.stat().st_size for p in (round_dir / "shards").glob("*.arrow"))
     before_cost, logged = dict(HASH_COST), []
     select(round_dir, log=logged.append)
