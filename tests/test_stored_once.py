@@ -88,15 +88,16 @@ def test_the_old_fixture_round_reads_as_before(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["schema_version"] == 2
 
 
-def test_a_version_3_shard_with_gold_type_reads(tmp_path, verified_cache):
-    """Issue 26's version 3 (a gold_type column, on main) is readable here: the extra column is left out."""
+def test_a_version_3_shard_reads_with_its_gold_type_and_both_log_prob_lists(tmp_path, verified_cache):
+    """Issue 26's version 3 (gold_type added, every log-prob list stored in full) reads as written: its gold
+    types kept, and the log-probs as stored (nothing to restore)."""
     from expo_data.shards import table_to_ipc_bytes
 
     out = synthetic_round(tmp_path / "r", shards=1, problems_per_shard=5)
     shard = out / "shards" / "shard-00000-of-00001.arrow"
-    table = pa.ipc.open_file(pa.py_buffer(shard.read_bytes())).read_all()
-    table = table.append_column("gold_type", pa.array(["number"] * table.num_rows))
-    table = table.replace_schema_metadata({"expo.schema_version": "3"})
+    whole = read_shard(shard)  # version 4 as written: attempts' equal lists presented whole
+    table = whole.set_column(whole.schema.get_field_index("gold_type"), "gold_type",
+                             pa.array(["number"] * whole.num_rows)).replace_schema_metadata({"expo.schema_version": "3"})
     data = table_to_ipc_bytes(table)
     shard.write_bytes(data)
     sidecar = shard.with_suffix(".json")
@@ -105,5 +106,7 @@ def test_a_version_3_shard_with_gold_type_reads(tmp_path, verified_cache):
     sidecar.write_text(json.dumps(dict(json.loads(sidecar.read_text()), bytes=len(data),
                                        sha256=hashlib.sha256(data).hexdigest())))
     assert shard_schema_version(shard) == 3
-    assert "gold_type" not in read_shard(shard).column_names and read_shard(shard).num_rows == 35
+    again = read_shard(shard)
+    assert again.column("gold_type").to_pylist() == ["number"] * 35
+    assert again.column("gen_token_logprobs").equals(whole.column("gen_token_logprobs"))
     assert run_query(connect([out]), "SELECT count(*) AS n FROM samples").column("n").to_pylist() == [35]
