@@ -57,6 +57,7 @@ def one_repeat(tool: str, round_dir: str, cache: Path, cold: bool) -> dict:
     out["sql_first"] = timed([tool, "sql", round_dir, "SELECT 1"], env)
     out["sql_second"] = timed([tool, "sql", round_dir, "SELECT 1"], env)
     out["sql_kind"] = timed([tool, "sql", round_dir, "SELECT kind, count(*) FROM samples GROUP BY 1"], env)
+    shutil.rmtree(Path(round_dir, "selected"), ignore_errors=True)  # each side selects from scratch
     cold and drop_caches()
     out["select_cold"] = timed([tool, "select", round_dir], env)
     cold and drop_caches()
