@@ -55,6 +55,8 @@ def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY
     passes = [RoundDir(join(rd.location, name)) for name in EVAL_PASSES] if record is not None else [rd]
     with contextlib.ExitStack() as locks:
         for one in passes:  # a writer of the round (select, generate, the trainer) waits, or this one does
+            if read_manifest(one) is None:  # before the lock, which would make the dir
+                raise ExpoError(f"{one.uri()} is not a round dir (no manifest.json)")
             locks.enter_context(round_writer(one, "expo-data regrade", log=log))
             _check_round(one)
         with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:  # its workers start with the first item
