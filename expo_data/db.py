@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from .errors import ExpoError, Terminated, is_interrupt
-from .oserrors import as_os_error, failure
+from .oserrors import as_os_error, failure, has_surrogates
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
 from .stored_once import GEN_TOKEN_LOGPROBS_SQL
@@ -102,14 +102,6 @@ def parse_memory_limit(text: Any = None) -> int:
     return limit
 
 
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 @contextlib.contextmanager
 def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
@@ -120,7 +112,7 @@ def spill_dir(location: Any):
     store = as_store(location)
     bases = [] if store.remote else [store.local()]
     # DuckDB takes its temp directory as UTF-8: a round dir whose name is not spills into the cache dir.
-    bases = [base for base in bases if base.is_dir() and _utf8(str(base))]
+    bases = [base for base in bases if base.is_dir() and not has_surrogates(str(base))]
     for base in bases + [cache_dir() / "spill", Path(tempfile.gettempdir())]:
         try:
             base.mkdir(parents=True, exist_ok=True)

@@ -57,10 +57,11 @@ def _path_text(path: Any) -> str:
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     text = str(path)
-    return os.fsencode(text).decode("utf-8", "backslashreplace") if _has_surrogates(text) else text
+    return os.fsencode(text).decode("utf-8", "backslashreplace") if has_surrogates(text) else text
 
 
-def _has_surrogates(text: str) -> bool:
+def has_surrogates(text: str) -> bool:
+    """A path decoded from bytes that are not UTF-8 (os.fsdecode's surrogate escapes)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
