@@ -20,13 +20,15 @@ from typing import Any, Callable
 
 import pyarrow as pa
 
-from .lock import round_writer
+from .lock import check_writable_inside, round_writer
 from .errors import ExpoError
 from .grading import describe, read_selection_record, stale_reason
 from .schema import EVAL_RECORD, MANIFEST_NAME, SAMPLE_SCHEMA, SHARDS_DIR, RoundDir, read_manifest, shard_name, sidecar_name
 from .shards import read_checked_shard, read_sidecar, table_to_ipc_bytes, valid_sidecar, verify_round_dir
 from .stats import shard_counts
 from .storage import join
+from .stored_once import drop_duplicates
+from .verified import flush as flush_verified, record as record_verified
 from .verifiers import Grader, GradeItem, VerifierSpec, is_error, resolve, row_context
 from .verify import VERIFY_TIMEOUT_S, extract_answer
 
@@ -57,6 +59,7 @@ def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY
         for one in passes:  # a writer of the round (select, generate, the trainer) waits, or this one does
             if read_manifest(one) is None:  # before the lock, which would make the dir
                 raise ExpoError(f"{one.uri()} is not a round dir (no manifest.json)")
+            check_writable_inside(one, SHARDS_DIR)  # a shards/ linked to another round's is not this round's to rewrite
             locks.enter_context(round_writer(one, "expo-data regrade", log=log))
             _check_round(one)
         with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:  # its workers start with the first item
@@ -163,13 +166,16 @@ def regrade_table(table: pa.Table, grader: Grader) -> tuple[pa.Table, dict[str, 
 def commit_shard(rd: RoundDir, index: int, count: int, table: pa.Table, sidecar: dict[str, Any]) -> None:
     """As shards.write_shard (shard, then the sidecar that commits it), with the intent record written first
     and removed last: while it exists, the shard holds either its old bytes or the intended ones."""
-    data = table_to_ipc_bytes(table.cast(SAMPLE_SCHEMA))
+    data = table_to_ipc_bytes(drop_duplicates(table.cast(SAMPLE_SCHEMA)))  # each number once, as generate writes
     full = dict(sidecar, shard=shard_name(index, count), index=index, count=count, rows=table.num_rows,
                 bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
     rd.write_json(intent_name(index, count), full)
     rd.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
+    if not rd.remote:  # the bytes just written are the ones hashed: readers need not hash them again
+        record_verified(rd.path(f"{SHARDS_DIR}/{shard_name(index, count)}"), full["sha256"])
     rd.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", full)
     rd.delete(intent_name(index, count))
+    flush_verified()
 
 
 def _recover(rd: RoundDir, index: int, count: int) -> None:

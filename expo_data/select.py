@@ -68,6 +68,8 @@ def _select(round_dir: Any, params: dict[str, Any] | None, log, memory_limit: An
     manifest = verify_round_dir(rd, check_checksums=False)  # manifest and sidecars: cheap, and before any work
     check_writable_inside(rd, SELECTED_DIR)
     with round_writer(rd, "expo-data select", wait=wait, log=log):
+        # Read again under the lock: a writer it waited for (a regrade) may have changed the round meanwhile.
+        manifest = verify_round_dir(rd, check_checksums=False)
         drop_stale_selection(rd, manifest, log)  # a regrade under way is refused; one made since makes this stale
         record = _select_locked(rd, manifest, bound, queries, limit, log)
     log(f"selected {record['rows']['positives']} positives, {record['rows']['pairs']} pairs, "

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from .grading import check_not_regrading
 from .errors import ExpoError, first_line
 from .oserrors import EnvironmentFailure, failure
 from .schema import (
@@ -365,6 +366,7 @@ def verify_round_dir(out_dir: Any, check_checksums: bool = True, log=None, verif
         name = f"{SHARDS_DIR}/{shard_name(index, count)}"
         status = statuses[index]
         if status != "complete":
+            check_not_regrading(store, manifest)  # a regrade cut between a shard and its sidecar: finish it instead
             raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is {status}; rerun `expo-data generate` to repair it")
         shard_schema_version(name, store)
     hashed = HASH_COST["files"] - before["files"]

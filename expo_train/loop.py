@@ -25,7 +25,7 @@ from expo_data.select import select
 from .heldout import SPLIT_DIR
 from .objectives import OBJECTIVES
 from .reporting import REPORT_DIRS, Reporter
-from .trainer import TrainConfig, _validate as validate_train, config_key, train_round
+from .trainer import TrainConfig, _validate as validate_train, config_key, train_round, trained_on
 
 
 def selection_is_current(round_dir: Path) -> bool:
@@ -49,7 +49,9 @@ def training_is_current(train: TrainConfig) -> bool:
     summary = _json_record(rd.train_summary)
     if summary is None or not (rd.adapter / "adapter_config.json").exists():
         return False
-    return summary.get("config_key") == config_key(train)
+    # The data it trained on: a summary from before this was recorded is taken as current.
+    recorded = summary.get("trained_on")
+    return summary.get("config_key") == config_key(train) and recorded in (None, trained_on(rd))
 
 
 def _log(message: str) -> None:

@@ -188,3 +188,15 @@ def staged(cfg: TrainConfig, setup: Setup) -> Iterator[Setup]:
     if setup.main_process and setup.stage is not None:
         setup.publish(RUN_OUTPUTS)
         shutil.rmtree(setup.stage.local(), ignore_errors=True)  # uploaded: the bucket holds it now
+
+
+def trained_on(rd: RoundDir) -> dict[str, Any]:
+    """What a run's data came from: the selection record's sha256 (None without one) and the shards' sidecars.
+    The loop retrains when either changed since (a new selection, or a regrade of the shards)."""
+    import hashlib
+
+    try:
+        selection = hashlib.sha256(rd.read_bytes(LAYOUT["selection_record"])).hexdigest()
+    except FileNotFoundError:
+        selection = None
+    return {"selection_sha256": selection, "source_shards": rd.sidecar_hashes()}

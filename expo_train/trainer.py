@@ -36,7 +36,7 @@ from .lora import (EMBEDDING_MODULES, check_lora, check_policy, load_policy, lor
 from .memory import CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES, Counts, window_counts
 from .reporting import Reporter
-from .staging import RUN_OUTPUTS, Setup, ensure_selection, resolve_setup, staged  # noqa: F401
+from .staging import RUN_OUTPUTS, Setup, ensure_selection, resolve_setup, staged, trained_on  # noqa: F401
 
 
 def sequence_logps(model, batch: Batch) -> torch.Tensor:
@@ -321,7 +321,8 @@ def _save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: d
                "records": setup.records.uri(),
                "padding_fraction": last.get("padding_fraction"),
                "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - run.started, 1)}
-    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), **summary})
+    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), "trained_on": trained_on(setup.rd),
+                                                 **summary})
     return summary
 
 

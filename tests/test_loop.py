@@ -82,3 +82,27 @@ def test_eval_dir_of_an_earlier_version_keeps_its_scoring(tmp_path):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "manifest.json").write_text(json.dumps({"config_hash": "x", "schema_version": 2, "shards": 1, "round": 0}))
     assert _unscored_unless_old(GenerateConfig(out=tmp_path / "old")).score_answers is True
+
+
+def test_the_loop_retrains_when_the_data_its_adapter_was_trained_on_changed(tmp_path):
+    """A new selection (after a regrade, say) makes the round's adapter out of date even with the same
+    settings; a summary written before the data was recorded keeps counting as current."""
+    import shutil
+    from pathlib import Path
+
+    from expo_data.schema import RoundDir
+    from expo_train.loop import training_is_current
+    from expo_train.trainer import TrainConfig, config_key, trained_on
+
+    data = tmp_path / "round"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "round_v2", data)
+    rd, cfg = RoundDir(data), TrainConfig(data=data)
+    (data / "adapter").mkdir()
+    (data / "adapter" / "adapter_config.json").write_text("{}")
+    rd.train_summary.write_text(json.dumps({"config_key": config_key(cfg), "trained_on": trained_on(rd)}))
+    assert training_is_current(cfg)
+    record = json.loads(rd.selection_record.read_text())
+    rd.selection_record.write_text(json.dumps(dict(record, parameters={"positives": {"per_problem": 3}})))
+    assert not training_is_current(cfg)
+    rd.train_summary.write_text(json.dumps({"config_key": config_key(cfg)}))
+    assert training_is_current(cfg)

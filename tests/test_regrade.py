@@ -444,3 +444,45 @@ def test_an_eval_dir_is_regraded_pass_by_pass_and_its_figures_recomputed(tmp_pat
     assert cli("regrade", eval_dir, "--workers", "1").exit_code == 0
     restored = json.loads((eval_dir / "eval.json").read_text())
     assert {k: restored[k] for k in record} == record
+
+
+def test_readers_name_a_cut_regrade_instead_of_calling_the_round_corrupt(round_copy):
+    """A regrade cut between a shard and its sidecar (the manifest says `regrading`): every reader says to
+    finish the regrade; "corrupt; rerun generate" would have the user throw the round away."""
+    from expo_data.schema import RoundDir
+
+    manifest = read_manifest(round_copy)
+    RoundDir(round_copy).write_json("manifest.json", dict(manifest, regrading={"verifier": "builtin", "version": "x"}))
+    shard = round_copy / "shards" / shard_name(0, 2)
+    shard.write_bytes(shard.read_bytes() + b"new")  # the new bytes, their sidecar not yet written
+    for args in (["sql", round_copy, "SELECT 1"], ["select", round_copy], ["report", round_copy]):
+        result = cli(*args)
+        assert result.exit_code == 2 and "is being regraded" in result.stderr, (args, result.stderr)
+        assert "corrupt" not in result.stderr
+
+
+def test_regrade_never_writes_through_a_shards_dir_linked_to_another_round(tmp_path):
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    shutil.copytree(FIXTURE, theirs)
+    ours.mkdir()
+    shutil.copy(FIXTURE / "manifest.json", ours / "manifest.json")
+    (ours / "shards").symlink_to(theirs / "shards")
+    before = {p.name: p.read_bytes() for p in (theirs / "shards").iterdir()}
+    result = cli("regrade", ours)
+    assert result.exit_code == 2 and "is a link" in result.stderr, result.stderr
+    assert {p.name: p.read_bytes() for p in (theirs / "shards").iterdir()} == before
+
+
+def test_regraded_shards_store_each_number_once_and_read_back_whole(round_copy):
+    """A regrade writes shards as generate does: an attempt's log-probs equal to its policy's stored once."""
+    original = load_round(FIXTURE)
+    regrade(round_copy, log=lambda m: None)
+    stored = pa.concat_tables(pa.ipc.open_file(pa.py_buffer((round_copy / "shards" / shard_name(i, 2)).read_bytes()))
+                              .read_all() for i in range(2))
+    rows = original.to_pylist()
+    equal = [r["kind"] == "attempt" and r["gen_token_logprobs"] == r["policy_token_logprobs"] for r in rows]
+    assert any(equal)
+    # Null where stored once, or where it always was (an expert row has no sampler log-probs).
+    assert ([v is None for v in stored.column("gen_token_logprobs").to_pylist()]
+            == [once or r["gen_token_logprobs"] is None for once, r in zip(equal, rows)])
+    assert load_round(round_copy).column("gen_token_logprobs").equals(original.column("gen_token_logprobs"))
