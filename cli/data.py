@@ -265,14 +265,17 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 @click.option("--param", "-p", "params", multiple=True, help="Override a selection threshold: name=value.")
 @click.option("--export", type=click.Choice(["trl"]), default=None, help="Also export pairs for another trainer.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Export file (.parquet).")
+@click.option("--tokenizer", default=None,
+              help="The export's tokenizer (a model dir or hub name; default: the round's base model).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
 @click.option("--no-wait", is_flag=True, help="Refuse at once when another writer holds the round (default: wait for it).")
 @verify_option
 @one_line_errors
-def select_cmd(round_dir, params, export, output, memory_limit, no_wait, verify):
+def select_cmd(round_dir, params, export, output, tokenizer, memory_limit, no_wait, verify):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
     from expo_data.db import parse_memory_limit, parse_param_args
-    from expo_data.export import export_trl
+    from expo_data.export import export_trl, load_trl_tokenizer
+    from expo_data.schema import RoundDir
     from expo_data.select import select
 
     limit = parse_memory_limit(memory_limit)
@@ -280,11 +283,16 @@ def select_cmd(round_dir, params, export, output, memory_limit, no_wait, verify)
         raise click.UsageError("--export trl needs --output FILE.parquet")
     if output is not None and not export:
         raise click.UsageError("--output is the --export file; pass --export trl with it")
+    if tokenizer is not None and not export:
+        raise click.UsageError("--tokenizer is the export's; pass --export trl with it")
     bound = parse_param_args(list(params))
     _check_output(output, [round_dir], "--output")
+    # The export's tokenizer is found before selecting (a round without its model fails before any write);
+    # a dir that is no round is left to select, which says so.
+    loaded = load_trl_tokenizer(round_dir, tokenizer) if export and RoundDir(round_dir).manifest() else None
     select(round_dir, bound, log=lambda m: click.echo(m, err=True), memory_limit=limit, wait=not no_wait, verify=verify)
     if export:
-        click.echo(f"exported {export_trl(round_dir, output)} pairs to {output}", err=True)
+        click.echo(export_trl(round_dir, output, loaded).message(output), err=True)
 
 
 @main.command()

@@ -107,6 +107,19 @@ def _gguf_to_safetensors(gguf_path: Path, out: Path) -> None:
         raise ExpoError("the GGUF file carries no chat template")
 
 
+def tokenizer_source(manifest: dict, override: str | None = None) -> str:
+    """Where the round's tokenizer loads from: `override` (--tokenizer), else the manifest's base model, else
+    (a round made on another machine) the embedded default model when its weights are the manifest's."""
+    name = override or manifest["base_model"]
+    if not override and not Path(name).exists() and not (name.count("/") == 1 and not name.startswith((".", "/", "~"))):
+        default = default_model_dir()
+        if default.exists() and fingerprint_dir(str(default)) == manifest.get("base_model_sha256"):
+            return str(default)
+        raise ExpoError(f"the round's base model {name} is not on this machine; pass --tokenizer with its "
+                        f"tokenizer (a model dir or hub name)")
+    return name
+
+
 def resolve_model(model: str | None, log=print) -> str:
     """A local model dir, the embedded default (prepared on first use), or a hub name."""
     if model is None or model == "default":

@@ -150,16 +150,9 @@ def token_fields(detok: Detokenizer, completion: str, ids: list[int], logprobs: 
 def load_tokenizer(manifest: dict[str, Any], override: str | None = None):
     """The round's tokenizer: --tokenizer, else the manifest's base model, else (a round made on another
     machine) the embedded default model when its weights are the manifest's."""
-    from .model import default_model_dir, fingerprint_dir
+    from .model import tokenizer_source
 
-    name = override or manifest["base_model"]
-    if not override and not Path(name).exists() and not (name.count("/") == 1 and not name.startswith((".", "/", "~"))):
-        default = default_model_dir()
-        if default.exists() and fingerprint_dir(str(default)) == manifest.get("base_model_sha256"):
-            name = str(default)
-        else:
-            raise ExpoError(f"the round's base model {name} is not on this machine; pass --tokenizer with its "
-                            f"tokenizer (a model dir or hub name)")
+    name = tokenizer_source(manifest, override)
     try:
         # tokenizer.json alone loads in a fraction of a second; transformers only for what lacks one.
         if Path(name, "tokenizer.json").is_file():

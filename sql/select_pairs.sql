@@ -1,7 +1,7 @@
 -- Purpose: ExP-DPO pairs. chosen = a selected positive (the rule in definitions.sql, as in select_positives.sql), rejected =
 --   an incorrect on-policy attempt of the same problem, the most likely under the policy first; the
 --   k-th positive of a problem is paired with its k-th most likely wrong attempt (cycling). Reference
---   log-probs are the generating policy's sums under the plain prompt (TRL's precomputed-reference columns).
+--   log-probs are the generating policy's sums over the sampled token ids under the plain prompt.
 -- Parameters: the positive rule's $max_nll_ratio, $min_policy_mean, $min_answer_gain, $per_problem,
 --   $include_attempts (their defaults and reasoning are declared once, in definitions.sql).
 -- Output columns: round, problem_id, level, prompt, prompt_token_ids, chosen, chosen_token_ids, rejected,

@@ -449,6 +449,7 @@ CASES = [
         (["--param", "min_policy_mean=abc"], "expected a number"),
         (["--export", "trl"], "--export trl needs --output"),
         (["--output", "{t}/x.parquet"], "pass --export trl"),
+        (["--tokenizer", "{t}/model"], "--tokenizer is the export's"),
         (["--export", "csv", "--output", "{t}/x.csv"], "'csv' is not 'trl'"),
         (["--export", "trl", "--output", "{t}/nodir/x.parquet"], "does not exist"),
         (["--export", "trl", "--output", "{t}/afile/x.parquet"], "is not a directory"),

@@ -113,17 +113,22 @@ def test_compare_rounds(round_dir, tmp_path):
     assert png.stat().st_size > 10_000
 
 
-def test_select_writes_files_and_trl_export(round_dir, tmp_path):
+def test_select_writes_files_and_trl_export(round_dir, tmp_path, smollm_dir):
     import datasets
+
+    from expo_data.export import load_trl_tokenizer
 
     record = select(round_dir, {"per_problem": 2}, log=lambda m: None)
     assert record["rows"] == {"positives": 3, "pairs": 3, "groups": 6}
     saved = json.loads((round_dir / "selected" / "selection.json").read_text())
     assert saved["parameters"]["pairs"]["per_problem"] == 2 and len(saved["source_shards"]) == 2
     assert "$min_policy_mean" in saved["queries"]["pairs"]
-    n = export_trl(round_dir, tmp_path / "trl.parquet")
+    with pytest.raises(ExpoError, match="pass --tokenizer"):  # base model "m" is on no machine
+        load_trl_tokenizer(round_dir)
+    summary = export_trl(round_dir, tmp_path / "trl.parquet", load_trl_tokenizer(round_dir, str(smollm_dir)))
     ds = datasets.load_dataset("parquet", data_files=str(tmp_path / "trl.parquet"), split="train")
-    assert n == 3 and {"prompt", "chosen", "rejected"} <= set(ds.column_names) and ds[0]["chosen"] == "explanation1 of p1"
+    assert summary.pairs == 3 and not summary.conversational and ds[0]["chosen"] == "explanation1 of p1"
+    assert {"prompt", "chosen", "rejected", "ref_chosen_logps", "ref_rejected_logps"} <= set(ds.column_names)
 
 
 def test_injection_is_bound_as_a_value(round_dir):
