@@ -30,7 +30,7 @@ from .oserrors import as_os_error, failure, has_surrogates
 from .schema import SAMPLE_SCHEMA
 from .shards import committed_shard_names, verify_round_dir
 from .stored_once import GEN_TOKEN_LOGPROBS_SQL
-from .storage import Store, as_store
+from .storage import as_store
 
 # Made after sql/definitions.sql: has_positive is the positive rule's (expo_positive_candidates) with its
 # declared defaults, the same test `expo-data select` makes by default.

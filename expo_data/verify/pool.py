@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from .compare import verify_one
