@@ -82,7 +82,9 @@ def test_accumulation_window_is_one_batch_for_every_loss(policy, loss):
         got, norm, metrics = _window_gradient(policy, cfg, examples, batch_size)
         assert norm.item() == pytest.approx(want_norm.item(), rel=1e-4)  # the bar is 1%
         for name, g in got.items():
-            assert torch.allclose(g, want[name], rtol=1e-4, atol=1e-7), (name, (g - want[name]).abs().max())
+            # fp32 sums in another order: near-zero entries differ by rounding at the tensor's own scale.
+            scale = want[name].abs().max().item()
+            assert torch.allclose(g, want[name], rtol=1e-4, atol=1e-5 * scale), (name, (g - want[name]).abs().max())
         assert metrics["loss"] == pytest.approx(want_metrics["loss"], rel=1e-5, abs=1e-7)
         assert metrics.keys() == want_metrics.keys()
 
