@@ -18,6 +18,26 @@ from .model import on_cpu as no_gpu, resolve_dtype
 # vLLM's CPU backend sizes its KV cache from this fraction of host memory; its GPU default
 # (0.9) would claim nearly all RAM on a CPU machine.
 CPU_MEMORY_UTILIZATION = 0.3
+CPU_MAX_NUM_SEQS = 256  # vLLM's CPU default for the offline LLM class
+DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
+
+
+def cpu_kv_cache_bytes(model_path: str, dtype: str, max_model_len: int, fraction: float) -> int | None:
+    """The KV cache the engine can use at most (every sequence it may run at once, at full length), when
+    that is less than `fraction` of host memory; None to let vLLM take the fraction. A CPU engine
+    allocates and touches all of it at start (a 7 GiB cache costs ~2-3 s on 2 cores), and a small model
+    or a short context needs far less."""
+    try:
+        config = json.loads((Path(model_path) / "config.json").read_text())
+        config = config.get("text_config", config)
+        heads = config["num_attention_heads"]
+        head_dim = config.get("head_dim") or config["hidden_size"] // heads
+        per_token = 2 * config["num_hidden_layers"] * config.get("num_key_value_heads", heads) * head_dim
+        need = int(CPU_MAX_NUM_SEQS * (max_model_len + 16) * per_token * DTYPE_BYTES[dtype] * 1.1)
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError):
+        return None  # an unusual config: vLLM's own sizing
+    return need if need < fraction * total else None
 
 
 def lora_rank_limit(adapter_path: str) -> int:
@@ -55,11 +75,15 @@ class Engine:
         from vllm import LLM
         from vllm.lora.request import LoRARequest
 
+        fraction = gpu_memory_utilization or (CPU_MEMORY_UTILIZATION if on_cpu else 0.9)
         kwargs: dict[str, Any] = dict(
             model=model_path, tokenizer=model_path, seed=seed, dtype=dtype, max_model_len=max_model_len,
-            tensor_parallel_size=tensor_parallel_size, enforce_eager=enforce_eager,
-            gpu_memory_utilization=gpu_memory_utilization or (CPU_MEMORY_UTILIZATION if on_cpu else 0.9),
+            tensor_parallel_size=tensor_parallel_size, enforce_eager=enforce_eager, gpu_memory_utilization=fraction,
         )
+        if on_cpu and not os.environ.get("VLLM_CPU_KVCACHE_SPACE"):  # the user's own size wins
+            kv_bytes = cpu_kv_cache_bytes(model_path, dtype, max_model_len, fraction)
+            if kv_bytes:
+                kwargs["kv_cache_memory_bytes"] = kv_bytes
         if adapter_path:
             kwargs.update(enable_lora=True, max_lora_rank=lora_rank_limit(adapter_path), max_loras=1)
             if on_cpu:
