@@ -28,7 +28,8 @@ from .shards import read_checked_shard, read_sidecar, table_to_ipc_bytes, valid_
 from .stats import shard_counts
 from .storage import join
 from .stored_once import drop_duplicates
-from .verified import flush as flush_verified, record as record_verified
+from .object_verified import record_written
+from .verified import flush as flush_verified
 from .verifiers import Grader, GradeItem, VerifierSpec, is_error, resolve, row_context
 from .verify import VERIFY_TIMEOUT_S, extract_answer
 
@@ -171,8 +172,8 @@ def commit_shard(rd: RoundDir, index: int, count: int, table: pa.Table, sidecar:
                 bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
     rd.write_json(intent_name(index, count), full)
     rd.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
-    if not rd.remote:  # the bytes just written are the ones hashed: readers need not hash them again
-        record_verified(rd.path(f"{SHARDS_DIR}/{shard_name(index, count)}"), full["sha256"])
+    # The bytes just written are the ones hashed: readers need not hash them again.
+    record_written(rd, f"{SHARDS_DIR}/{shard_name(index, count)}", full["sha256"], len(data))
     rd.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", full)
     rd.delete(intent_name(index, count))
     flush_verified()

@@ -30,7 +30,8 @@ from .schema import (
 )
 from .storage import Store, as_store
 from .stored_once import drop_duplicates, restore
-from .verified import flush as flush_verified, identity, is_verified, record as record_verified, verification
+from .object_verified import checked_object, record_written
+from .verified import HASH_COST, count_hashed, flush as flush_verified, identity, is_verified, record as record_verified, verification
 
 
 def table_to_ipc_bytes(table: pa.Table) -> bytes:
@@ -48,8 +49,8 @@ def write_shard(out_dir: Any, index: int, count: int, table: pa.Table, sidecar: 
     store.write_bytes(f"{SHARDS_DIR}/{shard_name(index, count)}", data)
     sidecar = dict(sidecar, shard=shard_name(index, count), index=index, count=count,
                    rows=table.num_rows, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    if not store.remote:  # the bytes just written are the ones hashed: readers need not hash them again
-        record_verified(store.path(f"{SHARDS_DIR}/{shard_name(index, count)}"), sidecar["sha256"])
+    # The bytes just written are the ones hashed: readers need not hash them again.
+    record_written(store, f"{SHARDS_DIR}/{shard_name(index, count)}", sidecar["sha256"], len(data))
     store.write_json(f"{SHARDS_DIR}/{sidecar_name(index, count)}", sidecar)
     flush_verified()
 
@@ -84,10 +85,10 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     """'complete', 'missing' or 'corrupt' (present but failing its sidecar or checksum; without
     `hash_bytes`, the cheap checks only: sidecar, config hash and size).
 
-    Locally the bytes are checked against the sidecar's sha256. On object storage an object is only
-    ever visible whole, so a matching size under a valid sidecar is complete, and reading every
-    shard back to hash it would cost as much as the run; a shard object without a valid sidecar
-    (a writer died between the two uploads) is missing and is regenerated."""
+    The bytes are checked against the sidecar's sha256, unless verified before and unchanged since (a file by
+    its stat, an object by its ETag and version: verified.py, object_verified.py). On object storage an
+    object is only ever visible whole, so a shard object without a valid sidecar (a writer died between
+    the two uploads) is missing and is regenerated."""
     store = as_store(out_dir)
     data_name = f"{SHARDS_DIR}/{shard_name(index, count)}"
     size = store.size(data_name)
@@ -95,7 +96,9 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     if store.remote:
         if sidecar is None or sidecar.get("config_hash") != config_hash:
             return "missing"
-        return "complete" if size == sidecar.get("bytes") else "corrupt"
+        if size != sidecar.get("bytes") or (hash_bytes and not checked_object(store, data_name, sidecar["sha256"], keep=False)[0]):
+            return "corrupt"
+        return "complete"
     has_sidecar = store.exists(f"{SHARDS_DIR}/{sidecar_name(index, count)}")
     if size is None and not has_sidecar:
         return "missing"
@@ -109,12 +112,6 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     return "complete"
 
 
-# What hashing cost this process (verify_round_dir logs its share). A local shard verified before, by this
-# process or another (see verified.py), is not hashed again while its identity is unchanged.
-HASH_COST = {"files": 0, "bytes": 0}
-_HASH_LOCK = threading.Lock()
-
-
 def _hash_matches(path: str, expected: Any) -> bool:
     before = identity(path)
     if is_verified(path, expected, before):
@@ -125,9 +122,7 @@ def _hash_matches(path: str, expected: Any) -> bool:
         while size := f.readinto(buffer):
             digest.update(view[:size])
     matches = digest.hexdigest() == expected
-    with _HASH_LOCK:
-        HASH_COST["files"] += 1
-        HASH_COST["bytes"] += before["size"]
+    count_hashed(before["size"])  # HASH_COST: verify_round_dir and select log their share
     if matches:
         record_verified(path, expected, before)
     return matches
@@ -255,10 +250,12 @@ def _verified_columns(store: Store, name: str, index: int, count: int, columns: 
 
 
 def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
-    if store.remote:  # an object is only ever visible whole (see shard_status): its size was checked
-        with store.open_input_file(name) as source:
-            return source.read_buffer()
     path, expected = store.path(name), (read_sidecar(store, index, count) or {}).get("sha256")
+    if store.remote:  # hashed as it arrives, unless this version of the object was verified before
+        matches, data = checked_object(store, name, expected, keep=True)
+        if not matches:
+            raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; rerun `expo-data generate` to repair it")
+        return data
     before = identity(path)
     if is_verified(path, expected, before) and (mapped := _map_if_unchanged(path, before)) is not None:
         return mapped
@@ -271,9 +268,7 @@ def _read_checked(store: Store, name: str, index: int, count: int) -> pa.Buffer:
             digest.update(view[size:size + got])
             size += got
     matches = size == before["size"] and digest.hexdigest() == expected
-    with _HASH_LOCK:
-        HASH_COST["files"] += 1
-        HASH_COST["bytes"] += before["size"]
+    count_hashed(before["size"])
     if not matches:
         raise ExpoError(f"{store.uri()}: shard {shard_name(index, count)} is corrupt; "
                         f"rerun `expo-data generate` to repair it")

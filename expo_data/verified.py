@@ -11,6 +11,10 @@ them differing means hash again.
 The cache is only ever an optimisation: an unreadable, corrupted or unwritable cache costs a re-hash,
 never an error. Writers merge their entries into the file under a lock and replace it atomically, so two
 processes updating it never leave it half-written, and neither loses the other's entries.
+
+An object on an object store (an `ObjectKey`: the store and directory, the object's name) is recorded the
+same way, with what the store says identifies the object's current version in the role of the inode and
+times (object_verified.py: size, ETag, VersionId, Last-Modified).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ExpoError
 from .files import atomic_write_json, cache_dir
@@ -33,6 +37,19 @@ _PENDING: dict[Path, dict[str, dict[str, Any]]] = {}  # cache file -> shard name
 _KNOWN: dict[Path, dict[str, dict[str, Any]]] = {}  # what this process recorded or read (also when unwritable)
 _FORCED = [0]  # > 0 inside full_verification(): every shard is hashed again...
 _FRESH: set[tuple] = set()  # ...once: what this process hashed since the outermost full_verification began
+HASH_COST = {"files": 0, "bytes": 0}  # what hashing cost this process (verify_round_dir and select log their share)
+
+
+class ObjectKey(NamedTuple):
+    """An object on a store with no stat: `directory` names the store and the prefix (see object_verified)."""
+    directory: str
+    name: str
+
+
+def count_hashed(size: int) -> None:
+    with _LOCK:
+        HASH_COST["files"] += 1
+        HASH_COST["bytes"] += size
 
 
 def cache_root() -> Path:
@@ -71,19 +88,25 @@ def forced() -> bool:
 def identity(path: str | os.PathLike | int) -> dict[str, int]:
     """What the record keys a file by (a path, or an open file's descriptor)."""
     st = os.stat(path)
-    return {"dev": st.st_dev, "ino": st.st_ino, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns}
+    return {key: getattr(st, f"st_{key}") for key in _IDENTITY}
 
 
-def _cache_file(path: str | os.PathLike) -> tuple[Path, str]:
+def _cache_file(path: "str | os.PathLike | ObjectKey") -> tuple[Path, str]:
     """(cache file of the directory holding `path`, the shard's name in it)."""
-    real = Path(os.path.realpath(path))
-    key = hashlib.sha256(str(real.parent).encode()).hexdigest()[:32]
-    return cache_root() / f"{key}.json", real.name
+    if isinstance(path, ObjectKey):
+        directory, name = path
+    else:
+        real = Path(os.path.realpath(path))
+        directory, name = str(real.parent), real.name
+    key = hashlib.sha256(directory.encode()).hexdigest()[:32]
+    return cache_root() / f"{key}.json", name
 
 
 def _valid_entry(entry: Any) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
-            and all(isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool) for k in _IDENTITY))
+    """A sha256 and an identity: a file's (_IDENTITY, integers) or an object's (a size and strings)."""
+    return (isinstance(entry, dict) and isinstance(entry.get("sha256"), str) and "size" in entry
+            and all((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v)
+                    for k, v in entry.items() if k != "sha256"))
 
 
 def _read(cache_file: Path) -> dict[str, dict[str, Any]]:
@@ -97,11 +120,11 @@ def _read(cache_file: Path) -> dict[str, dict[str, Any]]:
     return {name: entry for name, entry in data["shards"].items() if isinstance(name, str) and _valid_entry(entry)}
 
 
-def is_verified(path: str | os.PathLike, expected_sha256: Any, current: dict[str, int] | None = None) -> bool:
-    """Whether `path`, as it is now (`current`: its identity, stat'ed if not given), was verified against
+def is_verified(path: "str | os.PathLike | ObjectKey", expected_sha256: Any, current: dict[str, Any] | None = None) -> bool:
+    """Whether `path`, as it is now (`current`: its identity, stat'ed if not given; an object's must be), was verified against
     `expected_sha256` before, by this process or a recorded one. Under full_verification(), only if this
     process hashed it since that began (so one forced pass hashes each shard once, not once per reader)."""
-    if not isinstance(expected_sha256, str):
+    if not isinstance(expected_sha256, str) or (current is None and isinstance(path, ObjectKey)):
         return False
     try:
         current = current or identity(path)
@@ -120,19 +143,22 @@ def is_verified(path: str | os.PathLike, expected_sha256: Any, current: dict[str
     return entry is not None and _matches(entry, current, expected_sha256)
 
 
-def _fresh_key(cache_file: Path, name: str, current: dict[str, int], sha256: str) -> tuple:
-    return (cache_file, name, sha256, *(current[k] for k in _IDENTITY))
+def _fresh_key(cache_file: Path, name: str, current: dict[str, Any], sha256: str) -> tuple:
+    return (cache_file, name, sha256, *sorted(current.items()))
 
 
-def _matches(entry: dict[str, Any], current: dict[str, int], expected_sha256: str) -> bool:
-    return entry["sha256"] == expected_sha256 and all(entry[k] == current[k] for k in _IDENTITY)
+def _matches(entry: dict[str, Any], current: dict[str, Any], expected_sha256: str) -> bool:
+    return entry["sha256"] == expected_sha256 and {k: v for k, v in entry.items() if k != "sha256"} == current
 
 
-def record(path: str | os.PathLike, sha256: str, before: dict[str, int] | None = None) -> None:
+def record(path: "str | os.PathLike | ObjectKey", sha256: str, before: dict[str, Any] | None = None) -> None:
     """Remember that `path` holds bytes whose sha256 is `sha256` (call flush() to persist). `before`: the
-    identity stat'ed before the bytes were read; if the file changed while they were read, nothing is kept."""
+    identity stat'ed before the bytes were read; if the file changed while they were read, nothing is kept.
+    An object cannot be stat'ed here: its caller passes the identity it saw before and after the read."""
+    if isinstance(path, ObjectKey) and before is None:
+        return
     try:
-        now = identity(path)
+        now = before if isinstance(path, ObjectKey) else identity(path)
         cache_file, name = _cache_file(path)
     except OSError:
         return
