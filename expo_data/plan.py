@@ -232,8 +232,13 @@ def assign_shards(problems: list[Problem], count: int) -> dict[int, list[Problem
 
 def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
     """The manifest already in cfg.out; with --overwrite an unreadable one counts as none (it is replaced)."""
+    from .files import NotRegularFile
+    from .oserrors import EnvironmentFailure
+
     try:
         return read_manifest(cfg.out)
+    except (EnvironmentFailure, NotRegularFile):
+        raise  # the machine's answer (no permission, a FIFO there): overwriting is not its cure
     except ExpoError:
         if cfg.overwrite:
             return None

@@ -184,6 +184,16 @@ def test_generate_dry_run_is_a_reader(tmp_path, stand_in_model):
     assert proc.returncode == 0 and "1 complete, 1 missing" in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+def test_generate_on_a_round_whose_manifest_is_a_fifo_says_so(tmp_path, stand_in_model, overwrite):
+    """Not 'unreadable or of another version; pass --overwrite': a FIFO is the machine's answer, not a version."""
+    rd = resumable_round(tmp_path / "round", stand_in_model)
+    (rd / MANIFEST_NAME).unlink()
+    os.mkfifo(rd / MANIFEST_NAME)
+    line = one_line_error(run_cli("expo-data", *gen_args(stand_in_model, rd), "--dry-run", *overwrite, timeout=60))
+    assert "FIFO" in line and "not a regular file" in line and "--overwrite" not in line
+
+
 # -- the verifier's version --------------------------------------------------------------------------------
 
 def forget_loaded_verifiers() -> None:
