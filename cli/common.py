@@ -332,6 +332,14 @@ def build(config_cls, options: dict, **extra):
     return config_cls(**{k: v for k, v in options.items() if k in names and k not in extra}, **extra)
 
 
+def no_wait_option(fn):
+    """--no-wait, on every command that writes a round (expo_data/lock.py): by default a second writer waits,
+    saying for whom; with it, refused at once in one line (exit 75), nothing changed."""
+    return click.option("--no-wait", is_flag=True,
+                        help="Refuse at once (exit 75) when another writer (select, regrade, generate, a training run) "
+                             "holds the round; default: wait for it, saying for whom.")(fn)
+
+
 def verify_option(fn):
     """--verify once|full: trust the per-user record of shards verified before, or hash every shard again."""
     return click.option("--verify", type=click.Choice(["once", "full"]), default="once", show_default=True,

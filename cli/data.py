@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from .results import stream_result, write_result
-from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_libraries, ray_from, ray_options,
-                     verify_option)
+from .common import (OneLineGroup, build, config_option, gen_default, no_wait_option, one_line_errors, quiet_libraries,
+                     ray_from, ray_options, verify_option)
 from .regrade import regrade_cmd, verifier_option
 
 
@@ -90,6 +90,7 @@ def _parse_worker(_ctx, _param, value):
               help="Seconds per math-verify item.")
 @verifier_option
 @click.option("--progress/--no-progress", default=True)
+@no_wait_option
 @ray_options
 @one_line_errors
 def generate(**o):
@@ -105,7 +106,7 @@ def generate(**o):
                       solution=o["solution_field"], level=o["level_field"], category=o["category_field"],
                       keep=tuple(f.strip() for f in o["keep_fields"].split(",") if f.strip()))
     on_ray = ray_from(o)
-    cfg = build(GenerateConfig, o, templates=templates, fields=fields)
+    cfg = build(GenerateConfig, o, templates=templates, fields=fields, wait=not o.pop("no_wait"))
     if on_ray is not None:
         if cfg.worker != (0, 1):
             raise click.UsageError("--ray plans the slices itself: drop --worker")
@@ -138,6 +139,7 @@ def generate(**o):
               show_default=True)
 @verifier_option
 @click.option("--progress/--no-progress", default=True)
+@no_wait_option
 @ray_options
 @one_line_errors
 def eval_cmd(k, **o):
@@ -146,7 +148,7 @@ def eval_cmd(k, **o):
     from expo_data.generate import GenerateConfig
 
     on_ray = ray_from(o)
-    evaluate(build(GenerateConfig, o), k=k, log=lambda m: click.echo(m, err=True), ray=on_ray)
+    evaluate(build(GenerateConfig, o, wait=not o.pop("no_wait")), k=k, log=lambda m: click.echo(m, err=True), ray=on_ray)
 
 
 MEMORY_LIMIT_HELP = ("DuckDB's memory limit (4GB, 512MiB, or 25% of this machine; default 1/16 of it): larger sorts "
@@ -268,7 +270,7 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 @click.option("--tokenizer", default=None,
               help="The export's tokenizer (a model dir or hub name; default: the round's base model).")
 @click.option("--memory-limit", default=None, help=MEMORY_LIMIT_HELP)
-@click.option("--no-wait", is_flag=True, help="Refuse at once when another writer holds the round (default: wait for it).")
+@no_wait_option
 @verify_option
 @one_line_errors
 def select_cmd(round_dir, params, export, output, tokenizer, memory_limit, no_wait, verify):

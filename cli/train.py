@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from .common import (OneLineGroup, build, config_option, gen_default, one_line_errors, quiet_engines, quiet_libraries,
-                     ray_from, ray_options, train_default, verify_option)
+from .common import (OneLineGroup, build, config_option, gen_default, no_wait_option, one_line_errors, quiet_engines,
+                     quiet_libraries, ray_from, ray_options, train_default, verify_option)
 from .regrade import verifier_option
 
 
@@ -75,6 +75,7 @@ def _loss_choice():
                    "train_metrics.jsonl per step and the run's config, into the run's dir (wandb offline). Each needs "
                    "its extra: pip install -e '.[tensorboard]'.")
 @click.option("--progress/--no-progress", default=True)
+@no_wait_option
 @verify_option
 @one_line_errors
 def round_cmd(**o):
@@ -83,7 +84,7 @@ def round_cmd(**o):
     from expo_train.trainer import TrainConfig, train_round
 
     with verification(o.pop("verify")):
-        train_round(build(TrainConfig, o), log=lambda m: click.echo(m, err=True))
+        train_round(build(TrainConfig, o, wait=not o.pop("no_wait")), log=lambda m: click.echo(m, err=True))
 
 
 @main.command("loop")
@@ -126,6 +127,7 @@ def round_cmd(**o):
               "default only their errors.")
 @verifier_option
 @click.option("--progress/--no-progress", default=True)
+@no_wait_option
 @ray_options
 @one_line_errors
 def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
@@ -141,6 +143,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
     log = lambda m: click.echo(m, err=True)  # noqa: E731
     quiet_engines(verbose)
     on_ray = ray_from(o)
+    o["wait"] = not o.pop("no_wait")  # every stage's: generate, select, train and eval
     gen = build(GenerateConfig, o, out=out)
     # A small loop gets a held-out set of its own size: the full 200-problem split would dominate its run time.
     eval_limit = eval_limit if eval_limit is not None else o["limit"]
@@ -160,8 +163,10 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
         + ("; round 0 evaluates the starting policy first" if adapter is None else "") + f"; {held}")
     try:
         run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
-    except Exception:
-        if not verbose:  # what the quiet engines did not print may explain it
+    except Exception as exc:
+        from expo_data.lock import RoundBusy
+
+        if not verbose and not isinstance(exc, RoundBusy):  # what the quiet engines did not print may explain it
             log("the engines logged errors only; rerun with --verbose (the loop resumes) to see their whole log")
         raise
 

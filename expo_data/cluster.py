@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from .engine import CPU_MEMORY_UTILIZATION
 from .errors import ExpoError, first_line
+from .lock import round_writer
 from .plan import GenerateConfig, Plan, check_inputs, drop_stale_shards, prepare
 from .schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
 from .shards import read_sidecar
@@ -258,19 +259,28 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
                     lineage: dict[str, Any] | None = None) -> Stats:
     """`expo-data generate --ray [ADDRESS] --workers N`."""
     validate_ray(options)
-    check_inputs(cfg, log)  # every option, the problems, model and adapter, before a cluster is started or joined
+    inputs = check_inputs(cfg, log)  # every option, the problems, model and adapter, before a cluster is started or joined
     start = time.perf_counter()
     ray = ray_init(options.address)
     gpus = ray.cluster_resources().get("GPU", 0) > 0
     # Planned for the workers' hardware, not the driver's (a CPU head node plans for GPU workers): it
     # decides the resolved dtype, which is part of the config hash every slice checks.
     driver_cfg = replace(cfg, worker=(0, 1))
-    store, p = prepare(driver_cfg, log, on_cpu=not gpus)
-    if cfg.dry_run:
+    if cfg.dry_run:  # a reader: no lock, nothing written
+        prepare(driver_cfg, log, on_cpu=not gpus, inputs=inputs)
         return Stats()
-    if not p.todo:
-        log("all shards complete; nothing to do")
-        return Stats()
+    # The driver holds the round as one more slice (shared, expo_data/lock.py) from its plan to the slices' end:
+    # no select or regrade changes the round between the plan, the manifest it writes and the slices' work.
+    with round_writer(cfg.out, "expo-data generate --ray (driver)", shared=True, wait=cfg.wait, log=log):
+        store, p = prepare(driver_cfg, log, on_cpu=not gpus, inputs=inputs)
+        if not p.todo:
+            log("all shards complete; nothing to do")
+            return Stats()
+        return _run_slices(ray, cfg, driver_cfg, store, p, gpus, lineage, options, log, start)
+
+
+def _run_slices(ray, cfg: GenerateConfig, driver_cfg: GenerateConfig, store: Store, p: Plan, gpus: bool,
+                lineage: dict[str, Any] | None, options: RayOptions, log: Callable[[str], None], start: float) -> Stats:
     drop_stale_shards(driver_cfg, store, p)  # --overwrite: the slices start from an empty slate
     workers = min(options.workers, cfg.shards)
     # The driver's manifest is what every slice checks its config against; each slice rewrites it with

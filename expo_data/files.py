@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExpoError
-from .oserrors import failure
+from .oserrors import as_os_error, failure
 
 # Temp names carry their writer (host and pid), so that what a killed process left (SIGKILL, the OOM
 # killer, a lost machine) can be told from what a live one is writing, here or on another host of a
@@ -89,6 +89,11 @@ _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character de
           (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
 
 
+class NotRegularFile(ExpoError):
+    """A FIFO, device or socket where a file is read whole: refused, and never mistaken for a corrupt or
+    unreadable file (whose cure would be to regenerate or overwrite it)."""
+
+
 def check_regular_input(path: Path, what: str) -> None:
     """An input read whole (a manifest, sidecar, SQL, problems or config file) must be a regular file, through
     any links: a FIFO would hang the read and /dev/zero fill memory. Refused in one line before it is opened;
@@ -101,7 +106,7 @@ def check_regular_input(path: Path, what: str) -> None:
         raise failure(exc, path, "reading", "nothing was changed") from exc
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-        raise ExpoError(f"{what} {path} is {kind}, not a regular file; refused (inputs are read whole)")
+        raise NotRegularFile(f"{what} {path} is {kind}, not a regular file; refused (inputs are read whole)")
 
 
 def cache_dir() -> Path:
@@ -141,6 +146,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def discard(tmp: Path) -> None:
+    """Remove a temp file on the way out of a failure, if it is there: on a read-only filesystem unlink says
+    EROFS even of a file that was never made, and that must not replace the failure being reported."""
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path):
     """atomic_write_bytes for a writer that streams: yields a temp path to write into, fsynced and renamed
@@ -160,7 +174,7 @@ def atomic_output(path: Path):
         except OSError as exc:
             raise failure(exc, path, "writing", "") from exc
         finally:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
         return
     tmp = temp_sibling(path)
     try:
@@ -169,9 +183,12 @@ def atomic_output(path: Path):
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):  # the writer's disk filled, or its dir was not writable
-            raise failure(exc, path, "writing", f"{path} was not changed") from exc
+        discard(tmp)
+        # The writer's disk filled, or its dir was not writable: said of the output, not of its temp file, also
+        # when the writer was DuckDB or Arrow (their errors are no OSError, and name the temp file).
+        os_error = as_os_error(exc)
+        if os_error is not None:
+            raise failure(os_error, path, "writing", f"{path} was not changed") from exc
         raise
     _fsync_dir(path.parent)
 

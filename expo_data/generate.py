@@ -92,15 +92,18 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
     adapter, or is a function that returns one, called only when there is work (eval runs several
     passes); `lineage` is recorded in the manifest."""
     start = time.perf_counter()
-    store, p = prepare(cfg, log)
     stats = Stats()
-    if cfg.dry_run:
+    if cfg.dry_run:  # reads the round, writes nothing: a reader, never blocked
+        prepare(cfg, log)
         return stats
-    if not p.todo:
-        log("all shards complete; nothing to do")
-        return stats
-    # Shared among --worker slices, exclusive of select and the trainer (expo_data/lock.py).
-    with round_writer(store, "expo-data generate", shared=True, log=log):
+    inputs = check_inputs(cfg, log)  # every option, the problems and the model, before the round dir is made
+    # Shared among --worker slices, exclusive of select, regrade and the trainer (expo_data/lock.py). The plan is
+    # made under it: a select or regrade that held the round meanwhile may have changed what it decides from.
+    with round_writer(cfg.out, "expo-data generate", shared=True, wait=cfg.wait, log=log):
+        store, p = prepare(cfg, log, inputs=inputs)
+        if not p.todo:
+            log("all shards complete; nothing to do")
+            return stats
         return _generate_locked(cfg, store, p, engine, lineage, log, stats, start)
 
 

@@ -2,10 +2,13 @@
 
 The lock is advisory (flock) on a lock file in a local round dir.
 
-select (and the trainer's records) take it exclusive; generate takes it shared, so that its `--worker i/N`
-slices run side by side while no select rewrites the tables under them. Readers (sql, report, view) never
-take it: they are never blocked. A second writer waits, saying for whom (pid, host, command), or with
-`wait=False` (`--no-wait`) is refused in one line, nothing changed.
+select, regrade and the trainer's default selection and records take it exclusive; generate takes it shared,
+so that its `--worker i/N` slices (and a `--ray` driver with its slices) run side by side while no select or
+regrade rewrites the round under them, and so does the trainer while it reads its selection and tables (its
+ranks side by side). Each writer reads what decides its write (plan, manifest, selection record) again under
+the lock. Readers (sql, report, view, open_round) never take it: they are never blocked. A second writer waits,
+saying for whom (pid, host, command), or with `wait=False` (`--no-wait`) is refused in one line (exit 75,
+EX_TEMPFAIL: try again later), nothing changed.
 
 Object stores have no lock: there a writer's commit record (selection.json) names what it was made from,
 and is read back after the write (see select), so a race is found rather than prevented."""
@@ -26,16 +29,49 @@ from .errors import ExpoError
 from .oserrors import failure
 
 LOCK_NAME = ".expo-writer.lock"
+HOLDERS_SHOWN = 3  # shared holders named in a line (a --ray run may have dozens of slices)
+
+
+class RoundBusy(ExpoError):
+    """Another writer holds the round and --no-wait was given: a script may retry later (sysexits' EX_TEMPFAIL)."""
+
+    exit_code = 75
 _HELD: dict[str, int] = {}  # rounds this process holds (the loop's stages nest: one lock per process)
 _GUARD = threading.Lock()
 
 
-def _holder_text(path: Path) -> str:
+def _alive_here(holder: dict[str, Any]) -> bool:
+    """Whether a holder still runs: known only for one on this host (a released shared holder's line stays)."""
+    if holder.get("host") != socket.gethostname():
+        return True
     try:
-        holder = json.loads(path.read_text() or "{}")
-        return f"pid {holder['pid']} on {holder['host']} ({holder['command']})"
-    except (OSError, ValueError, KeyError, TypeError):
+        os.kill(int(holder["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError, TypeError):
+        return True
+    return True
+
+
+def _holder_text(path: Path) -> str:
+    """Who holds the lock, from the lines its holders wrote: one exclusive holder, or the shared ones."""
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
         return "another process"
+    holders = []
+    for line in lines:
+        try:
+            holder = json.loads(line)
+            text = f"pid {holder['pid']} on {holder['host']} ({holder['command']})"
+        except (ValueError, KeyError, TypeError):
+            continue
+        if text not in holders and _alive_here(holder):
+            holders.append(text)
+    if not holders:
+        return "another process"
+    more = len(holders) - HOLDERS_SHOWN
+    return ", ".join(holders[:HOLDERS_SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 def _open_locked(path: Path, mode: int, wait: bool, what: str, log: Callable[[str], None]) -> int:
@@ -53,7 +89,8 @@ def _open_locked(path: Path, mode: int, wait: bool, what: str, log: Callable[[st
             holder = _holder_text(path)
             if not wait:
                 os.close(fd)
-                raise ExpoError(f"{what} is being written by {holder}; refused (--no-wait), nothing was changed")
+                raise RoundBusy(f"{what} is being written by {holder}; refused (--no-wait), nothing was changed: "
+                                f"rerun once it is done, or without --no-wait to wait for it")
             if not said:
                 log(f"waiting for {holder}, which is writing {what} ...")
                 said = True
@@ -88,16 +125,17 @@ def round_writer(location: Any, command: str, shared: bool = False, wait: bool =
     if held:
         yield
         return
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise failure(exc, root, "making", "nothing was changed") from exc
     path = root / LOCK_NAME
     fd = _open_locked(path, fcntl.LOCK_SH if shared else fcntl.LOCK_EX, wait, store.uri(),
                       log or (lambda m: print(m, file=sys.stderr)))
     with _GUARD:
         _HELD[key] = fd
     try:
-        if not shared:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": command}).encode(), 0)
+        _say_who(fd, path, command, shared)
         yield
     finally:
         with _GUARD:
@@ -110,6 +148,24 @@ def round_writer(location: Any, command: str, shared: bool = False, wait: bool =
         except OSError:
             pass
         os.close(fd)
+
+
+def _say_who(fd: int, path: Path, command: str, shared: bool) -> None:
+    """Who holds it, for a waiter's line: the one exclusive holder replaces the text, a shared one adds a line.
+    Only words for a person: a failure to write them (a full disk) does not stop the writer."""
+    line = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": command}) + "\n"
+    try:
+        if shared:  # slices side by side: each line appended whole (O_APPEND), none overwriting another's
+            append = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+            try:
+                os.write(append, line.encode())
+            finally:
+                os.close(append)
+        else:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, line.encode(), 0)
+    except OSError:
+        pass
 
 
 def _try_exclusive(fd: int) -> bool:

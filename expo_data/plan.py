@@ -59,6 +59,7 @@ class GenerateConfig:
     verify_timeout: float = 5.0  # seconds per math-verify item
     verifier: str = "builtin"  # expo_data/verifiers.py: builtin, math-verify, module:function or an entry point
     progress: bool = True
+    wait: bool = True  # False (--no-wait): refused at once when another writer holds the round (expo_data/lock.py)
 
 
 @dataclass
@@ -231,8 +232,13 @@ def assign_shards(problems: list[Problem], count: int) -> dict[int, list[Problem
 
 def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
     """The manifest already in cfg.out; with --overwrite an unreadable one counts as none (it is replaced)."""
+    from .files import NotRegularFile
+    from .oserrors import EnvironmentFailure
+
     try:
         return read_manifest(cfg.out)
+    except (EnvironmentFailure, NotRegularFile):
+        raise  # the machine's answer (no permission, a FIFO there): overwriting is not its cure
     except ExpoError:
         if cfg.overwrite:
             return None
@@ -261,8 +267,10 @@ def model_context_length(model_path: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> Plan:
-    problems, model_path, adapter_path = check_inputs(cfg, log)
+def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None,
+         inputs: tuple[list[Problem], str, str | None] | None = None) -> Plan:
+    """`inputs`: check_inputs(cfg)'s result when the caller made it already (generate, before taking the lock)."""
+    problems, model_path, adapter_path = inputs or check_inputs(cfg, log)
     manifest = build_manifest(cfg, problems, model_path, adapter_path, on_cpu)
     audit = audit_golds(problems)  # every gold read before any engine starts (not part of the identity)
     manifest["gold_audit"] = audit.record()
@@ -278,20 +286,52 @@ def plan(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool |
     statuses = {s: shard_status(cfg.out, s, cfg.shards, manifest["config_hash"]) if same_run else "missing" for s in mine}
     todo = [s for s in mine if statuses[s] != "complete"]
     if same_run and not cfg.overwrite:
-        check_resume_grading(cfg, existing, would_mix=bool(todo) and any(v == "complete" for v in statuses.values()))
+        graded = _complete_gradings(cfg, existing, mine, statuses) if todo else []
+        check_resume_grading(cfg, existing, would_mix=bool(graded), graded=graded, now=manifest["grading"])
     return Plan(problems, assign_shards(problems, cfg.shards), mine, todo, statuses, manifest, audit)
 
 
-def check_resume_grading(cfg: GenerateConfig, existing: dict[str, Any], would_mix: bool) -> None:
-    """A run resumed with another --verifier than its complete shards were graded with would mix two gradings
-    (`would_mix`: some shards are complete and some to do); a round mid-regrade is refused whatever is left."""
-    from .grading import check_not_regrading
+def _complete_gradings(cfg: GenerateConfig, existing: dict[str, Any], mine: list[int],
+                       statuses: dict[int, str]) -> list[Any]:
+    """The grading of every complete shard of the round, this worker's and the other slices' (their sidecars
+    of this run; not hashed again here): what a resumed run's new shards would sit beside. A sidecar from
+    before gradings were recorded takes the manifest's."""
+    from .shards import read_sidecar
+
+    store, graded = Store(cfg.out), []
+    for index in range(cfg.shards):
+        if index in statuses and statuses[index] != "complete":
+            continue
+        sidecar = read_sidecar(store, index, cfg.shards)
+        if sidecar is not None and sidecar.get("config_hash") == existing.get("config_hash"):
+            graded.append(sidecar.get("grading", existing.get("grading")))
+    return graded
+
+
+def check_resume_grading(cfg: GenerateConfig, existing: dict[str, Any], would_mix: bool,
+                         graded: list[Any] | None = None, now: dict[str, str] | None = None) -> None:
+    """A run resumed with another verifier, or another version of it (a builtin whose source changed, a plugin
+    upgraded), than its complete shards were graded with would mix two gradings (`would_mix`: some shards are
+    complete and some to do; `graded`: their gradings, default the manifest's); a round mid-regrade is refused
+    whatever is left."""
+    from .grading import check_not_regrading, describe
 
     check_not_regrading(Store(cfg.out), existing)
-    graded_by = (existing.get("grading") or {}).get("verifier", "builtin")
-    if would_mix and graded_by != cfg.verifier:
-        raise ExpoError(f"{redact(cfg.out)} was graded with --verifier {graded_by}; resume it with that verifier, "
-                        f"then `expo-data regrade {redact(cfg.out)} --verifier {cfg.verifier}`")
+    if not would_mix:
+        return
+    now = now or resolve_verifier(cfg.verifier).grading()
+    out = redact(cfg.out)
+    for grading in (graded if graded is not None else [existing.get("grading")]):
+        # A round from before gradings were recorded was graded by the builtin, of a version nobody wrote down.
+        graded_by = (grading or {}).get("verifier", "builtin")
+        if graded_by != now["verifier"]:
+            raise ExpoError(f"{out} was graded with --verifier {graded_by}; resume it with that verifier, "
+                            f"then `expo-data regrade {out} --verifier {now['verifier']}`")
+        if grading and grading.get("version") != now["version"]:
+            raise ExpoError(f"{out}: its complete shards were graded by {describe(grading)}, and this run's verifier is "
+                            f"{describe(now)}: resuming would mix two gradings; resume with the version that graded "
+                            f"them, or pass --overwrite to generate the round again (`expo-data regrade` grades a "
+                            f"complete round again with the new version)")
 
 
 def describe_plan(cfg: GenerateConfig, p: Plan) -> str:
@@ -305,13 +345,14 @@ def describe_plan(cfg: GenerateConfig, p: Plan) -> str:
             f"model {p.manifest['base_model']}" + (f" + adapter {p.manifest['adapter']}" if p.manifest['adapter'] else ""))
 
 
-def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None) -> tuple[Store, Plan]:
+def prepare(cfg: GenerateConfig, log: Callable[[str], None] = print, on_cpu: bool | None = None,
+            inputs: tuple[list[Problem], str, str | None] | None = None) -> tuple[Store, Plan]:
     """Plan the run into cfg.out (made if need be). Nothing is deleted here: with --overwrite another
     configuration's shards are dropped by `drop_stale_shards` once the new run can write (its engine started)."""
     validate(cfg)
     store = Store(cfg.out)  # the location checked (a URI's form) and normalised here; cfg itself is left as given
     cfg = replace(cfg, out=store.location)
-    p = plan(cfg, log=log, on_cpu=on_cpu)  # problems, model and adapter checked before OUT is made
+    p = plan(cfg, log=log, on_cpu=on_cpu, inputs=inputs)  # problems, model and adapter checked before OUT is made
     if not cfg.dry_run:  # a dry run writes nothing
         store.makedirs(SHARDS_DIR)
     log(describe_plan(cfg, p))

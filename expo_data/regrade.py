@@ -45,9 +45,10 @@ def intent_name(index: int, count: int) -> str:
 
 
 def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY_TIMEOUT_S, workers: int = 2,
-            log: Callable[[str], None] = print) -> dict[str, Any]:
+            log: Callable[[str], None] = print, wait: bool = True) -> dict[str, Any]:
     """Regrade a round (local dir or object-store prefix) in place; returns the counts before and after. An eval
-    dir (`expo-data eval --out`) is regraded pass by pass, and its eval.json figures computed again."""
+    dir (`expo-data eval --out`) is regraded pass by pass, and its eval.json figures computed again. Another
+    writer of the round is waited for, or with `wait=False` refused (expo_data/lock.py)."""
     spec = resolve(verifier)  # a bad name or signature is refused before any file is touched
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ExpoError(f"--workers must be >= 1, not {workers}")
@@ -61,7 +62,7 @@ def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY
             if read_manifest(one) is None:  # before the lock, which would make the dir
                 raise ExpoError(f"{one.uri()} is not a round dir (no manifest.json)")
             check_writable_inside(one, SHARDS_DIR)  # a shards/ linked to another round's is not this round's to rewrite
-            locks.enter_context(round_writer(one, "expo-data regrade", log=log))
+            locks.enter_context(round_writer(one, "expo-data regrade", wait=wait, log=log))
             _check_round(one)
         with Grader(spec, timeout_s=timeout_s, workers=workers) as grader:  # its workers start with the first item
             totals = [_regrade_round(one, grader, log) for one in passes]

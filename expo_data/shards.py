@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from .grading import check_not_regrading
 from .errors import ExpoError, first_line
+from .files import check_regular_input
 from .oserrors import EnvironmentFailure, failure
 from .schema import (
     MANIFEST_NAME,
@@ -102,6 +103,8 @@ def shard_status(out_dir: Any, index: int, count: int, config_hash: str, hash_by
     has_sidecar = store.exists(f"{SHARDS_DIR}/{sidecar_name(index, count)}")
     if size is None and not has_sidecar:
         return "missing"
+    # A link to /dev/zero or a FIFO is no corrupt shard (regenerating is not the cure); absent, it is corrupt below.
+    check_regular_input(Path(store.path(data_name)), "shard")
     if size is None or sidecar is None or sidecar.get("config_hash") != config_hash:
         return "corrupt"
     try:

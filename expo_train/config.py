@@ -55,6 +55,7 @@ class TrainConfig:
     gradient_checkpointing: str = "auto"  # auto: on GPU only as many layers as the card needs; off on CPU
     progress: bool = True
     report_to: tuple[str, ...] = ()  # tensorboard, mlflow, wandb (reporting.py); the run's curves, not its results
+    wait: bool = True  # False (--no-wait): refused at once when another writer holds the round (expo_data/lock.py)
 
 
 def dtype_choice(cfg: TrainConfig) -> tuple[str, str]:
@@ -68,7 +69,8 @@ def base_dtype(cfg: TrainConfig) -> torch.dtype:
 
 def config_key(cfg: TrainConfig) -> dict[str, Any]:
     """The settings that decide the trained adapter (not progress or output flags)."""
-    skip = {"progress", "resume", "save_every", "out", "gradient_checkpointing", "report_to"}  # the last changes memory, not results
+    # gradient_checkpointing changes memory, not results; wait only when the run may start
+    skip = {"progress", "resume", "save_every", "out", "gradient_checkpointing", "report_to", "wait"}
     return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k not in skip}
 
 

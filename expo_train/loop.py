@@ -199,7 +199,7 @@ def select_and_train(r: int, round_dir: Path, train: TrainConfig, times: dict[st
         log(f"== round {r}: selection is current, skipped")
     else:
         log(f"== round {r}: select")
-        select(round_dir, log=log)
+        select(round_dir, log=log, wait=train.wait)
     times["select"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -24,21 +24,47 @@ from .lora import check_policy
 from .reporting import parse_report_to
 
 
-def ensure_selection(data_dir: Any, log: Callable[[str], None]) -> dict[str, Any]:
+def ensure_selection(data_dir: Any, log: Callable[[str], None], wait: bool = True) -> dict[str, Any]:
+    """The round's selection record, made first by the default `expo-data select` when it has none. The record is
+    read again under the round's lock before selecting: a select that was committing (its old record gone, the
+    new one not yet written) is waited for, not overwritten with the defaults."""
     store = RoundDir(data_dir)
     record = read_selection_record(store)
-    if record is not None:
-        check_selection(store, record)  # made under another grading than the round's (a regrade since): refused
-        return record
-    from expo_data.lock import round_writer
-    from expo_data.select import select  # DuckDB only when a selection must be made
+    if record is None:
+        from expo_data.lock import round_writer
+        from expo_data.select import select  # DuckDB only when a selection must be made
 
-    log(f"no selection in {data_dir}; running the default `expo-data select`")
-    with round_writer(data_dir, "expo-train (default selection)", log=log):  # select and the record, as one writer
-        record = select(data_dir, log=log)
-        record["ran_by"] = "expo-train (default selection)"
-        store.write_json(LAYOUT["selection_record"], record)
+        with round_writer(data_dir, "expo-train (default selection)", wait=wait, log=log):  # select and the record, as one writer
+            record = read_selection_record(store)
+            if record is None:
+                log(f"no selection in {data_dir}; running the default `expo-data select`")
+                record = select(data_dir, log=log)
+                record["ran_by"] = "expo-train (default selection)"
+                store.write_json(LAYOUT["selection_record"], record)
+                return record
+    check_selection(store, record)  # made under another grading than the round's (a regrade since): refused
     return record
+
+
+def current_selection(rd: RoundDir) -> dict[str, Any]:
+    """The selection record the run trains on, read with its tables under the round's lock (load_data)."""
+    record = read_selection_record(rd)
+    if record is None:
+        raise ExpoError(f"the selection in {rd.uri('selected')} was removed while this run started (a select that "
+                        f"failed, or a regrade); rerun `expo-data select {rd.uri()}`, then this command")
+    check_selection(rd, record)
+    return record
+
+
+def check_round_unchanged(setup: "Setup") -> None:
+    """The round read again under its lock is the one resolve_setup checked: a generate --overwrite in between
+    would have made another round of it."""
+    from expo_data.schema import read_manifest
+
+    now = read_manifest(setup.rd) or {}
+    if now.get("config_hash") != setup.manifest.get("config_hash"):
+        raise ExpoError(f"{setup.rd.uri()} was generated again while this run started (another configuration); "
+                        f"rerun this command")
 
 
 # What a run writes, by LAYOUT name: uploaded to object storage when the run is done.
@@ -71,6 +97,7 @@ class Setup:
     world: int
     stage: RoundDir | None = None  # the local stage of remote outputs, removed once they are uploaded
     records: RoundDir | None = None  # where the run's records end up (run_records); default: the round
+    trained_on: dict[str, Any] | None = None  # what the data was read from (trained_on), read with it under the lock
 
     def __post_init__(self) -> None:
         if self.records is None:

@@ -36,7 +36,8 @@ from .lora import (EMBEDDING_MODULES, check_lora, check_policy, load_policy, lor
 from .memory import CheckpointPlan, CompletionLogps, oom_message, plan_checkpointing
 from .objectives import OBJECTIVES, Counts, window_counts
 from .reporting import Reporter
-from .staging import RUN_OUTPUTS, Setup, ensure_selection, resolve_setup, staged, trained_on  # noqa: F401
+from .staging import (RUN_OUTPUTS, Setup, check_round_unchanged, current_selection, ensure_selection,  # noqa: F401
+                      resolve_setup, staged, trained_on)
 
 
 def sequence_logps(model, batch: Batch) -> torch.Tensor:
@@ -120,16 +121,22 @@ def accumulation_windows(num_batches: int, grad_accum: int) -> list[range]:
 
 
 def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
-    """The objective's examples; its selection is made first (on rank 0) if the round has none."""
+    """The objective's examples; its selection is made first (on rank 0) if the round has none. The record, the
+    tables and what they came from are read together under the round's lock (shared: the ranks side by side),
+    so no select or regrade swaps the tables between the record and the tables (expo_data/lock.py)."""
+    from expo_data.lock import round_writer
+
     objective = OBJECTIVES[cfg.loss]
-    selection = None
-    check_not_regrading(setup.rd)  # its shards would mix two gradings
-    if objective.needs_selection:
-        if setup.rank == 0:
-            ensure_selection(setup.rd, log)
-        _barrier(setup.world)
-        selection = ensure_selection(setup.rd, log)
-    return objective.load(setup.rd), selection
+    if objective.needs_selection and setup.rank == 0:
+        ensure_selection(setup.rd, log, wait=cfg.wait)
+    _barrier(setup.world)
+    with round_writer(setup.rd, "expo-train round (reading its data)", shared=True, wait=cfg.wait, log=log):
+        check_round_unchanged(setup)
+        check_not_regrading(setup.rd)  # its shards would mix two gradings
+        selection = current_selection(setup.rd) if objective.needs_selection else None
+        examples = objective.load(setup.rd)
+        setup.trained_on = trained_on(setup.rd)
+    return examples, selection
 
 
 class Schedule:
@@ -310,7 +317,7 @@ def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: di
     adapter for this config is complete (the loop skips on it). One writer of the round at a time."""
     from expo_data.lock import round_writer
 
-    with round_writer(setup.work.local(), "expo-train round", log=lambda m: print(m, file=sys.stderr)):
+    with round_writer(setup.work.local(), "expo-train round", wait=cfg.wait, log=lambda m: print(m, file=sys.stderr)):
         return _save_round(cfg, setup, run, examples, last)
 
 
@@ -321,8 +328,9 @@ def _save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: d
                "records": setup.records.uri(),
                "padding_fraction": last.get("padding_fraction"),
                "adapter_sha256": fingerprint_dir(str(setup.out_dir)), "seconds": round(time.perf_counter() - run.started, 1)}
-    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), "trained_on": trained_on(setup.rd),
-                                                 **summary})
+    # What the data was read from when it was read (a select since then makes this adapter not current).
+    source = setup.trained_on if setup.trained_on is not None else trained_on(setup.rd)
+    atomic_write_json(setup.work.train_summary, {"config_key": config_key(cfg), "trained_on": source, **summary})
     return summary
 
 

@@ -350,6 +350,17 @@ def test_sql_and_report_read_a_read_only_round_with_a_read_only_cache(read_only,
     assert (tmp_path / "report.png").stat().st_size > 0 and not (rd / "report.png").exists()
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json", "arrow", "table"])
+def test_sql_output_into_a_read_only_dir_names_the_output(read_only, tmp_path, fmt):
+    """The temp file's removal on a read-only mount fails too (unlink says EROFS): the line names the output
+    the user gave, not the temp name, for every format."""
+    (tmp_path / "outs").mkdir()
+    target = read_only(tmp_path / "outs")
+    out = target / f"x.{fmt}"
+    line = one_line_error(run_cli("expo-data", "sql", FIXTURE, "SELECT 1 AS x", "--format", fmt, "-o", out))
+    assert f"read-only file system writing {out};" in line and ".tmp-" not in line
+
+
 def test_select_on_a_read_only_round(read_only, tmp_path):
     rd = read_only(copy_round(tmp_path / "data"))
     before = tree(rd)
@@ -366,7 +377,8 @@ def _fifo(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("special", ["fifo", "zero"])
-@pytest.mark.parametrize("victim", ["manifest.json", "shards/shard-00001-of-00002.json"])
+@pytest.mark.parametrize("victim", ["manifest.json", "shards/shard-00001-of-00002.json",
+                                    "shards/shard-00000-of-00002.arrow"])  # a shard so was called corrupt
 def test_a_round_file_that_is_a_special_file_is_refused(tmp_path, special, victim):
     rd = copy_round(tmp_path)
     (rd / victim).unlink()
@@ -511,7 +523,7 @@ def test_a_second_writer_waits_saying_for_whom_or_refuses_with_no_wait(tmp_path)
     rd = copy_round(tmp_path)
     before = tree(rd)
     with round_writer(rd, "test holder"):
-        line = one_line_error(run_cli("expo-data", "select", rd, "--no-wait"))
+        line = one_line_error(run_cli("expo-data", "select", rd, "--no-wait"), code=75)  # EX_TEMPFAIL: try later
         assert f"pid {os.getpid()}" in line and "test holder" in line and "--no-wait" in line
         assert tree(rd) == before
         waiter = subprocess.Popen([BIN / "expo-data", "select", rd], stdout=subprocess.DEVNULL,
