@@ -152,5 +152,35 @@ def test_towers_and_huge_factorials_are_refused_quickly_not_evaluated(gold):
     assert parse_plain(gold) is None
     gold_reading(gold)
     assert time.perf_counter() - start < 3.0
-    # (grading such a gold is left to math-verify's own comparison timeout and the pool's per-item timeout)
+    # (grading such a gold: test_pathological_sides_grade_within_a_second)
     assert parse_plain("2^(3^2)") == 512 and str(parse_plain("(n+1)!")) == "factorial(n + 1)"
+
+
+_LATEX_TOWER = st.builds(lambda a, b, c: f"{a}^{{{b}^{{{c}}}}}", st.integers(2, 99), st.integers(2, 99), st.integers(2, 99))
+_PLAIN_TOWER = st.builds(lambda a, b, c: f"{a}^({b}^{c})", st.integers(2, 99), st.integers(2, 99), st.integers(2, 99))
+_ROOT_TOWER = st.builds(lambda a, b: f"[{a}^{{\\frac{{1}}{{2^{{{b}}}}}}}, \\infty)", st.integers(2, 9), st.integers(100, 5000))
+_BIG_NUMBERS = st.one_of(
+    st.integers(10**5, 10**7).map(lambda n: f"{n}!"), st.integers(10**6, 10**8).map(lambda n: f"10^{{{n}}}"),
+    st.integers(10**6, 10**8).map(lambda n: f"2**{n}"), st.integers(200, 400).map(lambda n: "(" * n + "x" + ")" * n),
+    st.integers(30, 60).map(lambda n: "\\sqrt{" * n + "2" + "}" * n),
+    st.integers(15, 40).map(lambda n: "+".join(f"\\frac{{{k}}}{{x+{k}}}" for k in range(1, n))))
+PATHOLOGICAL = st.one_of(_LATEX_TOWER, _PLAIN_TOWER, _ROOT_TOWER, _BIG_NUMBERS)
+
+
+@settings(max_examples=_SWEEP or 8, deadline=None, derandomize=not _SWEEP, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(PATHOLOGICAL, st.sampled_from(["1", "x", "[1, \\infty)", "10^{10}", "\\frac{1}{x+1}"]), st.booleans())
+def test_pathological_sides_grade_within_a_second(side, other, side_is_gold):
+    """Towers, huge factorials and powers, deep nesting: each comparison is bounded (a CPU budget per call, and
+    numeric towers or six-digit exponents never evaluated), and graded wrong when it is not shown equal."""
+    import time
+
+    verify_one("1", "1")  # warm: imports are outside the budget
+    gold, answer = (side, other) if side_is_gold else (other, side)
+    start = time.process_time()
+    correct, _ = verify_one(gold, answer)
+    assert time.process_time() - start < 1.0, (gold, answer)
+    assert not correct
+    start = time.process_time()
+    verify_one(side, side)  # the same text twice: matched as a string or not, it must end as quickly
+    assert time.process_time() - start < 1.0, side

@@ -4,6 +4,8 @@ special forms, then math-verify), and `verify_one` over all alternatives."""
 from __future__ import annotations
 
 import re
+import signal
+import threading
 
 from .extract import _has_hedge
 from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
@@ -323,11 +325,65 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     return bool(verify(gold_parsed, pred_parsed)), None
 
 
+# CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong
+# (precision first) with verify_error 'timeout'. CPU time, not wall time, so a loaded machine grades alike.
+COMPARE_BUDGET_S = 0.5
+
+
+class _OverBudget(BaseException):
+    """Raised by the CPU timer inside sympy or math-verify; a BaseException, so no `except Exception` inside
+    them swallows it and carries on."""
+
+
+def _raise_over_budget(signum, frame):
+    # Raised inside a gc callback or a __del__, the exception is swallowed: fire again soon until it lands.
+    signal.setitimer(signal.ITIMER_PROF, 0.05)
+    raise _OverBudget()
+
+
+def _disarm(previous) -> None:
+    while True:  # the timer may fire once more while it is being stopped
+        try:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
+            return
+        except _OverBudget:
+            continue
+
+
 def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]:
-    """(is_correct, verify_error). Correct when the answer matches any gold alternative. Runs
-    inside a pool worker's main thread, where math-verify's own signal-based timeouts work."""
+    """(is_correct, verify_error). Correct when the answer matches any gold alternative. In a main thread (a pool
+    worker's, or a plain script's) the whole call runs under a COMPARE_BUDGET_S CPU timer (math-verify's own
+    timeouts count whole seconds only); elsewhere it runs unbounded, the pool's per-item timeout its limit."""
     if extracted is None or not str(extracted).strip():
         return False, "no_answer"
+    if threading.current_thread() is not threading.main_thread():
+        return _verify_alternatives(reference, extracted)
+    _warm_once()
+    previous = signal.signal(signal.SIGPROF, _raise_over_budget)
+    signal.setitimer(signal.ITIMER_PROF, COMPARE_BUDGET_S)
+    result = (False, "timeout")
+    try:
+        result = _verify_alternatives(reference, extracted)
+    except _OverBudget:
+        pass
+    finally:
+        _disarm(previous)
+    return result
+
+
+_WARM = []
+
+
+def _warm_once() -> None:
+    """Imports and first parses (math-verify, sympy, the LaTeX grammar: seconds cold) run once per process outside
+    the CPU timer: a timer firing inside an import would leave the module half-loaded."""
+    if not _WARM:
+        _WARM.append(True)
+        _verify_alternatives("x^2 + 1", "1 + x^2")
+
+
+def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
     try:
         for gold in gold_alternatives(reference) or [reference]:

@@ -27,7 +27,33 @@ def notation(text: str) -> str:
     builder = _SET_BUILDER_RE.fullmatch(text.strip().strip("$").strip())
     if builder and builder.group(2).count(builder.group(1)) >= 1:
         text = builder.group(2)  # {x | x > 2}: its condition, which the grader reads as an interval
+    text = _LOG_E_RE.sub(r"\\ln", text)
+    text = _NESTED_LIST_RE.sub(_list_matrix, text) if text.lstrip().startswith("[[") else text
+    words = _plain_words(text)
+    text = _REAL_HALF_LINES.get(words, text)  # "all positive real numbers" -> (0, \infty)
+    text = _ARRAY_MATRIX_RE.sub(r"\\begin{pmatrix}\1\\end{pmatrix}", text)  # \left[\begin{array}{cc}..\right]
     return re.sub(r"\\[dt]binom", r"\\binom", text)
+
+
+# A matrix written as an array in brackets: \\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right].
+_ARRAY_MATRIX_RE = re.compile(r"(?:\\left\s*)?[\[(]\s*\\begin\s*\{array\}\s*\{[lcr| ]*\}(.*?)\\end\s*\{array\}\s*"
+                              r"(?:\\right\s*)?[\])]", re.DOTALL)
+
+
+_LOG_E_RE = re.compile(r"\\log_\{?e\}?(?![A-Za-z])")
+# [[1, 2], [3, 4]]: a matrix as a list of rows.
+_NESTED_LIST_RE = re.compile(r"^\s*\[\s*((?:\[[^\[\]]*\]\s*,?\s*)+)\]\s*$")
+_REAL_HALF_LINES = {f"{all_}{kind} real numbers": interval for all_ in ("all ", "the ", "")
+                    for kind, interval in (("positive", "(0, \\infty)"), ("negative", "(-\\infty, 0)"),
+                                           ("nonnegative", "[0, \\infty)"), ("non-negative", "[0, \\infty)"),
+                                           ("nonpositive", "(-\\infty, 0]"), ("non-positive", "(-\\infty, 0]"))}
+
+
+def _list_matrix(match: re.Match) -> str:
+    rows = [r.strip() for r in re.findall(r"\[([^\[\]]*)\]", match.group(1))]
+    if len({len(r.split(",")) for r in rows}) != 1:
+        return match.group(0)  # ragged rows are no matrix
+    return "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(c.strip() for c in r.split(",")) for r in rows) + "\\end{pmatrix}"
 
 
 # Set-builder notation over one variable: \{x \mid x > 2\}, \{x : x > 2\}, \{x \in \mathbb{R} \mid ...\}.
@@ -128,6 +154,9 @@ _NONE_GOLD_RE = re.compile(
     r"^(?:no\b.*\b(?:exists?|possible)|there (?:is|are|exists?) no\b.*|(?:it |the limit |such \w+ )?does not exist|"
     r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
     r"impossible|not possible|dne)\.?$", re.IGNORECASE)
+# "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
+_NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
+                             r"|no (?:such )?\w+(?: \w+)? exists?)$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
@@ -149,7 +178,8 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
     the gold is no such sentence."""
     gold_words = _plain_words(gold)
     if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
-        return _plain_words(answer) in _NONE_ANSWERS
+        words = _plain_words(answer)
+        return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
     return None
