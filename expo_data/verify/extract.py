@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from .words import _BINARY_OPERATION_RE, number_word_value
+from .tail import corrected
+from .pairs import unit_of
+from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
@@ -18,11 +20,14 @@ _BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent
 _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
 # "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
 # optional ":" / "**" and any whitespace, line breaks included.
-_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*", re.IGNORECASE)
+# Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
+_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*"
+                        r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
+                        r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
-_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s]*")
+_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z][A-Za-z\s]*")
 _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
 # Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
 # "$\\boxed{2}$ and $\\boxed{3}$".
@@ -99,7 +104,7 @@ _LEAD_FILLER_RE = re.compile(
 # correction after it ("6, not 8").
 _ANSWER_STOP_RE = re.compile(
     r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b"
-    r"|(?<=[\d}%)])\.\s+(?=[A-Z])|\s*<\|", re.IGNORECASE)
+    r"|(?:(?<=[\d}%)])|(?<=[A-Za-z]{2})|(?<=\*\*))\.\s+(?=[A-Z(])|\s*<\|", re.IGNORECASE)
 
 
 # A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
@@ -140,6 +145,12 @@ def _cut_remark(candidate: str) -> str:
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
+def _unit_or_scale(text: str) -> bool:
+    """ "2.5 g", "3 million": the words after the number are part of the value, never dropped."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return unit_of(text) is not None or bool(words) and words[0].lower() in SCALE_WORDS
+
+
 def _has_hedge(text: str) -> bool:
     """A hedge or bound word anywhere ("\\text{ or }" included: only command names are dropped)."""
     words = re.findall(r"[A-Za-z]+", re.sub(r"\\[A-Za-z]+", " ", text))
@@ -160,6 +171,8 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         stop = _ANSWER_STOP_RE.search(candidate)
+        if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
+            stop = None  # "0.111...": a repeating decimal, no trailing off
         if stop and stop.start() > 0 and candidate[:stop.start()].strip():
             candidate = candidate[:stop.start()]
         stated_end = rest_at + rest.find(candidate) + len(candidate)
@@ -173,8 +186,9 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
     candidate = candidate.rstrip(".").strip()
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
+    candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)
-    if number_then_words and not _has_hedge(candidate):
+    if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate):
         candidate = number_then_words.group(1)
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
     values = {m.group() for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"}
@@ -304,11 +318,17 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         phrase = _phrase_answer(text)
         if phrase and not _retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
             return phrase[0], "final_answer_phrase"
+    if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
+        value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
+        return (value, "correction") if value else (None, None)
     if boxed and truncated and _RECONSIDER_RE.search(text[boxed[1]:]):
         return None, None  # cut off while reconsidering its box
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
+    if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
+        value = corrected(phrase[0], text[phrase[1]:])
+        return (value, "correction") if value else (None, None)
     if phrase and not _retracted(text[phrase[1]:]):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:

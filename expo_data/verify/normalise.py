@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .extract import _HEDGE_WORDS, _LEAD_FILLER_RE, _boxes, _has_hedge
-from .words import _NUMBER_WORDS, number_word_value
+from .words import _NUMBER_WORDS, number_word_value, spoken_number
 
 
 # ---------------------------------------------------------------------------
@@ -333,6 +333,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     e_notation = _E_NOTATION_RE.fullmatch(text)
     if e_notation:
         text = f"{e_notation.group(1)} \\times 10^{{{int(e_notation.group(2))}}}"
+    text = spoken_number(text) or text  # "3 million", "three quarters"
     interval = _interval_of(_IN_LABEL_RE.sub("", text))
     if interval is not None:
         return Form(interval)

@@ -297,7 +297,7 @@ _VALUE_UNIT_RE = re.compile(
     r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
 
 
-def _unit_of(text: str) -> tuple[str, str] | None:
+def unit_of(text: str) -> tuple[str, str] | None:
     """("9.8", "m/s^2") for "9.8 m/s^2" / "9.8\\,\\text{m/s}^2" / "9.8 \\mathrm{m\\,s^{-2}}": a number and a
     unit built only from known unit symbols; None otherwise (so "3x" or "2 n" stay expressions)."""
     match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip("."))
@@ -314,10 +314,10 @@ def _unit_of(text: str) -> tuple[str, str] | None:
 def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
     names it); another unit is wrong. None when the gold carries no such unit."""
-    gold_unit = _unit_of(gold)
+    gold_unit = unit_of(gold)
     if gold_unit is None:
         return None
-    answer_unit = _unit_of(answer)
+    answer_unit = unit_of(answer)
     if answer_unit is not None:
         return answer_unit[1] == gold_unit[1] and same_number(gold_unit[0], answer_unit[0])
     if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .normalise import canonical, choice_letter, gold_alternatives, is_text_answer
-from .pairs import (_unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict,
+from .pairs import (unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict,
                     solution_set, tuple_items)
 from .parse import parse_complete
 from .plain import letters_of, looks_plain, parse_plain
@@ -90,7 +90,7 @@ def read_side(text: str) -> Reading:
         return Reading("named")
     if is_text_answer(text):
         return Reading("number") if number_word_value(text) is not None else Reading("text", "text", "words")
-    if _unit_of(text) is not None:
+    if unit_of(text) is not None:
         return Reading("number")  # 9.8 m/s^2: a value with its unit
     form = canonical(text, is_gold=True)
     if form is None or not form.text:
