@@ -184,7 +184,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         if inner and len(candidate) > 24:
             candidate = next(g for g in inner.groups() if g is not None)
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
-    candidate = candidate.rstrip(".").strip()
+    candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
     candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)

@@ -260,12 +260,31 @@ def _sentence_value(text: str) -> str:
     return " ".join(chunks[0]).strip(",;:") if len(chunks) == 1 else text
 
 
+# |x| \le 3 is -3 \le x \le 3; |x| > 3 is x < -3 or x > 3 (a constant bound only).
+_ABS_BOUND_RE = re.compile(r"^\s*\|\s*([a-z])\s*\|\s*(<=|>=|\\leq?|\\geq?|<|>)\s*([^<>=|\s-][^<>=|]*?)\s*$")
+# A Greek letter as the variable (0 \le \theta < 2\pi), never \pi, which is a number.
+_GREEK_VARIABLE_RE = re.compile(r"\\(alpha|beta|gamma|theta|vartheta|phi|varphi|psi|omega|lambda|mu|rho|sigma|tau|"
+                                r"xi|zeta|eta|chi|kappa|delta|epsilon|varepsilon)(?![A-Za-z])")
+
+
+def _abs_as_bounds(match: re.Match) -> str:
+    name, op, bound = match.groups()
+    if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", bound)):
+        return match.group()
+    if "<" in op or "\\l" in op:
+        return f"-{bound} {op} {name} {op} {bound}"
+    strict = "=" not in op and op not in ("\\ge", "\\geq")
+    return f"{name} {'<' if strict else '<='} -{bound} or {name} {op} {bound}"
+
+
 def _interval_of(text: str) -> str | None:
     """x > 2 -> (2, \\infty), -1 \\le x < 3 -> [-1, 3), "x < 1 or x > 5" -> a union; None if not an inequality
     in one variable with constant bounds."""
     excluded = re.fullmatch(r"\s*[a-z]\s*(?:\\neq?|!=|≠)\s*([^<>=\s][^<>=]*?)\s*", text)  # x \neq 0: all but one point
     if excluded and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", excluded.group(1))):
         return f"(-\\infty, {excluded.group(1)}) \\cup ({excluded.group(1)}, \\infty)"
+    text = _ABS_BOUND_RE.sub(_abs_as_bounds, re.sub(r"\\[lr]?vert\b|\\[lr]\|", "|", text))
+    text = _GREEK_VARIABLE_RE.sub(lambda m: m.group(1)[0], text)  # one letter: a bound that has one is refused
     intervals = []
     for piece in re.split(r"\s*(?:\bor\b|\\cup)\s*", text):
         parts = [p.strip() for p in _INEQUALITY_OP_RE.split(piece)]

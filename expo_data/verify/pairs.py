@@ -31,7 +31,13 @@ def notation(text: str) -> str:
     text = _NESTED_LIST_RE.sub(_list_matrix, text) if text.lstrip().startswith("[[") else text
     words = _plain_words(text)
     text = _REAL_HALF_LINES.get(words, text)  # "all positive real numbers" -> (0, \infty)
+    text = _between_interval(text) or text
+    text = "\\emptyset" if words in ("the empty set", "empty set", "an empty set", "the null set") else text
     text = _ARRAY_MATRIX_RE.sub(r"\\begin{pmatrix}\1\\end{pmatrix}", text)  # \left[\begin{array}{cc}..\right]
+    column = _COLUMN_VECTOR_RE.fullmatch(text.strip().strip("$").strip())
+    if column and "&" not in column.group(1) and column.group(1).count("\\\\") >= 1:  # a column vector is a tuple
+        text = "(" + ", ".join(row.strip() for row in column.group(1).split("\\\\") if row.strip()) + ")"
+    text = _unit_vectors(text) or text
     return re.sub(r"\\[dt]binom", r"\\binom", text)
 
 
@@ -47,6 +53,40 @@ _REAL_HALF_LINES = {f"{all_}{kind} real numbers": interval for all_ in ("all ", 
                     for kind, interval in (("positive", "(0, \\infty)"), ("negative", "(-\\infty, 0)"),
                                            ("nonnegative", "[0, \\infty)"), ("non-negative", "[0, \\infty)"),
                                            ("nonpositive", "(-\\infty, 0]"), ("non-positive", "(-\\infty, 0]"))}
+
+
+# "all x strictly between 1 and 3" is (1, 3), "all x between 2 and 5, inclusive" [2, 5]; a bare "between" says
+# nothing of its ends and stays words (no answer).
+_BETWEEN_RE = re.compile(
+    r"\s*(?:all\s+)?(?:(?:real\s+)?(?:numbers|values)\s+(?:of\s+)?)?(?:\$?[a-z]\$?\s+)?(?:(?:that|which)\s+(?:are|lie)\s+|"
+    r"lying\s+)?(strictly\s+)?between\s+\$?(-?[\d.]+|-?\\pi)\$?\s+and\s+\$?(-?[\d.]+|-?\d*\\pi)\$?"
+    r"(?:\s*,?\s*\(?(inclusive|exclusive|not inclusive|inclusively|included|excluded)\)?)?\s*\.?\s*", re.IGNORECASE)
+
+
+def _between_interval(text: str) -> str | None:
+    match = _BETWEEN_RE.fullmatch(text)
+    if not match or bool(match.group(1)) == bool(match.group(4)):
+        return None  # no word for the ends, or two (strictly ... inclusive)
+    closed = match.group(4) and match.group(4).lower() in ("inclusive", "inclusively", "included")
+    low, high = match.group(2), match.group(3)
+    return f"[{low}, {high}]" if closed else f"({low}, {high})"
+
+
+_COLUMN_VECTOR_RE = re.compile(r"\\begin\s*\{[pbvB]?matrix\}(.*?)\\end\s*\{[pbvB]?matrix\}", re.DOTALL)
+# 3\mathbf{i} - 2\mathbf{j} + \mathbf{k}, \hat{i} + 2\hat{j}: the vector's components in order.
+_UNIT_VECTOR_RE = re.compile(r"\s*([-+])?\s*([\d./]*)\s*\\(?:mathbf|hat|vec|boldsymbol)\s*\{?\s*([ijk])\s*\}?")
+
+
+def _unit_vectors(text: str) -> str | None:
+    """(3, -2, 1) for 3i - 2j + k in unit vectors; None unless the whole text is such a combination."""
+    text = text.strip().strip("$").strip()
+    terms = list(_UNIT_VECTOR_RE.finditer(text))
+    if not terms or "".join(m.group() for m in terms).strip() != text or terms[0].group(1) == "+" or len(
+            {m.group(3) for m in terms}) != len(terms) or any(m.group(1) is None for m in terms[1:]):
+        return None
+    parts = {m.group(3): ("-" if m.group(1) == "-" else "") + (m.group(2) or "1") for m in terms}
+    axes = "ijk"[:max("ijk".index(axis) for axis in parts) + 1]
+    return "(" + ", ".join(parts.get(axis, "0") for axis in axes) + ")" if len(axes) > 1 else None
 
 
 def _list_matrix(match: re.Match) -> str:
@@ -203,14 +243,33 @@ def quantified_value(gold: str, number_word_value) -> str | None:
     return value if re.fullmatch(r"\d+", value) else None
 
 
+_DOMAIN_WORDS = {"real", "reals", "number", "numbers", "integer", "integers", "positive", "negative", "nonnegative",
+                 "non", "natural", "rational", "complex", "values", "value", "of", "in", "mathbb", "r", "z", "n", "q",
+                 "text", "mathrm", "all"}
+
+
+def _over_own_domain(value: str, qualifier: str) -> bool:
+    """The qualifier only ranges a function's argument over a domain: f(x) = ... "for all real x", "for all
+    n \in \mathbb{N}", "for every positive integer n"."""
+    function = re.match(r"\s*[A-Za-z]\s*\(\s*([A-Za-z])\s*\)\s*=", value)
+    if not function:
+        return False
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", qualifier)]
+    return function.group(1).lower() in words and all(
+        w in _DOMAIN_WORDS or w == function.group(1).lower() for w in words)
+
+
 def qualified_value(gold: str) -> str | None:
     """The value before a qualifier ("2 for every k > 1" -> "2"), when that value holds no letter the qualifier
     names (so "n(n+1)/2 for all n" keeps its n and is no plain value); None when there is no qualifier."""
+    gold = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", gold)
     match = _QUALIFIER_RE.search(gold)
     if not match or not gold[:match.start()].strip() or re.search(
             r"\b(?:otherwise|else|except|unless|when|if)\b|;|(?<![<>!\\geql])=", match.group("tail")):
         return None  # a second case ("..., and 3 otherwise") or a condition inside it
     value = gold[:match.start()].strip().rstrip(",").strip()
+    if _over_own_domain(value, match.group("tail")):
+        return value  # "f(x) = 2x for all real x": the function's own argument, ranging over its domain
     qualifier_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", gold[match.start():]))
     value_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", value))
     return None if value_letters & qualifier_letters or not value else value
@@ -252,11 +311,10 @@ def _read_whole(text: str, parse_latex):
     neither reads it whole or it is no single expression (a relation, a set)."""
     import sympy
 
-    if looks_plain(text):
-        expr = parse_plain(text)
-        if expr is None or not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
-            return None
-    else:
+    expr = parse_plain(text) if looks_plain(text) else None
+    if expr is not None and not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
+        return None
+    if expr is None:  # LaTeX, or plain-looking text sympy's parser refuses ("|x-1|")
         expr = parse_latex(text)
     if not isinstance(expr, sympy.Basic) or isinstance(expr, (sympy.Rel, sympy.Set)):
         return None

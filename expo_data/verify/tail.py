@@ -12,7 +12,7 @@ CORRECTION_CUE_RE = re.compile(
     r"\b(?:wait|actually|mistake|mistaken|correction|correcting|oops|recheck(?:ing)?|re-check(?:ing)?|"
     r"on (?:further |second |closer )?(?:reflection|thought|look|inspection|review)|scratch that|"
     r"reconsider(?:ing)?|I was wrong|that(?:'s| is| was) (?:wrong|incorrect)|(?:double|over|under)[- ]?count(?:ed)?|"
-    r"mis[a-z]{3,}|let me redo|redo(?:ing)?|slip|typo|(?:made|make) an? (?:\w+ )?(?:error|mistake)|"
+    r"mis-?[a-z]{3,}|let me redo|redo(?:ing)?|slip|typo|(?:made|make) an? (?:\w+ )?(?:error|mistake)|"
     r"error|erred|looking back|look(?:ing)? again|upon (?:further |closer |second )?(?:review|reflection|inspection)|"
     r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
     r"not (?:valid|allowed|admissible)|invalid|inadmissible|vanish(?:es)?|undefined|extraneous|"
