@@ -13,6 +13,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
                         normalise_string)
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
+from .gold import gold_answer
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain
 from .qualifiers import approximate_verdict, residue_verdict
@@ -94,8 +95,8 @@ def choice_matches(letter: str, answer: str) -> bool:
     return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
 
 
-# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12".
-_CHOICE_VALUE_RE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.DOTALL)
+# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12", "C) 12".
+_CHOICE_VALUE_RE = re.compile(r"\(?([A-J])\)\s*(\S.*)", re.DOTALL)
 
 
 def choice_with_value(gold: str) -> tuple[str, str] | None:
@@ -410,6 +411,7 @@ def _warm_once() -> None:
 
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
+    reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
     try:
         approximate = approximate_verdict(reference, _unboxed(extracted), _real_value)  # before "\approx" is cut
         if approximate is not None:

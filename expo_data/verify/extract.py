@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .conclude import concluding_text, option_line
 from .tail import corrected
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
@@ -23,11 +24,14 @@ _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "abo
 # Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
 _PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
-                        r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*", re.IGNORECASE)
+                        r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
+                        r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
 _NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z][A-Za-z\s]*")
+# Markdown bold around a value ("42**", "minutes**,"), never Python's power ("2**3").
+_BOLD_MARK_RE = re.compile(r"(?<![\w)}])\*\*|\*\*(?![\w({])")
 _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
 # Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
 # "$\\boxed{2}$ and $\\boxed{3}$".
@@ -170,6 +174,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = rest_at + (len(rest) - len(rest.lstrip())) + span.end()
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
         stop = _ANSWER_STOP_RE.search(candidate)
         if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
             stop = None  # "0.111...": a repeating decimal, no trailing off
@@ -342,7 +347,11 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
     if _BARE_PLAIN_RE.fullmatch(bare):
         return bare, "last_math"  # "11 7/6" is no 7/6, "1 000" no 000
-    text = _before_check(text)
+    if option_line(text):
+        return option_line(text), "option_line"
+    text = concluding_text(_before_check(text))
+    if text is None:
+        return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(_MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):

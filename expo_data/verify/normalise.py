@@ -140,6 +140,7 @@ _MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sq
 
 # "3 1/2", "3\\frac{1}{2}": an integer and a proper fraction side by side (never "3 \\cdot 1/2").
 _MIXED_NUMBER_RE = re.compile(r"(-?)(\d+)(?: +(\d+) */ *(\d+)|\s*\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\})")
+_POWER_OF_TEN_RE = re.compile(r"\\times\s*10\s*\^\s*([-+]?\d{2,})(?![\d.])")
 _E_NOTATION_RE = re.compile(r"(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)")
 # Abbreviations and spellings of one unit ("14 in." is 14 inches); the key is what _singular leaves.
 _UNIT_ALIASES = {
@@ -324,6 +325,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         text = boxes[0][2]
     for old, new in _UNICODE:
         text = text.replace(old, new)
+    text = _POWER_OF_TEN_RE.sub(r"\\times 10^{\1}", text)  # "1.5 × 10^11": 10 to the 11th, as plain text means
     text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
     if not is_gold and text.startswith("~"):

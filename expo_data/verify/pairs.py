@@ -23,6 +23,7 @@ def notation(text: str) -> str:
     text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
     text = re.sub(r"\s*\\colon\s*", ":", text)
     text = re.sub(r"\\[cl]?dots|…", "...", text)
+    text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{\s*(\d{1,2}:\d{2}[^{}]*)\}", r"\1", text)  # \text{2:30 p.m.}
     text = _TIME_RE.sub(_time_24h, text)
     builder = _SET_BUILDER_RE.fullmatch(text.strip().strip("$").strip())
     if builder and builder.group(2).count(builder.group(1)) >= 1:
@@ -352,7 +353,7 @@ _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
                 "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr"}
 _VALUE_UNIT_RE = re.compile(
-    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
+    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
 
 
 def unit_of(text: str) -> tuple[str, str] | None:
@@ -362,7 +363,10 @@ def unit_of(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
-    unit = re.sub(r"\\[,; !]|[{}\s]", "", unit).replace("\\cdot", "*")
+    # "J\\,s", "J·s", "N m^2": a space or a dot between unit symbols multiplies them
+    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*(?=\{)", "", unit)  # a wrapper around braces of its own
+    unit = re.sub(r"(?:\\[,; !]|\s|·|⋅|\\cdot)+", "*", unit.replace("{", "").replace("}", "")).strip("*")
+    unit = re.sub(r"\*?([/^])\*?", r"\1", unit)
     tokens = re.findall(r"\\?[A-Za-z]+", unit)
     if not tokens or any(t not in _UNIT_TOKENS for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
         return None
@@ -374,7 +378,9 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     names it); another unit is wrong. None when the gold carries no such unit."""
     gold_unit = unit_of(gold)
     if gold_unit is None:
-        return None
+        answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
+        # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
+        return same_number(gold, answer_unit[0]) if answer_unit else None
     answer_unit = unit_of(answer)
     if answer_unit is not None:
         return answer_unit[1] == gold_unit[1] and same_number(gold_unit[0], answer_unit[0])

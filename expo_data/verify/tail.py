@@ -11,7 +11,7 @@ import re
 CORRECTION_CUE_RE = re.compile(
     r"\b(?:wait|actually|mistake|mistaken|correction|correcting|oops|recheck(?:ing)?|re-check(?:ing)?|"
     r"on (?:further |second |closer )?(?:reflection|thought|look|inspection|review)|scratch that|"
-    r"reconsider(?:ing)?|I was wrong|that(?:'s| is| was) (?:wrong|incorrect)|(?:double|over|under)[- ]?count(?:ed)?|"
+    r"reconsider(?:ing)?|I was wrong|that(?:'s| is| was) (?:wrong|incorrect|not (?:right|correct))|I (?:dropped|mixed up|swapped|left out)|(?:double|over|under)[- ]?count(?:ed)?|"
     r"mis-?[a-z]{3,}|let me redo|redo(?:ing)?|slip|typo|(?:made|make) an? (?:\w+ )?(?:error|mistake)|"
     r"error|erred|looking back|look(?:ing)? again|upon (?:further |closer |second )?(?:review|reflection|inspection)|"
     r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
@@ -22,6 +22,12 @@ CORRECTION_CUE_RE = re.compile(
 _CONCLUSION_START_RE = re.compile(
     r"\b(?:so|thus|therefore|hence|consequently)\b|\bthe (?:correct|corrected|right|actual|true|only|final)\b",
     re.IGNORECASE)
+# After a correction cue, a sentence that names a quantity and states it is a conclusion too ("Adding 4 back,
+# the count is 28", "The largest $n$ that works is $n = 2$").
+_CUED_STATEMENT_RE = re.compile(r"\b(?:the|its|our)\s+[^.,;:]{1,40}?\b(?:is|are|equals)\b", re.IGNORECASE)
+# "9 integers from 4 to 12": a number and the noun it counts, whatever follows (never a hedge or an operation).
+_NUMBER_NOUN_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+(?!(?:or|and|to|times|plus|minus|more|less|than|"
+                             r"of|over|per|out)\b)[A-Za-z]{3,}\b.*", re.DOTALL)
 _STATES_RE = re.compile(r"\b(?:is|are|equals|becomes|be)\b|=")
 # A paragraph that checks the answer restates the question's numbers; it corrects nothing.
 _CHECK_RE = re.compile(r"\n\s*(?:\*\*)?(?:check|verification|verify|sanity check)\b[^\n]*?:", re.IGNORECASE)
@@ -48,12 +54,14 @@ def _stated_values(sentence: str) -> list[str]:
     values = []
     for start in starts:
         value = _MATH_DELIMS_RE.sub(" ", sentence[start:]).strip().rstrip(",;:").strip()
-        number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(value)
+        number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(value) or _NUMBER_NOUN_RE.fullmatch(value)
         if number_then_words:
             value = number_then_words.group(1)
         if not value or len(value) > 40 or not re.search(r"[\d\\]", value) or re.search(r"[A-Za-z]{4,}", re.sub(
                 r"\\[A-Za-z]+", "", value)):
-            return []
+            if start == starts[-1]:
+                return []
+            continue  # "there are 12 - 4 + 1 = 9 integers ...": the value after '=' is what it states
         values.append(value)
     return values
 
@@ -68,6 +76,8 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
         end = end_match.start() if end_match else len(tail)
         sentence = tail[start:end]
         conclusion = _CONCLUSION_START_RE.search(sentence)
+        if not conclusion and CORRECTION_CUE_RE.search(tail[:start]):  # a cue said before, not "but that double counts"
+            conclusion = _CUED_STATEMENT_RE.search(sentence)
         if conclusion:
             values = _stated_values(sentence[conclusion.start():])
             if values:
