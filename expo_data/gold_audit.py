@@ -46,17 +46,21 @@ class GoldAudit:
     statuses: dict[str, int] = field(default_factory=dict)  # ok | partial | text -> golds
     # (row in the problems file, problem id, gold, status, reason) of each gold read only as text or in part.
     flagged: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    # golds that are whole solutions, read by their answer (the last \\boxed{}, the `####` line)
+    from_solutions: int = 0
 
     def record(self) -> dict[str, Any]:
         """What the manifest keeps: the counts, and how many golds were flagged."""
         return {"by_type": dict(sorted(self.counts.items())), "by_status": dict(sorted(self.statuses.items())),
-                "flagged": len(self.flagged)}
+                "flagged": len(self.flagged), "from_solutions": self.from_solutions}
 
     def lines(self, source: str) -> list[str]:
         total = sum(self.counts.values())
         by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0])))
         out = [f"golds: {total} read ({by_type}); {self.statuses.get('partial', 0)} only partly, "
                f"{self.statuses.get('text', 0)} only as text"]
+        if self.from_solutions:
+            out.append(f"  {self.from_solutions} golds are whole solutions: read by their answer (last box, #### line)")
         if self.flagged:
             out.append(f"golds the reward compares only as text or reads only partly (row of {source}, id):")
             for row, pid, gold, status, reason in self.flagged[:SHOWN]:
@@ -95,4 +99,7 @@ def audit_golds(problems: list[Problem]) -> GoldAudit:
         if reading.status != "ok":
             audit.flagged.append((row, problem.id, problem.answer, reading.status, reading.reason or ""))
     audit.counts, audit.statuses = dict(counts), dict(statuses)
+    from .verify.gold import gold_answer
+
+    audit.from_solutions = sum(gold_answer(problem.answer)[1] for problem in problems)
     return audit

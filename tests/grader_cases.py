@@ -460,7 +460,10 @@ CASES: list[tuple[str, str, bool, bool, str]] = [
     ('(-\\infty, \\infty)', '(0, \\infty)', A, False, 'all_reals'),
     ('\\mathbb{R}', '(0, \\infty)', A, False, 'all_reals'),
     ('x=1, y=2', '(1,2)', A, True, 'named_values'),
-    ('(1,2)', 'x=1, y=2', A, False, 'named_values'),
+    # a tuple gold read against names written in their alphabetical order (x, y; a, b): the tuple's order
+    ('(1,2)', 'x=1, y=2', A, True, 'named_values'),
+    ('(1,2)', 'y=2, x=1', A, False, 'named_values'),
+    ('(1,2)', 'x=2, y=1', A, False, 'named_values'),
     ('a = 2, b = 3', 'a=2,b=3', A, True, 'named_values'),
     ('a = 2, b = 3', 'b=3, a=2', A, True, 'named_values'),
     ('a = 2, b = 3', 'a=3,b=2', A, False, 'named_values'),

@@ -34,7 +34,8 @@ def test_audit_counts_by_type_and_lists_text_and_partial_golds_by_row_and_id():
     assert "1 only partly, 1 only as text" in lines[0]
     assert any("row 6 (line 7 of a JSONL file), id q6: '2^floor(n/2) foo(n)': partly read" in line for line in lines)
     assert audit.record() == {"by_type": dict(sorted(audit.counts.items())),
-                              "by_status": {"ok": 8, "partial": 1, "text": 1}, "flagged": 2}
+                              "by_status": {"ok": 8, "partial": 1, "text": 1}, "flagged": 2,
+                              "from_solutions": 0}
 
 
 def test_audit_lists_the_first_golds_then_a_count():

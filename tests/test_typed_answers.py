@@ -152,5 +152,71 @@ def test_towers_and_huge_factorials_are_refused_quickly_not_evaluated(gold):
     assert parse_plain(gold) is None
     gold_reading(gold)
     assert time.perf_counter() - start < 3.0
-    # (grading such a gold is left to math-verify's own comparison timeout and the pool's per-item timeout)
+    # (grading such a gold: test_pathological_sides_grade_within_a_second)
     assert parse_plain("2^(3^2)") == 512 and str(parse_plain("(n+1)!")) == "factorial(n + 1)"
+
+
+_LATEX_TOWER = st.builds(lambda a, b, c: f"{a}^{{{b}^{{{c}}}}}", st.integers(2, 99), st.integers(2, 99), st.integers(2, 99))
+_PLAIN_TOWER = st.builds(lambda a, b, c: f"{a}^({b}^{c})", st.integers(2, 99), st.integers(2, 99), st.integers(2, 99))
+_ROOT_TOWER = st.builds(lambda a, b: f"[{a}^{{\\frac{{1}}{{2^{{{b}}}}}}}, \\infty)", st.integers(2, 9), st.integers(100, 5000))
+_BIG_NUMBERS = st.one_of(
+    st.integers(10**5, 10**7).map(lambda n: f"{n}!"), st.integers(10**6, 10**8).map(lambda n: f"10^{{{n}}}"),
+    st.integers(10**6, 10**8).map(lambda n: f"2**{n}"), st.integers(200, 400).map(lambda n: "(" * n + "x" + ")" * n),
+    st.integers(30, 60).map(lambda n: "\\sqrt{" * n + "2" + "}" * n),
+    st.integers(15, 40).map(lambda n: "+".join(f"\\frac{{{k}}}{{x+{k}}}" for k in range(1, n))))
+PATHOLOGICAL = st.one_of(_LATEX_TOWER, _PLAIN_TOWER, _ROOT_TOWER, _BIG_NUMBERS)
+
+
+@settings(max_examples=_SWEEP or 8, deadline=None, derandomize=not _SWEEP, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(PATHOLOGICAL, st.sampled_from(["1", "x", "[1, \\infty)", "10^{10}", "\\frac{1}{x+1}"]), st.booleans())
+def test_pathological_sides_grade_within_a_second(side, other, side_is_gold):
+    """Towers, huge factorials and powers, deep nesting: each comparison is bounded (a CPU budget per call, and
+    numeric towers or six-digit exponents never evaluated), and graded wrong when it is not shown equal."""
+    import time
+
+    verify_one("1", "1")  # warm: imports are outside the budget
+    gold, answer = (side, other) if side_is_gold else (other, side)
+    start = time.process_time()
+    correct, _ = verify_one(gold, answer)
+    assert time.process_time() - start < 1.0, (gold, answer)
+    assert not correct
+    start = time.process_time()
+    verify_one(side, side)  # the same text twice: matched as a string or not, it must end as quickly
+    assert time.process_time() - start < 1.0, side
+
+
+# Classes found by the differential corpus (tests/peer_grader_corpus.json) and a held-out set, each written anew
+# here with a near miss: (gold, completion, truly correct).
+FOUND_CLASSES = [
+    ("3 - \\frac{1}{\\mathrm{e}}", "$\\boxed{3 + \\frac{1}{\\mathrm{e}}}$", False),  # a parse that stops short
+    ("4, 9, and 15", "The values are $4, 15, 9$.", True), ("4, 9, and 15", "$\\boxed{5, 9, and 15}$", False),
+    ("2400500", "$\\boxed{2,\\! 400,\\! 500}$", True), ("7 \\text{ kg}", "$\\boxed{7\\textnormal{ kg}}$", True),
+    ("\\begin{pmatrix} 5 & 6 \\\\ 7 & 8 \\end{pmatrix}", "$\\left[\\begin{array}{cc} 5 & 6 \\\\ 7 & 8 \\end{array}\\right]$", True),
+    ("\\begin{pmatrix} 5 & 6 \\\\ 7 & 8 \\end{pmatrix}", "$\\boxed{[[5, 6], [7, 9]]}$", False),
+    ("\\begin{pmatrix} 5 & 6 \\\\ 7 & 8 \\end{pmatrix}", "$\\boxed{[[5, 6], [7, 8]]}$", True),
+    ("\\ln 5", "$\\boxed{\\log_e 5}$", True), ("\\ln 5", "$\\boxed{\\log_e 6}$", False),
+    ("(-\\infty, 3) \\cup (3, \\infty)", "$\\boxed{x \\neq 3}$", True),
+    ("(-\\infty, 3) \\cup (3, \\infty)", "$\\boxed{x \\neq -3}$", False),
+    ("[0, \\infty)", "So the answer is all nonnegative real numbers.", True),
+    ("[0, \\infty)", "So the answer is all positive real numbers.", False),
+    ("No such triangle exists.", "So the answer is there is no such triangle.", True),
+    ("8/3", "2 2/3", True), ("8/3", "5 8/3", False), ("2000", "2 000", True),
+    ("64", "Final Answer: The area of $PQRS$ is 64.", True), ("64", "Final Answer: The area of $PQRS$ is 46.", False),
+    ("21", "The answer is not 12; it is 21.", True), ("12", "The answer is not 12; it is 21.", False),
+    ("-3, 4", "So \\[ \\boxed{-3} \\quad \\text{and} \\quad \\boxed{4}. \\]", True),
+    ("7", "So $x = \\boxed{3}$.\n\nOops, a slip: 2 + 5 is 7, so the result is 7.", True),
+    ("3", "So $x = \\boxed{3}$.\n\nOops, a slip: 2 + 5 is 7, so the result is 7.", False),
+    ("9", "We get $\\boxed{9}$.\n\nOne might think the answer is 8, but that double counts.", True),
+    ("8", "We get $\\boxed{9}$.\n\nOne might think the answer is 8, but that double counts.", False),
+    ("\\frac{1}{4}", "The chance is $\\frac{1}{4}$, i.e. 25%.", True),
+    ("\\frac{1}{4}", "The answer is $\\boxed{\\frac{1}{4}}$, or $0.25$ as a decimal.", True),
+    ("6", "Solving gives $x = 6$.\n\nCheck: $3(6) - 4 = 14$", True),
+]
+
+
+@pytest.mark.parametrize("gold,completion,correct", FOUND_CLASSES)
+def test_classes_found_by_the_differential_corpus(gold, completion, correct):
+    from expo_data.verify import extract_answer
+
+    assert verify_one(gold, extract_answer(completion)[0])[0] is correct

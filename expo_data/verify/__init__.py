@@ -19,7 +19,10 @@ Extraction order (the first that matches wins, recorded in `extraction_method`):
   A boxed or phrased answer followed by a retraction ("Wait, actually it is 6") is skipped.
   4. `last_math` / `last_number`: the last `$...$` span when the text's last number lies in it
      ("there are $4^n$ regions" -> 4^n), else the last number; neither in a completion cut off at
-     max_tokens, whose end is mid-reasoning rather than an answer.
+     max_tokens, whose end is mid-reasoning rather than an answer; and only from the concluding statement
+     (`conclude.py`): a refusal, a list of numbers, a text stopping mid-sentence, a parenthetical remark or a
+     "which is ..." aside after the value is no answer; a closing line that is one option ("**(B)**") is it.
+  The gold itself, when it is a whole solution, is read by its dataset's convention first (`gold.py`: `####`, box).
 A phrase longer than a short expression is reduced to its last number ("the final answer is within
 a 2-digit number, 102" -> "102") unless it hedges ("5 or maybe 6"); an empty \\boxed{} is no answer,
 and a phrase with no digit that is several words or a filler word ("the answer is within \\boxed{}")

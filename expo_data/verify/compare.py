@@ -4,15 +4,20 @@ special forms, then math-verify), and `verify_one` over all alternatives."""
 from __future__ import annotations
 
 import re
+import signal
+import threading
 
 from .extract import _has_hedge
 from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
                         _top_level_split, _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer,
                         normalise_string)
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
-                    sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
+                    _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
+from .gold import gold_answer
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain
+from .qualifiers import approximate_verdict, residue_verdict
+from .series import ellipsis_verdict, indexed_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
 
 
@@ -90,8 +95,8 @@ def choice_matches(letter: str, answer: str) -> bool:
     return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
 
 
-# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12".
-_CHOICE_VALUE_RE = re.compile(r"\(([A-J])\)\s*(\S.*)", re.DOTALL)
+# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12", "C) 12".
+_CHOICE_VALUE_RE = re.compile(r"\(?([A-J])\)\s*(\S.*)", re.DOTALL)
 
 
 def choice_with_value(gold: str) -> tuple[str, str] | None:
@@ -143,7 +148,7 @@ def _gold_equation_value(gold: str) -> str | None:
 
 def _named_values(text: str) -> dict[str, str] | None:
     """{"a": "2", "b": "3"} for "a = 2, b = 3" (two or more different names); None otherwise."""
-    text = _unboxed(text.strip().strip("$").strip())
+    text = re.sub(r"\\[,;:! ]", " ", _unboxed(text.strip().strip("$").strip()))
     text = re.sub(r"\\text\s*\{\s*and\s*\}|\s+and\s+|;", ",", text)
     parts = [re.fullmatch(r"\s*([A-Za-z])\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
              for part in _top_level_split(text, ",")]
@@ -239,6 +244,10 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
         verdict = cases_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:
         verdict = unit_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    if verdict is None:
+        verdict = residue_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    for series_verdict in (indexed_verdict, ellipsis_verdict):
+        verdict = series_verdict(gold, _unboxed(answer), _complete_expr, _read_whole) if verdict is None else verdict
     if verdict is not None:
         return gold, verdict
     gold = quantified_value(gold, number_word_value) or qualified_value(gold) or gold
@@ -271,8 +280,14 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
             _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None
     if gold_named and _named_match(gold_named, answer) is not None:
         return bool(_named_match(gold_named, answer)), None
+    gold_items = tuple_items(gold) if not gold_named and notation(gold).strip().startswith("(") else None
+    answer_named = _named_values(answer) if gold_items and len(gold_items) > 1 else None
+    if answer_named:  # "(3, 5)" as "a = 3, b = 5": the names in their alphabetical order, written in that order
+        names = list(answer_named)
+        return len(names) == len(gold_items) and names == sorted(names) and all(
+            _match_one(item, answer_named[name])[0] for item, name in zip(gold_items, names)), None
     if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
-        same = normalise_string(_unwrap(gold)) == normalise_string(_unwrap(answer))
+        same = _without_article(_unwrap(gold)) == _without_article(_unwrap(answer))
         word = normalise_string(_unwrap(gold))
         return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
     gold_form = canonical(gold, is_gold=True)
@@ -295,6 +310,19 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
             return True, error
         errors.append(error)
     return False, next((e for e in errors if e), None)
+
+
+def _real_value(text: str) -> float | None:
+    expr = _complete_expr(text)
+    try:
+        return float(expr) if expr is not None and not expr.free_symbols else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _without_article(text: str) -> str:
+    """ "an isosceles right triangle" reads as "isosceles right triangle"."""
+    return re.sub(r"^(?:a|an|the)\s+", "", normalise_string(text), flags=re.IGNORECASE)
 
 
 def _complete_expr(text: str):
@@ -323,13 +351,71 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     return bool(verify(gold_parsed, pred_parsed)), None
 
 
+# CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong
+# (precision first) with verify_error 'timeout'. CPU time, not wall time, so a loaded machine grades alike.
+COMPARE_BUDGET_S = 0.5
+
+
+class _OverBudget(BaseException):
+    """Raised by the CPU timer inside sympy or math-verify; a BaseException, so no `except Exception` inside
+    them swallows it and carries on."""
+
+
+def _raise_over_budget(signum, frame):
+    # Raised inside a gc callback or a __del__, the exception is swallowed: fire again soon until it lands.
+    signal.setitimer(signal.ITIMER_PROF, 0.05)
+    raise _OverBudget()
+
+
+def _disarm(previous) -> None:
+    while True:  # the timer may fire once more while it is being stopped
+        try:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
+            return
+        except _OverBudget:
+            continue
+
+
 def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]:
-    """(is_correct, verify_error). Correct when the answer matches any gold alternative. Runs
-    inside a pool worker's main thread, where math-verify's own signal-based timeouts work."""
+    """(is_correct, verify_error). Correct when the answer matches any gold alternative. In a main thread (a pool
+    worker's, or a plain script's) the whole call runs under a COMPARE_BUDGET_S CPU timer (math-verify's own
+    timeouts count whole seconds only); elsewhere it runs unbounded, the pool's per-item timeout its limit."""
     if extracted is None or not str(extracted).strip():
         return False, "no_answer"
-    errors = []
+    if threading.current_thread() is not threading.main_thread():
+        return _verify_alternatives(reference, extracted)
+    _warm_once()
+    previous = signal.signal(signal.SIGPROF, _raise_over_budget)
+    signal.setitimer(signal.ITIMER_PROF, COMPARE_BUDGET_S)
+    result = (False, "timeout")
     try:
+        result = _verify_alternatives(reference, extracted)
+    except _OverBudget:
+        pass
+    finally:
+        _disarm(previous)
+    return result
+
+
+_WARM = []
+
+
+def _warm_once() -> None:
+    """Imports and first parses (math-verify, sympy, the LaTeX grammar: seconds cold) run once per process outside
+    the CPU timer: a timer firing inside an import would leave the module half-loaded."""
+    if not _WARM:
+        _WARM.append(True)
+        _verify_alternatives("x^2 + 1", "1 + x^2")
+
+
+def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
+    errors = []
+    reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
+    try:
+        approximate = approximate_verdict(reference, _unboxed(extracted), _real_value)  # before "\approx" is cut
+        if approximate is not None:
+            return approximate, None
         for gold in gold_alternatives(reference) or [reference]:
             correct, error = _match_one(gold, extracted)
             if correct:

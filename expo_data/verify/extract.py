@@ -5,26 +5,38 @@ from __future__ import annotations
 
 import re
 
-from .words import _BINARY_OPERATION_RE, number_word_value
+from .conclude import concluding_text, option_line
+from .tail import corrected
+from .pairs import unit_of
+from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 # The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
-_LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?")
+_LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?(?:\s?\\?%)?")
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
+# ... or one short plain value ("1 000", "11 7/6", "4 4/9%", "28%"): read whole, never its last number.
+_BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent|pct))?")
 _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
 # "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
 # optional ":" / "**" and any whitespace, line breaks included.
-_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*", re.IGNORECASE)
+# Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
+_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*"
+                        r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
+                        r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
+                        r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
-_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s+[A-Za-z][A-Za-z\s]*")
+_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z][A-Za-z\s]*")
+# Markdown bold around a value ("42**", "minutes**,"), never Python's power ("2**3").
+_BOLD_MARK_RE = re.compile(r"(?<![\w)}])\*\*|\*\*(?![\w({])")
 _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
 # Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
 # "$\\boxed{2}$ and $\\boxed{3}$".
-_BOX_JOIN_RE = re.compile(r"^\s*\$*\s*(?:,|and|,\s*and|;)?\s*\$*\s*$")
+_BOX_JOIN_RE = re.compile(r"^\s*\$*(?:\s|\\q?quad|\\[,;: ])*(?:,|and|,\s*and|;|\\text\{\s*and\s*\})?"
+                          r"(?:\s|\\q?quad|\\[,;: ])*\$*\s*$")
 _BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
 # LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
 _BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)")
@@ -95,7 +107,8 @@ _LEAD_FILLER_RE = re.compile(
 # Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
 # correction after it ("6, not 8").
 _ANSWER_STOP_RE = re.compile(
-    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b", re.IGNORECASE)
+    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b"
+    r"|(?:(?<=[\d}%)])|(?<=[A-Za-z]{2})|(?<=\*\*))\.\s+(?=[A-Z(])|\s*<\|", re.IGNORECASE)
 
 
 # A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
@@ -136,6 +149,12 @@ def _cut_remark(candidate: str) -> str:
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
+def _unit_or_scale(text: str) -> bool:
+    """ "2.5 g", "3 million": the words after the number are part of the value, never dropped."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return unit_of(text) is not None or bool(words) and words[0].lower() in SCALE_WORDS
+
+
 def _has_hedge(text: str) -> bool:
     """A hedge or bound word anywhere ("\\text{ or }" included: only command names are dropped)."""
     words = re.findall(r"[A-Za-z]+", re.sub(r"\\[A-Za-z]+", " ", text))
@@ -155,19 +174,26 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = rest_at + (len(rest) - len(rest.lstrip())) + span.end()
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
         stop = _ANSWER_STOP_RE.search(candidate)
+        if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
+            stop = None  # "0.111...": a repeating decimal, no trailing off
         if stop and stop.start() > 0 and candidate[:stop.start()].strip():
             candidate = candidate[:stop.start()]
         stated_end = rest_at + rest.find(candidate) + len(candidate)
         candidate = _cut_remark(candidate)
+        stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
+        if stated and not _has_hedge(stated.group(1)):
+            candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
         inner = _MATH_SPAN_RE.search(candidate)
         if inner and len(candidate) > 24:
             candidate = next(g for g in inner.groups() if g is not None)
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
-    candidate = candidate.rstrip(".").strip()
+    candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
+    candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)
-    if number_then_words and not _has_hedge(candidate):
+    if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate):
         candidate = number_then_words.group(1)
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
     values = {m.group() for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"}
@@ -178,17 +204,22 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
     # or a number in words ("one hundred").
     # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
-    if filler and 1 < len(words) <= 8 and words[0].lower() not in _FILLER_WORDS and (
-            (":" in matches[-1].group() and not text[stated_end:].strip(" \t\n.*"))
-            or words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None):
+    last_words = not text[stated_end:].strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
+    if filler and 1 < len(words) <= 8 and (
+            last_words and words[0].lower() not in _FILLER_WORDS - {"the", "a", "an"}
+            or words[0].lower() not in _FILLER_WORDS and (
+                words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None)):
         filler = False
     return (candidate[:200], stated_end) if candidate and not filler else None
 
 
+# "The volume of $ABCDEFGH$ is 120", "not 12; it is 15": a sentence that names the quantity, then states it.
+_SUBJECT_IS_RE = re.compile(r"(?:(?:the|our|its|this|that)\b[^=;]*?|not\b[^;]*?[;,]\s*it)\s+(?:is|are|equals)\s+(?!not\b)(.+)",
+                            re.IGNORECASE | re.DOTALL)
 _RETRACTION_RE = re.compile(
     r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
     r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
-    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo)\b",
+    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|slip|typo|(?:made|make) an? (?:\w+ )?error)\b",
     re.IGNORECASE)
 # A cut-off completion still reconsidering its last stated answer: what it would have settled on is unknown.
 _RECONSIDER_RE = re.compile(
@@ -211,6 +242,10 @@ def _retracted(tail: str) -> bool:
 
 
 _SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either)\b", re.IGNORECASE)
+# "..., or $0.5$ as a decimal", "or equivalently 1/2": the same value restated, no second answer.
+_RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\$[^$]*\$|\S+)\s+(?:as an? "
+                          r"(?:decimal|fraction|percent(?:age)?|mixed number)|in (?:decimal|percent(?:age)?|simplest) form))",
+                          re.IGNORECASE)
 
 
 def _hedged_line(text: str, answer_end: int) -> bool:
@@ -219,11 +254,13 @@ def _hedged_line(text: str, answer_end: int) -> bool:
     line_start = text.rfind("\n", 0, answer_end) + 1
     line_end = text.find("\n", answer_end)
     line_end = len(text) if line_end < 0 else line_end
+    sentence_end = re.compile(r"[.!?]\s+(?=[A-Z])").search(text, answer_end, line_end)  # the answer's own sentence
+    line_end = sentence_end.start() if sentence_end else line_end
     first_box = next((b[0] for b in _boxes(text) if line_start <= b[0] < answer_end), answer_end)
     segment = text[first_box:line_end]
     for start, end, content in reversed(_boxes(segment)):
         segment = segment[:start] + " " + segment[end:]
-    return bool(_SAME_LINE_HEDGE_RE.search(segment))
+    return bool(_SAME_LINE_HEDGE_RE.search(_RESTATED_RE.sub(" ", segment)))
 
 
 def _before_invented_block(text: str) -> str:
@@ -242,6 +279,20 @@ def _after_thinking(text: str) -> str:
         return text
     after = text[end + len("</think>"):]
     return after if _NUMBER_RE.search(after) or _last_box_start(after) >= 0 or _PHRASE_RE.search(after) else text
+
+
+def _restates(boxed: str, phrase_rest: str) -> bool:
+    """The phrase after a box states the boxed value again (in other delimiters): the box stays the answer."""
+    squash = lambda t: re.sub(r"[\s$\"']|\\text\s*\{|\}|\{", "", t)  # noqa: E731
+    line = next((line for line in phrase_rest.splitlines() if line.strip()), "")
+    return bool(squash(boxed)) and squash(boxed) in squash(line)
+
+
+def _before_check(text: str) -> str:
+    """The text before a closing "Check:" / "Verification:" paragraph, whose numbers restate the question
+    ("Check: $2(5) + 3 = 13$"), when an answer stands before it."""
+    check = re.search(r"\n\s*(?:\*\*)?(?:check|verification|verify|sanity check)\b[^\n]*?:", text, re.IGNORECASE)
+    return text[:check.start()] if check and _LAST_NUMBER_RE.search(text[:check.start()]) else text
 
 
 def _last_number(text: str) -> str:
@@ -264,11 +315,25 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
+    phrases = list(_PHRASE_RE.finditer(text))
+    if boxed and phrases and phrases[-1].start() > boxed[1] and phrases[-1].group().lower().startswith("final") and (
+            not _restates(boxed[0], text[phrases[-1].end():])):
+        # "\boxed{200} ... \boxed{255} ... Final Answer: The final answer is $10,455$": a final answer stated after
+        # the last box wins ("One might think the answer is 12" after one does not)
+        phrase = _phrase_answer(text)
+        if phrase and not _retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
+            return phrase[0], "final_answer_phrase"
+    if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
+        value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
+        return (value, "correction") if value else (None, None)
     if boxed and truncated and _RECONSIDER_RE.search(text[boxed[1]:]):
         return None, None  # cut off while reconsidering its box
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
+    if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
+        value = corrected(phrase[0], text[phrase[1]:])
+        return (value, "correction") if value else (None, None)
     if phrase and not _retracted(text[phrase[1]:]):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
@@ -280,6 +345,13 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     bare = text.strip().rstrip(".").strip()
     if _BARE_LATEX_RE.fullmatch(bare) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", bare)):
         return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
+    if _BARE_PLAIN_RE.fullmatch(bare):
+        return bare, "last_math"  # "11 7/6" is no 7/6, "1 000" no 000
+    if option_line(text):
+        return option_line(text), "option_line"
+    text = concluding_text(_before_check(text))
+    if text is None:
+        return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(_MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .extract import _HEDGE_WORDS, _LEAD_FILLER_RE, _boxes, _has_hedge
-from .words import _NUMBER_WORDS, number_word_value
+from .words import _NUMBER_WORDS, number_word_value, spoken_number
 
 
 # ---------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def gold_alternatives(reference: str) -> list[str]:
     return [p.strip().rstrip(".").strip() for p in pieces if p.strip().rstrip(".").strip()]
 
 
-_TEXT_WRAP_RE = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
+_TEXT_WRAP_RE = re.compile(r"\\(?:text|textnormal|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
 _SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad|~|\\left|\\right|\\displaystyle|\\dfrac|\\tfrac")
 
 
@@ -110,17 +110,19 @@ _UNICODE = [("−", "-"), ("–", "-"), ("×", "\\times "), ("·", "\\cdot "), (
             ("∈", "\\in "), ("±", "\\pm "), ("∓", "\\mp "), ("°", "^\\circ "), ("∅", "\\emptyset "),
             ("≈", "\\approx "), ("²", "^2"), ("³", "^3"), ("\u2009", " "), ("\u202f", " "), ("\u00a0", " ")]
 _SQRT_UNICODE_RE = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)?|[A-Za-z]))")
-# 1\,000 / 1{,}000 / 1,\!000 / 1\!000 / 1\ 000: LaTeX digit grouping, always followed by exactly three digits.
-_LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\{,\}|,\\!|\\,|\\!|\\ |\\thinspace\s*)(?=\d{3}(?!\d))")
+# 1\,000 / 1{,}000 / 1,\!000 / 1,\! 000 / 1\!000 / 1\ 000: LaTeX digit grouping, always followed by exactly three
+# digits.
+_LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\s?\{,\s?\}\s?|,\\!\s?|\\,|\\!|\\ |\\thinspace\s*)(?=\d{3}(?!\d))")
 # 1,000 / 12,345,678 outside brackets (inside them the comma separates coordinates or endpoints).
 _PLAIN_GROUP_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
 # 3\text{ m}, 5\mathrm{~cm}^2: a unit after the value (single letters included, which read as variables bare).
 _TEXT_UNIT_RE = re.compile(
-    r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z .]*?)\s*\}(?:\^\{?[23]\}?)?\s*\.?$")
+    r"(?<=[\d}])(?:\s|\\[,;: ]|~)*\\(?:text|textnormal|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z ./]*?)\s*\}(?:\^\{?[23]\}?)?"
+    r"\s*\.?$")
 # "\\approx 5", "\\ge 5", "5+": a bound or an approximation, not a value.
 _BOUND_RE = re.compile(r"^\s*(?:\\approx|\\sim|\\ge|\\le|\\geq|\\leq|\\gt|\\lt|[<>~≈])|(?:[-+*/=^<>]|\\approx)\s*$")
 _SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
-_WRAPPER_RE = re.compile(r"\\(?:text|textbf|textit|textrm|mbox|mathrm|mathbf)\s*\{([^{}]*)\}")
+_WRAPPER_RE = re.compile(r"\\(?:text|textnormal|textbf|textit|textrm|mbox|mathrm|mathbf)\s*\{([^{}]*)\}")
 _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
 _REPEATING_RE = re.compile(
     r"(-?)(\d*)\.(\d*)(?:\\(?:overline|bar|dot)\s*\{(\d+)\}|\\(?:overline|bar|dot)\s*(\d)|\((\d+)\))")
@@ -137,7 +139,8 @@ _MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sq
 
 
 # "3 1/2", "3\\frac{1}{2}": an integer and a proper fraction side by side (never "3 \\cdot 1/2").
-_MIXED_NUMBER_RE = re.compile(r"(-?)(\d+)(?:\s+(\d+)\s*/\s*(\d+)|\s*\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\})")
+_MIXED_NUMBER_RE = re.compile(r"(-?)(\d+)(?: +(\d+) */ *(\d+)|\s*\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\})")
+_POWER_OF_TEN_RE = re.compile(r"\\times\s*10\s*\^\s*([-+]?\d{2,})(?![\d.])")
 _E_NOTATION_RE = re.compile(r"(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)")
 # Abbreviations and spellings of one unit ("14 in." is 14 inches); the key is what _singular leaves.
 _UNIT_ALIASES = {
@@ -241,6 +244,8 @@ def _sentence_value(text: str) -> str:
     not_words = _MATH_WORDS - {"and"}
     is_word = [bool(re.fullmatch(r"[A-Za-z]{2,}[.,:;]?|[aAI]", t)) and t.strip(".,:;").lower() not in not_words
                for t in tokens]
+    if not any(w and len(t.strip(".,:;")) > 1 for t, w in zip(tokens, is_word)):
+        return text  # "2 \sin b \cos a": a lone "a" is a variable, not the article of a sentence
     if not any(is_word) or _has_hedge(" ".join(t for t, w in zip(tokens, is_word) if w)):
         return text
     chunks, current = [], []
@@ -256,9 +261,31 @@ def _sentence_value(text: str) -> str:
     return " ".join(chunks[0]).strip(",;:") if len(chunks) == 1 else text
 
 
+# |x| \le 3 is -3 \le x \le 3; |x| > 3 is x < -3 or x > 3 (a constant bound only).
+_ABS_BOUND_RE = re.compile(r"^\s*\|\s*([a-z])\s*\|\s*(<=|>=|\\leq?|\\geq?|<|>)\s*([^<>=|\s-][^<>=|]*?)\s*$")
+# A Greek letter as the variable (0 \le \theta < 2\pi), never \pi, which is a number.
+_GREEK_VARIABLE_RE = re.compile(r"\\(alpha|beta|gamma|theta|vartheta|phi|varphi|psi|omega|lambda|mu|rho|sigma|tau|"
+                                r"xi|zeta|eta|chi|kappa|delta|epsilon|varepsilon)(?![A-Za-z])")
+
+
+def _abs_as_bounds(match: re.Match) -> str:
+    name, op, bound = match.groups()
+    if re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", bound)):
+        return match.group()
+    if "<" in op or "\\l" in op:
+        return f"-{bound} {op} {name} {op} {bound}"
+    strict = "=" not in op and op not in ("\\ge", "\\geq")
+    return f"{name} {'<' if strict else '<='} -{bound} or {name} {op} {bound}"
+
+
 def _interval_of(text: str) -> str | None:
     """x > 2 -> (2, \\infty), -1 \\le x < 3 -> [-1, 3), "x < 1 or x > 5" -> a union; None if not an inequality
     in one variable with constant bounds."""
+    excluded = re.fullmatch(r"\s*[a-z]\s*(?:\\neq?|!=|≠)\s*([^<>=\s][^<>=]*?)\s*", text)  # x \neq 0: all but one point
+    if excluded and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", excluded.group(1))):
+        return f"(-\\infty, {excluded.group(1)}) \\cup ({excluded.group(1)}, \\infty)"
+    text = _ABS_BOUND_RE.sub(_abs_as_bounds, re.sub(r"\\[lr]?vert\b|\\[lr]\|", "|", text))
+    text = _GREEK_VARIABLE_RE.sub(lambda m: m.group(1)[0], text)  # one letter: a bound that has one is refused
     intervals = []
     for piece in re.split(r"\s*(?:\bor\b|\\cup)\s*", text):
         parts = [p.strip() for p in _INEQUALITY_OP_RE.split(piece)]
@@ -298,6 +325,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         text = boxes[0][2]
     for old, new in _UNICODE:
         text = text.replace(old, new)
+    text = _POWER_OF_TEN_RE.sub(r"\\times 10^{\1}", text)  # "1.5 × 10^11": 10 to the 11th, as plain text means
     text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")
     if not is_gold and text.startswith("~"):
@@ -321,10 +349,12 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
                       r"\s*$", "", text)
     else:
         text = _LEAD_FILLER_RE.sub("", text).strip()
-    text = _MIXED_NUMBER_RE.sub(_mixed_to_fraction, text) if _MIXED_NUMBER_RE.fullmatch(text) else text
+    mixed = _MIXED_NUMBER_RE.fullmatch(_PERCENT_RE.sub("", text))  # "4 4/9%" is a mixed number of percent
+    text = _MIXED_NUMBER_RE.sub(_mixed_to_fraction, text, count=1) if mixed else text
     e_notation = _E_NOTATION_RE.fullmatch(text)
     if e_notation:
         text = f"{e_notation.group(1)} \\times 10^{{{int(e_notation.group(2))}}}"
+    text = spoken_number(text) or text  # "3 million", "three quarters"
     interval = _interval_of(_IN_LABEL_RE.sub("", text))
     if interval is not None:
         return Form(interval)
@@ -342,7 +372,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     text, unit = stripped
     unit = unit or written_unit
     text = _sentence_value(text) if is_gold else text
-    text = re.sub(r"\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text
+    text = re.sub(r"\s*,?\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text  # "1, 2, and 3"
     if not is_gold and (_has_hedge(text) or "?" in text or _BOUND_RE.search(text)):
         return None
     text = text.replace(" ", "") if _SPACE_GROUPS_RE.fullmatch(text) else text

@@ -23,11 +23,78 @@ def notation(text: str) -> str:
     text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
     text = re.sub(r"\s*\\colon\s*", ":", text)
     text = re.sub(r"\\[cl]?dots|…", "...", text)
+    text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{\s*(\d{1,2}:\d{2}[^{}]*)\}", r"\1", text)  # \text{2:30 p.m.}
     text = _TIME_RE.sub(_time_24h, text)
     builder = _SET_BUILDER_RE.fullmatch(text.strip().strip("$").strip())
     if builder and builder.group(2).count(builder.group(1)) >= 1:
         text = builder.group(2)  # {x | x > 2}: its condition, which the grader reads as an interval
+    text = _LOG_E_RE.sub(r"\\ln", text)
+    text = _NESTED_LIST_RE.sub(_list_matrix, text) if text.lstrip().startswith("[[") else text
+    words = _plain_words(text)
+    text = _REAL_HALF_LINES.get(words, text)  # "all positive real numbers" -> (0, \infty)
+    text = _between_interval(text) or text
+    text = "\\emptyset" if words in ("the empty set", "empty set", "an empty set", "the null set") else text
+    text = _ARRAY_MATRIX_RE.sub(r"\\begin{pmatrix}\1\\end{pmatrix}", text)  # \left[\begin{array}{cc}..\right]
+    column = _COLUMN_VECTOR_RE.fullmatch(text.strip().strip("$").strip())
+    if column and "&" not in column.group(1) and column.group(1).count("\\\\") >= 1:  # a column vector is a tuple
+        text = "(" + ", ".join(row.strip() for row in column.group(1).split("\\\\") if row.strip()) + ")"
+    text = _unit_vectors(text) or text
     return re.sub(r"\\[dt]binom", r"\\binom", text)
+
+
+# A matrix written as an array in brackets: \\left[\\begin{array}{cc} 1 & 2 \\\\ 3 & 4 \\end{array}\\right].
+_ARRAY_MATRIX_RE = re.compile(r"(?:\\left\s*)?[\[(]\s*\\begin\s*\{array\}\s*\{[lcr| ]*\}(.*?)\\end\s*\{array\}\s*"
+                              r"(?:\\right\s*)?[\])]", re.DOTALL)
+
+
+_LOG_E_RE = re.compile(r"\\log_\{?e\}?(?![A-Za-z])")
+# [[1, 2], [3, 4]]: a matrix as a list of rows.
+_NESTED_LIST_RE = re.compile(r"^\s*\[\s*((?:\[[^\[\]]*\]\s*,?\s*)+)\]\s*$")
+_REAL_HALF_LINES = {f"{all_}{kind} real numbers": interval for all_ in ("all ", "the ", "")
+                    for kind, interval in (("positive", "(0, \\infty)"), ("negative", "(-\\infty, 0)"),
+                                           ("nonnegative", "[0, \\infty)"), ("non-negative", "[0, \\infty)"),
+                                           ("nonpositive", "(-\\infty, 0]"), ("non-positive", "(-\\infty, 0]"))}
+
+
+# "all x strictly between 1 and 3" is (1, 3), "all x between 2 and 5, inclusive" [2, 5]; a bare "between" says
+# nothing of its ends and stays words (no answer).
+_BETWEEN_RE = re.compile(
+    r"\s*(?:all\s+)?(?:(?:real\s+)?(?:numbers|values)\s+(?:of\s+)?)?(?:\$?[a-z]\$?\s+)?(?:(?:that|which)\s+(?:are|lie)\s+|"
+    r"lying\s+)?(strictly\s+)?between\s+\$?(-?[\d.]+|-?\\pi)\$?\s+and\s+\$?(-?[\d.]+|-?\d*\\pi)\$?"
+    r"(?:\s*,?\s*\(?(inclusive|exclusive|not inclusive|inclusively|included|excluded)\)?)?\s*\.?\s*", re.IGNORECASE)
+
+
+def _between_interval(text: str) -> str | None:
+    match = _BETWEEN_RE.fullmatch(text)
+    if not match or bool(match.group(1)) == bool(match.group(4)):
+        return None  # no word for the ends, or two (strictly ... inclusive)
+    closed = match.group(4) and match.group(4).lower() in ("inclusive", "inclusively", "included")
+    low, high = match.group(2), match.group(3)
+    return f"[{low}, {high}]" if closed else f"({low}, {high})"
+
+
+_COLUMN_VECTOR_RE = re.compile(r"\\begin\s*\{[pbvB]?matrix\}(.*?)\\end\s*\{[pbvB]?matrix\}", re.DOTALL)
+# 3\mathbf{i} - 2\mathbf{j} + \mathbf{k}, \hat{i} + 2\hat{j}: the vector's components in order.
+_UNIT_VECTOR_RE = re.compile(r"\s*([-+])?\s*([\d./]*)\s*\\(?:mathbf|hat|vec|boldsymbol)\s*\{?\s*([ijk])\s*\}?")
+
+
+def _unit_vectors(text: str) -> str | None:
+    """(3, -2, 1) for 3i - 2j + k in unit vectors; None unless the whole text is such a combination."""
+    text = text.strip().strip("$").strip()
+    terms = list(_UNIT_VECTOR_RE.finditer(text))
+    if not terms or "".join(m.group() for m in terms).strip() != text or terms[0].group(1) == "+" or len(
+            {m.group(3) for m in terms}) != len(terms) or any(m.group(1) is None for m in terms[1:]):
+        return None
+    parts = {m.group(3): ("-" if m.group(1) == "-" else "") + (m.group(2) or "1") for m in terms}
+    axes = "ijk"[:max("ijk".index(axis) for axis in parts) + 1]
+    return "(" + ", ".join(parts.get(axis, "0") for axis in axes) + ")" if len(axes) > 1 else None
+
+
+def _list_matrix(match: re.Match) -> str:
+    rows = [r.strip() for r in re.findall(r"\[([^\[\]]*)\]", match.group(1))]
+    if len({len(r.split(",")) for r in rows}) != 1:
+        return match.group(0)  # ragged rows are no matrix
+    return "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(c.strip() for c in r.split(",")) for r in rows) + "\\end{pmatrix}"
 
 
 # Set-builder notation over one variable: \{x \mid x > 2\}, \{x : x > 2\}, \{x \in \mathbb{R} \mid ...\}.
@@ -128,6 +195,9 @@ _NONE_GOLD_RE = re.compile(
     r"^(?:no\b.*\b(?:exists?|possible)|there (?:is|are|exists?) no\b.*|(?:it |the limit |such \w+ )?does not exist|"
     r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
     r"impossible|not possible|dne)\.?$", re.IGNORECASE)
+# "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
+_NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
+                             r"|no (?:such )?\w+(?: \w+)? exists?)$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
@@ -149,7 +219,8 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
     the gold is no such sentence."""
     gold_words = _plain_words(gold)
     if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
-        return _plain_words(answer) in _NONE_ANSWERS
+        words = _plain_words(answer)
+        return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
     return None
@@ -173,14 +244,33 @@ def quantified_value(gold: str, number_word_value) -> str | None:
     return value if re.fullmatch(r"\d+", value) else None
 
 
+_DOMAIN_WORDS = {"real", "reals", "number", "numbers", "integer", "integers", "positive", "negative", "nonnegative",
+                 "non", "natural", "rational", "complex", "values", "value", "of", "in", "mathbb", "r", "z", "n", "q",
+                 "text", "mathrm", "all"}
+
+
+def _over_own_domain(value: str, qualifier: str) -> bool:
+    """The qualifier only ranges a function's argument over a domain: f(x) = ... "for all real x", "for all
+    n \in \mathbb{N}", "for every positive integer n"."""
+    function = re.match(r"\s*[A-Za-z]\s*\(\s*([A-Za-z])\s*\)\s*=", value)
+    if not function:
+        return False
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", qualifier)]
+    return function.group(1).lower() in words and all(
+        w in _DOMAIN_WORDS or w == function.group(1).lower() for w in words)
+
+
 def qualified_value(gold: str) -> str | None:
     """The value before a qualifier ("2 for every k > 1" -> "2"), when that value holds no letter the qualifier
     names (so "n(n+1)/2 for all n" keeps its n and is no plain value); None when there is no qualifier."""
+    gold = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", gold)
     match = _QUALIFIER_RE.search(gold)
     if not match or not gold[:match.start()].strip() or re.search(
             r"\b(?:otherwise|else|except|unless|when|if)\b|;|(?<![<>!\\geql])=", match.group("tail")):
         return None  # a second case ("..., and 3 otherwise") or a condition inside it
     value = gold[:match.start()].strip().rstrip(",").strip()
+    if _over_own_domain(value, match.group("tail")):
+        return value  # "f(x) = 2x for all real x": the function's own argument, ranging over its domain
     qualifier_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", gold[match.start():]))
     value_letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", value))
     return None if value_letters & qualifier_letters or not value else value
@@ -222,11 +312,10 @@ def _read_whole(text: str, parse_latex):
     neither reads it whole or it is no single expression (a relation, a set)."""
     import sympy
 
-    if looks_plain(text):
-        expr = parse_plain(text)
-        if expr is None or not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
-            return None
-    else:
+    expr = parse_plain(text) if looks_plain(text) else None
+    if expr is not None and not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
+        return None
+    if expr is None:  # LaTeX, or plain-looking text sympy's parser refuses ("|x-1|")
         expr = parse_latex(text)
     if not isinstance(expr, sympy.Basic) or isinstance(expr, (sympy.Rel, sympy.Set)):
         return None
@@ -264,17 +353,20 @@ _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
                 "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr"}
 _VALUE_UNIT_RE = re.compile(
-    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
+    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
 
 
-def _unit_of(text: str) -> tuple[str, str] | None:
+def unit_of(text: str) -> tuple[str, str] | None:
     """("9.8", "m/s^2") for "9.8 m/s^2" / "9.8\\,\\text{m/s}^2" / "9.8 \\mathrm{m\\,s^{-2}}": a number and a
     unit built only from known unit symbols; None otherwise (so "3x" or "2 n" stay expressions)."""
     match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip("."))
     if not match:
         return None
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
-    unit = re.sub(r"\\[,; !]|[{}\s]", "", unit).replace("\\cdot", "*")
+    # "J\\,s", "J·s", "N m^2": a space or a dot between unit symbols multiplies them
+    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*(?=\{)", "", unit)  # a wrapper around braces of its own
+    unit = re.sub(r"(?:\\[,; !]|\s|·|⋅|\\cdot)+", "*", unit.replace("{", "").replace("}", "")).strip("*")
+    unit = re.sub(r"\*?([/^])\*?", r"\1", unit)
     tokens = re.findall(r"\\?[A-Za-z]+", unit)
     if not tokens or any(t not in _UNIT_TOKENS for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
         return None
@@ -284,10 +376,12 @@ def _unit_of(text: str) -> tuple[str, str] | None:
 def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
     names it); another unit is wrong. None when the gold carries no such unit."""
-    gold_unit = _unit_of(gold)
+    gold_unit = unit_of(gold)
     if gold_unit is None:
-        return None
-    answer_unit = _unit_of(answer)
+        answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
+        # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
+        return same_number(gold, answer_unit[0]) if answer_unit else None
+    answer_unit = unit_of(answer)
     if answer_unit is not None:
         return answer_unit[1] == gold_unit[1] and same_number(gold_unit[0], answer_unit[0])
     if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):

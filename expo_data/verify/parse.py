@@ -17,7 +17,7 @@ _KNOWN_WORDS = {"floor", "ceil", "sqrt", "sin", "cos", "tan", "cot", "sec", "csc
                 "pm", "mp", "to", "infinity"}
 _LATEX_CMD_RE = re.compile(r"\\[A-Za-z]+")
 _ENVIRONMENT_RE = re.compile(r"\\(?:begin|end)\s*\{[A-Za-z*]+\}")
-_UNIT_TEXT_RE = re.compile(r"\\(?:text|mbox|mathrm)\s*\{[^{}]*\}")
+_UNIT_TEXT_RE = re.compile(r"\\(?:text|textnormal|mbox|mathrm)\s*\{[^{}]*\}")
 
 
 def _variables_written(text: str) -> set[str]:
@@ -71,14 +71,51 @@ def parse_complete(text: str):
     variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2)."""
     from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
 
+    if _too_big(text):
+        return None, "failed"  # compared as a string: evaluating it would outlast any comparison budget
     parsed = parse(_as_math(text), extraction_config=[LatexExtractionConfig(), ExprExtractionConfig()])
     if not parsed:
         return None, "failed"
     parsed = [_imaginary_unit(parsed[0])] + list(parsed[1:])
+    if len(parsed) > 1 and isinstance(parsed[1], str) and _stops_short(parsed[1], text):
+        return parsed, "partial"  # "1 - \\frac{1}{ e }" read as 1: latex2sympy stopped where it failed
     # latex2sympy lowers some symbols (\text{(C)} -> c): compare case-insensitively.
     kept = {ch.lower() for ch in _symbols_kept(parsed[0])}
     missing = {ch for ch in _variables_written(text) if ch.lower() not in kept}
     return parsed, ("partial" if missing else "ok")
+
+
+# An exponent or factorial of six digits or more: Python's integers compute it in one uninterruptible C call.
+_HUGE_ARGUMENT_RE = re.compile(r"\^\s*\{?\s*\(?\s*\d{6,}|\d{6,}\s*!|\*\*\s*\(?\s*\d{6,}")
+
+
+def _exponents(text: str):
+    """The brace-balanced contents of every ^{...} in the text."""
+    for match in re.finditer(r"\^\s*\{", text):
+        depth, i = 1, match.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        yield text[match.end():i - 1]
+
+
+def _too_big(text: str) -> bool:
+    """A numeric tower (10^{10^{10}}, 2^{\\frac{1}{2^{1000}}}: an exponent with no variable that holds a power
+    itself) or a huge exponent or factorial: no parser or comparison of it ends within the budget."""
+    if _HUGE_ARGUMENT_RE.search(text):
+        return True
+    return any("^" in e and not re.search(r"[A-Za-z]", re.sub(r"\\(?:[dt]?frac|cdot|left|right)", "", e))
+               for e in _exponents(text))
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\s+|\$|\\left|\\right|\\[,;!: ]", "", text).rstrip(".,;:")
+
+
+def _stops_short(matched: str, text: str) -> bool:
+    """math-verify's parse read only a prefix of the text (it parses up to where latex2sympy fails)."""
+    read, whole = _squashed(matched), _squashed(_unboxed(text))
+    return len(read) < len(whole) and whole.startswith(read)
 
 
 def _unboxed(answer: str) -> str:

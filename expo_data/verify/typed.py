@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gold import gold_answer
 from .normalise import canonical, choice_letter, gold_alternatives, is_text_answer
-from .pairs import (_unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict,
+from .pairs import (unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict,
                     solution_set, tuple_items)
 from .parse import parse_complete
 from .plain import letters_of, looks_plain, parse_plain
@@ -66,7 +67,9 @@ def _sum_indices(expr) -> set[str]:
 
 
 def read_gold(reference: str) -> Reading:
-    """How a gold is read: the first alternative's type; partly read or text-only when any alternative is."""
+    """How a gold is read: the first alternative's type; partly read or text-only when any alternative is. A whole
+    solution is read by its answer (its last box, its `####` line), as the comparison reads it."""
+    reference = gold_answer(reference)[0]
     readings = [read_side(alt) for alt in (gold_alternatives(reference) or [reference])]
     worst = next((r for r in readings if r.status != "ok"), None)
     return worst or readings[0]
@@ -77,7 +80,7 @@ def read_side(text: str) -> Reading:
     text = notation(text.strip())
     if not text:
         return Reading("unreadable", "text", "empty")
-    if choice_letter(text) is not None or re.fullmatch(r"\\textbf\{\([A-J]\)\}.*|\([A-J]\)\s*\S.*", text):
+    if choice_letter(text) is not None or re.fullmatch(r"\\textbf\{\([A-J]\)\}.*|\(?[A-J]\)\s*\S.*", text):
         return Reading("choice")
     if sentence_verdict(text, "") is not None:
         return Reading("text")  # "no such integers exist": a sentence the comparison reads by its meaning
@@ -90,7 +93,7 @@ def read_side(text: str) -> Reading:
         return Reading("named")
     if is_text_answer(text):
         return Reading("number") if number_word_value(text) is not None else Reading("text", "text", "words")
-    if _unit_of(text) is not None:
+    if unit_of(text) is not None:
         return Reading("number")  # 9.8 m/s^2: a value with its unit
     form = canonical(text, is_gold=True)
     if form is None or not form.text:

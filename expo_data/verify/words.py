@@ -46,3 +46,33 @@ def number_word_value(text: str) -> int | None:
 # number or a bracket; a single a/b is a plain number and never gets here.
 _BINARY_OPERATION_RE = re.compile(
     r"[\d)}!.]\s*(?:[-+*/×÷]|\\times|\\cdot|\\div|\\ast|\\bullet)\s*[-+]?\s*[\d(\\{.]")
+
+
+SCALE_WORDS = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_FRACTION_WORDS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+                   "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+                   "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
+_SCALED_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion)", re.IGNORECASE)
+
+
+def spoken_number(text: str) -> str | None:
+    """A number said with words, as digits: "3 million" / "three million" -> "3000000", "2.5 billion" ->
+    "2500000000", "one half" / "a half" -> "1/2", "three quarters" -> "3/4"; None for anything else ("3 apples")."""
+    text = text.strip().rstrip(".").strip().lower()
+    scaled = _SCALED_RE.fullmatch(text)
+    if scaled:
+        from fractions import Fraction
+
+        value = Fraction(scaled.group(1)) * SCALE_WORDS[scaled.group(2).lower()]
+        return str(value.numerator) if value.denominator == 1 else None
+    words = text.split()
+    if len(words) >= 2 and words[-1] in _FRACTION_WORDS:
+        count = 1 if " ".join(words[:-1]) in ("a", "an", "one") else number_word_value(" ".join(words[:-1]))
+        plural = words[-1].endswith("s") and words[-1] != "halves" or words[-1] == "halves"
+        if count is None or count == 0 or (count == 1) == plural and not (count == 1 and words[-1] == "half"):
+            return None  # "one thirds", "three quarter": not how a number is said
+        return f"{count}/{_FRACTION_WORDS[words[-1]]}"
+    if len(words) >= 2 and words[-1] in SCALE_WORDS and words[-1] != "hundred":
+        value = number_word_value(text)
+        return None if value is None else str(value)
+    return None

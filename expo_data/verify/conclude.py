@@ -1,0 +1,81 @@
+"""Stage 1b, extraction without an answer marker (no box, no "the answer is", no `####`): a value is taken only
+from the completion's concluding statement, never from a refusal ("I need more information"), a text that stops
+mid-thought or lists numbers without stating one, a parenthetical remark after the answer ("(For comparison,
+the perimeter is 28.)"), or a comparison clause ("$80 this year, which is 25% more than last year")."""
+
+from __future__ import annotations
+
+import re
+
+# A completion that declines to answer: whatever number it mentions last is no answer.
+_REFUSAL_RE = re.compile(
+    r"\b(?:can(?:no|')?t|cannot|unable to|impossible to|not possible to|no way to)\s+(?:\w+\s+){0,2}?"
+    r"(?:determin|solv|answer|comput|calculat|find|tell|know)\w*"
+    r"|\b(?:need|requires?|without)\s+(?:some\s+)?(?:more|additional|further|the missing)\s+(?:information|info|data|details)"
+    r"|\b(?:not enough|insufficient|incomplete|missing)\s+(?:information|info|data)"
+    r"|\bI'?m sorry\b|\bI apologi[sz]e\b", re.IGNORECASE)
+# A remark in brackets that starts with words: "(For comparison, the perimeter is $28$.)", "(after checking)".
+_PAREN_REMARK_RE = re.compile(r"\s*\((?=\s*[A-Za-z]{2,}[\s,])(?:[^()]|\([^()]*\))*\)")
+# A comparison or aside clause about the value just stated, up to its sentence end.
+# "$80 this year, which is 25% more than last year" (a value stated before the comma in its sentence; "Wait,
+# that is a mistake" is no aside).
+_ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%])\s*,\s*which\s+(?:is|was|are|were|means|makes)\b[^.!?\n]*")
+_MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?[^$]+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)
+# Chat tokens and sign-offs after the statement ("I hope it is correct. <|im_start|>user").
+_CLOSING_JUNK_RE = re.compile(r"(?:\s*(?:<\|[a-z_]+\|>\w*|I hope it is correct\.?))+\s*$", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\d)[.!?](?=\s|$)|\n\s*\n|\n(?!\s*[$\\])")
+_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)")
+# The statement commits to a value: a verb or '=' before its last number, or a conclusion word.
+_STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
+                        r"becomes?|comes? to|so|thus|therefore|hence)\b", re.IGNORECASE)
+# Wording of a text that has not settled on anything.
+_UNSETTLED_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|might|let me|let's|I think|I guess|not sure|"
+                           r"continues?|and so on)\b|\.\.\.$|…$", re.IGNORECASE)
+# A text that stops mid-sentence ends on a word that needs more after it.
+_DANGLING_RE = re.compile(r"\b(?:and|or|but|then|the|a|an|to|of|we|so|is|are|by|with|for|that|which|if|because|"
+                          r"since|into|from|as|get|gives?)\s*$", re.IGNORECASE)
+
+
+def _drop_aside(match: re.Match) -> str:
+    sentence_start = max(match.string.rfind(end, 0, match.start()) for end in (". ", "\n", "! ", "? "))
+    return "" if _NUMBER_RE.search(match.string, sentence_start + 1, match.start()) else match.group()
+
+
+def concluding_text(text: str) -> str | None:
+    """The text up to the end of its concluding statement, remarks and asides dropped, for the last-number
+    reading; None when the completion commits to no value."""
+    text = _CLOSING_JUNK_RE.sub("", text)
+    text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub("", text)).rstrip()
+    if not text or _DANGLING_RE.search(text):
+        return None
+    bounds = [0] + [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+    sentences = [text[a:b] for a, b in zip(bounds, bounds[1:] + [len(text)]) if text[a:b].strip()]
+    if not sentences or any(_REFUSAL_RE.search(s) for s in sentences[-2:]):
+        return None
+    last = next((i for i in range(len(sentences) - 1, -1, -1) if re.search(r"\d", sentences[i])), None)
+    if last is None:
+        return text  # no number at all ("$E$"): only a math span can be the answer, read as before
+    if len(sentences) - 1 - last > 1:
+        return None  # two or more sentences after the last number: it is no conclusion
+    statement = sentences[last]
+    trailing = "".join(sentences[last + 1:])
+    # only the statement's own closing words: a long run-on line may say "let's simplify" long before it concludes
+    if _UNSETTLED_RE.search(statement.strip()[-80:]) or _UNSETTLED_RE.search(trailing.strip()):
+        return None
+    # a $...$ span is one value ("$\\frac{1}{3}$", a matrix), however many digits it holds
+    numbers = {m.group().replace(",", "") for m in _NUMBER_RE.finditer(_MATH_SPAN_RE.sub(" $ ", statement))}
+    numbers |= set(_MATH_SPAN_RE.findall(statement))
+    if len(numbers) > 1 and not _STATES_RE.search(statement):
+        return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
+    return "".join(sentences[:last + 1])
+
+
+# A closing line that is one option and nothing else: "**(B)**", "(B)", "B)", "**B**" (a bare "B" may be a name).
+_OPTION_LINE_RE = re.compile(r"(?:\*\*)?\s*(?:\(([A-J])\)|([A-J])\))\s*(?:\*\*)?\.?|\*\*([A-J])\*\*\.?")
+
+
+def option_line(text: str) -> str | None:
+    """The option letter a completion closes on, alone on its last line; None otherwise."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    match = _OPTION_LINE_RE.fullmatch(lines[-1]) if lines else None
+    return next(g for g in match.groups() if g) if match else None

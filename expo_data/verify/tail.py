@@ -1,0 +1,106 @@
+"""Stage 1, extraction: what follows a stated answer. A conclusion after it that states another value either
+corrects it (a correction is said: "Looking back, ... so the correct total is 44") or leaves it in doubt."""
+
+from __future__ import annotations
+
+import re
+
+
+# Words that say the stated answer was wrong, however the model words it ("I mis-multiplied", "Upon further
+# review", "Looking back", "I double counted", "On reflection", "should have been").
+CORRECTION_CUE_RE = re.compile(
+    r"\b(?:wait|actually|mistake|mistaken|correction|correcting|oops|recheck(?:ing)?|re-check(?:ing)?|"
+    r"on (?:further |second |closer )?(?:reflection|thought|look|inspection|review)|scratch that|"
+    r"reconsider(?:ing)?|I was wrong|that(?:'s| is| was) (?:wrong|incorrect|not (?:right|correct))|I (?:dropped|mixed up|swapped|left out)|(?:double|over|under)[- ]?count(?:ed)?|"
+    r"mis-?[a-z]{3,}|let me redo|redo(?:ing)?|slip|typo|(?:made|make) an? (?:\w+ )?(?:error|mistake)|"
+    r"error|erred|looking back|look(?:ing)? again|upon (?:further |closer |second )?(?:review|reflection|inspection)|"
+    r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
+    r"not (?:valid|allowed|admissible)|invalid|inadmissible|vanish(?:es)?|undefined|extraneous|"
+    r"(?:the )?(?:correct|corrected|right|actual|only)\b)",
+    re.IGNORECASE)
+# A conclusion: "so / thus / therefore / hence ... is|are|equals|= V" or "the correct / only ... is V".
+_CONCLUSION_START_RE = re.compile(
+    r"\b(?:so|thus|therefore|hence|consequently)\b|\bthe (?:correct|corrected|right|actual|true|only|final)\b",
+    re.IGNORECASE)
+# After a correction cue, a sentence that names a quantity and states it is a conclusion too ("Adding 4 back,
+# the count is 28", "The largest $n$ that works is $n = 2$").
+_CUED_STATEMENT_RE = re.compile(r"\b(?:the|its|our)\s+[^.,;:]{1,40}?\b(?:is|are|equals)\b", re.IGNORECASE)
+# "9 integers from 4 to 12": a number and the noun it counts, whatever follows (never a hedge or an operation).
+_NUMBER_NOUN_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+(?!(?:or|and|to|times|plus|minus|more|less|than|"
+                             r"of|over|per|out)\b)[A-Za-z]{3,}\b.*", re.DOTALL)
+_STATES_RE = re.compile(r"\b(?:is|are|equals|becomes|be)\b|=")
+# A paragraph that checks the answer restates the question's numbers; it corrects nothing.
+_CHECK_RE = re.compile(r"\n\s*(?:\*\*)?(?:check|verification|verify|sanity check)\b[^\n]*?:", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?](?=\s|$)|\n")
+_MATH_DELIMS_RE = re.compile(r"\\[()\[\]]|\$|\*\*")
+_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)(?:\s+[A-Za-z]+){1,3}")
+
+
+def _squash(text: str) -> str:
+    text = _MATH_DELIMS_RE.sub("", text)
+    text = re.sub(r"\\(?:left|right|[,;!: ]|dfrac|tfrac)", lambda m: "frac" if "frac" in m.group() else "", text)
+    return re.sub(r"[\s{}\"'`]|\\text|\\(?=\")|\.$", "", text).replace(",", "")
+
+
+def _stated_values(sentence: str) -> list[str]:
+    """What a conclusion sentence states, whole and last: after its last 'is' ("the plane is $x - 2y = 0$"), and
+    after its last '=' (so "the total is 78 + 14 = 92" states 92, "the only value is $r = 3$" states 3); the last
+    one is its value. Empty when nothing short and definite follows."""
+    states = list(_STATES_RE.finditer(sentence))
+    if not states:
+        return []
+    verbs = [m for m in states if m.group() != "="]
+    starts = ([verbs[-1].end()] if verbs and verbs[-1] is not states[-1] else []) + [states[-1].end()]
+    values = []
+    for start in starts:
+        value = _MATH_DELIMS_RE.sub(" ", sentence[start:]).strip().rstrip(",;:").strip()
+        number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(value) or _NUMBER_NOUN_RE.fullmatch(value)
+        if number_then_words:
+            value = number_then_words.group(1)
+        if not value or len(value) > 40 or not re.search(r"[\d\\]", value) or re.search(r"[A-Za-z]{4,}", re.sub(
+                r"\\[A-Za-z]+", "", value)):
+            if start == starts[-1]:
+                return []
+            continue  # "there are 12 - 4 + 1 = 9 integers ...": the value after '=' is what it states
+        values.append(value)
+    return values
+
+
+def _conclusion(tail: str) -> tuple[list[str], bool] | None:
+    """(values, cued) of the last conclusion in the tail that states a value; cued when a correction cue comes
+    before it or in its own sentence."""
+    check = _CHECK_RE.search(tail)
+    tail = tail[:check.start()] if check else tail
+    found, start = None, 0
+    for end_match in list(_SENTENCE_END_RE.finditer(tail)) + [None]:
+        end = end_match.start() if end_match else len(tail)
+        sentence = tail[start:end]
+        conclusion = _CONCLUSION_START_RE.search(sentence)
+        if not conclusion and CORRECTION_CUE_RE.search(tail[:start]):  # a cue said before, not "but that double counts"
+            conclusion = _CUED_STATEMENT_RE.search(sentence)
+        if conclusion:
+            values = _stated_values(sentence[conclusion.start():])
+            if values:
+                found = (values, bool(CORRECTION_CUE_RE.search(tail[:end])))
+        start = end_match.end() if end_match else len(tail)
+    return found
+
+
+def _same_value(first: str, second: str) -> bool:
+    if _squash(first) == _squash(second):
+        return True
+    try:
+        return abs(float(_squash(first)) - float(_squash(second))) < 1e-9
+    except ValueError:
+        return False
+
+
+def corrected(stated: str, tail: str) -> str | None:
+    """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
+    tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
+    states a different value without saying why (precision first: which one the model meant is unknown)."""
+    conclusion = _conclusion(tail)
+    if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
+        return None
+    values, cued = conclusion
+    return values[-1] if cued else ""
