@@ -31,8 +31,8 @@ VARIANTS = {"none": (None, False), "lz4": ("lz4", False), "zstd": ("zstd", False
 
 
 def rewrite(src: Path, dst: Path, codec: str | None, once: bool) -> dict:
-    from expo_data.stored_once import drop_duplicates, equal_rows
-    from expo_data.verified import flush, record
+    from expo_data.store.stored_once import drop_duplicates, equal_rows
+    from expo_data.store.verified import flush, record
 
     shutil.rmtree(dst, ignore_errors=True)
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("selected", "*.png", "*.html"))

@@ -61,7 +61,7 @@ def collect(args) -> dict:
                         {"seed": seed, "pass_at_1": value, f"pass_at_{args.k}": record[f"pass_at_{args.k}"][level],
                          "sampled_accuracy": record["sampled_accuracy"][level]})
     # NLL per token under the base policy of each positive source: round 1 is scored by the base model.
-    from expo_data.db import connect
+    from expo_data.select.db import connect
 
     for seed in args.seeds:
         round1 = arm_root(args, args.arms[0], seed) / "round1"
@@ -87,7 +87,7 @@ def collect(args) -> dict:
 
 def _solved_by_problem(round_dir: Path) -> dict[str, tuple[int, bool]]:
     """problem_id -> (level, any on-policy attempt correct) over every attempt in the dir."""
-    from expo_data.shards import load_round
+    from expo_data.store.shards import load_round
 
     solved: dict[str, tuple[int, bool]] = {}
     for row in load_round(round_dir).select(["problem_id", "level", "kind", "is_correct"]).to_pylist():

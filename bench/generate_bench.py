@@ -36,10 +36,10 @@ def processor() -> str:
 
 def run_dtype(dtype: str, a) -> dict:
     """One engine of `dtype` (or auto): raw LLM.generate, then expo-data generate, same requests."""
-    from expo_data.generate import GenerateConfig, engine_for, generate
+    from expo_data.generate.driver import GenerateConfig, engine_for, generate
     from expo_data.model import resolve_model
-    from expo_data.problems import load_problems
-    from expo_data.prompts import Templates, render_chat
+    from expo_data.generate.problems import load_problems
+    from expo_data.generate.prompts import Templates, render_chat
 
     model_dir = resolve_model(a.model, log=lambda m: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,8 +89,8 @@ def hf_generate(a, model_dir: str, dtype: str) -> dict:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from expo_data.problems import load_problems
-    from expo_data.prompts import Templates, render_chat
+    from expo_data.generate.problems import load_problems
+    from expo_data.generate.prompts import Templates, render_chat
 
     torch.set_num_threads(os.cpu_count())
     problems = load_problems("builtin:arith", limit=a.hf_problems)

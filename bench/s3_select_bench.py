@@ -24,7 +24,7 @@ from select_bench import in_process, write_data  # noqa: E402
 
 
 def select_pairs(location: str, queue) -> None:
-    from expo_data.db import connect, run_query, shipped_query
+    from expo_data.select.db import connect, run_query, shipped_query
 
     t0 = time.perf_counter()
     con = connect([location])
@@ -44,7 +44,7 @@ def main() -> None:
     import boto3
     from moto.server import ThreadedMotoServer
 
-    from expo_data.storage import Store
+    from expo_data.store.storage import Store
 
     import logging
 

@@ -44,7 +44,7 @@ def _list_column(rng, n_rows, mean_len, dtype, pa_type, low=0, high=49152):
 
 
 def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) -> pa.Table:
-    from expo_data.schema import SAMPLE_SCHEMA
+    from expo_data.store.schema import SAMPLE_SCHEMA
 
     rng = np.random.default_rng(seed * 1000 + shard)
     n = problems_per_shard * len(KINDS)
@@ -76,8 +76,8 @@ def make_shard(shard: int, n_shards: int, problems_per_shard: int, seed: int) ->
 
 
 def write_data(out: Path, rows: int, shards: int) -> None:
-    from expo_data.schema import SCHEMA_VERSION, atomic_write_json
-    from expo_data.shards import write_shard
+    from expo_data.store.schema import SCHEMA_VERSION, atomic_write_json
+    from expo_data.store.shards import write_shard
 
     per_shard = rows // len(KINDS) // shards
     config_hash = "synthetic-bench"
@@ -89,7 +89,7 @@ def write_data(out: Path, rows: int, shards: int) -> None:
 
 
 def run_duckdb(directory: str, queue) -> None:
-    from expo_data.db import connect, run_query, shipped_query
+    from expo_data.select.db import connect, run_query, shipped_query
 
     t0 = time.perf_counter()
     con = connect([Path(directory)], check_checksums=True)
@@ -105,7 +105,7 @@ def run_pandas(directory: str, queue) -> None:
     """The same rules as select_pairs.sql, written the way one would in pandas."""
     import pyarrow.dataset as pads
 
-    from expo_data.shards import shard_paths
+    from expo_data.store.shards import shard_paths
 
     t0 = time.perf_counter()
     ds = pads.dataset([str(p) for p in shard_paths(Path(directory))], format="ipc")

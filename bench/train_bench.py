@@ -48,8 +48,8 @@ SHAPES = {  # (hidden, intermediate, layers, heads, kv heads, vocab, tied embedd
 def build_pairs(tokenizer, n: int, seq_tokens: int | None = None):
     """Pairs from the built-in problems: chosen = the worked solution, rejected = the same text
     reaching a wrong answer; with seq_tokens the solution is repeated to about that sequence length."""
-    from expo_data.problems import builtin_arith
-    from expo_data.prompts import DEFAULT_PLAIN, render_chat
+    from expo_data.generate.problems import builtin_arith
+    from expo_data.generate.prompts import DEFAULT_PLAIN, render_chat
 
     rows = []
     for p in builtin_arith("train")[:n]:
@@ -67,8 +67,8 @@ def build_pairs(tokenizer, n: int, seq_tokens: int | None = None):
 def write_round(out: Path, model_dir: str, tokenizer, pairs: list[dict], ref_logps: list[list[float]] | None = None):
     """A round dir with a manifest naming the model and a ready selection (pairs.arrow); reference
     log-probs 0 unless given (then the trainer's default reference check runs on them)."""
-    from expo_data.schema import SAMPLE_SCHEMA, RoundDir, atomic_write_bytes, atomic_write_json
-    from expo_data.shards import table_to_ipc_bytes, write_round as write_shards
+    from expo_data.store.schema import SAMPLE_SCHEMA, RoundDir, atomic_write_bytes, atomic_write_json
+    from expo_data.store.shards import table_to_ipc_bytes, write_round as write_shards
 
     enc = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
     refs = ref_logps or [[0.0, 0.0]] * len(pairs)

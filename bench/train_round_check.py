@@ -28,8 +28,8 @@ from train_bench import SHAPES, build_pairs, shape_config  # noqa: E402
 
 def write_round(out: Path, model_dir: Path, tokenizer, pairs: list[dict]) -> None:
     """A round dir with a manifest naming the model and a ready selection (pairs.arrow)."""
-    from expo_data.schema import SCHEMA_VERSION, RoundDir, atomic_write_bytes, atomic_write_json
-    from expo_data.shards import table_to_ipc_bytes
+    from expo_data.store.schema import SCHEMA_VERSION, RoundDir, atomic_write_bytes, atomic_write_json
+    from expo_data.store.shards import table_to_ipc_bytes
 
     enc = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
     rows = [{"round": 1, "problem_id": f"p{i}", "level": 1, "prompt": r["prompt"], "prompt_token_ids": enc(r["prompt"]),

@@ -25,9 +25,9 @@ KINDS = ["attempt"] * 4 + ["explanation"] * 3 + ["expert"]
 def make_round(out: Path, problems: int, tokens: int) -> None:
     import random
 
-    from expo_data.schema import read_manifest, rows_to_table
-    from expo_data.shards import write_round
-    from expo_data.view import load_tokenizer
+    from expo_data.store.schema import read_manifest, rows_to_table
+    from expo_data.store.shards import write_round
+    from expo_data.view.page import load_tokenizer
 
     fixture = Path(__file__).parent.parent / "tests" / "fixtures" / "round_v2"
     manifest = read_manifest(fixture)

@@ -75,7 +75,7 @@ def report_error(exc: BaseException) -> int:
 
 def _terminating() -> bool:
     """SIGTERM interrupted DuckDB (see _watch_sigterm): its 'interrupted' error is the SIGTERM's."""
-    db = sys.modules.get("expo_data.db")
+    db = sys.modules.get("expo_data.select.db")
     return db is not None and db.TERMINATING.is_set()
 
 
@@ -160,7 +160,7 @@ def _raise_terminated(_signum, _frame):
 
 def _watch_sigterm() -> None:
     """The SIGTERM handler runs only when the main thread is back in Python; a DuckDB query holds it in C
-    until done. The signal's byte on a wakeup fd lets a thread interrupt DuckDB at once (expo_data.db)."""
+    until done. The signal's byte on a wakeup fd lets a thread interrupt DuckDB at once (expo_data.select.db)."""
     try:
         read_end, write_end = os.pipe()
         os.set_blocking(write_end, False)
@@ -174,7 +174,7 @@ def _watch_sigterm() -> None:
                 got = os.read(read_end, 64)
             except OSError:
                 return
-            db = sys.modules.get("expo_data.db")
+            db = sys.modules.get("expo_data.select.db")
             if signal.SIGTERM in got and db is not None:
                 db.interrupt_all()
 
@@ -232,7 +232,7 @@ def read_run_config(path, known: dict[str, click.Parameter]) -> dict:
     """A TOML run config as option defaults: {param name: value}. Keys are option names (dashes or
     underscores); a value must be what the option takes on the command line (a scalar, a list only
     for a repeatable option). Anything else is an ExpoError (one line), never a traceback."""
-    from expo_data.files import check_regular_input
+    from expo_data.store.files import check_regular_input
 
     check_regular_input(path, "run config")  # a FIFO would hang the read, /dev/zero fill memory
     try:
@@ -333,7 +333,7 @@ def build(config_cls, options: dict, **extra):
 
 
 def no_wait_option(fn):
-    """--no-wait, on every command that writes a round (expo_data/lock.py): by default a second writer waits,
+    """--no-wait, on every command that writes a round (expo_data/store/lock.py): by default a second writer waits,
     saying for whom; with it, refused at once in one line (exit 75), nothing changed."""
     return click.option("--no-wait", is_flag=True,
                         help="Refuse at once (exit 75) when another writer (select, regrade, generate, a training run) "
@@ -363,7 +363,7 @@ def ray_from(options: dict):
         if workers is not None:
             raise ExpoError("--workers needs --ray (without Ray, launch --worker i/N processes yourself)")
         return None
-    from expo_data.cluster import RayOptions, validate_ray
+    from expo_data.generate.cluster import RayOptions, validate_ray
 
     options = RayOptions(address=None if address == "local" else address, workers=1 if workers is None else workers)
     validate_ray(options)

@@ -96,8 +96,8 @@ def _parse_worker(_ctx, _param, value):
 def generate(**o):
     """Sample attempts and self-explanations, score, verify, write Arrow shards."""
     from expo_data.generate import GenerateConfig, generate as run
-    from expo_data.problems import FieldMap
-    from expo_data.prompts import Templates
+    from expo_data.generate.problems import FieldMap
+    from expo_data.generate.prompts import Templates
 
     defaults = Templates()
     templates = Templates(plain=o["plain_template"] or defaults.plain, hinted=o["hinted_template"] or defaults.hinted,
@@ -110,7 +110,7 @@ def generate(**o):
     if on_ray is not None:
         if cfg.worker != (0, 1):
             raise click.UsageError("--ray plans the slices itself: drop --worker")
-        from expo_data.cluster import generate_on_ray
+        from expo_data.generate.cluster import generate_on_ray
 
         generate_on_ray(cfg, on_ray, log=lambda m: click.echo(m, err=True))
     else:
@@ -159,7 +159,7 @@ def _check_output(output: Path | None, round_dirs: list, what: str, allowed: tup
     """An output file that can be written and is none of the rounds' own files; checked before any work."""
     if output is None:
         return
-    from expo_data.schema import check_not_round_file, check_output_path
+    from expo_data.store.schema import check_not_round_file, check_output_path
 
     check_output_path(output, what)
     check_not_round_file(output, round_dirs, what, allowed)
@@ -167,7 +167,7 @@ def _check_output(output: Path | None, round_dirs: list, what: str, allowed: tup
 
 def _is_dir(text: str) -> bool:
     """A query text is no path: one longer than the OS allows raises instead of answering False."""
-    from expo_data.storage import is_remote
+    from expo_data.store.storage import is_remote
 
     if is_remote(text):
         return " " not in text.strip()
@@ -197,7 +197,9 @@ def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_extern
     """Query round dirs with DuckDB: expo-data sql DIR... "QUERY" (views: samples, problems, manifest).
 
     One statement per query. Without a query (and no -f), opens an interactive prompt."""
-    from expo_data.db import connect, parse_memory_limit, parse_param_args, query_deadline, shipped_query, spill_dir
+    from expo_data.select.db import (
+        connect, parse_memory_limit, parse_param_args, query_deadline, shipped_query, spill_dir,
+    )
     from expo_data.errors import ExpoError
 
     limit = parse_memory_limit(memory_limit)
@@ -205,7 +207,7 @@ def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_extern
     query = None
     if sql_file is not None:
         if sql_file.exists():
-            from expo_data.files import check_regular_input
+            from expo_data.store.files import check_regular_input
 
             check_regular_input(sql_file, "SQL file")
             try:
@@ -236,7 +238,7 @@ def sql(args, sql_file, params, fmt, output, memory_limit, timeout, allow_extern
 
 
 def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: Path | None) -> None:
-    from expo_data.db import query_batches, run_query
+    from expo_data.select.db import query_batches, run_query
     from expo_data.errors import ExpoError
 
     if query is not None and output is not None and fmt != "table":
@@ -275,9 +277,9 @@ def _run_sql(con, args: list, query: str | None, bound: dict, fmt: str, output: 
 @one_line_errors
 def select_cmd(round_dir, params, export, output, tokenizer, memory_limit, no_wait, verify):
     """Select positives, DPO pairs and GRPO groups into DIR/selected/."""
-    from expo_data.db import parse_memory_limit, parse_param_args
-    from expo_data.export import export_trl, load_trl_tokenizer
-    from expo_data.schema import RoundDir
+    from expo_data.select.db import parse_memory_limit, parse_param_args
+    from expo_data.select.export import export_trl, load_trl_tokenizer
+    from expo_data.store.schema import RoundDir
     from expo_data.select import select
 
     limit = parse_memory_limit(memory_limit)
@@ -310,20 +312,20 @@ def select_cmd(round_dir, params, export, output, tokenizer, memory_limit, no_wa
 @one_line_errors
 def report(round_dirs, png, group_by, memory_limit, verify):
     """Print the quality report (per level, and per round) and write report.png."""
-    import expo_data.report
-    from expo_data.db import format_table, parse_memory_limit
-    from expo_data.storage import is_remote
+    import expo_data.select.report
+    from expo_data.select.db import format_table, parse_memory_limit
+    from expo_data.store.storage import is_remote
 
     if png is None:  # beside the round; ./report.png for s3:// rounds and rounds this user cannot write (read-only data)
         local = not is_remote(round_dirs[0]) and os.access(round_dirs[0], os.W_OK)
         png = Path(round_dirs[0]) / "report.png" if local else Path("report.png")
     limit = parse_memory_limit(memory_limit)
-    _check_output(png, expo_data.report.expand_round_dirs(list(round_dirs)), "--png")
-    from expo_data.verified import verification
+    _check_output(png, expo_data.select.report.expand_round_dirs(list(round_dirs)), "--png")
+    from expo_data.store.verified import verification
 
     with verification(verify):
-        quality, rounds, evals, png = expo_data.report.report(list(round_dirs), png, group_by=group_by,
-                                                              memory_limit=limit)
+        quality, rounds, evals, png = expo_data.select.report.report(list(round_dirs), png, group_by=group_by,
+                                                                     memory_limit=limit)
     click.echo(f"Sample quality by group ({'gold type' if group_by == 'gold_type' else 'level or category'}; "
                "group_key NULL = all problems):")
     click.echo(format_table(quality, max_width=16))
@@ -352,7 +354,7 @@ def view(round_dirs, output, where, limit_problems, tokenizer, verify):
     Header: manifest, quality table, report plots. Per problem: the question, gold answer and every
     sample with its grade, NLL, answer gain, hint flag, selection role and the rule that decided it,
     and the completion shaded token by token by its policy log-prob. Filters and sorting in the page."""
-    from expo_data.verified import verification
+    from expo_data.store.verified import verification
     from expo_data.view import write_view
 
     with verification(verify):

@@ -56,9 +56,9 @@ def json_lines(table) -> bytes:
 
 def write_result(table, fmt: str, output: Path | None) -> None:
     """A whole result to the terminal, or into `output` (renamed into place)."""
-    from expo_data.db import format_table
-    from expo_data.schema import atomic_write_bytes
-    from expo_data.shards import table_to_ipc_bytes
+    from expo_data.select.db import format_table
+    from expo_data.store.schema import atomic_write_bytes
+    from expo_data.store.shards import table_to_ipc_bytes
 
     if fmt == "table":
         data = (format_table(table) + "\n").encode()
@@ -82,9 +82,9 @@ def stream_result(batches, fmt: str, output: Path) -> None:
     the same conversions as write_result, batch by batch."""
     import pyarrow as pa
 
-    from expo_data.db import query_error
-    from expo_data.schema import atomic_output
-    from expo_data.select import write_ipc
+    from expo_data.select.db import query_error
+    from expo_data.store.schema import atomic_output
+    from expo_data.select.selection import write_ipc
 
     with atomic_output(output) as tmp:
         if fmt == "arrow":

@@ -80,7 +80,7 @@ def _loss_choice():
 @one_line_errors
 def round_cmd(**o):
     """Train on DATA/selected (selected first if absent); write DATA/adapter for the next round."""
-    from expo_data.verified import verification
+    from expo_data.store.verified import verification
     from expo_train.trainer import TrainConfig, train_round
 
     with verification(o.pop("verify")):
@@ -164,7 +164,7 @@ def loop_cmd(rounds, out, eval_problems, eval_limit, k, adapter, verbose, **o):
     try:
         run_loop(rounds, out, gen, train, eval_cfg, k, start_adapter=adapter, log=log, ray=on_ray)
     except Exception as exc:
-        from expo_data.lock import RoundBusy
+        from expo_data.store.lock import RoundBusy
 
         if not verbose and not isinstance(exc, RoundBusy):  # what the quiet engines did not print may explain it
             log("the engines logged errors only; rerun with --verbose (the loop resumes) to see their whole log")

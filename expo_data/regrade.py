@@ -20,16 +20,18 @@ from typing import Any, Callable
 
 import pyarrow as pa
 
-from .lock import check_writable_inside, round_writer
+from .store.lock import check_writable_inside, round_writer
 from .errors import ExpoError
-from .grading import describe, read_selection_record, stale_reason
-from .schema import EVAL_RECORD, MANIFEST_NAME, SAMPLE_SCHEMA, SHARDS_DIR, RoundDir, read_manifest, shard_name, sidecar_name
-from .shards import read_checked_shard, read_sidecar, table_to_ipc_bytes, valid_sidecar, verify_round_dir
-from .stats import shard_counts
-from .storage import join
-from .stored_once import drop_duplicates
-from .object_verified import record_written
-from .verified import flush as flush_verified
+from .store.grading import describe, read_selection_record, stale_reason
+from .store.schema import (
+    EVAL_RECORD, MANIFEST_NAME, SAMPLE_SCHEMA, SHARDS_DIR, RoundDir, read_manifest, shard_name, sidecar_name,
+)
+from .store.shards import read_checked_shard, read_sidecar, table_to_ipc_bytes, valid_sidecar, verify_round_dir
+from .generate.stats import shard_counts
+from .store.storage import join
+from .store.stored_once import drop_duplicates
+from .store.object_verified import record_written
+from .store.verified import flush as flush_verified
 from .verifiers import Grader, GradeItem, VerifierSpec, is_error, resolve, row_context
 from .verify import VERIFY_TIMEOUT_S, extract_answer
 
@@ -48,7 +50,7 @@ def regrade(round_dir: Any, verifier: str = "builtin", timeout_s: float = VERIFY
             log: Callable[[str], None] = print, wait: bool = True) -> dict[str, Any]:
     """Regrade a round (local dir or object-store prefix) in place; returns the counts before and after. An eval
     dir (`expo-data eval --out`) is regraded pass by pass, and its eval.json figures computed again. Another
-    writer of the round is waited for, or with `wait=False` refused (expo_data/lock.py)."""
+    writer of the round is waited for, or with `wait=False` refused (expo_data/store/lock.py)."""
     spec = resolve(verifier)  # a bad name or signature is refused before any file is touched
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ExpoError(f"--workers must be >= 1, not {workers}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .db import connect
-from .storage import redact
+from .select.db import connect
+from .store.storage import redact
 
 
 class Round:

@@ -11,8 +11,8 @@ from pathlib import Path
 import torch
 
 from expo_data.errors import ExpoError
-from expo_data.files import atomic_dir, unwritable_dir_reason
-from expo_data.schema import RoundDir, atomic_write_json
+from expo_data.store.files import atomic_dir, unwritable_dir_reason
+from expo_data.store.schema import RoundDir, atomic_write_json
 
 from .config import TrainConfig
 

@@ -55,7 +55,7 @@ class TrainConfig:
     gradient_checkpointing: str = "auto"  # auto: on GPU only as many layers as the card needs; off on CPU
     progress: bool = True
     report_to: tuple[str, ...] = ()  # tensorboard, mlflow, wandb (reporting.py); the run's curves, not its results
-    wait: bool = True  # False (--no-wait): refused at once when another writer holds the round (expo_data/lock.py)
+    wait: bool = True  # False (--no-wait): refused at once when another writer holds the round (expo_data/store/lock.py)
 
 
 def dtype_choice(cfg: TrainConfig) -> tuple[str, str]:

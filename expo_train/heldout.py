@@ -12,8 +12,8 @@ from pathlib import Path
 
 from expo_data.errors import ExpoError
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS
-from expo_data.files import atomic_write_bytes
-from expo_data.problems import FieldMap, Problem, load_problems
+from expo_data.store.files import atomic_write_bytes
+from expo_data.generate.problems import FieldMap, Problem, load_problems
 
 SPLIT_DIR = "problems"  # under the loop's OUT
 HELDOUT_FRACTION = 0.2  # without --eval-limit: a fifth of the file, at least one problem

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from expo_data.errors import EmptySelection, ExpoError
-from expo_data.cluster import in_child
+from expo_data.generate.cluster import in_child
 from expo_data.evaluate import DEFAULT_EVAL_PROBLEMS, evaluate
-from expo_data.generate import GenerateConfig, generate, validate
-from expo_data.grading import stale_reason
+from expo_data.generate.driver import GenerateConfig, generate, validate
+from expo_data.store.grading import stale_reason
 from expo_data.model import fingerprint_dir, resolve_adapter
-from expo_data.problems import load_problems
-from expo_data.schema import RoundDir, atomic_write_json, read_selection_record, sha256_file
-from expo_data.report import report
+from expo_data.generate.problems import load_problems
+from expo_data.store.schema import RoundDir, atomic_write_json, read_selection_record, sha256_file
+from expo_data.select.report import report
 from expo_data.select import select
 
 from .heldout import SPLIT_DIR
@@ -66,7 +66,7 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
                   start_adapter: str | None = None, ray=None) -> None:
     """Every option of every stage, both problem sets and the starting adapter, before the round-0
     evaluation (the first engine) starts: a bad --attempts must not wait for a whole eval to be reported."""
-    from expo_data.storage import is_remote
+    from expo_data.store.storage import is_remote
 
     if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 10_000:
         raise ExpoError(f"--rounds must be from 1 to 10000, not {rounds}")
@@ -79,8 +79,8 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
                         f"storage run the stages (expo-data generate/select/eval, expo-train round) with s3:// dirs")
     if Path(out).exists() and not Path(out).is_dir():
         raise ExpoError(f"--out {out} is not a directory")
-    from expo_data.files import unwritable_dir_reason
-    from expo_data.plan import check_no_foreign_files
+    from expo_data.store.files import unwritable_dir_reason
+    from expo_data.generate.plan import check_no_foreign_files
 
     reason = unwritable_dir_reason(Path(out))
     if reason:
@@ -97,7 +97,7 @@ def validate_loop(rounds: int, out: Any, gen: GenerateConfig, train: TrainConfig
     load_problems(eval_cfg.problems, eval_cfg.fields, eval_cfg.limit)
     resolve_adapter(start_adapter)
     if ray is not None:
-        from expo_data.cluster import validate_ray
+        from expo_data.generate.cluster import validate_ray
 
         validate_ray(ray)
 
@@ -182,7 +182,7 @@ def generate_round(r: int, round_dir: Path, gen: GenerateConfig, adapter: str | 
     if ray is None:
         in_child(generate, round_gen, log=_log, lineage=lineage)
     else:
-        from expo_data.cluster import generate_on_ray
+        from expo_data.generate.cluster import generate_on_ray
 
         generate_on_ray(round_gen, ray, log=_log, lineage=lineage)
 

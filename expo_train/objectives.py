@@ -15,8 +15,8 @@ import pyarrow.compute as pc
 import torch
 
 from expo_data.errors import EmptySelection, ExpoError
-from expo_data.schema import SAMPLE_SCHEMA, RoundDir, read_selection_record
-from expo_data.shards import read_shard, shard_names, verify_round_dir
+from expo_data.store.schema import SAMPLE_SCHEMA, RoundDir, read_selection_record
+from expo_data.store.shards import read_shard, shard_names, verify_round_dir
 
 from .data import Batch, Example, LazyExamples, Pair, pair_example
 from .losses import dpo_loss, grpo_loss, sft_loss
@@ -47,7 +47,7 @@ def _value(table: pa.Table, name: str) -> Callable[[int], Any]:
 
 def _old_logps(table: pa.Table) -> Callable[[int], Any]:
     """An attempt's sampling-time log-probs: gen_token_logprobs, or where a round stores them once (schema
-    version 4: expo_data/stored_once.py) its policy_token_logprobs, read row by row (no copy of the column)."""
+    version 4: expo_data/store/stored_once.py) its policy_token_logprobs, read row by row (no copy of the column)."""
     gen = table.column("gen_token_logprobs")
     policy = table.column("policy_token_logprobs") if "policy_token_logprobs" in table.column_names else gen
     return lambda i: gen[i].as_py() if gen[i].is_valid else policy[i].as_py()

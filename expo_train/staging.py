@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from expo_data.errors import ExpoError
-from expo_data.grading import check_selection
+from expo_data.store.grading import check_selection
 from expo_data.model import fingerprint_dir, resolve_adapter
-from expo_data.schema import LAYOUT, RoundDir, read_selection_record
-from expo_data.shards import verify_round_dir
-from expo_data.storage import Store, cache_dir_for, is_remote, redact
+from expo_data.store.schema import LAYOUT, RoundDir, read_selection_record
+from expo_data.store.shards import verify_round_dir
+from expo_data.store.storage import Store, cache_dir_for, is_remote, redact
 
 from .checkpoints import CHECKPOINT_STATE, check_adapter_out
 from .config import TrainConfig
@@ -31,7 +31,7 @@ def ensure_selection(data_dir: Any, log: Callable[[str], None], wait: bool = Tru
     store = RoundDir(data_dir)
     record = read_selection_record(store)
     if record is None:
-        from expo_data.lock import round_writer
+        from expo_data.store.lock import round_writer
         from expo_data.select import select  # DuckDB only when a selection must be made
 
         with round_writer(data_dir, "expo-train (default selection)", wait=wait, log=log):  # select and the record, as one writer
@@ -59,7 +59,7 @@ def current_selection(rd: RoundDir) -> dict[str, Any]:
 def check_round_unchanged(setup: "Setup") -> None:
     """The round read again under its lock is the one resolve_setup checked: a generate --overwrite in between
     would have made another round of it."""
-    from expo_data.schema import read_manifest
+    from expo_data.store.schema import read_manifest
 
     now = read_manifest(setup.rd) or {}
     if now.get("config_hash") != setup.manifest.get("config_hash"):

@@ -20,9 +20,9 @@ from typing import Any, Callable, Iterator
 import torch
 
 from expo_data.errors import ExpoError
-from expo_data.grading import check_not_regrading
+from expo_data.store.grading import check_not_regrading
 from expo_data.model import fingerprint_dir
-from expo_data.schema import atomic_write_json
+from expo_data.store.schema import atomic_write_json
 
 from .checkpoints import (ADAPTER_MARKER, CHECKPOINT_STATE, PEFT_FILES, _checkpoints, check_adapter_out,  # noqa: F401
                           resume_state, save_adapter, save_checkpoint)
@@ -123,8 +123,8 @@ def accumulation_windows(num_batches: int, grad_accum: int) -> list[range]:
 def load_data(cfg: TrainConfig, setup: Setup, log) -> tuple[list[Example], dict[str, Any] | None]:
     """The objective's examples; its selection is made first (on rank 0) if the round has none. The record, the
     tables and what they came from are read together under the round's lock (shared: the ranks side by side),
-    so no select or regrade swaps the tables between the record and the tables (expo_data/lock.py)."""
-    from expo_data.lock import round_writer
+    so no select or regrade swaps the tables between the record and the tables (expo_data/store/lock.py)."""
+    from expo_data.store.lock import round_writer
 
     objective = OBJECTIVES[cfg.loss]
     if objective.needs_selection and setup.rank == 0:
@@ -315,7 +315,7 @@ def train_loop(cfg: TrainConfig, setup: Setup, run: Run, schedule: Schedule, pad
 def save_round(cfg: TrainConfig, setup: Setup, run: Run, examples: int, last: dict[str, Any]) -> dict[str, Any]:
     """The adapter, a last checkpoint, then train_summary.json: written last, its presence means the
     adapter for this config is complete (the loop skips on it). One writer of the round at a time."""
-    from expo_data.lock import round_writer
+    from expo_data.store.lock import round_writer
 
     with round_writer(setup.work.local(), "expo-train round", wait=cfg.wait, log=lambda m: print(m, file=sys.stderr)):
         return _save_round(cfg, setup, run, examples, last)

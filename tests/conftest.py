@@ -95,9 +95,9 @@ def tiny_round(tmp_path_factory, tiny_model_dir):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from expo_data.model import fingerprint_dir
-    from expo_data.prompts import DEFAULT_PLAIN, render_chat
-    from expo_data.schema import rows_to_table
-    from expo_data.shards import write_round
+    from expo_data.generate.prompts import DEFAULT_PLAIN, render_chat
+    from expo_data.store.schema import rows_to_table
+    from expo_data.store.shards import write_round
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
     model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32).eval()
@@ -150,12 +150,12 @@ def s3_bucket():
 
 @pytest.fixture
 def verified_cache(tmp_path, monkeypatch):
-    """The verify-once record (expo_data/verified.py) in a dir of this test's own, empty, and nothing
+    """The verify-once record (expo_data/store/verified.py) in a dir of this test's own, empty, and nothing
     remembered in this process: what a fresh process of a new user would find. Its `forget()` drops the
     record and the process's memory again (a round written elsewhere, then read here)."""
     import shutil as _shutil
 
-    from expo_data import verified
+    from expo_data.store import verified
 
     root = tmp_path / "verified-cache"
     monkeypatch.setattr(verified, "cache_root", lambda: root)

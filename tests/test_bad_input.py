@@ -32,8 +32,8 @@ class Started(Exception):
 @pytest.fixture(autouse=True)
 def no_heavy_work(monkeypatch):
     """A model load, an engine, a cluster, a loop stage or a model download: each fails the case."""
-    import expo_data.cluster
-    import expo_data.generate
+    import expo_data.generate.cluster
+    import expo_data.generate.driver
     import expo_data.model
     import expo_train.loop
     import expo_train.trainer
@@ -47,12 +47,12 @@ def no_heavy_work(monkeypatch):
 
         return fail
 
-    monkeypatch.setattr(expo_data.generate.Engine, "__init__", hook("vLLM engine"))
+    monkeypatch.setattr(expo_data.generate.driver.Engine, "__init__", hook("vLLM engine"))
     def ray_init(address):
-        expo_data.cluster._probe_address(address)  # the deadline check runs; joining does not
+        expo_data.generate.cluster._probe_address(address)  # the deadline check runs; joining does not
         hook("Ray cluster")()
 
-    monkeypatch.setattr(expo_data.cluster, "ray_init", ray_init)
+    monkeypatch.setattr(expo_data.generate.cluster, "ray_init", ray_init)
     monkeypatch.setattr(expo_train.trainer, "load_policy", hook("model load"))
     monkeypatch.setattr(expo_train.loop, "in_child", hook("loop stage"))
     monkeypatch.setattr(expo_train.loop, "base_eval", hook("round-0 eval"))
@@ -653,10 +653,10 @@ def test_bad_input_in_a_real_process(shared_tree, tool, args, message):
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_it(tree, monkeypatch):
     """The last resort: an exception no one expected is one line, with its type; EXPO_DEBUG=1 shows the traceback."""
-    import expo_data.db
+    import expo_data.select.db
 
     t, _ = tree
-    monkeypatch.setattr(expo_data.db, "format_table", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(expo_data.select.db, "format_table", lambda *a, **k: 1 / 0)
     result = _invoke("data", ["sql", str(t / "round"), "SELECT 1"])
     lines = result.stderr.strip().splitlines()
     assert result.exit_code == 1 and len(lines) == 1
@@ -773,7 +773,7 @@ def test_prepare_model_never_removes_a_dir_it_did_not_build(tree, monkeypatch):
 
 def test_generate_overwrite_keeps_the_old_round_when_the_engine_fails(tree, monkeypatch):
     """--overwrite removes another configuration's shards only once the new engine has started."""
-    import expo_data.generate
+    import expo_data.generate.driver
     from expo_data.errors import ExpoError
 
     t, round_dir = tree
@@ -781,7 +781,7 @@ def test_generate_overwrite_keeps_the_old_round_when_the_engine_fails(tree, monk
     def engine_fails(*args, **kwargs):
         raise ExpoError("vLLM could not load model: simulated")
 
-    monkeypatch.setattr(expo_data.generate, "engine_for", engine_fails)
+    monkeypatch.setattr(expo_data.generate.driver, "engine_for", engine_fails)
     shards = snapshot(round_dir / "shards")
     result = _invoke("data", ["generate", "--out", str(round_dir), "--model", str(t / "model"), "--limit", "3",
                               "--shards", "1", "--dtype", "float32", "--overwrite", "--no-progress"])
@@ -792,8 +792,8 @@ def test_generate_overwrite_keeps_the_old_round_when_the_engine_fails(tree, monk
 
 def test_only_committed_shards_are_read(tree):
     """A shard file the manifest does not name (another run's, a stray copy) is not read."""
-    from expo_data.db import connect
-    from expo_data.shards import load_round
+    from expo_data.select.db import connect
+    from expo_data.store.shards import load_round
 
     _, round_dir = tree
     shards = round_dir / "shards"
@@ -814,7 +814,7 @@ def test_sql_is_locked_unless_allowed(tree):
 
 
 def test_shipped_queries_run_on_a_locked_connection(tree):
-    from expo_data.db import connect, run_query, shipped_query, sql_dir
+    from expo_data.select.db import connect, run_query, shipped_query, sql_dir
 
     _, round_dir = tree
     con = connect([round_dir])
@@ -825,7 +825,7 @@ def test_shipped_queries_run_on_a_locked_connection(tree):
 
 
 def test_parameters_in_strings_and_comments_are_not_parameters():
-    from expo_data.db import used_params
+    from expo_data.select.db import used_params
 
     assert used_params("SELECT $a, '$b', 'it''s $c', \"$d\", $$ $e $$, $t$ $f $t$ /* $g */ -- $h\n, $i") == {"a", "i"}
     assert used_params("SELECT '--', $x -- $y") == {"x"}

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pytest
 
 from conftest import BIN, TINY_GEN, run_cli
-from expo_data.shards import load_round, verify_round_dir
+from expo_data.store.shards import load_round, verify_round_dir
 
 TASK_TITLE = re.compile(rb"ray::expo_generate_slice_(\d+)of2\x00")  # a running task's process title is its name
 
@@ -152,7 +152,7 @@ def test_ray_missing_is_one_clear_error(monkeypatch):
 
     import pytest
 
-    from expo_data.cluster import ray_init
+    from expo_data.generate.cluster import ray_init
     from expo_data.errors import ExpoError
 
     monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` meets without the extra

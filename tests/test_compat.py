@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from expo_data.schema import RoundDir, read_arrow
+from expo_data.store.schema import RoundDir, read_arrow
 
 FIXTURE = Path(__file__).parent / "fixtures" / "round_v2"
 
@@ -24,8 +24,8 @@ def test_old_round_resumes_with_nothing_to_regenerate(old_round, monkeypatch):
     """The current code computes the same configuration hash for the command that wrote the round and
     finds every shard complete. Only the machine-specific facts (where the base model lives, its
     hash, what `--dtype auto` resolved to there) are taken from the manifest."""
-    from expo_data import plan as gen  # where the plan looks the model up and resolves the dtype
-    from expo_data.problems import FieldMap
+    from expo_data.generate import plan as gen  # where the plan looks the model up and resolves the dtype
+    from expo_data.generate.problems import FieldMap
 
     manifest = json.loads((old_round / "manifest.json").read_text())
     monkeypatch.setattr(gen, "resolve_model", lambda model, log=print: manifest["base_model"])

@@ -173,7 +173,7 @@ def test_logprob_module_under_lora_sees_the_base_dtype_not_the_fp32_adapter():
 
 # --- generate: the engine reads the manifest; Ray slices keep the user's request ------------------------
 def test_engine_serves_the_manifests_dtype_not_a_fresh_reading(monkeypatch):
-    from expo_data import generate as gen
+    from expo_data.generate import driver as gen
 
     seen = {}
     monkeypatch.setattr(gen, "Engine", lambda *args, **kwargs: seen.update(kwargs))
@@ -183,8 +183,8 @@ def test_engine_serves_the_manifests_dtype_not_a_fresh_reading(monkeypatch):
 
 @pytest.mark.parametrize("requested", ["auto", "bfloat16"])
 def test_slices_record_what_the_user_asked_and_serve_what_the_driver_resolved(requested):
-    from expo_data import generate as gen
-    from expo_data.cluster import slice_config
+    from expo_data.generate import driver as gen
+    from expo_data.generate.cluster import slice_config
 
     cfg = gen.GenerateConfig(out="unused", dtype=requested, shards=2)
     # The driver resolved for its (GPU) workers; the slice itself runs on a CPU that would resolve otherwise.
@@ -201,7 +201,7 @@ def test_slices_record_what_the_user_asked_and_serve_what_the_driver_resolved(re
 def test_generate_records_an_alias_as_the_dtype_the_engine_reports():
     """--dtype half: the manifest's dtype is float16, the name the engine reports (the check that a
     reused engine serves the round's dtype compares the two)."""
-    from expo_data import generate as gen
+    from expo_data.generate import driver as gen
 
     manifest = gen.build_manifest(gen.GenerateConfig(out="unused", dtype="half"), [], "no-such-model", None, on_cpu=True)
     assert (manifest["dtype"], manifest["dtype_requested"]) == ("float16", "half")

@@ -8,7 +8,7 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expo_data.engine import CPU_MAX_NUM_SEQS, cpu_kv_cache_bytes
+from expo_data.generate.engine import CPU_MAX_NUM_SEQS, cpu_kv_cache_bytes
 
 HOST_BYTES = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 

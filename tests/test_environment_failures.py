@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 from cli.data import main as data_main
 from expo_data.errors import ExpoError
-from expo_data.files import NAME_MAX, TEMP_FILE, temp_sibling
-from expo_data.lock import round_writer
+from expo_data.store.files import NAME_MAX, TEMP_FILE, temp_sibling
+from expo_data.store.lock import round_writer
 from expo_data.oserrors import as_os_error, describe
 
 from conftest import run_cli
@@ -470,7 +470,7 @@ def test_a_round_dir_whose_name_is_not_utf8_works_or_is_one_line(tmp_path):
                                       ('{"question": "x", "answer": 5}\n', "'answer' is a number"),
                                       ('[1, 2]\n', "not an object")])
 def test_a_bad_jsonl_line_is_named_by_its_own_line_number(tmp_path, bad, why):
-    from expo_data.problems import FieldMap, load_problem_file
+    from expo_data.generate.problems import FieldMap, load_problem_file
 
     path = tmp_path / "p.jsonl"
     with open(path, "w") as f:
@@ -605,7 +605,7 @@ def test_sql_into_a_pipe_whose_reader_left_ends_quietly(tmp_path):
 
 
 def _try_lock(rd: Path, shared: bool) -> subprocess.CompletedProcess:
-    code = ("import sys; from expo_data.lock import round_writer\n"
+    code = ("import sys; from expo_data.store.lock import round_writer\n"
             f"with round_writer({str(rd)!r}, 'probe', shared={shared}, wait=False):\n    print('held')\n")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
@@ -636,7 +636,7 @@ def _memory_round(prefix: str) -> str:
 
 def test_object_store_select_checks_its_record_after_the_write(monkeypatch):
     """No lock on an object store: select reads selection.json back, and another writer's record is one line."""
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
     from expo_data.select import select
 
     uri = _memory_round("unlocked")

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from expo_data.export import export_trl, load_trl_tokenizer, trl_token_ids
+from expo_data.select.export import export_trl, load_trl_tokenizer, trl_token_ids
 
 FIXTURE = Path(__file__).parent / "fixtures" / "round_v2"
 

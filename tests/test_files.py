@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from expo_data.files import atomic_dir
+from expo_data.store.files import atomic_dir
 
 
 def adapter_dir(tmp_path, existing: bool):

@@ -47,8 +47,8 @@ def _one_line(exc: ExpoError) -> None:
 @SETTINGS
 @given(data=st.data())
 def test_manifest_reader_loads_or_raises_expo_error(data):
-    from expo_data.schema import read_manifest
-    from expo_data.shards import verify_round_dir
+    from expo_data.store.schema import read_manifest
+    from expo_data.store.shards import verify_round_dir
 
     content = data.draw(_mutated(MANIFEST).flatmap(_as_bytes) | raw_bytes)
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,8 +69,8 @@ def test_manifest_reader_loads_or_raises_expo_error(data):
 @SETTINGS
 @given(data=st.data())
 def test_sidecar_reader_never_raises_and_a_bad_sidecar_is_never_complete(data):
-    from expo_data.shards import read_sidecar, shard_status, verify_round_dir
-    from expo_data.storage import Store
+    from expo_data.store.shards import read_sidecar, shard_status, verify_round_dir
+    from expo_data.store.storage import Store
 
     content = data.draw(_mutated(SIDECAR).flatmap(_as_bytes) | raw_bytes)
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +98,7 @@ problem_rows = st.lists(st.dictionaries(st.sampled_from(["question", "answer", "
 @given(rows=problem_rows, suffix=st.sampled_from([".jsonl", ".csv", ".json"]), garbage=st.one_of(st.none(), raw_bytes))
 @example(rows=[{"question": [None, None]}], suffix=".jsonl", garbage=None)  # list<null>: pyarrow's ArrowIndexError
 def test_problems_loader_loads_or_raises_expo_error(rows, suffix, garbage):
-    from expo_data.problems import load_problems
+    from expo_data.generate.problems import load_problems
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"problems{suffix}"
@@ -161,7 +161,7 @@ def test_toml_config_loads_or_raises_expo_error(entries, garbage):
 @SETTINGS
 @given(st.text(max_size=60))
 def test_sql_parameter_scan_never_raises(sql):
-    from expo_data.db import code_only, used_params
+    from expo_data.select.db import code_only, used_params
 
     assert len(code_only(sql)) == len(sql)
     assert isinstance(used_params(sql), set)

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 from conftest import BIN, TINY_GEN, run_cli
-from expo_data.schema import SAMPLE_SCHEMA
-from expo_data.shards import load_round, read_shard, shard_paths
+from expo_data.store.schema import SAMPLE_SCHEMA
+from expo_data.store.shards import load_round, read_shard, shard_paths
 
 
 def problem_ids_by_shard(out: Path) -> dict[str, list[str]]:

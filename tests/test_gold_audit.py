@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from expo_data.gold_audit import SHOWN, audit_golds, gold_type
-from expo_data.problems import Problem
+from expo_data.generate.gold_audit import SHOWN, audit_golds, gold_type
+from expo_data.generate.problems import Problem
 
 GOLDS = ["42", "\\frac{3}{5}", "floor(k/3)", "m=4, n=9", "(C)", "Yes", "2^floor(n/2) foo(n)", "[2, 5)",
          "no such integers exist", "y = 2x + 1"]
@@ -47,7 +47,7 @@ def test_audit_lists_the_first_golds_then_a_count():
 
 
 def test_dry_run_plan_reports_the_gold_audit_and_the_manifest_records_it(tmp_path, monkeypatch):
-    from expo_data import plan as gen
+    from expo_data.generate import plan as gen
 
     monkeypatch.setattr(gen, "resolve_model", lambda model, log=print: str(tmp_path))
     monkeypatch.setattr(gen, "fingerprint_dir", lambda path: None)
@@ -66,9 +66,9 @@ def test_dry_run_plan_reports_the_gold_audit_and_the_manifest_records_it(tmp_pat
 
 def test_gold_type_of_rows_and_report_by_gold_type(tmp_path):
     from conftest import sample_row
-    from expo_data.db import connect, run_query, shipped_query
-    from expo_data.schema import rows_to_table
-    from expo_data.shards import load_round, write_round
+    from expo_data.select.db import connect, run_query, shipped_query
+    from expo_data.store.schema import rows_to_table
+    from expo_data.store.shards import load_round, write_round
 
     rows = []
     for pid, gold, correct in (("p0", "42", [True, False]), ("p1", "floor(k/3)", [False, False]),
@@ -83,7 +83,7 @@ def test_gold_type_of_rows_and_report_by_gold_type(tmp_path):
 
 
 def test_old_round_reads_gold_type_as_null_and_groups_it_apart():
-    from expo_data.db import connect, run_query, shipped_query
+    from expo_data.select.db import connect, run_query, shipped_query
 
     fixture = Path(__file__).parent / "fixtures" / "round_v2"
     table = run_query(connect([fixture]), shipped_query("quality_report"), {"group_by": "gold_type"})
@@ -93,7 +93,7 @@ def test_old_round_reads_gold_type_as_null_and_groups_it_apart():
 @pytest.mark.parametrize("bad", ["banana", "gold"])
 def test_report_refuses_an_unknown_grouping(tmp_path, bad):
     from expo_data.errors import ExpoError
-    from expo_data.select import report
+    from expo_data.select.selection import report
 
     with pytest.raises(ExpoError, match="group_by must be auto, level or category"):
         report([Path(__file__).parent / "fixtures" / "round_v2"], None, group_by=bad)
@@ -103,8 +103,8 @@ def test_the_pooled_audit_reads_as_one_process_does(monkeypatch):
     """Many distinct golds are read in a process pool: the same audit, rows and flags as read one by one."""
     import random
 
-    from expo_data import gold_audit
-    from expo_data.problems import Problem
+    from expo_data.generate import gold_audit
+    from expo_data.generate.problems import Problem
 
     rng = random.Random(7)
     forms = ["{a}", "-{a}.5", "\\frac{{{a}}}{{{b}}}", "({a}, {b})", "x = {a}", "{a}\\sqrt{{{b}}}", "the value {a} for all n",

@@ -5,8 +5,8 @@ their value. Each with near misses; the cases are written anew, none copied from
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from expo_data.gold_audit import audit_golds, gold_reading
-from expo_data.problems import Problem
+from expo_data.generate.gold_audit import audit_golds, gold_reading
+from expo_data.generate.problems import Problem
 from expo_data.verify import extract_answer, verify_one
 from expo_data.verify.gold import gold_answer
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from expo_data.errors import ExpoError
-from expo_data.problems import Problem, load_problems
+from expo_data.generate.problems import Problem, load_problems
 from expo_train.heldout import needs_split, split
 
 

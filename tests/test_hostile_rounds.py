@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expo_data import select as select_mod
-from expo_data.db import format_table
+from expo_data.select import selection as select_mod
+from expo_data.select.db import format_table
 from expo_data.errors import ExpoError
-from expo_data.schema import SAMPLE_SCHEMA
+from expo_data.store.schema import SAMPLE_SCHEMA
 from expo_data.select import select
-from expo_data.shards import load_round, read_shard, verify_round_dir
+from expo_data.store.shards import load_round, read_shard, verify_round_dir
 from expo_data.view import write_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "round_v2"

@@ -11,8 +11,12 @@ PACKAGES = ("expo_data", "expo_train", "cli")
 
 
 def module_files() -> dict[str, Path]:
-    return {(pkg if path.stem == "__init__" else f"{pkg}.{path.stem}"): path
-            for pkg in PACKAGES for path in sorted((ROOT / pkg).glob("*.py"))}
+    """Every module of the packages by its dotted name, subpackages' included (a package by its __init__.py)."""
+    files = {}
+    for path in sorted(path for pkg in PACKAGES for path in (ROOT / pkg).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return files
 
 
 def imported(module: str, path: Path, known: set[str]) -> set[str]:
@@ -68,8 +72,9 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_package_imports_in_no_circle():
     graph = import_graph()
-    assert {"expo_data.schema", "expo_data.storage", "expo_data.model", "expo_data.files"} <= set(graph)
-    assert "expo_data.storage" in graph["expo_data.schema"]  # function-level imports are seen
+    assert {"expo_data.store.schema", "expo_data.store.storage", "expo_data.model",
+            "expo_data.store.files"} <= set(graph)
+    assert "expo_data.store.storage" in graph["expo_data.store.schema"]  # function-level imports are seen
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph))
 
 
@@ -77,7 +82,8 @@ def test_files_is_below_the_package():
     """files.py (atomic writes, hashing, the cache dir) imports nothing of the package but the leaves errors and
     oserrors (the one line of an OSError), and oserrors only errors."""
     graph = import_graph()
-    assert graph["expo_data.files"] <= {"expo_data.errors", "expo_data.oserrors"} and graph["expo_data.errors"] == set()
+    assert graph["expo_data.store.files"] <= {"expo_data.errors", "expo_data.oserrors"}
+    assert graph["expo_data.errors"] == set()
     assert graph["expo_data.oserrors"] <= {"expo_data.errors"}
 
 
@@ -97,3 +103,23 @@ def test_the_cycle_finder_finds_a_circle_through_a_deferred_import(tmp_path):
     files["pkg.storage"].write_text("def cache():\n    from .files import cache_dir\n")
     graph = {m: imported(m, p, set(files)) for m, p in files.items()}
     assert find_cycle(graph) is None
+
+
+# expo_data's stages as folders, in the order data flows: each may import only the stages before it, and the
+# store (where a round's bytes live) nothing of the package but the two error leaves.
+STAGES = ("expo_data.store", "expo_data.generate", "expo_data.select", "expo_data.view")
+
+
+def stage_of(module: str) -> int | None:
+    return next((i for i, stage in enumerate(STAGES) if module == stage or module.startswith(stage + ".")), None)
+
+
+def test_each_stage_imports_only_the_stages_before_it():
+    graph = import_graph()
+    assert {stage_of(module) for module in graph} >= set(range(len(STAGES)))
+    upward = [f"{module} -> {target}" for module, targets in graph.items() for target in targets
+              if stage_of(module) is not None and stage_of(target) is not None and stage_of(target) > stage_of(module)]
+    assert not upward, upward
+    below_the_store = {target for module, targets in graph.items() if stage_of(module) == 0
+                       for target in targets if stage_of(target) != 0}
+    assert below_the_store <= {"expo_data.errors", "expo_data.oserrors"}, below_the_store

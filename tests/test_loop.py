@@ -38,7 +38,7 @@ def test_loop_two_rounds_resumes_and_reports(tiny_model_dir, tmp_path):
         assert set(record["pass_at_1_greedy"]) >= {"1", "2", "3", "all"} and "pass_at_2" in record
     assert (out / "report.png").stat().st_size > 10_000
     # Eval passes measure accuracy only: attempts, no expert rows, no answer-suffix scoring.
-    from expo_data.shards import load_round
+    from expo_data.store.shards import load_round
 
     greedy = load_round(out / "round1" / "eval" / "greedy").to_pylist()
     assert {r["kind"] for r in greedy} == {"attempt"} and all(math.isnan(r["answer_logprob"]) for r in greedy)
@@ -90,7 +90,7 @@ def test_the_loop_retrains_when_the_data_its_adapter_was_trained_on_changed(tmp_
     import shutil
     from pathlib import Path
 
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
     from expo_train.loop import training_is_current
     from expo_train.trainer import TrainConfig, config_key, trained_on
 

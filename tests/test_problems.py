@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from expo_data.errors import ExpoError
-from expo_data.problems import FieldMap, builtin_arith, load_problems
+from expo_data.generate.problems import FieldMap, builtin_arith, load_problems
 from expo_data.verify import Verifier, extract_answer
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import run_cli
-from expo_data import generate as gen
+from expo_data.generate import driver as gen
 
 
 class Clock:

@@ -20,10 +20,10 @@ from hypothesis import given, strategies as st
 
 from cli.data import main as data_main
 from expo_data.errors import ExpoError
-from expo_data.grading import check_selection, read_selection_record
+from expo_data.store.grading import check_selection, read_selection_record
 from expo_data.regrade import REGRADED_COLUMNS, commit_shard, intent_name, regrade, regrade_table
-from expo_data.schema import read_manifest, shard_name, sidecar_name
-from expo_data.shards import load_round, read_checked_shard, read_sidecar, verify_round_dir
+from expo_data.store.schema import read_manifest, shard_name, sidecar_name
+from expo_data.store.shards import load_round, read_checked_shard, read_sidecar, verify_round_dir
 from expo_data.verifiers import resolve, verdict_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "round_v2"
@@ -90,7 +90,7 @@ def sidecar_counts(round_dir) -> dict[str, int]:
 
 
 def verify_store(round_dir):
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
 
     return RoundDir(round_dir)
 
@@ -198,7 +198,7 @@ def test_a_kill_between_shard_and_sidecar_is_finished_or_rolled_back(round_copy)
     """The intent record: a shard holding the intended bytes is committed; one still holding the old bytes is
     regraded as if nothing had happened. Neither is left corrupt."""
     from expo_data import regrade as module
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
 
     rd = RoundDir(round_copy)
     table = read_checked_shard(rd, 0, 2)
@@ -302,7 +302,7 @@ def test_module_function_and_entry_point_verifiers(round_copy, tmp_path, monkeyp
 
 def test_the_plugin_sees_reference_completion_extraction_and_row(round_copy):
     """What generate and regrade pass a plugin; and math-verify, the plain peer, grades through the same pool."""
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
     from expo_data.verifiers import Grader
 
     table = read_checked_shard(RoundDir(round_copy), 0, 2)
@@ -335,7 +335,7 @@ def test_a_bool_or_bool_reason_is_taken_as_it_is(correct, reason):
 
 
 def test_generate_resumes_only_with_the_verifier_its_shards_were_graded_with(round_copy):
-    from expo_data.plan import GenerateConfig, check_resume_grading
+    from expo_data.generate.plan import GenerateConfig, check_resume_grading
 
     manifest = read_manifest(round_copy)  # the fixture records none: graded by the builtin
     check_resume_grading(GenerateConfig(out=round_copy), manifest, would_mix=True)
@@ -403,7 +403,7 @@ def test_a_selection_under_another_grading_is_stale_for_each_consumer(round_copy
 @pytest.mark.slow
 def test_regrade_a_round_on_object_storage(round_copy, s3_bucket):
     """The same protocol on S3 (moto): shards and sidecars replaced as objects, intent records removed."""
-    from expo_data.storage import Store
+    from expo_data.store.storage import Store
 
     uri = f"{s3_bucket}/regrade/round"
     Store(uri).upload_dir(round_copy, "")
@@ -449,7 +449,7 @@ def test_an_eval_dir_is_regraded_pass_by_pass_and_its_figures_recomputed(tmp_pat
 def test_readers_name_a_cut_regrade_instead_of_calling_the_round_corrupt(round_copy):
     """A regrade cut between a shard and its sidecar (the manifest says `regrading`): every reader says to
     finish the regrade; "corrupt; rerun generate" would have the user throw the round away."""
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
 
     manifest = read_manifest(round_copy)
     RoundDir(round_copy).write_json("manifest.json", dict(manifest, regrading={"verifier": "builtin", "version": "x"}))

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import TINY_GEN, run_cli
 from expo_data.errors import ExpoError
-from expo_data.shards import load_round
-from expo_data.storage import Store, is_remote, join, redact
+from expo_data.store.shards import load_round
+from expo_data.store.storage import Store, is_remote, join, redact
 
 TRAIN = ["--batch-size", 4, "--lr", 5e-3, "--no-progress", "--lora-r", 8]
 

@@ -5,10 +5,10 @@ import pyarrow as pa
 import pytest
 
 from conftest import sample_row
-from expo_data.db import connect
-from expo_data.schema import rows_to_table
-from expo_data.select import held_out, report_figure
-from expo_data.shards import write_round
+from expo_data.select.db import connect
+from expo_data.store.schema import rows_to_table
+from expo_data.select.selection import held_out, report_figure
+from expo_data.store.shards import write_round
 
 
 def _round(tmp_path, by_category: bool):
@@ -62,7 +62,7 @@ def test_problems_without_level_or_category_are_one_all_problems_bar(tmp_path):
     """Neither level nor category: one bar labelled "all problems" (it was one bar named None)."""
     import matplotlib.pyplot as plt
 
-    from expo_data.report import ALL_PROBLEMS
+    from expo_data.select.report import ALL_PROBLEMS
 
     rows = []
     for p in range(3):
@@ -88,7 +88,7 @@ def test_the_plot_reads_the_quality_figures(tmp_path):
     attempt accuracy over attempts and hard share over problems, and the NLL per kind per round."""
     import matplotlib.pyplot as plt
 
-    from expo_data.db import run_query
+    from expo_data.select.db import run_query
 
     out = _round(tmp_path, True)
     con = connect([out])

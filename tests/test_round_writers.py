@@ -1,4 +1,4 @@
-"""One writer per round (issue 27, expo_data/lock.py): every command that writes a round waits for another
+"""One writer per round (issue 27, expo_data/store/lock.py): every command that writes a round waits for another
 writer, saying for whom, or with --no-wait is refused in one line (exit 75), nothing changed; each writer reads
 what decides its write under the lock; readers are never blocked. Real processes, real files.
 
@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 
 from expo_data.errors import ExpoError
-from expo_data.lock import LOCK_NAME, RoundBusy, round_writer
-from expo_data.plan import GenerateConfig, plan
-from expo_data.schema import MANIFEST_NAME, RoundDir, read_manifest, rows_to_table
-from expo_data.shards import write_shard
-from expo_data.storage import Store
+from expo_data.store.lock import LOCK_NAME, RoundBusy, round_writer
+from expo_data.generate.plan import GenerateConfig, plan
+from expo_data.store.schema import MANIFEST_NAME, RoundDir, read_manifest, rows_to_table
+from expo_data.store.shards import write_shard
+from expo_data.store.storage import Store
 from expo_train.staging import Setup
 from expo_train.trainer import TrainConfig, load_data
 
@@ -117,7 +117,7 @@ def test_select_refuses_with_no_wait_exit_75(tmp_path):
 def test_the_waiting_line_names_every_shared_holder(tmp_path):
     """Two generate slices hold the round: a select waiting says both, not 'another process'."""
     rd = copy_round(tmp_path)
-    code = ("import sys, time; from expo_data.lock import round_writer\n"
+    code = ("import sys, time; from expo_data.store.lock import round_writer\n"
             f"with round_writer({str(rd)!r}, 'expo-data generate --worker 1/2', shared=True):\n"
             "    print('held', flush=True); sys.stdin.read()\n")
     slice_ = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -135,7 +135,7 @@ def test_a_released_shared_holder_is_not_named(tmp_path):
     """A slice that ended leaves its line in the lock file while others hold it: a dead pid is not named."""
     rd = copy_round(tmp_path)
     with round_writer(rd, HOLDER, shared=True):
-        subprocess.run([sys.executable, "-c", "from expo_data.lock import round_writer\n"
+        subprocess.run([sys.executable, "-c", "from expo_data.store.lock import round_writer\n"
                         f"with round_writer({str(rd)!r}, 'gone slice', shared=True): pass"], check=True, timeout=60)
         line = one_line_error(run_cli("expo-data", "select", rd, "--no-wait"), code=75)
     assert "gone slice" not in line and holder_text() in line
@@ -240,7 +240,7 @@ def test_a_complete_round_under_another_version_is_not_refused(tmp_path, stand_i
 
 SELECT_LOOP = textwrap.dedent("""
     import sys, time
-    from expo_data.select import select
+    from expo_data.select.selection import select
     end = time.time() + float(sys.argv[2])
     value = True
     while time.time() < end:
@@ -289,7 +289,7 @@ def test_the_trainer_reads_one_selection_while_selects_swap_it(tmp_path):
 def test_the_trainer_waits_for_a_select_or_refuses_with_no_wait(tmp_path):
     rd = copy_round(tmp_path)
     setup = Setup(RoundDir(rd), read_manifest(RoundDir(rd)), "unused", None, None, False, 0, 1)
-    code = ("from expo_data.lock import round_writer\n"
+    code = ("from expo_data.store.lock import round_writer\n"
             f"with round_writer({str(rd)!r}, 'expo-data select'):\n    print('held', flush=True); input()\n")
     select_ = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -313,7 +313,7 @@ def test_the_trainers_default_selection_reads_the_record_again_under_the_lock(tm
     run_cli("expo-data", "select", rd, "-p", "include_attempts=true", check=True)
     record = (rd / "selected" / "selection.json").read_bytes()
     (rd / "selected" / "selection.json").unlink()  # the select is mid-commit ...
-    code = ("import sys, time; from expo_data.lock import round_writer\n"
+    code = ("import sys, time; from expo_data.store.lock import round_writer\n"
             f"with round_writer({str(rd)!r}, 'expo-data select'):\n"
             "    print('held', flush=True); time.sleep(1)\n"
             f"    open({str(rd / 'selected' / 'selection.json')!r}, 'wb').write({record!r})\n")

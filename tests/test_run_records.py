@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from expo_data.errors import ExpoError
-from expo_data.schema import RoundDir
+from expo_data.store.schema import RoundDir
 
 RECORDS = ("train_metrics.jsonl", "train_config.json", "train_summary.json", "checkpoints")
 

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from expo_data.runs import PlacedRuns, PlacesMismatch
+from expo_data.select.runs import PlacedRuns, PlacesMismatch
 
 SCHEMA = pa.schema([("place_copy", pa.int64()), ("text", pa.string()), ("ids", pa.list_(pa.int32()))])
 

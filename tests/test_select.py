@@ -6,11 +6,11 @@ import pyarrow as pa
 import pytest
 
 from conftest import run_cli, sample_row as row
-from expo_data.db import connect, run_query, shipped_query
+from expo_data.select.db import connect, run_query, shipped_query
 from expo_data.errors import ExpoError
-from expo_data.schema import rows_to_table
-from expo_data.select import export_trl, report, select
-from expo_data.shards import write_round
+from expo_data.store.schema import rows_to_table
+from expo_data.select.selection import export_trl, report, select
+from expo_data.store.shards import write_round
 
 
 def hand_rows(round_=0):
@@ -116,7 +116,7 @@ def test_compare_rounds(round_dir, tmp_path):
 def test_select_writes_files_and_trl_export(round_dir, tmp_path, smollm_dir):
     import datasets
 
-    from expo_data.export import load_trl_tokenizer
+    from expo_data.select.export import load_trl_tokenizer
 
     record = select(round_dir, {"per_problem": 2}, log=lambda m: None)
     assert record["rows"] == {"positives": 3, "pairs": 3, "groups": 6}
@@ -212,7 +212,7 @@ def _rewrite_shard(round_dir, transform):
     table would have."""
     import hashlib
 
-    from expo_data.shards import read_shard, table_to_ipc_bytes
+    from expo_data.store.shards import read_shard, table_to_ipc_bytes
 
     shard = sorted((round_dir / "shards").glob("*.arrow"))[0]
     table = transform(read_shard(shard))

@@ -13,11 +13,11 @@ import pyarrow as pa
 import pytest
 
 from conftest import run_cli, sample_row
-from expo_data.db import connect, parse_memory_limit, physical_memory, run_query, shipped_query, used_params
+from expo_data.select.db import connect, parse_memory_limit, physical_memory, run_query, shipped_query, used_params
 from expo_data.errors import EmptySelection, ExpoError
-from expo_data.schema import RoundDir, read_arrow, rows_to_table
+from expo_data.store.schema import RoundDir, read_arrow, rows_to_table
 from expo_data.select import select
-from expo_data.shards import HASH_COST, verify_round_dir, write_round
+from expo_data.store.shards import HASH_COST, verify_round_dir, write_round
 from expo_train.data import Example, Pair, batch_order, pair_example
 from expo_train.objectives import OBJECTIVES, groups_and_positives, pairs, positives
 
@@ -344,7 +344,7 @@ def _dead_pid() -> int:
 def test_a_killed_selects_leftovers_go_and_nothing_else(fixture_round):
     """SIGKILL (or the OOM killer) leaves the spill dir, whose sorted runs are the selection's size, and
     half-written tables: the next select removes those of this host's dead processes, and only those."""
-    from expo_data.files import owner_tag
+    from expo_data.store.files import owner_tag
 
     host, dead = owner_tag().rsplit("-", 1)[0], _dead_pid()
     selected = fixture_round / "selected"
@@ -374,7 +374,7 @@ def test_ctrl_c_inside_a_query_is_an_interrupt(fixture_round):
     from click.testing import CliRunner
 
     from cli.data import main
-    from expo_data import db
+    from expo_data.select import db
 
     assert isinstance(db.query_error(duckdb.InterruptException("INTERRUPT Error: Interrupted!")), KeyboardInterrupt)
     assert isinstance(db.query_error(RuntimeError("Query interrupted")), KeyboardInterrupt)
@@ -383,7 +383,7 @@ def test_ctrl_c_inside_a_query_is_an_interrupt(fixture_round):
     def interrupted(*args, **kwargs):
         raise RuntimeError("Query interrupted")
 
-    import expo_data.select as select_module
+    import expo_data.select.selection as select_module
 
     original = select_module.query_batches
     select_module.query_batches = interrupted

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from expo_data.errors import ExpoError
-from expo_data.schema import RoundDir, read_selection_record
-from expo_data.view import Selection
+from expo_data.store.schema import RoundDir, read_selection_record
+from expo_data.view.page import Selection
 from expo_train.loop import selection_is_current
 from expo_train.objectives import _check_shards_unchanged
 from expo_train.trainer import ensure_selection

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import sample_row
-from expo_data.db import connect, run_query, shipped_query, sql_dir
-from expo_data.schema import rows_to_table
-from expo_data.shards import write_round
+from expo_data.select.db import connect, run_query, shipped_query, sql_dir
+from expo_data.store.schema import rows_to_table
+from expo_data.store.shards import write_round
 
 
 def random_round(rng: random.Random, round_: int, problems: int = 40) -> list[dict]:

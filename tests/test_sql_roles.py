@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import sample_row
-from expo_data.db import bind, connect, declared_params, run_query, shipped_query, sql_dir
+from expo_data.select.db import bind, connect, declared_params, run_query, shipped_query, sql_dir
 from expo_data.errors import EmptySelection
-from expo_data.schema import RoundDir, rows_to_table
+from expo_data.store.schema import RoundDir, rows_to_table
 from expo_data.select import select
-from expo_data.shards import write_round
+from expo_data.store.shards import write_round
 from test_sql_definitions import random_round
 
 ROOT = Path(__file__).resolve().parent.parent

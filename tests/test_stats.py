@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from expo_data.stats import Stats, shard_counts
+from expo_data.generate.stats import Stats, shard_counts
 
 ROW = st.fixed_dictionaries({
     "problem_id": st.sampled_from(["p0", "p1", "p2", "p3", "p4"]),

@@ -1,4 +1,4 @@
-"""Store each number once (expo_data/stored_once.py, schema version 4): an attempt's gen_token_logprobs
+"""Store each number once (expo_data/store/stored_once.py, schema version 4): an attempt's gen_token_logprobs
 equal to its policy_token_logprobs is stored null, and every reader presents both columns as before."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expo_data.db import connect, run_query
-from expo_data.schema import SCHEMA_VERSION
-from expo_data.shards import load_round, read_shard, shard_schema_version
-from expo_data.stored_once import drop_duplicates, equal_rows, restore
+from expo_data.select.db import connect, run_query
+from expo_data.store.schema import SCHEMA_VERSION
+from expo_data.store.shards import load_round, read_shard, shard_schema_version
+from expo_data.store.stored_once import drop_duplicates, equal_rows, restore
 from test_select_scale import synthetic_round
 
 LISTS = pa.large_list(pa.float32())
@@ -91,7 +91,7 @@ def test_the_old_fixture_round_reads_as_before(tmp_path):
 def test_a_version_3_shard_reads_with_its_gold_type_and_both_log_prob_lists(tmp_path, verified_cache):
     """Issue 26's version 3 (gold_type added, every log-prob list stored in full) reads as written: its gold
     types kept, and the log-probs as stored (nothing to restore)."""
-    from expo_data.shards import table_to_ipc_bytes
+    from expo_data.store.shards import table_to_ipc_bytes
 
     out = synthetic_round(tmp_path / "r", shards=1, problems_per_shard=5)
     shard = out / "shards" / "shard-00000-of-00001.arrow"

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from conftest import TINY_GEN, hf_logps, run_cli
-from expo_data.schema import rows_to_table
-from expo_data.shards import load_round, write_round
+from expo_data.store.schema import rows_to_table
+from expo_data.store.shards import load_round, write_round
 from expo_train.data import Example, collate
 from expo_train.losses import dpo_loss, grpo_loss, sft_loss, token_logps
 
@@ -329,7 +329,7 @@ def test_chosen_and_rejected_keep_their_names_from_the_table_to_the_loss(tiny_ro
     import torch.nn.functional as F
     from transformers import AutoModelForCausalLM
 
-    from expo_data.schema import RoundDir
+    from expo_data.store.schema import RoundDir
     from expo_data.select import select
     from expo_train.objectives import OBJECTIVES, dpo_step
     from expo_train.trainer import TrainConfig, recompute_reference, sequence_logps

@@ -182,8 +182,8 @@ def _skewed_round(out, model_dir):
     """A round whose selection holds 12 pairs: one with a long chosen and a short rejected (its summed
     tokens are below the others', its padded length far above), and eleven of middling, equal halves."""
     from expo_data.model import fingerprint_dir
-    from expo_data.schema import RoundDir, atomic_write_bytes, atomic_write_json
-    from expo_data.shards import table_to_ipc_bytes
+    from expo_data.store.schema import RoundDir, atomic_write_bytes, atomic_write_json
+    from expo_data.store.shards import table_to_ipc_bytes
 
     rng = random.Random(0)
     ids = lambda n: [rng.randrange(10, 2000) for _ in range(n)]  # noqa: E731
@@ -193,8 +193,8 @@ def _skewed_round(out, model_dir):
             for i, (p, c, r) in enumerate(lengths)]
     # A real one-shard round under the selection: training verifies the round before it loads a model.
     from conftest import sample_row
-    from expo_data.schema import rows_to_table
-    from expo_data.shards import write_round
+    from expo_data.store.schema import rows_to_table
+    from expo_data.store.shards import write_round
 
     write_round(out, [rows_to_table([sample_row("p0", "attempt", 0, False, -1.0)])],
                 {"round": 1, "base_model": str(model_dir), "base_model_sha256": fingerprint_dir(str(model_dir)),

@@ -145,7 +145,7 @@ def test_towers_and_huge_factorials_are_refused_quickly_not_evaluated(gold):
     them (the gold audit runs it in the main process, with no pool timeout), and the grade stays quick."""
     import time
 
-    from expo_data.gold_audit import gold_reading
+    from expo_data.generate.gold_audit import gold_reading
     from expo_data.verify.plain import parse_plain
 
     start = time.perf_counter()

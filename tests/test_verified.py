@@ -1,4 +1,4 @@
-"""Verify once (expo_data/verified.py): a shard whose sha256 matched is not hashed again by a later
+"""Verify once (expo_data/store/verified.py): a shard whose sha256 matched is not hashed again by a later
 process while its device, inode, size, mtime and ctime are unchanged; any change, a corrupted or
 unwritable record, or --verify full means hashing again, never an error or a wrong answer."""
 
@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cli.data import main as data_cli
 from expo_data.errors import ExpoError
-from expo_data.shards import HASH_COST, verify_round_dir
+from expo_data.store.shards import HASH_COST, verify_round_dir
 from test_select_scale import synthetic_round
 
 
@@ -145,7 +145,7 @@ def test_a_read_only_cache_dir_fails_no_read(round_dir, verified_cache):
 
 
 def _record_many(root: str, shard_dir: str, names: list[str], rounds: int) -> None:
-    from expo_data import verified
+    from expo_data.store import verified
 
     verified.cache_root = lambda: Path(root)
     for _ in range(rounds):
@@ -198,7 +198,7 @@ def bytes_read(action) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux /proc/self/io")
 def test_sql_on_a_verified_round_reads_only_the_columns_a_query_names(tmp_path, verified_cache):
-    from expo_data.db import connect, run_query
+    from expo_data.select.db import connect, run_query
 
     out = synthetic_round(tmp_path / "big", shards=2, problems_per_shard=200)
     size = sum(p.stat().st_size for p in (out / "shards").glob("*.arrow"))
@@ -230,8 +230,8 @@ def test_report_and_open_round_take_verify_full(round_dir, verified_cache, tmp_p
 
 @pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux /proc/self/io")
 def test_a_verified_shard_is_read_column_by_column(tmp_path, verified_cache):
-    from expo_data.schema import RoundDir
-    from expo_data.shards import read_checked_shard
+    from expo_data.store.schema import RoundDir
+    from expo_data.store.shards import read_checked_shard
 
     out = synthetic_round(tmp_path / "big", shards=1, problems_per_shard=300)
     size = (out / "shards" / "shard-00000-of-00001.arrow").stat().st_size

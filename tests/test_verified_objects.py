@@ -1,4 +1,4 @@
-"""Verify once on object stores (expo_data/object_verified.py): a shard object whose sha256 matched is recorded
+"""Verify once on object stores (expo_data/store/object_verified.py): a shard object whose sha256 matched is recorded
 by its store, key, size and ETag/VersionId; later readers only HEAD it; an object overwritten (same size,
 other bytes: a new ETag) is hashed again and caught; --verify full hashes anyway; readers write nothing
 into the round. The S3 tests run against a real S3 server (moto, on 127.0.0.1) through pyarrow's client;
@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from cli.data import main as data_cli
 from conftest import run_cli
 from expo_data.errors import ExpoError
-from expo_data.schema import RoundDir
-from expo_data.shards import read_checked_shard, verify_round_dir
+from expo_data.store.schema import RoundDir
+from expo_data.store.shards import read_checked_shard, verify_round_dir
 from test_select_scale import synthetic_round
 from test_verified import a_new_process, hashes
 

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from expo_data.prompts import Templates, mentions_answer_hint
+from expo_data.generate.prompts import Templates, mentions_answer_hint
 from expo_data.errors import ExpoError
 from expo_data.verify import Verifier, extract_answer, final_statement_start, last_boxed, verify_one
 

@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 
 from conftest import run_cli
 from expo_data import open_round
-from expo_data.db import connect, run_query, shipped_query
+from expo_data.select.db import connect, run_query, shipped_query
 from expo_data.errors import ExpoError
-from expo_data.schema import read_manifest
-from expo_data.shards import read_shard, shard_names, write_round
-from expo_data.view import Detokenizer, build_page, default_output, load_tokenizer, write_view
+from expo_data.store.schema import read_manifest
+from expo_data.store.shards import read_shard, shard_names, write_round
+from expo_data.view.page import Detokenizer, build_page, default_output, load_tokenizer, write_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "round_v2"
 MARK = "document.documentElement.setAttribute('data-pwned'"
@@ -319,7 +319,7 @@ def test_a_page_past_the_limit_is_refused_and_nothing_is_written(two_rounds, tmp
 
 @pytest.mark.slow
 def test_open_round_local_and_s3(two_rounds, s3_bucket):
-    from expo_data.storage import Store
+    from expo_data.store.storage import Store
 
     first, _ = two_rounds
     expected = counts([first])[1]

@@ -16,9 +16,9 @@ from typing import Any
 import pyarrow as pa
 
 from .grading import check_not_regrading
-from .errors import ExpoError, first_line
+from ..errors import ExpoError, first_line
 from .files import check_regular_input
-from .oserrors import EnvironmentFailure, failure
+from ..oserrors import EnvironmentFailure, failure
 from .schema import (
     MANIFEST_NAME,
     READABLE_SCHEMA_VERSIONS,

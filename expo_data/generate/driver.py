@@ -15,18 +15,18 @@ import time
 from typing import Any, Callable
 
 from .engine import Engine
-from .errors import ExpoError
-from .lock import round_writer
-from .model import resolve_adapter, resolve_model
+from ..errors import ExpoError
+from ..store.lock import round_writer
+from ..model import resolve_adapter, resolve_model
 from .plan import GenerateConfig, Plan, build_manifest, check_inputs, drop_stale_shards, plan, prepare, validate
 from .problems import Problem
 from .progress import Progress
 from .rows import run_group
-from .schema import MANIFEST_NAME, rows_to_table
-from .shards import write_shard
+from ..store.schema import MANIFEST_NAME, rows_to_table
+from ..store.shards import write_shard
 from .stats import Stats, shard_counts
-from .storage import Store
-from .verifiers import Grader, resolve
+from ..store.storage import Store
+from ..verifiers import Grader, resolve
 
 # What callers import from here: the driver, and the plan's and engine's names a caller of it needs.
 __all__ = ["generate", "engine_for", "GenerateConfig", "Plan", "validate", "check_inputs", "build_manifest", "plan",
@@ -97,7 +97,7 @@ def generate(cfg: GenerateConfig, log: Callable[[str], None] = print,
         prepare(cfg, log)
         return stats
     inputs = check_inputs(cfg, log)  # every option, the problems and the model, before the round dir is made
-    # Shared among --worker slices, exclusive of select, regrade and the trainer (expo_data/lock.py). The plan is
+    # Shared among --worker slices, exclusive of select, regrade and the trainer (expo_data/store/lock.py). The plan is
     # made under it: a select or regrade that held the round meanwhile may have changed what it decides from.
     with round_writer(cfg.out, "expo-data generate", shared=True, wait=cfg.wait, log=log):
         store, p = prepare(cfg, log, inputs=inputs)

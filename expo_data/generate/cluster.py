@@ -17,13 +17,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .engine import CPU_MEMORY_UTILIZATION
-from .errors import ExpoError, first_line
-from .lock import round_writer
+from ..errors import ExpoError, first_line
+from ..store.lock import round_writer
 from .plan import GenerateConfig, Plan, check_inputs, drop_stale_shards, prepare
-from .schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
-from .shards import read_sidecar
+from ..store.schema import MANIFEST_NAME, SHARDS_DIR, sidecar_name
+from ..store.shards import read_sidecar
 from .stats import Stats
-from .storage import Store
+from ..store.storage import Store
 
 FORWARDED_ENV = ("VLLM_LOGGING_LEVEL", "TRANSFORMERS_VERBOSITY", "TOKENIZERS_PARALLELISM")
 RAY_MISSING = "--ray needs Ray: pip install -e '.[ray]'"
@@ -112,7 +112,7 @@ def _child_start(env: dict[str, str]) -> None:
 # What every stage imports. The fork server imports them once, before it forks anything, so each child
 # starts with them loaded (~10 s less per stage on a 2-core CPU) and with no thread a fork could break:
 # the server only imports, it never runs a kernel or starts a CUDA context.
-CHILD_PRELOAD = ["torch", "transformers", "vllm", "vllm.entrypoints.llm", "peft", "expo_data.generate",
+CHILD_PRELOAD = ["torch", "transformers", "vllm", "vllm.entrypoints.llm", "peft", "expo_data.generate.driver",
                  "expo_train.trainer"]
 
 
@@ -149,7 +149,7 @@ def _run_slice(cfg: GenerateConfig, env: dict[str, str], lineage: dict[str, Any]
     """What each Ray task runs: the ordinary resumable worker slice, in a child process that gets `env`."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .generate import generate
+    from .driver import generate
 
     os.environ.update(env)
     i, n = cfg.worker
@@ -269,7 +269,7 @@ def generate_on_ray(cfg: GenerateConfig, options: RayOptions, log: Callable[[str
     if cfg.dry_run:  # a reader: no lock, nothing written
         prepare(driver_cfg, log, on_cpu=not gpus, inputs=inputs)
         return Stats()
-    # The driver holds the round as one more slice (shared, expo_data/lock.py) from its plan to the slices' end:
+    # The driver holds the round as one more slice (shared, expo_data/store/lock.py) from its plan to the slices' end:
     # no select or regrade changes the round between the plan, the manifest it writes and the slices' work.
     with round_writer(cfg.out, "expo-data generate --ray (driver)", shared=True, wait=cfg.wait, log=log):
         store, p = prepare(driver_cfg, log, on_cpu=not gpus, inputs=inputs)

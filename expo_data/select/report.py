@@ -11,9 +11,9 @@ from typing import Any
 import pyarrow as pa
 
 from .db import connect, parse_memory_limit, run_query, shipped_query, spill_dir
-from .errors import ExpoError
-from .schema import LAYOUT, RoundDir, atomic_write_bytes, read_manifest
-from .storage import as_location, join
+from ..errors import ExpoError
+from ..store.schema import LAYOUT, RoundDir, atomic_write_bytes, read_manifest
+from ..store.storage import as_location, join
 
 ALL_PROBLEMS = "all problems"  # the one group of problems that carry neither a level nor a category
 

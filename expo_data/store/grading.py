@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from .errors import ExpoError
+from ..errors import ExpoError
 from .schema import LAYOUT, read_manifest
 
 

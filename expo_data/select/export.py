@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ExpoError, first_line
-from .schema import RoundDir, atomic_write_bytes
+from ..errors import ExpoError, first_line
+from ..store.schema import RoundDir, atomic_write_bytes
 
 _CHUNK = 512  # examples per batched tokenizer call: fast, and bounded memory on a large round
 
@@ -43,7 +43,7 @@ class ExportSummary:
 
 def load_trl_tokenizer(round_dir: Any, override: str | None = None):
     """The round's tokenizer as transformers (and so TRL) loads it; ExpoError (one line) when it cannot be found."""
-    from .model import tokenizer_source
+    from ..model import tokenizer_source
 
     rd = RoundDir(round_dir)
     manifest = rd.manifest()
@@ -100,7 +100,7 @@ def conversation_prompts(rd: RoundDir, tokenizer: Any, problem_ids: list[str], p
     """Each pair's prompt as chat messages, when the tokenizer's chat template renders them back to exactly
     the stored prompt (the check is generation's own rendering, prompts.render_chat); else (None, why not).
     One form for the whole file: a Parquet column is either text or messages."""
-    from .prompts import render_chat, template_fields
+    from ..generate.prompts import render_chat, template_fields
 
     if not getattr(tokenizer, "chat_template", None):
         return None, "the tokenizer has no chat template"
@@ -129,7 +129,7 @@ def conversation_prompts(rd: RoundDir, tokenizer: Any, problem_ids: list[str], p
 
 def _questions(rd: RoundDir, wanted: set[str]) -> dict[str, str]:
     """problem_id -> question for the wanted problems, from the round's committed shards (two columns read)."""
-    from .shards import read_checked_shard
+    from ..store.shards import read_checked_shard
 
     count = rd.manifest()["shards"]
     found: dict[str, str] = {}

@@ -14,8 +14,8 @@ from .plan import GenerateConfig
 from .problems import Problem
 from .progress import Progress
 from .prompts import Templates, mentions_answer_hint, render_chat
-from .verifiers import Grader, GradeItem, row_context
-from .verify import extract_answer, final_statement_start
+from ..verifiers import Grader, GradeItem, row_context
+from ..verify import extract_answer, final_statement_start
 
 
 @dataclass

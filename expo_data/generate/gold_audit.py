@@ -26,7 +26,7 @@ POOL_FROM = 5_000
 @functools.lru_cache(maxsize=65536)
 def gold_reading(answer: str):
     """The reader's verdict on one gold (cached: a gold is read once per process, by the audit and the rows)."""
-    from .verify.typed import Reading, read_gold
+    from ..verify.typed import Reading, read_gold
 
     if _PLAIN_NUMBER.fullmatch(answer.strip()):
         return Reading("number")
@@ -99,7 +99,7 @@ def audit_golds(problems: list[Problem]) -> GoldAudit:
         if reading.status != "ok":
             audit.flagged.append((row, problem.id, problem.answer, reading.status, reading.reason or ""))
     audit.counts, audit.statuses = dict(counts), dict(statuses)
-    from .verify.gold import gold_answer
+    from ..verify.gold import gold_answer
 
     audit.from_solutions = sum(gold_answer(problem.answer)[1] for problem in problems)
     return audit

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .errors import ExpoError
+from ..errors import ExpoError
 from .storage import Store
 from .verified import ObjectKey, count_hashed, is_verified, record
 

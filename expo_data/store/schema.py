@@ -105,7 +105,7 @@ def sidecar_name(index: int, count: int) -> str:
 def check_output_path(path: Path, what: str = "output") -> Path:
     """An output file path that can be written: its directory exists and is a directory, and the path
     is no directory itself. ExpoError (one line) otherwise, before any work is done."""
-    from .errors import ExpoError
+    from ..errors import ExpoError
 
     path = Path(path)
     if str(path) in ("", "."):
@@ -124,7 +124,7 @@ def check_output_path(path: Path, what: str = "output") -> Path:
 def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output", allowed: tuple[str, ...] = ()) -> None:
     """An output path that is none of a round's own files (its manifest, shards, selection, adapter,
     eval, checkpoints, training records): a query result written there would replace the round's data."""
-    from .errors import ExpoError
+    from ..errors import ExpoError
     from .storage import is_remote
 
     target = Path(os.path.realpath(path))
@@ -147,7 +147,7 @@ def check_not_round_file(path: Path, round_dirs: list[Any], what: str = "output"
 def read_manifest(location: Any) -> dict[str, Any] | None:
     """The round's manifest (local dir or object-store prefix), None when there is none; a manifest
     that is not a JSON object of a readable schema version is an ExpoError (one line), never a traceback."""
-    from .errors import ExpoError
+    from ..errors import ExpoError
 
     store = as_store(location)
     path = store.uri(MANIFEST_NAME)
@@ -193,7 +193,7 @@ MANIFEST_OPTIONAL = {
     "seed": (_is_int, "an integer"),
     "score_answers": (lambda v: isinstance(v, bool), "a boolean"),
     "lineage": (lambda v: v is None or isinstance(v, dict), "an object or null"),
-    # What graded the rows (expo_data/grading.py), and the grading a regrade under way is writing.
+    # What graded the rows (expo_data/store/grading.py), and the grading a regrade under way is writing.
     "grading": (lambda v: _is_grading(v), "an object with string 'verifier' and 'version'"),
     "regrading": (lambda v: _is_grading(v), "an object with string 'verifier' and 'version'"),
 }
@@ -205,7 +205,7 @@ def _is_grading(value: Any) -> bool:
 
 def validate_manifest(manifest: dict[str, Any], path: Any = MANIFEST_NAME) -> dict[str, Any]:
     """Every field a reader uses, of its type and range; ExpoError naming the first that is not."""
-    from .errors import ExpoError
+    from ..errors import ExpoError
 
     for name, (ok, what) in MANIFEST_REQUIRED.items():
         if name not in manifest:
@@ -277,7 +277,7 @@ class RoundDir(Store):
 
     def local(self, name: str = "") -> Path:
         if self.remote:
-            from .errors import ExpoError
+            from ..errors import ExpoError
 
             raise ExpoError(f"{self.uri(name) if name else self.location} is on object storage; "
                             "this step needs a local round dir")
@@ -291,7 +291,7 @@ class RoundDir(Store):
 
     def selected_table(self, name: str) -> pa.Table:
         """DIR/selected/<name>.arrow (positives, pairs, groups)."""
-        from .errors import ExpoError
+        from ..errors import ExpoError
 
         relative = f"{SELECTED_DIR}/{name}.arrow"
         if not self.is_file(relative):
@@ -300,7 +300,7 @@ class RoundDir(Store):
 
     def sidecar_hashes(self) -> dict[str, str]:
         """Shard file name -> sha256 as its sidecar records it: what a selection was made from."""
-        from .errors import ExpoError
+        from ..errors import ExpoError
 
         # Only the shards the manifest commits to: a stray file in shards/ is no part of the round.
         manifest = self.manifest()
@@ -329,7 +329,7 @@ def read_selection_record(round_dir: Any) -> dict[str, Any] | None:
     is none yet; a file that is not a selection record (not JSON, not an object, a part of the wrong kind)
     is an ExpoError naming it and the fix, whoever reads it: `expo-data select` writes the record last, so
     such a file is never a finished selection, and guessing at what it meant could train on the wrong rows."""
-    from .errors import ExpoError
+    from ..errors import ExpoError
 
     rd = round_dir if isinstance(round_dir, RoundDir) else RoundDir(round_dir)
     try:

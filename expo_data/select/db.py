@@ -25,12 +25,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
 
-from .errors import ExpoError, Terminated, is_interrupt
-from .oserrors import as_os_error, failure, has_surrogates
-from .schema import SAMPLE_SCHEMA
-from .shards import committed_shard_names, verify_round_dir
-from .stored_once import GEN_TOKEN_LOGPROBS_SQL
-from .storage import as_store
+from ..errors import ExpoError, Terminated, is_interrupt
+from ..oserrors import as_os_error, failure, has_surrogates
+from ..store.schema import SAMPLE_SCHEMA
+from ..store.shards import committed_shard_names, verify_round_dir
+from ..store.stored_once import GEN_TOKEN_LOGPROBS_SQL
+from ..store.storage import as_store
 
 # Made after sql/definitions.sql: has_positive is the positive rule's (expo_positive_candidates) with its
 # declared defaults, the same test `expo-data select` makes by default.
@@ -107,7 +107,7 @@ def spill_dir(location: Any):
     """A fresh directory for DuckDB's spilled sorts, windows and joins on the round's own disk (the cache
     dir for a round on object storage, or a round dir this user cannot write; the system temp dir when that
     is read-only too: reading a round never needs write access to it), removed afterwards."""
-    from .files import SPILL_DIR, cache_dir, owner_tag, remove_dead_leftovers
+    from ..store.files import SPILL_DIR, cache_dir, owner_tag, remove_dead_leftovers
 
     store = as_store(location)
     bases = [] if store.remote else [store.local()]

@@ -12,16 +12,16 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ExpoError
-from .model import DTYPE_ALIASES, DTYPES, fingerprint_dir, resolve_adapter, resolve_dtype, resolve_model
-from .model import on_cpu as no_gpu
+from ..errors import ExpoError
+from ..model import DTYPE_ALIASES, DTYPES, fingerprint_dir, resolve_adapter, resolve_dtype, resolve_model
+from ..model import on_cpu as no_gpu
 from .problems import FieldMap, Problem, load_problems, problems_hash
 from .prompts import Templates
 from .gold_audit import GoldAudit, audit_golds
-from .schema import HASHED_SCHEMA_VERSION, LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
-from .shards import shard_status
-from .storage import Store, is_remote, join, redact
-from .verifiers import resolve as resolve_verifier
+from ..store.schema import HASHED_SCHEMA_VERSION, LAYOUT, MANIFEST_NAME, SCHEMA_VERSION, SHARDS_DIR, read_manifest
+from ..store.shards import shard_status
+from ..store.storage import Store, is_remote, join, redact
+from ..verifiers import resolve as resolve_verifier
 
 
 @dataclass
@@ -59,7 +59,7 @@ class GenerateConfig:
     verify_timeout: float = 5.0  # seconds per math-verify item
     verifier: str = "builtin"  # expo_data/verifiers.py: builtin, math-verify, module:function or an entry point
     progress: bool = True
-    wait: bool = True  # False (--no-wait): refused at once when another writer holds the round (expo_data/lock.py)
+    wait: bool = True  # False (--no-wait): refused at once when another writer holds the round (expo_data/store/lock.py)
 
 
 @dataclass
@@ -83,9 +83,9 @@ def _finite(value: Any) -> bool:
 
 def _check_local_out(out) -> None:
     """A local --out that can be written, and is not inside another round's own files (its shards/ ...)."""
-    from .files import unwritable_dir_reason
-    from .schema import inside_round_files
-    from .storage import is_remote
+    from ..store.files import unwritable_dir_reason
+    from ..store.schema import inside_round_files
+    from ..store.storage import is_remote
 
     if is_remote(out):
         return
@@ -232,8 +232,8 @@ def assign_shards(problems: list[Problem], count: int) -> dict[int, list[Problem
 
 def _existing_manifest(cfg: GenerateConfig) -> dict[str, Any] | None:
     """The manifest already in cfg.out; with --overwrite an unreadable one counts as none (it is replaced)."""
-    from .files import NotRegularFile
-    from .oserrors import EnvironmentFailure
+    from ..store.files import NotRegularFile
+    from ..oserrors import EnvironmentFailure
 
     try:
         return read_manifest(cfg.out)
@@ -296,7 +296,7 @@ def _complete_gradings(cfg: GenerateConfig, existing: dict[str, Any], mine: list
     """The grading of every complete shard of the round, this worker's and the other slices' (their sidecars
     of this run; not hashed again here): what a resumed run's new shards would sit beside. A sidecar from
     before gradings were recorded takes the manifest's."""
-    from .shards import read_sidecar
+    from ..store.shards import read_sidecar
 
     store, graded = Store(cfg.out), []
     for index in range(cfg.shards):
@@ -314,7 +314,7 @@ def check_resume_grading(cfg: GenerateConfig, existing: dict[str, Any], would_mi
     upgraded), than its complete shards were graded with would mix two gradings (`would_mix`: some shards are
     complete and some to do; `graded`: their gradings, default the manifest's); a round mid-regrade is refused
     whatever is left."""
-    from .grading import check_not_regrading, describe
+    from ..store.grading import check_not_regrading, describe
 
     check_not_regrading(Store(cfg.out), existing)
     if not would_mix:

@@ -21,15 +21,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .db import bind, connect, parse_memory_limit, query_batches, query_error, run_query, shipped_query, spill_dir
-from .errors import EmptySelection, ExpoError
-from .files import HeldSignals
-from .grading import drop_stale_selection
-from .lock import check_writable_inside, round_writer
-from .schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, shard_name
+from ..errors import EmptySelection, ExpoError
+from ..store.files import HeldSignals
+from ..store.grading import drop_stale_selection
+from ..store.lock import check_writable_inside, round_writer
+from ..store.schema import LAYOUT, SELECTED_DIR, SHARDS_DIR, RoundDir, atomic_output, shard_name
 from .runs import PlacedRuns, PlacesMismatch
-from .shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
-from .storage import Store
-from .verified import flush as flush_verified, verification
+from ..store.shards import HASH_COST, hash_ahead, read_checked_shard, verify_round_dir
+from ..store.storage import Store
+from ..store.verified import flush as flush_verified, verification
 
 # The report and the export lived here: their callers' imports keep working.
 from .export import export_trl  # noqa: E402,F401
@@ -46,7 +46,7 @@ def select(round_dir: Any, params: dict[str, Any] | None = None, log=print, memo
     pass that checks the shards' sha256 (see _select_staged). Each result streams to its file by record
     batches, and DuckDB works within `memory_limit` (bytes, or a text such as 4GB / 25%; default a share of
     the machine), spilling to a temp dir on the round's disk: memory does not grow with the round. One
-    writer at a time (expo_data/lock.py): a second select waits for the first, or with `wait=False` is refused.
+    writer at a time (expo_data/store/lock.py): a second select waits for the first, or with `wait=False` is refused.
     `verify` "full" hashes every shard, "once" not those verified before (verified.py)."""
     with verification(verify):
         record = _select(round_dir, params, log, memory_limit, wait)
@@ -307,7 +307,7 @@ def _staged_file(store: Store, name: str):
         with atomic_output(path) as tmp:
             yield tmp
         return
-    from .files import cache_dir
+    from ..store.files import cache_dir
 
     directory = cache_dir() / "staging"
     directory.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ExpoError, first_line
-from .model import on_cpu as no_gpu, resolve_dtype
+from ..errors import ExpoError, first_line
+from ..model import on_cpu as no_gpu, resolve_dtype
 
 # vLLM's CPU backend sizes its KV cache from this fraction of host memory; its GPU default
 # (0.9) would claim nearly all RAM on a CPU machine.
@@ -63,7 +63,7 @@ class Engine:
         if lora_mode not in ("auto", "request", "merged"):
             raise ExpoError(f"--lora-mode must be auto, request or merged, not {lora_mode}")
         if adapter_path and (lora_mode == "merged" or (lora_mode == "auto" and on_cpu)):
-            from .model import merged_model_dir
+            from ..model import merged_model_dir
 
             model_path, adapter_path = merged_model_dir(model_path, adapter_path), None
             self.lora_serving = "merged"

@@ -19,8 +19,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .errors import ExpoError
-from .oserrors import as_os_error, failure
+from ..errors import ExpoError
+from ..oserrors import as_os_error, failure
 
 # Temp names carry their writer (host and pid), so that what a killed process left (SIGKILL, the OOM
 # killer, a lost machine) can be told from what a live one is writing, here or on another host of a

@@ -39,7 +39,7 @@ class Templates:
         """Each template names only the bare fields it may use: an attribute or index lookup
         ({question.__class__}, {answer[0]}) reads Python objects, not the problem, and a plain prompt without
         the question, or a hint without the answer, would train on the wrong text."""
-        from .errors import ExpoError
+        from ..errors import ExpoError
 
         needs = {"plain": ({"question"}, {"question"}), "hinted": ({"question", "answer"}, {"question", "answer"}),
                  "answer_suffix": ({"answer"}, {"answer"})}
@@ -58,7 +58,7 @@ def template_fields(template: str, name: str) -> set[str]:
     """The fields a format string uses, each a bare name; ExpoError for anything else."""
     import string
 
-    from .errors import ExpoError
+    from ..errors import ExpoError
 
     fields = set()
     try:

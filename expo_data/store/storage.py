@@ -22,9 +22,9 @@ from typing import Any
 
 import pyarrow.fs as pafs
 
-from .errors import ExpoError, first_line
+from ..errors import ExpoError, first_line
 from .files import atomic_dir, atomic_output, atomic_write_bytes, cache_dir, check_regular_input
-from .oserrors import NOTHING_KEPT, failure
+from ..oserrors import NOTHING_KEPT, failure
 
 
 

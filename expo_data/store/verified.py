@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import ExpoError
+from ..errors import ExpoError
 from .files import atomic_write_json, cache_dir
 
 CACHE_VERSION = 1

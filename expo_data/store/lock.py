@@ -25,8 +25,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ExpoError
-from .oserrors import failure
+from ..errors import ExpoError
+from ..oserrors import failure
 
 LOCK_NAME = ".expo-writer.lock"
 HOLDERS_SHOWN = 3  # shared holders named in a line (a --ray run may have dozens of slices)

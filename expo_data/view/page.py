@@ -23,10 +23,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .db import bind, connect, run_query, shipped_query
-from .errors import ExpoError, first_line
-from .schema import RoundDir, atomic_write_bytes, check_not_round_file, read_selection_record
-from .storage import Store, as_location, is_remote, redact
+from ..select.db import bind, connect, run_query, shipped_query
+from ..errors import ExpoError, first_line
+from ..store.schema import RoundDir, atomic_write_bytes, check_not_round_file, read_selection_record
+from ..store.storage import Store, as_location, is_remote, redact
 
 MAX_BYTES = 25 * 1024 * 1024
 PAGE_NAME = "view.html"
@@ -150,7 +150,7 @@ def token_fields(detok: Detokenizer, completion: str, ids: list[int], logprobs: 
 def load_tokenizer(manifest: dict[str, Any], override: str | None = None):
     """The round's tokenizer: --tokenizer, else the manifest's base model, else (a round made on another
     machine) the embedded default model when its weights are the manifest's."""
-    from .model import tokenizer_source
+    from ..model import tokenizer_source
 
     name = tokenizer_source(manifest, override)
     try:
@@ -247,7 +247,7 @@ def _quality(round_con) -> dict[str, Any]:
 
 
 def _plots_png(round_dirs: list[Any], con) -> str | None:
-    from .report import _plot, held_out
+    from ..select.report import _plot, held_out
 
     with tempfile.TemporaryDirectory(prefix="expo-view-") as tmp:
         png = Path(tmp) / "report.png"
@@ -352,8 +352,8 @@ def build_page(round_dirs: list[Any], where: str | None = None, limit_problems: 
         "plots": _plots_png(round_dirs, con) if plots else None,
         "where": where, "limit_problems": limit_problems,
     }
-    template = importlib.resources.files("expo_data").joinpath("view_page.html").read_text()
-    script = importlib.resources.files("expo_data").joinpath("view_page.js").read_text()
+    template = importlib.resources.files("expo_data.view").joinpath("page.html").read_text()
+    script = importlib.resources.files("expo_data.view").joinpath("page.js").read_text()
     script_hash = "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     title = "expo view: " + " vs ".join(f"round {m['round']}" for m in manifests)
     head, tail = template.replace("__SCRIPT_HASH__", script_hash).replace("__TITLE__", title).split("__DATA__")

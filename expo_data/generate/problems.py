@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import ExpoError, first_line
-from .files import check_regular_input
-from .verify import last_boxed
+from ..errors import ExpoError, first_line
+from ..store.files import check_regular_input
+from ..verify import last_boxed
 
 
 @dataclass(frozen=True)
