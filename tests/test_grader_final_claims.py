@@ -68,3 +68,10 @@ def test_named_tuples(gold, answer, expected):
 ])
 def test_units_by_symbol_and_power(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+def test_words_as_the_final_answer_before_a_sign_off():
+    diverges = "**Conclusion:** The final answer is $\\text{the series diverges}$. I hope it is correct."
+    assert verify_one("The series diverges.", extract_answer(diverges)[0])[0] is True
+    converges = diverges.replace("diverges", "converges")
+    assert verify_one("The series diverges.", extract_answer(converges)[0])[0] is not True

@@ -207,7 +207,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
     # or a number in words ("one hundred").
     # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
-    last_words = not text[stated_end:].strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
+    last_words = not _TRAILING_JUNK_RE.sub("", text[stated_end:].lstrip(" \t\n.*$")).strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
     if filler and 1 < len(words) <= 8 and (
             last_words and words[0].lower() not in _FILLER_WORDS - {"the", "a", "an"}
             or words[0].lower() not in _FILLER_WORDS and (
