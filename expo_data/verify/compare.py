@@ -14,6 +14,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
 from .gold import gold_answer
+from .named import named_solution_set, tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain
 from .qualifiers import approximate_verdict, residue_verdict
@@ -214,7 +215,7 @@ def _named_match(gold_named: dict[str, str], answer: str) -> bool | None:
 def _solutions_match(gold_solutions: list[dict[str, str]], answer: str) -> bool:
     """Solution sets, each solution once: named like the gold's, or tuples in the gold's order of names."""
     answer = _unboxed(answer)
-    named = solution_set(answer, _named_values)
+    named = solution_set(answer, _named_values) or named_solution_set(answer)
     if named is None:
         tuples = split_solutions(answer)
         if tuples is None:
@@ -271,10 +272,11 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     if verdict is not None:
         return verdict, None
     gold = _gold_equation_value(gold) or gold
-    gold_named = _named_values(gold) or chained_names(gold)
+    gold_named = _named_values(gold) or chained_names(gold) or tuple_assignment(gold)
     if gold_named and _has_hedge(answer):
         return False, "answer_ambiguous"  # "a = 2 or b = 3" is no pair (roots joined by "or" have one name)
-    answer_named = (_named_values(answer) or chained_names(answer)) if gold_named else None
+    answer_named = (_named_values(answer) or chained_names(answer) or tuple_assignment(_unboxed(answer))
+                    ) if gold_named else None
     if gold_named and answer_named:  # "a = 2, b = 3": name by name, in any order
         return gold_named.keys() == answer_named.keys() and all(
             _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None

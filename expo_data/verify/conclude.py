@@ -19,7 +19,17 @@ _PAREN_REMARK_RE = re.compile(r"\s*\((?=\s*[A-Za-z]{2,}[\s,])(?:[^()]|\([^()]*\)
 # A comparison or aside clause about the value just stated, up to its sentence end.
 # "$80 this year, which is 25% more than last year" (a value stated before the comma in its sentence; "Wait,
 # that is a mistake" is no aside).
-_ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%])\s*,\s*which\s+(?:is|was|are|were|means|makes)\b[^.!?\n]*")
+# Also a clause that restates a start value or an approximation: "18 apples left, after starting with 30",
+# "exactly $\pi$, approximately 3.14159".
+_ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|were|means|makes)\b|"
+                              r"(?:after|before|having)\s+(?:start|begin|had|initially)\w*|up from\b|down from\b)"
+                              r"[^.!?\n]*")
+# An approximation after an exact value, a math span or a number: "exactly $\pi$, approximately 3.14159".
+_APPROXIMATION_RE = re.compile(r"(?<=[\d$}])\s*,\s*(?:or\s+)?(?:approximately|roughly|about|≈)\s+[-\d$.][^!?\n]*?"
+                               r"(?=[.!?]?\s*$)")
+# A closing sentence about what would have happened instead: "If the price had been $6, it would have made $300."
+_COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:if|had)\b[^!?\n]*?\b(?:had|were)\b[^!?\n]*?\bwould\b[^!?\n]*$",
+                                re.IGNORECASE)
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?[^$]+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)
 # Chat tokens and sign-offs after the statement ("I hope it is correct. <|im_start|>user").
 _CLOSING_JUNK_RE = re.compile(r"(?:\s*(?:<\|[a-z_]+\|>\w*|I hope it is correct\.?))+\s*$", re.IGNORECASE)
@@ -27,6 +37,7 @@ _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\d)[.!?](?=\s|$)|\n\s
 _NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)")
 # The statement commits to a value: a verb or '=' before its last number, or a conclusion word.
 _STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
+                        r"remains?|leaves|left|"
                         r"becomes?|comes? to|so|thus|therefore|hence)\b", re.IGNORECASE)
 # Wording of a text that has not settled on anything.
 _UNSETTLED_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|might|let me|let's|I think|I guess|not sure|"
@@ -46,6 +57,7 @@ def concluding_text(text: str) -> str | None:
     reading; None when the completion commits to no value."""
     text = _CLOSING_JUNK_RE.sub("", text)
     text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub("", text)).rstrip()
+    text = _APPROXIMATION_RE.sub("", _COUNTERFACTUAL_RE.sub("", text)).rstrip()
     if not text or _DANGLING_RE.search(text):
         return None
     bounds = [0] + [m.end() for m in _SENTENCE_END_RE.finditer(text)]

@@ -24,6 +24,7 @@ _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "abo
 # Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
 _PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
+                        r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
                         r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
@@ -108,7 +109,7 @@ _LEAD_FILLER_RE = re.compile(
 # correction after it ("6, not 8").
 _ANSWER_STOP_RE = re.compile(
     r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b"
-    r"|(?:(?<=[\d}%)])|(?<=[A-Za-z]{2})|(?<=\*\*))\.\s+(?=[A-Z(])|\s*<\|", re.IGNORECASE)
+    r"|(?:(?<=[\d}%)])|(?<=[A-Za-z]{2})|(?<=\*\*))\.\s+(?=[A-Z(])|\s*<\||\s*</s>", re.IGNORECASE)
 
 
 # A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
@@ -146,6 +147,7 @@ def _cut_remark(candidate: str) -> str:
     return head
 
 
+_NAMELY_RE = re.compile(r",?\s*\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)(.+)$", re.IGNORECASE)
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
@@ -181,7 +183,8 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         if stop and stop.start() > 0 and candidate[:stop.start()].strip():
             candidate = candidate[:stop.start()]
         stated_end = rest_at + rest.find(candidate) + len(candidate)
-        candidate = _cut_remark(candidate)
+        named = _NAMELY_RE.search(candidate)  # "the value at n = 3, namely 7": the value it names
+        candidate = _cut_remark(named.group(1) if named else candidate)
         stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
         if stated and not _has_hedge(stated.group(1)):
             candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
@@ -204,7 +207,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
     # or a number in words ("one hundred").
     # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
-    last_words = not text[stated_end:].strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
+    last_words = not _TRAILING_JUNK_RE.sub("", text[stated_end:].lstrip(" \t\n.*$")).strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
     if filler and 1 < len(words) <= 8 and (
             last_words and words[0].lower() not in _FILLER_WORDS - {"the", "a", "an"}
             or words[0].lower() not in _FILLER_WORDS and (
@@ -331,6 +334,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
+    if phrase and truncated and _RECONSIDER_RE.search(text[phrase[1]:]):
+        return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
         value = corrected(phrase[0], text[phrase[1]:])
         return (value, "correction") if value else (None, None)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from .plain import letters_of, looks_plain, parse_plain
+from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 
 # Two numbers are equal within this relative difference; math-verify's rounding is absolute (1e-6), so
 # 6.6e-34 "equals" 1e-34 and -1.6e-19 "equals" 1.6e-19 there.
@@ -22,6 +23,7 @@ def notation(text: str) -> str:
     text = re.sub(r"(?:\\(?:left|right|big|Big)\s*)?\\langle\s*", "(", text)
     text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
     text = re.sub(r"\s*\\colon\s*", ":", text)
+    text = re.sub(r"(?<=\d)\{:\}(?=\d)", ":", text)  # 4{:}15, LaTeX's spacing-free colon
     text = re.sub(r"\\[cl]?dots|…", "...", text)
     text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{\s*(\d{1,2}:\d{2}[^{}]*)\}", r"\1", text)  # \text{2:30 p.m.}
     text = _TIME_RE.sub(_time_24h, text)
@@ -346,47 +348,6 @@ def _bound(expr) -> set[str]:
     import sympy
 
     return {str(v) for s in expr.atoms(sympy.Sum) for v in s.variables}
-
-
-_UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J", "kJ", "W", "kW", "Pa", "kPa", "K", "V",
-                "A", "Hz", "kHz", "MHz", "mol", "L", "mL", "eV", "keV", "MeV", "h", "hr", "min", "ms", "T", "C", "F",
-                "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
-                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr"}
-_VALUE_UNIT_RE = re.compile(
-    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
-
-
-def unit_of(text: str) -> tuple[str, str] | None:
-    """("9.8", "m/s^2") for "9.8 m/s^2" / "9.8\\,\\text{m/s}^2" / "9.8 \\mathrm{m\\,s^{-2}}": a number and a
-    unit built only from known unit symbols; None otherwise (so "3x" or "2 n" stay expressions)."""
-    match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip("."))
-    if not match:
-        return None
-    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
-    # "J\\,s", "J·s", "N m^2": a space or a dot between unit symbols multiplies them
-    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*(?=\{)", "", unit)  # a wrapper around braces of its own
-    unit = re.sub(r"(?:\\[,; !]|\s|·|⋅|\\cdot)+", "*", unit.replace("{", "").replace("}", "")).strip("*")
-    unit = re.sub(r"\*?([/^])\*?", r"\1", unit)
-    tokens = re.findall(r"\\?[A-Za-z]+", unit)
-    if not tokens or any(t not in _UNIT_TOKENS for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
-        return None
-    return match.group(1), unit
-
-
-def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
-    """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
-    names it); another unit is wrong. None when the gold carries no such unit."""
-    gold_unit = unit_of(gold)
-    if gold_unit is None:
-        answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
-        # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
-        return same_number(gold, answer_unit[0]) if answer_unit else None
-    answer_unit = unit_of(answer)
-    if answer_unit is not None:
-        return answer_unit[1] == gold_unit[1] and same_number(gold_unit[0], answer_unit[0])
-    if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
-        return None  # "5 hours": the unit words of the rest of the grader
-    return same_number(gold_unit[0], answer)
 
 
 _CASES_RE = re.compile(r"\\begin\s*\{[dr]?cases\}(.*?)\\end\s*\{[dr]?cases\}", re.DOTALL)

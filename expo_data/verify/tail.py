@@ -16,6 +16,7 @@ CORRECTION_CUE_RE = re.compile(
     r"error|erred|looking back|look(?:ing)? again|upon (?:further |closer |second )?(?:review|reflection|inspection)|"
     r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
     r"not (?:valid|allowed|admissible)|invalid|inadmissible|vanish(?:es)?|undefined|extraneous|"
+    r"hold on|double[- ]check\w*|revisit\w*|(?:does|did)(?:n't| not) (?:satisfy|work|fit|hold)|wrong|"
     r"(?:the )?(?:correct|corrected|right|actual|only)\b)",
     re.IGNORECASE)
 # A conclusion: "so / thus / therefore / hence ... is|are|equals|= V" or "the correct / only ... is V".
@@ -29,6 +30,13 @@ _CUED_STATEMENT_RE = re.compile(r"\b(?:the|its|our)\s+[^.,;:]{1,40}?\b(?:is|are|
 _NUMBER_NOUN_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+(?!(?:or|and|to|times|plus|minus|more|less|than|"
                              r"of|over|per|out)\b)[A-Za-z]{3,}\b.*", re.DOTALL)
 _STATES_RE = re.compile(r"\b(?:is|are|equals|becomes|be)\b|=")
+# A sentence that says which value is final, whatever precedes it: "Final: 11", "60 km/h is what was asked",
+# "leaves 35, and that's my final answer".
+_FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?final(?: answer)?(?:\*\*)?\s*:\s*(?:\*\*)?\s*\$?([-\d.,/]*\d)\$?(?:\*\*)?\s*",
+                             re.IGNORECASE)
+_FINAL_CLAIM_RE = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\$?(?:\s*[A-Za-z/%]+){0,3}\s*(?:,\s*(?:and|so)\s+)?"
+                             r"(?:that(?:'s| is)|this is|is)\s+(?:my final answer|the final answer|what (?:was|is) asked)\b",
+                             re.IGNORECASE)
 # A paragraph that checks the answer restates the question's numbers; it corrects nothing.
 _CHECK_RE = re.compile(r"\n\s*(?:\*\*)?(?:check|verification|verify|sanity check)\b[^\n]*?:", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?](?=\s|$)|\n")
@@ -75,6 +83,11 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
     for end_match in list(_SENTENCE_END_RE.finditer(tail)) + [None]:
         end = end_match.start() if end_match else len(tail)
         sentence = tail[start:end]
+        final = _FINAL_LABEL_RE.fullmatch(sentence) or _FINAL_CLAIM_RE.search(sentence)
+        if final:  # it says itself that it is the final value: a correction whatever its wording
+            found = ([final.group(1).replace(",", "")], True)
+            start = end_match.end() if end_match else len(tail)
+            continue
         conclusion = _CONCLUSION_START_RE.search(sentence)
         if not conclusion and CORRECTION_CUE_RE.search(tail[:start]):  # a cue said before, not "but that double counts"
             conclusion = _CUED_STATEMENT_RE.search(sentence)

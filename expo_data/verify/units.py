@@ -1,0 +1,77 @@
+"""Physical units after a value: "9.8 m/s^2", "1.38\\times10^{-23}\\ \\mathrm{J\\,K^{-1}}", "2.7 electron volts". A
+unit is compared by its symbols and their powers (J/K is J K^-1, M is mol/L, mph is mi/h); another unit is
+another answer."""
+
+from __future__ import annotations
+
+import re
+
+# Units written out in words, read as their symbols (only spellings that are never a counted noun).
+_SPELLED_UNITS = [(re.compile(pattern, re.IGNORECASE), symbol) for pattern, symbol in (
+    (r"\belectron[- ]?volts?\b", "eV"), (r"\bmiles? per hour\b", "mi/h"), (r"\bkilomet(?:er|re)s? per hour\b", "km/h"),
+    (r"\bmet(?:er|re)s? per second\b", "m/s"), (r"\bmoles? per lit(?:er|re)\b", "mol/L"))]
+# One unit under two symbols: written the same way once read.
+_UNIT_SYNONYMS = {"mph": "mi/h", "kmh": "km/h", "M": "mol/L", "hr": "h", "days": "day", "ohm": "Ohm", "\\Omega": "Ohm"}
+
+
+def unit_key(unit: str) -> frozenset | str:
+    """The unit as symbols and their powers: "J/K", "J*K^-1" and "J K^{-1}" give one key; the unit itself when
+    it is not a plain product and quotient of symbols."""
+    powers: dict[str, int] = {}
+    for index, part in enumerate(unit.split("/")):
+        for factor in filter(None, part.split("*")):
+            match = re.fullmatch(r"(\\?[A-Za-z]+)(?:\^(-?\d+))?", factor)
+            if not match:
+                return unit
+            symbol = _UNIT_SYNONYMS.get(match.group(1), match.group(1))
+            sign = -1 if index else 1
+            if "/" in symbol:  # a synonym that is itself a quotient ("mph" is mi/h)
+                numerator, denominator = symbol.split("/")
+                for name, power in ((numerator, 1), (denominator, -1)):
+                    powers[name] = powers.get(name, 0) + sign * power * int(match.group(2) or 1)
+                continue
+            powers[symbol] = powers.get(symbol, 0) + sign * int(match.group(2) or 1)
+    return frozenset((symbol, power) for symbol, power in powers.items() if power)
+
+
+_UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J", "kJ", "W", "kW", "Pa", "kPa", "K", "V",
+                "A", "Hz", "kHz", "MHz", "mol", "L", "mL", "eV", "keV", "MeV", "h", "hr", "min", "ms", "T", "C", "F",
+                "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
+                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M"}
+_VALUE_UNIT_RE = re.compile(
+    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
+
+
+def unit_of(text: str) -> tuple[str, str] | None:
+    """("9.8", "m/s^2") for "9.8 m/s^2" / "9.8\\,\\text{m/s}^2" / "9.8 \\mathrm{m\\,s^{-2}}": a number and a
+    unit built only from known unit symbols; None otherwise (so "3x" or "2 n" stay expressions)."""
+    match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip("."))
+    if not match:
+        return None
+    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
+    for spelled, symbol in _SPELLED_UNITS:
+        unit = spelled.sub(symbol, unit)
+    # "J\\,s", "J·s", "N m^2": a space or a dot between unit symbols multiplies them
+    unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*(?=\{)", "", unit)  # a wrapper around braces of its own
+    unit = re.sub(r"(?:\\[,; !]|\s|·|⋅|\\cdot)+", "*", unit.replace("{", "").replace("}", "")).strip("*")
+    unit = re.sub(r"\*?([/^])\*?", r"\1", unit)
+    tokens = re.findall(r"\\?[A-Za-z]+", unit)
+    if not tokens or any(t not in _UNIT_TOKENS for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
+        return None
+    return match.group(1), unit
+
+
+def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
+    """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
+    names it); another unit is wrong. None when the gold carries no such unit."""
+    gold_unit = unit_of(gold)
+    if gold_unit is None:
+        answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
+        # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
+        return same_number(gold, answer_unit[0]) if answer_unit else None
+    answer_unit = unit_of(answer)
+    if answer_unit is not None:
+        return unit_key(answer_unit[1]) == unit_key(gold_unit[1]) and same_number(gold_unit[0], answer_unit[0])
+    if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
+        return None  # "5 hours": the unit words of the rest of the grader
+    return same_number(gold_unit[0], answer)

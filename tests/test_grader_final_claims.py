@@ -1,0 +1,77 @@
+"""Classes from a fourth held-out set (issue 26): a later "Final: V" / "V is what was asked" overrides a box, a
+trailing restated start value, a counterfactual or an approximation after the answer is no answer, a cut-off
+answer that goes on questioning is none, named tuples compare name by name, units by symbol and power."""
+
+import pytest
+
+from expo_data.verify import extract_answer, verify_one
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a later conclusion that says it is final replaces the box, however it is worded
+    ("Speed = 120/3 = $\\boxed{40}$ km/h.\n\nHold on, the trip took 2 hours, not 3. 120 / 2 = 60 km/h is what was asked.",
+     "60"),
+    ("The answer is $\\boxed{12}$.\n\nUpon double-checking, 12 doesn't satisfy the second condition; the largest "
+     "valid value is 11. Final: 11.", "11"),
+    ("Answer: 36\n\nRevisiting step 2, 36 includes a forbidden arrangement. Subtracting it leaves 35, and that's my "
+     "final answer.", "35"),
+    # the same value restated as final keeps the box
+    ("The answer is $\\boxed{12}$.\n\nDouble-checking: it works. Final: 12.", "12"),
+    # the stated result, not a restated start value, a hypothetical or an approximation after it
+    ("She started with 30 apples, gave away 12, so she has 18 apples left, after starting with 30.", "18"),
+    ("The theater earned $250. If the price had been $6, it would have made $300 instead.", "250"),
+    ("So the jacket now costs **$80**, which is 25% more than last year's $64.", "80"),
+    ("The area is exactly $\\pi$, approximately 3.14159.", "\\pi"),
+    ("After dealing 48 cards, **8 cards** remain.", "8"),
+    ("The answer is the value at n = 3, namely **7**.", "7"),
+    ("ANSWER: 3</s>", "3"),
+    ("Thus, the result is i+1.<|eot_id|>", "i+1"),
+])
+def test_final_claims_and_stated_results(text, expected):
+    assert extract_answer(text)[0] == expected
+
+
+def test_cut_off_answer_that_goes_on_questioning_is_no_answer():
+    text = "The sum is 45. **Answer: 45**. Hmm, is 0 supposed to be included? If the digits run from 0 to 9, the"
+    assert extract_answer(text, truncated=True)[0] is None
+    assert extract_answer("The sum is 45. **Answer: 45**.", truncated=True)[0] == "45"
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("$m=4, n=9$", "\\boxed{(m,n)=(9,4)}", False),  # named: compared name by name
+    ("$m=4, n=9$", "(m,n)=(4,9)", True),
+    ("$m=4, n=9$", "(n,m)=(9,4)", True),
+    ("$m=4, n=9$", "(9,4)", False),  # unnamed: in the gold's order
+    ("a=b=1", "(a,b)=(1,1)", True),
+    ("a=b=1", "(a,b)=(1,2)", False),
+    ("a=2, b=0 and a=5, b=1", "(a,b) \\in \\{(2,0),(5,1)\\}", True),
+    ("a=2, b=0 and a=5, b=1", "(a,b) \\in \\{(0,2),(5,1)\\}", False),
+    ("a=2, b=0 and a=5, b=1", "(a,b) \\in \\{(2,0)\\}", False),
+])
+def test_named_tuples(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("1.38 \\times 10^{-23} \\text{ J/K}", "1.38\\times10^{-23}\\ \\mathrm{J\\,K^{-1}}", True),
+    ("1.38 \\times 10^{-23} \\text{ J/K}", "1.38\\times10^{-23}\\ \\mathrm{J\\,K}", False),
+    ("2.7\\,\\mathrm{eV}", "2.7\\ \\text{electron volts}", True),
+    ("2.7\\,\\mathrm{eV}", "2.8\\ \\text{electron volts}", False),
+    ("45 mph", "45\\text{ miles per hour}", True),
+    ("45 mph", "45\\text{ km/h}", False),
+    ("0.50 M", "0.50\\ \\text{mol/L}", True),
+    ("0.50 M", "0.5", True),
+    ("0.50 M", "0.50\\ \\text{mol}", False),
+    ("9.8 m/s^2", "9.8 \\mathrm{m\\,s^{-1}}", False),
+    ("4:15 p.m.", "4{:}15\\text{ p.m.}", True),
+    ("4:15 p.m.", "4{:}15\\text{ a.m.}", False),
+])
+def test_units_by_symbol_and_power(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+def test_words_as_the_final_answer_before_a_sign_off():
+    diverges = "**Conclusion:** The final answer is $\\text{the series diverges}$. I hope it is correct."
+    assert verify_one("The series diverges.", extract_answer(diverges)[0])[0] is True
+    converges = diverges.replace("diverges", "converges")
+    assert verify_one("The series diverges.", extract_answer(converges)[0])[0] is not True
