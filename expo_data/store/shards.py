@@ -299,7 +299,8 @@ def hash_ahead(store: Store, count: int, stop: threading.Event) -> None:
     if store.remote:
         return
     try:
-        budget = next(int(line.split()[1]) * 1024 for line in open("/proc/meminfo") if line.startswith("MemAvailable:")) // 2
+        with open("/proc/meminfo") as meminfo:
+            budget = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:")) // 2
     except (OSError, StopIteration, ValueError):
         return
     try:

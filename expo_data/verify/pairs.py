@@ -252,7 +252,7 @@ _DOMAIN_WORDS = {"real", "reals", "number", "numbers", "integer", "integers", "p
 
 
 def _over_own_domain(value: str, qualifier: str) -> bool:
-    """The qualifier only ranges a function's argument over a domain: f(x) = ... "for all real x", "for all
+    r"""The qualifier only ranges a function's argument over a domain: f(x) = ... "for all real x", "for all
     n \in \mathbb{N}", "for every positive integer n"."""
     function = re.match(r"\s*[A-Za-z]\s*\(\s*([A-Za-z])\s*\)\s*=", value)
     if not function:
