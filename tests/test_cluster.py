@@ -56,14 +56,26 @@ def slice_pids() -> dict[int, int]:
 
 
 def engine_children(pid: int) -> list[int]:
-    """The slice's engine process under a Ray worker (not multiprocessing's resource tracker)."""
+    """The slice's engine process under a Ray worker: a child of the fork server the worker started
+    (`in_child`), or a spawned child; not multiprocessing's resource tracker."""
+    def children(parent: int) -> list[int]:
+        try:
+            return [int(c) for c in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def cmdline(child: int) -> bytes:
+        try:
+            return Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
     found = []
-    try:
-        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(int(child))
-    except OSError:
-        pass
+    for child in children(pid):
+        if b"spawn_main" in cmdline(child):
+            found.append(child)
+        elif b"forkserver" in cmdline(child):
+            found.extend(children(child))  # forked from the server: its cmdline is the server's
     return found
 
 
