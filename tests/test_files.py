@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from expo_data.store.files import atomic_dir
@@ -45,3 +47,40 @@ def test_a_failed_build_leaves_the_target_as_it_was(tmp_path, existing):
             (building / "half.bin").write_text("half")
             raise Boom
     assert listing(tmp_path) == before
+
+
+def test_held_signals_act_at_the_end_of_the_block_under_the_handler_they_found():
+    """A signal held through a commit is acted on when the block ends, by the handler that was there before:
+    Ctrl-C raises right there (not at a later bytecode check, which a __del__ could swallow), an ignored one
+    stays ignored, a Python handler is called once however often the signal came."""
+    import signal
+
+    from expo_data.store.files import HeldSignals
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with HeldSignals() as held:
+            held.start()
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+            reached.append("end of block")
+        reached.append("after the block")
+    assert reached == ["end of block"] and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    calls = []
+    saved = signal.signal(signal.SIGTERM, lambda signum, frame: calls.append(signum))
+    try:
+        with HeldSignals() as held:
+            held.start()
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert calls == []
+        assert calls == [signal.SIGTERM]
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with HeldSignals() as held:
+            held.start()
+            os.kill(os.getpid(), signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, saved)
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -272,11 +272,18 @@ class HeldSignals:
             self.previous[sig] = signal.signal(sig, lambda signum, frame: self.caught.append(signum))
 
     def __exit__(self, *exc) -> None:
-        for sig, handler in self.previous.items():
+        previous, self.previous = self.previous, {}
+        for sig, handler in previous.items():
             signal.signal(sig, handler)
-        self.previous = {}
-        for sig in dict.fromkeys(self.caught):
-            os.kill(os.getpid(), sig)  # now, under the handlers restored: Ctrl-C raises, SIGTERM ends the process
+        caught, self.caught = list(dict.fromkeys(self.caught)), []
+        for sig in caught:
+            handler = previous.get(sig)
+            if callable(handler):
+                # Called here, not re-sent: a re-sent signal is acted on at whatever bytecode the interpreter
+                # checks next, and if that is in a __del__ or a gc callback its KeyboardInterrupt is swallowed.
+                handler(sig, None)
+            elif handler != signal.SIG_IGN:
+                os.kill(os.getpid(), sig)  # the default action (SIGTERM: the process ends by the signal)
 
 
 @contextlib.contextmanager
