@@ -188,3 +188,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section(f"unmarked tests over {FAST_TEST_SECONDS:.0f} s (mark them slow or make them cheaper)")
         for seconds, nodeid in sorted(_unmarked_slow, reverse=True):
             terminalreporter.write_line(f"{seconds:6.1f}s {nodeid}")
+
+
+@pytest.fixture
+def default_sigint():
+    """Ctrl-C as Python's default (KeyboardInterrupt) for a test that sends it, whatever the run inherited: a
+    shell starts a background job with SIGINT ignored, and an ignored signal stays ignored in the process."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

@@ -49,7 +49,7 @@ def test_a_failed_build_leaves_the_target_as_it_was(tmp_path, existing):
     assert listing(tmp_path) == before
 
 
-def test_held_signals_act_at_the_end_of_the_block_under_the_handler_they_found():
+def test_held_signals_act_at_the_end_of_the_block_under_the_handler_they_found(default_sigint):
     """A signal held through a commit is acted on when the block ends, by the handler that was there before:
     Ctrl-C raises right there (not at a later bytecode check, which a __del__ could swallow), an ignored one
     stays ignored, a Python handler is called once however often the signal came."""
@@ -83,4 +83,3 @@ def test_held_signals_act_at_the_end_of_the_block_under_the_handler_they_found()
         assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGTERM, saved)
-        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -141,7 +141,7 @@ def test_view_never_writes_over_a_file_of_the_round(round_copy, target):
 
 
 @pytest.mark.parametrize("step", ["delete", "write_json"])
-def test_select_interrupted_while_it_commits_commits_whole(round_copy, monkeypatch, step):
+def test_select_interrupted_while_it_commits_commits_whole(round_copy, monkeypatch, step, default_sigint):
     """Ctrl-C landing between the steps of select's commit (the old record removed, the tables renamed
     in, the new record written) is held until the commit is done: then the tables and record agree."""
     params = {"per_problem": 2, "include_attempts": True}
