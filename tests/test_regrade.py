@@ -20,7 +20,8 @@ from hypothesis import given, strategies as st
 
 from cli.data import main as data_main
 from expo_data.errors import ExpoError
-from expo_data.store.grading import check_selection, read_selection_record
+from expo_data.store.grading import check_selection
+from expo_data.store.schema import read_selection_record
 from expo_data.regrade import REGRADED_COLUMNS, commit_shard, intent_name, regrade, regrade_table
 from expo_data.store.schema import read_manifest, shard_name, sidecar_name
 from expo_data.store.shards import load_round, read_checked_shard, read_sidecar, verify_round_dir

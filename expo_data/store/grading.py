@@ -13,7 +13,7 @@ import json
 from typing import Any, Callable
 
 from ..errors import ExpoError
-from .schema import LAYOUT, read_manifest
+from .schema import LAYOUT, read_manifest, read_selection_record
 
 
 def describe(grading: Any) -> str:
@@ -40,14 +40,6 @@ def stale_reason(record: dict[str, Any], manifest: dict[str, Any] | None) -> str
     return f"it was made under {describe(record.get('grading'))}, and the round is now graded by {describe(now)}"
 
 
-def read_selection_record(rd) -> dict[str, Any] | None:
-    try:
-        record = json.loads(rd.read_bytes(LAYOUT["selection_record"]))
-    except (FileNotFoundError, ValueError, RecursionError, ExpoError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
 def check_selection(rd, record: dict[str, Any]) -> None:
     """`expo-train round`: a selection made under another grading than the round's is refused until redone."""
     manifest = read_manifest(rd)
@@ -61,7 +53,10 @@ def drop_stale_selection(rd, manifest: dict[str, Any], log: Callable[[str], None
     """`select`, before it works: a regrade under way is refused; a stale selection's record is removed first,
     so that if this selection comes out empty the stale one is not left for a trainer to use."""
     check_not_regrading(rd, manifest)
-    record = read_selection_record(rd)
+    try:
+        record = read_selection_record(rd)
+    except ExpoError:
+        record = None  # not a finished selection, so no grading to be stale under; this select replaces it
     reason = stale_reason(record, manifest) if record is not None else None
     if reason:
         log(f"the selection in {rd.uri('selected')} is stale ({reason}); replacing it")
