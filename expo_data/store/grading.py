@@ -9,7 +9,6 @@ none: it is current until the round is regraded.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from ..errors import ExpoError
