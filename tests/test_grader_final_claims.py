@@ -3,6 +3,7 @@ trailing restated start value, a counterfactual or an approximation after the an
 answer that goes on questioning is none, named tuples compare name by name, units by symbol and power."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from expo_data.verify import extract_answer, verify_one
 
@@ -75,3 +76,24 @@ def test_words_as_the_final_answer_before_a_sign_off():
     assert verify_one("The series diverges.", extract_answer(diverges)[0])[0] is True
     converges = diverges.replace("diverges", "converges")
     assert verify_one("The series diverges.", extract_answer(converges)[0])[0] is not True
+
+
+FORMULA_PARTS = st.sampled_from(["x^{N}", "y^N", "\\sqrt{N}", "\\frac{N}{x}", "N x", "e^{N}", "\\log_N y", "N^x"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 99), parts=st.lists(FORMULA_PARTS, min_size=2, max_size=4),
+       ops=st.lists(st.sampled_from([" + ", " \\cdot ", "\\,"]), min_size=3, max_size=3),
+       wrap=st.sampled_from(["The answer is ${}$.", "Final answer: ${}$", "The answer is {}."]))
+def test_a_formula_whose_only_number_repeats_is_not_that_number(n, parts, ops, wrap):
+    """A stated formula (a sum of positive terms, so it never cancels to the number) in which one number appears
+    more than once ("x^2 + y^2 + 2") is the formula: read as
+    its one number, a gold of that number graded it correct."""
+    formula = "".join(p.replace("N", str(n)) + op for p, op in zip(parts, ops))[:-1].rstrip(" +-\\cdot,") + f" + {n}"
+    extracted = extract_answer(wrap.format(formula))[0]
+    assert extracted != str(n)
+    assert extracted is None or verify_one(str(n), extracted)[0] is False
+
+
+def test_a_long_phrase_around_its_one_number_is_still_that_number():
+    assert extract_answer("The answer is the smallest such number within the list, 102.")[0] == "102"

@@ -163,6 +163,15 @@ def _has_hedge(text: str) -> bool:
     return any(word.lower() in _HEDGE_WORDS for word in words)
 
 
+def _prose_around(candidate: str, numbers: list[re.Match]) -> bool:
+    """Whether a phrase's one number stands in words ("within a 2-digit number, 102"), not in a formula: in
+    "x^2 + y^2 + 2" or "\\sqrt{2}\\cdot\\sqrt{2}" the repeated 2 is part of the answer, not the answer."""
+    if len(numbers) != 1:
+        return False
+    rest = candidate[:numbers[0].start()] + " " + candidate[numbers[0].end():]
+    return not re.search(r"[\\^_{}=+*/<>|]", rest)
+
+
 def _phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase."""
     matches = list(_PHRASE_RE.finditer(text))
@@ -199,9 +208,10 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate):
         candidate = number_then_words.group(1)
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
-    values = {m.group() for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"}
-    if len(candidate) > 24 and len(values) == 1 and not _has_hedge(candidate):
-        candidate = values.pop()
+    numbers = [m for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"]
+    if len(candidate) > 24 and len({m.group() for m in numbers}) == 1 and not _has_hedge(candidate) \
+            and _prose_around(candidate, numbers):
+        candidate = numbers[0].group()
     words = candidate.split()
     filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
     # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
