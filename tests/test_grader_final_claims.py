@@ -97,3 +97,24 @@ def test_a_formula_whose_only_number_repeats_is_not_that_number(n, parts, ops, w
 
 def test_a_long_phrase_around_its_one_number_is_still_that_number():
     assert extract_answer("The answer is the smallest such number within the list, 102.")[0] == "102"
+
+
+@pytest.mark.parametrize("gold, text, expected", [
+    # values alike, joined by "and" / "or" / commas, are one answer
+    ("\\{2, 3\\}", "The solutions are $x=3$ and $x=2$.", True),
+    ("\\{2, 3\\}", "The solutions are $x=3$ and $x=-2$.", False),
+    ("(2, 3)", "We get $x=2$, $y=3$.", True),
+    ("(2, 3)", "We get $x=3$, $y=2$.", False),
+    ("2", "Therefore $x = 2$ or $x = -2$.", False),
+    ("-2, 2", "Therefore $x = 2$ or $x = -2$.", True),
+    ("2", "The answer is $2$ or $3$.", False),
+    ("3", "The answer is $2$, $3$.", False),
+    # a derivation step, then the answer: not joined
+    ("4", "From $3x - 2 = 10$ we get $3x = 12$ and $x = 4$.", True),
+    # a value, a word, then another value: more than one value
+    ("5", "The answer is $5$ apples and $3$ oranges.", False),
+    ("3", "The answer is $5$ apples and $3$ oranges.", False),
+])
+def test_values_stated_together(gold, text, expected):
+    extracted = extract_answer(text)[0]
+    assert (extracted is not None and verify_one(gold, extracted)[0]) is expected

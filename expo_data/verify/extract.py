@@ -163,6 +163,33 @@ def _has_hedge(text: str) -> bool:
     return any(word.lower() in _HEDGE_WORDS for word in words)
 
 
+# Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
+_SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
+_SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
+# A value, then a word or two, then another value: "$5$ apples and $3$ oranges".
+_MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\band\b|\bor\b)[ \t]*(?:\$|\d)")
+
+
+def _span_content(span: re.Match) -> str:
+    return next(g for g in span.groups() if g is not None).strip()
+
+
+def _span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) -> list[re.Match]:
+    """spans[at] with the spans joined to it by only "and" / "or" / commas (before it when backward)."""
+    first = last = at
+    if backward:
+        while first > 0 and _SPAN_JOIN_RE.fullmatch(text, spans[first - 1].end(), spans[first].start()):
+            first -= 1
+    else:
+        while last + 1 < len(spans) and _SPAN_JOIN_RE.fullmatch(text, spans[last].end(), spans[last + 1].start()):
+            last += 1
+    run = spans[first:last + 1]
+    # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
+    shapes = {_SPAN_SHAPE_RE.fullmatch(_span_content(m)) is not None for m in run}
+    plain = {"=" not in _span_content(m) for m in run}
+    return run if len(run) == 1 or shapes == {True} or plain == {True} else [spans[at]]
+
+
 def _prose_around(candidate: str, numbers: list[re.Match]) -> bool:
     """Whether a phrase's one number stands in words ("within a 2-digit number, 102"), not in a formula: in
     "x^2 + y^2 + 2" or "\\sqrt{2}\\cdot\\sqrt{2}" the repeated 2 is part of the answer, not the answer."""
@@ -173,7 +200,8 @@ def _prose_around(candidate: str, numbers: list[re.Match]) -> bool:
 
 
 def _phrase_answer(text: str) -> tuple[str, int] | None:
-    """(candidate, offset in text where the candidate's statement ends) for the last answer phrase."""
+    """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
+    is "" when the phrase states more than one value."""
     matches = list(_PHRASE_RE.finditer(text))
     if not matches:
         return None
@@ -181,8 +209,12 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     rest = text[rest_at:]
     span = _MATH_SPAN_RE.match(rest.lstrip())
     if span:
-        candidate = next(g for g in span.groups() if g is not None)
-        stated_end = rest_at + (len(rest) - len(rest.lstrip())) + span.end()
+        lead = rest_at + (len(rest) - len(rest.lstrip()))
+        run = _span_run(text, list(_MATH_SPAN_RE.finditer(text, lead)), 0)
+        candidate = ", ".join(_span_content(m) for m in run)
+        stated_end = run[-1].end()
+        if _MORE_VALUES_RE.match(text, stated_end):
+            return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
@@ -335,7 +367,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         # the last box wins ("One might think the answer is 12" after one does not)
         phrase = _phrase_answer(text)
         if phrase and not _retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
-            return phrase[0], "final_answer_phrase"
+            return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
     if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
         value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
         return (value, "correction") if value else (None, None)
@@ -344,6 +376,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
+    if phrase and not phrase[0]:
+        return None, None  # an answer phrase that states several values
     if phrase and truncated and _RECONSIDER_RE.search(text[phrase[1]:]):
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
@@ -371,7 +405,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     spans = list(_MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
-        content = next(g for g in spans[-1].groups() if g is not None).strip()
+        content = ", ".join(_span_content(m) for m in _span_run(text, spans, len(spans) - 1, backward=True))
         if content:
             return content, "last_math"
     if numbers:
