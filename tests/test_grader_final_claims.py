@@ -118,3 +118,31 @@ def test_a_long_phrase_around_its_one_number_is_still_that_number():
 def test_values_stated_together(gold, text, expected):
     extracted = extract_answer(text)[0]
     assert (extracted is not None and verify_one(gold, extracted)[0]) is expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(base=st.sampled_from([2, 3, 10]), exponent=st.integers(40, 3000), offset=st.integers(1, 3),
+       form=st.sampled_from(["1+\\frac{{1}}{{{b}^{{{e}}}}}", "{b}^{{{e}}}", "\\frac{{{b}^{{{e}}}+1}}{{{b}^{{{e}}}}}"]))
+def test_exact_values_beyond_floating_point_are_told_apart(base, exponent, offset, form):
+    """1 + 2^{-2020} against 1 + 2^{-2019}: equal in floating point (and within any relative tolerance), not
+    equal. Exact rationals compare exactly; the same value in another spelling still matches."""
+    gold = form.format(b=base, e=exponent)
+    assert verify_one(gold, form.format(b=base, e=exponent + offset))[0] is False
+    assert verify_one(gold, gold.replace(f"{{{exponent}}}", f"{{{exponent - 0}}}"))[0] is True
+    if base == 2 and form == "{b}^{{{e}}}" and exponent % 2 == 0:
+        assert verify_one(gold, f"4^{{{exponent // 2}}}")[0] is True
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # an unsorted bare gold list is read in its order
+    ("$\\frac{1}{3},1,\\frac{1}{9}$", "\\frac19, \\frac13, 1", False),
+    ("$\\frac{1}{3},1,\\frac{1}{9}$", "\\frac13, 1, \\frac19", True),
+    ("$\\frac{1}{3},1,\\frac{1}{9}$", "0.\\overline{3}, 1, 1/9", True),
+    ("4, 1, 2", "1, 2, 4", False),
+    # a sorted gold, or a set in braces, stays order-free
+    ("1, 2, 5", "5, 2, 1", True),
+    ("-3, 2", "2, -3", True),
+    ("\\{1, 5, 2\\}", "1, 2, 5", True),
+])
+def test_an_unsorted_gold_list_keeps_its_order(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

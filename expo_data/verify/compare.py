@@ -11,6 +11,7 @@ from .extract import _has_hedge
 from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
                         _top_level_split, _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer,
                         normalise_string)
+from .lists import reordered_list
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
 from .gold import gold_answer
@@ -268,6 +269,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return _choice_value_matches(*option, answer), None
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
+    if reordered_list(gold, answer, _item_value):
+        return False, None
     gold, verdict = _typed_match(gold, answer)
     if verdict is not None:
         return verdict, None
@@ -320,6 +323,12 @@ def _real_value(text: str) -> float | None:
         return float(expr) if expr is not None and not expr.free_symbols else None
     except (TypeError, ValueError):
         return None
+
+
+def _item_value(text: str) -> float | None:
+    """A list item's real value, read in its canonical form (0.\\overline{3} is 1/3)."""
+    form = canonical(text, is_gold=False)
+    return _real_value(form.text) if form is not None else None
 
 
 def _without_article(text: str) -> str:

@@ -1,0 +1,31 @@
+"""A gold list whose order means something: "1/3, 1, 1/9" (d(6), d(16), d(72)) against the same values sorted.
+
+A bare list of three or more numbers that the gold writes in neither ascending nor descending order is read in
+that order; a sorted gold ("-3, 2", "1, 2, 5") may be a solution set written by convention, and stays order-free.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .pairs import tuple_items
+
+
+def _monotonic(values: list[float]) -> bool:
+    pairs = list(zip(values, values[1:]))
+    return all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs)
+
+
+def reordered_list(gold: str, answer: str, real_value: Callable[[str], float | None]) -> bool:
+    """Whether the answer lists the values of an unsorted bare gold list in another order."""
+    if gold.strip().strip("$").strip().startswith(("(", "[", "{", "\\{", "\\left", "\\langle", "\\begin")):
+        return False  # a tuple is compared in order anyway; a set in braces is order-free by its notation
+    gold_items, answer_items = tuple_items(gold), tuple_items(answer)
+    if not gold_items or not answer_items or len(gold_items) < 3 or len(gold_items) != len(answer_items):
+        return False
+    gold_values = [real_value(item) for item in gold_items]
+    answer_values = [real_value(item) for item in answer_items]
+    if None in gold_values or None in answer_values or _monotonic(gold_values):
+        return False
+    close = [abs(g - a) <= 1e-9 * max(abs(g), abs(a), 1.0) for g, a in zip(gold_values, answer_values)]
+    return not all(close)
