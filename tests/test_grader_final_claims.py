@@ -146,3 +146,39 @@ def test_exact_values_beyond_floating_point_are_told_apart(base, exponent, offse
 ])
 def test_an_unsorted_gold_list_keeps_its_order(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a closing line that is a value and nothing else, after lines of reasoning
+    ("Sum: 2 + 5/3 + 1 = 14/3.\n\n14/3", "14/3"),
+    ("Let me compute.\n\n$\\frac{14}{3}$", "\\frac{14}{3}"),
+    ("Adding the equations: 3a = 3, so a = 1.\nThen b = -2.\n\n(1,-2)", "(1,-2)"),
+    ("5 sqrt(2) - 2 sqrt(2) = 3 sqrt(2).\n\n3*sqrt(2)", "3*sqrt(2)"),
+    ("So x = 2 or x = 3.\n\nx = 2 or x = 3", "x = 2, x = 3"),
+    ("Therefore\n\nx = 5", "x = 5"),
+    # not a value line: a step, words, a refusal, two names offered
+    ("We have\n\n2 + 3 = 5", "5"),
+    ("I cannot determine it from the figure.\n\n12", None),
+    ("Solving.\n\nx = 2 or y = 3", None),
+    ("So it is either 4 or 5.", None),
+    # a bracketed remark that works the sum out is a remark; one that offers another value is not
+    ("Answer: 72 (48 in April plus 24 in May)", "72"),
+    ("Answer: 204 (3 hours of walking = 180 minutes, plus t = 24)", "204"),
+    ("Answer: 72 (or 73)", "72 (or 73)"),
+    # two dollar amounts are money, not a math span
+    ("Answer: $10 (that is 50/60 of her $12 hourly rate)", "$10"),
+    # a number times a variable is a product, never the number
+    ("The answer is $3 n$", "3 n"),
+    ("The answer is 12 x y", "12 x y"),
+    ("The answer is 15 minutes", "15"),
+])
+def test_closing_lines_remarks_and_products(text, expected):
+    assert extract_answer(text)[0] == expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("12", "(B) 12", True), ("12", "\\textbf{(B) }12", True), ("13", "(B) 12", False),
+    ("B", "(B) 12", True), ("12", "(B) 12 or (C) 13", False), ("3", "3 n", False),
+])
+def test_an_option_with_its_value_against_a_value_gold(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

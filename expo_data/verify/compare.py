@@ -267,6 +267,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     option = choice_with_value(gold)
     if option is not None:
         return _choice_value_matches(*option, answer), None
+    answer_option = choice_with_value(answer)
+    if answer_option is not None:
+        answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
     if reordered_list(gold, answer, _item_value):

@@ -79,6 +79,8 @@ def concluding_text(text: str) -> str | None:
     numbers |= set(_MATH_SPAN_RE.findall(statement))
     if len(numbers) > 1 and not _STATES_RE.search(statement):
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
+    if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
+        return None  # "x = 2 or y = 3", "either 4 or 5": two values offered, none stated ($...$ spans: read joined)
     return "".join(sentences[:last + 1])
 
 
@@ -91,3 +93,36 @@ def option_line(text: str) -> str | None:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     match = _OPTION_LINE_RE.fullmatch(lines[-1]) if lines else None
     return next(g for g in match.groups() if g) if match else None
+
+
+# Words a closing line of pure math may hold: function names, constants, LaTeX commands' names.
+_MATH_WORDS = {"sqrt", "pi", "log", "ln", "lg", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan",
+               "exp", "infty", "inf", "frac", "dfrac", "tfrac", "cdot", "times", "div", "pm", "mp", "le", "ge", "leq",
+               "geq", "cup", "cap", "left", "right", "circ", "mathrm", "binom", "choose", "lfloor", "rfloor",
+               "lceil", "rceil", "langle", "rangle", "sum", "prod", "overline", "infinity"}
+_SINGLE_ASSIGNMENT_RE = re.compile(r"[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
+
+
+def value_line(text: str) -> str | None:
+    """The last line, when it is a value and nothing else ("14/3", "(1,-2)", "3*sqrt(2)", "$\\frac{14}{3}$",
+    "x = 5") after lines of reasoning; None otherwise (words, an open equation, a list of steps)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2 or any(_REFUSAL_RE.search(line) for line in lines[-3:]):
+        return None
+    line = lines[-1].strip("*").strip()
+    line = re.sub(r"^(?:\$\$?|\\\[|\\\()\s*(.*?)\s*(?:\$\$?|\\\]|\\\))$", r"\1", line).strip().rstrip(".").strip()
+    if not line or len(line) > 60 or not re.search(r"\d|\\pi|\bpi\b|\\infty", line) or re.search(r"[:?!;]|\.\.\.|…", line):
+        return None
+    if any(word.lower() not in _MATH_WORDS | {"or", "and"} for word in re.findall(r"[A-Za-z]{2,}", line)):
+        return None  # "204 minutes", "Step 3": words, read by the concluding statement instead
+    parts = re.split(r"\s+(?:or|and)\s+", line)
+    if len(parts) > 1:
+        # "x = 2 or x = 3": one variable's solutions, read as a list; anything else joined by words is none
+        names = {re.match(r"\s*([A-Za-z])\s*=", part).group(1) if _SINGLE_ASSIGNMENT_RE.fullmatch(part) else None
+                 for part in parts}
+        return ", ".join(parts) if len(names) == 1 and None not in names else None
+    if "=" in line and not _SINGLE_ASSIGNMENT_RE.fullmatch(line):
+        return None  # "2 + 5/3 + 1 = 14/3" is a step; only "x = 5" states a value
+    if re.match(r"[-+]?\d+\.?$", lines[-1].strip("*").strip()) and re.match(r"\d+\.\s", lines[-2]):
+        return None  # the last item of a numbered list
+    return line

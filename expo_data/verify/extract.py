@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conclude import concluding_text, option_line
+from .conclude import concluding_text, option_line, value_line
 from .tail import corrected
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
@@ -30,7 +30,7 @@ _PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
-_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z][A-Za-z\s]*")
+_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z]{2,}[A-Za-z\s]*")  # "3 n" is a product
 # Markdown bold around a value ("42**", "minutes**,"), never Python's power ("2**3").
 _BOLD_MARK_RE = re.compile(r"(?<![\w)}])\*\*|\*\*(?![\w({])")
 _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
@@ -131,7 +131,8 @@ def _cut_remark(candidate: str) -> str:
     tail = candidate[remark.start():]
     conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
     comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
-    hedged = _has_hedge(tail) if not comparison else bool(
+    bracketed = tail.lstrip()[:1] in "(["  # "72 (48 in April plus 24 in May)": the sum's working, no hedge
+    hedged = _has_hedge(tail) if not (comparison or bracketed) else bool(
         {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (_HEDGE_WORDS - _COMPARISON_WORDS))
     if hedged or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
         return candidate
@@ -166,6 +167,8 @@ def _has_hedge(text: str) -> bool:
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
 _SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
 _SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
+# What lies between two dollar signs of money: an amount, then words ("10 (that is 50/60 of her ").
+_CURRENCY_PAIR_RE = re.compile(r"\d[\d,]*(?:\.\d\d)?\b(?=.*?[A-Za-z]{2,}\s+[A-Za-z]{2,})(?!.*\\[A-Za-z])", re.DOTALL)
 # A value, then a word or two, then another value: "$5$ apples and $3$ oranges".
 _MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\band\b|\bor\b)[ \t]*(?:\$|\d)")
 
@@ -208,6 +211,8 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     rest_at = matches[-1].end()
     rest = text[rest_at:]
     span = _MATH_SPAN_RE.match(rest.lstrip())
+    if span and _CURRENCY_PAIR_RE.match(next(g for g in span.groups() if g is not None)):
+        span = None  # "$10 (that is 50/60 of her $12 hourly rate)": two dollar amounts, no math span
     if span:
         lead = rest_at + (len(rest) - len(rest.lstrip()))
         run = _span_run(text, list(_MATH_SPAN_RE.finditer(text, lead)), 0)
@@ -236,7 +241,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
     candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
-    number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate)
+    number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
     if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate):
         candidate = number_then_words.group(1)
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
@@ -398,6 +403,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return bare, "last_math"  # "11 7/6" is no 7/6, "1 000" no 000
     if option_line(text):
         return option_line(text), "option_line"
+    if value_line(text):
+        return value_line(text), "last_line"
     text = concluding_text(_before_check(text))
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
