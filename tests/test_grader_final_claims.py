@@ -182,3 +182,31 @@ def test_closing_lines_remarks_and_products(text, expected):
 ])
 def test_an_option_with_its_value_against_a_value_gold(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("tail, keeps", [
+    # a plain check cut off leaves the committed answer standing
+    ("To double-check: 48 + 24 = 7", True),
+    ("Let me also verify the first condition: 9/2.5 = 3.6 hours, plus 0.4 hours is", True),
+    ("As a sanity check, the most likely sum of two dice is 7, with", True),
+    # doubt cut off leaves none
+    ("Wait, but we should check whether the case n = 0 is allowed. If n = 0, then the product is", False),
+    ("Let me re-verify the count of the second group, since 12 × 12 = 144 assumes repetition is allowed, which it",
+     False),
+    ("Let me double-check f(-1): 3(-1) - 2 = -5, so f(-1) = 5/3, not 4/3. Hmm, so the sum should be 2 + 5/3 + 1 =",
+     False),
+    ("Actually, let me double-check by counting directly. The favorable outcomes are (1,2), (1,3), (2,3), and", False),
+])
+def test_a_cut_off_check_after_the_answer(tail, keeps):
+    text = f"So the total is $\\boxed{{72}}$.\n\n{tail}"
+    assert extract_answer(text, truncated=True)[0] == ("72" if keeps else None)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("2 \\times 10^{5}", "2×10⁵", True), ("6.6\\times10^{-34}", "6.6×10⁻³⁴", True),
+    ("6.6\\times10^{-34}", "6.6×10⁻³³", False), ("\\frac{1}{2}", "½", True), ("\\frac{1}{3}", "½", False),
+    ("\\frac{11}{4}", "2¾", True), ("24 \\text{ cm}^2", "24 cm²", True), ("x^{12}", "x¹²", True),
+    ("x^{21}", "x¹²", False),
+])
+def test_unicode_superscripts_and_vulgar_fractions(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -272,9 +272,12 @@ _RETRACTION_RE = re.compile(
     r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|slip|typo|(?:made|make) an? (?:\w+ )?error)\b",
     re.IGNORECASE)
 # A cut-off completion still reconsidering its last stated answer: what it would have settled on is unknown.
+# Doubt in what follows an answer of a cut-off completion; a plain check ("To double-check: 48 + 24 = 7", "As a
+# sanity check, ...") cut off leaves the answer standing.
 _RECONSIDER_RE = re.compile(
-    r"\b(?:hmm|but|however|let me|let's|double[- ]check|check|verify|reconsider|wait|actually|on reflection|"
-    r"if|unless|although|though)\b", re.IGNORECASE)
+    r"\b(?:hmm|but|however|reconsider|re-?(?:verify|check|examine|count|think|read)|wait|actually|on reflection|"
+    r"if|unless|although|though|whether|should|assum\w*|mistake|error|wrong|incorrect|not|isn't|doesn't|missed|"
+    r"forgot|instead)\b", re.IGNORECASE)
 # A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
 _VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
 _COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .exact import exact_rationals_differ
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 
@@ -16,10 +17,23 @@ from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, ty
 REL_TOL = 1e-6
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT_RUN_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_VULGAR_FRACTION_RE = re.compile(r"(\d?)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒])")
+
+
+def _vulgar_fraction(match: re.Match) -> str:
+    """½ as \\frac{1}{2}; 2¾ as 2\\frac{3}{4}, a mixed number."""
+    numerator, denominator = unicodedata.normalize("NFKC", match.group(2)).split("\u2044")
+    return f"{match.group(1)}\\frac{{{numerator}}}{{{denominator}}}"
+
+
 def notation(text: str) -> str:
     """Spellings read into the grader's own: full-width digits and letters (NFKC), \\langle a, b \\rangle as a
     tuple, the ratio colon \\colon, \\tbinom/\\dbinom."""
     text = unicodedata.normalize("NFKC", text) if any(ord(ch) > 0xFF00 for ch in text) else text
+    text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
+    text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = re.sub(r"(?:\\(?:left|right|big|Big)\s*)?\\langle\s*", "(", text)
     text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
     text = re.sub(r"\s*\\colon\s*", ":", text)
@@ -121,44 +135,6 @@ def _number(expr) -> complex | None:
         return None
 
 
-EXACT_BITS_LIMIT = 100_000  # 2^{4012} is folded exactly; a tower like 2^{10^{10}} is never evaluated
-
-
-def _exact_bits(node) -> int | None:
-    """An upper bound on the bits of a sum / product / integer power of rationals; None for anything else."""
-    if node.is_Rational:
-        return max(int(node.p).bit_length(), int(node.q).bit_length(), 1)
-    if node.is_Pow:
-        base = _exact_bits(node.base)
-        if base is None or not node.exp.is_Integer or abs(int(node.exp)) > EXACT_BITS_LIMIT:
-            return None
-        return base * max(abs(int(node.exp)), 1)
-    if node.is_Add or node.is_Mul:
-        parts = [_exact_bits(arg) for arg in node.args]
-        return None if None in parts else sum(parts) + len(parts)
-    return None
-
-
-def _exact_rational(expr):
-    """The exact value of a sum / product / integer power of rationals (unevaluated as parsed); None otherwise."""
-    import sympy
-
-    if not isinstance(expr, sympy.Basic) or not expr.is_number:
-        return None
-    bits = _exact_bits(expr)
-    if bits is None or bits > EXACT_BITS_LIMIT:
-        return None
-    value = expr.doit()
-    return value if value.is_Rational else None
-
-
-def _exact_rationals_differ(gold, answer) -> bool:
-    """Both sides are exact rationals and not equal: 1 + 2^{-2020} is not 1 + 2^{-2019}, which floating point
-    (and a relative tolerance) cannot tell apart."""
-    g_value, a_value = _exact_rational(gold), _exact_rational(answer)
-    return g_value is not None and a_value is not None and g_value != a_value
-
-
 def magnitudes_disagree(gold, answer) -> bool:
     """Both sides are numbers (or tuples of numbers in order) and differ by more than REL_TOL of the larger."""
     def items(expr) -> list:
@@ -168,7 +144,7 @@ def magnitudes_disagree(gold, answer) -> bool:
     if len(gold_items) != len(answer_items):
         return False
     for g, a in zip(gold_items, answer_items):
-        if _exact_rationals_differ(g, a):
+        if exact_rationals_differ(g, a):
             return True  # 1 + 2^{-2020} is not 1 + 2^{-2019}, however close in floating point
         g_value, a_value = _number(g), _number(a)
         if g_value is None or a_value is None:
