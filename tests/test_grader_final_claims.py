@@ -210,3 +210,19 @@ def test_a_cut_off_check_after_the_answer(tail, keeps):
 ])
 def test_unicode_superscripts_and_vulgar_fractions(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the value the verb states; later numbers only qualify it
+    ("The walk takes 204 minutes, including the 24 minutes spent in the coffee shop.", "204"),
+    ("There will be 32,000 bacteria after 12 hours.", "32,000"),
+    ("She earned $10 for her 50 minutes of babysitting.", "10"),
+    ("The price increased by 25% relative to the original $40.", "25"),
+    ("After 12 hours, there are 32,000 bacteria.", "32,000"),
+    ("Betty needs $\\$5$ more.", "\\$5"),
+    # a later number that is a result, not a qualifier, or two values side by side
+    ("There are 12 boxes, so 48 pencils.", "48"),
+    ("She has 5 apples and 3 pears.", None),
+])
+def test_the_value_a_concluding_sentence_states(sentence, expected):
+    assert extract_answer(f"Working.\n\n{sentence}")[0] == expected

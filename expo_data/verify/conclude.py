@@ -30,7 +30,7 @@ _APPROXIMATION_RE = re.compile(r"(?<=[\d$}])\s*,\s*(?:or\s+)?(?:approximately|ro
 # A closing sentence about what would have happened instead: "If the price had been $6, it would have made $300."
 _COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:if|had)\b[^!?\n]*?\b(?:had|were)\b[^!?\n]*?\bwould\b[^!?\n]*$",
                                 re.IGNORECASE)
-_MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?[^$]+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)
+_MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?(?:[^$\\]|\\.)+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)  # "$\\$5$" is one
 # Chat tokens and sign-offs after the statement ("I hope it is correct. <|im_start|>user").
 _CLOSING_JUNK_RE = re.compile(r"(?:\s*(?:<\|[a-z_]+\|>\w*|I hope it is correct\.?))+\s*$", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\d)[.!?](?=\s|$)|\n\s*\n|\n(?!\s*[$\\])")
@@ -50,6 +50,33 @@ _DANGLING_RE = re.compile(r"\b(?:and|or|but|then|the|a|an|to|of|we|so|is|are|by|
 def _drop_aside(match: re.Match) -> str:
     sentence_start = max(match.string.rfind(end, 0, match.start()) for end in (". ", "\n", "! ", "? "))
     return "" if _NUMBER_RE.search(match.string, sentence_start + 1, match.start()) else match.group()
+
+
+# A verb that states the sentence's value, then (within a few words) the value: "The walk takes 204 minutes",
+# "There will be 32,000 bacteria", "She earned $10", "The price increased by 25%".
+_VALUE_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|be|equals?|takes?|took|needs?|needed|earns?|earned|costs?|has|have|had|gets?|got|"
+    r"makes?|made|sold|sells|buys|bought|pays|paid|spends?|spent|saves?|saved|weighs?|measures?|holds?|contains?|"
+    r"remains?|increased by|decreased by|rose by|fell by|grew by|came to|comes to|totals?|totalled|reads?)"
+    r"\s+(?:(?:only|exactly|still|now|about|a total of|of|in total|altogether|the)\s+)*(?=[-$\\\d])", re.IGNORECASE)
+# What may stand before a later number that only qualifies the stated value: "after 12 hours", "for her 50
+# minutes", "including the 24 minutes", "relative to the original $40", "of the 30 students".
+_QUALIFIER_RE = re.compile(r"\b(?:after|before|for|in|of|from|including|includes|relative to|compared to|"
+                           r"out of|per|at|with|over|within|during|than)\s+(?:(?:the|her|his|their|its|our|your|a|an|"
+                           r"original|first|last|initial|remaining|other|each|all|every)\s+){0,3}$", re.IGNORECASE)
+
+
+def _main_value_end(statement: str) -> int | None:
+    """Where the value a statement's verb states ends, when every later number only qualifies it; None otherwise."""
+    plain = _MATH_SPAN_RE.sub(lambda m: "$" + "0" * (len(m.group()) - 1), statement)  # a span counts as one number
+    verb = _VALUE_VERB_RE.search(plain)
+    values = list(_NUMBER_RE.finditer(plain, verb.end())) if verb else []
+    if not values or values[0].start() - verb.end() > 2 or _NUMBER_RE.search(plain, 0, verb.start()):
+        return None
+    later = values[1:]
+    if not later or not all(_QUALIFIER_RE.search(plain[:value.start()].rstrip("$ ")+" ") for value in later):
+        return None
+    return values[0].end()
 
 
 def concluding_text(text: str) -> str | None:
@@ -77,6 +104,9 @@ def concluding_text(text: str) -> str | None:
     # a $...$ span is one value ("$\\frac{1}{3}$", a matrix), however many digits it holds
     numbers = {m.group().replace(",", "") for m in _NUMBER_RE.finditer(_MATH_SPAN_RE.sub(" $ ", statement))}
     numbers |= set(_MATH_SPAN_RE.findall(statement))
+    main_value_end = _main_value_end(statement) if len(numbers) > 1 else None
+    if main_value_end is not None:
+        return "".join(sentences[:last]) + statement[:main_value_end]
     if len(numbers) > 1 and not _STATES_RE.search(statement):
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
     if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
