@@ -226,3 +226,22 @@ def test_unicode_superscripts_and_vulgar_fractions(gold, answer, expected):
 ])
 def test_the_value_a_concluding_sentence_states(sentence, expected):
     assert extract_answer(f"Working.\n\n{sentence}")[0] == expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # a name's subscript \max is a label, not the function
+    ("$m_{\\max }=n^{2}-n-1$", "n^2-n-1", True), ("$m_{\\max }=n^{2}-n-1$", "n^2-n+1", False),
+    # code's spelling of a function (TheoremQA, Minerva golds)
+    ("np.arcsin(10/13)", "\\arcsin\\left(\\frac{10}{13}\\right)", True),
+    ("np.arcsin(10/13)", "\\arcsin\\left(\\frac{10}{12}\\right)", False),
+    ("math.sqrt(2)", "\\sqrt{2}", True),
+    # a quantifier before the condition
+    ("$k \\geqslant 2$", "all integers $k \\geq 2$", True), ("$k \\geqslant 2$", "all integers $k \\geq 3$", False),
+    # plain pi inside a tuple
+    ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, pi/2)", True), ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3, pi/3)", False),
+    # "approximately" only before a rounded gold's own digits
+    ("1.42", "approximately 1.42", True), ("1.42", "$\\approx 1.42$", True), ("1.42", "approximately 1.43", False),
+    ("12", "approximately 12", False),
+])
+def test_gold_spellings_from_competition_sets(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

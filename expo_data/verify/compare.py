@@ -259,6 +259,9 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     return gold, None
 
 
+_APPROXIMATE_RE = re.compile(r"(?:approximately|approx\.?|about|roughly|\\approx|≈)\s*\$?\s*(-?\d+\.\d+)\s*\$?")
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     gold, answer = notation(gold), notation(answer)
     letter = choice_letter(gold)
@@ -267,6 +270,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     option = choice_with_value(gold)
     if option is not None:
         return _choice_value_matches(*option, answer), None
+    approximate = _APPROXIMATE_RE.fullmatch(answer.strip().strip("$").strip())
+    if approximate and re.fullmatch(r"-?\d+\.\d+", gold.strip().strip("$").strip()):
+        answer = approximate.group(1)  # "approximately 1.42" for a gold that is itself rounded, 1.42
     answer_option = choice_with_value(answer)
     if answer_option is not None:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states

@@ -28,12 +28,23 @@ def _vulgar_fraction(match: re.Match) -> str:
     return f"{match.group(1)}\\frac{{{numerator}}}{{{denominator}}}"
 
 
+_QUANTIFIED_CONDITION_RE = re.compile(
+    r"^\s*(?:for\s+)?(?:all|every|any)\s+(?:(?:positive|negative|nonnegative|non-negative|real|odd|even)\s+)?"
+    r"(?:integers?|real numbers?|reals|natural numbers?|numbers?|values?)\s+(?=\$?\s*[A-Za-z]\s*(?:\\[lg]e|\\[lg]eq|"
+    r"\\[lg]eqslant|[<>]))", re.IGNORECASE)
+
+
 def notation(text: str) -> str:
     """Spellings read into the grader's own: full-width digits and letters (NFKC), \\langle a, b \\rangle as a
     tuple, the ratio colon \\colon, \\tbinom/\\dbinom."""
     text = unicodedata.normalize("NFKC", text) if any(ord(ch) > 0xFF00 for ch in text) else text
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
+    text = re.sub(r"_\{\s*\\(max|min)\s*\}", r"_{\1}", text)  # m_{\max}: a name's subscript, not a function
+    text = re.sub(r"\b(?:np|numpy|math|sympy|sp)\.(?=[a-z]+\()", "", text)  # np.arcsin(10/13): code's spelling
+    text = _QUANTIFIED_CONDITION_RE.sub("", text)  # "all integers $k \geq 2$" states the condition
+    if looks_plain(text) and re.match(r"\s*[(\[]", text) and "," in text:
+        text = re.sub(r"\bpi\b", r"\\pi ", text)  # (3, pi/2): the constant, inside a tuple as alone
     text = re.sub(r"(?:\\(?:left|right|big|Big)\s*)?\\langle\s*", "(", text)
     text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
     text = re.sub(r"\s*\\colon\s*", ":", text)
