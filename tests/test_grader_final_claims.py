@@ -245,3 +245,27 @@ def test_the_value_a_concluding_sentence_states(sentence, expected):
 ])
 def test_gold_spellings_from_competition_sets(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # one date in every spelling; another day, month or year is wrong
+    ("2024-07-04", "July 4, 2024", True), ("2024-07-04", "4 July 2024", True), ("2024-07-04", "July 4th, 2024", True),
+    ("2024-07-04", "July 5, 2024", False), ("2024-07-04", "June 4, 2024", False), ("2024-07-04", "2024-07-05", False),
+    ("2024-07-04", "July 4, 2023", False),
+    ("March 15", "March 15th", True), ("March 15", "March 16th", False), ("March 3", "3", True), ("March 3", "4", False),
+    # clock times
+    ("7:00 AM", "07:00", True), ("7:00 PM", "07:00", False), ("7:00 PM", "19:00", True),
+    # scientific notation with any mantissa
+    ("5.97 \\times 10^{24}", "5970 \\times 10^{21}", True), ("5.97 \\times 10^{24}", "59.7 \\times 10^{23}", True),
+    ("5.97 \\times 10^{24}", "59.8 \\times 10^{23}", False), ("3e8", "300 \\times 10^{6}", True),
+    ("0.333", "\\frac13", False),
+])
+def test_dates_times_and_scientific_notation(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("So $$\\boxed{\\boxed{100}}$$", "100"), ("\\boxed{2} and \\boxed{3}", "2, 3"), ("\\boxed{5} then \\boxed{6", None),
+])
+def test_a_box_inside_a_box_is_one_answer(text, expected):
+    assert extract_answer(text)[0] == expected

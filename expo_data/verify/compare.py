@@ -11,6 +11,8 @@ from .extract import _has_hedge
 from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values,
                         _top_level_split, _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer,
                         normalise_string)
+from .dates import date_verdict
+from .exact import exact_decimals_equal
 from .lists import reordered_list
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
@@ -278,6 +280,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
+    if date_verdict(gold, answer) is not None:
+        return date_verdict(gold, answer), None
     if reordered_list(gold, answer, _item_value):
         return False, None
     gold, verdict = _typed_match(gold, answer)
@@ -368,7 +372,7 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
         return same, None if same else ("parse_failed" if pred_status == "failed" else "answer_parse_partial")
     if magnitudes_disagree(gold_parsed[0], pred_parsed[0]):
         return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
-    return bool(verify(gold_parsed, pred_parsed)), None
+    return bool(verify(gold_parsed, pred_parsed)) or exact_decimals_equal(gold_parsed[0], pred_parsed[0]), None
 
 
 # CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong

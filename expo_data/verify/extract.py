@@ -46,7 +46,11 @@ _BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)
 def _last_box_start(text: str) -> int:
     """Where the last \\boxed / \\fbox of any form starts; -1 if none."""
     starts = [m.start() for m in _BOX_START_RE.finditer(text)]
-    return starts[-1] if starts else -1
+    if not starts:
+        return -1
+    # a box closed inside an earlier one (\boxed{\boxed{100}}) starts where the outer one does
+    enclosing = [box[0] for box in _boxes(text) if box[0] < starts[-1] < box[1]]
+    return enclosing[0] if enclosing else starts[-1]
 
 
 def _boxes(text: str) -> list[tuple[int, int, str]]:
@@ -62,7 +66,15 @@ def _boxes(text: str) -> list[tuple[int, int, str]]:
                 if depth == 0:
                     found.append((match.start(), j + 1, text[i:j].strip()))
                     break
-    return sorted(found)
+    found.sort()
+    # A box inside a box (\boxed{\boxed{100}}) is the same answer: only the outer one counts, read unwrapped.
+    outer = [box for box in found if not any(o[0] < box[0] and box[1] <= o[1] for o in found)]
+    return [(start, end, _unwrapped_box(content)) for start, end, content in outer]
+
+
+def _unwrapped_box(content: str) -> str:
+    inner = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", content, re.DOTALL)
+    return _unwrapped_box(inner.group(1).strip()) if inner else content
 
 
 def last_boxed(text: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .dates import dates_and_times
 from .exact import exact_rationals_differ
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
@@ -40,6 +41,7 @@ def notation(text: str) -> str:
     text = unicodedata.normalize("NFKC", text) if any(ord(ch) > 0xFF00 for ch in text) else text
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
+    text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00
     text = re.sub(r"_\{\s*\\(max|min)\s*\}", r"_{\1}", text)  # m_{\max}: a name's subscript, not a function
     text = re.sub(r"\b(?:np|numpy|math|sympy|sp)\.(?=[a-z]+\()", "", text)  # np.arcsin(10/13): code's spelling
     text = _QUANTIFIED_CONDITION_RE.sub("", text)  # "all integers $k \geq 2$" states the condition

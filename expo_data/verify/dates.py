@@ -1,0 +1,55 @@
+"""Calendar dates and clock times in one spelling: "July 4, 2024", "4 July 2024", "July 4th, 2024" and "2024-07-04"
+all read as 2024-07-04; "March 15th" as "March 15"; "07:00" as "7:00". A numeric date with slashes (07/04/2024) is
+left alone: month and day order differ by country."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_DAY_YEAR_RE = re.compile(rf"\b{_MONTH}\s+{_DAY},?(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
+_DAY_MONTH_YEAR_RE = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
+_ISO_RE = re.compile(r"(?<![\d-])(\d{4})-(0[1-9]|1[0-2])-(\d{2})(?![\d-])")
+_LEADING_ZERO_TIME_RE = re.compile(r"(?<![\d:])0(\d):(\d{2})\b")
+
+
+def _month_number(name: str) -> int:
+    return next(i for i, month in enumerate(MONTHS, 1) if month.startswith(name.lower().rstrip(".")[:3]))
+
+
+def _spelled(month: int, day: int, year: str | None) -> str:
+    if not 1 <= day <= 31:
+        return ""
+    # as text: "2024-07-04" is no subtraction, and a date equals only the same date
+    return f"\\text{{{year}-{month:02d}-{day:02d}}}" if year else f"\\text{{{MONTHS[month - 1].capitalize()} {day}}}"
+
+
+def dates_and_times(text: str) -> str:
+    """The text with its dates and clock times in the one spelling above."""
+    if not re.search(r"[A-Za-z]{3}|\b0\d:|\d{4}-\d\d-\d\d", text):
+        return text
+    text = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)
+    text = _ISO_RE.sub(lambda m: _spelled(int(m.group(2)), int(m.group(3)), m.group(1)) or m.group(), text)
+    text = _MONTH_DAY_YEAR_RE.sub(
+        lambda m: _spelled(_month_number(m.group(1)), int(m.group(2)), m.group(3)) or m.group(), text)
+    return _DAY_MONTH_YEAR_RE.sub(
+        lambda m: _spelled(_month_number(m.group(2)), int(m.group(1)), m.group(3)) or m.group(), text)
+
+
+_DATE_TEXT_RE = re.compile(r"\\text\{(?:\d{4}-\d\d-\d\d|[A-Z][a-z]+ \d{1,2})\}")
+
+
+def date_verdict(gold: str, answer: str) -> bool | None:
+    """A date against anything: the same date, spelled as above; None when the gold is no date."""
+    gold_date = _DATE_TEXT_RE.fullmatch(gold.strip().strip("$").strip())
+    if not gold_date:
+        return None
+    answer = answer.strip().strip("$").strip().rstrip(".")
+    day = re.fullmatch(r"\\text\{[A-Z][a-z]+ (\d{1,2})\}", gold_date.group())
+    if day and re.fullmatch(r"\d{1,2}", answer):
+        return answer == day.group(1)  # "21" for "June 21": the day the question asks for in its month
+    return gold_date.group() == answer
