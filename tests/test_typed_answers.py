@@ -177,13 +177,15 @@ def test_pathological_sides_grade_within_a_second(side, other, side_is_gold):
 
     verify_one("1", "1")  # warm: imports are outside the budget
     gold, answer = (side, other) if side_is_gold else (other, side)
-    start = time.process_time()
+    # This thread's CPU time: process time also counts other threads an earlier test left in this process
+    # (a CI run measured 1.07 s of process time for a call whose own budget is 0.5 s).
+    start = time.thread_time()
     correct, _ = verify_one(gold, answer)
-    assert time.process_time() - start < 1.0, (gold, answer)
+    assert time.thread_time() - start < 1.0, (gold, answer)
     assert not correct
-    start = time.process_time()
+    start = time.thread_time()
     verify_one(side, side)  # the same text twice: matched as a string or not, it must end as quickly
-    assert time.process_time() - start < 1.0, side
+    assert time.thread_time() - start < 1.0, side
 
 
 # Classes found by the differential corpus (tests/peer_grader_corpus.json) and a held-out set, each written anew
