@@ -269,3 +269,13 @@ def test_dates_times_and_scientific_notation(gold, answer, expected):
 ])
 def test_a_box_inside_a_box_is_one_answer(text, expected):
     assert extract_answer(text)[0] == expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("Alice", "Alice wins", True), ("Alice", "Alice has a winning strategy", True), ("\\text{Bob}", "Bob wins", True),
+    ("The first player wins.", "the first player has a winning strategy", True),
+    ("Alice", "Bob wins", False), ("Alice", "Alice loses", False),
+    ("The first player wins.", "the second player has a winning strategy", False),
+])
+def test_who_wins_a_game(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

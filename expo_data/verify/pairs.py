@@ -254,7 +254,20 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
         return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
+    gold_winner, answer_winner = _winner(gold_words), _winner(_plain_words(answer))
+    if gold_winner and answer_winner and (gold_winner != gold_words or answer_winner != _plain_words(answer)):
+        return gold_winner == answer_winner  # "Alice" / "Alice wins" / "Alice has a winning strategy"
     return None
+
+
+# Who wins a game, said with or without the claim: "Alice", "the first player wins", "Bob has a winning strategy".
+_WINNER_RE = re.compile(r"^(?:the )?([a-z]+(?: player)?)(?: (?:wins|will win|can always win|can force a win|always wins|"
+                        r"has a winning strategy|has the winning strategy))?$")
+
+
+def _winner(words: str) -> str | None:
+    match = _WINNER_RE.match(words)
+    return match.group(1).replace("1st", "first").replace("2nd", "second") if match else None
 
 
 _QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+?)(?:\s+[A-Za-z][A-Za-z\s-]*)?\.?$",
