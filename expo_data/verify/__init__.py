@@ -21,10 +21,15 @@ Extraction order (the first that matches wins, recorded in `extraction_method`):
      ("there are $4^n$ regions" -> 4^n), else the last number; neither in a completion cut off at
      max_tokens, whose end is mid-reasoning rather than an answer; and only from the concluding statement
      (`conclude.py`): a refusal, a list of numbers, a text stopping mid-sentence, a parenthetical remark or a
-     "which is ..." aside after the value is no answer; a closing line that is one option ("**(B)**") is it.
+     "which is ..." aside after the value is no answer; a closing line that is one option ("**(B)**") is it;
+     `last_line`: a closing line that is a value and nothing else ("14/3", "(1,-2)", "x = 2 or x = 3"); in a
+     concluding sentence, the value its verb states when every later number only qualifies it ("takes 204
+     minutes, including the 24 minutes ..."); math spans joined by "and"/"or"/commas and alike ("$x=3$ and
+     $x=2$") are one answer, a value, a word and another value ("$5$ apples and $3$ oranges") none.
   The gold itself, when it is a whole solution, is read by its dataset's convention first (`gold.py`: `####`, box).
-A phrase longer than a short expression is reduced to its last number ("the final answer is within
-a 2-digit number, 102" -> "102") unless it hedges ("5 or maybe 6"); an empty \\boxed{} is no answer,
+A phrase longer than a short expression is reduced to its one number when that number stands in words
+("the final answer is within a 2-digit number, 102" -> "102"; never in a formula: "x^2 + y^2 + 2" stays
+whole) unless it hedges ("5 or maybe 6"); an empty \\boxed{} is no answer,
 and a phrase with no digit that is several words or a filler word ("the answer is within \\boxed{}")
 is skipped.
 
