@@ -279,3 +279,35 @@ def test_a_box_inside_a_box_is_one_answer(text, expected):
 ])
 def test_who_wins_a_game(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # another unit of the same dimension is converted (pint); another dimension or a wrong prefix is wrong
+    ("0.5 \\mathrm{~m}", "50\\ \\text{cm}", True), ("25 \\mathrm{kPa}", "25,000 Pa", True),
+    ("11.2 \\mathrm{~L}", "0.0112\\ \\text{m}^3", True), ("2.0 \\times 10^{5} \\mathrm{~N/C}", "2.0\\times10^{5}\\ \\text{V/m}", True),
+    ("$0.5 \\mu \\mathrm{F}$", "5.0\\times10^{-7}\\ \\text{F}", True), ("2 \\Omega", "2.0 Ω", True),
+    ("3.00 \\times 10^{8} \\mathrm{~m/s}", "300,000 km/s", True), ("-33.0 \\mathrm{~kJ/mol}", "−33 kJ/mol", True),
+    ("2.5 \\mathrm{~mJ}", "2.5\\ \\text{J}", False), ("5 km", "5 m", False), ("40 s", "40 min", False),
+    ("5\\text{ km}", "5000 s", False), ("0.5 \\mathrm{~m}", "5\\ \\text{cm}", False),
+    # degrees Celsius are matched, never converted (an offset)
+    ("44^\\circ \\mathrm{C}", "44", True), ("13", "13^\\circ\\text{C}", True), ("44^\\circ \\mathrm{C}", "317.15 K", False),
+    # numbers written with x 10^, as fractions before a unit
+    ("6.67 \\times 10^{-5}", "6.67 x 10^-5 N", True), ("0.0526", "5.26 × 10^-2", True), ("0.0526", "5.26 × 10^-3", False),
+    ("2.50", "5/2 m/s", True),
+    # a rounded gold: an exact answer to its digits, or the rounded value stated after a label or an exact form
+    ("3.464", "2\\sqrt{3}", True), ("3.465", "2\\sqrt{3}", False), ("0.6931", "\\ln 2", True),
+    ("0.05263", "\\frac{1}{19}", True), ("0.0526", "\\frac{1}{19}", False), ("3.14", "\\pi", False), ("3.60", "pH ≈ 3.6", True),
+    ("41.32", "NPV ≈ $41.32", True), ("3.464", "2\\sqrt{3} \\approx 3.464", True), ("1.414", "\\sqrt{3}", False),
+    # an interval is no list of values
+    ("1, 2", "x \\in (1, 2)", False), ("-1 < x < 4", "x\\in(-1,4)", True),
+])
+def test_units_converted_rounded_golds_and_intervals(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Work.\n\nSo the chromatic number is at least 3.", None),
+    ("Two cases give $x = \\boxed{10}$ and $x = \\boxed{12}$.", "10, 12"),
+])
+def test_bounds_and_boxes_on_one_line(text, expected):
+    assert extract_answer(text)[0] == expected

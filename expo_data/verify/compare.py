@@ -14,6 +14,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .lists import reordered_list
+from .readings import answer_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
 from .gold import gold_answer
@@ -251,7 +252,7 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     if verdict is None:
         verdict = residue_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     for series_verdict in (indexed_verdict, ellipsis_verdict):
-        verdict = series_verdict(gold, _unboxed(answer), _complete_expr, _read_whole) if verdict is None else verdict
+        verdict = series_verdict(gold, _unboxed(answer), complete_expr, _read_whole) if verdict is None else verdict
     if verdict is not None:
         return gold, verdict
     gold = quantified_value(gold, number_word_value) or qualified_value(gold) or gold
@@ -259,9 +260,6 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     if solutions is not None:
         return gold, _solutions_match(solutions, answer)
     return gold, None
-
-
-_APPROXIMATE_RE = re.compile(r"(?:approximately|approx\.?|about|roughly|\\approx|≈)\s*\$?\s*(-?\d+\.\d+)\s*\$?")
 
 
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
@@ -272,9 +270,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     option = choice_with_value(gold)
     if option is not None:
         return _choice_value_matches(*option, answer), None
-    approximate = _APPROXIMATE_RE.fullmatch(answer.strip().strip("$").strip())
-    if approximate and re.fullmatch(r"-?\d+\.\d+", gold.strip().strip("$").strip()):
-        answer = approximate.group(1)  # "approximately 1.42" for a gold that is itself rounded, 1.42
+    answer, verdict = answer_reading(gold, answer)
+    if verdict is not None:
+        return verdict, None
     answer_option = choice_with_value(answer)
     if answer_option is not None:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
@@ -282,7 +280,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return True, None
     if date_verdict(gold, answer) is not None:
         return date_verdict(gold, answer), None
-    if reordered_list(gold, answer, _item_value):
+    if reordered_list(gold, answer, item_value):
         return False, None
     gold, verdict = _typed_match(gold, answer)
     if verdict is not None:
@@ -330,28 +328,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     return False, next((e for e in errors if e), None)
 
 
-def _real_value(text: str) -> float | None:
-    expr = _complete_expr(text)
-    try:
-        return float(expr) if expr is not None and not expr.free_symbols else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _item_value(text: str) -> float | None:
-    """A list item's real value, read in its canonical form (0.\\overline{3} is 1/3)."""
-    form = canonical(text, is_gold=False)
-    return _real_value(form.text) if form is not None else None
-
-
 def _without_article(text: str) -> str:
     """ "an isosceles right triangle" reads as "isosceles right triangle"."""
     return re.sub(r"^(?:a|an|the)\s+", "", normalise_string(text), flags=re.IGNORECASE)
-
-
-def _complete_expr(text: str):
-    parsed, status = parse_complete(text)
-    return parsed[0] if status == "ok" else None
 
 
 def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
@@ -362,7 +341,7 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     plain_side = looks_plain(gold) or looks_plain(answer) and re.search(r"[A-Za-z]", answer)
     if plain_side and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
         # A plain-text gold (floor(k/3), C(2n, n-1), sqrt(b)) read whole by sympy, where latex2sympy fails.
-        plain = plain_verdict(gold, answer, _complete_expr)
+        plain = plain_verdict(gold, answer, complete_expr)
         if plain is not None:
             return plain, None
     if gold_status != "ok":
@@ -431,13 +410,14 @@ def _warm_once() -> None:
     if not _WARM:
         _WARM.append(True)
         _verify_alternatives("x^2 + 1", "1 + x^2")
+        _verify_alternatives("0.5 m", "50 cm")  # pint's unit registry: a third of a second to build
 
 
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
     reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
     try:
-        approximate = approximate_verdict(reference, _unboxed(extracted), _real_value)  # before "\approx" is cut
+        approximate = approximate_verdict(reference, _unboxed(extracted), real_value)  # before "\approx" is cut
         if approximate is not None:
             return approximate, None
         for gold in gold_alternatives(reference) or [reference]:

@@ -79,6 +79,10 @@ def _main_value_end(statement: str) -> int | None:
     return values[0].end()
 
 
+_BOUND_BEFORE_VALUE_RE = re.compile(r"\b(?:at least|at most|no (?:more|less|fewer) than|more than|less than|"
+                                    r"fewer than|greater than|up to|between)\s+\$?-?\d", re.IGNORECASE)
+
+
 def concluding_text(text: str) -> str | None:
     """The text up to the end of its concluding statement, remarks and asides dropped, for the last-number
     reading; None when the completion commits to no value."""
@@ -109,6 +113,8 @@ def concluding_text(text: str) -> str | None:
         return "".join(sentences[:last]) + statement[:main_value_end]
     if len(numbers) > 1 and not _STATES_RE.search(statement):
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
+    if _BOUND_BEFORE_VALUE_RE.search(statement):
+        return None  # "the chromatic number is at least 3": a bound, not the value
     if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
         return None  # "x = 2 or y = 3", "either 4 or 5": two values offered, none stated ($...$ spans: read joined)
     return "".join(sentences[:last + 1])

@@ -37,7 +37,7 @@ _TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answ
 # Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
 # "$\\boxed{2}$ and $\\boxed{3}$".
 _BOX_JOIN_RE = re.compile(r"^\s*\$*(?:\s|\\q?quad|\\[,;: ])*(?:,|and|,\s*and|;|\\text\{\s*and\s*\})?"
-                          r"(?:\s|\\q?quad|\\[,;: ])*\$*\s*$")
+                          r"(?:\s|\\q?quad|\\[,;: ])*\$*\s*(?:[a-z]\s*=\s*)?$")  # "$x = \boxed{10}$ and $x = \boxed{12}$"
 _BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
 # LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
 _BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)")

@@ -29,6 +29,7 @@ def _vulgar_fraction(match: re.Match) -> str:
     return f"{match.group(1)}\\frac{{{numerator}}}{{{denominator}}}"
 
 
+_TIMES_TEN_RE = re.compile(r"(\d)\s*(?:x|×|\\times)\s*10\s*\^\s*\{?\s*([-+−]?\d+)\s*\}?")
 _QUANTIFIED_CONDITION_RE = re.compile(
     r"^\s*(?:for\s+)?(?:all|every|any)\s+(?:(?:positive|negative|nonnegative|non-negative|real|odd|even)\s+)?"
     r"(?:integers?|real numbers?|reals|natural numbers?|numbers?|values?)\s+(?=\$?\s*[A-Za-z]\s*(?:\\[lg]e|\\[lg]eq|"
@@ -42,6 +43,7 @@ def notation(text: str) -> str:
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00
+    text = _TIMES_TEN_RE.sub(r"\1 \\times 10^{\2}", text)  # 6.67 x 10^-5, 5.26 × 10^-2
     text = re.sub(r"_\{\s*\\(max|min)\s*\}", r"_{\1}", text)  # m_{\max}: a name's subscript, not a function
     text = re.sub(r"\b(?:np|numpy|math|sympy|sp)\.(?=[a-z]+\()", "", text)  # np.arcsin(10/13): code's spelling
     text = _QUANTIFIED_CONDITION_RE.sub("", text)  # "all integers $k \geq 2$" states the condition

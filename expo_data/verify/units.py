@@ -1,10 +1,12 @@
 """Physical units after a value: "9.8 m/s^2", "1.38\\times10^{-23}\\ \\mathrm{J\\,K^{-1}}", "2.7 electron volts". A
-unit is compared by its symbols and their powers (J/K is J K^-1, M is mol/L, mph is mi/h); another unit is
-another answer."""
+unit is compared by its symbols and their powers (J/K is J K^-1, M is mol/L, mph is mi/h); another unit of the
+same dimension is converted (`conversion.py`: 50 cm is 0.5 m), any other is another answer."""
 
 from __future__ import annotations
 
 import re
+
+from .conversion import converted_equal, known_unit_token
 
 # Units written out in words, read as their symbols (only spellings that are never a counted noun).
 _SPELLED_UNITS = [(re.compile(pattern, re.IGNORECASE), symbol) for pattern, symbol in (
@@ -37,26 +39,30 @@ def unit_key(unit: str) -> frozenset | str:
 _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J", "kJ", "W", "kW", "Pa", "kPa", "K", "V",
                 "A", "Hz", "kHz", "MHz", "mol", "L", "mL", "eV", "keV", "MeV", "h", "hr", "min", "ms", "T", "C", "F",
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
-                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M"}
+                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M", "degC", "degF"}
 _VALUE_UNIT_RE = re.compile(
-    r"(-?\d[\d,]*(?:\.\d+)?(?:\s*(?:\\times|\\cdot|\*|×)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)\s*(?:\\[,; ]|~)*\s*(\S.*)")
+    r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\times|\\cdot|\*|×|x)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)"
+    r"\s*(?:\\[,; ]|~)*\s*(\S.*)")
+_CELSIUS_RE = re.compile(r"^(?:\^\s*\{?\s*\\circ\s*\}?|°)\s*\*?\s*([CF])$")  # 44^\circ C, 13°C
 
 
 def unit_of(text: str) -> tuple[str, str] | None:
     """("9.8", "m/s^2") for "9.8 m/s^2" / "9.8\\,\\text{m/s}^2" / "9.8 \\mathrm{m\\,s^{-2}}": a number and a
     unit built only from known unit symbols; None otherwise (so "3x" or "2 n" stay expressions)."""
-    match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip("."))
+    match = _VALUE_UNIT_RE.fullmatch(text.strip().strip("$").strip().rstrip(".").replace("−", "-"))
     if not match:
         return None
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
+    unit = re.sub(r"\\mu\s*\*?|μ|µ", "u", unit.replace("Ω", "Ohm").replace("~", " ")).strip()  # \mu F, 2.0 Ω
     for spelled, symbol in _SPELLED_UNITS:
         unit = spelled.sub(symbol, unit)
     # "J\\,s", "J·s", "N m^2": a space or a dot between unit symbols multiplies them
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*(?=\{)", "", unit)  # a wrapper around braces of its own
     unit = re.sub(r"(?:\\[,; !]|\s|·|⋅|\\cdot)+", "*", unit.replace("{", "").replace("}", "")).strip("*")
     unit = re.sub(r"\*?([/^])\*?", r"\1", unit)
+    unit = _CELSIUS_RE.sub(r"deg\1", unit)
     tokens = re.findall(r"\\?[A-Za-z]+", unit)
-    if not tokens or any(t not in _UNIT_TOKENS for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
+    if not tokens or not all(known_unit_token(t, _UNIT_TOKENS) for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
         return None
     return match.group(1), unit
 
@@ -71,7 +77,9 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
         return same_number(gold, answer_unit[0]) if answer_unit else None
     answer_unit = unit_of(answer)
     if answer_unit is not None:
-        return unit_key(answer_unit[1]) == unit_key(gold_unit[1]) and same_number(gold_unit[0], answer_unit[0])
+        if unit_key(answer_unit[1]) == unit_key(gold_unit[1]):
+            return same_number(gold_unit[0], answer_unit[0])
+        return converted_equal(gold_unit, answer_unit)  # 50 cm for 0.5 m; 2.5 mJ is not 2.5 J
     if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
         return None  # "5 hours": the unit words of the rest of the grader
     return same_number(gold_unit[0], answer)

@@ -1,0 +1,68 @@
+"""What an answer states, read against its gold before the comparison: "x \\in (1, 2)" is an interval (no list of
+two roots), "pH ≈ 3.6" or "2\\sqrt{3} \\approx 3.464" state a rounded value a decimal gold may be, and an exact
+answer (2\\sqrt{3}, \\ln 2, 1/19) matches a gold that writes it rounded (3.464, 0.6931, 0.0526) to the gold's own
+digits, when the gold has at least four significant ones (3.14 is too coarse to stand for \\pi)."""
+
+from __future__ import annotations
+
+import re
+from .normalise import canonical
+from .parse import parse_complete
+
+_MEMBERSHIP_RE = re.compile(r"\s*\$?\s*[A-Za-z]\s*(?:\\in|∈)\s*(?:\\left\s*)?[(\[]")
+# "approximately 1.42", "pH ≈ 3.6", "NPV ≈ $41.32", "2\sqrt{3} \approx 3.464": the rounded value stated last.
+_APPROXIMATE_RE = re.compile(r"(?:[^≈=]*?(?:\\approx|≈|=)\s*|(?:approximately|approx\.?|about|roughly)\s+)"
+                             r"\$?\s*\\?\$?\s*(-?\d+\.\d+)\s*\$?")
+_DECIMAL_RE = re.compile(r"-?\d+\.(\d+)")
+MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the committed corpus)
+
+
+def _significant_digits(decimal: str) -> int:
+    return len(decimal.lstrip("-").replace(".", "").lstrip("0"))
+
+
+def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
+    """(the answer to compare, a verdict when this reading decides it)."""
+    bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
+    if _MEMBERSHIP_RE.match(bare_answer) and "," in bare_gold and not re.search(r"[<>(\[]|\\[lg]e|\\in|\\cup", bare_gold):
+        return answer, False  # a list of values is no interval
+    gold_decimal = _DECIMAL_RE.fullmatch(bare_gold)
+    if not gold_decimal:
+        return answer, None
+    approximate = _APPROXIMATE_RE.fullmatch(bare_answer)
+    if approximate:
+        return approximate.group(1), None
+    if _significant_digits(bare_gold) >= MIN_SIGNIFICANT_DIGITS and "." not in bare_answer:
+        value = exact_value(answer)
+        if value is not None and round(value, len(gold_decimal.group(1))) == float(bare_gold):
+            return answer, True
+    return answer, None
+
+
+def real_value(text: str) -> float | None:
+    expr = complete_expr(text)
+    try:
+        return float(expr) if expr is not None and not expr.free_symbols else None
+    except (TypeError, ValueError):
+        return None
+
+
+def exact_value(text: str) -> float | None:
+    """The real value of an answer written without decimals (2\\sqrt{3}, \\ln 2, 1/19)."""
+    form = canonical(text, is_gold=False)
+    expr = complete_expr(form.text) if form is not None and "." not in form.text else None
+    try:
+        return float(expr) if expr is not None and not expr.free_symbols and expr.is_real else None
+    except (TypeError, ValueError):
+        return None
+
+
+def item_value(text: str) -> float | None:
+    """A list item's real value, read in its canonical form (0.\\overline{3} is 1/3)."""
+    form = canonical(text, is_gold=False)
+    return real_value(form.text) if form is not None else None
+
+
+def complete_expr(text: str):
+    parsed, status = parse_complete(text)
+    return parsed[0] if status == "ok" else None
