@@ -311,3 +311,22 @@ def test_units_converted_rounded_golds_and_intervals(gold, answer, expected):
 ])
 def test_bounds_and_boxes_on_one_line(text, expected):
     assert extract_answer(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the value a closing sentence names as the solution, not the restated equation after it
+    ("We need to solve $3x - 7 = x + 7$.\n\nSo $2x = 14$.\n\nThus $x = 7$ is the solution of $3x - 7 = x + 7$.", "x = 7"),
+    ("Solve for $x$: $x + 7 = 2x$.\n\nSo $x = 7$ is the value that satisfies $x + 7 = 2x$.", "x = 7"),
+    # a check introduced as "plugging back in" restates the question's numbers
+    ("$2x - 3 = 13 \\Rightarrow 2x = 16 \\Rightarrow$ **x = 8**\n\nPlugging back in: $2(8) - 3 = 16 - 3 = 13$ ✓", "8"),
+])
+def test_named_solutions_and_checks(text, expected):
+    assert extract_answer(text)[0] == expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("1000000007", "10^9 + 7", True), ("1023", "2^{10} - 1", True), ("1000000008", "10^9 + 7", False),
+    ("18", "10 + 8", False), ("121", "5! + 1", True),
+])
+def test_closed_forms_with_a_power_are_written_not_left_undone(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -188,6 +188,8 @@ def _states_number(side: str) -> bool:
 
 
 def _operation_left(side: str) -> bool:
+    if re.search(r"\d\s*\^\s*\{?\s*\d|!|\\binom", side):
+        return False  # a closed form with a power or factorial ("10^9 + 7", "2^{10} - 1") is written, not left undone
     bare = _DEGREES_RE.sub("", side.replace("\\$", "").replace("$", ""))  # 180^\\circ - 150^\\circ is a difference
     return bool(_BINARY_OPERATION_RE.search(bare)) and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", bare))
 

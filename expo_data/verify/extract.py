@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .conclude import concluding_text, option_line, value_line
 from .tail import corrected
 from .pairs import unit_of
@@ -176,43 +177,6 @@ def _has_hedge(text: str) -> bool:
     return any(word.lower() in _HEDGE_WORDS for word in words)
 
 
-# Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
-_SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
-_SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
-# What lies between two dollar signs of money: an amount, then words ("10 (that is 50/60 of her ").
-_CURRENCY_PAIR_RE = re.compile(r"\d[\d,]*(?:\.\d\d)?\b(?=.*?[A-Za-z]{2,}\s+[A-Za-z]{2,})(?!.*\\[A-Za-z])", re.DOTALL)
-# A value, then a word or two, then another value: "$5$ apples and $3$ oranges".
-_MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\band\b|\bor\b)[ \t]*(?:\$|\d)")
-
-
-def _span_content(span: re.Match) -> str:
-    return next(g for g in span.groups() if g is not None).strip()
-
-
-def _span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) -> list[re.Match]:
-    """spans[at] with the spans joined to it by only "and" / "or" / commas (before it when backward)."""
-    first = last = at
-    if backward:
-        while first > 0 and _SPAN_JOIN_RE.fullmatch(text, spans[first - 1].end(), spans[first].start()):
-            first -= 1
-    else:
-        while last + 1 < len(spans) and _SPAN_JOIN_RE.fullmatch(text, spans[last].end(), spans[last + 1].start()):
-            last += 1
-    run = spans[first:last + 1]
-    # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
-    shapes = {_SPAN_SHAPE_RE.fullmatch(_span_content(m)) is not None for m in run}
-    plain = {"=" not in _span_content(m) for m in run}
-    return run if len(run) == 1 or shapes == {True} or plain == {True} else [spans[at]]
-
-
-def _prose_around(candidate: str, numbers: list[re.Match]) -> bool:
-    """Whether a phrase's one number stands in words ("within a 2-digit number, 102"), not in a formula: in
-    "x^2 + y^2 + 2" or "\\sqrt{2}\\cdot\\sqrt{2}" the repeated 2 is part of the answer, not the answer."""
-    if len(numbers) != 1:
-        return False
-    rest = candidate[:numbers[0].start()] + " " + candidate[numbers[0].end():]
-    return not re.search(r"[\\^_{}=+*/<>|]", rest)
-
 
 def _phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
@@ -223,14 +187,14 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     rest_at = matches[-1].end()
     rest = text[rest_at:]
     span = _MATH_SPAN_RE.match(rest.lstrip())
-    if span and _CURRENCY_PAIR_RE.match(next(g for g in span.groups() if g is not None)):
+    if span and CURRENCY_PAIR_RE.match(next(g for g in span.groups() if g is not None)):
         span = None  # "$10 (that is 50/60 of her $12 hourly rate)": two dollar amounts, no math span
     if span:
         lead = rest_at + (len(rest) - len(rest.lstrip()))
-        run = _span_run(text, list(_MATH_SPAN_RE.finditer(text, lead)), 0)
-        candidate = ", ".join(_span_content(m) for m in run)
+        run = span_run(text, list(_MATH_SPAN_RE.finditer(text, lead)), 0)
+        candidate = ", ".join(span_content(m) for m in run)
         stated_end = run[-1].end()
-        if _MORE_VALUES_RE.match(text, stated_end):
+        if MORE_VALUES_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
@@ -259,7 +223,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
     numbers = [m for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"]
     if len(candidate) > 24 and len({m.group() for m in numbers}) == 1 and not _has_hedge(candidate) \
-            and _prose_around(candidate, numbers):
+            and prose_around(candidate, numbers):
         candidate = numbers[0].group()
     words = candidate.split()
     filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
@@ -356,7 +320,8 @@ def _restates(boxed: str, phrase_rest: str) -> bool:
 def _before_check(text: str) -> str:
     """The text before a closing "Check:" / "Verification:" paragraph, whose numbers restate the question
     ("Check: $2(5) + 3 = 13$"), when an answer stands before it."""
-    check = re.search(r"\n\s*(?:\*\*)?(?:check|verification|verify|sanity check)\b[^\n]*?:", text, re.IGNORECASE)
+    check = re.search(r"\n\s*(?:\*\*)?(?:check|checking|verification|verify|sanity check|plugging (?:it )?(?:back )?in|"
+                      r"substituting (?:it )?(?:back|in))\b[^\n]*?:", text, re.IGNORECASE)
     return text[:check.start()] if check and _LAST_NUMBER_RE.search(text[:check.start()]) else text
 
 
@@ -367,6 +332,12 @@ def _last_number(text: str) -> str:
     if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
         return _NUMBER_RE.search(remarks[-1].group(1)).group()
     return numbers[-1].group()
+
+
+# The concluding sentence names its value as the solution: "$x = 7$ is the solution of $3x - 7 = x + 7$".
+_NAMED_SOLUTION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?\s*\$([^$]+)\$\s+is\s+(?:the|our)\s+"
+                                r"(?:only\s+|unique\s+)?(?:solution|answer|value|root|result)\b[^.!?\n]*[.!?]?\s*$",
+                                re.IGNORECASE)
 
 
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
@@ -423,11 +394,14 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     text = concluding_text(_before_check(text))
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
+    named = _NAMED_SOLUTION_RE.search(text[-300:])
+    if named:
+        return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(_MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
-        content = ", ".join(_span_content(m) for m in _span_run(text, spans, len(spans) - 1, backward=True))
+        content = ", ".join(span_content(m) for m in span_run(text, spans, len(spans) - 1, backward=True))
         if content:
             return content, "last_math"
     if numbers:

@@ -1,0 +1,42 @@
+"""Math spans read together, and phrases reduced to their one number only in prose (stage 1 of extraction)."""
+
+from __future__ import annotations
+
+import re
+
+# Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
+SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
+SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
+# What lies between two dollar signs of money: an amount, then words ("10 (that is 50/60 of her ").
+CURRENCY_PAIR_RE = re.compile(r"\d[\d,]*(?:\.\d\d)?\b(?=.*?[A-Za-z]{2,}\s+[A-Za-z]{2,})(?!.*\\[A-Za-z])", re.DOTALL)
+# A value, then a word or two, then another value: "$5$ apples and $3$ oranges".
+MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\band\b|\bor\b)[ \t]*(?:\$|\d)")
+
+
+def span_content(span: re.Match) -> str:
+    return next(g for g in span.groups() if g is not None).strip()
+
+
+def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) -> list[re.Match]:
+    """spans[at] with the spans joined to it by only "and" / "or" / commas (before it when backward)."""
+    first = last = at
+    if backward:
+        while first > 0 and SPAN_JOIN_RE.fullmatch(text, spans[first - 1].end(), spans[first].start()):
+            first -= 1
+    else:
+        while last + 1 < len(spans) and SPAN_JOIN_RE.fullmatch(text, spans[last].end(), spans[last + 1].start()):
+            last += 1
+    run = spans[first:last + 1]
+    # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
+    shapes = {SPAN_SHAPE_RE.fullmatch(span_content(m)) is not None for m in run}
+    plain = {"=" not in span_content(m) for m in run}
+    return run if len(run) == 1 or shapes == {True} or plain == {True} else [spans[at]]
+
+
+def prose_around(candidate: str, numbers: list[re.Match]) -> bool:
+    """Whether a phrase's one number stands in words ("within a 2-digit number, 102"), not in a formula: in
+    "x^2 + y^2 + 2" or "\\sqrt{2}\\cdot\\sqrt{2}" the repeated 2 is part of the answer, not the answer."""
+    if len(numbers) != 1:
+        return False
+    rest = candidate[:numbers[0].start()] + " " + candidate[numbers[0].end():]
+    return not re.search(r"[\\^_{}=+*/<>|]", rest)
