@@ -330,3 +330,25 @@ def test_named_solutions_and_checks(text, expected):
 ])
 def test_closed_forms_with_a_power_are_written_not_left_undone(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text, gold, expected", [
+    # a yes/no verdict leading a sentence that names a variable is the verdict, never the variable
+    ("x.\n\n**Answer:** Yes - there exist infinitely many positive integers $n$ with the property.", "Yes", True),
+    ("x.\n\n**Final answer:** No - there is no $k$ with exactly $2019$ good integers.", "\\text{no}", True),
+    ("x.\n\nAnswer: yes, such an integer $n>1$ exists.", "\\text{Yes}", True),
+    ("x.\n\nAnswer: yes, such an integer $n>1$ exists.", "\\text{No}", False),
+    ("The final answer is: yes, unless n = 1", "Yes", False),
+    # a sentence that no value works, with its variable named
+    ("x.\n\nFinal Answer: no positive integer $n$ works.", "\\text{No such } n \\text{ exists}", True),
+    ("x.\n\nFinal Answer: no positive integer $n$ works.", "5", False),
+    # a yes/no gold that restates its claim
+    ("Therefore there are infinitely many pairs of pals. $\\boxed{\\text{Yes}}$",
+     "\\text{Yes, there are infinitely many pairs of triangles that are pals of each other.}", True),
+    ("$\\boxed{\\text{No}}$", "\\text{Yes, there are infinitely many pairs.}", False),
+    # two boxes offered as alternatives are no answer
+    ("If we include the endpoints we get $\\boxed{8}$; otherwise $\\boxed{6}$.", "6", False),
+])
+def test_verdicts_and_sentences(text, gold, expected):
+    extracted = extract_answer(text)[0]
+    assert (extracted is not None and verify_one(gold, extracted)[0]) is expected

@@ -14,7 +14,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .lists import reordered_list
-from .readings import answer_reading, complete_expr, item_value, real_value
+from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
 from .gold import gold_answer
@@ -272,6 +272,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     option = choice_with_value(gold)
     if option is not None:
         return _choice_value_matches(*option, answer), None
+    gold = gold_reading(gold)
     answer, verdict = answer_reading(gold, answer)
     if verdict is not None:
         return verdict, None

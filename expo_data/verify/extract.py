@@ -210,9 +210,16 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
         if stated and not _has_hedge(stated.group(1)):
             candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
+        verdict = re.match(r"(yes|no)\b\s*[-–—,:;.]", candidate.strip(), re.IGNORECASE)
+        if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends)\b",
+                                 candidate, re.IGNORECASE):
+            verdict = None  # "yes, unless n = 1" is a conditional answer, not a verdict
         inner = _MATH_SPAN_RE.search(candidate)
-        if inner and len(candidate) > 24:
-            candidate = next(g for g in inner.groups() if g is not None)
+        if verdict:
+            candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
+        elif inner and len(candidate) > 24 and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
+                                                                 next(g for g in inner.groups() if g is not None)):
+            candidate = next(g for g in inner.groups() if g is not None)  # a name ("no positive integer $n$") is no value
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
     candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
@@ -270,7 +277,7 @@ def _retracted(tail: str) -> bool:
     return bool(match) and bool(_NUMBER_RE.search(tail[match.end():]))
 
 
-_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either)\b", re.IGNORECASE)
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively)\b", re.IGNORECASE)
 # "..., or $0.5$ as a decimal", "or equivalently 1/2": the same value restated, no second answer.
 _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\$[^$]*\$|\S+)\s+(?:as an? "
                           r"(?:decimal|fraction|percent(?:age)?|mixed number)|in (?:decimal|percent(?:age)?|simplest) form))",

@@ -230,7 +230,7 @@ _NONE_GOLD_RE = re.compile(
     r"impossible|not possible|dne)\.?$", re.IGNORECASE)
 # "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
 _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
-                             r"|no (?:such )?\w+(?: \w+)? exists?)$")
+                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*))$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",

@@ -21,6 +21,15 @@ def _significant_digits(decimal: str) -> int:
     return len(decimal.lstrip("-").replace(".", "").lstrip("0"))
 
 
+_VERDICT_GOLD_RE = re.compile(r"\s*\$?\s*(?:\\text\{)?\s*(yes|no)\s*[,;:.–—-]\s+[^{}$]*\}?\s*\$?\s*", re.IGNORECASE)
+
+
+def gold_reading(gold: str) -> str:
+    """A yes/no gold that restates its claim ("Yes, there are infinitely many pairs ...") is its verdict."""
+    verdict = _VERDICT_GOLD_RE.fullmatch(gold)
+    return verdict.group(1).capitalize() if verdict else gold
+
+
 def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
