@@ -352,3 +352,19 @@ def test_closed_forms_with_a_power_are_written_not_left_undone(gold, answer, exp
 def test_verdicts_and_sentences(text, gold, expected):
     extracted = extract_answer(text)[0]
     assert (extracted is not None and verify_one(gold, extracted)[0]) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("f(x)=2x+1", "f: x\\mapsto 2x+1", True), ("f(x)=2x+1", "f: x\\mapsto 2x-1", False),
+    ("\\lceil \\frac{n}{t} \\rceil", "g(n,t)=\\left\\lceil \\dfrac{n}{t}\\right\\rceil", True),
+    ("f(x) = ax \\text{ for } a \\geq 0", "f(x)=ax,\\ a\\ge 0", True),
+    ("f(x) = ax \\text{ for } a \\geq 0", "f(x)=ax,\\ a\\le 0", False),
+    # a function's argument renamed is the same function; a body in another letter than its argument is not
+    ("f(x) = 2x", "f(n) = 2n", True), ("f(x)=x^2+1", "f(t)=t^2+1", True), ("f(x)=x^2+1", "f(t)=t^2-1", False),
+    ("f(x) = 2x", "f(n) = 2x", False), ("f(x) = x + n", "f(n) = n + n", False),
+    ("\\frac{n-1 + \\sqrt{n-1}}{\\sqrt{n}}", "\\dfrac{\\sqrt{n}\\,\\bigl(n-1+\\sqrt{n-1}\\bigr)}{n}", True),
+    ("\\text{The second player wins}", "the player who moves second wins", True),
+    ("\\text{The second player wins}", "the player who moves first wins", False),
+])
+def test_function_answers_in_one_spelling(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

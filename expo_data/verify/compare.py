@@ -13,6 +13,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
                         normalise_string)
 from .dates import date_verdict
 from .exact import exact_decimals_equal
+from .functions import renamed_argument
 from .lists import reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
@@ -273,6 +274,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     if option is not None:
         return _choice_value_matches(*option, answer), None
     gold = gold_reading(gold)
+    answer = renamed_argument(gold, answer)
+    if answer is None:
+        return False, "answer_ambiguous"
     answer, verdict = answer_reading(gold, answer)
     if verdict is not None:
         return verdict, None

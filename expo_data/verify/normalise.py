@@ -127,7 +127,7 @@ _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
 _REPEATING_RE = re.compile(
     r"(-?)(\d*)\.(\d*)(?:\\(?:overline|bar|dot)\s*\{(\d+)\}|\\(?:overline|bar|dot)\s*(\d)|\((\d+)\))")
 _REPEATING_DOTS_RE = re.compile(r"(-?)(\d*)\.(\d*?)(\d)\4{2,}\s*(?:\.\.\.|\\ldots|\\dots|\\cdots|…)")
-_FUNCTION_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:\^\{?-1\}?|')?\s*\(\s*[a-z]\s*\)\s*=(?!=)\s*")
+_FUNCTION_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:\^\{?-1\}?|')?\s*\(\s*[a-z](?:\s*,\s*[a-z])*\s*\)\s*=(?!=)\s*")
 _EMPTY_SET_RE = re.compile(r"^(?:\\emptyset|\\varnothing|\\O|\\\{\s*\\\}|\{\s*\})$")
 _BASE_RE = re.compile(r"\(?([0-9A-Z]+)\)?_\{?\(?(\d+)\)?\}?")
 _INEQUALITY_OP_RE = re.compile(r"(<=|>=|\\leqslant|\\geqslant|\\leq|\\geq|\\le|\\ge|\\lt|\\gt|<|>)")

@@ -10,6 +10,7 @@ import unicodedata
 
 from .dates import dates_and_times
 from .exact import exact_rationals_differ
+from .functions import function_spelling
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 
@@ -43,6 +44,7 @@ def notation(text: str) -> str:
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00
+    text = function_spelling(text)  # f: x \mapsto 2x+1; f(x) = ax, a \ge 0; \bigl(
     text = _TIMES_TEN_RE.sub(r"\1 \\times 10^{\2}", text)  # 6.67 x 10^-5, 5.26 × 10^-2
     text = re.sub(r"_\{\s*\\(max|min)\s*\}", r"_{\1}", text)  # m_{\max}: a name's subscript, not a function
     text = re.sub(r"\b(?:np|numpy|math|sympy|sp)\.(?=[a-z]+\()", "", text)  # np.arcsin(10/13): code's spelling
@@ -268,6 +270,7 @@ _WINNER_RE = re.compile(r"^(?:the )?([a-z]+(?: player)?)(?: (?:wins|will win|can
 
 
 def _winner(words: str) -> str | None:
+    words = re.sub(r"\b(?:the )?player (?:who|that) (?:moves|plays|goes) (first|second)\b", r"the \1 player", words)
     match = _WINNER_RE.match(words)
     return match.group(1).replace("1st", "first").replace("2nd", "second") if match else None
 
