@@ -368,3 +368,11 @@ def test_verdicts_and_sentences(text, gold, expected):
 ])
 def test_function_answers_in_one_spelling(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("(-\\infty,1]\\cup[10,+\\infty)", "c\\le 1, c\\ge 10", True), ("(-\\infty,-2]\\cup[2,+\\infty)", "a\\le -2,\\ a\\ge 2", True),
+    ("(-\\infty,1]\\cup[10,+\\infty)", "c\\le 1, c\\ge 11", False), ("(-\\infty,1]\\cup[10,+\\infty)", "c\\ge 1, c\\le 10", False),
+])
+def test_two_rays_that_cannot_both_hold_are_a_union(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -30,8 +30,27 @@ def gold_reading(gold: str) -> str:
     return verdict.group(1).capitalize() if verdict else gold
 
 
+# "c \le 1, c \ge 10": two rays of one variable that cannot both hold are read as either ("or").
+_TWO_RAYS_RE = re.compile(r"\s*([a-z])\s*(\\leq?|\\geq?|[<>≤≥]=?)\s*(-?\d+(?:\.\d+)?)\s*,\s*(?:\\[ ,;]\s*)*"
+                          r"([a-z])\s*(\\leq?|\\geq?|[<>≤≥]=?)\s*(-?\d+(?:\.\d+)?)\s*")
+
+
+def _disjoint_rays(answer: str) -> str:
+    rays = _TWO_RAYS_RE.fullmatch(answer.strip().strip("$"))
+    if not rays or rays.group(1) != rays.group(4):
+        return answer
+    below = [float(rays.group(i + 1)) for i in (2, 5) if rays.group(i).startswith(("\\l", "<", "≤"))]
+    above = [float(rays.group(i + 1)) for i in (2, 5) if rays.group(i).startswith(("\\g", ">", "≥"))]
+    if len(below) == 1 and len(above) == 1 and below[0] < above[0]:
+        first, second = answer.strip().strip("$").split(",", 1)
+        second = re.sub(r"^(?:\\[ ,;]|\s)+", "", second)
+        return first.strip() + " \\text{ or } " + second.strip()
+    return answer
+
+
 def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
+    answer = _disjoint_rays(answer)
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
     if _MEMBERSHIP_RE.match(bare_answer) and "," in bare_gold and not re.search(r"[<>(\[]|\\[lg]e|\\in|\\cup", bare_gold):
         return answer, False  # a list of values is no interval
