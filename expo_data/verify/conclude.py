@@ -139,12 +139,28 @@ _MATH_WORDS = {"sqrt", "pi", "log", "ln", "lg", "sin", "cos", "tan", "cot", "sec
 _SINGLE_ASSIGNMENT_RE = re.compile(r"[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
 
 
+def _bare_value(line: str) -> bool:
+    """A line that is only a value or one assignment ("3", "$x = 1$", "(1, 2)")."""
+    line = line.strip().strip("*$").strip().rstrip(".")
+    return bool(re.fullmatch(r"(?:[A-Za-z]\s*=\s*)?[-+]?[\d.,/()\s\\{}a-z^]+", line)) and bool(re.search(r"\d", line)) \
+        and not re.search(r"[a-z]{2,}", re.sub(r"\\[a-z]+", "", line))
+
+
+def values_on_lines(text: str) -> bool:
+    """The text ends in a list: its last two lines are bare values or bulleted values ("- 2\n- 3", "x = 1\nx = 3")."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    items = [re.sub(r"^[-*•+]\s+", "", line) for line in lines[-2:]]
+    return len(items) == 2 and all(_bare_value(item) for item in items)
+
+
 def value_line(text: str) -> str | None:
     """The last line, when it is a value and nothing else ("14/3", "(1,-2)", "3*sqrt(2)", "$\\frac{14}{3}$",
     "x = 5") after lines of reasoning; None otherwise (words, an open equation, a list of steps)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 2 or any(_REFUSAL_RE.search(line) for line in lines[-3:]):
         return None
+    if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]):
+        return None  # the last item of a bulleted list, or one of several values on their own lines
     line = lines[-1].strip("*").strip()
     line = re.sub(r"^(?:\$\$?|\\\[|\\\()\s*(.*?)\s*(?:\$\$?|\\\]|\\\))$", r"\1", line).strip().rstrip(".").strip()
     if not line or len(line) > 60 or not re.search(r"\d|\\pi|\bpi\b|\\infty", line) or re.search(r"[:?!;]|\.\.\.|…", line):

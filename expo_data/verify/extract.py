@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
-from .conclude import concluding_text, option_line, value_line
-from .tail import corrected
+from .conclude import concluding_text, option_line, value_line, values_on_lines
+from .tail import check_disagrees, corrected
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
@@ -149,6 +149,8 @@ def _cut_remark(candidate: str) -> str:
         {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (_HEDGE_WORDS - _COMPARISON_WORDS))
     if hedged or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
         return candidate
+    if conditional and re.fullmatch(r"\s*(?:yes|no)\s*", candidate[:remark.start()], re.IGNORECASE):
+        return candidate  # "No, for n > 2": a verdict under a condition stays whole (and is no answer)
     if tail.lstrip()[:1] in "([":
         close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
         if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
@@ -211,8 +213,11 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         if stated and not _has_hedge(stated.group(1)):
             candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
         verdict = re.match(r"(yes|no)\b\s*[-–—,:;.]", candidate.strip(), re.IGNORECASE)
-        if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends)\b",
-                                 candidate, re.IGNORECASE):
+        opposite = "no" if verdict and verdict.group(1).lower() == "yes" else "yes"
+        if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends|"
+                                 r"provided|as long as|when|whenever|otherwise|in general|for\s+(?:\$|[a-z]\b|some|"
+                                 rf"all|each|every|other|primes?|odd|even)|{opposite})\b", candidate[verdict.end():],
+                                 re.IGNORECASE):
             verdict = None  # "yes, unless n = 1" is a conditional answer, not a verdict
         inner = _MATH_SPAN_RE.search(candidate)
         if verdict:
@@ -258,9 +263,10 @@ _RETRACTION_RE = re.compile(
 # Doubt in what follows an answer of a cut-off completion; a plain check ("To double-check: 48 + 24 = 7", "As a
 # sanity check, ...") cut off leaves the answer standing.
 _RECONSIDER_RE = re.compile(
-    r"\b(?:hmm|but|however|reconsider|re-?(?:verify|check|examine|count|think|read)|wait|actually|on reflection|"
-    r"if|unless|although|though|whether|should|assum\w*|mistake|error|wrong|incorrect|not|isn't|doesn't|missed|"
-    r"forgot|instead)\b", re.IGNORECASE)
+    r"\b(?:hmm|but|however|reconsider\w*|re-?(?:verify|check|examine|count|think|read|do|compute|calculat)\w*|wait|"
+    r"actually|on reflection|if|unless|although|though|whether|should|assum\w*|mistake|error|wrong|incorrect|not|"
+    r"isn't|doesn't|missed|forgot|instead|seems?|too (?:large|small|big|high|low)|more carefully|once more|"
+    r"correct (?:formula|value|answer|count))\b", re.IGNORECASE)
 # A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
 _VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
 _COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
@@ -347,6 +353,11 @@ _NAMED_SOLUTION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?
                                 re.IGNORECASE)
 
 
+# Words that take back or qualify what a sentence just named: "$x = 7$ is the solution, but it violates $x < 5$".
+_CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\w*|invalid|reject\w*|extraneous|"
+                          r"however|although|though|fails?|violates?|derivative)\b", re.IGNORECASE)
+
+
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
     text = _after_thinking(text)
@@ -369,8 +380,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
         value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
         return (value, "correction") if value else (None, None)
-    if boxed and truncated and _RECONSIDER_RE.search(text[boxed[1]:]):
-        return None, None  # cut off while reconsidering its box
+    if boxed and truncated and (_RECONSIDER_RE.search(text[boxed[1]:]) or check_disagrees(boxed[0], text[boxed[1]:])):
+        return None, None  # cut off while reconsidering its box, or while a check reaches another value
     if boxed and not _retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     phrase = _phrase_answer(text)
@@ -396,13 +407,15 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return bare, "last_math"  # "11 7/6" is no 7/6, "1 000" no 000
     if option_line(text):
         return option_line(text), "option_line"
+    if values_on_lines(text):
+        return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
     if value_line(text):
         return value_line(text), "last_line"
     text = concluding_text(_before_check(text))
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     named = _NAMED_SOLUTION_RE.search(text[-300:])
-    if named:
+    if named and not _CONTRAST_RE.search(named.group()):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(_MATH_SPAN_RE.finditer(text))

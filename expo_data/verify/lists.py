@@ -29,3 +29,14 @@ def reordered_list(gold: str, answer: str, real_value: Callable[[str], float | N
         return False
     close = [abs(g - a) <= 1e-9 * max(abs(g), abs(a), 1.0) for g, a in zip(gold_values, answer_values)]
     return not all(close)
+
+
+def counts_differ(gold: str, answer: str, real_value: Callable[[str], float | None]) -> bool:
+    """Two bare lists of numbers that hold different numbers of values ("1, 1, 2" against "1, 2"; "3, 1, 2" against
+    "3, 1, 2, 2"): a value missing or repeated is another answer, whatever the order."""
+    if gold.strip().strip("$").strip().startswith(("(", "[", "{", "\\{", "\\left", "\\langle", "\\begin")):
+        return False
+    gold_items, answer_items = tuple_items(gold), tuple_items(answer)
+    if not gold_items or not answer_items or len(gold_items) < 2 or len(gold_items) == len(answer_items):
+        return False
+    return None not in [real_value(item) for item in gold_items + answer_items]

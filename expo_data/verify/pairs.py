@@ -259,6 +259,8 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
     gold_winner, answer_winner = _winner(gold_words), _winner(_plain_words(answer))
+    if gold_winner in ("yes", "no", "true", "false"):
+        return None
     if gold_winner and answer_winner and (gold_winner != gold_words or answer_winner != _plain_words(answer)):
         return gold_winner == answer_winner  # "Alice" / "Alice wins" / "Alice has a winning strategy"
     return None

@@ -10,9 +10,15 @@ from .normalise import canonical
 from .parse import parse_complete
 
 _MEMBERSHIP_RE = re.compile(r"\s*\$?\s*[A-Za-z]\s*(?:\\in|∈)\s*(?:\\left\s*)?[(\[]")
-# "approximately 1.42", "pH ≈ 3.6", "NPV ≈ $41.32", "2\sqrt{3} \approx 3.464": the rounded value stated last.
-_APPROXIMATE_RE = re.compile(r"(?:[^≈=]*?(?:\\approx|≈|=)\s*|(?:approximately|approx\.?|about|roughly)\s+)"
+# "approximately 1.42", "pH ≈ 3.6", "NPV ≈ $41.32", "2\sqrt{3} \approx 3.464": a rounded value, after a word, after
+# a name (letters, a Greek capital, a subscript), or after an exact form whose value rounds to it.
+_APPROXIMATE_RE = re.compile(r"(?:(approximately|approx\.?|about|roughly)\s+|([^≈=<>!,;]*?)\s*(?:\\approx|≈|=)\s*)"
                              r"\$?\s*\\?\$?\s*(-?\d+\.\d+)\s*\$?")
+_NAME_RE = re.compile(r"(?:\\?[A-Za-zΔ]+\s*)+(?:_\{?[\w\\ ]+\}?)?")
+# An equation that states a number for something other than a name ("x + 1 = 2.5", "x^2 = 3.6"): the number is no
+# answer for the unknown. A name may be applied or subscripted: "f(3) = 8", "a_1 = 5", "P(A) = 0.5".
+_NAMED_SIDE_RE = re.compile(r"\s*(?:\\angle\s*)?\\?[A-Za-zΔ]+(?:_\{?[\w\\ ]+\}?)?(?:\s*\([^()=]*\))?\s*")
+_NUMBER_SIDE_RE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _DECIMAL_RE = re.compile(r"-?\d+\.(\d+)")
 MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the committed corpus)
 
@@ -21,12 +27,35 @@ def _significant_digits(decimal: str) -> int:
     return len(decimal.lstrip("-").replace(".", "").lstrip("0"))
 
 
-_VERDICT_GOLD_RE = re.compile(r"\s*\$?\s*(?:\\text\{)?\s*(yes|no)\s*[,;:.–—-]\s+[^{}$]*\}?\s*\$?\s*", re.IGNORECASE)
+# Only a claim in words: "Yes, 12" or "Yes, the minimum is 12" also asks for the value.
+_VERDICT_GOLD_RE = re.compile(r"\s*\$?\s*(?:\\text\{)?\s*(yes|no)\s*[,;:.–—-]\s+[^{}$\d=]*\}?\s*\$?\s*", re.IGNORECASE)
+
+
+def _states_rounded(before: str | None, value: str) -> bool:
+    """What precedes "≈ value" lets the value stand: a word, a name, or an exact form that rounds to it."""
+    if before is None or not before.strip():
+        return True
+    if _NAME_RE.fullmatch(before.strip()):
+        return True
+    exact = exact_value(before)
+    return exact is not None and round(exact, len(value.split(".")[1])) == float(value)
+
+
+def unknown_equals_number(answer: str) -> bool:
+    """ "x + 1 = 2.5", "2x = 2.5", "x^2 = 3.6": a number stated for an expression in one unknown, an equation not
+    solved. An expression in several ("a + b = 9", "xy = 6") is what a question may ask for, and is read."""
+    sides = answer.strip().strip("$").split("=")
+    if len(sides) != 2 or not _NUMBER_SIDE_RE.fullmatch(sides[1]) or _NAMED_SIDE_RE.fullmatch(sides[0]):
+        return False
+    letters = set(re.findall(r"(?<![\\A-Za-z])[a-z](?![A-Za-z])", re.sub(r"\\[A-Za-z]+", " ", sides[0])))
+    return len(letters) == 1
 
 
 def gold_reading(gold: str) -> str:
     """A yes/no gold that restates its claim ("Yes, there are infinitely many pairs ...") is its verdict."""
-    verdict = _VERDICT_GOLD_RE.fullmatch(gold)
+    example = re.search(r"[,;(]?\s*(?:for example|for instance|e\.g\.|such as)\b[^{}$]*?(?=\}?\s*\$?\s*$)", gold,
+                        re.IGNORECASE)  # "Yes, for example n = 5.": an illustration, not a value asked for
+    verdict = _VERDICT_GOLD_RE.fullmatch(gold[:example.start()].rstrip(" ,;(") + ", with an example" if example else gold)
     return verdict.group(1).capitalize() if verdict else gold
 
 
@@ -54,12 +83,17 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
     if _MEMBERSHIP_RE.match(bare_answer) and "," in bare_gold and not re.search(r"[<>(\[]|\\[lg]e|\\in|\\cup", bare_gold):
         return answer, False  # a list of values is no interval
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", bare_gold) and unknown_equals_number(bare_answer):
+        return answer, False
+    if re.fullmatch(r"-?\d{16,}", bare_gold) and re.fullmatch(r"-?\d+", bare_answer):
+        return answer, bare_gold.lstrip("-").lstrip("0") == bare_answer.lstrip("-").lstrip("0") and \
+            bare_gold.startswith("-") == bare_answer.startswith("-")  # beyond float precision: digit by digit
     gold_decimal = _DECIMAL_RE.fullmatch(bare_gold)
     if not gold_decimal:
         return answer, None
     approximate = _APPROXIMATE_RE.fullmatch(bare_answer)
-    if approximate:
-        return approximate.group(1), None
+    if approximate and _states_rounded(approximate.group(2), approximate.group(3)):
+        return approximate.group(3), None
     if _significant_digits(bare_gold) >= MIN_SIGNIFICANT_DIGITS and "." not in bare_answer:
         value = exact_value(answer)
         if value is not None and round(value, len(gold_decimal.group(1))) == float(bare_gold):

@@ -117,3 +117,15 @@ def corrected(stated: str, tail: str) -> str | None:
         return None
     values, cued = conclusion
     return values[-1] if cued else ""
+
+
+def check_disagrees(answer: str, tail: str) -> bool:
+    """A cut-off check after the answer has concluded another value ("Let me verify: total = 44" after 45); a value
+    cut off mid-number ("total = 7" of 72) or a step of the check ("9/2.5 = 3.6 hours") is no disagreement."""
+    results = re.findall(r"\b(?:total|answer|result|sum|count|altogether|overall|in all)\s*(?:is|=|:)\s*\$?\s*"
+                         r"(-?\d+(?:\.\d+)?)", tail, re.IGNORECASE)
+    if not results or not re.fullmatch(r"-?\d+(?:\.\d+)?", answer.strip()):
+        return False
+    last = results[-1]
+    cut_mid_number = tail.rstrip().endswith(last) and answer.strip().startswith(last)
+    return last != answer.strip() and not cut_mid_number

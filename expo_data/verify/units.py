@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .conversion import converted_equal, known_unit_token
+from .conversion import compound_verdict, converted_equal, known_unit_token
 
 # Units written out in words, read as their symbols (only spellings that are never a counted noun).
 _SPELLED_UNITS = [(re.compile(pattern, re.IGNORECASE), symbol) for pattern, symbol in (
@@ -70,6 +70,9 @@ def unit_of(text: str) -> tuple[str, str] | None:
 def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
     names it); another unit is wrong. None when the gold carries no such unit."""
+    compound = compound_verdict(gold, answer)  # "5 feet 6 inches": one quantity, never a product
+    if compound is not None:
+        return compound
     gold_unit = unit_of(gold)
     if gold_unit is None:
         answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
