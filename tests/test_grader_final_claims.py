@@ -170,7 +170,7 @@ def test_an_unsorted_gold_list_keeps_its_order(gold, answer, expected):
     # a number times a variable is a product, never the number
     ("The answer is $3 n$", "3 n"),
     ("The answer is 12 x y", "12 x y"),
-    ("The answer is 15 minutes", "15"),
+    ("The answer is 15 minutes", "15 minutes"),
 ])
 def test_closing_lines_remarks_and_products(text, expected):
     assert extract_answer(text)[0] == expected

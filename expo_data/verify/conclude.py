@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .units import unit_of
+
 # A completion that declines to answer: whatever number it mentions last is no answer.
 _REFUSAL_RE = re.compile(
     r"\b(?:can(?:no|')?t|cannot|unable to|impossible to|not possible to|no way to)\s+(?:\w+\s+){0,2}?"
@@ -80,7 +82,8 @@ def _main_value_end(statement: str) -> int | None:
 
 
 _BOUND_BEFORE_VALUE_RE = re.compile(r"\b(?:at least|at most|no (?:more|less|fewer) than|more than|less than|"
-                                    r"fewer than|greater than|up to|between)\s+\$?-?\d", re.IGNORECASE)
+                                    r"fewer than|greater than|up to|between|cannot be|can't be|can not be|is not|"
+                                    r"isn't|never|not equal to|other than)\s+[*$\\({]*-?\d", re.IGNORECASE)
 
 
 def concluding_text(text: str) -> str | None:
@@ -114,7 +117,7 @@ def concluding_text(text: str) -> str | None:
     if len(numbers) > 1 and not _STATES_RE.search(statement):
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
     if _BOUND_BEFORE_VALUE_RE.search(statement):
-        return None  # "the chromatic number is at least 3": a bound, not the value
+        return None  # "the chromatic number is at least 3", "cannot be 5": a bound or a negation, not the value
     if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
         return None  # "x = 2 or y = 3", "either 4 or 5": two values offered, none stated ($...$ spans: read joined)
     return "".join(sentences[:last + 1])
@@ -161,10 +164,14 @@ def value_line(text: str) -> str | None:
         return None
     if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]):
         return None  # the last item of a bulleted list, or one of several values on their own lines
-    line = lines[-1].strip("*").strip()
+    line = re.sub(r"\\text\{\s*(or|and)\s*\}", r" \1 ", lines[-1].strip("*").strip())  # x = 5 \text{ or } x = -2
+    if re.fullmatch(r"(yes|no)\.?", line, re.IGNORECASE):
+        return line.rstrip(".").capitalize()  # "**No**" closing the reasoning
     line = re.sub(r"^(?:\$\$?|\\\[|\\\()\s*(.*?)\s*(?:\$\$?|\\\]|\\\))$", r"\1", line).strip().rstrip(".").strip()
     if not line or len(line) > 60 or not re.search(r"\d|\\pi|\bpi\b|\\infty", line) or re.search(r"[:?!;]|\.\.\.|…", line):
         return None
+    if unit_of(line) is not None:
+        return line  # "2 \\text{ minutes}", "9.8 m/s^2": a value and its unit
     if any(word.lower() not in _MATH_WORDS | {"or", "and"} for word in re.findall(r"[A-Za-z]{2,}", line)):
         return None  # "204 minutes", "Step 3": words, read by the concluding statement instead
     parts = re.split(r"\s+(?:or|and)\s+", line)

@@ -7,7 +7,7 @@ import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .conclude import concluding_text, option_line, value_line, values_on_lines
-from .tail import check_disagrees, corrected
+from .tail import COUNTERFACTUAL_NOTE_RE, check_disagrees, corrected
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
@@ -200,6 +200,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
         candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
         stop = _ANSWER_STOP_RE.search(candidate)
         if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
@@ -279,6 +280,7 @@ _INVENTED_BLOCK_RE = re.compile(
 
 def _retracted(tail: str) -> bool:
     """Text after the stated answer takes it back ("Wait, actually it is 6")."""
+    tail = COUNTERFACTUAL_NOTE_RE.sub(" ", tail)  # "(Note: if we had 6 * 8 instead it would be 48.)"
     match = _RETRACTION_RE.search(tail)
     return bool(match) and bool(_NUMBER_RE.search(tail[match.end():]))
 

@@ -68,6 +68,7 @@ def parse_plain(text: str):
     if not text or not looks_plain(text) or "±" in text or re.search(r"[<>=]", _SUM_RE.sub("", text)):
         return None
     text = _calls(text.replace("−", "-").replace("×", "*").replace("·", "*").replace("√", "sqrt"))
+    text = re.sub(r"(?<![\d.])0+(?=\d)", "", text)  # AIME's 025 is 25 (sympy's parser reads it as 0*25)
     if re.search(r"\.\.\.|…|;|:|\[|\]|'|\"", text) or _top_level_comma(text):
         return None  # y(y+1)...(y+99), lists are no single plain expression
     if "!" in text and (re.search(r"\d{4,}", text) or re.search(r"\([\d\s^*+\-]*\^[\d\s^*+\-]*\)\s*!", text)):

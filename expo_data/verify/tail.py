@@ -108,11 +108,16 @@ def _same_value(first: str, second: str) -> bool:
         return False
 
 
+# "(Note: if we had 6 * 8 instead it would be 48.)": what would have been, which corrects nothing.
+COUNTERFACTUAL_NOTE_RE = re.compile(r"\(?\s*(?:note:?\s*)?\b(?:if|had)\b[^.!?\n()]*\bwould\b[^.!?\n()]*[.!?]?\s*\)?",
+                                     re.IGNORECASE)
+
+
 def corrected(stated: str, tail: str) -> str | None:
     """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
     tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
     states a different value without saying why (precision first: which one the model meant is unknown)."""
-    conclusion = _conclusion(tail)
+    conclusion = _conclusion(COUNTERFACTUAL_NOTE_RE.sub(" ", tail))
     if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
         return None
     values, cued = conclusion

@@ -11,7 +11,10 @@ from .conversion import compound_verdict, converted_equal, known_unit_token
 # Units written out in words, read as their symbols (only spellings that are never a counted noun).
 _SPELLED_UNITS = [(re.compile(pattern, re.IGNORECASE), symbol) for pattern, symbol in (
     (r"\belectron[- ]?volts?\b", "eV"), (r"\bmiles? per hour\b", "mi/h"), (r"\bkilomet(?:er|re)s? per hour\b", "km/h"),
-    (r"\bmet(?:er|re)s? per second\b", "m/s"), (r"\bmoles? per lit(?:er|re)\b", "mol/L"))]
+    (r"\bmet(?:er|re)s? per second\b", "m/s"), (r"\bmoles? per lit(?:er|re)\b", "mol/L"), (r"^hours?$", "h"),
+    (r"^minutes?$", "min"), (r"^seconds?$", "s"), (r"^(?:kilomet(?:er|re)s?)$", "km"), (r"^(?:centimet(?:er|re)s?)$", "cm"),
+    (r"^(?:millimet(?:er|re)s?)$", "mm"), (r"^met(?:er|re)s?$", "m"), (r"^(?:kilograms?)$", "kg"), (r"^grams?$", "g"),
+    (r"^lit(?:er|re)s?$", "L"), (r"^miles?$", "mi"), (r"^(?:feet|foot)$", "ft"), (r"^inch(?:es)?$", "in"))]
 # One unit under two symbols: written the same way once read.
 _UNIT_SYNONYMS = {"mph": "mi/h", "kmh": "km/h", "M": "mol/L", "hr": "h", "days": "day", "ohm": "Ohm", "\\Omega": "Ohm"}
 
