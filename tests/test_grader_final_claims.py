@@ -429,3 +429,50 @@ def test_review_false_positives_stay_wrong(gold, answer, expected):
 def test_review_extractions_stay_unread(text, truncated, expected):
     extracted = extract_answer(text, truncated=truncated)[0]
     assert extracted == expected or expected is None and extracted not in ("7", "Yes", "No", "3", "45")
+
+
+# A second independent review's false positives, by class.
+@pytest.mark.parametrize("gold, answer, expected", [
+    # infinity, and numbers past float range, are no finite number
+    ("7", "\\infty", False), ("7", "∞", False), ("1/2", "\\infty", False), ("7", "10^{400}", False),
+    ("1", "2^{1100}", False), ("0", "10^{-400}", False), ("0", "2^{-2000}", False), ("\\infty", "\\infty", True),
+    ("-\\infty", "\\infty", False),
+    # symbols keep their case: m is no M
+    ("\\frac{mg}{M}", "\\frac{Mg}{m}", False), ("\\frac{mg}{M}", "\\frac{gm}{M}", True), ("\\frac{Q}{r^2}", "\\frac{q}{R^2}", False),
+    ("a - A", "0", False), ("\\text{(C)}", "C", True),
+    # AIME's zero-padded integers by value
+    ("025", "026", False), ("025", "25", True), ("070", "069", False),
+    # "not", "\neq" say what the value is not
+    ("6", "\\neq 6", False), ("6", "\\ne 6", False),
+    # "≈ value" after an exact form only for a gold of four significant digits; a function is no name
+    ("0.3", "\\frac{1}{3} \\approx 0.3", False), ("3.5", "2\\sqrt{3} \\approx 3.5", False), ("3", "\\log_2 x = 3", False),
+    # clock times are no ratios
+    ("7:00 AM", "07:00", True), ("7:00 PM", "7:00", False),
+])
+def test_second_review_false_positives_stay_wrong(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\\boxed{6}\n\nHmm, that doesn't look right. Recounting gives 7.", "7"),
+    ("\\boxed{6}\n\nBut this is incorrect since we double counted.", None),
+    ("\\boxed{6} is not the answer; the answer is 7.", "7"), ("It is not \\boxed{6}.", None),
+    ("\\boxed{6} — no, 7.", "7"), ("\\boxed{6}\n\nScratch that.", None), ("\\boxed{6}\n\nActually, no.", None),
+    ("\\boxed{5}\n\nOr maybe \\boxed{6}", None), ("My answer: \\boxed{5}\n\nAlternatively: \\boxed{6}", None),
+    ("It could be \\boxed{5}; it could also be \\boxed{6}.", None),
+    ("If n is even the answer is \\boxed{5}, and if n is odd it is \\boxed{6}.", None),
+    ("So there are $\\boxed{120}$ arrangements, compared with $6! = 720$ if there were six letters.", "120"),
+    ("Work.\n\nLet x = 4.", None), ("Work.\n\nTry n = 4.", None), ("Work.\n\nIs x = 4?", None),
+    ("Assume\nx = 4", None), ("I think the answer might be\n\n4", None), ("Let me compute.\n\n14/3", "14/3"),
+    ("\\boxed{" * 2000 + "3" + "}" * 2000, "3"),
+])
+def test_second_review_extractions(text, expected):
+    assert extract_answer(text)[0] == expected
+
+
+def test_a_long_run_on_statement_is_read_in_linear_time():
+    import time
+
+    start = time.thread_time()
+    extract_answer("The total is 3 " + "for the 2 " * 4000)
+    assert time.thread_time() - start < 1.0

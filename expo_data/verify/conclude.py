@@ -81,6 +81,11 @@ def _main_value_end(statement: str) -> int | None:
     return values[0].end()
 
 
+_SUPPOSITION_RE = re.compile(
+    r"let\s+\$?[A-Za-z](?:_\{?\w+\}?)?\s*\$?\s*(?:=|be\b)|(?:let(?:'s| us| me)?\s+)?(?:suppose|assume|try|consider|"
+    r"check(?:ing)?|test(?:ing)?)\b(?:\s+\$?[A-Za-z](?:_\{?\w+\}?)?\s*\$?\s*(?:=|be\b)|\W*$|\s+(?:whether|if)\b)|"
+    r"(?:for example|e\.g\.|we need to check|whether)\b|.*\?\s*$",
+    re.IGNORECASE | re.DOTALL)
 _BOUND_BEFORE_VALUE_RE = re.compile(r"\b(?:at least|at most|no (?:more|less|fewer) than|more than|less than|"
                                     r"fewer than|greater than|up to|between|cannot be|can't be|can not be|is not|"
                                     r"isn't|never|not equal to|other than)\s+[*$\\({]*-?\d", re.IGNORECASE)
@@ -111,11 +116,13 @@ def concluding_text(text: str) -> str | None:
     # a $...$ span is one value ("$\\frac{1}{3}$", a matrix), however many digits it holds
     numbers = {m.group().replace(",", "") for m in _NUMBER_RE.finditer(_MATH_SPAN_RE.sub(" $ ", statement))}
     numbers |= set(_MATH_SPAN_RE.findall(statement))
-    main_value_end = _main_value_end(statement) if len(numbers) > 1 else None
+    main_value_end = _main_value_end(statement) if 1 < len(numbers) and len(statement) <= 400 else None
     if main_value_end is not None:
         return "".join(sentences[:last]) + statement[:main_value_end]
     if len(numbers) > 1 and not _STATES_RE.search(statement):
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
+    if _SUPPOSITION_RE.match(statement.strip().lstrip("*")):
+        return None  # "Let x = 4.", "Try n = 4.", "Is x = 4?": a step or a question, not a conclusion
     if _BOUND_BEFORE_VALUE_RE.search(statement):
         return None  # "the chromatic number is at least 3", "cannot be 5": a bound or a negation, not the value
     if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
@@ -157,13 +164,17 @@ def values_on_lines(text: str) -> bool:
 
 
 def value_line(text: str) -> str | None:
-    """The last line, when it is a value and nothing else ("14/3", "(1,-2)", "3*sqrt(2)", "$\\frac{14}{3}$",
+    """("" when the line is a value offered under a supposition or a hedge: no answer at all.)
+    The last line, when it is a value and nothing else ("14/3", "(1,-2)", "3*sqrt(2)", "$\\frac{14}{3}$",
     "x = 5") after lines of reasoning; None otherwise (words, an open equation, a list of steps)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 2 or any(_REFUSAL_RE.search(line) for line in lines[-3:]):
         return None
     if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]):
         return None  # the last item of a bulleted list, or one of several values on their own lines
+    if _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(r"\b(?:might|maybe|perhaps|possibly|probably|"
+                                                                 r"guess|think)\b", lines[-2], re.IGNORECASE):
+        return ""  # "Assume\nx = 4", "I think the answer might be\n\n4": a value under a supposition, no answer
     line = re.sub(r"\\text\{\s*(or|and)\s*\}", r" \1 ", lines[-1].strip("*").strip())  # x = 5 \text{ or } x = -2
     if re.fullmatch(r"(yes|no)\.?", line, re.IGNORECASE):
         return line.rstrip(".").capitalize()  # "**No**" closing the reasoning

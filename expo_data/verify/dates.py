@@ -43,8 +43,18 @@ def dates_and_times(text: str) -> str:
 _DATE_TEXT_RE = re.compile(r"\\text\{(?:\d{4}-\d\d-\d\d|[A-Z][a-z]+ \d{1,2})\}")
 
 
+_CLOCK_RE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
 def date_verdict(gold: str, answer: str) -> bool | None:
-    """A date against anything: the same date, spelled as above; None when the gold is no date."""
+    """A date against anything: the same date, spelled as above; a clock time ("7:00", never the ratio 7:0)
+    against the same time; None when the gold is neither."""
+    gold_clock = _CLOCK_RE.fullmatch(gold.strip().strip("$").strip())
+    if gold_clock:
+        answer_clock = _CLOCK_RE.fullmatch(answer.strip().strip("$").strip().rstrip("."))
+        if answer_clock is None:
+            return None  # another spelling ("9\\!:\\!40 \\text{ a.m.}"): the rest of the grader reads it
+        return int(answer_clock.group(1)) == int(gold_clock.group(1)) and answer_clock.group(2) == gold_clock.group(2)
     gold_date = _DATE_TEXT_RE.fullmatch(gold.strip().strip("$").strip())
     if not gold_date:
         return None

@@ -7,7 +7,7 @@ import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .conclude import concluding_text, option_line, value_line, values_on_lines
-from .tail import COUNTERFACTUAL_NOTE_RE, check_disagrees, corrected
+from .tail import ALTERNATIVE_LEAD_RE, RECONSIDER_RE, check_disagrees, corrected, retracted
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
@@ -75,7 +75,10 @@ def _boxes(text: str) -> list[tuple[int, int, str]]:
 
 def _unwrapped_box(content: str) -> str:
     inner = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", content, re.DOTALL)
-    return _unwrapped_box(inner.group(1).strip()) if inner else content
+    while inner:  # a loop, not recursion: 2,000 nested boxes are text a model can write
+        content = inner.group(1).strip()
+        inner = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", content, re.DOTALL)
+    return content
 
 
 def last_boxed(text: str) -> str | None:
@@ -255,19 +258,6 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
 # "The volume of $ABCDEFGH$ is 120", "not 12; it is 15": a sentence that names the quantity, then states it.
 _SUBJECT_IS_RE = re.compile(r"(?:(?:the|our|its|this|that)\b[^=;]*?|not\b[^;]*?[;,]\s*it)\s+(?:is|are|equals)\s+(?!not\b)(.+)",
                             re.IGNORECASE | re.DOTALL)
-_RETRACTION_RE = re.compile(
-    r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
-    r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
-    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|slip|typo|(?:made|make) an? (?:\w+ )?error)\b",
-    re.IGNORECASE)
-# A cut-off completion still reconsidering its last stated answer: what it would have settled on is unknown.
-# Doubt in what follows an answer of a cut-off completion; a plain check ("To double-check: 48 + 24 = 7", "As a
-# sanity check, ...") cut off leaves the answer standing.
-_RECONSIDER_RE = re.compile(
-    r"\b(?:hmm|but|however|reconsider\w*|re-?(?:verify|check|examine|count|think|read|do|compute|calculat)\w*|wait|"
-    r"actually|on reflection|if|unless|although|though|whether|should|assum\w*|mistake|error|wrong|incorrect|not|"
-    r"isn't|doesn't|missed|forgot|instead|seems?|too (?:large|small|big|high|low)|more carefully|once more|"
-    r"correct (?:formula|value|answer|count))\b", re.IGNORECASE)
 # A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
 _VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
 _COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
@@ -278,20 +268,15 @@ _INVENTED_BLOCK_RE = re.compile(
     re.IGNORECASE)
 
 
-def _retracted(tail: str) -> bool:
-    """Text after the stated answer takes it back ("Wait, actually it is 6")."""
-    tail = COUNTERFACTUAL_NOTE_RE.sub(" ", tail)  # "(Note: if we had 6 * 8 instead it would be 48.)"
-    match = _RETRACTION_RE.search(tail)
-    return bool(match) and bool(_NUMBER_RE.search(tail[match.end():]))
-
-
-_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively)\b", re.IGNORECASE)
 # "..., or $0.5$ as a decimal", "or equivalently 1/2": the same value restated, no second answer.
 _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\$[^$]*\$|\S+)\s+(?:as an? "
                           r"(?:decimal|fraction|percent(?:age)?|mixed number)|in (?:decimal|percent(?:age)?|simplest) form))",
                           re.IGNORECASE)
 
 
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively)\b",
+                                 re.IGNORECASE)
+_BETWEEN_BOXES_HEDGE_RE = re.compile(r"\b(?:if|could|might|when)\b", re.IGNORECASE)  # "\boxed{5}, and if n is odd \boxed{6}"
 def _hedged_line(text: str, answer_end: int) -> bool:
     """The answer's own line hedges after it, or between it and an earlier box on that line ("\\boxed{42} or
     \\boxed{43}", "42... or maybe 43"): no answer at all, since falling back would pick the other value."""
@@ -301,10 +286,16 @@ def _hedged_line(text: str, answer_end: int) -> bool:
     sentence_end = re.compile(r"[.!?]\s+(?=[A-Z])").search(text, answer_end, line_end)  # the answer's own sentence
     line_end = sentence_end.start() if sentence_end else line_end
     first_box = next((b[0] for b in _boxes(text) if line_start <= b[0] < answer_end), answer_end)
+    sentence_start = max([line_start] + [m.end() for m in re.finditer(r"[.!?:]\s+", text[line_start:first_box])])
+    lead = text[line_start:first_box][sentence_start - line_start if sentence_start > line_start else 0:]
+    if any(b[1] <= line_start for b in _boxes(text)) and ALTERNATIVE_LEAD_RE.search(lead):
+        return True  # "\\boxed{5}\n\nOr maybe \\boxed{6}", "Alternatively: \\boxed{6}": a second answer offered
     segment = text[first_box:line_end]
-    for start, end, content in reversed(_boxes(segment)):
+    boxes_on_line = _boxes(segment)
+    for start, end, content in reversed(boxes_on_line):
         segment = segment[:start] + " " + segment[end:]
-    return bool(_SAME_LINE_HEDGE_RE.search(_RESTATED_RE.sub(" ", segment)))
+    segment = _RESTATED_RE.sub(" ", segment)
+    return bool(_SAME_LINE_HEDGE_RE.search(segment) or len(boxes_on_line) > 1 and _BETWEEN_BOXES_HEDGE_RE.search(segment))
 
 
 def _before_invented_block(text: str) -> str:
@@ -377,24 +368,28 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         # "\boxed{200} ... \boxed{255} ... Final Answer: The final answer is $10,455$": a final answer stated after
         # the last box wins ("One might think the answer is 12" after one does not)
         phrase = _phrase_answer(text)
-        if phrase and not _retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
+        if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
             return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
     if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
         value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
         return (value, "correction") if value else (None, None)
-    if boxed and truncated and (_RECONSIDER_RE.search(text[boxed[1]:]) or check_disagrees(boxed[0], text[boxed[1]:])):
+    if boxed and truncated and (RECONSIDER_RE.search(text[boxed[1]:]) or check_disagrees(boxed[0], text[boxed[1]:])):
         return None, None  # cut off while reconsidering its box, or while a check reaches another value
-    if boxed and not _retracted(text[boxed[1]:]):
+    if boxed and re.search(r"\bnot\s*\$*\s*$", text[:_last_box_start(text)]):
+        return None, None  # "It is not \\boxed{6}."
+    if boxed and not retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
+    if boxed:
+        text = text[boxed[1]:]  # a retracted box: only what follows it may state the answer
     phrase = _phrase_answer(text)
     if phrase and not phrase[0]:
         return None, None  # an answer phrase that states several values
-    if phrase and truncated and _RECONSIDER_RE.search(text[phrase[1]:]):
+    if phrase and truncated and RECONSIDER_RE.search(text[phrase[1]:]):
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
         value = corrected(phrase[0], text[phrase[1]:])
         return (value, "correction") if value else (None, None)
-    if phrase and not _retracted(text[phrase[1]:]):
+    if phrase and not retracted(text[phrase[1]:]):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()
@@ -411,9 +406,10 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return option_line(text), "option_line"
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
-    if value_line(text):
-        return value_line(text), "last_line"
-    text = concluding_text(_before_check(text))
+    closing = value_line(text)
+    if closing is not None:
+        return (closing, "last_line") if closing else (None, None)
+    text = concluding_text(_before_check(text)[-3000:])  # the conclusion is at the end; a bound on the work
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     named = _NAMED_SOLUTION_RE.search(text[-300:])

@@ -5,12 +5,14 @@ formulas through sympy, and notations read into the ones the rest of the grader 
 
 from __future__ import annotations
 
+import cmath
 import re
 import unicodedata
 
 from .dates import dates_and_times
 from .exact import exact_rationals_differ
 from .functions import function_spelling
+from .winners import winner
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 
@@ -166,6 +168,10 @@ def magnitudes_disagree(gold, answer) -> bool:
         g_value, a_value = _number(g), _number(a)
         if g_value is None or a_value is None:
             continue
+        if not all(map(cmath.isfinite, (g_value, a_value))):
+            if g_value != a_value:
+                return True  # infinity, or a number past float range, is no finite number
+            continue
         scale = max(abs(g_value), abs(a_value))
         if abs(g_value - a_value) > REL_TOL * scale:
             return True
@@ -258,23 +264,12 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
         return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
-    gold_winner, answer_winner = _winner(gold_words), _winner(_plain_words(answer))
+    gold_winner, answer_winner = winner(gold_words), winner(_plain_words(answer))
     if gold_winner in ("yes", "no", "true", "false"):
         return None
     if gold_winner and answer_winner and (gold_winner != gold_words or answer_winner != _plain_words(answer)):
         return gold_winner == answer_winner  # "Alice" / "Alice wins" / "Alice has a winning strategy"
     return None
-
-
-# Who wins a game, said with or without the claim: "Alice", "the first player wins", "Bob has a winning strategy".
-_WINNER_RE = re.compile(r"^(?:the )?([a-z]+(?: player)?)(?: (?:wins|will win|can always win|can force a win|always wins|"
-                        r"has a winning strategy|has the winning strategy))?$")
-
-
-def _winner(words: str) -> str | None:
-    words = re.sub(r"\b(?:the )?player (?:who|that) (?:moves|plays|goes) (first|second)\b", r"the \1 player", words)
-    match = _WINNER_RE.match(words)
-    return match.group(1).replace("1st", "first").replace("2nd", "second") if match else None
 
 
 _QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+?)(?:\s+[A-Za-z][A-Za-z\s-]*)?\.?$",
@@ -386,6 +381,8 @@ def plain_value_verdict(gold: str, answer: str, parse_latex) -> bool | None:
         return False
     g_value, a_value = _number(gold_expr), _number(answer_expr)
     if g_value is not None and a_value is not None:  # 999999 is not 1000000
+        if not all(map(cmath.isfinite, (g_value, a_value))) or exact_rationals_differ(gold_expr, answer_expr):
+            return g_value == a_value and not exact_rationals_differ(gold_expr, answer_expr)  # inf is no 7
         return abs(g_value - a_value) <= 1e-12 * max(abs(g_value), abs(a_value))
     try:
         return sympy.simplify(gold_expr.doit() - answer_expr.doit()) == 0

@@ -66,10 +66,25 @@ def _imaginary_unit(expr):
     return expr
 
 
+_CASE_SET: list = []
+
+
+def _case_sensitive_symbols() -> None:
+    """latex2sympy lowers every symbol by default (math-verify passes no conversion config), so m/M, q/Q and r/R
+    compared equal: \\frac{mg}{M} graded \\frac{Mg}{m} correct. Its default config object is made case-sensitive
+    once, before the first parse."""
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig, latex2sympy
+
+    latex2sympy.__defaults__ = latex2sympy.__defaults__[:-1] + (ConversionConfig(lowercase_symbols=False),)
+
+
 def parse_complete(text: str):
     """(parsed, status): status 'ok', 'failed' (nothing parsed) or 'partial' (the parse lost
     variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2)."""
     from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
+
+    if not _CASE_SET:
+        _CASE_SET.append(_case_sensitive_symbols())
 
     if _too_big(text):
         return None, "failed"  # compared as a string: evaluating it would outlast any comparison budget

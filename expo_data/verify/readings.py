@@ -14,10 +14,10 @@ _MEMBERSHIP_RE = re.compile(r"\s*\$?\s*[A-Za-z]\s*(?:\\in|∈)\s*(?:\\left\s*)?[
 # a name (letters, a Greek capital, a subscript), or after an exact form whose value rounds to it.
 _APPROXIMATE_RE = re.compile(r"(?:(approximately|approx\.?|about|roughly)\s+|([^≈=<>!,;]*?)\s*(?:\\approx|≈|=)\s*)"
                              r"\$?\s*\\?\$?\s*(-?\d+\.\d+)\s*\$?")
-_NAME_RE = re.compile(r"(?:\\?[A-Za-zΔ]+\s*)+(?:_\{?[\w\\ ]+\}?)?")
+_NAME_RE = re.compile(r"(?:\\Delta\s*|Δ)?[A-Za-z]{1,6}(?:_\{?[\w\\ ]+\}?)?")
 # An equation that states a number for something other than a name ("x + 1 = 2.5", "x^2 = 3.6"): the number is no
 # answer for the unknown. A name may be applied or subscripted: "f(3) = 8", "a_1 = 5", "P(A) = 0.5".
-_NAMED_SIDE_RE = re.compile(r"\s*(?:\\angle\s*)?\\?[A-Za-zΔ]+(?:_\{?[\w\\ ]+\}?)?(?:\s*\([^()=]*\))?\s*")
+_NAMED_SIDE_RE = re.compile(r"\s*(?:\\angle\s*)?\\?[A-Za-zΔ]+(?:_\{[^{}]+\}|_\w)?(?:\s*\([^()=]*\))?\s*")
 _NUMBER_SIDE_RE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _DECIMAL_RE = re.compile(r"-?\d+\.(\d+)")
 MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the committed corpus)
@@ -35,10 +35,11 @@ def _states_rounded(before: str | None, value: str) -> bool:
     """What precedes "≈ value" lets the value stand: a word, a name, or an exact form that rounds to it."""
     if before is None or not before.strip():
         return True
-    if _NAME_RE.fullmatch(before.strip()):
+    if _NAME_RE.fullmatch(before.strip()) and not re.match(r"\\?(?:log|ln|lg|sin|cos|tan|exp|sqrt)\b", before.strip()):
         return True
-    exact = exact_value(before)
-    return exact is not None and round(exact, len(value.split(".")[1])) == float(value)
+    exact = exact_value(before)  # "2\\sqrt{3} \\approx 3.464": only where a bare exact answer would count
+    return exact is not None and _significant_digits(value) >= MIN_SIGNIFICANT_DIGITS and \
+        round(exact, len(value.split(".")[1])) == float(value)
 
 
 def unknown_equals_number(answer: str) -> bool:
@@ -81,6 +82,8 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
     answer = _disjoint_rays(answer)
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
+    if re.match(r"(?:\\neq?\b|≠|not\b)", bare_answer) and not re.match(r"(?:\\neq?\b|≠|not\b)", bare_gold):
+        return answer, False  # "\\neq 6" says what the value is not
     if _MEMBERSHIP_RE.match(bare_answer) and "," in bare_gold and not re.search(r"[<>(\[]|\\[lg]e|\\in|\\cup", bare_gold):
         return answer, False  # a list of values is no interval
     if re.fullmatch(r"-?\d+(?:\.\d+)?", bare_gold) and unknown_equals_number(bare_answer):

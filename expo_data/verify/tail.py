@@ -134,3 +134,33 @@ def check_disagrees(answer: str, tail: str) -> bool:
     last = results[-1]
     cut_mid_number = tail.rstrip().endswith(last) and answer.strip().startswith(last)
     return last != answer.strip() and not cut_mid_number
+
+
+# Words that take back the answer just stated ("Wait, actually it is 6").
+RETRACTION_RE = re.compile(
+    r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
+    r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
+    r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|slip|typo|(?:made|make) an? (?:\w+ )?error)\b",
+    re.IGNORECASE)
+# Doubt in what follows an answer of a cut-off completion; a plain check ("To double-check: 48 + 24 = 7", "As a
+# sanity check, ...") cut off leaves the answer standing.
+RECONSIDER_RE = re.compile(
+    r"\b(?:hmm|but|however|reconsider\w*|re-?(?:verify|check|examine|count|think|read|do|compute|calculat)\w*|wait|"
+    r"actually|on reflection|if|unless|although|though|whether|should|assum\w*|mistake|error|wrong|incorrect|not|"
+    r"isn't|doesn't|missed|forgot|instead|seems?|too (?:large|small|big|high|low)|more carefully|once more|"
+    r"correct (?:formula|value|answer|count))\b", re.IGNORECASE)
+# A second answer offered on the last box's line ("Or maybe \\boxed{6}", "it could also be ...").
+ALTERNATIVE_LEAD_RE = re.compile(r"^\W*(?:or\b|alternatively|maybe|perhaps|possibly)|\bcould (?:also )?be\b|"
+                                  r"\bmight (?:also )?be\b", re.IGNORECASE)
+# The answer disowned after it is given, with or without a new value.
+DISOWNED_RE = re.compile(r"\b(?:(?:this|that|it)(?:'s| is| was)\s+(?:incorrect|wrong|not (?:right|correct))|"
+                          r"(?:doesn't|does not|don't|do not) (?:look|seem) right|can(?:not|'t) be (?:right|correct)|"
+                          r"(?:is not|isn't) the answer|scratch that|actually,?\s+no\b)|(?:^|[—–-]|\n)\s*no\s*[,.—–-]+\s*\$?-?\d",
+                          re.IGNORECASE)
+def retracted(tail: str) -> bool:
+    """Text after the stated answer takes it back ("Wait, actually it is 6")."""
+    tail = COUNTERFACTUAL_NOTE_RE.sub(" ", tail)  # "(Note: if we had 6 * 8 instead it would be 48.)"
+    if DISOWNED_RE.search(tail):
+        return True  # "Hmm, that doesn't look right.", "this is incorrect", "— no, 7": whatever follows
+    match = RETRACTION_RE.search(tail)
+    return bool(match) and bool(re.search(r"\d", tail[match.end():]))
