@@ -476,3 +476,23 @@ def test_a_long_run_on_statement_is_read_in_linear_time():
     start = time.thread_time()
     extract_answer("The total is 3 " + "for the 2 " * 4000)
     assert time.thread_time() - start < 1.0
+
+
+@pytest.mark.parametrize("text, gold, expected", [
+    # a number that is part of a formula is read as the formula, never as the number
+    ("Work.\n\nThe height is √3.", "3", False), ("Work.\n\nthe distance is sqrt(3).", "3", False),
+    ("Work.\n\nSo the side is 4√2.", "2", False), ("Work.\n\nThe circumference is 12π.", "12", False),
+    ("Work.\n\nThe circumference is 12π.", "12\\pi", True), ("Work.\n\nThe circumference is 12 pi.", "12", False),
+    ("Work.\n\nSo there are 12! ways.", "12", False), ("Work.\n\nthe count is 2^10.", "10", False),
+    ("Work.\n\nthe count is 2^10.", "1024", True), ("Work.\n\nSo z = 3 + 5i.", "5", False),
+    ("The maximum is floor(n/2).", "\\left\\lfloor \\frac{n}{2} \\right\\rfloor", True),
+    # a number phrase in words
+    ("Work.\n\nThe area is 12 squared.", "12", False), ("Work.\n\nIt takes 3 and a half hours.", "3", False),
+    # a Unicode minus is a minus
+    ("Work.\n\nThus x = −3.", "-3", True), ("Work.\n\nThus x = −3.", "3", False),
+    # markdown bold is no multiplication
+    ("x.\n\nAfter dealing 48 cards, **8 cards** remain.", "8", True),
+])
+def test_the_last_number_inside_a_formula(text, gold, expected):
+    extracted = extract_answer(text)[0]
+    assert (extracted is not None and verify_one(gold, extracted)[0]) is expected

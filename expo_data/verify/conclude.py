@@ -196,3 +196,26 @@ def value_line(text: str) -> str | None:
     if re.match(r"[-+]?\d+\.?$", lines[-1].strip("*").strip()) and re.match(r"\d+\.\s", lines[-2]):
         return None  # the last item of a numbered list
     return line
+
+
+# A number that is part of a formula or a number phrase, read from what touches it.
+_IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!]|\\sqrt\s*\{?|\bsqrt\s*\(?|\b(?:log|ln|lg)(?:_\{?\d+\}?)?\s*\(?|"
+                                   r"\be\^\{?|[+\-]\s*|(?<!\*)\*\s*|\{)\s*$")
+_IN_FORMULA_AFTER_RE = re.compile(r"\s*(?:[π!^⁄√]|\\pi\b|pi\b|i\b|C\d|\s*[+*/]\s*\d|\s*(?:squared|cubed|and an?\b|"
+                                  r"and (?:one|two|three)|halves|thirds|quarters|tenths|hundredths|thousandths|"
+                                  r"degrees below|below zero|times)\b)", re.IGNORECASE)
+
+
+def in_formula(text: str, start: int, end: int) -> bool:
+    """Whether the number at text[start:end] is part of a formula or a number phrase."""
+    return bool(_IN_FORMULA_BEFORE_RE.search(text[:start]) or _IN_FORMULA_AFTER_RE.match(text, end))
+
+
+def formula_around(text: str, start: int, end: int) -> str | None:
+    """The formula a number sits in, written without spaces ("floor(n/2)", "12π", "2^10", "√3"); None when the
+    number is part of a phrase in words ("12 squared", "3 and a half") or of a formula with spaces."""
+    left = re.search(r"[\w^*/()√π!⁄{}\\.]*$", text[:start])
+    right = re.match(r"[\w^*/()√π!⁄{}\\]*", text[end:])
+    formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
+    balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
+    return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None

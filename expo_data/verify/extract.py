@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
-from .conclude import concluding_text, option_line, value_line, values_on_lines
+from .conclude import concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import ALTERNATIVE_LEAD_RE, RECONSIDER_RE, check_disagrees, corrected, retracted
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
@@ -331,13 +331,17 @@ def _before_check(text: str) -> str:
     return text[:check.start()] if check and _LAST_NUMBER_RE.search(text[:check.start()]) else text
 
 
-def _last_number(text: str) -> str:
-    """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more")."""
+def _last_number(text: str) -> str | None:
+    """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more");
+    None when it is part of a formula or a number phrase ("\u221a3", "12\u03c0", "2^10", "12 squared", "3 and a half")."""
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
     if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
         return _NUMBER_RE.search(remarks[-1].group(1)).group()
-    return numbers[-1].group()
+    last = numbers[-1]
+    if in_formula(text, last.start(), last.end()):
+        return formula_around(text, last.start(), last.end())
+    return last.group()
 
 
 # The concluding sentence names its value as the solution: "$x = 7$ is the solution of $3x - 7 = x + 7$".
@@ -409,7 +413,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     closing = value_line(text)
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)
-    text = concluding_text(_before_check(text)[-3000:])  # the conclusion is at the end; a bound on the work
+    text = concluding_text(re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]))  # the end; −3 is -3
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     named = _NAMED_SOLUTION_RE.search(text[-300:])
@@ -423,7 +427,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         if content:
             return content, "last_math"
     if numbers:
-        return _last_number(text), "last_number"
+        last = _last_number(text)
+        return (last, "last_number") if last is not None else (None, None)
     return None, None
 
 
