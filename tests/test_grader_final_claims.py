@@ -496,3 +496,17 @@ def test_a_long_run_on_statement_is_read_in_linear_time():
 def test_the_last_number_inside_a_formula(text, gold, expected):
     extracted = extract_answer(text)[0]
     assert (extracted is not None and verify_one(gold, extracted)[0]) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # scale words are part of the value
+    ("\\$5", "\\$5 \\text{ million}", False), ("5", "5 thousand", False), ("5000000", "5 million", True),
+    ("2500000", "2.5\\text{ million}", True), ("\\$3.2 million", "\\$3{,}200{,}000", True),
+    # radians are no degrees; cents and euros are no dollars (cents convert); marks the grader once dropped
+    ("90^\\circ", "90 rad", False), ("2 \\text{ rad}", "2^\\circ", False), ("\\frac{\\pi}{3}", "\\frac{\\pi}{3}^\\circ", False),
+    ("\\$1.25", "1.25 cents", False), ("\\$1.25", "125 cents", True), ("\\$5", "5 euros", False), ("\\$5", "5¢", False),
+    ("1.54 \\text{ Å}", "1.54 \\text{ nm}", False), ("2 m", "2 Å", False), ("30\\%", "30‰", False), ("5 m", "5′", False),
+    ("\\$5", "5", True), ("30^\\circ", "30", True), ("\\$18", "18 dollars", True),
+])
+def test_scales_angles_currencies_and_marks(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

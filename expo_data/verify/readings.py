@@ -5,7 +5,9 @@ digits, when the gold has at least four significant ones (3.14 is too coarse to 
 
 from __future__ import annotations
 
+import math
 import re
+from .conversion import number_value
 from .normalise import canonical
 from .parse import parse_complete
 
@@ -78,9 +80,53 @@ def _disjoint_rays(answer: str) -> str:
     return answer
 
 
+_SCALED_RE = re.compile(r"(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?)\s*(?:\\text\{\s*)?(thousand|million|billion|trillion)\s*\}?")
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_DEGREES_RE = re.compile(r"\^\s*\{?\s*\\circ|°|\bdeg(?:rees?)?\b")
+_RADIANS_RE = re.compile(r"\brad(?:ians?)?\b|\bgrad\b")
+_CURRENCY_WORD_RE = re.compile(r"\b(?:cents?|pennies|penny|euros?|pounds?|yen|rupees?)\b|[¢€£¥]")
+_SYMBOLS_KEPT = ("Å", "\\AA", "‰", "℃", "℉", "′", "″")  # marks the rest of the grader reads past
+
+
+def _scaled_value(text: str) -> float | None:
+    """5e6 for "5 million", "\\$2.5 \\text{ million}"; a plain written number as itself; None otherwise."""
+    scaled = _SCALED_RE.fullmatch(text)
+    if scaled:
+        return float(scaled.group(1).replace(",", "")) * _SCALES[scaled.group(2).lower()]
+    return number_value(re.sub(r"^\\?\$\s*", "", text).replace("{,}", ","))
+
+
+def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
+    """False when the answer states another kind of quantity than the gold: a scale (5 million for 5), radians
+    for degrees, cents or euros for dollars, a mark (Å, ‰, ′) the gold lacks; True for the same scaled value."""
+    if _SCALED_RE.fullmatch(bare_gold) or _SCALED_RE.fullmatch(bare_answer):
+        gold_value, answer_value = _scaled_value(bare_gold), _scaled_value(bare_answer)
+        if gold_value is not None and answer_value is not None:
+            return math.isclose(gold_value, answer_value, rel_tol=1e-9)
+    if _DEGREES_RE.search(bare_gold) and _RADIANS_RE.search(bare_answer) or \
+            _RADIANS_RE.search(bare_gold) and _DEGREES_RE.search(bare_answer) or \
+            "\\pi" in bare_answer and _DEGREES_RE.search(bare_answer) and not _DEGREES_RE.search(bare_gold):
+        return False
+    if "$" in gold_currency(bare_gold) and _CURRENCY_WORD_RE.search(bare_answer):
+        cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:cents?|¢|pennies)", bare_answer.strip())
+        gold_value = number_value(re.sub(r"^\\?\$\s*", "", bare_gold))
+        return bool(cents) and gold_value is not None and math.isclose(float(cents.group(1)) / 100, gold_value)
+    if any(mark in bare_answer and mark not in bare_gold for mark in _SYMBOLS_KEPT):
+        return False
+    return None
+
+
+def gold_currency(text: str) -> str:
+    return "$" if re.match(r"\\?\$\s*\d", text) else ""
+
+
 def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
     answer = _disjoint_rays(answer)
+    kind = _kind_verdict(gold.strip().strip("$").strip() if not gold_currency(gold.strip()) else gold.strip(),
+                         answer.strip())
+    if kind is not None:
+        return answer, kind
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
     if re.match(r"(?:\\neq?\b|≠|not\b)", bare_answer) and not re.match(r"(?:\\neq?\b|≠|not\b)", bare_gold):
         return answer, False  # "\\neq 6" says what the value is not
