@@ -111,8 +111,11 @@ def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:cents?|¢|pennies)", bare_answer.strip())
         gold_value = number_value(re.sub(r"^\\?\$\s*", "", bare_gold))
         return bool(cents) and gold_value is not None and math.isclose(float(cents.group(1)) / 100, gold_value)
-    if any(mark in bare_answer and mark not in bare_gold for mark in _SYMBOLS_KEPT):
-        return False
+    if any(mark in bare_answer and mark not in bare_gold for mark in _SYMBOLS_KEPT) or any(
+            mark in bare_gold and mark not in bare_answer and re.search(r"[A-Za-z]{1,}", re.sub(r"\\[a-z]+", "",
+                                                                                          bare_answer))
+            for mark in _SYMBOLS_KEPT):
+        return False  # 1.54 Å is no 1.54 nm (a bare 1.54 leaves the unit to the question)
     return None
 
 
