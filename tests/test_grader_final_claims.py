@@ -510,3 +510,24 @@ def test_the_last_number_inside_a_formula(text, gold, expected):
 ])
 def test_scales_angles_currencies_and_marks(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("1:2:3", "1:3:2", False), ("1:2:3", "2:4:6", True), ("1:2:3", "1:2", False), ("3:2", "6:4", True),
+])
+def test_a_ratio_of_three_terms_keeps_its_order(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+def test_hold_on_correcting_retracts_the_box():
+    text = "So $k = \\boxed{4}$.\n\nHold on, the slope must be negative. Correcting the sign, $k = -4$."
+    assert verify_one("4", extract_answer(text)[0] or "")[0] is False
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("100 / 8 = 12.5, so she needs between 12 and 13 boxes.", None), ("It goes from 3 to 7.", None),
+    ("The number of integers from 4 to 12 is 9.", "9"), ("the number is not 10 which is 1,000.99€", "1,000.99"),
+    ("the value cannot be 25.", None), ("So the chromatic number is at least 32.", None),
+])
+def test_ranges_and_bounds_on_the_last_value(sentence, expected):
+    assert extract_answer(f"x.\n\n{sentence}")[0] == expected

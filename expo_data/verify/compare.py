@@ -14,7 +14,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .functions import renamed_argument
-from .lists import counts_differ, reordered_list
+from .lists import counts_differ, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
@@ -285,6 +285,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
+    if ratio_verdict(gold, answer) is not None:
+        return ratio_verdict(gold, answer), None
     if date_verdict(gold, answer) is not None:
         return date_verdict(gold, answer), None
     if reordered_list(gold, answer, item_value) or counts_differ(gold, answer, item_value):

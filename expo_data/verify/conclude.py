@@ -123,7 +123,12 @@ def concluding_text(text: str) -> str | None:
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
     if _SUPPOSITION_RE.match(statement.strip().lstrip("*")):
         return None  # "Let x = 4.", "Try n = 4.", "Is x = 4?": a step or a question, not a conclusion
-    if _BOUND_BEFORE_VALUE_RE.search(statement):
+    bounds = list(_BOUND_BEFORE_VALUE_RE.finditer(statement))
+    bound_end = re.compile(r"[\d,.]*").match(statement, bounds[-1].end()).end() if bounds else 0
+    ranged = re.search(r"\b(?:between|from)\s+[$\\*]*-?\d[^.!?\n]*?\b(?:and|to)\s+[$\\*]*-?\d", statement, re.IGNORECASE)
+    if ranged and _NUMBER_RE.search(statement, re.compile(r"[\d,.]*").match(statement, ranged.end()).end()):
+        ranged = None  # "the number of integers from 4 to 12 is 9": the range names what is counted
+    if ranged or bounds and not _NUMBER_RE.search(statement, bound_end):  # a range, or a bound on the last value
         return None  # "the chromatic number is at least 3", "cannot be 5": a bound or a negation, not the value
     if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
         return None  # "x = 2 or y = 3", "either 4 or 5": two values offered, none stated ($...$ spans: read joined)

@@ -6,6 +6,8 @@ that order; a sorted gold ("-3, 2", "1, 2, 5") may be a solution set written by 
 
 from __future__ import annotations
 
+import re
+
 from typing import Callable
 
 from .pairs import tuple_items
@@ -40,3 +42,20 @@ def counts_differ(gold: str, answer: str, real_value: Callable[[str], float | No
     if not gold_items or not answer_items or len(gold_items) < 2 or len(gold_items) == len(answer_items):
         return False
     return None not in [real_value(item) for item in gold_items + answer_items]
+
+
+_RATIO_RE = re.compile(r"\s*\$?\s*(-?\d+(?:\.\d+)?(?:\s*:\s*-?\d+(?:\.\d+)?)+)\s*\$?\s*")
+
+
+def ratio_verdict(gold: str, answer: str) -> bool | None:
+    """A ratio of three or more terms ("1:2:3") term by term, in order; None when the gold is no such ratio."""
+    gold_ratio, answer_ratio = _RATIO_RE.fullmatch(gold), _RATIO_RE.fullmatch(answer)
+    if not gold_ratio or gold_ratio.group(1).count(":") < 2:
+        return None
+    if not answer_ratio:
+        return None
+    terms = [[float(t) for t in m.group(1).split(":")] for m in (gold_ratio, answer_ratio)]
+    if len(terms[0]) != len(terms[1]) or 0 in terms[0] or 0 in terms[1]:
+        return False
+    scale = terms[1][0] / terms[0][0]  # 2:4:6 is 1:2:3
+    return all(abs(a - g * scale) <= 1e-9 * max(abs(a), 1) for g, a in zip(*terms))

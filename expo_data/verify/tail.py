@@ -138,7 +138,7 @@ def check_disagrees(answer: str, tail: str) -> bool:
 
 # Words that take back the answer just stated ("Wait, actually it is 6").
 RETRACTION_RE = re.compile(
-    r"\b(?:wait|actually|mistake|correction|instead|oops|recheck|re-check|on reflection|on second thought|"
+    r"\b(?:wait|actually|mistake|correction|correcting|hold on|instead|oops|recheck|re-check|on reflection|on second thought|"
     r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
     r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|slip|typo|(?:made|make) an? (?:\w+ )?error)\b",
     re.IGNORECASE)
