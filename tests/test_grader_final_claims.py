@@ -531,3 +531,11 @@ def test_hold_on_correcting_retracts_the_box():
 ])
 def test_ranges_and_bounds_on_the_last_value(sentence, expected):
     assert extract_answer(f"x.\n\n{sentence}")[0] == expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("x = 1; y = 2", "x=1", False), ("x = 1; y = 2", "x = 1, y = 2", True), ("a=1; b=2; c=3", "a=1", False),
+    ("3; 5", "5", False), ("3; 5", "3, 5", True), ("C(10, 5); 252", "252", True), ("7; 7.0", "7", True),
+])
+def test_a_gold_in_parts_at_semicolons_is_one_answer(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

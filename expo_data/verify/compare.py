@@ -14,7 +14,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .functions import renamed_argument
-from .lists import counts_differ, ratio_verdict, reordered_list
+from .lists import counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
                     _read_whole, sentence_verdict, solution_set, split_solutions, tuple_items, unit_verdict)
@@ -429,7 +429,10 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
         approximate = approximate_verdict(reference, _unboxed(extracted), real_value)  # before "\approx" is cut
         if approximate is not None:
             return approximate, None
-        for gold in gold_alternatives(reference) or [reference]:
+        golds = gold_alternatives(reference) or [reference]
+        if len(golds) > 1 and ";" in reference and parts_of_one_answer(golds):
+            golds = [re.sub(r"\s*;\s*", ", ", reference)]  # "x = 1; y = 2" is one answer in two parts
+        for gold in golds:
             correct, error = _match_one(gold, extracted)
             if correct:
                 return True, error
