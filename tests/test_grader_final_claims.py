@@ -539,3 +539,33 @@ def test_ranges_and_bounds_on_the_last_value(sentence, expected):
 ])
 def test_a_gold_in_parts_at_semicolons_is_one_answer(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+# A third review's false positives: the last number of a relation, an operation, a range or an example.
+@pytest.mark.parametrize("sentence, gold", [
+    ("So n ≠ 4.", "4"), ("Hence x < 4.", "4"), ("Thus n >= 4.", "4"), ("The minimum is 4 or greater.", "4"),
+    ("The product is 6 × 7.", "7"), ("The product is 6 \\times 7.", "7"), ("The value is 6 \\cdot 7.", "7"),
+    ("We get 6 x 7.", "7"), ("The remainder is 17 mod 5.", "5"), ("The area is 2 times 6.", "6"),
+    ("The value is twice 6.", "6"), ("The value is 10 minus 2.", "2"), ("The result is 3 divided by 4.", "4"),
+    ("It equals half of 10.", "10"), ("The side is the square root of 16.", "16"), ("The count is 5 choose 2.", "2"),
+    ("It is 2 raised to 5.", "5"), ("We get 2 to the 10.", "10"), ("The number is 3 to 5.", "5"),
+    ("So it is 1.5e3.", "1.5"), ("x = 5 for example.", "5"), ("So the answer is 12 squared.", "12"),
+    ("The answer is 3 and a half.", "3"),
+])
+def test_third_review_numbers_inside_phrases_stay_wrong(sentence, gold):
+    extracted = extract_answer(f"Work.\n\n{sentence}")[0]
+    assert extracted is None or verify_one(gold, extracted)[0] is False
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("5 cents", "\\$5", False), ("5 cents", "\\$0.05", True), ("1:2:3", "-1:-2:-3", False),
+    ("3; 5; 7", "7, 5, 3", False), ("3; 5; 7", "3, 5, 7", True), ("3; 5", "5, 3", False), ("1; 2", "1 or 2", False),
+    ("x = 1; x = 2", "x = 1", False), ("x = 1; x = 2", "x = 2, x = 1", True), ("144", "12 squared", True),
+    ("$x >= 5$", "x \\geq 5", True),
+])
+def test_third_review_comparisons(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+def test_an_answer_tag_is_no_relation():
+    assert extract_answer("<think>\nso 72.\n</think>\n<answer>72</answer>")[0] == "72"

@@ -431,7 +431,10 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
             return approximate, None
         golds = gold_alternatives(reference) or [reference]
         if len(golds) > 1 and ";" in reference and parts_of_one_answer(golds):
-            golds = [re.sub(r"\s*;\s*", ", ", reference)]  # "x = 1; y = 2" is one answer in two parts
+            if "=" not in reference:  # "3; 5": the parts in their order, each once
+                items = tuple_items(_unboxed(extracted)) or []
+                return len(items) == len(golds) and all(_match_one(g, a)[0] for g, a in zip(golds, items)), None
+            golds = [", ".join(golds)]  # "x = 1; y = 2" is one answer in two parts
         for gold in golds:
             correct, error = _match_one(gold, extracted)
             if correct:

@@ -86,9 +86,9 @@ _SUPPOSITION_RE = re.compile(
     r"check(?:ing)?|test(?:ing)?)\b(?:\s+\$?[A-Za-z](?:_\{?\w+\}?)?\s*\$?\s*(?:=|be\b)|\W*$|\s+(?:whether|if)\b)|"
     r"(?:for example|e\.g\.|we need to check|whether)\b|.*\?\s*$",
     re.IGNORECASE | re.DOTALL)
-_BOUND_BEFORE_VALUE_RE = re.compile(r"\b(?:at least|at most|no (?:more|less|fewer) than|more than|less than|"
+_BOUND_BEFORE_VALUE_RE = re.compile(r"(?:\b(?:at least|at most|no (?:more|less|fewer) than|more than|less than|"
                                     r"fewer than|greater than|up to|between|cannot be|can't be|can not be|is not|"
-                                    r"isn't|never|not equal to|other than)\s+[*$\\({]*-?\d", re.IGNORECASE)
+                                    r"isn't|never|not equal to|other than)\s+)[*$\\({]*-?\d", re.IGNORECASE)
 
 
 def concluding_text(text: str) -> str | None:
@@ -204,11 +204,16 @@ def value_line(text: str) -> str | None:
 
 
 # A number that is part of a formula or a number phrase, read from what touches it.
-_IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!]|\\sqrt\s*\{?|\bsqrt\s*\(?|\b(?:log|ln|lg)(?:_\{?\d+\}?)?\s*\(?|"
-                                   r"\be\^\{?|[+\-]\s*|(?<!\*)\*\s*|\{)\s*$")
-_IN_FORMULA_AFTER_RE = re.compile(r"\s*(?:[π!^⁄√]|\\pi\b|pi\b|i\b|C\d|\s*[+*/]\s*\d|\s*(?:squared|cubed|and an?\b|"
-                                  r"and (?:one|two|three)|halves|thirds|quarters|tenths|hundredths|thousandths|"
-                                  r"degrees below|below zero|times)\b)", re.IGNORECASE)
+_IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!×·]|\\sqrt\s*\{?|\bsqrt\s*\(?|\b(?:log|ln|lg)(?:_\{?\d+\}?)?\s*\(?|"
+                                   r"\be\^\{?|[+\-]\s*|(?<!\*)\*\s*|\{|\\(?:times|cdot|div)|\d\s*x|(?<![\w/])[<>]=?|[≤≥≠]|!=|"
+                                   r"\\(?:le|ge|leq|geq|lt|gt|ne|neq)\b|"
+                                   r"\b(?:mod|times|twice|thrice|minus|plus|divided by|multiplied by|half of|"
+                                   r"(?:square|cube) root of|choose|raised to(?: the)?|to the|over|to))\s*$", re.IGNORECASE)
+_IN_FORMULA_AFTER_RE = re.compile(r"\s*(?:[π!^⁄√]|[eE][-+]?\d|\\pi\b|pi\b|i\b|C\d|\s*[+*/×·]\s*\d|\s*(?:squared|"
+                                  r"cubed|and an?\b|and (?:one|two|three)|halves|thirds|quarters|tenths|hundredths|"
+                                  r"thousandths|degrees below|below zero|times|mod|choose|to|or (?:greater|more|less|"
+                                  r"fewer|higher|lower)|and (?:above|up|below)|for (?:example|instance)|e\.g\.)\b)",
+                                  re.IGNORECASE)
 
 
 def in_formula(text: str, start: int, end: int) -> bool:

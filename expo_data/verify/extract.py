@@ -234,7 +234,8 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
     candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
-    if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate):
+    if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate) and not in_formula(
+            candidate, number_then_words.start(1), number_then_words.end(1)):  # "12 squared" stays whole
         candidate = number_then_words.group(1)
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
     numbers = [m for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"]

@@ -58,14 +58,14 @@ def ratio_verdict(gold: str, answer: str) -> bool | None:
     if len(terms[0]) != len(terms[1]) or 0 in terms[0] or 0 in terms[1]:
         return False
     scale = terms[1][0] / terms[0][0]  # 2:4:6 is 1:2:3
-    return all(abs(a - g * scale) <= 1e-9 * max(abs(a), 1) for g, a in zip(*terms))
+    return scale > 0 and all(abs(a - g * scale) <= 1e-9 * max(abs(a), 1) for g, a in zip(*terms))
 
 
 def parts_of_one_answer(pieces: list[str]) -> bool:
     """Gold pieces split at ';' that are parts of one answer, not alternatives: assignments to different names
     ("x = 1; y = 2") or different numbers ("3; 5"). Alternatives restate one value ("C(10, 5); 252")."""
-    names = [re.match(r"\s*\$?\s*([A-Za-z]\w*)\s*=(?!=)", piece) for piece in pieces]
-    if all(names) and len({name.group(1) for name in names}) == len(pieces):
-        return True
+    names = [re.match(r"\s*\$?\s*([A-Za-z]\w*)\s*=(?!=)\s*(.*)", piece) for piece in pieces]
+    if all(names) and len({(name.group(1), name.group(2).strip()) for name in names}) == len(pieces):
+        return True  # "x = 1; y = 2", and "x = 1; x = 2" (two roots)
     numbers = [re.fullmatch(r"\s*\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s*", piece) for piece in pieces]
     return all(numbers) and len({float(number.group(1)) for number in numbers}) > 1

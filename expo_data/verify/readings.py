@@ -107,6 +107,10 @@ def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
             _RADIANS_RE.search(bare_gold) and _DEGREES_RE.search(bare_answer) or \
             "\\pi" in bare_answer and _DEGREES_RE.search(bare_answer) and not _DEGREES_RE.search(bare_gold):
         return False
+    cents_gold = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(?:cents?|¢)\}?", bare_gold)
+    if cents_gold and gold_currency(bare_answer):  # "\\$5" for a gold of 5 cents
+        answer_value = number_value(re.sub(r"^\\?\$\s*", "", bare_answer))
+        return answer_value is not None and math.isclose(answer_value * 100, float(cents_gold.group(1)))
     if "$" in gold_currency(bare_gold) and _CURRENCY_WORD_RE.search(bare_answer):
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:cents?|¢|pennies)", bare_answer.strip())
         gold_value = number_value(re.sub(r"^\\?\$\s*", "", bare_gold))
@@ -126,6 +130,7 @@ def gold_currency(text: str) -> str:
 def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
     answer = _disjoint_rays(answer)
+    answer = re.sub(r"(\d+(?:\.\d+)?)\s+squared\b", r"\1^2", re.sub(r"(\d+(?:\.\d+)?)\s+cubed\b", r"\1^3", answer))
     kind = _kind_verdict(gold.strip().strip("$").strip() if not gold_currency(gold.strip()) else gold.strip(),
                          answer.strip())
     if kind is not None:
