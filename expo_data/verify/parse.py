@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .extract import _boxes
@@ -66,9 +67,7 @@ def _imaginary_unit(expr):
     return expr
 
 
-_CASE_SET: list = []
-
-
+@functools.cache
 def _case_sensitive_symbols() -> None:
     """latex2sympy lowers every symbol by default (math-verify passes no conversion config), so m/M, q/Q and r/R
     compared equal: \\frac{mg}{M} graded \\frac{Mg}{m} correct. Its default config object is made case-sensitive
@@ -83,9 +82,7 @@ def parse_complete(text: str):
     variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2)."""
     from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
 
-    if not _CASE_SET:
-        _CASE_SET.append(_case_sensitive_symbols())
-
+    _case_sensitive_symbols()
     if _too_big(text):
         return None, "failed"  # compared as a string: evaluating it would outlast any comparison budget
     parsed = parse(_as_math(text), extraction_config=[LatexExtractionConfig(), ExprExtractionConfig()])

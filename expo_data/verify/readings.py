@@ -108,10 +108,10 @@ def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
             "\\pi" in bare_answer and _DEGREES_RE.search(bare_answer) and not _DEGREES_RE.search(bare_gold):
         return False
     cents_gold = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:\\text\{\s*)?(?:cents?|¢)\}?", bare_gold)
-    if cents_gold and gold_currency(bare_answer):  # "\\$5" for a gold of 5 cents
+    if cents_gold and _in_dollars(bare_answer):  # "\\$5" for a gold of 5 cents
         answer_value = number_value(re.sub(r"^\\?\$\s*", "", bare_answer))
         return answer_value is not None and math.isclose(answer_value * 100, float(cents_gold.group(1)))
-    if "$" in gold_currency(bare_gold) and _CURRENCY_WORD_RE.search(bare_answer):
+    if _in_dollars(bare_gold) and _CURRENCY_WORD_RE.search(bare_answer):
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:cents?|¢|pennies)", bare_answer.strip())
         gold_value = number_value(re.sub(r"^\\?\$\s*", "", bare_gold))
         return bool(cents) and gold_value is not None and math.isclose(float(cents.group(1)) / 100, gold_value)
@@ -123,16 +123,21 @@ def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
     return None
 
 
-def gold_currency(text: str) -> str:
-    return "$" if re.match(r"\\?\$\s*\d", text) else ""
+def _in_dollars(text: str) -> bool:
+    return bool(re.match(r"\\?\$\s*\d", text))
+
+
+def _unwrapped_math(text: str) -> str:
+    """ "$5$" is 5; "$5" and "\\$5" are dollars, kept."""
+    text = text.strip()
+    return text[1:-1].strip() if len(text) > 1 and text[0] == text[-1] == "$" else text
 
 
 def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
     answer = _disjoint_rays(answer)
     answer = re.sub(r"(\d+(?:\.\d+)?)\s+squared\b", r"\1^2", re.sub(r"(\d+(?:\.\d+)?)\s+cubed\b", r"\1^3", answer))
-    kind = _kind_verdict(gold.strip().strip("$").strip() if not gold_currency(gold.strip()) else gold.strip(),
-                         answer.strip())
+    kind = _kind_verdict(_unwrapped_math(gold), answer.strip())
     if kind is not None:
         return answer, kind
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
