@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from expo_data.verify import extract_answer, verify_one
+from expo_data.verify import extract_answer, plain, verify_one
 
 CORPUS = json.loads((Path(__file__).parent / "peer_grader_corpus.json").read_text(encoding="utf-8"))
 CASES = [c for c in CORPUS["cases"] if c.get("judgement") != "ambiguous"]
@@ -52,3 +52,38 @@ def test_peer_corpus_recall_and_judgements_are_whole():
     sources = {c["source"] for c in CORPUS["cases"]}
     assert sources == set(CORPUS["sources"]) and all(
         len(commit) == 40 for s in CORPUS["sources"].values() for commit in s["files"].values())
+
+
+COLD_NOTATIONS = ("\\sum", "\\int", "\\begin", "\\frac", "\\sqrt", "\\binom", "\\lim", "\\cup", "\\le", "\\pm",
+                  "\\log", "\\sin", "\\infty", "\\{", "\\cdot", "\\text", "^{", "=")
+
+
+def _empty_parser_caches() -> None:
+    """ANTLR builds the LaTeX grammar's prediction DFA lazily, once per process: a notation met first costs up to
+    a few tenths of a second more. Emptying it and the parse caches above it makes every case that first meeting."""
+    from antlr4.dfa.DFA import DFA
+    from antlr4.PredictionContext import PredictionContextCache
+    from latex2sympy2_extended.antlr_parser import PSLexer, PSParser
+    for recogniser in (PSParser, PSLexer):
+        recogniser.decisionsToDFA = [DFA(state, i) for i, state in enumerate(recogniser.atn.decisionToState)]
+        recogniser.sharedContextCache = PredictionContextCache()
+    from math_verify import parser
+    from sympy.core.cache import clear_cache
+    for cached in (parser.parse_latex_cached, parser.parse_expr_cached, parser.extract_latex, plain.parse_plain):
+        cached.cache_clear()
+    clear_cache()
+
+
+def test_a_notation_first_met_in_the_process_gets_the_same_verdict():
+    """A case's verdict must not depend on what the process graded before it: CI once failed a true case
+    (`\\sum` on both sides of an equation) whose uncached parse ran past a 0.5 s CPU budget on a slower machine.
+    The first case of each notation, graded with every parse cache emptied, gets its true verdict."""
+    firsts = {}
+    for case in CASES:
+        for notation in COLD_NOTATIONS:
+            if notation in case["gold"] and notation not in firsts and case.get("judgement") != "ours":
+                firsts[notation] = case
+    firsts["yujianll"] = next(c for c in CASES if c["id"] == "mv_yujianll:5")  # the case CI met
+    for case in firsts.values():
+        _empty_parser_caches()
+        assert grade(case) == truth(case), case["id"]

@@ -364,8 +364,10 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
 
 
 # CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong
-# (precision first) with verify_error 'timeout'. CPU time, not wall time, so a loaded machine grades alike.
-COMPARE_BUDGET_S = 0.5
+# (precision first) with verify_error 'timeout'. CPU time, not wall time, so a loaded machine grades alike; and
+# well above the dearest honest comparison (a LaTeX parse that needs ANTLR's full-context prediction costs up to
+# ~0.5 s on a 2-core Xeon; CI once timed one out at a budget of 0.5 s), below the one second a case may take.
+COMPARE_BUDGET_S = 0.8
 
 
 class _OverBudget(BaseException):
@@ -400,14 +402,12 @@ def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]
     _warm_once()
     previous = signal.signal(signal.SIGPROF, _raise_over_budget)
     signal.setitimer(signal.ITIMER_PROF, COMPARE_BUDGET_S)
-    result = (False, "timeout")
     try:
-        result = _verify_alternatives(reference, extracted)
+        return _verify_alternatives(reference, extracted)
     except _OverBudget:
-        pass
+        return False, "timeout"
     finally:
         _disarm(previous)
-    return result
 
 
 _WARM = []

@@ -7,7 +7,8 @@ import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .conclude import concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
-from .tail import ALTERNATIVE_LEAD_RE, RECONSIDER_RE, check_disagrees, corrected, retracted
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
+                   retracted)
 from .pairs import unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
@@ -263,10 +264,6 @@ _SUBJECT_IS_RE = re.compile(r"(?:(?:the|our|its|this|that)\b[^=;]*?|not\b[^;]*?[
 _VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
 _COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
                      "most"}
-# A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
-_INVENTED_BLOCK_RE = re.compile(
-    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
-    re.IGNORECASE)
 
 
 # "..., or $0.5$ as a decimal", "or equivalently 1/2": the same value restated, no second answer.
@@ -299,14 +296,6 @@ def _hedged_line(text: str, answer_end: int) -> bool:
     return bool(_SAME_LINE_HEDGE_RE.search(segment) or len(boxes_on_line) > 1 and _BETWEEN_BOXES_HEDGE_RE.search(segment))
 
 
-def _before_invented_block(text: str) -> str:
-    """The completion up to the first question it invents after its own answer (few-shot run-on)."""
-    for match in _INVENTED_BLOCK_RE.finditer(text):
-        if text[:match.start()].strip():
-            return text[:match.start()]
-    return text
-
-
 def _after_thinking(text: str) -> str:
     """The text after the last </think> when it states anything: a box drafted while thinking never beats the
     answer given after it."""
@@ -327,8 +316,7 @@ def _restates(boxed: str, phrase_rest: str) -> bool:
 def _before_check(text: str) -> str:
     """The text before a closing "Check:" / "Verification:" paragraph, whose numbers restate the question
     ("Check: $2(5) + 3 = 13$"), when an answer stands before it."""
-    check = re.search(r"\n\s*(?:\*\*)?(?:check|checking|verification|verify|sanity check|plugging (?:it )?(?:back )?in|"
-                      r"substituting (?:it )?(?:back|in))\b[^\n]*?:", text, re.IGNORECASE)
+    check = CHECK_RE.search(text)
     return text[:check.start()] if check and _LAST_NUMBER_RE.search(text[:check.start()]) else text
 
 
@@ -359,7 +347,7 @@ _CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
     text = _after_thinking(text)
-    own = _before_invented_block(text)
+    own = before_invented_block(text)
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
         text, truncated = own, True

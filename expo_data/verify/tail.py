@@ -17,7 +17,7 @@ CORRECTION_CUE_RE = re.compile(
     r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
     r"not (?:valid|allowed|admissible)|invalid|inadmissible|vanish(?:es)?|undefined|extraneous|"
     r"hold on|double[- ]check\w*|revisit\w*|(?:does|did)(?:n't| not) (?:satisfy|work|fit|hold)|wrong|"
-    r"(?:the )?(?:correct|corrected|right|actual|only)\b)",
+    r"(?:the )?(?:correct|corrected|right|actual|only)\b|(?<=, )not\s+\$?(?:-?\d|[a-z]\b))",
     re.IGNORECASE)
 # A conclusion: "so / thus / therefore / hence ... is|are|equals|= V" or "the correct / only ... is V".
 _CONCLUSION_START_RE = re.compile(
@@ -38,7 +38,11 @@ _FINAL_CLAIM_RE = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\$?(?:\s
                              r"(?:that(?:'s| is)|this is|is)\s+(?:my final answer|the final answer|what (?:was|is) asked)\b",
                              re.IGNORECASE)
 # A paragraph that checks the answer restates the question's numbers; it corrects nothing.
-_CHECK_RE = re.compile(r"\n\s*(?:\*\*)?(?:check|verification|verify|sanity check)\b[^\n]*?:", re.IGNORECASE)
+# "Check:", "To verify:", "Let me double-check, ...", "Sanity check: ...", "Plugging it back in: ...".
+CHECK_RE = re.compile(r"\n\s*(?:#{1,4}\s*)?(?:\*\*)?(?:(?:to|let(?:'s| me| us)|as an?|a|quick|now,?\s+let(?:'s| me| us))\s+)?"
+                      r"(?:double[- ]?check\w*|check|checking|verification|verify(?:ing)?|sanity check|"
+                      r"plugging (?:it )?(?:back )?in|substituting (?:it )?(?:back|in))\b[^\n:,.!?]*(?:[:,.!?]|$)",
+                      re.IGNORECASE | re.MULTILINE)
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?](?=\s|$)|\n")
 _MATH_DELIMS_RE = re.compile(r"\\[()\[\]]|\$|\*\*")
 _NUMBER_THEN_WORDS_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)(?:\s+[A-Za-z]+){1,3}")
@@ -77,8 +81,8 @@ def _stated_values(sentence: str) -> list[str]:
 def _conclusion(tail: str) -> tuple[list[str], bool] | None:
     """(values, cued) of the last conclusion in the tail that states a value; cued when a correction cue comes
     before it or in its own sentence."""
-    check = _CHECK_RE.search(tail)
-    tail = tail[:check.start()] if check else tail
+    check = CHECK_RE.search(tail)  # a check restates the question's numbers: only a correction in it counts
+    checked_from = check.start() if check else len(tail)
     found, start = None, 0
     for end_match in list(_SENTENCE_END_RE.finditer(tail)) + [None]:
         end = end_match.start() if end_match else len(tail)
@@ -93,8 +97,9 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
             conclusion = _CUED_STATEMENT_RE.search(sentence)
         if conclusion:
             values = _stated_values(sentence[conclusion.start():])
-            if values:
-                found = (values, bool(CORRECTION_CUE_RE.search(tail[:end])))
+            cued = bool(CORRECTION_CUE_RE.search(tail, check.end() if end > checked_from else 0, end))
+            if values and (cued or end <= checked_from or "answer" in sentence.lower()):
+                found = (values, cued)
         start = end_match.end() if end_match else len(tail)
     return found
 
@@ -164,3 +169,24 @@ def retracted(tail: str) -> bool:
         return True  # "Hmm, that doesn't look right.", "this is incorrect", "— no, 7": whatever follows
     match = RETRACTION_RE.search(tail)
     return bool(match) and bool(re.search(r"\d", tail[match.end():]))
+
+
+# A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
+_INVENTED_BLOCK_RE = re.compile(
+    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
+    re.IGNORECASE)
+_STATED_ANSWER_RE = re.compile(r"\\boxed|####|\banswer\b|\bfinal\b", re.IGNORECASE)
+# The invented question's own answer on one of its next lines: "Question: ...?\nAnswer: 7".
+_ANSWERED_AT_ONCE_RE = re.compile(r"[^\n]*(?:\n[^\n]*){0,1}?\n[ \t]*(?:\*\*)?(?:Answer|Solution|A|Assistant)[ \t]*(?:\*\*)?:",
+                                  re.IGNORECASE)
+
+
+def before_invented_block(text: str) -> str:
+    """The completion up to the first question it invents after its own answer (few-shot run-on). A question
+    block that follows no stated answer and is not answered at once is the problem restated before solving it
+    ("Given: ...\n\nQuestion: How many ...?\n\nLet's solve it.")."""
+    for match in _INVENTED_BLOCK_RE.finditer(text):
+        before = text[:match.start()]
+        if before.strip() and (_STATED_ANSWER_RE.search(before) or _ANSWERED_AT_ONCE_RE.match(text, match.end())):
+            return before
+    return text

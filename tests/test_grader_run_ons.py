@@ -1,0 +1,56 @@
+"""Extraction around the answer: a problem restated under 'Question:' before it is solved is no invented
+question, and a check paragraph after the answer restates other numbers without changing the answer, unless it
+says it corrects it. Each family is generated over its wordings, with the near miss beside it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import extract_answer
+
+RESTATE_LEADS = ["Given information:\n1. Sam has 12 apples.\n2. He buys 5 more.\n",
+                 "We know that Sam has 12 apples and buys 5 more.\n", "Let me restate the problem.\n"]
+SOLVE_LEADS = ["Let's solve it.", "Let's think step by step.", "Step 1:", "We add the two amounts."]
+ANSWERS = ["The answer is 17.", "So Sam has $\\boxed{17}$ apples.", "#### 17", "**Answer:** 17 apples"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(st.sampled_from(RESTATE_LEADS), st.sampled_from(["Question", "Problem", "**Question**", "Q"]),
+       st.sampled_from(SOLVE_LEADS), st.sampled_from(ANSWERS))
+def test_a_problem_restated_before_it_is_solved_is_no_invented_question(lead, label, solve, answer):
+    text = f"{lead}\n{label}: How many apples does Sam have now?\n\n{solve}\n12 + 5 = 17.\n{answer}"
+    assert extract_answer(text)[0].replace(" apples", "") == "17"
+
+
+@pytest.mark.parametrize("answer_label", ["Answer", "Solution", "A", "**Answer**"])
+@pytest.mark.parametrize("before", ["We add 2 and 5.", "The answer is 7.", "#### 7"])
+def test_a_question_invented_and_answered_after_the_work_is_not_the_answer(before, answer_label):
+    text = f"{before}\n\nQuestion: What is 3 + 4?\n{answer_label}: 9"
+    assert extract_answer(text)[0] in (None, "7")
+
+
+CHECK_HEADERS = ["Check:", "To verify:", "Verification:", "Sanity check:", "Let me double-check,", "To double-check,",
+                 "Let's verify:", "**Check:**", "Quick check:", "As a check,"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CHECK_HEADERS), st.sampled_from(["$\\boxed{64}$", "The answer is 64.", "**64**"]),
+       st.sampled_from(["without the discount it would cost 16 × 5 = 80, and 80 − 16 = 64.",
+                        "64 / 16 = 4 dollars per glass, which matches.",
+                        "8 × 5 = 40 and 8 × 3 = 24, giving 40 + 24 = 64. The average is 64 / 16 = 4."]))
+def test_a_check_after_the_answer_keeps_it(header, stated, check):
+    text = f"Full price: 8 × 5 = 40. Discounted: 8 × 3 = 24. Total: 64.\n\nSo he pays {stated}\n\n{header} {check}"
+    assert extract_answer(text)[0] == "64"
+
+
+@pytest.mark.parametrize("header", CHECK_HEADERS)
+@pytest.mark.parametrize("check, expected", [
+    ("the base runs from -2 to 10, which is 12, not 6. So the area is (1/2)(12)(4) = 24.", "24"),  # a correction
+    ("I used the wrong cycle length; so the remainder is 2.", "2"),
+    ("2^4 = 16 ≡ 1 (mod 5), so the answer is 2.", None),  # another answer, no reason given: which one is unknown
+])
+def test_a_check_that_reaches_another_value_is_no_confirmation(header, check, expected):
+    text = f"The area is \\boxed{{12}}.\n\n{header} {check}"
+    assert extract_answer(text)[0] == expected
