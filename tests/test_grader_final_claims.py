@@ -569,3 +569,16 @@ def test_third_review_comparisons(gold, answer, expected):
 
 def test_an_answer_tag_is_no_relation():
     assert extract_answer("<think>\nso 72.\n</think>\n<answer>72</answer>")[0] == "72"
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # a descending pair against a parenthesised tuple: the gold's order is the pair's
+    ("$1.68,0.45$", "(0.45,1.68)", False), ("$1.68,0.45$", "(1.68, 0.45)", True), ("5, 2", "\\left(2, 5\\right)", False),
+    ("5, 2", "2, 5", True), ("5, 2", "x = 2 \\text{ or } x = 5", True),  # no parentheses: a solution set
+    ("2, 5", "(5, 2)", True),  # a sorted pair may be a set written by convention
+    # a bare gold against named values: the names in alphabetical order, in the gold's order
+    ("3,4", "p=4,\\ q=3", False), ("3,4", "p=3, q=4", True), ("3, 4", "q=3, p=4", False),
+    ("[1,2]", "a=1,\\ b=2", True), ("[1,2]", "a=2, b=1", False),
+])
+def test_pairs_whose_order_the_gold_or_the_names_fix(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

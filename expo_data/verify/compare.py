@@ -305,9 +305,11 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
             _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None
     if gold_named and _named_match(gold_named, answer) is not None:
         return bool(_named_match(gold_named, answer)), None
-    gold_items = tuple_items(gold) if not gold_named and notation(gold).strip().startswith("(") else None
+    bare_gold = notation(gold).strip()
+    gold_items = None if gold_named or bare_gold.startswith(("{", "\\{")) else tuple_items(
+        "(" + bare_gold[1:-1] + ")" if bare_gold.startswith("[") and bare_gold.endswith("]") else gold)
     answer_named = _named_values(answer) if gold_items and len(gold_items) > 1 else None
-    if answer_named:  # "(3, 5)" as "a = 3, b = 5": the names in their alphabetical order, written in that order
+    if answer_named:  # "(3, 5)" or "3, 5" as "a = 3, b = 5": the names in alphabetical order, written in that order
         names = list(answer_named)
         return len(names) == len(gold_items) and names == sorted(names) and all(
             _match_one(item, answer_named[name])[0] for item, name in zip(gold_items, names)), None

@@ -229,3 +229,48 @@ def formula_around(text: str, start: int, end: int) -> str | None:
     formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
     balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
     return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None
+
+
+# The result of a computation: "= 460", "= $16.00", "= \$42" (what follows the last '=' on a line).
+_RESULT_RE = re.compile(r"=\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*[-+*/×÷^(])")
+
+
+# A dollar sign before an amount that no second sign closes ("$5$" is math).
+_CURRENCY_RE = re.compile(r"\\?\$(?=\d[\d,]*(?:\.\d+)?(?![\d.,]*\$))")
+
+
+def restated_result(text: str) -> str | None:
+    """The last computed result when the closing paragraph, which computes nothing, restates it among the
+    question's numbers ("... = $460.\n\nEliza earns $460 this week for working 45 hours at $10 per hour"): the
+    value the work concluded, not the last number it repeats. None when the closing says nothing that settled."""
+    paragraphs = re.split(r"\n\s*\n", _CLOSING_JUNK_RE.sub("", text).rstrip())
+    closing, work = paragraphs[-1], "\n\n".join(paragraphs[:-1])
+    results = _RESULT_RE.findall(work)
+    if not results or "=" in closing or "?" in closing or len(closing) > 500 or _UNSETTLED_RE.search(closing) or (
+            _REFUSAL_RE.search(closing) or re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", closing)):
+        return None
+    value = float(results[-1].replace(",", ""))
+    closing = _CURRENCY_RE.sub("", closing)  # "$11 for 45 hours at $10": dollars, not a math span
+    # a span that is one number reads as that number; any other ("$(3, \frac{\pi}{2})$", "$3\sqrt{13}$") as none
+    plain = _MATH_SPAN_RE.sub(lambda m: m.group().strip("$\\()[] ") if re.fullmatch(
+        r"[\s$\\()\[\]]*-?[\d,.]+[\s$\\()\[\]]*", m.group()) else " § ", closing)
+    numbers = [m for m in _NUMBER_RE.finditer(plain) if not in_formula(plain, m.start(), m.end())]
+    same = [m.group() for m in numbers if abs(float(m.group().replace(",", "")) - value) < 1e-9]
+    if not same or len(same) == len(numbers):
+        return None  # nothing to tell apart: the usual reading stands
+    return same[0]
+
+
+def step_box_superseded(lead: str, box_value: str, tail: str) -> bool:
+    """A box that closes one step ("16 − 3 − 4 = \\boxed{9} eggs") and work after it whose last result, another
+    value, the closing paragraph states ("9 × $2 = $18.\n\nSo Janet makes $18 every day"): the box was a step."""
+    if not re.search(r"=\s*(?:\\[(\[]\s*)?\$?\s*$", lead.rsplit("\n", 1)[-1]):
+        return False
+    later_lines = tail.partition("\n")[2]  # the box's own sentence may name other values ("giving y = 5")
+    results = _RESULT_RE.findall(later_lines)
+    if not results or not re.fullmatch(r"-?[\d,]*\.?\d+", box_value.strip()):
+        return False
+    value = float(results[-1].replace(",", ""))
+    closing = re.split(r"\n\s*\n", tail.rstrip())[-1]
+    return abs(value - float(box_value.replace(",", ""))) > 1e-9 and any(
+        abs(float(m.group().replace(",", "")) - value) < 1e-9 for m in _NUMBER_RE.finditer(closing))

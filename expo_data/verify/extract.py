@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
-from .conclude import concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .conclude import restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
                    retracted)
 from .pairs import unit_of
@@ -370,6 +370,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return None, None  # cut off while reconsidering its box, or while a check reaches another value
     if boxed and re.search(r"\bnot\s*\$*\s*$", text[:_last_box_start(text)]):
         return None, None  # "It is not \\boxed{6}."
+    if boxed and step_box_superseded(text[:_last_box_start(text)], boxed[0], CHECK_RE.split(text[boxed[1]:])[0]):
+        text, boxed = text[boxed[1]:], None  # the box closed a step; the work after it concluded
     if boxed and not retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     if boxed:
@@ -402,7 +404,10 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     closing = value_line(text)
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)
-    text = concluding_text(re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]))  # the end; −3 is -3
+    text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:])  # the end; −3 is -3
+    if restated_result(text) is not None:
+        return restated_result(text), "last_number"
+    text = concluding_text(text)
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     named = _NAMED_SOLUTION_RE.search(text[-300:])

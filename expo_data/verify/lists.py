@@ -1,7 +1,8 @@
 """A gold list whose order means something: "1/3, 1, 1/9" (d(6), d(16), d(72)) against the same values sorted.
 
 A bare list of three or more numbers that the gold writes in neither ascending nor descending order is read in
-that order; a sorted gold ("-3, 2", "1, 2, 5") may be a solution set written by convention, and stays order-free.
+that order, and so is a descending pair against a parenthesised tuple; a sorted gold ("-3, 2", "1, 2, 5") may be a
+solution set written by convention, and stays order-free.
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ def reordered_list(gold: str, answer: str, real_value: Callable[[str], float | N
     """Whether the answer lists the values of an unsorted bare gold list in another order."""
     if gold.strip().strip("$").strip().startswith(("(", "[", "{", "\\{", "\\left", "\\langle", "\\begin")):
         return False  # a tuple is compared in order anyway; a set in braces is order-free by its notation
+    answer = re.sub(r"\\(?:left|right)\s*(?=[()\[\]])", "", answer)
     gold_items, answer_items = tuple_items(gold), tuple_items(answer)
-    if not gold_items or not answer_items or len(gold_items) < 3 or len(gold_items) != len(answer_items):
+    if not gold_items or not answer_items or len(gold_items) < 2 or len(gold_items) != len(answer_items):
         return False
     gold_values = [real_value(item) for item in gold_items]
     answer_values = [real_value(item) for item in answer_items]
-    if None in gold_values or None in answer_values or _monotonic(gold_values):
+    if None in gold_values or None in answer_values:
+        return False
+    # Two values: a gold that writes the larger first ("1.68, 0.45") orders them, when the answer's parentheses
+    # claim an order too ("(0.45, 1.68)"); a sorted pair may be a solution set.
+    ordered_pair = len(gold_values) == 2 and gold_values[0] > gold_values[1] and answer.strip().strip("$").strip(
+        ).startswith(("(", "\\left(", "\\langle"))
+    if len(gold_values) == 2 and not ordered_pair or len(gold_values) > 2 and _monotonic(gold_values):
         return False
     close = [abs(g - a) <= 1e-9 * max(abs(g), abs(a), 1.0) for g, a in zip(gold_values, answer_values)]
     return not all(close)

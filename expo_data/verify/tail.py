@@ -21,7 +21,7 @@ CORRECTION_CUE_RE = re.compile(
     re.IGNORECASE)
 # A conclusion: "so / thus / therefore / hence ... is|are|equals|= V" or "the correct / only ... is V".
 _CONCLUSION_START_RE = re.compile(
-    r"\b(?:so|thus|therefore|hence|consequently)\b|\bthe (?:correct|corrected|right|actual|true|only|final)\b",
+    r"\b(?:so(?! that| as)|thus|therefore|hence|consequently)\b|\bthe (?:correct|corrected|right|actual|true|only|final)\b",
     re.IGNORECASE)
 # After a correction cue, a sentence that names a quantity and states it is a conclusion too ("Adding 4 back,
 # the count is 28", "The largest $n$ that works is $n = 2$").
