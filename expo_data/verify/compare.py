@@ -23,6 +23,7 @@ from .named import named_solution_set, tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain
 from .qualifiers import approximate_verdict, residue_verdict
+from .sentences import stated_value
 from .series import ellipsis_verdict, indexed_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
 
@@ -258,7 +259,7 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
         verdict = series_verdict(gold, _unboxed(answer), complete_expr, _read_whole) if verdict is None else verdict
     if verdict is not None:
         return gold, verdict
-    gold = quantified_value(gold, number_word_value) or qualified_value(gold) or gold
+    gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
     solutions = solution_set(gold, _named_values)
     if solutions is not None:
         return gold, _solutions_match(solutions, answer)

@@ -4,7 +4,13 @@ dataset's own convention puts it; that answer, not the prose, is the gold to com
 
 from __future__ import annotations
 
+import re
+
 from .extract import _final_boxed
+
+# Typesetting left around a gold by a dataset built from LaTeX sources (MathOdyssey stores "D\\\\\n\\noindent",
+# "$x^4-10x^2+1.$ \\\\"): line breaks, paragraph and spacing commands, and a sentence's closing period.
+_LAYOUT_RE = re.compile(r"(?:\s|\\\\|\\(?:noindent|newline|par|hfill|(?:big|med|small)skip)\b|\\vspace\*?\{[^{}]*\})+")
 
 
 def gold_answer(reference: str) -> tuple[str, bool]:
@@ -21,4 +27,12 @@ def gold_answer(reference: str) -> tuple[str, bool]:
         boxed = _final_boxed(text)
         if boxed and boxed[0].strip():
             return boxed[0].strip(), boxed[0].strip() != text
-    return reference, False
+    bare = re.sub(f"^{_LAYOUT_RE.pattern}|{_LAYOUT_RE.pattern}$", "", text)
+    if bare != text and bare:
+        bare = re.sub(r"^(\$*)(.*?)\.(\$*)$", r"\1\2\3", bare, flags=re.DOTALL)
+    rows = re.fullmatch(r"\[([^\[\]]*;[^\[\]]*)\]", bare.strip("$ ")) if bare else None
+    if rows and len({row.count(",") for row in rows.group(1).split(";")}) == 1:
+        # "[1, -2; 0, 1]": a matrix written row by row, as MATLAB and MathOdyssey write it
+        cells = [" & ".join(c.strip() for c in row.split(",")) for row in rows.group(1).split(";")]
+        return "\\begin{pmatrix}" + " \\\\ ".join(cells) + "\\end{pmatrix}", False
+    return (bare, False) if bare and bare != text else (reference, False)

@@ -12,9 +12,9 @@ import unicodedata
 from .dates import dates_and_times
 from .exact import exact_rationals_differ
 from .functions import function_spelling
-from .winners import winner
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
+from .sentences import _plain_words, quantified_value, sentence_verdict  # noqa: F401 (typed and compare read them here)
 
 # Two numbers are equal within this relative difference; math-verify's rounding is absolute (1e-6), so
 # 6.6e-34 "equals" 1e-34 and -1.6e-19 "equals" 1.6e-19 there.
@@ -231,63 +231,8 @@ def split_solutions(text: str) -> list[str] | None:
     return [f"({item})" for item in found]
 
 
-# Sentence golds: an answer that there is no such value, or that a series diverges.
-_NONE_GOLD_RE = re.compile(
-    r"^(?:no\b.*\b(?:exists?|possible)|there (?:is|are|exists?) no\b.*|(?:it |the limit |such \w+ )?does not exist|"
-    r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
-    r"impossible|not possible|dne)\.?$", re.IGNORECASE)
-# "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
-_NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
-                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*))$")
-_NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
-                 "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
-                 "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
-                 "no such integers exist", "no such numbers exist", "no such number exists", "there is none", "{}",
-                 "\\{\\}", "nonexistent"}
-_DIVERGES_GOLD_RE = re.compile(r"^(?:the (?:series|sequence|integral|limit) )?(?:diverges|is divergent)"
-                               r"(?: to (?:\+|-)?\s*(?:infinity|\\infty))?\.?$", re.IGNORECASE)
-_DIVERGES_ANSWERS = {"diverges", "divergent", "the series diverges", "it diverges", "diverge", "the series is divergent",
-                     "the sequence diverges", "the integral diverges", "the limit diverges"}
-
-
-def _plain_words(text: str) -> str:
-    text = re.sub(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", text.strip().strip("$").strip())
-    return re.sub(r"\s+", " ", text).strip().rstrip(".!").strip().lower()
-
-
-def sentence_verdict(gold: str, answer: str) -> bool | None:
-    """A gold in words that no value exists, or that a series diverges, against the answer's words; None when
-    the gold is no such sentence."""
-    gold_words = _plain_words(gold)
-    if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
-        words = _plain_words(answer)
-        return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
-    if _DIVERGES_GOLD_RE.match(gold_words):
-        return _plain_words(answer) in _DIVERGES_ANSWERS
-    gold_winner, answer_winner = winner(gold_words), winner(_plain_words(answer))
-    if gold_winner in ("yes", "no", "true", "false"):
-        return None
-    if gold_winner and answer_winner and (gold_winner != gold_words or answer_winner != _plain_words(answer)):
-        return gold_winner == answer_winner  # "Alice" / "Alice wins" / "Alice has a winning strategy"
-    return None
-
-
-_QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+?)(?:\s+[A-Za-z][A-Za-z\s-]*)?\.?$",
-                            re.IGNORECASE)
 # Only a universal qualifier: "2 when n is even" or "x = 2 if a > 0" leaves the other cases unsaid.
 _QUALIFIER_RE = re.compile(r"\s*,?\s*(?:\bfor (?:all|every|each|any)\b|\\forall)(?P<tail>.*)$", re.IGNORECASE | re.DOTALL)
-
-
-def quantified_value(gold: str, number_word_value) -> str | None:
-    """"2" for the count "exactly two" / "at most 2 values"; None for anything else."""
-    match = _QUANTIFIED_RE.match(_plain_words(gold))
-    if not match:
-        return None
-    value = match.group(1).strip()
-    word = number_word_value(value)
-    if word is not None:
-        return str(word)
-    return value if re.fullmatch(r"\d+", value) else None
 
 
 _DOMAIN_WORDS = {"real", "reals", "number", "numbers", "integer", "integers", "positive", "negative", "nonnegative",
@@ -297,13 +242,14 @@ _DOMAIN_WORDS = {"real", "reals", "number", "numbers", "integer", "integers", "p
 
 def _over_own_domain(value: str, qualifier: str) -> bool:
     r"""The qualifier only ranges a function's argument over a domain: f(x) = ... "for all real x", "for all
-    n \in \mathbb{N}", "for every positive integer n"."""
-    function = re.match(r"\s*[A-Za-z]\s*\(\s*([A-Za-z])\s*\)\s*=", value)
-    if not function:
+    n \in \mathbb{N}", "for every positive integer n", a_n = 3^n - 1 "for all n ≥ 1", n(n+1)/2 "for all n"."""
+    function = re.match(r"\s*[A-Za-z]\s*(?:\(\s*([A-Za-z])\s*\)|_\{?([A-Za-z])\}?)\s*=", value)
+    letters = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", re.sub(r"\\[A-Za-z]+", " ", value)))
+    argument = (function.group(1) or function.group(2)) if function else (letters.pop() if len(letters) == 1 else None)
+    if not argument:  # a function's argument, a sequence's index, or the one letter of an expression ("3^n - 1")
         return False
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", qualifier)]
-    return function.group(1).lower() in words and all(
-        w in _DOMAIN_WORDS or w == function.group(1).lower() for w in words)
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"\\(?:geq?|leq?|in|ne|mathbb)\b", " ", qualifier))]
+    return argument.lower() in words and all(w in _DOMAIN_WORDS or w == argument.lower() for w in words)
 
 
 def qualified_value(gold: str) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .gold import gold_answer
 from .normalise import canonical, choice_letter, gold_alternatives, is_text_answer
+from .sentences import stated_value
 from .pairs import (unit_of, chained_names, notation, qualified_value, quantified_value, sentence_verdict,
                     solution_set, tuple_items)
 from .parse import parse_complete
@@ -84,7 +85,7 @@ def read_side(text: str) -> Reading:
         return Reading("choice")
     if sentence_verdict(text, "") is not None:
         return Reading("text")  # "no such integers exist": a sentence the comparison reads by its meaning
-    value = quantified_value(text, number_word_value) or qualified_value(text)
+    value = quantified_value(text, number_word_value) or stated_value(text) or qualified_value(text)
     if value is not None:
         return read_side(value)
     if solution_set(text, _named_values_of):

@@ -1,0 +1,148 @@
+"""Stage 3, comparison: golds in sentences, read by their meaning. That no value exists ("No such integers
+exist."), that a series diverges or converges (and how), a count with its quantifier ("exactly two", "at most 3
+values": a bound is no count), "infinitely many", a parity ("n must be odd"), and a sentence that names its value
+("The smallest such n is 7.", "The minimum value is 6, attained at x = y = 3.")."""
+
+from __future__ import annotations
+
+import re
+
+from .winners import winner
+from .words import number_word_value
+
+
+# Sentence golds: an answer that there is no such value, or that a series diverges.
+_NONE_GOLD_RE = re.compile(
+    r"^(?:no\b.*\b(?:exists?|possible)|there (?:is|are|exists?) no\b.*|(?:it |the limit |such \w+ )?does not exist|"
+    r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
+    r"impossible|not possible|dne)\.?$", re.IGNORECASE)
+# "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
+_NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
+                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*))$")
+_NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
+                 "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
+                 "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
+                 "no such integers exist", "no such numbers exist", "no such number exists", "there is none", "{}",
+                 "\\{\\}", "nonexistent"}
+_DIVERGES_GOLD_RE = re.compile(r"^(?:the (?:series|sequence|integral|limit) )?(?:diverges|is divergent)"
+                               r"(?: to (?:\+|-)?\s*(?:infinity|\\infty))?\.?$", re.IGNORECASE)
+_DIVERGES_ANSWERS = {"diverges", "divergent", "the series diverges", "it diverges", "diverge", "the series is divergent",
+                     "the sequence diverges", "the integral diverges", "the limit diverges"}
+
+
+def _plain_words(text: str) -> str:
+    text = re.sub(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", text.strip().strip("$").strip())
+    return re.sub(r"\s+", " ", text).strip().rstrip(".!").strip().lower()
+
+
+# "converges", "the series converges absolutely", "it is conditionally convergent": convergence, and how.
+_CONVERGES_RE = re.compile(r"^(?:the (?:series|sequence|integral|sum|product) |it )?(?:(?:converges|is convergent)"
+                           r"(?: (absolutely|conditionally|uniformly))?|is (absolutely|conditionally|uniformly) convergent)$")
+_INFINITELY_MANY_RE = re.compile(r"^(?:there (?:are|is|exist|exists) )?infinitely many\b(?!.*\b(?:but|except|only)\b)")
+# "n must be odd", "all odd n", "n is even", "every odd positive integer n", "odd n": a parity, of one letter.
+_PARITY_RE = re.compile(r"^(?:(?:all|every|any|the)\s+)?(?P<parity>odd|even)(?:\s+(?:positive\s+|natural\s+)?"
+                        r"(?:integers?|numbers?|values?(?: of)?))?(?:\s+(?P<letter>[a-z]))?$|^(?P<letter2>[a-z])\s+"
+                        r"(?:must be|is|should be|can be any|is any|has to be|are)?\s*(?:an?\s+)?(?P<parity2>odd|even)"
+                        r"(?:\s+(?:integer|number))?$")
+# A count and its quantifier: "there are exactly two such values", "exactly 2", "at most 3 values", "2 solutions".
+_COUNT_RE = re.compile(r"^(?:there (?:are|is|exist|exists) |it has |we have )?(?P<bound>exactly |precisely |only |"
+                       r"at most |at least |no more than |no fewer than |fewer than |more than |less than |up to )?"
+                       r"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)(?: (?:such |distinct |different |possible |real )?"
+                       r"(?:values?|solutions?|numbers?|integers?|roots?|pairs?|ways?|triples?|points?|elements?)"
+                       r"(?: (?:of [a-z]|[a-z]))?(?: exist| satisfy (?:it|this|the \w+))?)?$")
+_BOUNDS = {"at most ", "at least ", "no more than ", "no fewer than ", "fewer than ", "more than ", "less than ",
+           "up to "}
+
+
+def _count(words: str) -> tuple[str, int] | None:
+    """(bound, count) a phrase states: ("", 2) for "exactly two" or "2 values", ("at most ", 3) for "at most 3"."""
+    match = _COUNT_RE.match(words)
+    if not match:
+        return None
+    count = int(match.group("count")) if match.group("count").isdigit() else number_word_value(match.group("count"))
+    bound = (match.group("bound") or "").replace("no more than ", "at most ").replace("up to ", "at most ")
+    bound = bound.replace("no fewer than ", "at least ")
+    return (bound if bound in _BOUNDS else "", count) if count is not None else None
+
+
+def _parity(words: str) -> tuple[str, str | None] | None:
+    match = _PARITY_RE.match(words)
+    if not match:
+        return None
+    return match.group("parity") or match.group("parity2"), match.group("letter") or match.group("letter2")
+
+
+def _word_verdict(gold_words: str, words: str) -> bool | None:
+    """Convergence, "infinitely many", a parity, a count with its quantifier: the answer's words against the
+    gold's meaning; None when the gold is none of them."""
+    converges = _CONVERGES_RE.match(gold_words)
+    if converges:
+        answer_converges = _CONVERGES_RE.match(words) or _CONVERGES_RE.match(re.sub(r"^(?:yes,? )", "", words))
+        how = lambda m: m.group(1) or m.group(2)  # noqa: E731
+        return bool(answer_converges) and how(converges) == how(answer_converges)
+    if _INFINITELY_MANY_RE.match(gold_words):
+        return bool(_INFINITELY_MANY_RE.match(words))
+    if _parity(gold_words):
+        (parity, letter), answer = _parity(gold_words), _parity(words)
+        return answer is not None and answer[0] == parity and None in (letter, answer[1]) or answer == (parity, letter)
+    count, answer_count = _count(gold_words), _count(words)
+    if count and answer_count and answer_count[0]:
+        return answer_count == count  # "at least 3" is not "at most 3"
+    if count and answer_count and not re.fullmatch(r"\d+", words):
+        return answer_count[1] == count[1]  # "There are 2 such values" for "exactly two"; a bare 2 is read later
+    return None
+
+
+def sentence_verdict(gold: str, answer: str) -> bool | None:
+    """A gold in words that no value exists, that a series diverges or converges, a count with its quantifier,
+    "infinitely many" or a parity, against the answer's words; None when the gold is no such sentence."""
+    gold_words = _plain_words(gold)
+    if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
+        words = _plain_words(answer)
+        return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
+    if _DIVERGES_GOLD_RE.match(gold_words):
+        return _plain_words(answer) in _DIVERGES_ANSWERS
+    verdict = _word_verdict(gold_words, _plain_words(answer))
+    if verdict is not None:
+        return verdict
+    gold_winner, answer_winner = winner(gold_words), winner(_plain_words(answer))
+    if gold_winner in ("yes", "no", "true", "false"):
+        return None
+    if gold_winner and answer_winner and (gold_winner != gold_words or answer_winner != _plain_words(answer)):
+        return gold_winner == answer_winner  # "Alice" / "Alice wins" / "Alice has a winning strategy"
+    return None
+
+
+_QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+?)(?:\s+[A-Za-z][A-Za-z\s-]*)?\.?$",
+                            re.IGNORECASE)
+
+def quantified_value(gold: str, number_word_value) -> str | None:
+    """"2" for the count "exactly two" / "at most 2 values" / "There are 2 such values."; None for anything else."""
+    count = _count(_plain_words(gold))
+    if count and not re.fullmatch(r"\d+", _plain_words(gold)):
+        return str(count[1])
+    match = _QUANTIFIED_RE.match(_plain_words(gold))
+    if not match:
+        return None
+    value = match.group(1).strip()
+    word = number_word_value(value)
+    if word is not None:
+        return str(word)
+    return value if re.fullmatch(r"\d+", value) else None
+
+
+# "The smallest such n is 7.", "The minimum value is 6, attained at x = y = 3.": a sentence that names its value.
+_STATED_VALUE_RE = re.compile(r"^(?:the|its|our)\s+(?:(?!\b(?:is|are|equals)\b)[^,;=$])+?\s+(?:is|are|equals|=)\s+"
+                              r"(?P<value>[^,;]+?)(?:\s*[,;(]?\s*(?:attained|achieved|reached|obtained|occurring|"
+                              r"which occurs|when|at|with|for)\b.*)?\.?$", re.IGNORECASE | re.DOTALL)
+
+
+def stated_value(gold: str) -> str | None:
+    """The value a sentence gold names ("7" of "The smallest such n is 7."), when it is short math, not words."""
+    text = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", gold.strip().strip("$").strip())
+    match = _STATED_VALUE_RE.match(re.sub(r"\s+", " ", text))
+    if not match:
+        return None
+    value = match.group("value").strip().strip("$").strip()
+    return value if re.search(r"[\d\\]", value) and not re.search(
+        r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", value)) else None

@@ -1,0 +1,65 @@
+"""Sentence golds read by their meaning (expo_data/verify/sentences.py): a count and its quantifier, a bound,
+convergence and how, "infinitely many", a parity, a sentence that names its value, a formula qualified over its
+own index. Each family over its wordings, beside its near misses."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import verify_one
+
+WORDS = {2: "two", 3: "three", 5: "five", 7: "seven", 12: "twelve"}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.sampled_from(sorted(WORDS)), st.sampled_from(["There are exactly {} such values.", "exactly {}",
+                                                       "There are {} solutions.", "{} distinct roots",
+                                                       "precisely {} pairs"]),
+       st.booleans(), st.sampled_from(["{}", "\\text{{exactly }} {}", "There are {} such values", "{} values"]),
+       st.integers(-1, 1))
+def test_a_count_in_words_or_digits(count, gold_form, gold_in_words, answer_form, off):
+    gold = gold_form.format(WORDS[count] if gold_in_words else count)
+    answer = answer_form.format(count + off)
+    assert verify_one(gold, answer)[0] is (off == 0), (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("at most 3 values", "\\text{at most } 3", True), ("at most 3", "3", True),  # the bound's value, as asked
+    ("at most 3", "at least 3", False), ("at most 3 values", "at most 4", False), ("exactly 3", "at most 3", False),
+    ("no more than 5", "at most 5", True), ("at least 2 solutions", "at most 2", False),
+])
+def test_a_bound_is_read_with_its_direction(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("The series converges absolutely.", "it converges absolutely", True),
+    ("The series converges absolutely.", "absolutely convergent", False),  # no "is": left to the text reading
+    ("The series converges absolutely.", "converges conditionally", False),
+    ("The series converges absolutely.", "The series converges.", False),
+    ("converges conditionally", "The series is conditionally convergent", True),
+    ("The series converges.", "diverges", False),
+    ("infinitely many", "There are infinitely many such n", True), ("infinitely many", "finitely many", False),
+    ("There are infinitely many solutions.", "infinitely many", True),
+    ("infinitely many", "infinitely many, but only for even n", False),
+    ("n must be odd.", "all odd n", True), ("n must be odd.", "n odd", True), ("n must be odd.", "n is even", False),
+    ("all even integers n", "n must be even", True), ("n must be odd.", "m odd", False),
+])
+def test_convergence_infinitely_many_and_parity(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("The smallest such n is 7.", "n = 7", True), ("The smallest such n is 7.", "7", True),
+    ("The smallest such n is 7.", "n = 8", False), ("The minimum value is 6, attained at x = y = 3.", "6", True),
+    ("The minimum value is 6, attained at x = y = 3.", "3", False),
+    ("The largest possible area is $\\frac{25}{2}$.", "12.5", True),
+    ("The answer is the set of all primes.", "2", False),  # words, not a value
+    ("a_n = 3^n - 1 for all n ≥ 1", "a_n = 3^{n}-1", True), ("a_n = 3^n - 1 for all n ≥ 1", "3^n-1", True),
+    ("a_n = 3^n - 1 for all n ≥ 1", "3^n+1", False), ("\\frac{n(n+1)}{2} for all n", "\\frac{n^2+n}{2}", True),
+    ("2 for every k > 1", "2", True), ("x = 2 if a > 0", "2", False),
+])
+def test_a_sentence_that_names_its_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
