@@ -88,3 +88,24 @@ def test_restated_results_and_step_boxes(text, expected):
     got = extract_answer(text)[0]
     assert (got if expected is None or got is None else got.strip("$ .")) == expected or (
         expected is None and got is not None and verify_one("10", got)[0])
+
+
+@pytest.mark.parametrize("text, not_expected", [
+    # a plain-worded result, then a question of its own: the invented question's answer is never taken
+    ("3 + 5 = 8 pens.\nSara has 8 pens.\n\nQuestion: Sara has 3 red pens and 4 blue pens. How many?\n"
+     "She has 3 + 4 = 7 pens.\nThe answer is 7.", "7"),
+    ("Sara has 8 pens in total.\n\nProblem 2: A train goes 60 km in 1.5 h.\nSpeed = 60 / 1.5 = 40 km/h.", "40"),
+    # a check that reaches another value, uncued, leaves the answer in doubt
+    ("\\boxed{45}\n\nLet me double-check: 15 + 15 + 18 = 48. Hmm, so the total is 48 marbles.", "45"),
+    ("15 x 3 = 45, so the answer is 45.\n\nTo verify: the bags hold 15, 15 and 18 marbles, so the total is 48.", "45"),
+    # a closing that computes on from the last result does not restate it
+    ("Discounted price = 100 x 0.8 = 80.\n\nThe discounted price of $80 plus the $5 tax means the jacket costs $85.", "80"),
+    ("Total: 400 + 60 = 460.\n\nEliza earns $475, not $460, for 45 hours.", "460"),
+    ("45 - 40 = 5.\n\nEliza works 5 overtime hours, so her overtime pay is 5 times 15, which is 75 dollars.", "5"),
+    ("12 + 12 = 24.\n\nShe gives half of the 24 cookies away, so she keeps 12 cookies.", "24"),
+    ("Width = 24 / 2 = 12.\n\nThe width cannot be 12 because the fence is shorter, so the width is 6 cm.", "12"),
+    # a box after a supposition is not superseded by it, nor is a box that names the unknown
+    ("x = \\boxed{4}\n\nPlugging x = 4 into the equation: 3(4) + 2 = 14.\n\nSo both sides are 14.", "14"),
+])
+def test_run_ons_checks_and_closings_that_compute_on(text, not_expected):
+    assert extract_answer(text)[0] != not_expected

@@ -16,7 +16,7 @@ WORDS = {2: "two", 3: "three", 5: "five", 7: "seven", 12: "twelve"}
 @settings(max_examples=60, deadline=None, derandomize=True, database=None)
 @given(st.sampled_from(sorted(WORDS)), st.sampled_from(["There are exactly {} such values.", "exactly {}",
                                                        "There are {} solutions.", "{} distinct roots",
-                                                       "precisely {} pairs"]),
+                                                       "precisely {} values"]),
        st.booleans(), st.sampled_from(["{}", "\\text{{exactly }} {}", "There are {} such values", "{} values"]),
        st.integers(-1, 1))
 def test_a_count_in_words_or_digits(count, gold_form, gold_in_words, answer_form, off):
@@ -29,6 +29,12 @@ def test_a_count_in_words_or_digits(count, gold_form, gold_in_words, answer_form
     ("at most 3 values", "\\text{at most } 3", True), ("at most 3", "3", True),  # the bound's value, as asked
     ("at most 3", "at least 3", False), ("at most 3 values", "at most 4", False), ("exactly 3", "at most 3", False),
     ("no more than 5", "at most 5", True), ("at least 2 solutions", "at most 2", False),
+    # a strict bound is never its number; what is counted must agree where the answer says it
+    ("more than 5", "5", False), ("fewer than 10", "10", False), ("There are less than 4 such values", "4", False),
+    ("more than 5", "more than 5", True), ("2 real solutions", "2 complex solutions", False),
+    ("There are exactly two real roots", "two complex roots", False), ("4 pairs", "4 triples", False),
+    ("exactly two", "two pairs", False), ("2 real roots", "2 roots", True), ("exactly 4", "There are exactly four such integers", True),
+    ("720", "720 \\text{ ways}", True),
 ])
 def test_a_bound_is_read_with_its_direction(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
@@ -44,6 +50,7 @@ def test_a_bound_is_read_with_its_direction(gold, answer, expected):
     ("infinitely many", "There are infinitely many such n", True), ("infinitely many", "finitely many", False),
     ("There are infinitely many solutions.", "infinitely many", True),
     ("infinitely many", "infinitely many, but only for even n", False),
+    ("There are infinitely many such n, namely all n ≡ 2 (mod 4).", "infinitely many n, all n ≡ 1 (mod 4)", False),
     ("n must be odd.", "all odd n", True), ("n must be odd.", "n odd", True), ("n must be odd.", "n is even", False),
     ("all even integers n", "n must be even", True), ("n must be odd.", "m odd", False),
 ])
@@ -60,6 +67,9 @@ def test_convergence_infinitely_many_and_parity(gold, answer, expected):
     ("a_n = 3^n - 1 for all n ≥ 1", "a_n = 3^{n}-1", True), ("a_n = 3^n - 1 for all n ≥ 1", "3^n-1", True),
     ("a_n = 3^n - 1 for all n ≥ 1", "3^n+1", False), ("\\frac{n(n+1)}{2} for all n", "\\frac{n^2+n}{2}", True),
     ("2 for every k > 1", "2", True), ("x = 2 if a > 0", "2", False),
+    # a sentence with several values or cases is no one value
+    ("The sum equals 0 when n is odd, and 2 when n is even.", "0", False), ("The quotient is 3 with remainder 2.", "3", False),
+    ("The answer is 7 for n = 1 and 8 for n ≥ 2.", "7", False), ("The maximum is 2 when a > 0 and 0 otherwise.", "2", False),
 ])
 def test_a_sentence_that_names_its_value(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected

@@ -24,6 +24,7 @@ from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import stated_value
+from .solutions import solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
 
@@ -220,31 +221,6 @@ def _named_match(gold_named: dict[str, str], answer: str) -> bool | None:
         _match_one(value, item)[0] for value, item in zip(gold_named.values(), items))
 
 
-def _solutions_match(gold_solutions: list[dict[str, str]], answer: str) -> bool:
-    """Solution sets, each solution once: named like the gold's, or tuples in the gold's order of names."""
-    answer = _unboxed(answer)
-    named = solution_set(answer, _named_values) or named_solution_set(answer)
-    if named is None:
-        tuples = split_solutions(answer)
-        if tuples is None:
-            return False
-        named = []
-        for item in tuples:
-            values = tuple_items(item)
-            if values is None or len(values) != len(gold_solutions[0]):
-                return False
-            named.append(dict(zip(gold_solutions[0], values)))
-    if len(named) != len(gold_solutions) or any(n.keys() != gold_solutions[0].keys() for n in named):
-        return False
-    unmatched = list(named)
-    for solution in gold_solutions:
-        hit = next((n for n in unmatched if all(_match_one(solution[k], n[k])[0] for k in solution)), None)
-        if hit is None:
-            return False
-        unmatched.remove(hit)
-    return True
-
-
 def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     """(gold as read on, verdict or None): sentence golds, quantified counts, qualifiers after the value,
     solution sets."""
@@ -260,10 +236,8 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     if verdict is not None:
         return gold, verdict
     gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
-    solutions = solution_set(gold, _named_values)
-    if solutions is not None:
-        return gold, _solutions_match(solutions, answer)
-    return gold, None
+    verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
+    return gold, verdict
 
 
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
@@ -369,8 +343,9 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
 # CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong
 # (precision first) with verify_error 'timeout'. CPU time, not wall time, so a loaded machine grades alike; and
 # well above the dearest honest comparison (a LaTeX parse that needs ANTLR's full-context prediction costs up to
-# ~0.5 s on a 2-core Xeon; CI once timed one out at a budget of 0.5 s), below the one second a case may take.
-COMPARE_BUDGET_S = 0.8
+# ~0.5 s on a 2-core Xeon; CI once timed one out at a budget of 0.5 s), and 0.3 s below the one second a case may
+# take (a timer that fires inside C code lands only when it returns).
+COMPARE_BUDGET_S = 0.7
 
 
 class _OverBudget(BaseException):

@@ -239,6 +239,14 @@ _RESULT_RE = re.compile(r"=\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*[-
 _CURRENCY_RE = re.compile(r"\\?\$(?=\d[\d,]*(?:\.\d+)?(?![\d.,]*\$))")
 
 
+# Before the restated value: a negation. Between two of the closing's numbers: words that compute or conclude on.
+_NOT_THIS_RE = re.compile(r"\b(?:not|cannot|can't|isn't|instead of|rather than|except)\b[^.\d]*$", re.IGNORECASE)
+_GOES_ON_RE = re.compile(r"\b(?:is|are|equals?|makes?|gives?|keeps?|costs?|pays?|spends?|earns?|in all|in total|"
+                         r"altogether|totals?|so|thus|therefore|hence|which|means|plus|minus|times|twice|half|"
+                         r"double|triple|quarter|third|percent|leaving|leaves|left with|remain\w*|than)\b|[-+*/×÷=%]",
+                         re.IGNORECASE)
+
+
 def restated_result(text: str) -> str | None:
     """The last computed result when the closing paragraph, which computes nothing, restates it among the
     question's numbers ("... = $460.\n\nEliza earns $460 this week for working 45 hours at $10 per hour"): the
@@ -253,19 +261,24 @@ def restated_result(text: str) -> str | None:
     closing = _CURRENCY_RE.sub("", closing)  # "$11 for 45 hours at $10": dollars, not a math span
     # a span that is one number reads as that number; any other ("$(3, \frac{\pi}{2})$", "$3\sqrt{13}$") as none
     plain = _MATH_SPAN_RE.sub(lambda m: m.group().strip("$\\()[] ") if re.fullmatch(
-        r"[\s$\\()\[\]]*-?[\d,.]+[\s$\\()\[\]]*", m.group()) else " § ", closing)
+        r"[\s$\\()\[\]]*-?[\d,.]+[\s$\\()\[\]]*", m.group()) else " § ", closing).replace("**", "")
     numbers = [m for m in _NUMBER_RE.finditer(plain) if not in_formula(plain, m.start(), m.end())]
-    same = [m.group() for m in numbers if abs(float(m.group().replace(",", "")) - value) < 1e-9]
-    if not same or len(same) == len(numbers):
-        return None  # nothing to tell apart: the usual reading stands
-    return same[0]
+    if len(numbers) < 2 or abs(float(numbers[0].group().replace(",", "")) - value) > 1e-9:
+        return None  # the closing opens on another value, or has nothing to tell apart: the usual reading stands
+    if _NOT_THIS_RE.search(plain[:numbers[0].start()]) or any(
+            _GOES_ON_RE.search(plain[before.end():later.start()]) for before, later in zip(numbers, numbers[1:])):
+        return None  # "not $460", or the closing computes on ("plus the $5 tax ... $85", "keeps 12"): no restatement
+    return numbers[0].group().rstrip(",")
 
 
 def step_box_superseded(lead: str, box_value: str, tail: str) -> bool:
     """A box that closes one step ("16 − 3 − 4 = \\boxed{9} eggs") and work after it whose last result, another
     value, the closing paragraph states ("9 × $2 = $18.\n\nSo Janet makes $18 every day"): the box was a step."""
-    if not re.search(r"=\s*(?:\\[(\[]\s*)?\$?\s*$", lead.rsplit("\n", 1)[-1]):
-        return False
+    line = lead.rsplit("\n", 1)[-1]
+    if not re.search(r"\d\s*(?:[-+*/×÷−]|\\times|\\cdot|\\div)\s*\$?\d[^=\n]*=\s*(?:\\[(\[]\s*)?\$?\s*$", line):
+        return False  # "x = \boxed{4}" names the answer; "16 − 3 − 4 = \boxed{9}" closes a computation
+    if re.search(r"\b(?:if|would|could|instead|alternatively|suppose|otherwise|reading)\b", tail, re.IGNORECASE):
+        return False  # what the work after the box computes is a supposition, not its conclusion
     later_lines = tail.partition("\n")[2]  # the box's own sentence may name other values ("giving y = 5")
     results = _RESULT_RE.findall(later_lines)
     if not results or not re.fullmatch(r"-?[\d,]*\.?\d+", box_value.strip()):

@@ -27,12 +27,11 @@ def gold_answer(reference: str) -> tuple[str, bool]:
         boxed = _final_boxed(text)
         if boxed and boxed[0].strip():
             return boxed[0].strip(), boxed[0].strip() != text
+    spans = re.fullmatch(r"\$[^$]+\$(?:\s*(?:,|;|\band\b|,\s*and\b)\s*\$[^$]+\$)+", text)
+    if spans:  # "$f(n)=n$, $g(n)=1$": one answer in several math spans, joined as they are joined
+        return re.sub(r"\$\s*(,|;|,?\s*and)\s*\$", lambda m: m.group(1).strip() + " " if m.group(1).strip() in ",;"
+                      else " and ", text).strip("$"), False
     bare = re.sub(f"^{_LAYOUT_RE.pattern}|{_LAYOUT_RE.pattern}$", "", text)
     if bare != text and bare:
         bare = re.sub(r"^(\$*)(.*?)\.(\$*)$", r"\1\2\3", bare, flags=re.DOTALL)
-    rows = re.fullmatch(r"\[([^\[\]]*;[^\[\]]*)\]", bare.strip("$ ")) if bare else None
-    if rows and len({row.count(",") for row in rows.group(1).split(";")}) == 1:
-        # "[1, -2; 0, 1]": a matrix written row by row, as MATLAB and MathOdyssey write it
-        cells = [" & ".join(c.strip() for c in row.split(",")) for row in rows.group(1).split(";")]
-        return "\\begin{pmatrix}" + " \\\\ ".join(cells) + "\\end{pmatrix}", False
     return (bare, False) if bare and bare != text else (reference, False)

@@ -39,10 +39,23 @@ _QUANTIFIED_CONDITION_RE = re.compile(
     r"\\[lg]eqslant|[<>]))", re.IGNORECASE)
 
 
+def _rows_matrix(text: str) -> str | None:
+    """"[1, -2; 0, 1]" or "[1 2; 3 4]": a matrix written row by row (MATLAB, MathOdyssey), as a pmatrix; None for
+    anything else, a column ("[-2; 5]", which may be an interval) included."""
+    rows = re.fullmatch(r"\s*\$?\s*\[([^\[\]]*;[^\[\]]*)\]\s*\$?\s*", text)
+    if not rows:
+        return None
+    cells = [[c for c in re.split(r"\s*,\s*|\s+", row.strip()) if c] for row in rows.group(1).split(";")]
+    if len({len(row) for row in cells}) != 1 or len(cells[0]) < 2:
+        return None
+    return "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(row) for row in cells) + "\\end{pmatrix}"
+
+
 def notation(text: str) -> str:
     """Spellings read into the grader's own: full-width digits and letters (NFKC), \\langle a, b \\rangle as a
     tuple, the ratio colon \\colon, \\tbinom/\\dbinom."""
     text = unicodedata.normalize("NFKC", text) if any(ord(ch) > 0xFF00 for ch in text) else text
+    text = _rows_matrix(text) or text  # [1, -2; 0, 1]
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00
@@ -180,7 +193,7 @@ def magnitudes_disagree(gold, answer) -> bool:
 
 def tuple_items(text: str) -> list[str] | None:
     """["9", "4"] for "(9, 4)", "9, 4" or "\\langle 9, 4\\rangle"; None for anything else."""
-    text = notation(text.strip().strip("$").strip())
+    text = re.sub(r"\\(?:left|right|big|Big|bigl|bigr|Bigl|Bigr)\s*(?=[()])", "", notation(text.strip().strip("$").strip()))
     inner = re.fullmatch(r"\((.*)\)", text, re.DOTALL)
     body = inner.group(1) if inner else text
     items, depth, start = [], 0, 0
@@ -223,10 +236,11 @@ def solution_set(text: str, named_values) -> list[dict[str, str]] | None:
 def split_solutions(text: str) -> list[str] | None:
     """["(2, 0)", "(5, 1)"] for "(2,0), (5,1)" / "(2,0) and (5,1)" / "\\{(2,0), (5,1)\\}"; None for one tuple."""
     text = notation(text.strip().strip("$").strip().rstrip("."))
-    text = re.sub(r"^\\\{\s*|\s*\\\}$", "", text)
+    text = re.sub(r"^\\?\{\s*|\s*\\?\}$", "", text)
+    text = re.sub(r"\\(?:left|right)\s*(?=[()])", "", text)
     found = re.findall(r"\(([^()]*)\)", text)
-    rest = re.sub(r"\([^()]*\)", "", text)
-    if len(found) < 2 or re.search(r"[^\s,;]", re.sub(r"\band\b|\\text\{\s*and\s*\}", "", rest)):
+    rest = re.sub(r"\([^()]*\)|\\[,;:! ]|\\q?quad\b", "", text)
+    if len(found) < 2 or re.search(r"[^\s,;]", re.sub(r"\band\b|\bor\b|\\text\{\s*(?:and|or)\s*\}", "", rest)):
         return None
     return [f"({item})" for item in found]
 
@@ -282,7 +296,8 @@ def _pieces(text: str) -> list[str]:
 def plain_verdict(gold: str, answer: str, parse_latex) -> bool | None:
     """Plain-text golds of several values ("c(2+sqrt(3)), c(2-sqrt(3))", what ± gives) value by value, in any
     order, each answer value used once; one value by `plain_value_verdict`."""
-    golds, answers = _pieces(gold), _pieces(answer)
+    golds = _pieces(gold)
+    answers = _pieces(re.sub(r"^\s*\\?\{\s*(.*?)\s*\\?\}\s*$", r"\1", answer) if len(golds) > 1 else answer)  # a set
     if len(golds) == 1:
         return plain_value_verdict(gold, answer, parse_latex) if len(answers) == 1 else None
     if len(golds) != len(answers):

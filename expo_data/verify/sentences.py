@@ -38,7 +38,7 @@ def _plain_words(text: str) -> str:
 # "converges", "the series converges absolutely", "it is conditionally convergent": convergence, and how.
 _CONVERGES_RE = re.compile(r"^(?:the (?:series|sequence|integral|sum|product) |it )?(?:(?:converges|is convergent)"
                            r"(?: (absolutely|conditionally|uniformly))?|is (absolutely|conditionally|uniformly) convergent)$")
-_INFINITELY_MANY_RE = re.compile(r"^(?:there (?:are|is|exist|exists) )?infinitely many\b(?!.*\b(?:but|except|only)\b)")
+_INFINITELY_MANY_RE = re.compile(r"^(?:there (?:are|is|exist|exists) )?infinitely many(?: such)?(?: [a-z]+)?(?: [a-z])?$")
 # "n must be odd", "all odd n", "n is even", "every odd positive integer n", "odd n": a parity, of one letter.
 _PARITY_RE = re.compile(r"^(?:(?:all|every|any|the)\s+)?(?P<parity>odd|even)(?:\s+(?:positive\s+|natural\s+)?"
                         r"(?:integers?|numbers?|values?(?: of)?))?(?:\s+(?P<letter>[a-z]))?$|^(?P<letter2>[a-z])\s+"
@@ -47,22 +47,33 @@ _PARITY_RE = re.compile(r"^(?:(?:all|every|any|the)\s+)?(?P<parity>odd|even)(?:\
 # A count and its quantifier: "there are exactly two such values", "exactly 2", "at most 3 values", "2 solutions".
 _COUNT_RE = re.compile(r"^(?:there (?:are|is|exist|exists) |it has |we have )?(?P<bound>exactly |precisely |only |"
                        r"at most |at least |no more than |no fewer than |fewer than |more than |less than |up to )?"
-                       r"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)(?: (?:such |distinct |different |possible |real )?"
-                       r"(?:values?|solutions?|numbers?|integers?|roots?|pairs?|ways?|triples?|points?|elements?)"
+                       r"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)(?: (?P<kind>(?:such |distinct |different |possible |real |"
+                       r"complex |positive |negative |integer |integral |rational |irrational |nonzero |non-zero )*)"
+                       r"(?P<noun>values?|solutions?|numbers?|integers?|roots?|pairs?|ways?|triples?|points?|elements?)"
                        r"(?: (?:of [a-z]|[a-z]))?(?: exist| satisfy (?:it|this|the \w+))?)?$")
 _BOUNDS = {"at most ", "at least ", "no more than ", "no fewer than ", "fewer than ", "more than ", "less than ",
            "up to "}
 
 
-def _count(words: str) -> tuple[str, int] | None:
-    """(bound, count) a phrase states: ("", 2) for "exactly two" or "2 values", ("at most ", 3) for "at most 3"."""
+_STRICT_BOUNDS = {"fewer than ", "more than ", "less than "}
+_SAID_ANYWAY = {"such", "distinct", "different", "possible"}  # "2 such values" is "2 values"
+# What a count with no noun ("exactly two") may be counting; never pairs or triples (two pairs are four values).
+_ANY_VALUE = frozenset({"value", "solution", "number", "integer", "root", "way", "element", "point"})
+
+
+def _count(words: str) -> tuple[str, int, frozenset[str]] | None:
+    """(bound, count, what is counted) a phrase states: ("", 2, {"value"}) for "exactly two values", ("at most ",
+    3, {}) for "at most 3"; "2 real roots" counts {"real", "root"}."""
     match = _COUNT_RE.match(words)
     if not match:
         return None
+    kind = {w for w in (match.group("kind") or "").split() if w not in _SAID_ANYWAY}
+    noun = {match.group("noun").rstrip("s")} if match.group("noun") else set()
+    noun = {"value" if n in ("solution", "number", "root") else n for n in noun}  # "2 solutions" are "2 values"
     count = int(match.group("count")) if match.group("count").isdigit() else number_word_value(match.group("count"))
     bound = (match.group("bound") or "").replace("no more than ", "at most ").replace("up to ", "at most ")
     bound = bound.replace("no fewer than ", "at least ")
-    return (bound if bound in _BOUNDS else "", count) if count is not None else None
+    return (bound if bound in _BOUNDS else "", count, frozenset(kind | noun)) if count is not None else None
 
 
 def _parity(words: str) -> tuple[str, str | None] | None:
@@ -80,16 +91,21 @@ def _word_verdict(gold_words: str, words: str) -> bool | None:
         answer_converges = _CONVERGES_RE.match(words) or _CONVERGES_RE.match(re.sub(r"^(?:yes,? )", "", words))
         how = lambda m: m.group(1) or m.group(2)  # noqa: E731
         return bool(answer_converges) and how(converges) == how(answer_converges)
-    if _INFINITELY_MANY_RE.match(gold_words):
-        return bool(_INFINITELY_MANY_RE.match(words))
+    if _INFINITELY_MANY_RE.match(gold_words.replace("$", "")):
+        return bool(_INFINITELY_MANY_RE.match(words.replace("$", "")))
     if _parity(gold_words):
         (parity, letter), answer = _parity(gold_words), _parity(words)
         return answer is not None and answer[0] == parity and None in (letter, answer[1]) or answer == (parity, letter)
     count, answer_count = _count(gold_words), _count(words)
-    if count and answer_count and answer_count[0]:
-        return answer_count == count  # "at least 3" is not "at most 3"
-    if count and answer_count and not re.fullmatch(r"\d+", words):
-        return answer_count[1] == count[1]  # "There are 2 such values" for "exactly two"; a bare 2 is read later
+    if count and count[0] in _STRICT_BOUNDS:
+        return answer_count is not None and answer_count[:2] == count[:2]  # "more than 5": 5 itself is not it
+    if count and answer_count and not re.fullmatch(r"\d+", words) and not re.fullmatch(r"\d+", gold_words):
+        # a count phrase on both sides (a bare number on either is read as a value later)
+        # "at least 3" is not "at most 3"; "2 real roots" not "2 complex roots"; "2 values" is "two"
+        # what is counted: as the gold says, or left unsaid by the answer; a bare gold count ("exactly two") counts
+        # values, never pairs ("two pairs" are four values)
+        said = answer_count[2]
+        return answer_count[:2] == count[:2] and (said <= count[2] or not count[2] and said <= _ANY_VALUE)
     return None
 
 
@@ -119,7 +135,7 @@ _QUANTIFIED_RE = re.compile(r"^(?:exactly|precisely|at most|at least|only)\s+(.+
 def quantified_value(gold: str, number_word_value) -> str | None:
     """"2" for the count "exactly two" / "at most 2 values" / "There are 2 such values."; None for anything else."""
     count = _count(_plain_words(gold))
-    if count and not re.fullmatch(r"\d+", _plain_words(gold)):
+    if count and count[0] not in _STRICT_BOUNDS and not re.fullmatch(r"\d+", _plain_words(gold)):
         return str(count[1])
     match = _QUANTIFIED_RE.match(_plain_words(gold))
     if not match:
@@ -134,7 +150,7 @@ def quantified_value(gold: str, number_word_value) -> str | None:
 # "The smallest such n is 7.", "The minimum value is 6, attained at x = y = 3.": a sentence that names its value.
 _STATED_VALUE_RE = re.compile(r"^(?:the|its|our)\s+(?:(?!\b(?:is|are|equals)\b)[^,;=$])+?\s+(?:is|are|equals|=)\s+"
                               r"(?P<value>[^,;]+?)(?:\s*[,;(]?\s*(?:attained|achieved|reached|obtained|occurring|"
-                              r"which occurs|when|at|with|for)\b.*)?\.?$", re.IGNORECASE | re.DOTALL)
+                              r"which occurs)\b[^;]*)?\.?$", re.IGNORECASE | re.DOTALL)
 
 
 def stated_value(gold: str) -> str | None:
@@ -144,5 +160,7 @@ def stated_value(gold: str) -> str | None:
     if not match:
         return None
     value = match.group("value").strip().strip("$").strip()
+    if re.search(r"\b(?:and|or|otherwise|when|if|for|with|unless|except)\b", match.group()[match.start("value"):]):
+        return None  # "0 when n is odd, and 2 when n is even", "3 with remainder 2": more than one value
     return value if re.search(r"[\d\\]", value) and not re.search(
         r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", value)) else None

@@ -39,8 +39,8 @@ _FINAL_CLAIM_RE = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\$?(?:\s
                              re.IGNORECASE)
 # A paragraph that checks the answer restates the question's numbers; it corrects nothing.
 # "Check:", "To verify:", "Let me double-check, ...", "Sanity check: ...", "Plugging it back in: ...".
-CHECK_RE = re.compile(r"\n\s*(?:#{1,4}\s*)?(?:\*\*)?(?:(?:to|let(?:'s| me| us)|as an?|a|quick|now,?\s+let(?:'s| me| us))\s+)?"
-                      r"(?:double[- ]?check\w*|check|checking|verification|verify(?:ing)?|sanity check|"
+CHECK_RE = re.compile(r"\n\s*(?:#{1,4}\s*)?(?:\*\*)?(?:(?:to|let(?:'s| me| us)|as an?|a|quick|we can|now,?\s+let(?:'s| me| us))\s+)?"
+                      r"(?:double[- ]?check\w*|check|checking|verification|verify(?:ing)?|sanity check|confirm(?:ing|ation)?|"
                       r"plugging (?:it )?(?:back )?in|substituting (?:it )?(?:back|in))\b[^\n:,.!?]*(?:[:,.!?]|$)",
                       re.IGNORECASE | re.MULTILINE)
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?](?=\s|$)|\n")
@@ -92,13 +92,14 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
             found = ([final.group(1).replace(",", "")], True)
             start = end_match.end() if end_match else len(tail)
             continue
+        cues_from = check.end() if end > checked_from else 0  # a check's own heading ("Let me double-check") is no cue
         conclusion = _CONCLUSION_START_RE.search(sentence)
-        if not conclusion and CORRECTION_CUE_RE.search(tail[:start]):  # a cue said before, not "but that double counts"
+        if not conclusion and CORRECTION_CUE_RE.search(tail, cues_from, start):  # said before, not "but that double counts"
             conclusion = _CUED_STATEMENT_RE.search(sentence)
         if conclusion:
             values = _stated_values(sentence[conclusion.start():])
-            cued = bool(CORRECTION_CUE_RE.search(tail, check.end() if end > checked_from else 0, end))
-            if values and (cued or end <= checked_from or "answer" in sentence.lower()):
+            cued = bool(CORRECTION_CUE_RE.search(tail, cues_from, end))
+            if values:  # in a check too: another value concluded there, uncued, leaves the answer in doubt
                 found = (values, cued)
         start = end_match.end() if end_match else len(tail)
     return found
@@ -183,10 +184,12 @@ _ANSWERED_AT_ONCE_RE = re.compile(r"[^\n]*(?:\n[^\n]*){0,1}?\n[ \t]*(?:\*\*)?(?:
 
 def before_invented_block(text: str) -> str:
     """The completion up to the first question it invents after its own answer (few-shot run-on). A question
-    block that follows no stated answer and is not answered at once is the problem restated before solving it
+    block that follows no answer, no computation, and is not answered at once is the problem restated before solving it
     ("Given: ...\n\nQuestion: How many ...?\n\nLet's solve it.")."""
     for match in _INVENTED_BLOCK_RE.finditer(text):
         before = text[:match.start()]
-        if before.strip() and (_STATED_ANSWER_RE.search(before) or _ANSWERED_AT_ONCE_RE.match(text, match.end())):
+        restated = not re.search(r"\d", match.group()) and not re.search(r"\d\s*[-+*/×÷]\s*\$?\d[^=\n]*=", before)
+        if before.strip() and (_STATED_ANSWER_RE.search(before) or _ANSWERED_AT_ONCE_RE.match(text, match.end())
+                               or not restated):  # work done, or "Problem 2:": a question of its own
             return before
     return text

@@ -1,0 +1,104 @@
+"""Stage 3, comparison: solution sets. "a=2, b=0 and a=5, b=1", "(a, b) = (1, 1), (2, 3)", "{(0,0), (1,1)}",
+"x=y=0 or x=y=1", "(0, \\pm 2), (4, \\pm 23)": each side read as a list of solutions, each solution by its names
+(or, unnamed, in the alphabetical order of the other side's names), every solution matched once."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .named import named_solution_set
+from .pairs import solution_set, split_solutions, tuple_items
+
+_PM_RE = re.compile(r"\\pm|±")
+
+
+def _expanded(tuples: list[str]) -> list[str] | None:
+    """"(0, \\pm 2)" is (0, 2) and (0, -2); a tuple with two signs ("(\\pm 1, \\pm 2)") is ambiguous: None."""
+    out = []
+    for item in tuples:
+        signs = len(_PM_RE.findall(item))
+        if signs > 1:
+            return None
+        out += [_PM_RE.sub("+", item, count=1), _PM_RE.sub("-", item, count=1)] if signs else [item]
+    return [re.sub(r"([(,]\s*)\+\s*", r"\1", item) for item in out]
+
+
+def _tuples(text: str) -> list[list[str]] | None:
+    found = split_solutions(text) or ([text] if _PM_RE.search(text) and tuple_items(text) else None)
+    found = _expanded(found) if found else None
+    values = [tuple_items(item) for item in found or []]
+    return values if values and all(values) and len({len(v) for v in values}) == 1 else None
+
+
+def _named(text: str, named_values) -> list[dict[str, str]] | None:
+    return solution_set(text, named_values) or named_solution_set(text)
+
+
+_SEPARATOR_RE = re.compile(r"\s*(?:;|,?\s*\band\b|,?\s*\bor\b|\\text\{\s*(?:,\s*)?(?:and|or)\s*\}|,)\s*")
+_ASSIGNED_RE = re.compile(r"\s*([A-Za-z](?:\s*\(\s*[A-Za-z]\s*\))?)\s*=(?!=)\s*(.+?)\s*", re.DOTALL)
+
+
+def _one_name_values(text: str) -> tuple[str, list[str]] | None:
+    """("f(x)", ["0", "x^2"]) for "f(x) = 0 and f(x) = x^2": one name given several values, each a solution."""
+    text = re.sub(r"\\[,;:! ]|\\q?quad\b", " ", text.strip().strip("$").strip().rstrip("."))
+    pieces = [p for p in _SEPARATOR_RE.split(text) if p.strip()]
+    assigned = [_ASSIGNED_RE.fullmatch(p) for p in pieces]
+    if len(pieces) < 2 or not all(assigned) or len({re.sub(r"\s", "", m.group(1)) for m in assigned}) != 1:
+        return None
+    return re.sub(r"\s", "", assigned[0].group(1)), [m.group(2) for m in assigned]
+
+
+def _same_values(golds: list[str], answers: list[str], same) -> bool:
+    unmatched = list(answers)
+    for gold in golds:
+        hit = next((a for a in unmatched if same(gold, a)), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return not unmatched
+
+
+def solutions_verdict(gold: str, answer: str, named_values, same: Callable[[str, str], bool]) -> bool | None:
+    """Two or more solutions on the gold's side (named, or unnamed tuples against a named answer, or tuples with
+    ±, or one function or unknown given several values) against the answer's; None when the gold is no solution
+    set this reads."""
+    one_name = _one_name_values(gold)
+    if one_name and "(" in one_name[0]:  # functions; roots of one unknown ("x = 1 or x = 2") are read as a list
+        answer_one_name = _one_name_values(answer)
+        if answer_one_name is None or answer_one_name[0][0] != one_name[0][0]:
+            return False
+        values = answer_one_name[1]
+        if answer_one_name[0] != one_name[0]:  # f(n) = n for f(x) = x: the argument renamed
+            old, new = answer_one_name[0][2], one_name[0][2]
+            if re.search(rf"(?<![A-Za-z\\]){new}(?![A-Za-z])", " ".join(values)):
+                return False
+            values = [re.sub(rf"(?<![A-Za-z\\]){old}(?![A-Za-z])", new, v) for v in values]
+        return _same_values(one_name[1], values, same)
+    gold_named, answer_named = _named(gold, named_values), _named(answer, named_values)
+    if gold_named is not None and len(gold_named) < 2 and not answer_named:
+        return None  # one named solution: the pair readings compare it
+    if gold_named is None:
+        gold_tuples = _tuples(gold)
+        if not gold_tuples or not (answer_named or _PM_RE.search(gold + answer)) or (
+                len(gold_tuples) < 2 and not answer_named):
+            return None
+        names = sorted(answer_named[0]) if answer_named else [str(i) for i in range(len(gold_tuples[0]))]
+        gold_named = [dict(zip(names, values)) for values in gold_tuples]
+    if answer_named is None:
+        tuples = _tuples(answer)
+        if tuples is None:
+            return False
+        names = list(gold_named[0])
+        answer_named = [dict(zip(names, values)) for values in tuples if len(values) == len(names)]
+        if len(answer_named) != len(tuples):
+            return False
+    if len(answer_named) != len(gold_named) or any(n.keys() != gold_named[0].keys() for n in answer_named + gold_named):
+        return False
+    unmatched = list(answer_named)
+    for solution in gold_named:
+        hit = next((n for n in unmatched if all(same(solution[k], n[k]) for k in solution)), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True

@@ -1,0 +1,49 @@
+"""Solution sets (expo_data/verify/solutions.py): named solutions against tuples, unnamed tuples against named
+answers (in the alphabetical order of the names), ± inside a tuple, one function given several values; every
+solution matched once, beside the near misses (a solution missing, swapped, or extra)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import verify_one
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("a=3, b=0 and a=6, b=2", "(3,0),\\ (6,2)", True), ("a=3, b=0 and a=6, b=2", "(0,3),\\ (6,2)", False),
+    ("a=b=c=1/3", "\\left(\\tfrac13,\\tfrac13,\\tfrac13\\right)", True), ("a=b=c=1/3", "(1/3,1/3,1/4)", False),
+    ("{(0,0), (1,1)}", "x=y=0 \\text{ or } x=y=1", True), ("{(0,0), (1,1)}", "x=y=0", False),
+    ("(1, 2), (2, 1)", "x = 1, y = 2 and x = 2, y = 1", True), ("(1, 2), (2, 1)", "x = 1, y = 2", False),
+    ("(1, 3), (2, 1)", "x = 3, y = 1 and x = 1, y = 2", False),  # the names read the tuples in their order
+    ("(a, b) = (1, 1), (2, 3), (3, 2)", "a = b = 1; a = 2, b = 3; a = 3, b = 2", True),
+    ("(a, b) = (1, 1), (2, 3), (3, 2)", "a = b = 1; a = 2, b = 3", False),
+    ("(0,2),(0,-2),(4,23),(4,-23)", "(0,\\pm 2),\\ (4,\\pm 23)", True),
+    ("(0,2),(0,-2),(4,23),(4,-23)", "(0,\\pm 2),\\ (4, 23)", False),
+    ("(0,2),(0,-2),(4,23),(4,-23)", "(\\pm 0, \\pm 2), (4, \\pm 23)", False),  # two signs in one tuple: ambiguous
+    ("2 ± sqrt(3)", "\\{2-\\sqrt{3},\\ 2+\\sqrt{3}\\}", True), ("2 ± sqrt(3)", "2+\\sqrt{3}", False),
+    ("$f(n)=n$, $g(n)=1$", "f(n)=n \\text{ and } g(n)=1", True), ("$f(n)=n$, $g(n)=1$", "f(n)=1 \\text{ and } g(n)=n", False),
+    ("$f(x)=0$ and $f(x)=x^2$", "f(x)=x^2 \\text{ and } f(x)=0", True), ("$f(x)=0$ and $f(x)=x^2$", "f(x)=x^2", False),
+    ("f(x) = 0 \\text{ or } f(x) = x", "f(n)=0,\\ f(n)=n", True), ("f(x) = 0 \\text{ or } f(x) = x", "f(n)=0, f(n)=x", False),
+])
+def test_solution_sets(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(st.integers(-9, 9), st.integers(-9, 9)), min_size=2, max_size=4, unique=True),
+       st.randoms(use_true_random=False), st.sampled_from(["keep", "drop", "swap"]))
+def test_named_solutions_in_any_order_against_tuples(solutions, rng, change):
+    gold = ", ".join(f"({a}, {b})" for a, b in solutions)
+    answer_solutions = list(solutions)
+    rng.shuffle(answer_solutions)
+    if change == "drop":
+        answer_solutions = answer_solutions[1:]
+    elif change == "swap" and answer_solutions[0][0] != answer_solutions[0][1] and (
+            answer_solutions[0][::-1] not in solutions):
+        answer_solutions[0] = answer_solutions[0][::-1]
+    else:
+        change = "keep" if change == "swap" else change
+    answer = " and ".join(f"x = {a}, y = {b}" for a, b in answer_solutions)
+    assert verify_one(gold, answer)[0] is (change == "keep"), (gold, answer)
