@@ -98,6 +98,7 @@ def test_restated_results_and_step_boxes(text, expected):
     # a check that reaches another value, uncued, leaves the answer in doubt
     ("\\boxed{45}\n\nLet me double-check: 15 + 15 + 18 = 48. Hmm, so the total is 48 marbles.", "45"),
     ("15 x 3 = 45, so the answer is 45.\n\nTo verify: the bags hold 15, 15 and 18 marbles, so the total is 48.", "45"),
+    ("Total: \\boxed{45}\n\nLet me double-check, counting bag by bag: 15 + 15 + 18 = 48. Hmm, the total is 48.", "45"),
     # a closing that computes on from the last result does not restate it
     ("Discounted price = 100 x 0.8 = 80.\n\nThe discounted price of $80 plus the $5 tax means the jacket costs $85.", "80"),
     ("Total: 400 + 60 = 460.\n\nEliza earns $475, not $460, for 45 hours.", "460"),

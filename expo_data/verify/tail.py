@@ -30,6 +30,8 @@ _CUED_STATEMENT_RE = re.compile(r"\b(?:the|its|our)\s+[^.,;:]{1,40}?\b(?:is|are|
 _NUMBER_NOUN_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s+(?!(?:or|and|to|times|plus|minus|more|less|than|"
                              r"of|over|per|out)\b)[A-Za-z]{3,}\b.*", re.DOTALL)
 _STATES_RE = re.compile(r"\b(?:is|are|equals|becomes|be)\b|=")
+_ANSWER_QUANTITY_RE = re.compile(r"\bthe (?:total|answer|result|sum|count|final \w+)\b[^.;]{0,30}?\b(?:is|are|equals)\b",
+                                 re.IGNORECASE)
 # A sentence that says which value is final, whatever precedes it: "Final: 11", "60 km/h is what was asked",
 # "leaves 35, and that's my final answer".
 _FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?final(?: answer)?(?:\*\*)?\s*:\s*(?:\*\*)?\s*\$?([-\d.,/]*\d)\$?(?:\*\*)?\s*",
@@ -96,6 +98,8 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
         conclusion = _CONCLUSION_START_RE.search(sentence)
         if not conclusion and CORRECTION_CUE_RE.search(tail, cues_from, start):  # said before, not "but that double counts"
             conclusion = _CUED_STATEMENT_RE.search(sentence)
+        if not conclusion and end > checked_from:  # a check that names the answer's own quantity: "Hmm, the total is 48"
+            conclusion = _ANSWER_QUANTITY_RE.search(sentence)
         if conclusion:
             values = _stated_values(sentence[conclusion.start():])
             cued = bool(CORRECTION_CUE_RE.search(tail, cues_from, end))
