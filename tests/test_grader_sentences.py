@@ -73,3 +73,27 @@ def test_convergence_infinitely_many_and_parity(gold, answer, expected):
 ])
 def test_a_sentence_that_names_its_value(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("All odd positive integers $n$", "n \\text{ odd}", True), ("All odd positive integers $n$", "n \\text{ even}", False),
+    ("No such $n$ exists", "\\text{No such } n", True), ("No such $n$ exists", "n = 3", False),
+    ("$(2,2,2)$", "a=b=c=2", True), ("$(2,2,2)$", "a=b=c=3", False),
+    ("f(x) = x", "f(x)=x \\text{ for all } x\\in\\mathbb{R}", True), ("f(x) = x", "f(x)=-x \\text{ for all real } x", False),
+    ("$f(n)=n$ for all $n \\in \\mathbb{N}$", "f(n)=n", True), ("$f(n)=n$ for all $n \\in \\mathbb{N}$", "f(n)=n+1", False),
+    ("3", "x = 3 \\text{ if } a > 0", False),  # a condition, not a domain: one case of several
+])
+def test_parities_nothing_exists_chained_names_and_qualified_answers(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The integers are 12, 24 and 36.\n\nThere are exactly three such integers.", "3"),
+    ("The integers are 12, 24 and 36.\n\nThere are **five** such integers.", "5"),
+    ("The integers are 12, 24 and 36.\n\nThere are at most three such integers.", "at most 3"),  # a bound stays one
+    ("Question: How much does she make?\n\nAnswer: She uses 3 + 4 = 7 eggs. 9 * $2 = $18.\n#### 18", "18"),
+])
+def test_a_closing_count_in_words_and_gsm8k_marks_after_an_answer_line(text, expected):
+    from expo_data.verify import extract_answer
+    got = extract_answer(text)[0]
+    assert got == expected

@@ -255,6 +255,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     answer, verdict = answer_reading(gold, answer)
     if verdict is not None:
         return verdict, None
+    qualified = qualified_value(answer)  # "f(x) = x for all x \in \mathbb{R}": the function, over its domain
+    answer = qualified if qualified and re.search(r"[\d=]", qualified) and not _has_hedge(answer) else answer
     answer_option = choice_with_value(answer)
     if answer_option is not None:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
@@ -283,7 +285,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     bare_gold = notation(gold).strip()
     gold_items = None if gold_named or bare_gold.startswith(("{", "\\{")) else tuple_items(
         "(" + bare_gold[1:-1] + ")" if bare_gold.startswith("[") and bare_gold.endswith("]") else gold)
-    answer_named = _named_values(answer) if gold_items and len(gold_items) > 1 else None
+    answer_named = (_named_values(answer) or chained_names(answer)) if gold_items and len(gold_items) > 1 else None
     if answer_named:  # "(3, 5)" or "3, 5" as "a = 3, b = 5": the names in alphabetical order, written in that order
         names = list(answer_named)
         return len(names) == len(gold_items) and names == sorted(names) and all(

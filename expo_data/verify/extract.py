@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
+from .sentences import closing_count
 from .conclude import restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
                    retracted)
@@ -377,6 +378,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed:
         text = text[boxed[1]:]  # a retracted box: only what follows it may state the answer
     phrase = _phrase_answer(text)
+    if phrase and re.search(r"^\s*####", text[phrase[1]:], re.MULTILINE):
+        phrase = None  # "Answer: She uses 3 + 4 = 7 eggs ...\n#### 18": GSM8K's own mark closes the answer
     if phrase and not phrase[0]:
         return None, None  # an answer phrase that states several values
     if phrase and truncated and RECONSIDER_RE.search(text[phrase[1]:]):
@@ -401,6 +404,9 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return option_line(text), "option_line"
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
+    count = closing_count(text)
+    if count is not None:
+        return count, "last_line"  # "There are exactly three such integers."
     closing = value_line(text)
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)

@@ -27,10 +27,11 @@ def gold_answer(reference: str) -> tuple[str, bool]:
         boxed = _final_boxed(text)
         if boxed and boxed[0].strip():
             return boxed[0].strip(), boxed[0].strip() != text
-    spans = re.fullmatch(r"\$[^$]+\$(?:\s*(?:,|;|\band\b|,\s*and\b)\s*\$[^$]+\$)+", text)
-    if spans:  # "$f(n)=n$, $g(n)=1$": one answer in several math spans, joined as they are joined
-        return re.sub(r"\$\s*(,|;|,?\s*and)\s*\$", lambda m: m.group(1).strip() + " " if m.group(1).strip() in ",;"
-                      else " and ", text).strip("$"), False
+    joins = r"(,|;|,?\s*and|,?\s*for (?:all|every|each|any))"
+    spans = re.fullmatch(rf"\$[^$]+\$(?:\s*{joins}\s*\$[^$]+\$)+", text)
+    if spans:  # "$f(n)=n$, $g(n)=1$", "$f(n)=n$ for all $n \in \mathbb{N}$": one answer in several spans
+        return re.sub(rf"\$\s*{joins}\s*\$", lambda m: m.group(1).strip() + " " if m.group(1).strip() in ",;"
+                      else " " + m.group(1).strip(", ") + " ", text).strip("$"), False
     bare = re.sub(f"^{_LAYOUT_RE.pattern}|{_LAYOUT_RE.pattern}$", "", text)
     if bare != text and bare:
         bare = re.sub(r"^(\$*)(.*?)\.(\$*)$", r"\1\2\3", bare, flags=re.DOTALL)

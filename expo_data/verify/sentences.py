@@ -18,7 +18,7 @@ _NONE_GOLD_RE = re.compile(
     r"impossible|not possible|dne)\.?$", re.IGNORECASE)
 # "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
 _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
-                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*))$")
+                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?)$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
@@ -93,6 +93,7 @@ def _word_verdict(gold_words: str, words: str) -> bool | None:
         return bool(answer_converges) and how(converges) == how(answer_converges)
     if _INFINITELY_MANY_RE.match(gold_words.replace("$", "")):
         return bool(_INFINITELY_MANY_RE.match(words.replace("$", "")))
+    gold_words, words = gold_words.replace("$", ""), words.replace("$", "")  # "all odd positive integers $n$"
     if _parity(gold_words):
         (parity, letter), answer = _parity(gold_words), _parity(words)
         return answer is not None and answer[0] == parity and None in (letter, answer[1]) or answer == (parity, letter)
@@ -164,3 +165,14 @@ def stated_value(gold: str) -> str | None:
         return None  # "0 when n is odd, and 2 when n is even", "3 with remainder 2": more than one value
     return value if re.search(r"[\d\\]", value) and not re.search(
         r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", value)) else None
+
+
+def closing_count(text: str) -> str | None:
+    """The count a completion's closing sentence states in words, with no digit in it ("There are exactly three
+    such integers."): "3", or "at most 3" for a bound. None for anything else."""
+    last_line = text.strip().rsplit("\n", 1)[-1]
+    sentence = re.split(r"(?<=[.!?])\s+", last_line.strip())[-1]
+    if re.search(r"\d", sentence):
+        return None
+    count = _count(_plain_words(sentence.replace("**", "")))
+    return f"{count[0]}{count[1]}" if count else None
