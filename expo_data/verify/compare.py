@@ -350,6 +350,17 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
 COMPARE_BUDGET_S = 0.7
 
 
+MAX_NESTING = 40  # brackets and braces one inside another; a timer fired 300 frames deep lands 0.3 s late
+
+
+def _nesting_depth(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        depth += (ch in "([{") - (ch in ")]}")
+        deepest = max(deepest, depth)
+    return deepest
+
+
 class _OverBudget(BaseException):
     """Raised by the CPU timer inside sympy or math-verify; a BaseException, so no `except Exception` inside
     them swallows it and carries on."""
@@ -377,6 +388,8 @@ def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]
     timeouts count whole seconds only); elsewhere it runs unbounded, the pool's per-item timeout its limit."""
     if extracted is None or not str(extracted).strip():
         return False, "no_answer"
+    if _nesting_depth(reference) > MAX_NESTING or _nesting_depth(str(extracted)) > MAX_NESTING:
+        return False, "too_deep"  # no answer nests 40 deep; parsing such a side recurses past any budget's reach
     if threading.current_thread() is not threading.main_thread():
         return _verify_alternatives(reference, extracted)
     _warm_once()
