@@ -248,6 +248,7 @@ def test_completions_extract_the_stated_answer(n, delta):
     assert extract_answer(f"The final answer is \\boxed{{\\frac{{{n}}}{{", truncated=True) == (None, None)
 
 
+@pytest.mark.slow  # 7-10 s: every generated form of every class, the fast tier keeps the per-class properties
 def test_recall_over_every_generated_form_with_no_false_positive():
     """The same renderers over a fixed sample: every near miss wrong; recall printed (floor 0.97)."""
     rng = random.Random(18)
