@@ -49,7 +49,8 @@ def _one_name_values(text: str) -> tuple[str, list[str]] | None:
     return re.sub(r"\s", "", assigned[0].group(1)), [m.group(2) for m in assigned]
 
 
-def _same_values(golds: list[str], answers: list[str], same) -> bool:
+def _same_values(golds: list, answers: list, same) -> bool:
+    """Every gold matched by its own answer, none left over (values, or solutions name by name)."""
     unmatched = list(answers)
     for gold in golds:
         hit = next((a for a in unmatched if same(gold, a)), None)
@@ -95,10 +96,4 @@ def solutions_verdict(gold: str, answer: str, named_values, same: Callable[[str,
             return False
     if len(answer_named) != len(gold_named) or any(n.keys() != gold_named[0].keys() for n in answer_named + gold_named):
         return False
-    unmatched = list(answer_named)
-    for solution in gold_named:
-        hit = next((n for n in unmatched if all(same(solution[k], n[k]) for k in solution)), None)
-        if hit is None:
-            return False
-        unmatched.remove(hit)
-    return True
+    return _same_values(gold_named, answer_named, lambda g, a: all(same(g[k], a[k]) for k in g))
