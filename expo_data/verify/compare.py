@@ -13,6 +13,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
                         normalise_string)
 from .dates import date_verdict
 from .exact import exact_decimals_equal
+from .families import family_verdict
 from .functions import renamed_argument
 from .lists import counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
@@ -422,6 +423,9 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
         approximate = approximate_verdict(reference, _unboxed(extracted), real_value)  # before "\approx" is cut
         if approximate is not None:
             return approximate, None
+        family = family_verdict(reference, _unboxed(extracted))  # whole: "n \equiv 0 or 3 \pmod 4" is one answer
+        if family is not None:
+            return family, None
         golds = gold_alternatives(reference) or [reference]
         if len(golds) > 1 and ";" in reference and parts_of_one_answer(golds):
             if "=" not in reference:  # "3; 5": the parts in their order, each once

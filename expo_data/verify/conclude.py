@@ -29,8 +29,9 @@ _ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|wer
 # An approximation after an exact value, a math span or a number: "exactly $\pi$, approximately 3.14159".
 _APPROXIMATION_RE = re.compile(r"(?<=[\d$}])\s*,\s*(?:or\s+)?(?:approximately|roughly|about|≈)\s+[-\d$.][^!?\n]*?"
                                r"(?=[.!?]?\s*$)")
-# A closing sentence about what would have happened instead: "If the price had been $6, it would have made $300."
-_COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:if|had)\b[^!?\n]*?\b(?:had|were)\b[^!?\n]*?\bwould\b[^!?\n]*$",
+# A closing sentence about what would happen instead: "If the price had been $6, it would have made $300.", "If a
+# fifth worker joined them, it would take 4.8 days."
+COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:\(?\s*note:?\s*)?(?:if|had)\b[^!?\n]*?\bwould\b[^!?\n]*$",
                                 re.IGNORECASE)
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?(?:[^$\\]|\\.)+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)  # "$\\$5$" is one
 # Chat tokens and sign-offs after the statement ("I hope it is correct. <|im_start|>user").
@@ -96,7 +97,7 @@ def concluding_text(text: str) -> str | None:
     reading; None when the completion commits to no value."""
     text = _CLOSING_JUNK_RE.sub("", text)
     text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub("", text)).rstrip()
-    text = _APPROXIMATION_RE.sub("", _COUNTERFACTUAL_RE.sub("", text)).rstrip()
+    text = _APPROXIMATION_RE.sub("", COUNTERFACTUAL_RE.sub("", text)).rstrip()
     if not text or _DANGLING_RE.search(text):
         return None
     bounds = [0] + [m.end() for m in _SENTENCE_END_RE.finditer(text)]

@@ -7,7 +7,7 @@ import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .sentences import closing_count
-from .conclude import restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .conclude import COUNTERFACTUAL_RE, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
                    retracted)
 from .pairs import unit_of
@@ -29,6 +29,7 @@ _PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
+                        r"|答案\s*[：:]\s*"
                         r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
@@ -395,6 +396,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
             return candidate.splitlines()[0].strip(), "gsm8k_hash"
     if truncated:
         return None, None
+    text = COUNTERFACTUAL_RE.sub("", text.rstrip())  # "If a fifth worker joined, it would take 4.8 days.": no answer
     bare = text.strip().rstrip(".").strip()
     if _BARE_LATEX_RE.fullmatch(bare) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", bare)):
         return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
