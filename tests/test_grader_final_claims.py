@@ -258,7 +258,9 @@ def test_gold_spellings_from_competition_sets(gold, answer, expected):
     # scientific notation with any mantissa
     ("5.97 \\times 10^{24}", "5970 \\times 10^{21}", True), ("5.97 \\times 10^{24}", "59.7 \\times 10^{23}", True),
     ("5.97 \\times 10^{24}", "59.8 \\times 10^{23}", False), ("3e8", "300 \\times 10^{6}", True),
-    ("0.333", "\\frac13", False),
+    ("0.333", "\\frac13", True), ("0.334", "\\frac13", False), ("3.67", "\\frac{11}{3}", True),
+    ("3.464", "3.4641", True), ("3.464", "3.4649", False), ("8.57", "\\frac{60}{7} \\approx 8.571", True),
+    ("2.5", "2.54", False),  # two significant digits: too coarse to read 2.54 as rounded to it
 ])
 def test_dates_times_and_scientific_notation(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
@@ -296,7 +298,7 @@ def test_who_wins_a_game(gold, answer, expected):
     ("2.50", "5/2 m/s", True),
     # a rounded gold: an exact answer to its digits, or the rounded value stated after a label or an exact form
     ("3.464", "2\\sqrt{3}", True), ("3.465", "2\\sqrt{3}", False), ("0.6931", "\\ln 2", True),
-    ("0.05263", "\\frac{1}{19}", True), ("0.0526", "\\frac{1}{19}", False), ("3.14", "\\pi", False), ("3.60", "pH ≈ 3.6", True),
+    ("0.05263", "\\frac{1}{19}", True), ("0.0526", "\\frac{1}{19}", True), ("0.0525", "\\frac{1}{19}", False), ("3.14", "\\pi", False), ("3.60", "pH ≈ 3.6", True),
     ("41.32", "NPV ≈ $41.32", True), ("3.464", "2\\sqrt{3} \\approx 3.464", True), ("1.414", "\\sqrt{3}", False),
     # an interval is no list of values
     ("1, 2", "x \\in (1, 2)", False), ("-1 < x < 4", "x\\in(-1,4)", True),

@@ -1,7 +1,8 @@
 """What an answer states, read against its gold before the comparison: "x \\in (1, 2)" is an interval (no list of
 two roots), "pH ≈ 3.6" or "2\\sqrt{3} \\approx 3.464" state a rounded value a decimal gold may be, and an exact
 answer (2\\sqrt{3}, \\ln 2, 1/19) matches a gold that writes it rounded (3.464, 0.6931, 0.0526) to the gold's own
-digits, when the gold has at least four significant ones (3.14 is too coarse to stand for \\pi)."""
+digits, when the gold has at least three significant ones (four with pi or e: 3.14 is too coarse to stand for
+\\pi)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ _NAMED_SIDE_RE = re.compile(r"\s*(?:\\angle\s*)?\\?[A-Za-zΔ]+(?:_\{[^{}]+\}|_\w
 _NUMBER_SIDE_RE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _DECIMAL_RE = re.compile(r"-?\d+\.(\d+)")
 MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the committed corpus)
+# An exact answer with no named constant (11/3, \sqrt{3}/4, \ln 2) stands for a gold rounded to three significant
+# digits (3.67, 0.433, 0.693), as TheoremQA and physics sets round; pi and e keep four, since "use 3.14 for pi"
+# and 2.72 are the inputs of grade-school questions, not their rounded answers.
+MIN_SIGNIFICANT_DIGITS_EXACT = 3
+_NAMED_CONSTANT_RE = re.compile(r"\\pi|π|(?<![A-Za-z\\])e(?![A-Za-z])|\\mathrm\{e\}|\\exp")
 
 
 def _significant_digits(decimal: str) -> int:
@@ -155,11 +161,17 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
         return answer, None
     approximate = _APPROXIMATE_RE.fullmatch(bare_answer)
     if approximate and _states_rounded(approximate.group(2), approximate.group(3)):
-        return approximate.group(3), None
-    if _significant_digits(bare_gold) >= MIN_SIGNIFICANT_DIGITS and "." not in bare_answer:
+        answer = bare_answer = approximate.group(3)  # "\frac{60}{7} \approx 8.571": the rounded value it states
+    decimals = len(gold_decimal.group(1))
+    least = MIN_SIGNIFICANT_DIGITS if _NAMED_CONSTANT_RE.search(bare_answer) else MIN_SIGNIFICANT_DIGITS_EXACT
+    if _significant_digits(bare_gold) >= least and "." not in bare_answer:
         value = exact_value(answer)
-        if value is not None and round(value, len(gold_decimal.group(1))) == float(bare_gold):
+        if value is not None and round(value, decimals) == float(bare_gold):
             return answer, True
+    answer_decimal = _DECIMAL_RE.fullmatch(bare_answer)
+    if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= 3:
+        # 3.4641 for a gold of 3.464: the same value, written to more digits than the gold keeps
+        return answer, round(float(bare_answer), decimals) == float(bare_gold) or None
     return answer, None
 
 
