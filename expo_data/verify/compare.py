@@ -14,6 +14,7 @@ from .normalise import (_BASE_RE, _CHOICE_PRED_RE, _EMPTY_SET_RE, _OTHER_CHOICE_
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .families import family_verdict
+from .piecewise import piecewise_verdict
 from .functions import renamed_argument
 from .lists import counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
@@ -226,6 +227,8 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     """(gold as read on, verdict or None): sentence golds, quantified counts, qualifiers after the value,
     solution sets."""
     verdict = sentence_verdict(gold, _unboxed(answer))
+    if verdict is None:
+        verdict = piecewise_verdict(gold, _unboxed(answer), complete_expr)
     if verdict is None:
         verdict = cases_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:
