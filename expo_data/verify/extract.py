@@ -7,6 +7,7 @@ import re
 
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .sentences import closing_count
+from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import COUNTERFACTUAL_RE, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
                    retracted)
@@ -348,7 +349,7 @@ _CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\
 
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
-    text = _after_thinking(text)
+    text = without_remarks(_after_thinking(text))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
     own = before_invented_block(text)
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
@@ -397,6 +398,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if truncated:
         return None, None
     text = COUNTERFACTUAL_RE.sub("", text.rstrip())  # "If a fifth worker joined, it would take 4.8 days.": no answer
+    text = scaled_numbers(text)  # "70 thousand dollars", "$57k"
     bare = text.strip().rstrip(".").strip()
     if _BARE_LATEX_RE.fullmatch(bare) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", bare)):
         return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
@@ -406,6 +408,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return option_line(text), "option_line"
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
+    if closing_value(_before_check(text)) is not None:
+        return closing_value(_before_check(text)), "last_line"  # "The vertex is at (−1, 4)."
     count = closing_count(text)
     if count is not None:
         return count, "last_line"  # "There are exactly three such integers."

@@ -1,0 +1,79 @@
+"""Stage 1, extraction: the closing sentence of a completion with no box and no answer phrase, for the values a
+last-number guess would cut in pieces or miss: a plain tuple ("The vertex is at (−1, 4)."), the roots listed in
+words ("The solutions are 0 and 4."), a value restated in another form ("2/5, or 40%"), a verdict in words ("the
+statement is true", "f is an odd function"), and a number with a scale word ("70 thousand dollars", "$57k").
+Remarks after the answer that state nothing are read past first: where the problem comes from, "The answer is
+correct."."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
+# Sentences after the answer that state no value of it.
+_REMARK_LINE_RE = re.compile(
+    r"(?:\n\s*|(?<=[.!?])\s+)(?:(?:this|the) (?:problem|question) (?:is|was|comes|came) (?:from|taken from|adapted from)"
+    r"|(?:so )?(?:the|this|our|my) (?:final )?answer (?:is|seems|looks) (?:correct|right|verified|consistent|confirmed))"
+    r"\b[^\n]*$", re.IGNORECASE)
+_SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
+_SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b|(?<![\w.])(\\?\$)(\d+(?:\.\d+)?)"
+                        r"(k|m|bn)\b", re.IGNORECASE)
+_STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
+_TUPLE_RE = re.compile(rf"{_STATES}\s+\$?(\(\s*{_NUM}\s*(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
+_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
+                       rf"({_NUM}(?:\s*,\s*{_NUM})*,?\s+and\s+{_NUM})\$?\s*\.?\s*$", re.IGNORECASE)
+_RESTATED_RE = re.compile(rf"{_STATES}\s+\$?({_NUM})\$?,?\s+or\s+\$?({_NUM})\s*(\\?%|percent)?\$?\s*\.?\s*$",
+                          re.IGNORECASE)
+_VERDICT_RE = re.compile(r"\b(?:the (?:statement|claim|assertion) is|it is)\s+(true|false)\s*\.?\s*$"
+                         r"|\bis an? (odd|even) function\s*\.?\s*$", re.IGNORECASE)
+
+
+def without_remarks(text: str) -> str:
+    """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.")."""
+    while True:
+        shorter = _REMARK_LINE_RE.sub("", text.rstrip())
+        if shorter == text.rstrip():
+            return text
+        text = shorter
+
+
+def _scaled(match: re.Match) -> str:
+    dollar, number, word = (match.group(1), match.group(2), match.group(3)) if match.group(2) else (
+        match.group(4), match.group(5), match.group(6))
+    value = Fraction(number) * _SCALE[word.lower()]
+    return (dollar or "") + (str(value.numerator) if value.denominator == 1 else match.group())
+
+
+def scaled_numbers(text: str) -> str:
+    """ "70 thousand dollars" -> "70000 dollars", "$57k" -> "$57000", "$1.5 million" -> "$1500000"."""
+    return _SCALED_RE.sub(_scaled, text)
+
+
+def _value(number: str, percent: bool) -> Fraction:
+    return Fraction(number) / (100 if percent else 1)
+
+
+def closing_value(text: str) -> str | None:
+    """The value the closing sentence states in one of the forms above; None for any other sentence."""
+    last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()
+    last = last.replace("−", "-").replace("–", "-").replace("**", "")
+    tuple_value = _TUPLE_RE.search(last)
+    if tuple_value:
+        return re.sub(r"\s+", "", tuple_value.group(1))
+    roots = _ROOTS_RE.search(last)
+    if roots:
+        return ", ".join(re.findall(_NUM, roots.group(1)))
+    restated = _RESTATED_RE.search(last)
+    if restated:
+        first, second, percent = restated.groups()
+        try:
+            same = _value(first, False) == _value(second, bool(percent))
+        except (ValueError, ZeroDivisionError):
+            return None
+        return first if same else None
+    verdict = _VERDICT_RE.search(last)
+    if verdict:
+        word = verdict.group(1) or verdict.group(2)
+        return word.capitalize() if verdict.group(1) else word.lower()
+    return None

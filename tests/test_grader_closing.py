@@ -1,0 +1,51 @@
+"""The closing sentence of a completion with no box and no answer phrase (`verify/closing.py`): a plain tuple, roots
+listed in words, a value restated in another form, a verdict in words, a number with a scale word, and remarks
+after the answer that state nothing. Each is read whole, never as the last number inside it."""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+
+WORK = "We complete the square and solve step by step.\n\n"
+
+
+@pytest.mark.parametrize("closing,gold,expected", [
+    ("The vertex is at (−1, 4).", "(-1,4)", True),
+    ("The vertex is at (−1, 4).", "4", False),                     # never the last number of the tuple
+    ("So the solution is (x, y) = (2, -1).\n\nCheck: 2 + (-1) = 1 ✓, 2·2 − (−1) = 5 ✓", "(2,-1)", True),
+    ("The solutions are 0 and 4.", "\\{0, 4\\}", True),
+    ("The solutions are 0 and 4.", "4", False),
+    ("So the probability is 2/5, or 40%.", "0.4", True),
+    ("So the probability is 2/5, or 45%.", "0.4", False),         # two values: no answer
+    ("Therefore, the statement is true.", "True", True),
+    ("Therefore, the statement is false.", "True", False),
+    ("So $f$ is an odd function.", "\\text{odd}", True),
+    ("So $f$ is an even function.", "\\text{odd}", False),
+    ("So he made a profit of 70 thousand dollars.", "70000", True),
+    ("So he made a profit of 70 thousand dollars.", "70", False),
+    ("She earns $57k this year.", "57000", True),
+    ("The smallest angle is **30** degrees.\n\nThis problem is from the 2019 AMC 8.", "30", True),
+    ("Answer: 72\n\nLet's verify: 48 + 24 = 72 ✓. The answer is correct.", "72", True),
+])
+def test_closing_sentences(closing, gold, expected):
+    answer, _ = extract_answer(WORK + closing)
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.integers(-99, 99), min_size=2, max_size=4),
+       minus=st.sampled_from(["-", "−"]), lead=st.sampled_from(["The point is", "The vertex is at", "So (a, b) ="]))
+def test_a_closing_tuple_is_read_whole_in_either_minus(values, minus, lead):
+    written = "(" + ", ".join(str(v).replace("-", minus) for v in values) + ")"
+    answer, _ = extract_answer(f"{WORK}{lead} {written}.")
+    assert answer == "(" + ",".join(map(str, values)) + ")"
+    assert verify_one(str(values[-1]), answer)[0] is False  # its last item is no answer of its own
+
+
+@settings(max_examples=40, deadline=None)
+@given(number=st.integers(1, 999), scale=st.sampled_from([("thousand", 10**3), ("million", 10**6)]))
+def test_a_scale_word_multiplies(number, scale):
+    answer, _ = extract_answer(f"{WORK}So the total is {number} {scale[0]} dollars.")
+    assert verify_one(str(number * scale[1]), answer)[0] is True
+    assert verify_one(str(number), answer)[0] is False
