@@ -15,7 +15,7 @@ from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .families import family_verdict
 from .piecewise import piecewise_verdict
-from .functions import renamed_argument
+from .functions import constant_functions, function_family_verdict, renamed_argument
 from .lists import counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value, quantified_value,
@@ -245,7 +245,7 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
 
 
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
-    gold, answer = notation(gold), notation(answer)
+    gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
     letter = choice_letter(gold)
     if letter is not None:
         return choice_matches(letter, answer), None
@@ -253,6 +253,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     if option is not None:
         return _choice_value_matches(*option, answer), None
     gold = gold_reading(gold)
+    family = function_family_verdict(gold, answer, lambda g, a: _match_one(g, a)[0])
+    if family is not None:
+        return family, None
     answer = renamed_argument(gold, answer)
     if answer is None:
         return False, "answer_ambiguous"

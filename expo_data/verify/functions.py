@@ -39,3 +39,93 @@ def renamed_argument(gold: str, answer: str) -> str | None:
     if uses[1]:
         return answer if uses[0] else None
     return f"{answer_def.group(1)}({new}) =" + re.sub(rf"(?<![\\A-Za-z]){old}(?![A-Za-z])", new, body)
+
+
+# "f \equiv 0": the constant function, written as a definition in the text's own argument (x when none is named).
+_IDENTICALLY_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*(?:\\equiv|≡)\s*(?![^$]*\\pmod)")
+# "f(x) = \pm x": two functions.
+_PLUS_MINUS_DEFINITION_RE = re.compile(r"^\s*\$?\s*([A-Za-z])\s*\(\s*([a-z])\s*\)\s*=\s*\\pm\s*([^,;]+?)\s*\$?\s*$")
+
+
+def constant_functions(text: str) -> str:
+    """ "f \\equiv 0 or f(x) = x^2" -> "f(x) = 0 or f(x) = x^2"; "f(x) = \\pm x" -> "f(x) = x or f(x) = -(x)"."""
+    if _IDENTICALLY_RE.search(text):
+        argument = re.search(r"(?<![A-Za-z\\])[fghFGHPQ]\s*\(\s*([a-z])\s*\)", text)
+        text = _IDENTICALLY_RE.sub(lambda m: f"{m.group(1)}({argument.group(1) if argument else 'x'}) = ", text)
+    plus_minus = _PLUS_MINUS_DEFINITION_RE.match(text)
+    if plus_minus:
+        name, arg, body = plus_minus.groups()
+        text = f"{name}({arg}) = {body} \\text{{ or }} {name}({arg}) = -({body})"
+    return text
+
+
+# What a family's parameter ranges over: "for any real constant c", "c \in \mathbb{R}", "a \geq 0", "with c > 0",
+# "for some positive integer k", "k \in \mathbb{Z}^+".
+_PARAMETER_DOMAINS = [
+    (r"(?:for )?(?:any|some|all|every|an arbitrary|arbitrary)?\s*(?:real )?(?:constant|number|parameter)?\s*([a-z])"
+     r"\s*(?:\\in|∈)\s*\\mathbb\s*\{?R\}?", "R"),
+    (r"(?:for |with |where )?(?:any|some|all|every|an arbitrary|arbitrary|a)?\s*(?:real )?(?:constant|number|"
+     r"parameter)?\s*([a-z])(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "R"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-z])\s*(?:\\geq?|≥|>=)\s*0", "R>=0"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-z])\s*>\s*0", "R>0"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*positive integers?\s*(?:constants?)?\s*([a-z])", "Z+"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?"
+     r"\s*(?:\^\s*\{?\+\}?|_\s*\{?(?:\+|>\s*0)\}?)", "Z+"),
+    (r"(?:for |with |where )?(?:any|some|all|every|an?)?\s*integers?\s*(?:constants?)?\s*([a-z])", "Z"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?", "Z"),
+]
+_FAMILY_SPLIT_RE = re.compile(r"\s*(?:,|\\text\s*\{\s*(?:for|with|where)\s*\}|\b(?:for|with|where)\b)\s*")
+
+
+# A LaTeX command or function name (kept whole), or one letter: "cx" is c times x, "\\sin x" has one letter.
+_COMMAND_OR_LETTER_RE = re.compile(r"\\[A-Za-z]+|\b(?:sin|cos|tan|log|ln|exp)\b|[a-z]")
+
+
+def _letters(body: str) -> list[str]:
+    return [m.group() for m in _COMMAND_OR_LETTER_RE.finditer(body) if len(m.group()) == 1]
+
+
+def _family(text: str):
+    """(name, argument, body, parameter, domain) for "f(x) = cx for any real constant c"; None otherwise."""
+    text = re.sub(r"\\[,;! ]|~|\\q?quad", " ", text.strip().strip("$").strip().rstrip("."))
+    text = re.sub(r"\\(?:text|mathrm)\s*\{([^{}]*)\}", r" \1 ", text)
+    definition = _DEFINITION_RE.match(text)
+    if not definition:
+        return None
+    name, argument = definition.groups()
+    rest = text[definition.end():]
+    split = _FAMILY_SPLIT_RE.search(rest)
+    body, condition = (rest[:split.start()], rest[split.end():]) if split else (rest, "")
+    body = body.strip()
+    letters = set(_letters(body)) - {argument}
+    if len(letters) != 1 or "=" in body:
+        return None
+    parameter = letters.pop()
+    condition = re.sub(r"\s+", " ", condition.replace("$", " ")).strip().rstrip(".").strip()
+    if not condition:
+        return name, argument, body, parameter, "R"
+    for pattern, domain in _PARAMETER_DOMAINS:
+        read = re.fullmatch(pattern, condition)
+        if read and read.group(1) == parameter:
+            return name, argument, body, parameter, domain
+    return None
+
+
+def function_family_verdict(gold: str, answer: str, same_value) -> bool | None:
+    """A family of functions with one parameter ("f(x) = ax for a \\geq 0") against one with the parameter (and
+    argument) renamed ("f(x) = cx with c \\ge 0"): the same name, the same range for the parameter (none stated is
+    the reals), and the same body once renamed. None when either side is no such family."""
+    gold_family, answer_family = _family(gold), _family(answer)
+    if gold_family is None or answer_family is None:
+        return None
+    g_name, g_arg, g_body, g_param, g_domain = gold_family
+    a_name, a_arg, a_body, a_param, a_domain = answer_family
+    if g_name != a_name or g_domain != a_domain or a_param == g_arg or a_arg == g_param:
+        return False if g_name == a_name and g_domain != a_domain else None
+    signs = ("", "-") if g_domain == "R" else ("",)  # over the reals, x - a is the family x + c
+    for sign in signs:
+        renamed = {a_arg: g_arg, a_param: f"({sign}{g_param})"}
+        body = _COMMAND_OR_LETTER_RE.sub(lambda m: renamed.get(m.group(), m.group()), a_body)
+        if same_value(g_body, body):
+            return True
+    return False
