@@ -49,3 +49,25 @@ def test_a_scale_word_multiplies(number, scale):
     answer, _ = extract_answer(f"{WORK}So the total is {number} {scale[0]} dollars.")
     assert verify_one(str(number * scale[1]), answer)[0] is True
     assert verify_one(str(number), answer)[0] is False
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    # a supposition after a concluded value is a side remark ...
+    ("Work.\n\nThere are 120 ways. If two books had to stay together, there would be 4! × 2 = 48 ways.", "120", True),
+    ("Work.\n\nThe probability is $\\frac{1}{3}$. If we rolled twice, it would be $\\frac{1}{9}$.", "\\frac{1}{9}",
+     False),
+    ("Work.\n\nTherefore, Janet makes $18 a day.\n\nNote: If she sold all 16 eggs, she would make $32.", "18", True),
+    # ... but never a sentence after it, and never the answer to the question's own supposition
+    ("He has 15. If he gave away 2, he would have 13. After selling 4 of the 15, he has 11 apples left.", "15", False),
+    ("20 * 3 = 60. If she sells them all, she would make $80.", "60", False),
+    ("She has 20 cupcakes at $3 each.\nIf she sells all of them, she would earn $60.", "60", True),
+    ("If it went at 80 mph, it would take 6 hours. Therefore the distance is 480 miles.", "480", True),
+    # "I answered the X, not Y" retracts only when it corrects; "as the problem asks" confirms
+    ("So there are $\\boxed{15}$ diagonals.\n\nHmm, I answered the number of segments, not diagonals.", "15", False),
+    ("The number of ordered pairs is \\boxed{36}. I counted the ordered pairs, not the 21 unordered ones, as the "
+     "problem asks.", "21", False),
+    ("The area is \\boxed{12}. I found the area, not the perimeter, as requested.", "12", True),
+])
+def test_side_suppositions_and_retractions(text, gold, expected):
+    answer, _ = extract_answer(text)
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer

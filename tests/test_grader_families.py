@@ -10,9 +10,9 @@ from expo_data.verify import verify_one
 from expo_data.verify.families import family_verdict
 
 SAME = [
-    ("m \\neq 1", "\\text{all } m \\ge 2"),
-    ("m \\neq 1", "every positive integer $m$ except $m=1$"),
-    ("m \\neq 1", "m\\in\\{2,3,4,\\dots\\}"),
+    ("\\text{all positive integers } m \\neq 1", "\\text{all } m \\ge 2"),
+    ("\\text{all positive integers } m \\neq 1", "every positive integer $m$ except $m=1$"),
+    ("\\text{all positive integers } m \\neq 1", "m\\in\\{2,3,4,\\dots\\}"),
     ("\\text{all odd primes}", "\\text{every prime } p \\ge 3"),
     ("\\text{all odd primes}", "p>2,\\ p \\text{ prime}"),
     ("n = 2^k \\text{ for some integer } k \\ge 0", "n=1,2,4,8,\\dots"),
@@ -34,7 +34,10 @@ SAME = [
 ]
 
 DIFFERENT = [
-    ("m \\neq 1", "m \\ge 3"),
+    ("\\text{all positive integers } m \\neq 1", "m \\ge 3"),
+    ("n \\equiv 0 \\pmod 3 \\text{ or } n \\equiv 0 \\pmod 5", "n \\equiv 0 \\pmod{15}"),  # "or" is a union
+    ("n \\text{ odd or } n \\ge 10, n \\text{ integer}", "n \\ge 10, n \\text{ odd}"),
+    ("\\text{all integers } n \\ge 0", "n \\ge 1"),     # 0 is in the gold: not cut to the positives
     ("\\text{all odd primes}", "all primes"),
     ("n = 2^k \\text{ for some integer } k \\ge 0", "n=2^k,\\ k\\ge 1"),
     ("n = 2^k, k \\geq 0", "n \\text{ is a power of } 4"),
@@ -64,6 +67,15 @@ def test_a_family_with_other_members_is_wrong(gold, answer):
     ("y=-3x+4", "y = 3x + 4"),
     ("x > 2", "x \\ge 3"),          # an interval of reals, not the integers from 3
     ("2n+1", "2m+1"),               # an expression, not the odd numbers
+    ("x = 2n+1", "x = 2n-1"),       # a formula in the problem's n
+    ("x = n^2", "x = (n+1)^2"),
+    ("k \\le 1", "k = 1"),          # a range of reals: no integer is said
+    ("p > 1", "p \\ge 2"),
+    ("m \\neq 1", "m \\ge 2"),
+    ("\\text{all primes}", "n"),
+    ("n = 4^k, k \\ge 0", "n = 1, 4, 9, 16, \\dots"),    # the squares are no geometric run: not read
+    ("n = 2^k, k \\ge 0", "n = 1, 2, 3, 5, 8, \\dots"),
+    ("n = 2^k, k \\ge 0", "n = 2^k, k \\ge 0, k \\le 7"),  # a bounded parameter: finite, not enumerated here
 ])
 def test_lines_intervals_and_expressions_are_no_families(gold, answer):
     assert family_verdict(gold, answer) is None

@@ -261,6 +261,9 @@ def test_gold_spellings_from_competition_sets(gold, answer, expected):
     ("0.333", "\\frac13", True), ("0.334", "\\frac13", False), ("3.67", "\\frac{11}{3}", True),
     ("3.464", "3.4641", True), ("3.464", "3.4649", False), ("8.57", "\\frac{60}{7} \\approx 8.571", True),
     ("2.5", "2.54", False),  # two significant digits: too coarse to read 2.54 as rounded to it
+    # a three-digit gold ending in 5 or 0 is most often exact, and 3.14 / 1.41 stand for constants
+    ("12.5", "\\frac{137}{11}", False), ("0.375", "0.3748", False), ("25.0", "24.96", False),
+    ("3.14", "\\frac{22}{7}", False), ("1.41", "\\frac{99}{70}", False), ("0.433", "\\frac{\\sqrt{3}}{4}", True),
 ])
 def test_dates_times_and_scientific_notation(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected

@@ -292,7 +292,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     bare_gold = notation(gold).strip()
     gold_items = None if gold_named or bare_gold.startswith(("{", "\\{")) else tuple_items(
         "(" + bare_gold[1:-1] + ")" if bare_gold.startswith("[") and bare_gold.endswith("]") else gold)
-    answer_named = (_named_values(answer) or chained_names(answer)) if gold_items and len(gold_items) > 1 else None
+    answer_named = (_named_values(answer) or chained_names(answer) or tuple_assignment(_unboxed(answer))
+                    ) if gold_items and len(gold_items) > 1 else None
     if answer_named:  # "(3, 5)" or "3, 5" as "a = 3, b = 5": the names in alphabetical order, written in that order
         names = list(answer_named)
         return len(names) == len(gold_items) and names == sorted(names) and all(

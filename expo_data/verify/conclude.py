@@ -29,10 +29,34 @@ _ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|wer
 # An approximation after an exact value, a math span or a number: "exactly $\pi$, approximately 3.14159".
 _APPROXIMATION_RE = re.compile(r"(?<=[\d$}])\s*,\s*(?:or\s+)?(?:approximately|roughly|about|≈)\s+[-\d$.][^!?\n]*?"
                                r"(?=[.!?]?\s*$)")
-# A closing sentence about what would happen instead: "If the price had been $6, it would have made $300.", "If a
-# fifth worker joined them, it would take 4.8 days."
-COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:\(?\s*note:?\s*)?(?:if|had)\b[^!?\n]*?\bwould\b[^!?\n]*$",
-                                re.IGNORECASE)
+# A closing sentence about what would have happened instead: "If the price had been $6, it would have made $300."
+COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:if|had)\b[^!?\n]*?\b(?:had|were)\b[^!?\n]*?\bwould\b[^!?\n]*$",
+                               re.IGNORECASE)
+# The last sentence supposes another case ("If a fifth worker joined, it would take 4.8 days.") right after a
+# sentence that concluded ("So the probability is 1/3."): a side remark. Not after givens ("She has 20 cupcakes at
+# $3 each. If she sells all of them, she would earn $60." answers the question's own supposition).
+_SENTENCE_BREAK_RE = re.compile(r"(?<!\d)[.!?](?=\s|$)|(?<=\d)[.?](?=\s|$)|\n")  # "4! x 2" goes on; "2.5" is one number
+_CONCLUDED_RE = re.compile(r"\s*(?:(?:so|thus|therefore|hence|in total|altogether)\b|the [^.!?\n]{1,40}?\b(?:is|are)\b|"
+                           r"there (?:is|are)\b|it (?:would |will )?(?:takes?|costs?|is|was)\b)", re.IGNORECASE)
+_SUPPOSED_RE = re.compile(r"\s*\(?\s*(?:note:?\s*)?if\b.*\bwould\b", re.IGNORECASE | re.DOTALL)
+
+
+def without_side_supposition(text: str) -> str:
+    """The text without its last sentence when that sentence supposes another case ("If a fifth worker joined,
+    it would take 4.8 days.") right after a sentence that concluded with a number ("So the probability is 1/3.").
+    Not after givens: "She has 20 cupcakes at $3 each. If she sells all of them, she would earn $60." answers the
+    question's own supposition."""
+    body = text.rstrip()
+    cuts = [0] + [m.end() for m in _SENTENCE_BREAK_RE.finditer(body)] + [len(body)]
+    sentences = [(a, b) for a, b in zip(cuts, cuts[1:]) if body[a:b].strip()]
+    if len(sentences) < 2:
+        return text
+    previous, last = body[slice(*sentences[-2])], body[slice(*sentences[-1])]
+    if _SUPPOSED_RE.match(last) and _CONCLUDED_RE.match(previous) and re.search(r"\d", previous):
+        return body[:sentences[-1][0]].rstrip()
+    return text
+
+
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?(?:[^$\\]|\\.)+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)  # "$\\$5$" is one
 # Chat tokens and sign-offs after the statement ("I hope it is correct. <|im_start|>user").
 _CLOSING_JUNK_RE = re.compile(r"(?:\s*(?:<\|[a-z_]+\|>\w*|I hope it is correct\.?))+\s*$", re.IGNORECASE)

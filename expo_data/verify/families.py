@@ -13,7 +13,7 @@ import functools
 import re
 
 _WINDOW = 240          # integers examined at least: n in [1, 240] (or [-240, 240] over Z)
-_MOST_CONSTANT = 10**5  # a side writing a larger constant is compared elsewhere, not by enumeration
+_MOST_CONSTANT = 20_000  # a side writing a larger constant is compared elsewhere, not by enumeration
 _REAL_WINDOW = 30.0
 
 _DOMAINS = {"Z": lambda n: True, "Z+": lambda n: n > 0, "Z0": lambda n: n >= 0, "P": lambda n: _is_prime(n)}
@@ -54,8 +54,6 @@ _LETTER = r"(?<![A-Za-z])[a-z](?![A-Za-z])"
 _FORM = rf"(?:[-+ ±*/^()0-9.]|pi|{_LETTER})+?"
 # A form ends where the text goes on to the parameter's range, another "x =", or a joining word.
 _FORM_END = r"(?= ?$|, ?[a-z] ?(?:>=|<=|>|<|=|in\b)|,? ?(?:for|where|with|or|and)\b)"
-_INTEGER_LETTERS = "nmpqk"
-_PARAMETER_LETTERS = "kjmn"  # letters that name an integer when nothing else says so
 
 
 _GREEK_RE = re.compile(r"\\(?:var)?(?:theta|alpha|beta|gamma|phi|omega|psi)\b|[θαβγφω]")
@@ -83,7 +81,9 @@ class _Family:
         self.constants: list[int] = []
         self.real = False
         self.parameter_bounded = False  # "k >= 0": the form states its own members, negatives included
-        self.integer_signal = False  # a congruence, parity or listed run says the variable is an integer
+        self.integer_signal = False
+        self.declared = False  # the parameter's range is stated ("k >= 0", "for some integer k")
+        self.bound_constants: list[int] = []  # numbers the variable is bounded by or set to (not residues)  # a congruence, parity or listed run says the variable is an integer
 
     def condition(self, predicate) -> None:
         self.alternatives[-1].append(predicate)
@@ -119,6 +119,8 @@ def _lambda(expression: str, letter: str):
 def _parameter_range(family: _Family, letter: str, text: str) -> bool:
     """Conditions on the parameter: "k >= 0", "k \\in \\mathbb{Z}", "k = 0, 1, 2, ...", "integer k >= 1"."""
     for rel, bound in re.findall(rf"\b{letter} ?(>=|<=|>|<) ?({_NUM})\b", text):
+        if rel in ("<=", "<"):
+            return False  # a bounded parameter makes a finite family: not read by enumeration in a window
         family.parameter_conditions.append(lambda k, r=rel, b=int(bound): _REL[r](k, b))
         family.parameter_bounded = True
     for domain in re.findall(rf"\b{letter} in (Z\+|Z0|Z)(?![+0])", text):
@@ -150,11 +152,31 @@ _PIECE_RES = [
 ]
 
 
-def _read(text: str) -> _Family | None:
-    """The family a side writes, or None when any part of it is not read."""
+# "or" between conditions starts another alternative; inside a congruence's residues ("0 or 3 mod 4") it does not.
+_ALTERNATIVE_RE = re.compile(r"\s+or\s+(?!(?:± ?)?-?\d+ ?(?:,|or\b|mod\b))")
+
+
+def _read(text: str) -> list[_Family] | None:
+    """The family a side writes, one _Family per alternative ("n = 1 or n >= 3"), or None when any part of it is
+    not read."""
     text = _spelled(text)
-    if not text or re.search(r"[=<>≡]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?)\b", text) is None:
+    if not text or re.search(r"[=<>≡]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?)\b",
+                             text) is None:
         return None
+    segments = [_read_segment(segment, text) for segment in _ALTERNATIVE_RE.split(text)]
+    if any(segment is None for segment in segments):
+        return None
+    domains = {segment.domain for segment in segments} - {None}
+    variables = {segment.variable for segment in segments} - {None}
+    if len(domains) > 1 or len(variables) > 1:
+        return None
+    for segment in segments:  # "all integers n with n = 1 or n >= 3": the domain and the letter hold for each
+        segment.domain = segment.domain or next(iter(domains), None)
+        segment.variable = segment.variable or next(iter(variables), None)
+    return segments
+
+
+def _read_segment(text: str, whole: str) -> _Family | None:
     family = _Family()
     rest = text
     for name, pattern in _PIECE_RES:
@@ -166,6 +188,7 @@ def _read(text: str) -> _Family | None:
             if family.domain not in (None, domain):
                 return None
             family.domain = domain
+            family.integer_signal = True
             rest = re.sub(pattern, " ", rest)
     for word in re.findall(r"\b(odd|even)\b", rest):  # "all odd primes", "even integers n >= 4"
         family.integer_signal = True
@@ -173,20 +196,21 @@ def _read(text: str) -> _Family | None:
     rest = re.sub(r"\b(?:odd|even|positive)\b", " ", rest)
     parameters = {letter for _, letter in family.generated}
     for letter in parameters:
-        if not _parameter_range(family, letter, text):
+        if not _parameter_range(family, letter, whole):
             return None
         rest = re.sub(rf"\b(?:{letter} ?(?:>=|<=|>|<) ?{_NUM}|{letter} in (?:Z\+|Z0|Z)|{letter} ?= ?{_NUM} ?, ?{_NUM} ?, ?"
                       rf"{_NUM} ?, ?\.\.\.|{letter})\b", " ", rest)
-    rest = re.sub(r"\bor\b|[,;:.()]", " ", rest)
+        # Declared an integer: "k in Z", "for some integer k", or an index letter given a range ("k >= 0", "all k")
+        family.declared = family.declared or bool(re.search(
+            rf"\b{letter} in Z|\bintegers? {letter}\b|\bof the form\b", whole)) or letter in "jklmn" and bool(
+            family.parameter_conditions or re.search(rf"\b(?:some|any|every|all|each) {letter}\b", whole))
+    rest = re.sub(r"[,;:.()]", " ", rest)
     lone = set(re.findall(_LETTER, rest))  # "all odd positive integers n": the variable, named once more
     if len(lone) > 1 or lone and not _take_variable(family, lone.pop()):
         return None
     rest = re.sub(_LETTER, " ", rest)
     if any(word not in _FILLER for word in re.findall(r"\S+", rest)) or len(parameters) > 1:
         return None
-    declared = family.parameter_conditions or re.search(r"\b(?:some|any|every|all|form)\b", text)
-    if parameters and not declared and not parameters <= set(_PARAMETER_LETTERS):
-        return None  # "y = 2x + 1" is a line, not the odd numbers: a parameter is declared or named k, j, m, n
     if family.variable in parameters or not (family.generated or any(family.alternatives)
                                              or family.domain == "P"):
         return None
@@ -216,14 +240,15 @@ def _piece(family: _Family, name: str, match) -> str | None:
     elif name == "listed":
         values = [int(v) for v in re.findall(_NUM, groups[1])]
         steps = {b - a for a, b in zip(values, values[1:])}
-        ratios = {b // a for a, b in zip(values, values[1:]) if a and b % a == 0}
+        exact = all(a and b % a == 0 for a, b in zip(values, values[1:]))
+        ratios = {b // a for a, b in zip(values, values[1:])} if exact else set()
         if not _take_variable(family, groups[0]):
             return None
         family.integer_signal = True
         if len(steps) == 1 and steps != {0}:
             step = steps.pop()
             family.condition(lambda n, a=values[0], d=step: (n - a) % d == 0 and (n - a) // d >= 0)
-        elif len(ratios) == 1 and len(values) - 1 == sum(1 for a in values[:-1] if a) and ratios != {1}:
+        elif len(ratios) == 1 and ratios != {1}:
             ratio = ratios.pop()
             family.condition(lambda n, a=values[0], r=ratio: _geometric_member(n, a, r))
         else:
@@ -239,6 +264,7 @@ def _piece(family: _Family, name: str, match) -> str | None:
         if groups[0] and not _take_variable(family, groups[0]):
             return None
         family.generated.append((f"{groups[1]}^j", "j"))
+        family.integer_signal = family.declared = True
         family.parameter_conditions.append(lambda k: k >= 0)
         family.parameter_bounded = True
     elif name == "divisible":
@@ -251,6 +277,7 @@ def _piece(family: _Family, name: str, match) -> str | None:
         if not _take_variable(family, variable):
             return None
         family.condition(lambda n, a=int(low), b=int(high), r1=rel_low, r2=rel_high: _REL[r1](a, n) and _REL[r2](n, b))
+        family.bound_constants += [int(low), int(high)]
     elif name == "bound":
         variable, rel, bound = groups
         if family.generated and any(variable == p for _, p in family.generated):
@@ -258,6 +285,7 @@ def _piece(family: _Family, name: str, match) -> str | None:
         if not _take_variable(family, variable):
             return match.group(0) if family.variable is not None else None
         family.condition(lambda n, r=rel, b=int(bound): _REL[r](n, b))
+        family.bound_constants.append(int(bound))
     elif name == "parity":
         if not _take_variable(family, groups[0]):
             return None
@@ -270,6 +298,7 @@ def _piece(family: _Family, name: str, match) -> str | None:
         if groups[0] and not _take_variable(family, groups[0]):
             return None
         family.condition(lambda n, v=int(groups[1]): n != v)
+        family.bound_constants.append(int(groups[1]))
     elif name == "param":
         return _param_piece(family, groups[0], groups[1])
     elif name == "form":
@@ -288,6 +317,7 @@ def _param_piece(family: _Family, variable: str | None, expressions: str) -> str
         if len(forms) != 1 or not re.fullmatch(_NUM, forms[0].replace(" ", "")):
             return None
         family.condition(lambda n, v=int(forms[0].replace(" ", "")): n == v)
+        family.bound_constants.append(int(forms[0].replace(" ", "")))
         return ""
     if len(letters) != 1:
         return None
@@ -346,32 +376,56 @@ def _members(family: _Family, domain: str | None, low: int, high: int) -> set | 
                                                                                       for alt in conditions if alt))}
 
 
-def _says_integer(family: _Family) -> bool:
-    """A family read over the integers on its own word: a domain, a congruence or parity, a listed run, an integer
-    parameter. Bounds alone ("x > 2") are an interval of reals."""
-    return bool(family.domain or family.generated or family.integer_signal)
+def _explicitly_integer(families: list[_Family]) -> bool:
+    """The side says its members are integers: a domain word, a congruence, parity, divisibility, a listed run, a
+    declared integer parameter. Bounds alone ("k \\le 1", "p > 1") are a range of reals."""
+    return all(f.integer_signal or f.domain or f.generated and f.declared for f in families)
+
+
+def _members_of(families: list[_Family], domain: str, low: int, high: int) -> set | None:
+    members = set()
+    for family in families:
+        found = _members(family, family.domain or domain, low, high)
+        if found is None:
+            return None
+        members |= found
+    return members
 
 
 def family_verdict(gold: str, answer: str) -> bool | None:
     """Both sides families: the same members (see the module's note); None when either side is no family. A bare
     form ("4k+1") answers a gold that names its domain ("all primes p \\equiv 1 \\pmod 4")."""
     gold_family, answer_family = _read(gold), _read(answer)
-    if gold_family is not None and gold_family.domain and answer_family is None and "=" not in answer:
+    if gold_family is not None and any(f.domain for f in gold_family) and answer_family is None and re.fullmatch(
+            r"[\d\s+\-*^()a-z]*\d[\d\s+\-*^()a-z]*", answer.strip().strip("$")):
         answer_family = _read("of the form " + answer)
-    if gold_family is None or answer_family is None or gold_family.real != answer_family.real:
+    if gold_family is None or answer_family is None:
         return None
-    same_letter = gold_family.variable and gold_family.variable == answer_family.variable
-    if not gold_family.real and not _says_integer(gold_family) and not (
-            same_letter and gold_family.variable in _INTEGER_LETTERS):
+    real = {f.real for f in gold_family + answer_family}
+    if len(real) != 1:
         return None
-    if not (gold_family.generated or answer_family.generated) and (
-            gold_family.variable and answer_family.variable and gold_family.variable != answer_family.variable):
+    forms = len(gold_family) > 1 and all(f.generated for f in gold_family)  # "n = 6k+1 or n = 6k+5"
+    if real == {False} and not forms:
+        if not _explicitly_integer(gold_family):
+            return None  # "k \\le 1" is a range of reals; "x = 2n + 1" a formula in a problem's n
+        if any(f.generated and not f.declared for f in gold_family):
+            return None
+        if any(f.generated and not f.declared for f in answer_family) and not all(
+                f.integer_signal and not f.generated for f in gold_family):
+            return None  # "n = 4k + 1" answers a congruence or a parity, nothing less explicit
+    variables = {f.variable for f in gold_family + answer_family if not f.generated} - {None}
+    if len(variables) > 1 and not any(f.generated for f in gold_family + answer_family):
         return None  # two families of different letters, neither parametric: two unknowns, not one
-    domain = gold_family.domain or answer_family.domain or "Z+"
-    high = max([_WINDOW] + [3 * abs(c) for c in gold_family.constants + answer_family.constants])
+    constants = [c for f in gold_family + answer_family for c in f.constants]
+    bounds = [c for f in gold_family + answer_family for c in f.bound_constants]
+    stated = {f.domain for f in gold_family + answer_family} - {None}
+    domain = next(iter(stated)) if len(stated) == 1 else ("Z" if any(b <= 0 for b in bounds) else "Z+")
+    if len(stated) > 1:
+        domain = "Z"
+    high = max([_WINDOW] + [3 * abs(c) for c in constants])
     low = -high if domain == "Z" else 0
-    gold_members = _members(gold_family, gold_family.domain or domain, low, high)
-    answer_members = _members(answer_family, answer_family.domain or domain, low, high)
+    gold_members = _members_of(gold_family, domain, low, high)
+    answer_members = _members_of(answer_family, domain, low, high)
     if gold_members is None or answer_members is None or not gold_members and not answer_members:
         return None
     return gold_members == answer_members

@@ -2,8 +2,8 @@
 compared by value: |x| and "x for x >= 0, -x for x < 0" are one function (two piecewise sides with bounds are
 compared branch by branch elsewhere, their bounds written alike), and "1 if n is odd, 0 if n is even" is
 (1 - (-1)^n)/2. Each branch's condition is read (a parity, a bound, a range, "otherwise"); both sides are
-evaluated at the same points (integers 1..12 when a condition is a parity, else points of both signs and the
-branch bounds themselves), and are equal when they agree at every point where both are defined, at least six.
+evaluated at the same points (integers 1..24 when a condition is a parity, else points of both signs off any one
+grid, and the branch bounds themselves), and are equal when they agree at every point where both are defined (and a branch holds), at least six.
 Any branch or condition not read leaves the pair to the other comparisons (None)."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from .pairs import _condition, cases_rows
 _RELATIONS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
               "<": lambda a, b: a < b, "!=": lambda a, b: a != b, "=": lambda a, b: a == b}
 _NUMBER = r"-?\d+(?:\.\d+)?"
-_REAL_POINTS = [-3.5, -2.0, -1.25, -0.5, 0.0, 0.5, 1.25, 2.0, 3.5, 5.0]
+_REAL_POINTS = [-3.3, -2.0, -1.7, -0.6, 0.0, 0.45, 1.3, 2.0, 2.9, 4.1, 7.7]  # not all on one grid: sin(4 pi x)
+_OUTSIDE = object()  # no branch's condition holds: the piecewise side says nothing there
 _LEAST_POINTS = 6
 
 
@@ -83,7 +84,7 @@ def _evaluate(side, letter: str, point: float):
         for expr, predicate in branches:
             if predicate(point):
                 return _value(expr, letter, point)
-        return None
+        return _OUTSIDE
     return _value(side, letter, point)
 
 
@@ -105,13 +106,13 @@ def piecewise_verdict(gold: str, answer: str, read_expr) -> bool | None:
     if gold_cases and answer_cases and not parity:
         return None  # two piecewise sides with bounds: branch by branch, their bounds written alike (cases_verdict)
     bounds = [b for side in (gold_cases, answer_cases) if side for b in side[3]]
-    points = range(1, 13) if parity else sorted(set(_REAL_POINTS + bounds + [b + 0.25 for b in bounds]
+    points = range(1, 25) if parity else sorted(set(_REAL_POINTS + bounds + [b + 0.25 for b in bounds]
                                                     + [b - 0.25 for b in bounds]))
     compared = 0
     try:
         for point in points:
             gold_value, answer_value = _evaluate(gold_side, letter, point), _evaluate(answer_side, letter, point)
-            if gold_value is None and answer_value is None:
+            if gold_value is _OUTSIDE or answer_value is _OUTSIDE or gold_value is None and answer_value is None:
                 continue
             if gold_value is None or answer_value is None:
                 return False

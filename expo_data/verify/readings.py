@@ -28,6 +28,13 @@ MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the
 # digits (3.67, 0.433, 0.693), as TheoremQA and physics sets round; pi and e keep four, since "use 3.14 for pi"
 # and 2.72 are the inputs of grade-school questions, not their rounded answers.
 MIN_SIGNIFICANT_DIGITS_EXACT = 3
+# A three-digit gold ending in 5 or 0 (12.5, 0.375, 25.0) is most often exact, not rounded; 3.14, 1.41, 1.73,
+# 2.72, 6.28 stand for constants. These keep four digits.
+_CONSTANT_ROUNDINGS = {"3.14", "1.41", "1.73", "2.72", "2.71", "6.28", "1.57", "0.368", "0.693"}
+
+
+def _looks_exact(gold: str) -> bool:
+    return gold.lstrip("-").rstrip()[-1:] in ("5", "0") or gold.lstrip("-") in _CONSTANT_ROUNDINGS
 _NAMED_CONSTANT_RE = re.compile(r"\\pi|π|(?<![A-Za-z\\])e(?![A-Za-z])|\\mathrm\{e\}|\\exp")
 
 
@@ -163,13 +170,14 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     if approximate and _states_rounded(approximate.group(2), approximate.group(3)):
         answer = bare_answer = approximate.group(3)  # "\frac{60}{7} \approx 8.571": the rounded value it states
     decimals = len(gold_decimal.group(1))
-    least = MIN_SIGNIFICANT_DIGITS if _NAMED_CONSTANT_RE.search(bare_answer) else MIN_SIGNIFICANT_DIGITS_EXACT
+    least = MIN_SIGNIFICANT_DIGITS if _NAMED_CONSTANT_RE.search(bare_answer) or _looks_exact(bare_gold) \
+        else MIN_SIGNIFICANT_DIGITS_EXACT
     if _significant_digits(bare_gold) >= least and "." not in bare_answer:
         value = exact_value(answer)
         if value is not None and round(value, decimals) == float(bare_gold):
             return answer, True
     answer_decimal = _DECIMAL_RE.fullmatch(bare_answer)
-    if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= 3:
+    if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= least:
         # 3.4641 for a gold of 3.464: the same value, written to more digits than the gold keeps
         return answer, round(float(bare_answer), decimals) == float(bare_gold) or None
     return answer, None

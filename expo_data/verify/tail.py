@@ -166,7 +166,8 @@ ALTERNATIVE_LEAD_RE = re.compile(r"^\W*(?:or\b|alternatively|maybe|perhaps|possi
 DISOWNED_RE = re.compile(r"\b(?:(?:this|that|it)(?:'s| is| was)\s+(?:incorrect|wrong|not (?:right|correct))|"
                           r"(?:doesn't|does not|don't|do not) (?:look|seem) right|can(?:not|'t) be (?:right|correct)|"
                           r"(?:is not|isn't) the answer|scratch that|actually,?\s+no\b|"
-                          r"I (?:answered|computed|found|counted|gave) (?:the|a)\b[^.!?\n]{0,60}?,?\s+not\b|"
+                          r"(?:hmm|oops|whoops|but|however|uh)\W+I (?:answered|computed|found|counted|gave) (?:the|a)\b"
+                          r"(?![^.!?\n]*\bas (?:the (?:problem|question)|asked|requested|required))[^.!?\n]{0,60}?,?\s+not\b|"
                           r"(?:on )?(?:a )?second look at the question)|(?:^|[—–-]|\n)\s*no\s*[,.—–-]+\s*\$?-?\d",
                           re.IGNORECASE)
 def retracted(tail: str) -> bool:
