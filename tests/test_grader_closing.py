@@ -71,3 +71,13 @@ def test_a_scale_word_multiplies(number, scale):
 def test_side_suppositions_and_retractions(text, gold, expected):
     answer, _ = extract_answer(text)
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    ("Adding the two parts.\n\nFinal answer: 11 (that is, 5 + 6)", "11", True),
+    ("The answer is 18 (that is, 6 groups of 3).", "18", True),
+    ("The answer is 18 (that is, 6 groups of 3).", "6", False),
+])
+def test_a_parenthesised_that_is_is_a_remark(text, gold, expected):
+    answer, _ = extract_answer(text)
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer

@@ -104,3 +104,17 @@ def test_residue_classes_match_in_every_notation_and_a_shifted_class_never(modul
     assert verify_one(gold, same)[0] is True, (gold, same)
     if shifted != residues:
         assert verify_one(gold, _render_congruence(shifted, modulus, answer_style))[0] is False
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("\\{n \\in \\mathbb{Z} : n \\equiv 1 \\pmod{3}\\}", "n = 3k+1,\\ k\\in\\mathbb{Z}", True),
+    ("\\{n \\in \\mathbb{Z} : n \\equiv 1 \\pmod{3}\\}", "n = 3k - 2,\\ k \\in \\mathbb{Z}", True),
+    ("\\{n \\in \\mathbb{Z} : n \\equiv 1 \\pmod{3}\\}", "n = 3k + 2,\\ k \\in \\mathbb{Z}", False),
+    ("\\{n \\in \\mathbb{Z} : n \\equiv 1 \\pmod{3}\\}", "n = 3k+1,\\ k \\ge 0", False),  # the negatives are left out
+    ("\\{n \\in \\mathbb{Z} : n^2 < 5\\}", "\\{-2,-1,0,1,2\\}", True),
+    ("\\{n \\in \\mathbb{Z} : n^2 < 5\\}", "\\{-1,0,1,2\\}", False),
+    ("\\{n \\in \\mathbb{Z} : n \\equiv 1 \\pmod{3}\\}", "\\{1, 4, 7\\}", False),     # a few members are not all
+    ("x \\equiv 4 \\pmod{9}", "4", True),  # one value against a congruence is its residue, not a set
+])
+def test_set_builder_golds(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -97,3 +97,22 @@ def test_a_closing_count_in_words_and_gsm8k_marks_after_an_answer_line(text, exp
     from expo_data.verify import extract_answer
     got = extract_answer(text)[0]
     assert got == expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("There are exactly two such triangles.", "2", True),
+    ("There are exactly two such triangles.", "3", False),
+    ("The minimum value is 8, attained when a = b = 2.", "8", True),
+    ("The minimum value is 8, attained when a = b = 2.", "2", False),
+    ("Such a k exists only for k = 4.", "4", True),
+    ("Such a k exists only for k = 4.", "k=5", False),
+    ("It is impossible.", "\\text{Impossible}", True),
+    ("It is impossible.", "impossible — no such arrangement exists", True),
+    ("It is impossible.", "impossible — but 3 works", False),
+    ("Infinitely many", "\\infty", True),
+    ("Infinitely many", "0", False),
+    ("All c with c ≤ 1/4", "c \\in \\left(-\\infty, \\tfrac{1}{4}\\right]", True),
+    ("All c with c ≤ 1/4", "c < 1/4", False),
+])
+def test_sentences_that_name_their_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -170,7 +170,7 @@ def _cut_remark(candidate: str) -> str:
     return head
 
 
-_NAMELY_RE = re.compile(r",?\s*\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)(.+)$", re.IGNORECASE)
+_NAMELY_RE = re.compile(r",?\s*(?<![(\[])\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)(.+)$", re.IGNORECASE)  # "(that is, ...)": a remark
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 

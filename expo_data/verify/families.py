@@ -16,6 +16,7 @@ _WINDOW = 240          # integers examined at least: n in [1, 240] (or [-240, 24
 _MOST_CONSTANT = 20_000  # a side writing a larger constant is compared elsewhere, not by enumeration
 _REAL_WINDOW = 30.0
 
+_DOMAIN_NAMES = {"Z": "integers", "Z+": "positive integers", "Z0": "nonnegative integers"}
 _DOMAINS = {"Z": lambda n: True, "Z+": lambda n: n > 0, "Z0": lambda n: n >= 0, "P": lambda n: _is_prime(n)}
 
 
@@ -65,7 +66,11 @@ def _spelled(text: str) -> str:
     for pattern, replacement in _SPELLINGS:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"[A-Za-z]{2,}", lambda m: m.group().lower(), text)
-    return re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
+
+    text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
+    # {n in Z : n ≡ 1 mod 3}: the members of a domain with a condition
+    return re.sub(r"^\{ ?([a-z]) in (Z\+|Z0|Z) ?: ?(.+?) ?\}$",
+                  lambda m: f"all {_DOMAIN_NAMES[m.group(2)]} {m.group(1)} with {m.group(3)}", text)
 
 
 class _Family:
@@ -148,6 +153,7 @@ _PIECE_RES = [
     ("form", re.compile(rf"\bof the form ({_FORM}){_FORM_END}")),
     ("chain", re.compile(rf"({_NUM}) ?(<=|<) ?([a-z]) ?(<=|<) ?({_NUM})\b")),
     ("bound", re.compile(rf"\b([a-z]) ?(>=|<=|!=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),
+    ("power_bound", re.compile(rf"\b([a-z]) ?\^ ?(\d) ?(>=|<=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),
     ("parity", re.compile(r"\b([a-z]) (?:is )?(?:an? )?(odd|even|prime)\b")),
 ]
 
@@ -286,6 +292,12 @@ def _piece(family: _Family, name: str, match) -> str | None:
             return match.group(0) if family.variable is not None else None
         family.condition(lambda n, r=rel, b=int(bound): _REL[r](n, b))
         family.bound_constants.append(int(bound))
+    elif name == "power_bound":  # n^2 < 5
+        variable, power, rel, bound = groups
+        if not _take_variable(family, variable):
+            return None
+        family.condition(lambda n, p=int(power), r=rel, b=int(bound): _REL[r](n ** p, b))
+        family.bound_constants.append(-abs(int(bound)))
     elif name == "parity":
         if not _take_variable(family, groups[0]):
             return None
@@ -392,6 +404,14 @@ def _members_of(families: list[_Family], domain: str, low: int, high: int) -> se
     return members
 
 
+def _listed_integers(text: str) -> set[int] | None:
+    """{-2, -1, 0, 1, 2} / -2, -1, 0, 1, 2 / n = 1, 2, 3: a finite list of integers, no dots; None otherwise."""
+    text = re.sub(r"^\s*[a-z]\s*(?:=|\\in)\s*", "", _spelled(text).replace("{", " ").replace("}", " ")).strip()
+    if not re.fullmatch(rf"{_NUM}(?: ?, ?{_NUM})+", text):  # one value is a residue or a value, not a set
+        return None
+    return {int(v) for v in re.findall(_NUM, text)}
+
+
 def family_verdict(gold: str, answer: str) -> bool | None:
     """Both sides families: the same members (see the module's note); None when either side is no family. A bare
     form ("4k+1") answers a gold that names its domain ("all primes p \\equiv 1 \\pmod 4")."""
@@ -399,6 +419,14 @@ def family_verdict(gold: str, answer: str) -> bool | None:
     if gold_family is not None and any(f.domain for f in gold_family) and answer_family is None and re.fullmatch(
             r"[\d\s+\-*^()a-z]*\d[\d\s+\-*^()a-z]*", answer.strip().strip("$")):
         answer_family = _read("of the form " + answer)
+    listed = _listed_integers(answer) if gold_family is not None and answer_family is None else None
+    if listed is not None and _explicitly_integer(gold_family) and not any(f.real for f in gold_family):
+        # {n in Z : n^2 < 5} against {-2, -1, 0, 1, 2}: the family's members, all of them in the window
+        bounds = [c for f in gold_family for c in f.bound_constants + f.constants] + list(listed)
+        high = max([_WINDOW] + [3 * abs(c) for c in bounds])
+        domain = next((f.domain for f in gold_family if f.domain), "Z" if min(bounds + [1]) <= 0 else "Z+")
+        members = _members_of(gold_family, domain, -high if domain == "Z" else 0, high)
+        return None if members is None else members == listed
     if gold_family is None or answer_family is None:
         return None
     real = {f.real for f in gold_family + answer_family}

@@ -36,7 +36,9 @@ _TIMES_TEN_RE = re.compile(r"(\d)\s*(?:x|×|\\times)\s*10\s*\^\s*\{?\s*([-+−]?
 _QUANTIFIED_CONDITION_RE = re.compile(
     r"^\s*(?:for\s+)?(?:all|every|any)\s+(?:(?:positive|negative|nonnegative|non-negative|real|odd|even)\s+)?"
     r"(?:integers?|real numbers?|reals|natural numbers?|numbers?|values?)\s+(?=\$?\s*[A-Za-z]\s*(?:\\[lg]e|\\[lg]eq|"
-    r"\\[lg]eqslant|[<>]))", re.IGNORECASE)
+    r"\\[lg]eqslant|[<>≤≥]))"
+    r"|^\s*(?:all|every|any)\s+\$?([A-Za-z])\$?\s+(?:with|such that|for which|where|satisfying)\s+(?=\$?\s*\1\s*(?:\\[lg]e|"
+    r"\\[lg]eq|\\[lg]eqslant|[<>≤≥]))", re.IGNORECASE)  # "All c with c ≤ 1/4"
 
 
 def _rows_matrix(text: str) -> str | None:

@@ -15,7 +15,7 @@ from .words import number_word_value
 _NONE_GOLD_RE = re.compile(
     r"^(?:no\b.*\b(?:exists?|possible)|there (?:is|are|exists?) no\b.*|(?:it |the limit |such \w+ )?does not exist|"
     r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
-    r"impossible|not possible|dne)\.?$", re.IGNORECASE)
+    r"(?:it is |it's )?(?:impossible|not possible)|dne)\.?$", re.IGNORECASE)
 # "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
 _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
                              r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?)$")
@@ -92,7 +92,7 @@ def _word_verdict(gold_words: str, words: str) -> bool | None:
         how = lambda m: m.group(1) or m.group(2)  # noqa: E731
         return bool(answer_converges) and how(converges) == how(answer_converges)
     if _INFINITELY_MANY_RE.match(gold_words.replace("$", "")):
-        return bool(_INFINITELY_MANY_RE.match(words.replace("$", "")))
+        return bool(_INFINITELY_MANY_RE.match(words.replace("$", ""))) or words in ("\\infty", "∞", "+\\infty", "infinite")
     gold_words, words = gold_words.replace("$", ""), words.replace("$", "")  # "all odd positive integers $n$"
     if _parity(gold_words):
         (parity, letter), answer = _parity(gold_words), _parity(words)
@@ -116,7 +116,8 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
     gold_words = _plain_words(gold)
     if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
         words = _plain_words(answer)
-        return words in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(words))
+        parts = [p.strip() for p in re.split(r"\s+[—–-]+\s+|\s*;\s*", words) if p.strip()]  # "impossible — no such ..."
+        return all(p in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(p)) for p in parts)
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
     verdict = _word_verdict(gold_words, _plain_words(answer))
@@ -154,14 +155,31 @@ _STATED_VALUE_RE = re.compile(r"^(?:the|its|our)\s+(?:(?!\b(?:is|are|equals)\b)[
                               r"which occurs)\b[^;]*)?\.?$", re.IGNORECASE | re.DOTALL)
 
 
+# "Such a k exists only for k = 4.", "It works only when n = 5.": the one value named.
+_ONLY_FOR_RE = re.compile(r"^(?:such an? |the )?(?:\$?[a-z]\$?|[a-z]+ )?\s*(?:exists?|works?|holds?|is possible) only "
+                          r"(?:for|when|if|at) \$?([a-z])\s*=\s*(?P<value>[^,;$=]+?)\$?\.?$", re.IGNORECASE)
+# "There are exactly two such triangles.": a count of any noun, read as the number (with no bound).
+_THERE_ARE_COUNT_RE = re.compile(r"^there (?:are|is|exist|exists) (?:exactly |precisely |only )?(?P<count>\d+|[a-z]+)\s+"
+                                 r"(?:such |distinct |different |possible )*[a-z]+(?: \$?[a-z]\$?)?\.?$", re.IGNORECASE)
+
+
 def stated_value(gold: str) -> str | None:
     """The value a sentence gold names ("7" of "The smallest such n is 7."), when it is short math, not words."""
     text = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", gold.strip().strip("$").strip())
-    match = _STATED_VALUE_RE.match(re.sub(r"\s+", " ", text))
+    text = re.sub(r"\s+", " ", text)
+    count = _THERE_ARE_COUNT_RE.match(text)
+    if count:
+        value = count.group("count")
+        value = value if value.isdigit() else number_word_value(value)
+        return None if value is None else str(value)
+    only = _ONLY_FOR_RE.match(text)
+    if only and re.fullmatch(r"-?[\d.]+|\\?[\w{}\\^/+-]+", only.group("value").strip()):
+        return only.group("value").strip()
+    match = _STATED_VALUE_RE.match(text)
     if not match:
         return None
     value = match.group("value").strip().strip("$").strip()
-    if re.search(r"\b(?:and|or|otherwise|when|if|for|with|unless|except)\b", match.group()[match.start("value"):]):
+    if re.search(r"\b(?:and|or|otherwise|when|if|for|with|unless|except)\b", match.group("value")):
         return None  # "0 when n is odd, and 2 when n is even", "3 with remainder 2": more than one value
     return value if re.search(r"[\d\\]", value) and not re.search(
         r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", value)) else None
