@@ -23,7 +23,8 @@ from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation,
 from .gold import gold_answer
 from .named import named_solution_set, tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
-from .plain import looks_plain
+from .plain import looks_plain, parse_plain
+from .evaluate import same_by_value
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import stated_value
 from .solutions import solutions_verdict
@@ -338,6 +339,9 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     if plain_side and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
         # A plain-text gold (floor(k/3), C(2n, n-1), sqrt(b)) read whole by sympy, where latex2sympy fails.
         plain = plain_verdict(gold, answer, complete_expr)
+        if plain is False and same_by_value(*(parse_plain(side) if looks_plain(side) else complete_expr(side)
+                                              for side in (gold, answer))):
+            plain = True  # n - floor(n/2) and \lceil n/2 \rceil, max(a, b) and (a + b + |a - b|)/2
         if plain is not None:
             return plain, None
     if gold_status != "ok":
@@ -347,7 +351,8 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
         return same, None if same else ("parse_failed" if pred_status == "failed" else "answer_parse_partial")
     if magnitudes_disagree(gold_parsed[0], pred_parsed[0]):
         return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
-    return bool(verify(gold_parsed, pred_parsed)) or exact_decimals_equal(gold_parsed[0], pred_parsed[0]), None
+    return bool(verify(gold_parsed, pred_parsed)) or exact_decimals_equal(gold_parsed[0], pred_parsed[0]) or \
+        same_by_value(gold_parsed[0], pred_parsed[0]), None
 
 
 # CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong

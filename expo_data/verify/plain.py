@@ -13,7 +13,8 @@ import unicodedata
 # Letters sympy would read as something else (E = Euler's number, S/N/O/Q are sympy objects): plain symbols here.
 _PLAIN_LETTERS = "abcdefghjklmnopqrstuvwxyzABCDFGHJKLMNOPQRSTUVWXYZ"
 _FUNCTION_NAMES = ("sqrt", "floor", "ceil", "ceiling", "binom", "abs", "log", "ln", "exp", "factorial", "sin", "cos",
-                   "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "gcd", "lcm", "min", "max", "pi", "oo",
+                   "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "asin", "acos", "atan", "gcd", "lcm", "min",
+                   "max", "pi", "oo",
                    "Sum", "C", "e", "i")
 # Text that is no plain formula: LaTeX commands, words of three letters or more that name no function.
 _WORD_RE = re.compile(r"[A-Za-z]{2,}")
@@ -73,6 +74,7 @@ def parse_plain(text: str):
         return None  # y(y+1)...(y+99), lists are no single plain expression
     if "!" in text and (re.search(r"\d{4,}", text) or re.search(r"\([\d\s^*+\-]*\^[\d\s^*+\-]*\)\s*!", text)):
         return None  # sympy evaluates n! while parsing, even unevaluated: 100000! would hang the grader
+    text = re.sub(r"\blog_\(?(\d+)\)?\s*\(([^()]*)\)", r"log(\2, \1)", text)  # log_2(n): a base, no subscript
     text = _sums(text)
     if text is None or "_" in text:
         return None  # a subscript is no plain formula
@@ -81,7 +83,7 @@ def parse_plain(text: str):
                   "C": binomial, "abs": Abs, "log": log, "ln": log, "exp": exp, "factorial": factorial, "gcd": gcd,
                   "lcm": lcm, "min": Min, "max": Max, "pi": pi, "oo": oo, "e": E, "i": I, "Sum": Sum, "sin": sin,
                   "cos": cos, "tan": tan, "cot": cot, "sec": sec, "csc": csc, "arcsin": asin, "arccos": acos,
-                  "arctan": atan, "Function": Function})
+                  "arctan": atan, "asin": asin, "acos": acos, "atan": atan, "Function": Function})
     for bound in re.findall(r"\(([a-z]), [^,()]+, [^,()]+\)\)$", text):
         names[bound] = Symbol(bound)  # a sum's index is a variable, even i
     transformations = standard_transformations + (implicit_multiplication_application, convert_xor,

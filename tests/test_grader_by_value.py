@@ -1,0 +1,37 @@
+"""Closed forms sympy does not simplify (|x|, max, min, floor, ceiling, logarithms to a base) compared by value at
+shared points (`verify/evaluate.py`): identities match in LaTeX and plain text, a near miss never does, and a form
+equal only on part of its domain (sqrt(x^2) against x) is no identity."""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import verify_one
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("atan(2)", "\\arctan 2", True),
+    ("n - floor(n/2)", "\\left\\lceil \\frac{n}{2} \\right\\rceil", True),
+    ("n - floor(n/2)", "\\left\\lfloor \\frac{n}{2} \\right\\rfloor", False),
+    ("log_2(n)", "\\frac{\\ln n}{\\ln 2}", True),
+    ("log_2(n)", "\\frac{\\ln n}{\\ln 3}", False),
+    ("\\max(a, b)", "\\frac{a+b+|a-b|}{2}", True),
+    ("\\max(a, b)", "\\frac{a+b-|a-b|}{2}", False),
+    ("\\left\\lfloor \\frac{n^2}{4} \\right\\rfloor", "\\lfloor n/2\\rfloor\\cdot\\lceil n/2\\rceil", True),
+    ("\\left\\lfloor \\frac{n^2}{4} \\right\\rfloor", "\\lfloor n/2\\rfloor\\cdot\\lfloor n/2\\rfloor", False),
+    ("|x|", "\\sqrt{x^2}", True),
+    ("x", "\\sqrt{x^2}", False),  # equal for x >= 0 only
+])
+def test_identities_by_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=st.integers(-6, 6), b=st.integers(-6, 6), shift=st.integers(-3, 3))
+def test_max_and_min_written_with_absolute_values(a, b, shift):
+    """max(x + a, b) = (x + a + b + |x + a - b|)/2; with the constant shifted it is another function."""
+    gold = f"\\max(x + {a}, {b})"
+    answer = f"\\frac{{x + {a} + {b} + |x + {a - b}|}}{{2}}"
+    assert verify_one(gold, answer)[0] is True
+    if shift:
+        shifted = f"\\frac{{x + {a + shift} + {b} + |x + {a - b}|}}{{2}}"
+        assert verify_one(gold, shifted)[0] is False
