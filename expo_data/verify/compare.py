@@ -29,6 +29,7 @@ from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import stated_value
 from .solutions import solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
+from .progressions import progression_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
 
 
@@ -236,7 +237,7 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
         verdict = unit_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:
         verdict = residue_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
-    for series_verdict in (indexed_verdict, ellipsis_verdict):
+    for series_verdict in (indexed_verdict, ellipsis_verdict, progression_verdict):
         verdict = series_verdict(gold, _unboxed(answer), complete_expr, _read_whole) if verdict is None else verdict
     if verdict is not None:
         return gold, verdict
@@ -339,7 +340,7 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     if plain_side and (gold_status != "ok" or pred_status != "ok" or not verify(gold_parsed, pred_parsed)):
         # A plain-text gold (floor(k/3), C(2n, n-1), sqrt(b)) read whole by sympy, where latex2sympy fails.
         plain = plain_verdict(gold, answer, complete_expr)
-        if plain is False and same_by_value(*(parse_plain(side) if looks_plain(side) else complete_expr(side)
+        if plain is not True and same_by_value(*(parse_plain(side) if looks_plain(side) else complete_expr(side)
                                               for side in (gold, answer))):
             plain = True  # n - floor(n/2) and \lceil n/2 \rceil, max(a, b) and (a + b + |a - b|)/2
         if plain is not None:

@@ -20,7 +20,7 @@ def _weak_functions():
     import sympy
 
     return (sympy.Abs, sympy.Max, sympy.Min, sympy.floor, sympy.ceiling, sympy.factorial, sympy.binomial,
-            sympy.log, sympy.sign, sympy.Mod, sympy.Piecewise)
+            sympy.log, sympy.sign, sympy.Mod, sympy.Piecewise, sympy.Sum, sympy.Product)
 
 
 def _uses(expr, kinds) -> bool:
@@ -29,7 +29,7 @@ def _uses(expr, kinds) -> bool:
 
 def _points(names: list[str], integer: bool):
     if integer:
-        values = range(0, 13) if len(names) == 1 else range(0, 7)
+        values = range(1, 13) if len(names) == 1 else range(1, 7)
         for combo in itertools.product(values, repeat=len(names)):
             yield dict(zip(names, combo))
         return
@@ -44,7 +44,7 @@ def _at(expr, symbols: dict, point: dict):
 
     try:
         value = complex(expr.subs({symbols[n]: sympy.Integer(v) if isinstance(v, int) else sympy.Float(v)
-                                   for n, v in point.items()}).evalf())
+                                   for n, v in point.items()}).doit().evalf())
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None
     if value != value or abs(value) == float("inf") or abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
@@ -67,7 +67,7 @@ def same_by_value(gold, answer) -> bool:
     if set(gold_symbols) != set(answer_symbols) or len(gold_symbols) > 3:
         return False
     names = sorted(gold_symbols)
-    discrete = (sympy.floor, sympy.ceiling, sympy.factorial, sympy.binomial, sympy.Mod)
+    discrete = (sympy.floor, sympy.ceiling, sympy.factorial, sympy.binomial, sympy.Mod, sympy.Sum, sympy.Product)
     integer = bool(names) and set(names) <= _INDEX_LETTERS and (_uses(gold, discrete) or _uses(answer, discrete))
     compared = 0
     for point in _points(names, integer) if names else [{}]:

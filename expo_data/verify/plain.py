@@ -18,7 +18,7 @@ _FUNCTION_NAMES = ("sqrt", "floor", "ceil", "ceiling", "binom", "abs", "log", "l
                    "Sum", "C", "e", "i")
 # Text that is no plain formula: LaTeX commands, words of three letters or more that name no function.
 _WORD_RE = re.compile(r"[A-Za-z]{2,}")
-_SUM_RE = re.compile(r"sum_\(?\s*([a-z])\s*=\s*([^)^]+?)\)?\s*\^\s*(\(([^()]*)\)|[A-Za-z0-9]+)\s*")
+_SUM_RE = re.compile(r"(sum|prod)_\(?\s*([a-z])\s*=\s*([^)^]+?)\)?\s*\^\s*(\(([^()]*)\)|[A-Za-z0-9]+)\s*")
 
 
 def _sums(text: str) -> str | None:
@@ -26,11 +26,12 @@ def _sums(text: str) -> str | None:
     match = _SUM_RE.search(text)
     if not match:
         return text
-    if "sum_" in text[match.end():] or not text[match.end():].strip():
+    if re.search(r"(?:sum|prod)_", text[match.end():]) or not text[match.end():].strip():
         return None
-    upper = match.group(4) if match.group(4) is not None else match.group(3)
+    upper = match.group(5) if match.group(5) is not None else match.group(4)
     body = text[match.end():]
-    return f"{text[:match.start()]}Sum({body}, ({match.group(1)}, {match.group(2)}, {upper}))"
+    kind = "Sum" if match.group(1) == "sum" else "Product"
+    return f"{text[:match.start()]}{kind}({body}, ({match.group(2)}, {match.group(3)}, {upper}))"
 
 
 def _calls(text: str) -> str:
@@ -53,7 +54,7 @@ def looks_plain(text: str) -> bool:
     if "\\" in text or "$" in text or "{" in text:
         return False
     words = {w for w in _WORD_RE.findall(text)}
-    return all(w in _FUNCTION_NAMES or w == "sum" for w in words)
+    return all(w in _FUNCTION_NAMES or w in ("sum", "prod") for w in words)
 
 
 @functools.lru_cache(maxsize=4096)  # golds repeat once per sample; sympy expressions are immutable
@@ -61,7 +62,7 @@ def parse_plain(text: str):
     """The sympy expression `text` writes in plain math, or None when it is not plain math or not read whole.
     `±` gives None (a pair of values is read by the caller)."""
     from sympy import (Abs, Function, Symbol, binomial, ceiling, exp, factorial, floor, gcd, lcm, log, sqrt, Max,
-                       Min, pi, oo, E, I, Sum, sin, cos, tan, cot, sec, csc, asin, acos, atan)
+                       Min, pi, oo, E, I, Sum, Product, sin, cos, tan, cot, sec, csc, asin, acos, atan)
     from sympy.parsing.sympy_parser import (convert_xor, factorial_notation, implicit_multiplication_application,
                                             parse_expr, standard_transformations)
 
@@ -83,7 +84,7 @@ def parse_plain(text: str):
                   "C": binomial, "abs": Abs, "log": log, "ln": log, "exp": exp, "factorial": factorial, "gcd": gcd,
                   "lcm": lcm, "min": Min, "max": Max, "pi": pi, "oo": oo, "e": E, "i": I, "Sum": Sum, "sin": sin,
                   "cos": cos, "tan": tan, "cot": cot, "sec": sec, "csc": csc, "arcsin": asin, "arccos": acos,
-                  "arctan": atan, "asin": asin, "acos": acos, "atan": atan, "Function": Function})
+                  "arctan": atan, "Product": Product, "asin": asin, "acos": acos, "atan": atan, "Function": Function})
     for bound in re.findall(r"\(([a-z]), [^,()]+, [^,()]+\)\)$", text):
         names[bound] = Symbol(bound)  # a sum's index is a variable, even i
     transformations = standard_transformations + (implicit_multiplication_application, convert_xor,

@@ -1,0 +1,46 @@
+"""Sums and products written with an ellipsis, read as the run of terms they continue and compared by value with a
+closed form, an indexed sum or product, or plain text (`verify/progressions.py`, plain prod_/sum_); a run one term
+longer or shorter, or another closed form, never matches."""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import verify_one
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("1*3*5*...*(2n-1)", "\\frac{(2n)!}{2^{n}\\, n!}", True),
+    ("1*3*5*...*(2n-1)", "\\frac{(2n)!}{2^{n+1}\\, n!}", False),
+    ("1*3*5*...*(2n-1)", "(2n-1)!!", True),
+    ("2*4*6*...*(2n)", "2^{n}\\cdot n!", True),
+    ("2*4*6*...*(2n)", "2^{n}\\cdot (n+1)!", False),
+    ("(1 - 1/2^2)(1 - 1/3^2)...(1 - 1/n^2)", "\\frac{n+1}{2n}", True),
+    ("(1 - 1/2^2)(1 - 1/3^2)...(1 - 1/n^2)", "\\frac{n}{2n+1}", False),
+    ("prod_(k=1)^n (1 + 1/k)", "n+1", True),
+    ("prod_(k=1)^n (1 + 1/k)", "n", False),
+    ("y(y+1)...(y+99)", "\\prod_{k=0}^{99} (y+k)", True),
+    ("y(y+1)...(y+99)", "\\prod_{k=0}^{100} (y+k)", False),
+    ("n!/(n-k)!", "n(n-1)(n-2)\\cdots(n-k+1)", True),
+    ("n!/(n-k)!", "n(n-1)(n-2)\\cdots(n-k)", False),
+    ("1 + 2 + \\cdots + n", "\\frac{n(n+1)}{2}", True),
+    ("1 + 2 + \\cdots + n", "\\frac{n(n-1)}{2}", False),
+    ("sum_(i=1)^m 1/i^2", "\\displaystyle\\sum_{j=1}^{m} j^{-2}", True),
+    ("sum_(i=1)^m 1/i^2", "\\displaystyle\\sum_{j=1}^{m} j^{-3}", False),
+    ("\\frac{1}{3}", "0.333...", True),  # a repeating decimal is no run of terms
+])
+def test_runs_with_an_ellipsis(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=st.integers(1, 4), b=st.integers(-1, 3), op=st.sampled_from(["+", "*"]), off=st.sampled_from([0, 1, -1]))
+def test_a_written_out_run_equals_its_indexed_form(a, b, op, off):
+    """a*1+b, a*2+b, a*3+b, ..., a*n+b against \\sum or \\prod_{j=1}^{n+off} (a j + b): equal only when off is 0."""
+    terms = [f"({a * j + b})" for j in (1, 2, 3)]
+    joiner = " + " if op == "+" else " \\cdot "
+    written = joiner.join(terms) + joiner + "\\cdots" + joiner + f"({a}n + {b})"
+    upper = "n" if off == 0 else f"n {'+' if off > 0 else '-'} {abs(off)}"
+    indexed = f"\\{'sum' if op == '+' else 'prod'}_{{j=1}}^{{{upper}}} ({a}j + {b})"
+    if op == "*" and b == -a:
+        return  # the first factor is 0: every length has the same product
+    assert verify_one(indexed, written)[0] is (off == 0)
