@@ -27,7 +27,7 @@ from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import stated_value
-from .solutions import solutions_verdict
+from .solutions import plus_minus_verdict, solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
 from .progressions import progression_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
@@ -243,6 +243,8 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
         return gold, verdict
     gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
     verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
+    if verdict is None and looks_plain(gold.replace("±", "+")):  # c(2±sqrt(3)): two plain values (LaTeX: canonical)
+        verdict = plus_minus_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     return gold, verdict
 
 

@@ -79,7 +79,18 @@ def _case_sensitive_symbols() -> None:
 
 def parse_complete(text: str):
     """(parsed, status): status 'ok', 'failed' (nothing parsed) or 'partial' (the parse lost
-    variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2)."""
+    variables the text writes, e.g. `2^floor(n/2)*floor(n/2)!` -> 2). A last letter math-verify drops as a unit
+    ("x + c", "\\sqrt{3}c", "3d") is read braced, as the variable it is."""
+    parsed, status = _parse_complete(text)
+    if status == "partial" and re.search(r"(?<![A-Za-z\\])[a-z]\s*\$?\s*$", text):
+        braced = re.sub(r"(?<![A-Za-z\\])([a-z])(\s*\$?\s*)$", r"{\1}\2", text)
+        parsed_braced, status_braced = _parse_complete(braced)
+        if status_braced == "ok":
+            return parsed_braced, status_braced
+    return parsed, status
+
+
+def _parse_complete(text: str):
     from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse
 
     _case_sensitive_symbols()

@@ -97,3 +97,37 @@ def solutions_verdict(gold: str, answer: str, named_values, same: Callable[[str,
     if len(answer_named) != len(gold_named) or any(n.keys() != gold_named[0].keys() for n in answer_named + gold_named):
         return False
     return _same_values(gold_named, answer_named, lambda g, a: all(same(g[k], a[k]) for k in g))
+
+
+_PLUS_MINUS_RE = re.compile(r"±|\\pm\b|∓|\\mp\b")
+_ALTERNATIVES_RE = re.compile(r"\s*(?:,|;|\\text\s*\{\s*(?:or|and)\s*\}|\bor\b|\band\b)\s*")
+
+
+def _both_signs(text: str) -> list[str] | None:
+    """ "c(2±sqrt(3))" -> ["c(2+sqrt(3))", "c(2-sqrt(3))"] (one ± only, after an optional "x ="); None otherwise."""
+    text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spaces ("\\sqrt{3}\\,c") are no list commas
+    text = re.sub(r"^\s*\$?\s*[a-z]\s*=\s*", "", text.strip()).strip().strip("$")
+    signs = _PLUS_MINUS_RE.findall(text)
+    if len(signs) != 1 or "," in text:
+        return None
+    plus, minus = ("+", "-") if signs[0] in ("±", "\\pm") else ("-", "+")
+    parts = _PLUS_MINUS_RE.split(text)
+    return [re.sub(r"^\s*\+", "", parts[0] + sign + parts[1]).strip() for sign in (plus, minus)]
+
+
+def plus_minus_verdict(gold: str, answer: str, same_value) -> bool | None:
+    """A gold with one ± ("c(2±sqrt(3))") is its two values: the answer's two values (written with ± or listed,
+    "x = (2+\\sqrt{3})c or x = (2-\\sqrt{3})c"), each matched once; None when the gold has no single ±."""
+    golds = _both_signs(gold)
+    if golds is None:
+        return None
+    answers = _both_signs(answer)
+    if answers is None:
+        listed = re.sub(r"\\[,;:! ]", " ", answer.strip().strip("$")).strip()
+        listed = re.sub(r"^(?:\\left\s*)?\\\{(.*?)(?:\\right\s*)?\\\}$", r"\1", listed)  # \{a, b\}: a set of two
+        answers = [re.sub(r"^\s*\$?\s*[a-z]\s*=\s*", "", part).strip().strip("$")
+                   for part in _ALTERNATIVES_RE.split(listed) if part.strip()]
+    if len(answers) != 2:
+        return False
+    return (same_value(golds[0], answers[0]) and same_value(golds[1], answers[1])) or (
+        same_value(golds[0], answers[1]) and same_value(golds[1], answers[0]))
