@@ -35,3 +35,20 @@ def test_max_and_min_written_with_absolute_values(a, b, shift):
     if shift:
         shifted = f"\\frac{{x + {a + shift} + {b} + |x + {a - b}|}}{{2}}"
         assert verify_one(gold, shifted)[0] is False
+
+
+@pytest.mark.parametrize("gold,answer", [
+    ("\\lceil x \\rceil", "\\lfloor x \\rfloor + 1"),          # differ at the integers
+    ("\\lfloor x \\rfloor", "\\lfloor x+\\frac14 \\rfloor"),     # differ just below an integer
+    ("\\lfloor n/5\\rfloor+\\lfloor n/25\\rfloor", "\\lfloor n/5\\rfloor"),  # differ from n = 25 on
+    ("\\lfloor n/13\\rfloor", "\\lfloor n/14\\rfloor"),
+    ("\\min(m,n)", "\\min(m,n,7)"),                             # differ above 7
+    ("\\left\\lfloor \\frac{10^{12}}{7}\\right\\rfloor", "142857142858"),  # off by one, twelve digits
+    ("\\log_2(2^{60}+1)", "60"),
+    ("(n+20)!", "(n+20)!+1"),
+    ("100! + 1", "1 \\cdot 2 \\cdots 100"),
+])
+def test_values_are_compared_exactly_and_across_the_domain(gold, answer):
+    """Review of the by-value rule: exact integers compared exactly, reals sampled at and beside the integers and
+    far out, index letters up to 1000."""
+    assert verify_one(gold, answer)[0] is False

@@ -81,3 +81,17 @@ def test_side_suppositions_and_retractions(text, gold, expected):
 def test_a_parenthesised_that_is_is_a_remark(text, gold, expected):
     answer, _ = extract_answer(text)
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    ("One solution is (1, 2), and the other is (3, 4).", "(3, 4)", False),   # two points: neither is the answer
+    ("For n = 1 it is false, but for all larger n it is true.", "True", False),
+    ("f is neither even nor odd, although its derivative is an even function.", "\\text{even}", False),
+    ("So there are 8 ways.\nThe answer is right, since we counted; wait, actually it is 6.", "8", False),
+    ("The prize is $5m$.", "5000000", False),          # math, not money
+    ("So the answer is $3k+1$.", "3000+1", False),
+    ("She paid with 4 thousand-dollar bills.", "4000", False),
+])
+def test_closing_rules_read_only_whole_sentences(text, gold, expected):
+    answer, _ = extract_answer("Work.\n\n" + text)
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer

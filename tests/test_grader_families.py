@@ -25,7 +25,6 @@ SAME = [
     ("k not divisible by 3", "k \\equiv 1, 2 \\pmod 3"),
     ("All odd positive integers $n$", "all $n$ of the form $2k+1$, $k \\geq 0$"),
     ("All even integers $n \\geq 4$", "n \\geq 4,\\ n \\text{ even}"),
-    ("All primes $p \\equiv 1 \\pmod 4$", "4k+1"),
     ("$x=\\frac{\\pi}{4}+k\\pi, k \\in \\mathbb{Z}$", "x=\\frac{\\pi}{4}+n\\pi,\\ n\\in\\mathbb{Z}"),
     ("\\theta = 2k\\pi \\pm \\frac{2\\pi}{3}",
      "\\theta = \\frac{2\\pi}{3} + 2k\\pi \\text{ or } \\theta = \\frac{4\\pi}{3} + 2k\\pi"),
@@ -73,6 +72,8 @@ def test_a_family_with_other_members_is_wrong(gold, answer):
     ("p > 1", "p \\ge 2"),
     ("m \\neq 1", "m \\ge 2"),
     ("\\text{all primes}", "n"),
+    ("\\text{all odd primes}", "2k+1"),     # the answer must say primes itself
+    ("\\text{all odd primes}", "p \\text{ odd}"),
     ("n = 4^k, k \\ge 0", "n = 1, 4, 9, 16, \\dots"),    # the squares are no geometric run: not read
     ("n = 2^k, k \\ge 0", "n = 1, 2, 3, 5, 8, \\dots"),
     ("n = 2^k, k \\ge 0", "n = 2^k, k \\ge 0, k \\le 7"),  # a bounded parameter: finite, not enumerated here

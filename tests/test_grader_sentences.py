@@ -116,3 +116,14 @@ def test_a_closing_count_in_words_and_gsm8k_marks_after_an_answer_line(text, exp
 ])
 def test_sentences_that_name_their_value(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("The minimum value is 8, attained when a = b = 2, and the maximum value is 12.", "8", False),
+    ("The minimum value is 8 (attained at x = 2) and the maximum value is 12.", "8", False),
+    ("The minimum value is 8, attained when x = 2; the maximum is 12.", "8", False),  # prose: ";" splits nothing
+    ("The answer is 5, obtained for n = 2 and 3 otherwise.", "5", False),
+    ("x = 1; y = 2", "x=1, y=2", True),                                               # math: ";" still splits
+])
+def test_a_sentence_with_a_second_value_names_no_single_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -47,3 +47,18 @@ def test_named_solutions_in_any_order_against_tuples(solutions, rng, change):
         change = "keep" if change == "swap" else change
     answer = " and ".join(f"x = {a}, y = {b}" for a, b in answer_solutions)
     assert verify_one(gold, answer)[0] is (change == "keep"), (gold, answer)
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("f(x) = x+1 \\text{ or } f(x) = -x-1", "f(x) = \\pm x + 1", False),  # the sign where it stands
+    ("f(x) = x+1 \\text{ or } f(x) = 1-x", "f(x) = \\pm x + 1", True),
+    ("x=2, y=-1", "(x,y) = (-1,\\,2)", False),                              # a LaTeX space is no third item
+    ("x=2, y=-1", "(x,y) = (2,\\,-1)", True),
+    ("x=2, y=-1", "(x,\\ y) = (-1,\\ 2)", False),
+    ("x=2, y=-1", "(x,y) = (-1;2)", False),                                 # named but not read: never unordered
+    ("c(2±sqrt(3))", "2c \\pm \\sqrt{3}\\,c", True),
+    ("c(2±sqrt(3))", "x = (2+\\sqrt{3})c \\text{ or } x = (2-\\sqrt{3})c", True),
+    ("c(2±sqrt(3))", "c(2+\\sqrt{3})", False),
+])
+def test_plus_minus_and_named_tuples(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -14,19 +14,20 @@ _NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 # Sentences after the answer that state no value of it.
 _REMARK_LINE_RE = re.compile(
     r"(?:\n\s*|(?<=[.!?])\s+)(?:(?:this|the) (?:problem|question) (?:is|was|comes|came) (?:from|taken from|adapted from)"
-    r"|(?:so )?(?:the|this|our|my) (?:final )?answer (?:is|seems|looks) (?:correct|right|verified|consistent|confirmed))"
-    r"\b[^\n]*$", re.IGNORECASE)
+    r"[^\n.!?]*|(?:so )?(?:the|this|our|my) (?:final )?answer (?:is|seems|looks) (?:correct|right|verified|consistent|"
+    r"confirmed))\s*[.!]?\s*$", re.IGNORECASE)  # a whole last sentence: "... is correct only if ..." is no remark
 _SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
-_SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b|(?<![\w.])(\\?\$)(\d+(?:\.\d+)?)"
-                        r"(k|m|bn)\b", re.IGNORECASE)
+_SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b(?!-)|(?<![\w.])(\\?\$)"
+                        r"(\d+(?:\.\d+)?)(k|m|bn)\b(?![-+*/^=\w$])", re.IGNORECASE)
+_MATH_RE = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+\$?(\(\s*{_NUM}\s*(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
                        rf"({_NUM}(?:\s*,\s*{_NUM})*,?\s+and\s+{_NUM})\$?\s*\.?\s*$", re.IGNORECASE)
 _RESTATED_RE = re.compile(rf"{_STATES}\s+\$?({_NUM})\$?,?\s+or\s+\$?({_NUM})\s*(\\?%|percent)?\$?\s*\.?\s*$",
                           re.IGNORECASE)
-_VERDICT_RE = re.compile(r"\b(?:the (?:statement|claim|assertion) is|it is)\s+(true|false)\s*\.?\s*$"
-                         r"|\bis an? (odd|even) function\s*\.?\s*$", re.IGNORECASE)
+_VERDICT_RE = re.compile(r"^(?:(?:so|thus|therefore|hence),?\s+)?(?:(?:the (?:statement|claim|assertion)|it) is\s+(true|false)"
+                         r"|\$?[a-z]\$? is an? (odd|even) function)\s*\.?\s*$", re.IGNORECASE)  # the whole sentence
 
 
 def without_remarks(text: str) -> str:
@@ -46,8 +47,14 @@ def _scaled(match: re.Match) -> str:
 
 
 def scaled_numbers(text: str) -> str:
-    """ "70 thousand dollars" -> "70000 dollars", "$57k" -> "$57000", "$1.5 million" -> "$1500000"."""
-    return _SCALED_RE.sub(_scaled, text)
+    """ "70 thousand dollars" -> "70000 dollars", "$57k" -> "$57000", "$1.5 million" -> "$1500000"; never inside
+    math ("$3k+1$", "$5m$")."""
+    pieces, start = [], 0
+    for math in _MATH_RE.finditer(text):
+        if not re.fullmatch(r"\$\d+(?:\.\d+)?(?:k|m|bn)?\s*", math.group()[:-1]) or math.group()[-1] != "$":
+            pieces += [_SCALED_RE.sub(_scaled, text[start:math.start()]), math.group()]
+            start = math.end()
+    return "".join(pieces) + _SCALED_RE.sub(_scaled, text[start:])
 
 
 def _value(number: str, percent: bool) -> Fraction:
@@ -55,9 +62,12 @@ def _value(number: str, percent: bool) -> Fraction:
 
 
 def closing_value(text: str) -> str | None:
-    """The value the closing sentence states in one of the forms above; None for any other sentence."""
+    """The value the closing sentence states in one of the forms above; "" when it states several points (no
+    answer); None for any other sentence."""
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()
     last = last.replace("−", "-").replace("–", "-").replace("**", "")
+    if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
+        return ""  # "One solution is (1, 2), and the other is (3, 4).": several points, none of them the answer
     tuple_value = _TUPLE_RE.search(last)
     if tuple_value:
         return re.sub(r"\s+", "", tuple_value.group(1))

@@ -293,6 +293,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
             _match_one(gold_named[name], answer_named[name])[0] for name in gold_named), None
     if gold_named and _named_match(gold_named, answer) is not None:
         return bool(_named_match(gold_named, answer)), None
+    if gold_named and "=" in answer and re.search(r"[A-Za-z]", answer.split("=")[0]):
+        return False, "answer_ambiguous"  # "(x; y) = (-1; 2)" names values in a way not read: never compared unordered
     bare_gold = notation(gold).strip()
     gold_items = None if gold_named or bare_gold.startswith(("{", "\\{")) else tuple_items(
         "(" + bare_gold[1:-1] + ")" if bare_gold.startswith("[") and bare_gold.endswith("]") else gold)

@@ -11,9 +11,14 @@ from __future__ import annotations
 import itertools
 
 _INDEX_LETTERS = set("nmkijl")
-_REAL_VALUES = (-2.7, -1.3, -0.4, 0.6, 1.7, 3.1)
+# Reals of both signs: integers and points just beside them (floor and ceiling differ there), quarters and an
+# irrational offset (a small shift of a floor's argument shows there). Exact rationals, so floor(0.999) is 0.
+_REAL_VALUES = ("-2.7", "-2", "-1.3", "-0.4", "-0.001", "0", "0.6", "0.999", "1", "1.001", "1.7", "2.5", "3.1",
+                "1.41421356237", "4.8", "-9.5", "12", "20.25", "100")
+_INDEX_VALUES = tuple(range(1, 41)) + (64, 97, 100, 128, 1000)   # one index letter
+_PAIR_VALUES = tuple(range(1, 8)) + (12, 20, 37)                 # each of two or three
 _LEAST_POINTS = 6
-_MOST_POINTS = 60
+_MOST_POINTS = 160
 
 
 def _weak_functions():
@@ -28,28 +33,40 @@ def _uses(expr, kinds) -> bool:
 
 
 def _points(names: list[str], integer: bool):
-    if integer:
-        values = range(1, 13) if len(names) == 1 else range(1, 7)
-        for combo in itertools.product(values, repeat=len(names)):
-            yield dict(zip(names, combo))
-        return
-    for i, combo in enumerate(itertools.product(_REAL_VALUES, repeat=len(names))):
-        if i >= _MOST_POINTS:
-            return
-        yield dict(zip(names, combo))
+    import sympy
+
+    values = (_INDEX_VALUES if len(names) == 1 else _PAIR_VALUES) if integer else _REAL_VALUES
+    number = sympy.Integer if integer else sympy.Rational
+    if len(values) ** len(names) <= _MOST_POINTS:
+        combos = itertools.product(values, repeat=len(names))
+    else:  # every letter takes every value, in strides that pair them differently
+        combos = (tuple(values[(k * stride + 5 * j) % len(values)] for j, stride in enumerate((1, 7, 11)[:len(names)]))
+                  for k in range(_MOST_POINTS))
+    return ({n: number(v) for n, v in zip(names, combo)} for combo in combos)
 
 
 def _at(expr, symbols: dict, point: dict):
+    """The exact value (a sympy Rational) when there is one, else a float; None where not real and finite."""
     import sympy
 
     try:
-        value = complex(expr.subs({symbols[n]: sympy.Integer(v) if isinstance(v, int) else sympy.Float(v)
-                                   for n, v in point.items()}).doit().evalf())
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        value = expr.subs({symbols[n]: v for n, v in point.items()}).doit()
+        if value.is_Rational:
+            return value
+        real, imaginary = value.evalf(50).as_real_imag()
+        if not real.is_finite or not imaginary.is_finite or abs(imaginary) > 1e-30 * max(1, abs(real)):
+            return None
+        return sympy.Float(real, 50)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError, AttributeError):
         return None
-    if value != value or abs(value) == float("inf") or abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
-        return None
-    return value.real
+
+
+def equal_values(first, second) -> bool:
+    """Two exact values must be equal exactly (10^12/7 floored is not 142857142858); otherwise to 30 digits, at 50
+    digits of precision (log_2(2^60 + 1) is not 60)."""
+    if first.is_Rational and second.is_Rational:
+        return first == second
+    return bool(abs(first - second) <= 1e-30 * max(1, abs(first)))
 
 
 def same_by_value(gold, answer) -> bool:
@@ -76,7 +93,7 @@ def same_by_value(gold, answer) -> bool:
             continue
         if gold_value is None or answer_value is None:
             return False
-        if abs(gold_value - answer_value) > 1e-9 * max(1.0, abs(gold_value)):
+        if not equal_values(gold_value, answer_value):
             return False
         compared += 1
     return compared >= _LEAST_POINTS or not names and compared == 1

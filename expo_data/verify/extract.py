@@ -408,8 +408,9 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return option_line(text), "option_line"
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
-    if closing_value(_before_check(text)) is not None:
-        return closing_value(_before_check(text)), "last_line"  # "The vertex is at (−1, 4)."
+    closing = closing_value(_before_check(text))
+    if closing is not None:
+        return (closing, "last_line") if closing else (None, None)  # "The vertex is at (−1, 4)."
     count = closing_count(text)
     if count is not None:
         return count, "last_line"  # "There are exactly three such integers."

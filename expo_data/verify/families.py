@@ -452,6 +452,8 @@ def family_verdict(gold: str, answer: str) -> bool | None:
         domain = "Z"
     high = max([_WINDOW] + [3 * abs(c) for c in constants])
     low = -high if domain == "Z" else 0
+    if domain == "P" and not re.search(r"\bprimes?\b", answer, re.IGNORECASE):
+        return None  # "2k+1" or "p odd" for "all odd primes": the answer must say primes itself
     gold_members = _members_of(gold_family, domain, low, high)
     answer_members = _members_of(answer_family, domain, low, high)
     if gold_members is None or answer_members is None or not gold_members and not answer_members:

@@ -53,9 +53,9 @@ def constant_functions(text: str) -> str:
         argument = re.search(r"(?<![A-Za-z\\])[fghFGHPQ]\s*\(\s*([a-z])\s*\)", text)
         text = _IDENTICALLY_RE.sub(lambda m: f"{m.group(1)}({argument.group(1) if argument else 'x'}) = ", text)
     plus_minus = _PLUS_MINUS_DEFINITION_RE.match(text)
-    if plus_minus:
+    if plus_minus:  # the sign where it stands: \pm x + 1 is x + 1 or -x + 1
         name, arg, body = plus_minus.groups()
-        text = f"{name}({arg}) = {body} \\text{{ or }} {name}({arg}) = -({body})"
+        text = f"{name}({arg}) = {body} \\text{{ or }} {name}({arg}) = -{body}"
     return text
 
 

@@ -59,6 +59,7 @@ def notation(text: str) -> str:
     text = unicodedata.normalize("NFKC", text) if any(ord(ch) > 0xFF00 for ch in text) else text
     text = _rows_matrix(text) or text  # [1, -2; 0, 1]
     text = re.sub(r"\\(?:displaystyle|textstyle)\s*", "", text)  # typesetting only
+    text = re.sub(r"(?<=,)\s*\\[,;: ]\s*|\s*\\[,;: ]\s*(?=[)\]])", " ", text)  # (1,\,2): a space, no third item
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from .evaluate import equal_values
 from .series import _ELLIPSIS_RE, _plain_symbols, _terms, read_indexed
 
 _MOST_TERMS = 400
@@ -135,6 +136,19 @@ def _side(text: str, parse_latex, read_whole):
     return (lambda point: expr.subs(point).doit()), counts, {str(s) for s in expr.free_symbols}
 
 
+def _exact_or_float(value):
+    """A Rational as it is (100! + 1 is not 100!), anything else to 50 digits; None when not real."""
+    import sympy
+
+    if value is None:
+        return None
+    value = sympy.sympify(value)
+    if value.is_Rational:
+        return value
+    real, imaginary = value.evalf(50).as_real_imag()
+    return sympy.Float(real, 50) if real.is_finite and abs(imaginary) <= 1e-30 * max(1, abs(real)) else None
+
+
 def progression_verdict(gold: str, answer: str, parse_latex, read_whole) -> bool | None:
     """Either side a run with an ellipsis, the other read whole: equal at every point (see the module's note)."""
     import sympy
@@ -158,15 +172,14 @@ def progression_verdict(gold: str, answer: str, parse_latex, read_whole) -> bool
               for shifted in [_OTHER_VALUES[i:] + _OTHER_VALUES[:i] for i in range(len(_OTHER_VALUES))]]
     compared = 0
     for named in points:
-        point = {sympy.Symbol(n): v if isinstance(v, int) else sympy.Float(v) for n, v in named.items()}
+        point = {sympy.Symbol(n): v if isinstance(v, int) else sympy.Rational(str(v)) for n, v in named.items()}
         try:
-            values = [side[0](point) for side in sides]
-            values = [complex(v.evalf()) if v is not None else None for v in values]
-        except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+            values = [_exact_or_float(side[0](point)) for side in sides]
+        except (TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError, RecursionError):
             return None
         if None in values:
             continue
-        if abs(values[0] - values[1]) > 1e-9 * max(1.0, abs(values[0])):
+        if not equal_values(*values):
             return False
         compared += 1
     return True if compared >= 3 else None

@@ -179,7 +179,9 @@ def stated_value(gold: str) -> str | None:
     if not match:
         return None
     value = match.group("value").strip().strip("$").strip()
-    if re.search(r"\b(?:and|or|otherwise|when|if|for|with|unless|except)\b", match.group("value")):
+    if re.search(r"\b(?:and|or|otherwise|when|if|for|with|unless|except)\b", match.group("value")) or re.search(
+            r"\b(?:and|or|otherwise|but|while|whereas|maximum|minimum|max|min|largest|smallest)\b|[;]",
+            match.group()[match.end("value"):]):
         return None  # "0 when n is odd, and 2 when n is even", "3 with remainder 2": more than one value
     return value if re.search(r"[\d\\]", value) and not re.search(
         r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", value)) else None
