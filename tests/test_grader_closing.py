@@ -95,3 +95,32 @@ def test_a_parenthesised_that_is_is_a_remark(text, gold, expected):
 def test_closing_rules_read_only_whole_sentences(text, gold, expected):
     answer, _ = extract_answer("Work.\n\n" + text)
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    ("The three lengths give 2 + 3 = 5.\n\nNo, such a triangle cannot exist.", "The answer is no.", True),
+    ("The three lengths give 2 + 3 = 5.\n\nNo, wait, it can exist.", "No", False),
+    ("Comparing the ratios, the largest belongs to **Evelyn**.", "\\text{Evelyn}", True),
+    ("She arrives at **9:36 AM**.", "9:36 a.m.", True),
+    ("She arrives at **9:36 AM**.", "9:36 p.m.", False),
+    ("Therefore $A$ is 5 and $B$ is 2.", "A = 5, B = 2", True),
+    ("Therefore $A$ is 5 and $B$ is 2.", "A = 2, B = 5", False),
+    ("Hence the minimum is $2$, attained at $x = 1$ and $y = 3$.", "2", True),
+    ("Hence the minimum is $2$, attained at $x = 1$ and $y = 3$.", "3", False),
+    ("Adding $\\tfrac{5}{2}$: $-2 \\le x \\le 7$.", "[-2,7]", True),
+    ("Adding $\\tfrac{5}{2}$: $-2 \\le x \\le 7$.", "(-2,7)", False),
+])
+def test_closing_verdicts_bold_values_names_and_ranges(text, gold, expected):
+    answer, _ = extract_answer("We work it out.\n\n" + text)
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    ("Dividing both sides by 3, the value of x is at most **4**.", "x = 4", False),  # a bound, not a value
+    ("She has used 2 hours.\n\n**Required speed: 6 mph**", "6", True),
+    ("So the answer is $\\boxed{\\$5}$.\n\nOn second thought, let me verify. Confirmed.\n\nYes, \\$5 is correct.", "5",
+     True),
+])
+def test_bold_and_verdict_rules_keep_to_values(text, gold, expected):
+    answer, _ = extract_answer("We work it out.\n\n" + text)
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer

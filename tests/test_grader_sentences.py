@@ -127,3 +127,21 @@ def test_sentences_that_name_their_value(gold, answer, expected):
 ])
 def test_a_sentence_with_a_second_value_names_no_single_value(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("No, because the sum 1+2+...+10 = 55 is odd.", "\\text{No}", True),
+    ("No, because the sum 1+2+...+10 = 55 is odd.", "\\text{Yes}", False),
+    ("The largest such n is 9 (for example, with 12 points).", "9", True),
+    ("The largest such n is 9 (for example, with 12 points).", "12", False),
+    ("Only the trivial solution x = y = z = 0.", "(0,0,0)", True),
+    ("Only the trivial solution x = y = z = 0.", "(0,0,1)", False),
+    ("2 (the numbers 1 and 2)", "2", True),
+    ("For every $k>1$ the answer is $2$.", "2", True),
+    ("For every $k>1$ the answer is $2$.", "3", False),
+    ("True", "Yes", True), ("True", "No", False), ("False", "No", True),
+    ("(15,-29)", "15, -29", True), ("(15,-29)", "-29, 15", False),
+    ("2:15 p.m.", "2{:}15\\ \\text{PM}", True), ("2:15 p.m.", "2{:}15\\ \\text{AM}", False),
+])
+def test_golds_with_words_around_their_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -61,11 +61,27 @@ def _value(number: str, percent: bool) -> Fraction:
     return Fraction(number) / (100 if percent else 1)
 
 
+# "No, such a triangle cannot exist.": a verdict opening the closing paragraph (not "No, wait, ...").
+_VERDICT_LEAD_RE = re.compile(r"^\s*(?:\*\*)?(yes|no)(?:\*\*)?\s*[,.;:—–]\s*(?!.*\b(?:wait|actually|but|however|unless|"
+                              r"except|if|only|hmm)\b)", re.IGNORECASE | re.DOTALL)
+# "the largest ratio belongs to **Evelyn**.", "She arrives at **9:36 AM**.": one bold value ending the sentence.
+_BOLD_END_RE = re.compile(r"\*\*([^*\n]{1,30}?)\*\*\s*[.!]?\s*$")
+# "Therefore $A$ is 5 and $B$ is 2.": two or more names, each given a number.
+_NAMED_RE = re.compile(r"\$?([A-Za-z])\$?\s+(?:is|equals|=)\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?")
+# "Hence the minimum is $2$, attained at $x = 1$ and $y = 3$.": the value, not where it is attained.
+_ATTAINED_RE = re.compile(r"\bthe (?:minimum|maximum|least|greatest|smallest|largest)(?: possible)?(?: value)?(?: of [^,]{1,30})?"
+                          r"\s+is\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?\s*,?\s+(?:attained|achieved|reached|obtained|which occurs)"
+                          r"\b[^,;]*$", re.IGNORECASE)
+# "$-2 \le x \le 7$": a range of one letter closing the sentence.
+_RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\s*[a-z]\s*\\(?:le|leq|lt|ge|geq|gt)\s*"
+                           r"-?[\d./\\{}a-z]+)\s*\$\s*\.?\s*$")
+
+
 def closing_value(text: str) -> str | None:
     """The value the closing sentence states in one of the forms above; "" when it states several points (no
     answer); None for any other sentence."""
-    last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()
-    last = last.replace("−", "-").replace("–", "-").replace("**", "")
+    raw_last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()
+    last = raw_last.replace("−", "-").replace("–", "-").replace("**", "")
     if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
         return ""  # "One solution is (1, 2), and the other is (3, 4).": several points, none of them the answer
     tuple_value = _TUPLE_RE.search(last)
@@ -82,6 +98,27 @@ def closing_value(text: str) -> str | None:
         except (ValueError, ZeroDivisionError):
             return None
         return first if same else None
+    paragraph = re.split(r"\n\s*\n", text.strip())[-1]
+    lead = _VERDICT_LEAD_RE.match(paragraph)
+    if lead and not re.search(r"\d", paragraph):  # "Yes, $5 is correct." confirms a value: no verdict
+        return lead.group(1).capitalize()
+    bold = _BOLD_END_RE.search(raw_last)
+    before_bold = raw_last[:bold.start()] if bold else ""
+    if bold and raw_last.count("**") == 2 and not re.search(r"\b(?:or|and|not)\b|=|[A-Za-z]\s*:", bold.group(1)) and len(
+            bold.group(1).split()) <= 3 and not re.search(r"\b(?:at (?:most|least)|(?:less|more|fewer|greater) than|up to|"
+                                                          r"not|about|approximately|around)\s*$", before_bold):
+        return bold.group(1).strip()
+    named = _NAMED_RE.findall(last)
+    if len(named) >= 2 and len({n for n, _ in named}) == len(named) and re.fullmatch(
+            r"(?:(?:so|thus|therefore|hence),?\s+)?(?:" + _NAMED_RE.pattern + r"(?:,\s*|\s+and\s+|,\s+and\s+)?)+\.?", last,
+            re.IGNORECASE):
+        return ", ".join(f"{n} = {v}" for n, v in named)
+    attained = _ATTAINED_RE.search(last)
+    if attained:
+        return attained.group(1)
+    in_range = _RANGE_END_RE.search(last)
+    if in_range:
+        return in_range.group(1)
     verdict = _VERDICT_RE.search(last)
     if verdict:
         word = verdict.group(1) or verdict.group(2)

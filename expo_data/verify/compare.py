@@ -26,7 +26,7 @@ from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value
 from .qualifiers import approximate_verdict, residue_verdict
-from .sentences import stated_value
+from .sentences import reduced_gold, stated_value
 from .solutions import plus_minus_verdict, solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
 from .progressions import progression_verdict
@@ -241,6 +241,7 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
         verdict = series_verdict(gold, _unboxed(answer), complete_expr, _read_whole) if verdict is None else verdict
     if verdict is not None:
         return gold, verdict
+    gold = reduced_gold(gold)
     gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
     verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
     if verdict is None and looks_plain(gold.replace("±", "+")):  # c(2±sqrt(3)): two plain values (LaTeX: canonical)
@@ -305,9 +306,14 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return len(names) == len(gold_items) and names == sorted(names) and all(
             _match_one(item, answer_named[name])[0] for item, name in zip(gold_items, names)), None
     if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
-        same = _without_article(_unwrap(gold)) == _without_article(_unwrap(answer))
+        same = _without_article(_unwrap(gold)) == _without_article(_unwrap(answer)) or (
+            _TRUTH_WORDS.get(normalise_string(_unwrap(gold))) == normalise_string(_unwrap(_unboxed(answer))))
         word = normalise_string(_unwrap(gold))
         return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
+    gold_tuple = tuple_items(gold) if re.match(r"\s*\$?\s*(?:\\left\s*)?\(", gold) else None
+    bare_list = _top_level_split(_unwrap(_unboxed(answer)).strip().strip("$"), ",")
+    if gold_tuple and len(gold_tuple) > 1 and len(bare_list) == len(gold_tuple) and not re.search(r"[(\[{=]", answer):
+        return all(_match_one(g, a)[0] for g, a in zip(gold_tuple, bare_list)), None  # (15, -29) as "15, -29"
     gold_form = canonical(gold, is_gold=True)
     answer_form = canonical(answer, is_gold=False, several=_several_values(gold_form.text))
     if answer_form is None:
@@ -328,6 +334,9 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
             return True, error
         errors.append(error)
     return False, next((e for e in errors if e), None)
+
+
+_TRUTH_WORDS = {"true": "yes", "false": "no"}  # a TheoremQA True answered "Yes"
 
 
 def _without_article(text: str) -> str:

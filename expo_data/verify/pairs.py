@@ -154,7 +154,7 @@ _SET_BUILDER_RE = re.compile(r"\\\{\s*([a-z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)
 
 
 # A time of day with a.m. / p.m. (\text{ p.m.} too), read as the 24-hour clock: 4:15 p.m. is 16:15.
-_TIME_RE = re.compile(r"\b(\d{1,2}):(\d{2})\s*(?:\\[,; ]|~|\\text\{)?\s*([AaPp])\.?\s*[Mm]\b\.?\}?")
+_TIME_RE = re.compile(r"\b(\d{1,2}):(\d{2})(?:\s*(?:\\[,; ]|~|\\(?:text|mathrm)\s*\{))*\s*([AaPp])\.?\s*[Mm]\b\.?\}?")
 
 
 def _time_24h(match: re.Match) -> str:

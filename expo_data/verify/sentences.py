@@ -163,6 +163,32 @@ _THERE_ARE_COUNT_RE = re.compile(r"^there (?:are|is|exist|exists) (?:exactly |pr
                                  r"(?:such |distinct |different |possible )*[a-z]+(?: \$?[a-z]\$?)?\.?$", re.IGNORECASE)
 
 
+# A gold's words around its value: a verdict and its reason ("No, because the sum is odd."), a gloss in brackets
+# ("9 (for example, with 12 points)"), a qualifier before the statement ("For every k > 1 the answer is 2."), the
+# only solution named ("Only the trivial solution x = y = z = 0.").
+_REASONED_VERDICT_RE = re.compile(r"^\s*(yes|no)\s*[,.;:]\s*(?:because|since|as|for)\b.*$", re.IGNORECASE | re.DOTALL)
+_GLOSS_RE = re.compile(r"^(.*?\S)\s*\((?:for example|for instance|e\.g\.|i\.e\.|namely|the|attained|achieved|when|"
+                       r"at|with)\b[^()]*\)\s*\.?\s*$", re.IGNORECASE | re.DOTALL)
+_LEADING_QUALIFIER_RE = re.compile(r"^\s*for (?:every|all|each|any) [^,]{1,40}?,?\s+(the (?:answer|value|result) is .+)$",
+                                   re.IGNORECASE | re.DOTALL)
+_ONLY_SOLUTION_RE = re.compile(r"^\s*(?:only the (?:trivial )?solution|the (?:only|unique) solution is)\s+(.+?)\s*\.?\s*$",
+                               re.IGNORECASE | re.DOTALL)
+
+
+def reduced_gold(gold: str) -> str:
+    """The gold without the words around its value (see above); unchanged when there are none."""
+    text = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", gold.strip().strip("$").strip())
+    verdict = _REASONED_VERDICT_RE.match(text) or re.fullmatch(r"\s*the answer is (yes|no)\s*\.?\s*", text, re.IGNORECASE)
+    if verdict:
+        return verdict.group(1).capitalize()
+    for pattern in (_GLOSS_RE, _LEADING_QUALIFIER_RE, _ONLY_SOLUTION_RE):
+        match = pattern.match(text)
+        if match:
+            inner = match.group(1).strip()
+            return stated_value(inner) or inner.strip("$").strip()
+    return gold
+
+
 def stated_value(gold: str) -> str | None:
     """The value a sentence gold names ("7" of "The smallest such n is 7."), when it is short math, not words."""
     text = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", gold.strip().strip("$").strip())
