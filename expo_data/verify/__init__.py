@@ -60,7 +60,8 @@ Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 
 """
 
 from .compare import choice_matches, choice_with_value, is_plain_number, verify_one
-from .extract import extract_answer, final_statement_start, last_boxed
+from .boxes import last_boxed
+from .extract import extract_answer, final_statement_start
 from .normalise import Form, canonical, choice_letter, gold_alternatives, is_text_answer, normalise_string
 from .parse import parse_complete
 from .pool import VERIFY_TIMEOUT_S, Verifier

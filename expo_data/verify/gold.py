@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .extract import _final_boxed
+from .boxes import _final_boxed
 
 # Typesetting left around a gold by a dataset built from LaTeX sources (MathOdyssey stores "D\\\\\n\\noindent",
 # "$x^4-10x^2+1.$ \\\\"): line breaks, paragraph and spacing commands, and a sentence's closing period.

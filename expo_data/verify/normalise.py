@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .extract import _HEDGE_WORDS, _LEAD_FILLER_RE, _boxes, _has_hedge
+from .boxes import _boxes
+from .extract import _HEDGE_WORDS, _LEAD_FILLER_RE, _has_hedge
 from .words import _NUMBER_WORDS, number_word_value, spoken_number
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .extract import _boxes
+from .boxes import _boxes
 
 
 # ---------------------------------------------------------------------------

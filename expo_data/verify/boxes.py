@@ -1,0 +1,79 @@
+"""Stage 1, extraction: \\boxed{} and \\fbox{} answers, found with their braces balanced, and the last one joined with
+the boxes right before it when only ',' or 'and' separates them ("\\boxed{2} and \\boxed{3}")."""
+
+from __future__ import annotations
+
+import re
+
+# Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
+# "$\\boxed{2}$ and $\\boxed{3}$".
+_BOX_JOIN_RE = re.compile(r"^\s*\$*(?:\s|\\q?quad|\\[,;: ])*(?:,|and|,\s*and|;|\\text\{\s*and\s*\})?"
+                          r"(?:\s|\\q?quad|\\[,;: ])*\$*\s*(?:[a-z]\s*=\s*)?$")  # "$x = \boxed{10}$ and $x = \boxed{12}$"
+_BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
+# LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
+_BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)")
+
+
+def _last_box_start(text: str) -> int:
+    """Where the last \\boxed / \\fbox of any form starts; -1 if none."""
+    starts = [m.start() for m in _BOX_START_RE.finditer(text)]
+    if not starts:
+        return -1
+    # a box closed inside an earlier one (\boxed{\boxed{100}}) starts where the outer one does
+    enclosing = [box[0] for box in _boxes(text) if box[0] < starts[-1] < box[1]]
+    return enclosing[0] if enclosing else starts[-1]
+
+
+def _boxes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every balanced \\boxed{...} / \\fbox{...} and one-token \\boxed 5, in order."""
+    found = [(m.start(), m.end(), m.group(1)) for m in _BARE_BOX_RE.finditer(text)]
+    for match in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
+        depth, i = 1, match.end()
+        for j in range(i, len(text)):
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    found.append((match.start(), j + 1, text[i:j].strip()))
+                    break
+    found.sort()
+    # A box inside a box (\boxed{\boxed{100}}) is the same answer: only the outer one counts, read unwrapped.
+    outer = [box for box in found if not any(o[0] < box[0] and box[1] <= o[1] for o in found)]
+    return [(start, end, _unwrapped_box(content)) for start, end, content in outer]
+
+
+def _unwrapped_box(content: str) -> str:
+    inner = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", content, re.DOTALL)
+    while inner:  # a loop, not recursion: 2,000 nested boxes are text a model can write
+        content = inner.group(1).strip()
+        inner = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", content, re.DOTALL)
+    return content
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last \\boxed{...}, with nested braces balanced; None if absent or unclosed."""
+    start = _last_box_start(text)
+    if start < 0:
+        return None
+    boxes = [b for b in _boxes(text) if b[0] == start]
+    return boxes[0][2] if boxes else None
+
+
+def _final_boxed(text: str) -> tuple[str, int] | None:
+    """(answer, end of the last box): the last non-empty box, joined with the boxes right before it when only
+    ',' or 'and' separates them; None when the last box is unclosed or every box is empty."""
+    start = _last_box_start(text)
+    boxes = _boxes(text)
+    if start < 0 or not boxes or boxes[-1][0] != start:
+        return None
+    end = boxes[-1][1]
+    boxes = [b for b in boxes if b[2]]
+    if not boxes:
+        return None
+    group = [boxes[-1]]
+    for prev in reversed(boxes[:-1]):
+        if not _BOX_JOIN_RE.match(text[prev[1]:group[0][0]]):
+            break
+        group.insert(0, prev)
+    return ", ".join(b[2] for b in group), end

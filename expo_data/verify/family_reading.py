@@ -1,0 +1,349 @@
+"""Stage 2, parse: a side read as an infinite family of integers (or a family of reals written with pi) for
+`families.py`: its spellings made plain, then each piece (a congruence, a parametric form, a listed run, a bound,
+parity, primality, an exception, a power or a divisor) read into conditions on one variable. Anything not read
+leaves the side unread (None)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_WINDOW = 240          # integers examined at least: n in [1, 240] (or [-240, 240] over Z)
+_MOST_CONSTANT = 20_000  # a side writing a larger constant is compared elsewhere, not by enumeration
+_REAL_WINDOW = 30.0
+
+_DOMAIN_NAMES = {"Z": "integers", "Z+": "positive integers", "Z0": "nonnegative integers"}
+_DOMAINS = {"Z": lambda n: True, "Z+": lambda n: n > 0, "Z0": lambda n: n >= 0, "P": lambda n: _is_prime(n)}
+
+
+def _is_prime(n: int) -> bool:
+    return n > 1 and all(n % d for d in range(2, int(n ** 0.5) + 1))
+
+
+# Spellings read into one plain form before the pieces are matched; the order matters (\geq before \ge).
+_SPELLINGS = [
+    (r"\$|\\displaystyle|\\left|\\right|\\[,;:!]|\\q?quad|~|\\\s", " "),
+    (r"\\(?:text|mathrm|textbf|textit|mbox|operatorname)\s*\{([^{}]*)\}", r" \1 "),
+    (r"\*\*", " "),
+    (r"\\geqslant|\\geq|\\ge\b|≥|=>", " >= "), (r"\\leqslant|\\leq|\\le\b|≤|=<", " <= "),
+    (r"\\neq|\\ne\b|≠|!=", " != "), (r"\\equiv|≡", " ≡ "),
+    (r"\(\s*\\?(?:mod|bmod)\s*\{?\s*(\d+)\s*\}?\s*\)|\\pmod\s*\{\s*(\d+)\s*\}|\\pmod\s*(\d+)|\\?b?mod\s*\{?\s*(\d+)\}?",
+     r" mod \1\2\3\4 "),
+    (r"\\mathbb\s*\{?\s*Z\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0)\s*\}?)", " Z+ "),
+    (r"\\mathbb\s*\{?\s*Z\s*\}?\s*_\s*\{?\s*(?:>=|\\geq?)\s*0\s*\}?", " Z0 "),
+    (r"\\mathbb\s*\{?\s*Z\s*\}?", " Z "), (r"ℤ", " Z "),
+    (r"(\d+)\s*(?:\\mid|\|)\s*([a-z])\b", r" \2 ≡ 0 mod \1 "), (r"(\d+)\s*\\nmid\s*([a-z])\b", r" \2 not divisible by \1 "),
+    (r"\\in\b|∈", " in "), (r"\\\{|\\lbrace", " { "), (r"\\\}|\\rbrace", " } "), (r"\\mid|\|", " : "),
+    (r"\\[lc]?dots|…|\.\.\.", " ... "), (r"\\cdot|\\times", "*"), (r"\\cup", " or "),
+    (r"\\d?frac\s*\{([^{}]+)\}\s*\{([^{}]+)\}", r"((\1)/(\2))"), (r"\\pi\b|π", " pi "), (r"\\pm|±", " ± "),
+]
+# Words that carry no condition ("all", "such that", "for some"); anything else unread leaves the side unread.
+_FILLER = {"all", "every", "each", "any", "the", "such", "that", "those", "for", "some", "is", "are", "where", "with",
+           "and", "of", "form", "works", "values", "value", "numbers", "number", "solutions", "answer", "only",
+           "arbitrary", "holds", "true", "a", "an", "it", "in", "when", "if", "must", "be", "can"}
+_DOMAIN_WORDS = [(r"\bprimes?\b", "P"), (r"\b(?:non-?negative|nonnegative) integers?\b", "Z0"),
+                 (r"\bpositive integers?\b", "Z+"), (r"\bintegers?\b", "Z")]
+_REL = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b,
+        "!=": lambda a, b: a != b, "=": lambda a, b: a == b}
+_NUM = r"-?\d+"
+_RESIDUES = rf"(?:± ?)?{_NUM}(?: ?(?:,|or) ?(?:± ?)?{_NUM})*"
+_LETTER = r"(?<![A-Za-z])[a-z](?![A-Za-z])"
+_FORM = rf"(?:[-+ ±*/^()0-9.]|pi|{_LETTER})+?"
+# A form ends where the text goes on to the parameter's range, another "x =", or a joining word.
+_FORM_END = r"(?= ?$|, ?[a-z] ?(?:>=|<=|>|<|=|in\b)|,? ?(?:for|where|with|or|and)\b)"
+
+
+_GREEK_RE = re.compile(r"\\(?:var)?(?:theta|alpha|beta|gamma|phi|omega|psi)\b|[θαβγφω]")
+
+
+def _spelled(text: str) -> str:
+    if _GREEK_RE.search(text):  # θ = 2kπ ± 2π/3: an angle named by a letter the text does not use
+        text = _GREEK_RE.sub(" " + next(ch for ch in "wuvyz" if ch not in text) + " ", text)
+    for pattern, replacement in _SPELLINGS:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"[A-Za-z]{2,}", lambda m: m.group().lower(), text)
+
+    text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
+    # {n in Z : n ≡ 1 mod 3}: the members of a domain with a condition
+    return re.sub(r"^\{ ?([a-z]) in (Z\+|Z0|Z) ?: ?(.+?) ?\}$",
+                  lambda m: f"all {_DOMAIN_NAMES[m.group(2)]} {m.group(1)} with {m.group(3)}", text)
+
+
+class _Family:
+    """Conditions read off one side: a domain, parity, congruences, bounds and exceptions on the variable, and the
+    values a parametric form takes ("2^k, k >= 0")."""
+
+    def __init__(self):
+        self.domain: str | None = None
+        self.alternatives: list[list] = [[]]  # OR of ANDs of conditions on the variable (callables)
+        self.generated: list = []             # parametric forms: (expression text, parameter letter)
+        self.parameter_conditions: list = []
+        self.variable: str | None = None
+        self.constants: list[int] = []
+        self.real = False
+        self.parameter_bounded = False  # "k >= 0": the form states its own members, negatives included
+        self.integer_signal = False
+        self.declared = False  # the parameter's range is stated ("k >= 0", "for some integer k")
+        self.bound_constants: list[int] = []  # numbers the variable is bounded by or set to (not residues)  # a congruence, parity or listed run says the variable is an integer
+
+    def condition(self, predicate) -> None:
+        self.alternatives[-1].append(predicate)
+
+
+def _take_variable(family: _Family, letter: str) -> bool:
+    if family.variable not in (None, letter):
+        return False
+    family.variable = letter
+    return True
+
+
+@functools.lru_cache(maxsize=2048)
+def _lambda(expression: str, letter: str):
+    """A Python function of `letter` for a plain-math expression (4k+1, 2^k, pi/4 + k*pi), or None."""
+    import sympy
+    from sympy.parsing.sympy_parser import (convert_xor, implicit_multiplication_application, parse_expr,
+                                            standard_transformations)
+
+    if re.search(r"[A-Za-z]{2,}", expression.replace("pi", "")) or "\\" in expression:
+        return None
+    try:
+        expr = parse_expr(expression.replace("{", "(").replace("}", ")"), local_dict={letter: sympy.Symbol(letter),
+                          "pi": sympy.pi}, transformations=standard_transformations + (
+                              implicit_multiplication_application, convert_xor))
+    except Exception:  # noqa: BLE001  any text sympy cannot read is no family
+        return None
+    if not isinstance(expr, sympy.Expr) or {str(s) for s in expr.free_symbols} - {letter}:
+        return None
+    return sympy.lambdify(sympy.Symbol(letter), expr, "math"), expr.has(sympy.pi)
+
+
+def _parameter_range(family: _Family, letter: str, text: str) -> bool:
+    """Conditions on the parameter: "k >= 0", "k \\in \\mathbb{Z}", "k = 0, 1, 2, ...", "integer k >= 1"."""
+    for rel, bound in re.findall(rf"\b{letter} ?(>=|<=|>|<) ?({_NUM})\b", text):
+        if rel in ("<=", "<"):
+            return False  # a bounded parameter makes a finite family: not read by enumeration in a window
+        family.parameter_conditions.append(lambda k, r=rel, b=int(bound): _REL[r](k, b))
+        family.parameter_bounded = True
+    for domain in re.findall(rf"\b{letter} in (Z\+|Z0|Z)(?![+0])", text):
+        family.parameter_conditions.append(_DOMAINS[domain])
+        family.parameter_bounded = family.parameter_bounded or domain != "Z"
+    listed = re.search(rf"\b{letter} ?= ?({_NUM}) ?, ?({_NUM}) ?, ?({_NUM}) ?, ?\.\.\.", text)
+    if listed:
+        start, *rest = (int(g) for g in listed.groups())
+        if rest != [start + 1, start + 2]:
+            return False
+        family.parameter_conditions.append(lambda k, s=start: k >= s)
+        family.parameter_bounded = True
+    return True
+
+
+_PIECE_RES = [
+    ("congruence", re.compile(rf"\b([a-z]) ≡ ({_RESIDUES}) ?,? mod (\d+)")),
+    ("bare_congruence", re.compile(rf"≡ ({_RESIDUES}) ?,? mod (\d+)")),
+    ("listed", re.compile(rf"\b([a-z]) ?(?:=|in) ?\{{? ?({_NUM}(?: ?, ?{_NUM}){{2,}}) ?, ?\.\.\. ?\}}?")),
+    ("builder", re.compile(r"\b([a-z]) in \{ ?([^{}:]+?) ?: ?([a-z]) in (Z\+|Z0|Z)(?![+0]) ?\}")),
+    ("power", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(?:an? )?(?:integer )?powers? of (\d+)\b")),
+    ("divisible", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(not )?(?:divisible by|multiples? of) (\d+)\b")),
+    ("except", re.compile(rf"\b(?:except|other than|but not) (?:for )?(?:([a-z]) ?= ?)?({_NUM})\b")),
+    ("param", re.compile(rf"(?<![A-Za-z])([a-z]) ?= ?({_FORM}(?: ?, ?{_FORM})*){_FORM_END}")),
+    ("form", re.compile(rf"\bof the form ({_FORM}){_FORM_END}")),
+    ("chain", re.compile(rf"({_NUM}) ?(<=|<) ?([a-z]) ?(<=|<) ?({_NUM})\b")),
+    ("bound", re.compile(rf"\b([a-z]) ?(>=|<=|!=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),
+    ("power_bound", re.compile(rf"\b([a-z]) ?\^ ?(\d) ?(>=|<=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),
+    ("parity", re.compile(r"\b([a-z]) (?:is )?(?:an? )?(odd|even|prime)\b")),
+]
+
+
+# "or" between conditions starts another alternative; inside a congruence's residues ("0 or 3 mod 4") it does not.
+_ALTERNATIVE_RE = re.compile(r"\s+or\s+(?!(?:± ?)?-?\d+ ?(?:,|or\b|mod\b))")
+
+
+def _read(text: str) -> list[_Family] | None:
+    """The family a side writes, one _Family per alternative ("n = 1 or n >= 3"), or None when any part of it is
+    not read."""
+    text = _spelled(text)
+    if not text or re.search(r"[=<>≡]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?)\b",
+                             text) is None:
+        return None
+    segments = [_read_segment(segment, text) for segment in _ALTERNATIVE_RE.split(text)]
+    if any(segment is None for segment in segments):
+        return None
+    domains = {segment.domain for segment in segments} - {None}
+    variables = {segment.variable for segment in segments} - {None}
+    if len(domains) > 1 or len(variables) > 1:
+        return None
+    for segment in segments:  # "all integers n with n = 1 or n >= 3": the domain and the letter hold for each
+        segment.domain = segment.domain or next(iter(domains), None)
+        segment.variable = segment.variable or next(iter(variables), None)
+    return segments
+
+
+def _read_segment(text: str, whole: str) -> _Family | None:
+    family = _Family()
+    rest = text
+    for name, pattern in _PIECE_RES:
+        rest = pattern.sub(lambda m, n=name: " " + _or_unread(_piece(family, n, m)) + " ", rest)
+    if "\x00" in rest:
+        return None
+    for pattern, domain in _DOMAIN_WORDS:
+        if re.search(pattern, rest):
+            if family.domain not in (None, domain):
+                return None
+            family.domain = domain
+            family.integer_signal = True
+            rest = re.sub(pattern, " ", rest)
+    for word in re.findall(r"\b(odd|even)\b", rest):  # "all odd primes", "even integers n >= 4"
+        family.integer_signal = True
+        family.condition(lambda n, odd=(word == "odd"): n % 2 == odd)
+    rest = re.sub(r"\b(?:odd|even|positive)\b", " ", rest)
+    parameters = {letter for _, letter in family.generated}
+    for letter in parameters:
+        if not _parameter_range(family, letter, whole):
+            return None
+        rest = re.sub(rf"\b(?:{letter} ?(?:>=|<=|>|<) ?{_NUM}|{letter} in (?:Z\+|Z0|Z)|{letter} ?= ?{_NUM} ?, ?{_NUM} ?, ?"
+                      rf"{_NUM} ?, ?\.\.\.|{letter})\b", " ", rest)
+        # Declared an integer: "k in Z", "for some integer k", or an index letter given a range ("k >= 0", "all k")
+        family.declared = family.declared or bool(re.search(
+            rf"\b{letter} in Z|\bintegers? {letter}\b|\bof the form\b", whole)) or letter in "jklmn" and bool(
+            family.parameter_conditions or re.search(rf"\b(?:some|any|every|all|each) {letter}\b", whole))
+    rest = re.sub(r"[,;:.()]", " ", rest)
+    lone = set(re.findall(_LETTER, rest))  # "all odd positive integers n": the variable, named once more
+    if len(lone) > 1 or lone and not _take_variable(family, lone.pop()):
+        return None
+    rest = re.sub(_LETTER, " ", rest)
+    if any(word not in _FILLER for word in re.findall(r"\S+", rest)) or len(parameters) > 1:
+        return None
+    if family.variable in parameters or not (family.generated or any(family.alternatives)
+                                             or family.domain == "P"):
+        return None
+    if any(abs(c) > _MOST_CONSTANT for c in family.constants):
+        return None
+    return family
+
+
+def _or_unread(replacement: str | None) -> str:
+    return "\x00" if replacement is None else replacement
+
+
+def _piece(family: _Family, name: str, match) -> str | None:
+    """Record one matched piece's condition; "" when read, None when it breaks the reading."""
+    groups = match.groups()
+    numbers = [int(x) for x in re.findall(_NUM, " ".join(g for g in groups if g))]
+    family.constants.extend(numbers)
+    if name in ("congruence", "bare_congruence"):
+        if name == "congruence" and not _take_variable(family, groups[0]):
+            return None
+        residues, modulus = [int(r) for r in re.findall(_NUM, groups[-2])], int(groups[-1])
+        residues += [-r for r in residues] if "±" in groups[-2] else []
+        if modulus < 2:
+            return None
+        family.condition(lambda n, rs=residues, m=modulus: any((n - r) % m == 0 for r in rs))
+        family.integer_signal = True
+    elif name == "listed":
+        values = [int(v) for v in re.findall(_NUM, groups[1])]
+        steps = {b - a for a, b in zip(values, values[1:])}
+        exact = all(a and b % a == 0 for a, b in zip(values, values[1:]))
+        ratios = {b // a for a, b in zip(values, values[1:])} if exact else set()
+        if not _take_variable(family, groups[0]):
+            return None
+        family.integer_signal = True
+        if len(steps) == 1 and steps != {0}:
+            step = steps.pop()
+            family.condition(lambda n, a=values[0], d=step: (n - a) % d == 0 and (n - a) // d >= 0)
+        elif len(ratios) == 1 and ratios != {1}:
+            ratio = ratios.pop()
+            family.condition(lambda n, a=values[0], r=ratio: _geometric_member(n, a, r))
+        else:
+            return None
+    elif name == "builder":
+        variable, expression, parameter, domain = groups
+        if not _take_variable(family, variable) or _lambda(expression, parameter) is None:
+            return None
+        family.generated.append((expression, parameter))
+        family.parameter_conditions.append(_DOMAINS[domain])
+        family.parameter_bounded = domain != "Z"
+    elif name == "power":
+        if groups[0] and not _take_variable(family, groups[0]):
+            return None
+        family.generated.append((f"{groups[1]}^j", "j"))
+        family.integer_signal = family.declared = True
+        family.parameter_conditions.append(lambda k: k >= 0)
+        family.parameter_bounded = True
+    elif name == "divisible":
+        if groups[0] and not _take_variable(family, groups[0]):
+            return None
+        family.integer_signal = True
+        family.condition(lambda n, d=int(groups[2]), negated=bool(groups[1]): (n % d == 0) != negated)
+    elif name == "chain":
+        low, rel_low, variable, rel_high, high = groups
+        if not _take_variable(family, variable):
+            return None
+        family.condition(lambda n, a=int(low), b=int(high), r1=rel_low, r2=rel_high: _REL[r1](a, n) and _REL[r2](n, b))
+        family.bound_constants += [int(low), int(high)]
+    elif name == "bound":
+        variable, rel, bound = groups
+        if family.generated and any(variable == p for _, p in family.generated):
+            return match.group(0)  # the parameter's own range, read with the form
+        if not _take_variable(family, variable):
+            return match.group(0) if family.variable is not None else None
+        family.condition(lambda n, r=rel, b=int(bound): _REL[r](n, b))
+        family.bound_constants.append(int(bound))
+    elif name == "power_bound":  # n^2 < 5
+        variable, power, rel, bound = groups
+        if not _take_variable(family, variable):
+            return None
+        family.condition(lambda n, p=int(power), r=rel, b=int(bound): _REL[r](n ** p, b))
+        family.bound_constants.append(-abs(int(bound)))
+    elif name == "parity":
+        if not _take_variable(family, groups[0]):
+            return None
+        family.integer_signal = True
+        if groups[1] == "prime":
+            family.condition(_is_prime)
+        else:
+            family.condition(lambda n, odd=(groups[1] == "odd"): n % 2 == odd)
+    elif name == "except":
+        if groups[0] and not _take_variable(family, groups[0]):
+            return None
+        family.condition(lambda n, v=int(groups[1]): n != v)
+        family.bound_constants.append(int(groups[1]))
+    elif name == "param":
+        return _param_piece(family, groups[0], groups[1])
+    elif name == "form":
+        return _param_piece(family, None, groups[0])
+    return ""
+
+
+def _param_piece(family: _Family, variable: str | None, expressions: str) -> str | None:
+    """n = 4k+1, x = pi/4 + k pi, n = 2^k, "of the form 2k+1"; forms listed after one "=", or written with a "±",
+    are alternatives. "n = 5" is the condition n = 5."""
+    forms = [f.strip() for f in expressions.split(",")]
+    letters = set(re.findall(_LETTER, expressions.replace("pi", ""))) - {variable}
+    if variable is not None and not _take_variable(family, variable):
+        return None
+    if not letters:
+        if len(forms) != 1 or not re.fullmatch(_NUM, forms[0].replace(" ", "")):
+            return None
+        family.condition(lambda n, v=int(forms[0].replace(" ", "")): n == v)
+        family.bound_constants.append(int(forms[0].replace(" ", "")))
+        return ""
+    if len(letters) != 1:
+        return None
+    parameter = letters.pop()
+    for form in forms:
+        for signed in ([form.replace("±", "+", 1), form.replace("±", "-", 1)] if "±" in form else [form]):
+            read = _lambda(signed, parameter)
+            if read is None or parameter not in re.findall(_LETTER, signed.replace("pi", "")):
+                return None
+            family.generated.append((signed, parameter))
+            family.real = family.real or read[1]
+    return ""
+
+
+def _geometric_member(n: int, first: int, ratio: int) -> bool:
+    value = first
+    while abs(value) <= abs(n) and value != 0:
+        if value == n:
+            return True
+        value *= ratio
+    return False
