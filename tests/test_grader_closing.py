@@ -124,3 +124,9 @@ def test_closing_verdicts_bold_values_names_and_ranges(text, gold, expected):
 def test_bold_and_verdict_rules_keep_to_values(text, gold, expected):
     answer, _ = extract_answer("We work it out.\n\n" + text)
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, answer
+
+
+def test_a_scale_word_after_a_dollar_amount_among_other_amounts():
+    text = "Her base is $50,000. She gets a $5,000 bonus and $2,000 commission.\n\nShe earns $57k this year."
+    answer, _ = extract_answer(text)
+    assert verify_one("57000", answer)[0] is True

@@ -145,3 +145,12 @@ def test_a_sentence_with_a_second_value_names_no_single_value(gold, answer, expe
 ])
 def test_golds_with_words_around_their_value(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("Player B wins", "B", True), ("Player B wins", "A", False),
+    ("Carol arrives first, 2 minutes ahead of Dave.", "\\text{Carol}", True),
+    ("Carol arrives first, 2 minutes ahead of Dave.", "\\text{Dave}", False),
+])
+def test_winners_named_as_players_or_arrivals(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

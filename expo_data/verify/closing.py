@@ -19,7 +19,6 @@ _REMARK_LINE_RE = re.compile(
 _SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
 _SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b(?!-)|(?<![\w.])(\\?\$)"
                         r"(\d+(?:\.\d+)?)(k|m|bn)\b(?![-+*/^=\w$])", re.IGNORECASE)
-_MATH_RE = re.compile(r"(?<!\\)\$(?:[^$\\]|\\.)+\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+\$?(\(\s*{_NUM}\s*(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
@@ -47,14 +46,9 @@ def _scaled(match: re.Match) -> str:
 
 
 def scaled_numbers(text: str) -> str:
-    """ "70 thousand dollars" -> "70000 dollars", "$57k" -> "$57000", "$1.5 million" -> "$1500000"; never inside
-    math ("$3k+1$", "$5m$")."""
-    pieces, start = [], 0
-    for math in _MATH_RE.finditer(text):
-        if not re.fullmatch(r"\$\d+(?:\.\d+)?(?:k|m|bn)?\s*", math.group()[:-1]) or math.group()[-1] != "$":
-            pieces += [_SCALED_RE.sub(_scaled, text[start:math.start()]), math.group()]
-            start = math.end()
-    return "".join(pieces) + _SCALED_RE.sub(_scaled, text[start:])
+    """ "70 thousand dollars" -> "70000 dollars", "$57k" -> "$57000", "$1.5 million" -> "$1500000"; never math
+    ("$3k+1$", "$5m$": a letter before an operator or a closing $) nor "thousand-dollar bills"."""
+    return _SCALED_RE.sub(_scaled, text)
 
 
 def _value(number: str, percent: bool) -> Fraction:

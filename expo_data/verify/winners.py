@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 # Who wins a game, said with or without the claim: "Alice", "the first player wins", "Bob has a winning strategy".
-_WINNER_RE = re.compile(r"^(?:the )?([a-z]+(?: player)?)(?: (?:wins|will win|can always win|can force a win|always wins|"
-                        r"has a winning strategy|has the winning strategy))?$")
+_WINNER_RE = re.compile(r"^(?:the )?(?:player )?([a-z]+(?: player)?)(?: (?:wins|will win|can always win|can force a win|"
+                        r"always wins|has a winning strategy|has the winning strategy|(?:arrives|finishes|comes in|is) first"
+                        r"(?:,? [^,;]*?\bahead of [a-z]+)?))?$")  # "Player B wins", "Carol arrives first, 2 minutes ahead of Dave"
 
 
 def winner(words: str) -> str | None:
