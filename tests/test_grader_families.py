@@ -119,3 +119,13 @@ def test_residue_classes_match_in_every_notation_and_a_shifted_class_never(modul
 ])
 def test_set_builder_golds(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("x = k*pi, k = 0, ±1, ±2, ...", "x = k\\pi,\\ k\\in\\mathbb{Z}", True),
+    ("x = k*pi, k = 0, ±1, ±2, ...", "x = 2k\\pi,\\ k\\in\\mathbb{Z}", False),
+    ("(-1 ± sqrt(5))/2", "x=\\frac{\\sqrt5-1}{2}\\quad\\text{and}\\quad x=-\\frac{1+\\sqrt5}{2}.", True),
+    ("(-1 ± sqrt(5))/2", "x=\\frac{\\sqrt5-1}{2}\\quad\\text{and}\\quad x=\\frac{1+\\sqrt5}{2}.", False),
+])
+def test_every_integer_listed_and_plus_minus_roots(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -62,3 +62,12 @@ def test_named_solutions_in_any_order_against_tuples(solutions, rng, change):
 ])
 def test_plus_minus_and_named_tuples(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("\\text{max} = 6049,\\ \\text{min} = 4122", True), ("\\text{min } 4122,\\ \\text{max } 6049", True),
+    ("\\min = 4122,\\ \\max = 6049", True), ("4122, 6049", True),
+    ("\\text{max} = 4122,\\ \\text{min} = 6049", False), ("6049, 4122", False), ("6049", False),
+])
+def test_a_labelled_minimum_and_maximum(answer, expected):
+    assert verify_one("4122 \\text{ (minimum)}, 6049 \\text{ (maximum)}", answer)[0] is expected

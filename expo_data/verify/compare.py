@@ -16,7 +16,7 @@ from .special import _equation_sides_disagree, _special_match
 from .families import family_verdict
 from .piecewise import piecewise_verdict
 from .functions import constant_functions, function_family_verdict, renamed_argument
-from .lists import counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
+from .lists import labelled_verdict, counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value,
                     quantified_value, _read_whole, sentence_verdict, tuple_items, unit_verdict)
@@ -188,6 +188,8 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     verdict = sentence_verdict(gold, _unboxed(answer))
     if verdict is None:
         verdict = piecewise_verdict(gold, _unboxed(answer), complete_expr)
+    if verdict is None:
+        verdict = labelled_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:
         verdict = cases_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:

@@ -64,6 +64,7 @@ def _spelled(text: str) -> str:
     text = re.sub(r"[A-Za-z]{2,}", lambda m: m.group().lower(), text)
 
     text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
+    text = re.sub(r"\b([a-z]) ?= ?0 ?, ?± ?1 ?, ?± ?2 ?,? ?\.\.\.", r"\1 in Z", text)  # k = 0, ±1, ±2, ...: every integer
     # {n in Z : n ≡ 1 mod 3}: the members of a domain with a condition
     return re.sub(r"^\{ ?([a-z]) in (Z\+|Z0|Z) ?: ?(.+?) ?\}$",
                   lambda m: f"all {_DOMAIN_NAMES[m.group(2)]} {m.group(1)} with {m.group(3)}", text)

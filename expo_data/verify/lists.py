@@ -77,3 +77,43 @@ def parts_of_one_answer(pieces: list[str]) -> bool:
         return True  # "x = 1; y = 2", and "x = 1; x = 2" (two roots)
     numbers = [re.fullmatch(r"\s*\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s*", piece) for piece in pieces]
     return all(numbers) and len({float(number.group(1)) for number in numbers}) > 1
+
+
+_LABELS = {"min": "min", "minimum": "min", "smallest": "min", "least": "min", "lowest": "min",
+           "max": "max", "maximum": "max", "largest": "max", "greatest": "max", "highest": "max"}
+_LABEL = r"(min|minimum|smallest|least|lowest|max|maximum|largest|greatest|highest)"
+
+
+def _labelled(text: str) -> dict[str, str] | None:
+    """{"min": "4122", "max": "6049"} for "4122 (minimum), 6049 (maximum)", "\\text{max} = 6049, \\text{min} = 4122",
+    "min 4122, max 6049"; None unless every part is one labelled value and the labels differ."""
+    text = re.sub(r"\\(?:text|mathrm|textrm)\s*\{([^{}]*)\}|\\(?=min|max)", r"\1", text.strip().strip("$"))
+    text = re.sub(r"\\[,;:! ]|\\q?quad|~", " ", text)
+    found = {}
+    for part in re.split(r"\s*(?:,|;|\band\b)\s*", text.strip().rstrip(".")):
+        part = part.strip()
+        match = (re.fullmatch(rf"(?P<value>[^()=]+?)\s*\(\s*{_LABEL}\s*\)", part, re.IGNORECASE)
+                 or re.fullmatch(rf"(?:the\s+)?{_LABEL}(?:imum)?(?:\s+value)?\s*(?:=|:|is)?\s*(?P<value>[^=]+)", part,
+                                 re.IGNORECASE))
+        if not match:
+            return None
+        label = _LABELS[next(g for g in match.groups() if g and g.lower() in _LABELS).lower()]
+        if label in found:
+            return None
+        found[label] = match.group("value").strip()
+    return found if len(found) >= 2 else None
+
+
+def labelled_verdict(gold: str, answer: str, same_value) -> bool | None:
+    """A minimum and a maximum, each with its label: the same label, the same value, in any order; None when the
+    gold labels no values."""
+    gold_values = _labelled(gold)
+    if gold_values is None:
+        return None
+    answer_values = _labelled(answer)
+    if answer_values is None:  # "4122, 6049": the values in the order the gold writes them
+        items = [i.strip() for i in re.split(r"\s*,\s*", answer.strip().strip("$")) if i.strip()]
+        return len(items) == len(gold_values) and not re.search(r"[()=]", answer) and all(
+            same_value(g, a) for g, a in zip(gold_values.values(), items))
+    return gold_values.keys() == answer_values.keys() and all(same_value(gold_values[k], answer_values[k])
+                                                              for k in gold_values)

@@ -123,7 +123,7 @@ def plus_minus_verdict(gold: str, answer: str, same_value) -> bool | None:
         return None
     answers = _both_signs(answer)
     if answers is None:
-        listed = re.sub(r"\\[,;:! ]", " ", answer.strip().strip("$")).strip()
+        listed = re.sub(r"\\[,;:! ]|\\q?quad", " ", answer.strip().strip("$")).strip().rstrip(".").strip()
         listed = re.sub(r"^(?:\\left\s*)?\\\{(.*?)(?:\\right\s*)?\\\}$", r"\1", listed)  # \{a, b\}: a set of two
         answers = [re.sub(r"^\s*\$?\s*[a-z]\s*=\s*", "", part).strip().strip("$")
                    for part in _ALTERNATIVES_RE.split(listed) if part.strip()]
