@@ -130,3 +130,30 @@ def test_a_scale_word_after_a_dollar_amount_among_other_amounts():
     text = "Her base is $50,000. She gets a $5,000 bonus and $2,000 commission.\n\nShe earns $57k this year."
     answer, _ = extract_answer(text)
     assert verify_one("57000", answer)[0] is True
+
+
+@pytest.mark.parametrize("text,gold", [
+    ("Work.\n\nNo, that's not right. Let me reconsider the problem from the start.", "No"),
+    ("Work.\n\nYes, that checks out. Now let's compute the number of fixed points.", "Yes"),
+    ("So the answer cannot be **5**.", "5"),
+    ("The correct count is 7 rather than **5**.", "5"),
+    ("So $x$ can be anything except **5**.", "5"),
+    ("So $n$ exceeds **5**.", "5"),
+    ("The minimum is 3 and the maximum is **5**.", "5"),
+    ("The minimum of $f$ is $2$, attained at $x=1$ and the maximum is $9$.", "9"),
+    ("Ignoring the constraint, the minimum is $2$, attained at $x = 0$ which is outside the domain.", "2"),
+    ("So $x \\le -2$ or $3 \\le x \\le 7$.", "[3, 7]"),
+    ("The inequality fails for $-2 \\le x \\le 7$.", "[-2, 7]"),
+    ("So the solution set is not $-2 \\le x \\le 7$.", "[-2, 7]"),
+])
+def test_third_review_closing_false_positives(text, gold):
+    answer, _ = extract_answer("We work it out.\n\n" + text)
+    assert not (answer is not None and verify_one(gold, answer)[0]), answer
+
+
+@pytest.mark.parametrize("text,gold", [
+    ("So the answer is $2k + 1$.", "2k+1"), ("So the answer is $3k - 1$.", "3k-1"), ("It is $2m + 1$.", "2m+1"),
+])
+def test_spaced_math_is_never_scaled(text, gold):
+    answer, _ = extract_answer("We work it out.\n\n" + text)
+    assert verify_one(gold, answer)[0] is True, answer

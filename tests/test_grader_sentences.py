@@ -154,3 +154,14 @@ def test_golds_with_words_around_their_value(gold, answer, expected):
 ])
 def test_winners_named_as_players_or_arrivals(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("No, for n = 4; yes for all other n.", "No", False),
+    ("No, since the minimum is 3", "No, the minimum is 4", False),
+    ("Yes, because n = 7 works", "Yes, n = 8 works", False),
+    ("Yes, for even n; no for odd n.", "Yes", False),
+    ("n = 2 (with n = 3 also possible)", "2", False),
+])
+def test_third_review_verdicts_with_conditions(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -71,3 +71,17 @@ def test_plus_minus_and_named_tuples(gold, answer, expected):
 ])
 def test_a_labelled_minimum_and_maximum(answer, expected):
     assert verify_one("4122 \\text{ (minimum)}, 6049 \\text{ (maximum)}", answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("3 (minimum), 7 (maximum)", "3 is the maximum, 7 is the minimum", False),
+    ("3 (minimum), 7 (maximum)", "3 maximum, 7 minimum", False),
+    ("the least common multiple is 72 and the greatest common divisor is 6", "gcd 72, lcm 6", False),
+    ("4122 \\text{ (minimum)}, 6049 \\text{ (maximum)}", "4122 and 6049", True),
+    ("2 (the minimum), 5 (the maximum)", "2, 5", True),
+    ("(-\\infty, 3)", "-\\infty, 3", False),  # an interval, not a pair
+    ("\\pm 2", "2 \\quad -2", True), ("1 \\pm \\sqrt{2}", "1+\\sqrt{2} \\quad 1-\\sqrt{2}", True),
+    ("5 (at most)", "5", False), ("\\sqrt{2} (at least)", "\\sqrt{2}", False),
+])
+def test_third_review_labels_intervals_and_bounds(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -18,7 +18,7 @@ _REMARK_LINE_RE = re.compile(
     r"confirmed))\s*[.!]?\s*$", re.IGNORECASE)  # a whole last sentence: "... is correct only if ..." is no remark
 _SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
 _SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b(?!-)|(?<![\w.])(\\?\$)"
-                        r"(\d+(?:\.\d+)?)(k|m|bn)\b(?![-+*/^=\w$])", re.IGNORECASE)
+                        r"(\d+(?:\.\d+)?)(k|m|bn)\b(?!\w)(?!\s*(?:[-+*/^=\\]|\.?\$))", re.IGNORECASE)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+\$?(\(\s*{_NUM}\s*(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
@@ -58,14 +58,21 @@ def _value(number: str, percent: bool) -> Fraction:
 # "No, such a triangle cannot exist.": a verdict opening the closing paragraph (not "No, wait, ...").
 _VERDICT_LEAD_RE = re.compile(r"^\s*(?:\*\*)?(yes|no)(?:\*\*)?\s*[,.;:—–]\s*(?!.*\b(?:wait|actually|but|however|unless|"
                               r"except|if|only|hmm)\b)", re.IGNORECASE | re.DOTALL)
+# A paragraph about the work, not a verdict on the question: "No, that's not right. Let me reconsider."
+_PROCESS_RE = re.compile(r"\b(?:let me|let's|let us|now|reconsider|approach|not right|checks? out|therefore|thus|hence|"
+                         r"so|step|wait|actually|again)\b", re.IGNORECASE)
+# Words before a bold value that make it no statement of the answer: "cannot be **5**", "rather than **5**".
+_NOT_STATED_RE = re.compile(r"n't|\b(?:cannot|never|not|rather|other|except|exclude|besides|previously|exceeds?|instead|"
+                            r"wrong|incorrect|than|equal to|unlike|claimed)\b|\\(?:le|ge|neq?)\b", re.IGNORECASE)
 # "the largest ratio belongs to **Evelyn**.", "She arrives at **9:36 AM**.": one bold value ending the sentence.
 _BOLD_END_RE = re.compile(r"\*\*([^*\n]{1,30}?)\*\*\s*[.!]?\s*$")
 # "Therefore $A$ is 5 and $B$ is 2.": two or more names, each given a number.
 _NAMED_RE = re.compile(r"\$?([A-Za-z])\$?\s+(?:is|equals|=)\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?")
 # "Hence the minimum is $2$, attained at $x = 1$ and $y = 3$.": the value, not where it is attained.
-_ATTAINED_RE = re.compile(r"\bthe (?:minimum|maximum|least|greatest|smallest|largest)(?: possible)?(?: value)?(?: of [^,]{1,30})?"
-                          r"\s+is\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?\s*,?\s+(?:attained|achieved|reached|obtained|which occurs)"
-                          r"\b[^,;]*$", re.IGNORECASE)
+_ATTAINED_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?the (?:minimum|maximum|least|greatest|smallest|largest)"
+                          r"(?: possible)?(?: value)?(?: of [^,]{1,30})?\s+is\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?\s*,?\s+"
+                          r"(?:attained|achieved|reached|obtained|which occurs)\b(?![^,;]*\b(?:and the|but|not|which|outside|"
+                          r"however|maximum|minimum)\b)[^,;]*$", re.IGNORECASE)
 # "$-2 \le x \le 7$": a range of one letter closing the sentence.
 _RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\s*[a-z]\s*\\(?:le|leq|lt|ge|geq|gt)\s*"
                            r"-?[\d./\\{}a-z]+)\s*\$\s*\.?\s*$")
@@ -94,13 +101,15 @@ def closing_value(text: str) -> str | None:
         return first if same else None
     paragraph = re.split(r"\n\s*\n", text.strip())[-1]
     lead = _VERDICT_LEAD_RE.match(paragraph)
-    if lead and not re.search(r"\d", paragraph):  # "Yes, $5 is correct." confirms a value: no verdict
+    if lead and not re.search(r"\d", paragraph) and len(re.findall(r"[.!?](?:\s|$)", paragraph.strip())) <= 1 and not (
+            _PROCESS_RE.search(paragraph)):  # "Yes, $5 is correct." confirms a value; "No, let me reconsider" is work
         return lead.group(1).capitalize()
     bold = _BOLD_END_RE.search(raw_last)
     before_bold = raw_last[:bold.start()] if bold else ""
     if bold and raw_last.count("**") == 2 and not re.search(r"\b(?:or|and|not)\b|=|[A-Za-z]\s*:", bold.group(1)) and len(
-            bold.group(1).split()) <= 3 and not re.search(r"\b(?:at (?:most|least)|(?:less|more|fewer|greater) than|up to|"
-                                                          r"not|about|approximately|around)\s*$", before_bold):
+            bold.group(1).split()) <= 3 and not re.search(r"\b(?:at (?:most|least)|up to|about|approximately|around)\s*$",
+                                                          before_bold) and not _NOT_STATED_RE.search(before_bold) and not (
+            re.search(r"\d", before_bold)):  # "The minimum is 3 and the maximum is **5**.": two values
         return bold.group(1).strip()
     named = _NAMED_RE.findall(last)
     if len(named) >= 2 and len({n for n, _ in named}) == len(named) and re.fullmatch(
@@ -110,9 +119,13 @@ def closing_value(text: str) -> str | None:
     attained = _ATTAINED_RE.search(last)
     if attained:
         return attained.group(1)
+    if re.search(r"\b(?:minimum|least|smallest)\b", last) and re.search(r"\b(?:maximum|greatest|largest)\b", last) or (
+            re.search(r"\battained\b.*\b(?:but|not|outside|which)\b", last)):
+        return ""  # "The minimum is 3 and the maximum is 5.": two values; "attained at 0, which is outside": none
     in_range = _RANGE_END_RE.search(last)
-    if in_range:
-        return in_range.group(1)
+    if in_range:  # "fails for $-2 \le x \le 7$", "all $x \neq 1$ with ...": no answer
+        return "" if re.search(r"\b(?:or|and|with|not|fails?|except|unless)\b|\\(?:neq?|cup)\b|[<>≤≥]|\\[lg]e",
+                               last[:in_range.start()]) else in_range.group(1)
     verdict = _VERDICT_RE.search(last)
     if verdict:
         word = verdict.group(1) or verdict.group(2)

@@ -200,7 +200,9 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
         verdict = series_verdict(gold, _unboxed(answer), complete_expr, _read_whole) if verdict is None else verdict
     if verdict is not None:
         return gold, verdict
-    gold = reduced_gold(gold)
+    reduced = reduced_gold(gold)
+    bare_verdict = re.fullmatch(r"\s*(?:\\text\{)?\s*(?:yes|no)\s*\.?\s*\}?\s*\.?\s*", _unboxed(answer), re.IGNORECASE)
+    gold = gold if reduced in ("Yes", "No") and reduced != gold and not bare_verdict else reduced  # "No, since 3"
     gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
     verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
     if verdict is None and looks_plain(gold.replace("±", "+")):  # c(2±sqrt(3)): two plain values (LaTeX: canonical)
@@ -269,11 +271,14 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
             _TRUTH_WORDS.get(normalise_string(_unwrap(gold))) == normalise_string(_unwrap(_unboxed(answer))))
         word = normalise_string(_unwrap(gold))
         return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
-    gold_tuple = tuple_items(gold) if re.match(r"\s*\$?\s*(?:\\left\s*)?\(", gold) else None
+    gold_tuple = tuple_items(gold) if re.match(r"\s*\$?\s*(?:\\left\s*)?\(", gold) and not re.search(
+        r"\\infty|∞|\\cup|\boo\b", gold) else None  # (0, \infty) is an interval
     bare_list = _top_level_split(_unwrap(_unboxed(answer)).strip().strip("$"), ",")
     if gold_tuple and len(gold_tuple) > 1 and len(bare_list) == len(gold_tuple) and not re.search(r"[(\[{=]", answer):
         return all(_match_one(g, a)[0] for g, a in zip(gold_tuple, bare_list)), None  # (15, -29) as "15, -29"
     gold_form = canonical(gold, is_gold=True)
+    if _several_values(gold_form.text):  # "2 \quad -2": two values set apart, never 2 - 2
+        answer = re.sub(r"(?<=[\w})])\s*(?:\\q?quad\s*)+(?!\\text)(?=[-+\w\\])", ", ", answer)
     answer_form = canonical(answer, is_gold=False, several=_several_values(gold_form.text))
     if answer_form is None:
         return False, "answer_ambiguous"
@@ -404,6 +409,9 @@ def _warm_once() -> None:
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
     reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
+    bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)
+    if bound and not re.search(bound.group(1) + r"|\\[lg]eq?|[≤≥]", extracted, re.IGNORECASE):
+        return False, None  # "5 (at most)" is a bound: the bare value is not it
     try:
         approximate = approximate_verdict(reference, _unboxed(extracted), real_value)  # before "\approx" is cut
         if approximate is not None:

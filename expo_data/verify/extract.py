@@ -250,10 +250,17 @@ def _before_check(text: str) -> str:
     return text[:check.start()] if check and _LAST_NUMBER_RE.search(text[:check.start()]) else text
 
 
+_NOT_THE_VALUE_RE = re.compile(r"(?:\brather than|\bother than|\bexcept|\bbesides|\bexclud(?:e|ing)|\bexceeds?|\bclaimed|"
+                               r"\bnot(?: get| be| equal to)?|n't(?: be)?|\bor equal to|\\(?:le|ge|neq?)|\b(?:less|more|"
+                               r"greater|fewer) than|\binstead of)[\s$*]*$", re.IGNORECASE)
+
+
 def _last_number(text: str) -> str | None:
     """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more");
     None when it is part of a formula or a number phrase ("\u221a3", "12\u03c0", "2^10", "12 squared", "3 and a half")."""
     numbers = list(_LAST_NUMBER_RE.finditer(text))
+    if _NOT_THE_VALUE_RE.search(text[max(0, numbers[-1].start() - 40):numbers[-1].start()]):
+        return None  # "7 rather than 5", "anything except 5", "exceeds 5": the last number is not what is stated
     remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
     if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
         return _NUMBER_RE.search(remarks[-1].group(1)).group()

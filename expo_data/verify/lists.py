@@ -92,11 +92,11 @@ def _labelled(text: str) -> dict[str, str] | None:
     found = {}
     for part in re.split(r"\s*(?:,|;|\band\b)\s*", text.strip().rstrip(".")):
         part = part.strip()
-        match = (re.fullmatch(rf"(?P<value>[^()=]+?)\s*\(\s*{_LABEL}\s*\)", part, re.IGNORECASE)
-                 or re.fullmatch(rf"(?:the\s+)?{_LABEL}(?:imum)?(?:\s+value)?\s*(?:=|:|is)?\s*(?P<value>[^=]+)", part,
+        match = (re.fullmatch(rf"(?P<value>[^()=]+?)\s*\(\s*(?:the\s+)?{_LABEL}\s*\)", part, re.IGNORECASE)
+                 or re.fullmatch(rf"(?:the\s+)?{_LABEL}(?:\s+value)?\s*(?:=|:|is)?\s*(?P<value>[^=]+)", part,
                                  re.IGNORECASE))
-        if not match:
-            return None
+        if not match or re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", match.group("value"))):
+            return None  # "least common multiple is 72": a label is a whole word before a value, not a name's start
         label = _LABELS[next(g for g in match.groups() if g and g.lower() in _LABELS).lower()]
         if label in found:
             return None
@@ -112,7 +112,9 @@ def labelled_verdict(gold: str, answer: str, same_value) -> bool | None:
         return None
     answer_values = _labelled(answer)
     if answer_values is None:  # "4122, 6049": the values in the order the gold writes them
-        items = [i.strip() for i in re.split(r"\s*,\s*", answer.strip().strip("$")) if i.strip()]
+        items = [i.strip() for i in re.split(r"\s*(?:,|\band\b)\s*", answer.strip().strip("$")) if i.strip()]
+        if any(re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", item)) for item in items):
+            return False  # "3 is the maximum, 7 is the minimum": words, not bare values
         return len(items) == len(gold_values) and not re.search(r"[()=]", answer) and all(
             same_value(g, a) for g, a in zip(gold_values.values(), items))
     return gold_values.keys() == answer_values.keys() and all(same_value(gold_values[k], answer_values[k])

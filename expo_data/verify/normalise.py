@@ -32,7 +32,7 @@ def gold_alternatives(reference: str) -> list[str]:
             r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", glossed.group(2))):
         return gold_alternatives(glossed.group(1)) + [glossed.group(2).strip()]
     pieces, depth, start, i = [], 0, 0, 0
-    prose = re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}\s+[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", " ", reference))
+    prose = re.search(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+\s*(?:\{[^{}]*\})?", " ", reference))
     separators = {m.start(): m.end() for m in _ALTERNATIVE_RE.finditer(reference) if m.end() > m.start()
                   and not (prose and m.group().strip() == ";")}  # "The minimum is 8; the maximum is 12.": one gold
     while i < len(reference):

@@ -166,9 +166,10 @@ _THERE_ARE_COUNT_RE = re.compile(r"^there (?:are|is|exist|exists) (?:exactly |pr
 # A gold's words around its value: a verdict and its reason ("No, because the sum is odd."), a gloss in brackets
 # ("9 (for example, with 12 points)"), a qualifier before the statement ("For every k > 1 the answer is 2."), the
 # only solution named ("Only the trivial solution x = y = z = 0.").
-_REASONED_VERDICT_RE = re.compile(r"^\s*(yes|no)\s*[,.;:]\s*(?:because|since|as|for)\b.*$", re.IGNORECASE | re.DOTALL)
-_GLOSS_RE = re.compile(r"^(.*?\S)\s*\((?:for example|for instance|e\.g\.|i\.e\.|namely|the|attained|achieved|when|"
-                       r"at|with)\b[^()]*\)\s*\.?\s*$", re.IGNORECASE | re.DOTALL)
+_REASONED_VERDICT_RE = re.compile(r"^\s*(yes|no)\s*[,.;:]\s*(?:because|since|as)\b(?!.*(?:\b(?:yes|no|otherwise)\b|;)).*$",
+                                  re.IGNORECASE | re.DOTALL)
+_GLOSS_RE = re.compile(r"^(.*?\S)\s*\((?:for example|for instance|e\.g\.|i\.e\.|namely|the (?!\w+ also)|attained|"
+                       r"achieved)\b[^()]*\)\s*\.?\s*$", re.IGNORECASE | re.DOTALL)
 _LEADING_QUALIFIER_RE = re.compile(r"^\s*for (?:every|all|each|any) [^,]{1,40}?,?\s+(the (?:answer|value|result) is .+)$",
                                    re.IGNORECASE | re.DOTALL)
 _ONLY_SOLUTION_RE = re.compile(r"^\s*(?:only the (?:trivial )?solution|the (?:only|unique) solution is)\s+(.+?)\s*\.?\s*$",

@@ -100,7 +100,7 @@ def solutions_verdict(gold: str, answer: str, named_values, same: Callable[[str,
 
 
 _PLUS_MINUS_RE = re.compile(r"±|\\pm\b|∓|\\mp\b")
-_ALTERNATIVES_RE = re.compile(r"\s*(?:,|;|\\text\s*\{\s*(?:or|and)\s*\}|\bor\b|\band\b)\s*")
+_ALTERNATIVES_RE = re.compile(r"\s*(?:,|;|\\text\s*\{\s*(?:or|and)\s*\}|\bor\b|\band\b|(?:\\q?quad\s*)+)\s*")
 
 
 def _both_signs(text: str) -> list[str] | None:
@@ -123,7 +123,7 @@ def plus_minus_verdict(gold: str, answer: str, same_value) -> bool | None:
         return None
     answers = _both_signs(answer)
     if answers is None:
-        listed = re.sub(r"\\[,;:! ]|\\q?quad", " ", answer.strip().strip("$")).strip().rstrip(".").strip()
+        listed = re.sub(r"\\[,;:! ]", " ", answer.strip().strip("$")).strip().rstrip(".").strip()
         listed = re.sub(r"^(?:\\left\s*)?\\\{(.*?)(?:\\right\s*)?\\\}$", r"\1", listed)  # \{a, b\}: a set of two
         answers = [re.sub(r"^\s*\$?\s*[a-z]\s*=\s*", "", part).strip().strip("$")
                    for part in _ALTERNATIVES_RE.split(listed) if part.strip()]
