@@ -165,3 +165,17 @@ def test_winners_named_as_players_or_arrivals(gold, answer, expected):
 ])
 def test_third_review_verdicts_with_conditions(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("The first player wins.", "\\text{The first player (Alice) wins}", True),
+    ("The first player wins.", "\\text{The second player (Bob) wins}", False),
+    ("The winner is Carol.", "Carol", True), ("The winner is Carol.", "Dave", False),
+    ("No such triangle exists.", "no such triangle", True),
+    ("Yes; for example n = 6 works.", "\\text{Yes}", True),
+    ("36, attained when a = b = 3", "36", True), ("36, attained when a = b = 3", "3", False),
+    ("18 (when x = 3)", "18", True),
+    ("The answer is 5, obtained for n = 2 and 3 otherwise.", "5", False),
+])
+def test_more_golds_with_words_around_their_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

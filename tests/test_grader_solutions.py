@@ -85,3 +85,17 @@ def test_a_labelled_minimum_and_maximum(answer, expected):
 ])
 def test_third_review_labels_intervals_and_bounds(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("{1, 2, 4, 8}", "8, 4, 2, 1", True), ("{1, 2, 4, 8}", "8, 4, 2", False),        # a plain-text set
+    ("1.6 \\times 10^{-19} C", "1.6e-19", True), ("1.6 \\times 10^{-19} C", "1.6e-18", False),
+    ("(-oo, -2) U (3, oo)", "x < -2, x > 3", True), ("(-oo, -2) U (3, oo)", "x < -2, x > 2", False),
+    ("{-2, 3}", "x = 3, x = -2", True), ("{-2, 3}", "x = 3, x = 2", False),           # one unknown's values
+    ("0, pi", "x = 0 \\text{ or } x = \\pi", True),
+    ("\\begin{cases} x = 2 \\\\ y = -3 \\end{cases}", "(2, -3)", True),              # a system's solution
+    ("\\begin{cases} x = 2 \\\\ y = -3 \\end{cases}", "(-3, 2)", False),
+    ("x=2, y=3", "x = 2, x = 3", False),                                               # names not the gold's
+])
+def test_plain_sets_intervals_systems_and_one_unknowns_values(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

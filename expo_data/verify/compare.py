@@ -18,7 +18,8 @@ from .piecewise import piecewise_verdict
 from .functions import constant_functions, function_family_verdict, renamed_argument
 from .lists import labelled_verdict, counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
-from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, plain_verdict, qualified_value,
+from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, one_unknowns_values, plain_verdict,
+                    qualified_value,
                     quantified_value, _read_whole, sentence_verdict, tuple_items, unit_verdict)
 from .gold import gold_answer
 from .named import tuple_assignment
@@ -178,6 +179,9 @@ def _named_match(gold_named: dict[str, str], answer: str) -> bool | None:
     items = tuple_items(_unboxed(answer))
     if items is None:
         return None
+    names = [re.match(r"\s*([A-Za-z])\s*=(?!=)", item) for item in items]
+    if any(names) and [n.group(1) if n else None for n in names] != list(gold_named):
+        return False  # "x = 2, x = 3" names its values, and not as the gold does
     return len(items) == len(gold_named) and all(
         _match_one(value, item)[0] for value, item in zip(gold_named.values(), items))
 
@@ -257,6 +261,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return bool(_named_match(gold_named, answer)), None
     if gold_named and "=" in answer and re.search(r"[A-Za-z]", answer.split("=")[0]):
         return False, "answer_ambiguous"  # "(x; y) = (-1; 2)" names values in a way not read: never compared unordered
+    answer = one_unknowns_values(answer) if not gold_named else answer  # "x = 3, x = -2" against {-2, 3}
     bare_gold = notation(gold).strip()
     gold_items = None if gold_named or bare_gold.startswith(("{", "\\{")) else tuple_items(
         "(" + bare_gold[1:-1] + ")" if bare_gold.startswith("[") and bare_gold.endswith("]") else gold)

@@ -124,7 +124,7 @@ def function_family_verdict(gold: str, answer: str, same_value) -> bool | None:
         return False if g_name == a_name and g_domain != a_domain else None
     signs = ("", "-") if g_domain == "R" else ("",)  # over the reals, x - a is the family x + c
     for sign in signs:
-        renamed = {a_arg: g_arg, a_param: f"({sign}{g_param})"}
+        renamed = {a_arg: g_arg, a_param: g_param if not sign else f"(-1)\\cdot {g_param}"}
         body = _COMMAND_OR_LETTER_RE.sub(lambda m: renamed.get(m.group(), m.group()), a_body)
         if same_value(g_body, body):
             return True

@@ -53,6 +53,34 @@ def _rows_matrix(text: str) -> str | None:
     return "\\begin{pmatrix}" + " \\\\ ".join(" & ".join(row) for row in cells) + "\\end{pmatrix}"
 
 
+_SAME_NAME_RE = re.compile(r"\s*(?:,|;|\\text\s*\{\s*(?:or|and)\s*\}|\bor\b|\band\b)\s*")
+
+
+def plain_spellings(text: str) -> str:
+    """Plain-text sets and intervals ("{1, 2, 4, 8}", "(-oo, -2) U (3, oo)"), e-notation (1.6e-19), and a system's
+    solution written as cases (-> "x = 2, y = -3")."""
+    stripped = text.strip().strip("$").strip()
+    if re.fullmatch(r"\{[^{}\\]*,[^{}\\]*\}", stripped):
+        text = "\\{" + stripped[1:-1] + "\\}"
+    if re.search(r"[)\]]\s+U\s+[(\[]", text) or re.search(r"[(\[,]\s*-?oo\b|\boo\s*[)\]]", text):
+        text = re.sub(r"(?<![A-Za-z\\])oo(?![A-Za-z])", r"\\infty", re.sub(r"(?<=[)\]])\s+U\s+(?=[(\[])", r" \\cup ", text))
+    text = re.sub(r"(?<=\d)[eE]([-+]?\d+)(?![\w.])", r" \\times 10^{\1}", text) if re.search(r"\d[eE][-+]?\d", text) else text
+    system = re.fullmatch(r"\s*\\begin\{cases\}(.*)\\end\{cases\}\s*", stripped, re.DOTALL)
+    rows = [r.strip() for r in system.group(1).split("\\\\") if r.strip()] if system else []
+    if rows and all(re.fullmatch(r"[a-z]\s*=\s*[^=&]+", row) for row in rows):
+        text = ", ".join(rows)  # a system's solution: "x = 2, y = -3"
+    return text
+
+
+def one_unknowns_values(text: str) -> str:
+    """ "x = 3, x = -2" / "x = 0 or x = \\pi": the values of one unknown, listed ("3, -2"); unchanged otherwise."""
+    parts = _SAME_NAME_RE.split(text.strip().strip("$").strip())
+    assigned = [re.fullmatch(r"([a-z])\s*=\s*([^=<>]+)", p.strip()) for p in parts]
+    if len(parts) > 1 and all(assigned) and len({m.group(1) for m in assigned}) == 1:
+        return ", ".join(m.group(2).strip() for m in assigned)
+    return text
+
+
 def notation(text: str) -> str:
     """Spellings read into the grader's own: full-width digits and letters (NFKC), \\langle a, b \\rangle as a
     tuple, the ratio colon \\colon, \\tbinom/\\dbinom."""
@@ -60,6 +88,7 @@ def notation(text: str) -> str:
     text = _rows_matrix(text) or text  # [1, -2; 0, 1]
     text = re.sub(r"\\(?:displaystyle|textstyle)\s*", "", text)  # typesetting only
     text = re.sub(r"(?<=,)\s*\\[,;: ]\s*|\s*\\[,;: ]\s*(?=[)\]])", " ", text)  # (1,\,2): a space, no third item
+    text = plain_spellings(text)
     text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00

@@ -72,8 +72,9 @@ def gold_reading(gold: str) -> str:
     example = re.search(r"[,;(]?\s*(?:for example|for instance|e\.g\.|such as)\b[^{}$]*?(?=\}?\s*\$?\s*$)", gold,
                         re.IGNORECASE)  # "Yes, for example n = 5.": an illustration, not a value asked for
     verdict = _VERDICT_GOLD_RE.fullmatch(gold[:example.start()].rstrip(" ,;(") + ", with an example" if example else gold)
+    rest = (gold[:example.start()] if example else gold)[verdict.end(1):] if verdict else ""
     if verdict and re.search(r";|\b(?:yes|no|otherwise|except)\b|\bfor (?:all |every |each )?(?:even|odd|[a-z]\b)",
-                             gold[verdict.end(1):], re.IGNORECASE):
+                             rest, re.IGNORECASE):
         return gold  # "Yes, for even n; no for odd n.": a verdict that depends on the case is no single verdict
     return verdict.group(1).capitalize() if verdict else gold
 

@@ -18,7 +18,8 @@ _NONE_GOLD_RE = re.compile(
     r"(?:it is |it's )?(?:impossible|not possible)|dne)\.?$", re.IGNORECASE)
 # "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
 _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
-                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?)$")
+                             r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?"
+                             r"|no such [a-z]+)$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
@@ -168,8 +169,10 @@ _THERE_ARE_COUNT_RE = re.compile(r"^there (?:are|is|exist|exists) (?:exactly |pr
 # only solution named ("Only the trivial solution x = y = z = 0.").
 _REASONED_VERDICT_RE = re.compile(r"^\s*(yes|no)\s*[,.;:]\s*(?:because|since|as)\b(?!.*(?:\b(?:yes|no|otherwise)\b|;)).*$",
                                   re.IGNORECASE | re.DOTALL)
-_GLOSS_RE = re.compile(r"^(.*?\S)\s*\((?:for example|for instance|e\.g\.|i\.e\.|namely|the (?!\w+ also)|attained|"
-                       r"achieved)\b[^()]*\)\s*\.?\s*$", re.IGNORECASE | re.DOTALL)
+_GLOSS_RE = re.compile(r"^(.*?\S)\s*(?:\((?:for example|for instance|e\.g\.|i\.e\.|namely|the (?!\w+ also)|attained|"
+                       r"achieved|when|at)\b(?![^()]*\b(?:also|or|and the)\b)[^()]*\)|,\s*(?:attained|achieved|reached|obtained)"
+                       r"\s+(?:when|at|for)\b(?![^;]*\b(?:also|or|and|but|otherwise|maximum|minimum)\b)[^;]*)\s*\.?\s*$",
+                       re.IGNORECASE | re.DOTALL)
 _LEADING_QUALIFIER_RE = re.compile(r"^\s*for (?:every|all|each|any) [^,]{1,40}?,?\s+(the (?:answer|value|result) is .+)$",
                                    re.IGNORECASE | re.DOTALL)
 _ONLY_SOLUTION_RE = re.compile(r"^\s*(?:only the (?:trivial )?solution|the (?:only|unique) solution is)\s+(.+?)\s*\.?\s*$",

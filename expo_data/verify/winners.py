@@ -13,5 +13,6 @@ _WINNER_RE = re.compile(r"^(?:the )?(?:player )?([a-z]+(?: player)?)(?: (?:wins|
 
 def winner(words: str) -> str | None:
     words = re.sub(r"\b(?:the )?player (?:who|that) (?:moves|plays|goes) (first|second)\b", r"the \1 player", words)
+    words = re.sub(r"^the winner is ", "", re.sub(r"\s*\([a-z]+\)", "", words)).strip()  # "the first player (alice) wins"
     match = _WINNER_RE.match(words)
     return match.group(1).replace("1st", "first").replace("2nd", "second") if match else None
