@@ -45,18 +45,23 @@ def _points(names: list[str], integer: bool):
     return ({n: number(v) for n, v in zip(names, combo)} for combo in combos)
 
 
-def _at(expr, symbols: dict, point: dict):
-    """The exact value (a sympy Rational) when there is one, else a float; None where not real and finite."""
+def exact_or_float(value):
+    """A Rational as it is (100! + 1 is not 100!), anything else to 50 digits; None when not real and finite."""
     import sympy
 
+    value = sympy.sympify(value)
+    if value.is_Rational:
+        return value
+    real, imaginary = value.evalf(50).as_real_imag()
+    if not real.is_finite or not imaginary.is_finite or abs(imaginary) > 1e-30 * max(1, abs(real)):
+        return None
+    return sympy.Float(real, 50)
+
+
+def _at(expr, symbols: dict, point: dict):
+    """The value at `point` (see exact_or_float); None where not defined."""
     try:
-        value = expr.subs({symbols[n]: v for n, v in point.items()}).doit()
-        if value.is_Rational:
-            return value
-        real, imaginary = value.evalf(50).as_real_imag()
-        if not real.is_finite or not imaginary.is_finite or abs(imaginary) > 1e-30 * max(1, abs(real)):
-            return None
-        return sympy.Float(real, 50)
+        return exact_or_float(expr.subs({symbols[n]: v for n, v in point.items()}).doit())
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError, AttributeError):
         return None
 

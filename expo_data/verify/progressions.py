@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from .evaluate import equal_values
+from .evaluate import equal_values, exact_or_float
 from .series import _ELLIPSIS_RE, _plain_symbols, _terms, read_indexed
 
 _MOST_TERMS = 400
@@ -136,19 +136,6 @@ def _side(text: str, parse_latex, read_whole):
     return (lambda point: expr.subs(point).doit()), counts, {str(s) for s in expr.free_symbols}
 
 
-def _exact_or_float(value):
-    """A Rational as it is (100! + 1 is not 100!), anything else to 50 digits; None when not real."""
-    import sympy
-
-    if value is None:
-        return None
-    value = sympy.sympify(value)
-    if value.is_Rational:
-        return value
-    real, imaginary = value.evalf(50).as_real_imag()
-    return sympy.Float(real, 50) if real.is_finite and abs(imaginary) <= 1e-30 * max(1, abs(real)) else None
-
-
 def progression_verdict(gold: str, answer: str, parse_latex, read_whole) -> bool | None:
     """Either side a run with an ellipsis, the other read whole: equal at every point (see the module's note)."""
     import sympy
@@ -174,7 +161,7 @@ def progression_verdict(gold: str, answer: str, parse_latex, read_whole) -> bool
     for named in points:
         point = {sympy.Symbol(n): v if isinstance(v, int) else sympy.Rational(str(v)) for n, v in named.items()}
         try:
-            values = [_exact_or_float(side[0](point)) for side in sides]
+            values = [None if v is None else exact_or_float(v) for v in (side[0](point) for side in sides)]
         except (TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError, RecursionError):
             return None
         if None in values:
