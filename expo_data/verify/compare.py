@@ -4,9 +4,9 @@ special forms, then math-verify), and `verify_one` over all alternatives."""
 from __future__ import annotations
 
 import re
-import signal
 import threading
 
+from .budget import MAX_NESTING, nesting_depth, within_budget
 from .extract import _has_hedge
 from .normalise import (_CHOICE_PRED_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values, _top_level_split,
                         _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer, normalise_string)
@@ -338,65 +338,19 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
         same_by_value(gold_parsed[0], pred_parsed[0]), None
 
 
-# CPU seconds one verify_one call may spend (all gold alternatives together); past it the answer is wrong
-# (precision first) with verify_error 'timeout'. CPU time, not wall time, so a loaded machine grades alike; and
-# well above the dearest honest comparison (a LaTeX parse that needs ANTLR's full-context prediction costs up to
-# ~0.5 s on a 2-core Xeon; CI once timed one out at a budget of 0.5 s), and 0.3 s below the one second a case may
-# take (a timer that fires inside C code lands only when it returns).
-COMPARE_BUDGET_S = 0.7
-
-
-MAX_NESTING = 40  # brackets and braces one inside another; a timer fired 300 frames deep lands 0.3 s late
-
-
-def _nesting_depth(text: str) -> int:
-    depth = deepest = 0
-    for ch in text:
-        depth += (ch in "([{") - (ch in ")]}")
-        deepest = max(deepest, depth)
-    return deepest
-
-
-class _OverBudget(BaseException):
-    """Raised by the CPU timer inside sympy or math-verify; a BaseException, so no `except Exception` inside
-    them swallows it and carries on."""
-
-
-def _raise_over_budget(signum, frame):
-    # Raised inside a gc callback or a __del__, the exception is swallowed: fire again soon until it lands.
-    signal.setitimer(signal.ITIMER_PROF, 0.05)
-    raise _OverBudget()
-
-
-def _disarm(previous) -> None:
-    while True:  # the timer may fire once more while it is being stopped
-        try:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            signal.signal(signal.SIGPROF, previous)
-            return
-        except _OverBudget:
-            continue
-
-
 def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]:
     """(is_correct, verify_error). Correct when the answer matches any gold alternative. In a main thread (a pool
-    worker's, or a plain script's) the whole call runs under a COMPARE_BUDGET_S CPU timer (math-verify's own
+    worker's, or a plain script's) the whole call runs under a CPU budget (`budget.py`; math-verify's own
     timeouts count whole seconds only); elsewhere it runs unbounded, the pool's per-item timeout its limit."""
     if extracted is None or not str(extracted).strip():
         return False, "no_answer"
-    if _nesting_depth(reference) > MAX_NESTING or _nesting_depth(str(extracted)) > MAX_NESTING:
+    if nesting_depth(reference) > MAX_NESTING or nesting_depth(str(extracted)) > MAX_NESTING:
         return False, "too_deep"  # no answer nests 40 deep; parsing such a side recurses past any budget's reach
     if threading.current_thread() is not threading.main_thread():
         return _verify_alternatives(reference, extracted)
     _warm_once()
-    previous = signal.signal(signal.SIGPROF, _raise_over_budget)
-    signal.setitimer(signal.ITIMER_PROF, COMPARE_BUDGET_S)
-    try:
-        return _verify_alternatives(reference, extracted)
-    except _OverBudget:
-        return False, "timeout"
-    finally:
-        _disarm(previous)
+    finished, verdict = within_budget(lambda: _verify_alternatives(reference, extracted))
+    return verdict if finished else (False, "timeout")
 
 
 _WARM = []
