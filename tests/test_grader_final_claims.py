@@ -587,3 +587,40 @@ def test_an_answer_tag_is_no_relation():
 ])
 def test_pairs_whose_order_the_gold_or_the_names_fix(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+def _boxes_by_rescanning(text: str) -> list[tuple[int, int, str]]:
+    """The plain reference: each box scans forward for its closing brace; a box inside another is dropped."""
+    import re
+
+    from expo_data.verify.boxes import _BARE_BOX_RE, _unwrapped_box
+    found = [(m.start(), m.end(), m.group(1)) for m in _BARE_BOX_RE.finditer(text)]
+    for match in re.finditer(r"\\(?:boxed|fbox)\s*\{", text):
+        depth = 1
+        for j in range(match.end(), len(text)):
+            depth += (text[j] == "{") - (text[j] == "}")
+            if depth == 0:
+                found.append((match.start(), j + 1, text[match.end():j].strip()))
+                break
+    found.sort()
+    outer = [box for box in found if not any(o[0] < box[0] and box[1] <= o[1] for o in found)]
+    return [(start, end, _unwrapped_box(content)) for start, end, content in outer]
+
+
+_BOX_TEXT = st.lists(st.sampled_from(["\\boxed{", "\\fbox{", "\\boxed ", "{", "}", "}", "3", "x", " and ", ", ",
+                                       "\\{", "$"]), max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(_BOX_TEXT)
+def test_boxes_found_in_one_pass_match_a_forward_scan_per_box(text):
+    from expo_data.verify.boxes import _boxes
+    assert _boxes(text) == _boxes_by_rescanning(text)
+
+
+def test_deeply_nested_boxes_are_read_in_linear_time():
+    import time
+
+    start = time.thread_time()
+    assert extract_answer("\\boxed{" * 4000 + "3" + "}" * 4000)[0] == "3"
+    assert time.thread_time() - start < 1.0
