@@ -561,15 +561,18 @@ def test_sigterm_leaves_no_temp_file_beside_the_output(tmp_path, query):
     out = tmp_path / "x.csv"
     proc = subprocess.Popen([BIN / "expo-data", "sql", rd, query, "--format", "csv", "-o", out],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    # The streamed query opens its temp file at once; the aggregate is in DuckDB (C) when the signal comes.
-    deadline = time.time() + 5
-    while not [p for p in tmp_path.iterdir() if ".tmp-" in p.name] and time.time() < deadline:
+    # DuckDB's spill dir (made in the round just before the query starts) or the streamed output's temp file:
+    # a second later the aggregate is deep in DuckDB (C) when the signal comes.
+    deadline = time.time() + 30
+    while not [p for p in [*tmp_path.iterdir(), *rd.iterdir()] if ".tmp-" in p.name or ".expo-spill-" in p.name]:
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
         time.sleep(0.05)
     time.sleep(1)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 143, proc.stderr.read()
     assert "terminated" in proc.stderr.read()
-    assert not out.exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    assert not out.exists() and not [p for p in [*tmp_path.iterdir(), *rd.iterdir()]
+                                     if ".tmp-" in p.name or ".expo-spill-" in p.name]
 
 
 def test_sigint_just_after_select_is_the_interrupt_exit(tmp_path):
