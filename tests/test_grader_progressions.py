@@ -44,3 +44,44 @@ def test_a_written_out_run_equals_its_indexed_form(a, b, op, off):
     if op == "*" and b == -a:
         return  # the first factor is 0: every length has the same product
     assert verify_one(indexed, written)[0] is (off == 0)
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "\\frac{503}{140}", True),  # 1 and the reciprocals' run
+    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "2+\\frac12+\\frac13+\\frac14+\\frac15+\\frac16+\\frac17", True),
+    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "\\frac{363}{140}", False),
+    ("1 + 2 + 4 + \\cdots + 64", "127", True), ("1 + 2 + 4 + \\cdots + 64", "128", False),
+    ("2^{7}-1", "1+2+2^2+\\cdots+2^6", True), ("2^{7}-1", "1+2+2^2+\\cdots+2^7", False),
+    ("0.1 + 0.2 + \\cdots + 0.9", "4.5", True), ("1+1+2+\\cdots+10", "56", True),
+    # two rules read the run, to different values: no reading, so no match either way
+    ("1 + \\frac{1}{2} + \\cdots + \\frac{1}{8}", "\\frac{761}{280}", False),
+    ("1 + \\frac{1}{2} + \\cdots + \\frac{1}{8}", "\\frac{15}{8}", False),
+    ("2 + 4 + \\cdots + 64", "1056", False), ("2 + 4 + \\cdots + 64", "126", False),
+    ("1, 2, \\ldots, 10", "55", False), ("\\{1, 2, 4, \\ldots, 64\\}", "127", False),  # lists, not sums
+])
+def test_numeric_runs_read_by_step_reciprocal_step_or_ratio(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=st.integers(1, 9), step=st.integers(1, 5), count=st.integers(4, 30), kind=st.sampled_from(
+    ["step", "reciprocal", "ratio"]), off=st.sampled_from([0, 1, -1]))
+def test_a_numeric_run_equals_its_exact_sum_and_one_term_more_or_less_never(first, step, count, kind, off):
+    """Three terms, \\cdots and the last one, against the exact sum of as many terms, one more or one fewer.
+    Three shown terms leave one reading: no two of a constant step, a constant reciprocal step and a constant
+    ratio fit three distinct numbers."""
+    from fractions import Fraction
+
+    if kind == "step":
+        terms = [Fraction(first + i * step) for i in range(count + 1)]
+    elif kind == "reciprocal":
+        terms = [Fraction(1, first + i * step) for i in range(count + 1)]
+    else:
+        terms = [Fraction(first * (step + 1) ** i) for i in range(min(count, 12) + 1)]
+    n = len(terms) - 1  # terms[0..n-1] are written; terms[n] is the one more
+
+    def latex(f):
+        return f"\\frac{{{f.numerator}}}{{{f.denominator}}}" if f.denominator != 1 else str(f.numerator)
+    written = " + ".join(latex(t) for t in terms[:3]) + " + \\cdots + " + latex(terms[n - 1])
+    total = sum(terms[:n + off])
+    assert verify_one(latex(total), written)[0] is (off == 0), (written, latex(total))

@@ -46,10 +46,60 @@ def _run(text: str, parse_latex, read_whole):
             if all(sympy.simplify(last.subs(index, start + i) - t) == 0 for i, t in enumerate(first)):
                 return op, _general(combine, last, index, start)
         return None
+    if not indices and not last.free_symbols and not any(t.free_symbols for t in first):
+        return _numeric_run(combine, first, last)
     if len(first) >= 2 and not indices:  # the terms go up by one step: y, y + 1, ..., y + 99
         step = sympy.simplify(first[1] - first[0])
         if step.is_number and step != 0 and all(sympy.simplify(b - a - step) == 0 for a, b in zip(first, first[1:])):
             return op, _stepped(combine, first[0], step, sympy.simplify((last - first[0]) / step + 1))
+    return None
+
+
+def _numeric_runs(run: list, last) -> list[list]:
+    """Every reading of numbers `run[0], run[1], ..., last` as a run that ends exactly at `last`: by a constant
+    step (1, 3, ..., 99), a constant step of reciprocals (1, 1/2, ..., 1/7), a constant ratio (1, 2, ..., 64)."""
+    import sympy
+
+    readings = []
+    for reciprocal in (False, True):
+        if reciprocal and any(t == 0 for t in (*run, last)):
+            continue
+        seen = [1 / t if reciprocal else t for t in (*run, last)]
+        step = sympy.simplify(seen[1] - seen[0])
+        if step == 0 or any(sympy.simplify(t - seen[0] - i * step) != 0 for i, t in enumerate(seen[:-1])):
+            continue
+        count = sympy.simplify((seen[-1] - seen[0]) / step + 1)
+        if count.is_integer and len(run) <= count <= _MOST_TERMS:
+            terms = [seen[0] + i * step for i in range(int(count))]
+            readings.append([1 / t for t in terms] if reciprocal else terms)
+    a, ratio = run[0], (sympy.simplify(run[1] / run[0]) if run[0] != 0 else 0)
+    if ratio not in (0, 1, -1) and all(sympy.simplify(t - a * ratio ** i) == 0 for i, t in enumerate(run)):
+        terms = [a]
+        while len(terms) < _MOST_TERMS and abs(terms[-1]) != abs(last) and (
+                abs(terms[-1]) < abs(last) if abs(ratio) > 1 else abs(terms[-1]) > abs(last)):
+            terms.append(terms[-1] * ratio)
+        if len(terms) >= len(run) and sympy.simplify(terms[-1] - last) == 0:
+            readings.append(terms)
+    return readings
+
+
+def _numeric_run(combine, first: list, last):
+    """A run of numbers: read from as few leading terms left outside it as any rule needs (1 + 1 + 1/2 + ... +
+    1/7 is 1 plus the reciprocals' run); no verdict when the rules that read it disagree (1, 1/2, ..., 1/8 is
+    the reciprocals of 1 to 8, or the halvings to 1/8)."""
+    import sympy
+
+    first, last = [sympy.nsimplify(t, rational=True) for t in first], sympy.nsimplify(last, rational=True)  # 0.1, 0.2
+    for outside in range(len(first) - 1):
+        readings = _numeric_runs(first[outside:], last)
+        values = {combine(*first[:outside], *terms) for terms in readings}
+        if len(values) == 1:
+            value = values.pop()
+            evaluate = lambda point: value  # noqa: E731
+            evaluate.counts = set()
+            return ("+" if combine is sympy.Add else "*"), evaluate
+        if values:
+            return None
     return None
 
 
