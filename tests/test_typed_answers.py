@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expo_data.verify import verify_one
+from expo_data.verify import extract_answer, verify_one
 from expo_data.verify.typed import GOLD_TYPES, read_gold
 
 _SWEEP = int(os.environ.get("EXPO_GRADER_EXAMPLES", "0"))
@@ -97,6 +97,34 @@ def test_units_after_a_value(tenths, unit):
     other = {"m/s^2": "m/s", "kg": "g", "J": "eV", "m": "km", "N": "J", "eV": "J", "Hz": "kHz"}[unit]
     graded(f"{value} {unit}", [value, f"{value}\\ \\text{{{unit}}}", f"{value} {unit}"],
            [f"{value} {other}", f"{(tenths + 1) // 10}.{(tenths + 1) % 10}", f"-{value}"])
+
+
+_PREFIXED = {"uF": ("\\mu F", "nF"), "nm": ("nm", "um"), "mA": ("mA", "A"), "km": ("km", "m"), "kPa": ("kPa", "Pa"),
+             "mg": ("mg", "g"), "kJ": ("kJ", "J"), "ms": ("ms", "s")}
+
+
+@PROPERTY
+@given(st.integers(1, 999), st.sampled_from(sorted(_PREFIXED)), st.sampled_from(["", ".", ", as required."]),
+       st.sampled_from(["Thus\n\nC = {}", "So the result is {}", "Converting, we get ${}$"]))
+def test_a_closing_value_keeps_the_unit_that_ends_its_sentence(tenths, unit, end, closing):
+    """A completion whose last line states a value and a unit: the unit is part of the answer, so a value in
+    another prefix of the gold's unit is wrong (3.2 nF is no 3.2 \\mu F), and the gold's own unit is right."""
+    value = f"{tenths // 10}.{tenths % 10}"
+    gold_unit, other = _PREFIXED[unit]
+    for written, correct in ((f"{value} {gold_unit}", True), (f"{value} {other}", False)):
+        text = "We compute the quantity step by step.\n\n" + closing.format(written) + end
+        assert verify_one(f"{value} {gold_unit}", extract_answer(text)[0])[0] is correct, text
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("100", "100 000 Pa", False), ("0", "100 000 Pa", False), ("100000", "100 000 Pa", True),  # digits grouped
+    ("12", "12 34 m", False), ("12", "12 3.5 m", False),  # a second number is no unit
+    ("1.0 \\times 10^{5}", "100\\,000\\ \\text{Pa}", True), ("1.0 \\times 10^{5} Pa", "100\\,000 Pa", True),
+    ("3", "3.0·10^8 m/s", False), ("3.0 \\times 10^{8}", "3.0·10^8 m/s", True),  # a middle dot multiplies
+    ("3.0 \\times 10^{8} m/s", "3.0⋅10^8 m/s", True), ("3.0 \\times 10^{8} m/s", "3.0·10^9 m/s", False),
+])
+def test_a_digit_is_never_part_of_a_unit(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
 
 
 @PROPERTY

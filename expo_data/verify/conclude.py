@@ -249,8 +249,8 @@ def in_formula(text: str, start: int, end: int) -> bool:
 def formula_around(text: str, start: int, end: int) -> str | None:
     """The formula a number sits in, written without spaces ("floor(n/2)", "12π", "2^10", "√3"); None when the
     number is part of a phrase in words ("12 squared", "3 and a half") or of a formula with spaces."""
-    left = re.search(r"[\w^*/()√π!⁄{}\\.]*$", text[:start])
-    right = re.match(r"[\w^*/()√π!⁄{}\\]*", text[end:])
+    left = re.search(r"[\w^*/()√π!⁄{}\\.·×⋅]*$", text[:start])
+    right = re.match(r"[\w^*/()√π!⁄{}\\·×⋅]*", text[end:])
     formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
     balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
     return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None

@@ -357,6 +357,11 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     text = concluding_text(text)
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
+    return _stated_value(text)
+
+
+def _stated_value(text: str) -> tuple[str | None, str | None]:
+    """The concluding text's value: a named solution, the last math span, or the last number (with its unit)."""
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     if named and not _CONTRAST_RE.search(named.group()):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
@@ -366,11 +371,22 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
         content = ", ".join(span_content(m) for m in span_run(text, spans, len(spans) - 1, backward=True))
         if content:
-            return content, "last_math"
+            return _with_its_unit(text, content, spans[-1].end()), "last_math"  # "$100\\,000$ Pa."
     if numbers:
         last = _last_number(text)
+        at = -1 if last is None else text.rfind(last)
+        if at >= 0 and at + len(last) >= numbers[-1].end():
+            last = _with_its_unit(text, last, at + len(last))
         return (last, "last_number") if last is not None else (None, None)
     return None, None
+
+
+def _with_its_unit(text: str, value: str, end: int) -> str:
+    """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
+    would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
+    rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
+    candidate = (value + rest).strip().strip("$").strip()
+    return candidate if unit_of(candidate) is not None else value
 
 
 def final_statement_start(text: str) -> int:

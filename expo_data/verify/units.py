@@ -44,8 +44,10 @@ _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
                 "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M", "degC", "degF"}
 _VALUE_UNIT_RE = re.compile(
-    r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:\s*(?:\\times|\\cdot|\*|×|x)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)"
+    r"(-?\d[\d,]*(?:(?:\s|\\[,! ])\d{3}(?!\d))*(?:\.\d+)?(?:/\d+)?"  # 100\,000 and 100 000 are one number
+    r"(?:\s*(?:\\times|\\cdot|\*|×|x|·|⋅)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)"
     r"\s*(?:\\[,; ]|~)*\s*(\S.*)")
+_GROUPING_RE = re.compile(r"(?<=\d)(?:\s|\\[,! ])(?=\d{3}(?!\d))")
 _CELSIUS_RE = re.compile(r"^(?:\^\s*\{?\s*\\circ\s*\}?|°)\s*\*?\s*([CF])$")  # 44^\circ C, 13°C
 
 
@@ -67,7 +69,9 @@ def unit_of(text: str) -> tuple[str, str] | None:
     tokens = re.findall(r"\\?[A-Za-z]+", unit)
     if not tokens or not all(known_unit_token(t, _UNIT_TOKENS) for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
         return None
-    return match.group(1), unit
+    if re.search(r"\d", re.sub(r"\^-?\d+", "", unit)):
+        return None  # "100 000 Pa", "3.0·10^8 m/s" read as 100 of a unit "000 Pa": a digit is never a unit's
+    return _GROUPING_RE.sub("", match.group(1)), unit
 
 
 def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
