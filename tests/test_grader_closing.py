@@ -157,3 +157,38 @@ def test_third_review_closing_false_positives(text, gold):
 def test_spaced_math_is_never_scaled(text, gold):
     answer, _ = extract_answer("We work it out.\n\n" + text)
     assert verify_one(gold, answer)[0] is True, answer
+
+
+# Sessions 11's unseen sets: a count said in words, a conclusion after a supposition, the clause after "so".
+@pytest.mark.parametrize("text,gold,expected", [
+    ("For $n = 2$ it fails; for $n = 3$ it works.\n\nThe smallest $n$ is three.", "3", True),
+    ("For $n = 2$ it fails; for $n = 3$ it works.\n\nThe smallest $n$ is three.", "2", False),
+    ("With two well-chosen moves he can determine N.\n\nSo Sergey needs two moves.", "2", True),
+    ("With two well-chosen moves he can determine N.\n\nSo Sergey needs two moves.", "1", False),
+    ("Work.\n\nSo it needs two more steps.", "2", False), ("Work.\n\nThe answer is one of them.", "1", False),
+    ("Six of 36 outcomes.\n\nSo the probability is one sixth.", "1", False),
+    ("Six of 36 outcomes.\n\nSo the probability is one sixth.", "\\frac{1}{6}", True),
+    ("Let $u = 8$, so $x = 1000$. ($u = -2$ rejected.)\n\nSo $x = 10^3$.", "1000", True),
+    ("Let $u = 8$, so $x = 1000$. ($u = -2$ rejected.)\n\nSo $x = 10^3$.", "100", False),
+    ("Assume\nx = 4", "4", False),  # a value under a supposition stays no answer
+    ("Vectors $(3,2,-6)$ and $(2,-12,-3)$ have dot product $0$, so the angle is 90 degrees.", "90^\\circ", True),
+    ("Vectors $(3,2,-6)$ and $(2,-12,-3)$ have dot product $0$, so the angle is 90 degrees.", "60^\\circ", False),
+])
+def test_counts_in_words_conclusions_and_the_clause_after_so(text, gold, expected):
+    assert verify_one(gold, extract_answer(text)[0] or "")[0] is expected
+
+
+@pytest.mark.parametrize("text,truncated,gold,expected", [
+    ("So A receives 7.\n\n\\boxed{7}\n\n\\boxed{7}\n\n\\boxed{7}\n\n\\boxed{", True, "7", True),
+    ("**Final Answer**\n\\boxed{2^{1009}}\n\n**Final Answer**\n\\boxed{2^{1009}}\n\n**Final Answer**\n\\boxed{2^{10",
+     True, "2^{1009}", True),
+    ("\\boxed{72}\n\n\\boxed{72}\n\n\\boxed{7", True, "72", True),
+    ("\\boxed{72}\n\n\\boxed{72}\n\n\\boxed{73", True, "72", False),  # the cut box says another value
+    ("\\boxed{7}\n\n\\boxed{", True, "7", False),                     # one box is no repetition
+    ("\\boxed{6}\n\n\\boxed{7}\n\n\\boxed{", True, "7", False),
+    ("\\boxed{7}\n\n\\boxed{7}\n\nHmm, actually it should be \\boxed{", True, "7", False),
+    ("\\boxed{7}\n\n\\boxed{7}", False, "7", True),                   # one answer repeated, not the list 7, 7
+    ("$x = \\boxed{2}$, $y = \\boxed{2}$", False, "2", False),          # two named values stay two
+])
+def test_a_box_repeated_until_the_token_limit(text, truncated, gold, expected):
+    assert verify_one(gold, extract_answer(text, truncated=truncated)[0] or "")[0] is expected

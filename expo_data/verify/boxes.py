@@ -87,4 +87,23 @@ def _final_boxed(text: str) -> tuple[str, int] | None:
         if not _BOX_JOIN_RE.match(text[prev[1]:group[0][0]]):
             break
         group.insert(0, prev)
+    if len({b[2] for b in group}) == 1 and all(not re.sub(r"[\s$*]|Final Answer:?", "", text[a[1]:b[0]])
+                                              for a, b in zip(group, group[1:])):
+        return group[-1][2], end  # "\\boxed{7}\n\n\\boxed{7}": one answer repeated, not a list (x = 2, y = 2 is)
     return ", ".join(b[2] for b in group), end
+
+
+def cut_repeated_box(text: str) -> str:
+    """A completion cut off by the token limit while repeating its box ("\\boxed{7}\\n\\n\\boxed{7}\\n\\n\\boxed{"):
+    the text before the unclosed box, when the last two closed boxes say the same and the unclosed one starts
+    the same way; the text itself otherwise (an unclosed box after one box, or another value, is no answer)."""
+    start = _last_box_start(text)
+    boxes = _boxes(text)
+    if start < 0 or any(box[0] == start for box in boxes) or len(boxes) < 2:
+        return text
+    fragment = re.sub(r"^\\(?:boxed|fbox)\s*\{", "", text[start:]).strip()
+    (_, _, before), (_, end, last) = boxes[-2:]
+    between = text[end:start]
+    if before == last and last.startswith(fragment) and not re.search(r"[A-Za-z]{3,}", between.replace("Final Answer", "")):
+        return text[:start]
+    return text

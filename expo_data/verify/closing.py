@@ -83,6 +83,8 @@ def closing_value(text: str) -> str | None:
     answer); None for any other sentence."""
     raw_last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()
     last = raw_last.replace("−", "-").replace("–", "-").replace("**", "")
+    # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
+    last = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+(?=[^,;]*$)", last, flags=re.IGNORECASE)[-1]
     if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
         return ""  # "One solution is (1, 2), and the other is (3, 4).": several points, none of them the answer
     tuple_value = _TUPLE_RE.search(last)

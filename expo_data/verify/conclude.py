@@ -202,8 +202,9 @@ def value_line(text: str) -> str | None:
         return None
     if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]):
         return None  # the last item of a bulleted list, or one of several values on their own lines
-    if _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(r"\b(?:might|maybe|perhaps|possibly|probably|"
-                                                                 r"guess|think)\b", lines[-2], re.IGNORECASE):
+    concluded = re.match(r"(?:so|thus|hence|therefore)\b", lines[-1].strip("*# "), re.IGNORECASE)  # "Let u = 8, ...\nSo x = 5"
+    if not concluded and _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(
+            r"\b(?:might|maybe|perhaps|possibly|probably|guess|think)\b", lines[-2], re.IGNORECASE):
         return ""  # "Assume\nx = 4", "I think the answer might be\n\n4": a value under a supposition, no answer
     line = re.sub(r"\\text\{\s*(or|and)\s*\}", r" \1 ", lines[-1].strip("*").strip())  # x = 5 \text{ or } x = -2
     if re.fullmatch(r"(yes|no)\.?", line, re.IGNORECASE):

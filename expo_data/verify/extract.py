@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .boxes import _boxes, _final_boxed, _last_box_start
+from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
 from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
@@ -288,6 +288,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
         text, truncated = own, True
+    if truncated:
+        text = cut_repeated_box(text)
     boxed_at = _last_box_start(text)
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .winners import winner
-from .words import number_word_value
+from .words import number_word_value, spoken_number
 
 
 # Sentence golds: an answer that there is no such value, or that a series diverges.
@@ -225,4 +225,25 @@ def closing_count(text: str) -> str | None:
     if re.search(r"\d", sentence):
         return None
     count = _count(_plain_words(sentence.replace("**", "")))
-    return f"{count[0]}{count[1]}" if count else None
+    if count:
+        return f"{count[0]}{count[1]}"
+    spoken = re.search(r"\b(?:is|equals|was)\s+(?:exactly\s+)?(\w+\s+\w+)\s*[.!]?\s*$", sentence)
+    if spoken and spoken_number(spoken.group(1)) and "/" in spoken_number(spoken.group(1)):
+        return spoken_number(spoken.group(1))  # "So the probability is one sixth."
+    stated = _STATED_IN_WORDS_RE.search(sentence.replace("**", ""))
+    if stated and len(re.findall(_NUMBER_WORD_RE, sentence)) == 1:
+        value = number_word_value(stated.group("count"))
+        return None if value is None else str(value)
+    return None
+
+
+# A closing sentence that states its one value in words: "The smallest $n$ is three.", "So Sergey needs two
+# moves.": a verb, the number, at most one noun, the end ("is one of them", "two more steps", "one sixth" are no
+# such value).
+_NUMBER_WORD_RE = r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
+                  r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"
+_STATED_IN_WORDS_RE = re.compile(r"\b(?:is|equals|needs|requires|takes|has|was)\s+(?:exactly\s+|only\s+|just\s+)?"
+                                 rf"(?P<count>{_NUMBER_WORD_RE}(?:[- ]{_NUMBER_WORD_RE})?)"
+                                 r"(?:\s+(?!(?:more|fewer|less|of|times|than|or|and|to|plus|minus|point|percent|hundred|thousand|million|"
+                                 r"billion|dozen|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+)?\s*[.!]?\s*$",
+                                 re.IGNORECASE)
