@@ -192,3 +192,33 @@ def test_counts_in_words_conclusions_and_the_clause_after_so(text, gold, expecte
 ])
 def test_a_box_repeated_until_the_token_limit(text, truncated, gold, expected):
     assert verify_one(gold, extract_answer(text, truncated=truncated)[0] or "")[0] is expected
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    ("All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "$(1,1), (3,2)$", True),
+    ("All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "$(1,1), (2,3)$", False),
+    ("All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "(1,1)", False),
+    ("The triples $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$.", "$(2,2,2),(3,4,3)$", True),
+    ("The solutions are (1, 2), (3, 4), and (5, 6).", "(5,6), (3,4), (1,2)", True),
+    ("The solutions are (1, 2), (3, 4), and (5, 6).", "(1,2), (3,4)", False),
+    ("One solution is (1, 2), and the other is (3, 4).", "(1,2), (3,4)", False),  # not a plain list: no answer
+    ("The vertex is (1,2) and the focus is (3,4).", "(1,2), (3,4)", False),
+    ("The solutions are (1, 2) and (3, 4) if n is odd.", "(1,2), (3,4)", False),
+])
+def test_a_closing_list_of_tuples_is_the_answer(text, gold, expected):
+    assert verify_one(gold, extract_answer(WORK + text)[0] or "")[0] is expected
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("$f(n) = 2 n+1007$", "f(m) = 2m + 1007", True), ("$f(n)=2n+1007$", "$f(m)=2m+1007$", True),
+    ("$f(n)=2n+1007$", "f(m)=2m+1008", False), ("$f(n)=2n+1007$", "f(m)=2n+1007", False),
+    ("+65.49", "+65.49\\ \\mathrm{kJ\\,mol^{-1}}", True), ("+65.49", "-65.49 kJ/mol", False),
+    ("-65.49", "+65.49 kJ/mol", False), ("65.49 kJ/mol", "+65.49 J/mol", False),
+])
+def test_dollar_wrapped_definitions_and_signed_values_with_units(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+def test_a_think_tag_is_no_hedge_before_the_closing_value():
+    text = "<think>\nTry 3: works.\n</think>\n\n$x = 3$"
+    assert extract_answer(text)[0] == "x = 3"

@@ -78,6 +78,11 @@ _RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\
                            r"-?[\d./\\{}a-z]+)\s*\$\s*\.?\s*$")
 
 
+_TUPLE = rf"\(\s*{_NUM}(?:\s*,\s*{_NUM})+\s*\)"
+# Numeric tuples after "are", ":" or "=", with only commas and "and" between them, ending the sentence.
+_LISTED_TUPLES_RE = re.compile(rf"(?:\bare|:|=)\s*\$?\s*{_TUPLE}(?:\s*\$?\s*(?:,|,?\s*and)\s*\$?\s*{_TUPLE})+\s*\$?\s*\.?\s*$")
+
+
 def closing_value(text: str) -> str | None:
     """The value the closing sentence states in one of the forms above; "" when it states several points (no
     answer); None for any other sentence."""
@@ -86,7 +91,8 @@ def closing_value(text: str) -> str | None:
     # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
     last = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+(?=[^,;]*$)", last, flags=re.IGNORECASE)[-1]
     if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
-        return ""  # "One solution is (1, 2), and the other is (3, 4).": several points, none of them the answer
+        listed = _LISTED_TUPLES_RE.search(last)  # "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.": the list is the answer
+        return ", ".join(re.findall(_TUPLE, listed.group())) if listed else ""  # "(1, 2) is one, (3, 4) the other"
     tuple_value = _TUPLE_RE.search(last)
     if tuple_value:
         return re.sub(r"\s+", "", tuple_value.group(1))

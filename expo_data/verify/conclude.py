@@ -204,7 +204,7 @@ def value_line(text: str) -> str | None:
         return None  # the last item of a bulleted list, or one of several values on their own lines
     concluded = re.match(r"(?:so|thus|hence|therefore)\b", lines[-1].strip("*# "), re.IGNORECASE)  # "Let u = 8, ...\nSo x = 5"
     if not concluded and _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(
-            r"\b(?:might|maybe|perhaps|possibly|probably|guess|think)\b", lines[-2], re.IGNORECASE):
+            r"\b(?:might|maybe|perhaps|possibly|probably|guess|(?<![</])think)\b", lines[-2], re.IGNORECASE):  # not </think>
         return ""  # "Assume\nx = 4", "I think the answer might be\n\n4": a value under a supposition, no answer
     line = re.sub(r"\\text\{\s*(or|and)\s*\}", r" \1 ", lines[-1].strip("*").strip())  # x = 5 \text{ or } x = -2
     if re.fullmatch(r"(yes|no)\.?", line, re.IGNORECASE):

@@ -28,9 +28,11 @@ def renamed_argument(gold: str, answer: str) -> str | None:
     """The answer with its function's argument renamed to the gold's: "f(n) = 2n" for a gold "f(x) = 2x". Unchanged
     unless both define the same function of one letter; None when the answer's body uses the gold's letter and not
     its own ("f(n) = 2x": no function of n that a grader can read)."""
-    gold_def, answer_def = _DEFINITION_RE.match(gold), _DEFINITION_RE.match(answer)
+    bare = answer.strip().strip("$").strip()  # "$f(n) = 2n + 1007$" as datasets store it
+    gold_def, answer_def = _DEFINITION_RE.match(gold.strip().strip("$").strip()), _DEFINITION_RE.match(bare)
     if not gold_def or not answer_def or gold_def.group(1) != answer_def.group(1):
         return answer
+    answer = bare
     old, new = answer_def.group(2), gold_def.group(2)
     body = answer[answer_def.end():]
     uses = [bool(re.search(rf"(?<![\\A-Za-z]){letter}(?![A-Za-z])", body)) for letter in (old, new)]

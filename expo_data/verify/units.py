@@ -44,7 +44,7 @@ _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
                 "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M", "degC", "degF"}
 _VALUE_UNIT_RE = re.compile(
-    r"(-?\d[\d,]*(?:(?:\s|\\[,! ])\d{3}(?!\d))*(?:\.\d+)?(?:/\d+)?"  # 100\,000 and 100 000 are one number
+    r"([-+]?\d[\d,]*(?:(?:\s|\\[,! ])\d{3}(?!\d))*(?:\.\d+)?(?:/\d+)?"  # 100\,000 and 100 000 are one number
     r"(?:\s*(?:\\times|\\cdot|\*|×|x|·|⋅)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)"
     r"\s*(?:\\[,; ]|~)*\s*(\S.*)")
 _GROUPING_RE = re.compile(r"(?<=\d)(?:\s|\\[,! ])(?=\d{3}(?!\d))")
