@@ -220,5 +220,6 @@ def test_dollar_wrapped_definitions_and_signed_values_with_units(gold, answer, e
 
 
 def test_a_think_tag_is_no_hedge_before_the_closing_value():
-    text = "<think>\nTry 3: works.\n</think>\n\n$x = 3$"
-    assert extract_answer(text)[0] == "x = 3"
+    from expo_data.verify.conclude import value_line
+    assert value_line("Try 3: works.\n</think>\n\nx = 3") == "x = 3"
+    assert value_line("Try 3: works.\nI think\n\nx = 3") == ""  # "I think" is one
