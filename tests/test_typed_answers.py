@@ -127,6 +127,29 @@ def test_a_digit_is_never_part_of_a_unit(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
 
 
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("8.31 J/(mol·K)", "8.31 J mol⁻¹ K⁻¹", True), ("8.31 J/(mol·K)", "8.31 J/mol", False),
+    ("8.31 J/(mol·K)", "8.31 J K mol^{-1}", False), ("2 kg/(m s^2)", "2 Pa", True),
+    ("4 ft^2", "4\\text{ square feet}", True), ("4 ft^2", "4 square inches", False), ("4 ft^2", "4 feet", False),
+    ("27 m^3", "27 cubic meters", True), ("27 m^3", "27 square meters", False),
+])
+def test_units_in_a_bracketed_denominator_and_square_or_cubic_words(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("text,gold,expected", [
+    ("The wave speed is **3.0 × 10⁸ m/s**.", "3.0 \\times 10^{8}", True),
+    ("The wave speed is **3.0 × 10⁸ m/s**.", "10^{8}", False),  # never the power of ten alone
+    ("The wave speed is **3.0 × 10⁸ m/s**.", "3.0 \\times 10^{8} km/s", False),
+    ("So we get 5 × 10⁻³ kg.", "5 \\times 10^{-3}", True), ("So we get 5 × 10⁻³ kg.", "5 \\times 10^{-3} g", False),
+    ("so x = 10⁻³", "10", False), ("so the area is 4 m².", "4 cm^2", False), ("so the area is 4 m².", "4 m^2", True),
+    ("Rounded to the cent: A = \\$1{,}157.63", "1157.63", True),
+    ("Rounded to the cent: A = \\$1{,}157.63", "157.63", False),
+])
+def test_closing_values_in_scientific_notation_superscripts_and_grouped_digits(text, gold, expected):
+    assert verify_one(gold, extract_answer("We work it out.\n\n" + text)[0] or "")[0] is expected
+
+
 @PROPERTY
 @given(st.integers(1, 12), st.integers(0, 59), st.booleans())
 def test_times_of_day(hour, minute, pm):

@@ -235,7 +235,7 @@ _IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!×·]|\\sqrt\s*\{?|\bsqrt\s*\
                                    r"\\(?:le|ge|leq|geq|lt|gt|ne|neq)\b|"
                                    r"\b(?:mod|times|twice|thrice|minus|plus|divided by|multiplied by|half of|"
                                    r"(?:square|cube) root of|choose|raised to(?: the)?|to the|over|to))\s*$", re.IGNORECASE)
-_IN_FORMULA_AFTER_RE = re.compile(r"\s*(?:[π!^⁄√]|[eE][-+]?\d|\\pi\b|pi\b|i\b|C\d|\s*[+*/×·]\s*\d|\s*(?:squared|"
+_IN_FORMULA_AFTER_RE = re.compile(r"\s*(?:[π!^⁄√⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]|[eE][-+]?\d|\\pi\b|pi\b|i\b|C\d|\s*[+*/×·]\s*\d|\s*(?:squared|"
                                   r"cubed|and an?\b|and (?:one|two|three)|halves|thirds|quarters|tenths|hundredths|"
                                   r"thousandths|degrees below|below zero|times|mod|choose|to|or (?:greater|more|less|"
                                   r"fewer|higher|lower)|and (?:above|up|below)|for (?:example|instance)|e\.g\.)\b)",
@@ -250,8 +250,8 @@ def in_formula(text: str, start: int, end: int) -> bool:
 def formula_around(text: str, start: int, end: int) -> str | None:
     """The formula a number sits in, written without spaces ("floor(n/2)", "12π", "2^10", "√3"); None when the
     number is part of a phrase in words ("12 squared", "3 and a half") or of a formula with spaces."""
-    left = re.search(r"[\w^*/()√π!⁄{}\\.·×⋅]*$", text[:start])
-    right = re.match(r"[\w^*/()√π!⁄{}\\·×⋅]*", text[end:])
+    left = re.search(r"[\w^*/()√π!⁄{}\\.·×⋅⁻⁺]*$", text[:start])
+    right = re.match(r"[\w^*/()√π!⁄{}\\·×⋅⁻⁺]*", text[end:])  # 10⁻³: a superscript minus is part of it
     formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
     balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
     return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None

@@ -12,7 +12,7 @@ from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
                    retracted)
-from .pairs import unit_of
+from .pairs import _SUPERSCRIPT_RUN_RE, _SUPERSCRIPTS, unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
 
@@ -353,7 +353,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     closing = value_line(text)
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)
-    text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:])  # the end; −3 is -3
+    text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]).replace("{,}", ",")  # −3 is -3; 1{,}157
     if restated_result(text) is not None:
         return restated_result(text), "last_number"
     text = concluding_text(text)
@@ -378,17 +378,24 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         last = _last_number(text)
         at = -1 if last is None else text.rfind(last)
         if at >= 0 and at + len(last) >= numbers[-1].end():
+            mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])", last) else None
+            last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = _with_its_unit(text, last, at + len(last))
         return (last, "last_number") if last is not None else (None, None)
     return None, None
+
+
+# "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
+_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
 
 
 def _with_its_unit(text: str, value: str, end: int) -> str:
     """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
     would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
     rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
-    candidate = (value + rest).strip().strip("$").strip()
-    return candidate if unit_of(candidate) is not None else value
+    candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
+    powers = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", candidate)  # m², s⁻¹
+    return candidate if unit_of(powers) is not None else value
 
 
 def final_statement_start(text: str) -> int:

@@ -59,13 +59,18 @@ def unit_of(text: str) -> tuple[str, str] | None:
         return None
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
     unit = re.sub(r"\\mu\s*\*?|μ|µ", "u", unit.replace("Ω", "Ohm").replace("~", " ")).strip()  # \mu F, 2.0 Ω
+    power = re.fullmatch(r"(square|cubic)\s+([A-Za-z]+)", unit, re.IGNORECASE)  # "4 square feet" is 4 ft^2
+    unit = power.group(2) if power else unit
     for spelled, symbol in _SPELLED_UNITS:
         unit = spelled.sub(symbol, unit)
+    if power:
+        unit = f"{unit}^{2 if power.group(1).lower() == 'square' else 3}"
     # "J\\,s", "J·s", "N m^2": a space or a dot between unit symbols multiplies them
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*(?=\{)", "", unit)  # a wrapper around braces of its own
     unit = re.sub(r"(?:\\[,; !]|\s|·|⋅|\\cdot)+", "*", unit.replace("{", "").replace("}", "")).strip("*")
     unit = re.sub(r"\*?([/^])\*?", r"\1", unit)
     unit = _CELSIUS_RE.sub(r"deg\1", unit)
+    unit = re.sub(r"/\(([^()]*)\)", lambda m: "/" + m.group(1).replace("*", "/"), unit)  # J/(mol·K) is J/mol/K
     tokens = re.findall(r"\\?[A-Za-z]+", unit)
     if not tokens or not all(known_unit_token(t, _UNIT_TOKENS) for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
         return None
