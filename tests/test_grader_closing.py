@@ -223,3 +223,43 @@ def test_a_think_tag_is_no_hedge_before_the_closing_value():
     from expo_data.verify.conclude import value_line
     assert value_line("Try 3: works.\n</think>\n\nx = 3") == "x = 3"
     assert value_line("Try 3: works.\nI think\n\nx = 3") == ""  # "I think" is one
+
+
+# A fourth review's probes against this session's rules (each a false positive before it was fixed).
+@pytest.mark.parametrize("text,gold", [
+    ("The candidates are (1, 2) and (2, 1).", "(1,2), (2,1)"),
+    ("The pairs to exclude are (1, 1) and (2, 2).", "(1,1), (2,2)"),
+    ("The pairs that fail are (1, 1) and (3, 2).", "(1,1), (3,2)"),
+    ("I think the solutions are (1, 1) and (3, 2).", "(1,1), (3,2)"),
+    ("For odd n, the solutions are (1, 1) and (3, 2).", "(1,1), (3,2)"),
+    ("We tried $(x,y) = (1, 1)$ and $(3, 2)$.", "(1,1), (3,2)"),
+    ("n must be odd, so the pairs that fail are (1, 1) and (3, 2).", "(1,1), (3,2)"),
+    ("Maybe the smallest n is three.", "3"), ("So Sergey never needs two moves.", "2"),
+    ("Player A also has two.", "2"), ("This is one way.", "1"), ("The mistake was two.", "2"),
+    ("The next step is three.", "3"), ("So the debt is three trillion.", "3"),
+    ("The probability is $\\frac{5}{36}$. Indeed, each die has six faces.", "6"),
+    ("The area is $\\frac{9}{2}$.\n\nRecall that a triangle has three sides.", "3"),
+    ("Let's try $k = 4$.\nSo $m = 16$", "16"), ("Suppose $k = 4$.\nSo $m = 16$", "16"),
+    ("For example, take $n = 3$.\nSo $S = 6$", "6"), ("Is $x = 4$ possible?\nSo $x = 4$", "4"),
+    ("So the total mass is 1 000 g.", "0"), ("So the pressure is 2 500 Pa.", "500"),
+    ("So the answer is 2.5 mM.", "2.5 M"), ("So the answer is 3 kWh.", "3 kW"),
+    ("So it is two squared.", "2"), ("So it is ten factorial.", "10"),
+])
+def test_fourth_review_false_positives_stay_wrong(text, gold):
+    assert verify_one(gold, extract_answer(WORK + text)[0] or "")[0] is False
+
+
+@pytest.mark.parametrize("text", ["\\boxed{7}\n\n\\boxed{7}\n\nNo, \\boxed{", "\\boxed{7}\n\n\\boxed{7}\n\nOr \\boxed{",
+                                  "\\boxed{7}\n\n\\boxed{7}\n\n8 \\boxed{", "\\boxed{7}\n\n\\boxed{7}\n\n$\\ne$ \\boxed{",
+                                  "\\boxed{7}\n\n\\boxed{7} - \\boxed{"])
+def test_a_cut_box_after_other_words_or_signs_is_no_repetition(text):
+    assert verify_one("7", extract_answer(text, truncated=True)[0] or "")[0] is False
+
+
+@pytest.mark.parametrize("text,gold", [
+    ("The area is $\\frac{9}{2}$.\n\nRecall that a triangle has three sides.", "\\frac{9}{2}"),
+    ("The probability is $\\frac{5}{36}$. Indeed, each die has six faces.", "\\frac{5}{36}"),
+    ("So the total mass is 1 000 g.", "1000 g"), ("So the pressure is 2 500 Pa.", "2500"),
+])
+def test_the_value_before_a_remark_or_in_digit_groups_is_read(text, gold):
+    assert verify_one(gold, extract_answer(WORK + text)[0] or "")[0] is True

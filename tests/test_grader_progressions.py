@@ -47,12 +47,16 @@ def test_a_written_out_run_equals_its_indexed_form(a, b, op, off):
 
 
 @pytest.mark.parametrize("gold,answer,expected", [
-    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "\\frac{503}{140}", True),  # 1 and the reciprocals' run
-    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "2+\\frac12+\\frac13+\\frac14+\\frac15+\\frac16+\\frac17", True),
-    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "\\frac{363}{140}", False),
+    ("1 + 1 + \\frac{1}{2} + \\frac{1}{3} + \\ldots + \\frac{1}{7}", "\\frac{503}{140}", True),  # 1 and a run
+    ("1 + 1 + \\frac{1}{2} + \\frac{1}{3} + \\ldots + \\frac{1}{7}", "2+\\frac12+\\frac13+\\frac14+\\frac15+\\frac16+\\frac17", True),
+    ("1 + 1 + \\frac{1}{2} + \\frac{1}{3} + \\ldots + \\frac{1}{7}", "\\frac{363}{140}", False),
+    # a term left outside with only two shown terms after it fixes no run: 1 + 4 + (9, 16, 23, ..., 100) is wrong
+    ("1 + 1 + \\frac{1}{2} + \\ldots + \\frac{1}{7}", "\\frac{503}{140}", False),
+    ("1 + 4 + 9 + 16 + \\cdots + 100", "768", False), ("768", "1 + 4 + 9 + 16 + \\cdots + 100", False),
+    ("1 + 1 + 2 + 3 + 5 + \\cdots + 89", "2028", False),
     ("1 + 2 + 4 + \\cdots + 64", "127", True), ("1 + 2 + 4 + \\cdots + 64", "128", False),
     ("2^{7}-1", "1+2+2^2+\\cdots+2^6", True), ("2^{7}-1", "1+2+2^2+\\cdots+2^7", False),
-    ("0.1 + 0.2 + \\cdots + 0.9", "4.5", True), ("1+1+2+\\cdots+10", "56", True),
+    ("0.1 + 0.2 + \\cdots + 0.9", "4.5", True), ("1+1+2+3+\\cdots+10", "56", True), ("1+1+2+\\cdots+10", "56", False),
     # two rules read the run, to different values: no reading, so no match either way
     ("1 + \\frac{1}{2} + \\cdots + \\frac{1}{8}", "\\frac{761}{280}", False),
     ("1 + \\frac{1}{2} + \\cdots + \\frac{1}{8}", "\\frac{15}{8}", False),

@@ -104,6 +104,6 @@ def cut_repeated_box(text: str) -> str:
     fragment = re.sub(r"^\\(?:boxed|fbox)\s*\{", "", text[start:]).strip()
     (_, _, before), (_, end, last) = boxes[-2:]
     between = text[end:start]
-    if before == last and last.startswith(fragment) and not re.search(r"[A-Za-z]{3,}", between.replace("Final Answer", "")):
+    if before == last and last.startswith(fragment) and not re.sub(r"[\s$*:#]|Final Answer", "", between):
         return text[:start]
     return text

@@ -79,8 +79,13 @@ _RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\
 
 
 _TUPLE = rf"\(\s*{_NUM}(?:\s*,\s*{_NUM})+\s*\)"
-# Numeric tuples after "are", ":" or "=", with only commas and "and" between them, ending the sentence.
-_LISTED_TUPLES_RE = re.compile(rf"(?:\bare|:|=)\s*\$?\s*{_TUPLE}(?:\s*\$?\s*(?:,|,?\s*and)\s*\$?\s*{_TUPLE})+\s*\$?\s*\.?\s*$")
+# A closing sentence that is only the list of solutions: "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "The triples
+# $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
+# solutions", "for odd n, the solutions") is no answer.
+_LISTED_TUPLES_RE = re.compile(
+    r"(?:(?:so|thus|hence|therefore),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?(?:(?:ordered|integer|positive|real)\s+)*"
+    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*\$?\s*"
+    rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}(?:\s*\$?\s*(?:,|,?\s*and)\s*\$?\s*{_TUPLE})+\s*\$?\s*\.?", re.IGNORECASE)
 
 
 def closing_value(text: str) -> str | None:
@@ -91,7 +96,7 @@ def closing_value(text: str) -> str | None:
     # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
     last = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+(?=[^,;]*$)", last, flags=re.IGNORECASE)[-1]
     if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
-        listed = _LISTED_TUPLES_RE.search(last)  # "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.": the list is the answer
+        listed = _LISTED_TUPLES_RE.fullmatch(last.strip())  # the list of solutions is the answer
         return ", ".join(re.findall(_TUPLE, listed.group())) if listed else ""  # "(1, 2) is one, (3, 4) the other"
     tuple_value = _TUPLE_RE.search(last)
     if tuple_value:

@@ -202,7 +202,10 @@ def value_line(text: str) -> str | None:
         return None
     if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]):
         return None  # the last item of a bulleted list, or one of several values on their own lines
-    concluded = re.match(r"(?:so|thus|hence|therefore)\b", lines[-1].strip("*# "), re.IGNORECASE)  # "Let u = 8, ...\nSo x = 5"
+    # "Let u = 2^x: u^2 = 6u + 16, u = 8, so x = 3.\nSo x = 10^3": a definition line that already worked to its end,
+    # then the conclusion; "Let's try k = 4.\nSo m = 16" stays a case under a supposition.
+    concluded = re.match(r"(?:so|thus|hence|therefore)\b", lines[-1].strip("*# "), re.IGNORECASE) and re.match(
+        r"let\s+\$?[A-Za-z]", lines[-2], re.IGNORECASE) and lines[-2].count("=") >= 3
     if not concluded and _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(
             r"\b(?:might|maybe|perhaps|possibly|probably|guess|(?<![</])think)\b", lines[-2], re.IGNORECASE):  # not </think>
         return ""  # "Assume\nx = 4", "I think the answer might be\n\n4": a value under a supposition, no answer

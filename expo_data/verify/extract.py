@@ -379,6 +379,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         at = -1 if last is None else text.rfind(last)
         if at >= 0 and at + len(last) >= numbers[-1].end():
             mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])", last) else None
+            mantissa = mantissa or (_GROUPS_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d{3}(?:\.\d+)?", last) else None)
             last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = _with_its_unit(text, last, at + len(last))
         return (last, "last_number") if last is not None else (None, None)
@@ -387,6 +388,10 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
 
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
 _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
+
+
+# "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).
+_GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f])$")
 
 
 def _with_its_unit(text: str, value: str, end: int) -> str:

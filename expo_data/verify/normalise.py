@@ -365,7 +365,8 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         for end in reversed([m.end() for m in re.finditer(r"[A-Za-z]+", text)]):
             if number_word_value(text[:end]) is not None:
                 following = re.match(r"[\s-]*([A-Za-z]+)", text[end:])  # "two thousand and five" is not 2000
-                if not following or (following.group(1).lower() not in ("and", "of")  # "one of them" counts none
+                if not following or (following.group(1).lower() not in (  # "one of them", "two squared": no count
+                        "and", "of", "squared", "cubed", "factorial", "point", "hundredth", "thousandth")
                                      and following.group(1).lower() not in _NUMBER_WORDS):
                     text = f"{number_word_value(text[:end])}{text[end:]}"
                 break

@@ -84,13 +84,15 @@ def _numeric_runs(run: list, last) -> list[list]:
 
 
 def _numeric_run(combine, first: list, last):
-    """A run of numbers: read from as few leading terms left outside it as any rule needs (1 + 1 + 1/2 + ... +
-    1/7 is 1 plus the reciprocals' run); no verdict when the rules that read it disagree (1, 1/2, ..., 1/8 is
-    the reciprocals of 1 to 8, or the halvings to 1/8)."""
+    """A run of numbers: read from as few leading terms left outside it as any rule needs, with three shown terms
+    left in the run (1 + 1 + 1/2 + 1/3 + ... + 1/7 is 1 plus the reciprocals' run); no verdict when the rules that
+    read it disagree (1, 1/2, ..., 1/8 is the reciprocals of 1 to 8, or the halvings to 1/8)."""
     import sympy
 
     first, last = [sympy.nsimplify(t, rational=True) for t in first], sympy.nsimplify(last, rational=True)  # 0.1, 0.2
     for outside in range(len(first) - 1):
+        if outside and len(first) - outside < 3:
+            return None  # a term left outside needs three shown terms to fix the run: 1 + 4 + (9, 16, ...) is no run
         readings = _numeric_runs(first[outside:], last)
         values = {combine(*first[:outside], *terms) for terms in readings}
         if len(values) == 1:

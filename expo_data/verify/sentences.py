@@ -228,10 +228,12 @@ def closing_count(text: str) -> str | None:
     if count:
         return f"{count[0]}{count[1]}"
     spoken = re.search(r"\b(?:is|equals|was)\s+(?:exactly\s+)?(\w+\s+\w+)\s*[.!]?\s*$", sentence)
-    if spoken and spoken_number(spoken.group(1)) and "/" in spoken_number(spoken.group(1)):
+    if spoken and spoken_number(spoken.group(1)) and "/" in spoken_number(spoken.group(1)) and (
+            _ASKED_SUBJECT_RE.match(sentence) and not _NOT_STATED_WORDS_RE.search(sentence)):
         return spoken_number(spoken.group(1))  # "So the probability is one sixth."
     stated = _STATED_IN_WORDS_RE.search(sentence.replace("**", ""))
-    if stated and len(re.findall(_NUMBER_WORD_RE, sentence)) == 1:
+    if stated and len(re.findall(_NUMBER_WORD_RE, sentence)) == 1 and _ASKED_SUBJECT_RE.match(sentence) and not (
+            _NOT_STATED_WORDS_RE.search(sentence)):
         value = number_word_value(stated.group("count"))
         return None if value is None else str(value)
     return None
@@ -240,10 +242,18 @@ def closing_count(text: str) -> str | None:
 # A closing sentence that states its one value in words: "The smallest $n$ is three.", "So Sergey needs two
 # moves.": a verb, the number, at most one noun, the end ("is one of them", "two more steps", "one sixth" are no
 # such value).
+# The subject of such a sentence is what was asked ("the smallest n", "the probability", "Sergey needs"), with
+# neither hedge nor negation ("Maybe", "never", "also", "I think"); "Player A also has two." states nothing.
+_ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:answer|smallest|largest|least|"
+                               r"greatest|minimum|maximum|minimal|maximal|number|count|total|probability|value|result)\b|"
+                               r"[A-Z][a-z]+\s+(?:needs|requires)\b)", re.IGNORECASE)
+_NOT_STATED_WORDS_RE = re.compile(r"\b(?:not|never|no|n't|maybe|perhaps|possibly|probably|think|guess|might|could|if|"
+                                  r"also|would|should|unless|except)\b|n't\b", re.IGNORECASE)
 _NUMBER_WORD_RE = r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
                   r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"
 _STATED_IN_WORDS_RE = re.compile(r"\b(?:is|equals|needs|requires|takes|has|was)\s+(?:exactly\s+|only\s+|just\s+)?"
                                  rf"(?P<count>{_NUMBER_WORD_RE}(?:[- ]{_NUMBER_WORD_RE})?)"
                                  r"(?:\s+(?!(?:more|fewer|less|of|times|than|or|and|to|plus|minus|point|percent|hundred|thousand|million|"
-                                 r"billion|dozen|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+)?\s*[.!]?\s*$",
+                                 r"billion|trillion|dozen|squared|cubed|factorial|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+)?"
+                                 r"\s*[.!]?\s*$",
                                  re.IGNORECASE)

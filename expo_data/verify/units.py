@@ -42,7 +42,8 @@ def unit_key(unit: str) -> frozenset | str:
 _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J", "kJ", "W", "kW", "Pa", "kPa", "K", "V",
                 "A", "Hz", "kHz", "MHz", "mol", "L", "mL", "eV", "keV", "MeV", "h", "hr", "min", "ms", "T", "C", "F",
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
-                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M", "degC", "degF"}
+                "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M", "degC", "degF",
+                "mM", "uM", "nM", "pM", "kWh", "Wh", "mmHg", "Da", "kDa", "bar", "psi", "Torr", "lbs", "gal", "ha"}
 _VALUE_UNIT_RE = re.compile(
     r"([-+]?\d[\d,]*(?:(?:\s|\\[,! ])\d{3}(?!\d))*(?:\.\d+)?(?:/\d+)?"  # 100\,000 and 100 000 are one number
     r"(?:\s*(?:\\times|\\cdot|\*|×|x|·|⋅)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)"
