@@ -282,3 +282,14 @@ def test_classes_found_by_the_differential_corpus(gold, completion, correct):
     from expo_data.verify import extract_answer
 
     assert verify_one(gold, extract_answer(completion)[0])[0] is correct
+
+
+@pytest.mark.parametrize("gold,answer,expected", [
+    ("[-1, -2]", "-1, -2", True), ("[-1, -2]", "-2, -1", False), ("[3, 1]", "3, 1", True),
+    ("[1, 2, 3]", "1, 2, 3", True), ("[1, 2, 3]", "1, 3, 2", False), ("[1, 2, 3]", "1, 2, 4", False),
+    ("[0.5, 1, 2]", "\\frac12, 1, 2", True),
+    ("[1, 2]", "1, 2", False),  # may be the interval: no reading
+    ("[1, \\infty)", "1, \\infty", False),
+])
+def test_a_list_stored_in_brackets_against_the_bare_list(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -278,6 +278,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
     gold_tuple = tuple_items(gold) if re.match(r"\s*\$?\s*(?:\\left\s*)?\(", gold) and not re.search(
         r"\\infty|∞|\\cup|\boo\b", gold) else None  # (0, \infty) is an interval
+    gold_tuple = gold_tuple or _bracket_list(gold)
     bare_list = _top_level_split(_unwrap(_unboxed(answer)).strip().strip("$"), ",")
     if gold_tuple and len(gold_tuple) > 1 and len(bare_list) == len(gold_tuple) and not re.search(r"[(\[{=]", answer):
         return all(_match_one(g, a)[0] for g, a in zip(gold_tuple, bare_list)), None  # (15, -29) as "15, -29"
@@ -336,6 +337,21 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
         return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
     return bool(verify(gold_parsed, pred_parsed)) or exact_decimals_equal(gold_parsed[0], pred_parsed[0]) or \
         same_by_value(gold_parsed[0], pred_parsed[0]), None
+
+
+def _bracket_list(gold: str) -> list[str] | None:
+    """The items of a list stored in brackets as TheoremQA does ([-1, -2], [1, 2, 3]); None when it may be an
+    interval ([1, 2]) or is none."""
+    match = re.fullmatch(r"\s*\$?\s*\[([^\[\]]*)\]\s*\$?\s*", gold)
+    if not match or re.search(r"\\infty|∞", gold):
+        return None
+    items = [item.strip() for item in _top_level_split(match.group(1), ",")]
+    if len(items) == 2:
+        try:
+            return items if float(items[0]) > float(items[1]) else None  # [-1, -2] is no interval
+        except ValueError:
+            return None
+    return items if len(items) > 2 else None
 
 
 def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]:
