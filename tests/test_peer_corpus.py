@@ -67,11 +67,7 @@ def _empty_parser_caches() -> None:
     for recogniser in (PSParser, PSLexer):
         recogniser.decisionsToDFA = [DFA(state, i) for i, state in enumerate(recogniser.atn.decisionToState)]
         recogniser.sharedContextCache = PredictionContextCache()
-    from math_verify import parser
-    from sympy.core.cache import clear_cache
-    for cached in (parser.parse_latex_cached, parser.parse_expr_cached, parser.extract_latex, plain.parse_plain):
-        cached.cache_clear()
-    clear_cache()
+    _clear_parse_results()
 
 
 def test_a_notation_first_met_in_the_process_gets_the_same_verdict():
