@@ -87,10 +87,14 @@ def _final_boxed(text: str) -> tuple[str, int] | None:
         if not _BOX_JOIN_RE.match(text[prev[1]:group[0][0]]):
             break
         group.insert(0, prev)
-    if len({b[2] for b in group}) == 1 and all(not re.sub(r"[\s$*]|Final Answer:?", "", text[a[1]:b[0]])
-                                              for a, b in zip(group, group[1:])):
+    if len({b[2] for b in group}) == 1 and all(_only_layout(text[a[1]:b[0]]) for a, b in zip(group, group[1:])):
         return group[-1][2], end  # "\\boxed{7}\n\n\\boxed{7}": one answer repeated, not a list (x = 2, y = 2 is)
     return ", ".join(b[2] for b in group), end
+
+
+def _only_layout(between: str) -> bool:
+    """Nothing but space, math delimiters, bold or heading marks and "Final Answer" between two boxes."""
+    return not re.sub(r"[\s$*:#]|Final Answer", "", between)
 
 
 def cut_repeated_box(text: str) -> str:
@@ -104,6 +108,6 @@ def cut_repeated_box(text: str) -> str:
     fragment = re.sub(r"^\\(?:boxed|fbox)\s*\{", "", text[start:]).strip()
     (_, _, before), (_, end, last) = boxes[-2:]
     between = text[end:start]
-    if before == last and last.startswith(fragment) and not re.sub(r"[\s$*:#]|Final Answer", "", between):
+    if before == last and last.startswith(fragment) and _only_layout(between):
         return text[:start]
     return text

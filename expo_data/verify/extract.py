@@ -12,7 +12,7 @@ from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
                    retracted)
-from .pairs import _SUPERSCRIPT_RUN_RE, _SUPERSCRIPTS, unit_of
+from .pairs import superscripts_as_powers, unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
 
 
@@ -399,8 +399,7 @@ def _with_its_unit(text: str, value: str, end: int) -> str:
     would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
     rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
     candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
-    powers = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", candidate)  # m², s⁻¹
-    return candidate if unit_of(powers) is not None else value
+    return candidate if unit_of(superscripts_as_powers(candidate)) is not None else value  # m², s⁻¹
 
 
 def final_statement_start(text: str) -> int:

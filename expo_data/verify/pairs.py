@@ -23,6 +23,13 @@ REL_TOL = 1e-6
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_RUN_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+
+
+def superscripts_as_powers(text: str) -> str:
+    """10⁻⁵ as 10^{-5}, m² as m^{2}."""
+    return _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)
+
+
 _VULGAR_FRACTION_RE = re.compile(r"(\d?)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒])")
 
 
@@ -89,7 +96,7 @@ def notation(text: str) -> str:
     text = re.sub(r"\\(?:displaystyle|textstyle)\s*", "", text)  # typesetting only
     text = re.sub(r"(?<=,)\s*\\[,;: ]\s*|\s*\\[,;: ]\s*(?=[)\]])", " ", text)  # (1,\,2): a space, no third item
     text = plain_spellings(text)
-    text = _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)  # 10⁻⁵
+    text = superscripts_as_powers(text)  # 10⁻⁵
     text = _VULGAR_FRACTION_RE.sub(_vulgar_fraction, text)  # ½, 2¾
     text = dates_and_times(text)  # July 4, 2024 / 2024-07-04; March 15th; 07:00
     text = function_spelling(text)  # f: x \mapsto 2x+1; f(x) = ax, a \ge 0; \bigl(

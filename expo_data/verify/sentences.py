@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .winners import winner
-from .words import number_word_value, spoken_number
+from .words import _NUMBER_WORDS, number_word_value, spoken_number
 
 
 # Sentence golds: an answer that there is no such value, or that a series diverges.
@@ -227,13 +227,14 @@ def closing_count(text: str) -> str | None:
     count = _count(_plain_words(sentence.replace("**", "")))
     if count:
         return f"{count[0]}{count[1]}"
+    if not _ASKED_SUBJECT_RE.match(sentence) or _NOT_STATED_WORDS_RE.search(sentence):
+        return None
     spoken = re.search(r"\b(?:is|equals|was)\s+(?:exactly\s+)?(\w+\s+\w+)\s*[.!]?\s*$", sentence)
-    if spoken and spoken_number(spoken.group(1)) and "/" in spoken_number(spoken.group(1)) and (
-            _ASKED_SUBJECT_RE.match(sentence) and not _NOT_STATED_WORDS_RE.search(sentence)):
-        return spoken_number(spoken.group(1))  # "So the probability is one sixth."
+    fraction = spoken_number(spoken.group(1)) if spoken else None
+    if fraction and "/" in fraction:
+        return fraction  # "So the probability is one sixth."
     stated = _STATED_IN_WORDS_RE.search(sentence.replace("**", ""))
-    if stated and len(re.findall(_NUMBER_WORD_RE, sentence)) == 1 and _ASKED_SUBJECT_RE.match(sentence) and not (
-            _NOT_STATED_WORDS_RE.search(sentence)):
+    if stated and len(re.findall(_NUMBER_WORD_RE, sentence)) == 1:
         value = number_word_value(stated.group("count"))
         return None if value is None else str(value)
     return None
@@ -247,10 +248,9 @@ def closing_count(text: str) -> str | None:
 _ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:answer|smallest|largest|least|"
                                r"greatest|minimum|maximum|minimal|maximal|number|count|total|probability|value|result)\b|"
                                r"[A-Z][a-z]+\s+(?:needs|requires)\b)", re.IGNORECASE)
-_NOT_STATED_WORDS_RE = re.compile(r"\b(?:not|never|no|n't|maybe|perhaps|possibly|probably|think|guess|might|could|if|"
+_NOT_STATED_WORDS_RE = re.compile(r"\b(?:not|never|no|maybe|perhaps|possibly|probably|think|guess|might|could|if|"
                                   r"also|would|should|unless|except)\b|n't\b", re.IGNORECASE)
-_NUMBER_WORD_RE = r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
-                  r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"
+_NUMBER_WORD_RE = r"\b(?:" + "|".join(word for word in _NUMBER_WORDS if word != "hundred") + r")\b"
 _STATED_IN_WORDS_RE = re.compile(r"\b(?:is|equals|needs|requires|takes|has|was)\s+(?:exactly\s+|only\s+|just\s+)?"
                                  rf"(?P<count>{_NUMBER_WORD_RE}(?:[- ]{_NUMBER_WORD_RE})?)"
                                  r"(?:\s+(?!(?:more|fewer|less|of|times|than|or|and|to|plus|minus|point|percent|hundred|thousand|million|"
