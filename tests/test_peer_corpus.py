@@ -119,3 +119,82 @@ def test_a_slower_processor_learning_the_grammar_grades_alike(monkeypatch):
     states = budget.learned_grammar_states()
     _clear_parse_results()
     assert grade(case) is True and budget.learned_grammar_states() == states
+
+
+def test_an_attempt_that_ran_out_while_importing_is_tried_again(tmp_path, monkeypatch):
+    """sympy imports modules on first use (simplify's, for a `\\log`): an attempt cut inside that chain keeps the
+    modules it finished, so the next attempt goes on from there. A call that busies itself in its own imports is
+    cut once, then finishes; a call that spends its budget without importing anything is cut at the first."""
+    import sys
+    import time
+
+    from expo_data.verify import budget
+    cost = 0.6 * budget.COMPARE_BUDGET_S
+    for name in ("slow_import_a", "slow_import_b"):
+        (tmp_path / f"{name}.py").write_text(
+            f"import time\nend = time.process_time() + {cost}\nwhile time.process_time() < end:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    calls = []
+
+    def importing():
+        calls.append(1)
+        import slow_import_a  # noqa: F401
+        import slow_import_b  # noqa: F401
+        return "imported"
+
+    try:
+        assert budget.within_budget(importing) == (True, "imported") and len(calls) == 2
+    finally:
+        for name in ("slow_import_a", "slow_import_b"):
+            sys.modules.pop(name, None)
+
+    def spinning():
+        calls.append(1)
+        end = time.process_time() + 2 * budget.COMPARE_BUDGET_S
+        while time.process_time() < end:
+            pass
+
+    calls.clear()
+    assert budget.within_budget(spinning) == (False, None) and len(calls) == 1
+
+
+def _cyclic_garbage(count: int) -> list:
+    nodes = []
+    for _ in range(count):  # each refers to itself, so only the cyclic collector frees it
+        node = []
+        node.append(node)
+        nodes.append(node)
+    return nodes
+
+
+def test_garbage_collection_inside_a_comparison_is_not_charged_to_the_answer():
+    """A full collection walks every object of the process (0.16 s of a 0.2 s comparison in this test process,
+    measured): the process's cost, not the answer's. A call whose collection alone is twice its budget, and whose
+    own work is a quarter of it, finishes; one whose own work is over budget is still cut."""
+    import gc
+    import time
+
+    from expo_data.verify import budget
+    garbage = _cyclic_garbage(1_000_000)
+    start = time.process_time()
+    garbage.clear()
+    gc.collect()
+    budget_s = (time.process_time() - start) / 2
+    garbage = _cyclic_garbage(1_000_000)
+
+    def collecting_then_working():
+        garbage.clear()
+        gc.collect()
+        end = time.process_time() + budget_s / 4
+        while time.process_time() < end:
+            pass
+        return "done"
+
+    assert budget.within_budget(collecting_then_working, budget_s) == (True, "done")
+
+    def working():
+        end = time.process_time() + 2 * budget_s
+        while time.process_time() < end:
+            pass
+
+    assert budget.within_budget(working, budget_s) == (False, None)

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import gc
 import signal
+import sys
+import time
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -14,12 +17,13 @@ T = TypeVar("T")
 # below the one second a case may take (a timer that fires inside C code lands only when it returns).
 COMPARE_BUDGET_S = 0.7
 
-# ANTLR learns the LaTeX grammar's prediction DFA lazily, once per process: the first answer that uses a notation
-# pays for it (0.4-0.6 s on a 2-core Xeon for `\sum` beside a relation, more on a slower processor; CI once timed
-# out a true case this way). That cost belongs to the process, not to the answer, so an attempt that ran out of
-# budget while the DFA grew is tried again: the learned states stay, and the next attempt starts further on. The
-# attempts are capped because a same-input retry only progresses while it learns; a cost that is not learning
-# (sympy evaluating a tower) grows no DFA and is cut at the first attempt.
+# ANTLR learns the LaTeX grammar's prediction DFA lazily, once per process, and sympy imports some modules on first
+# use (simplify's, for a `\log`): the first answer that uses a notation pays for it (0.4-0.6 s on a 2-core Xeon for
+# `\sum` beside a relation, more on a slower processor or a contended host; CI once timed out a true case this
+# way). That cost belongs to the process, not to the answer, so an attempt that ran out of budget while the process
+# learned (the DFA grew, or a module was imported) is tried again: what it learned stays, and the next attempt starts
+# further on. The attempts are capped because a same-input retry only progresses while it learns; a cost that is not
+# learning (sympy evaluating a tower) learns nothing and is cut at the first attempt.
 LEARNING_ATTEMPTS = 4
 
 MAX_NESTING = 40  # brackets and braces one inside another; a timer fired 300 frames deep lands 0.3 s late
@@ -38,10 +42,30 @@ class OverBudget(BaseException):
     them swallows it and carries on."""
 
 
-def _raise_over_budget(signum, frame):
-    # Raised inside a gc callback or a __del__, the exception is swallowed: fire again soon until it lands.
-    signal.setitimer(signal.ITIMER_PROF, 0.05)
-    raise OverBudget()
+class _Attempt:
+    """One attempt's CPU clock, less the garbage collections that ran inside it: a full collection walks the
+    whole process's objects (0.16 s inside a 0.2 s comparison in the test process, measured), which is the
+    process's cost, not the answer's. The timer is a tripwire: when it fires early, it is set again for what
+    the answer has left."""
+
+    def __init__(self, budget_s: float):
+        self.budget_s, self.started, self.collecting, self.collected = budget_s, time.process_time(), None, 0.0
+
+    def on_collection(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.collecting = time.process_time()
+        elif self.collecting is not None:
+            self.collected += time.process_time() - self.collecting
+            self.collecting = None
+
+    def on_timer(self, signum, frame) -> None:
+        left = self.budget_s - (time.process_time() - self.started - self.collected)
+        if left > 0.005 or self.collecting is not None:  # in a collection: fire again once it ends
+            signal.setitimer(signal.ITIMER_PROF, max(left, 0.01))
+            return
+        # Raised inside a gc callback or a __del__, the exception is swallowed: fire again soon until it lands.
+        signal.setitimer(signal.ITIMER_PROF, 0.05)
+        raise OverBudget()
 
 
 def _disarm(previous) -> None:
@@ -60,13 +84,18 @@ def learned_grammar_states() -> int:
     return sum(len(dfa.states) for recogniser in (PSParser, PSLexer) for dfa in recogniser.decisionsToDFA)
 
 
+def _learned() -> tuple[int, int]:
+    return learned_grammar_states(), len(sys.modules)
+
+
 def within_budget(call: Callable[[], T], budget_s: float | None = None) -> tuple[bool, T | None]:
     """(finished, result) of `call` under a CPU timer of `budget_s` (COMPARE_BUDGET_S when None) per attempt,
-    tried again while an attempt that ran out taught the grammar something new. Main thread only (signals)."""
+    tried again while an attempt that ran out taught the process something (`_learned`). Main thread only."""
     budget_s = COMPARE_BUDGET_S if budget_s is None else budget_s
     for _ in range(LEARNING_ATTEMPTS):
-        states_before = learned_grammar_states()
-        previous = signal.signal(signal.SIGPROF, _raise_over_budget)
+        learned_before, attempt = _learned(), _Attempt(budget_s)
+        gc.callbacks.append(attempt.on_collection)
+        previous = signal.signal(signal.SIGPROF, attempt.on_timer)
         signal.setitimer(signal.ITIMER_PROF, budget_s)
         try:
             return True, call()
@@ -74,6 +103,7 @@ def within_budget(call: Callable[[], T], budget_s: float | None = None) -> tuple
             pass
         finally:
             _disarm(previous)
-        if learned_grammar_states() == states_before:
+            gc.callbacks.remove(attempt.on_collection)
+        if _learned() == learned_before:
             break
     return False, None

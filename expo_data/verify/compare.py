@@ -379,6 +379,7 @@ def _warm_once() -> None:
         _WARM.append(True)
         _verify_alternatives("x^2 + 1", "1 + x^2")
         _verify_alternatives("0.5 m", "50 cm")  # pint's unit registry: a third of a second to build
+        _verify_alternatives(r"\log_{2} 7", "log(7)/log(2)")  # sympy's simplify imports 18 modules on first use
 
 
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
