@@ -17,6 +17,7 @@ from typing import Callable
 from ..errors import ExpoError, first_line
 from ..store.files import check_regular_input
 from ..verify import last_boxed
+from ..verify.gold import joined_answers
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,8 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
             answer = last_boxed(solution)
         if answer is None or str(answer).strip() == "":
             raise ExpoError(f"problems file {path} row {i}: no answer (empty answer column and no \\boxed{{}} in the solution)")
+        if isinstance(answer, list) and joined_answers(answer) is not None:
+            answer = joined_answers(answer)  # OlympiadBench's final_answer: ["$\\frac{1}{2}$"]
         if not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
             raise ExpoError(f"problems file {path} row {i}: the answer is a {type(answer).__name__}, not text or a number")
         if solution is not None and not isinstance(solution, str):

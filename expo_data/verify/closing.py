@@ -21,6 +21,10 @@ _SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|
                         r"(\d+(?:\.\d+)?)(k|m|bn)\b(?!\w)(?!\s*(?:[-+*/^=\\]|\.?\$))", re.IGNORECASE)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+\$?(\(\s*{_NUM}\s*(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
+_CLOCK_END_RE = re.compile(r"(?<![\d:.])(\d{1,2}:\d{2}(?::\d{2})?)(\s*(?:[ap]\.\s?m\.?|[ap]m\b))?\s*\.?\s*$", re.IGNORECASE)
+_END = r"-?\d+(?:\.\d+)?(?:/\d+)?"
+_RAY_END_RE = re.compile(rf"{_STATES}\s+\$?((?:\(\s*(?:-\s*∞|-\\infty)|[(\[]\s*{_END})\s*,\s*(?:\+?∞|\\infty)\s*\)"
+                         rf"|\(\s*(?:-\s*∞|-\\infty)\s*,\s*{_END}\s*[)\]])\$?\s*\.?\s*$", re.IGNORECASE)
 _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
                        rf"({_NUM}(?:\s*,\s*{_NUM})*,?\s+and\s+{_NUM})\$?\s*\.?\s*$", re.IGNORECASE)
 _RESTATED_RE = re.compile(rf"{_STATES}\s+\$?({_NUM})\$?,?\s+or\s+\$?({_NUM})\s*(\\?%|percent)?\$?\s*\.?\s*$",
@@ -98,6 +102,12 @@ def closing_value(text: str) -> str | None:
     if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
         listed = _LISTED_TUPLES_RE.fullmatch(last.strip())  # the list of solutions is the answer
         return ", ".join(re.findall(_TUPLE, listed.group())) if listed else ""  # "(1, 2) is one, (3, 4) the other"
+    clock = _CLOCK_END_RE.search(last)
+    if clock and (clock.group(2) or not re.search(r"\b(?:ratio|odds|score|proportion)\b", last, re.IGNORECASE)):
+        return clock.group(1) + (clock.group(2) or "")  # "The bus arrives at 3:45 p.m.", "... at 15:45."
+    ray = _RAY_END_RE.search(last)
+    if ray:
+        return ray.group(1)  # "In interval notation, the solution is (-∞, 3)."
     tuple_value = _TUPLE_RE.search(last)
     if tuple_value:
         return re.sub(r"\s+", "", tuple_value.group(1))

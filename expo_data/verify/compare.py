@@ -117,15 +117,16 @@ def _gold_equation_value(gold: str) -> str | None:
 
 
 def _named_values(text: str) -> dict[str, str] | None:
-    """{"a": "2", "b": "3"} for "a = 2, b = 3" (two or more different names); None otherwise."""
+    """{"a": "2", "b": "3"} for "a = 2, b = 3", {"f(n)": "n", "g(n)": "1"} for "f(n) = n, g(n) = 1" (two or more
+    different names); None otherwise."""
     text = re.sub(r"\\[,;:! ]", " ", _unboxed(text.strip().strip("$").strip()))
     text = re.sub(r"\\text\s*\{\s*and\s*\}|\s+and\s+|;", ",", text)
-    parts = [re.fullmatch(r"\s*([A-Za-z])\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
+    parts = [re.fullmatch(r"\s*([A-Za-z](?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?)\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
              for part in _top_level_split(text, ",")]
     if len(parts) < 2 or not all(parts):
         return None
-    names = [p.group(1) for p in parts]
-    return dict((p.group(1), p.group(2)) for p in parts) if len(set(names)) == len(names) else None
+    names = [re.sub(r"\s+", "", p.group(1)) for p in parts]
+    return dict(zip(names, (p.group(2) for p in parts))) if len(set(names)) == len(names) else None
 
 
 # A number written out: digits, a decimal, a fraction of two numbers, or scientific notation.
@@ -167,7 +168,7 @@ def _arithmetic_left_undone(gold: str, answer: str) -> bool:
     equation passes when one of its sides states the number ("10 + 8 = 18")."""
     if not is_plain_number(gold):
         return False
-    sides = re.split(r"(?<![<>!:=\\])=(?!=)|\\Rightarrow|\\implies", answer)
+    sides = re.split(r"(?<![<>!:=\\])=(?!=)|\\Rightarrow|\\implies|\\approx|≈", answer)
     if any(_states_number(side) for side in sides):
         return False
     return any(_operation_left(side) for side in sides)

@@ -10,7 +10,7 @@ from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, RECONSIDER_RE, before_invented_block, check_disagrees, corrected,
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
@@ -27,7 +27,7 @@ _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "abo
 # "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
 # optional ":" / "**" and any whitespace, line breaks included.
 # Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
-_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice))(?:\s+is|\s*:)[\s:*]*"
+_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice|statement))(?:\s+is|\s*:)[\s:*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
@@ -135,6 +135,10 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
+        bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
+        if len(bold) == 1 and candidate.count("**") == 2 and re.match(r"\s*[A-Za-z]{2,}", candidate) and not _has_hedge(
+                re.sub(r"\*\*\s*(?:more|fewer|less)\b(?!\s+than)", "**", candidate)):  # "The tank needs **350** more liters.": the value it sets in bold (with a unit after it)
+            candidate = " ".join(bold[0]) if unit_of(" ".join(bold[0])) is not None else bold[0][0]
         candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
         stop = _ANSWER_STOP_RE.search(candidate)
         if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
@@ -174,7 +178,8 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
             and prose_around(candidate, numbers):
         candidate = numbers[0].group()
     words = candidate.split()
-    filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS)
+    filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS) and (
+        candidate != "A")  # "The answer is A.": the option, not the article
     # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
     # or a number in words ("one hundred").
     # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
@@ -247,7 +252,11 @@ def _before_check(text: str) -> str:
     """The text before a closing "Check:" / "Verification:" paragraph, whose numbers restate the question
     ("Check: $2(5) + 3 = 13$"), when an answer stands before it."""
     check = CHECK_RE.search(text)
-    return text[:check.start()] if check and _LAST_NUMBER_RE.search(text[:check.start()]) else text
+    if not check or not _LAST_NUMBER_RE.search(text[:check.start()]):
+        return text
+    after = re.split(r"\n\s*\n", text[check.end():].strip())
+    closing = after[-1].strip() if len(after) > 1 else ""  # "Check: 3 + 2 = 5 ✓\n\n**x = 1, y = 2**": the bold line
+    return text[:check.start()] + ("\n\n" + closing if re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) else "")
 
 
 _NOT_THE_VALUE_RE = re.compile(r"(?:\brather than|\bother than|\bexcept|\bbesides|\bexclud(?:e|ing)|\bexceeds?|\bclaimed|"
@@ -288,7 +297,10 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
         text, truncated = own, True
-    if truncated:
+    looped = looped_line(text) if truncated else None
+    if looped is not None:
+        text, truncated = looped, False  # cut off while repeating its closing line: it said it
+    elif truncated:
         text = cut_repeated_box(text)
     boxed_at = _last_box_start(text)
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
@@ -305,7 +317,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
         value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
         return (value, "correction") if value else (None, None)
-    if boxed and truncated and (RECONSIDER_RE.search(text[boxed[1]:]) or check_disagrees(boxed[0], text[boxed[1]:])):
+    if boxed and truncated and (reconsidering(text[boxed[1]:]) or check_disagrees(boxed[0], text[boxed[1]:])):
         return None, None  # cut off while reconsidering its box, or while a check reaches another value
     if boxed and re.search(r"\bnot\s*\$*\s*$", text[:_last_box_start(text)]):
         return None, None  # "It is not \\boxed{6}."
@@ -320,7 +332,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         phrase = None  # "Answer: She uses 3 + 4 = 7 eggs ...\n#### 18": GSM8K's own mark closes the answer
     if phrase and not phrase[0]:
         return None, None  # an answer phrase that states several values
-    if phrase and truncated and RECONSIDER_RE.search(text[phrase[1]:]):
+    if phrase and truncated and reconsidering(text[phrase[1]:]):
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
         value = corrected(phrase[0], text[phrase[1]:])
@@ -364,6 +376,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
 
 def _stated_value(text: str) -> tuple[str | None, str | None]:
     """The concluding text's value: a named solution, the last math span, or the last number (with its unit)."""
+    text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     if named and not _CONTRAST_RE.search(named.group()):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
@@ -380,14 +393,24 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         if at >= 0 and at + len(last) >= numbers[-1].end():
             mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])", last) else None
             mantissa = mantissa or (_GROUPS_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d{3}(?:\.\d+)?", last) else None)
+            mantissa = mantissa or _EXACT_BEFORE_RE.search(text[:at])  # "1/6 ≈ 0.167": both, for the grader to weigh
             last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = _with_its_unit(text, last, at + len(last))
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 
 
+# The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
+# "for all $x \in \mathbb{R}$".
+_BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,3}\$\s*[a-z]\s*(?:(?:\\in|∈)\s*"
+                                r"\\mathbb\s*\{?[NZQRC]\}?\s*)?\$\s*\.?\s*$")
+
+
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
 _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
+
+
+_EXACT_BEFORE_RE = re.compile(r"(?<!\S)((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 
 
 # "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).

@@ -4,6 +4,8 @@ dataset's own convention puts it; that answer, not the prose, is the gold to com
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 
 from .boxes import _final_boxed
@@ -13,11 +15,39 @@ from .boxes import _final_boxed
 _LAYOUT_RE = re.compile(r"(?:\s|\\\\|\\(?:noindent|newline|par|hfill|(?:big|med|small)skip)\b|\\vspace\*?\{[^{}]*\})+")
 
 
+def joined_answers(items: list) -> str | None:
+    """One gold for a dataset's list of answers (OlympiadBench's `final_answer`: ["$\\frac{1}{2}$"]): its items
+    joined by commas; None unless every item is text or a number."""
+    if not items or not all(isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
+        return None
+    texts = [str(item).strip() for item in items]
+    return ", ".join(texts) if all(texts) else None
+
+
+def _stored_list(text: str) -> str | None:
+    """The gold of a list written out as text: JSON (["$2n-2$"]) or Python's repr (['1, 3, 5'], from a CSV written by
+    pandas). A bracket list of numbers ([-1, -2], TheoremQA's) is an answer in its own right and stays."""
+    if not re.fullmatch(r"\[\s*(['\"]).*\1\s*\]", text, re.DOTALL):
+        return None
+    if "\\" in text.replace("\\\\", ""):  # "\frac" written once, not escaped: "\f" is no form feed here
+        text = text.replace("\\", "\\\\")
+    for load in (json.loads, ast.literal_eval):
+        try:
+            items = load(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            continue
+        return joined_answers(items) if isinstance(items, list) else None
+    return None
+
+
 def gold_answer(reference: str) -> tuple[str, bool]:
     """(the gold's answer, whether it was taken out of a longer solution). The line after the last `####` wins
     (GSM8K); else the last box, with the boxes that stand beside it (MATH); else the reference unchanged. A box
     whose closing brace is missing leaves the reference as it is (read as text, and flagged by the audit)."""
     text = reference.strip()
+    listed = _stored_list(text)
+    if listed is not None:
+        return gold_answer(listed)
     if "####" in text:
         lines = text.rsplit("####", 1)[1].strip().splitlines()
         if lines and lines[0].strip():

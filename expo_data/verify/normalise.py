@@ -130,11 +130,16 @@ _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
 _REPEATING_RE = re.compile(
     r"(-?)(\d*)\.(\d*)(?:\\(?:overline|bar|dot)\s*\{(\d+)\}|\\(?:overline|bar|dot)\s*(\d)|\((\d+)\))")
 _REPEATING_DOTS_RE = re.compile(r"(-?)(\d*)\.(\d*?)(\d)\4{2,}\s*(?:\.\.\.|\\ldots|\\dots|\\cdots|…)")
-_FUNCTION_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:\^\{?-1\}?|')?\s*\(\s*[a-z](?:\s*,\s*[a-z])*\s*\)\s*=(?!=)\s*")
+# A function's name before its value: "f(x) =", "p'(2) =", "\\det(\\mathbf{A}\\mathbf{B}) =" ("x(x+1) = 12" is a product).
+_CONSTANT_ARGUMENT = r"[-+]?\d+(?:\.\d+)?(?:/\d+)?|\\frac\s*\{\d+\}\s*\{\d+\}"
+_FUNCTION_LABEL_RE = re.compile(
+    rf"^\s*(?:[A-Za-z](?:\^\{{?-1\}}?|'{{1,3}})?\s*\(\s*(?:[a-z](?:\s*,\s*[a-z])*|(?:{_CONSTANT_ARGUMENT})(?:\s*,\s*"
+    rf"(?:{_CONSTANT_ARGUMENT}))*)\s*\)|\\(?:det|gcd|operatorname\s*\{{\w+\}}|text\s*\{{\w+\}}|mathrm\s*\{{\w+\}})\s*"
+    r"\([^()=]*\))\s*=(?!=)\s*")
 _EMPTY_SET_RE = re.compile(r"^(?:\\emptyset|\\varnothing|\\O|\\\{\s*\\\}|\{\s*\})$")
 _BASE_RE = re.compile(r"\(?([0-9A-Z]+)\)?_\{?\(?(\d+)\)?\}?")
 _INEQUALITY_OP_RE = re.compile(r"(<=|>=|\\leqslant|\\geqslant|\\leq|\\geq|\\le|\\ge|\\lt|\\gt|<|>)")
-_IN_LABEL_RE = re.compile(r"^\s*[a-z]\s*\\in\s*")
+_IN_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:_\{?\w+\}?)?(?:\([^()]*\))?\s*\\in\s*")  # "x \\in", "P(0) \\in"
 # Words after a value that only name what it counts or measures; percent and degrees keep their meaning.
 _UNIT_SYMBOLS = {"percent": "\\%", "per cent": "\\%", "percentage": "\\%", "degree": "^\\circ", "degrees": "^\\circ"}
 _MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "min", "max", "mod", "gcd",
@@ -229,8 +234,10 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
         return text, ""
     value, words = match.group(1).strip(), match.group(2).strip()
     tokens = [w.rstrip(".").lower() for w in words.split()]
-    if any(t in _HEDGE_WORDS for t in tokens):
-        return None
+    counted = [("times" if i == len(tokens) - 1 else "") + (" more fewer less" if i == 0 and "than" not in tokens else "")
+               for i in range(len(tokens))]
+    if any(t in _HEDGE_WORDS and t not in counted[i].split() for i, t in enumerate(tokens)):
+        return None  # "16 times" and "2 more (books)" count; "16 times x" multiplies, "2 more than x" compares
     if any(len(re.sub(r"\^.*", "", t)) < 2 or (t in _MATH_WORDS and t not in _UNIT_ALIASES) for t in tokens):
         return text, ""
     if not is_gold and len(tokens) > 3:

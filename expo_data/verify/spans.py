@@ -6,7 +6,8 @@ import re
 
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
 SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
-SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
+# One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
+SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?\s*=\s*[^=<>]+")
 # What lies between two dollar signs of money: an amount, then words ("10 (that is 50/60 of her ").
 CURRENCY_PAIR_RE = re.compile(r"\d[\d,]*(?:\.\d\d)?\b(?=.*?[A-Za-z]{2,}\s+[A-Za-z]{2,})(?!.*\\[A-Za-z])", re.DOTALL)
 # A value, then a word or two, then another value: "$5$ apples and $3$ oranges".

@@ -4,6 +4,7 @@ constants ("10 = 5")."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from .normalise import _BASE_RE, _EMPTY_SET_RE
@@ -11,8 +12,16 @@ from .parse import parse_complete
 
 
 def _base_number(text: str) -> tuple[str, int] | None:
-    """("1011", 2) for 1011_2 / 1011_{2} / (1011)_2 with digits valid in that base; else None."""
-    match = _BASE_RE.fullmatch(text.replace(" ", ""))
+    """("1011", 2) for 1011_2 / 1011_{2} / (1011)_2 / 0b1011, ("2A", 16) for 2A_{16} / 2a_{16} / 0x2A, with digits
+    valid in that base; else None. A lone letter ("a_{16}") is a subscripted variable."""
+    text = text.replace(" ", "")
+    prefixed = re.fullmatch(r"0([xbo])([0-9A-Fa-f]+)", text, re.IGNORECASE)
+    if prefixed:  # Python's and C's prefixes
+        text = f"{prefixed.group(2)}_{{{ {'x': 16, 'b': 2, 'o': 8}[prefixed.group(1).lower()]} }}".replace(" ", "")
+    digits = re.match(r"\(?([0-9A-Za-z]+)\)?_", text)
+    if digits and re.search(r"\d", digits.group(1)) and len(digits.group(1)) > 1:
+        text = text[:digits.start(1)] + digits.group(1).upper() + text[digits.end(1):]
+    match = _BASE_RE.fullmatch(text)
     if not match or not 2 <= int(match.group(2)) <= 36:
         return None
     try:
@@ -39,7 +48,19 @@ def _special_match(gold: str, answer: str) -> bool | None:
 
 
 def _equation_sides_disagree(answer: str) -> bool:
-    """"10 = 5" states two values: constant sides must agree ("2 + 3 = 5" is fine, "x = 5" has one)."""
+    """"10 = 5" states two values: constant sides must agree ("2 + 3 = 5" is fine, "x = 5" has one), and an
+    exact value must round to the decimal it is said to approximate ("\\frac{1}{6} \\approx 0.5" states two)."""
+    approximated = re.fullmatch(r"(.+?)\s*(?:\\approx|≈)\s*(-?\d+(?:\.(\d+))?)\s*", answer)
+    if approximated:
+        from .readings import real_value
+        exact = real_value(approximated.group(1))
+        decimals = len(approximated.group(3) or "")
+        if exact is None:
+            return False
+        stated, unit = float(approximated.group(2)), 10 ** -decimals
+        rounded = abs(exact - stated) <= unit / 2 * (1 + 1e-9)
+        cut = abs(math.trunc(exact / unit) * unit - stated) <= unit * 1e-6  # 3.14159 cut to 3.141
+        return not (rounded or cut)
     sides = [s.strip() for s in re.split(r"(?<![<>!:=\\])=(?!=)", answer)]
     numeric = [re.sub(r"\\(?:frac|sqrt|pi|cdot|times|binom)", "", s) for s in sides]
     constants = [s for s, n in zip(sides, numeric) if s and not re.search(r"[A-Za-z]", n)]

@@ -159,6 +159,35 @@ RECONSIDER_RE = re.compile(
     r"actually|on reflection|if|unless|although|though|whether|should|assum\w*|mistake|error|wrong|incorrect|not|"
     r"isn't|doesn't|missed|forgot|instead|seems?|too (?:large|small|big|high|low)|more carefully|once more|"
     r"correct (?:formula|value|answer|count))\b", re.IGNORECASE)
+# A chat model's sign-off after its answer, cut off or not: "I hope this helps! Let me know if you have any other
+# questions or if there's anything else I can": no reconsidering.
+COURTESY_RE = re.compile(r"(?:^|(?<=[.!?\s]))(?:I hope (?:this|that|it) (?:helps|was helpful|is helpful)|(?:please |do )?let me "
+                         r"know if you (?:have|need|want)|feel free to (?:ask|reach)|if you have any (?:other |more |further )?"
+                         r"questions)\b(?:(?!\b(?:but|wait|however|actually|hmm)\b)[^.!?\n])*[.!?]?", re.IGNORECASE)
+
+
+def reconsidering(after_answer: str) -> bool:
+    """The text after an answer, cut off by the token limit, was reconsidering it (a sign-off is not)."""
+    return bool(RECONSIDER_RE.search(COURTESY_RE.sub("", after_answer)))
+
+
+def looped_line(text: str) -> str | None:
+    """A completion cut off while it repeated its closing line ("... have 260 sheep.\n" twice or more, then
+    "Together"): the text up to that line's first saying, which it committed to; None for any other ending."""
+    lines = text.split("\n")
+    partial = lines.pop().strip()
+    complete = [i for i, line in enumerate(lines) if line.strip()]
+    if not complete or not re.search(r"\d", lines[complete[-1]]):
+        return None
+    said = lines[complete[-1]].strip()
+    run = 0
+    while run < len(complete) and lines[complete[-1 - run]].strip() == said:
+        run += 1
+    if run < 2 or not said.startswith(partial):
+        return None
+    return "\n".join(lines[:complete[-run] + 1])
+
+
 # A second answer offered on the last box's line ("Or maybe \\boxed{6}", "it could also be ...").
 ALTERNATIVE_LEAD_RE = re.compile(r"^\W*(?:or\b|alternatively|maybe|perhaps|possibly)|\bcould (?:also )?be\b|"
                                   r"\bmight (?:also )?be\b", re.IGNORECASE)

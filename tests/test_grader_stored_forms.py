@@ -1,0 +1,174 @@
+r"""Classes three more independent labelled sets found (issue 26, session 12): golds stored as lists (OlympiadBench's
+`final_answer`), functions and named functions in closing sentences, a value labelled by its function, number bases
+with programmers' prefixes, a scalar before a column vector, the real line less some points, counts with "times" or
+"more", exact values with their approximation. Each class with its near misses; the cases are written anew (the sets
+stay outside the repository)."""
+
+import json
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+
+PROPERTY = settings(max_examples=15, deadline=None, derandomize=True, database=None)
+
+
+def graded(gold: str, completion: str, truncated: bool = False) -> bool:
+    return verify_one(gold, extract_answer(completion, truncated=truncated)[0])[0] is True
+
+
+@PROPERTY
+@given(st.sampled_from(["2n-2", "\\frac{25}{2}", "(1,8,19), (2,7,13)", "1,3,5", "\\sqrt{3}"]),
+       st.sampled_from(["json", "repr", "unescaped"]))
+def test_a_gold_stored_as_a_list_of_one_answer_is_that_answer(value, spelling):
+    """OlympiadBench keeps `final_answer` as a list; written to text it is JSON, Python's repr (pandas' CSV), or
+    the list with its backslashes written once."""
+    item = f"${value}$"
+    gold = {"json": json.dumps([item]), "repr": repr([item]), "unescaped": f'["{item}"]'}[spelling]
+    assert verify_one(gold, value)[0] is True, gold
+    assert verify_one(gold, f"{value} + 1" if "," not in value else "(1,8,19)")[0] is False, gold
+
+
+def test_a_bracket_list_of_numbers_stays_a_list_and_several_items_join():
+    assert verify_one('["3", "4"]', "3, 4")[0] is True
+    assert verify_one('["3", "4"]', "3")[0] is False
+    assert verify_one("[-1, -2]", "-1, -2")[0] is True  # TheoremQA's list, no JSON strings
+    assert verify_one('[""]', "0")[0] is False
+
+
+def test_a_list_answer_column_is_read_as_one_gold(tmp_path):
+    from expo_data.generate.problems import FieldMap, load_problem_file
+    path = tmp_path / "olympiad.jsonl"
+    rows = [{"question": "q1", "final_answer": ["$\\frac{1}{2}$"]}, {"question": "q2", "final_answer": ["$3$", "$4$"]}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    problems = load_problem_file(path, FieldMap())
+    assert [p.answer for p in problems] == ["$\\frac{1}{2}$", "$3$, $4$"]
+
+
+FUNCTIONS = st.tuples(st.integers(-5, 5).filter(bool), st.integers(-9, 9))
+
+
+@PROPERTY
+@given(FUNCTIONS, FUNCTIONS, st.sampled_from(["", " for all rational $x$", " for every real number $x$",
+                                              " for all $x \\in \\mathbb{R}$"]))
+def test_functions_listed_in_a_closing_sentence(first, second, domain):
+    """"The solutions are $f(x)=x$ and $f(x)=2-x$ for all rational $x$.": both functions, not the last span."""
+    (a, b), (c, d) = first, second
+    if (a, b) == (c, d):
+        return
+    f, g = f"{a}x + {b}", f"{c}x + {d}"
+    gold = f"$f(x)={f}$, $f(x)={g}$"
+    assert graded(gold, f"Checking both in the equation.\n\nThe solutions are $f(x) = {g}$ and $f(x) = {f}$.{domain}")
+    assert not graded(gold, f"The solutions are $f(x) = {f}$ and $f(x) = {c}x + {d + 1}$.{domain}")
+    assert not graded(gold, f"The only solution is $f(x) = {f}${domain}.")
+
+
+def test_named_functions_in_any_order_and_values_labelled_by_a_function():
+    gold = "$f(n)=n$, $g(n)=1$"
+    assert graded(gold, "The only pair is $f(n) = n$ and $g(n) = 1$ for every positive integer $n$.")
+    assert verify_one(gold, "g(n) = 1, f(n) = n")[0] is True
+    assert verify_one(gold, "f(n) = 1, g(n) = n")[0] is False  # the values swapped between the names
+    assert verify_one(gold, "f(n) = n, g(n) = 1, h(n) = 0")[0] is False
+    for label in ("f(3)", "p'(2)", "p''(2)", "\\det(\\mathbf{A}\\mathbf{B})", "\\gcd(28, 42)", "f(1/2)"):
+        assert verify_one("14", f"{label} = 14")[0] is True, label
+        assert verify_one("14", f"{label} = 15")[0] is False, label
+    assert verify_one("14", "x + 1 = 14")[0] is False  # an equation in an unknown, not solved
+    assert verify_one("(-\\infty, 0) \\cup \\{1\\}", "P(0) \\in (-\\infty, 0) \\cup \\{1\\}")[0] is True
+    assert verify_one("(-\\infty, 0) \\cup \\{1\\}", "P(0) \\in (-\\infty, 0) \\cup \\{2\\}")[0] is False
+
+
+@PROPERTY
+@given(st.integers(1, 10**6), st.sampled_from([(16, "x"), (2, "b"), (8, "o")]), st.booleans())
+def test_programmers_prefixes_name_the_base(value, base_prefix, upper):
+    base, prefix = base_prefix
+    digits = {16: f"{value:X}", 2: f"{value:b}", 8: f"{value:o}"}[base]
+    written = f"0{prefix}{digits.lower() if not upper else digits}"
+    gold = f"{digits}_{{{base}}}"
+    assert verify_one(gold, written)[0] is True, (gold, written)
+    near = {16: f"{value + 1:X}", 2: f"{value + 1:b}", 8: f"{value + 1:o}"}[base]
+    assert verify_one(gold, f"0{prefix}{near}")[0] is False
+    assert verify_one("a_{16}", "A_{16}")[0] is False  # a lone letter is a subscripted variable
+
+
+@PROPERTY
+@given(st.integers(-9, 9), st.integers(-9, 9), st.integers(2, 7))
+def test_a_scalar_before_a_column_vector(top, bottom, denominator):
+    if top == bottom == 0:
+        return  # the zero vector is its own multiple
+    gold = f"\\begin{{pmatrix}} {Fraction(top, denominator)} \\\\ {Fraction(bottom, denominator)} \\end{{pmatrix}}"
+    scaled = f"\\frac{{1}}{{{denominator}}}\\begin{{pmatrix}} {top} \\\\ {bottom} \\end{{pmatrix}}"
+    assert verify_one(gold, scaled)[0] is True, (gold, scaled)
+    assert verify_one(gold, f"{denominator}\\begin{{pmatrix}} {top} \\\\ {bottom} \\end{{pmatrix}}")[0] is False
+    assert verify_one(gold, scaled.replace(f"{bottom} \\end", f"{bottom + 1} \\end"))[0] is False
+
+
+@PROPERTY
+@given(st.sets(st.integers(-20, 20), min_size=1, max_size=3), st.sampled_from(["\\setminus", "\\backslash", "-"]))
+def test_the_real_line_less_some_points(points, minus):
+    ends = ["-\\infty"] + [str(p) for p in sorted(points)] + ["\\infty"]
+    gold = " \\cup ".join(f"({a}, {b})" for a, b in zip(ends, ends[1:]))
+    listed = ", ".join(str(p) for p in sorted(points, reverse=True))
+    assert verify_one(gold, f"\\mathbb{{R}} {minus} \\{{{listed}\\}}")[0] is True, gold
+    moved = ", ".join(str(p + 100) for p in points)
+    assert verify_one(gold, f"\\mathbb{{R}} {minus} \\{{{moved}\\}}")[0] is False
+    assert verify_one(gold, "\\mathbb{R}")[0] is False
+
+
+@pytest.mark.parametrize("answer,gold,right", [
+    ("16 times", "16", True), ("16\\text{ times}", "16", True), ("2 more", "2.0", True), ("2 more books", "2", True),
+    ("3 fewer", "3", True), ("16 times x", "16", False), ("2 more than x", "2", False), ("2 or more", "2", False),
+    ("15 times", "16", False), ("2 more", "3", False),
+])
+def test_counts_written_with_times_or_more(answer, gold, right):
+    assert verify_one(gold, answer)[0] is right
+
+
+@PROPERTY
+@given(st.integers(1, 12), st.integers(2, 13), st.integers(1, 3))
+def test_an_exact_value_with_its_approximation(numerator, denominator, decimals):
+    """"1/6 ≈ 0.167": the exact value is the answer when the decimal is its rounding or truncation; a decimal that
+    is neither states a second value."""
+    value = Fraction(numerator, denominator)
+    gold = f"\\frac{{{numerator}}}{{{denominator}}}"
+    rounded = f"{float(value):.{decimals}f}"
+    assert graded(gold, f"So the probability is {numerator}/{denominator} ≈ {rounded}.")
+    assert verify_one(gold, f"\\frac{{{numerator}}}{{{denominator}}} \\approx {rounded}")[0] is True
+    off = f"{float(value) + 3 * 10 ** -decimals:.{decimals}f}"
+    assert verify_one(gold, f"{numerator}/{denominator} ≈ {off}")[0] is False
+    assert verify_one(gold, f"\\frac{{{numerator + denominator}}}{{{denominator}}} \\approx {rounded}")[0] is False
+
+
+ENDINGS = [
+    # (completion, truncated, gold, near miss)
+    ("### Final Answer\nThe tank needs **350** more liters.", False, "350", "300"),
+    ("### Final Answer\nThe puppy will weigh **36** pounds at 20 weeks.", False, "36", "20"),
+    ("(A) holds, (B) fails.\n\nSo the correct statement is A.", False, "\\text{(A)}", "\\text{(B)}"),
+    ("The answer is A.", False, "A", "B"),
+    ("Start 1:20 PM, add 2 h 25 min.\n\nThe bus arrives at 3:45 p.m.", False, "3:45 PM", "3:45 AM"),
+    ("13:20 + 2:25 = 15:45\n\nThe bus arrives at 15:45.", False, "3:45 PM", "3:55 PM"),
+    ("x < 3.\n\nIn interval notation, the solution is (-∞, 3).", False, "(-\\infty, 3)", "(-\\infty, 3]"),
+    ("$y = 5 - 3 = 2$.\n\nCheck: $3 + 2 = 5$ ✓.\n\n**x = 1, y = 2**", False, "x=1,y=2", "x=2,y=1"),
+    ("Total: 24 + 40 = 64.\n\nThe final answer is $\\boxed{64}$.\n\nI hope this helps! Let me know if you have any "
+     "other questions or if there's anything else I can", True, "64", "40"),
+    ("20 + 80 + 160 = 260.\n\nThey have 260 sheep.\nThey have 260 sheep.\nThey have 260 sheep.\nThey", True, "260", "160"),
+]
+
+
+@pytest.mark.parametrize("completion,truncated,gold,near", ENDINGS)
+def test_small_model_endings(completion, truncated, gold, near):
+    assert graded(gold, completion, truncated)
+    assert not graded(near, completion, truncated)
+
+
+@pytest.mark.parametrize("completion,truncated", [
+    ("The final answer is $\\boxed{64}$.\n\nI hope this helps, but wait, if the", True),  # reconsidering after all
+    ("The final answer is $\\boxed{64}$.\n\nHmm, let me recount the", True),
+    ("They have 260 sheep.\nThey have 260 sheep.\nSo the", True),  # the loop broke off into something else
+    ("They have 260 sheep.\nSo the", True),  # said once, then cut off
+    ("The ratio is 16:25.", False),  # a ratio, not a clock time
+])
+def test_endings_that_commit_to_nothing_or_not_to_that(completion, truncated):
+    extracted = extract_answer(completion, truncated=truncated)[0]
+    assert extracted not in ("64", "260", "16:25")
