@@ -172,3 +172,28 @@ def test_small_model_endings(completion, truncated, gold, near):
 def test_endings_that_commit_to_nothing_or_not_to_that(completion, truncated):
     extracted = extract_answer(completion, truncated=truncated)[0]
     assert extracted not in ("64", "260", "16:25")
+
+
+@PROPERTY
+@given(st.integers(-9, 9), st.integers(1, 9), st.sampled_from(["x", "P(0)", "c"]), st.booleans())
+def test_a_ray_or_a_point(bound, gap, name, below):
+    """"P(0) < 0 or P(0) = 1" is the set (-∞, 0) ∪ {1}: conditions on one quantity joined by "or"."""
+    point = bound + gap if below else bound - gap
+    ray, sign = (f"(-\\infty, {bound})", "<") if below else (f"({bound}, \\infty)", ">")
+    gold = f"{ray} \\cup \\{{{point}\\}}"
+    assert verify_one(gold, f"{name} {sign} {bound} \\text{{ or }} {name} = {point}")[0] is True
+    assert verify_one(gold, f"{name} {sign} {bound} \\text{{ or }} {name} = {point + 1}")[0] is False
+    assert verify_one(gold, f"{name} {sign}= {bound} \\text{{ or }} {name} = {point}")[0] is False
+    assert verify_one(gold, f"{name} {sign} {bound} \\text{{ or }} y = {point}")[0] is False
+
+
+@PROPERTY
+@given(st.integers(2, 9), st.integers(1, 20), st.integers(1, 20))
+def test_a_box_that_solved_for_an_expression_then_the_unknown(coefficient, shift, x):
+    """"2x - 2 = \\boxed{16}. Thus $2x = 18$ and $x = 9$.": the box closed a step; x is the answer."""
+    value = coefficient * x - shift
+    completion = f"So ${coefficient}x - {shift} = \\boxed{{{value}}}$.\n\nThus ${coefficient}x = {value + shift}$ and $x = {x}$."
+    assert graded(str(x), completion)
+    assert value == x or not graded(str(value), completion)
+    named = f"So $x = \\boxed{{{value}}}$.\n\nThus $x = {x}$."  # the box named x itself: two answers, none
+    assert extract_answer(named)[0] is None or value == x

@@ -304,6 +304,14 @@ def step_box_superseded(lead: str, box_value: str, tail: str) -> bool:
     """A box that closes one step ("16 − 3 − 4 = \\boxed{9} eggs") and work after it whose last result, another
     value, the closing paragraph states ("9 × $2 = $18.\n\nSo Janet makes $18 every day"): the box was a step."""
     line = lead.rsplit("\n", 1)[-1]
+    unknown = re.search(r"(?:^|[\s$=>])([-\d.]*([a-z])(?:\^\d)?\s*[-+*/]\s*\d+|\d+([a-z]))\s*=\s*(?:\\[(\[]\s*)?\$?\s*$", line)
+    letter = unknown and (unknown.group(2) or unknown.group(3))
+    if letter and re.fullmatch(r"-?[\d,]*\.?\d+", box_value.strip()) and not re.search(
+            r"\b(?:if|would|could|instead|suppose|otherwise)\b", tail, re.IGNORECASE):
+        # "2x - 2 = \boxed{16}" solved for an expression in x; "Thus $2x = 18$ and $x = 9$" then solves for x
+        closing = re.split(r"\n\s*\n", tail.rstrip())[-1]
+        solved = re.findall(rf"(?<![\w\\]){letter}\s*=\s*\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s*\.?\s*$", closing)
+        return bool(solved) and float(solved[-1]) != float(box_value.replace(",", ""))
     if not re.search(r"\d\s*(?:[-+*/×÷−]|\\times|\\cdot|\\div)\s*\$?\d[^=\n]*=\s*(?:\\[(\[]\s*)?\$?\s*$", line):
         return False  # "x = \boxed{4}" names the answer; "16 − 3 − 4 = \boxed{9}" closes a computation
     if re.search(r"\b(?:if|would|could|instead|alternatively|suppose|otherwise|reading)\b", tail, re.IGNORECASE):

@@ -314,6 +314,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         phrase = _phrase_answer(text)
         if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
             return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
+    if boxed and step_box_superseded(text[:_last_box_start(text)], boxed[0], CHECK_RE.split(text[boxed[1]:])[0]):
+        text, boxed = text[boxed[1]:], None  # the box closed a step; the work after it concluded
     if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
         value = corrected(boxed[0], text[boxed[1]:])  # a later conclusion states another value
         return (value, "correction") if value else (None, None)
@@ -321,8 +323,6 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return None, None  # cut off while reconsidering its box, or while a check reaches another value
     if boxed and re.search(r"\bnot\s*\$*\s*$", text[:_last_box_start(text)]):
         return None, None  # "It is not \\boxed{6}."
-    if boxed and step_box_superseded(text[:_last_box_start(text)], boxed[0], CHECK_RE.split(text[boxed[1]:])[0]):
-        text, boxed = text[boxed[1]:], None  # the box closed a step; the work after it concluded
     if boxed and not retracted(text[boxed[1]:]):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     if boxed:

@@ -296,8 +296,15 @@ def _interval_of(text: str) -> str | None:
         return f"(-\\infty, {excluded.group(1)}) \\cup ({excluded.group(1)}, \\infty)"
     text = _ABS_BOUND_RE.sub(_abs_as_bounds, re.sub(r"\\[lr]?vert\b|\\[lr]\|", "|", text))
     text = _GREEK_VARIABLE_RE.sub(lambda m: m.group(1)[0], text)  # one letter: a bound that has one is refused
-    intervals = []
+    labels = set(re.findall(r"[A-Za-z]\(\s*[\w\s,]*\)", text))  # "P(0) < 0 or P(0) = 1": one labelled quantity
+    text = text.replace(labels.pop(), "x") if len(labels) == 1 and " or " in text else text
+    intervals, names_used = [], set()
     for piece in re.split(r"\s*(?:\bor\b|\\cup)\s*", text):
+        point = re.fullmatch(r"([a-z])\s*=\s*(-?\d+(?:\.\d+)?(?:/\d+)?)", piece.strip())
+        if point and " or " in text:  # "x < 0 or x = 1": a ray and a point
+            intervals.append(f"\\{{{point.group(2)}\\}}")
+            names_used.add(point.group(1))
+            continue
         parts = [p.strip() for p in _INEQUALITY_OP_RE.split(piece)]
         ops = parts[1::2]
         if len(parts) not in (3, 5):
@@ -319,6 +326,9 @@ def _interval_of(text: str) -> str | None:
             low, high = ("-\\infty", bound) if upper else (bound, "\\infty")
             low_closed, high_closed = (False, closed[0]) if upper else (closed[0], False)
         intervals.append(f"{'[' if low_closed else '('}{low}, {high}{']' if high_closed else ')'}")
+        names_used.add(values[names[0]])
+    if len(names_used) > 1 or all(i.startswith("\\{") for i in intervals):
+        return None  # "x < 0 or y = 1" are two variables; "x = 1 or x = 2" is a list of values
     return " \\cup ".join(intervals)
 
 
