@@ -197,3 +197,46 @@ def test_a_box_that_solved_for_an_expression_then_the_unknown(coefficient, shift
     assert value == x or not graded(str(value), completion)
     named = f"So $x = \\boxed{{{value}}}$.\n\nThus $x = {x}$."  # the box named x itself: two answers, none
     assert extract_answer(named)[0] is None or value == x
+
+
+REVIEW_WRONG = [
+    # A fifth skeptic review of the rules above: each was graded correct, and is wrong.
+    ("$f(x)=x$, $f(x)=x^2$", "We tried $f(x) = x$ and $f(x) = x^2$, but only the first works.", False),
+    ("$f(x)=x$, $f(x)=-x$", "The candidates $f(x) = x$ and $f(x) = -x$ both fail.", False),
+    ("$f(x)=x$", "Therefore no such function exists, since $f(x)=x$ fails for all $x$.", False),
+    ("0", "So $\\det(A - \\lambda I) = 0$.", False),
+    ("1", "Hence $\\gcd(n, 6) = 1$.", False),
+    ("12", "So $x(x+1) = 12$.", False),
+    ("3:45", "The bus does not arrive at 3:45.", False),
+    ("36", "### Final Answer\nAt 20 weeks the puppy weighs 40 pounds, up from **36** at 16 weeks.", False),
+    ("7", "### Final Answer\nIt could be **7** days.", False),
+    ("64", "The answer is \\boxed{64}.\n\nIf you have any questions, I'd say the answer could also be 65 if we count", True),
+    ("64", "The answer is \\boxed{64}.\n\nLet me know if you need me to re-check, since I might have made an error in", True),
+    ("64", "The answer is \\boxed{64}.\n\nI hope this helps, although the total might be", True),
+    ("65", "The total is 64.\n\nAlternatively 65.\nAlternatively 65.\nAlt", True),
+    ("64", "Answer: 64 (not sure)\nAnswer: 64 (not sure)\nAnswer", True),
+    ("64", "Answer: 64 (not sure)", False),
+    ("12", "<think>\nThe answer is 12.\nThe answer is 12.\nThe", True),
+    ("7", "So $x = 3$.\n\nCheck: $2(3)+1=7$.\n\n**7 = 7 ✓**", False),
+    ("\\frac{1}{6}", "So $P = \\frac{1}{6} \\approx 0.5$.", False),
+    ("\\frac{1}{6}", "So $\\frac{2}{12} = \\frac{1}{6} \\approx 0.5$.", False),
+    ('["$\\neq 2$"]', "So $x = 2$.", False),
+]
+
+
+@pytest.mark.parametrize("gold,completion,truncated", REVIEW_WRONG)
+def test_fifth_review_false_positives_stay_wrong(gold, completion, truncated):
+    assert not graded(gold, completion, truncated)
+
+
+@pytest.mark.parametrize("gold,completion", [
+    ("0.167", "So the probability is 1/6 ≈ 0.167."), ("0.17", "So the probability is 1/6 ≈ 0.17."),
+    ("0.33", "So it is 1/3 ≈ 0.33."), ("1", "So the expected number is 6 × 0.167 ≈ 1."),
+    ("3", "So $x = 3$.\n\nCheck: $2(3)+1=7$.\n\n**7 = 7 ✓**"),
+    ('["$30\\u00b0$"]', "The angle is $30^\\circ$."), ('["\\u03c0/2"]', "So $\\frac{\\pi}{2}$."),
+    ("15", "**Answer:** There are **15 liters** of water in the remaining 24 liters."),
+])
+def test_fifth_review_answers_still_read(gold, completion):
+    """What the rules above first broke: a decimal gold against "exact ≈ decimal", a factor of a product taken for
+    the exact value, a check line taken for the answer, json.dumps' \\u escapes, a later number after a bold value."""
+    assert graded(gold, completion)

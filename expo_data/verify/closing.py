@@ -103,7 +103,10 @@ def closing_value(text: str) -> str | None:
         listed = _LISTED_TUPLES_RE.fullmatch(last.strip())  # the list of solutions is the answer
         return ", ".join(re.findall(_TUPLE, listed.group())) if listed else ""  # "(1, 2) is one, (3, 4) the other"
     clock = _CLOCK_END_RE.search(last)
-    if clock and (clock.group(2) or not re.search(r"\b(?:ratio|odds|score|proportion)\b", last, re.IGNORECASE)):
+    before_clock = last[:clock.start()] if clock else ""
+    if clock and re.search(r"(?:\b(?:at|is|was|are|be)|[=:])\s*$", before_clock) and not re.search(
+            r"\b(?:not|never|instead|rather|than|before|after|until|by|from)\b|n't\b", before_clock, re.IGNORECASE) and (
+            clock.group(2) or not re.search(r"\b(?:ratio|odds|score|proportion)\b", last, re.IGNORECASE)):
         return clock.group(1) + (clock.group(2) or "")  # "The bus arrives at 3:45 p.m.", "... at 15:45."
     ray = _RAY_END_RE.search(last)
     if ray:

@@ -10,7 +10,7 @@ from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, REJECTING_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
@@ -136,8 +136,10 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
         bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
+        others = candidate[:candidate.find("**")] + re.sub(r"\d", "", candidate[candidate.rfind("**"):])  # a value before
         if len(bold) == 1 and candidate.count("**") == 2 and re.match(r"\s*[A-Za-z]{2,}", candidate) and not _has_hedge(
-                re.sub(r"\*\*\s*(?:more|fewer|less)\b(?!\s+than)", "**", candidate)):  # "The tank needs **350** more liters.": the value it sets in bold (with a unit after it)
+                re.sub(r"\*\*\s*(?:more|fewer|less)\b(?!\s+than)", "**", candidate)) and not re.search(
+                r"\d|\b(?:could|might|may|would|from|up|down|instead|previously)\b", others, re.IGNORECASE):  # "The tank needs **350** more liters.": the value it sets in bold (with a unit after it)
             candidate = " ".join(bold[0]) if unit_of(" ".join(bold[0])) is not None else bold[0][0]
         candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
         stop = _ANSWER_STOP_RE.search(candidate)
@@ -207,7 +209,7 @@ _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\
                           re.IGNORECASE)
 
 
-_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively)\b",
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure)\b",
                                  re.IGNORECASE)
 _BETWEEN_BOXES_HEDGE_RE = re.compile(r"\b(?:if|could|might|when)\b", re.IGNORECASE)  # "\boxed{5}, and if n is odd \boxed{6}"
 def _hedged_line(text: str, answer_end: int) -> bool:
@@ -238,7 +240,8 @@ def _after_thinking(text: str) -> str:
     if end < 0:
         return text
     after = text[end + len("</think>"):]
-    return after if _NUMBER_RE.search(after) or _last_box_start(after) >= 0 or _PHRASE_RE.search(after) else text
+    stated = _NUMBER_RE.search(after) or _last_box_start(after) >= 0 or _PHRASE_RE.search(after)
+    return after if stated or len(re.findall(r"[A-Za-z]{2,}", after)) >= 6 else text  # "so there are infinitely many"
 
 
 def _restates(boxed: str, phrase_rest: str) -> bool:
@@ -256,7 +259,9 @@ def _before_check(text: str) -> str:
         return text
     after = re.split(r"\n\s*\n", text[check.end():].strip())
     closing = after[-1].strip() if len(after) > 1 else ""  # "Check: 3 + 2 = 5 ✓\n\n**x = 1, y = 2**": the bold line
-    return text[:check.start()] + ("\n\n" + closing if re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) else "")
+    answer_like = re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) and not re.search(
+        r"[✓✔]|\b(?:step|check\w*|verif\w*)\b|^\W*-?[\d.]+\s*=\s*-?[\d.]+\W*$", closing, re.IGNORECASE)  # "**7 = 7 ✓**"
+    return text[:check.start()] + ("\n\n" + closing if answer_like else "")
 
 
 _NOT_THE_VALUE_RE = re.compile(r"(?:\brather than|\bother than|\bexcept|\bbesides|\bexclud(?:e|ing)|\bexceeds?|\bclaimed|"
@@ -292,6 +297,8 @@ _CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\
 
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
+    if truncated and text.rfind("<think>") > text.rfind("</think>"):
+        return None, None  # cut off while still thinking: a draft, never the answer
     text = without_remarks(_after_thinking(text))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
     own = before_invented_block(text)
     if own is not text:
@@ -376,6 +383,9 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
 
 def _stated_value(text: str) -> tuple[str | None, str | None]:
     """The concluding text's value: a named solution, the last math span, or the last number (with its unit)."""
+    last_sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
+    if _BOUND_VARIABLE_RE.search(text) and REJECTING_RE.search(last_sentence):
+        return None, None  # "since $f(x)=x$ fails for all $x$": no solution stated, and $x$ is none
     text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     if named and not _CONTRAST_RE.search(named.group()):
@@ -403,14 +413,14 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
 # The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
 # "for all $x \in \mathbb{R}$".
 _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,3}\$\s*[a-z]\s*(?:(?:\\in|∈)\s*"
-                                r"\\mathbb\s*\{?[NZQRC]\}?\s*)?\$\s*\.?\s*$")
+                                r"\\mathbb\s*\{?[NZQRC]\}?\s*|(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")
 
 
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
 _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
 
 
-_EXACT_BEFORE_RE = re.compile(r"(?<!\S)((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
+_EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/=]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 
 
 # "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).

@@ -29,8 +29,8 @@ def _stored_list(text: str) -> str | None:
     pandas). A bracket list of numbers ([-1, -2], TheoremQA's) is an answer in its own right and stays."""
     if not re.fullmatch(r"\[\s*(['\"]).*\1\s*\]", text, re.DOTALL):
         return None
-    if "\\" in text.replace("\\\\", ""):  # "\frac" written once, not escaped: "\f" is no form feed here
-        text = text.replace("\\", "\\\\")
+    if "\\" in re.sub(r"\\\\|\\u[0-9a-fA-F]{4}|\\\"", "", text):  # "\frac" written once: "\f" is no form feed here
+        text = re.sub(r"\\(?!u[0-9a-fA-F]{4})", r"\\\\", text)  # json.dumps' "\u00b0" stays an escape
     for load in (json.loads, ast.literal_eval):
         try:
             items = load(text)

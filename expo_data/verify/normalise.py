@@ -135,7 +135,7 @@ _CONSTANT_ARGUMENT = r"[-+]?\d+(?:\.\d+)?(?:/\d+)?|\\frac\s*\{\d+\}\s*\{\d+\}"
 _FUNCTION_LABEL_RE = re.compile(
     rf"^\s*(?:[A-Za-z](?:\^\{{?-1\}}?|'{{1,3}})?\s*\(\s*(?:[a-z](?:\s*,\s*[a-z])*|(?:{_CONSTANT_ARGUMENT})(?:\s*,\s*"
     rf"(?:{_CONSTANT_ARGUMENT}))*)\s*\)|\\(?:det|gcd|operatorname\s*\{{\w+\}}|text\s*\{{\w+\}}|mathrm\s*\{{\w+\}})\s*"
-    r"\([^()=]*\))\s*=(?!=)\s*")
+    r"\((?:[A-Z\d\s,+\-^{}]|\\mathbf\s*\{[A-Z]\})*\))\s*=(?!=)\s*")  # constants, matrices: not "\\det(A - \\lambda I)"
 _EMPTY_SET_RE = re.compile(r"^(?:\\emptyset|\\varnothing|\\O|\\\{\s*\\\}|\{\s*\})$")
 _BASE_RE = re.compile(r"\(?([0-9A-Z]+)\)?_\{?\(?(\d+)\)?\}?")
 _INEQUALITY_OP_RE = re.compile(r"(<=|>=|\\leqslant|\\geqslant|\\leq|\\geq|\\le|\\ge|\\lt|\\gt|<|>)")

@@ -52,16 +52,19 @@ def _states_rounded(before: str | None, value: str) -> bool:
         return True
     if _NAME_RE.fullmatch(before.strip()) and not re.match(r"\\?(?:log|ln|lg|sin|cos|tan|exp|sqrt)\b", before.strip()):
         return True
-    exact = exact_value(before)  # "2\\sqrt{3} \\approx 3.464": only where a bare exact answer would count
-    return exact is not None and _significant_digits(value) >= MIN_SIGNIFICANT_DIGITS and \
-        round(exact, len(value.split(".")[1])) == float(value)
+    exact = exact_value(before)  # "2\\sqrt{3} \\approx 3.464", "1/6 ≈ 0.167": the answer writes the rounding itself
+    least = MIN_SIGNIFICANT_DIGITS if _looks_exact(value) else 2  # it writes the rounding itself; "2\\sqrt{3} ≈ 3.5" no
+    return exact is not None and _significant_digits(value) >= least and round(exact, len(value.split(".")[1])) == float(value)
 
 
 def unknown_equals_number(answer: str) -> bool:
     """ "x + 1 = 2.5", "2x = 2.5", "x^2 = 3.6": a number stated for an expression in one unknown, an equation not
     solved. An expression in several ("a + b = 9", "xy = 6") is what a question may ask for, and is read."""
     sides = answer.strip().strip("$").split("=")
-    if len(sides) != 2 or not _NUMBER_SIDE_RE.fullmatch(sides[1]) or _NAMED_SIDE_RE.fullmatch(sides[0]):
+    named = _NAMED_SIDE_RE.fullmatch(sides[0])
+    if named and re.fullmatch(r"\s*([a-z])\s*\(.*\b\1\b.*\)\s*", sides[0]):
+        named = None  # "x(x+1) = 12" is a product in x, not the value of a function x
+    if len(sides) != 2 or not _NUMBER_SIDE_RE.fullmatch(sides[1]) or named:
         return False
     letters = set(re.findall(r"(?<![\\A-Za-z])[a-z](?![A-Za-z])", re.sub(r"\\[A-Za-z]+", " ", sides[0])))
     return len(letters) == 1
@@ -158,7 +161,7 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     if kind is not None:
         return answer, kind
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
-    if re.match(r"(?:\\neq?\b|≠|not\b)", bare_answer) and not re.match(r"(?:\\neq?\b|≠|not\b)", bare_gold):
+    if bool(re.match(r"(?:\\neq?\b|≠|not\b)", bare_answer)) != bool(re.match(r"(?:\\neq?\b|≠|not\b)", bare_gold)):
         return answer, False  # "\\neq 6" says what the value is not
     if _MEMBERSHIP_RE.match(bare_answer) and "," in bare_gold and not re.search(r"[<>(\[]|\\[lg]e|\\in|\\cup", bare_gold):
         return answer, False  # a list of values is no interval

@@ -53,7 +53,7 @@ def _equation_sides_disagree(answer: str) -> bool:
     approximated = re.fullmatch(r"(.+?)\s*(?:\\approx|≈)\s*(-?\d+(?:\.(\d+))?)\s*", answer)
     if approximated:
         from .readings import real_value
-        exact = real_value(approximated.group(1))
+        exact = real_value(re.split(r"(?<![<>!:=\\])=(?!=)", approximated.group(1))[-1])  # "P = \\frac16 \\approx 0.5"
         decimals = len(approximated.group(3) or "")
         if exact is None:
             return False

@@ -166,14 +166,28 @@ COURTESY_RE = re.compile(r"(?:^|(?<=[.!?\s]))(?:I hope (?:this|that|it) (?:helps
                          r"questions)\b(?:(?!\b(?:but|wait|however|actually|hmm)\b)[^.!?\n])*[.!?]?", re.IGNORECASE)
 
 
+# Words of a sentence that turns down what it names: "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works."
+from .spans import _REJECTING_RE as REJECTING_RE  # noqa: E402 (one list of the words, read by extraction too)
+_ASKING_RE = re.compile(r"let me know if|if you (?:have|need|want)|or if there'?s anything|if there'?s anything", re.IGNORECASE)
+
+
+def _sign_off(match: re.Match) -> str:
+    """A courtesy sentence goes; one that also doubts ("... I might have made an error in") stays."""
+    said = _ASKING_RE.sub(" ", match.group())
+    doubts = RECONSIDER_RE.search(said) or re.search(r"\d|\b(?:could|might|may|also|redo|re-?check)\b", said, re.IGNORECASE)
+    return match.group() if doubts else ""
+
+
 def reconsidering(after_answer: str) -> bool:
     """The text after an answer, cut off by the token limit, was reconsidering it (a sign-off is not)."""
-    return bool(RECONSIDER_RE.search(COURTESY_RE.sub("", after_answer)))
+    return bool(RECONSIDER_RE.search(COURTESY_RE.sub(_sign_off, after_answer)))
 
 
 def looped_line(text: str) -> str | None:
     """A completion cut off while it repeated its closing line ("... have 260 sheep.\n" twice or more, then
     "Together"): the text up to that line's first saying, which it committed to; None for any other ending."""
+    if text.rfind("<think>") > text.rfind("</think>") or re.search(r"\\boxed|\\fbox", text):
+        return None  # still thinking; a box is cut_repeated_box's to read
     lines = text.split("\n")
     partial = lines.pop().strip()
     complete = [i for i, line in enumerate(lines) if line.strip()]
@@ -183,8 +197,9 @@ def looped_line(text: str) -> str | None:
     run = 0
     while run < len(complete) and lines[complete[-1 - run]].strip() == said:
         run += 1
-    if run < 2 or not said.startswith(partial):
-        return None
+    if run < 2 or not said.startswith(partial) or said.rstrip("*").endswith("?") or RECONSIDER_RE.search(said) or \
+            ALTERNATIVE_LEAD_RE.search(said) or re.search(r"\b(?:sure|maybe|perhaps|possibly|probably|guess)\b", said, re.I):
+        return None  # "Alternatively 65." or "64 (not sure)" said again and again commits to nothing
     return "\n".join(lines[:complete[-run] + 1])
 
 
