@@ -17,8 +17,8 @@ _LAYOUT_RE = re.compile(r"(?:\s|\\\\|\\(?:noindent|newline|par|hfill|(?:big|med|
 
 def joined_answers(items: list) -> str | None:
     """One gold for a dataset's list of answers (OlympiadBench's `final_answer`: ["$\\frac{1}{2}$"]): its items
-    joined by commas; None unless every item is text or a number."""
-    if not items or not all(isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items):
+    joined by commas; None unless every item is text ([1, 2] may be a vector or two answers: refused)."""
+    if not items or not all(isinstance(i, str) for i in items):
         return None
     texts = [str(item).strip() for item in items]
     return ", ".join(texts) if all(texts) else None
