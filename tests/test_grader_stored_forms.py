@@ -240,3 +240,57 @@ def test_fifth_review_answers_still_read(gold, completion):
     """What the rules above first broke: a decimal gold against "exact ≈ decimal", a factor of a product taken for
     the exact value, a check line taken for the answer, json.dumps' \\u escapes, a later number after a bold value."""
     assert graded(gold, completion)
+
+
+@PROPERTY
+@given(st.sampled_from("abcde"), st.sampled_from(["{L}", "({L})", "{l} ) {v}", "({l})", "\\boxed{{{L}}}", "({L}) {v}"]))
+def test_mathqa_lower_case_option_golds(letter, spelling):
+    """MathQA stores the gold as the lower-case letter and writes its options "a ) 12 , b ) 15 , ..."."""
+    other = "abcde"[("abcde".index(letter) + 1) % 5]
+    assert verify_one(letter, spelling.format(L=letter.upper(), l=letter, v="625"))[0] is True
+    assert verify_one(letter, spelling.format(L=other.upper(), l=other, v="625"))[0] is False
+    assert verify_one(letter, f"{letter} ) 625 or {other}")[0] is False
+
+
+@PROPERTY
+@given(st.sets(st.sampled_from("ABCD"), min_size=2, max_size=4), st.sampled_from([", ", ",", " and ", " "]),
+       st.booleans())
+def test_several_correct_options(letters, separator, parenthesised):
+    """JEE stores several correct options as one string ("ABD"): the answer names exactly those, in any spelling."""
+    gold = "".join(sorted(letters))
+    named = [f"({x})" if parenthesised else x for x in sorted(letters)]
+    assert verify_one(gold, separator.join(named))[0] is True
+    assert verify_one(gold, separator.join(named[:-1]))[0] is (len(named) - 1 == 0)
+    missing = sorted(set("ABCD") - letters)
+    if missing:
+        assert verify_one(gold, separator.join(named + [missing[0]]))[0] is False
+    assert verify_one(gold, " or ".join(sorted(letters)))[0] is False
+
+
+@pytest.mark.parametrize("completion,gold,right", [
+    ("答案是：4.5", "9/2", True), ("答案是 8.73%", "0.0873", True), ("答：这堆稻谷约重2.5吨。", "2.5", True),
+    ("答案是：18.72千米", "18.72", True), ("答案是：4.5和5", "4.5", False), ("答：这堆稻谷约重3.5吨。", "2.5", False),
+])
+def test_answers_written_in_chinese(completion, gold, right):
+    assert graded(gold, completion) is right
+
+
+@pytest.mark.parametrize("answer,right", [
+    ("(1,2,3), (1,3,2), (2,1,3), (2,3,1), (3,1,2), (3,2,1)", True), ("(3,2,1) \\text{ and permutations}", True),
+    ("(x,y,z) \\text{ is any permutation of } (1,2,3)", True), ("(1,2,3) \\text{ and its permutations}", True),
+    ("(x,y,z)=(1,2,3)", False), ("(1,2,3), (1,3,2)", False), ("(1,2,4) \\text{ and permutations}", False),
+    ("\\text{no permutation of } (1,2,3)", False),
+])
+def test_a_solution_and_its_permutations(answer, right):
+    """A gold "(1, 2, 3) and permutations": one ordering alone claims a unique solution."""
+    assert verify_one("(x, y, z) = (1, 2, 3) and permutations", answer)[0] is right
+
+
+@pytest.mark.parametrize("gold,answer,right", [
+    ("The gcd is 1 for every n ≥ 1.", "1", True), ("The gcd is 1 for every $n \\ge 1$.", "1", True),
+    ("The answer is 0 for every odd n.", "0", True), ("The gcd is 1 for every n ≥ 1.", "2", False),
+    ("It is 0 for even n and 1 for every odd n.", "1", False), ("There is no such n.", "none exists", True),
+    ("There is no such n.", "3", False),
+])
+def test_sentence_golds_with_a_domain_after_the_value(gold, answer, right):
+    assert verify_one(gold, answer)[0] is right

@@ -59,7 +59,8 @@ Checking (`verify_one`): the gold is split into acceptable alternatives ("C(10, 
     partial value; an ambiguous answer is recorded as 'answer_ambiguous'.
 """
 
-from .compare import choice_matches, choice_with_value, is_plain_number, verify_one
+from .choices import choice_matches, choice_with_value
+from .compare import is_plain_number, verify_one
 from .boxes import last_boxed
 from .extract import extract_answer, final_statement_start
 from .normalise import Form, canonical, choice_letter, gold_alternatives, is_text_answer, normalise_string

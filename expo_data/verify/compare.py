@@ -8,8 +8,9 @@ import threading
 
 from .budget import MAX_NESTING, nesting_depth, within_budget
 from .extract import _has_hedge
-from .normalise import (_CHOICE_PRED_RE, _OTHER_CHOICE_RE, Form, _is_all_reals, _several_values, _top_level_split,
-                        _unwrap, canonical, choice_letter, gold_alternatives, is_text_answer, normalise_string)
+from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, _unwrap, canonical, choice_letter,
+                        gold_alternatives, is_text_answer, normalise_string)
+from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .special import _equation_sides_disagree, _special_match
@@ -28,7 +29,7 @@ from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import reduced_gold, stated_value
-from .solutions import plus_minus_verdict, solutions_verdict
+from .solutions import permutations_verdict, plus_minus_verdict, solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
 from .progressions import progression_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
@@ -49,46 +50,6 @@ def _percent_readings(gold: Form, answer: Form) -> list[tuple[str, str]]:
     except ValueError:
         pass
     return readings
-
-
-def choice_matches(letter: str, answer: str) -> bool:
-    """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong). A
-    lower-case letter counts only in parentheses ("(c)"); bare, it may be a variable."""
-    answer = _unwrap(_unboxed(answer))
-    lower = re.fullmatch(r"\(([a-j])\)", answer)
-    if lower:
-        return lower.group(1).upper() == letter
-    pred = _CHOICE_PRED_RE.fullmatch(answer)
-    if not pred or pred.group(1) != letter:
-        return False
-    rest = pred.group(2)
-    return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
-
-
-# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12", "C) 12".
-_CHOICE_VALUE_RE = re.compile(r"\(?([A-J])\)\s*(\S.*)", re.DOTALL)
-
-
-def choice_with_value(gold: str) -> tuple[str, str] | None:
-    """("C", "12") for a gold that names an option and its value; None otherwise."""
-    match = _CHOICE_VALUE_RE.fullmatch(re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(gold)).strip())
-    if not match or re.search(r"\([A-J]\)", match.group(2)) or _has_hedge(match.group(2)):
-        return None
-    return match.group(1), match.group(2).strip().strip("$").strip()
-
-
-def _choice_value_matches(letter: str, value: str, answer: str) -> bool:
-    """The option alone, the value alone, or both when they agree ("C", "(C)", "12", "(C) 12", "C and 12")."""
-    unwrapped = re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(_unboxed(answer))).strip()
-    if re.fullmatch(r"\(([a-j])\)", unwrapped):
-        return unwrapped[1].upper() == letter
-    pred = _CHOICE_PRED_RE.fullmatch(unwrapped)
-    if not pred:
-        return _match_one(value, answer)[0]
-    rest = re.sub(r"^[\s:,.=]*(?:and\b|with\b)?\s*", "", pred.group(2)).strip()
-    if pred.group(1) != letter or _OTHER_CHOICE_RE.search(rest) and not rest[:1].isdigit():
-        return False
-    return not rest or _match_one(value, rest)[0]
 
 
 _YES_NO_OPPOSITE = {"yes": {"no", "not", "never", "cannot", "impossible", "false", "wrong", "incorrect", "isn", "doesn",
@@ -209,20 +170,34 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     bare_verdict = re.fullmatch(r"\s*(?:\\text\{)?\s*(?:yes|no)\s*\.?\s*\}?\s*\.?\s*", _unboxed(answer), re.IGNORECASE)
     gold = gold if reduced in ("Yes", "No") and reduced != gold and not bare_verdict else reduced  # "No, since 3"
     gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
-    verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
+    verdict = permutations_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    if verdict is None:
+        verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
     if verdict is None and looks_plain(gold.replace("±", "+")):  # c(2±sqrt(3)): two plain values (LaTeX: canonical)
         verdict = plus_minus_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     return gold, verdict
 
 
-def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
-    gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
+def _option_verdict(gold: str, answer: str) -> bool | None:
+    """A gold that is an option: "C", MathQA's "c" (against "C" or "c ) 625"), JEE's "ABD", "(C) 12"."""
     letter = choice_letter(gold)
     if letter is not None:
-        return choice_matches(letter, answer), None
+        return choice_matches(letter, answer)
+    lower_option = options_letter(gold, answer)
+    if lower_option is not None:
+        return choice_matches(*lower_option)
+    letters = letters_verdict(gold, answer)
+    if letters is not None:
+        return letters
     option = choice_with_value(gold)
+    return None if option is None else choice_value_matches(*option, answer, lambda g, a: _match_one(g, a)[0])
+
+
+def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
+    gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
+    option = _option_verdict(gold, answer)
     if option is not None:
-        return _choice_value_matches(*option, answer), None
+        return option, None
     gold = gold_reading(gold)
     family = function_family_verdict(gold, answer, lambda g, a: _match_one(g, a)[0])
     if family is not None:

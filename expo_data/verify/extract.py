@@ -13,7 +13,7 @@ from .conclude import without_side_supposition, restated_result, step_box_supers
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, REJECTING_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
-from .words import _BINARY_OPERATION_RE, SCALE_WORDS, number_word_value
+from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
 
 
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
@@ -27,11 +27,11 @@ _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "abo
 # "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
 # optional ":" / "**" and any whitespace, line breaks included.
 # Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
-_PHRASE_RE = re.compile(r"(?:final answer|answer|correct (?:option|choice|statement))(?:\s+is|\s*:)[\s:*]*"
+_PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|choice|statement)s?)(?:\s+is|\s+are|\s*:)[\s:*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
-                        r"|答案\s*[：:]\s*"
+                        r"|答案(?:是)?\s*[：:]?\s*|(?m:^\s*答\s*[：:]\s*)"
                         r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
@@ -163,9 +163,12 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
         inner = _MATH_SPAN_RE.search(candidate)
         if verdict:
             candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
-        elif inner and len(candidate) > 24 and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
+        elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
                                                                  next(g for g in inner.groups() if g is not None)):
             candidate = next(g for g in inner.groups() if g is not None)  # a name ("no positive integer $n$") is no value
+    if cjk_value(candidate) == "":
+        return "", stated_end  # "答案是：4.5和5": two values
+    candidate = cjk_value(candidate) or candidate  # "答：这堆稻谷约重2.5吨。": its one number
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
     candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
     candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
@@ -409,19 +412,15 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 
-
 # The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
 # "for all $x \in \mathbb{R}$".
 _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,3}\$\s*[a-z]\s*(?:(?:\\in|∈)\s*"
                                 r"\\mathbb\s*\{?[NZQRC]\}?\s*|(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")
 
-
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
 _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
 
-
 _EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/=]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
-
 
 # "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).
 _GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f])$")

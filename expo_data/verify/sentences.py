@@ -24,7 +24,7 @@ _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", 
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
                  "no such integers exist", "no such numbers exist", "no such number exists", "there is none", "{}",
-                 "\\{\\}", "nonexistent"}
+                 "\\{\\}", "nonexistent", "none exists", "none exist", "there are none", "none exists."}
 _DIVERGES_GOLD_RE = re.compile(r"^(?:the (?:series|sequence|integral|limit) )?(?:diverges|is divergent)"
                                r"(?: to (?:\+|-)?\s*(?:infinity|\\infty))?\.?$", re.IGNORECASE)
 _DIVERGES_ANSWERS = {"diverges", "divergent", "the series diverges", "it diverges", "diverge", "the series is divergent",
@@ -193,10 +193,16 @@ def reduced_gold(gold: str) -> str:
     return gold
 
 
+_FOR_EVERY_TAIL_RE = re.compile(r"\s*,?\s*for (?:every|all|each|any) (?:(?:positive|negative|nonnegative|non-negative|real|"
+                                r"natural|odd|even|prime|integer) )*(?:(?:integers?|numbers?|reals?) )?\$?\s*[a-z]\s*(?:(?:≥|≤|>|<|"
+                                r"\\geq?|\\leq?)\s*-?\d+)?\s*\$?\s*\.?\s*$")
+
+
 def stated_value(gold: str) -> str | None:
     """The value a sentence gold names ("7" of "The smallest such n is 7."), when it is short math, not words."""
     text = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r"\1", gold.strip().strip("$").strip())
     text = re.sub(r"\s+", " ", text)
+    text = _FOR_EVERY_TAIL_RE.sub(".", text)  # "The gcd is 1 for every n ≥ 1.": the value, over the question's domain
     count = _THERE_ARE_COUNT_RE.match(text)
     if count:
         value = count.group("count")

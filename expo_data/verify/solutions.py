@@ -131,3 +131,39 @@ def plus_minus_verdict(gold: str, answer: str, same_value) -> bool | None:
         return False
     return (same_value(golds[0], answers[0]) and same_value(golds[1], answers[1])) or (
         same_value(golds[0], answers[1]) and same_value(golds[1], answers[0]))
+
+
+# "(1, 2, 3) and permutations", "(1,2,3) and its permutations", "(1, 2, 3) in any order": every ordering is a solution.
+_PERMUTATIONS_RE = re.compile(r"\s*,?\s*(?:and|with|plus|\+|or)\s+(?:all\s+)?(?:of\s+)?(?:its|their|the)?\s*permutations?"
+                              r"(?:\s+(?:thereof|of\s+(?:these|this|them|it)))?\s*\.?\s*$|\s*,?\s*(?:in any order|up to "
+                              r"permutations?|up to order)\s*\.?\s*$", re.IGNORECASE)
+_ANY_ORDER_RE = re.compile(r"permut|any order|some order|up to order|symmetric", re.IGNORECASE)
+
+
+def permutations_verdict(gold: str, answer: str, same: Callable[[str, str], bool]) -> bool | None:
+    """A gold that lists a solution "and permutations": the answer says so too (its solution the same), or lists
+    every ordering; one ordering alone claims a unique solution and is wrong. None for any other gold."""
+    family = _PERMUTATIONS_RE.search(gold)
+    if not family:
+        return None
+    base = re.sub(r"^\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*", "", gold[:family.start()].strip().strip("$"))
+    if _ANY_ORDER_RE.search(answer):
+        answer = re.sub(r"\\(?:text|mathrm|textrm)\s*\{([^{}]*)\}", r" \1 ", answer)
+        stated = re.sub(r"^.*?\b(?:permutations?|orderings?|rearrangements?)\s+of\s+", "", answer, flags=re.IGNORECASE | re.DOTALL)
+        stated = _PERMUTATIONS_RE.sub("", stated).strip().strip("$").strip()
+        stated = re.sub(r"^\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*", "", stated)
+        if re.search(r"\b(?:no|not|none|never)\b|n't", answer, re.IGNORECASE):
+            return False
+        ours, theirs = _orderings(base), _orderings(stated)
+        return same(base, stated) if ours is None or theirs is None else same(ours, theirs)  # "(3,2,1) and permutations"
+    orderings = _orderings(base)
+    return orderings is not None and "), (" in orderings and same(orderings, answer)
+
+
+def _orderings(text: str) -> str | None:
+    """Every ordering of a tuple's items, as one list of tuples; None for no tuple (or one of more than six)."""
+    from itertools import permutations
+    items = tuple_items(text)
+    if not items or len(items) > 6:
+        return None
+    return ", ".join(sorted({"(" + ", ".join(p) + ")" for p in permutations(items)}))

@@ -76,3 +76,15 @@ def spoken_number(text: str) -> str | None:
         value = number_word_value(text)
         return None if value is None else str(value)
     return None
+
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uff0c\u3002\uff1a\uff1b]")
+
+
+def cjk_value(text: str) -> str | None:
+    """The one number of an answer sentence in Chinese or Japanese ("这堆稻谷约重2.5吨。" -> 2.5, "18.72千米" -> 18.72,
+    "8.73%" keeps its percent sign); "" when it states two numbers, None when it has no such characters."""
+    if not _CJK_RE.search(text) or re.search(r"\\[A-Za-z]|\$", text):
+        return None
+    numbers = re.findall(r"-?\d+(?:\.\d+)?(?:/\d+)?%?", text)
+    return numbers[0] if len(set(numbers)) == 1 else "" if numbers else None

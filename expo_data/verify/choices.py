@@ -1,0 +1,79 @@
+"""Stage 3, comparison of options: a gold that is an option letter ("C", "(C)", MathQA's lower-case "c", JEE's
+several letters "ABD") or an option with its value ("(C) 12"), against the answer that names options."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import _has_hedge
+from .normalise import _CHOICE_PRED_RE, _OTHER_CHOICE_RE, _unwrap
+from .parse import _unboxed
+
+
+def choice_matches(letter: str, answer: str) -> bool:
+    """The answer names option `letter` and no other ("B and D", "A or B", "(E) or (D)" name two: wrong). A
+    lower-case letter counts only in parentheses ("(c)"); bare, it may be a variable."""
+    answer = _unwrap(_unboxed(answer))
+    lower = re.fullmatch(r"\(([a-j])\)", answer)
+    if lower:
+        return lower.group(1).upper() == letter
+    pred = _CHOICE_PRED_RE.fullmatch(answer)
+    if not pred or pred.group(1) != letter:
+        return False
+    rest = pred.group(2)
+    return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
+
+
+# An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12", "C) 12".
+_CHOICE_VALUE_RE = re.compile(r"\(?([A-J])\)\s*(\S.*)", re.DOTALL)
+
+
+def choice_with_value(gold: str) -> tuple[str, str] | None:
+    """("C", "12") for a gold that names an option and its value; None otherwise."""
+    match = _CHOICE_VALUE_RE.fullmatch(re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(gold)).strip())
+    if not match or re.search(r"\([A-J]\)", match.group(2)) or _has_hedge(match.group(2)):
+        return None
+    return match.group(1), match.group(2).strip().strip("$").strip()
+
+
+def choice_value_matches(letter: str, value: str, answer: str, same) -> bool:
+    """The option alone, the value alone, or both when they agree ("C", "(C)", "12", "(C) 12", "C and 12")."""
+    unwrapped = re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(_unboxed(answer))).strip()
+    if re.fullmatch(r"\(([a-j])\)", unwrapped):
+        return unwrapped[1].upper() == letter
+    pred = _CHOICE_PRED_RE.fullmatch(unwrapped)
+    if not pred:
+        return same(value, answer)
+    rest = re.sub(r"^[\s:,.=]*(?:and\b|with\b)?\s*", "", pred.group(2)).strip()
+    if pred.group(1) != letter or _OTHER_CHOICE_RE.search(rest) and not rest[:1].isdigit():
+        return False
+    return not rest or same(value, rest)
+
+
+# MathQA writes its options "a ) rs . 400 , b ) 300 , ..." and stores the gold as the lower-case letter.
+_MATHQA_OPTION_RE = re.compile(r"\s*\(?([a-e])\s*\)\s*(.*)", re.DOTALL)
+
+
+def options_letter(gold: str, answer: str) -> tuple[str, str] | None:
+    """(letter, answer as an option) for MathQA's lower-case gold ("c") against an answer that names an option:
+    "C", "(C)", "(c)", "c ) 625"; None otherwise (a bare "c" is left to the math: it may be a variable)."""
+    if not re.fullmatch(r"\s*[a-e]\s*", gold):
+        return None
+    bare = _unwrap(_unboxed(answer)).strip()
+    option = _MATHQA_OPTION_RE.fullmatch(bare)
+    if option:
+        return gold.strip().upper(), f"({option.group(1).upper()}) {option.group(2)}".strip()
+    return (gold.strip().upper(), bare) if _CHOICE_PRED_RE.fullmatch(bare) and re.match(r"[(\[]?[A-E]\b", bare) else None
+
+
+def letters_verdict(gold: str, answer: str) -> bool | None:
+    """JEE's several correct options, stored "ABD": the answer names exactly those ("(A), (B), (D)", "A, B and D",
+    "ABD"); None for a gold that is no such set (two or more distinct letters A-D in order)."""
+    letters = _unwrap(gold).strip()
+    if not re.fullmatch(r"[A-D]{2,4}", letters) or list(letters) != sorted(set(letters)):
+        return None
+    bare = _unwrap(_unboxed(answer)).strip().rstrip(".")
+    if _has_hedge(re.sub(r"\band\b", ",", bare)):
+        return False
+    named = re.fullmatch(r"(?:\(?[A-D]\)?(?:\s*(?:,|and|&)\s*|\s+)?)+", bare.replace("\\text{and}", "and"))
+    return bool(named) and sorted(set(re.findall(r"[A-D]", bare))) == list(letters) and len(re.findall(r"[A-D]", bare)) == len(letters)
