@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from expo_data.verify import extract_answer, verify_one
 
-PROPERTY = settings(max_examples=15, deadline=None, derandomize=True, database=None)
+PROPERTY = settings(max_examples=10, deadline=None, derandomize=True, database=None)
 
 
 def graded(gold: str, completion: str, truncated: bool = False) -> bool:
