@@ -294,3 +294,36 @@ def test_a_solution_and_its_permutations(answer, right):
 ])
 def test_sentence_golds_with_a_domain_after_the_value(gold, answer, right):
     assert verify_one(gold, answer)[0] is right
+
+
+@pytest.mark.parametrize("gold,answer", [
+    # A sixth review (helper, read-only) of the option, Chinese and permutation readings: each was graded correct.
+    ("c", "c ) 625 , d ) 700"), ("a", "a ) 5 and b ) 6"), ("c", "c ) 625 d ) 700"), ("d", "d ) 12 , e ) 15"),
+    ("a", "a ) rs . 400 , b ) rs . 300 , c ) rs . 500"), ("b", "b ) 300 , but c ) 325 is also close"),
+    ("ABC", "BAC"), ("ABC", "ACB"), ("5", "答案是：负5。"), ("3", "答案是：√3。"), ("2", "答案是：2π。"),
+    ("3", "答案是：x>3。"), ("4", "答案是：x≤4。"), ("3", "答案是：a≠3。"), ("2", "答案是：2的倍数。"),
+    ("3", "The answer is x ≥ 3。"), ("(1,2,3) and permutations", "\\text{cyclic permutations of } (1,2,3)"),
+    ("(1,2,3) and permutations", "\\text{some permutations of } (1,2,3)"),
+    ("0.17", "So P = 1/5 ≈ 0.17."), ("3.5", "So x = 2√3 ≈ 3.5 cm."), ("78.5", "So A = 24π ≈ 78.5 cm²."),
+])
+def test_sixth_review_false_positives_stay_wrong(gold, answer):
+    completion = answer if answer.startswith(("答", "So", "The")) else f"We compare the options.\n\nThe answer is {answer}"
+    assert not graded(gold, completion), extract_answer(completion)
+
+
+def test_several_options_read_only_as_options():
+    assert verify_one("ABD", "(A), (B), and (D)")[0] is True  # the Oxford comma
+    assert verify_one("AB", "(A) and (B) only")[0] is True
+    assert verify_one("ACD", "(a), (c), (d)")[0] is True
+    assert verify_one("c", "Option C")[0] is True
+    from expo_data.verify.choices import letters_verdict
+    assert letters_verdict("AB", "\\overline{AB}") is None  # a segment goes on to the other readings
+    assert letters_verdict("ABC", "BAC") is None and verify_one("ABC", "BAC")[0] is False  # an angle, not options
+
+
+def test_permutations_of_a_long_tuple_stay_within_a_second():
+    import time
+    start = time.thread_time()
+    assert verify_one("(1,2,3,4,5,6) and permutations", "(1,2,3,4,5,6)")[0] is False
+    assert verify_one("(1,2,3,4,5,6) and permutations", "(6,5,4,3,2,1) \\text{ and permutations}")[0] is True
+    assert time.thread_time() - start < 1.0

@@ -60,10 +60,10 @@ def options_letter(gold: str, answer: str) -> tuple[str, str] | None:
     if not re.fullmatch(r"\s*[a-e]\s*", gold):
         return None
     bare = _unwrap(_unboxed(answer)).strip()
-    option = _MATHQA_OPTION_RE.fullmatch(bare)
-    if option:
-        return gold.strip().upper(), f"({option.group(1).upper()}) {option.group(2)}".strip()
-    return (gold.strip().upper(), bare) if _CHOICE_PRED_RE.fullmatch(bare) and re.match(r"[(\[]?[A-E]\b", bare) else None
+    if _MATHQA_OPTION_RE.fullmatch(bare):  # every "x )" an option: "c ) 625 , d ) 700" names two
+        return gold.strip().upper(), re.sub(r"(?<![A-Za-z])\(?([a-e])\s*\)", lambda m: f"({m.group(1).upper()})", bare)
+    named = re.match(r"(?:(?:option|choice)\s+)?[(\[]?[A-E]\b", bare, re.IGNORECASE)
+    return (gold.strip().upper(), bare) if _CHOICE_PRED_RE.fullmatch(bare) and named else None
 
 
 def letters_verdict(gold: str, answer: str) -> bool | None:
@@ -72,8 +72,11 @@ def letters_verdict(gold: str, answer: str) -> bool | None:
     letters = _unwrap(gold).strip()
     if not re.fullmatch(r"[A-D]{2,4}", letters) or list(letters) != sorted(set(letters)):
         return None
-    bare = _unwrap(_unboxed(answer)).strip().rstrip(".")
+    bare = re.sub(r"\\text\s*\{\s*(and|only)\s*\}", r" \1 ", _unwrap(_unboxed(answer))).strip().rstrip(".")
+    bare = re.sub(r"\s+only$", "", re.sub(r"\(([a-d])\)", lambda m: f"({m.group(1).upper()})", bare))
     if _has_hedge(re.sub(r"\band\b", ",", bare)):
         return False
-    named = re.fullmatch(r"(?:\(?[A-D]\)?(?:\s*(?:,|and|&)\s*|\s+)?)+", bare.replace("\\text{and}", "and"))
-    return bool(named) and sorted(set(re.findall(r"[A-D]", bare))) == list(letters) and len(re.findall(r"[A-D]", bare)) == len(letters)
+    separated = re.fullmatch(r"\(?[A-D]\)?(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+)\(?[A-D]\)?)+", bare)
+    if not separated:  # "BAC" is an angle, "\\overline{AB}" a segment: no answer naming options
+        return True if bare == letters else None
+    return sorted(re.findall(r"[A-D]", bare)) == list(letters)

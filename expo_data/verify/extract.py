@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
-from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, prose_around, span_content, span_run)
+from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, span_content, span_run)
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
@@ -31,7 +31,7 @@ _PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
-                        r"|答案(?:是)?\s*[：:]?\s*|(?m:^\s*答\s*[：:]\s*)"
+                        r"|(?<!检查)(?<!验证)答案(?:是\s*[：:]?|\s*[：:])\s*|(?m:^\s*答\s*[：:]\s*)"
                         r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
 # $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
@@ -128,7 +128,7 @@ def _phrase_answer(text: str) -> tuple[str, int] | None:
     if span:
         lead = rest_at + (len(rest) - len(rest.lstrip()))
         run = span_run(text, list(_MATH_SPAN_RE.finditer(text, lead)), 0)
-        candidate = ", ".join(span_content(m) for m in run)
+        candidate = joined_spans(run)
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
@@ -397,7 +397,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     spans = list(_MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
-        content = ", ".join(span_content(m) for m in span_run(text, spans, len(spans) - 1, backward=True))
+        content = joined_spans(span_run(text, spans, len(spans) - 1, backward=True))
         if content:
             return _with_its_unit(text, content, spans[-1].end()), "last_math"  # "$100\\,000$ Pa."
     if numbers:
@@ -420,7 +420,7 @@ _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
 _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
 
-_EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/=]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
+_EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 
 # "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).
 _GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f])$")

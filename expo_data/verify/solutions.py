@@ -152,18 +152,33 @@ def permutations_verdict(gold: str, answer: str, same: Callable[[str, str], bool
         stated = re.sub(r"^.*?\b(?:permutations?|orderings?|rearrangements?)\s+of\s+", "", answer, flags=re.IGNORECASE | re.DOTALL)
         stated = _PERMUTATIONS_RE.sub("", stated).strip().strip("$").strip()
         stated = re.sub(r"^\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*", "", stated)
-        if re.search(r"\b(?:no|not|none|never)\b|n't", answer, re.IGNORECASE):
-            return False
-        ours, theirs = _orderings(base), _orderings(stated)
-        return same(base, stated) if ours is None or theirs is None else same(ours, theirs)  # "(3,2,1) and permutations"
+        if re.search(r"\b(?:no|not|none|never)\b|n't", answer, re.IGNORECASE) or re.search(
+                r"\b(?!(?:any|all|every|its|their|the|of|and|or|is|are)\b)[a-z]+\s+(?:permutations?|orderings?)\b",
+                answer, re.IGNORECASE):
+            return False  # "cyclic permutations of", "some permutations of": not every ordering
+        ours, theirs = tuple_items(base), tuple_items(stated)
+        if ours and theirs and len(ours) == len(theirs):  # "(3,2,1) and permutations": the same items, in any order
+            return _same_items(ours, theirs, same)
+        return same(base, stated)
     orderings = _orderings(base)
     return orderings is not None and "), (" in orderings and same(orderings, answer)
+
+
+def _same_items(ours: list[str], theirs: list[str], same: Callable[[str, str], bool]) -> bool:
+    """Each of our items matched by one of theirs, each used once."""
+    left = list(theirs)
+    for item in ours:
+        match = next((i for i, other in enumerate(left) if same(item, other)), None)
+        if match is None:
+            return False
+        left.pop(match)
+    return True
 
 
 def _orderings(text: str) -> str | None:
     """Every ordering of a tuple's items, as one list of tuples; None for no tuple (or one of more than six)."""
     from itertools import permutations
     items = tuple_items(text)
-    if not items or len(items) > 6:
+    if not items or len(items) > 4:  # 24 orderings at most: 720 would outrun a comparison's budget
         return None
     return ", ".join(sorted({"(" + ", ".join(p) + ")" for p in permutations(items)}))

@@ -7,7 +7,8 @@ import re
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
 SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
 # One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
-SPAN_SHAPE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?\s*=\s*[^=<>]+")
+_NAMED = r"\s*[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?\s*="
+SPAN_SHAPE_RE = re.compile(rf"{_NAMED}\s*[^=<>]+|{_NAMED}\s*[^=<>,]+(?:,{_NAMED}\s*[^=<>,]+)+")  # or "$b=0, a=2$"
 _REJECTING_RE = re.compile(r"\b(?:fails?|failed|not|no|never|tried|candidates?|would|but|neither|nor|except|unless|if|"
                            r"suppose|only the)\b|n't\b", re.IGNORECASE)
 # What lies between two dollar signs of money: an amount, then words ("10 (that is 50/60 of her ").
@@ -18,6 +19,12 @@ MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\ban
 
 def span_content(span: re.Match) -> str:
     return next(g for g in span.groups() if g is not None).strip()
+
+
+def joined_spans(run: list[re.Match]) -> str:
+    """The spans' values as one answer: "2, 3", or "b=0, a=2; b=1, a=5" when a span holds a list itself."""
+    contents = [span_content(m) for m in run]
+    return ("; " if len(contents) > 1 and any("," in c for c in contents) else ", ").join(contents)
 
 
 def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) -> list[re.Match]:

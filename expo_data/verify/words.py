@@ -83,8 +83,11 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff\uff0c\u3002\uff1a\uff1b]")
 
 def cjk_value(text: str) -> str | None:
     """The one number of an answer sentence in Chinese or Japanese ("这堆稻谷约重2.5吨。" -> 2.5, "18.72千米" -> 18.72,
-    "8.73%" keeps its percent sign); "" when it states two numbers, None when it has no such characters."""
-    if not _CJK_RE.search(text) or re.search(r"\\[A-Za-z]|\$", text):
+    "8.73%" keeps its percent sign); "" when it states two numbers or words that change the one ("负5", "2的倍数",
+    "x>3", "√3"), None when it has no such characters or is written in Latin letters."""
+    if not _CJK_RE.search(text) or re.search(r"\\[A-Za-z]|\$|[A-Za-z]", text):
         return None
     numbers = re.findall(r"-?\d+(?:\.\d+)?(?:/\d+)?%?", text)
-    return numbers[0] if len(set(numbers)) == 1 else "" if numbers else None
+    if len(set(numbers)) != 1 or re.search(r"[不没無无非负負或倍根可√π<>≤≥≠=^]|平方|立方|以上|以下|至少|至多|大于|小于", text):
+        return "" if numbers else None
+    return numbers[0]
