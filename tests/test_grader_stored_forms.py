@@ -327,3 +327,13 @@ def test_permutations_of_a_long_tuple_stay_within_a_second():
     assert verify_one("(1,2,3,4,5,6) and permutations", "(1,2,3,4,5,6)")[0] is False
     assert verify_one("(1,2,3,4,5,6) and permutations", "(6,5,4,3,2,1) \\text{ and permutations}")[0] is True
     assert time.thread_time() - start < 1.0
+
+
+@pytest.mark.parametrize("gold,answer,right", [
+    ("3", "3 \\text{ (at } x=1)", True), ("3", "3 (at x = 1)", True), ("3", "3, attained at x = 1", True),
+    ("3", "4 (at x = 1)", False), ("1", "3 (at x = 1)", False), ("No", "It is not possible", True),
+    ("No", "It is impossible.", True), ("Yes", "It is not possible", False), ("Yes", "It is possible.", True),
+    ("No", "It is possible", False),
+])
+def test_a_value_with_where_it_is_attained_and_possibility_verdicts(gold, answer, right):
+    assert verify_one(gold, answer)[0] is right

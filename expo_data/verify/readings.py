@@ -153,6 +153,11 @@ def _unwrapped_math(text: str) -> str:
     return text[1:-1].strip() if len(text) > 1 and text[0] == text[-1] == "$" else text
 
 
+_POSSIBLE_RE = re.compile(r"(?:it(?:'s| is)\s+|this is\s+)?(not |never |im)?possible\s*\.?", re.IGNORECASE)
+_LOCATED_RE = re.compile(r"(-?[\d.]+(?:/\d+)?|\\frac\{\d+\}\{\d+\})\s*,?\s*(?:\\text\s*\{\s*)?\(?\s*(?:attained |achieved |reached )?"
+                         r"(?:at|when)\s*\}?\s*\$?\s*[a-z]\s*=\s*-?[\d.]+\s*\$?\s*\)?\s*\.?")
+
+
 def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     """(the answer to compare, a verdict when this reading decides it)."""
     answer = _disjoint_rays(answer)
@@ -161,6 +166,13 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     if kind is not None:
         return answer, kind
     bare_gold, bare_answer = gold.strip().strip("$").strip(), answer.strip().strip("$").strip()
+    if re.fullmatch(r"(?:\\text\{)?\s*(yes|no)\s*\.?\}?", bare_gold, re.IGNORECASE):
+        possible = _POSSIBLE_RE.fullmatch(bare_answer)  # "It is not possible." answers a question "Is it possible ...?"
+        if possible:
+            return answer, (possible.group(1) is None) == (bare_gold.strip("\\text{}. ").lower() == "yes")
+    located = _LOCATED_RE.fullmatch(bare_answer)
+    if located and not re.search(r"\bat\b|=", bare_gold):
+        answer = bare_answer = located.group(1)  # "3 (at x = 1)": the value, then where it is attained
     if bool(re.match(r"(?:\\neq?\b|≠|not\b)", bare_answer)) != bool(re.match(r"(?:\\neq?\b|≠|not\b)", bare_gold)):
         return answer, False  # "\\neq 6" says what the value is not
     if _MEMBERSHIP_RE.match(bare_answer) and "," in bare_gold and not re.search(r"[<>(\[]|\\[lg]e|\\in|\\cup", bare_gold):
