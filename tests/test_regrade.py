@@ -158,6 +158,7 @@ def test_regrade_of_the_fixture_round_keeps_it_reading_and_checksummed(round_cop
     assert stamps == [os.stat(round_copy / "shards" / shard_name(i, 2)).st_mtime_ns for i in range(2)]
 
 
+@pytest.mark.slow  # kills a regrade subprocess mid-run and resumes it (6.4 s): a process-kill test, like the SIGKILL ones
 def test_a_killed_regrade_resumes_where_it_stopped(round_copy, tmp_path):
     calls = tmp_path / "calls.txt"
     spec = plugin(round_copy, "slow_reject")
