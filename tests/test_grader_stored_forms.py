@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 
 from expo_data.verify import extract_answer, verify_one
 
-PROPERTY = settings(max_examples=10, deadline=None, derandomize=True, database=None)
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("EXPO_GRADER_EXAMPLES", "0")) or 10, deadline=None,
+                    derandomize=not __import__("os").environ.get("EXPO_GRADER_EXAMPLES"), database=None)
 
 
 def graded(gold: str, completion: str, truncated: bool = False) -> bool:

@@ -13,7 +13,7 @@ from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, 
 from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
 from .dates import date_verdict
 from .exact import exact_decimals_equal
-from .special import _equation_sides_disagree, _special_match
+from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
 from .piecewise import piecewise_verdict
 from .functions import constant_functions, function_family_verdict, renamed_argument
@@ -194,6 +194,9 @@ def _option_verdict(gold: str, answer: str) -> bool | None:
 
 
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
+    bases = _base_number(gold.strip().strip("$")), _base_number(_unboxed(answer).strip().strip("$"))
+    if all(bases):  # "1E0_{16}" against "0x1e0", before either is read as 1 \times 10^0
+        return bases[0] == bases[1], None
     gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
     option = _option_verdict(gold, answer)
     if option is not None:

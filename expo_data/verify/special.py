@@ -17,7 +17,7 @@ def _base_number(text: str) -> tuple[str, int] | None:
     text = text.replace(" ", "")
     prefixed = re.fullmatch(r"0([xbo])([0-9A-Fa-f]+)", text, re.IGNORECASE)
     if prefixed:  # Python's and C's prefixes
-        text = f"{prefixed.group(2)}_{{{ {'x': 16, 'b': 2, 'o': 8}[prefixed.group(1).lower()]} }}".replace(" ", "")
+        text = f"{prefixed.group(2).upper()}_{{{ {'x': 16, 'b': 2, 'o': 8}[prefixed.group(1).lower()]} }}".replace(" ", "")
     digits = re.match(r"\(?([0-9A-Za-z]+)\)?_", text)
     if digits and re.search(r"\d", digits.group(1)) and len(digits.group(1)) > 1:
         text = text[:digits.start(1)] + digits.group(1).upper() + text[digits.end(1):]
