@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
-from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, span_content, span_run)
+from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, REJECTING_RE, joined_spans, prose_around, span_content, span_run)
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, REJECTING_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value

@@ -9,7 +9,8 @@ SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\}
 # One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
 _NAMED = r"\s*[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?\s*="
 SPAN_SHAPE_RE = re.compile(rf"{_NAMED}\s*[^=<>]+|{_NAMED}\s*[^=<>,]+(?:,{_NAMED}\s*[^=<>,]+)+")  # or "$b=0, a=2$"
-_REJECTING_RE = re.compile(r"\b(?:fails?|failed|not|no|never|tried|candidates?|would|but|neither|nor|except|unless|if|"
+# Words of a sentence that turns down what it names: "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works."
+REJECTING_RE = re.compile(r"\b(?:fails?|failed|not|no|never|tried|candidates?|would|but|neither|nor|except|unless|if|"
                            r"suppose|only the)\b|n't\b", re.IGNORECASE)
 # What lies between two dollar signs of money: an amount, then words ("10 (that is 50/60 of her ").
 CURRENCY_PAIR_RE = re.compile(r"\d[\d,]*(?:\.\d\d)?\b(?=.*?[A-Za-z]{2,}\s+[A-Za-z]{2,})(?!.*\\[A-Za-z])", re.DOTALL)
@@ -37,7 +38,7 @@ def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) 
         while last + 1 < len(spans) and SPAN_JOIN_RE.fullmatch(text, spans[last].end(), spans[last + 1].start()):
             last += 1
     run = spans[first:last + 1]
-    if any(re.match(r"\s*[A-Za-z]\s*\(", span_content(m)) for m in run) and _REJECTING_RE.search(
+    if any(re.match(r"\s*[A-Za-z]\s*\(", span_content(m)) for m in run) and REJECTING_RE.search(
             text[text.rfind(".", 0, run[0].start()) + 1:text.find(".", run[-1].end()) % (len(text) + 1)]):
         return [spans[at]]  # "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works.": no list of solutions
     # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.

@@ -165,9 +165,6 @@ COURTESY_RE = re.compile(r"(?:^|(?<=[.!?\s]))(?:I hope (?:this|that|it) (?:helps
                          r"know if you (?:have|need|want)|feel free to (?:ask|reach)|if you have any (?:other |more |further )?"
                          r"questions)\b(?:(?!\b(?:but|wait|however|actually|hmm)\b)[^.!?\n])*[.!?]?", re.IGNORECASE)
 
-
-# Words of a sentence that turns down what it names: "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works."
-from .spans import _REJECTING_RE as REJECTING_RE  # noqa: E402 (one list of the words, read by extraction too)
 _ASKING_RE = re.compile(r"let me know if|if you (?:have|need|want)|or if there'?s anything|if there'?s anything", re.IGNORECASE)
 
 
