@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .extract import _has_hedge
+from .phrase import has_hedge
 from .normalise import _CHOICE_PRED_RE, _OTHER_CHOICE_RE, _unwrap
 from .parse import _unboxed
 
@@ -21,7 +21,7 @@ def choice_matches(letter: str, answer: str) -> bool:
     if not pred or pred.group(1) != letter:
         return False
     rest = pred.group(2)
-    return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not _has_hedge(rest)
+    return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not has_hedge(rest)
 
 
 # An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12", "C) 12".
@@ -31,7 +31,7 @@ _CHOICE_VALUE_RE = re.compile(r"\(?([A-J])\)\s*(\S.*)", re.DOTALL)
 def choice_with_value(gold: str) -> tuple[str, str] | None:
     """("C", "12") for a gold that names an option and its value; None otherwise."""
     match = _CHOICE_VALUE_RE.fullmatch(re.sub(r"\\[,;: ]|\\q?quad|~", " ", _unwrap(gold)).strip())
-    if not match or re.search(r"\([A-J]\)", match.group(2)) or _has_hedge(match.group(2)):
+    if not match or re.search(r"\([A-J]\)", match.group(2)) or has_hedge(match.group(2)):
         return None
     return match.group(1), match.group(2).strip().strip("$").strip()
 
@@ -74,7 +74,7 @@ def letters_verdict(gold: str, answer: str) -> bool | None:
         return None
     bare = re.sub(r"\\text\s*\{\s*(and|only)\s*\}", r" \1 ", _unwrap(_unboxed(answer))).strip().rstrip(".")
     bare = re.sub(r"\s+only$", "", re.sub(r"\(([a-d])\)", lambda m: f"({m.group(1).upper()})", bare))
-    if _has_hedge(re.sub(r"\band\b", ",", bare)):
+    if has_hedge(re.sub(r"\band\b", ",", bare)):
         return False
     separated = re.fullmatch(r"\(?[A-D]\)?(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+)\(?[A-D]\)?)+", bare)
     if not separated:  # "BAC" is an angle, "\\overline{AB}" a segment: no answer naming options

@@ -7,7 +7,7 @@ import re
 import threading
 
 from .budget import MAX_NESTING, nesting_depth, within_budget
-from .extract import _has_hedge
+from .phrase import has_hedge
 from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, _unwrap, canonical, choice_letter,
                         gold_alternatives, is_text_answer, normalise_string)
 from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
@@ -212,7 +212,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     if verdict is not None:
         return verdict, None
     qualified = qualified_value(answer)  # "f(x) = x for all x \in \mathbb{R}": the function, over its domain
-    answer = qualified if qualified and re.search(r"[\d=]", qualified) and not _has_hedge(answer) else answer
+    answer = qualified if qualified and re.search(r"[\d=]", qualified) and not has_hedge(answer) else answer
     answer_option = choice_with_value(answer)
     if answer_option is not None:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
@@ -229,7 +229,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return verdict, None
     gold = _gold_equation_value(gold) or gold
     gold_named = _named_values(gold) or chained_names(gold) or tuple_assignment(gold)
-    if gold_named and _has_hedge(answer):
+    if gold_named and has_hedge(answer):
         return False, "answer_ambiguous"  # "a = 2 or b = 3" is no pair (roots joined by "or" have one name)
     answer_named = (_named_values(answer) or chained_names(answer) or tuple_assignment(_unboxed(answer))
                     ) if gold_named else None

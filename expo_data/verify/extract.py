@@ -6,204 +6,24 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
-from .spans import (CURRENCY_PAIR_RE, MORE_VALUES_RE, REJECTING_RE, joined_spans, prose_around, span_content, span_run)
+from .spans import REJECTING_RE, joined_spans, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
-from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
+from .phrase import MATH_SPAN_RE, NUMBER_RE, PHRASE_RE, phrase_answer
 
 
-_NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 # The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
 _LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?(?:\s?\\?%)?")
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
 # ... or one short plain value ("1 000", "11 7/6", "4 4/9%", "28%"): read whole, never its last number.
 _BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent|pct))?")
-_FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
-# "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
-# optional ":" / "**" and any whitespace, line breaks included.
-# Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
-_PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|choice|statement)s?)(?:\s+is|\s+are|\s*:)[\s:*]*"
-                        r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
-                        r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
-                        r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
-                        r"|(?<!检查)(?<!验证)答案(?:是\s*[：:]?|\s*[：:])\s*|(?m:^\s*答\s*[：:]\s*)"
-                        r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
-# $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
-_MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
-# "42 apples", "$10.00 in all": a number followed by words only is that number.
-_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z]{2,}[A-Za-z\s]*")  # "3 n" is a product
-# Markdown bold around a value ("42**", "minutes**,"), never Python's power ("2**3").
-_BOLD_MARK_RE = re.compile(r"(?<![\w)}])\*\*|\*\*(?![\w({])")
-_TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
-# Words that make a stated value a hedge or a bound rather than an answer ("5 or more", "about 5",
-# "at least 5", "5, not 8" is cut before it is read).
-_HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "approximately", "about", "around",
-                "roughly", "nearly", "almost", "between", "least", "most", "more", "less", "than", "not", "unless",
-                "depending", "if", "except", "no", "never", "wrong", "incorrect", "false", "impossible", "minus",
-                "plus", "times", "over", "under", "greater", "fewer", "guess", "unsure", "unclear", "cannot", "isn"}
-# Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
-_LEAD_FILLER_RE = re.compile(
-    r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
-    r"thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
-    r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
-    r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
-# Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
-# correction after it ("6, not 8").
-_ANSWER_STOP_RE = re.compile(
-    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b"
-    r"|(?:(?<=[\d}%)])|(?<=[A-Za-z]{2})|(?<=\*\*))\.\s+(?=[A-Z(])|\s*<\||\s*</s>", re.IGNORECASE)
-
-
-# A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
-# "24, which we checked for n = 3", "24 -- checked by hand". Only after a complete value, and a parenthesis only
-# when it holds words or an '=' (so "(1, 2)" and "[2, 5)" stay answers); a remark that hedges is not cut.
-_REMARK_RE = re.compile(
-    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
-    r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
-    r"|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")
-
-
-def _cut_remark(candidate: str) -> str:
-    """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
-    when a condition after a comma holds more than one value ("5, when a = 2, and 7 when a = 3") or a bracket's
-    remark is followed by more text ("5 (when a = 2), 7 (when a = 3)"): then the whole stays, and is no answer."""
-    remark = _REMARK_RE.search(candidate)
-    if not remark or not candidate[:remark.start()].strip():
-        return candidate
-    tail = candidate[remark.start():]
-    conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
-    comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
-    bracketed = tail.lstrip()[:1] in "(["  # "72 (48 in April plus 24 in May)": the sum's working, no hedge
-    hedged = _has_hedge(tail) if not (comparison or bracketed) else bool(
-        {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (_HEDGE_WORDS - _COMPARISON_WORDS))
-    if hedged or conditional and len({m.group() for m in _NUMBER_RE.finditer(tail)}) > 1:
-        return candidate
-    if conditional and re.fullmatch(r"\s*(?:yes|no)\s*", candidate[:remark.start()], re.IGNORECASE):
-        return candidate  # "No, for n > 2": a verdict under a condition stays whole (and is no answer)
-    if tail.lstrip()[:1] in "([":
-        close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
-        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
-            return candidate
-    head = candidate[:remark.start()]
-    # "10 + 8, which is 18" / "10 + 8 (= 18)": the remark states the result of the arithmetic before it.
-    result = _RESULT_REMARK_RE.fullmatch(tail)
-    if result and "=" not in head and _BINARY_OPERATION_RE.search(head):
-        return f"{head} = {result.group(1).strip()}"
-    return head
-
-
-_NAMELY_RE = re.compile(r",?\s*(?<![(\[])\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)(.+)$", re.IGNORECASE)  # "(that is, ...)": a remark
-_RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
-
-
-def _unit_or_scale(text: str) -> bool:
-    """ "2.5 g", "3 million": the words after the number are part of the value, never dropped."""
-    words = re.findall(r"[A-Za-z]+", text)
-    return unit_of(text) is not None or bool(words) and words[0].lower() in SCALE_WORDS
-
-
-def _has_hedge(text: str) -> bool:
-    """A hedge or bound word anywhere ("\\text{ or }" included: only command names are dropped)."""
-    words = re.findall(r"[A-Za-z]+", re.sub(r"\\[A-Za-z]+", " ", text))
-    return any(word.lower() in _HEDGE_WORDS for word in words)
-
-
-
-def _phrase_answer(text: str) -> tuple[str, int] | None:
-    """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
-    is "" when the phrase states more than one value."""
-    matches = list(_PHRASE_RE.finditer(text))
-    if not matches:
-        return None
-    rest_at = matches[-1].end()
-    rest = text[rest_at:]
-    span = _MATH_SPAN_RE.match(rest.lstrip())
-    if span and CURRENCY_PAIR_RE.match(next(g for g in span.groups() if g is not None)):
-        span = None  # "$10 (that is 50/60 of her $12 hourly rate)": two dollar amounts, no math span
-    if span:
-        lead = rest_at + (len(rest) - len(rest.lstrip()))
-        run = span_run(text, list(_MATH_SPAN_RE.finditer(text, lead)), 0)
-        candidate = joined_spans(run)
-        stated_end = run[-1].end()
-        if MORE_VALUES_RE.match(text, stated_end):
-            return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
-    else:
-        candidate = next((line for line in rest.splitlines() if line.strip()), "")
-        candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
-        bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
-        others = candidate[:candidate.find("**")] + re.sub(r"\d", "", candidate[candidate.rfind("**"):])  # a value before
-        if len(bold) == 1 and candidate.count("**") == 2 and re.match(r"\s*[A-Za-z]{2,}", candidate) and not _has_hedge(
-                re.sub(r"\*\*\s*(?:more|fewer|less)\b(?!\s+than)", "**", candidate)) and not re.search(
-                r"\d|\b(?:could|might|may|would|from|up|down|instead|previously)\b", others, re.IGNORECASE):  # "The tank needs **350** more liters.": the value it sets in bold (with a unit after it)
-            candidate = " ".join(bold[0]) if unit_of(" ".join(bold[0])) is not None else bold[0][0]
-        candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
-        stop = _ANSWER_STOP_RE.search(candidate)
-        if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
-            stop = None  # "0.111...": a repeating decimal, no trailing off
-        if stop and stop.start() > 0 and candidate[:stop.start()].strip():
-            candidate = candidate[:stop.start()]
-        stated_end = rest_at + rest.find(candidate) + len(candidate)
-        named = _NAMELY_RE.search(candidate)  # "the value at n = 3, namely 7": the value it names
-        candidate = _cut_remark(named.group(1) if named else candidate)
-        stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
-        if stated and not _has_hedge(stated.group(1)):
-            candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
-        verdict = re.match(r"(yes|no)\b\s*[-–—,:;.]", candidate.strip(), re.IGNORECASE)
-        opposite = "no" if verdict and verdict.group(1).lower() == "yes" else "yes"
-        if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends|"
-                                 r"provided|as long as|when|whenever|otherwise|in general|for\s+(?:\$|[a-z]\b|some|"
-                                 rf"all|each|every|other|primes?|odd|even)|{opposite})\b", candidate[verdict.end():],
-                                 re.IGNORECASE):
-            verdict = None  # "yes, unless n = 1" is a conditional answer, not a verdict
-        inner = _MATH_SPAN_RE.search(candidate)
-        if verdict:
-            candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
-        elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
-                                                                 next(g for g in inner.groups() if g is not None)):
-            candidate = next(g for g in inner.groups() if g is not None)  # a name ("no positive integer $n$") is no value
-    if cjk_value(candidate) == "":
-        return "", stated_end  # "答案是：4.5和5": two values
-    candidate = cjk_value(candidate) or candidate  # "答：这堆稻谷约重2.5吨。": its one number
-    candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
-    candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
-    candidate = _LEAD_FILLER_RE.sub("", candidate).strip()
-    candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
-    number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
-    if number_then_words and not _has_hedge(candidate) and not _unit_or_scale(candidate) and not in_formula(
-            candidate, number_then_words.start(1), number_then_words.end(1)):  # "12 squared" stays whole
-        candidate = number_then_words.group(1)
-    # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
-    numbers = [m for m in _NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"]
-    if len(candidate) > 24 and len({m.group() for m in numbers}) == 1 and not _has_hedge(candidate) \
-            and prose_around(candidate, numbers):
-        candidate = numbers[0].group()
-    words = candidate.split()
-    filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS) and (
-        candidate != "A")  # "The answer is A.": the option, not the article
-    # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
-    # or a number in words ("one hundred").
-    # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
-    last_words = not _TRAILING_JUNK_RE.sub("", text[stated_end:].lstrip(" \t\n.*$")).strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
-    if filler and 1 < len(words) <= 8 and (
-            last_words and words[0].lower() not in _FILLER_WORDS - {"the", "a", "an"}
-            or words[0].lower() not in _FILLER_WORDS and (
-                words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None)):
-        filler = False
-    return (candidate[:200], stated_end) if candidate and not filler else None
-
-
-# "The volume of $ABCDEFGH$ is 120", "not 12; it is 15": a sentence that names the quantity, then states it.
-_SUBJECT_IS_RE = re.compile(r"(?:(?:the|our|its|this|that)\b[^=;]*?|not\b[^;]*?[;,]\s*it)\s+(?:is|are|equals)\s+(?!not\b)(.+)",
-                            re.IGNORECASE | re.DOTALL)
 # A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
 _VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
-_COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
-                     "most"}
 
 
 # "..., or $0.5$ as a decimal", "or equivalently 1/2": the same value restated, no second answer.
@@ -243,7 +63,7 @@ def _after_thinking(text: str) -> str:
     if end < 0:
         return text
     after = text[end + len("</think>"):]
-    stated = _NUMBER_RE.search(after) or _last_box_start(after) >= 0 or _PHRASE_RE.search(after)
+    stated = NUMBER_RE.search(after) or _last_box_start(after) >= 0 or PHRASE_RE.search(after)
     return after if stated or len(re.findall(r"[A-Za-z]{2,}", after)) >= 6 else text  # "so there are infinitely many"
 
 
@@ -280,7 +100,7 @@ def _last_number(text: str) -> str | None:
         return None  # "7 rather than 5", "anything except 5", "exceeds 5": the last number is not what is stated
     remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
     if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
-        return _NUMBER_RE.search(remarks[-1].group(1)).group()
+        return NUMBER_RE.search(remarks[-1].group(1)).group()
     last = numbers[-1]
     if in_formula(text, last.start(), last.end()):
         return formula_around(text, last.start(), last.end())
@@ -316,12 +136,12 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
-    phrases = list(_PHRASE_RE.finditer(text))
+    phrases = list(PHRASE_RE.finditer(text))
     if boxed and phrases and phrases[-1].start() > boxed[1] and phrases[-1].group().lower().startswith("final") and (
             not _restates(boxed[0], text[phrases[-1].end():])):
         # "\boxed{200} ... \boxed{255} ... Final Answer: The final answer is $10,455$": a final answer stated after
         # the last box wins ("One might think the answer is 12" after one does not)
-        phrase = _phrase_answer(text)
+        phrase = phrase_answer(text)
         if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
             return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
     if boxed and step_box_superseded(text[:_last_box_start(text)], boxed[0], CHECK_RE.split(text[boxed[1]:])[0]):
@@ -337,7 +157,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     if boxed:
         text = text[boxed[1]:]  # a retracted box: only what follows it may state the answer
-    phrase = _phrase_answer(text)
+    phrase = phrase_answer(text)
     if phrase and re.search(r"^\s*####", text[phrase[1]:], re.MULTILINE):
         phrase = None  # "Answer: She uses 3 + 4 = 7 eggs ...\n#### 18": GSM8K's own mark closes the answer
     if phrase and not phrase[0]:
@@ -394,7 +214,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if named and not _CONTRAST_RE.search(named.group()):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
     numbers = list(_LAST_NUMBER_RE.finditer(text))
-    spans = list(_MATH_SPAN_RE.finditer(text))
+    spans = list(MATH_SPAN_RE.finditer(text))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
         content = joined_spans(span_run(text, spans, len(spans) - 1, backward=True))
@@ -440,7 +260,7 @@ def final_statement_start(text: str) -> int:
     boxed_at = _last_box_start(text)
     if boxed_at < 0:
         match = None
-        for match in _PHRASE_RE.finditer(text):
+        for match in PHRASE_RE.finditer(text):
             pass
         if match is None:
             return len(text)

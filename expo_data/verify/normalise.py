@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes
-from .extract import _HEDGE_WORDS, _LEAD_FILLER_RE, _has_hedge
+from .phrase import HEDGE_WORDS, LEAD_FILLER_RE, has_hedge
 from .words import _NUMBER_WORDS, number_word_value, spoken_number
 
 
@@ -236,7 +236,7 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     tokens = [w.rstrip(".").lower() for w in words.split()]
     counted = [("times" if i == len(tokens) - 1 else "") + (" more fewer less" if i == 0 and "than" not in tokens else "")
                for i in range(len(tokens))]
-    if any(t in _HEDGE_WORDS and t not in counted[i].split() for i, t in enumerate(tokens)):
+    if any(t in HEDGE_WORDS and t not in counted[i].split() for i, t in enumerate(tokens)):
         return None  # "16 times" and "2 more (books)" count; "16 times x" multiplies, "2 more than x" compares
     if any(len(re.sub(r"\^.*", "", t)) < 2 or (t in _MATH_WORDS and t not in _UNIT_ALIASES) for t in tokens):
         return text, ""
@@ -256,7 +256,7 @@ def _sentence_value(text: str) -> str:
                for t in tokens]
     if not any(w and len(t.strip(".,:;")) > 1 for t, w in zip(tokens, is_word)):
         return text  # "2 \sin b \cos a": a lone "a" is a variable, not the article of a sentence
-    if not any(is_word) or _has_hedge(" ".join(t for t, w in zip(tokens, is_word) if w)):
+    if not any(is_word) or has_hedge(" ".join(t for t, w in zip(tokens, is_word) if w)):
         return text
     chunks, current = [], []
     for token, word in zip(tokens, is_word):
@@ -352,7 +352,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         return None  # "~5": about 5
     text = _LATEX_GROUP_RE.sub("", text.replace("\\displaystyle", "").replace("~", " ")).replace("\\!", "")
     text_unit, written_unit = _TEXT_UNIT_RE.search(text), ""
-    if text_unit and text_unit.group(1).strip().lower() not in _HEDGE_WORDS | {"and"}:
+    if text_unit and text_unit.group(1).strip().lower() not in HEDGE_WORDS | {"and"}:
         written_unit = text_unit.group(1).strip().rstrip(".").lower()
         text = text[:text_unit.start()] + _UNIT_SYMBOLS.get(written_unit, "")
         written_unit = "" if written_unit in _UNIT_SYMBOLS else _singular(written_unit)
@@ -368,7 +368,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         text = re.sub(r"\s+\((?:i\.e\.|e\.g\.|that is|namely|so|which)?[,\s]*(?=[^)]*[A-Za-z]{2})[A-Za-z][A-Za-z\s,.'-]*\)"
                       r"\s*$", "", text)
     else:
-        text = _LEAD_FILLER_RE.sub("", text).strip()
+        text = LEAD_FILLER_RE.sub("", text).strip()
     mixed = _MIXED_NUMBER_RE.fullmatch(_PERCENT_RE.sub("", text))  # "4 4/9%" is a mixed number of percent
     text = _MIXED_NUMBER_RE.sub(_mixed_to_fraction, text, count=1) if mixed else text
     e_notation = _E_NOTATION_RE.fullmatch(text)
@@ -394,7 +394,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     unit = unit or written_unit
     text = _sentence_value(text) if is_gold else text
     text = re.sub(r"\s*,?\s+(?:and|or)\s+", ", ", text) if (is_gold or several) else text  # "1, 2, and 3"
-    if not is_gold and (_has_hedge(text) or "?" in text or _BOUND_RE.search(text)):
+    if not is_gold and (has_hedge(text) or "?" in text or _BOUND_RE.search(text)):
         return None
     text = text.replace(" ", "") if _SPACE_GROUPS_RE.fullmatch(text) else text
     text = _PLAIN_GROUP_RE.sub(lambda m: m.group().replace(",", "") if _depth_at(text, m.start()) == 0 else m.group(),

@@ -1,0 +1,192 @@
+"""Stage 1, extraction: the value an answer phrase states ("The answer is 42.", "**Final Answer:** $x=3$",
+"答案是 4"), with its remark, hedges and markdown cut off."""
+
+from __future__ import annotations
+
+import re
+
+from .pairs import unit_of
+from .spans import CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, span_run
+from .conclude import in_formula
+from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
+
+NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+_FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
+# "final answer is", "final answer:", "answer is", "answer:", "Final Answer: The final answer is"; then
+# optional ":" / "**" and any whitespace, line breaks included.
+# Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
+PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|choice|statement)s?)(?:\s+is|\s+are|\s*:)[\s:*]*"
+                        r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
+                        r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
+                        r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
+                        r"|(?<!检查)(?<!验证)答案(?:是\s*[：:]?|\s*[：:])\s*|(?m:^\s*答\s*[：:]\s*)"
+                        r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
+# $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
+MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
+# "42 apples", "$10.00 in all": a number followed by words only is that number.
+_NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z]{2,}[A-Za-z\s]*")  # "3 n" is a product
+# Markdown bold around a value ("42**", "minutes**,"), never Python's power ("2**3").
+_BOLD_MARK_RE = re.compile(r"(?<![\w)}])\*\*|\*\*(?![\w({])")
+_TRAILING_JUNK_RE = re.compile(r"(?:\s*(?:I hope it is correct|which is the answer)\.?)+\s*$", re.IGNORECASE)
+# Words that make a stated value a hedge or a bound rather than an answer ("5 or more", "about 5",
+# "at least 5", "5, not 8" is cut before it is read).
+HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "approximately", "about", "around",
+                "roughly", "nearly", "almost", "between", "least", "most", "more", "less", "than", "not", "unless",
+                "depending", "if", "except", "no", "never", "wrong", "incorrect", "false", "impossible", "minus",
+                "plus", "times", "over", "under", "greater", "fewer", "guess", "unsure", "unclear", "cannot", "isn"}
+# Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
+LEAD_FILLER_RE = re.compile(
+    r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
+    r"thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
+    r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
+    r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
+# Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
+# correction after it ("6, not 8").
+_ANSWER_STOP_RE = re.compile(
+    r"\s*(?:\.\.\.|…)|[\s,;]+(?:but\s+)?(?:wait|actually|hmm|oops)\b|,\s*(?:but\s+)?not\b|\s*\(not\b"
+    r"|(?:(?<=[\d}%)])|(?<=[A-Za-z]{2})|(?<=\*\*))\.\s+(?=[A-Z(])|\s*<\||\s*</s>", re.IGNORECASE)
+
+
+# A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
+# "24, which we checked for n = 3", "24 -- checked by hand". Only after a complete value, and a parenthesis only
+# when it holds words or an '=' (so "(1, 2)" and "[2, 5)" stay answers); a remark that hedges is not cut.
+_REMARK_RE = re.compile(
+    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
+    r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
+    r"|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")
+
+
+def _cut_remark(candidate: str) -> str:
+    """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
+    when a condition after a comma holds more than one value ("5, when a = 2, and 7 when a = 3") or a bracket's
+    remark is followed by more text ("5 (when a = 2), 7 (when a = 3)"): then the whole stays, and is no answer."""
+    remark = _REMARK_RE.search(candidate)
+    if not remark or not candidate[:remark.start()].strip():
+        return candidate
+    tail = candidate[remark.start():]
+    conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
+    comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
+    bracketed = tail.lstrip()[:1] in "(["  # "72 (48 in April plus 24 in May)": the sum's working, no hedge
+    hedged = has_hedge(tail) if not (comparison or bracketed) else bool(
+        {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (HEDGE_WORDS - _COMPARISON_WORDS))
+    if hedged or conditional and len({m.group() for m in NUMBER_RE.finditer(tail)}) > 1:
+        return candidate
+    if conditional and re.fullmatch(r"\s*(?:yes|no)\s*", candidate[:remark.start()], re.IGNORECASE):
+        return candidate  # "No, for n > 2": a verdict under a condition stays whole (and is no answer)
+    if tail.lstrip()[:1] in "([":
+        close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
+        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
+            return candidate
+    head = candidate[:remark.start()]
+    # "10 + 8, which is 18" / "10 + 8 (= 18)": the remark states the result of the arithmetic before it.
+    result = _RESULT_REMARK_RE.fullmatch(tail)
+    if result and "=" not in head and _BINARY_OPERATION_RE.search(head):
+        return f"{head} = {result.group(1).strip()}"
+    return head
+
+
+_NAMELY_RE = re.compile(r",?\s*(?<![(\[])\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)(.+)$", re.IGNORECASE)  # "(that is, ...)": a remark
+_RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
+
+
+def _unit_or_scale(text: str) -> bool:
+    """ "2.5 g", "3 million": the words after the number are part of the value, never dropped."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return unit_of(text) is not None or bool(words) and words[0].lower() in SCALE_WORDS
+
+
+def has_hedge(text: str) -> bool:
+    """A hedge or bound word anywhere ("\\text{ or }" included: only command names are dropped)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\\[A-Za-z]+", " ", text))
+    return any(word.lower() in HEDGE_WORDS for word in words)
+
+
+
+def phrase_answer(text: str) -> tuple[str, int] | None:
+    """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
+    is "" when the phrase states more than one value."""
+    matches = list(PHRASE_RE.finditer(text))
+    if not matches:
+        return None
+    rest_at = matches[-1].end()
+    rest = text[rest_at:]
+    span = MATH_SPAN_RE.match(rest.lstrip())
+    if span and CURRENCY_PAIR_RE.match(next(g for g in span.groups() if g is not None)):
+        span = None  # "$10 (that is 50/60 of her $12 hourly rate)": two dollar amounts, no math span
+    if span:
+        lead = rest_at + (len(rest) - len(rest.lstrip()))
+        run = span_run(text, list(MATH_SPAN_RE.finditer(text, lead)), 0)
+        candidate = joined_spans(run)
+        stated_end = run[-1].end()
+        if MORE_VALUES_RE.match(text, stated_end):
+            return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
+    else:
+        candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
+        bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
+        others = candidate[:candidate.find("**")] + re.sub(r"\d", "", candidate[candidate.rfind("**"):])  # a value before
+        if len(bold) == 1 and candidate.count("**") == 2 and re.match(r"\s*[A-Za-z]{2,}", candidate) and not has_hedge(
+                re.sub(r"\*\*\s*(?:more|fewer|less)\b(?!\s+than)", "**", candidate)) and not re.search(
+                r"\d|\b(?:could|might|may|would|from|up|down|instead|previously)\b", others, re.IGNORECASE):  # "The tank needs **350** more liters.": the value it sets in bold (with a unit after it)
+            candidate = " ".join(bold[0]) if unit_of(" ".join(bold[0])) is not None else bold[0][0]
+        candidate = _BOLD_MARK_RE.sub("", candidate)  # "**15 minutes**, which ...": markdown, not math
+        stop = _ANSWER_STOP_RE.search(candidate)
+        if stop and re.search(r"\d\.\d+$", candidate[:stop.start()]) and not candidate[stop.end():].strip(" ."):
+            stop = None  # "0.111...": a repeating decimal, no trailing off
+        if stop and stop.start() > 0 and candidate[:stop.start()].strip():
+            candidate = candidate[:stop.start()]
+        stated_end = rest_at + rest.find(candidate) + len(candidate)
+        named = _NAMELY_RE.search(candidate)  # "the value at n = 3, namely 7": the value it names
+        candidate = _cut_remark(named.group(1) if named else candidate)
+        stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
+        if stated and not has_hedge(stated.group(1)):
+            candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
+        verdict = re.match(r"(yes|no)\b\s*[-–—,:;.]", candidate.strip(), re.IGNORECASE)
+        opposite = "no" if verdict and verdict.group(1).lower() == "yes" else "yes"
+        if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends|"
+                                 r"provided|as long as|when|whenever|otherwise|in general|for\s+(?:\$|[a-z]\b|some|"
+                                 rf"all|each|every|other|primes?|odd|even)|{opposite})\b", candidate[verdict.end():],
+                                 re.IGNORECASE):
+            verdict = None  # "yes, unless n = 1" is a conditional answer, not a verdict
+        inner = MATH_SPAN_RE.search(candidate)
+        if verdict:
+            candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
+        elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
+                                                                 next(g for g in inner.groups() if g is not None)):
+            candidate = next(g for g in inner.groups() if g is not None)  # a name ("no positive integer $n$") is no value
+    if cjk_value(candidate) == "":
+        return "", stated_end  # "答案是：4.5和5": two values
+    candidate = cjk_value(candidate) or candidate  # "答：这堆稻谷约重2.5吨。": its one number
+    candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
+    candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
+    candidate = LEAD_FILLER_RE.sub("", candidate).strip()
+    candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
+    number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
+    if number_then_words and not has_hedge(candidate) and not _unit_or_scale(candidate) and not in_formula(
+            candidate, number_then_words.start(1), number_then_words.end(1)):  # "12 squared" stays whole
+        candidate = number_then_words.group(1)
+    # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.
+    numbers = [m for m in NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"]
+    if len(candidate) > 24 and len({m.group() for m in numbers}) == 1 and not has_hedge(candidate) \
+            and prose_around(candidate, numbers):
+        candidate = numbers[0].group()
+    words = candidate.split()
+    filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS) and (
+        candidate != "A")  # "The answer is A.": the option, not the article
+    # Words that are the answer: after "answer:" / "answer is:" ("does not exist"), a yes or no with its reason,
+    # or a number in words ("one hundred").
+    # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
+    last_words = not _TRAILING_JUNK_RE.sub("", text[stated_end:].lstrip(" \t\n.*$")).strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
+    if filler and 1 < len(words) <= 8 and (
+            last_words and words[0].lower() not in _FILLER_WORDS - {"the", "a", "an"}
+            or words[0].lower() not in _FILLER_WORDS and (
+                words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None)):
+        filler = False
+    return (candidate[:200], stated_end) if candidate and not filler else None
+
+
+# "The volume of $ABCDEFGH$ is 120", "not 12; it is 15": a sentence that names the quantity, then states it.
+_SUBJECT_IS_RE = re.compile(r"(?:(?:the|our|its|this|that)\b[^=;]*?|not\b[^;]*?[;,]\s*it)\s+(?:is|are|equals)\s+(?!not\b)(.+)",
+                            re.IGNORECASE | re.DOTALL)
+_COMPARISON_WORDS = {"more", "less", "than", "greater", "fewer", "over", "under", "plus", "minus", "times", "least",
+                     "most"}
