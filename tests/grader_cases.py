@@ -582,7 +582,10 @@ HELD_OUT_CASES: list[tuple[str, str, bool, bool, str]] = [
     ("-2, 3", "\\boxed{2, -3}", C, False, "two_solutions"),
     ("\\sqrt{13}", "The distance is \\boxed{\\sqrt{13}}.", C, True, "radical"),
     ("\\sqrt{13}", "The distance is \\boxed{13}.", C, False, "radical"),
-    ("\\frac{\\pi}{4}", "\\boxed{45^\\circ}", C, False, "angle_units"),
+    # The same angle in degrees: labelled wrong here first; every later independent writer (sets q, w, ag, am: 11
+    # cases) labels it right, and a bare "45" (no degrees stated) stays wrong (session 13).
+    ("\\frac{\\pi}{4}", "\\boxed{45^\\circ}", C, True, "angle_units"),
+    ("\\frac{\\pi}{4}", "\\boxed{45}", C, False, "angle_units"),
     ("50", "**Answer: 50**", C, True, "markdown"),
     ("50", "**Answer: 05**", C, False, "markdown"),
     ("3.14", "\\boxed{3.14}", C, True, "decimal"),

@@ -11,6 +11,7 @@ from .phrase import has_hedge
 from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, _unwrap, canonical, choice_letter,
                         gold_alternatives, is_text_answer, normalise_string)
 from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
+from .angles import angle_verdict, cis_as_exponential
 from .dates import date_verdict
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
@@ -199,9 +200,10 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return bases[0] == bases[1], None
     gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
     option = _option_verdict(gold, answer)
+    option = angle_verdict(gold, _unboxed(answer)) if option is None else option  # 45° against \frac{\pi}{4}
     if option is not None:
         return option, None
-    gold = gold_reading(gold)
+    gold, answer = gold_reading(cis_as_exponential(gold)), cis_as_exponential(answer)
     family = function_family_verdict(gold, answer, lambda g, a: _match_one(g, a)[0])
     if family is not None:
         return family, None
@@ -218,10 +220,10 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
-    if ratio_verdict(gold, answer) is not None:
-        return ratio_verdict(gold, answer), None
-    if date_verdict(gold, answer) is not None:
-        return date_verdict(gold, answer), None
+    verdict = ratio_verdict(gold, answer)
+    verdict = date_verdict(gold, answer) if verdict is None else verdict
+    if verdict is not None:
+        return verdict, None
     if reordered_list(gold, answer, item_value) or counts_differ(gold, answer, item_value):
         return False, None
     gold, verdict = _typed_match(gold, answer)
@@ -293,9 +295,17 @@ def _without_article(text: str) -> str:
     return re.sub(r"^(?:a|an|the)\s+", "", normalise_string(text), flags=re.IGNORECASE)
 
 
+_PLAIN_LABEL_RE = re.compile(r"\s*([A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?)\s*=\s*([^=<>]+?)\s*")
+
+
 def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     from math_verify import verify
 
+    labelled, gold_label = _PLAIN_LABEL_RE.fullmatch(answer), _PLAIN_LABEL_RE.fullmatch(gold)
+    if labelled and looks_plain(labelled.group(2)) and "=" not in gold:
+        answer = labelled.group(2)  # "XP = sqrt(23) - 2 sqrt(3)": the value the answer names, in plain text
+    elif labelled and looks_plain(labelled.group(2)) and gold_label and gold_label.group(1) == labelled.group(1):
+        gold, answer = gold_label.group(2), labelled.group(2)  # "r = \pi/2" against "r = pi/2": the same name
     gold_parsed, gold_status = parse_complete(gold)
     pred_parsed, pred_status = parse_complete(answer)
     plain_side = looks_plain(gold) or looks_plain(answer) and re.search(r"[A-Za-z]", answer)

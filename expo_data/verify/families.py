@@ -50,10 +50,21 @@ def _members(family: _Family, domain: str | None, low: int, high: int) -> set | 
                                                                                       for alt in conditions if alt))}
 
 
+# Letters that name integers in every olympiad statement: "n > 2" over them is "n \\ge 3".
+_INTEGER_LETTERS = ("n", "m", "k")
+
+
+def _said_integer(families: list[_Family]) -> bool:
+    """Some side says its members are integers in words or symbols (not only by its letter)."""
+    return any(f.integer_signal or f.domain or f.generated and f.declared for f in families)
+
+
 def _explicitly_integer(families: list[_Family]) -> bool:
     """The side says its members are integers: a domain word, a congruence, parity, divisibility, a listed run, a
     declared integer parameter. Bounds alone ("k \\le 1", "p > 1") are a range of reals."""
-    return all(f.integer_signal or f.domain or f.generated and f.declared for f in families)
+    read = [f for f in families if not f.constant_member]  # "p = 2 or p \\equiv 1 \\pmod 4": the congruence says
+    return bool(read) and all(f.integer_signal or f.domain or f.generated and f.declared or f.variable in _INTEGER_LETTERS
+                              for f in read)
 
 
 def _members_of(families: list[_Family], domain: str, low: int, high: int) -> set | None:
@@ -68,10 +79,24 @@ def _members_of(families: list[_Family], domain: str, low: int, high: int) -> se
 
 def _listed_integers(text: str) -> set[int] | None:
     """{-2, -1, 0, 1, 2} / -2, -1, 0, 1, 2 / n = 1, 2, 3: a finite list of integers, no dots; None otherwise."""
-    text = re.sub(r"^\s*[a-z]\s*(?:=|\\in)\s*", "", _spelled(text).replace("{", " ").replace("}", " ")).strip()
+    text = re.sub(r"^\s*[a-z]\s*(?:=|\\in|in\b)\s*", "", _spelled(text).replace("{", " ").replace("}", " ")).strip()
     if not re.fullmatch(rf"{_NUM}(?: ?, ?{_NUM})+", text):  # one value is a residue or a value, not a set
         return None
     return {int(v) for v in re.findall(_NUM, text)}
+
+
+def _family_against_list(family: list[_Family], listed: set[int]) -> bool | None:
+    """{n in Z : n^2 < 5} against {-2, -1, 0, 1, 2}: the family's members, all of them in the window; None when
+    the family does not say its members are integers."""
+    if not _explicitly_integer(family) or any(f.real for f in family):
+        return None
+    bounds = [c for f in family for c in f.bound_constants + f.constants] + list(listed)
+    high = max([_WINDOW] + [3 * abs(c) for c in bounds])
+    domain = next((f.domain for f in family if f.domain), "Z" if min(bounds + [1]) <= 0 else "Z+")
+    domains = [domain] if _said_integer(family) else ["Z", "Z+"]  # by its letter only: the same in either domain
+    verdicts = {None if m is None else m == listed for m in (_members_of(family, d, -high if d == "Z" else 0, high)
+                                                              for d in domains)}
+    return verdicts.pop() if len(verdicts) == 1 else None
 
 
 def family_verdict(gold: str, answer: str) -> bool | None:
@@ -82,13 +107,11 @@ def family_verdict(gold: str, answer: str) -> bool | None:
             r"[\d\s+\-*^()a-z]*\d[\d\s+\-*^()a-z]*", answer.strip().strip("$")):
         answer_family = _read("of the form " + answer)
     listed = _listed_integers(answer) if gold_family is not None and answer_family is None else None
-    if listed is not None and _explicitly_integer(gold_family) and not any(f.real for f in gold_family):
-        # {n in Z : n^2 < 5} against {-2, -1, 0, 1, 2}: the family's members, all of them in the window
-        bounds = [c for f in gold_family for c in f.bound_constants + f.constants] + list(listed)
-        high = max([_WINDOW] + [3 * abs(c) for c in bounds])
-        domain = next((f.domain for f in gold_family if f.domain), "Z" if min(bounds + [1]) <= 0 else "Z+")
-        members = _members_of(gold_family, domain, -high if domain == "Z" else 0, high)
-        return None if members is None else members == listed
+    if listed is not None:
+        return _family_against_list(gold_family, listed)
+    listed = _listed_integers(gold) if gold_family is None and answer_family is not None else None
+    if listed is not None:
+        return _family_against_list(answer_family, listed)  # "n = 1, 2, 3, 4, 5" answered "1 \\le n < 6"
     if gold_family is None or answer_family is None:
         return None
     real = {f.real for f in gold_family + answer_family}
@@ -98,10 +121,10 @@ def family_verdict(gold: str, answer: str) -> bool | None:
     if real == {False} and not forms:
         if not _explicitly_integer(gold_family):
             return None  # "k \\le 1" is a range of reals; "x = 2n + 1" a formula in a problem's n
-        if any(f.generated and not f.declared for f in gold_family):
-            return None
+        if any(f.generated and not f.declared and f.variable not in _INTEGER_LETTERS for f in gold_family):
+            return None  # "x = 2n + 1" may be a formula in the problem's n; "n = 4k + 1" is a family
         if any(f.generated and not f.declared for f in answer_family) and not all(
-                f.integer_signal and not f.generated for f in gold_family):
+                (f.integer_signal or f.constant_member) and (not f.generated or f.declared) for f in gold_family):
             return None  # "n = 4k + 1" answers a congruence or a parity, nothing less explicit
     variables = {f.variable for f in gold_family + answer_family if not f.generated} - {None}
     if len(variables) > 1 and not any(f.generated for f in gold_family + answer_family):
@@ -113,9 +136,19 @@ def family_verdict(gold: str, answer: str) -> bool | None:
     if len(stated) > 1:
         domain = "Z"
     high = max([_WINDOW] + [3 * abs(c) for c in constants])
-    low = -high if domain == "Z" else 0
     if domain == "P" and not re.search(r"\bprimes?\b", answer, re.IGNORECASE):
         return None  # "2k+1" or "p odd" for "all odd primes": the answer must say primes itself
+    verdict = _same_members(gold_family, answer_family, domain, high)
+    if verdict is not None and not stated and not _said_integer(gold_family + answer_family):
+        # Integers only by their letter ("k \\le 1", "m \\neq 1"): no domain is said, so the verdict must not
+        # depend on one ("k \\le 1" is "k = 1" over the positive integers only).
+        other = _same_members(gold_family, answer_family, "Z+" if domain == "Z" else "Z", high)
+        return verdict if other == verdict else None
+    return verdict
+
+
+def _same_members(gold_family: list[_Family], answer_family: list[_Family], domain: str, high: int) -> bool | None:
+    low = -high if domain == "Z" else 0
     gold_members = _members_of(gold_family, domain, low, high)
     answer_members = _members_of(answer_family, domain, low, high)
     if gold_members is None or answer_members is None or not gold_members and not answer_members:

@@ -26,7 +26,8 @@ _SPELLINGS = [
     (r"\\(?:text|mathrm|textbf|textit|mbox|operatorname)\s*\{([^{}]*)\}", r" \1 "),
     (r"\*\*", " "),
     (r"\\geqslant|\\geq|\\ge\b|≥|=>", " >= "), (r"\\leqslant|\\leq|\\le\b|≤|=<", " <= "),
-    (r"\\neq|\\ne\b|≠|!=", " != "), (r"\\equiv|≡", " ≡ "),
+    (r"\\neq|\\ne\b|≠|!=", " != "), (r"\\not\s*\\equiv|≢|\bnot congruent to\b", " ≢ "),
+    (r"\\equiv|≡|\bcongruent to\b", " ≡ "),
     (r"\(\s*\\?(?:mod|bmod)\s*\{?\s*(\d+)\s*\}?\s*\)|\\pmod\s*\{\s*(\d+)\s*\}|\\pmod\s*(\d+)|\\?b?mod\s*\{?\s*(\d+)\}?",
      r" mod \1\2\3\4 "),
     (r"\\mathbb\s*\{?\s*Z\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0)\s*\}?)", " Z+ "),
@@ -66,6 +67,7 @@ def _spelled(text: str) -> str:
     text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
     text = re.sub(r"\b([a-z]) ?= ?0 ?, ?± ?1 ?, ?± ?2 ?,? ?\.\.\.", r"\1 in Z", text)  # k = 0, ±1, ±2, ...: every integer
     # {n in Z : n ≡ 1 mod 3}: the members of a domain with a condition
+    text = re.sub(r"^\{ ?([a-z] ?(?:>=|>) ?-?\d+) ?: ?(.+?) ?\}$", r"\1 and \2", text)  # {n >= 0 : n ≢ 2 mod 7}
     return re.sub(r"^\{ ?([a-z]) in (Z\+|Z0|Z) ?: ?(.+?) ?\}$",
                   lambda m: f"all {_DOMAIN_NAMES[m.group(2)]} {m.group(1)} with {m.group(3)}", text)
 
@@ -84,6 +86,7 @@ class _Family:
         self.real = False
         self.parameter_bounded = False  # "k >= 0": the form states its own members, negatives included
         self.integer_signal = False
+        self.constant_member = False  # "p = 2" in "p = 2 or p \\equiv 1 \\pmod 4": one integer, no domain said
         self.declared = False  # the parameter's range is stated ("k >= 0", "for some integer k")
         self.bound_constants: list[int] = []  # numbers the variable is bounded by or set to (not residues)  # a congruence, parity or listed run says the variable is an integer
 
@@ -140,16 +143,18 @@ def _parameter_range(family: _Family, letter: str, text: str) -> bool:
 
 _PIECE_RES = [
     ("congruence", re.compile(rf"\b([a-z]) ≡ ({_RESIDUES}) ?,? mod (\d+)")),
+    ("noncongruence", re.compile(rf"(?:\b([a-z]) )?≢ ({_RESIDUES}) ?,? mod (\d+)")),
     ("bare_congruence", re.compile(rf"≡ ({_RESIDUES}) ?,? mod (\d+)")),
     ("listed", re.compile(rf"\b([a-z]) ?(?:=|in) ?\{{? ?({_NUM}(?: ?, ?{_NUM}){{2,}}) ?, ?\.\.\. ?\}}?")),
     ("builder", re.compile(r"\b([a-z]) in \{ ?([^{}:]+?) ?: ?([a-z]) in (Z\+|Z0|Z)(?![+0]) ?\}")),
     ("power", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(?:an? )?(?:integer )?powers? of (\d+)\b")),
-    ("divisible", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(not )?(?:divisible by|multiples? of) (\d+)\b")),
+    ("divisible", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(not )?(?:an? )?(?:divisible by|multiples? of) (\d+)\b")),
+    ("starting", re.compile(rf"\b(?:starting|beginning) (?:with|from|at) ({_NUM})\b")),
     ("except", re.compile(rf"\b(?:except|other than|but not) (?:for )?(?:([a-z]) ?= ?)?({_NUM})\b")),
     ("param", re.compile(rf"(?<![A-Za-z])([a-z]) ?= ?({_FORM}(?: ?, ?{_FORM})*){_FORM_END}")),
     ("form", re.compile(rf"\bof the form ({_FORM}){_FORM_END}")),
     ("chain", re.compile(rf"({_NUM}) ?(<=|<) ?([a-z]) ?(<=|<) ?({_NUM})\b")),
-    ("bound", re.compile(rf"\b([a-z]) ?(>=|<=|!=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),
+    ("bound", re.compile(rf"\b([a-z]) ?(>=|<=|!=|>|<) ?({_NUM})\b(?! ?[*/^+(]| ?[a-z]\b)")),  # "n > 2k" is no bound
     ("power_bound", re.compile(rf"\b([a-z]) ?\^ ?(\d) ?(>=|<=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),
     ("parity", re.compile(r"\b([a-z]) (?:is )?(?:an? )?(odd|even|prime)\b")),
 ]
@@ -202,7 +207,7 @@ def _read_segment(text: str, whole: str) -> _Family | None:
         if not _parameter_range(family, letter, whole):
             return None
         rest = re.sub(rf"\b(?:{letter} ?(?:>=|<=|>|<) ?{_NUM}|{letter} in (?:Z\+|Z0|Z)|{letter} ?= ?{_NUM} ?, ?{_NUM} ?, ?"
-                      rf"{_NUM} ?, ?\.\.\.|{letter})\b", " ", rest)
+                      rf"{_NUM} ?, ?\.\.\.|{letter})(?![A-Za-z0-9])", " ", rest)
         # Declared an integer: "k in Z", "for some integer k", or an index letter given a range ("k >= 0", "all k")
         family.declared = family.declared or bool(re.search(
             rf"\b{letter} in Z|\bintegers? {letter}\b|\bof the form\b", whole)) or letter in "jklmn" and bool(
@@ -231,32 +236,9 @@ def _piece(family: _Family, name: str, match) -> str | None:
     groups = match.groups()
     numbers = [int(x) for x in re.findall(_NUM, " ".join(g for g in groups if g))]
     family.constants.extend(numbers)
-    if name in ("congruence", "bare_congruence"):
-        if name == "congruence" and not _take_variable(family, groups[0]):
-            return None
-        residues, modulus = [int(r) for r in re.findall(_NUM, groups[-2])], int(groups[-1])
-        residues += [-r for r in residues] if "±" in groups[-2] else []
-        if modulus < 2:
-            return None
-        family.condition(lambda n, rs=residues, m=modulus: any((n - r) % m == 0 for r in rs))
-        family.integer_signal = True
-    elif name == "listed":
-        values = [int(v) for v in re.findall(_NUM, groups[1])]
-        steps = {b - a for a, b in zip(values, values[1:])}
-        exact = all(a and b % a == 0 for a, b in zip(values, values[1:]))
-        ratios = {b // a for a, b in zip(values, values[1:])} if exact else set()
-        if not _take_variable(family, groups[0]):
-            return None
-        family.integer_signal = True
-        if len(steps) == 1 and steps != {0}:
-            step = steps.pop()
-            family.condition(lambda n, a=values[0], d=step: (n - a) % d == 0 and (n - a) // d >= 0)
-        elif len(ratios) == 1 and ratios != {1}:
-            ratio = ratios.pop()
-            family.condition(lambda n, a=values[0], r=ratio: _geometric_member(n, a, r))
-        else:
-            return None
-    elif name == "builder":
+    if name in ("congruence", "bare_congruence", "noncongruence", "starting", "listed"):
+        return _residue_piece(family, name, match)
+    if name == "builder":
         variable, expression, parameter, domain = groups
         if not _take_variable(family, variable) or _lambda(expression, parameter) is None:
             return None
@@ -315,18 +297,68 @@ def _piece(family: _Family, name: str, match) -> str | None:
     return ""
 
 
+
+def _residue_piece(family: _Family, name: str, match) -> str | None:
+    """A congruence ("n ≡ 1 mod 4"), its negation, a listed run ("n = 1, 3, 5, ..."), or a start ("starting with 9")."""
+    groups = match.groups()
+    if name in ("congruence", "bare_congruence"):
+        if name == "congruence" and not _take_variable(family, groups[0]):
+            return None
+        residues, modulus = [int(r) for r in re.findall(_NUM, groups[-2])], int(groups[-1])
+        residues += [-r for r in residues] if "±" in groups[-2] else []
+        if modulus < 2:
+            return None
+        family.condition(lambda n, rs=residues, m=modulus: any((n - r) % m == 0 for r in rs))
+        family.integer_signal = True
+    elif name == "noncongruence":
+        if groups[0] and not _take_variable(family, groups[0]):
+            return None
+        residues, modulus = [int(r) for r in re.findall(_NUM, groups[1])], int(groups[2])
+        if modulus < 2:
+            return None
+        family.condition(lambda n, rs=residues, m=modulus: all((n - r) % m for r in rs))
+        family.integer_signal = True
+    elif name == "starting":  # "the multiples of 3 starting with 9"
+        family.condition(lambda n, b=int(groups[0]): n >= b)
+        family.bound_constants.append(int(groups[0]))
+    elif name == "listed" and re.search(rf"=[^=]*?(?<![A-Za-z]){groups[0]}(?![A-Za-z])", match.string[:match.start()]):
+        return match.group(0)  # "n = 2^m with m = 0, 1, 2, ...": the parameter's range, read with the form
+    elif name == "listed":
+        values = [int(v) for v in re.findall(_NUM, groups[1])]
+        steps = {b - a for a, b in zip(values, values[1:])}
+        exact = all(a and b % a == 0 for a, b in zip(values, values[1:]))
+        ratios = {b // a for a, b in zip(values, values[1:])} if exact else set()
+        if not _take_variable(family, groups[0]):
+            return None
+        family.integer_signal = True
+        if len(steps) == 1 and steps != {0}:
+            step = steps.pop()
+            family.condition(lambda n, a=values[0], d=step: (n - a) % d == 0 and (n - a) // d >= 0)
+        elif len(ratios) == 1 and ratios != {1}:
+            ratio = ratios.pop()
+            family.condition(lambda n, a=values[0], r=ratio: _geometric_member(n, a, r))
+        else:
+            return None
+    return ""
+
+
 def _param_piece(family: _Family, variable: str | None, expressions: str) -> str | None:
     """n = 4k+1, x = pi/4 + k pi, n = 2^k, "of the form 2k+1"; forms listed after one "=", or written with a "±",
     are alternatives. "n = 5" is the condition n = 5."""
     forms = [f.strip() for f in expressions.split(",")]
     letters = set(re.findall(_LETTER, expressions.replace("pi", ""))) - {variable}
+    if not letters and variable in {letter for _, letter in family.generated}:
+        return f"{variable} = {expressions}"  # "n = 5k - 3 for k = 1, 2, 3, ...": the parameter's range, read with the form
     if variable is not None and not _take_variable(family, variable):
         return None
     if not letters:
         if len(forms) != 1 or not re.fullmatch(_NUM, forms[0].replace(" ", "")):
             return None
+        if family.constant_member:
+            return None  # "n = 1, n = 3": a list of values, not one condition on n
         family.condition(lambda n, v=int(forms[0].replace(" ", "")): n == v)
         family.bound_constants.append(int(forms[0].replace(" ", "")))
+        family.constant_member = True
         return ""
     if len(letters) != 1:
         return None

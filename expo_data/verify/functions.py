@@ -68,14 +68,19 @@ _PARAMETER_DOMAINS = [
      r"\s*(?:\\in|∈)\s*\\mathbb\s*\{?R\}?", "R"),
     (r"(?:for |with |where )?(?:any|some|all|every|an arbitrary|arbitrary|a)?\s*(?:real )?(?:constant|number|"
      r"parameter)?\s*([a-z])(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "R"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-z])\s*(?:\\geq?|≥|>=)\s*0", "R>=0"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-z])\s*>\s*0", "R>0"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-z])\s*(\\[gl]eq?|\\neq?|[≥≤≠]|[<>]=?|!=)"
+     r"\s*(-?\d+(?:\.\d+)?)(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "bound"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*([a-z]) (?:is )?(?:an? |any )?(positive|negative|nonnegative|"
+     r"non-negative|nonzero|non-zero) (?:real )?(?:constant|number|real)", "sign"),
     (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*positive integers?\s*(?:constants?)?\s*([a-z])", "Z+"),
     (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?"
      r"\s*(?:\^\s*\{?\+\}?|_\s*\{?(?:\+|>\s*0)\}?)", "Z+"),
     (r"(?:for |with |where )?(?:any|some|all|every|an?)?\s*integers?\s*(?:constants?)?\s*([a-z])", "Z"),
     (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?", "Z"),
 ]
+_RELATIONS = {"\\ge": ">=", "\\geq": ">=", "≥": ">=", "\\le": "<=", "\\leq": "<=", "≤": "<=", "\\ne": "!=",
+              "\\neq": "!=", "≠": "!="}
+_SIGN_WORDS = {"positive": ">0.0", "negative": "<0.0", "nonnegative": ">=0.0", "nonzero": "!=0.0"}
 _FAMILY_SPLIT_RE = re.compile(r"\s*(?:,|\\text\s*\{\s*(?:for|with|where)\s*\}|\b(?:for|with|where)\b)\s*")
 
 
@@ -109,6 +114,10 @@ def _family(text: str):
     for pattern, domain in _PARAMETER_DOMAINS:
         read = re.fullmatch(pattern, condition)
         if read and read.group(1) == parameter:
+            if domain == "bound":  # "c > 1", "c \\geq 0", "c \\ne 0": the real range, in one spelling
+                domain = "R" + _RELATIONS.get(read.group(2), read.group(2)) + str(float(read.group(3)))
+            elif domain == "sign":  # "c is a positive constant"
+                domain = "R" + _SIGN_WORDS[read.group(2).replace("-", "")]
             return name, argument, body, parameter, domain
     return None
 

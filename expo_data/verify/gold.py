@@ -57,6 +57,9 @@ def gold_answer(reference: str) -> tuple[str, bool]:
         boxed = _final_boxed(text)
         if boxed and boxed[0].strip():
             return boxed[0].strip(), boxed[0].strip() != text
+    statement = _proved_statement(text)
+    if statement is not None:
+        return gold_answer(statement)[0], False
     joins = r"(,|;|,?\s*and|,?\s*for (?:all|every|each|any))"
     spans = re.fullmatch(rf"\$[^$]+\$(?:\s*{joins}\s*\$[^$]+\$)+", text)
     if spans:  # "$f(n)=n$, $g(n)=1$", "$f(n)=n$ for all $n \in \mathbb{N}$": one answer in several spans
@@ -66,3 +69,43 @@ def gold_answer(reference: str) -> tuple[str, bool]:
     if bare != text and bare:
         bare = re.sub(r"^(\$*)(.*?)\.(\$*)$", r"\1\2\3", bare, flags=re.DOTALL)
     return (bare, False) if bare and bare != text else (reference, False)
+
+
+# PutnamBench stores its answers as what is to be shown: "Show that the solution is $r = \pi/2$.", "Prove that the
+# smallest value of $a$ is $16$.", "Show that the only such functions are $f(x)=x^c$ for some $c>0$."
+_IMPERATIVE_RE = re.compile(r"^\s*(?:show|prove|verify|demonstrate|check)\s+that\s+", re.IGNORECASE)
+_SPAN_RE = re.compile(r"(?<!\\)\$([^$]+)\$")
+_STATES_RE = re.compile(r"\s(?:is|are|equals|(?:is|are) given by|takes the form(?: of)?|(?:is|are) of the form)\s+")
+# The noun before the first value ("are the functions $f(x)=x^c$"): it names what the values are, nothing more.
+_NOUN_BEFORE_VALUE_RE = re.compile(r"^(?:(?:the|all|only|such|possible|real|positive|ordered)\s+)*(?:functions?|numbers?|"
+                                   r"pairs?|triples?|values?|solutions?|integers?|reals?|answers?)?\s*(?=\x01)")
+_VALUE_JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and|or)\s*")
+_QUALIFIER_JOIN_RE = re.compile(r"\s*,?\s*(?:for some|for any|for all|for every|with|where)\s*")
+
+
+def _proved_statement(text: str) -> str | None:
+    """The value a statement to be shown names ("Show that the solution is $r = \\pi/2$." -> "r = \\pi/2"), or a
+    sentence whose subject holds math ("The smallest value of $a$ is $16$."), its
+    spans joined ("$1$ and $7$" -> "1, 7"; "$f(x)=x^c$ for some $c>0$" keeps its qualifier); None for any other
+    gold, or a statement that names no value after "is"/"are"."""
+    imperative = _IMPERATIVE_RE.match(text)
+    if not imperative and not re.match(r"(?:the|our|its)\s", text, re.IGNORECASE):
+        return None
+    text = text[imperative.end():] if imperative else text
+    spans = _SPAN_RE.findall(text)
+    masked = _SPAN_RE.sub(lambda m: "\x01", text).strip().rstrip(".").strip()
+    verbs = list(_STATES_RE.finditer(masked))
+    if not verbs or "\x01" not in masked[verbs[-1].end():]:
+        return None
+    if not imperative and "\x01" not in masked[:verbs[-1].start()]:
+        return None  # "The smallest such n is $7$.": read by the sentence readings (sentences.py)
+    spans = spans[masked[:verbs[-1].end()].count("\x01"):]
+    value = _NOUN_BEFORE_VALUE_RE.sub("", masked[verbs[-1].end():], count=1)
+    pieces = re.split(r"(\x01)", value)
+    joins = [piece for piece in pieces[::2]]
+    if all(_VALUE_JOIN_RE.fullmatch(j) or not j for j in joins[1:-1]) and not joins[0].strip() and not joins[-1].strip():
+        return ", ".join(span.strip().rstrip(".").strip() for span in spans)  # "$1$ and $7$"
+    if len(spans) == 2 and not joins[0].strip() and not joins[-1].strip() and _QUALIFIER_JOIN_RE.fullmatch(joins[1]):
+        return f"{spans[0].strip()} \\text{{ {joins[1].strip(' ,')} }} {spans[1].strip().rstrip('.')}"
+    spans_left = iter(spans)
+    return re.sub("\x01", lambda m: next(spans_left).strip().rstrip("."), value).strip()  # words: "the multiples of 3"

@@ -1,0 +1,111 @@
+r"""Classes three more independent labelled sets found (issue 26, session 13): golds stored as statements to be shown
+(PutnamBench's "Show that the solution is $r = \pi/2$."), angles in degrees against radians, integer ranges and
+families over n, m, k ("k \ge 2" is "k > 1"), plain-text answers that name their value ("XP = sqrt(23) - 2 sqrt(3)").
+Each class with its near misses; the cases are written anew (the sets stay outside the repository)."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import verify_one
+
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("EXPO_GRADER_EXAMPLES", "0")) or 10, deadline=None,
+                    derandomize=not __import__("os").environ.get("EXPO_GRADER_EXAMPLES"), database=None)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("Show that the solution is $x = \\pi/3$.", "x = pi/3", True),
+    ("Show that the solution is $x = \\pi/3$.", "x = pi/6", False),
+    ("Prove that the largest value of $b$ is $25$.", "25", True),
+    ("Prove that the largest value of $b$ is $25$.", "24", False),
+    ("Show that the possible values of $m$ are $2$ and $9$.", "m = 9 or m = 2", True),
+    ("Show that the possible values of $m$ are $2$ and $9$.", "2, 9, 11", False),
+    ("Show that the possible values of $m$ are $2$ and $9$.", "9", False),
+    ("Show that the only such functions are $f(x) = x^a$ for some $a > 1$.", "f(x) = x^{t}, t > 1", True),
+    ("Show that the only such functions are $f(x) = x^a$ for some $a > 1$.", "f(x) = x^{t}, t > 0", False),
+    ("Show that the answer takes the form of $(p, q) = (7, 3)$.", "p = 7, q = 3", True),
+    ("Show that the answer takes the form of $(p, q) = (7, 3)$.", "p = 3, q = 7", False),
+    ("Show that the real numbers satisfying $g(x) = 1$ are $\\pm \\frac{2}{3}$.", "x = \\pm 2/3", True),
+    ("Show that the real numbers satisfying $g(x) = 1$ are $\\pm \\frac{2}{3}$.", "x = 2/3", False),
+    ("The smallest value of $k$ is $12$.", "12", True),
+    ("The smallest value of $k$ is $12$.", "13", False),
+    ("Show that the values of $n$ in question are the multiples of $4$ starting with $8$.", "n = 4k, k \\ge 2", True),
+    ("Show that the values of $n$ in question are the multiples of $4$ starting with $8$.", "n = 4k, k \\ge 1", False),
+])
+def test_a_statement_to_be_shown_is_read_for_the_value_it_names(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@PROPERTY
+@given(st.integers(1, 11).map(lambda k: 15 * k), st.sampled_from(["^\\circ", "^{\\circ}", "°", " degrees"]),
+       st.sampled_from(["frac", "slash"]), st.booleans())
+def test_an_angle_in_degrees_is_its_multiple_of_pi_and_no_other(degrees, mark, spelling, gold_in_degrees):
+    multiple = Fraction(degrees, 180)
+    top = "" if multiple.numerator == 1 else str(multiple.numerator)
+    radians = (f"\\frac{{{top}\\pi}}{{{multiple.denominator}}}" if spelling == "frac"
+               else f"{top}\\pi/{multiple.denominator}") if multiple.denominator > 1 else f"{top}\\pi"
+    in_degrees, off = f"{degrees}{mark}", f"{degrees + 15}{mark}"
+    pair = (in_degrees, radians) if gold_in_degrees else (radians, in_degrees)
+    assert verify_one(*pair)[0] is True, pair
+    assert verify_one(*((off, radians) if gold_in_degrees else (radians, off)))[0] is False
+    assert verify_one(radians, str(degrees))[0] is False  # a bare number states no degrees
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\sqrt{2}\\operatorname{cis}45^\\circ", "1+i", True),
+    ("\\sqrt{2}\\operatorname{cis}45^\\circ", "1-i", False),
+    ("2\\operatorname{cis}60^\\circ", "1 + i\\sqrt{3}", True),
+    ("\\angle ABC = \\frac{\\pi}{10}", "18^\\circ", True),
+    ("\\angle ABC = \\frac{\\pi}{10}", "36^\\circ", False),
+])
+def test_cis_and_named_angles(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("k \\ge 3", "k > 2", True),
+    ("k \\ge 3", "k > 3", False),
+    ("k \\ge 3", "k \\ge 2", False),
+    ("m > 4", "m \\geq 5", True),
+    ("x \\ge 3", "x > 2", False),  # x is real: 2.5 is in one and not the other
+    ("2 \\le n \\le 4", "n = 2, 3, 4", True),
+    ("2 \\le n \\le 4", "n = 2, 3", False),
+    ("n = 2, 3, 4", "2 \\le n < 5", True),
+    ("n = 2, 3, 4", "2 \\le n \\le 5", False),
+    ("3 \\le n \\le 5", "n \\in \\{3, 4, 5\\}", True),
+    ("n \\geq 2", "\\text{all positive integers } n \\neq 1", True),
+    ("n \\geq 3", "\\text{all positive integers } n \\neq 1", False),
+    ("n \\equiv 0 \\pmod{5}", "n \\text{ is a multiple of } 5", True),
+    ("n \\equiv 0 \\pmod{5}", "n \\text{ is a multiple of } 10", False),
+    ("p = 3 \\text{ or } p \\equiv 1 \\pmod{6}", "p = 3 \\text{ or } p = 6k+1", True),
+    ("p = 3 \\text{ or } p \\equiv 1 \\pmod{6}", "p = 6k+1", False),
+    ("n \\text{ is a power of } 3", "n = 3^k", True),
+    ("n \\text{ is a power of } 3", "n = 3^k, k \\ge 1", False),
+    ("n = 5k+2", "n \\equiv 2 \\pmod{5}", True),
+    ("n = 5k+2", "n \\equiv 3 \\pmod{5}", False),
+    ("n \\equiv 2 \\pmod 5", "n = 5k - 3 \\text{ for } k = 1, 2, 3, \\ldots", True),
+    ("n \\equiv 2 \\pmod 5", "n = 5k + 2 \\text{ for } k = 1, 2, 3, \\ldots", False),  # 2 itself is missing
+    ("n = 3^k \\text{ for } k \\ge 0", "n = 3^m \\text{ with } m = 0, 1, 2, \\ldots", True),
+    ("n = 3^k \\text{ for } k \\ge 0", "n = 3^m \\text{ with } m = 1, 2, 3, \\ldots", False),
+    ("\\text{all nonnegative integers not congruent to } 2 \\text{ or } 5 \\pmod{7}",
+     "\\{n \\ge 0 : n \\not\\equiv 2, 5 \\pmod 7\\}", True),
+    ("\\text{all nonnegative integers not congruent to } 2 \\text{ or } 5 \\pmod{7}",
+     "\\{n \\ge 0 : n \\not\\equiv 2 \\pmod 7\\}", False),
+    ("1, 4", "n = 1, n = 4", True),  # two values, not one condition n = 1 and n = 4
+])
+def test_integer_ranges_and_families_over_integer_letters(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\sqrt{13}-2\\sqrt{2}", "AB = sqrt(13) - 2 sqrt(2)", True),
+    ("\\sqrt{13}-2\\sqrt{2}", "AB = sqrt(13) - 2 sqrt(3)", False),
+    ("\\frac{\\pi}{5}", "t = pi/5", True),
+    ("\\frac{\\pi}{5}", "t = pi/4", False),
+    ("r = \\frac{\\pi}{5}", "r = pi/5", True),
+    ("r = \\frac{\\pi}{5}", "s = pi/5", False),
+    ("x", "x = 4", False),
+])
+def test_a_plain_answer_that_names_its_value(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
