@@ -253,10 +253,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return len(names) == len(gold_items) and names == sorted(names) and all(
             _match_one(item, answer_named[name])[0] for item, name in zip(gold_items, names)), None
     if is_text_answer(gold) and number_word_value(_unwrap(gold)) is None:
-        same = _without_article(_unwrap(gold)) == _without_article(_unwrap(answer)) or (
-            _TRUTH_WORDS.get(normalise_string(_unwrap(gold))) == normalise_string(_unwrap(_unboxed(answer))))
-        word = normalise_string(_unwrap(gold))
-        return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer)))), None
+        return _text_verdict(gold, answer), None
     gold_tuple = tuple_items(gold) if re.match(r"\s*\$?\s*(?:\\left\s*)?\(", gold) and not re.search(
         r"\\infty|∞|\\cup|\boo\b", gold) else None  # (0, \infty) is an interval
     gold_tuple = gold_tuple or _bracket_list(gold)
@@ -288,6 +285,14 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
 
 
 _TRUTH_WORDS = {"true": "yes", "false": "no"}  # a TheoremQA True answered "Yes"
+
+
+def _text_verdict(gold: str, answer: str) -> bool:
+    """A gold in words: the same words (an article aside), True for Yes, or a verdict with its reason."""
+    same = _without_article(_unwrap(gold)) == _without_article(_unwrap(answer)) or (
+        _TRUTH_WORDS.get(normalise_string(_unwrap(gold))) == normalise_string(_unwrap(_unboxed(answer))))
+    word = normalise_string(_unwrap(gold))
+    return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer))))
 
 
 def _without_article(text: str) -> str:
