@@ -109,3 +109,88 @@ def test_integer_ranges_and_families_over_integer_letters(gold, answer, expected
 ])
 def test_a_plain_answer_that_names_its_value(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("(1,2,4) \\text{ and permutations}", "(1,2,4),(1,4,2),(2,1,4),(2,4,1),(4,1,2),(4,2,1)", True),
+    ("(1,2,4) \\text{ and permutations}", "(1,2,4),(1,4,2),(2,1,4),(2,4,1),(4,1,2)", False),
+    ("(1,2,4) \\text{ and permutations}", "(a,b,c) \\text{ is any permutation of } (4,2,1)", True),
+    ("(1,2,4) \\text{ and permutations}", "(a,b,c) \\text{ is any cyclic permutation of } (1,2,4)", False),
+    ("(2,2,5),\\ (1,3,6) \\text{ and their permutations}", "(1,3,6),\\ (2,2,5) \\text{ and all permutations}", True),
+    ("(2,2,5),\\ (1,3,6) \\text{ and their permutations}",
+     "(2,2,5),\\ (2,5,2),\\ (5,2,2), \\text{ and the 6 permutations of } (1,3,6)", True),
+    ("(2,2,5),\\ (1,3,6) \\text{ and their permutations}",
+     "(2,2,5),\\ (2,5,2), \\text{ and the 6 permutations of } (1,3,6)", False),
+    ("(1,2), (2,1)", "\\text{all permutations of } (1,2)", True),
+    ("(1,2), (2,1)", "\\text{all permutations of } (1,3)", False),
+])
+def test_tuples_closed_under_reordering_in_every_spelling(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("x = 1, x = 2 \\pm i", "x \\in \\{1,\\ 2 + i,\\ 2 - i\\}", True),
+    ("x = 1, x = 2 \\pm i", "x = 1 \\text{ or } x = 2 \\pm i", True),
+    ("x = 1, x = 2 \\pm i", "x = 1, 2 + i", False),
+    ("x = 1, x = 2 \\pm i", "x = -1, 2 + i, 2 - i", False),
+    ("x = 1, x = 2 \\pm i", "y = 1, 2 + i, 2 - i", False),
+    ("x = 0, x = \\pm 3", "x \\in \\{-3, 0, 3\\}", True),
+    ("x = 0, x = \\pm 3", "0, 3", False),
+    ("\\pm 2, \\pm 5", "-5, -2, 2, 5", True),
+    ("\\pm 2, \\pm 5", "-5, 2, 5", False),
+])
+def test_roots_listed_with_a_plus_minus_inside(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("y^{2/5}", "\\sqrt[5]{y^2}", True),
+    ("\\sqrt[5]{y^2}", "y^{2/5}", True),
+    ("y^{1/2}", "\\sqrt[4]{y^2}", False),  # sqrt|y|, not y^(1/2)
+    ("y^{2/5}", "\\sqrt[5]{y^3}", False),
+    ("\\sqrt{\\frac{k}{m}}", "\\frac{\\sqrt{k}}{\\sqrt{m}}", True),
+    ("\\sqrt{\\frac{k}{m}}", "\\frac{\\sqrt{m}}{\\sqrt{k}}", False),
+    ("|y|", "y", False),
+    ("\\sqrt{y^2}", "y", False),
+    ("\\ln(y^2)", "2\\ln y", False),  # real at y = -2 on one side only
+    ("P_0 \\left(\\frac{V_1}{V_2}\\right)^{\\gamma}", "P_0 (V_1/V_2)^{\\gamma}", True),
+    ("P_0 \\left(\\frac{V_1}{V_2}\\right)^{\\gamma}", "P_0 (V_2/V_1)^{\\gamma}", False),
+    ("\\gamma - 1", "\\gamma-1", True),
+])
+def test_roots_of_powers_and_formulas_over_positive_quantities(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("(-\\infty,1)\\cup (1,4)\\cup (4,\\infty)", "x \\neq 1 \\text{ and } x \\neq 4", True),
+    ("(-\\infty,1)\\cup (1,4)\\cup (4,\\infty)", "x \\neq 1", False),
+    ("\\frac{1}{8}", "1 \\text{ in } 8", True),
+    ("\\frac{1}{8}", "\\text{The probability is } 1 \\text{ in } 8.", True),
+    ("\\frac{1}{8}", "1 \\text{ in } 7", False),
+    ("5:4", "5 \\text{ to } 4", True),
+    ("5:4", "4 to 5", False),
+    ("4.5 \\times 10^{6}", "4.5\\text{e}6", True),
+    ("4.5 \\times 10^{6}", "4.5\\text{e}5", False),
+    ("13", "|w| = 13", True),
+    ("13", "|w - 1| = 13", False),
+    ("4:15", "4:15 PM", True),
+    ("4:15", "4:15 a.m.", True),
+    ("4:15", "5:15 PM", False),
+    ("16:15", "4:15 AM", False),
+])
+def test_spelled_numbers_excluded_points_moduli_and_clock_readings(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("completion, expected", [
+    ("The intermediate total is $\\boxed{50}$, but 8 are invalid: 42.\n\nAnswer: 42", "42"),
+    ("So it is $\\boxed{42}$.\n\nAnswer: 42", "42"),
+    ("Only 2, 3 and 7 divide 42.\nThere are three such primes.", "3"),
+    ("So n = 61.\nThe missing number is four.", "4"),
+    ("Setting y=0 gives f(f(x)) = x.\nTherefore the only solution is the identity function, f(x) = x for all real x.",
+     "f(x) = x"),
+])
+def test_closing_statements_a_reader_takes_as_the_answer(completion, expected):
+    from expo_data.verify import extract_answer
+
+    assert extract_answer(completion)[0] == expected

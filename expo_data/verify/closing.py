@@ -92,6 +92,12 @@ _LISTED_TUPLES_RE = re.compile(
     rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}(?:\s*\$?\s*(?:,|,?\s*and)\s*\$?\s*{_TUPLE})+\s*\$?\s*\.?", re.IGNORECASE)
 
 
+# A function named in plain text as the closing statement, with its domain after it (read as the whole line).
+_PLAIN_FUNCTION_RE = re.compile(r"\b(?:is|are)\s+(?:the\s+(?:[a-z]+\s+){0,2}function,?\s+)?([fgh]\(([a-z])\)\s*=\s*[^,;$=]+?)"
+                                r"(?:\s+for\s+(?:all|every|each|any)\s+(?:real\s+|rational\s+|positive\s+|nonnegative\s+)*"
+                                r"(?:numbers?\s+)?\2)?\s*\.?\s*$")
+
+
 def closing_value(text: str) -> str | None:
     """The value the closing sentence states in one of the forms above; "" when it states several points (no
     answer); None for any other sentence."""
@@ -156,4 +162,7 @@ def closing_value(text: str) -> str | None:
     if verdict:
         word = verdict.group(1) or verdict.group(2)
         return word.capitalize() if verdict.group(1) else word.lower()
+    function = _PLAIN_FUNCTION_RE.search(last)
+    if function and not _NOT_STATED_RE.search(last[:function.start()]) and not re.search(r"\b(?:or|and)\b", function.group(1)):
+        return function.group(1).strip()  # "... is the identity function, f(x) = x for all real x."
     return None

@@ -12,7 +12,8 @@ from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, 
                         gold_alternatives, is_text_answer, normalise_string)
 from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
 from .angles import angle_verdict, cis_as_exponential
-from .dates import date_verdict
+from .dates import date_verdict, meridiem_verdict
+from .permuted import permuted_verdict
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
@@ -27,10 +28,11 @@ from .gold import gold_answer
 from .named import tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
-from .evaluate import same_by_value
+from .evaluate import same_by_value, same_where_defined
+from .rewrites import gamma_as_letter, radicals_as_powers
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import reduced_gold, stated_value
-from .solutions import permutations_verdict, plus_minus_verdict, solutions_verdict
+from .solutions import permutations_verdict, plus_minus_verdict, roots_verdict, solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
 from .progressions import progression_verdict
 from .words import _BINARY_OPERATION_RE, number_word_value
@@ -171,7 +173,11 @@ def _typed_match(gold: str, answer: str) -> tuple[str, bool | None]:
     bare_verdict = re.fullmatch(r"\s*(?:\\text\{)?\s*(?:yes|no)\s*\.?\s*\}?\s*\.?\s*", _unboxed(answer), re.IGNORECASE)
     gold = gold if reduced in ("Yes", "No") and reduced != gold and not bare_verdict else reduced  # "No, since 3"
     gold = quantified_value(gold, number_word_value) or stated_value(gold) or qualified_value(gold) or gold
-    verdict = permutations_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    verdict = permuted_verdict(gold, _unboxed(answer))  # numbers: the sets of tuples, every ordering written out
+    if verdict is None:
+        verdict = permutations_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
+    if verdict is None:
+        verdict = roots_verdict(gold, _unboxed(answer), lambda g, a: _match_one(g, a)[0])
     if verdict is None:
         verdict = solutions_verdict(gold, _unboxed(answer), _named_values, lambda g, a: _match_one(g, a)[0])
     if verdict is None and looks_plain(gold.replace("±", "+")):  # c(2±sqrt(3)): two plain values (LaTeX: canonical)
@@ -198,12 +204,14 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     bases = _base_number(gold.strip().strip("$")), _base_number(_unboxed(answer).strip().strip("$"))
     if all(bases):  # "1E0_{16}" against "0x1e0", before either is read as 1 \times 10^0
         return bases[0] == bases[1], None
+    meridiem = meridiem_verdict(gold, _unboxed(answer))  # "2:30" against "2:30 PM", before it is read as 14:30
     gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
-    option = _option_verdict(gold, answer)
+    option = _option_verdict(gold, answer) if meridiem is None else meridiem
     option = angle_verdict(gold, _unboxed(answer)) if option is None else option  # 45° against \frac{\pi}{4}
     if option is not None:
         return option, None
-    gold, answer = gold_reading(cis_as_exponential(gold)), cis_as_exponential(answer)
+    gold, answer = (gamma_as_letter(radicals_as_powers(cis_as_exponential(side))) for side in (gold, answer))
+    gold = gold_reading(gold)
     family = function_family_verdict(gold, answer, lambda g, a: _match_one(g, a)[0])
     if family is not None:
         return family, None
@@ -300,7 +308,7 @@ def _without_article(text: str) -> str:
     return re.sub(r"^(?:a|an|the)\s+", "", normalise_string(text), flags=re.IGNORECASE)
 
 
-_PLAIN_LABEL_RE = re.compile(r"\s*([A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?)\s*=\s*([^=<>]+?)\s*")
+_PLAIN_LABEL_RE = re.compile(r"\s*([A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?|\|[a-z]\|)\s*=\s*([^=<>]+?)\s*")
 
 
 def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
@@ -330,7 +338,7 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     if magnitudes_disagree(gold_parsed[0], pred_parsed[0]):
         return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
     return bool(verify(gold_parsed, pred_parsed)) or exact_decimals_equal(gold_parsed[0], pred_parsed[0]) or \
-        same_by_value(gold_parsed[0], pred_parsed[0]), None
+        same_by_value(gold_parsed[0], pred_parsed[0]) or same_where_defined(gold_parsed[0], pred_parsed[0]), None
 
 
 def _bracket_list(gold: str) -> list[str] | None:

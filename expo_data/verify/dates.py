@@ -63,3 +63,16 @@ def date_verdict(gold: str, answer: str) -> bool | None:
     if day and re.fullmatch(r"\d{1,2}", answer):
         return answer == day.group(1)  # "21" for "June 21": the day the question asks for in its month
     return gold_date.group() == answer
+
+
+_MERIDIEM_RE = re.compile(r"(\d{1,2}):(\d{2})\s*(?:\\text\s*\{\s*)?(?:[ap]\.\s?m\.?|[ap]m)\b\s*\}?\.?", re.IGNORECASE)
+
+
+def meridiem_verdict(gold: str, answer: str) -> bool | None:
+    """A clock gold with no a.m. or p.m. ("2:30", hours 1 to 12) against the same reading with either: the same
+    time on a twelve-hour clock. None for any other pair (a 24-hour gold is read by `date_verdict`)."""
+    gold_clock = re.fullmatch(r"(\d{1,2}):(\d{2})", gold.strip().strip("$").strip())
+    answer_clock = _MERIDIEM_RE.fullmatch(answer.strip().strip("$").strip())
+    if not gold_clock or not answer_clock or not 1 <= int(gold_clock.group(1)) <= 12:
+        return None
+    return int(gold_clock.group(1)) == int(answer_clock.group(1)) and gold_clock.group(2) == answer_clock.group(2)

@@ -102,3 +102,31 @@ def same_by_value(gold, answer) -> bool:
             return False
         compared += 1
     return compared >= _LEAST_POINTS or not names and compared == 1
+
+
+def same_where_defined(gold, answer) -> bool:
+    """True when two closed forms with roots or fractional powers (and none of the functions above) agree wherever
+    both are real, at least six points, and neither is real where the other is not: \\sqrt{g/L} is
+    \\sqrt{g}/\\sqrt{L}; |x| is no x, \\sqrt{x^2} no x, \\ln(x^2) no 2\\ln x (real at x = -2 on one side only)."""
+    import sympy
+
+    if not isinstance(gold, sympy.Expr) or not isinstance(answer, sympy.Expr):
+        return False
+    fractional = [p for side in (gold, answer) for p in side.atoms(sympy.Pow) if not p.exp.is_integer]
+    if not fractional or _uses(gold, _weak_functions()) or _uses(answer, _weak_functions()):
+        return False
+    gold_symbols = {str(s): s for s in gold.free_symbols}
+    answer_symbols = {str(s): s for s in answer.free_symbols}
+    if set(gold_symbols) != set(answer_symbols) or not gold_symbols or len(gold_symbols) > 3:
+        return False
+    compared = 0
+    for point in _points(sorted(gold_symbols), False):
+        gold_value, answer_value = _at(gold, gold_symbols, point), _at(answer, answer_symbols, point)
+        if (gold_value is None) != (answer_value is None):
+            return False
+        if gold_value is None:
+            continue
+        if not equal_values(gold_value, answer_value):
+            return False
+        compared += 1
+    return compared >= _LEAST_POINTS

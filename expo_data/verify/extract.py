@@ -67,6 +67,13 @@ def _after_thinking(text: str) -> str:
     return after if stated or len(re.findall(r"[A-Za-z]{2,}", after)) >= 6 else text  # "so there are infinitely many"
 
 
+def _closing_answer_line(text: str, phrase: re.Match) -> bool:
+    """ "Answer: 36" on a line of its own that ends the text (DAPO's format): the answer, over an earlier box."""
+    line_start = text.rfind("\n", 0, phrase.start()) + 1
+    return bool(re.fullmatch(r"[ \t#*]*", text[line_start:phrase.start()])) and phrase.group().lstrip("*# ").lower(
+    ).startswith("answer") and "\n" not in text[phrase.end():].strip()
+
+
 def _restates(boxed: str, phrase_rest: str) -> bool:
     """The phrase after a box states the boxed value again (in other delimiters): the box stays the answer."""
     squash = lambda t: re.sub(r"[\s$\"']|\\text\s*\{|\}|\{", "", t)  # noqa: E731
@@ -137,8 +144,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
     phrases = list(PHRASE_RE.finditer(text))
-    if boxed and phrases and phrases[-1].start() > boxed[1] and phrases[-1].group().lower().startswith("final") and (
-            not _restates(boxed[0], text[phrases[-1].end():])):
+    if boxed and phrases and phrases[-1].start() > boxed[1] and (phrases[-1].group().lower().startswith("final") or (
+            _closing_answer_line(text, phrases[-1]))) and not _restates(boxed[0], text[phrases[-1].end():]):
         # "\boxed{200} ... \boxed{255} ... Final Answer: The final answer is $10,455$": a final answer stated after
         # the last box wins ("One might think the answer is 12" after one does not)
         phrase = phrase_answer(text)

@@ -20,7 +20,8 @@ _APPROXIMATE_RE = re.compile(r"(?:(approximately|approx\.?|about|roughly)\s+|([^
 _NAME_RE = re.compile(r"(?:\\Delta\s*|Δ)?[A-Za-z]{1,6}(?:_\{?[\w\\ ]+\}?)?")
 # An equation that states a number for something other than a name ("x + 1 = 2.5", "x^2 = 3.6"): the number is no
 # answer for the unknown. A name may be applied or subscripted: "f(3) = 8", "a_1 = 5", "P(A) = 0.5".
-_NAMED_SIDE_RE = re.compile(r"\s*(?:\\angle\s*)?\\?[A-Za-zΔ]+'{0,3}(?:_\{[^{}]+\}|_\w)?(?:\s*\([^()=]*\))?\s*")
+_NAMED_SIDE_RE = re.compile(r"\s*(?:(?:\\angle\s*)?\\?[A-Za-zΔ]+'{0,3}(?:_\{[^{}]+\}|_\w)?(?:\s*\([^()=]*\))?|"
+                            r"(?:\\left\s*)?(?:\||\\\||\\lvert)\s*\\?(?:vec\s*\{?\s*)?[A-Za-z]\}?\s*(?:\\right\s*)?(?:\||\\\||\\rvert))\s*")
 _NUMBER_SIDE_RE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _DECIMAL_RE = re.compile(r"-?\d+\.(\d+)")
 MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the committed corpus)

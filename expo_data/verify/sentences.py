@@ -233,6 +233,11 @@ def closing_count(text: str) -> str | None:
     count = _count(_plain_words(sentence.replace("**", "")))
     if count:
         return f"{count[0]}{count[1]}"
+    any_noun = _THERE_ARE_COUNT_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+", "", _plain_words(sentence)))
+    if any_noun and not _NOT_STATED_WORDS_RE.search(sentence):  # "There are three such primes."
+        value = any_noun.group("count")
+        value = value if value.isdigit() else number_word_value(value)
+        return None if value is None else str(value)
     if not _ASKED_SUBJECT_RE.match(sentence) or _NOT_STATED_WORDS_RE.search(sentence):
         return None
     spoken = re.search(r"\b(?:is|equals|was)\s+(?:exactly\s+)?(\w+\s+\w+)\s*[.!]?\s*$", sentence)
@@ -251,7 +256,8 @@ def closing_count(text: str) -> str | None:
 # such value).
 # The subject of such a sentence is what was asked ("the smallest n", "the probability", "Sergey needs"), with
 # neither hedge nor negation ("Maybe", "never", "also", "I think"); "Player A also has two." states nothing.
-_ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:answer|smallest|largest|least|"
+_ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:(?:erased|missing|required|"
+                               r"unknown|hidden|original|final|chosen|remaining)\s+)?(?:answer|smallest|largest|least|"
                                r"greatest|minimum|maximum|minimal|maximal|number|count|total|probability|value|result)\b|"
                                r"[A-Z][a-z]+\s+(?:needs|requires)\b)", re.IGNORECASE)
 _NOT_STATED_WORDS_RE = re.compile(r"\b(?:not|never|no|maybe|perhaps|possibly|probably|think|guess|might|could|if|"

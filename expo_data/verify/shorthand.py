@@ -1,6 +1,6 @@
 """Stage 2, reading: two shorthands written out in the grader's own notation: a scalar before a column vector
 ("\\frac{1}{3}\\begin{pmatrix} -1 \\\\ 2 \\end{pmatrix}", each entry times the scalar) and the real line less some
-points ("\\mathbb{R} \\setminus \\{0\\}", the open intervals between them)."""
+points ("\\mathbb{R} \\setminus \\{0\\}", the open intervals between them), and numbers in words ("1 in 6")."""
 
 from __future__ import annotations
 
@@ -13,6 +13,30 @@ _SCALED_COLUMN_RE = re.compile(rf"\s*\$?\s*({_SCALAR})\s*(?:\\cdot|\\times)?\s*(
 _REALS = r"(?:\\mathbb\s*\{?\s*R\s*\}?|\\R\b|ℝ)"
 _LESS_POINTS_RE = re.compile(rf"\s*\$?\s*{_REALS}\s*(?:\\setminus|\\backslash|-|\\smallsetminus)\s*"
                              r"\\\{\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*)\s*\\\}\s*\$?\s*")
+
+
+# "x \\neq -2 \\text{ and } x \\neq 3": one unknown kept off some points.
+_NOT_EQUAL = r"([a-z])\s*(?:\\neq?|≠|!=)\s*(-?\d+(?:\.\d+)?)"
+_NOT_EQUAL_RE = re.compile(_NOT_EQUAL)
+_NOT_EQUALS_RE = re.compile(rf"\s*\$?\s*{_NOT_EQUAL}(?:\s*(?:,|\\text\s*\{{\s*,?\s*and\s*\}}|\band\b|\\land|\\wedge)\s*"
+                            rf"{_NOT_EQUAL})*\s*\$?\s*\.?")
+# Spellings of one number or ratio: "1 in 6" (a chance), "3 to 2" (a ratio), "3.2\\text{e}5".
+_ONE_IN_RE = re.compile(r"\s*(?:\\text\s*\{\s*)?(?:the (?:probability|chance) is\s*)?\}?\s*(\d+)\s*(?:\\text\s*\{\s*in\s*\}|in)"
+                        r"\s*(\d+)\s*\.?\s*(?:\\text\s*\{\s*\.?\s*\})?\s*\.?\s*", re.IGNORECASE)
+_TO_RATIO_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:\\text\s*\{\s*to\s*\}|to)\s*(\d+(?:\.\d+)?)\s*\.?\s*")
+_TEXT_E_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*\\(?:text|mathrm)\s*\{\s*[eE]\s*\}\s*([-+]?\d+)\s*")
+
+
+def spelled_number(text: str) -> str | None:
+    """ "1 in 6" as 1/6, "3 to 2" as 3:2, "3.2\\text{e}5" as 3.2e5; None for anything else."""
+    one_in = _ONE_IN_RE.fullmatch(text)
+    if one_in and int(one_in.group(2)) > 0:
+        return f"\\frac{{{one_in.group(1)}}}{{{one_in.group(2)}}}"
+    ratio = _TO_RATIO_RE.fullmatch(text)
+    if ratio:
+        return f"{ratio.group(1)}:{ratio.group(2)}"
+    power = _TEXT_E_RE.fullmatch(text)
+    return f"{power.group(1)}e{power.group(2)}" if power else None
 
 
 def _scalar_value(text: str) -> Fraction:
@@ -39,10 +63,12 @@ def scaled_column(text: str) -> str | None:
 
 
 def reals_less_points(text: str) -> str | None:
-    """\\mathbb{R} \\setminus \\{0, 1\\} as (-\\infty, 0) \\cup (0, 1) \\cup (1, \\infty); None otherwise."""
+    """\\mathbb{R} \\setminus \\{0, 1\\} (or "x \\neq 0 and x \\neq 1") as (-\\infty, 0) \\cup (0, 1) \\cup (1, \\infty);
+    None otherwise."""
     match = _LESS_POINTS_RE.fullmatch(text)
-    if not match:
+    excluded = _NOT_EQUAL_RE.findall(text) if _NOT_EQUALS_RE.fullmatch(text) else []
+    if not match and not excluded or len({name for name, _ in excluded}) > 1:
         return None
-    points = sorted({Fraction(p.strip()) for p in match.group(1).split(",")})
+    points = sorted({Fraction(p.strip()) for p in (match.group(1).split(",") if match else [v for _, v in excluded])})
     ends = ["-\\infty"] + [str(p) for p in points] + ["\\infty"]
     return " \\cup ".join(f"({a}, {b})" for a, b in zip(ends, ends[1:]))

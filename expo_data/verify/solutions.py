@@ -182,3 +182,42 @@ def _orderings(text: str) -> str | None:
     if not items or len(items) > 4:  # 24 orderings at most: 720 would outrun a comparison's budget
         return None
     return ", ".join(sorted({"(" + ", ".join(p) + ")" for p in permutations(items)}))
+
+
+_ROOT_SET_RE = re.compile(r"^(?:([a-z])\s*(?:\\in|∈)\s*)?(?:\\left\s*)?\\\{\s*(.*?)\s*(?:\\right\s*)?\\\}$", re.DOTALL)
+_ROOT_SEPARATOR_RE = re.compile(r"\s*(?:\\text\s*\{\s*,?\s*(?:or|and)\s*\}|,?\s*\bor\b|,?\s*\band\b|(?:\\q?quad\s*)+)\s*")
+
+
+def _root_values(text: str) -> tuple[str | None, list[str]] | None:
+    """(the unknown, its values) of "x = 2, x = -1 \\pm i\\sqrt{3}", "x \\in \\{-2, 0, 2\\}", "2 or -1 ± √3 i": every
+    ± written out; None for tuples, several unknowns, or a piece with two signs."""
+    from .normalise import _top_level_split
+
+    text = re.sub(r"\\[,;:! ]|~", " ", text.strip().strip("$").strip().rstrip(".").strip())
+    in_set = _ROOT_SET_RE.match(text)
+    name, text = (in_set.group(1), in_set.group(2)) if in_set else (None, text)
+    pieces = [p for part in _top_level_split(text, ",") for p in _ROOT_SEPARATOR_RE.split(part) if p.strip()]
+    values = []
+    for piece in pieces:
+        assigned = re.match(r"\s*([a-z])\s*=(?!=)\s*", piece)
+        if assigned:
+            if name not in (None, assigned.group(1)):
+                return None
+            name, piece = assigned.group(1), piece[assigned.end():]
+        if re.search(r"[=<>]|\([^()]*,", piece) or len(_PLUS_MINUS_RE.findall(piece)) > 1:
+            return None  # an equation, a tuple or two signs: not one unknown's roots
+        values += _both_signs(piece) if _PLUS_MINUS_RE.search(piece) else [piece.strip()]
+    return name, values
+
+
+def roots_verdict(gold: str, answer: str, same: Callable[[str, str], bool]) -> bool | None:
+    """One unknown's roots listed with a ± inside ("x = 2, x = -1 \\pm i\\sqrt{3}") against the roots written out
+    or with their own ±: the same values, each once. None unless a side has a ± and both read as roots."""
+    if not _PLUS_MINUS_RE.search(gold + answer):
+        return None
+    ours, theirs = _root_values(gold), _root_values(answer)
+    if ours is None or theirs is None or len(ours[1]) < 3 and len(theirs[1]) < 3:
+        return None  # two values in all: the ± readings compare them
+    if ours[0] and theirs[0] and ours[0] != theirs[0]:
+        return False
+    return _same_values(ours[1], theirs[1], same)
