@@ -194,3 +194,48 @@ def test_closing_statements_a_reader_takes_as_the_answer(completion, expected):
     from expo_data.verify import extract_answer
 
     assert extract_answer(completion)[0] == expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("All solutions: $f(x) = \\dfrac{1}{1+ax}$ with $a \\ge 0$ a constant.",
+     "f(x)=\\frac{1}{1+cx} \\text{ for some } c \\geq 0", True),
+    ("All solutions: $f(x) = \\dfrac{1}{1+ax}$ with $a > 0$ a constant.",
+     "f(x)=\\frac{1}{1+cx} \\text{ for some } c \\geq 0", False),
+    ("All such functions are $f(x) = x^{t}$ where $t$ is a positive constant.", "f(x) = x^c \\text{ for some } c > 0", True),
+    ("All such functions are $f(x) = x^{t}$ where $t$ is a negative constant.", "f(x) = x^c \\text{ for some } c > 0", False),
+    ("So $n = 3^m$ with $m = 0, 1, 2, \\ldots$", "n = 3^k \\text{ for } k \\ge 0", True),
+    ("So $n = 3^m$ with $m = 1, 2, 3, \\ldots$", "n = 3^k \\text{ for } k \\ge 0", False),
+    ("Both sizes work.\n\nn = 4 or n = 9", "4, 9", True),
+    ("Both sizes work.\n\nn = 4 or n = 8", "4, 9", False),
+    ("S^2 + S - 1 = 0.\n\nThe two values are (-1+sqrt(5))/2 and (-1-sqrt(5))/2.",
+     "\\frac{-1+\\sqrt{5}}{2}, \\frac{-1-\\sqrt{5}}{2}", True),
+    ("The two values are (-1+sqrt(5))/2 and (1-sqrt(5))/2.", "\\frac{-1+\\sqrt{5}}{2}, \\frac{-1-\\sqrt{5}}{2}", False),
+    ("The denominator vanishes at 2.\nSo the domain is all real x with x ≠ 2.", "(-\\infty,2)\\cup(2,\\infty)", True),
+    ("So the domain is all real numbers except 3.", "(-\\infty,2)\\cup(2,\\infty)", False),
+    ("(5 - 2) * 180 = 540 degrees.\n\nSo the interior angles of a pentagon add up to 540 degrees.", "540", True),
+    ("So the tank can hold up to 540.", "540", False),
+    ("Profit = $90,000.\n\n**Ana made a profit of $90,000**, which is about a 40% return on what she invested.", "90000", True),
+    ("Ana earned $12. That is about 80% of her usual pay, and $3 less than yesterday.", "12", True),
+    ("Ana earned $12. That is about 80% of her usual pay, and $3 less than yesterday.", "3", False),
+    ("Hence x = 4 is the only solution, and it satisfies the equation since 3 * 4 - 2 = 10.", "4", True),
+    ("Hence x = 4 is the only solution, and it satisfies the equation since 3 * 4 - 2 = 10.", "10", False),
+    ("<think>\nAB = sqrt(13) - 1\n</think>\n\nAB = sqrt(13) - 1", "\\sqrt{13}-1", True),
+])
+def test_closing_statements_graded_whole(completion, gold, expected):
+    from expo_data.verify import extract_answer
+
+    assert verify_one(gold, extract_answer(completion)[0])[0] is expected, completion
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("f(n) = n", "f \\text{ is the identity function}", True),
+    ("f(n) = n", "f \\text{ is constant}", False),
+    ("f(x) = c \\text{ for some constant } c", "f \\text{ is constant}", True),
+    ("f(x) = 1", "f \\text{ is constant}", False),
+    ("\\frac{4}{11}", "0.\\dot{3}\\dot{6}", True),
+    ("\\frac{4}{11}", "0.\\dot{3}6", False),
+    ("\\frac{1}{2}(m+4-mi)", "\\frac{m}{2}+2-\\frac{m}{2}i", True),
+    ("\\frac{1}{2}(m+4-mi)", "\\frac{m}{2}+2+\\frac{m}{2}i", False),
+])
+def test_functions_in_words_dotted_cycles_and_one_letter_read_two_ways(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)

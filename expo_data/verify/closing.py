@@ -27,16 +27,33 @@ _RAY_END_RE = re.compile(rf"{_STATES}\s+\$?((?:\(\s*(?:-\s*∞|-\\infty)|[(\[]\s
                          rf"|\(\s*(?:-\s*∞|-\\infty)\s*,\s*{_END}\s*[)\]])\$?\s*\.?\s*$", re.IGNORECASE)
 _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
                        rf"({_NUM}(?:\s*,\s*{_NUM})*,?\s+and\s+{_NUM})\$?\s*\.?\s*$", re.IGNORECASE)
+_PLAIN_ITEM = r"[-+]?(?=[^\s,]*\d)[\w()√^*/.+\-]+"
+_EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:are|=)\s+({_PLAIN_ITEM}"
+                                  rf"(?:\s*,\s*{_PLAIN_ITEM})*,?\s+and\s+{_PLAIN_ITEM})\s*\.?\s*$", re.IGNORECASE)
+_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(([a-z])\s*=\s*{_NUM}(?:\s*(?:,|,?\s*or|,?\s*and)\s*"
+                                rf"\2\s*=\s*{_NUM})+)\s*\.?", re.IGNORECASE)
+_ALL_REALS_EXCEPT_RE = re.compile(rf"\b(?:is|are)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"
+                                  rf"[a-z]\s*(?:≠|!=|\\neq?)\s*|except\s+(?:for\s+)?(?:[a-z]\s*=\s*)?)({_NUM}(?:\s*(?:,|and|or)\s*"
+                                  rf"{_NUM})*)\s*\.?\s*$", re.IGNORECASE)
 _RESTATED_RE = re.compile(rf"{_STATES}\s+\$?({_NUM})\$?,?\s+or\s+\$?({_NUM})\s*(\\?%|percent)?\$?\s*\.?\s*$",
                           re.IGNORECASE)
 _VERDICT_RE = re.compile(r"^(?:(?:so|thus|therefore|hence),?\s+)?(?:(?:the (?:statement|claim|assertion)|it) is\s+(true|false)"
                          r"|\$?[a-z]\$? is an? (odd|even) function)\s*\.?\s*$", re.IGNORECASE)  # the whole sentence
 
 
+# "Weng earned $10. That is about 83.3% of an hour's pay, and $2 less than her rate.": a comparison after the value.
+_COMPARISON_REMARK_RE = re.compile(r"(?<=[.!])\s+(?:that|this)(?:'s|\s+is|\s+represents|\s+amounts\s+to|\s+works\s+out\s+to)\s+"
+                                   r"(?:about|approximately|roughly|around|nearly|almost|exactly|just)?[^!?\n]*?(?:%|\bpercent\b|"
+                                   r"\b(?:less|more|fewer|greater) than\b|\bof what\b|\btimes\b)[^!?\n]*?[.!]?\s*$", re.IGNORECASE)
+
+
 def without_remarks(text: str) -> str:
     """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.")."""
     while True:
         shorter = _REMARK_LINE_RE.sub("", text.rstrip())
+        remark = _COMPARISON_REMARK_RE.search(shorter)
+        if remark and re.search(r"\d(?:\s+[A-Za-z]+){0,2}\s*[.!]$", shorter[:remark.start()]):
+            shorter = shorter[:remark.start()]  # only after a sentence that ends on its value
         if shorter == text.rstrip():
             return text
         text = shorter
@@ -71,6 +88,7 @@ _NOT_STATED_RE = re.compile(r"n't|\b(?:cannot|never|not|rather|other|except|excl
 # "the largest ratio belongs to **Evelyn**.", "She arrives at **9:36 AM**.": one bold value ending the sentence.
 _BOLD_END_RE = re.compile(r"\*\*([^*\n]{1,30}?)\*\*\s*[.!]?\s*$")
 # "Therefore $A$ is 5 and $B$ is 2.": two or more names, each given a number.
+_BOLD_LEAD_RE = re.compile(r"^\*\*([^*\n]{3,120})\*\*\s*,\s*(?:which|that)\b")
 _NAMED_RE = re.compile(r"\$?([A-Za-z])\$?\s+(?:is|equals|=)\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?")
 # "Hence the minimum is $2$, attained at $x = 1$ and $y = 3$.": the value, not where it is attained.
 _ATTAINED_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?the (?:minimum|maximum|least|greatest|smallest|largest)"
@@ -123,6 +141,13 @@ def closing_value(text: str) -> str | None:
     roots = _ROOTS_RE.search(last)
     if roots:
         return ", ".join(re.findall(_NUM, roots.group(1)))
+    listed = _EXPRESSION_ROOTS_RE.search(last) or _ASSIGNED_ROOTS_RE.fullmatch(last.strip())
+    if listed and not _NOT_STATED_RE.search(last):  # "The two values are (-1+sqrt(17))/2 and ...", "n = 7 or n = 1"
+        return re.sub(r"\s*,?\s*\b(?:or|and)\b\s*|\s*,\s*", ", ", listed.group(1)).strip(" .")
+    reals = _ALL_REALS_EXCEPT_RE.search(last)
+    if reals:  # "So the domain is all real x with x ≠ 0."
+        points = re.findall(_NUM, reals.group(1))
+        return "\\mathbb{R} \\setminus \\{" + ", ".join(points) + "\\}"
     restated = _RESTATED_RE.search(last)
     if restated:
         first, second, percent = restated.groups()
@@ -143,6 +168,11 @@ def closing_value(text: str) -> str | None:
                                                           before_bold) and not _NOT_STATED_RE.search(before_bold) and not (
             re.search(r"\d", before_bold)):  # "The minimum is 3 and the maximum is **5**.": two values
         return bold.group(1).strip()
+    led = _BOLD_LEAD_RE.match(raw_last)
+    numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", led.group(1)) if led else []
+    if len(numbers) == 1 and not _NOT_STATED_RE.search(led.group(1)) and not re.search(
+            r"\b(?:or|about|approximately|around|at (?:most|least))\b", led.group(1), re.IGNORECASE):
+        return numbers[0]  # "**Josh made a profit of $70,000**, which is about a 53.8% return ...": the bold statement
     named = _NAMED_RE.findall(last)
     if len(named) >= 2 and len({n for n, _ in named}) == len(named) and re.fullmatch(
             r"(?:(?:so|thus|therefore|hence),?\s+)?(?:" + _NAMED_RE.pattern + r"(?:,\s*|\s+and\s+|,\s+and\s+)?)+\.?", last,

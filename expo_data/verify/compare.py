@@ -28,7 +28,7 @@ from .gold import gold_answer
 from .named import tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
-from .evaluate import same_by_value, same_where_defined
+from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
 from .rewrites import gamma_as_letter, radicals_as_powers
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import reduced_gold, stated_value
@@ -338,7 +338,8 @@ def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     if magnitudes_disagree(gold_parsed[0], pred_parsed[0]):
         return False, None  # 6.6e-34 is not 1e-34, -1.6e-19 not 1.6e-19: relative tolerance
     return bool(verify(gold_parsed, pred_parsed)) or exact_decimals_equal(gold_parsed[0], pred_parsed[0]) or \
-        same_by_value(gold_parsed[0], pred_parsed[0]) or same_where_defined(gold_parsed[0], pred_parsed[0]), None
+        any(same(gold_parsed[0], pred_parsed[0]) for same in (same_by_value, same_where_defined,
+                                                                 same_once_symbols_match)), None
 
 
 def _bracket_list(gold: str) -> list[str] | None:

@@ -112,7 +112,7 @@ _SUPPOSITION_RE = re.compile(
     r"(?:for example|e\.g\.|we need to check|whether)\b|.*\?\s*$",
     re.IGNORECASE | re.DOTALL)
 _BOUND_BEFORE_VALUE_RE = re.compile(r"(?:\b(?:at least|at most|no (?:more|less|fewer) than|more than|less than|"
-                                    r"fewer than|greater than|up to|between|cannot be|can't be|can not be|is not|"
+                                    r"fewer than|greater than|(?<!\badd )(?<!\badds )(?<!\badded )(?<!\bsum )(?<!\bsums )up to|between|cannot be|can't be|can not be|is not|"
                                     r"isn't|never|not equal to|other than)\s+)[*$\\({]*-?\d", re.IGNORECASE)
 
 
@@ -176,7 +176,7 @@ _MATH_WORDS = {"sqrt", "pi", "log", "ln", "lg", "sin", "cos", "tan", "cot", "sec
                "exp", "infty", "inf", "frac", "dfrac", "tfrac", "cdot", "times", "div", "pm", "mp", "le", "ge", "leq",
                "geq", "cup", "cap", "left", "right", "circ", "mathrm", "binom", "choose", "lfloor", "rfloor",
                "lceil", "rceil", "langle", "rangle", "sum", "prod", "overline", "infinity"}
-_SINGLE_ASSIGNMENT_RE = re.compile(r"[A-Za-z](?:_\{?\w+\}?)?\s*=\s*[^=<>]+")
+_SINGLE_ASSIGNMENT_RE = re.compile(r"(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,3})\s*=\s*[^=<>]+")
 
 
 def _bare_value(line: str) -> bool:
@@ -217,7 +217,8 @@ def value_line(text: str) -> str | None:
         return None
     if unit_of(line) is not None:
         return line  # "2 \\text{ minutes}", "9.8 m/s^2": a value and its unit
-    if any(word.lower() not in _MATH_WORDS | {"or", "and"} for word in re.findall(r"[A-Za-z]{2,}", line)):
+    if any(word.lower() not in _MATH_WORDS | {"or", "and"} for word in re.findall(r"[A-Za-z]{2,}", re.sub(
+            r"^[A-Z]{2,3}\s*=", "", line))):  # "XP = sqrt(23) - 2 sqrt(3)": a segment's name, then its length
         return None  # "204 minutes", "Step 3": words, read by the concluding statement instead
     parts = re.split(r"\s+(?:or|and)\s+", line)
     if len(parts) > 1:
@@ -237,7 +238,8 @@ _IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!×·]|\\sqrt\s*\{?|\bsqrt\s*\
                                    r"\be\^\{?|[+\-]\s*|(?<!\*)\*\s*|\{|\\(?:times|cdot|div)|\d\s*x|(?<![\w/])[<>]=?|[≤≥≠]|!=|"
                                    r"\\(?:le|ge|leq|geq|lt|gt|ne|neq)\b|"
                                    r"\b(?:mod|times|twice|thrice|minus|plus|divided by|multiplied by|half of|"
-                                   r"(?:square|cube) root of|choose|raised to(?: the)?|to the|over|to))\s*$", re.IGNORECASE)
+                                   r"(?:square|cube) root of|choose|raised to(?: the)?|to the|over|(?<!\bup )(?<!\bequal )(?<!\bcomes )"
+                                   r"(?<!\bamounts )to))\s*$", re.IGNORECASE)  # "3 to 2"; "adds up to 720" states it
 _IN_FORMULA_AFTER_RE = re.compile(r"\s*(?:[π!^⁄√⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]|[eE][-+]?\d|\\pi\b|pi\b|i\b|C\d|\s*[+*/×·]\s*\d|\s*(?:squared|"
                                   r"cubed|and an?\b|and (?:one|two|three)|halves|thirds|quarters|tenths|hundredths|"
                                   r"thousandths|degrees below|below zero|times|mod|choose|to|or (?:greater|more|less|"

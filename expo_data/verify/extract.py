@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
-from .spans import REJECTING_RE, joined_spans, span_run
+from .spans import REJECTING_RE, joined_spans, qualified_form, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
@@ -20,6 +20,8 @@ from .phrase import MATH_SPAN_RE, NUMBER_RE, PHRASE_RE, phrase_answer
 _LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?(?:\s?\\?%)?")
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
+# ... or one named plain value ("XP = sqrt(23) - 2 sqrt(3)", "r = pi/2").
+_BARE_NAMED_RE = re.compile(r"(?:[A-Za-z]|[A-Z]{2,3})\s*=\s*([-+\w .,/()*^√]{1,60})")
 # ... or one short plain value ("1 000", "11 7/6", "4 4/9%", "28%"): read whole, never its last number.
 _BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent|pct))?")
 # A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
@@ -120,6 +122,10 @@ _NAMED_SOLUTION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?
                                 re.IGNORECASE)
 
 
+_PLAIN_NAMED_SOLUTION_RE = re.compile(r"^(?:(?:thus|so|hence|therefore),?\s+)?([a-z]\s*=\s*-?\d+(?:\.\d+)?(?:/\d+)?)\s+is\s+"
+                                     r"(?:the|our)\s+(?:only\s+|unique\s+)?(?:solution|answer|root)\b", re.IGNORECASE)
+
+
 # Words that take back or qualify what a sentence just named: "$x = 7$ is the solution, but it violates $x < 5$".
 _CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\w*|invalid|reject\w*|extraneous|"
                           r"however|although|though|fails?|violates?|derivative)\b", re.IGNORECASE)
@@ -189,6 +195,9 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return bare, "last_math"  # its last number ("9" of \frac{10}{9}) is no answer
     if _BARE_PLAIN_RE.fullmatch(bare):
         return bare, "last_math"  # "11 7/6" is no 7/6, "1 000" no 000
+    named = _BARE_NAMED_RE.fullmatch(bare)
+    if named and all(w.lower() in ("sqrt", "pi", "log", "ln", "sin", "cos", "tan") for w in re.findall(r"[A-Za-z]{2,}", named.group(1))):
+        return bare, "last_math"  # "XP = sqrt(23) - 2 sqrt(3)": the whole text names one value
     if option_line(text):
         return option_line(text), "option_line"
     if values_on_lines(text):
@@ -220,8 +229,13 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     if named and not _CONTRAST_RE.search(named.group()):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
+    named = _PLAIN_NAMED_SOLUTION_RE.search(last_sentence)
+    if named and not _CONTRAST_RE.search(last_sentence[named.end():].replace("only", "")):
+        return named.group(1), "last_number"  # "Hence x = 3 is the only solution, and it satisfies ... 2*3 + 1 = 7."
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(MATH_SPAN_RE.finditer(text))
+    if qualified_form(text, spans):
+        return qualified_form(text, spans), "last_math"  # "$f(x) = x^c$ where $c$ is a positive constant."
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
         content = joined_spans(span_run(text, spans, len(spans) - 1, backward=True))

@@ -49,8 +49,18 @@ _IDENTICALLY_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*(?:\\equiv|≡)\s*(
 _PLUS_MINUS_DEFINITION_RE = re.compile(r"^\s*\$?\s*([A-Za-z])\s*\(\s*([a-z])\s*\)\s*=\s*\\pm\s*([^,;]+?)\s*\$?\s*$")
 
 
+# "f is the identity function", "f \\text{ is constant}", "the constant functions": a function named in words.
+_NAMED_IN_WORDS_RE = re.compile(r"^\s*\$?\s*(?:(?:all\s+|the\s+)?(?:([fgh])\s*\$?\s*(?:\\text\s*\{\s*)?\s*(?:is|must be)\s+)?"
+                                r"(?:the\s+|a\s+)?(identity|constant)(?:\s+(?:function|map|mapping)s?)?)\s*\}?\s*\.?\s*\$?\s*$",
+                                re.IGNORECASE)
+
+
 def constant_functions(text: str) -> str:
-    """ "f \\equiv 0 or f(x) = x^2" -> "f(x) = 0 or f(x) = x^2"; "f(x) = \\pm x" -> "f(x) = x or f(x) = -(x)"."""
+    """ "f \\equiv 0 or f(x) = x^2" -> "f(x) = 0 or f(x) = x^2"; "f(x) = \\pm x" -> "f(x) = x or f(x) = -(x)";
+    "f is the identity function" -> "f(x) = x"; "f is constant" -> "f(x) = c"."""
+    words = _NAMED_IN_WORDS_RE.match(re.sub(r"\\text\s*\{\s*([^{}]*)\}", r" \1 ", text))
+    if words:
+        return f"{words.group(1) or 'f'}(x) = " + ("x" if words.group(2).lower() == "identity" else "c")
     if _IDENTICALLY_RE.search(text):
         argument = re.search(r"(?<![A-Za-z\\])[fghFGHPQ]\s*\(\s*([a-z])\s*\)", text)
         text = _IDENTICALLY_RE.sub(lambda m: f"{m.group(1)}({argument.group(1) if argument else 'x'}) = ", text)

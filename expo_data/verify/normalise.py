@@ -129,6 +129,7 @@ _WRAPPER_RE = re.compile(r"\\(?:text|textnormal|textbf|textit|textrm|mbox|mathrm
 _PERCENT_RE = re.compile(r"\s*(?:\\%|%|\\text\{\s*\\?%\s*\})\s*$")
 _REPEATING_RE = re.compile(
     r"(-?)(\d*)\.(\d*)(?:\\(?:overline|bar|dot)\s*\{(\d+)\}|\\(?:overline|bar|dot)\s*(\d)|\((\d+)\))")
+_DOTTED_CYCLE_RE = re.compile(r"\\dot\s*\{?\s*(\d)\s*\}?(\d*)\\dot\s*\{?\s*(\d)\s*\}?")
 _REPEATING_DOTS_RE = re.compile(r"(-?)(\d*)\.(\d*?)(\d)\4{2,}\s*(?:\.\.\.|\\ldots|\\dots|\\cdots|…)")
 # A function's name before its value: "f(x) =", "p'(2) =", "\\det(\\mathbf{A}\\mathbf{B}) =" ("x(x+1) = 12" is a product).
 _CONSTANT_ARGUMENT = r"[-+]?\d+(?:\.\d+)?(?:/\d+)?|\\frac\s*\{\d+\}\s*\{\d+\}"
@@ -401,6 +402,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
                                text)
     if not is_gold and not several and len(_top_level_split(text, ",")) > 1:
         return None  # "3, 3" or "3, 4" for a gold of one value
+    text = _DOTTED_CYCLE_RE.sub(r"\\overline{\1\2\3}", text)  # 0.\dot{1}\dot{8}: the cycle from dot to dot
     text = _REPEATING_RE.sub(lambda m: _repeating_to_fraction(m) if m.group(6) is None or m.group(0) == text
                              else m.group(0), text)
     text = _FUNCTION_LABEL_RE.sub("", text, count=1) if "=" in text else text

@@ -54,3 +54,30 @@ def prose_around(candidate: str, numbers: list[re.Match]) -> bool:
         return False
     rest = candidate[:numbers[0].start()] + " " + candidate[numbers[0].end():]
     return not re.search(r"[\\^_{}=+*/<>|]", rest)
+
+
+# "$f(x) = x^c$ where $c$ is a positive constant", "$n = 2^m$ with $m = 0, 1, 2, \ldots$": a form, then the range of
+# its one parameter.
+_QUALIFIER_GAP_RE = re.compile(r"\s*,?\s*(with|where|for some|for any|for all|for every|for each)\s*", re.IGNORECASE)
+_PARAMETER_RE = re.compile(r"\s*([a-z])\s*(?:(?:\\[lg]eq?|\\neq?|[<>≤≥≠]=?)\s*-?\d+(?:\.\d+)?|=\s*-?\d+\s*(?:,\s*-?\d+\s*){1,3},?"
+                           r"\s*(?:\\[lc]?dots|\.\.\.|…)|(?:\\in|∈)\s*\\mathbb\s*\{?[ZRNQ]\}?(?:\^\s*\{?\+\}?)?)?\s*")
+_PARAMETER_WORDS_RE = re.compile(r"\s*((?:is\s+)?(?:an?\s+|any\s+)?(?:(?:positive|negative|nonnegative|non-negative|nonzero|"
+                                 r"real|fixed|arbitrary)\s+)*(?:constant|number|real|parameter)s?)?\s*[.!]?\s*$", re.IGNORECASE)
+
+
+def qualified_form(text: str, spans: list[re.Match]) -> str | None:
+    """The last two spans as one answer when the last states the range of the one parameter the form before it uses
+    ("f(x) = x^{c} \\text{ where } c \\text{ is a positive constant}"); None otherwise."""
+    if len(spans) < 2:
+        return None
+    form, parameter = span_content(spans[-2]), span_content(spans[-1])
+    gap = _QUALIFIER_GAP_RE.fullmatch(text, spans[-2].end(), spans[-1].start())
+    read = _PARAMETER_RE.fullmatch(parameter)
+    words = _PARAMETER_WORDS_RE.fullmatch(text, spans[-1].end())
+    if not gap or not read or not words or "=" not in form:
+        return None
+    letter = read.group(1)
+    if letter not in re.sub(r"\\[A-Za-z]+", " ", form.split("=", 1)[1]):  # "1 + cx" uses c
+        return None
+    said = f" \\text{{ {words.group(1).strip()} }}" if words.group(1) else ""
+    return f"{form} \\text{{ {gap.group(1).lower()} }} {parameter}{said}"
