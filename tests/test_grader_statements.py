@@ -239,3 +239,53 @@ def test_closing_statements_graded_whole(completion, gold, expected):
 ])
 def test_functions_in_words_dotted_cycles_and_one_letter_read_two_ways(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer", [
+    ("Show that the minimum is $0$ and the maximum is $1$.", "1"),
+    ("The smallest value of $k$ is $12$ and the largest is $20$.", "20"),
+    ("Show that the maximum is $4$ and it is attained at $x = 1$.", "1"),
+    ("Prove that the answer is $5$ when $n$ is $3$.", "3"),
+    ("The answer is $5$ if $n$ is even; otherwise it is $6$.", "6"),
+    ("Prove that the number of such $n$ is at least $3$.", "3"),
+    ("Show that the largest value is at most $8$.", "8"),
+    ("\\mathbb{R} \\setminus \\{1, 2\\}", "n \\neq 1 \\text{ and } n \\neq 2"),  # n names integers
+    ("(1, 2, 3) \\text{ and permutations}", "(1,2,3) \\text{ up to sign and permutation}"),
+])
+def test_review_probes_statements_that_are_not_one_value_stay_wrong(gold, answer):
+    """A skeptic's probes (session 13): a statement with two values, a condition or a bound is no value."""
+    assert verify_one(gold, answer)[0] is False, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, completion", [
+    ("720", "The interior angles do not add up to 720 degrees."),
+    ("720", "The interior angles never add up to 720 degrees."),
+    ("720", "The angles would add up to 720 if the shape were convex, but it is not."),
+    ("3", "Hence x = 3 is the only solution, provided that a > 0; otherwise x = -3."),
+    ("16", "So the answer is 16. That is about 20% more than last year, so the final is 19."),
+    ("5", "Thus $\\boxed{5}$.\n\nAnswer: 5 or 7"),
+    ("5", "Thus $\\boxed{5}$.\n\nAnswer: not 5"),
+    ("42", "**42**, which is not correct; recounting gives 43."),
+    ("80\\%", "The discount is $20\\%$. That is about 80% of the original price."),
+    ("3", "We compute the length.\nXP = sqrt(23) - 2 sqrt(3) or sqrt(23) + 2 sqrt(3)"),
+])
+def test_review_probes_negated_hedged_or_retracted_closings_are_no_answer(gold, completion):
+    from expo_data.verify import extract_answer
+
+    answer = extract_answer(completion)[0]
+    assert answer is None or verify_one(gold, answer)[0] is False, (completion, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("n \\not\\equiv 0 \\pmod 3", "n \\equiv 1, 2 \\pmod 3", True),
+    ("n \\not\\equiv 0 \\pmod 3", "n \\equiv 1 \\pmod 3", False),
+    ("n \\not\\equiv 0 \\pmod 3", "n \\text{ is not a multiple of } 3", True),
+    ("n \\not\\equiv 2 \\pmod 4", "n \\equiv 0, 1, 3 \\pmod 4", True),
+    ("n \\not\\equiv 2 \\pmod 4", "n \\equiv 0, 1 \\pmod 4", False),
+    ("2 \\le k \\le 10", "k = 2, 3, \\ldots, 10", True),
+    ("2 \\le k \\le 10", "k = 2, 3, \\ldots, 9", False),
+    ("n = 1, 2, \\ldots, 5", "1 \\le n \\le 5", True),
+    ("n = 1, 2, \\ldots, 5", "1 \\le n \\le 6", False),
+])
+def test_noncongruences_and_runs_with_an_end(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)

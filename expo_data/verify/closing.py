@@ -52,7 +52,8 @@ def without_remarks(text: str) -> str:
     while True:
         shorter = _REMARK_LINE_RE.sub("", text.rstrip())
         remark = _COMPARISON_REMARK_RE.search(shorter)
-        if remark and re.search(r"\d(?:\s+[A-Za-z]+){0,2}\s*[.!]$", shorter[:remark.start()]):
+        if remark and re.search(r"\d(?:\\?%)?\$?(?:\s+[A-Za-z]+){0,2}\s*[.!]$", shorter[:remark.start()]) and not re.search(
+                r"\b(?:so|thus|therefore|hence|final|answer|total|correct|wrong)\b|=", remark.group(), re.IGNORECASE):
             shorter = shorter[:remark.start()]  # only after a sentence that ends on its value
         if shorter == text.rstrip():
             return text
@@ -170,7 +171,7 @@ def closing_value(text: str) -> str | None:
         return bold.group(1).strip()
     led = _BOLD_LEAD_RE.match(raw_last)
     numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", led.group(1)) if led else []
-    if len(numbers) == 1 and not _NOT_STATED_RE.search(led.group(1)) and not re.search(
+    if len(numbers) == 1 and not _NOT_STATED_RE.search(raw_last) and not re.search(
             r"\b(?:or|about|approximately|around|at (?:most|least))\b", led.group(1), re.IGNORECASE):
         return numbers[0]  # "**Josh made a profit of $70,000**, which is about a 53.8% return ...": the bold statement
     named = _NAMED_RE.findall(last)

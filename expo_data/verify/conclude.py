@@ -76,6 +76,8 @@ _DANGLING_RE = re.compile(r"\b(?:and|or|but|then|the|a|an|to|of|we|so|is|are|by|
 
 def _drop_aside(match: re.Match) -> str:
     sentence_start = max(match.string.rfind(end, 0, match.start()) for end in (". ", "\n", "! ", "? "))
+    if re.search(r"\b(?:not|incorrect|wrong|mistaken?|error)\b|n't", match.group(), re.IGNORECASE):
+        return match.group()  # "42, which is not correct; recounting gives 43": a retraction, no aside
     return "" if _NUMBER_RE.search(match.string, sentence_start + 1, match.start()) else match.group()
 
 
@@ -116,6 +118,9 @@ _BOUND_BEFORE_VALUE_RE = re.compile(r"(?:\b(?:at least|at most|no (?:more|less|f
                                     r"isn't|never|not equal to|other than)\s+)[*$\\({]*-?\d", re.IGNORECASE)
 
 
+_CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*=[^$]*\$", re.IGNORECASE)
+
+
 def concluding_text(text: str) -> str | None:
     """The text up to the end of its concluding statement, remarks and asides dropped, for the last-number
     reading; None when the completion commits to no value."""
@@ -128,7 +133,8 @@ def concluding_text(text: str) -> str | None:
     sentences = [text[a:b] for a, b in zip(bounds, bounds[1:] + [len(text)]) if text[a:b].strip()]
     if not sentences or any(_REFUSAL_RE.search(s) for s in sentences[-2:]):
         return None
-    last = next((i for i in range(len(sentences) - 1, -1, -1) if re.search(r"\d", sentences[i])), None)
+    last = next((i for i in range(len(sentences) - 1, -1, -1) if re.search(r"\d", sentences[i]) or _CONCLUDED_EQUATION_RE.match(
+        sentences[i])), None)  # "Therefore $f(n) = n$ for all positive integers $n$.": no digit, still the conclusion
     if last is None:
         return text  # no number at all ("$E$"): only a math span can be the answer, read as before
     if len(sentences) - 1 - last > 1:
@@ -223,7 +229,7 @@ def value_line(text: str) -> str | None:
     parts = re.split(r"\s+(?:or|and)\s+", line)
     if len(parts) > 1:
         # "x = 2 or x = 3": one variable's solutions, read as a list; anything else joined by words is none
-        names = {re.match(r"\s*([A-Za-z])\s*=", part).group(1) if _SINGLE_ASSIGNMENT_RE.fullmatch(part) else None
+        names = {re.match(r"\s*([A-Za-z]+)", part).group(1) if _SINGLE_ASSIGNMENT_RE.fullmatch(part) else None
                  for part in parts}
         return ", ".join(parts) if len(names) == 1 and None not in names else None
     if "=" in line and not _SINGLE_ASSIGNMENT_RE.fullmatch(line):

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
-from .spans import REJECTING_RE, joined_spans, qualified_form, span_run
+from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
-from .phrase import MATH_SPAN_RE, NUMBER_RE, PHRASE_RE, phrase_answer
+from .phrase import MATH_SPAN_RE, NUMBER_RE, PHRASE_RE, has_hedge, phrase_answer
 
 
 # The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
@@ -69,6 +69,22 @@ def _after_thinking(text: str) -> str:
     return after if stated or len(re.findall(r"[A-Za-z]{2,}", after)) >= 6 else text  # "so there are infinitely many"
 
 
+def _stated_after_box(text: str, boxed: tuple, phrases: list[re.Match]) -> tuple[str | None, str | None] | None:
+    """A final answer stated after the last box ("\\boxed{200} ... Final Answer: The final answer is $10,455$", or an
+    "Answer: 36" line closing the text) wins; one that hedges or takes itself back leaves no answer. None when the
+    box stands ("One might think the answer is 12" after it does not count)."""
+    closing = _closing_answer_line(text, phrases[-1])
+    phrase = phrase_answer(text)
+    if closing and (not phrase or not phrase[0] or has_hedge(phrase[0]) or _hedged_line(text, phrase[1]) or retracted(
+            text[phrase[1]:])):
+        return None, None  # "Answer: 5 or 7", "Answer: not 5" closing the text: the box is not what it settled on
+    if not (phrases[-1].group().lower().startswith("final") or closing) or _restates(boxed[0], text[phrases[-1].end():]):
+        return None
+    if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
+        return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
+    return None
+
+
 def _closing_answer_line(text: str, phrase: re.Match) -> bool:
     """ "Answer: 36" on a line of its own that ends the text (DAPO's format): the answer, over an earlier box."""
     line_start = text.rfind("\n", 0, phrase.start()) + 1
@@ -105,10 +121,13 @@ def _last_number(text: str) -> str | None:
     """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more");
     None when it is part of a formula or a number phrase ("\u221a3", "12\u03c0", "2^10", "12 squared", "3 and a half")."""
     numbers = list(_LAST_NUMBER_RE.finditer(text))
-    if _NOT_THE_VALUE_RE.search(text[max(0, numbers[-1].start() - 40):numbers[-1].start()]):
+    clause = re.split(r"[.!?;]\s", text[max(0, numbers[-1].start() - 60):numbers[-1].start()])[-1]
+    if _NOT_THE_VALUE_RE.search(clause[-40:]) or re.search(r"\bup to\b", clause) and re.search(
+            r"n't\b|\b(?:not|never|cannot|would|could|might|if)\b", clause, re.IGNORECASE):  # "do not add up to 720"
         return None  # "7 rather than 5", "anything except 5", "exceeds 5": the last number is not what is stated
     remarks = [m for m in _VALUE_REMARK_RE.finditer(text) if m.end() <= numbers[-1].start()]
-    if remarks and not re.search(r"[.!?](?:\s|$)|\n", text[remarks[-1].end():numbers[-1].start()]):
+    if remarks and not re.search(r"[.!?](?:\s|$)|\n|\b(?:not|incorrect|wrong|mistake)\b|n't",
+                                 text[remarks[-1].end():numbers[-1].start()]):
         return NUMBER_RE.search(remarks[-1].group(1)).group()
     last = numbers[-1]
     if in_formula(text, last.start(), last.end()):
@@ -150,13 +169,9 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
     phrases = list(PHRASE_RE.finditer(text))
-    if boxed and phrases and phrases[-1].start() > boxed[1] and (phrases[-1].group().lower().startswith("final") or (
-            _closing_answer_line(text, phrases[-1]))) and not _restates(boxed[0], text[phrases[-1].end():]):
-        # "\boxed{200} ... \boxed{255} ... Final Answer: The final answer is $10,455$": a final answer stated after
-        # the last box wins ("One might think the answer is 12" after one does not)
-        phrase = phrase_answer(text)
-        if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
-            return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
+    after_box = _stated_after_box(text, boxed, phrases) if boxed and phrases and phrases[-1].start() > boxed[1] else None
+    if after_box is not None:
+        return after_box
     if boxed and step_box_superseded(text[:_last_box_start(text)], boxed[0], CHECK_RE.split(text[boxed[1]:])[0]):
         text, boxed = text[boxed[1]:], None  # the box closed a step; the work after it concluded
     if boxed and not truncated and corrected(boxed[0], text[boxed[1]:]) is not None:
@@ -230,13 +245,17 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if named and not _CONTRAST_RE.search(named.group()):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
     named = _PLAIN_NAMED_SOLUTION_RE.search(last_sentence)
-    if named and not _CONTRAST_RE.search(last_sentence[named.end():].replace("only", "")):
+    rest = last_sentence[named.end():] if named else ""
+    if named and not _CONTRAST_RE.search(rest.replace("only", "")) and not re.search(
+            r"\b(?:provided|otherwise|assuming|when|whenever)\b|[a-z]\s*=\s*-?\d", rest, re.IGNORECASE):
         return named.group(1), "last_number"  # "Hence x = 3 is the only solution, and it satisfies ... 2*3 + 1 = 7."
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(MATH_SPAN_RE.finditer(text))
     if qualified_form(text, spans):
         return qualified_form(text, spans), "last_math"  # "$f(x) = x^c$ where $c$ is a positive constant."
-    if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end()):
+    function_last = bool(spans) and bool(re.match(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=", span_content(spans[-1])))
+    if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
+            numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
         content = joined_spans(span_run(text, spans, len(spans) - 1, backward=True))
         if content:

@@ -78,8 +78,15 @@ def _members_of(families: list[_Family], domain: str, low: int, high: int) -> se
 
 
 def _listed_integers(text: str) -> set[int] | None:
-    """{-2, -1, 0, 1, 2} / -2, -1, 0, 1, 2 / n = 1, 2, 3: a finite list of integers, no dots; None otherwise."""
+    """{-2, -1, 0, 1, 2} / -2, -1, 0, 1, 2 / n = 1, 2, 3 / n = 1, 2, ..., 5: a finite list of integers; None otherwise."""
     text = re.sub(r"^\s*[a-z]\s*(?:=|\\in|in\b)\s*", "", _spelled(text).replace("{", " ").replace("}", " ")).strip()
+    run = re.fullmatch(rf"({_NUM}) ?, ?({_NUM}) ?, ?\.\.\. ?, ?({_NUM})", text)  # "2, 3, ..., 10": the run written out
+    if run:
+        first, second, last = (int(v) for v in run.groups())
+        step = second - first
+        if step == 0 or (last - first) % step or not 0 < (last - first) // step < 10_000:
+            return None
+        return set(range(first, last + 1 if step > 0 else last - 1, step))
     if not re.fullmatch(rf"{_NUM}(?: ?, ?{_NUM})+", text):  # one value is a residue or a value, not a set
         return None
     return {int(v) for v in re.findall(_NUM, text)}

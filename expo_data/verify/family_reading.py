@@ -24,7 +24,7 @@ def _is_prime(n: int) -> bool:
 _SPELLINGS = [
     (r"\$|\\displaystyle|\\left|\\right|\\[,;:!]|\\q?quad|~|\\\s", " "),
     (r"\\(?:text|mathrm|textbf|textit|mbox|operatorname)\s*\{([^{}]*)\}", r" \1 "),
-    (r"\*\*", " "),
+    (r"\*\*", " "), (r"\^\s*\{([^{}]*)\}", r"^(\1)"), (r"\bof\s+the\s+form\s+([a-z])\s*=\s*", r"formed \1 = "),
     (r"\\geqslant|\\geq|\\ge\b|≥|=>", " >= "), (r"\\leqslant|\\leq|\\le\b|≤|=<", " <= "),
     (r"\\neq|\\ne\b|≠|!=", " != "), (r"\\not\s*\\equiv|≢|\bnot congruent to\b", " ≢ "),
     (r"\\equiv|≡|\bcongruent to\b", " ≡ "),
@@ -41,7 +41,7 @@ _SPELLINGS = [
 # Words that carry no condition ("all", "such that", "for some"); anything else unread leaves the side unread.
 _FILLER = {"all", "every", "each", "any", "the", "such", "that", "those", "for", "some", "is", "are", "where", "with",
            "and", "of", "form", "works", "values", "value", "numbers", "number", "solutions", "answer", "only",
-           "arbitrary", "holds", "true", "a", "an", "it", "in", "when", "if", "must", "be", "can"}
+           "arbitrary", "holds", "true", "a", "an", "it", "in", "when", "if", "must", "be", "can", "formed"}
 _DOMAIN_WORDS = [(r"\bprimes?\b", "P"), (r"\b(?:non-?negative|nonnegative) integers?\b", "Z0"),
                  (r"\bpositive integers?\b", "Z+"), (r"\bintegers?\b", "Z")]
 _REL = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b,
@@ -168,7 +168,7 @@ def _read(text: str) -> list[_Family] | None:
     """The family a side writes, one _Family per alternative ("n = 1 or n >= 3"), or None when any part of it is
     not read."""
     text = _spelled(text)
-    if not text or re.search(r"[=<>≡]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?)\b",
+    if not text or re.search(r"[=<>≡≢]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?)\b",
                              text) is None:
         return None
     segments = [_read_segment(segment, text) for segment in _ALTERNATIVE_RE.split(text)]
@@ -210,7 +210,7 @@ def _read_segment(text: str, whole: str) -> _Family | None:
                       rf"{_NUM} ?, ?\.\.\.|{letter})(?![A-Za-z0-9])", " ", rest)
         # Declared an integer: "k in Z", "for some integer k", or an index letter given a range ("k >= 0", "all k")
         family.declared = family.declared or bool(re.search(
-            rf"\b{letter} in Z|\bintegers? {letter}\b|\bof the form\b", whole)) or letter in "jklmn" and bool(
+            rf"\b{letter} in Z|\bintegers? {letter}\b|\bof the form\b|\bformed\b", whole)) or letter in "jklmn" and bool(
             family.parameter_conditions or re.search(rf"\b(?:some|any|every|all|each) {letter}\b", whole))
     rest = re.sub(r"[,;:.()]", " ", rest)
     lone = set(re.findall(_LETTER, rest))  # "all odd positive integers n": the variable, named once more

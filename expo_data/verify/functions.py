@@ -74,19 +74,19 @@ def constant_functions(text: str) -> str:
 # What a family's parameter ranges over: "for any real constant c", "c \in \mathbb{R}", "a \geq 0", "with c > 0",
 # "for some positive integer k", "k \in \mathbb{Z}^+".
 _PARAMETER_DOMAINS = [
-    (r"(?:for )?(?:any|some|all|every|an arbitrary|arbitrary)?\s*(?:real )?(?:constant|number|parameter)?\s*([a-z])"
+    (r"(?:for )?(?:any|some|all|every|an arbitrary|arbitrary)?\s*(?:real )?(?:constant|number|parameter)?\s*([a-zA-Z])"
      r"\s*(?:\\in|∈)\s*\\mathbb\s*\{?R\}?", "R"),
     (r"(?:for |with |where )?(?:any|some|all|every|an arbitrary|arbitrary|a)?\s*(?:real )?(?:constant|number|"
-     r"parameter)?\s*([a-z])(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "R"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-z])\s*(\\[gl]eq?|\\neq?|[≥≤≠]|[<>]=?|!=)"
+     r"parameter)?\s*([a-zA-Z])(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "R"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:real )?(?:constant )?([a-zA-Z])\s*(\\[gl]eq?|\\neq?|[≥≤≠]|[<>]=?|!=)"
      r"\s*(-?\d+(?:\.\d+)?)(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "bound"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*([a-z]) (?:is )?(?:an? |any )?(positive|negative|nonnegative|"
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*([a-zA-Z]) (?:is )?(?:an? |any )?(positive|negative|nonnegative|"
      r"non-negative|nonzero|non-zero) (?:real )?(?:constant|number|real)", "sign"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*positive integers?\s*(?:constants?)?\s*([a-z])", "Z+"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?"
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*positive integers?\s*(?:constants?)?\s*([a-zA-Z])", "Z+"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-zA-Z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?"
      r"\s*(?:\^\s*\{?\+\}?|_\s*\{?(?:\+|>\s*0)\}?)", "Z+"),
-    (r"(?:for |with |where )?(?:any|some|all|every|an?)?\s*integers?\s*(?:constants?)?\s*([a-z])", "Z"),
-    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?", "Z"),
+    (r"(?:for |with |where )?(?:any|some|all|every|an?)?\s*integers?\s*(?:constants?)?\s*([a-zA-Z])", "Z"),
+    (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-zA-Z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?", "Z"),
 ]
 _RELATIONS = {"\\ge": ">=", "\\geq": ">=", "≥": ">=", "\\le": "<=", "\\leq": "<=", "≤": "<=", "\\ne": "!=",
               "\\neq": "!=", "≠": "!="}
@@ -95,7 +95,7 @@ _FAMILY_SPLIT_RE = re.compile(r"\s*(?:,|\\text\s*\{\s*(?:for|with|where)\s*\}|\b
 
 
 # A LaTeX command or function name (kept whole), or one letter: "cx" is c times x, "\\sin x" has one letter.
-_COMMAND_OR_LETTER_RE = re.compile(r"\\[A-Za-z]+|\b(?:sin|cos|tan|log|ln|exp)\b|[a-z]")
+_COMMAND_OR_LETTER_RE = re.compile(r"\\[A-Za-z]+|\b(?:sin|cos|tan|log|ln|exp)\b|[a-z]|(?<![A-Za-z])[A-Z](?![A-Za-z])")
 
 
 def _letters(body: str) -> list[str]:

@@ -79,6 +79,10 @@ _STATES_RE = re.compile(r"\s(?:is|are|equals|(?:is|are) given by|takes the form(
 # The noun before the first value ("are the functions $f(x)=x^c$"): it names what the values are, nothing more.
 _NOUN_BEFORE_VALUE_RE = re.compile(r"^(?:(?:the|all|only|such|possible|real|positive|ordered)\s+)*(?:functions?|numbers?|"
                                    r"pairs?|triples?|values?|solutions?|integers?|reals?|answers?)?\s*(?=\x01)")
+# The words a statement may give its values in: a family of integers ("the multiples of $3$ starting with $9$").
+_FAMILY_WORDS_RE = re.compile(r"(?:\s|,|\x01|\b(?:the|all|multiples?|powers?|of|odd|even|primes?|positive|nonnegative|"
+                              r"non-negative|integers?|numbers?|not|congruent|to|or|mod|modulo|starting|beginning|with|from)\b)+",
+                              re.IGNORECASE)
 _VALUE_JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and|or)\s*")
 _QUALIFIER_JOIN_RE = re.compile(r"\s*,?\s*(?:for some|for any|for all|for every|with|where)\s*")
 
@@ -95,8 +99,8 @@ def _proved_statement(text: str) -> str | None:
     spans = _SPAN_RE.findall(text)
     masked = _SPAN_RE.sub(lambda m: "\x01", text).strip().rstrip(".").strip()
     verbs = list(_STATES_RE.finditer(masked))
-    if not verbs or "\x01" not in masked[verbs[-1].end():]:
-        return None
+    if len(verbs) != 1 or "\x01" not in masked[verbs[-1].end():]:
+        return None  # "the minimum is $0$ and the maximum is $1$", "... is $5$ when $n$ is $3$": not one value
     if not imperative and "\x01" not in masked[:verbs[-1].start()]:
         return None  # "The smallest such n is $7$.": read by the sentence readings (sentences.py)
     spans = spans[masked[:verbs[-1].end()].count("\x01"):]
@@ -107,5 +111,7 @@ def _proved_statement(text: str) -> str | None:
         return ", ".join(span.strip().rstrip(".").strip() for span in spans)  # "$1$ and $7$"
     if len(spans) == 2 and not joins[0].strip() and not joins[-1].strip() and _QUALIFIER_JOIN_RE.fullmatch(joins[1]):
         return f"{spans[0].strip()} \\text{{ {joins[1].strip(' ,')} }} {spans[1].strip().rstrip('.')}"
+    if not _FAMILY_WORDS_RE.fullmatch(value):
+        return None  # "at least $3$", "$5$ if $n$ is even": a bound or a condition, not a value
     spans_left = iter(spans)
     return re.sub("\x01", lambda m: next(spans_left).strip().rstrip("."), value).strip()  # words: "the multiples of 3"

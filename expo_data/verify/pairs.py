@@ -12,7 +12,7 @@ import unicodedata
 from .dates import dates_and_times
 from .exact import exact_rationals_differ
 from .functions import function_spelling
-from .shorthand import reals_less_points, scaled_column, spelled_number
+from .shorthand import reals_less_points, scaled_column, spelled_value
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 from .sentences import _plain_words, quantified_value, sentence_verdict  # noqa: F401 (typed and compare read them here)
@@ -124,7 +124,7 @@ def notation(text: str) -> str:
     text = _between_interval(text) or text
     text = "\\emptyset" if words in ("the empty set", "empty set", "an empty set", "the null set") else text
     text = _ARRAY_MATRIX_RE.sub(r"\\begin{pmatrix}\1\\end{pmatrix}", text)  # \left[\begin{array}{cc}..\right]
-    text = scaled_column(text) or reals_less_points(text) or spelled_number(text) or text
+    text = scaled_column(text) or reals_less_points(text) or spelled_value(text) or text
     column = _COLUMN_VECTOR_RE.fullmatch(text.strip().strip("$").strip())
     if column and "&" not in column.group(1) and column.group(1).count("\\\\") >= 1:  # a column vector is a tuple
         text = "(" + ", ".join(row.strip() for row in column.group(1).split("\\\\") if row.strip()) + ")"

@@ -102,6 +102,16 @@ def has_hedge(text: str) -> bool:
 
 
 
+# A statement about every ordering after a tuple, and words that make a phrase a family ("all primes of the form
+# $4k+1$"): the whole phrase is the answer, never its one span.
+_REORDERED_AFTER_RE = re.compile(r"\s*(?:is|are)\s+(?:any|all|every)\s+(?:permutations?|orderings?|rearrangements?)\s+of\b|"
+                                 r"\s*,?\s*(?:and|with)\s+(?:all\s+)?(?:its|their|the)?\s*permutations\b", re.IGNORECASE)
+_PROPERTY_AFTER_RE = re.compile(r"\s*(?:is|are)\s+(?:any|an?|all)?\s*(?:powers?\s+of|multiples?\s+of|odd|even|primes?)\b",
+                                re.IGNORECASE)
+_FAMILY_WORDS_RE = re.compile(r"^\s*(?:all|every|any)\b.*\b(?:primes|odd|even|integers|of the form|powers? of|"
+                              r"multiples? of)\b", re.IGNORECASE)
+
+
 def phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
     is "" when the phrase states more than one value."""
@@ -120,6 +130,12 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
+        reordered = _REORDERED_AFTER_RE.match(text, stated_end) or (
+            re.fullmatch(r"\s*[a-z]\s*", candidate) and _PROPERTY_AFTER_RE.match(text, stated_end))
+        if reordered:  # "$n$ is any power of $2$": the whole statement too  # "$(x,y,z)$ is any permutation of $(1,2,3)$": the whole statement
+            line_end = re.compile(r",?\s*\b(?:i\.e\.|that is,)|\.(?:\s|$)|\n").search(text, reordered.end())
+            stated_end = line_end.start() if line_end else len(text)
+            return text[lead:stated_end].replace("$", "").strip(), stated_end
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
@@ -151,7 +167,8 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         inner = MATH_SPAN_RE.search(candidate)
         if verdict:
             candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
-        elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
+        elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not _FAMILY_WORDS_RE.search(
+                candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
                                                                  next(g for g in inner.groups() if g is not None)):
             candidate = next(g for g in inner.groups() if g is not None)  # a name ("no positive integer $n$") is no value
     if cjk_value(candidate) == "":

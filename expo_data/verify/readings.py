@@ -206,7 +206,7 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
 def real_value(text: str) -> float | None:
     expr = complete_expr(text)
     try:
-        return float(expr) if expr is not None and not expr.free_symbols else None
+        return float(expr) if hasattr(expr, "free_symbols") and not expr.free_symbols else None  # a str: not read
     except (TypeError, ValueError):
         return None
 

@@ -233,6 +233,8 @@ def closing_count(text: str) -> str | None:
     count = _count(_plain_words(sentence.replace("**", "")))
     if count:
         return f"{count[0]}{count[1]}"
+    if _INFINITELY_MANY_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+|\.$", "", _plain_words(sentence).replace("$", ""))):
+        return "infinitely many"  # "Therefore there are infinitely many such $n$."
     any_noun = _THERE_ARE_COUNT_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+", "", _plain_words(sentence)))
     if any_noun and not _NOT_STATED_WORDS_RE.search(sentence):  # "There are three such primes."
         value = any_noun.group("count")

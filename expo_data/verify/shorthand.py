@@ -15,7 +15,7 @@ _LESS_POINTS_RE = re.compile(rf"\s*\$?\s*{_REALS}\s*(?:\\setminus|\\backslash|-|
                              r"\\\{\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*)\s*\\\}\s*\$?\s*")
 
 
-# "x \\neq -2 \\text{ and } x \\neq 3": one unknown kept off some points.
+# "x \\neq -2 \\text{ and } x \\neq 3": one real unknown kept off some points (n, m, k name integers: not the reals).
 _NOT_EQUAL = r"([a-z])\s*(?:\\neq?|≠|!=)\s*(-?\d+(?:\.\d+)?)"
 _NOT_EQUAL_RE = re.compile(_NOT_EQUAL)
 _NOT_EQUALS_RE = re.compile(rf"\s*\$?\s*{_NOT_EQUAL}(?:\s*(?:,|\\text\s*\{{\s*,?\s*and\s*\}}|\band\b|\\land|\\wedge)\s*"
@@ -27,8 +27,12 @@ _TO_RATIO_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:\\text\s*\{\s*to\s*\}|to)\s*
 _TEXT_E_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*\\(?:text|mathrm)\s*\{\s*[eE]\s*\}\s*([-+]?\d+)\s*")
 
 
-def spelled_number(text: str) -> str | None:
-    """ "1 in 6" as 1/6, "3 to 2" as 3:2, "3.2\\text{e}5" as 3.2e5; None for anything else."""
+def spelled_value(text: str) -> str | None:
+    """ "1 in 6" as 1/6, "3 to 2" as 3:2, "3.2\\text{e}5" as 3.2e5, "<2, 0, -1>" as (2, 0, -1); None for anything
+    else."""
+    angled = re.fullmatch(r"\s*\$?\s*<\s*([^<>=]+,[^<>=]+)>\s*\$?\s*\.?", text)
+    if angled:
+        return f"({angled.group(1).strip()})"
     one_in = _ONE_IN_RE.fullmatch(text)
     if one_in and int(one_in.group(2)) > 0:
         return f"\\frac{{{one_in.group(1)}}}{{{one_in.group(2)}}}"
@@ -67,7 +71,7 @@ def reals_less_points(text: str) -> str | None:
     None otherwise."""
     match = _LESS_POINTS_RE.fullmatch(text)
     excluded = _NOT_EQUAL_RE.findall(text) if _NOT_EQUALS_RE.fullmatch(text) else []
-    if not match and not excluded or len({name for name, _ in excluded}) > 1:
+    if not match and not excluded or len({name for name, _ in excluded}) > 1 or {n for n, _ in excluded} & set("nmk"):
         return None
     points = sorted({Fraction(p.strip()) for p in (match.group(1).split(",") if match else [v for _, v in excluded])})
     ends = ["-\\infty"] + [str(p) for p in points] + ["\\infty"]

@@ -152,7 +152,7 @@ def permutations_verdict(gold: str, answer: str, same: Callable[[str, str], bool
         stated = re.sub(r"^.*?\b(?:permutations?|orderings?|rearrangements?)\s+of\s+", "", answer, flags=re.IGNORECASE | re.DOTALL)
         stated = _PERMUTATIONS_RE.sub("", stated).strip().strip("$").strip()
         stated = re.sub(r"^\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*", "", stated)
-        if re.search(r"\b(?:no|not|none|never)\b|n't", answer, re.IGNORECASE) or re.search(
+        if re.search(r"\b(?:no|not|none|never|signs?)\b|n't", answer, re.IGNORECASE) or re.search(
                 r"\b(?!(?:any|all|every|its|their|the|of|and|or|is|are)\b)[a-z]+\s+(?:permutations?|orderings?)\b",
                 answer, re.IGNORECASE):
             return False  # "cyclic permutations of", "some permutations of": not every ordering
