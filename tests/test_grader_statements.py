@@ -289,3 +289,18 @@ def test_review_probes_negated_hedged_or_retracted_closings_are_no_answer(gold, 
 ])
 def test_noncongruences_and_runs_with_an_end(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("$f(x) = x$ for all real $x$", "So the answer is $\\boxed{f(x) = x}$.", True),
+    ("$f(x) = x$ for all real $x$", "So the answer is $\\boxed{f(x) = -x}$.", False),
+    ("All even $n \\ge 4$.", "Odd $n$ fail.\n\nAnswer: $n = 2k$ for integers $k \\ge 2$", True),
+    ("All even $n \\ge 4$.", "Odd $n$ fail.\n\nAnswer: $n = 2k$ for integers $k \\ge 1$", False),
+    ("No such triangle exists.", "So b^2 = 436, which is not a perfect square.\n\nTherefore, there is no such triangle.", True),
+    ("$f(x) = x$ for all real $x$", "so f is a bijection, and f(x) = x for every x.\n\nThe only solution is the identity function $f(x) = x$.",
+     True),
+])
+def test_putnam_style_golds_against_closing_sentences(gold, completion, expected):
+    from expo_data.verify import extract_answer
+
+    assert verify_one(gold, extract_answer(completion)[0])[0] is expected, completion

@@ -117,6 +117,10 @@ _PLAIN_FUNCTION_RE = re.compile(r"\b(?:is|are)\s+(?:the\s+(?:[a-z]+\s+){0,2}func
                                 r"(?:numbers?\s+)?\2)?\s*\.?\s*$")
 
 
+_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?)"
+                             r"\s*\.?", re.IGNORECASE)
+
+
 def closing_value(text: str) -> str | None:
     """The value the closing sentence states in one of the forms above; "" when it states several points (no
     answer); None for any other sentence."""
@@ -193,6 +197,9 @@ def closing_value(text: str) -> str | None:
     if verdict:
         word = verdict.group(1) or verdict.group(2)
         return word.capitalize() if verdict.group(1) else word.lower()
+    none = _NONE_EXISTS_RE.fullmatch(last.strip())
+    if none:
+        return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists
     function = _PLAIN_FUNCTION_RE.search(last)
     if function and not _NOT_STATED_RE.search(last[:function.start()]) and not re.search(r"\b(?:or|and)\b", function.group(1)):
         return function.group(1).strip()  # "... is the identity function, f(x) = x for all real x."

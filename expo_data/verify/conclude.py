@@ -118,7 +118,8 @@ _BOUND_BEFORE_VALUE_RE = re.compile(r"(?:\b(?:at least|at most|no (?:more|less|f
                                     r"isn't|never|not equal to|other than)\s+)[*$\\({]*-?\d", re.IGNORECASE)
 
 
-_CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*=[^$]*\$", re.IGNORECASE)
+_CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*=[^$]*\$|[^$]*\bsolution is\b[^$]*\$\s*[fgh]\s*"
+                                    r"\(\s*[a-z]\s*\)\s*=[^$]*\$", re.IGNORECASE)
 
 
 def concluding_text(text: str) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .pairs import unit_of
-from .spans import CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, span_run
+from .spans import CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, qualified_form, span_run
 from .conclude import in_formula
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
 
@@ -130,6 +130,10 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
+        following = list(MATH_SPAN_RE.finditer(text, stated_end))[:1]
+        qualified = qualified_form(text, run[-1:] + following) if len(run) == 1 and following else None
+        if qualified:
+            return qualified, len(text)  # "Answer: $n = 2k$ for integers $k \\ge 2$": the form with its parameter's range
         reordered = _REORDERED_AFTER_RE.match(text, stated_end) or (
             re.fullmatch(r"\s*[a-z]\s*", candidate) and _PROPERTY_AFTER_RE.match(text, stated_end))
         if reordered:  # "$n$ is any power of $2$": the whole statement too  # "$(x,y,z)$ is any permutation of $(1,2,3)$": the whole statement

@@ -58,7 +58,8 @@ def prose_around(candidate: str, numbers: list[re.Match]) -> bool:
 
 # "$f(x) = x^c$ where $c$ is a positive constant", "$n = 2^m$ with $m = 0, 1, 2, \ldots$": a form, then the range of
 # its one parameter.
-_QUALIFIER_GAP_RE = re.compile(r"\s*,?\s*(with|where|for some|for any|for all|for every|for each)\s*", re.IGNORECASE)
+_QUALIFIER_GAP_RE = re.compile(r"\s*,?\s*(with|where|for(?: some| any| all| every| each)?(?: (?:positive |nonnegative |"
+                               r"non-negative )?integers?| real numbers?| reals?)?)\s*", re.IGNORECASE)
 _PARAMETER_RE = re.compile(r"\s*([a-z])\s*(?:(?:\\[lg]eq?|\\neq?|[<>≤≥≠]=?)\s*-?\d+(?:\.\d+)?|=\s*-?\d+\s*(?:,\s*-?\d+\s*){1,3},?"
                            r"\s*(?:\\[lc]?dots|\.\.\.|…)|(?:\\in|∈)\s*\\mathbb\s*\{?[ZRNQ]\}?(?:\^\s*\{?\+\}?)?)?\s*")
 _PARAMETER_WORDS_RE = re.compile(r"\s*((?:is\s+)?(?:an?\s+|any\s+)?(?:(?:positive|negative|nonnegative|non-negative|nonzero|"
