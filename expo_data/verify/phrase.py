@@ -112,6 +112,24 @@ _FAMILY_WORDS_RE = re.compile(r"^\s*(?:all|every|any)\b.*\b(?:primes|odd|even|in
                               r"multiples? of)\b", re.IGNORECASE)
 
 
+def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, int] | None:
+    """The statement the answer's spans begin, when its words belong to the value: a form with its parameter's range
+    ("$n = 2k$ for integers $k \\ge 2$"), every ordering of a tuple ("$(x,y,z)$ is any permutation of $(1,2,3)$"), a
+    property of the variable ("$n$ is any power of $2$"). None otherwise."""
+    stated_end = run[-1].end()
+    following = list(MATH_SPAN_RE.finditer(text, stated_end))[:1]
+    qualified = qualified_form(text, run[-1:] + following) if len(run) == 1 and following else None
+    if qualified:
+        return qualified, len(text)
+    reordered = _REORDERED_AFTER_RE.match(text, stated_end) or (
+        re.fullmatch(r"\s*[a-z]\s*", joined_spans(run)) and _PROPERTY_AFTER_RE.match(text, stated_end))
+    if not reordered:
+        return None
+    line_end = re.compile(r",?\s*\b(?:i\.e\.|that is,)|\.(?:\s|$)|\n").search(text, reordered.end())
+    stated_end = line_end.start() if line_end else len(text)
+    return text[lead:stated_end].replace("$", "").strip(), stated_end
+
+
 def phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
     is "" when the phrase states more than one value."""
@@ -130,16 +148,9 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
-        following = list(MATH_SPAN_RE.finditer(text, stated_end))[:1]
-        qualified = qualified_form(text, run[-1:] + following) if len(run) == 1 and following else None
-        if qualified:
-            return qualified, len(text)  # "Answer: $n = 2k$ for integers $k \\ge 2$": the form with its parameter's range
-        reordered = _REORDERED_AFTER_RE.match(text, stated_end) or (
-            re.fullmatch(r"\s*[a-z]\s*", candidate) and _PROPERTY_AFTER_RE.match(text, stated_end))
-        if reordered:  # "$n$ is any power of $2$": the whole statement too  # "$(x,y,z)$ is any permutation of $(1,2,3)$": the whole statement
-            line_end = re.compile(r",?\s*\b(?:i\.e\.|that is,)|\.(?:\s|$)|\n").search(text, reordered.end())
-            stated_end = line_end.start() if line_end else len(text)
-            return text[lead:stated_end].replace("$", "").strip(), stated_end
+        whole = _whole_statement(text, run, lead)
+        if whole is not None:
+            return whole
     else:
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
