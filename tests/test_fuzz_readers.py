@@ -97,6 +97,7 @@ problem_rows = st.lists(st.dictionaries(st.sampled_from(["question", "answer", "
 @SETTINGS
 @given(rows=problem_rows, suffix=st.sampled_from([".jsonl", ".csv", ".json"]), garbage=st.one_of(st.none(), raw_bytes))
 @example(rows=[{"question": [None, None]}], suffix=".jsonl", garbage=None)  # list<null>: pyarrow's ArrowIndexError
+@example(rows=[{"question": [None, "0"]}], suffix=".jsonl", garbage=None)  # pyarrow's SystemError (negative size)
 def test_problems_loader_loads_or_raises_expo_error(rows, suffix, garbage):
     from expo_data.generate.problems import load_problems
 

@@ -267,9 +267,11 @@ def load_problem_file(path: Path, fields: FieldMap) -> list[Problem]:
     try:  # names and values are decoded only now: a CSV header of bytes that are not UTF-8 fails here
         columns = table.column_names
         rows = table.to_pylist()
-    except (ValueError, ArithmeticError, TypeError, NotImplementedError, LookupError, pa.ArrowException) as exc:
+    except (ValueError, ArithmeticError, TypeError, NotImplementedError, LookupError, SystemError,
+            pa.ArrowException) as exc:
         # UnicodeDecodeError, pyarrow's conversion errors (a JSON list of nulls reads as a list<null> column
-        # that pyarrow 26 cannot turn into Python: ArrowIndexError)
+        # that pyarrow 26 cannot turn into Python: ArrowIndexError; [null, "0"] as a list<string> whose string
+        # it decodes with a negative size: SystemError)
         message = first_line(exc)
         raise ExpoError(f"cannot read problems file {path}: {message}")
     q_col = _pick(columns, fields.question, ("question", "problem", "prompt"), "question", True)
