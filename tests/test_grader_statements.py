@@ -304,3 +304,38 @@ def test_putnam_style_golds_against_closing_sentences(gold, completion, expected
     from expo_data.verify import extract_answer
 
     assert verify_one(gold, extract_answer(completion)[0])[0] is expected, completion
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\frac{3}{8}", "three eighths", True),
+    ("\\frac{3}{8}", "three-eighths", True),
+    ("\\frac{3}{8}", "five eighths", False),
+    ("75", "1 hour and 15 minutes", True),
+    ("1.25", "1 hour and 15 minutes", True),
+    ("80", "1 hour and 15 minutes", False),
+    ("35", "0:35", True),
+    ("36", "0:35", False),
+])
+def test_fractions_in_words_and_durations_against_a_bare_number(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("The scarf costs 30 dollars and is half price.\n30 / 2 = 15.25\nSo it costs 15 dollars and 25 cents.", "15.25", True),
+    ("So it costs 15 dollars and 25 cents.", "15.5", False),
+    ("The lake froze overnight. The temperature is 4 degrees below zero.", "-4", True),
+    ("The lake froze overnight. The temperature is 4 degrees below zero.", "4", False),
+    ("He saves $20 a week for 6 weeks. 20 * 6 = 120.\nSo he has saved $120.\n\nSee also: problem 140", "140", False),
+    ("He saves $20 a week for 6 weeks. 20 * 6 = 120.\nSo he has saved $120.\n\nGrade 3, Lesson 12", "120", True),
+    ("Adding gives $2x = 8$, so $x = 4$ and $y = -2$.\nThe solution is the point (4, -2).", "(4,-2)", True),
+    ("The trip is 180 miles at 60 miles per hour.\nIt takes 3.5 hours, or 3 hours and 30 minutes.", "3.5", True),
+    ("It takes 3.5 hours, or 3 hours and 20 minutes.", "3.5", False),
+    ("Six of the eight slices were eaten, so he ate three-fourths of the pizza.", "\\frac{3}{4}", True),
+    ("He ate 6 of 8 slices.\nSo he ate three-fourths of the pizza.", "\\frac{3}{4}", True),
+    ("Sam has 4 pens and buys 5 more. How many pens does Sam have now?\nSam has 4 + 5 = 9 pens now.", "9", True),
+])
+def test_small_model_closings(completion, gold, expected):
+    from expo_data.verify import extract_answer
+
+    answer = extract_answer(completion)[0]
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)

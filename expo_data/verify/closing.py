@@ -16,11 +16,16 @@ _REMARK_LINE_RE = re.compile(
     r"(?:\n\s*|(?<=[.!?])\s+)(?:(?:this|the) (?:problem|question) (?:is|was|comes|came) (?:from|taken from|adapted from)"
     r"[^\n.!?]*|(?:so )?(?:the|this|our|my) (?:final )?answer (?:is|seems|looks) (?:correct|right|verified|consistent|"
     r"confirmed))\s*[.!]?\s*$", re.IGNORECASE)  # a whole last sentence: "... is correct only if ..." is no remark
+# A closing line that cites where the problem comes from ("Grade 3, Lesson 12", "See also: problem 150").
+_CITATION_LINE_RE = re.compile(r"\n\s*(?:see also|source|reference|from|cf\.)?\s*:?\s*(?:grade|lesson|problem|chapter|page|"
+                               r"exercise|section|unit|question)\s*#?\d+[^\n]{0,30}$|\n\s*(?:see also|source|reference)\s*:[^\n]{0,60}$",
+                               re.IGNORECASE)
 _SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9}
 _SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b(?!-)|(?<![\w.])(\\?\$)"
                         r"(\d+(?:\.\d+)?)(k|m|bn)\b(?!\w)(?!\s*(?:[-+*/^=\\]|\.?\$))", re.IGNORECASE)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
-_TUPLE_RE = re.compile(rf"{_STATES}\s+\$?(\(\s*{_NUM}\s*(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
+_TUPLE_RE = re.compile(rf"{_STATES}\s+(?:the\s+(?:point|pair|ordered\s+pair|coordinates?|solution)\s+)?\$?(\(\s*{_NUM}\s*"
+                       rf"(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _CLOCK_END_RE = re.compile(r"(?<![\d:.])(\d{1,2}:\d{2}(?::\d{2})?)(\s*(?:[ap]\.\s?m\.?|[ap]m\b))?\s*\.?\s*$", re.IGNORECASE)
 _END = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 _RAY_END_RE = re.compile(rf"{_STATES}\s+\$?((?:\(\s*(?:-\s*∞|-\\infty)|[(\[]\s*{_END})\s*,\s*(?:\+?∞|\\infty)\s*\)"
@@ -50,7 +55,7 @@ _COMPARISON_REMARK_RE = re.compile(r"(?<=[.!])\s+(?:that|this)(?:'s|\s+is|\s+rep
 def without_remarks(text: str) -> str:
     """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.")."""
     while True:
-        shorter = _REMARK_LINE_RE.sub("", text.rstrip())
+        shorter = _CITATION_LINE_RE.sub("", _REMARK_LINE_RE.sub("", text.rstrip()))
         remark = _COMPARISON_REMARK_RE.search(shorter)
         if remark and re.search(r"\d(?:\\?%)?\$?(?:\s+[A-Za-z]+){0,2}\s*[.!]$", shorter[:remark.start()]) and not re.search(
                 r"\b(?:so|thus|therefore|hence|final|answer|total|correct|wrong)\b|=", remark.group(), re.IGNORECASE):
@@ -67,9 +72,16 @@ def _scaled(match: re.Match) -> str:
     return (dollar or "") + (str(value.numerator) if value.denominator == 1 else match.group())
 
 
+_DOLLARS_CENTS_RE = re.compile(r"(?<![\w.$])(\d+)\s+dollars?\s+and\s+(\d{1,2})\s+cents?\b", re.IGNORECASE)
+_BELOW_ZERO_RE = re.compile(r"(?<![\w.-])(\d+(?:\.\d+)?)\s*(?:°\s*[CF]?|degrees?(?:\s+(?:celsius|fahrenheit|[CF]))?)\s+below\s+zero\b",
+                            re.IGNORECASE)
+
+
 def scaled_numbers(text: str) -> str:
     """ "70 thousand dollars" -> "70000 dollars", "$57k" -> "$57000", "$1.5 million" -> "$1500000"; never math
     ("$3k+1$", "$5m$": a letter before an operator or a closing $) nor "thousand-dollar bills"."""
+    text = _DOLLARS_CENTS_RE.sub(lambda m: f"${m.group(1)}.{int(m.group(2)):02d}", text)  # "12 dollars and 50 cents"
+    text = _BELOW_ZERO_RE.sub(lambda m: f"-{m.group(1)} degrees", text)  # "3 degrees below zero"
     return _SCALED_RE.sub(_scaled, text)
 
 
@@ -115,6 +127,32 @@ _LISTED_TUPLES_RE = re.compile(
 _PLAIN_FUNCTION_RE = re.compile(r"\b(?:is|are)\s+(?:the\s+(?:[a-z]+\s+){0,2}function,?\s+)?([fgh]\(([a-z])\)\s*=\s*[^,;$=]+?)"
                                 r"(?:\s+for\s+(?:all|every|each|any)\s+(?:real\s+|rational\s+|positive\s+|nonnegative\s+)*"
                                 r"(?:numbers?\s+)?\2)?\s*\.?\s*$")
+
+
+_DURATION = r"\d+(?:\.\d+)?\s*(?:hours?|minutes?)(?:,?\s*(?:and\s+)?\d+\s*minutes?)?"
+_DURATIONS_RESTATED_RE = re.compile(rf"({_DURATION})\s*,?\s+or\s+({_DURATION})\s*\.?\s*$", re.IGNORECASE)
+_SPOKEN_FRACTION_RE = re.compile(r"\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)[ -](?:halve|half|third|quarter|"
+                                 r"fourth|fifth|sixth|seventh|eighth|ninth|tenth)s?\b", re.IGNORECASE)
+
+
+def _minutes(text: str):
+    from .dates import duration_minutes
+
+    single = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(hours?|minutes?)", text.strip(), re.IGNORECASE)
+    if single:
+        return Fraction(single.group(1)) * (60 if single.group(2).lower().startswith("hour") else 1)
+    return duration_minutes(text)
+
+
+def _spoken_fraction(sentence: str) -> str | None:
+    """The one fraction a closing sentence says in words and nothing else numeric ("five eighths of the figure")."""
+    from .words import spoken_number
+
+    found = _SPOKEN_FRACTION_RE.findall(sentence)
+    if len(found) != 1 or re.search(r"\d", sentence) or _NOT_STATED_RE.search(sentence):
+        return None
+    value = spoken_number(found[0].replace("-", " "))
+    return value if value and "/" in value else None
 
 
 _NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?)"
@@ -197,6 +235,12 @@ def closing_value(text: str) -> str | None:
     if verdict:
         word = verdict.group(1) or verdict.group(2)
         return word.capitalize() if verdict.group(1) else word.lower()
+    spoken = _spoken_fraction(last)
+    if spoken:
+        return spoken  # "So he ate three-fourths of the pizza."
+    durations = _DURATIONS_RESTATED_RE.search(last)
+    if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
+        return durations.group(1)  # "It takes 2.5 hours, or 2 hours and 30 minutes."
     none = _NONE_EXISTS_RE.fullmatch(last.strip())
     if none:
         return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists

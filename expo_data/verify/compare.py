@@ -12,7 +12,7 @@ from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, 
                         gold_alternatives, is_text_answer, normalise_string)
 from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
 from .angles import angle_verdict, cis_as_exponential
-from .dates import date_verdict, meridiem_verdict
+from .dates import date_verdict, time_verdict
 from .permuted import permuted_verdict
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
@@ -204,7 +204,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     bases = _base_number(gold.strip().strip("$")), _base_number(_unboxed(answer).strip().strip("$"))
     if all(bases):  # "1E0_{16}" against "0x1e0", before either is read as 1 \times 10^0
         return bases[0] == bases[1], None
-    meridiem = meridiem_verdict(gold, _unboxed(answer))  # "2:30" against "2:30 PM", before it is read as 14:30
+    meridiem = time_verdict(gold, _unboxed(answer))  # "2:30" against "2:30 PM", before it is read as 14:30
     gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
     option = _option_verdict(gold, answer) if meridiem is None else meridiem
     option = angle_verdict(gold, _unboxed(answer)) if option is None else option  # 45° against \frac{\pi}{4}

@@ -213,8 +213,9 @@ def value_line(text: str) -> str | None:
     # then the conclusion; "Let's try k = 4.\nSo m = 16" stays a case under a supposition.
     concluded = re.match(r"(?:so|thus|hence|therefore)\b", lines[-1].strip("*# "), re.IGNORECASE) and re.match(
         r"let\s+\$?[A-Za-z]", lines[-2], re.IGNORECASE) and lines[-2].count("=") >= 3
-    if not concluded and _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(
-            r"\b(?:might|maybe|perhaps|possibly|probably|guess|(?<![</])think)\b", lines[-2], re.IGNORECASE):  # not </think>
+    if (not concluded and _SUPPOSITION_RE.match(lines[-2].strip("*# ")) or re.search(
+            r"\b(?:might|maybe|perhaps|possibly|probably|guess|(?<![</])think)\b", lines[-2], re.IGNORECASE)) and (
+            _bare_value(lines[-1]) or not re.search(r"[A-Za-z]{3,}", lines[-1])):  # not </think>
         return ""  # "Assume\nx = 4", "I think the answer might be\n\n4": a value under a supposition, no answer
     line = re.sub(r"\\text\{\s*(or|and)\s*\}", r" \1 ", lines[-1].strip("*").strip())  # x = 5 \text{ or } x = -2
     if re.fullmatch(r"(yes|no)\.?", line, re.IGNORECASE):

@@ -5,6 +5,7 @@ left alone: month and day order differ by country."""
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]
@@ -76,3 +77,30 @@ def meridiem_verdict(gold: str, answer: str) -> bool | None:
     if not gold_clock or not answer_clock or not 1 <= int(gold_clock.group(1)) <= 12:
         return None
     return int(gold_clock.group(1)) == int(answer_clock.group(1)) and gold_clock.group(2) == answer_clock.group(2)
+
+
+_DURATION_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b\s*,?\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:minutes?|mins?)\b\s*"
+                          r"(?:\(\s*(\d+)\s*(?:minutes?|mins?)\s*\))?\s*\.?\s*|\s*(\d{1,2}):([0-5]\d)\s*")
+
+
+def duration_minutes(text: str) -> Fraction | None:
+    """Minutes of "2 hours and 30 minutes", "1 hour 45 minutes", "0:40"; None for anything else."""
+    match = _DURATION_RE.fullmatch(text.replace("\\text", "").replace("{", " ").replace("}", " "))
+    if not match:
+        return None
+    hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(5))
+    total = Fraction(hours) * 60 + Fraction(minutes)
+    return None if match.group(3) and int(match.group(3)) != total else total
+
+
+def time_verdict(gold: str, answer: str) -> bool | None:
+    """A clock reading against a.m./p.m. (`meridiem_verdict`), or a bare number against a duration in hours and
+    minutes: the number as minutes or as hours ("90" or "1.5" against "1 hour and 30 minutes")."""
+    meridiem = meridiem_verdict(gold, answer)
+    if meridiem is not None or not re.fullmatch(r"\s*\$?\s*\d+(?:\.\d+)?\s*\$?\s*", gold):
+        return meridiem
+    minutes = duration_minutes(answer.strip().strip("$"))
+    if minutes is None or re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", answer) and ":" in gold:
+        return None
+    value = Fraction(gold.strip().strip("$").strip())
+    return value == minutes or value == minutes / 60

@@ -267,6 +267,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
             mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])", last) else None
             mantissa = mantissa or (_GROUPS_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d{3}(?:\.\d+)?", last) else None)
             mantissa = mantissa or _EXACT_BEFORE_RE.search(text[:at])  # "1/6 ≈ 0.167": both, for the grader to weigh
+            mantissa = mantissa or (_WHOLE_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d+/\d+", last) else None)
             last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = _with_its_unit(text, last, at + len(last))
         return (last, "last_number") if last is not None else (None, None)
@@ -282,6 +283,8 @@ _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\
 
 _EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 
+# "2 1/2 cups": the whole part of a mixed number before a last fraction.
+_WHOLE_BEFORE_RE = re.compile(r"(?<![\w.,/])(\d+ )$")
 # "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).
 _GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f])$")
 

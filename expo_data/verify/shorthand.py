@@ -30,6 +30,11 @@ _TEXT_E_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*\\(?:text|mathrm)\s*\{\s*[eE]\s
 def spelled_value(text: str) -> str | None:
     """ "1 in 6" as 1/6, "3 to 2" as 3:2, "3.2\\text{e}5" as 3.2e5, "<2, 0, -1>" as (2, 0, -1); None for anything
     else."""
+    from .words import spoken_number
+
+    spoken = spoken_number(re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.strip().strip("$").strip()))
+    if spoken and "/" in spoken:
+        return spoken  # "three quarters", "two-thirds"
     angled = re.fullmatch(r"\s*\$?\s*<\s*([^<>=]+,[^<>=]+)>\s*\$?\s*\.?", text)
     if angled:
         return f"({angled.group(1).strip()})"
