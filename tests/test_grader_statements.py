@@ -339,3 +339,39 @@ def test_small_model_closings(completion, gold, expected):
 
     answer = extract_answer(completion)[0]
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("n \\equiv 1, 4 \\pmod{5}", "\\text{all } n \\text{ of the form } 5k+1 \\text{ or } 5k+4", True),
+    ("n \\equiv 1, 4 \\pmod{5}", "\\text{all } n \\text{ of the form } 5k+1 \\text{ or } 5k+3", False),
+    ("\\text{All odd } n", "n=2k+1,\\ k\\ge0", True),
+    ("\\text{All odd } n", "n=2k+1,\\ k\\ge1", False),
+    ("\\text{All multiples of } 3", "\\beta\\in 3\\mathbb{Z}", True),
+    ("\\text{All multiples of } 3", "\\beta\\in 6\\mathbb{Z}", False),
+    ("5 \\mid n", "n=5k \\text{ with } k \\text{ a positive integer}", True),
+    ("f(x)=ax \\ (a\\in\\mathbb{R})", "f(x)=tx \\text{ with } t \\text{ any real number}", True),
+    ("(-\\infty,-2) \\cup (4,+\\infty)", "|a-1|>3", True),
+    ("(-\\infty,-2) \\cup (4,+\\infty)", "|a-1|<3", False),
+    ("(-2,4)", "|x-1|<3", True),
+    ("[-2,4]", "|x-1|<3", False),
+])
+def test_families_in_words_and_distances(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("We need n with n^2 + 4 divisible by 5: n = 1 gives 5.\n\nYes — for example $n=1$ gives $n^2+4=5$.", "Yes", True),
+    ("**No.** For instance $2^3=8$ ends in 8, never in 0.", "Yes", False),
+    ("Every prime divides some term.\n\nThe only positive integer coprime to every term is one.", "1", True),
+    ("Only p = 5 works.\n\nThus the only such prime is five.", "5", True),
+    ("Set a=b=c=1.\n\nSo the smallest possible value of the expression is two and a half.", "\\frac{5}{2}", True),
+    ("The roots are 1, 2 and -3.\n\nThe equation has three distinct real roots.", "3", True),
+    ("The roots are 1, 2 and -3.\n\nThe equation has three distinct real roots.", "2", False),
+    ("It is bijective and monotone.\n\nSo $f$ must be the identity function on the positive integers.", "f(n)=n", True),
+    ("Therefore $f(x)=x^2+ax$ for some real constant $a$.", "f(x)=x^{2}+cx, c \\in \\mathbb{R}", True),
+])
+def test_olympiad_closings_in_words(completion, gold, expected):
+    from expo_data.verify import extract_answer
+
+    answer = extract_answer(completion)[0]
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)

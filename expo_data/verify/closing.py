@@ -92,6 +92,7 @@ def _value(number: str, percent: bool) -> Fraction:
 # "No, such a triangle cannot exist.": a verdict opening the closing paragraph (not "No, wait, ...").
 _VERDICT_LEAD_RE = re.compile(r"^\s*(?:\*\*)?(yes|no)(?:\*\*)?\s*[,.;:—–]\s*(?!.*\b(?:wait|actually|but|however|unless|"
                               r"except|if|only|hmm)\b)", re.IGNORECASE | re.DOTALL)
+_EXAMPLE_RE = re.compile(r"\s*[—–-]?\s*\b(?:for (?:example|instance)|e\.g\.)[^.!?\n]*(?:[.!?](?=\s|$))?", re.IGNORECASE)
 # A paragraph about the work, not a verdict on the question: "No, that's not right. Let me reconsider."
 _PROCESS_RE = re.compile(r"\b(?:let me|let's|let us|now|reconsider|approach|not right|checks? out|therefore|thus|hence|"
                          r"so|step|wait|actually|again)\b", re.IGNORECASE)
@@ -149,7 +150,7 @@ def _spoken_fraction(sentence: str) -> str | None:
     from .words import spoken_number
 
     found = _SPOKEN_FRACTION_RE.findall(sentence)
-    if len(found) != 1 or re.search(r"\d", sentence) or _NOT_STATED_RE.search(sentence):
+    if len(found) != 1 or re.search(r"\d|\band\s+an?\s+(?:half|third|quarter)", sentence) or _NOT_STATED_RE.search(sentence):
         return None
     value = spoken_number(found[0].replace("-", " "))
     return value if value and "/" in value else None
@@ -201,7 +202,8 @@ def closing_value(text: str) -> str | None:
         return first if same else None
     paragraph = re.split(r"\n\s*\n", text.strip())[-1]
     lead = _VERDICT_LEAD_RE.match(paragraph)
-    if lead and not re.search(r"\d", paragraph) and len(re.findall(r"[.!?](?:\s|$)", paragraph.strip())) <= 1 and not (
+    stated = _EXAMPLE_RE.sub("", paragraph)  # "Yes — for example $n = 2$ gives $5$.": the example backs the verdict
+    if lead and not re.search(r"\d", stated) and len(re.findall(r"[.!?](?:\s|$)", stated.strip())) <= 1 and not (
             _PROCESS_RE.search(paragraph)):  # "Yes, $5 is correct." confirms a value; "No, let me reconsider" is work
         return lead.group(1).capitalize()
     bold = _BOLD_END_RE.search(raw_last)
@@ -235,12 +237,21 @@ def closing_value(text: str) -> str | None:
     if verdict:
         word = verdict.group(1) or verdict.group(2)
         return word.capitalize() if verdict.group(1) else word.lower()
+    return _worded_closing(last)
+
+
+def _worded_closing(last: str) -> str | None:
+    """The closing sentence's value said in words or units: a fraction in words, a duration restated, "f is the
+    identity", "there is no such triangle", a plain-text function; None otherwise."""
     spoken = _spoken_fraction(last)
     if spoken:
         return spoken  # "So he ate three-fourths of the pizza."
     durations = _DURATIONS_RESTATED_RE.search(last)
     if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
         return durations.group(1)  # "It takes 2.5 hours, or 2 hours and 30 minutes."
+    identity = re.search(r"\$?\b([fgh])\$?\s+(?:is|must be)\s+the\s+identity(?:\s+(?:function|map))?\b", last)
+    if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
+        return f"{identity.group(1)}(x) = x"  # "So $f$ must be the identity function on the positive integers."
     none = _NONE_EXISTS_RE.fullmatch(last.strip())
     if none:
         return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists

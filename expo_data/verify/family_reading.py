@@ -25,14 +25,17 @@ _SPELLINGS = [
     (r"\$|\\displaystyle|\\left|\\right|\\[,;:!]|\\q?quad|~|\\\s", " "),
     (r"\\(?:text|mathrm|textbf|textit|mbox|operatorname)\s*\{([^{}]*)\}", r" \1 "),
     (r"\*\*", " "), (r"\^\s*\{([^{}]*)\}", r"^(\1)"), (r"\bof\s+the\s+form\s+([a-z])\s*=\s*", r"formed \1 = "),
-    (r"\\geqslant|\\geq|\\ge\b|≥|=>", " >= "), (r"\\leqslant|\\leq|\\le\b|≤|=<", " <= "),
-    (r"\\neq|\\ne\b|≠|!=", " != "), (r"\\not\s*\\equiv|≢|\bnot congruent to\b", " ≢ "),
+    (r"(\bof\s+the\s+form\s+[^,;=]*?[\dk)])\s+or\s+(?=[-\d(]\S*[a-z])", r"\1, "),  # "of the form 6k+1 or 6k+2"
+    (r"\\geqslant|\\geq|\\ge(?![A-Za-z])|≥|=>", " >= "), (r"\\leqslant|\\leq|\\le(?![A-Za-z])|≤|=<", " <= "),
+    (r"\\neq|\\ne(?![A-Za-z])|≠|!=", " != "), (r"\\not\s*\\equiv|≢|\bnot congruent to\b", " ≢ "),
     (r"\\equiv|≡|\bcongruent to\b", " ≡ "),
     (r"\(\s*\\?(?:mod|bmod)\s*\{?\s*(\d+)\s*\}?\s*\)|\\pmod\s*\{\s*(\d+)\s*\}|\\pmod\s*(\d+)|\\?b?mod\s*\{?\s*(\d+)\}?",
      r" mod \1\2\3\4 "),
     (r"\\mathbb\s*\{?\s*Z\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0)\s*\}?)", " Z+ "),
     (r"\\mathbb\s*\{?\s*Z\s*\}?\s*_\s*\{?\s*(?:>=|\\geq?)\s*0\s*\}?", " Z0 "),
     (r"\\mathbb\s*\{?\s*Z\s*\}?", " Z "), (r"ℤ", " Z "),
+    (r"\b([a-z]),?\s+(?:is\s+)?an?\s+positive\s+integer\b", r" \1 >= 1 "),
+    (r"\b([a-z]),?\s+(?:is\s+)?an?\s+non-?negative\s+integer\b", r" \1 >= 0 "),
     (r"(\d+)\s*(?:\\mid|\|)\s*([a-z])\b", r" \2 ≡ 0 mod \1 "), (r"(\d+)\s*\\nmid\s*([a-z])\b", r" \2 not divisible by \1 "),
     (r"\\in\b|∈", " in "), (r"\\\{|\\lbrace", " { "), (r"\\\}|\\rbrace", " } "), (r"\\mid|\|", " : "),
     (r"\\[lc]?dots|…|\.\.\.", " ... "), (r"\\cdot|\\times", "*"), (r"\\cup", " or "),
@@ -63,6 +66,7 @@ def _spelled(text: str) -> str:
     for pattern, replacement in _SPELLINGS:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"[A-Za-z]{2,}", lambda m: m.group().lower(), text)
+    text = re.sub(r"\b([a-z])\s+in\s+(\d+)\s*Z(?![+0])", r" \1 ≡ 0 mod \2 integers ", text)  # α ∈ 2ℤ: the even integers
 
     text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
     text = re.sub(r"\b([a-z]) ?= ?0 ?, ?± ?1 ?, ?± ?2 ?,? ?\.\.\.", r"\1 in Z", text)  # k = 0, ±1, ±2, ...: every integer
@@ -152,7 +156,7 @@ _PIECE_RES = [
     ("starting", re.compile(rf"\b(?:starting|beginning) (?:with|from|at) ({_NUM})\b")),
     ("except", re.compile(rf"\b(?:except|other than|but not) (?:for )?(?:([a-z]) ?= ?)?({_NUM})\b")),
     ("param", re.compile(rf"(?<![A-Za-z])([a-z]) ?= ?({_FORM}(?: ?, ?{_FORM})*){_FORM_END}")),
-    ("form", re.compile(rf"\bof the form ({_FORM}){_FORM_END}")),
+    ("form", re.compile(rf"\bof the form ({_FORM}(?: ?, ?{_FORM})*){_FORM_END}")),
     ("chain", re.compile(rf"({_NUM}) ?(<=|<) ?([a-z]) ?(<=|<) ?({_NUM})\b")),
     ("bound", re.compile(rf"\b([a-z]) ?(>=|<=|!=|>|<) ?({_NUM})\b(?! ?[*/^+(]| ?[a-z]\b)")),  # "n > 2k" is no bound
     ("power_bound", re.compile(rf"\b([a-z]) ?\^ ?(\d) ?(>=|<=|>|<) ?({_NUM})\b(?! ?[*/^+(a-z])")),

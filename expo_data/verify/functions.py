@@ -82,6 +82,7 @@ _PARAMETER_DOMAINS = [
      r"\s*(-?\d+(?:\.\d+)?)(?: (?:is )?(?:a )?(?:real )?(?:constant|number))?", "bound"),
     (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*([a-zA-Z]) (?:is )?(?:an? |any )?(positive|negative|nonnegative|"
      r"non-negative|nonzero|non-zero) (?:real )?(?:constant|number|real)", "sign"),
+    (r"(?:for |with |where )?([a-zA-Z]) (?:is )?(?:any|an arbitrary|arbitrary|an?) (?:real )?(?:constant|number)", "R"),
     (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*positive integers?\s*(?:constants?)?\s*([a-zA-Z])", "Z+"),
     (r"(?:for |with |where )?(?:any|some|all|every|a)?\s*(?:constant )?([a-zA-Z])\s*(?:\\in|∈)\s*\\mathbb\s*\{?Z\}?"
      r"\s*(?:\^\s*\{?\+\}?|_\s*\{?(?:\+|>\s*0)\}?)", "Z+"),
@@ -106,6 +107,7 @@ def _family(text: str):
     """(name, argument, body, parameter, domain) for "f(x) = cx for any real constant c"; None otherwise."""
     text = re.sub(r"\\[,;! ]|~|\\q?quad", " ", text.strip().strip("$").strip().rstrip("."))
     text = re.sub(r"\\(?:text|mathrm)\s*\{([^{}]*)\}", r" \1 ", text)
+    text = re.sub(r"\s*\(\s*\$?\s*([a-zA-Z]\s*(?:\\in|∈)[^()]*?)\$?\s*\)\s*$", r" for \1", text)  # "f(x)=kx ($k\\in\\mathbb{R}$)"
     definition = _DEFINITION_RE.match(text)
     if not definition:
         return None

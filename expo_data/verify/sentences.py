@@ -233,6 +233,9 @@ def closing_count(text: str) -> str | None:
     count = _count(_plain_words(sentence.replace("**", "")))
     if count:
         return f"{count[0]}{count[1]}"
+    roots = _HAS_COUNT_RE.search(sentence)  # "The equation has three distinct real roots."
+    if roots and number_word_value(roots.group(1)) is not None and not _NOT_STATED_WORDS_RE.search(sentence):
+        return str(number_word_value(roots.group(1)))
     if _INFINITELY_MANY_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+|\.$", "", _plain_words(sentence).replace("$", ""))):
         return "infinitely many"  # "Therefore there are infinitely many such $n$."
     any_noun = _THERE_ARE_COUNT_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+", "", _plain_words(sentence)))
@@ -242,6 +245,11 @@ def closing_count(text: str) -> str | None:
         return None if value is None else str(value)
     if not _ASKED_SUBJECT_RE.match(sentence) or _NOT_STATED_WORDS_RE.search(sentence):
         return None
+    half = re.search(r"\b(?:is|equals)\s+(?:exactly\s+)?(\w+) and a half\s*[.!]?\s*$", sentence, re.IGNORECASE)
+    if half and number_word_value(half.group(1)) is not None and _ASKED_SUBJECT_RE.match(sentence):
+        return f"{2 * number_word_value(half.group(1)) + 1}/2"  # "The smallest value is one and a half."
+    if re.search(r"\band an? (?:half|third|quarter)\b", sentence, re.IGNORECASE):
+        return None  # "two and a third": a mixed number in words, never its fraction alone
     spoken = re.search(r"\b(?:is|equals|was)\s+(?:exactly\s+)?(\w+\s+\w+)\s*[.!]?\s*$", sentence)
     fraction = spoken_number(spoken.group(1)) if spoken else None
     if fraction and "/" in fraction:
@@ -258,9 +266,12 @@ def closing_count(text: str) -> str | None:
 # such value).
 # The subject of such a sentence is what was asked ("the smallest n", "the probability", "Sergey needs"), with
 # neither hedge nor negation ("Maybe", "never", "also", "I think"); "Player A also has two." states nothing.
-_ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:(?:erased|missing|required|"
-                               r"unknown|hidden|original|final|chosen|remaining)\s+)?(?:answer|smallest|largest|least|"
-                               r"greatest|minimum|maximum|minimal|maximal|number|count|total|probability|value|result)\b|"
+_HAS_COUNT_RE = re.compile(r"\b(?:has|have)\s+(?:exactly\s+)?([a-z]+)\s+(?:(?:distinct|different|real|integer|positive)\s+)*"
+                           r"(?:roots|solutions|zeros|zeroes)\s*[.!]?\s*$", re.IGNORECASE)
+_ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:only\s+(?:[a-z]+\s+){0,4}?(?=(?:integer|"
+                               r"prime|number|value|solution)\b))?(?:(?:erased|missing|required|"
+                               r"unknown|hidden|original|final|chosen|remaining|such)\s+)?(?:answer|smallest|largest|least|"
+                               r"greatest|minimum|maximum|minimal|maximal|number|count|total|probability|value|result|integer|prime|solution)\b|"
                                r"[A-Z][a-z]+\s+(?:needs|requires)\b)", re.IGNORECASE)
 _NOT_STATED_WORDS_RE = re.compile(r"\b(?:not|never|no|maybe|perhaps|possibly|probably|think|guess|might|could|if|"
                                   r"also|would|should|unless|except)\b|n't\b", re.IGNORECASE)

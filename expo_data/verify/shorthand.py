@@ -27,6 +27,10 @@ _TO_RATIO_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:\\text\s*\{\s*to\s*\}|to)\s*
 _TEXT_E_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*\\(?:text|mathrm)\s*\{\s*[eE]\s*\}\s*([-+]?\d+)\s*")
 
 
+_DISTANCE_RE = re.compile(r"\s*\$?\s*(?:\\left\s*)?\|\s*([a-z])\s*([-+])\s*(\d+(?:\.\d+)?)\s*(?:\\right\s*)?\|\s*"
+                          r"(>=|<=|>|<|\\geq?|\\leq?|≥|≤)\s*(\d+(?:\.\d+)?)\s*\$?\s*\.?")
+
+
 def spelled_value(text: str) -> str | None:
     """ "1 in 6" as 1/6, "3 to 2" as 3:2, "3.2\\text{e}5" as 3.2e5, "<2, 0, -1>" as (2, 0, -1); None for anything
     else."""
@@ -35,6 +39,15 @@ def spelled_value(text: str) -> str | None:
     spoken = spoken_number(re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.strip().strip("$").strip()))
     if spoken and "/" in spoken:
         return spoken  # "three quarters", "two-thirds"
+    distance = _DISTANCE_RE.fullmatch(text)
+    if distance:  # |a - 1| > 2: the points farther than 2 from 1
+        name, sign, offset, relation, radius = distance.groups()
+        center = Fraction(offset) * (1 if sign == "-" else -1)
+        low, high, closed = center - Fraction(radius), center + Fraction(radius), relation in ("\\ge", "\\geq", "≥", ">=",
+                                                                                              "\\le", "\\leq", "≤", "<=")
+        if relation.lstrip("\\") in ("<", "le", "leq", "≤", "<="):
+            return f"{'[' if closed else '('}{low}, {high}{']' if closed else ')'}"
+        return f"(-\\infty, {low}{']' if closed else ')'} \\cup {'[' if closed else '('}{high}, \\infty)"
     angled = re.fullmatch(r"\s*\$?\s*<\s*([^<>=]+,[^<>=]+)>\s*\$?\s*\.?", text)
     if angled:
         return f"({angled.group(1).strip()})"
