@@ -375,3 +375,24 @@ def test_olympiad_closings_in_words(completion, gold, expected):
 
     answer = extract_answer(completion)[0]
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("$(1,1,2),(2,3,3)$ and their permutations",
+     "$$\\boxed{\\begin{aligned}&(1,1,2),(1,2,1),(2,1,1),\\\\&(2,3,3),(3,2,3),(3,3,2)\\end{aligned}}$$", True),
+    ("$(1,1,2),(2,3,3)$ and their permutations",
+     "$$\\boxed{\\begin{aligned}&(1,1,2),(1,2,1),\\\\&(2,3,3),(3,2,3),(3,3,2)\\end{aligned}}$$", False),
+    ("$0<a<\\frac{1}{3}$ or $a>2$", "$$\\boxed{a\\in\\left(0,\\tfrac13\\right)\\cup(2,+\\infty)}$$", True),
+    ("$0<a<\\frac{1}{3}$ or $a>2$", "$$\\boxed{a\\in\\left(0,\\tfrac13\\right]\\cup(2,+\\infty)}$$", False),
+    ("f(x) = x", "**Final answer:** $f$ is the identity map, $f(x)=x$ for every real $x$.", True),
+    ("f(x) = -x", "**Final answer:** $f$ is the identity map, $f(x)=x$ for every real $x$.", False),
+    ("The maximum is $\\sqrt{3}$, attained at $x=\\frac{\\pi}{6}$", "**Answer:** maximum $=\\sqrt3$, reached at $x=\\pi/6$.",
+     True),
+    ("The maximum is $\\sqrt{3}$, attained at $x=\\frac{\\pi}{6}$", "**Answer:** maximum $=\\sqrt2$, reached at $x=\\pi/6$.",
+     False),
+])
+def test_olympiad_answer_lines_aligned_lists_unions_and_maxima(gold, completion, expected):
+    from expo_data.verify import extract_answer
+
+    answer = extract_answer(completion)[0]
+    assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)

@@ -60,7 +60,7 @@ def gold_answer(reference: str) -> tuple[str, bool]:
     statement = _proved_statement(text)
     if statement is not None:
         return gold_answer(statement)[0], False
-    joins = r"(,|;|,?\s*and|,?\s*for (?:all|every|each|any)(?: (?:real|positive|rational|natural|nonnegative|integer))*" \
+    joins = r"(,|;|,?\s*and|,?\s*or|,?\s*for (?:all|every|each|any)(?: (?:real|positive|rational|natural|nonnegative|integer))*" \
             r"(?: (?:numbers?|integers?|reals?))?)"
     spans = re.fullmatch(rf"\$[^$]+\$(?:\s*{joins}\s*\$[^$]+\$)+", text)
     if spans:  # "$f(n)=n$, $g(n)=1$", "$f(n)=n$ for all $n \in \mathbb{N}$": one answer in several spans

@@ -30,6 +30,7 @@ def _number(text: str) -> Fraction | None:
 
 def _plain(text: str) -> str:
     text = re.sub(r"\\(?:text|mathrm|textrm|mbox)\s*\{([^{}]*)\}", r" \1 ", text)
+    text = re.sub(r"\\(?:begin|end)\s*\{(?:aligned|align\*?|gathered)\}|&|\\\\", " ", text)  # a list broken over lines
     text = re.sub(r"\\left\s*|\\right\s*|\\[,;:! ]|~|\$", " ", text)
     return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
 

@@ -117,6 +117,9 @@ def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, in
     ("$n = 2k$ for integers $k \\ge 2$"), every ordering of a tuple ("$(x,y,z)$ is any permutation of $(1,2,3)$"), a
     property of the variable ("$n$ is any power of $2$"). None otherwise."""
     stated_end = run[-1].end()
+    identity = re.match(r"\s*(?:is|must be)\s+the\s+identity(?:\s+(?:function|map))?\b", text[stated_end:])
+    if identity and re.fullmatch(r"\s*[fgh]\s*", joined_spans(run)):
+        return f"{joined_spans(run).strip()}(x) = x", stated_end + identity.end()  # "$f$ is the identity map, ..."
     following = list(MATH_SPAN_RE.finditer(text, stated_end))[:1]
     qualified = qualified_form(text, run[-1:] + following) if len(run) == 1 and following else None
     if qualified:
@@ -191,7 +194,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
     candidate = cjk_value(candidate) or candidate  # "答：这堆稻谷约重2.5吨。": its one number
     candidate = _TRAILING_JUNK_RE.sub("", candidate.replace("\\boxed{}", "")).strip().strip("*").strip()
     candidate = candidate if re.search(r"\d\.\d+(?:\.\.\.|…)$", candidate) else candidate.rstrip(".").strip()
-    candidate = LEAD_FILLER_RE.sub("", candidate).strip()
+    candidate = LEAD_FILLER_RE.sub("", re.sub(r"^=\s*(?=\S)", "", candidate)).strip()  # "maximum $=\\sqrt2$"
     candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
     if number_then_words and not has_hedge(candidate) and not _unit_or_scale(candidate) and not in_formula(
