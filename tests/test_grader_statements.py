@@ -396,3 +396,15 @@ def test_olympiad_answer_lines_aligned_lists_unions_and_maxima(gold, completion,
 
     answer = extract_answer(completion)[0]
     assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("(-\\infty,-\\frac{1}{3})\\cup(2,\\infty)", "x < -\\frac{1}{3}, x > 2", True),  # disjoint rays: their union
+    ("(-\\infty,-\\frac{1}{3})\\cup(2,\\infty)", "x \\le -\\frac{1}{3}, x > 2", False),
+    ("(1,4)", "x > 1, x < 4", True),  # overlapping bounds: the interval between
+    ("(1,4]", "x > 1, x ≤ 4", True),
+    ("(1,4)", "x ≥ 1, x < 4", False),
+    ("(-\\infty,1)\\cup(4,\\infty)", "x < 1, y > 4", False),
+])
+def test_two_bounds_joined_by_a_comma(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)

@@ -27,6 +27,8 @@ _TO_RATIO_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:\\text\s*\{\s*to\s*\}|to)\s*
 _TEXT_E_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*\\(?:text|mathrm)\s*\{\s*[eE]\s*\}\s*([-+]?\d+)\s*")
 
 
+_BOUND = r"(<=|>=|<|>|\\leq?|\\geq?|≤|≥)\s*(" + _SCALAR + r")"
+_TWO_BOUNDS_RE = re.compile(rf"\s*\$?\s*([a-z])\s*{_BOUND}\s*,\s*([a-z])\s*{_BOUND}\s*\$?\s*\.?")
 _DISTANCE_RE = re.compile(r"\s*\$?\s*(?:\\left\s*)?\|\s*([a-z])\s*([-+])\s*(\d+(?:\.\d+)?)\s*(?:\\right\s*)?\|\s*"
                           r"(>=|<=|>|<|\\geq?|\\leq?|≥|≤)\s*(\d+(?:\.\d+)?)\s*\$?\s*\.?")
 
@@ -39,6 +41,21 @@ def spelled_value(text: str) -> str | None:
     spoken = spoken_number(re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.strip().strip("$").strip()))
     if spoken and "/" in spoken:
         return spoken  # "three quarters", "two-thirds"
+    pair = _TWO_BOUNDS_RE.fullmatch(text)
+    if pair and pair.group(1) == pair.group(4):  # "x < -\\frac{1}{2}, x > 3": the two rays, or the interval between
+        bounds = []
+        for relation, bound in ((pair.group(2), pair.group(3)), (pair.group(5), pair.group(6))):
+            try:
+                bounds.append((relation.lstrip("\\")[:1] in "<l≤", relation in ("<=", ">=", "≤", "≥") or relation[0] == "\\",
+                               _scalar_value(bound.strip())))
+            except (ValueError, ZeroDivisionError):
+                return None
+        (upper, upper_closed, a), (lower, lower_closed, b) = sorted(bounds, key=lambda t: not t[0])
+        if not upper or lower:
+            return None
+        if a < b:  # x < a or x > b
+            return f"(-\\infty, {a}{']' if upper_closed else ')'} \\cup {'[' if lower_closed else '('}{b}, \\infty)"
+        return f"{'[' if lower_closed else '('}{b}, {a}{']' if upper_closed else ')'}"
     distance = _DISTANCE_RE.fullmatch(text)
     if distance:  # |a - 1| > 2: the points farther than 2 from 1
         name, sign, offset, relation, radius = distance.groups()
