@@ -408,3 +408,18 @@ def test_olympiad_answer_lines_aligned_lists_unions_and_maxima(gold, completion,
 ])
 def test_two_bounds_joined_by_a_comma(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("Show that the answer is all nonnegative integers not congruent to 2 or 5 (mod 7).",
+     "\\{n\\ge 0 : n\\not\\equiv 2, 5 \\pmod 7\\}", True),
+    ("Show that the answer is all nonnegative integers not congruent to 2 or 5 (mod 7).",
+     "\\{n\\ge 0 : n\\not\\equiv 2 \\pmod 7\\}", False),
+    ("Show that the answer is all nonnegative integers not congruent to 3 or 6 (mod 9).",
+     "\\{n\\ge 0 : n\\not\\equiv \\pm 3 \\pmod 9\\}", True),
+    ("Show that the answer is 7.", "7", True),
+    ("Show that the answer is 7.", "8", False),
+    ("Show that the answer is 1 and all multiples of 5.", "5", False),
+])
+def test_statements_in_words_only(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected, (gold, answer)

@@ -318,6 +318,7 @@ def _residue_piece(family: _Family, name: str, match) -> str | None:
         if groups[0] and not _take_variable(family, groups[0]):
             return None
         residues, modulus = [int(r) for r in re.findall(_NUM, groups[1])], int(groups[2])
+        residues += [-r for r in residues] if "±" in groups[1] else []
         if modulus < 2:
             return None
         family.condition(lambda n, rs=residues, m=modulus: all((n - r) % m for r in rs))

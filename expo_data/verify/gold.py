@@ -81,7 +81,7 @@ _STATES_RE = re.compile(r"\s(?:is|are|equals|(?:is|are) given by|takes the form(
 _NOUN_BEFORE_VALUE_RE = re.compile(r"^(?:(?:the|all|only|such|possible|real|positive|ordered)\s+)*(?:functions?|numbers?|"
                                    r"pairs?|triples?|values?|solutions?|integers?|reals?|answers?)?\s*(?=\x01)")
 # The words a statement may give its values in: a family of integers ("the multiples of $3$ starting with $9$").
-_FAMILY_WORDS_RE = re.compile(r"(?:\s|,|\x01|\b(?:the|all|multiples?|powers?|of|odd|even|primes?|positive|nonnegative|"
+_FAMILY_WORDS_RE = re.compile(r"(?:\s|,|\x01|[()]|\d+|\b(?:the|all|multiples?|powers?|of|odd|even|primes?|positive|nonnegative|"
                               r"non-negative|integers?|numbers?|not|congruent|to|or|mod|modulo|starting|beginning|with|from)\b)+",
                               re.IGNORECASE)
 _VALUE_JOIN_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and|or)\s*")
@@ -100,6 +100,8 @@ def _proved_statement(text: str) -> str | None:
     spans = _SPAN_RE.findall(text)
     masked = _SPAN_RE.sub(lambda m: "\x01", text).strip().rstrip(".").strip()
     verbs = list(_STATES_RE.finditer(masked))
+    if len(verbs) == 1 and imperative and not spans and _FAMILY_WORDS_RE.fullmatch(masked[verbs[0].end():]):
+        return masked[verbs[0].end():].strip()  # "Show that the answer is all nonnegative integers not congruent to 3 ..."
     if len(verbs) != 1 or "\x01" not in masked[verbs[-1].end():]:
         return None  # "the minimum is $0$ and the maximum is $1$", "... is $5$ when $n$ is $3$": not one value
     if not imperative and "\x01" not in masked[:verbs[-1].start()]:
