@@ -8,7 +8,13 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from expo_data.verify import verify_one
+from expo_data.verify import extract_answer, verify_one
+
+def graded(gold: str, completion: str) -> bool:
+    """The completion's extracted answer graded against the gold; no answer is wrong."""
+    answer = extract_answer(completion)[0]
+    return answer is not None and verify_one(gold, answer)[0] is True
+
 
 PROPERTY = settings(max_examples=int(__import__("os").environ.get("EXPO_GRADER_EXAMPLES", "0")) or 10, deadline=None,
                     derandomize=not __import__("os").environ.get("EXPO_GRADER_EXAMPLES"), database=None)
@@ -191,8 +197,6 @@ def test_spelled_numbers_excluded_points_moduli_and_clock_readings(gold, answer,
      "f(x) = x"),
 ])
 def test_closing_statements_a_reader_takes_as_the_answer(completion, expected):
-    from expo_data.verify import extract_answer
-
     assert extract_answer(completion)[0] == expected
 
 
@@ -222,9 +226,7 @@ def test_closing_statements_a_reader_takes_as_the_answer(completion, expected):
     ("<think>\nAB = sqrt(13) - 1\n</think>\n\nAB = sqrt(13) - 1", "\\sqrt{13}-1", True),
 ])
 def test_closing_statements_graded_whole(completion, gold, expected):
-    from expo_data.verify import extract_answer
-
-    assert verify_one(gold, extract_answer(completion)[0])[0] is expected, completion
+    assert graded(gold, completion) is expected, completion
 
 
 @pytest.mark.parametrize("gold, answer, expected", [
@@ -270,10 +272,7 @@ def test_review_probes_statements_that_are_not_one_value_stay_wrong(gold, answer
     ("3", "We compute the length.\nXP = sqrt(23) - 2 sqrt(3) or sqrt(23) + 2 sqrt(3)"),
 ])
 def test_review_probes_negated_hedged_or_retracted_closings_are_no_answer(gold, completion):
-    from expo_data.verify import extract_answer
-
-    answer = extract_answer(completion)[0]
-    assert answer is None or verify_one(gold, answer)[0] is False, (completion, answer)
+    assert graded(gold, completion) is False, completion
 
 
 @pytest.mark.parametrize("gold, answer, expected", [
@@ -301,9 +300,7 @@ def test_noncongruences_and_runs_with_an_end(gold, answer, expected):
      True),
 ])
 def test_putnam_style_golds_against_closing_sentences(gold, completion, expected):
-    from expo_data.verify import extract_answer
-
-    assert verify_one(gold, extract_answer(completion)[0])[0] is expected, completion
+    assert graded(gold, completion) is expected, completion
 
 
 @pytest.mark.parametrize("gold, answer, expected", [
@@ -335,10 +332,7 @@ def test_fractions_in_words_and_durations_against_a_bare_number(gold, answer, ex
     ("Sam has 4 pens and buys 5 more. How many pens does Sam have now?\nSam has 4 + 5 = 9 pens now.", "9", True),
 ])
 def test_small_model_closings(completion, gold, expected):
-    from expo_data.verify import extract_answer
-
-    answer = extract_answer(completion)[0]
-    assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)
+    assert graded(gold, completion) is expected, completion
 
 
 @pytest.mark.parametrize("gold, answer, expected", [
@@ -371,10 +365,7 @@ def test_families_in_words_and_distances(gold, answer, expected):
     ("Therefore $f(x)=x^2+ax$ for some real constant $a$.", "f(x)=x^{2}+cx, c \\in \\mathbb{R}", True),
 ])
 def test_olympiad_closings_in_words(completion, gold, expected):
-    from expo_data.verify import extract_answer
-
-    answer = extract_answer(completion)[0]
-    assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)
+    assert graded(gold, completion) is expected, completion
 
 
 @pytest.mark.parametrize("gold, completion, expected", [
@@ -392,10 +383,7 @@ def test_olympiad_closings_in_words(completion, gold, expected):
      False),
 ])
 def test_olympiad_answer_lines_aligned_lists_unions_and_maxima(gold, completion, expected):
-    from expo_data.verify import extract_answer
-
-    answer = extract_answer(completion)[0]
-    assert (answer is not None and verify_one(gold, answer)[0]) is expected, (completion, answer)
+    assert graded(gold, completion) is expected, completion
 
 
 @pytest.mark.parametrize("gold, answer, expected", [
