@@ -35,6 +35,12 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
 
 
+def _items(match: re.Match) -> list[Fraction] | None:
+    """A tuple's items as numbers; None for fewer than two or any item that is no plain number."""
+    items = [_number(item) for item in match.group(1).split(",")]
+    return None if len(items) < 2 or any(item is None for item in items) else items
+
+
 def solution_tuples(text: str) -> set[tuple] | None:
     """The set of tuples a side names, its reorderings included where it says so; None when any part is not read
     or no part says "permutations"."""
@@ -52,8 +58,8 @@ def solution_tuples(text: str) -> set[tuple] | None:
     found: set[tuple] = set()
     said = every
     for match, before in zip(tuples, gaps):
-        items = [_number(item) for item in match.group(1).split(",")]
-        if len(items) < 2 or len(items) > _MOST_ITEMS or any(item is None for item in items):
+        items = _items(match)
+        if items is None or len(items) > _MOST_ITEMS:
             return None
         reorder = every or bool(_ALL_ORDERS_BEFORE_RE.search(before))
         if not reorder and not _FILLER_RE.match(before):
@@ -74,8 +80,8 @@ def _listed_tuples(text: str) -> set[tuple] | None:
         return None
     found = set()
     for match in tuples:
-        items = [_number(item) for item in match.group(1).split(",")]
-        if len(items) < 2 or any(item is None for item in items):
+        items = _items(match)
+        if items is None:
             return None
         found.add(tuple(items))
     return found
