@@ -411,3 +411,9 @@ def test_two_bounds_joined_by_a_comma(gold, answer, expected):
 ])
 def test_statements_in_words_only(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected, (gold, answer)
+
+
+@pytest.mark.parametrize("gold, answer", [("(0,0)", "|x-0|<0"), ("(-1,1)", "|x-0| \\le 0"), ("0", "1 \\text{ in } 0")])
+def test_degenerate_distances_and_chances_are_no_interval(gold, answer):
+    """A distance of 0 bounds no interval; a chance "1 in 0" is no fraction (careless inputs, session 13)."""
+    assert verify_one(gold, answer)[0] is False, (gold, answer)

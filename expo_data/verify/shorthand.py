@@ -57,7 +57,7 @@ def spelled_value(text: str) -> str | None:
             return f"(-\\infty, {a}{']' if upper_closed else ')'} \\cup {'[' if lower_closed else '('}{b}, \\infty)"
         return f"{'[' if lower_closed else '('}{b}, {a}{']' if upper_closed else ')'}"
     distance = _DISTANCE_RE.fullmatch(text)
-    if distance:  # |a - 1| > 2: the points farther than 2 from 1
+    if distance and Fraction(distance.group(5)) > 0:  # |a - 1| > 2: the points farther than 2 from 1
         name, sign, offset, relation, radius = distance.groups()
         center = Fraction(offset) * (1 if sign == "-" else -1)
         low, high, closed = center - Fraction(radius), center + Fraction(radius), relation in ("\\ge", "\\geq", "≥", ">=",
@@ -69,7 +69,7 @@ def spelled_value(text: str) -> str | None:
     if angled:
         return f"({angled.group(1).strip()})"
     one_in = _ONE_IN_RE.fullmatch(text)
-    if one_in and int(one_in.group(2)) > 0:
+    if one_in:  # "1 in 0" stays 1/0, never the product 1·i·n·0
         return f"\\frac{{{one_in.group(1)}}}{{{one_in.group(2)}}}"
     ratio = _TO_RATIO_RE.fullmatch(text)
     if ratio:
