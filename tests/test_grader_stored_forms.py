@@ -168,11 +168,25 @@ def test_small_model_endings(completion, truncated, gold, near):
     ("The final answer is $\\boxed{64}$.\n\nHmm, let me recount the", True),
     ("They have 260 sheep.\nThey have 260 sheep.\nSo the", True),  # the loop broke off into something else
     ("They have 260 sheep.\nSo the", True),  # said once, then cut off
-    ("The ratio is 16:25.", False),  # a ratio, not a clock time
 ])
 def test_endings_that_commit_to_nothing_or_not_to_that(completion, truncated):
     extracted = extract_answer(completion, truncated=truncated)[0]
     assert extracted not in ("64", "260", "16:25")
+
+
+@PROPERTY
+@given(st.integers(1, 60), st.integers(1, 60), st.integers(1, 60))
+def test_a_closing_ratio_is_read_whole_in_its_order(first, second, third):
+    """"The ratio of boys to girls is 3:2." states 3:2 (not its last number 2), in its order."""
+    two = extract_answer(f"Divide both by the gcd.\n\nThe ratio of boys to girls is {first}:{second}.")[0]
+    assert two == f"{first}:{second}"
+    assert verify_one(f"{first}:{second}", two)[0] is True
+    assert verify_one(f"{first}/{second}", two)[0] is True
+    assert verify_one(f"{first + second}:{second}", two)[0] is False
+    three = extract_answer(f"So the ratio of the angles is {first}:{second}:{third}.")[0]
+    assert verify_one(f"{first} \\colon {second} \\colon {third}", three)[0] is True
+    if len({first, second, third}) == 3:
+        assert verify_one(f"{first}:{third}:{second}", f"A:B:C = {three}")[0] is False  # order kept, named or not
 
 
 @PROPERTY

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from .tail import COURTESY_RE, sign_off
+
 _NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 # Sentences after the answer that state no value of it.
 _REMARK_LINE_RE = re.compile(
     r"(?:\n\s*|(?<=[.!?])\s+)(?:(?:this|the) (?:problem|question) (?:is|was|comes|came) (?:from|taken from|adapted from)"
     r"[^\n.!?]*|(?:so )?(?:the|this|our|my) (?:final )?answer (?:is|seems|looks) (?:correct|right|verified|consistent|"
     r"confirmed))\s*[.!]?\s*$", re.IGNORECASE)  # a whole last sentence: "... is correct only if ..." is no remark
+_EMOJI_RE = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 # A closing line that cites where the problem comes from ("Grade 3, Lesson 12", "See also: problem 150").
 _CITATION_LINE_RE = re.compile(r"\n\s*(?:see also|source|reference|from|cf\.)?\s*:?\s*(?:grade|lesson|problem|chapter|page|"
                                r"exercise|section|unit|question)\s*#?\d+[^\n]{0,30}$|\n\s*(?:see also|source|reference)\s*:[^\n]{0,60}$",
@@ -27,6 +30,7 @@ _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+(?:the\s+(?:point|pair|ordered\s+pair|coordinates?|solution)\s+)?\$?(\(\s*{_NUM}\s*"
                        rf"(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _CLOCK_END_RE = re.compile(r"(?<![\d:.])(\d{1,2}:\d{2}(?::\d{2})?)(\s*(?:[ap]\.\s?m\.?|[ap]m\b))?\s*\.?\s*$", re.IGNORECASE)
+_RATIO_END_RE = re.compile(r"(?:\b(?:is|are|was|equals|of|be)|[=:])\s+\$?(\d+(?:\.\d+)?(?:\s*(?::|\\colon)\s*\d+(?:\.\d+)?)+)\$?\s*\.?\s*$")
 _END = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 _RAY_END_RE = re.compile(rf"{_STATES}\s+\$?((?:\(\s*(?:-\s*∞|-\\infty)|[(\[]\s*{_END})\s*,\s*(?:\+?∞|\\infty)\s*\)"
                          rf"|\(\s*(?:-\s*∞|-\\infty)\s*,\s*{_END}\s*[)\]])\$?\s*\.?\s*$", re.IGNORECASE)
@@ -56,6 +60,7 @@ def without_remarks(text: str) -> str:
     """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.")."""
     while True:
         shorter = _CITATION_LINE_RE.sub("", _REMARK_LINE_RE.sub("", text.rstrip()))
+        shorter = _EMOJI_RE.sub("", COURTESY_RE.sub(sign_off, shorter)).rstrip()  # "I hope this helps! 😊"
         remark = _COMPARISON_REMARK_RE.search(shorter)
         if remark and re.search(r"\d(?:\\?%)?\$?(?:\s+[A-Za-z]+){0,2}\s*[.!]$", shorter[:remark.start()]) and not re.search(
                 r"\b(?:so|thus|therefore|hence|final|answer|total|correct|wrong)\b|=", remark.group(), re.IGNORECASE):
@@ -82,7 +87,19 @@ def scaled_numbers(text: str) -> str:
     ("$3k+1$", "$5m$": a letter before an operator or a closing $) nor "thousand-dollar bills"."""
     text = _DOLLARS_CENTS_RE.sub(lambda m: f"${m.group(1)}.{int(m.group(2)):02d}", text)  # "12 dollars and 50 cents"
     text = _BELOW_ZERO_RE.sub(lambda m: f"-{m.group(1)} degrees", text)  # "3 degrees below zero"
+    text = _PLAIN_VULGAR_RE.sub(_improper, text)  # "4½ bags" -> "9/2 bags": one value, not 4
     return _SCALED_RE.sub(_scaled, text)
+
+
+_PLAIN_VULGAR_RE = re.compile(r"(?<![\d.,/])(\d*)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒])(?![\d/])")
+
+
+def _improper(match: re.Match) -> str:
+    import unicodedata
+
+    numerator, denominator = unicodedata.normalize("NFKC", match.group(2)).split("\u2044")
+    value = int(match.group(1) or 0) + Fraction(int(numerator), int(denominator))
+    return f"{value.numerator}/{value.denominator}"
 
 
 def _value(number: str, percent: bool) -> Fraction:
@@ -118,10 +135,12 @@ _TUPLE = rf"\(\s*{_NUM}(?:\s*,\s*{_NUM})+\s*\)"
 # A closing sentence that is only the list of solutions: "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "The triples
 # $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
 # solutions", "for odd n, the solutions") is no answer.
+_NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}"  # "(x, y) = (3, 1)"
 _LISTED_TUPLES_RE = re.compile(
-    r"(?:(?:so|thus|hence|therefore),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?(?:(?:ordered|integer|positive|real)\s+)*"
-    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*\$?\s*"
-    rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}(?:\s*\$?\s*(?:,|,?\s*and)\s*\$?\s*{_TUPLE})+\s*\$?\s*\.?", re.IGNORECASE)
+    r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
+    r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
+    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*\$*\s*"
+    rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:,|,?\s*and)\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*\$*\s*\.?", re.IGNORECASE)
 
 
 # A function named in plain text as the closing statement, with its domain after it (read as the whole line).
@@ -132,6 +151,8 @@ _PLAIN_FUNCTION_RE = re.compile(r"\b(?:is|are)\s+(?:the\s+(?:[a-z]+\s+){0,2}func
 
 _DURATION = r"\d+(?:\.\d+)?\s*(?:hours?|minutes?)(?:,?\s*(?:and\s+)?\d+\s*minutes?)?"
 _DURATIONS_RESTATED_RE = re.compile(rf"({_DURATION})\s*,?\s+or\s+({_DURATION})\s*\.?\s*$", re.IGNORECASE)
+_HOURS_MINUTES_END_RE = re.compile(r"\b(\d+\s*(?:hours?|hrs?|h)\s*,?\s*(?:and\s+)?\d+\s*(?:minutes?|mins?))\s*\.?\s*$",
+                                   re.IGNORECASE)
 _SPOKEN_FRACTION_RE = re.compile(r"\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)[ -](?:halve|half|third|quarter|"
                                  r"fourth|fifth|sixth|seventh|eighth|ninth|tenth)s?\b", re.IGNORECASE)
 
@@ -156,13 +177,18 @@ def _spoken_fraction(sentence: str) -> str | None:
     return value if value and "/" in value else None
 
 
-_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?)"
-                             r"\s*\.?", re.IGNORECASE)
+_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?|"
+                             r"(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?solutions?"
+                             r"(?: in (?:[a-z]+ ){0,2}(?:integers|numbers|reals))?|"
+                             r"no (?:such )?(?:(?:positive |negative |real |natural )?(?:integers?|numbers?|primes?|pairs?|triples?) )?"
+                             r"\$?[a-z]\$? (?:exists?|works?))\s*\.?", re.IGNORECASE)
 
 
 def closing_value(text: str) -> str | None:
     """The value the closing sentence states in one of the forms above; "" when it states several points (no
     answer); None for any other sentence."""
+    text = re.sub(r"\\q?quad\s*\\text\s*\{\s*(and|or)\s*\}\s*\\q?quad|\\text\s*\{\s*(and|or)\s*\}", r" \1\2 ", text)
+    text = re.sub(r"\b(are|is)\s*\n\s*(?=\$\$|\\\[)", r"\1 ", text.strip())  # "the solutions are\n\n$$...$$"
     raw_last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()
     last = raw_last.replace("−", "-").replace("–", "-").replace("**", "")
     # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
@@ -176,6 +202,10 @@ def closing_value(text: str) -> str | None:
             r"\b(?:not|never|instead|rather|than|before|after|until|by|from)\b|n't\b", before_clock, re.IGNORECASE) and (
             clock.group(2) or not re.search(r"\b(?:ratio|odds|score|proportion)\b", last, re.IGNORECASE)):
         return clock.group(1) + (clock.group(2) or "")  # "The bus arrives at 3:45 p.m.", "... at 15:45."
+    ratio = _RATIO_END_RE.search(last)
+    if ratio and re.search(r"\b(?:ratio|odds|proportion)\b", last[:ratio.start()], re.IGNORECASE) and not (
+            _NOT_STATED_RE.search(last[:ratio.start()])):
+        return re.sub(r"\s+", "", ratio.group(1))  # "The ratio of boys to girls is 3:2."
     ray = _RAY_END_RE.search(last)
     if ray:
         return ray.group(1)  # "In interval notation, the solution is (-∞, 3)."
@@ -246,13 +276,16 @@ def _worded_closing(last: str) -> str | None:
     spoken = _spoken_fraction(last)
     if spoken:
         return spoken  # "So he ate three-fourths of the pizza."
+    duration = _HOURS_MINUTES_END_RE.search(last)
+    if duration and not re.search(r"\d", last[:duration.start()]) and not _NOT_STATED_RE.search(last[:duration.start()]):
+        return duration.group(1)  # "So the movie lasts 2 hours and 30 minutes.": one duration, not its 30 minutes
     durations = _DURATIONS_RESTATED_RE.search(last)
     if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
         return durations.group(1)  # "It takes 2.5 hours, or 2 hours and 30 minutes."
     identity = re.search(r"\$?\b([fgh])\$?\s+(?:is|must be)\s+the\s+identity(?:\s+(?:function|map))?\b", last)
     if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
         return f"{identity.group(1)}(x) = x"  # "So $f$ must be the identity function on the positive integers."
-    none = _NONE_EXISTS_RE.fullmatch(last.strip())
+    none = _NONE_EXISTS_RE.fullmatch(last.strip()) or _NONE_EXISTS_RE.fullmatch(re.split(r"\s+[—–]\s+", last)[-1].strip())
     if none:
         return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists
     function = _PLAIN_FUNCTION_RE.search(last)

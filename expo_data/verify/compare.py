@@ -30,6 +30,7 @@ from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
 from .rewrites import gamma_as_letter, radicals_as_powers
+from .tuple_lists import tuple_list_verdict
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import reduced_gold, stated_value
 from .solutions import permutations_verdict, plus_minus_verdict, roots_verdict, solutions_verdict
@@ -230,6 +231,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         return True, None
     verdict = ratio_verdict(gold, answer)
     verdict = date_verdict(gold, answer) if verdict is None else verdict
+    verdict = tuple_list_verdict(gold, _unboxed(answer)) if verdict is None else verdict  # "(k,n)=(1,1) and (k,n)=(3,2)"
     if verdict is not None:
         return verdict, None
     if reordered_list(gold, answer, item_value) or counts_differ(gold, answer, item_value):

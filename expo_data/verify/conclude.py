@@ -57,11 +57,45 @@ def without_side_supposition(text: str) -> str:
     return text
 
 
+# After a sentence that states the value, a recap of its parts ("Breakdown:\n- Donuts: $204\n- Cupcakes: $160") or a
+# bracketed line ("(8 glasses at $5 and 8 at $3.)") restates the work; its last number is no answer.
+_RECAP_ITEM_RE = re.compile(r"\s*(?:[-*•]|\d+[.)])\s+(?:\*\*)?[A-Za-z][^:\n]{0,40}:(?:\*\*)?\s*[^\n]*\d[^\n]*")
+_RECAP_HEAD_RE = re.compile(r"\s*(?:#{1,4}\s*)?(?:\*\*)?[A-Z][A-Za-z ]{0,30}:?(?:\*\*)?:?\s*")
+_BRACKETED_LINE_RE = re.compile(r"\s*\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)\s*\.?\s*")
+_STATED_LINE_RE = re.compile(r"\d[^\n]*?[.!]?\s*$")
+
+
+def without_recap(text: str) -> str:
+    """The text without a recap list or a bracketed line after the sentence that stated the value."""
+    lines = text.rstrip().split("\n")
+    end = len(lines)
+    while end > 0 and _RECAP_ITEM_RE.fullmatch(lines[end - 1]):
+        end -= 1
+    items = len(lines) - end
+    if items == 0 and lines and _BRACKETED_LINE_RE.fullmatch(lines[-1]) and re.search(r"[A-Za-z]{3,}\s", lines[-1]):
+        end, items = end - 1, 2
+    if items < 2:
+        return text
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    if items != 2 or not _BRACKETED_LINE_RE.fullmatch(lines[-1]):  # a recap list may have a heading
+        if end > 0 and _RECAP_HEAD_RE.fullmatch(lines[end - 1]) and not re.search(r"\d", lines[end - 1]):
+            end -= 1
+        while end > 0 and not lines[end - 1].strip():
+            end -= 1
+    stated = lines[end - 1] if end > 0 else ""
+    if not _STATED_LINE_RE.search(stated) or not stated.rstrip().rstrip("*").endswith((".", "!")) or (
+            _UNSETTLED_RE.search(stated)):
+        return text
+    return "\n".join(lines[:end])
+
+
 _MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$?(?:[^$\\]|\\.)+\$?\$|\\\[.+?\\\]|\\\(.+?\\\)", re.DOTALL)  # "$\\$5$" is one
 # Chat tokens and sign-offs after the statement ("I hope it is correct. <|im_start|>user").
 _CLOSING_JUNK_RE = re.compile(r"(?:\s*(?:<\|[a-z_]+\|>\w*|I hope it is correct\.?))+\s*$", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\d)[.!?](?=\s|$)|\n\s*\n|\n(?!\s*[$\\])")
 _NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)")
+_VALUE_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+(?![\d/]))?")  # "1/2 cup" states one value
 # The statement commits to a value: a verb or '=' before its last number, or a conclusion word.
 _STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
                         r"remains?|leaves|left|"
@@ -85,7 +119,7 @@ def _drop_aside(match: re.Match) -> str:
 # "There will be 32,000 bacteria", "She earned $10", "The price increased by 25%".
 _VALUE_VERB_RE = re.compile(
     r"\b(?:is|are|was|were|be|equals?|takes?|took|needs?|needed|earns?|earned|costs?|has|have|had|gets?|got|"
-    r"makes?|made|sold|sells|buys|bought|pays|paid|spends?|spent|saves?|saved|weighs?|measures?|holds?|contains?|"
+    r"makes?|made|sold|sells|buys|bought|pay|pays|paid|spends?|spent|saves?|saved|weighs?|measures?|holds?|contains?|"
     r"remains?|increased by|decreased by|rose by|fell by|grew by|came to|comes to|totals?|totalled|reads?)"
     r"\s+(?:(?:only|exactly|still|now|about|a total of|of|in total|altogether|the)\s+)*(?=[-$\\\d])", re.IGNORECASE)
 # What may stand before a later number that only qualifies the stated value: "after 12 hours", "for her 50
@@ -146,7 +180,7 @@ def concluding_text(text: str) -> str | None:
     if _UNSETTLED_RE.search(statement.strip()[-80:]) or _UNSETTLED_RE.search(trailing.strip()):
         return None
     # a $...$ span is one value ("$\\frac{1}{3}$", a matrix), however many digits it holds
-    numbers = {m.group().replace(",", "") for m in _NUMBER_RE.finditer(_MATH_SPAN_RE.sub(" $ ", statement))}
+    numbers = {m.group().replace(",", "") for m in _VALUE_RE.finditer(_MATH_SPAN_RE.sub(" $ ", statement))}
     numbers |= set(_MATH_SPAN_RE.findall(statement))
     main_value_end = _main_value_end(statement) if 1 < len(numbers) and len(statement) <= 400 else None
     if main_value_end is not None:

@@ -9,7 +9,7 @@ from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
 from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
-from .conclude import without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .conclude import without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
@@ -203,7 +203,7 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
             return candidate.splitlines()[0].strip(), "gsm8k_hash"
     if truncated:
         return None, None
-    text = without_side_supposition(text.rstrip())  # "So it is 1/3. If we rolled twice, it would be 1/9."
+    text = without_recap(without_side_supposition(text.rstrip()))  # "So it is 1/3. If we rolled twice, it would be 1/9."
     text = scaled_numbers(text)  # "70 thousand dollars", "$57k"
     bare = text.strip().rstrip(".").strip()
     if _BARE_LATEX_RE.fullmatch(bare) and not re.search(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", "", bare)):

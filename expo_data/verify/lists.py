@@ -53,11 +53,18 @@ def counts_differ(gold: str, answer: str, real_value: Callable[[str], float | No
 
 
 _RATIO_RE = re.compile(r"\s*\$?\s*(-?\d+(?:\.\d+)?(?:\s*:\s*-?\d+(?:\.\d+)?)+)\s*\$?\s*")
+# "A:B:C = 1:3:2", "a : b : c =": the names a ratio is of, before its terms.
+_RATIO_LABEL_RE = re.compile(r"^\s*\$?\s*[A-Za-z](?:_\{?\w+\}?)?(?:\s*:\s*[A-Za-z](?:_\{?\w+\}?)?)+\s*=\s*")
+
+
+def _ratio_terms(side: str) -> re.Match | None:
+    side = re.sub(r"\\colon|∶", ":", side)
+    return _RATIO_RE.fullmatch(_RATIO_LABEL_RE.sub("", side))
 
 
 def ratio_verdict(gold: str, answer: str) -> bool | None:
     """A ratio of three or more terms ("1:2:3") term by term, in order; None when the gold is no such ratio."""
-    gold_ratio, answer_ratio = _RATIO_RE.fullmatch(gold), _RATIO_RE.fullmatch(answer)
+    gold_ratio, answer_ratio = _ratio_terms(gold), _ratio_terms(answer)
     if not gold_ratio or gold_ratio.group(1).count(":") < 2:
         return None
     if not answer_ratio:

@@ -20,6 +20,7 @@ _ALL_ORDERS_AFTER_RE = re.compile(r"^\s*,?\s*(?:and|plus|with|together with)\s+(
 _ALL_ORDERS_BEFORE_RE = re.compile(r"(?:^|,|\band\b)\s*(?:(?:where\s+)?(?:\(?[a-z](?:\s*,\s*[a-z])+\)?\s*)?(?:is|are)\s+)?"
                                    r"(?:all|any|every|each|the(?:\s+\d+|\s+six|\s+three)?)?\s*(?:\d+\s+)?(?:permutations?|"
                                    r"rearrangements?|orderings?)\s+of\s*$")
+_NAMED_TUPLE_RE = re.compile(r"^\(?[a-z](?:\s*,\s*[a-z])+\)?\s*(?:(?:=|\\in)\s*(?=\(|\\\{)|(?=(?:is|are)\b))")
 _FILLER_RE = re.compile(r"^\s*(?:,|;|and|or|,\s*and|\\?quad)?\s*$")
 
 
@@ -45,7 +46,7 @@ def solution_tuples(text: str) -> set[tuple] | None:
     """The set of tuples a side names, its reorderings included where it says so; None when any part is not read
     or no part says "permutations"."""
     text = _plain(text)
-    text = re.sub(r"^\(?[a-z](?:\s*,\s*[a-z])+\)?\s*(?:(?:=|\\in)\s*(?=\(|\\\{)|(?=(?:is|are)\b))", "", text)  # "(x, y, z) = (1, 2, 3)"
+    text = _NAMED_TUPLE_RE.sub("", text)  # "(x, y, z) = (1, 2, 3)"
     text = re.sub(r"^\\\{\s*(.*?)\s*\\\}(?=\s*(?:,|and|$))", r"\1", text)
     tuples = list(_TUPLE_RE.finditer(text))
     if not tuples:
@@ -71,7 +72,7 @@ def solution_tuples(text: str) -> set[tuple] | None:
 
 def _listed_tuples(text: str) -> set[tuple] | None:
     """The tuples of a plain list ("(1,2,3), (1,3,2)"): every gap a comma or "and"; None otherwise."""
-    text = _plain(text)
+    text = _NAMED_TUPLE_RE.sub("", _plain(text))  # "(a, b, c) = (1, 2, 3)": one ordering, named
     text = re.sub(r"^\\\{\s*(.*?)\s*\\\}$", r"\1", text)
     tuples = list(_TUPLE_RE.finditer(text))
     if not tuples or text[tuples[-1].end():].strip() or text[:tuples[0].start()].strip():

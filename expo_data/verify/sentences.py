@@ -19,7 +19,9 @@ _NONE_GOLD_RE = re.compile(
 # "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
 _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
                              r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?"
-                             r"|no such [a-z]+)$")
+                             r"|no such [a-z]+"
+                             r"|(?:so |thus |hence |therefore )?(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?"
+                             r"solutions?(?: in (?:\w+ ){0,2}(?:integers|numbers|reals))?)$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
                  "no such", "there is no solution", "there are no solutions", "not possible", "impossible",
                  "no real solutions", "no integer solutions", "doesn't exist", "it does not exist",
@@ -268,17 +270,20 @@ def closing_count(text: str) -> str | None:
 # neither hedge nor negation ("Maybe", "never", "also", "I think"); "Player A also has two." states nothing.
 _HAS_COUNT_RE = re.compile(r"\b(?:has|have)\s+(?:exactly\s+)?([a-z]+)\s+(?:(?:distinct|different|real|integer|positive)\s+)*"
                            r"(?:roots|solutions|zeros|zeroes)\s*[.!]?\s*$", re.IGNORECASE)
+# What a named person in a word problem ends up with: "Lucy has fifteen stamps left", "Tom ate three apples".
+_OWN_VERBS = (r"(?:needs|requires|has|had|have|gets|got|keeps|owns|spent|spends|made|makes|sold|sells|bought|buys|ate|"
+              r"eats|used|uses|will\s+(?:need|have|get|spend|make|eat|use))\b")
 _ASKED_SUBJECT_RE = re.compile(r"(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:the\s+(?:only\s+(?:[a-z]+\s+){0,4}?(?=(?:integer|"
                                r"prime|number|value|solution)\b))?(?:(?:erased|missing|required|"
                                r"unknown|hidden|original|final|chosen|remaining|such)\s+)?(?:answer|smallest|largest|least|"
                                r"greatest|minimum|maximum|minimal|maximal|number|count|total|probability|value|result|integer|prime|solution)\b|"
-                               r"[A-Z][a-z]+\s+(?:needs|requires)\b)", re.IGNORECASE)
+                               rf"[A-Z][a-z]+\s+(?:(?:now|still)\s+)?{_OWN_VERBS})", re.IGNORECASE)
 _NOT_STATED_WORDS_RE = re.compile(r"\b(?:not|never|no|maybe|perhaps|possibly|probably|think|guess|might|could|if|"
                                   r"also|would|should|unless|except)\b|n't\b", re.IGNORECASE)
 _NUMBER_WORD_RE = r"\b(?:" + "|".join(word for word in _NUMBER_WORDS if word != "hundred") + r")\b"
-_STATED_IN_WORDS_RE = re.compile(r"\b(?:is|equals|needs|requires|takes|has|was)\s+(?:exactly\s+|only\s+|just\s+)?"
+_STATED_IN_WORDS_RE = re.compile(rf"\b(?:is|equals|takes|was|{_OWN_VERBS})\s+(?:exactly\s+|only\s+|just\s+)?"
                                  rf"(?P<count>{_NUMBER_WORD_RE}(?:[- ]{_NUMBER_WORD_RE})?)"
                                  r"(?:\s+(?!(?:more|fewer|less|of|times|than|or|and|to|plus|minus|point|percent|hundred|thousand|million|"
-                                 r"billion|trillion|dozen|squared|cubed|factorial|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+)?"
-                                 r"\s*[.!]?\s*$",
+                                 r"billion|trillion|dozen|squared|cubed|factorial|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+"
+                                 r"(?:\s+(?:left|in total|altogether|in all|remaining))?)?\s*[.!]?\s*$",
                                  re.IGNORECASE)

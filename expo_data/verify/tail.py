@@ -16,7 +16,7 @@ CORRECTION_CUE_RE = re.compile(
     r"error|erred|looking back|look(?:ing)? again|upon (?:further |closer |second )?(?:review|reflection|inspection)|"
     r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
     r"not (?:valid|allowed|admissible)|invalid|inadmissible|vanish(?:es)?|undefined|extraneous|"
-    r"hold on|double[- ]check\w*|revisit\w*|(?:does|did)(?:n't| not) (?:satisfy|work|fit|hold)|wrong|"
+    r"hold on|(?<![\w-])no[,:;!—](?=\s)|double[- ]check\w*|revisit\w*|(?:does|did)(?:n't| not) (?:satisfy|work|fit|hold)|wrong|"
     r"(?:the )?(?:correct|corrected|right|actual|only)\b|(?<=, )not\s+\$?(?:-?\d|[a-z]\b))",
     re.IGNORECASE)
 # A conclusion: "so / thus / therefore / hence ... is|are|equals|= V" or "the correct / only ... is V".
@@ -34,8 +34,14 @@ _ANSWER_QUANTITY_RE = re.compile(r"\bthe (?:total|answer|result|sum|count|final 
                                  re.IGNORECASE)
 # A sentence that says which value is final, whatever precedes it: "Final: 11", "60 km/h is what was asked",
 # "leaves 35, and that's my final answer".
-_FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?final(?: answer)?(?:\*\*)?\s*:\s*(?:\*\*)?\s*\$?([-\d.,/]*\d)\$?(?:\*\*)?\s*",
+# "Final count: 48", "Corrected volume: π", "Revised answer: $\\frac{3}{4}$".
+_FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?(?:final|corrected|revised|updated|new)(?: [a-z]+)?(?:\*\*)?\s*:\s*(?:\*\*)?\s*"
+                             r"(?:\$([^$\n]{1,40})\$|([-\d.,/]*\d(?:\s*(?:π|\\pi))?|-?\d*\s*(?:π|\\pi)))(?:\*\*)?\s*",
                              re.IGNORECASE)
+# After a correction cue, a sentence ending on "= value" concludes: "which doubles the count: 2 × 24 = 48 arrangements".
+_CUED_RESULT_RE = re.compile(r"=\s*\$?\s*-?\d[\d,]*(?:\.\d+)?(?:/\d+)?\s*\$?(?:\s+[A-Za-z]+){0,2}\s*$")
+# A line that is only a value ("**9**") after a correction cue: the value it settles on.
+_VALUE_LINE_RE = re.compile(r"\s*(?:\*\*)?\s*\$?\s*(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s*\$?\s*(?:\*\*)?\s*")
 _FINAL_CLAIM_RE = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\$?(?:\s*[A-Za-z/%]+){0,3}\s*(?:,\s*(?:and|so)\s+)?"
                              r"(?:that(?:'s| is)|this is|is)\s+(?:my final answer|the final answer|what (?:was|is) asked)\b",
                              re.IGNORECASE)
@@ -91,13 +97,19 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
         sentence = tail[start:end]
         final = _FINAL_LABEL_RE.fullmatch(sentence) or _FINAL_CLAIM_RE.search(sentence)
         if final:  # it says itself that it is the final value: a correction whatever its wording
-            found = ([final.group(1).replace(",", "")], True)
+            found = ([next(g for g in final.groups() if g).strip().replace(",", "")], True)
             start = end_match.end() if end_match else len(tail)
             continue
         cues_from = check.end() if end > checked_from else 0  # a check's own heading ("Let me double-check") is no cue
         conclusion = _CONCLUSION_START_RE.search(sentence)
         if not conclusion and CORRECTION_CUE_RE.search(tail, cues_from, start):  # said before, not "but that double counts"
             conclusion = _CUED_STATEMENT_RE.search(sentence)
+            bare = _VALUE_LINE_RE.fullmatch(sentence)
+            if bare and not conclusion:
+                found = ([bare.group(1).replace(",", "")], True)
+        result = None if conclusion else _CUED_RESULT_RE.search(sentence)
+        if result and CORRECTION_CUE_RE.search(tail, cues_from, start + result.start()):
+            conclusion = result
         if not conclusion and end > checked_from:  # a check that names the answer's own quantity: "Hmm, the total is 48"
             conclusion = _ANSWER_QUANTITY_RE.search(sentence)
         if conclusion:
@@ -161,14 +173,14 @@ RECONSIDER_RE = re.compile(
     r"correct (?:formula|value|answer|count))\b", re.IGNORECASE)
 # A chat model's sign-off after its answer, cut off or not: "I hope this helps! Let me know if you have any other
 # questions or if there's anything else I can": no reconsidering.
-COURTESY_RE = re.compile(r"(?:^|(?<=[.!?\s]))(?:I hope (?:this|that|it) (?:helps|was helpful|is helpful)|(?:please |do )?let me "
+COURTESY_RE = re.compile(r"(?:^|(?<=[.!?\s]))(?:(?:I )?hope (?:this|that|it) (?:helps|was helpful|is helpful)|(?:please |do )?let me "
                          r"know if you (?:have|need|want)|feel free to (?:ask|reach)|if you have any (?:other |more |further )?"
-                         r"questions)\b(?:(?!\b(?:but|wait|however|actually|hmm)\b)[^.!?\n])*[.!?]?", re.IGNORECASE)
+                         r"questions|good luck|happy (?:learning|studying|to help|calculating)|have a (?:great|nice|good) day)\b(?:(?!\b(?:but|wait|however|actually|hmm)\b)[^.!?\n])*[.!?]?", re.IGNORECASE)
 
 _ASKING_RE = re.compile(r"let me know if|if you (?:have|need|want)|or if there'?s anything|if there'?s anything", re.IGNORECASE)
 
 
-def _sign_off(match: re.Match) -> str:
+def sign_off(match: re.Match) -> str:
     """A courtesy sentence goes; one that also doubts ("... I might have made an error in") stays."""
     said = _ASKING_RE.sub(" ", match.group())
     doubts = RECONSIDER_RE.search(said) or re.search(r"\d|\b(?:could|might|may|also|redo|re-?check)\b", said, re.IGNORECASE)
@@ -177,7 +189,7 @@ def _sign_off(match: re.Match) -> str:
 
 def reconsidering(after_answer: str) -> bool:
     """The text after an answer, cut off by the token limit, was reconsidering it (a sign-off is not)."""
-    return bool(RECONSIDER_RE.search(COURTESY_RE.sub(_sign_off, after_answer)))
+    return bool(RECONSIDER_RE.search(COURTESY_RE.sub(sign_off, after_answer)))
 
 
 def looped_line(text: str) -> str | None:
