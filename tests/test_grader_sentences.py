@@ -42,7 +42,8 @@ def test_a_bound_is_read_with_its_direction(gold, answer, expected):
 
 @pytest.mark.parametrize("gold, answer, expected", [
     ("The series converges absolutely.", "it converges absolutely", True),
-    ("The series converges absolutely.", "absolutely convergent", False),  # no "is": left to the text reading
+    ("The series converges absolutely.", "absolutely convergent", True),  # a closing "Final answer: Absolutely convergent."
+    ("The series converges absolutely.", "conditionally convergent", False),
     ("The series converges absolutely.", "converges conditionally", False),
     ("The series converges absolutely.", "The series converges.", False),
     ("converges conditionally", "The series is conditionally convergent", True),

@@ -39,7 +39,7 @@ _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?
 _PLAIN_ITEM = r"[-+]?(?=[^\s,]*\d)[\w()√^*/.+\-]+"
 _EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:are|=)\s+({_PLAIN_ITEM}"
                                   rf"(?:\s*,\s*{_PLAIN_ITEM})*,?\s+and\s+{_PLAIN_ITEM})\s*\.?\s*$", re.IGNORECASE)
-_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(([a-z])\s*=\s*{_NUM}(?:\s*(?:,|,?\s*or|,?\s*and)\s*"
+_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:roots|solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*{_NUM}(?:\s*(?:,|,?\s*or|,?\s*and)\s*"
                                 rf"\2\s*=\s*{_NUM})+)\s*\.?", re.IGNORECASE)
 _ALL_REALS_EXCEPT_RE = re.compile(rf"\b(?:is|are)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"
                                   rf"[a-z]\s*(?:≠|!=|\\neq?)\s*|except\s+(?:for\s+)?(?:[a-z]\s*=\s*)?)({_NUM}(?:\s*(?:,|and|or)\s*"

@@ -14,6 +14,7 @@ from .choices import choice_matches, choice_with_value, choice_value_matches, le
 from .angles import angle_verdict, cis_as_exponential
 from .dates import date_verdict, time_verdict
 from .permuted import permuted_verdict
+from .precision import rounds_to_gold
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
@@ -29,8 +30,9 @@ from .named import tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
-from .rewrites import gamma_as_letter, radicals_as_powers
+from .rewrites import function_qualifiers_dropped, gamma_as_letter, quantity_value, radicals_as_powers
 from .tuple_lists import tuple_list_verdict
+from .units import unit_of
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import reduced_gold, stated_value
 from .solutions import permutations_verdict, plus_minus_verdict, roots_verdict, solutions_verdict
@@ -201,17 +203,25 @@ def _option_verdict(gold: str, answer: str) -> bool | None:
     return None if option is None else choice_value_matches(*option, answer, lambda g, a: _match_one(g, a)[0])
 
 
+def _written_verdict(gold: str, answer: str) -> bool | None:
+    """Verdicts on how a number is written, before notation rewrites it: a base numeral ("1E0_{16}" against
+    "0x1e0", before either is read as 1 \\times 10^0), a measured gold's precision ("1.23e-10" for "1.2e-10"), a
+    clock reading ("2:30" against "2:30 PM", before it is read as 14:30)."""
+    bases = _base_number(gold.strip().strip("$")), _base_number(answer.strip().strip("$"))
+    if all(bases):
+        return bases[0] == bases[1]
+    return True if rounds_to_gold(gold, answer) else time_verdict(gold, answer)
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
-    bases = _base_number(gold.strip().strip("$")), _base_number(_unboxed(answer).strip().strip("$"))
-    if all(bases):  # "1E0_{16}" against "0x1e0", before either is read as 1 \times 10^0
-        return bases[0] == bases[1], None
-    meridiem = time_verdict(gold, _unboxed(answer))  # "2:30" against "2:30 PM", before it is read as 14:30
+    written = _written_verdict(gold, _unboxed(answer))
     gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
-    option = _option_verdict(gold, answer) if meridiem is None else meridiem
+    option = _option_verdict(gold, answer) if written is None else written
     option = angle_verdict(gold, _unboxed(answer)) if option is None else option  # 45° against \frac{\pi}{4}
     if option is not None:
         return option, None
-    gold, answer = (gamma_as_letter(radicals_as_powers(cis_as_exponential(side))) for side in (gold, answer))
+    gold, answer = (function_qualifiers_dropped(gamma_as_letter(radicals_as_powers(cis_as_exponential(side))))
+                    for side in (gold, answer))
     gold = gold_reading(gold)
     family = function_family_verdict(gold, answer, lambda g, a: _match_one(g, a)[0])
     if family is not None:
@@ -359,6 +369,9 @@ def _bracket_list(gold: str) -> list[str] | None:
     return items if len(items) > 2 else None
 
 
+_SPLIT_UNIT_RE = re.compile(r"^\s*\$([^$]+)\$\s*\$\s*(\\(?:mathrm|text|rm)\s*\{[^{}$]+\}(?:\s*\^\s*\{?-?\d\}?)?)\s*\$\s*$")
+
+
 def verify_one(reference: str, extracted: str | None) -> tuple[bool, str | None]:
     """(is_correct, verify_error). Correct when the answer matches any gold alternative. In a main thread (a pool
     worker's, or a plain script's) the whole call runs under a CPU budget (`budget.py`; math-verify's own
@@ -390,6 +403,9 @@ def _warm_once() -> None:
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
     reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
+    reference = _SPLIT_UNIT_RE.sub(r"\1 \2", reference)  # OlympiadBench: "$1.04 \times 10^{5}$ $\mathrm{~Pa}$"
+    extracted = quantity_value(reference, _unboxed(extracted), lambda side: unit_of(side) is not None)
+    extracted = re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", extracted)  # "exactly the primes"
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)
     if bound and not re.search(bound.group(1) + r"|\\[lg]eq?|[≤≥]", extracted, re.IGNORECASE):
         return False, None  # "5 (at most)" is a bound: the bare value is not it

@@ -227,6 +227,27 @@ def _bare_value(line: str) -> bool:
         and not re.search(r"[a-z]{2,}", re.sub(r"\\[a-z]+", "", line))
 
 
+# A heading that says the list under it is the answer: "The equation has exactly two solutions:", "The solutions are:".
+_SOLUTIONS_HEADING_RE = re.compile(r"(?:\b(?:the|all|exactly|only)\b[^:\n]{0,60}?\b(?:solutions|functions|answers|pairs|triples|"
+                                   r"values)|\bsolutions (?:are|is))\b[^:\n]{0,40}:\s*$", re.IGNORECASE)
+_LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|identity\s+|linear\s+)?(?:function|solution)\s+)?"
+                             r"\$([^$]+)\$\s*[;,.]?(?:\s*(?:and|or))?\s*")
+
+
+def listed_solutions(text: str) -> str | None:
+    """The solutions a closing bulleted list states under a heading that says so ("exactly two solutions:\n- the
+    constant function $f(x) = -1$;\n- $f(x) = x + 1$."); None for any other ending."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    end = len(lines)
+    while end > 0 and _LISTED_SPAN_RE.fullmatch(lines[end - 1]):
+        end -= 1
+    if len(lines) - end < 2 or end == 0 or not _SOLUTIONS_HEADING_RE.search(lines[end - 1]) or (
+            _UNSETTLED_RE.search(lines[end - 1]) or re.search(r"\b(?:not|no|candidates?|fail\w*|possible)\b", lines[end - 1],
+                                                             re.IGNORECASE)):
+        return None
+    return ", ".join(_LISTED_SPAN_RE.fullmatch(line).group(1).strip() for line in lines[end:])
+
+
 def values_on_lines(text: str) -> bool:
     """The text ends in a list: its last two lines are bare values or bulleted values ("- 2\n- 3", "x = 1\nx = 3")."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import math
+
+from .precision import same_at_precision
 import re
 
 SI_PREFIXES = ("da", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "h", "k", "M", "G", "T", "P", "E")
@@ -70,7 +72,7 @@ def converted_equal(gold: tuple[str, str], answer: tuple[str, str]) -> bool:
         value = quantity.to(gold_unit).magnitude
     except Exception:  # pint's parse and conversion errors: a unit it does not know is no match
         return False
-    return math.isclose(value, gold_value, rel_tol=REL_TOL, abs_tol=0.0)
+    return math.isclose(value, gold_value, rel_tol=REL_TOL, abs_tol=0.0) or same_at_precision(value, gold[0], answer[0])
 
 
 def known_unit_token(token: str, base_units: set[str]) -> bool:

@@ -9,7 +9,7 @@ from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
 from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
-from .conclude import without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .conclude import listed_solutions, without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
@@ -150,11 +150,17 @@ _CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\
                           r"however|although|though|fails?|violates?|derivative)\b", re.IGNORECASE)
 
 
+# A closing line labelled as the result ("**Conclusion:** The series is divergent."): nothing follows it.
+_LAST_LINE_LABEL_RE = re.compile(r"(?m)^([ \t]*(?:\*\*)?)(?:solution|conclusion|result)(?=(?:\*\*)?\s*:[ \t*]*+(?!(?:let|suppose|"
+                                 r"assume|we|first|consider|to|since|if|using|by)\b)\S[^\n]{0,100}\s*\Z)", re.IGNORECASE)
+
+
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order."""
     if truncated and text.rfind("<think>") > text.rfind("</think>"):
         return None, None  # cut off while still thinking: a draft, never the answer
     text = without_remarks(_after_thinking(text))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
+    text = _LAST_LINE_LABEL_RE.sub(r"\1Answer:", text)  # "**Solution:** $x < -1$ or $x > 3$." closing the text
     own = before_invented_block(text)
     if own is not text:
         # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
@@ -215,6 +221,8 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return bare, "last_math"  # "XP = sqrt(23) - 2 sqrt(3)": the whole text names one value
     if option_line(text):
         return option_line(text), "option_line"
+    if listed_solutions(text):
+        return listed_solutions(text), "last_line"  # "exactly two solutions:\n- $f(x) = -1$;\n- $f(x) = x + 1$."
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
     closing = closing_value(_before_check(text))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from .pairs import unit_of
-from .spans import CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, qualified_form, span_run
+from .rewrites import FOR_EVERY_RE, function_qualifiers_dropped
+from .spans import CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
 from .conclude import in_formula
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
 
@@ -37,7 +38,7 @@ HEDGE_WORDS = {"or", "either", "maybe", "perhaps", "possibly", "probably", "appr
 # Words said before a value that change nothing ("indeed -5", "as follows: 100", "equal to 4").
 LEAD_FILLER_RE = re.compile(
     r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
-    r"thus|therefore|hence|so|then|simply|just|exactly|clearly|obviously|"
+    r"thus|therefore|hence|so|then|simply|just|exactly|only|clearly|obviously|"
     r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
     r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
 # Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
@@ -67,6 +68,8 @@ def _cut_remark(candidate: str) -> str:
     conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
     comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
     bracketed = tail.lstrip()[:1] in "(["  # "72 (48 in April plus 24 in May)": the sum's working, no hedge
+    if bracketed and re.match(r"\s*[(\[]\s*(?:that is|i\.e\.|equivalently|in other words)\b", tail, re.IGNORECASE):
+        return candidate[:remark.start()].rstrip()  # "15 minutes (that is, 0.25 hours, or 900 seconds)": restated
     hedged = has_hedge(tail) if not (comparison or bracketed) else bool(
         {w.lower() for w in re.findall(r"[A-Za-z]+", tail)} & (HEDGE_WORDS - _COMPARISON_WORDS))
     if hedged or conditional and len({m.group() for m in NUMBER_RE.finditer(tail)}) > 1:
@@ -106,7 +109,7 @@ def has_hedge(text: str) -> bool:
 # $4k+1$"): the whole phrase is the answer, never its one span.
 _REORDERED_AFTER_RE = re.compile(r"\s*(?:is|are)\s+(?:any|all|every)\s+(?:permutations?|orderings?|rearrangements?)\s+of\b|"
                                  r"\s*,?\s*(?:and|with)\s+(?:all\s+)?(?:its|their|the)?\s*permutations\b", re.IGNORECASE)
-_PROPERTY_AFTER_RE = re.compile(r"\s*(?:is|are)\s+(?:any|an?|all)?\s*(?:powers?\s+of|multiples?\s+of|odd|even|primes?)\b",
+_PROPERTY_AFTER_RE = re.compile(r"\s*(?:is|are|must be|has to be)\s+(?:any|an?|all)?\s*(?:powers?\s+of|multiples?\s+of|odd|even|primes?)\b",
                                 re.IGNORECASE)
 _FAMILY_WORDS_RE = re.compile(r"^\s*(?:all|every|any)\b.*\b(?:primes|odd|even|integers|of the form|powers? of|"
                               r"multiples? of)\b", re.IGNORECASE)
@@ -133,6 +136,41 @@ def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, in
     return text[lead:stated_end].replace("$", "").strip(), stated_end
 
 
+def _bold_line(text: str, rest_at: int, stated_end: int) -> bool:
+    """The answer phrase's line is bold from its start to the answer's end: the answer is whole."""
+    line = text[text.rfind("\n", 0, rest_at) + 1:rest_at]
+    return line.lstrip().startswith("**") and bool(re.match(r"[.\s]*\*\*\s*(?:\n|$)", text[stated_end:]))
+
+
+def _inner_value(candidate: str) -> str:
+    """The value inside a worded answer: its first math span, or the run of spans the line ends on ("the only pairs
+    are $(k,n)=(1,1)$ and $(k,n)=(3,2)$", functions each with "(for every real $x$)")."""
+    candidate = function_qualifiers_dropped(candidate)
+    spans = list(MATH_SPAN_RE.finditer(candidate))
+    run = span_run(candidate, spans, 0)
+    if len(run) > 1 and not candidate[run[-1].end():].strip(" .*") and not has_hedge(candidate):
+        return joined_spans(run)
+    return next(g for g in spans[0].groups() if g is not None)
+
+
+def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
+    """"$f(x)=x$ (for every real $x$) and $f(x)=-x$ (for every real $x$)": two or more functions, each with its
+    domain restated, as one list; None otherwise."""
+    functions, at = [], lead
+    while True:
+        span = MATH_SPAN_RE.match(text, at)
+        if not span or not re.match(r"\s*[fghFGHP]\s*\(\s*[a-z]\s*\)\s*=", span_content(span)):
+            return None
+        functions.append(span_content(span))
+        qualifier = FOR_EVERY_RE.match(text, span.end())
+        at = qualifier.end() if qualifier else span.end()
+        join = SPAN_JOIN_RE.match(text, at)
+        if not join or not MATH_SPAN_RE.match(text, join.end()):
+            break
+        at = join.end()
+    return (", ".join(functions), at) if len(functions) > 1 else None
+
+
 def phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
     is "" when the phrase states more than one value."""
@@ -151,7 +189,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
-        whole = _whole_statement(text, run, lead)
+        whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:
             return whole
     else:
@@ -188,7 +226,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not _FAMILY_WORDS_RE.search(
                 candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
                                                                  next(g for g in inner.groups() if g is not None)):
-            candidate = next(g for g in inner.groups() if g is not None)  # a name ("no positive integer $n$") is no value
+            candidate = _inner_value(candidate)  # a name ("no positive integer $n$") is no value
     if cjk_value(candidate) == "":
         return "", stated_end  # "答案是：4.5和5": two values
     candidate = cjk_value(candidate) or candidate  # "答：这堆稻谷约重2.5吨。": its one number
@@ -212,6 +250,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
     # or a number in words ("one hundred").
     # Text after "answer:" only when nothing follows it: "Answer: We compute step by step ... #### 7" is reasoning.
     last_words = not _TRAILING_JUNK_RE.sub("", text[stated_end:].lstrip(" \t\n.*$")).strip(" \t\n.*")  # "... the answer is the series diverges." ends the text
+    last_words = last_words or _bold_line(text, rest_at, stated_end)  # "**Answer: exactly the primes.**", then a check
     if filler and 1 < len(words) <= 8 and (
             last_words and words[0].lower() not in _FILLER_WORDS - {"the", "a", "an"}
             or words[0].lower() not in _FILLER_WORDS and (

@@ -26,3 +26,44 @@ _GAMMA_RE = re.compile(r"\\gamma(?![A-Za-z])")
 def gamma_as_letter(text: str) -> str:
     """\\gamma as the letter \\varsigma, on both sides alike."""
     return _GAMMA_RE.sub(r"\\varsigma ", text)
+
+
+_FUNCTION_ITEM_RE = re.compile(r"[fghFGHP]\s*\(\s*[a-z]\s*\)\s*=")
+FOR_EVERY_RE = re.compile(r"\s*\(?\s*(?:\\text\s*\{\s*)?\b(?:for|over)\s+(?:all|every|each|any)\s+"
+                           r"(?:(?:real|rational|positive|integer|nonnegative|non-negative|natural)\s+)*(?:numbers?\s+|integers\s+)?"
+                           r"\}?\s*\$?\s*[a-z]\s*\$?(?:\s*(?:\\in|∈)\s*\\mathbb\s*\{?[RQZN]\}?)?\s*\}?\s*\)?")
+
+
+def function_qualifiers_dropped(text: str) -> str:
+    """"f(x) = x for all real x and f(x) = 2 - x for all real x" as "f(x) = x and f(x) = 2 - x": in a list of two or
+    more functions each item's "for all x" only restates the domain."""
+    if len(_FUNCTION_ITEM_RE.findall(text)) < 2:
+        return text
+    return FOR_EVERY_RE.sub(" ", text)
+
+
+# A physical quantity's symbol before its value: "Q ≈ 4200 J", "\\rho = 1500 kg/m^3", "\\vec F = (2, -1, 3)", "A^{T} = ...",
+# "E_k \\approx 2.2 J". A function ("f(x) =") or a product ("2x =") is no such name.
+_QUANTITY_NAME_RE = re.compile(
+    r"^\s*\$?\s*(?:\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
+    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
+    r"Phi|Omega|Sigma|Lambda))(?:_\{?[\w\\, ]+\}?)?(?:\^\{?(?:T|\*|-1|\\prime)\}?)?\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")
+_NAMED_MATH = {"\\sqrt", "\\frac", "\\pi", "\\ln", "\\log", "\\sin", "\\cos", "\\tan", "\\exp"}
+
+
+def quantity_value(reference: str, answer: str, has_unit) -> str:
+    """The answer's value without its quantity's symbol ("Q ≈ 4200 J" -> "4200 J") when the gold names nothing (no
+    "=" in it); "≈" only where the gold itself is a measurement (it carries a unit, or it is a decimal or in
+    scientific notation): "x ≈ 5" states no exact 5."""
+    name = _QUANTITY_NAME_RE.match(answer)
+    if not name or "=" in reference or "\\approx" in reference or "≈" in reference or name.group().strip().split("=")[0].strip() in _NAMED_MATH:
+        return answer
+    rest = answer[name.end():]
+    if not re.search(r"\d", rest) or re.search(r"=|\\approx|≈", rest):
+        return answer
+    letters = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}|\\[A-Za-z]+", "", rest)
+    if re.search(r"[A-Za-z]", letters) and not has_unit(rest):
+        return answer  # "n = 3k + 1, k \\in Z": a form in a parameter, no measured value
+    if name.group(1) != "=" and not (has_unit(reference) or re.search(r"\d\.\d|\\times\s*10|\de[-+]?\d", reference)):
+        return answer
+    return rest

@@ -30,6 +30,7 @@ _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", 
 _DIVERGES_GOLD_RE = re.compile(r"^(?:the (?:series|sequence|integral|limit) )?(?:diverges|is divergent)"
                                r"(?: to (?:\+|-)?\s*(?:infinity|\\infty))?\.?$", re.IGNORECASE)
 _DIVERGES_ANSWERS = {"diverges", "divergent", "the series diverges", "it diverges", "diverge", "the series is divergent",
+                     "it is divergent", "the sequence is divergent", "the integral is divergent",
                      "the sequence diverges", "the integral diverges", "the limit diverges"}
 
 
@@ -40,7 +41,7 @@ def _plain_words(text: str) -> str:
 
 # "converges", "the series converges absolutely", "it is conditionally convergent": convergence, and how.
 _CONVERGES_RE = re.compile(r"^(?:the (?:series|sequence|integral|sum|product) |it )?(?:(?:converges|is convergent)"
-                           r"(?: (absolutely|conditionally|uniformly))?|is (absolutely|conditionally|uniformly) convergent)$")
+                           r"(?: (absolutely|conditionally|uniformly))?|(?:is )?(absolutely|conditionally|uniformly) convergent)$")
 _INFINITELY_MANY_RE = re.compile(r"^(?:there (?:are|is|exist|exists) )?infinitely many(?: such)?(?: [a-z]+)?(?: [a-z])?$")
 # "n must be odd", "all odd n", "n is even", "every odd positive integer n", "odd n": a parity, of one letter.
 _PARITY_RE = re.compile(r"^(?:(?:all|every|any|the)\s+)?(?P<parity>odd|even)(?:\s+(?:positive\s+|natural\s+)?"

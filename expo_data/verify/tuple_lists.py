@@ -58,8 +58,8 @@ def read_tuple_list(text: str) -> tuple[tuple[str, ...] | None, set[tuple]] | No
                 return None  # "(x,y) = (1,2), (y,x) = (3,4)": not one list
             names = match.group(1)
         items = [_item_values(item) for item in match.group(2).split(",")]
-        if len(items) < 2 or any(values is None for values in items):
-            return None
+        if len(items) < 2 or any(values is None for values in items) or match.group(2).count("\\pm") > 1:
+            return None  # "(\\pm 1, \\pm 2)": signs together or each on its own, it does not say
         found |= set(product(*items))
         if len(found) > _MOST_TUPLES:
             return None

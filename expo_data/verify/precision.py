@@ -1,0 +1,67 @@
+"""Stage 3, comparison: a measured gold states its precision. A gold in scientific notation (1.2e-10,
+1.35 \\times 10^{3}) or a decimal of four or more significant digits that does not end in 5 or 0 (2.0946, but not
+12.25) is a rounding; an answer written to more digits that rounds to it states the same measurement (1.23e-10,
+1354, 2.09455). A quantity converted between units (13.6 eV, 2.18e-18 J) is the same when both agree at the
+precision of the less precise one, of three significant digits or more. Never the other way: an answer less
+precise than its gold (1.2e-10 for 1.23e-10) is not it."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_WRITTEN_RE = re.compile(r"\s*\$?\s*([-+]?)(\d+(?:\.\d+)?|\.\d+)(?:\s*(?:\\times|×|\\cdot|x)\s*10\s*\^\s*\{?\s*([-+−]?\d+)\s*\}?"
+                         r"|\s*[eE]\s*([-+]?\d+))?\s*\$?\s*")
+LEAST_CONVERTED_DIGITS = 3
+
+
+def _written(text: str) -> tuple[Decimal, int, bool] | None:
+    """(value, significant digits, in scientific notation) of a plainly written number; None otherwise."""
+    match = _WRITTEN_RE.fullmatch(text)
+    if not match:
+        return None
+    sign, mantissa, power, e_power = match.groups()
+    exponent = (power or e_power or "0").replace("−", "-")
+    try:
+        value = Decimal(sign + mantissa).scaleb(int(exponent))
+    except (InvalidOperation, ValueError):
+        return None
+    digits = mantissa.replace(".", "").lstrip("0") or "0"
+    return value, len(digits), bool(power or e_power)
+
+
+def significant_digits(text: str) -> int | None:
+    written = _written(text)
+    return written[1] if written else None
+
+
+def _rounded(value: Decimal, digits: int, mode) -> Decimal:
+    if value == 0:
+        return value
+    quantum = Decimal(1).scaleb(value.adjusted() - digits + 1)
+    return value.quantize(quantum, rounding=mode)
+
+
+def rounds_to_gold(gold: str, answer: str) -> bool:
+    """The answer, written to more digits than a measured gold, rounds to it."""
+    ours, theirs = _written(gold), _written(answer)
+    if ours is None or theirs is None:
+        return False
+    value, digits, scientific = ours
+    measured = scientific or "." in gold and digits >= 4 and gold.strip().strip("$").strip()[-1] not in "05"
+    if not measured or theirs[1] <= digits or value == 0:
+        return False
+    return _rounded(theirs[0], digits, ROUND_HALF_UP) == _rounded(value, digits, ROUND_HALF_UP)
+
+
+def same_at_precision(converted: float, gold_text: str, answer_text: str) -> bool:
+    """A converted answer agrees with its gold at the precision of the less precise side (three digits or more)."""
+    digits = min(significant_digits(gold_text) or 0, significant_digits(answer_text) or 0)
+    ours = _written(gold_text)
+    if digits < LEAST_CONVERTED_DIGITS or ours is None or converted == 0:
+        return False
+    try:
+        theirs = Decimal(repr(converted))
+    except InvalidOperation:
+        return False
+    return _rounded(theirs, digits, ROUND_HALF_UP) == _rounded(ours[0], digits, ROUND_HALF_UP)
