@@ -184,9 +184,27 @@ _NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is
                              r"\$?[a-z]\$? (?:exists?|works?))\s*\.?", re.IGNORECASE)
 
 
+_TUPLES_LINE_RE = re.compile(rf"\s*\$*\s*{_TUPLE}(?:\s*,\s*{_TUPLE})+\s*\$*\s*\.?\s*\$*\s*")
+
+
+def _tuples_under_heading(text: str) -> str | None:
+    """The tuples of a closing line of tuples only, under a line that ends on ":" and names them as solutions."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2 or not _TUPLES_LINE_RE.fullmatch(lines[-1]) or not lines[-2].rstrip("*").endswith(":"):
+        return None
+    if not re.search(r"\b(?:solutions|pairs|triples|tuples|permutations|answers?)\b", lines[-2], re.IGNORECASE) or \
+            _NOT_STATED_RE.search(lines[-2]) or re.search(r"\b(?:candidates?|fail\w*|possible|check\w*)\b", lines[-2],
+                                                          re.IGNORECASE):
+        return None
+    return ", ".join(re.sub(r"\s+", "", t) for t in re.findall(_TUPLE, lines[-1]))
+
+
 def closing_value(text: str) -> str | None:
     """The value the closing sentence states in one of the forms above; "" when it states several points (no
     answer); None for any other sentence."""
+    listed = _tuples_under_heading(text)
+    if listed:
+        return listed  # "So the only solutions are the six permutations of $(1,2,3)$:\n$(1,2,3),(1,3,2),...$."
     text = re.sub(r"\\q?quad\s*\\text\s*\{\s*(and|or)\s*\}\s*\\q?quad|\\text\s*\{\s*(and|or)\s*\}", r" \1\2 ", text)
     text = re.sub(r"\b(are|is)\s*\n\s*(?=\$\$|\\\[)", r"\1 ", text.strip())  # "the solutions are\n\n$$...$$"
     raw_last = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text.strip())[-1].strip()

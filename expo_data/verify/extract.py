@@ -109,6 +109,12 @@ def _before_check(text: str) -> str:
     closing = after[-1].strip() if len(after) > 1 else ""  # "Check: 3 + 2 = 5 ✓\n\n**x = 1, y = 2**": the bold line
     answer_like = re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) and not re.search(
         r"[✓✔]|\b(?:step|check\w*|verif\w*)\b|^\W*-?[\d.]+\s*=\s*-?[\d.]+\W*$", closing, re.IGNORECASE)  # "**7 = 7 ✓**"
+    last_line = text[check.end():].strip().splitlines()[-1].strip() if text[check.end():].strip() else ""
+    concluded = len(text[check.end():].strip().splitlines()) > 1 and re.match(
+        r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?", last_line, re.IGNORECASE) and not re.search(
+        r"[✓✔?]|\b(?:check\w*|verif\w*|holds|works|correct|satisf\w*|consistent)\b", last_line, re.IGNORECASE)
+    if concluded and not answer_like:  # "Check: 2304 + 4096 = 80^2 ✓.\nSo $n = 12$.": the conclusion after the check
+        closing, answer_like = last_line, True
     return text[:check.start()] + ("\n\n" + closing if answer_like else "")
 
 
@@ -284,7 +290,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
 # The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
 # "for all $x \in \mathbb{R}$".
 _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,3}\$\s*[a-z]\s*(?:(?:\\in|∈)\s*"
-                                r"\\mathbb\s*\{?[NZQRC]\}?\s*|(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")
+                                r"\\mathbb\s*\{?[NZQRC]\}?(?:_\{?\s*(?:>|\\geq?|\\ge)?\s*0\s*\}?|\^\{?[+*]\}?)?\s*|"
+                                r"(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")  # "for all $n \\in \\mathbb{Z}_{>0}$"
 
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
 _MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
