@@ -39,7 +39,11 @@ _FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?(?:final|corrected|revised|updated|ne
                              r"(?:\$([^$\n]{1,40})\$|([-\d.,/]*\d(?:\s*(?:π|\\pi))?|-?\d*\s*(?:π|\\pi)))(?:\*\*)?\s*",
                              re.IGNORECASE)
 # After a correction cue, a sentence ending on "= value" concludes: "which doubles the count: 2 × 24 = 48 arrangements".
-_CUED_RESULT_RE = re.compile(r"=\s*\$?\s*-?\d[\d,]*(?:\.\d+)?(?:/\d+)?\s*\$?(?:\s+[A-Za-z]+){0,2}\s*$")
+_CUED_RESULT_RE = re.compile(r"[\d)}\]]\s*=\s*\$?\s*-?\d[\d,]*(?:\.\d+)?(?:/\d+)?\s*\$?(?:\s+[A-Za-z]+){0,2}\s*$")
+# Cues that say the answer before was wrong ("only", "correct" and the like also open plain statements).
+_STRONG_CUE_RE = re.compile(r"\b(?:wait|actually|mistake|mistaken|oops|forgot|overlooked|missed|neglected|I was wrong|hold on|"
+                            r"scratch that|on (?:second thought|reflection)|miscount\w*|mis-?calculat\w*|double[- ]?count\w*)\b",
+                            re.IGNORECASE)
 # A line that is only a value ("**9**") after a correction cue: the value it settles on.
 _VALUE_LINE_RE = re.compile(r"\s*(?:\*\*)?\s*\$?\s*(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\s*\$?\s*(?:\*\*)?\s*")
 _FINAL_CLAIM_RE = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\$?(?:\s*[A-Za-z/%]+){0,3}\s*(?:,\s*(?:and|so)\s+)?"
@@ -108,7 +112,7 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
             if bare and not conclusion:
                 found = ([bare.group(1).replace(",", "")], True)
         result = None if conclusion else _CUED_RESULT_RE.search(sentence)
-        if result and CORRECTION_CUE_RE.search(tail, cues_from, start + result.start()):
+        if result and _STRONG_CUE_RE.search(tail, cues_from, start + result.start()):
             conclusion = result
         if not conclusion and end > checked_from:  # a check that names the answer's own quantity: "Hmm, the total is 48"
             conclusion = _ANSWER_QUANTITY_RE.search(sentence)

@@ -1,0 +1,214 @@
+"""Classes from session 14's unseen sets: olympiad solution lists (tuples named again, ± inside, orderings said
+around the list, bulleted solutions), small models' plain closings (sign-offs, recaps, durations, number words),
+corrections after a stated answer, measured golds' precision and a quantity's symbol before its value."""
+
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("EXPO_GRADER_EXAMPLES", "0")) or 10, deadline=None,
+                    derandomize=True)
+
+
+def graded(gold: str, completion: str, truncated: bool = False) -> bool:
+    return verify_one(gold, extract_answer(completion, truncated=truncated)[0])[0]
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("The number of divisors is 24, so there are $\\boxed{24}$ pairs.\n\nHmm, on re-reading, integers need not be "
+     "positive, so the count doubles.\n\nFinal count: 48.", "48", True),
+    ("The number of divisors is 24, so there are $\\boxed{24}$ pairs.\n\nHmm, on re-reading, integers need not be "
+     "positive, so the count doubles.\n\nFinal count: 48.", "24", False),
+    ("So $V = 4\\pi$.\n\n$\\boxed{4\\pi}$\n\nI realize the region ends at x = 1, not x = 2: V = π.\n\nCorrected volume: π.",
+     "\\pi", True),
+    ("So $V = 4\\pi$.\n\n$\\boxed{4\\pi}$\n\nI realize the region ends at x = 1, not x = 2: V = π.\n\nCorrected volume: π.",
+     "4\\pi", False),
+    ("The answer is 10.\n\nHmm, no: the problem says n < 100, so 100 is excluded. That leaves 9.\n\n**9**", "9", True),
+    ("The answer is 10.\n\nHmm, no: the problem says n < 100, so 100 is excluded. That leaves 9.\n\n**9**", "10", False),
+    ("4! = 24.\n\n$\\boxed{24}$\n\nHmm, I forgot that the two can swap inside the block, which doubles the count: "
+     "2 × 24 = 48 arrangements.", "48", True),
+    ("4! = 24.\n\n$\\boxed{24}$\n\nHmm, I forgot that the two can swap inside the block, which doubles the count: "
+     "2 × 24 = 48 arrangements.", "24", False),
+    ("The answer is $\\boxed{12}$.\n\nTo double-check: 3 × 4 = 12.", "12", True),  # a check that agrees corrects nothing
+])
+def test_a_correction_labelled_or_closed_by_a_value(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+_TUPLE_NAMES = ["(x,y)", "(a,b)", "(m,n)", "(k,n)"]
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.integers(-30, 30), st.integers(-30, 30)), min_size=2, max_size=4, unique=True),
+       st.sampled_from(_TUPLE_NAMES), st.randoms(use_true_random=False))
+def test_lists_of_solution_pairs_in_every_spelling(pairs, names, rng):
+    """One set of ordered pairs, however an olympiad answer writes it; one pair changed, dropped or swapped is not it."""
+    gold = f"{names} = " + ", ".join(f"({a}, {b})" for a, b in pairs)
+    shuffled = list(pairs)
+    rng.shuffle(shuffled)
+    spellings = [
+        " and ".join(f"${names}=({a},{b})$" for a, b in shuffled),
+        f"{names} \\in \\{{" + ", ".join(f"({a},{b})" for a, b in shuffled) + "\\}",
+        "\\quad".join(f"({a},{b})" for a, b in shuffled),
+    ]
+    for spelling in spellings:
+        assert verify_one(gold, spelling)[0] is True, spelling
+    swapped_names = "(" + ",".join(reversed(names.strip("()").split(","))) + ")"
+    assert verify_one(gold, ", ".join(f"{swapped_names}=({b},{a})" for a, b in shuffled))[0] is True
+    assert verify_one(gold, ", ".join(f"({a},{b})" for a, b in shuffled[:-1]))[0] is False  # one missing
+    changed = [(a, b + 1) if i == 0 else (a, b) for i, (a, b) in enumerate(shuffled)]
+    if set(changed) != set(pairs):
+        assert verify_one(gold, ", ".join(f"({a},{b})" for a, b in changed))[0] is False
+    if any(a != b for a, b in pairs) and {(b, a) for a, b in pairs} != set(pairs):
+        assert verify_one(gold, ", ".join(f"{names}=({b},{a})" for a, b in shuffled))[0] is False  # same names, swapped
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("(0, 2), (0, -2), (4, 23), (4, -23)", "(x,y)=(0,\\pm2),\\ (4,\\pm23)", True),
+    ("(0, 2), (0, -2), (4, 23), (4, -23)", "(x,y)=(0,\\pm2),\\ (4,23)", False),
+    ("(1, 2), (-1, -2)", "(\\pm 1, \\pm 2)", False),  # signs together or apart: it does not say
+    ("(1, 1), (3, 2)", "(1,1) or (3,2)", True),
+    ("(1, 2), (2, 1)", "(1,2)", False),
+])
+def test_tuple_lists_with_signs_and_joins(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("The answer is **all permutations of $(2,3,6)$, $(2,4,4)$ and $(3,3,3)$**.",
+     "(2,3,6),(2,4,4),(3,3,3) \\text{ and permutations}", True),
+    ("The answer is **$(2,3,6)$, $(2,4,4)$ and $(3,3,3)$**.", "(2,3,6),(2,4,4),(3,3,3) \\text{ and permutations}", False),
+    ("The answer is $(a,b,c)=(1,2,3)$ up to order — six ordered triples in total.", "(1, 2, 3) and permutations", True),
+    ("The answer is $(a,b,c)=(1,2,3)$ up to order.", "(1, 2, 3)", False),
+    ("**Final answer:** up to permutation, $(a,b,c)\\in\\{(2,2,2),(2,2,3),(3,5,7),(2,6,11)\\}$.",
+     "(2,2,2), (2,2,3), (2,6,11), (3,5,7) and their permutations", True),
+    ("**Final answer:** up to permutation, $(a,b,c)\\in\\{(2,2,2),(2,2,3),(3,5,7)\\}$.",
+     "(2,2,2), (2,2,3), (2,6,11), (3,5,7) and their permutations", False),
+    ("So the only solutions are the six permutations of $(1,2,3)$:\n$(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2),(3,2,1)$.",
+     "(1, 2, 3) \\text{ and its permutations}", True),
+    ("So the only solutions are the permutations of $(1,2,3)$:\n$(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2)$.",
+     "(1, 2, 3) \\text{ and its permutations}", False),
+    ("The candidates are:\n$(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2),(3,2,1)$.", "(1, 2, 3) \\text{ and its permutations}",
+     False),
+    ("WLOG a ≤ b ≤ c, so only (1,2) gives c = 3.\n\n$\\boxed{(a,b,c) = (1,2,3)}$", "all permutations of (1, 2, 3)", False),
+    ("Hence the only nonnegative solutions are $(x, y)=(3,1)$ and $(x,y)=(5,3)$.", "(x,y)=(3,1),(5,3)", True),
+    ("Hence the only nonnegative solutions are $(x, y)=(3,1)$ and $(x,y)=(5,4)$.", "(x,y)=(3,1),(5,3)", False),
+    ("By symmetry the solutions are\n\n$$(p,q,r)=(2,3,17)\\quad\\text{and}\\quad(3,2,17).$$",
+     "(p, q, r) = (2, 3, 17), (3, 2, 17)", True),
+    ("By symmetry the solutions are\n\n$$(p,q,r)=(2,3,17).$$", "(p, q, r) = (2, 3, 17), (3, 2, 17)", False),
+    ("**Answer:** the only pairs are $(k,n)=(1,1)$ and $(k,n)=(3,2)$.", "(k, n) = (1, 1), (3, 2)", True),
+    ("**Answer:** the pairs are $(k,n)=(1,1)$ and maybe $(k,n)=(3,2)$.", "(k, n) = (1, 1), (3, 2)", False),
+])
+def test_orderings_and_lists_said_around_tuples(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("The equation has exactly two solutions over the integers:\n\n- the constant function $f(x) = -1$;\n- $f(x) = x + 1$.",
+     "f(x)=-1 \\text{ and } f(x)=x+1", True),
+    ("The equation has exactly two solutions over the integers:\n\n- the constant function $f(x) = -1$;\n- $f(x) = x + 2$.",
+     "f(x)=-1 \\text{ and } f(x)=x+1", False),
+    ("The candidates are:\n- $f(x) = -1$\n- $f(x) = x + 1$", "f(x)=-1 \\text{ and } f(x)=x+1", False),
+    ("**Answer:** $f(x)=x$ (for every real $x$) and $f(x)=-x$ (for every real $x$).",
+     "$f(x)=x$ for all $x$, and $f(x)=-x$ for all $x$", True),
+    ("**Answer:** $f(x)=x$ (for every real $x$) and $f(x)=x^2$ (for every real $x$).",
+     "$f(x)=x$ for all $x$, and $f(x)=-x$ for all $x$", False),
+    ("**Answer:** $f(x)=x$ (for every real $x$).", "$f(x)=x$ for all $x$, and $f(x)=-x$ for all $x$", False),
+    ("So $k \\le 14$, a contradiction.\n\n**Therefore the equation has no solutions in nonnegative integers.**",
+     "There are no solutions.", True),
+    ("Therefore the equation has no solutions.", "2", False),
+    ("Hence $2^n+3$ is never a square for positive $n$ — no such $n$ exists.\n\n(For completeness: if $n=0$ were allowed, "
+     "$2^0+3=4$, but $0$ is not positive.)", "There is no such positive integer $n$.", True),
+    ("Hence no such $n$ exists except $n = 3$.", "There is no such positive integer $n$.", False),
+    ("**Answer: exactly the primes.**\n\nSmall check first. $m=2$: only $n=1$ works.", "All prime numbers $m$", True),
+    ("So the answer is: only $n = 1$.", "n=1", True),
+    ("So the answer is: only $n = 1$.", "n=2", False),
+    ("Integral test.\n\n**Conclusion:** The series is divergent.", "the series diverges", True),
+    ("Integral test.\n\n**Conclusion:** The series is convergent.", "the series diverges", False),
+    ("x^2 - 2x - 3 > 0.\n\n**Solution:** $x < -1$ or $x > 3$.", "(-\\infty, -1) \\cup (3, \\infty)", True),
+    ("x^2 - 2x - 3 > 0.\n\n**Solution:** $x < -1$ or $x > 2$.", "(-\\infty, -1) \\cup (3, \\infty)", False),
+    ("**Answer:** $n$ must be odd, i.e. $n = 2k+1$ for $k \\ge 0$.", "all odd n", True),
+    ("p(x) = (x+1)(x-2)(x-5).\n\nThe roots are x = 5, x = -1, and x = 2.", "{-1, 2, 5}", True),
+    ("p(x) = (x+1)(x-2)(x-5).\n\nThe roots are x = 5, x = -1, and x = 3.", "{-1, 2, 5}", False),
+    ("Hence $2^n = 4096 = 2^{12}$.\nCheck: $2304+4096=6400=80^2$ ✓.\nSo $n = 12$.", "12", True),
+    ("Hence $2^n = 4096 = 2^{12}$.\nCheck: $2304+4096=6400=80^2$ ✓.\nSo $n = 13$.", "12", False),
+    ("By induction $f(n)=n$.\nVerification: $m^2+n \\mid m^2+n$. ✓\nTherefore the only function is the identity, $f(n)=n$ "
+     "for all $n \\in \\mathbb{Z}_{>0}$.", "f(n) = n", True),
+])
+def test_olympiad_closings(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("6 x 6 = 36\n\nThere are 36 students in the class.\n\nI hope this helps! Let me know if you have any other "
+     "questions. 😊", "36", True),
+    ("6 x 6 = 36\n\nThere are 36 students in the class. Hope that helps, but I might have made an error in the second "
+     "step.", "36", False),  # a sign-off that doubts is no sign-off
+    ("Step 4: Total = $180 + $20 + $120 = $320.\n\nThe family spends $320.\n\n1. Tickets: $180\n2. Parking: $20\n"
+     "3. Food: $120", "320", True),
+    ("Step 4: Total = $180 + $20 + $120 = $320.\n\nThe family spends $320.\n\n1. Tickets: $180\n2. Parking: $20\n"
+     "3. Food: $120", "120", False),
+    ("Total: $40 + $24 = $64\n\nKylar needs to pay $64 for 16 glasses.\n(8 full-price glasses at $5 and 8 discounted "
+     "glasses at $3.)", "64", True),
+    ("Adding the equations: 3a = 3, so a = 1.\nThen b = -2.\n\n(1,-2)", "(1,-2)", True),  # a tuple is no bracketed remark
+    ("The movie is 150 minutes long.\n150 ÷ 60 = 2.5\n\nSo the movie lasts 2 hours and 30 minutes.", "2.5", True),
+    ("So the movie lasts 2 hours and 30 minutes.", "2.6", False),
+    ("Number of bags = 9 ÷ 2 = 4.5\n\nThe baker needs 4½ bags of flour.", "4.5", True),
+    ("The baker needs 4½ bags of flour.", "4", False),
+    ("3/4 − 1/4 = 2/4 = 1/2\n\nJenny needs to put in 1/2 cup more.", "0.5", True),
+    ("200 − 150 = 50\n\nLucy has fifteen stamps left.", "50", False),  # it says fifteen
+    ("So Lucy has fifteen stamps left.", "15", True),
+    ("Tom has three times as many.", "3", False),
+    ("Divide both by 6: 3 : 2\n\nThe ratio of boys to girls is 3:2.", "3:2 (boys to girls)", True),
+    ("Final answer: 15 minutes (that is, 0.25 hours, or 900 seconds).", "15", True),
+    ("The answer is 6 (or 7).", "6", False),
+])
+def test_small_model_plain_closings(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@PROPERTY
+@given(st.integers(11, 99), st.integers(-30, 30), st.integers(1, 9), st.booleans())
+def test_a_measured_gold_takes_a_more_precise_answer_that_rounds_to_it(mantissa, exponent, extra, e_notation):
+    """Gold m.m x 10^e (two significant digits); an answer with a third digit rounds to it or does not."""
+    gold_value = Decimal(mantissa).scaleb(-1)
+    gold = f"{gold_value}e{exponent}" if e_notation else f"{gold_value} \\times 10^{{{exponent}}}"
+    closer = gold_value + Decimal(extra - 5 if extra != 5 else 4).scaleb(-2)  # within half a unit of the last digit
+    answer = f"{closer} \\times 10^{{{exponent}}}"
+    assert verify_one(gold, answer)[0] is True, (gold, answer)
+    farther = gold_value + Decimal(6 + extra % 4).scaleb(-2)  # past half a unit
+    assert verify_one(gold, f"{farther} \\times 10^{{{exponent}}}")[0] is False
+    assert verify_one(gold, f"{closer} \\times 10^{{{exponent + 1}}}")[0] is False  # another power of ten
+    assert verify_one(f"{closer}e{exponent}", f"{gold_value} \\times 10^{{{exponent}}}")[0] is False  # less precise
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("2.0946", "2.09455", True), ("2.0946", "2.0944", False),
+    ("0.5", "0.47", False), ("3.14", "3.14159", False),  # coarse or exact-looking golds take no rounding
+    ("6.6e-34", "6.65e-34", False),  # half rounds up: 6.7
+    ("13.6 eV", "2.18\\times 10^{-18} J", True), ("13.6 eV", "2.17\\times 10^{-18} J", False),
+    ("4.2 kJ", "4249 J", False),  # two digits are too few to convert at
+    ("$1.04 \\times 10^{5}$ $\\mathrm{~Pa}$", "104 kPa", True), ("$1.04 \\times 10^{5}$ $\\mathrm{~Pa}$", "105 kPa", False),
+    ("4.2 kJ", "Q ≈ 4200 J", True), ("4.2 kJ", "Q ≈ 4300 J", False),
+    ("1.5 \\text{ g/cm}^3", "\\rho = 1500\\ \\mathrm{kg\\,m^{-3}}", True),
+    ("6.6\\times10^{-34}", "h ≈ 6.6e-34 J·s", True), ("6.6\\times10^{-34}", "h ≈ 6.7e-34 J·s", False),
+    ("(2, -1, 3)", "\\vec F = (2, -1, 3)", True), ("(2, -1, 3)", "\\vec F = (2, 1, 3)", False),
+    ("5", "d \\approx 5", False),  # an exact gold: "≈ 5" states no 5
+    ("2", "\\pi = 2", False),
+    ("\\{n \\in \\mathbb{Z} : n \\equiv 1 \\pmod 3\\}", "n = 3k+1,\\ k \\in \\mathbb{Z}", True),  # a form, no symbol
+])
+def test_measured_values_and_their_symbols(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+def test_ratio_and_label_spellings_stay_ordered():
+    rng = random.Random(7)
+    for _ in range(20):
+        terms = rng.sample(range(1, 20), 3)
+        gold = ":".join(map(str, terms))
+        assert verify_one(gold, "A:B:C = " + gold)[0] is True
+        assert verify_one(gold, "A:B:C = " + ":".join(map(str, [terms[0], terms[2], terms[1]])))[0] is False
