@@ -212,3 +212,55 @@ def test_ratio_and_label_spellings_stay_ordered():
         gold = ":".join(map(str, terms))
         assert verify_one(gold, "A:B:C = " + gold)[0] is True
         assert verify_one(gold, "A:B:C = " + ":".join(map(str, [terms[0], terms[2], terms[1]])))[0] is False
+
+
+@pytest.mark.parametrize("gold, completion", [
+    # an independent review's probes against this session's readings: each one a wrong answer accepted on the way
+    ("9", "So the answer is $\\boxed{3}$.\n\nFinal check: $3^2 = 9$"),
+    ("60", "The discount is $\\boxed{20}$ dollars.\n\n**Summary:**\nOriginal price: 80\nDiscount: 25%\nNew price: 60"),
+    ("100", "The answer is $\\boxed{50}$.\n\nNew price: 100"),
+    ("7", "The answer is $\\boxed{5}$.\n\nNew variables: $u = 7$"),
+    ("48", "So the answer is $\\boxed{24}$.\n\nWait, let me verify. Without the restriction: 4! × 2 = 48 arrangements. "
+           "Half have A before B. So 24 is right."),
+    ("30", "So the answer is $\\boxed{15}$.\n\nDoes order matter? No, so we count unordered pairs. For comparison, the "
+           "number of ordered pairs is 30."),
+    ("7", "The answer is $\\boxed{12}$.\n\nIs there a smaller one? No, none smaller.\n\n7"),
+    ("3:2", "Maybe the ratio of boys to girls is 3:2."),
+    ("1:2", "The ratio of boys to girls would be 1:2."),
+    ("2:3", "The ratio of boys to girls is 3:2, the ratio of girls to boys is 2:3."),
+    ("\\text{all permutations of } (1,2,3)", "The answer is all signed permutations of $(1,2,3)$."),
+    ("\\text{all permutations of } (1,2,3)", "The answer is all permutations of $(1,2,3)$ except $(3,2,1)$."),
+    ("\\text{all permutations of } (1,2,3)", "The answer is $(a,b,c)=(1,2,3)$ up to order, and also $(0,0,0)$."),
+    ("\\text{all permutations of } (1,2,3)", "So the solutions are all even permutations of $(1,2,3)$."),
+    ("\\text{all permutations of } (1,2,3)",
+     "The extraneous solutions are:\n$(1,2,3),(1,3,2),(2,1,3),(2,3,1),(3,1,2),(3,2,1)$"),
+    ("(1,2,3)", "Hence all permutations of $(1,2,3)$."),
+    ("64", "So she earns $64.\n\n(Correction: she earns $72 including the $8 tip.)"),
+    ("64", "The total is 64.\n\n(Actually, I made an error: it should be 72.)"),
+    ("150", "The movie would last 2 hours and 30 minutes."),
+    ("150", "He rests every 2 hours and 30 minutes."),
+    ("\\text{no real solutions}", "Therefore, the equation has no integer solutions."),
+    ("\\text{No such } n \\text{ exists}", "Other than $n = 1$ — no such $n$ exists."),
+    ("\\text{no solution}", "Perhaps — the equation has no solutions."),
+    ("4", "So he has 6 apples.\n\nCheck: 10 - 4 = 6.\nThus he gave away 4."),
+    ("7", "We test.\n\n**Conclusion:** $n = 7$ does not work."),
+    ("7", "We test.\n\nConclusion: the candidate $n = 7$ is too large."),
+    ("3e8", "So $c \\approx \\boxed{3.4e8}$."),
+    ("1 \\times 10^{4}", "So the count is \\boxed{9999}."),
+    ("100 cm", "The length is $\\boxed{1.005 m}$."),
+])
+def test_review_probes_stay_wrong(gold, completion):
+    assert graded(gold, completion) is False
+
+
+@pytest.mark.parametrize("gold, answer", [
+    ("4", "x^{-1} = 4"), ("(1,1),(1,-1),(-1,1),(-1,-1),(0,0)", "(x,y) = (\\pm 1, \\mp 1), (0,0)"),
+    ("f(x)=x, f(x)=-x", "f(x) = x for all real x and f(x) = -x for all integers x"),
+])
+def test_review_probes_of_the_comparison_stay_wrong(gold, answer):
+    assert verify_one(gold, answer)[0] is False
+
+
+def test_a_long_decimal_never_crashes_the_precision_reading():
+    assert verify_one("1.2345678901234567890123456789012", "1.23456789012345678901234567890123")[1] is None
+    assert graded("15", "12 ❌\n15 ✅") is True  # check marks are no emoji to strip

@@ -18,7 +18,7 @@ _REMARK_LINE_RE = re.compile(
     r"(?:\n\s*|(?<=[.!?])\s+)(?:(?:this|the) (?:problem|question) (?:is|was|comes|came) (?:from|taken from|adapted from)"
     r"[^\n.!?]*|(?:so )?(?:the|this|our|my) (?:final )?answer (?:is|seems|looks) (?:correct|right|verified|consistent|"
     r"confirmed))\s*[.!]?\s*$", re.IGNORECASE)  # a whole last sentence: "... is correct only if ..." is no remark
-_EMOJI_RE = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
+_EMOJI_RE = re.compile(r"(?:(?![\u2705\u274C\u274E])[\U0001F300-\U0001FAFF\u2600-\u2712\u2719-\u27BF\uFE0F\u200D])+\s*$")  # not ✓ ✗ ✅ ❌
 # A closing line that cites where the problem comes from ("Grade 3, Lesson 12", "See also: problem 150").
 _CITATION_LINE_RE = re.compile(r"\n\s*(?:see also|source|reference|from|cf\.)?\s*:?\s*(?:grade|lesson|problem|chapter|page|"
                                r"exercise|section|unit|question)\s*#?\d+[^\n]{0,30}$|\n\s*(?:see also|source|reference)\s*:[^\n]{0,60}$",
@@ -116,6 +116,9 @@ _PROCESS_RE = re.compile(r"\b(?:let me|let's|let us|now|reconsider|approach|not 
 # Words before a bold value that make it no statement of the answer: "cannot be **5**", "rather than **5**".
 _NOT_STATED_RE = re.compile(r"n't|\b(?:cannot|never|not|rather|other|except|exclude|besides|previously|exceeds?|instead|"
                             r"wrong|incorrect|than|equal to|unlike|claimed)\b|\\(?:le|ge|neq?)\b", re.IGNORECASE)
+# A closing sentence that supposes or hedges states nothing: "Maybe the ratio is 3:2.", "If a > 0 — ...".
+_SUPPOSED_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|might|would|could|should|if|suppose|assum\w*|I think|"
+                          r"I guess|not sure|unless|whether)\b", re.IGNORECASE)
 # "the largest ratio belongs to **Evelyn**.", "She arrives at **9:36 AM**.": one bold value ending the sentence.
 _BOLD_END_RE = re.compile(r"\*\*([^*\n]{1,30}?)\*\*\s*[.!]?\s*$")
 # "Therefore $A$ is 5 and $B$ is 2.": two or more names, each given a number.
@@ -184,6 +187,10 @@ _NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is
                              r"\$?[a-z]\$? (?:exists?|works?))\s*\.?", re.IGNORECASE)
 
 
+# The heading says what follows is the whole answer: "the only solutions are ...:", "all solutions:", "the answer is:".
+_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:the\s+(?:only\s+)?(?:\w+\s+)?(?:solutions|answers?|triples|pairs|tuples)\s+(?:are|is)|"
+                                   r"(?:all|exactly|only)\s+(?:the\s+)?(?:\w+\s+)?(?:solutions|triples|pairs|tuples))\b",
+                                   re.IGNORECASE)
 _TUPLES_LINE_RE = re.compile(rf"\s*\$*\s*{_TUPLE}(?:\s*,\s*{_TUPLE})+\s*\$*\s*\.?\s*\$*\s*")
 
 
@@ -192,9 +199,9 @@ def _tuples_under_heading(text: str) -> str | None:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 2 or not _TUPLES_LINE_RE.fullmatch(lines[-1]) or not lines[-2].rstrip("*").endswith(":"):
         return None
-    if not re.search(r"\b(?:solutions|pairs|triples|tuples|permutations|answers?)\b", lines[-2], re.IGNORECASE) or \
-            _NOT_STATED_RE.search(lines[-2]) or re.search(r"\b(?:candidates?|fail\w*|possible|check\w*)\b", lines[-2],
-                                                          re.IGNORECASE):
+    if not _SOLUTIONS_HEADING_RE.search(lines[-2]) or _NOT_STATED_RE.search(lines[-2]) or _SUPPOSED_RE.search(lines[-2]) or \
+            re.search(r"\b(?:candidates?|fail\w*|possible|check\w*|extraneous|reject\w*|spurious|discard\w*|invalid|alone|"
+                      r"first|second|equation|case|signed|except)\b", lines[-2], re.IGNORECASE):
         return None
     return ", ".join(re.sub(r"\s+", "", t) for t in re.findall(_TUPLE, lines[-1]))
 
@@ -221,8 +228,9 @@ def closing_value(text: str) -> str | None:
             clock.group(2) or not re.search(r"\b(?:ratio|odds|score|proportion)\b", last, re.IGNORECASE)):
         return clock.group(1) + (clock.group(2) or "")  # "The bus arrives at 3:45 p.m.", "... at 15:45."
     ratio = _RATIO_END_RE.search(last)
-    if ratio and re.search(r"\b(?:ratio|odds|proportion)\b", last[:ratio.start()], re.IGNORECASE) and not (
-            _NOT_STATED_RE.search(last[:ratio.start()])):
+    if ratio and len(re.findall(r"\d\s*(?::|\\colon)\s*\d", last)) == len(re.findall(r"\d\s*(?::|\\colon)\s*\d", ratio.group(1))) and \
+            re.search(r"\b(?:ratio|odds|proportion)\b", last[:ratio.start()], re.IGNORECASE) and not (
+            _NOT_STATED_RE.search(last[:ratio.start()]) or _SUPPOSED_RE.search(last[:ratio.start()])):
         return re.sub(r"\s+", "", ratio.group(1))  # "The ratio of boys to girls is 3:2."
     ray = _RAY_END_RE.search(last)
     if ray:
@@ -295,7 +303,10 @@ def _worded_closing(last: str) -> str | None:
     if spoken:
         return spoken  # "So he ate three-fourths of the pizza."
     duration = _HOURS_MINUTES_END_RE.search(last)
-    if duration and not re.search(r"\d", last[:duration.start()]) and not _NOT_STATED_RE.search(last[:duration.start()]):
+    stated = duration and re.search(r"(?:\b(?:is|was|are|lasts?|lasted|takes?|took|needs?|needed|spent|spends|requires?|"
+                                    r"be)|[=:])\s*$", last[:duration.start()], re.IGNORECASE)  # not "every 2 hours and ..."
+    if stated and not re.search(r"\d", last[:duration.start()]) and not _NOT_STATED_RE.search(last[:duration.start()]) and (
+            not _SUPPOSED_RE.search(last[:duration.start()])):
         return duration.group(1)  # "So the movie lasts 2 hours and 30 minutes.": one duration, not its 30 minutes
     durations = _DURATIONS_RESTATED_RE.search(last)
     if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
@@ -303,7 +314,10 @@ def _worded_closing(last: str) -> str | None:
     identity = re.search(r"\$?\b([fgh])\$?\s+(?:is|must be)\s+the\s+identity(?:\s+(?:function|map))?\b", last)
     if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
         return f"{identity.group(1)}(x) = x"  # "So $f$ must be the identity function on the positive integers."
-    none = _NONE_EXISTS_RE.fullmatch(last.strip()) or _NONE_EXISTS_RE.fullmatch(re.split(r"\s+[—–]\s+", last)[-1].strip())
+    before_dash, _, after_dash = last.rpartition(" — ") if " — " in last else last.rpartition(" – ")
+    none = _NONE_EXISTS_RE.fullmatch(last.strip()) or (_NONE_EXISTS_RE.fullmatch(after_dash.strip()) if before_dash and not (
+        _SUPPOSED_RE.search(before_dash) or re.search(r"=|\b(?:only|other|except|besides|apart|but|save)\b", before_dash,
+                                                       re.IGNORECASE)) else None)  # "Other than $n = 1$ — no such $n$"
     if none:
         return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists
     function = _PLAIN_FUNCTION_RE.search(last)

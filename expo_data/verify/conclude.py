@@ -72,7 +72,8 @@ def without_recap(text: str) -> str:
     while end > 0 and _RECAP_ITEM_RE.fullmatch(lines[end - 1]):
         end -= 1
     items = len(lines) - end
-    if items == 0 and lines and _BRACKETED_LINE_RE.fullmatch(lines[-1]) and re.search(r"[A-Za-z]{3,}\s", lines[-1]):
+    if items == 0 and lines and _BRACKETED_LINE_RE.fullmatch(lines[-1]) and re.search(r"[A-Za-z]{3,}\s", lines[-1]) and not (
+            _CORRECTING_REMARK_RE.search(lines[-1])):  # "(Correction: she earns $72 ...)" corrects
         end, items = end - 1, 2
     if items < 2:
         return text
@@ -106,6 +107,15 @@ _UNSETTLED_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|might|let me|l
 # A text that stops mid-sentence ends on a word that needs more after it.
 _DANGLING_RE = re.compile(r"\b(?:and|or|but|then|the|a|an|to|of|we|so|is|are|by|with|for|that|which|if|because|"
                           r"since|into|from|as|get|gives?)\s*$", re.IGNORECASE)
+
+
+_CORRECTING_REMARK_RE = re.compile(r"\b(?:correction|corrected|corrects|correcting|incorrect|actually|wait|mistake|error|wrong|instead|should|oops|recount\w*|forgot|"
+                                   r"miss\w*)\b", re.IGNORECASE)
+
+
+def _remark_dropped(match: re.Match) -> str:
+    """A remark in brackets goes; one that corrects ("(Actually, I made an error: it should be 72.)") stays."""
+    return match.group() if _CORRECTING_REMARK_RE.search(match.group()) else ""
 
 
 def _drop_aside(match: re.Match) -> str:
@@ -160,7 +170,7 @@ def concluding_text(text: str) -> str | None:
     """The text up to the end of its concluding statement, remarks and asides dropped, for the last-number
     reading; None when the completion commits to no value."""
     text = _CLOSING_JUNK_RE.sub("", text)
-    text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub("", text)).rstrip()
+    text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub(_remark_dropped, text)).rstrip()
     text = _APPROXIMATION_RE.sub("", COUNTERFACTUAL_RE.sub("", text)).rstrip()
     if not text or _DANGLING_RE.search(text):
         return None

@@ -13,7 +13,8 @@ from .conclude import listed_solutions, without_recap, without_side_supposition,
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
 from .pairs import superscripts_as_powers, unit_of
-from .phrase import MATH_SPAN_RE, NUMBER_RE, PHRASE_RE, has_hedge, phrase_answer
+from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, has_hedge,
+                     phrase_answer)
 
 
 # The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
@@ -113,7 +114,10 @@ def _before_check(text: str) -> str:
     concluded = len(text[check.end():].strip().splitlines()) > 1 and re.match(
         r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?", last_line, re.IGNORECASE) and not re.search(
         r"[✓✔?]|\b(?:check\w*|verif\w*|holds|works|correct|satisf\w*|consistent)\b", last_line, re.IGNORECASE)
-    if concluded and not answer_like:  # "Check: 2304 + 4096 = 80^2 ✓.\nSo $n = 12$.": the conclusion after the check
+    before = text[:check.start()].strip()
+    stated = re.findall(r"\d+(?:\.\d+)?", re.sub(r"[_^]\{[^{}]*\}|\\mathbb\s*\{?\w\}?", "", last_line))  # not "\mathbb{Z}_{>0}"
+    restated = set(stated) <= set(re.findall(r"\d+(?:\.\d+)?", before[-200:]))
+    if concluded and not answer_like and restated:  # "Check: 2304 + 4096 = 80^2 ✓.\nSo $n = 12$." after "... = 2^{12}."
         closing, answer_like = last_line, True
     return text[:check.start()] + ("\n\n" + closing if answer_like else "")
 
@@ -158,7 +162,8 @@ _CONTRAST_RE = re.compile(r"\b(?:but|except|not|only|if|unless|discard\w*|ignor\
 
 # A closing line labelled as the result ("**Conclusion:** The series is divergent."): nothing follows it.
 _LAST_LINE_LABEL_RE = re.compile(r"(?m)^([ \t]*(?:\*\*)?)(?:solution|conclusion|result)(?=(?:\*\*)?\s*:[ \t*]*+(?!(?:let|suppose|"
-                                 r"assume|we|first|consider|to|since|if|using|by)\b)\S[^\n]{0,100}\s*\Z)", re.IGNORECASE)
+                                 r"assume|we|first|consider|to|since|if|using|by)\b)(?![^\n]*\b(?:not|no|rejected|candidate|too|"
+                                 r"fails?|still|check|extraneous|invalid|discard\w*)\b)\S[^\n]{0,100}\s*\Z)", re.IGNORECASE)
 
 
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
@@ -267,6 +272,11 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     spans = list(MATH_SPAN_RE.finditer(text))
     if qualified_form(text, spans):
         return qualified_form(text, spans), "last_math"  # "$f(x) = x^c$ where $c$ is a positive constant."
+    if spans and _REJECTED_AFTER_RE.match(text, spans[-1].end()):
+        return None, None  # "$n = 7$ does not work.", "the candidate $n = 7$ is too large."
+    if spans and re.search(r"\(\s*-?\d", span_content(spans[-1])) and not NOT_EVERY_ORDER_RE.search(last_sentence) and (
+            REORDERED_BEFORE_RE.search(text, 0, spans[-1].start()) or ANY_ORDER_AFTER_RE.match(text, spans[-1].end())):
+        return span_content(spans[-1]) + " up to order", "last_math"  # "Hence all permutations of $(1,2,3)$."
     function_last = bool(spans) and bool(re.match(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=", span_content(spans[-1])))
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
             numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."
@@ -289,6 +299,9 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
 
 # The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
 # "for all $x \in \mathbb{R}$".
+# What a closing sentence says of the value it names when it turns it down.
+_REJECTED_AFTER_RE = re.compile(r"\s*(?:does not|doesn't|do not|is not|isn't|fails?|is rejected|is extraneous|is invalid|"
+                                r"is too (?:large|small|big)|is (?:only )?a candidate|must be (?:rejected|discarded))\b", re.IGNORECASE)
 _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,3}\$\s*[a-z]\s*(?:(?:\\in|∈)\s*"
                                 r"\\mathbb\s*\{?[NZQRC]\}?(?:_\{?\s*(?:>|\\geq?|\\ge)?\s*0\s*\}?|\^\{?[+*]\}?)?\s*|"
                                 r"(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")  # "for all $n \\in \\mathbb{Z}_{>0}$"

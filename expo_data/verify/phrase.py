@@ -111,9 +111,12 @@ _REORDERED_AFTER_RE = re.compile(r"\s*(?:is|are)\s+(?:any|all|every)\s+(?:permut
                                  r"\s*,?\s*(?:and|with)\s+(?:all\s+)?(?:its|their|the)?\s*permutations\b", re.IGNORECASE)
 # Words around a list of tuples that say every ordering of them is a solution: "all permutations of $(2,3,6)$ and
 # $(2,4,4)$", "up to permutation, $(a,b,c) \\in \\{...\\}$", "$(a,b,c)=(1,2,3)$ up to order".
-_REORDERED_BEFORE_RE = re.compile(r"(?:\b(?:all|the)\s+(?:\w+\s+)?permutations\s+of|\bup\s+to\s+(?:order|permutations?|"
+REORDERED_BEFORE_RE = re.compile(r"(?:\b(?:all|the)\s+(?:(?:six|three|two|twenty-four|\d+|possible|distinct)\s+)?permutations\s+of|\bup\s+to\s+(?:order|permutations?|"
                                   r"reordering)\s*,?|\bin\s+any\s+order\s*,?)\s*$", re.IGNORECASE)
-_ANY_ORDER_AFTER_RE = re.compile(r"\s*,?\s*(?:up\s+to\s+(?:order|permutations?|reordering)|in\s+any\s+order)\b", re.IGNORECASE)
+# Words that narrow "every ordering": "signed permutations", "except (3,2,1)", "with a < b", "and their negatives".
+NOT_EVERY_ORDER_RE = re.compile(r"\b(?:not|no|cyclic|some|signed|signs?|except|but|with|where|whose|negatives?|unless|"
+                                 r"if|only\s+when|such\s+that|allowed)\b|[<>≤≥≠]|\\(?:ne|neq|le|ge|lt|gt)\b", re.IGNORECASE)
+ANY_ORDER_AFTER_RE = re.compile(r"\s*,?\s*(?:up\s+to\s+(?:order|permutations?|reordering)|in\s+any\s+order)\b", re.IGNORECASE)
 _PROPERTY_AFTER_RE = re.compile(r"\s*(?:is|are|must be|has to be)\s+(?:any|an?|all)?\s*(?:powers?\s+of|multiples?\s+of|odd|even|primes?)\b",
                                 re.IGNORECASE)
 _FAMILY_WORDS_RE = re.compile(r"^\s*(?:all|every|any)\b.*\b(?:primes|odd|even|integers|of the form|powers? of|"
@@ -132,8 +135,10 @@ def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, in
     qualified = qualified_form(text, run[-1:] + following) if len(run) == 1 and following else None
     if qualified:
         return qualified, len(text)
-    any_order = _ANY_ORDER_AFTER_RE.match(text, stated_end)
-    if any_order and re.search(r"\(\s*[-\d]", joined_spans(run)):
+    any_order = ANY_ORDER_AFTER_RE.match(text, stated_end)
+    line_end = text.find("\n", stated_end) % (len(text) + 1)
+    if any_order and re.search(r"\(\s*[-\d]", joined_spans(run)) and not NOT_EVERY_ORDER_RE.search(text[lead:line_end]) and (
+            not re.search(r"\d|\$", text[any_order.end():line_end])):  # "... up to order, and also $(0,0,0)$": more
         return joined_spans(run) + " up to order", stated_end + any_order.end() - stated_end  # "$(1,2,3)$ up to order"
     reordered = _REORDERED_AFTER_RE.match(text, stated_end) or (
         re.fullmatch(r"\s*[a-z]\s*", joined_spans(run)) and _PROPERTY_AFTER_RE.match(text, stated_end))
@@ -156,9 +161,8 @@ def _inner_value(candidate: str) -> str:
     candidate = function_qualifiers_dropped(candidate)
     spans = list(MATH_SPAN_RE.finditer(candidate))
     run = span_run(candidate, spans, 0)
-    reordered = _REORDERED_BEFORE_RE.search(candidate[:run[0].start()]) or _ANY_ORDER_AFTER_RE.match(candidate, run[-1].end())
-    if reordered and re.search(r"\(\s*[-\d]", joined_spans(run)) and not re.search(r"\b(?:not|no|cyclic|some)\b",
-                                                                               candidate, re.IGNORECASE):
+    reordered = REORDERED_BEFORE_RE.search(candidate[:run[0].start()]) or ANY_ORDER_AFTER_RE.match(candidate, run[-1].end())
+    if reordered and re.search(r"\(\s*[-\d]", joined_spans(run)) and not NOT_EVERY_ORDER_RE.search(candidate):
         return joined_spans(run) + " up to order"  # every ordering of each tuple is a solution
     if len(run) > 1 and not candidate[run[-1].end():].strip(" .*") and not has_hedge(candidate):
         return joined_spans(run)

@@ -15,18 +15,26 @@ _WRITTEN_RE = re.compile(r"\s*\$?\s*([-+]?)(\d+(?:\.\d+)?|\.\d+)(?:\s*(?:\\times
 LEAST_CONVERTED_DIGITS = 3
 
 
+_MOST_DIGITS = 24  # longer numbers are exact integers or identities, compared digit by digit elsewhere
+LEAST_GOLD_DIGITS = 2  # "3e8" or "1e6" is an order of magnitude or exact, never a rounding to widen
+
+
 def _written(text: str) -> tuple[Decimal, int, bool] | None:
-    """(value, significant digits, in scientific notation) of a plainly written number; None otherwise."""
+    """(value, significant digits, in scientific notation) of a plainly written number; None otherwise. An
+    integer's trailing zeros are not significant (100 has one)."""
     match = _WRITTEN_RE.fullmatch(text)
     if not match:
         return None
     sign, mantissa, power, e_power = match.groups()
     exponent = (power or e_power or "0").replace("−", "-")
+    digits = mantissa.replace(".", "").lstrip("0") or "0"
+    digits = digits if "." in mantissa else digits.rstrip("0") or "0"
+    if len(digits) > _MOST_DIGITS or len(exponent) > 4:
+        return None
     try:
         value = Decimal(sign + mantissa).scaleb(int(exponent))
     except (InvalidOperation, ValueError):
         return None
-    digits = mantissa.replace(".", "").lstrip("0") or "0"
     return value, len(digits), bool(power or e_power)
 
 
@@ -48,7 +56,8 @@ def rounds_to_gold(gold: str, answer: str) -> bool:
     if ours is None or theirs is None:
         return False
     value, digits, scientific = ours
-    measured = scientific or "." in gold and digits >= 4 and gold.strip().strip("$").strip()[-1] not in "05"
+    measured = scientific and digits >= LEAST_GOLD_DIGITS or "." in gold and digits >= 4 and (
+        gold.strip().strip("$").strip()[-1] not in "05")
     if not measured or theirs[1] <= digits or value == 0:
         return False
     return _rounded(theirs[0], digits, ROUND_HALF_UP) == _rounded(value, digits, ROUND_HALF_UP)
@@ -62,6 +71,6 @@ def same_at_precision(converted: float, gold_text: str, answer_text: str) -> boo
         return False
     try:
         theirs = Decimal(repr(converted))
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         return False
     return _rounded(theirs, digits, ROUND_HALF_UP) == _rounded(ours[0], digits, ROUND_HALF_UP)

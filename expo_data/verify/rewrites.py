@@ -39,7 +39,8 @@ def function_qualifiers_dropped(text: str) -> str:
     more functions each item's "for all x" only restates the domain."""
     if len(_FUNCTION_ITEM_RE.findall(text)) < 2:
         return text
-    return FOR_EVERY_RE.sub(" ", text)
+    domains = {re.sub(r"[\s$(){}]|\\text", "", m.group()) for m in FOR_EVERY_RE.finditer(text)}
+    return FOR_EVERY_RE.sub(" ", text) if len(domains) == 1 else text  # "for all real x" and "for all integers x" differ
 
 
 # A physical quantity's symbol before its value: "Q ≈ 4200 J", "\\rho = 1500 kg/m^3", "\\vec F = (2, -1, 3)", "A^{T} = ...",
@@ -47,7 +48,7 @@ def function_qualifiers_dropped(text: str) -> str:
 _QUANTITY_NAME_RE = re.compile(
     r"^\s*\$?\s*(?:\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
     r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
-    r"Phi|Omega|Sigma|Lambda))(?:_\{?[\w\\, ]+\}?)?(?:\^\{?(?:T|\*|-1|\\prime)\}?)?\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")
+    r"Phi|Omega|Sigma|Lambda))(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?)?\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")
 _NAMED_MATH = {"\\sqrt", "\\frac", "\\pi", "\\ln", "\\log", "\\sin", "\\cos", "\\tan", "\\exp"}
 
 

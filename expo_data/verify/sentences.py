@@ -114,6 +114,9 @@ def _word_verdict(gold_words: str, words: str) -> bool | None:
     return None
 
 
+_DOMAIN_WORDS_RE = re.compile(r"\b(real|integer|integral|positive|negative|natural|rational|complex|nonnegative|prime)s?\b")
+
+
 def sentence_verdict(gold: str, answer: str) -> bool | None:
     """A gold in words that no value exists, that a series diverges or converges, a count with its quantifier,
     "infinitely many" or a parity, against the answer's words; None when the gold is no such sentence."""
@@ -121,6 +124,9 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
     if _NONE_GOLD_RE.match(gold_words) and gold_words not in ("no",):
         words = _plain_words(answer)
         parts = [p.strip() for p in re.split(r"\s+[—–-]+\s+|\s*;\s*", words) if p.strip()]  # "impossible — no such ..."
+        domains = [set(_DOMAIN_WORDS_RE.findall(side)) for side in (gold_words, words)]
+        if all(domains) and domains[0] != domains[1]:
+            return False  # "no real solutions" is not "no integer solutions"
         return all(p in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(p)) for p in parts)
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS

@@ -16,7 +16,7 @@ CORRECTION_CUE_RE = re.compile(
     r"error|erred|looking back|look(?:ing)? again|upon (?:further |closer |second )?(?:review|reflection|inspection)|"
     r"re-?examin\w*|re-?evaluat\w*|should (?:be|have been)|overlooked|forgot|I (?:missed|neglected)|"
     r"not (?:valid|allowed|admissible)|invalid|inadmissible|vanish(?:es)?|undefined|extraneous|"
-    r"hold on|(?<![\w-])no[,:;!—](?=\s)|double[- ]check\w*|revisit\w*|(?:does|did)(?:n't| not) (?:satisfy|work|fit|hold)|wrong|"
+    r"hold on|(?<=hmm, )no[,:;!—](?=\s)|(?<=oh, )no[,:;!—](?=\s)|double[- ]check\w*|revisit\w*|(?:does|did)(?:n't| not) (?:satisfy|work|fit|hold)|wrong|"
     r"(?:the )?(?:correct|corrected|right|actual|only)\b|(?<=, )not\s+\$?(?:-?\d|[a-z]\b))",
     re.IGNORECASE)
 # A conclusion: "so / thus / therefore / hence ... is|are|equals|= V" or "the correct / only ... is V".
@@ -35,13 +35,14 @@ _ANSWER_QUANTITY_RE = re.compile(r"\bthe (?:total|answer|result|sum|count|final 
 # A sentence that says which value is final, whatever precedes it: "Final: 11", "60 km/h is what was asked",
 # "leaves 35, and that's my final answer".
 # "Final count: 48", "Corrected volume: π", "Revised answer: $\\frac{3}{4}$".
-_FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?(?:final|corrected|revised|updated|new)(?: [a-z]+)?(?:\*\*)?\s*:\s*(?:\*\*)?\s*"
-                             r"(?:\$([^$\n]{1,40})\$|([-\d.,/]*\d(?:\s*(?:π|\\pi))?|-?\d*\s*(?:π|\\pi)))(?:\*\*)?\s*",
+_FINAL_LABEL_RE = re.compile(r"\s*(?:\*\*)?(?:final|corrected|revised)(?: (?:answer|count|total|value|result|volume|area|"
+                             r"length|sum|number|probability|amount|distance|perimeter|radius))?(?:\*\*)?\s*:\s*(?:\*\*)?\s*"
+                             r"(?:\$([^$=\n]{1,40})\$|([-\d.,/]*\d(?:\s*(?:π|\\pi))?|-?\d*\s*(?:π|\\pi)))(?:\*\*)?\s*",
                              re.IGNORECASE)
 # After a correction cue, a sentence ending on "= value" concludes: "which doubles the count: 2 × 24 = 48 arrangements".
 _CUED_RESULT_RE = re.compile(r"[\d)}\]]\s*=\s*\$?\s*-?\d[\d,]*(?:\.\d+)?(?:/\d+)?\s*\$?(?:\s+[A-Za-z]+){0,2}\s*$")
 # Cues that say the answer before was wrong ("only", "correct" and the like also open plain statements).
-_STRONG_CUE_RE = re.compile(r"\b(?:wait|actually|mistake|mistaken|oops|forgot|overlooked|missed|neglected|I was wrong|hold on|"
+_STRONG_CUE_RE = re.compile(r"\b(?:(?:hmm|oh),? no\b|actually|mistake|mistaken|oops|forgot|overlooked|missed|neglected|I was wrong|hold on|"
                             r"scratch that|on (?:second thought|reflection)|miscount\w*|mis-?calculat\w*|double[- ]?count\w*)\b",
                             re.IGNORECASE)
 # A line that is only a value ("**9**") after a correction cue: the value it settles on.
@@ -109,7 +110,7 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
         if not conclusion and CORRECTION_CUE_RE.search(tail, cues_from, start):  # said before, not "but that double counts"
             conclusion = _CUED_STATEMENT_RE.search(sentence)
             bare = _VALUE_LINE_RE.fullmatch(sentence)
-            if bare and not conclusion:
+            if bare and not conclusion and _STRONG_CUE_RE.search(tail, cues_from, start):
                 found = ([bare.group(1).replace(",", "")], True)
         result = None if conclusion else _CUED_RESULT_RE.search(sentence)
         if result and _STRONG_CUE_RE.search(tail, cues_from, start + result.start()):
@@ -139,6 +140,10 @@ COUNTERFACTUAL_NOTE_RE = re.compile(r"\(?\s*(?:note:?\s*)?\b(?:if|had)\b[^.!?\n(
                                      re.IGNORECASE)
 
 
+_CONFIRMED_RE = re.compile(r"(?:so|thus|hence|therefore)?,?\s*\$?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)\$?\s+(?:is|was)\s+"
+                           r"(?:indeed\s+)?(?:right|correct|confirmed|the answer)\b[^.\n]*\.?\s*$", re.IGNORECASE)
+
+
 def corrected(stated: str, tail: str) -> str | None:
     """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
     tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
@@ -146,6 +151,9 @@ def corrected(stated: str, tail: str) -> str | None:
     conclusion = _conclusion(COUNTERFACTUAL_NOTE_RE.sub(" ", tail))
     if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
         return None
+    confirmed = _CONFIRMED_RE.search(tail.strip().splitlines()[-1] if tail.strip() else "")
+    if confirmed and _same_value(stated, confirmed.group(1)):
+        return None  # "Wait, let me verify. ... 4! × 2 = 48 ... So 24 is right.": the check ends on the answer
     values, cued = conclusion
     return values[-1] if cued else ""
 

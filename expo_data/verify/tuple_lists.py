@@ -39,8 +39,11 @@ def _item_values(item: str) -> list[Fraction] | None:
 
 
 def read_tuple_list(text: str) -> tuple[tuple[str, ...] | None, set[tuple]] | None:
-    """(the names, the set of tuples) of a list of two or more solution tuples; None for anything else."""
+    """(the names, the set of tuples) of a list of two or more solution tuples; None for anything else ("\\mp"
+    ties its sign to a "\\pm" elsewhere: not read)."""
     text = _plain(text)
+    if "\\mp" in text:
+        return None
     names = None
     prefix = re.match(rf"^({_NAMES})\s*(?:\\in|∈)\s*", text)  # "(a,b,c) \in \{...\}"
     if prefix:
