@@ -264,3 +264,28 @@ def test_review_probes_of_the_comparison_stay_wrong(gold, answer):
 def test_a_long_decimal_never_crashes_the_precision_reading():
     assert verify_one("1.2345678901234567890123456789012", "1.23456789012345678901234567890123")[1] is None
     assert graded("15", "12 ❌\n15 ✅") is True  # check marks are no emoji to strip
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("**Answer: exactly the primes.**\n\n*Composite $m$ fail.* Take $n = m/2$.\n\n*Primes work.* Then $n \\mid k\\binom nk$, "
+     "so $n\\mid\\binom nk$.\n\nSo $m$ has the property iff $m$ is prime.", "All prime numbers $m$", True),
+    ("**Answer: 4**\n\nProof. The count is 4 since so the total is 5 here.", "4", False),  # a number keeps the old rule
+    ("$$\\gcd(2^{12}-1,\\,2^8-1)=2^4-1=\\boxed{15}.$$\n\nIndeed $4095 = 3^2\\cdot5\\cdot7\\cdot13$ and "
+     "$255=3\\cdot5\\cdot17$, whose common part is $3\\cdot 5$.", "15", True),
+    ("So $\\boxed{15}$.\n\nActually the common part is $3\\cdot 7$.", "15", False),
+    ("The number of divisors is $(2+1)(2+1) = 9$.\n\nTherefore the number of divisors of 196 is 9, namely 1, 2, 4, 7, "
+     "14, 28, 49, 98 and 196.", "9", True),
+    ("**Final answer:** exactly the $n$ of the form $n=4k$ or $n=4k-1$ ($k\\ge1$).", "n \\equiv 0 \\text{ or } 3 \\pmod 4", True),
+    ("**Final answer:** exactly the $n$ of the form $n=4k$ or $n=4k-1$ ($k\\ge2$).", "n \\equiv 0 \\text{ or } 3 \\pmod 4", False),
+])
+def test_answer_first_writeups_and_restated_values(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\text{odd function}", "\\text{Odd}", True), ("\\text{odd function}", "even", False),
+    ("\\text{odd function}", "f is an odd function", True), ("\\text{odd function}", "neither", False),
+    ("6\\pi", "6\\pi\\ \\text{cm}^2", True), ("6\\pi", "7\\pi\\ \\text{cm}^2", False), ("6\\pi", "6\\pi\\ x", False),
+])
+def test_parity_words_and_exact_values_with_units(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -23,7 +23,7 @@ _PAREN_REMARK_RE = re.compile(r"\s*\((?=\s*[A-Za-z]{2,}[\s,])(?:[^()]|\([^()]*\)
 # that is a mistake" is no aside).
 # Also a clause that restates a start value or an approximation: "18 apples left, after starting with 30",
 # "exactly $\pi$, approximately 3.14159".
-_ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|were|means|makes)\b|"
+_ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|were|means|makes)\b|namely\b|"
                               r"(?:after|before|having)\s+(?:start|begin|had|initially)\w*|up from\b|down from\b)"
                               r"[^.!?\n]*")
 # An approximation after an exact value, a math span or a number: "exactly $\pi$, approximately 3.14159".
@@ -336,7 +336,7 @@ def formula_around(text: str, start: int, end: int) -> str | None:
 
 
 # The result of a computation: "= 460", "= $16.00", "= \$42" (what follows the last '=' on a line).
-_RESULT_RE = re.compile(r"=\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*[-+*/×÷^(])")
+_RESULT_RE = re.compile(r"=\s*(?:\\?\$\s*)?(-?\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*(?:[-+*/×÷^(·⋅]|\\(?:cdot|times|div)))")
 
 
 # A dollar sign before an amount that no second sign closes ("$5$" is math).

@@ -209,8 +209,10 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return None, None  # an answer phrase that states several values
     if phrase and truncated and reconsidering(text[phrase[1]:]):
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
-    if phrase and not truncated and corrected(phrase[0], text[phrase[1]:]) is not None:
-        value = corrected(phrase[0], text[phrase[1]:])
+    # "**Answer: exactly the primes.**" then the proof: an answer set apart in bold is taken back only in so many words
+    strong = bool(phrase and not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]))
+    if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
+        value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
     if phrase and not retracted(text[phrase[1]:]):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")

@@ -130,6 +130,10 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
         return all(p in _NONE_ANSWERS or bool(_NONE_ANSWER_RE.match(p)) for p in parts)
     if _DIVERGES_GOLD_RE.match(gold_words):
         return _plain_words(answer) in _DIVERGES_ANSWERS
+    parity = [re.sub(r"^(?:it is |the function is |f is )?(?:an? )?(odd|even|neither)(?: function)?$", r"\1", side)
+              for side in (gold_words, _plain_words(answer))]
+    if parity[0] in ("odd", "even", "neither") and parity[0] != gold_words:
+        return parity[1] == parity[0]  # "odd function" against "Odd", "f is an odd function"
     verdict = _word_verdict(gold_words, _plain_words(answer))
     if verdict is not None:
         return verdict

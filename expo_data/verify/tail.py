@@ -126,9 +126,25 @@ def _conclusion(tail: str) -> tuple[list[str], bool] | None:
     return found
 
 
+def _product(text: str) -> int | None:
+    """A product of small integers written out ("3\\cdot 5", "3 × 5"), evaluated; None for anything else."""
+    factors = re.split(r"\\cdot|\\times|[×·*]", text)
+    if len(factors) < 2 or not all(re.fullmatch(r"\d{1,6}", f) for f in factors):
+        return None
+    value = 1
+    for factor in factors:
+        value *= int(factor)
+    return value
+
+
 def _same_value(first: str, second: str) -> bool:
     if _squash(first) == _squash(second):
         return True
+    products = _product(_squash(first)), _product(_squash(second))
+    if any(p is not None for p in products):  # "whose common part is $3\\cdot 5$" restates 15
+        numbers = [p if p is not None else (int(v) if re.fullmatch(r"\d{1,12}", v) else None)
+                   for p, v in zip(products, (_squash(first), _squash(second)))]
+        return None not in numbers and numbers[0] == numbers[1]
     try:
         return abs(float(_squash(first)) - float(_squash(second))) < 1e-9
     except ValueError:
@@ -144,10 +160,13 @@ _CONFIRMED_RE = re.compile(r"(?:so|thus|hence|therefore)?,?\s*\$?(-?\d[\d,]*(?:\
                            r"(?:indeed\s+)?(?:right|correct|confirmed|the answer)\b[^.\n]*\.?\s*$", re.IGNORECASE)
 
 
-def corrected(stated: str, tail: str) -> str | None:
+def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
     tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
-    states a different value without saying why (precision first: which one the model meant is unknown)."""
+    states a different value without saying why (precision first: which one the model meant is unknown).
+    `strong_only`: only a tail that says in so many words it was wrong ("wait", "I forgot") replaces it."""
+    if strong_only and not _STRONG_CUE_RE.search(tail):
+        return None
     conclusion = _conclusion(COUNTERFACTUAL_NOTE_RE.sub(" ", tail))
     if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
         return None

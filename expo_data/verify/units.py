@@ -80,6 +80,11 @@ def unit_of(text: str) -> tuple[str, str] | None:
     return _GROUPING_RE.sub("", match.group(1)), unit
 
 
+# An exact value (a multiple of pi, a root) with its unit set apart in text: "6\\pi\\ \\text{cm}^2", "2\\sqrt{3}\\,\\mathrm{m}".
+_EXACT_WITH_UNIT_RE = re.compile(r"(.*?(?:\\pi|π|\\sqrt\s*\{[^{}]+\}|\})\s*)(?:\\[,; ]|~|\s)+\s*(\\(?:text|mathrm)\s*\{\s*[^{}]+\}"
+                                 r"(?:\s*\^\s*\{?\d\}?)?)")
+
+
 def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     """A value with a physical unit in the gold: the answer's number with the same unit or none (the question
     names it); another unit is wrong. None when the gold carries no such unit."""
@@ -87,6 +92,9 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     if compound is not None:
         return compound
     gold_unit = unit_of(gold)
+    worded = _EXACT_WITH_UNIT_RE.fullmatch(answer.strip().strip("$"))
+    if gold_unit is None and worded and unit_of("1 " + worded.group(2)) is not None:
+        return same_number(gold, worded.group(1))  # "6\\pi\\ \\text{cm}^2" for a gold 6\\pi: the unit the question names
     if gold_unit is None:
         answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
         # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
