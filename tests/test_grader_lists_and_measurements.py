@@ -289,3 +289,30 @@ def test_answer_first_writeups_and_restated_values(completion, gold, expected):
 ])
 def test_parity_words_and_exact_values_with_units(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    # an option named beside the value on the closing line: the letter and the value both stand
+    ("Excluded number: 100 − 72 = 28\nAnswer: 28 (A)", "A", True),
+    ("Excluded number: 100 − 72 = 28\nAnswer: 28 (A)", "28", True),
+    ("Excluded number: 100 − 72 = 28\nAnswer: 28 (A)", "B", False),
+    ("Rate = 300000 / 50000 = 6\nThe rate is 6% per annum (option D).", "D", True),
+    ("P(both red) = 15/45 = 1/3 ⇒ Answer (A)", "A", True),
+    ("Fraction of work left = 1 − 7/15 = 8/15.\nSo (D) 8/15.", "D", True),
+    ("The largest is $3^{20}$, choice (B).", "\\text{(B)}", True),
+    ("The largest is $3^{20}$, choice (B).", "\\text{(C)}", False),
+    ("Options: A)145° B)150° C)155°.\nThe hour hand turns through 155°, not option (B).", "B", False),
+    # the unit inside a bold value, an angle's degree sign, "all real numbers except", a ratio in words
+    ("3 × 50 = 150 minutes\n150 minutes ÷ 60 = 2.5 hours\nTom spends **2.5 hours** watching the show.", "150 minutes", True),
+    ("3 × 50 = 150 minutes\nTom spends **2.5 hours** watching the show.", "100 minutes", False),
+    ("Each lap is 250 m.\nTotal distance = 10 × 250 m = 2500 m.\nShe runs **2500 meters**. (That's about 6.25 laps of a "
+     "standard 400 m track.)", "2.5\\ \\text{km}", True),
+    ("Each interior angle: $1800^\\circ / 12 = 150^\\circ$.\n**Each interior angle measures 150°.**", "\\frac{5\\pi}{6}", True),
+    ("Each interior angle: $1800^\\circ / 12 = 150^\\circ$.\n**Each interior angle measures 150°.**", "\\frac{2\\pi}{3}", False),
+    ("The denominator vanishes at $x = 1$.\nDomain: all real numbers except $x = 1$.", "(-\\infty,1)\\cup(1,\\infty)", True),
+    ("The denominator vanishes at $x = 1$.\nDomain: all real numbers except $x = 1$.", "(-\\infty,2)\\cup(2,\\infty)", False),
+    ("Divide both by 4: 5 : 3.\nThe ratio of cats to dogs is 5 to 3.", "5:3", True),
+    ("The ratio of cats to dogs is 5 to 3.", "3:5", False),
+])
+def test_options_units_and_words_on_the_closing_line(completion, gold, expected):
+    assert graded(gold, completion) is expected

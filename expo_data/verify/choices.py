@@ -80,3 +80,26 @@ def letters_verdict(gold: str, answer: str) -> bool | None:
     if not separated:  # "BAC" is an angle, "\\overline{AB}" a segment: no answer naming options
         return True if bare == letters else None
     return sorted(re.findall(r"[A-D]", bare)) == list(letters)
+
+
+# An option the closing line names beside its value: "28 (A)", "option D", "choice (B)", "⇒ Answer (A)", "So (D) 8/15".
+_NAMED_OPTION_RE = re.compile(r"(?<!\w)(?:(?:option|choice|answer)\s*:?\s*\(?([A-E])\)?(?![\w)])|\(([A-E])\)(?!\w))")
+_OPTIONS_LISTED_RE = re.compile(r"(?:\(?[A-E]\)\s*[^()\n]{0,20}){3,}")  # "A)145° B)150° C)155°": the options, no choice
+
+
+def with_named_option(text: str, answer: str | None) -> str | None:
+    """The answer with the one option letter its closing line names beside it ("(D) 8/15"), so that it matches a
+    letter gold or a value gold; unchanged when the line names none, several, or one turned down ("not (A)")."""
+    if answer is None or re.fullmatch(r"\s*\(?[A-J]\)?\s*", answer) or re.match(r"\s*\(?[A-J]\)", answer):
+        return answer
+    answer = re.sub(r"(?<=[\d%°}.])\s*\(\s*[A-E]\s*\)\s*$|\s+\(\s*[A-E]\s*\)\s*$", "", answer) or answer  # "28 (A)": the value, its letter read below
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    line = lines[-1] if lines else ""
+    letters = {a or b for a, b in _NAMED_OPTION_RE.findall(line)}
+    value = re.sub(r"[\s$]|\\[,!; ]", "", answer)
+    if len(letters) != 1 or _OPTIONS_LISTED_RE.search(line) or re.search(r"\b(?:not|isn't|no|neither|nor|rather than|instead of|"
+                                                                          r"or)\b", line, re.IGNORECASE):
+        return answer
+    if not value or value not in re.sub(r"[\s$]|\\[,!; ]", "", line):
+        return answer  # the letter belongs to the line that states this value, nowhere else
+    return f"({letters.pop()}) {answer}"

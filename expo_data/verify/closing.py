@@ -30,7 +30,7 @@ _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+(?:the\s+(?:point|pair|ordered\s+pair|coordinates?|solution)\s+)?\$?(\(\s*{_NUM}\s*"
                        rf"(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _CLOCK_END_RE = re.compile(r"(?<![\d:.])(\d{1,2}:\d{2}(?::\d{2})?)(\s*(?:[ap]\.\s?m\.?|[ap]m\b))?\s*\.?\s*$", re.IGNORECASE)
-_RATIO_END_RE = re.compile(r"(?:\b(?:is|are|was|equals|of|be)|[=:])\s+\$?(\d+(?:\.\d+)?(?:\s*(?::|\\colon)\s*\d+(?:\.\d+)?)+)\$?\s*\.?\s*$")
+_RATIO_END_RE = re.compile(r"(?:\b(?:is|are|was|equals|of|be)|[=:])\s+\$?(\d+(?:\.\d+)?(?:\s*(?::|\\colon|\bto\b)\s*\d+(?:\.\d+)?)+)\$?\s*\.?\s*$")
 _END = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 _RAY_END_RE = re.compile(rf"{_STATES}\s+\$?((?:\(\s*(?:-\s*∞|-\\infty)|[(\[]\s*{_END})\s*,\s*(?:\+?∞|\\infty)\s*\)"
                          rf"|\(\s*(?:-\s*∞|-\\infty)\s*,\s*{_END}\s*[)\]])\$?\s*\.?\s*$", re.IGNORECASE)
@@ -41,9 +41,9 @@ _EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|an
                                   rf"(?:\s*,\s*{_PLAIN_ITEM})*,?\s+and\s+{_PLAIN_ITEM})\s*\.?\s*$", re.IGNORECASE)
 _ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:roots|solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*{_NUM}(?:\s*(?:,|,?\s*or|,?\s*and)\s*"
                                 rf"\2\s*=\s*{_NUM})+)\s*\.?", re.IGNORECASE)
-_ALL_REALS_EXCEPT_RE = re.compile(rf"\b(?:is|are)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"
-                                  rf"[a-z]\s*(?:≠|!=|\\neq?)\s*|except\s+(?:for\s+)?(?:[a-z]\s*=\s*)?)({_NUM}(?:\s*(?:,|and|or)\s*"
-                                  rf"{_NUM})*)\s*\.?\s*$", re.IGNORECASE)
+_ALL_REALS_EXCEPT_RE = re.compile(rf"(?:\b(?:is|are)|^\s*(?:the\s+)?domain\s*:)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"
+                                  rf"[a-z]\s*(?:≠|!=|\\neq?)\s*|except\s+(?:for\s+)?\$?(?:[a-z]\s*=\s*)?)({_NUM}(?:\s*(?:,|and|or)\s*"
+                                  rf"{_NUM})*)\$?\s*\.?\s*$", re.IGNORECASE)
 _RESTATED_RE = re.compile(rf"{_STATES}\s+\$?({_NUM})\$?,?\s+or\s+\$?({_NUM})\s*(\\?%|percent)?\$?\s*\.?\s*$",
                           re.IGNORECASE)
 _VERDICT_RE = re.compile(r"^(?:(?:so|thus|therefore|hence),?\s+)?(?:(?:the (?:statement|claim|assertion)|it) is\s+(true|false)"
@@ -228,10 +228,10 @@ def closing_value(text: str) -> str | None:
             clock.group(2) or not re.search(r"\b(?:ratio|odds|score|proportion)\b", last, re.IGNORECASE)):
         return clock.group(1) + (clock.group(2) or "")  # "The bus arrives at 3:45 p.m.", "... at 15:45."
     ratio = _RATIO_END_RE.search(last)
-    if ratio and len(re.findall(r"\d\s*(?::|\\colon)\s*\d", last)) == len(re.findall(r"\d\s*(?::|\\colon)\s*\d", ratio.group(1))) and \
+    if ratio and len(re.findall(r"\d\s*(?::|\\colon|\bto\b)\s*\d", last)) == len(re.findall(r"\d\s*(?::|\\colon|\bto\b)\s*\d", ratio.group(1))) and \
             re.search(r"\b(?:ratio|odds|proportion)\b", last[:ratio.start()], re.IGNORECASE) and not (
             _NOT_STATED_RE.search(last[:ratio.start()]) or _SUPPOSED_RE.search(last[:ratio.start()])):
-        return re.sub(r"\s+", "", ratio.group(1))  # "The ratio of boys to girls is 3:2."
+        return re.sub(r"\s*(?:\bto\b|\\colon)\s*", ":", re.sub(r"\s+(?=:)|(?<=:)\s+", "", ratio.group(1)))  # "... is 3:2.", "5 to 3"
     ray = _RAY_END_RE.search(last)
     if ray:
         return ray.group(1)  # "In interval notation, the solution is (-∞, 3)."

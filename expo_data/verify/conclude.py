@@ -17,7 +17,7 @@ _REFUSAL_RE = re.compile(
     r"|\b(?:not enough|insufficient|incomplete|missing)\s+(?:information|info|data)"
     r"|\bI'?m sorry\b|\bI apologi[sz]e\b", re.IGNORECASE)
 # A remark in brackets that starts with words: "(For comparison, the perimeter is $28$.)", "(after checking)".
-_PAREN_REMARK_RE = re.compile(r"\s*\((?=\s*[A-Za-z]{2,}[\s,])(?:[^()]|\([^()]*\))*\)")
+_PAREN_REMARK_RE = re.compile(r"\s*\((?=\s*[A-Za-z]{2,}(?:['’][a-z]+)?[\s,])(?:[^()]|\([^()]*\))*\)")
 # A comparison or aside clause about the value just stated, up to its sentence end.
 # "$80 this year, which is 25% more than last year" (a value stated before the comma in its sentence; "Wait,
 # that is a mistake" is no aside).

@@ -12,6 +12,7 @@ from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    retracted)
+from .choices import with_named_option
 from .pairs import superscripts_as_powers, unit_of
 from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, has_hedge,
                      phrase_answer)
@@ -167,7 +168,13 @@ _LAST_LINE_LABEL_RE = re.compile(r"(?m)^([ \t]*(?:\*\*)?)(?:solution|conclusion|
 
 
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
-    """Return (answer, method) following the documented fallback order."""
+    """Return (answer, method) following the documented fallback order; an option letter the closing line names
+    beside the value comes with it ("(D) 8/15")."""
+    answer, method = _extracted(text, truncated)
+    return with_named_option(_after_thinking(text), answer), method
+
+
+def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if truncated and text.rfind("<think>") > text.rfind("</think>"):
         return None, None  # cut off while still thinking: a draft, never the answer
     text = without_remarks(_after_thinking(text))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
@@ -249,7 +256,10 @@ def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str 
         return (closing, "last_line") if closing else (None, None)
     text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]).replace("{,}", ",")  # −3 is -3; 1{,}157
     if restated_result(text) is not None:
-        return restated_result(text), "last_number"
+        value = restated_result(text)
+        restated = re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])\s*\**\s*([A-Za-z°][A-Za-z/^0-9]*)", text.rsplit("\n\n", 1)[-1])
+        with_unit = f"{value} {restated.group(1)}" if restated else ""
+        return (with_unit if restated and unit_of(with_unit) is not None else value), "last_number"  # "**2500 meters**"
     text = concluding_text(text)
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
@@ -322,7 +332,11 @@ _GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \
 def _with_its_unit(text: str, value: str, end: int) -> str:
     """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
     would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
+    if re.match(r"\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)", text[end:]) and re.fullmatch(r"-?[\d.,]+", value):
+        return value + "°"  # "measures 150°": an angle, which a gold in radians may be
     rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
+    bolded = re.match(r"[^*\n]{1,24}(?=\*\*)", text[end:]) if re.search(r"\*\*\s*\$?\s*$", text[:end - len(value)]) else None
+    rest = bolded.group() if bolded else rest  # "spends **2.5 hours** watching": the bold holds the value and its unit
     candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
     return candidate if unit_of(superscripts_as_powers(candidate)) is not None else value  # m², s⁻¹
 
