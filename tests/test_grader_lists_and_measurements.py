@@ -316,3 +316,18 @@ def test_parity_words_and_exact_values_with_units(gold, answer, expected):
 ])
 def test_options_units_and_words_on_the_closing_line(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("So $n\\in\\{1,9,10,18\\}$ and the sum is $1+9+10+18=\\boxed{38}$.\n(For instance, $n=1$ gives $1-19+99=81=9^2$.)",
+     "38", True),  # an example after the box is no later result
+    ("Work.\n### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$\n- $(a, b) = (27, 3)$",
+     "(a,b) = (1,1), (16,2), (27,3)", True),
+    ("Work.\n### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$", "(a,b) = (1,1), (16,2), (27,3)", False),
+    ("Either way we get a contradiction, so there are no integers $x,y$ with $x^2-y^2=2002$.", "\\text{No solutions}", True),
+    ("Either way we get a contradiction, so there are no integers $x,y$ with $x^2-y^2=2002$.", "2002", False),
+    ("So there are no integers $x$ with $x^2 = 4$ except $x = 2$.", "\\text{No solutions}", False),
+    ("### Conclusion\nThere are **no** integer pairs $(x,y)$ satisfying the equation.", "\\text{No integer solutions}", True),
+])
+def test_olympiad_endings_of_a_second_unseen_set(completion, gold, expected):
+    assert graded(gold, completion) is expected

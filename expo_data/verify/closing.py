@@ -107,7 +107,7 @@ def _value(number: str, percent: bool) -> Fraction:
 
 
 # "No, such a triangle cannot exist.": a verdict opening the closing paragraph (not "No, wait, ...").
-_VERDICT_LEAD_RE = re.compile(r"^\s*(?:\*\*)?(yes|no)(?:\*\*)?\s*[,.;:—–]\s*(?!.*\b(?:wait|actually|but|however|unless|"
+_VERDICT_LEAD_RE = re.compile(r"^\s*(?:(?:so|thus|hence|therefore),?\s+(?:the answer is\s+)?)?(?:\*\*)?(yes|no)(?:\*\*)?\s*[,.;:—–]\s*(?!.*\b(?:wait|actually|but|however|unless|"
                               r"except|if|only|hmm)\b)", re.IGNORECASE | re.DOTALL)
 _EXAMPLE_RE = re.compile(r"\s*[—–-]?\s*\b(?:for (?:example|instance)|e\.g\.)[^.!?\n]*(?:[.!?](?=\s|$))?", re.IGNORECASE)
 # A paragraph about the work, not a verdict on the question: "No, that's not right. Let me reconsider."
@@ -180,7 +180,9 @@ def _spoken_fraction(sentence: str) -> str | None:
     return value if value and "/" in value else None
 
 
-_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?|"
+_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?"
+                             r"(?: \$[^$]{1,12}\$)?(?: (?:with|satisfying|such that|for which) (?!.*\b(?:except|but|other than|unless|"
+                             r"besides|apart from)\b)[^.!?]{1,80})?|"
                              r"(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?solutions?"
                              r"(?: in (?:[a-z]+ ){0,2}(?:integers|numbers|reals))?|"
                              r"no (?:such )?(?:(?:positive |negative |real |natural )?(?:integers?|numbers?|primes?|pairs?|triples?) )?"
@@ -314,6 +316,9 @@ def _worded_closing(last: str) -> str | None:
     identity = re.search(r"\$?\b([fgh])\$?\s+(?:is|must be)\s+the\s+identity(?:\s+(?:function|map))?\b", last)
     if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
         return f"{identity.group(1)}(x) = x"  # "So $f$ must be the identity function on the positive integers."
+    so_part = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+", last, flags=re.IGNORECASE)[-1]
+    if so_part != last and _NONE_EXISTS_RE.fullmatch(so_part.strip()) and not _SUPPOSED_RE.search(last):
+        return _NONE_EXISTS_RE.fullmatch(so_part.strip()).group(1)  # "a contradiction, so there are no integers $x,y$ with ..."
     before_dash, _, after_dash = last.rpartition(" — ") if " — " in last else last.rpartition(" – ")
     none = _NONE_EXISTS_RE.fullmatch(last.strip()) or (_NONE_EXISTS_RE.fullmatch(after_dash.strip()) if before_dash and not (
         _SUPPOSED_RE.search(before_dash) or re.search(r"=|\b(?:only|other|except|besides|apart|but|save)\b", before_dash,

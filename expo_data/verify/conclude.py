@@ -239,7 +239,8 @@ def _bare_value(line: str) -> bool:
 
 # A heading that says the list under it is the answer: "The equation has exactly two solutions:", "The solutions are:".
 _SOLUTIONS_HEADING_RE = re.compile(r"(?:\b(?:the|all|exactly|only)\b[^:\n]{0,60}?\b(?:solutions|functions|answers|pairs|triples|"
-                                   r"values)|\bsolutions (?:are|is))\b[^:\n]{0,40}:\s*$", re.IGNORECASE)
+                                   r"values)|\bsolutions (?:are|is))\b[^:\n]{0,40}:\s*$|"
+                                   r"^\s*#{0,4}\s*(?:\*\*)?(?:final\s+)?answers?(?:\*\*)?\s*:?(?:\*\*)?\s*$", re.IGNORECASE)
 _LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|identity\s+|linear\s+)?(?:function|solution)\s+)?"
                              r"\$([^$]+)\$\s*[;,.]?(?:\s*(?:and|or))?\s*")
 
@@ -389,8 +390,9 @@ def step_box_superseded(lead: str, box_value: str, tail: str) -> bool:
         return bool(solved) and float(solved[-1]) != float(box_value.replace(",", ""))
     if not re.search(r"\d\s*(?:[-+*/×÷−]|\\times|\\cdot|\\div)\s*\$?\d[^=\n]*=\s*(?:\\[(\[]\s*)?\$?\s*$", line):
         return False  # "x = \boxed{4}" names the answer; "16 − 3 − 4 = \boxed{9}" closes a computation
-    if re.search(r"\b(?:if|would|could|instead|alternatively|suppose|otherwise|reading)\b", tail, re.IGNORECASE):
-        return False  # what the work after the box computes is a supposition, not its conclusion
+    if re.search(r"\b(?:if|would|could|instead|alternatively|suppose|otherwise|reading|for instance|for example|e\.g\.)\b", tail,
+                 re.IGNORECASE):
+        return False  # what the work after the box computes is a supposition or an example, not its conclusion
     later_lines = tail.partition("\n")[2]  # the box's own sentence may name other values ("giving y = 5")
     results = _RESULT_RE.findall(later_lines)
     if not results or not re.fullmatch(r"-?[\d,]*\.?\d+", box_value.strip()):

@@ -149,6 +149,22 @@ def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, in
     return text[lead:stated_end].replace("$", "").strip(), stated_end
 
 
+_BULLETED_SPAN_RE = re.compile(r"[ \t]*[-*•][ \t]+\$([^$\n]+)\$[ \t]*[;,.]?[ \t]*(?:\n|$)")
+
+
+def _bulleted_values(rest: str) -> tuple[str, int] | None:
+    """(the values, where the list ends) of two or more bullets that open the text after an answer heading, each
+    one math span and nothing else; None otherwise."""
+    values, at = [], len(rest) - len(rest.lstrip("\n"))
+    while True:
+        bullet = _BULLETED_SPAN_RE.match(rest, at)
+        if not bullet:
+            break
+        values.append(bullet.group(1).strip())
+        at = bullet.end()
+    return (", ".join(values), at) if len(values) > 1 and not rest[at:].strip() else None
+
+
 def _bold_line(text: str, rest_at: int, stated_end: int) -> bool:
     """The answer phrase's line is bold from its start to the answer's end: the answer is whole."""
     line = text[text.rfind("\n", 0, rest_at) + 1:rest_at]
@@ -209,6 +225,9 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if whole is not None:
             return whole
     else:
+        bulleted = _bulleted_values(rest)
+        if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
+            return bulleted[0], rest_at + bulleted[1]
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
         bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
