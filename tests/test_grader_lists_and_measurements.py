@@ -331,3 +331,30 @@ def test_options_units_and_words_on_the_closing_line(completion, gold, expected)
 ])
 def test_olympiad_endings_of_a_second_unseen_set(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, completion", [
+    # a second independent review's probes against the later readings: each one a wrong answer accepted on the way
+    ("B", "The answer is $\\boxed{1}$.\nOption (B) lists 12, which is too large."),
+    ("C", "So the total is $\\boxed{3}$.\n\nChecking the options: (C) 30 is ten times too big."),
+    ("B", "The answer is $\\boxed{28}$\nUnlike (B), 28 satisfies both conditions."),
+    ("A", "Final answer: 28\nAnswer (A) would be 30; we got 28."),
+    ("B", "The answer is 28.\nI first guessed choice (B) but it's 28."),
+    ("C", "**Answer:** 12\n\nThe wrong choices: (C) 12.5"),
+    ("A", "$P(A) = 0.3$ and the answer is 0.3.\nThe answer is 0.3, the probability of event (A)."),
+    ("C", "Hence the answer is 3 (C)?"),
+    ("a", "After 12 hours, there are 32,000 bacteria."),
+    ("150 ^\\circ F", "Converting, the final temperature is 150°C."),
+    ("30 ^\\circ C", "Thus the water reaches 30°F."),
+    ("\\text{no such } n \\text{ exists}", "**Answer: no such $n$ exists.**\n\nProof. Suppose $n$ works. Then checking small cases, "
+                                        "$n = 7$ satisfies it. Hence the smallest such $n$ is $n = 7$."),
+    ("\\text{the identity}", "**Answer: the identity.**\n\nNow plugging $y = 1$: $f(x+1) = f(x) + 2$, so in the end $f(x) = 2x$."),
+    ("n = 4k", "The answer is all odd $n$ of the form $n = 4k$ ($k\\in\\mathbb{Z}$)."),
+    ("\\text{no solutions}", "For $n \\ge 4$ we get a contradiction, so there are no integers $n$ with $n \\ge 4$."),
+    ("\\text{no solutions}", "So there are no integers $x,y$ with $x^2 = 2y^2$ excluding the trivial one $(0,0)$."),
+    ("\\text{no solutions}", "Testing residues, so there are no odd integers $x$ with $x^2 \\equiv 3$."),
+    ("9", "So $16 - 3 - 4 = \\boxed{9}$ eggs remain.\nShe sells them for \\$2 each, for instance at the market: $9 \\times 2 = 18$."
+          "\n\nSo Janet makes $18 every day."),
+])
+def test_second_review_probes_stay_wrong(gold, completion):
+    assert graded(gold, completion) is False

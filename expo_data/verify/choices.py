@@ -82,24 +82,29 @@ def letters_verdict(gold: str, answer: str) -> bool | None:
     return sorted(re.findall(r"[A-D]", bare)) == list(letters)
 
 
-# An option the closing line names beside its value: "28 (A)", "option D", "choice (B)", "⇒ Answer (A)", "So (D) 8/15".
-_NAMED_OPTION_RE = re.compile(r"(?<!\w)(?:(?:option|choice|answer)\s*:?\s*\(?([A-E])\)?(?![\w)])|\(([A-E])\)(?!\w))")
-_OPTIONS_LISTED_RE = re.compile(r"(?:\(?[A-E]\)\s*[^()\n]{0,20}){3,}")  # "A)145° B)150° C)155°": the options, no choice
+# An option the closing line names as its choice, beside the value: "28 (A)", "6% per annum (option D).", "1/3 ⇒ Answer
+# (A)", "So (D) 8/15.", "$3^{20}$, choice (B)." Only at the line's end (or opening it), the value a whole token.
+_NOT_THE_CHOICE_RE = re.compile(r"\?|\b(?:not|no|unlike|would|could|if|guess\w*|wrong|too|compare\w*|fails?|rather|instead|"
+                                r"distractor|part|event|happens|probability|lists?|gives|also|but|except|only|than|bound)\b",
+                                re.IGNORECASE)
 
 
 def with_named_option(text: str, answer: str | None) -> str | None:
-    """The answer with the one option letter its closing line names beside it ("(D) 8/15"), so that it matches a
-    letter gold or a value gold; unchanged when the line names none, several, or one turned down ("not (A)")."""
+    """The answer with the option letter its closing line names as the choice beside it ("(D) 8/15"), so that it
+    matches a letter gold or a value gold; unchanged when the line names none, or names a letter any other way."""
     if answer is None or re.fullmatch(r"\s*\(?[A-J]\)?\s*", answer) or re.match(r"\s*\(?[A-J]\)", answer):
         return answer
-    answer = re.sub(r"(?<=[\d%°}.])\s*\(\s*[A-E]\s*\)\s*$|\s+\(\s*[A-E]\s*\)\s*$", "", answer) or answer  # "28 (A)": the value, its letter read below
+    answer = re.sub(r"(?<=[\d%°}.])\s*\(\s*[A-E]\s*\)\s*$|\s+\(\s*[A-E]\s*\)\s*$", "", answer) or answer  # "28 (A)"
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    line = lines[-1] if lines else ""
-    letters = {a or b for a, b in _NAMED_OPTION_RE.findall(line)}
-    value = re.sub(r"[\s$]|\\[,!; ]", "", answer)
-    if len(letters) != 1 or _OPTIONS_LISTED_RE.search(line) or re.search(r"\b(?:not|isn't|no|neither|nor|rather than|instead of|"
-                                                                          r"or)\b", line, re.IGNORECASE):
+    line = re.sub(r"\*\*|\$", "", lines[-1]).strip() if lines else ""
+    value = r"\s*".join(re.escape(ch) for ch in re.sub(r"[\s$]", "", answer))  # "3^{20}" however spaced
+    compact = plain = re.sub(r"\s+", " ", line)
+    squashed_value = rf"(?<![\w.]){value}(?!\w|\.\d)"
+    after = re.search(squashed_value + r"(?:\s*[A-Za-z%°]+){0,3}\s*[,;]?\s*(?:⇒|=>|→|(?i:so)|i\.e\.)?\s*\(?\s*(?:(?i:which is|that is)\s+)?"
+                      r"(?:(?i:option|choice|answer)\s*:?\s*)?(?<![A-Za-z])\(?([A-E])\)?(?![A-Za-z])\s*\)?\s*[.!]?\s*$", compact)
+    before = re.match(r"^(?:(?i:so|thus|hence|therefore|answer:?)\s*,?\s*)?\(([A-E])\)\s*" + squashed_value + r"\s*[.!]?\s*$",
+                      compact)
+    named = after or before
+    if not named or _NOT_THE_CHOICE_RE.search(plain) or len(set(re.findall(r"(?<![\w(])\(?([A-E])\)(?!\w)", plain))) > 1:
         return answer
-    if not value or value not in re.sub(r"[\s$]|\\[,!; ]", "", line):
-        return answer  # the letter belongs to the line that states this value, nowhere else
-    return f"({letters.pop()}) {answer}"
+    return f"({named.group(1)}) {answer}"

@@ -180,9 +180,11 @@ def _spoken_fraction(sentence: str) -> str | None:
     return value if value and "/" in value else None
 
 
-_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?:such )?[a-z]+(?: [a-z]+)?"
-                             r"(?: \$[^$]{1,12}\$)?(?: (?:with|satisfying|such that|for which) (?!.*\b(?:except|but|other than|unless|"
-                             r"besides|apart from)\b)[^.!?]{1,80})?|"
+_NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is|are|exists?) no (?!(?:\w+ )?(?:odd|even|prime|"
+                             r"nonzero|non-zero|other|larger|smaller|distinct|new|more)\b)(?:such )?[a-z]+(?: [a-z]+)?"
+                             r"(?: \$[^$]{1,12}\$)?(?: (?:with|satisfying|such that|for which) (?!.*(?:\b(?:except|excluding|but|other than|"
+                             r"unless|besides|apart from|odd|even|positive|negative|trivial|larger|greater|less|smaller|nonzero|"
+                             r"non-zero)\b|[<>≤≥≠]|\\(?:[lg]eq?|neq?|lt|gt)\b))[^.!?]{1,80})?|"
                              r"(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?solutions?"
                              r"(?: in (?:[a-z]+ ){0,2}(?:integers|numbers|reals))?|"
                              r"no (?:such )?(?:(?:positive |negative |real |natural )?(?:integers?|numbers?|primes?|pairs?|triples?) )?"

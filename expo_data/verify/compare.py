@@ -371,7 +371,7 @@ def _bracket_list(gold: str) -> list[str] | None:
 
 # A form's parameter range in brackets at the end ("$n=4k$ or $n=4k-1$ ($k\ge1$)"), and words that only lead to the form.
 _PARAMETER_BRACKET_RE = re.compile(r"\s*\(\s*\$?\s*([a-z]\s*(?:\\geq?|≥|>|\\in|∈)\s*[^()$]+?)\s*\$?\s*\)\s*\.?\s*$")
-_FORM_LEAD_RE = re.compile(r"^\s*(?:exactly\s+)?(?:the|all)\s+(?:\w+\s+){0,2}\$?\s*[a-z]\s*\$?\s+of\s+the\s+form\s+(?=\$?\s*[a-z]\s*=)")
+_FORM_LEAD_RE = re.compile(r"^\s*(?:exactly\s+)?(?:the|all)\s+(?:(?:positive|nonnegative|non-negative|natural|integers?|numbers?)\s+){0,2}\$?\s*[a-z]\s*\$?\s+of\s+the\s+form\s+(?=\$?\s*[a-z]\s*=)")
 _SPLIT_UNIT_RE = re.compile(r"^\s*\$([^$]+)\$\s*\$\s*(\\(?:mathrm|text|rm)\s*\{[^{}$]+\}(?:\s*\^\s*\{?-?\d\}?)?)\s*\$\s*$")
 
 
@@ -408,7 +408,8 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
     reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
     reference = _SPLIT_UNIT_RE.sub(r"\1 \2", reference)  # OlympiadBench: "$1.04 \times 10^{5}$ $\mathrm{~Pa}$"
     extracted = quantity_value(reference, _unboxed(extracted), lambda side: unit_of(side) is not None)
-    extracted = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", extracted))  # "the $n$ of the form ... ($k\ge1$)"
+    if not re.search(r"\b(?:prime|odd|even|square\w*|composite|perfect|divisible|multiples?|powers?)\b", extracted, re.IGNORECASE):
+        extracted = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", extracted))  # "the $n$ of the form ... ($k\ge1$)"
     extracted = re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", extracted)  # "exactly the primes"
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)
     if bound and not re.search(bound.group(1) + r"|\\[lg]eq?|[≤≥]", extracted, re.IGNORECASE):

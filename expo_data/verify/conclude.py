@@ -390,8 +390,8 @@ def step_box_superseded(lead: str, box_value: str, tail: str) -> bool:
         return bool(solved) and float(solved[-1]) != float(box_value.replace(",", ""))
     if not re.search(r"\d\s*(?:[-+*/×÷−]|\\times|\\cdot|\\div)\s*\$?\d[^=\n]*=\s*(?:\\[(\[]\s*)?\$?\s*$", line):
         return False  # "x = \boxed{4}" names the answer; "16 − 3 − 4 = \boxed{9}" closes a computation
-    if re.search(r"\b(?:if|would|could|instead|alternatively|suppose|otherwise|reading|for instance|for example|e\.g\.)\b", tail,
-                 re.IGNORECASE):
+    if re.search(r"\b(?:if|would|could|instead|alternatively|suppose|otherwise|reading)\b|\(\s*(?:for instance|for example|"
+                 r"e\.g\.)", tail, re.IGNORECASE):
         return False  # what the work after the box computes is a supposition or an example, not its conclusion
     later_lines = tail.partition("\n")[2]  # the box's own sentence may name other values ("giving y = 5")
     results = _RESULT_RE.findall(later_lines)

@@ -217,7 +217,9 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if phrase and truncated and reconsidering(text[phrase[1]:]):
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     # "**Answer: exactly the primes.**" then the proof: an answer set apart in bold is taken back only in so many words
-    strong = bool(phrase and not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]))
+    closing_sentence = re.split(r"(?<=[.!?])\s+|\n", text[phrase[1]:].strip())[-1] if phrase else ""
+    strong = bool(phrase and not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]) and not (
+        re.search(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*(?:\b(?:is|are)\b|=)", closing_sentence, re.IGNORECASE)))
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
@@ -256,10 +258,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         return (closing, "last_line") if closing else (None, None)
     text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]).replace("{,}", ",")  # −3 is -3; 1{,}157
     if restated_result(text) is not None:
-        value = restated_result(text)
-        restated = re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])\s*\**\s*([A-Za-z°][A-Za-z/^0-9]*)", text.rsplit("\n\n", 1)[-1])
-        with_unit = f"{value} {restated.group(1)}" if restated else ""
-        return (with_unit if restated and unit_of(with_unit) is not None else value), "last_number"  # "**2500 meters**"
+        return _with_restated_unit(text, restated_result(text)), "last_number"
     text = concluding_text(text)
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
@@ -329,10 +328,18 @@ _WHOLE_BEFORE_RE = re.compile(r"(?<![\w.,/])(\d+ )$")
 _GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f])$")
 
 
+def _with_restated_unit(text: str, value: str) -> str:
+    """A restated result with the unit the closing paragraph gives it ("She runs **2500 meters**.")."""
+    restated = re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])\s*\**\s*([A-Za-z°][A-Za-z/^0-9]*)", text.rsplit("\n\n", 1)[-1])
+    with_unit = f"{value} {restated.group(1)}" if restated else ""
+    return with_unit if restated and unit_of(with_unit) is not None else value
+
+
 def _with_its_unit(text: str, value: str, end: int) -> str:
     """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
     would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
-    if re.match(r"\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)", text[end:]) and re.fullmatch(r"-?[\d.,]+", value):
+    if re.match(r"\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)(?!\s*(?:\\text\s*\{\s*)?(?:[CFK]\b|celsius|fahrenheit|kelvin))", text[end:],
+                re.IGNORECASE) and re.fullmatch(r"-?[\d.,]+", value):
         return value + "°"  # "measures 150°": an angle, which a gold in radians may be
     rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
     bolded = re.match(r"[^*\n]{1,24}(?=\*\*)", text[end:]) if re.search(r"\*\*\s*\$?\s*$", text[:end - len(value)]) else None
