@@ -358,3 +358,10 @@ def test_olympiad_endings_of_a_second_unseen_set(completion, gold, expected):
 ])
 def test_second_review_probes_stay_wrong(gold, completion):
     assert graded(gold, completion) is False
+
+
+def test_careless_tuple_lists_are_unread_not_crashed():
+    from expo_data.verify.tuple_lists import read_tuple_list
+    for text in ["(x,y) = (\\pm 1/0, 2), (1,1)", "(a,b)=(1/0,2),(3,4)", "(1,2)" * 70, "(\\pm 1, \\pm 2), (3, 4)"]:
+        assert read_tuple_list(text) is None
+    assert verify_one("(x,y) = (\\pm 1/0, 2), (1,1)", "(1,1)")[1] is None

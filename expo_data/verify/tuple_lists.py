@@ -30,6 +30,8 @@ def _item_values(item: str) -> list[Fraction] | None:
     """An item's values: one number, or two for "\\pm 2"."""
     item = item.strip()
     signed = re.fullmatch(r"\\(pm|mp)\s*(\d+(?:\.\d+)?(?:/\d+)?)", item)
+    if signed and signed.group(2).endswith("/0"):
+        return None
     if signed:
         value = Fraction(signed.group(2))
         return [value, -value] if value else [value]
