@@ -308,11 +308,11 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 
-# The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
-# "for all $x \in \mathbb{R}$".
 # What a closing sentence says of the value it names when it turns it down.
 _REJECTED_AFTER_RE = re.compile(r"\s*(?:does not|doesn't|do not|is not|isn't|fails?|is rejected|is extraneous|is invalid|"
                                 r"is too (?:large|small|big)|is (?:only )?a candidate|must be (?:rejected|discarded))\b", re.IGNORECASE)
+# The domain of the answer's variable closing the text: "for all rational $x$", "for every positive integer $n$",
+# "for all $x \in \mathbb{R}$".
 _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,3}\$\s*[a-z]\s*(?:(?:\\in|∈)\s*"
                                 r"\\mathbb\s*\{?[NZQRC]\}?(?:_\{?\s*(?:>|\\geq?|\\ge)?\s*0\s*\}?|\^\{?[+*]\}?)?\s*|"
                                 r"(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")  # "for all $n \\in \\mathbb{Z}_{>0}$"
