@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 
 from .tail import COURTESY_RE, sign_off
+from .words import VULGAR_FRACTIONS, vulgar_parts
 
 _NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 # Sentences after the answer that state no value of it.
@@ -91,14 +92,11 @@ def scaled_numbers(text: str) -> str:
     return _SCALED_RE.sub(_scaled, text)
 
 
-_PLAIN_VULGAR_RE = re.compile(r"(?<![\d.,/])(\d*)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒])(?![\d/])")
+_PLAIN_VULGAR_RE = re.compile(rf"(?<![\d.,/])(\d*)([{VULGAR_FRACTIONS}])(?![\d/])")
 
 
 def _improper(match: re.Match) -> str:
-    import unicodedata
-
-    numerator, denominator = unicodedata.normalize("NFKC", match.group(2)).split("\u2044")
-    value = int(match.group(1) or 0) + Fraction(int(numerator), int(denominator))
+    value = int(match.group(1) or 0) + Fraction(*vulgar_parts(match.group(2)))
     return f"{value.numerator}/{value.denominator}"
 
 
@@ -319,8 +317,9 @@ def _worded_closing(last: str) -> str | None:
     if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
         return f"{identity.group(1)}(x) = x"  # "So $f$ must be the identity function on the positive integers."
     so_part = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+", last, flags=re.IGNORECASE)[-1]
-    if so_part != last and _NONE_EXISTS_RE.fullmatch(so_part.strip()) and not _SUPPOSED_RE.search(last):
-        return _NONE_EXISTS_RE.fullmatch(so_part.strip()).group(1)  # "a contradiction, so there are no integers $x,y$ with ..."
+    concluded_none = _NONE_EXISTS_RE.fullmatch(so_part.strip()) if so_part != last else None
+    if concluded_none and not _SUPPOSED_RE.search(last):
+        return concluded_none.group(1)  # "a contradiction, so there are no integers $x,y$ with ..."
     before_dash, _, after_dash = last.rpartition(" — ") if " — " in last else last.rpartition(" – ")
     none = _NONE_EXISTS_RE.fullmatch(last.strip()) or (_NONE_EXISTS_RE.fullmatch(after_dash.strip()) if before_dash and not (
         _SUPPOSED_RE.search(before_dash) or re.search(r"=|\b(?:only|other|except|besides|apart|but|save)\b", before_dash,

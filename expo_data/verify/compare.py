@@ -30,9 +30,8 @@ from .named import tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
-from .rewrites import function_qualifiers_dropped, gamma_as_letter, quantity_value, radicals_as_powers
+from .rewrites import answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
 from .tuple_lists import tuple_list_verdict
-from .units import unit_of
 from .qualifiers import approximate_verdict, residue_verdict
 from .sentences import reduced_gold, stated_value
 from .solutions import permutations_verdict, plus_minus_verdict, roots_verdict, solutions_verdict
@@ -369,9 +368,6 @@ def _bracket_list(gold: str) -> list[str] | None:
     return items if len(items) > 2 else None
 
 
-# A form's parameter range in brackets at the end ("$n=4k$ or $n=4k-1$ ($k\ge1$)"), and words that only lead to the form.
-_PARAMETER_BRACKET_RE = re.compile(r"\s*\(\s*\$?\s*([a-z]\s*(?:\\geq?|≥|>|\\in|∈)\s*[^()$]+?)\s*\$?\s*\)\s*\.?\s*$")
-_FORM_LEAD_RE = re.compile(r"^\s*(?:exactly\s+)?(?:the|all)\s+(?:(?:positive|nonnegative|non-negative|natural|integers?|numbers?)\s+){0,2}\$?\s*[a-z]\s*\$?\s+of\s+the\s+form\s+(?=\$?\s*[a-z]\s*=)")
 _SPLIT_UNIT_RE = re.compile(r"^\s*\$([^$]+)\$\s*\$\s*(\\(?:mathrm|text|rm)\s*\{[^{}$]+\}(?:\s*\^\s*\{?-?\d\}?)?)\s*\$\s*$")
 
 
@@ -407,10 +403,7 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
     errors = []
     reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
     reference = _SPLIT_UNIT_RE.sub(r"\1 \2", reference)  # OlympiadBench: "$1.04 \times 10^{5}$ $\mathrm{~Pa}$"
-    extracted = quantity_value(reference, _unboxed(extracted), lambda side: unit_of(side) is not None)
-    if not re.search(r"\b(?:prime|odd|even|square\w*|composite|perfect|divisible|multiples?|powers?)\b", extracted, re.IGNORECASE):
-        extracted = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", extracted))  # "the $n$ of the form ... ($k\ge1$)"
-    extracted = re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", extracted)  # "exactly the primes"
+    extracted = answer_rewritten(reference, _unboxed(extracted))  # "Q ≈ 4200 J", "exactly the primes", "... ($k\ge1$)"
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)
     if bound and not re.search(bound.group(1) + r"|\\[lg]eq?|[≤≥]", extracted, re.IGNORECASE):
         return False, None  # "5 (at most)" is a bound: the bare value is not it

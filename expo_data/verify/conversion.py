@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 from .precision import same_at_precision
-import re
 
 SI_PREFIXES = ("da", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "h", "k", "M", "G", "T", "P", "E")
 # Never read as a prefix and a unit: "pm" and "am" are times of day more often than lengths, "Pa" is a pascal.

@@ -16,6 +16,7 @@ from .shorthand import reals_less_points, scaled_column, spelled_value
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 from .sentences import _plain_words, quantified_value, sentence_verdict  # noqa: F401 (typed and compare read them here)
+from .words import VULGAR_FRACTIONS, vulgar_parts
 
 # Two numbers are equal within this relative difference; math-verify's rounding is absolute (1e-6), so
 # 6.6e-34 "equals" 1e-34 and -1.6e-19 "equals" 1.6e-19 there.
@@ -31,12 +32,12 @@ def superscripts_as_powers(text: str) -> str:
     return _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)
 
 
-_VULGAR_FRACTION_RE = re.compile(r"(\d?)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒])")
+_VULGAR_FRACTION_RE = re.compile(rf"(\d?)([{VULGAR_FRACTIONS}])")
 
 
 def _vulgar_fraction(match: re.Match) -> str:
     """½ as \\frac{1}{2}; 2¾ as 2\\frac{3}{4}, a mixed number."""
-    numerator, denominator = unicodedata.normalize("NFKC", match.group(2)).split("\u2044")
+    numerator, denominator = vulgar_parts(match.group(2))
     return f"{match.group(1)}\\frac{{{numerator}}}{{{denominator}}}"
 
 

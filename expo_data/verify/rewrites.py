@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .units import unit_of
+
 _ROOT_OF_POWER_RE = re.compile(r"\\sqrt\s*\[\s*(\d+)\s*\]\s*\{\s*([A-Za-z]|\d+|\([^(){}]+\))\s*\^\s*\{?\s*(\d+)\s*\}?\s*\}")
 
 
@@ -52,7 +54,7 @@ _QUANTITY_NAME_RE = re.compile(
 _NAMED_MATH = {"\\sqrt", "\\frac", "\\pi", "\\ln", "\\log", "\\sin", "\\cos", "\\tan", "\\exp"}
 
 
-def quantity_value(reference: str, answer: str, has_unit) -> str:
+def _quantity_value(reference: str, answer: str) -> str:
     """The answer's value without its quantity's symbol ("Q ≈ 4200 J" -> "4200 J") when the gold names nothing (no
     "=" in it); "≈" only where the gold itself is a measurement (it carries a unit, or it is a decimal or in
     scientific notation): "x ≈ 5" states no exact 5."""
@@ -63,8 +65,25 @@ def quantity_value(reference: str, answer: str, has_unit) -> str:
     if not re.search(r"\d", rest) or re.search(r"=|\\approx|≈", rest):
         return answer
     letters = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}|\\[A-Za-z]+", "", rest)
-    if re.search(r"[A-Za-z]", letters) and not has_unit(rest):
+    if re.search(r"[A-Za-z]", letters) and unit_of(rest) is None:
         return answer  # "n = 3k + 1, k \\in Z": a form in a parameter, no measured value
-    if name.group(1) != "=" and not (has_unit(reference) or re.search(r"\d\.\d|\\times\s*10|\de[-+]?\d", reference)):
+    if name.group(1) != "=" and not (unit_of(reference) is not None or re.search(r"\d\.\d|\\times\s*10|\de[-+]?\d", reference)):
         return answer
     return rest
+
+
+# A form's parameter range in brackets at the end ("$n=4k$ or $n=4k-1$ ($k\\ge1$)"), and words that only lead to the form.
+_PARAMETER_BRACKET_RE = re.compile(r"\s*\(\s*\$?\s*([a-z]\s*(?:\\geq?|≥|>|\\in|∈)\s*[^()$]+?)\s*\$?\s*\)\s*\.?\s*$")
+_FORM_LEAD_RE = re.compile(r"^\s*(?:exactly\s+)?(?:the|all)\s+(?:(?:positive|nonnegative|non-negative|natural|integers?|numbers?)\s+)"
+                           r"{0,2}\$?\s*[a-z]\s*\$?\s+of\s+the\s+form\s+(?=\$?\s*[a-z]\s*=)")
+_QUALIFIED_FAMILY_RE = re.compile(r"\b(?:prime|odd|even|square\w*|composite|perfect|divisible|multiples?|powers?)\b", re.IGNORECASE)
+
+
+def answer_rewritten(reference: str, answer: str) -> str:
+    """The answer without words that only lead to its value: a quantity's symbol ("Q ≈ 4200 J"), "the $n$ of the
+    form" with the parameter's range in brackets ("$n=4k$ or $n=4k-1$ ($k\\ge1$)"; never past "prime", "odd" and
+    the like, which narrow the form), "exactly"/"only" ("exactly the primes", "only $n = 1$")."""
+    answer = _quantity_value(reference, answer)
+    if not _QUALIFIED_FAMILY_RE.search(answer):
+        answer = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", answer))
+    return re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", answer)

@@ -55,6 +55,18 @@ _FRACTION_WORDS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4
 _SCALED_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion)", re.IGNORECASE)
 
 
+# Unicode's vulgar fractions, "½" to "⅒", read by their compatibility decomposition ("1⁄2").
+VULGAR_FRACTIONS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
+
+
+def vulgar_parts(char: str) -> tuple[int, int]:
+    """(numerator, denominator) of one vulgar fraction character: "¾" -> (3, 4)."""
+    import unicodedata
+
+    numerator, denominator = unicodedata.normalize("NFKC", char).split("\u2044")
+    return int(numerator), int(denominator)
+
+
 def spoken_number(text: str) -> str | None:
     """A number said with words, as digits: "3 million" / "three million" -> "3000000", "2.5 billion" ->
     "2500000000", "one half" / "a half" -> "1/2", "three quarters" -> "3/4"; None for anything else ("3 apples")."""
