@@ -365,3 +365,10 @@ def test_careless_tuple_lists_are_unread_not_crashed():
     for text in ["(x,y) = (\\pm 1/0, 2), (1,1)", "(a,b)=(1/0,2),(3,4)", "(1,2)" * 70, "(\\pm 1, \\pm 2), (3, 4)"]:
         assert read_tuple_list(text) is None
     assert verify_one("(x,y) = (\\pm 1/0, 2), (1,1)", "(1,1)")[1] is None
+
+
+def test_a_conversion_to_nan_or_inf_is_no_match_and_no_error():
+    from expo_data.verify.precision import same_at_precision
+    assert same_at_precision(float("nan"), "1.23", "1.234") is False
+    assert same_at_precision(float("inf"), "1.23", "1.234") is False
+    assert verify_one("13.6 eV", "nan J") == (False, None)

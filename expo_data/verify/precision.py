@@ -7,6 +7,7 @@ precise than its gold (1.2e-10 for 1.23e-10) is not it."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -67,8 +68,8 @@ def same_at_precision(converted: float, gold_text: str, answer_text: str) -> boo
     """A converted answer agrees with its gold at the precision of the less precise side (three digits or more)."""
     digits = min(significant_digits(gold_text) or 0, significant_digits(answer_text) or 0)
     ours = _written(gold_text)
-    if digits < LEAST_CONVERTED_DIGITS or ours is None or converted == 0:
-        return False
+    if digits < LEAST_CONVERTED_DIGITS or ours is None or converted == 0 or not math.isfinite(converted):
+        return False  # nan and inf (an overflowing conversion) round to nothing
     try:
         theirs = Decimal(repr(converted))
     except (InvalidOperation, ValueError):
