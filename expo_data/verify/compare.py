@@ -87,12 +87,16 @@ def _named_values(text: str) -> dict[str, str] | None:
     different names); None otherwise."""
     text = re.sub(r"\\[,;:! ]", " ", _unboxed(text.strip().strip("$").strip()))
     text = re.sub(r"\\text\s*\{\s*and\s*\}|\s+and\s+|;", ",", text)
-    parts = [re.fullmatch(r"\s*([A-Za-z](?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?)\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
-             for part in _top_level_split(text, ",")]
-    if len(parts) < 2 or not all(parts):
-        return None
-    names = [re.sub(r"\s+", "", p.group(1)) for p in parts]
-    return dict(zip(names, (p.group(2) for p in parts))) if len(set(names)) == len(names) else None
+    pairs = []
+    for part in _top_level_split(text, ","):
+        chain = chained_names(part)  # "x = y = 1, z = 2" names x, y and z
+        match = None if chain else re.fullmatch(
+            r"\s*([A-Za-z](?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?)\s*=(?!=)\s*(.+?)\s*", part, re.DOTALL)
+        if not chain and not match:
+            return None
+        pairs += list(chain.items()) if chain else [(re.sub(r"\s+", "", match.group(1)), match.group(2))]
+    names = [name for name, _ in pairs]
+    return dict(pairs) if len(pairs) >= 2 and len(set(names)) == len(names) else None
 
 
 # A number written out: digits, a decimal, a fraction of two numbers, or scientific notation.

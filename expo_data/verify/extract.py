@@ -167,11 +167,35 @@ _LAST_LINE_LABEL_RE = re.compile(r"(?m)^([ \t]*(?:\*\*)?)(?:solution|conclusion|
                                  r"fails?|still|check|extraneous|invalid|discard\w*)\b)\S[^\n]{0,100}\s*\Z)", re.IGNORECASE)
 
 
+# A section of its own after an answer stated first: "**Answer:** (2, 2, 4)\n\n*Proof.* ...".
+_PROOF_LABEL_RE = re.compile(r"(?m)^[ \t]*(?:#{1,4}[ \t]*)?[*_]{0,2}(?:proof|why|justification|reasoning|explanation|"
+                             r"derivation|verification|proof sketch|sketch of proof)\b[^\n\w]{0,3}?[ \t]*[*_]{0,2}(?:[.:]|[ \t]*$)",
+                             re.IGNORECASE)
+
+
+def _answer_first(text: str, stated_end: int) -> bool:
+    """The answer opens the text and a proof follows under its own label: the proof's steps ("so $z = 4$") are
+    no later conclusions, only a retraction in so many words takes the answer back."""
+    head = text[:stated_end].strip()
+    return len(head) <= 400 and len(head.splitlines()) <= 2 and bool(_PROOF_LABEL_RE.search(text, stated_end))
+
+
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
     """Return (answer, method) following the documented fallback order; an option letter the closing line names
     beside the value comes with it ("(D) 8/15")."""
     answer, method = _extracted(text, truncated)
     return with_named_option(_after_thinking(text), answer), method
+
+
+def _set_apart(text: str, phrase: tuple[str, int]) -> bool:
+    """An answer set apart that a proof's later steps do not take back, only a retraction in so many words:
+    "**Answer: exactly the primes.**" in bold (a value without digits), or "**Answer:** (2, 2, 4)" opening the text
+    with "*Proof.*" after it; unless the text closes on "so ... is" another conclusion."""
+    closing_sentence = re.split(r"(?<=[.!?])\s+|\n", text[phrase[1]:].strip())[-1]
+    set_apart = not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]) or (
+        _answer_first(text, phrase[1]))
+    return bool(set_apart) and not re.search(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*(?:\b(?:is|are)\b|=)",
+                                             closing_sentence, re.IGNORECASE)
 
 
 def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
@@ -216,10 +240,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         return None, None  # an answer phrase that states several values
     if phrase and truncated and reconsidering(text[phrase[1]:]):
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
-    # "**Answer: exactly the primes.**" then the proof: an answer set apart in bold is taken back only in so many words
-    closing_sentence = re.split(r"(?<=[.!?])\s+|\n", text[phrase[1]:].strip())[-1] if phrase else ""
-    strong = bool(phrase and not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]) and not (
-        re.search(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*(?:\b(?:is|are)\b|=)", closing_sentence, re.IGNORECASE)))
+    strong = bool(phrase) and _set_apart(text, phrase)
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)

@@ -18,6 +18,7 @@ _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "abo
 # Also an "Answer" heading alone on its line ("### Answer", "**Final Answer**") and "we conclude: X".
 PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|choice|statement)s?)(?:\s+is|\s+are|\s*:)[\s:*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
+                        r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?\*\*(?:final )?answer\.\*\*)[ \t]*"  # "**Answer.** $42$"
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
                         r"|(?<!检查)(?<!验证)答案(?:是\s*[：:]?|\s*[：:])\s*|(?m:^\s*答\s*[：:]\s*)"
@@ -203,6 +204,10 @@ def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
     return (", ".join(functions), at) if len(functions) > 1 else None
 
 
+# Another span joined to the stated one that does not read with it: "$(a,b) = (2,2)$ and $(3,4,5)$".
+_JOINED_SPAN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or))\s*\$", re.IGNORECASE)
+
+
 def phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
     is "" when the phrase states more than one value."""
@@ -219,7 +224,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         run = span_run(text, list(MATH_SPAN_RE.finditer(text, lead)), 0)
         candidate = joined_spans(run)
         stated_end = run[-1].end()
-        if MORE_VALUES_RE.match(text, stated_end):
+        if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
         whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:

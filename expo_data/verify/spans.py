@@ -8,7 +8,7 @@ import re
 SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
 # One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
 _NAMED = r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?|\(\s*[a-z](?:\s*,\s*[a-z])+\s*\))\s*="  # "(k,n) ="
-SPAN_SHAPE_RE = re.compile(rf"{_NAMED}\s*[^=<>]+|{_NAMED}\s*[^=<>,]+(?:,{_NAMED}\s*[^=<>,]+)+")  # or "$b=0, a=2$"
+SPAN_SHAPE_RE = re.compile(rf"{_NAMED}(?:\s*[A-Za-z]\s*=)*\s*[^=<>]+|{_NAMED}\s*[^=<>,]+(?:,{_NAMED}\s*[^=<>,]+)+")  # or "$b=0, a=2$"
 # Words of a sentence that turns down what it names: "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works."
 REJECTING_RE = re.compile(r"\b(?:fails?|failed|not|no|never|tried|candidates?|would|but|neither|nor|except|unless|if|"
                            r"suppose|only the)\b|n't\b", re.IGNORECASE)
@@ -42,9 +42,24 @@ def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) 
             text[text.rfind(".", 0, run[0].start()) + 1:text.find(".", run[-1].end()) % (len(text) + 1)]):
         return [spans[at]]  # "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works.": no list of solutions
     # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
-    shapes = {SPAN_SHAPE_RE.fullmatch(span_content(m)) is not None for m in run}
+    shapes = {SPAN_SHAPE_RE.fullmatch(_unspaced(span_content(m))) is not None for m in run}
     plain = {"=" not in span_content(m) for m in run}
-    return run if len(run) == 1 or shapes == {True} or plain == {True} else [spans[at]]
+    return run if len(run) == 1 or shapes == {True} or plain == {True} or _named_then_tuples(run) else [spans[at]]
+
+
+def _unspaced(content: str) -> str:
+    return re.sub(r"\\[,;:! ]", " ", content)  # "k=1,\\ n=1": LaTeX spacing between named values
+
+
+_TUPLE = r"\(\s*[^()=]+?(?:,\s*[^()=]+?)+\s*\)"
+
+
+def _named_then_tuples(run: list[re.Match]) -> bool:
+    """"$(a,b,p) = (2,2,2)$ and $(3,4,3)$": the names once, then more tuples of the same length."""
+    first = re.fullmatch(rf"\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])+\s*\)\s*=\s*({_TUPLE})\s*", span_content(run[0]))
+    size = first.group(1).count(",") if first else -1
+    return first is not None and all(re.fullmatch(rf"\s*{_TUPLE}\s*", span_content(m)) and span_content(m).count(",") == size
+                                     for m in run[1:])
 
 
 def prose_around(candidate: str, numbers: list[re.Match]) -> bool:

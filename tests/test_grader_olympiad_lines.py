@@ -1,0 +1,67 @@
+"""Classes from session 15's unseen sets: olympiad write-ups that state the answer first and prove it after,
+values named in chains ("x = y = 1, z = 2"), named solutions joined in prose, a named tuple then more tuples."""
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("EXPO_GRADER_EXAMPLES", "0")) or 10, deadline=None,
+                    derandomize=True)
+
+_PROOF = ("\n\n{label} Mod 4 forces $y$ even, say $y=2t$. Then $(5^s-z)(5^s+z)=3^{{2t}}$, so $5^s-z=1$ and "
+          "$2\\cdot 5^s = 3^{{2t}}+1$. Only $t=1$ works, giving $x=2$, $y=2$, $z=5-1=4$.\n\nCheck: $25-9=16$. $\\blacksquare$")
+
+
+def graded(gold: str, completion: str, truncated: bool = False) -> bool:
+    return verify_one(gold, extract_answer(completion, truncated=truncated)[0])[0]
+
+
+@pytest.mark.parametrize("head", ["**Answer: $(x,y,z)=(2,2,4)$.**", "**Answer:** $(x,y,z)=(2,2,4)$.",
+                                  "Answer: $(2,2,4)$", "**Answer.** $(x, y, z) = (2, 2, 4)$",
+                                  "**Final answer.** $(2,2,4)$.", "The answer is $(x,y,z)=(2,2,4)$."])
+@pytest.mark.parametrize("label", ["*Proof.*", "**Proof.**", "Proof:", "## Proof\n", "**Why.**", "*Justification:*"])
+def test_an_answer_stated_first_stands_through_its_proof(head, label):
+    completion = head + _PROOF.format(label=label)
+    assert graded("(x, y, z) = (2, 2, 4)", completion) is True
+    assert graded("(x, y, z) = (2, 4, 2)", completion) is False
+
+
+@pytest.mark.parametrize("completion", [
+    "**Answer:** $(2,2,4)$." + _PROOF.format(label="*Proof.*") + "\n\nWait, actually $z = 5$ here, so the answer is $(2,2,5)$.",
+    "**Answer:** $(2,2,4)$.\n\nWe get $x=2$, so $z=5$ and the triple is $(2,2,5)$.",  # no proof label: the last word counts
+    "**Answer:** $(2,2,4)$." + _PROOF.format(label="*Proof.*") + "\n\nSo the only solution is $(2, 2, 5)$.",
+])
+def test_an_answer_first_is_taken_back_by_a_retraction_or_a_closing_conclusion(completion):
+    assert graded("(2, 2, 4)", completion) is False
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("So the unique solution in positive integers is $x=y=1$, $z=2$.", "(x, y, z) = (1, 1, 2)", True),
+    ("So the unique solution in positive integers is $x=y=1$, $z=2$.", "(1, 1, 2)", True),
+    ("So the unique solution in positive integers is $x=y=2$, $z=1$.", "(1, 1, 2)", False),
+    ("So the unique solution is $x=z=1$, $y=2$.", "(x, y, z) = (1, 1, 2)", False),
+    ("So the unique solution is $x=y=1$.", "(x, y, z) = (1, 1, 2)", False),
+    ("Therefore the only pairs are $k=1,\\ n=1$ and $k=3,\\ n=2$.", "(k, n) = (1, 1), (3, 2)", True),
+    ("Therefore the only pairs are $k=1,\\ n=1$ and $k=2,\\ n=3$.", "(k, n) = (1, 1), (3, 2)", False),
+    ("Therefore the only pairs are $k=1,\\ n=1$ and $k=3,\\ n=2$.", "(k, n) = (1, 1)", False),
+    ("**Final answer.** $(a,b,p) = (2,2,2)$ and $(3,4,3)$.", "(2, 2, 2), (3, 4, 3)", True),
+    ("**Final answer.** $(a,b,p) = (2,2,2)$ and $(3,4,3)$.", "(2, 2, 2)", False),  # never only the first
+    ("**Final answer.** $(a,b,p) = (2,2,2)$ and $(3,4)$.", "(2, 2, 2)", False),
+])
+def test_named_values_in_chains_and_joined_spans(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@PROPERTY
+@given(values=st.lists(st.integers(-30, 30), min_size=3, max_size=3), shared=st.sampled_from(["xy", "yz", "xz"]))
+def test_a_chain_of_names_reads_as_the_values_it_gives(values, shared):
+    """"x = y = 1, z = 2": both names take the value; any other value in the gold's tuple is a miss."""
+    first, second = shared
+    value = values[0]
+    named = {first: value, second: value, next(n for n in "xyz" if n not in shared): values[1]}
+    answer = f"{first}={second}={value}, {next(n for n in 'xyz' if n not in shared)}={values[1]}"
+    gold = "(x, y, z) = ({x}, {y}, {z})".format(**named)
+    assert verify_one(gold, answer)[0] is True
+    wrong = dict(named, x=named["x"] + 1)
+    assert verify_one("(x, y, z) = ({x}, {y}, {z})".format(**wrong), answer)[0] is False
