@@ -65,3 +65,44 @@ def test_a_chain_of_names_reads_as_the_values_it_gives(values, shared):
     assert verify_one(gold, answer)[0] is True
     wrong = dict(named, x=named["x"] + 1)
     assert verify_one("(x, y, z) = ({x}, {y}, {z})".format(**wrong), answer)[0] is False
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("$n$ is a perfect square or twice a perfect square", "n = k^2 or n = 2k^2", True),
+    ("$n$ is a perfect square or twice a perfect square", "$n$ is a perfect square", False),
+    ("n = k^2", "$n$ is a perfect square", True),
+    ("n = k^3", "$n$ is a perfect square", False),
+    ("All positive integers that are not powers of 2", "all $n$ that are not powers of $2$", True),
+    ("All positive integers that are not powers of 2", "$n$ is not a power of $2$", True),
+    ("All positive integers that are not powers of 2", "$n$ is not a power of $3$", False),
+    ("All positive integers that are not powers of 2", "all $n$ that are powers of $2$", False),
+    ("1 and all multiples of 5", "n = 1 or 5 | n", True),
+    ("1 and all multiples of 5", "5 | n", False),
+    ("1 and all multiples of 5", "n = 2 or 5 | n", False),
+    ("All composite $n$ except $n=4$", "all composite n other than 4", True),
+    ("All composite $n$ except $n=4$", "all composite n", False),
+    ("\\text{all primes}", "$n$ is composite", False),
+    ("\\text{All even integers}", "\\alpha = 2m \\text{ for } m\\in\\mathbb{Z}", True),
+    ("\\text{All odd integers}", "\\alpha = 2m \\text{ for } m\\in\\mathbb{Z}", False),
+])
+def test_families_in_words_squares_powers_composites(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("So the solutions are exactly $\\alpha = 2m$, $m\\in\\mathbb{Z}$.", "\\text{All even integers}", True),
+    ("So the solutions are exactly $\\alpha = 2m$, $m\\in\\mathbb{Z}$.", "\\text{All odd integers}", False),
+    ("So $f(x) = cx$, $c\\in\\mathbb{R}$.", "f(x)=cx", True),
+    ("So $x = 2m$, $m = 2$.", "4", False),
+])
+def test_a_form_then_its_parameters_range_after_a_comma(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@PROPERTY
+@given(n=st.integers(-50, 400))
+def test_perfect_powers_are_read_by_their_members(n):
+    """The family "perfect squares" has n as a member exactly when n is k^2 for an integer k."""
+    from expo_data.verify.family_reading import _is_power_of_degree
+    assert _is_power_of_degree(n, 2) is (n >= 0 and round(abs(n) ** 0.5) ** 2 == n)
+    assert _is_power_of_degree(n, 3) is any(k ** 3 == n for k in range(-8, 9))

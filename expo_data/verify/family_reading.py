@@ -16,6 +16,20 @@ _DOMAIN_NAMES = {"Z": "integers", "Z+": "positive integers", "Z0": "nonnegative 
 _DOMAINS = {"Z": lambda n: True, "Z+": lambda n: n > 0, "Z0": lambda n: n >= 0, "P": lambda n: _is_prime(n)}
 
 
+def _is_power_of_degree(n: int, degree: int) -> bool:
+    """n = k^degree for an integer k (0 included; a negative n only for an odd degree)."""
+    if n < 0:
+        return degree % 2 == 1 and _is_power_of_degree(-n, degree)
+    root = round(n ** (1 / degree)) if n else 0
+    return any((root + d) ** degree == n for d in (-1, 0, 1))
+
+
+def _is_power_of(n: int, base: int) -> bool:
+    while n > 1 and n % base == 0:
+        n //= base
+    return n == 1
+
+
 def _is_prime(n: int) -> bool:
     return n > 1 and all(n % d for d in range(2, int(n ** 0.5) + 1))
 
@@ -151,7 +165,9 @@ _PIECE_RES = [
     ("bare_congruence", re.compile(rf"≡ ({_RESIDUES}) ?,? mod (\d+)")),
     ("listed", re.compile(rf"\b([a-z]) ?(?:=|in) ?\{{? ?({_NUM}(?: ?, ?{_NUM}){{2,}}) ?, ?\.\.\. ?\}}?")),
     ("builder", re.compile(r"\b([a-z]) in \{ ?([^{}:]+?) ?: ?([a-z]) in (Z\+|Z0|Z)(?![+0]) ?\}")),
-    ("power", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(?:an? )?(?:integer )?powers? of (\d+)\b")),
+    ("square", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(not )?(?:an? )?(?:(twice|double|three times) (?:an? )?)?perfect "
+                          r"(square|cube)s?\b")),
+    ("power", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(not )?(?:an? )?(?:integer )?powers? of (\d+)\b")),
     ("divisible", re.compile(r"(?:\b([a-z]) (?:is )?)?\b(not )?(?:an? )?(?:divisible by|multiples? of) (\d+)\b")),
     ("starting", re.compile(rf"\b(?:starting|beginning) (?:with|from|at) ({_NUM})\b")),
     ("except", re.compile(rf"\b(?:except|other than|but not) (?:for )?(?:([a-z]) ?= ?)?({_NUM})\b")),
@@ -165,17 +181,22 @@ _PIECE_RES = [
 
 
 # "or" between conditions starts another alternative; inside a congruence's residues ("0 or 3 mod 4") it does not.
-_ALTERNATIVE_RE = re.compile(r"\s+or\s+(?!(?:± ?)?-?\d+ ?(?:,|or\b|mod\b))")
+_ALTERNATIVE_RE = re.compile(r"\s+or\s+(?!(?:± ?)?-?\d+ ?(?:,|or\b|mod\b))|\s+and\s+(?=all\b)")  # "1 and all multiples of 5"
 
 
 def _read(text: str) -> list[_Family] | None:
     """The family a side writes, one _Family per alternative ("n = 1 or n >= 3"), or None when any part of it is
     not read."""
     text = _spelled(text)
-    if not text or re.search(r"[=<>≡≢]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?)\b",
+    if not text or re.search(r"[=<>≡≢]|\b(?:odd|even|primes?|integers?|except|form|in|powers?|divisible|multiples?|"
+                             r"composites?|squares?|cubes?)\b",
                              text) is None:
         return None
-    segments = [_read_segment(segment, text) for segment in _ALTERNATIVE_RE.split(text)]
+    pieces = _ALTERNATIVE_RE.split(text)
+    segments = [None if re.fullmatch(_NUM, piece) else _read_segment(piece, text) for piece in pieces]
+    letter = next((segment.variable for segment in segments if segment is not None and segment.variable), "n")
+    segments = [_read_segment(f"{letter} = {piece}", text) if re.fullmatch(_NUM, piece) and len(pieces) > 1 else segment
+                for piece, segment in zip(pieces, segments)]  # "1 and all multiples of 5": 1 is a member
     if any(segment is None for segment in segments):
         return None
     domains = {segment.domain for segment in segments} - {None}
@@ -205,7 +226,10 @@ def _read_segment(text: str, whole: str) -> _Family | None:
     for word in re.findall(r"\b(odd|even)\b", rest):  # "all odd primes", "even integers n >= 4"
         family.integer_signal = True
         family.condition(lambda n, odd=(word == "odd"): n % 2 == odd)
-    rest = re.sub(r"\b(?:odd|even|positive)\b", " ", rest)
+    if re.search(r"\bcomposites?\b", rest):  # "all composite n", "n is composite"
+        family.integer_signal = True
+        family.condition(lambda n: n > 1 and not _is_prime(n))
+    rest = re.sub(r"\b(?:odd|even|positive|composites?)\b", " ", rest)
     parameters = {letter for _, letter in family.generated}
     for letter in parameters:
         if not _parameter_range(family, letter, whole):
@@ -249,10 +273,23 @@ def _piece(family: _Family, name: str, match) -> str | None:
         family.generated.append((expression, parameter))
         family.parameter_conditions.append(_DOMAINS[domain])
         family.parameter_bounded = domain != "Z"
+    elif name == "square":  # "a perfect square", "twice a perfect square", "not a perfect cube"
+        variable, negated, times, power = groups
+        if variable and not _take_variable(family, variable):
+            return None
+        scale, exponent = {"twice": 2, "double": 2, "three times": 3}.get(times or "", 1), 2 if power == "square" else 3
+        family.integer_signal = True
+        family.condition(lambda n, c=scale, e=exponent, no=bool(negated): (n % c == 0 and _is_power_of_degree(
+            n // c, e)) != no)
+    elif name == "power" and groups[1]:  # "not a power of 2": every positive integer but 1, 2, 4, 8, ...
+        if groups[0] and not _take_variable(family, groups[0]):
+            return None
+        family.integer_signal = True
+        family.condition(lambda n, b=int(groups[2]): not _is_power_of(n, b))
     elif name == "power":
         if groups[0] and not _take_variable(family, groups[0]):
             return None
-        family.generated.append((f"{groups[1]}^j", "j"))
+        family.generated.append((f"{groups[2]}^j", "j"))
         family.integer_signal = family.declared = True
         family.parameter_conditions.append(lambda k: k >= 0)
         family.parameter_bounded = True

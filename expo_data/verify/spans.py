@@ -74,7 +74,7 @@ def prose_around(candidate: str, numbers: list[re.Match]) -> bool:
 # "$f(x) = x^c$ where $c$ is a positive constant", "$n = 2^m$ with $m = 0, 1, 2, \ldots$": a form, then the range of
 # its one parameter.
 _QUALIFIER_GAP_RE = re.compile(r"\s*,?\s*(with|where|for(?: some| any| all| every| each)?(?: (?:positive |nonnegative |"
-                               r"non-negative )?integers?| real numbers?| reals?| (?:real )?constants?)?)\s*", re.IGNORECASE)
+                               r"non-negative )?integers?| real numbers?| reals?| (?:real )?constants?)?)?\s*", re.IGNORECASE)  # or a comma alone
 _PARAMETER_RE = re.compile(r"\s*([a-z])\s*(?:(?:\\[lg]eq?|\\neq?|[<>≤≥≠]=?)\s*-?\d+(?:\.\d+)?|=\s*-?\d+\s*(?:,\s*-?\d+\s*){1,3},?"
                            r"\s*(?:\\[lc]?dots|\.\.\.|…)|(?:\\in|∈)\s*\\mathbb\s*\{?[ZRNQ]\}?(?:\^\s*\{?\+\}?)?)?\s*")
 _PARAMETER_WORDS_RE = re.compile(r"\s*((?:is\s+)?(?:an?\s+|any\s+)?(?:(?:positive|negative|nonnegative|non-negative|nonzero|"
@@ -95,5 +95,7 @@ def qualified_form(text: str, spans: list[re.Match]) -> str | None:
     letter = read.group(1)
     if letter not in re.sub(r"\\[A-Za-z]+", " ", form.split("=", 1)[1]):  # "1 + cx" uses c
         return None
+    if not gap.group(1) and (not gap.group().strip() or parameter.strip() == letter):
+        return None  # "$x = 2m$, $m$": a comma alone joins only a parameter's range ("$\\alpha = 2m$, $m \\in \\mathbb{Z}$")
     said = f" \\text{{ {words.group(1).strip()} }}" if words.group(1) else ""
-    return f"{form} \\text{{ {gap.group(1).lower()} }} {parameter}{said}"
+    return f"{form} \\text{{ {(gap.group(1) or 'for').lower()} }} {parameter}{said}"
