@@ -36,7 +36,8 @@ _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\
                           re.IGNORECASE)
 
 
-_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure)\b",
+_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure|"
+                                 r"depending|depends)\b",
                                  re.IGNORECASE)
 _BETWEEN_BOXES_HEDGE_RE = re.compile(r"\b(?:if|could|might|when)\b", re.IGNORECASE)  # "\boxed{5}, and if n is odd \boxed{6}"
 def _hedged_line(text: str, answer_end: int) -> bool:

@@ -172,6 +172,9 @@ def _bold_line(text: str, rest_at: int, stated_end: int) -> bool:
     return line.lstrip().startswith("**") and bool(re.match(r"[.\s]*\*\*\s*(?:\n|$)", text[stated_end:]))
 
 
+_OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending|depends|not sure|unsure)\b", re.IGNORECASE)
+
+
 def _inner_value(candidate: str) -> str:
     """The value inside a worded answer: its first math span, or the run of spans the line ends on ("the only pairs
     are $(k,n)=(1,1)$ and $(k,n)=(3,2)$", functions each with "(for every real $x$)")."""
@@ -183,6 +186,8 @@ def _inner_value(candidate: str) -> str:
         return joined_spans(run) + " up to order"  # every ordering of each tuple is a solution
     if len(run) > 1 and not candidate[run[-1].end():].strip(" .*") and not has_hedge(candidate):
         return joined_spans(run)
+    if len(run) > 1 and _OFFERED_RE.search(candidate):
+        return ""  # "either $\frac{1}{3}$ or $\frac{2}{3}$": two values offered, neither is the answer
     return next(g for g in spans[0].groups() if g is not None)
 
 
@@ -206,6 +211,25 @@ def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
 
 # Another span joined to the stated one that does not read with it: "$(a,b) = (2,2)$ and $(3,4,5)$".
 _JOINED_SPAN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or))\s*\$", re.IGNORECASE)
+
+
+def _worded_value(candidate: str) -> str:
+    """A worded answer line's value: a yes/no verdict, or the value inside it; "" when it offers two values."""
+    verdict = re.match(r"(yes|no)\b\s*[-–—,:;.]", candidate.strip(), re.IGNORECASE)
+    opposite = "no" if verdict and verdict.group(1).lower() == "yes" else "yes"
+    if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends|"
+                             r"provided|as long as|when|whenever|otherwise|in general|for\s+(?:\$|[a-z]\b|some|"
+                             rf"all|each|every|other|primes?|odd|even)|{opposite})\b", candidate[verdict.end():],
+                             re.IGNORECASE):
+        verdict = None  # "yes, unless n = 1" is a conditional answer, not a verdict
+    inner = MATH_SPAN_RE.search(candidate)
+    if verdict:
+        candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
+    elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not _FAMILY_WORDS_RE.search(
+            candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
+                                                             next(g for g in inner.groups() if g is not None)):
+        candidate = _inner_value(candidate)  # a name ("no positive integer $n$") is no value
+    return candidate
 
 
 def phrase_answer(text: str) -> tuple[str, int] | None:
@@ -253,20 +277,9 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
         if stated and not has_hedge(stated.group(1)):
             candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
-        verdict = re.match(r"(yes|no)\b\s*[-–—,:;.]", candidate.strip(), re.IGNORECASE)
-        opposite = "no" if verdict and verdict.group(1).lower() == "yes" else "yes"
-        if verdict and re.search(r"\b(?:unless|except|but|if|only|however|although|not always|sometimes|depends|"
-                                 r"provided|as long as|when|whenever|otherwise|in general|for\s+(?:\$|[a-z]\b|some|"
-                                 rf"all|each|every|other|primes?|odd|even)|{opposite})\b", candidate[verdict.end():],
-                                 re.IGNORECASE):
-            verdict = None  # "yes, unless n = 1" is a conditional answer, not a verdict
-        inner = MATH_SPAN_RE.search(candidate)
-        if verdict:
-            candidate = verdict.group(1).capitalize()  # "Yes - there exist infinitely many $n$ ...": the verdict
-        elif inner and len(candidate) > 24 and not re.match(r"\s*\(?[A-J]\)\s", candidate) and not _FAMILY_WORDS_RE.search(
-                candidate) and not re.fullmatch(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*",
-                                                                 next(g for g in inner.groups() if g is not None)):
-            candidate = _inner_value(candidate)  # a name ("no positive integer $n$") is no value
+        candidate = _worded_value(candidate)
+        if not candidate:
+            return "", stated_end  # "either $\\frac{1}{3}$ or $\\frac{2}{3}$"
     if cjk_value(candidate) == "":
         return "", stated_end  # "答案是：4.5和5": two values
     candidate = cjk_value(candidate) or candidate  # "答：这堆稻谷约重2.5吨。": its one number
