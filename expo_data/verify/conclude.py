@@ -212,7 +212,8 @@ def concluding_text(text: str) -> str | None:
 
 
 # A closing line that is one option and nothing else: "**(B)**", "(B)", "B)", "**B**" (a bare "B" may be a name).
-_OPTION_LINE_RE = re.compile(r"(?:\*\*)?\s*(?:\(([A-J])\)|([A-J])\))\s*(?:\*\*)?\.?|\*\*([A-J])\*\*\.?")
+_OPTION_LINE_RE = re.compile(r"(?:\*\*)?\s*(?:\(([A-J])\)|([A-J])\))\s*(?:\*\*)?\.?|\*\*([A-J])\*\*\.?"
+                             r"|(?:故|所以|因此|综上)?[，,]?\s*(?:应)?选\s*[：:]?\s*[（(]?([A-J])[）)]?\s*[。.]?")  # "故选 B。"
 
 
 def option_line(text: str) -> str | None:

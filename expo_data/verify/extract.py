@@ -23,6 +23,8 @@ _LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
 # ... or one named plain value ("XP = sqrt(23) - 2 sqrt(3)", "r = pi/2").
+_MATRIX_LINE_RE = re.compile(r"(?i:(?:so|thus|hence|therefore),?\s+)?(?:[A-Za-z][\w^{}]*\s*=\s*)?(\[\s*\[[-\d\s.,/\[\]]*\]\s*\])\s*\.?")
+_EMPTY_LAST_BOX_RE = re.compile(r"(?:answer|result)(?:\s+is)?\s*:?\s*\$*\s*\\boxed\s*\{\s*\}[\s$.*\\\])]*$")
 _BARE_NAMED_RE = re.compile(r"(?:[A-Za-z]|[A-Z]{2,3})\s*=\s*([-+\w .,/()*^√]{1,60})")
 # ... or one short plain value ("1 000", "11 7/6", "4 4/9%", "28%"): read whole, never its last number.
 _BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent|pct))?")
@@ -213,6 +215,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         text, truncated = looped, False  # cut off while repeating its closing line: it said it
     elif truncated:
         text = cut_repeated_box(text)
+    if _EMPTY_LAST_BOX_RE.search(text):
+        return None, None  # "The final answer is: $\\boxed{}$": it commits to nothing
     boxed_at = _last_box_start(text)
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
@@ -253,6 +257,12 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
             return candidate.splitlines()[0].strip(), "gsm8k_hash"
     if truncated:
         return None, None
+    return _unmarked_answer(text)
+
+
+def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
+    """No box, answer phrase or #### mark: a bare closing value, an option or matrix line, listed solutions, a closing
+    sentence or count, a restated result, and last the concluding text's value."""
     text = without_recap(without_side_supposition(text.rstrip()))  # "So it is 1/3. If we rolled twice, it would be 1/9."
     text = scaled_numbers(text)  # "70 thousand dollars", "$57k"
     bare = text.strip().rstrip(".").strip()
@@ -265,6 +275,9 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         return bare, "last_math"  # "XP = sqrt(23) - 2 sqrt(3)": the whole text names one value
     if option_line(text):
         return option_line(text), "option_line"
+    matrix = _MATRIX_LINE_RE.fullmatch(text.strip().splitlines()[-1].strip()) if text.strip() else None
+    if matrix:
+        return matrix.group(1), "last_line"  # "F^2 = [[2, 1], [1, 1]]": the matrix, never its last entry
     if listed_solutions(text):
         return listed_solutions(text), "last_line"  # "exactly two solutions:\n- $f(x) = -1$;\n- $f(x) = x + 1$."
     if values_on_lines(text):

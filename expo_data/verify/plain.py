@@ -75,7 +75,7 @@ def parse_plain(text: str):
         return None  # y(y+1)...(y+99), lists are no single plain expression
     if "!" in text and (re.search(r"\d{4,}", text) or re.search(r"\([\d\s^*+\-]*\^[\d\s^*+\-]*\)\s*!", text)):
         return None  # sympy evaluates n! while parsing, even unevaluated: 100000! would hang the grader
-    text = re.sub(r"\blog_\(?(\d+)\)?\s*\(([^()]*)\)", r"log(\2, \1)", text)  # log_2(n): a base, no subscript
+    text = re.sub(r"\blog_?\(?(\d+)\)?\s*\(([^()]*)\)", r"log(\2, \1)", text)  # log_2(n), log2(n): a base, no subscript
     text = _sums(text)
     if text is None or "_" in text:
         return None  # a subscript is no plain formula

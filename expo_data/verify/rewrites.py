@@ -67,7 +67,7 @@ def _quantity_value(reference: str, answer: str) -> str:
     letters = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}|\\[A-Za-z]+", "", rest)
     if re.search(r"[A-Za-z]", letters) and unit_of(rest) is None:
         return answer  # "n = 3k + 1, k \\in Z": a form in a parameter, no measured value
-    if name.group(1) != "=" and not (unit_of(reference) is not None or re.search(r"\d\.\d|\\times\s*10|\de[-+]?\d", reference)):
+    if name.group(1) != "=" and not (unit_of(reference) is not None or re.search(r"\d\.\d|(?:\\times|×)\s*10|\de[-+]?\d", reference)):
         return answer
     return rest
 
@@ -79,10 +79,15 @@ _FORM_LEAD_RE = re.compile(r"^\s*(?:exactly\s+)?(?:the|all)\s+(?:(?:positive|non
 _QUALIFIED_FAMILY_RE = re.compile(r"\b(?:prime|odd|even|square\w*|composite|perfect|divisible|multiples?|powers?)\b", re.IGNORECASE)
 
 
+_APPROXIMATION_AFTER_RE = re.compile(r"(?<=\S)\s*\(\s*(?:≈|\\approx|approx\.?|about|roughly)\s*-?\d+(?:\.\d+)?\s*\)\s*\.?\s*$")
+
+
 def answer_rewritten(reference: str, answer: str) -> str:
     """The answer without words that only lead to its value: a quantity's symbol ("Q ≈ 4200 J"), "the $n$ of the
     form" with the parameter's range in brackets ("$n=4k$ or $n=4k-1$ ($k\\ge1$)"; never past "prime", "odd" and
     the like, which narrow the form), "exactly"/"only" ("exactly the primes", "only $n = 1$")."""
+    if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
+        answer = _APPROXIMATION_AFTER_RE.sub("", answer)
     answer = _quantity_value(reference, answer)
     if not _QUALIFIED_FAMILY_RE.search(answer):
         answer = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", answer))
