@@ -106,3 +106,31 @@ def test_perfect_powers_are_read_by_their_members(n):
     from expo_data.verify.family_reading import _is_power_of_degree
     assert _is_power_of_degree(n, 2) is (n >= 0 and round(abs(n) ** 0.5) ** 2 == n)
     assert _is_power_of_degree(n, 3) is any(k ** 3 == n for k in range(-8, 9))
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\sqrt{2}; \\sqrt{3}", "\\sqrt{3}", False), ("\\sqrt{2}; \\sqrt{3}", "\\sqrt{2}, \\sqrt{3}", True),
+    ("(1,2); (3,4)", "(3,4)", False), ("x^2; x^3", "x^3", False), ("\\text{min } 2; \\text{max } 8", "8", False),
+    ("C(10,5); 252", "252", True), ("\\binom{10}{5}; 252", "252", True),  # one value restated: alternatives
+    ("f(x) = 0; f(x) = kx^2", "0", False), ("f(x) = 0; f(x) = kx^2", "f(x)=0, f(x)=kx^2", True),
+    ("3; 5", "3, 5", True), ("3; 5", "5", False),
+    ("log_2(7)", "log2(7)", True), ("log_2(7)", "x = log2(7) (≈ 2.807)", True), ("log_2(7)", "log3(7)", False),
+    ("\\sqrt{2}", "\\sqrt{2} (\\approx 1.414)", True), ("\\sqrt{3}", "\\sqrt{2} (\\approx 1.732)", False),
+    ("3 × 10⁸", "c \\approx 3 \\times 10^{8}\\ \\text{m/s}", True), ("3 × 10⁸", "c \\approx 4 \\times 10^{8}\\ \\text{m/s}", False),
+])
+def test_gold_pieces_after_semicolons_and_plain_notations(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("The answer is either $\\frac{1}{3}$ or $\\frac{2}{3}$, depending on interpretation.", "\\frac{1}{3}", False),
+    ("The answer is either $\\frac{1}{3}$ or $\\frac{2}{3}$.", "\\frac{1}{3}", False),
+    ("The answer is $\\frac{1}{3}$ or $\\frac{2}{3}$, depending on interpretation.", "\\frac{1}{3}", False),
+    ("## Step 3: Divide\n$x = -6 / 3$.\n\nThe final answer is: $\\boxed{}$", "-2", False),
+    ("11 + 4 = 15\n\nThe answer is within \\boxed{}.", "15", True),  # the prompt's instruction echoed, no empty answer
+    ("F = [[1, 1], [1, 0]]\n\nF^2 = [[2, 1], [1, 1]]", "\\begin{pmatrix} 2 & 1 \\\\ 1 & 1 \\end{pmatrix}", True),
+    ("F = [[1, 1], [1, 0]]\n\nF^2 = [[2, 1], [1, 2]]", "\\begin{pmatrix} 2 & 1 \\\\ 1 & 1 \\end{pmatrix}", False),
+    ("解：B 项符合，其余不符合。\n\n故选 B。", "B", True), ("解：B 项符合。\n\n故选 C。", "B", False),
+])
+def test_offered_values_empty_boxes_matrices_and_chinese_choices(completion, gold, expected):
+    assert graded(gold, completion) is expected

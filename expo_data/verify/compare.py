@@ -424,6 +424,8 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
                 items = tuple_items(_unboxed(extracted)) or []
                 return len(items) == len(golds) and all(_match_one(g, a)[0] for g, a in zip(golds, items)), None
             golds = [", ".join(golds)]  # "x = 1; y = 2" is one answer in two parts
+        elif len(golds) > 1 and ";" in reference and not all(_match_one(golds[0], gold)[0] for gold in golds[1:]):
+            golds = [", ".join(golds)]  # "f(x) = 0; f(x) = kx^2": pieces that restate no one value are one list
         for gold in golds:
             correct, error = _match_one(gold, extracted)
             if correct:
