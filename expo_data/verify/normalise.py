@@ -120,8 +120,20 @@ _LATEX_GROUP_RE = re.compile(r"(?<=\d)(?:\s?\{,\s?\}\s?|,\\!\s?|\\,|\\!|\\ |\\th
 _PLAIN_GROUP_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?!\d|,\d)")
 # 3\text{ m}, 5\mathrm{~cm}^2: a unit after the value (single letters included, which read as variables bare).
 _TEXT_UNIT_RE = re.compile(
-    r"(?<=[\d}])(?:\s|\\[,;: ]|~)*\\(?:text|textnormal|mbox|mathrm)\s*\{[\s~]*([A-Za-z][A-Za-z ./]*?)\s*\}(?:\^\{?[23]\}?)?"
+    r"(?<=[\d}])(?:\s|\\[,;: ]|~)*\\(?:text|textnormal|mbox|mathrm)\s*\{(?:[\s~]|\\[ ,;:])*([A-Za-z][A-Za-z ./]*?)\s*\}(?:\^\{?[23]\}?)?"
     r"\s*\.?$")
+# Words after a value that no unit or counted noun is made of: bounds, verdicts, operations, scales.
+_NOT_UNIT_WORDS = {"and", "is", "are", "was", "be", "can", "cannot", "if", "when", "so", "thereabouts", "up", "above",
+                   "below", "bound", "bounds", "guessed", "guess", "squared", "cubed", "factorial", "dozen", "dozens",
+                   "hundred", "thousand", "million", "billion", "trillion", "answer", "the", "true", "only", "total"}
+
+
+def _names_a_unit(words: str) -> bool:
+    words = re.findall(r"[a-z]+", words.lower())
+    words = words[:-1] if words[-1:] == ["times"] else words  # "16 \\text{ times}" counts
+    return not any(word in HEDGE_WORDS or word in _NOT_UNIT_WORDS for word in words)
+
+
 # "\\approx 5", "\\ge 5", "5+": a bound or an approximation, not a value.
 _BOUND_RE = re.compile(r"^\s*(?:\\approx|\\sim|\\ge|\\le|\\geq|\\leq|\\gt|\\lt|[<>~≈])|(?:[-+*/=^<>]|\\approx)\s*$")
 _SPACE_GROUPS_RE = re.compile(r"-?\d{1,3}(?: \d{3})+")
@@ -237,7 +249,7 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     tokens = [w.rstrip(".").lower() for w in words.split()]
     counted = [("times" if i == len(tokens) - 1 else "") + (" more fewer less" if i == 0 and "than" not in tokens else "")
                for i in range(len(tokens))]
-    if any(t in HEDGE_WORDS and t not in counted[i].split() for i, t in enumerate(tokens)):
+    if any(t in HEDGE_WORDS and t not in counted[i].split() or t in _NOT_UNIT_WORDS - {"and"} for i, t in enumerate(tokens)):
         return None  # "16 times" and "2 more (books)" count; "16 times x" multiplies, "2 more than x" compares
     if any(len(re.sub(r"\^.*", "", t)) < 2 or (t in _MATH_WORDS and t not in _UNIT_ALIASES) for t in tokens):
         return text, ""
@@ -353,7 +365,9 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         return None  # "~5": about 5
     text = _LATEX_GROUP_RE.sub("", text.replace("\\displaystyle", "").replace("~", " ")).replace("\\!", "")
     text_unit, written_unit = _TEXT_UNIT_RE.search(text), ""
-    if text_unit and text_unit.group(1).strip().lower() not in HEDGE_WORDS | {"and"}:
+    if text_unit and not is_gold and not _names_a_unit(text_unit.group(1)):
+        return None  # "12 \text{ or more}", "12 \text{ is wrong}", "12 \text{ squared}": words that change the value
+    if text_unit and _names_a_unit(text_unit.group(1)):
         written_unit = text_unit.group(1).strip().rstrip(".").lower()
         text = text[:text_unit.start()] + _UNIT_SYMBOLS.get(written_unit, "")
         written_unit = "" if written_unit in _UNIT_SYMBOLS else _singular(written_unit)

@@ -93,10 +93,13 @@ _NAMELY_RE = re.compile(r",?\s*(?<![(\[])\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
+_OPERATION_WORDS = {"squared", "cubed", "factorial", "dozen", "dozens"}  # "12 factorial" is 12!, never 12
+
+
 def _unit_or_scale(text: str) -> bool:
     """ "2.5 g", "3 million": the words after the number are part of the value, never dropped."""
     words = re.findall(r"[A-Za-z]+", text)
-    return unit_of(text) is not None or bool(words) and words[0].lower() in SCALE_WORDS
+    return unit_of(text) is not None or bool(words) and words[0].lower() in set(SCALE_WORDS) | _OPERATION_WORDS
 
 
 def has_hedge(text: str) -> bool:
