@@ -21,7 +21,16 @@ def choice_matches(letter: str, answer: str) -> bool:
     if not pred or pred.group(1) != letter:
         return False
     rest = pred.group(2)
+    bare = not re.search(rf"{letter}\s*[)\]]", answer)  # "(B) -2" names option B, and -2 is its value
+    if bare and _LETTER_IN_FORMULA_RE.match(rest) or _TURNED_DOWN_RE.search(rest):
+        return False  # "B + 1", "A^{-1}", "C(5,2)", "E = mc^2" are formulas; "B \text{ fails}" turns B down
     return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not has_hedge(rest)
+
+
+# What follows a letter that makes it a symbol in a formula, not an option: an operator, a call, a power.
+_LETTER_IN_FORMULA_RE = re.compile(r"\\?\(|\s*(?:[-+*/^_=<>|!]|\\(?:neq?|cdot|times|le|ge|leq|geq|in|pm|mid)\b)")
+_TURNED_DOWN_RE = re.compile(r"\b(?:fails?|eliminated|wrong|incorrect|false|reject\w*|impossible|ruled|excluded|"
+                             r"cannot|not|isn't|never)\b|≠", re.IGNORECASE)
 
 
 # An AMC / NuminaMath gold: the option and its value, "\\textbf{(C)}\\ 12", "\\textbf{(C) }12", "(C) 12", "C) 12".
