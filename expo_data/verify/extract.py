@@ -11,7 +11,7 @@ from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
-                   retracted)
+                   first_thought, retracted)
 from .choices import with_named_option
 from .pairs import superscripts_as_powers, unit_of
 from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, has_hedge,
@@ -234,7 +234,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         return None, None  # cut off while reconsidering its box, or while a check reaches another value
     if boxed and re.search(r"\bnot\s*\$*\s*$", text[:_last_box_start(text)]):
         return None, None  # "It is not \\boxed{6}."
-    if boxed and not retracted(text[boxed[1]:]):
+    if boxed and not retracted(text[boxed[1]:]) and not first_thought(text, _last_box_start(text)):
         return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     if boxed:
         text = text[boxed[1]:]  # a retracted box: only what follows it may state the answer
@@ -249,11 +249,11 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
-    if phrase and not retracted(text[phrase[1]:]):
+    if phrase and not retracted(text[phrase[1]:]) and not first_thought(text, phrase[1]):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()
-        if candidate:
+        if candidate and not retracted(candidate.partition("\n")[2]):  # "#### 12\nActually no, it's 9."
             return candidate.splitlines()[0].strip(), "gsm8k_hash"
     if truncated:
         return None, None
@@ -295,6 +295,8 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     if restated_result(text) is not None:
         return _with_restated_unit(text, restated_result(text)), "last_number"
     text = concluding_text(text)
+    if text is not None and first_thought(text, len(text.rstrip())):
+        return None, None  # "Suppose the answer is 100.": the text ends on a supposition
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     return _stated_value(text)

@@ -93,7 +93,7 @@ _NAMELY_RE = re.compile(r",?\s*(?<![(\[])\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
-_OPERATION_WORDS = {"squared", "cubed", "factorial", "dozen", "dozens"}  # "12 factorial" is 12!, never 12
+_OPERATION_WORDS = {"squared", "cubed", "factorial"}  # "12 factorial" is 12!, never 12 ("7 dozen" counts dozens)
 
 
 def _unit_or_scale(text: str) -> bool:

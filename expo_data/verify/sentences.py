@@ -17,7 +17,9 @@ _NONE_GOLD_RE = re.compile(
     r"none(?: exists?)?|no (?:such \w+|solutions?|real solutions?|integer solutions?)|no solution exists|"
     r"(?:it is |it's )?(?:impossible|not possible)|dne)\.?$", re.IGNORECASE)
 # "there are no such integers", "no such pair exists", "no real x satisfies it": an answer that nothing exists.
-_NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*\b(?:but|except|unless|other than)\b).*"
+_NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*(?:\b(?:but|except|unless|other than|apart from|besides|"
+                             r"aside from|only|below|above|less|greater|more|fewer|smaller|larger|within|between|"
+                             r"under|up to|beyond)\b|\bin\s*[\[(]|[<>≤≥]|\\[lg]e|\\[lg]t|\\neq?)).*"
                              r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?"
                              r"|no such [a-z]+"
                              r"|(?:so |thus |hence |therefore )?(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?"

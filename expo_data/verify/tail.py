@@ -191,7 +191,7 @@ def check_disagrees(answer: str, tail: str) -> bool:
 
 # Words that take back the answer just stated ("Wait, actually it is 6").
 RETRACTION_RE = re.compile(
-    r"\b(?:wait|actually|mistake|correction|correcting|hold on|instead|oops|recheck|re-check|on reflection|on second thought|"
+    r"\b(?:wait|actually|mistake|correction|correcting|hold on|instead|oops|recheck|re-check|re-?checking yields|on reflection|on second thought|"
     r"scratch that|reconsider(?:ing)?|I was wrong|that(?:'s| is| was) wrong|I (?:double|over|under)[- ]?counted|"
     r"miscount(?:ed)?|miscalculat(?:ed|ion)|let me redo|slip|typo|(?:made|make) an? (?:\w+ )?error)\b",
     re.IGNORECASE)
@@ -247,7 +247,8 @@ def looped_line(text: str) -> str | None:
 ALTERNATIVE_LEAD_RE = re.compile(r"^\W*(?:or\b|alternatively|maybe|perhaps|possibly)|\bcould (?:also )?be\b|"
                                   r"\bmight (?:also )?be\b", re.IGNORECASE)
 # The answer disowned after it is given, with or without a new value.
-DISOWNED_RE = re.compile(r"\b(?:(?:this|that|it)(?:'s| is| was)\s+(?:incorrect|wrong|not (?:right|correct))|"
+DISOWNED_RE = re.compile(r"\(\s*wrong\b|\b(?:(?:this|that|it|the above)(?:'s| is| was)\s+(?:incorrect|wrong|not (?:right|correct))|"
+                          r"(?:this|that|it) (?:ignores|overlooks|misses|forgets|double-counts)\b|"
                           r"(?:doesn't|does not|don't|do not) (?:look|seem) right|can(?:not|'t) be (?:right|correct)|"
                           r"(?:is not|isn't) the answer|scratch that|actually,?\s+no\b|"
                           r"(?:hmm|oops|whoops|but|however|uh)\W+I (?:answered|computed|found|counted|gave) (?:the|a)\b"
@@ -260,7 +261,23 @@ def retracted(tail: str) -> bool:
     if DISOWNED_RE.search(tail):
         return True  # "Hmm, that doesn't look right.", "this is incorrect", "— no, 7": whatever follows
     match = RETRACTION_RE.search(tail)
-    return bool(match) and bool(re.search(r"\d", tail[match.end():]))
+    return bool(match) and bool(re.search(r"\d", tail[match.end():]) or _RESTATES_RE.search(tail, match.end()))
+
+
+# A value stated again without a digit after a retraction: "Wait, ... it should be $\\frac{\\pi}{b}$", "Bob wins".
+_RESTATES_RE = re.compile(r"\$|\\boxed|\\\(|\b(?:should be|correct (?:answer|option|choice)|the answer is|it(?:'s| is)|is actually|"
+                          r"so it is|wins)\b", re.IGNORECASE)
+# A sentence that offers a value only to test or drop it: "Suppose the answer is 100.", "I initially thought $\\boxed{12}$".
+_FIRST_THOUGHT_RE = re.compile(r"\b(?:I (?:initially|first|originally) (?:thought|guessed|said|answered)|my (?:first|initial) "
+                               r"(?:guess|answer|thought|attempt)|(?:it is|it's) tempting to|one might (?:think|guess|answer|say)|"
+                               r"suppose|supposing|assume|assuming|let(?:'s| us) (?:guess|say|try)|if (?:we suppose|the answer "
+                               r"(?:were|was))|for (?:the sake of )?contradiction)\b", re.IGNORECASE)
+
+
+def first_thought(text: str, at: int) -> bool:
+    """The sentence holding position `at` offers its value as a guess or a supposition, not as the answer."""
+    start = max(text.rfind(mark, 0, at) for mark in (". ", "! ", "? ", "\n")) + 1
+    return bool(_FIRST_THOUGHT_RE.search(text, start, at))
 
 
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".

@@ -1,0 +1,90 @@
+"""Values a completion states and then turns down, bounds, or builds a formula from: words after a value that
+change it, a choice letter inside a formula, a none-exists sentence with a restriction, a retraction whose new
+value has no digit, a value offered as a first thought or a supposition (session 15's review)."""
+
+import pytest
+
+from expo_data.verify import extract_answer, verify_one
+
+
+def graded(gold: str, completion: str, truncated: bool = False) -> bool:
+    return verify_one(gold, extract_answer(completion, truncated=truncated)[0])[0]
+
+
+@pytest.mark.parametrize("words", ["or more", "or fewer", "or less", "at least", "at most", "or so", "and up",
+                                   "is wrong", "is not the answer", "is impossible", "cannot be", "if n is even",
+                                   "upper bound", "guessed", "squared", "factorial", "hundred"])
+@pytest.mark.parametrize("value", ["12", "\\frac{1}{2}", "2\\sqrt{3}"])
+def test_words_in_text_after_a_value_that_change_it_are_no_unit(words, value):
+    assert graded(value, f"So the final answer is $\\boxed{{{value} \\text{{ {words}}}}}$.") is False
+    assert graded(value, f"So the final answer is $\\boxed{{{value}\\mathrm{{\\ {words}}}}}$.") is False
+
+
+@pytest.mark.parametrize("gold, answer", [("12", "12 \\text{ cm}"), ("12", "12 \\text{ apples}"), ("16", "16\\text{ times}"),
+                                          ("5", "5 \\text{ km/h}"), ("7", "7 \\text{ dozen}"), ("12", "12\\text{ dollars}")])
+def test_units_and_counted_nouns_still_read(gold, answer):
+    assert verify_one(gold, answer)[0] is True
+
+
+@pytest.mark.parametrize("completion", ["**Answer:** 12 factorial", "The answer is 12 factorial.", "The answer is 12 squared."])
+def test_an_operation_word_after_a_plain_value_is_kept(completion):
+    assert graded("12", completion) is False
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("B", "B \\text{ fails}", False), ("B", "(B) \\text{ is eliminated}", False), ("B", "B + 1", False),
+    ("B", "B - 2", False), ("A", "A^{-1}", False), ("C", "C(5,2) = 10", False), ("B", "B^2 - 4AC", False),
+    ("E", "E = mc^2", False), ("C", "\\text{C} \\neq \\text{ answer}", False),
+    ("B", "(B)", True), ("B", "B", True), ("B", "(B) 8/15", True), ("B", "B) -2", True), ("B", "(B) -2", True),
+    ("B", "\\textbf{(B)}", True), ("B", "B: 8/15", True), ("B", "Option B", True), ("B", "B — 8/15", True),
+    ("B", "(B) and (D)", False),
+])
+def test_a_choice_letter_in_a_formula_or_turned_down_is_no_option(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\text{No such } n \\text{ exists}", "\\text{There is no such } n \\text{ below } 1000", False),
+    ("\\text{No such } n \\text{ exists}", "\\text{there is no such n less than 100}", False),
+    ("\\text{no solution}", "\\text{there is no solution with } x > 0 \\text{, only } x=-1", False),
+    ("\\text{no solution}", "\\text{there is no positive solution, the only solution is } x=-2", False),
+    ("\\text{No solution}", "\\text{there is no solution in } [0,1]", False),
+    ("\\text{There is no such function}", "\\text{There is no such function apart from } f \\equiv 0", False),
+    ("\\text{No such } n \\text{ exists}", "\\text{There is no such } n", True),
+    ("\\text{No solutions}", "there are no integers $x,y$ with $x^2-y^2=2002$", True),
+])
+def test_a_none_exists_answer_with_a_restriction_is_another_claim(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("The answer is $\\boxed{C}$.\n\nWait, actually I mis-read option C. The correct answer is D.", "C"),
+    ("Answer: (C)\n\nHmm, on second thought, it should be (D).", "C"),
+    ("$\\boxed{C}$\n\nCorrection: the answer is D.", "C"),
+    ("The answer is $\\boxed{\\frac{\\pi}{a}}$.\n\nWait, actually I made a mistake: it should be $\\frac{\\pi}{b}$.",
+     "\\frac{\\pi}{a}"),
+    ("So the winner is $\\boxed{\\text{Alice}}$.\n\nWait, I mixed up the players. Bob wins.", "\\text{Alice}"),
+    ("So $f$ is $\\boxed{\\text{odd}}$.\n\nWait, I made a sign error: $f(-x) = f(x)$, so it is even.", "\\text{odd}"),
+    ("So the answer is 12.\n\nHmm, but that ignores the case x=0, which adds 3 more, for 15 total.", "12"),
+    ("The answer is $\\boxed{12}$ (wrong: see below)\n\nCorrect answer: 15", "12"),
+    ("I initially thought $\\boxed{12}$, but rechecking yields 15.", "12"),
+    ("My first guess was $\\boxed{12}$; rechecking gives 15.", "12"),
+    ("It is tempting to answer $\\boxed{12}$, but this overlooks the boundary. The count is fifteen.", "12"),
+    ("#### 12\nActually no, it's 9.", "12"),
+    ("Suppose the answer is 100. Then the sum of the digits would be 1, which contradicts the condition.", "100"),
+    ("Let's guess the answer is 100 and check.", "100"),
+    ("Assume for contradiction that the answer is 100.", "100"),
+    ("If we suppose the total is 100, we get a contradiction.", "100"),
+])
+def test_a_value_taken_back_or_only_supposed_is_not_the_answer(completion, gold):
+    assert graded(gold, completion) is False
+
+
+@pytest.mark.parametrize("completion", [
+    "The answer is $\\boxed{12}$. After rechecking, it holds.",
+    "The answer is $\\boxed{12}$. Rechecking: 3 * 4 = 12. Correct.",
+    "Assume $x = 3$. Then $y = 4$, so the answer is $\\boxed{12}$.",
+    "#### 12",
+])
+def test_a_check_that_confirms_or_a_supposition_before_the_answer_leaves_it(completion):
+    assert graded("12", completion) is True
