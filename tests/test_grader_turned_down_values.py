@@ -88,3 +88,35 @@ def test_a_value_taken_back_or_only_supposed_is_not_the_answer(completion, gold)
 ])
 def test_a_check_that_confirms_or_a_supposition_before_the_answer_leaves_it(completion):
     assert graded("12", completion) is True
+
+
+@pytest.mark.parametrize("completion", [
+    "So the answer cannot be $n = 3$.", "So $n = 3$ is impossible.", "We reject $x = 3$ because it makes the log undefined.",
+    "We must discard $x = 3$.", "This shows that $x = 3$ cannot be a root.", "It is clear that $n \\neq 3$, since $3$ is odd.",
+    "**Answer:** 3 for even n", "**Answer:** 3 (for even n)", "**Answer:** 3, provided n is even", "**Answer:** 3 at minimum",
+    "**Answer:** 3 (lower bound)", "**Answer:** 3 in the best case", "**Answer:** 3 (if n is even)",
+    "The answer of 3 is incorrect.", "An answer of 3 would be wrong.", "答案是3吗？", "所以答案不是3", "答：最多3",
+    "The answer is 3, but we still need to subtract the rotten ones, which gives 9.",
+    "Answer: 3 per box, so for 3 boxes it is 9.", "So the subtotal is $\\boxed{3}$, and adding tax gives 4.",
+    "We are given that the perimeter is 3. We need to find the area.", "**Given:** perimeter = 3\n**Find:** area",
+    "Side length: 3\nArea: ?", "First, the side length is 3. Next, compute the area:",
+])
+def test_a_value_turned_down_conditioned_or_only_given_is_no_answer(completion):
+    assert graded("3", completion) is False
+
+
+def test_a_cut_off_value_is_no_answer_a_closed_one_stands():
+    assert graded("12", "The answer is **12", truncated=True) is False
+    assert graded("12", "The answer is 12.", truncated=True) is True
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("The numerator vanishes at $x = \\pm 2$, but $x = 2$ makes the denominator zero, so it is excluded.\n\n"
+     "Hence the only solution is $x = -2$.", "-2"),
+    ("- $k=1$ gives $p=3$, impossible otherwise ✓.\n\nFinal: $p\\in\\{3,7\\}$.", "p = 3, 7"),
+    ("The answer is 12, for a total of 13 items.", "12"),
+    ("The maximum is $5$, attained when $x = 2$.", "5"),
+    ("Next, compute the area: $4 \\cdot 5 = 20$.", "20"),
+])
+def test_rejections_and_goals_elsewhere_leave_the_closing_value(completion, gold):
+    assert graded(gold, completion) is True

@@ -14,7 +14,7 @@ from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_
                    first_thought, retracted)
 from .choices import with_named_option
 from .pairs import superscripts_as_powers, unit_of
-from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, has_hedge,
+from .phrase import (ANY_ORDER_AFTER_RE, GOES_ON_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, has_hedge,
                      phrase_answer)
 
 
@@ -23,6 +23,23 @@ _LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
 # ... or one named plain value ("XP = sqrt(23) - 2 sqrt(3)", "r = pi/2").
+# A closing sentence that sets out what is still to find: "We need to find the area.", "Next, compute the area:".
+_GOAL_RE = re.compile(r"\b(?:we (?:still )?need to (?:find|compute|calculate|determine|work out)|need more information|to find the|"
+                      r"let(?:'s| us) (?:find|compute|calculate|determine)|next,? (?:we )?(?:compute|find|calculate|divide|"
+                      r"multiply|add|subtract)|now,? (?:we )?(?:compute|find|calculate))\b|\bfind\b[*\s]*:|[:：][*\s]*[?？]?[*\s]*$",
+                      re.IGNORECASE)
+
+
+def _still_to_do(text: str) -> bool:
+    last = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
+    goal = _GOAL_RE.search(last)
+    return bool(goal) and not re.search(r"=|\bis\b", last[goal.end():]) or bool(
+        re.search(r"\b(?:need more information|not enough information|cannot be determined)\b", text, re.IGNORECASE))
+
+
+# A closing sentence that says its value is wrong, or asks: "The answer of 5 is incorrect.", "所以答案不是5", "是5吗？".
+_DISOWNING_END_RE = re.compile(r"(?:\b(?:is|was|would be)\s+(?:incorrect|wrong|not (?:right|correct))\b|不是|不等于|并非|吗)"
+                               r"[^.!?\n。]*[.!?。？]?\s*$")
 _MATRIX_LINE_RE = re.compile(r"(?i:(?:so|thus|hence|therefore),?\s+)?(?:[A-Za-z][\w^{}]*\s*=\s*)?(\[\s*\[[-\d\s.,/\[\]]*\]\s*\])\s*\.?")
 _EMPTY_LAST_BOX_RE = re.compile(r"(?:answer|result)(?:\s+is)?\s*:?\s*\$*\s*\\boxed\s*\{\s*\}[\s$.*\\\])]*$")
 _BARE_NAMED_RE = re.compile(r"(?:[A-Za-z]|[A-Z]{2,3})\s*=\s*([-+\w .,/()*^√]{1,60})")
@@ -60,6 +77,8 @@ def _hedged_line(text: str, answer_end: int) -> bool:
     for start, end, content in reversed(boxes_on_line):
         segment = segment[:start] + " " + segment[end:]
     segment = _RESTATED_RE.sub(" ", segment)
+    if GOES_ON_RE.search(text, answer_end, text.find("\n", answer_end) % (len(text) + 1)):
+        return True  # "The answer is 12, but we still need to subtract the rotten ones, which gives 9."
     return bool(_SAME_LINE_HEDGE_RE.search(segment) or len(boxes_on_line) > 1 and _BETWEEN_BOXES_HEDGE_RE.search(segment))
 
 
@@ -243,7 +262,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         phrase = None  # "Answer: She uses 3 + 4 = 7 eggs ...\n#### 18": GSM8K's own mark closes the answer
     if phrase and not phrase[0]:
         return None, None  # an answer phrase that states several values
-    if phrase and truncated and reconsidering(text[phrase[1]:]):
+    if phrase and truncated and (reconsidering(text[phrase[1]:]) or not text[phrase[1]:].strip() and not re.search(
+            r"[.!)\]}$*。]$", text[:phrase[1]].rstrip())):  # "The answer is **12" cut off: 12, 120 or 12.5
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     strong = bool(phrase) and _set_apart(text, phrase)
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
@@ -263,6 +283,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
 def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     """No box, answer phrase or #### mark: a bare closing value, an option or matrix line, listed solutions, a closing
     sentence or count, a restated result, and last the concluding text's value."""
+    if _still_to_do(text):
+        return None, None  # "**Given:** perimeter = 20\n**Find:** area": the work has not begun
     text = without_recap(without_side_supposition(text.rstrip()))  # "So it is 1/3. If we rolled twice, it would be 1/9."
     text = scaled_numbers(text)  # "70 thousand dollars", "$57k"
     bare = text.strip().rstrip(".").strip()
@@ -295,8 +317,8 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     if restated_result(text) is not None:
         return _with_restated_unit(text, restated_result(text)), "last_number"
     text = concluding_text(text)
-    if text is not None and first_thought(text, len(text.rstrip())):
-        return None, None  # "Suppose the answer is 100.": the text ends on a supposition
+    if text is not None and (first_thought(text, len(text.rstrip())) or _DISOWNING_END_RE.search(text)):
+        return None, None  # "Suppose the answer is 100.", "An answer of 5 would be wrong.": no value stated
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
     return _stated_value(text)
@@ -307,6 +329,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     last_sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
     if _BOUND_VARIABLE_RE.search(text) and REJECTING_RE.search(last_sentence):
         return None, None  # "since $f(x)=x$ fails for all $x$": no solution stated, and $x$ is none
+    if _TURNED_DOWN_RE.search(re.split(r"(?<=[.!?])(?:\s+|(?=[A-Z]))|\n", text.strip())[-1]):  # lines joined: ".Final"
+        return None, None  # "We reject $x = 3$ because ...", "So $n = 3$ is impossible.", "$n \\neq 3$"
     text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     if named and not _CONTRAST_RE.search(named.group()):
@@ -345,6 +369,10 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 
+# A closing sentence that turns a value down, wherever the value stands in it.
+_TURNED_DOWN_RE = re.compile(r"\b(?:cannot|can't|can not|impossible|reject\w*|discard\w*|extraneous|invalid|excluded|"
+                             r"not (?:a |the |an )?(?:solution|root|answer|allowed|valid|possible)|not allowed)\b|\\neq?\b|≠",
+                             re.IGNORECASE)
 # What a closing sentence says of the value it names when it turns it down.
 _REJECTED_AFTER_RE = re.compile(r"\s*(?:does not|doesn't|do not|is not|isn't|fails?|is rejected|is extraneous|is invalid|"
                                 r"is too (?:large|small|big)|is (?:only )?a candidate|must be (?:rejected|discarded))\b", re.IGNORECASE)

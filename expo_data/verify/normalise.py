@@ -124,7 +124,7 @@ _TEXT_UNIT_RE = re.compile(
     r"\s*\.?$")
 # Words after a value that no unit or counted noun is made of: bounds, verdicts, operations, scales.
 _NOT_UNIT_WORDS = {"and", "is", "are", "was", "be", "can", "cannot", "if", "when", "so", "thereabouts", "up", "above",
-                   "below", "bound", "bounds", "guessed", "guess", "squared", "cubed", "factorial",
+                   "below", "bound", "bounds", "guessed", "guess", "squared", "cubed", "factorial", "minimum", "maximum", "best", "worst",
                    "hundred", "thousand", "million", "billion", "trillion", "answer", "the", "true", "only", "total"}
 
 

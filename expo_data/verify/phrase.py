@@ -58,6 +58,15 @@ _REMARK_RE = re.compile(
     r"|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")
 
 
+# The answer's line goes on to work out another value: "12 per box, so for 3 boxes it is 36", "adding tax gives 13".
+GOES_ON_RE = re.compile(r"\b(?:but|however|so|then|after|before|adding|subtracting|multiplying|dividing)\b[^\n]*?\b(?:gives?|"
+                         r"giving|yields?|it is|it's|becomes|comes to|total (?:is|of))\s*\$?\s*-?\d", re.IGNORECASE)
+# A condition or a bound said of a stated value: it holds only in a case, or it bounds the answer.
+CONDITION_RE = re.compile(r"\b(?:for (?:even|odd|all|every|each|some|any|large|small|sufficiently)\b|for (?!a\b)[a-z]\b(?!\s*=)|"
+                          r"provided|assuming|if|unless|whenever|at (?:minimum|maximum|most|least)|(?:lower|upper) bound|"
+                          r"in the (?:best|worst) case)\b", re.IGNORECASE)
+
+
 def _cut_remark(candidate: str) -> str:
     """The stated value without a remark after it (see _REMARK_RE); unchanged when there is none, when it hedges,
     when a condition after a comma holds more than one value ("5, when a = 2, and 7 when a = 3") or a bracket's
@@ -66,6 +75,8 @@ def _cut_remark(candidate: str) -> str:
     if not remark or not candidate[:remark.start()].strip():
         return candidate
     tail = candidate[remark.start():]
+    if CONDITION_RE.search(tail) or GOES_ON_RE.search(tail):
+        return candidate  # "5 (for even n)", "5, provided n is even", "5 (lower bound)": not the value asked
     conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
     comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
     bracketed = tail.lstrip()[:1] in "(["  # "72 (48 in April plus 24 in May)": the sum's working, no hedge
@@ -261,6 +272,8 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
             return bulleted[0], rest_at + bulleted[1]
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
+        if GOES_ON_RE.search(candidate):
+            return "", rest_at + rest.find(candidate) + len(candidate)  # "12, but ... which gives 9": a step
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
         bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
         others = candidate[:candidate.find("**")] + re.sub(r"\d", "", candidate[candidate.rfind("**"):])  # a value before
@@ -291,7 +304,8 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
     candidate = LEAD_FILLER_RE.sub("", re.sub(r"^=\s*(?=\S)", "", candidate)).strip()  # "maximum $=\\sqrt2$"
     candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
-    if number_then_words and not has_hedge(candidate) and not _unit_or_scale(candidate) and not in_formula(
+    if number_then_words and not has_hedge(candidate) and not _unit_or_scale(candidate) and not CONDITION_RE.search(
+            candidate) and not in_formula(
             candidate, number_then_words.start(1), number_then_words.end(1)):  # "12 squared" stays whole
         candidate = number_then_words.group(1)
     # A long phrase is its one value ("within a 2-digit number, 102"); two different values in it are no answer.

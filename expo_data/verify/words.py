@@ -100,6 +100,6 @@ def cjk_value(text: str) -> str | None:
     if not _CJK_RE.search(text) or re.search(r"\\[A-Za-z]|\$|[A-Za-z]", text):
         return None
     numbers = re.findall(r"-?\d+(?:\.\d+)?(?:/\d+)?%?", text)
-    if len(set(numbers)) != 1 or re.search(r"[不没無无非负負或倍根可√π<>≤≥≠=^]|平方|立方|以上|以下|至少|至多|大于|小于", text):
+    if len(set(numbers)) != 1 or re.search(r"[不没無无非负負或倍根可√π<>≤≥≠=^]|平方|立方|以上|以下|至少|至多|最多|最少|不超过|不少于|左右|大于|小于|吗|？|\?", text):
         return "" if numbers else None
     return numbers[0]
