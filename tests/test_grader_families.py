@@ -72,14 +72,19 @@ def test_a_family_with_other_members_is_wrong(gold, answer):
     ("p > 1", "p \\ge 2"),
     ("m \\neq 1", "m \\ge 2"),
     ("\\text{all primes}", "n"),
-    ("\\text{all odd primes}", "2k+1"),     # the answer must say primes itself
-    ("\\text{all odd primes}", "p \\text{ odd}"),
     ("n = 4^k, k \\ge 0", "n = 1, 4, 9, 16, \\dots"),    # the squares are no geometric run: not read
     ("n = 2^k, k \\ge 0", "n = 1, 2, 3, 5, 8, \\dots"),
     ("n = 2^k, k \\ge 0", "n = 2^k, k \\ge 0, k \\le 7"),  # a bounded parameter: finite, not enumerated here
 ])
 def test_lines_intervals_and_expressions_are_no_families(gold, answer):
     assert family_verdict(gold, answer) is None
+    assert verify_one(gold, answer)[0] is False
+
+
+@pytest.mark.parametrize("gold, answer", [("\\text{all odd primes}", "2k+1"), ("\\text{all odd primes}", "p \\text{ odd}"),
+                                          ("\\text{all primes } p \\ge 5", "p \\ge 5"), ("\\text{all primes } p > 3", "p > 3")])
+def test_an_answer_that_does_not_say_primes_is_no_family_of_primes(gold, answer):
+    assert family_verdict(gold, answer) is False  # the answer must say primes itself
     assert verify_one(gold, answer)[0] is False
 
 

@@ -120,3 +120,24 @@ def test_a_cut_off_value_is_no_answer_a_closed_one_stands():
 ])
 def test_rejections_and_goals_elsewhere_leave_the_closing_value(completion, gold):
     assert graded(gold, completion) is True
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("1, 2, 4, 8, \\ldots", "1, 2, 3, \\ldots", False), ("1, 2, 3, \\ldots", "1, 2, 4, \\ldots", False),
+    ("1, 3, 9, 27, \\ldots", "1, 3, 5, \\ldots", False), ("1, 2, 4, 8, \\ldots", "1, 2, 4, 7, \\ldots", False),
+    ("1, 2, 4, 8, \\ldots", "1, 2, 4, 8", False),  # a finite list is no sequence
+    ("1, 2, 4, 8, \\ldots", "1, 2, 4, 8, \\dots", True), ("1, 2, 4, 8, \\ldots", "1, 2, 4, \\ldots", True),
+    ("1, 3, 5, \\ldots", "1,3,5,...", True),
+    ("n = 5^k, k \\ge 0", "n = 1, 5, 25, 125", False), ("n = 10^k, k\\ge 0", "n=1, 10, 100", False),
+    ("\\{n \\in \\mathbb{Z} : n^2 < 5\\}", "-2, -1, 0, 1, 2", True), ("1 \\le n < 6", "n = 1, 2, 3, 4, 5", True),
+    ("\\text{all } n \\equiv 1 \\pmod{1000}", "n = 1", False),
+    ("\\text{all primes } p \\ge 5", "p \\ge 5", False), ("\\text{all primes } p \\ge 5", "\\text{primes } p \\ge 5", True),
+    ("2.0946 \\text{ J}", "2090 \\text{ mJ}", False), ("12.34 \\text{ m}", "1230 \\text{ cm}", False),
+    ("1.2345 \\text{ km}", "1230 \\text{ m}", False), ("1.50 \\text{ km}", "1500 \\text{ m}", True),
+    ("2.0946 \\text{ J}", "2094.6 \\text{ mJ}", True), ("12.34 \\text{ m}", "1234 \\text{ cm}", True),
+    ("f(x) = x \\text{ for all } x \\in \\mathbb{R}", "f(x) = x \\text{ for all } x \\in \\mathbb{Q}", False),
+    ("f(x) = x \\text{ for all } x \\in \\mathbb{R}", "f(x) = x \\text{ for all real } x", True),
+    ("f(x) = x \\text{ for all } x \\in \\mathbb{R}", "f(x) = x", True),
+])
+def test_sequences_finite_lists_of_families_precision_of_conversions_and_domains(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

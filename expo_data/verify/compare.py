@@ -20,7 +20,7 @@ from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
 from .piecewise import piecewise_verdict
 from .functions import constant_functions, function_family_verdict, renamed_argument
-from .lists import labelled_verdict, counts_differ, parts_of_one_answer, ratio_verdict, reordered_list
+from .lists import labelled_verdict, counts_differ, ellipsis_list_verdict, parts_of_one_answer, ratio_verdict, reordered_list
 from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, one_unknowns_values, plain_verdict,
                     qualified_value,
@@ -32,7 +32,7 @@ from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
 from .rewrites import answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
 from .tuple_lists import tuple_list_verdict
-from .qualifiers import approximate_verdict, residue_verdict
+from .qualifiers import approximate_verdict, domains_differ, residue_verdict
 from .sentences import reduced_gold, stated_value
 from .solutions import permutations_verdict, plus_minus_verdict, roots_verdict, solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
@@ -216,6 +216,14 @@ def _written_verdict(gold: str, answer: str) -> bool | None:
     return True if rounds_to_gold(gold, answer) else time_verdict(gold, answer)
 
 
+def _written_shape_verdict(gold: str, answer: str) -> bool | None:
+    """Ratios, dates, sequences closing on an ellipsis, and lists of solution tuples, each read by its shape."""
+    verdict = ratio_verdict(gold, answer)
+    verdict = date_verdict(gold, answer) if verdict is None else verdict
+    verdict = ellipsis_list_verdict(gold, answer, lambda g, a: _match_one(g, a)[0]) if verdict is None else verdict
+    return tuple_list_verdict(gold, _unboxed(answer)) if verdict is None else verdict  # "(k,n)=(1,1) and (k,n)=(3,2)"
+
+
 def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     written = _written_verdict(gold, _unboxed(answer))
     gold, answer = constant_functions(notation(gold)), constant_functions(notation(answer))
@@ -235,6 +243,8 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
     answer, verdict = answer_reading(gold, answer)
     if verdict is not None:
         return verdict, None
+    if domains_differ(gold, answer):
+        return False, None  # "f(x) = x for all x \in \mathbb{Q}" against the gold's \mathbb{R}
     qualified = qualified_value(answer)  # "f(x) = x for all x \in \mathbb{R}": the function, over its domain
     answer = qualified if qualified and re.search(r"[\d=]", qualified) and not has_hedge(answer) else answer
     answer_option = choice_with_value(answer)
@@ -242,9 +252,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
         answer = answer_option[1]  # "(B) 12" against a gold of 12: the value it states
     if _is_all_reals(gold) and _is_all_reals(answer):
         return True, None
-    verdict = ratio_verdict(gold, answer)
-    verdict = date_verdict(gold, answer) if verdict is None else verdict
-    verdict = tuple_list_verdict(gold, _unboxed(answer)) if verdict is None else verdict  # "(k,n)=(1,1) and (k,n)=(3,2)"
+    verdict = _written_shape_verdict(gold, answer)
     if verdict is not None:
         return verdict, None
     if reordered_list(gold, answer, item_value) or counts_differ(gold, answer, item_value):

@@ -103,6 +103,9 @@ def _family_against_list(family: list[_Family], listed: set[int]) -> bool | None
     domains = [domain] if _said_integer(family) else ["Z", "Z+"]  # by its letter only: the same in either domain
     verdicts = {None if m is None else m == listed for m in (_members_of(family, d, -high if d == "Z" else 0, high)
                                                               for d in domains)}
+    if verdicts == {True} and any(_members_of(family, d, -10 * high if d == "Z" else 0, 10 * high) != listed
+                                  for d in domains):
+        return False  # "n = 5^k, k >= 0" has members past the window: no finite list is it
     return verdicts.pop() if len(verdicts) == 1 else None
 
 
@@ -144,7 +147,7 @@ def family_verdict(gold: str, answer: str) -> bool | None:
         domain = "Z"
     high = max([_WINDOW] + [3 * abs(c) for c in constants])
     if domain == "P" and not re.search(r"\bprimes?\b", answer, re.IGNORECASE):
-        return None  # "2k+1" or "p odd" for "all odd primes": the answer must say primes itself
+        return False  # "2k+1", "p odd" or "p >= 5" for "all primes p >= 5": the answer must say primes itself
     verdict = _same_members(gold_family, answer_family, domain, high)
     if verdict is not None and not stated and not _said_integer(gold_family + answer_family):
         # Integers only by their letter ("k \\le 1", "m \\neq 1"): no domain is said, so the verdict must not

@@ -126,3 +126,26 @@ def labelled_verdict(gold: str, answer: str, same_value) -> bool | None:
             same_value(g, a) for g, a in zip(gold_values.values(), items))
     return gold_values.keys() == answer_values.keys() and all(same_value(gold_values[k], answer_values[k])
                                                               for k in gold_values)
+
+
+_ELLIPSIS_ITEM_RE = re.compile(r"\s*(?:\\[lc]?dots|\\ldotp|\.\.\.|…)\s*\.?\s*")
+
+
+def _listed_run(text: str) -> list[str] | None:
+    """["1", "2", "4", "8"] for "1, 2, 4, 8, \\ldots"; None unless a comma list closes on an ellipsis."""
+    items = [item.strip() for item in re.split(r",(?![^()\[\]{}]*[)\]}])", text.strip().strip("$").strip())]
+    if len(items) < 3 or not _ELLIPSIS_ITEM_RE.fullmatch(items[-1]) or any(_ELLIPSIS_ITEM_RE.search(i) for i in items[:-1]):
+        return None
+    return items[:-1]
+
+
+def ellipsis_list_verdict(gold: str, answer: str, same) -> bool | None:
+    """Two sequences written as their first terms and an ellipsis ("1, 2, 4, 8, \\ldots"): every term both write
+    must agree, at least three of them; a finite list against such a gold is not it. None when the gold is none."""
+    gold_terms, answer_terms = _listed_run(gold), _listed_run(answer)
+    if gold_terms is None:
+        return None
+    if answer_terms is None:
+        return False if "," in answer and not re.search(r"[=<>]|\\[lg]eq?|\\in\b", answer) else None
+    shared = min(len(gold_terms), len(answer_terms))
+    return shared >= 3 and all(same(g, a) for g, a in zip(gold_terms, answer_terms))

@@ -65,8 +65,14 @@ def rounds_to_gold(gold: str, answer: str) -> bool:
 
 
 def same_at_precision(converted: float, gold_text: str, answer_text: str) -> bool:
-    """A converted answer agrees with its gold at the precision of the less precise side (three digits or more)."""
-    digits = min(significant_digits(gold_text) or 0, significant_digits(answer_text) or 0)
+    """A converted answer agrees with its gold at the gold's precision (three digits or more), and writes at least
+    as many digits as the gold, an integer's trailing zeros counted ("2090 mJ" has four): "2090 mJ" is no
+    2.0946 J, as "2.09 J" is not."""
+    digits = significant_digits(gold_text) or 0
+    written = _written(re.sub(r"[^\d.eE+\-−^{}\\timescdot ]", "", answer_text).strip())
+    answer_digits = max(significant_digits(answer_text) or 0, len(written[0].as_tuple().digits) if written else 0)
+    if answer_digits < digits:
+        return False
     ours = _written(gold_text)
     if digits < LEAST_CONVERTED_DIGITS or ours is None or converted == 0 or not math.isfinite(converted):
         return False  # nan and inf (an overflowing conversion) round to nothing

@@ -53,3 +53,23 @@ def approximate_verdict(gold: str, answer: str, number_of) -> bool | None:
         return round(float(answer_text), decimals) == round(float(gold_text), decimals)
     value = number_of(answer_text)  # an exact answer ("e", "\frac{19}{7}") whose value rounds to the gold
     return value is not None and round(value, decimals) == round(float(gold_text), decimals)
+
+
+# The domain a side states for its variable: "for all x \in \mathbb{Q}", "for every real x", "\forall x \in ℝ".
+_DOMAIN_STATED_RE = re.compile(r"(?:\bfor\s+(?:all|every|each|any)\b|\\forall)[^$]*?(?:\\in\s*\\mathbb\s*\{?\s*([NZQRC])\b|"
+                               r"\b(real|rational|integer|natural|complex|positive|negative|nonnegative)s?\b|([ℕℤℚℝℂ]))")
+_DOMAIN_NAMES = {"real": "R", "rational": "Q", "integer": "Z", "natural": "N", "complex": "C", "ℕ": "N", "ℤ": "Z",
+                 "ℚ": "Q", "ℝ": "R", "ℂ": "C"}
+
+
+def domains_differ(gold: str, answer: str) -> bool:
+    """Both sides state their variable's domain, and not the same one: "f(x) = x for all x in Q" is not the gold's
+    "f(x) = x for all x in R"."""
+    stated = []
+    for side in (gold, answer):
+        match = _DOMAIN_STATED_RE.search(re.sub(r"\\(?:text|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", side))
+        if match is None:
+            return False
+        name = next(g for g in match.groups() if g)
+        stated.append(_DOMAIN_NAMES.get(name, name))
+    return stated[0] != stated[1]
