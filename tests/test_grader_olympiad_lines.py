@@ -134,3 +134,21 @@ def test_gold_pieces_after_semicolons_and_plain_notations(gold, answer, expected
 ])
 def test_offered_values_empty_boxes_matrices_and_chinese_choices(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("**Answer: $(x,y)=(1,1)$ and $(x,y)=(2,3)$.**\n\nIf $y=1$ then $x=1$. If $y\\ge2$ then mod $4$: $3^x\\equiv1$, so "
+     "$x=2k$ and the factors are $2$ and $4$; so $k=1$, giving $9-8=1$.", "(x, y) = (1, 1), (2, 3)", True),
+    ("**Answer.** The smallest such $k$ is $n^2-n+1$.\n\n**Construction showing $k=n^2-n$ is not enough.** Take instead "
+     "the pair $(1, n+1)$: only B links them.\n\n**Upper bound.** With $k = n^2 - n + 1$ cars, two stations are linked.",
+     "k = n^2 - n + 1", True),
+    ("**Answer:** $\\angle A\\in\\{60^\\circ,\\ 90^\\circ\\}$.\n\nLet $\\angle A = 4\\alpha$... wait, $K$ is the incentre.\n"
+     "- Case 1: $\\alpha=15^\\circ$, $\\angle A = 60^\\circ$.\n- Case 2: $\\alpha=22.5^\\circ$, $\\angle A=90^\\circ$.",
+     "60^\\circ, 90^\\circ", True),
+    ("Answer: 36\n\nRevisiting step 2, 36 includes a forbidden arrangement. Subtracting it leaves 35, and that's my "
+     "final answer.", "36", False),
+    ("**Answer:** 36\n\nActually, I was wrong: one arrangement is forbidden, so it is 35.", "36", False),
+    ("**Answer:** 36\n\nWe count the arrangements: so the total is 35.", "36", False),
+])
+def test_an_opening_answer_line_stands_through_the_work_after_it(completion, gold, expected):
+    assert graded(gold, completion) is expected

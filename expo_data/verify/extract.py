@@ -195,11 +195,23 @@ _PROOF_LABEL_RE = re.compile(r"(?m)^[ \t]*(?:#{1,4}[ \t]*)?[*_]{0,2}(?:proof|why
                              re.IGNORECASE)
 
 
+# An answer line labelled as such: "**Answer:** ...", "**Answer: (1,1) and (2,3).**", "Answer first: ...".
+_ANSWER_LABEL_RE = re.compile(r"(?:#{1,4}[ \t]*)?(?:\*\*)?[ \t]*(?:final[ \t]+)?answer(?:[ \t]+first)?[ \t]*(?:\*\*)?[ \t]*[:.]",
+                              re.IGNORECASE)
+
+
+# A closing sentence that concludes the answer anew: "so the total is 5", "hence the only pairs are (1, 1)".
+_RESTATED_ANSWER_RE = re.compile(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*\b(?:answer|solutions?|total|count|result|"
+                                 r"value|number|pairs?|triples?)\b[^.\n]*(?:\b(?:is|are)\b|=)|\b(?:final|my) answer\b",
+                                 re.IGNORECASE)
+
+
 def _answer_first(text: str, stated_end: int) -> bool:
     """The answer opens the text and a proof follows under its own label: the proof's steps ("so $z = 4$") are
     no later conclusions, only a retraction in so many words takes the answer back."""
     head = text[:stated_end].strip()
-    return len(head) <= 400 and len(head.splitlines()) <= 2 and bool(_PROOF_LABEL_RE.search(text, stated_end))
+    return len(head) <= 400 and len(head.splitlines()) <= 2 and bool(
+        _PROOF_LABEL_RE.search(text, stated_end) or _ANSWER_LABEL_RE.match(head))
 
 
 def extract_answer(text: str, truncated: bool = False) -> tuple[str | None, str | None]:
@@ -214,10 +226,10 @@ def _set_apart(text: str, phrase: tuple[str, int]) -> bool:
     "**Answer: exactly the primes.**" in bold (a value without digits), or "**Answer:** (2, 2, 4)" opening the text
     with "*Proof.*" after it; unless the text closes on "so ... is" another conclusion."""
     closing_sentence = re.split(r"(?<=[.!?])\s+|\n", text[phrase[1]:].strip())[-1]
-    set_apart = not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]) or (
-        _answer_first(text, phrase[1]))
-    return bool(set_apart) and not re.search(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*(?:\b(?:is|are)\b|=)",
-                                             closing_sentence, re.IGNORECASE)
+    if not re.search(r"\d", phrase[0]) and re.search(r"(?:^|\n)[ \t]*\*\*[^\n]*$", text[:phrase[1]]):
+        return not re.search(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*(?:\b(?:is|are)\b|=)", closing_sentence,
+                             re.IGNORECASE)
+    return _answer_first(text, phrase[1]) and not _RESTATED_ANSWER_RE.search(closing_sentence)  # not "so k = 1"
 
 
 def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
@@ -269,7 +281,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
-    if phrase and not retracted(text[phrase[1]:]) and not first_thought(text, phrase[1]):
+    if phrase and not retracted(text[phrase[1]:], strong) and not first_thought(text, phrase[1]):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()
@@ -285,6 +297,8 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     sentence or count, a restated result, and last the concluding text's value."""
     if _still_to_do(text):
         return None, None  # "**Given:** perimeter = 20\n**Find:** area": the work has not begun
+    if re.search(r"\d{400}", text):
+        return None, None  # a run of hundreds of digits with no box or answer line is a degenerate output, no answer
     text = without_recap(without_side_supposition(text.rstrip()))  # "So it is 1/3. If we rolled twice, it would be 1/9."
     text = scaled_numbers(text)  # "70 thousand dollars", "$57k"
     bare = text.strip().rstrip(".").strip()

@@ -152,7 +152,7 @@ _FUNCTION_LABEL_RE = re.compile(
 _EMPTY_SET_RE = re.compile(r"^(?:\\emptyset|\\varnothing|\\O|\\\{\s*\\\}|\{\s*\})$")
 _BASE_RE = re.compile(r"\(?([0-9A-Z]+)\)?_\{?\(?(\d+)\)?\}?")
 _INEQUALITY_OP_RE = re.compile(r"(<=|>=|\\leqslant|\\geqslant|\\leq|\\geq|\\le|\\ge|\\lt|\\gt|<|>)")
-_IN_LABEL_RE = re.compile(r"^\s*[A-Za-z](?:_\{?\w+\}?)?(?:\([^()]*\))?\s*\\in\s*")  # "x \\in", "P(0) \\in"
+_IN_LABEL_RE = re.compile(r"^\s*(?:\\angle\s*[A-Z]{1,3}|[A-Za-z](?:_\{?\w+\}?)?(?:\([^()]*\))?)\s*\\in\s*")  # "x \\in", "\\angle A \\in"
 # Words after a value that only name what it counts or measures; percent and degrees keep their meaning.
 _UNIT_SYMBOLS = {"percent": "\\%", "per cent": "\\%", "percentage": "\\%", "degree": "^\\circ", "degrees": "^\\circ"}
 _MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "min", "max", "mod", "gcd",

@@ -255,8 +255,12 @@ DISOWNED_RE = re.compile(r"\(\s*wrong\b|\b(?:(?:this|that|it|the above)(?:'s| is
                           r"(?![^.!?\n]*\bas (?:the (?:problem|question)|asked|requested|required))[^.!?\n]{0,60}?,?\s+not\b|"
                           r"(?:on )?(?:a )?second look at the question)|(?:^|[—–-]|\n)\s*no\s*[,.—–-]+\s*\$?-?\d",
                           re.IGNORECASE)
-def retracted(tail: str) -> bool:
-    """Text after the stated answer takes it back ("Wait, actually it is 6")."""
+def retracted(tail: str, strong_only: bool = False) -> bool:
+    """Text after the stated answer takes it back ("Wait, actually it is 6"); `strong_only`: an answer set apart
+    (an opening "**Answer:**" line) is taken back only in so many words ("actually", "I was wrong"), never by a
+    proof's "instead" or "wait, K is the incentre"."""
+    if strong_only and not _STRONG_CUE_RE.search(tail):
+        return False
     tail = COUNTERFACTUAL_NOTE_RE.sub(" ", tail)  # "(Note: if we had 6 * 8 instead it would be 48.)"
     if DISOWNED_RE.search(tail):
         return True  # "Hmm, that doesn't look right.", "this is incorrect", "— no, 7": whatever follows
