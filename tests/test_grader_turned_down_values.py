@@ -141,3 +141,45 @@ def test_rejections_and_goals_elsewhere_leave_the_closing_value(completion, gold
 ])
 def test_sequences_finite_lists_of_families_precision_of_conversions_and_domains(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("Assuming constant speed, the distance is $60 \\times 2 = \\boxed{120}$ miles.", "120"),
+    ("We assume the coin is fair, so the probability is $\\boxed{\\frac{1}{2}}$.", "\\frac{1}{2}"),
+    ("Assuming she keeps the same pace, she reads 10 * 4 = 40 pages.", "40"),
+    ("Since the width cannot be negative, the width is 5 meters.", "5"),
+    ("Squaring introduced the extraneous root x = 1, so x = 4.", "4"),
+    ("Since $x \\neq 0$, dividing both sides by $x$ gives $x = 2$.", "2"),
+    ("因为a不等于0，所以a=2。", "2"),
+    ("The answer is 36, so the total is 36 cookies.", "36"),
+    ("Thus the answer is $\\boxed{12}$, so it's 12 cookies per box.", "12"),
+    ("The answer is $\\boxed{4}$ because adding 2 and 2 gives 4.", "4"),
+    ("The answer is 4 (at least 4 colors are needed, and 4 suffice).", "4"),
+    ("The final answer is 20, with 5 apples for each of the 4 kids.", "20"),
+    ("The answer is 48, which is 12 for each of the 4 weeks.", "48"),
+    ("Next, multiply 3 by 4 to get 12.", "12"),
+    ("Now we find the total by adding 5 and 7, getting 12.", "12"),
+    ("So the answer is $6$; $6 = 2 \\cdot 3$ indeed.", "6"),
+    ("The area is $\\boxed{\\frac{\\pi}{4}}$. Actually, it's a classic result.", "\\frac{\\pi}{4}"),
+    ("So there are $\\boxed{6}$ ways. We could also count the complement instead; it's quicker.", "6"),
+])
+def test_harmless_words_near_a_correct_value_leave_it(completion, gold):
+    assert graded(gold, completion) is True
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("**Answer:** 5\n\n**Explanation:** There are 3 red and 4 blue, giving 7.\nCorrection: the answer should be 7.", "5"),
+    ("**Answer:** 12\n\n**Explanation:** But wait, each box has 4, let me redo: 4 * 4 = 16. The total is 16.", "12"),
+    ("Answer: 5\n\nWait, I need to recompute: 3 + 4 = 7 apples. So she has 7 apples.", "5"),
+    ("**Answer:** $n = 5$\n\n**Proof.** We check small cases. Hence $n = 7$ is the answer.", "5"),
+])
+def test_an_answer_stated_first_is_taken_back_by_a_correction(completion, gold):
+    assert graded(gold, completion) is False
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("60", "60 \\text{ students in the class}", True), ("\\frac{1}{2}", "\\frac{1}{2} \\text{ of the pizza}", True),
+    ("42", "42 \\text{ apples in total}", True), ("1", "1 \\text{ only}", True), ("5", "5 \\text{ at minimum}", False),
+])
+def test_plain_words_after_a_value_still_read_as_its_noun(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

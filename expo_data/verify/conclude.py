@@ -206,7 +206,9 @@ def concluding_text(text: str) -> str | None:
         ranged = None  # "the number of integers from 4 to 12 is 9": the range names what is counted
     if ranged or bounds and not _NUMBER_RE.search(statement, bound_end):  # a range, or a bound on the last value
         return None  # "the chromatic number is at least 3", "cannot be 5": a bound or a negation, not the value
-    if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", _MATH_SPAN_RE.sub(" $ ", statement)):
+    predicate = _MATH_SPAN_RE.sub(" $ ", statement)
+    verb = list(re.finditer(r"\b(?:is|are|was|equals)\b", predicate))  # "the sum of multiples of 3 or 5 is 233168"
+    if re.search(r"\d[^.\n]*?\bor\b[^.\n]*?\d", predicate[verb[-1].end():] if verb else predicate):
         return None  # "x = 2 or y = 3", "either 4 or 5": two values offered, none stated ($...$ spans: read joined)
     return "".join(sentences[:last + 1])
 

@@ -10,12 +10,14 @@ from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, spa
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .unstated import (closing_disowned, closing_formula, empty_answer_box, still_to_do, turned_down,
+                       without_closing_note)
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    first_thought, retracted)
 from .choices import with_named_option
 from .pairs import superscripts_as_powers, unit_of
-from .phrase import (ANY_ORDER_AFTER_RE, GOES_ON_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, has_hedge,
-                     phrase_answer)
+from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
+                     has_hedge, phrase_answer)
 
 
 # The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
@@ -23,25 +25,6 @@ _LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
 # ... or one named plain value ("XP = sqrt(23) - 2 sqrt(3)", "r = pi/2").
-# A closing sentence that sets out what is still to find: "We need to find the area.", "Next, compute the area:".
-_GOAL_RE = re.compile(r"\b(?:we (?:still )?need to (?:find|compute|calculate|determine|work out)|need more information|to find the|"
-                      r"let(?:'s| us) (?:find|compute|calculate|determine)|next,? (?:we )?(?:compute|find|calculate|divide|"
-                      r"multiply|add|subtract)|now,? (?:we )?(?:compute|find|calculate))\b|\bfind\b[*\s]*:|[:：][*\s]*[?？]?[*\s]*$",
-                      re.IGNORECASE)
-
-
-def _still_to_do(text: str) -> bool:
-    last = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
-    goal = _GOAL_RE.search(last)
-    return bool(goal) and not re.search(r"=|\bis\b", last[goal.end():]) or bool(
-        re.search(r"\b(?:need more information|not enough information|cannot be determined)\b", text, re.IGNORECASE))
-
-
-# A closing sentence that says its value is wrong, or asks: "The answer of 5 is incorrect.", "所以答案不是5", "是5吗？".
-_DISOWNING_END_RE = re.compile(r"(?:\b(?:is|was|would be)\s+(?:incorrect|wrong|not (?:right|correct))\b|不是|不等于|并非|吗)"
-                               r"[^.!?\n。]*[.!?。？]?\s*$")
-_MATRIX_LINE_RE = re.compile(r"(?i:(?:so|thus|hence|therefore),?\s+)?(?:[A-Za-z][\w^{}]*\s*=\s*)?(\[\s*\[[-\d\s.,/\[\]]*\]\s*\])\s*\.?")
-_EMPTY_LAST_BOX_RE = re.compile(r"(?:answer|result)(?:\s+is)?\s*:?\s*\$*\s*\\boxed\s*\{\s*\}[\s$.*\\\])]*$")
 _BARE_NAMED_RE = re.compile(r"(?:[A-Za-z]|[A-Z]{2,3})\s*=\s*([-+\w .,/()*^√]{1,60})")
 # ... or one short plain value ("1 000", "11 7/6", "4 4/9%", "28%"): read whole, never its last number.
 _BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent|pct))?")
@@ -77,7 +60,8 @@ def _hedged_line(text: str, answer_end: int) -> bool:
     for start, end, content in reversed(boxes_on_line):
         segment = segment[:start] + " " + segment[end:]
     segment = _RESTATED_RE.sub(" ", segment)
-    if GOES_ON_RE.search(text, answer_end, text.find("\n", answer_end) % (len(text) + 1)):
+    stated = re.findall(r"-?\d[\d,]*(?:\.\d+)?", text[line_start:answer_end]) or [""]
+    if goes_on(stated[-1], text[answer_end:text.find("\n", answer_end) % (len(text) + 1)]):
         return True  # "The answer is 12, but we still need to subtract the rotten ones, which gives 9."
     return bool(_SAME_LINE_HEDGE_RE.search(segment) or len(boxes_on_line) > 1 and _BETWEEN_BOXES_HEDGE_RE.search(segment))
 
@@ -121,6 +105,17 @@ def _restates(boxed: str, phrase_rest: str) -> bool:
     squash = lambda t: re.sub(r"[\s$\"']|\\text\s*\{|\}|\{", "", t)  # noqa: E731
     line = next((line for line in phrase_rest.splitlines() if line.strip()), "")
     return bool(squash(boxed)) and squash(boxed) in squash(line)
+
+
+def _box_before_check(text: str) -> str:
+    """"**Answer:** $\\boxed{24}$\n\n**Verification:** ... $5! = \\boxed{120}$, so $120/5 = 24$ ✓": a box the check
+    draws is the check's, not the answer; the text before the check keeps the answer's box."""
+    check = CHECK_RE.search(text)
+    boxes = _boxes(text)
+    if not check or not any(end <= check.start() for _, end, _ in boxes) or not any(
+            start > check.start() for start, _, _ in boxes) or PHRASE_RE.search(text, check.end()):
+        return text
+    return text[:check.start()]
 
 
 def _before_check(text: str) -> str:
@@ -202,7 +197,8 @@ _ANSWER_LABEL_RE = re.compile(r"(?:#{1,4}[ \t]*)?(?:\*\*)?[ \t]*(?:final[ \t]+)?
 
 # A closing sentence that concludes the answer anew: "so the total is 5", "hence the only pairs are (1, 1)".
 _RESTATED_ANSWER_RE = re.compile(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*\b(?:answer|solutions?|total|count|result|"
-                                 r"value|number|pairs?|triples?)\b[^.\n]*(?:\b(?:is|are)\b|=)|\b(?:final|my) answer\b",
+                                 r"value|number|pairs?|triples?)\b[^.\n]*(?:\b(?:is|are)\b|=)|\b(?:final|my) answer\b|"
+                                 r"\bis the (?:answer|solution)\b|\bthe (?:only|unique) solutions? (?:is|are)\b|\bthe correct\b",
                                  re.IGNORECASE)
 
 
@@ -235,7 +231,7 @@ def _set_apart(text: str, phrase: tuple[str, int]) -> bool:
 def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if truncated and text.rfind("<think>") > text.rfind("</think>"):
         return None, None  # cut off while still thinking: a draft, never the answer
-    text = without_remarks(_after_thinking(text))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
+    text = _box_before_check(without_remarks(_after_thinking(text)))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
     text = _LAST_LINE_LABEL_RE.sub(r"\1Answer:", text)  # "**Solution:** $x < -1$ or $x > 3$." closing the text
     own = before_invented_block(text)
     if own is not text:
@@ -246,7 +242,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         text, truncated = looped, False  # cut off while repeating its closing line: it said it
     elif truncated:
         text = cut_repeated_box(text)
-    if _EMPTY_LAST_BOX_RE.search(text):
+    if empty_answer_box(text):
         return None, None  # "The final answer is: $\\boxed{}$": it commits to nothing
     boxed_at = _last_box_start(text)
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
@@ -295,7 +291,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
 def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     """No box, answer phrase or #### mark: a bare closing value, an option or matrix line, listed solutions, a closing
     sentence or count, a restated result, and last the concluding text's value."""
-    if _still_to_do(text):
+    text = without_closing_note(text)  # "x = 8 (Note: x = −8 is rejected because ...)": an aside, not the close
+    if still_to_do(text):
         return None, None  # "**Given:** perimeter = 20\n**Find:** area": the work has not begun
     if re.search(r"\d{400}", text):
         return None, None  # a run of hundreds of digits with no box or answer line is a degenerate output, no answer
@@ -311,9 +308,9 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
         return bare, "last_math"  # "XP = sqrt(23) - 2 sqrt(3)": the whole text names one value
     if option_line(text):
         return option_line(text), "option_line"
-    matrix = _MATRIX_LINE_RE.fullmatch(text.strip().splitlines()[-1].strip()) if text.strip() else None
-    if matrix:
-        return matrix.group(1), "last_line"  # "F^2 = [[2, 1], [1, 1]]": the matrix, never its last entry
+    last_line = text.strip().splitlines()[-1].strip() if text.strip() else ""
+    if closing_formula(last_line):
+        return closing_formula(last_line), "last_line"  # "F^2 = [[2, 1], [1, 1]]", "**x² + 2x − 15 = (x + 5)(x − 3)**"
     if listed_solutions(text):
         return listed_solutions(text), "last_line"  # "exactly two solutions:\n- $f(x) = -1$;\n- $f(x) = x + 1$."
     if values_on_lines(text):
@@ -331,7 +328,7 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     if restated_result(text) is not None:
         return _with_restated_unit(text, restated_result(text)), "last_number"
     text = concluding_text(text)
-    if text is not None and (first_thought(text, len(text.rstrip())) or _DISOWNING_END_RE.search(text)):
+    if text is not None and closing_disowned(text):
         return None, None  # "Suppose the answer is 100.", "An answer of 5 would be wrong.": no value stated
     if text is None:
         return None, None  # a refusal, a list, a text that stops mid-thought: it commits to no value
@@ -343,7 +340,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     last_sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
     if _BOUND_VARIABLE_RE.search(text) and REJECTING_RE.search(last_sentence):
         return None, None  # "since $f(x)=x$ fails for all $x$": no solution stated, and $x$ is none
-    if _TURNED_DOWN_RE.search(re.split(r"(?<=[.!?])(?:\s+|(?=[A-Z]))|\n", text.strip())[-1]):  # lines joined: ".Final"
+    if turned_down(text):
         return None, None  # "We reject $x = 3$ because ...", "So $n = 3$ is impossible.", "$n \\neq 3$"
     text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
     named = _NAMED_SOLUTION_RE.search(text[-300:])
@@ -383,10 +380,6 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 
-# A closing sentence that turns a value down, wherever the value stands in it.
-_TURNED_DOWN_RE = re.compile(r"\b(?:cannot|can't|can not|impossible|reject\w*|discard\w*|extraneous|invalid|excluded|"
-                             r"not (?:a |the |an )?(?:solution|root|answer|allowed|valid|possible)|not allowed)\b|\\neq?\b|≠",
-                             re.IGNORECASE)
 # What a closing sentence says of the value it names when it turns it down.
 _REJECTED_AFTER_RE = re.compile(r"\s*(?:does not|doesn't|do not|is not|isn't|fails?|is rejected|is extraneous|is invalid|"
                                 r"is too (?:large|small|big)|is (?:only )?a candidate|must be (?:rejected|discarded))\b", re.IGNORECASE)

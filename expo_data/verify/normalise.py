@@ -123,15 +123,16 @@ _TEXT_UNIT_RE = re.compile(
     r"(?<=[\d}])(?:\s|\\[,;: ]|~)*\\(?:text|textnormal|mbox|mathrm)\s*\{(?:[\s~]|\\[ ,;:])*([A-Za-z][A-Za-z ./]*?)\s*\}(?:\^\{?[23]\}?)?"
     r"\s*\.?$")
 # Words after a value that no unit or counted noun is made of: bounds, verdicts, operations, scales.
-_NOT_UNIT_WORDS = {"and", "is", "are", "was", "be", "can", "cannot", "if", "when", "so", "thereabouts", "up", "above",
-                   "below", "bound", "bounds", "guessed", "guess", "squared", "cubed", "factorial", "minimum", "maximum", "best", "worst",
-                   "hundred", "thousand", "million", "billion", "trillion", "answer", "the", "true", "only", "total"}
+_NOT_UNIT_WORDS = {"and", "if", "when", "so", "thereabouts", "bound", "bounds", "guessed", "guess", "squared", "cubed",
+                   "factorial", "hundred", "thousand", "million", "billion", "trillion"}
+_NOT_UNIT_PHRASE_RE = re.compile(r"\bat (?:minimum|maximum|best|worst)\b|\b(?:is|are|was) (?:wrong|incorrect|false)\b")
 
 
 def _names_a_unit(words: str) -> bool:
     words = re.findall(r"[a-z]+", words.lower())
     words = words[:-1] if words[-1:] == ["times"] else words  # "16 \\text{ times}" counts
-    return not any(word in HEDGE_WORDS or word in _NOT_UNIT_WORDS for word in words)
+    return not any(word in HEDGE_WORDS or word in _NOT_UNIT_WORDS for word in words) and not _NOT_UNIT_PHRASE_RE.search(
+        " ".join(words))
 
 
 # "\\approx 5", "\\ge 5", "5+": a bound or an approximation, not a value.
@@ -249,7 +250,8 @@ def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     tokens = [w.rstrip(".").lower() for w in words.split()]
     counted = [("times" if i == len(tokens) - 1 else "") + (" more fewer less" if i == 0 and "than" not in tokens else "")
                for i in range(len(tokens))]
-    if any(t in HEDGE_WORDS and t not in counted[i].split() or t in _NOT_UNIT_WORDS - {"and"} for i, t in enumerate(tokens)):
+    if any(t in HEDGE_WORDS and t not in counted[i].split() or t in _NOT_UNIT_WORDS - {"and"} for i, t in enumerate(tokens)) or (
+            _NOT_UNIT_PHRASE_RE.search(" ".join(tokens))):
         return None  # "16 times" and "2 more (books)" count; "16 times x" multiplies, "2 more than x" compares
     if any(len(re.sub(r"\^.*", "", t)) < 2 or (t in _MATH_WORDS and t not in _UNIT_ALIASES) for t in tokens):
         return text, ""

@@ -60,11 +60,18 @@ _REMARK_RE = re.compile(
 
 # The answer's line goes on to work out another value: "12 per box, so for 3 boxes it is 36", "adding tax gives 13".
 GOES_ON_RE = re.compile(r"\b(?:but|however|so|then|after|before|adding|subtracting|multiplying|dividing)\b[^\n]*?\b(?:gives?|"
-                         r"giving|yields?|it is|it's|becomes|comes to|total (?:is|of))\s*\$?\s*-?\d", re.IGNORECASE)
+                         r"giving|yields?|it is|it's|becomes|comes to|total (?:is|of))\s*\$?\s*(-?\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+
+
+def goes_on(stated: str, rest: str) -> bool:
+    """What follows a stated value works out another value ("12, so for 3 boxes it is 36"); the same value said
+    again ("36, so the total is 36 cookies") is no other."""
+    later, first = GOES_ON_RE.search(rest), re.search(r"-?\d[\d,]*(?:\.\d+)?", stated)
+    return bool(later) and (first is None or later.group(1).replace(",", "") != first.group().replace(",", ""))
 # A condition or a bound said of a stated value: it holds only in a case, or it bounds the answer.
-CONDITION_RE = re.compile(r"\b(?:for (?:even|odd|all|every|each|some|any|large|small|sufficiently)\b|for (?!a\b)[a-z]\b(?!\s*=)|"
-                          r"provided|assuming|if|unless|whenever|at (?:minimum|maximum|most|least)|(?:lower|upper) bound|"
-                          r"in the (?:best|worst) case)\b", re.IGNORECASE)
+CONDITION_RE = re.compile(r"^[\s,(\[]*(?:-?\d[\d.,/]*\s+)?(?:for (?:even|odd|all|every|each|some|any|large|small|sufficiently)\b|"
+                          r"for (?!a\b)[a-z]\b(?!\s*=)|provided|assuming|if|unless|whenever|at (?:minimum|maximum)|at (?:most|least)(?=\s*[)\].,]|\s*$)|"
+                          r"(?:lower|upper) bound|in the (?:best|worst) case)\b", re.IGNORECASE)  # said right after the value
 
 
 def _cut_remark(candidate: str) -> str:
@@ -75,7 +82,7 @@ def _cut_remark(candidate: str) -> str:
     if not remark or not candidate[:remark.start()].strip():
         return candidate
     tail = candidate[remark.start():]
-    if CONDITION_RE.search(tail) or GOES_ON_RE.search(tail):
+    if CONDITION_RE.search(tail) or goes_on(candidate[:remark.start()], tail):
         return candidate  # "5 (for even n)", "5, provided n is even", "5 (lower bound)": not the value asked
     conditional = re.match(r"\s*,\s*(?:for|when|given|where)\b", tail)  # "5, when a = 2, and 7 when a = 3"
     comparison = re.match(r"\s*,\s*which\b", tail)  # "80, which is 25% more": a comparison, no hedge
@@ -224,7 +231,7 @@ def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
 
 
 # Another span joined to the stated one that does not read with it: "$(a,b) = (2,2)$ and $(3,4,5)$".
-_JOINED_SPAN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or))\s*\$", re.IGNORECASE)
+_JOINED_SPAN_RE = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*\$", re.IGNORECASE)
 
 
 def _worded_value(candidate: str) -> str:
@@ -272,7 +279,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
             return bulleted[0], rest_at + bulleted[1]
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
-        if GOES_ON_RE.search(candidate):
+        if goes_on(candidate, candidate):
             return "", rest_at + rest.find(candidate) + len(candidate)  # "12, but ... which gives 9": a step
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
         bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)

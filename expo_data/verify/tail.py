@@ -160,6 +160,11 @@ _CONFIRMED_RE = re.compile(r"(?:so|thus|hence|therefore)?,?\s*\$?(-?\d[\d,]*(?:\
                            r"(?:indeed\s+)?(?:right|correct|confirmed|the answer)\b[^.\n]*\.?\s*$", re.IGNORECASE)
 
 
+# The text closes naming another value as the answer: "Hence $n = 7$ is the answer."
+_NAMED_CONCLUSION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?\s*\$([^$]+)\$\s+is\s+(?:the|our)\s+(?:only\s+|"
+                                  r"unique\s+|final\s+)?(?:answer|solution)\b[^.!?\n]*[.!?]?\s*$", re.IGNORECASE)
+
+
 def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
     tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
@@ -167,6 +172,9 @@ def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     `strong_only`: only a tail that says in so many words it was wrong ("wait", "I forgot") replaces it."""
     if strong_only and not _STRONG_CUE_RE.search(tail):
         return None
+    named = _NAMED_CONCLUSION_RE.search(tail.strip())
+    if named and not _same_value(stated, named.group(1)):
+        return named.group(1).strip()  # "**Answer:** $n = 5$ ... Hence $n = 7$ is the answer."
     conclusion = _conclusion(COUNTERFACTUAL_NOTE_RE.sub(" ", tail))
     if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
         return None
@@ -259,7 +267,7 @@ def retracted(tail: str, strong_only: bool = False) -> bool:
     """Text after the stated answer takes it back ("Wait, actually it is 6"); `strong_only`: an answer set apart
     (an opening "**Answer:**" line) is taken back only in so many words ("actually", "I was wrong"), never by a
     proof's "instead" or "wait, K is the incentre"."""
-    if strong_only and not _STRONG_CUE_RE.search(tail):
+    if strong_only and not (_STRONG_CUE_RE.search(tail) or _ANSWER_TAKEN_BACK_RE.search(tail)):
         return False
     tail = COUNTERFACTUAL_NOTE_RE.sub(" ", tail)  # "(Note: if we had 6 * 8 instead it would be 48.)"
     if DISOWNED_RE.search(tail):
@@ -268,9 +276,13 @@ def retracted(tail: str, strong_only: bool = False) -> bool:
     return bool(match) and bool(re.search(r"\d", tail[match.end():]) or _RESTATES_RE.search(tail, match.end()))
 
 
+# Words that take back an answer stated first, beyond the strong cues: "Correction: the answer should be 7", "typo".
+_ANSWER_TAKEN_BACK_RE = re.compile(r"\b(?:correction|typo|let me redo|redo|recompute|re-?calculat\w*|wrong|error|should be|"
+                                   r"the correct (?:answer|count|value|total)|wait,? (?:the answer|I (?:need|made|was)|that's|"
+                                   r"this is|no)\b)", re.IGNORECASE)
 # A value stated again without a digit after a retraction: "Wait, ... it should be $\\frac{\\pi}{b}$", "Bob wins".
-_RESTATES_RE = re.compile(r"\$|\\boxed|\\\(|\b(?:should be|correct (?:answer|option|choice)|the answer is|it(?:'s| is)|is actually|"
-                          r"so it is|wins)\b", re.IGNORECASE)
+_RESTATES_RE = re.compile(r"\\boxed|(?i:\b(?:should be|correct (?:answer|option|choice)|the answer is|is actually|so it is|"
+                          r"wins)\b)|\bit(?:'s| is)\s+\(?[A-J]\)?(?![A-Za-z])|\$[^$\n]+\$\s*\.?\s*$")
 # A sentence that offers a value only to test or drop it: "Suppose the answer is 100.", "I initially thought $\\boxed{12}$".
 _FIRST_THOUGHT_RE = re.compile(r"\b(?:I (?:initially|first|originally) (?:thought|guessed|said|answered)|my (?:first|initial) "
                                r"(?:guess|answer|thought|attempt)|(?:it is|it's) tempting to|one might (?:think|guess|answer|say)|"
@@ -279,9 +291,15 @@ _FIRST_THOUGHT_RE = re.compile(r"\b(?:I (?:initially|first|originally) (?:though
 
 
 def first_thought(text: str, at: int) -> bool:
-    """The sentence holding position `at` offers its value as a guess or a supposition, not as the answer."""
+    """The clause holding position `at` offers its value as a guess or a supposition, not as the answer
+    ("Suppose the answer is 100"); a supposition in an earlier clause ("Assuming constant speed, the distance is
+    120") leaves it."""
     start = max(text.rfind(mark, 0, at) for mark in (". ", "! ", "? ", "\n")) + 1
-    return bool(_FIRST_THOUGHT_RE.search(text, start, at))
+    clause = list(_CLAUSE_BREAK_RE.finditer(text, start, at))
+    return bool(_FIRST_THOUGHT_RE.search(text, clause[-1].end() if clause else start, at))
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore)\b", re.IGNORECASE)
 
 
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".

@@ -1,0 +1,87 @@
+"""Stage 1, extraction: closings that state no answer though they hold a value (a value turned down, disowned,
+only supposed, or a goal still to reach), and closing lines read whole (a matrix, a formula in bold)."""
+
+from __future__ import annotations
+
+import re
+
+from .tail import first_thought
+
+_CLOSING_NOTE_RE = re.compile(r"\s*\(\s*(?:note|n\.b\.|remark|aside)\b[^()]*\)\s*$", re.IGNORECASE)
+# A closing sentence that sets out what is still to find: "We need to find the area.", "Next, compute the area:".
+_GOAL_RE = re.compile(r"\b(?:we (?:still )?need to (?:find|compute|calculate|determine|work out)|need more information|to find the|"
+                      r"let(?:'s| us) (?:find|compute|calculate|determine)|next,? (?:we )?(?:compute|find|calculate|divide|"
+                      r"multiply|add|subtract)|now,? (?:we )?(?:compute|find|calculate))\b|\bfind\b[*\s]*:|[:：][*\s]*[?？]?[*\s]*$",
+                      re.IGNORECASE)
+# What reaches a result after the goal: "Next, multiply 3 by 4 to get 12." concludes.
+_RESULT_AFTER_RE = re.compile(r"=|\b(?:is|are|get|gets|getting|gives?|giving|obtain\w*|yields?|makes?|equals?)\b", re.IGNORECASE)
+# A closing sentence that says its value is wrong, or asks: "The answer of 5 is incorrect.", "所以答案不是5", "是5吗？";
+# not a negation the sentence then concludes past ("因为a不等于0，所以a=2。").
+_DISOWNING_END_RE = re.compile(r"(?:\b(?:is|was|would be)\s+(?:incorrect|wrong|not (?:right|correct))\b|(?:不是|不等于|并非)"
+                               r"(?![^。]*(?:所以|因此|故|则|于是))|吗)[^.!?\n。]*[.!?。？]?\s*$")
+# A clause that turns a value down: "We reject $x = 3$", "So $n = 3$ is impossible.", "$x = 3$ cannot be a root".
+_TURNED_DOWN_RE = re.compile(r"\b(?:cannot|can't|can not|impossible|reject\w*|discard\w*|extraneous|invalid|excluded|"
+                             r"not (?:a |the |an )?(?:solution|root|answer|allowed|valid|possible)|not allowed)\b", re.IGNORECASE)
+_NOT_EQUAL_RE = re.compile(r"\\neq?\b|≠")
+_CLAUSE_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore|since|because)\b", re.IGNORECASE)
+_VALUE_RE = re.compile(r"\$[^$]*\d[^$]*\$|-?\d+(?:\.\d+)?")
+# A closing line that is one formula in bold, no words: "**x² + 2x − 15 = (x + 5)(x − 3)**" (not "**7 = 7 ✓**").
+_BOLD_FORMULA_LINE_RE = re.compile(r"\*\*((?=[^*\n]*[=(^²³√])(?![^*\n]*(?:[A-Za-z]{2}|[✓✔]))(?![\d.\s]+=[\d.\s]+\*)[^*\n]*"
+                                   r"[A-Za-z0-9)][^*\n]*?)\.?\*\*\.?")
+_MATRIX_LINE_RE = re.compile(r"(?i:(?:so|thus|hence|therefore),?\s+)?(?:[A-Za-z][\w^{}]*\s*=\s*)?(\[\s*\[[-\d\s.,/\[\]]*\]\s*\])\s*\.?")
+_EMPTY_LAST_BOX_RE = re.compile(r"(?:answer|result)(?:\s+is)?\s*:?\s*\$*\s*\\boxed\s*\{\s*\}[\s$.*\\\])]*$")
+
+
+def without_closing_note(text: str) -> str:
+    """"x = 8 (Note: x = −8 is rejected because ...)": the value, without the aside that closes the text."""
+    return _CLOSING_NOTE_RE.sub("", text)
+
+
+def still_to_do(text: str) -> bool:
+    """The text ends on what it still has to find ("We need to find the area.", "**Find:** area"), or says it lacks
+    what it needs."""
+    last = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
+    goal = _GOAL_RE.search(last)
+    return bool(goal) and not _RESULT_AFTER_RE.search(last[goal.end():]) or bool(
+        re.search(r"\b(?:need more information|not enough information|cannot be determined)\b", text, re.IGNORECASE))
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])(?:\s+|(?=[A-Z]))|\n", text.strip())[-1]  # lines joined without a space: ".Final"
+
+
+def turned_down(text: str) -> bool:
+    """The closing sentence turns its last value down in the clause that holds it ("We reject $x = 3$ because
+    ...", "So $n = 3$ is impossible."), or says the variable is not a value and states none after it ("It is clear
+    that $n \\neq 3$, since $3$ is odd."). A rejection in an earlier clause ("Since the width cannot be negative,
+    the width is 5") leaves the value."""
+    last = _last_sentence(text)
+    values = list(_VALUE_RE.finditer(last))
+    if not values:
+        return False
+    at = values[-1].start()
+    clauses = [m.end() for m in _CLAUSE_RE.finditer(last, 0, at)]
+    clause_start = clauses[-1] if clauses else 0
+    clause_end = next((m.start() for m in _CLAUSE_RE.finditer(last, values[-1].end())), len(last))
+    if _TURNED_DOWN_RE.search(last, clause_start, clause_end):
+        return True
+    unequal = list(_NOT_EQUAL_RE.finditer(last))
+    return bool(unequal) and not re.search(r"(?<![<>!\\])=", last[unequal[-1].end():].split("$", 1)[-1])
+
+
+def closing_disowned(text: str) -> bool:
+    """The concluding text ends on its value only supposed ("Suppose the answer is 100.", "If we suppose the total is
+    100, we get a contradiction.") or disowned ("An answer of 5 would be wrong.")."""
+    values = list(re.finditer(r"\d", text))
+    return bool(values) and first_thought(text, values[-1].end()) or bool(_DISOWNING_END_RE.search(text))
+
+
+def closing_formula(line: str) -> str | None:
+    """A closing line read whole: an ASCII matrix ("F^2 = [[2, 1], [1, 1]]") or one formula in bold."""
+    match = _MATRIX_LINE_RE.fullmatch(line) or _BOLD_FORMULA_LINE_RE.fullmatch(line)
+    return match.group(1).strip() if match else None
+
+
+def empty_answer_box(text: str) -> bool:
+    """"The final answer is: $\\boxed{}$": it commits to nothing (a prompt's "within \\boxed{}" echoed is no answer)."""
+    return bool(_EMPTY_LAST_BOX_RE.search(text))
