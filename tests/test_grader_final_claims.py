@@ -11,7 +11,7 @@ from expo_data.verify import extract_answer, verify_one
 @pytest.mark.parametrize("text, expected", [
     # a later conclusion that says it is final replaces the box, however it is worded
     ("Speed = 120/3 = $\\boxed{40}$ km/h.\n\nHold on, the trip took 2 hours, not 3. 120 / 2 = 60 km/h is what was asked.",
-     "60"),
+     "60 km/h"),  # the value with its unit
     ("The answer is $\\boxed{12}$.\n\nUpon double-checking, 12 doesn't satisfy the second condition; the largest "
      "valid value is 11. Final: 11.", "11"),
     ("Answer: 36\n\nRevisiting step 2, 36 includes a forbidden arrangement. Subtracting it leaves 35, and that's my "

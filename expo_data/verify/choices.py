@@ -115,5 +115,18 @@ def with_named_option(text: str, answer: str | None) -> str | None:
                       compact)
     named = after or before
     if not named or _NOT_THE_CHOICE_RE.search(plain) or len(set(re.findall(r"(?<![\w(])\(?([A-E])\)(?!\w)", plain))) > 1:
-        return answer
+        return _option_said(plain, answer)
     return f"({named.group(1)}) {answer}"
+
+
+_OPTION_SAID_RE = re.compile(r"\b(?i:option|choice)\s*\(?([A-E])\)?(?=\s*[:.),]|\s+\S|\s*$)")
+
+
+def _option_said(line: str, answer: str) -> str:
+    """"..., which is option C) 5 and 1.", "**Option C: Rs. 698**", "the answer is 88 m², choice D.": one option
+    named in so many words in the closing line's last sentence, and nothing there that turns it down."""
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.strip())[-1]
+    said = {m.group(1) for m in _OPTION_SAID_RE.finditer(sentence)}
+    if len(said) != 1 or _NOT_THE_CHOICE_RE.search(sentence):
+        return answer
+    return f"({said.pop()}) {answer}"

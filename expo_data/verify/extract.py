@@ -417,7 +417,13 @@ def _with_its_unit(text: str, value: str, end: int) -> str:
     bolded = re.match(r"[^*\n]{1,24}(?=\*\*)", text[end:]) if re.search(r"\*\*\s*\$?\s*$", text[:end - len(value)]) else None
     rest = bolded.group() if bolded else rest  # "spends **2.5 hours** watching": the bold holds the value and its unit
     candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
-    return candidate if unit_of(superscripts_as_powers(candidate)) is not None else value  # m², s⁻¹
+    if unit_of(superscripts_as_powers(candidate)) is not None:
+        return candidate  # m², s⁻¹
+    words = rest.split()  # "83.7 J of heat": the unit before the words, never the bare 83.7 (a gold in kJ would match)
+    leading = next((value + " " + " ".join(words[:n]) for n in (2, 1) if len(words) > n and unit_of(
+        superscripts_as_powers(value + " " + " ".join(words[:n]).strip("$*"))) is not None and words[n].lower() in (
+        "of", "in", "for", "per", "is", "are", "was", "to", "at")), None)
+    return leading.strip("$* ") if leading else value
 
 
 def final_statement_start(text: str) -> int:
