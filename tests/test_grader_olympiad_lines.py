@@ -152,3 +152,42 @@ def test_offered_values_empty_boxes_matrices_and_chinese_choices(completion, gol
 ])
 def test_an_opening_answer_line_stands_through_the_work_after_it(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("All $a_0$ that are multiples of 3", "a_0 \\equiv 0 \\pmod 3", True),
+    ("All $a_0$ that are multiples of 3", "a_0 \\equiv 1 \\pmod 3", False),
+    ("n \\equiv 1 \\text{ or } 3 \\pmod{6}", "n \\bmod 6 \\in \\{1, 3\\}", True),
+    ("n \\equiv 1 \\text{ or } 3 \\pmod{6}", "n \\bmod 6 \\in \\{1, 5\\}", False),
+    ("p = 2 \\text{ or } p \\equiv 1 \\pmod{4}", "every prime $p \\equiv 1 \\pmod 4$, together with $p=2$", True),
+    ("p = 2 \\text{ or } p \\equiv 1 \\pmod{4}", "every prime $p \\equiv 1 \\pmod 4$", False),
+    ("\\frac{\\pi}{3}", "θ = 60°", True), ("\\frac{\\pi}{3}", "θ = 45°", False),
+    ("(-1)^{n-1}(n-1)2^{n-2}", "\\det A_n=(-1)^{n+1}(n-1)\\,2^{n-2}", True),
+    ("(-1)^{n-1}(n-1)2^{n-2}", "\\det A_n=(-1)^{n}(n-1)\\,2^{n-2}", False),
+    ('["$10^{100}$,$10^{1 / 100}$"]', "x=10^{100}\\quad\\text{or}\\quad x=\\sqrt[100]{10}", True),
+    ('["$10^{100}$,$10^{1 / 100}$"]', "x=10^{100}", False),
+    ("\\text{No}", "no such triangle exists", True), ("Yes", "no such triangle exists", False),
+    ("1, 2, 3, \\ldots", "1, 2, 3, 5, 8, \\ldots", False), ("1, 4, 9, \\ldots", "1, 4, 9, 15, 22, \\ldots", False),
+    ("1, 2, 3, \\ldots", "1, 2, 3, 4, 5, \\ldots", True), ("1, 2, 4, \\ldots", "1, 2, 4, 8, 16, \\ldots", True),
+])
+def test_olympiad_notations_of_a_third_unseen_set(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("So about 83.7 J of heat is needed.", "83.7 \\mathrm{~kJ}", False),
+    ("So about 83.7 kJ of heat is needed.", "83.7 \\mathrm{~kJ}", True),
+    ("So x = 5 and y = 1, which is option C) 5 and 1.", "C", True),
+    ("Principal = 815 - 117 = Rs. 698.\n\n**Option C: Rs. 698**", "C", True),
+    ("Among the choices A)80 B)84 C)86 D)88 E)90, the answer is 88 m², choice D.", "D", True),
+    ("Among the choices A)80 B)84 C)86 D)88 E)90, the answer is 88 m², choice D.", "C", False),
+    ("The largest prime factor is 17. (Note: 289 is a perfect square factor, but it is not prime.)", "17", True),
+    ("**Answer:** $\\boxed{24}$\n\n**Verification:** The linear arrangements number $5! = \\boxed{120}$, so $120/5 = 24$.",
+     "24", True),
+    ("The sum of all multiples of 3 or 5 below 1000 is 233168.", "233168", True),
+    ("Therefore\n\n**x² + 2x − 15 = (x + 5)(x − 3)**", "(x-3)(x+5)", True),
+    ("Answer: 5\n\nReasoning: 3 + 4 = 7 marbles in total. Rechecking, the count is 7, not 5. The answer should be 7.",
+     "5", False),
+])
+def test_general_mix_closings_of_unseen_sets(completion, gold, expected):
+    assert graded(gold, completion) is expected

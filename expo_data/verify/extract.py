@@ -198,7 +198,8 @@ _ANSWER_LABEL_RE = re.compile(r"(?:#{1,4}[ \t]*)?(?:\*\*)?[ \t]*(?:final[ \t]+)?
 # A closing sentence that concludes the answer anew: "so the total is 5", "hence the only pairs are (1, 1)".
 _RESTATED_ANSWER_RE = re.compile(r"\b(?:so|hence|thus|therefore|in the end)\b[^.\n]*\b(?:answer|solutions?|total|count|result|"
                                  r"value|number|pairs?|triples?)\b[^.\n]*(?:\b(?:is|are)\b|=)|\b(?:final|my) answer\b|"
-                                 r"\bis the (?:answer|solution)\b|\bthe (?:only|unique) solutions? (?:is|are)\b|\bthe correct\b",
+                                 r"\bis the (?:answer|solution)\b|\bthe (?:only|unique) solutions? (?:is|are)\b|\bthe correct\b|"
+                                 r"\bthe answer (?:should be|is)\b",
                                  re.IGNORECASE)
 
 

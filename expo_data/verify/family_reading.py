@@ -83,6 +83,9 @@ def _spelled(text: str) -> str:
     text = re.sub(r"\b([a-z])\s+in\s+(\d+)\s*Z(?![+0])", r" \1 ≡ 0 mod \2 integers ", text)  # α ∈ 2ℤ: the even integers
 
     text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
+    text = re.sub(r"\b([a-z]) ?_ ?(?:\{ ?\d ?\}|\d)", r"\1", text)  # "a_0": one variable, read by its letter
+    text = re.sub(r",? (?:together with|along with|as well as) ", " or ", text)  # "p ≡ 1 mod 4, together with p = 2"
+    text = re.sub(r"\b([a-z]) mod (\d+) in \{ ?(-?\d+(?: ?, ?-?\d+)*) ?\}", r"\1 ≡ \3 mod \2", text)  # n mod 6 in {1, 3}
     text = re.sub(r"\b([a-z]) ?= ?0 ?, ?± ?1 ?, ?± ?2 ?,? ?\.\.\.", r"\1 in Z", text)  # k = 0, ±1, ±2, ...: every integer
     # {n in Z : n ≡ 1 mod 3}: the members of a domain with a condition
     text = re.sub(r"^\{ ?([a-z] ?(?:>=|>) ?-?\d+) ?: ?(.+?) ?\}$", r"\1 and \2", text)  # {n >= 0 : n ≢ 2 mod 7}

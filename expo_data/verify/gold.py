@@ -21,6 +21,7 @@ def joined_answers(items: list) -> str | None:
     if not items or not all(isinstance(i, str) for i in items):
         return None
     texts = [str(item).strip() for item in items]
+    texts = [re.sub(r"\$\s*,\s*\$", ", ", text) for text in texts]  # "$10^{100}$,$10^{1 / 100}$": two values in one item
     return ", ".join(texts) if all(texts) else None
 
 

@@ -148,4 +148,27 @@ def ellipsis_list_verdict(gold: str, answer: str, same) -> bool | None:
     if answer_terms is None:
         return False if "," in answer and not re.search(r"[=<>]|\\[lg]eq?|\\in\b", answer) else None
     shared = min(len(gold_terms), len(answer_terms))
-    return shared >= 3 and all(same(g, a) for g, a in zip(gold_terms, answer_terms))
+    if shared < 3 or not all(same(g, a) for g, a in zip(gold_terms, answer_terms)):
+        return False
+    if len(answer_terms) > len(gold_terms):  # "1, 2, 3, 5, 8, ..." for "1, 2, 3, ...": the terms it adds must continue
+        continued = _continued(gold_terms, len(answer_terms))
+        return continued is not None and all(same(str(g), a) for g, a in zip(continued, answer_terms))
+    return True
+
+
+def _continued(terms: list[str], count: int) -> list | None:
+    """The gold's run continued to `count` terms when its terms are a plain arithmetic or geometric progression."""
+    from fractions import Fraction
+    try:
+        values = [Fraction(t.strip().strip("$")) for t in terms]
+    except (ValueError, ZeroDivisionError):
+        return None
+    steps = {b - a for a, b in zip(values, values[1:])}
+    ratios = {b / a for a, b in zip(values, values[1:])} if all(values) else set()
+    if len(steps) == 1:
+        step = steps.pop()
+        return [values[0] + step * i for i in range(count)]
+    if len(ratios) == 1:
+        ratio = ratios.pop()
+        return [values[0] * ratio ** i for i in range(count)]
+    return None

@@ -50,7 +50,8 @@ def function_qualifiers_dropped(text: str) -> str:
 _QUANTITY_NAME_RE = re.compile(
     r"^\s*\$?\s*(?:\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
     r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
-    r"Phi|Omega|Sigma|Lambda))(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?)?\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")
+    r"Phi|Omega|Sigma|Lambda)|[αβγδεθλμνρστφωΔΦΩ]|\\det\s*\(?\s*[A-Z](?:_\{?\w+\}?)?\s*\)?)(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?)?"
+    r"\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")  # "θ = 60°", "\\det A_n = ..."
 _NAMED_MATH = {"\\sqrt", "\\frac", "\\pi", "\\ln", "\\log", "\\sin", "\\cos", "\\tan", "\\exp"}
 
 
@@ -64,6 +65,8 @@ def _quantity_value(reference: str, answer: str) -> str:
     if not name or "=" in reference or "\\approx" in reference or "≈" in reference or name.group().strip().split("=")[0].strip() in _NAMED_MATH:
         return answer
     rest = answer[name.end():]
+    if name.group().lstrip(" $").startswith("\\det"):
+        return rest  # "\\det A_n = (-1)^{n+1}(n-1)2^{n-2}": the determinant's value, a formula in n
     if not re.search(r"\d", rest) or re.search(r"=|\\approx|≈", rest):
         return answer
     letters = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}|\\[A-Za-z]+", "", rest)
@@ -88,6 +91,7 @@ def answer_rewritten(reference: str, answer: str) -> str:
     """The answer without words that only lead to its value: a quantity's symbol ("Q ≈ 4200 J"), "the $n$ of the
     form" with the parameter's range in brackets ("$n=4k$ or $n=4k-1$ ($k\\ge1$)"; never past "prime", "odd" and
     the like, which narrow the form), "exactly"/"only" ("exactly the primes", "only $n = 1$")."""
+    answer = re.sub(r"(?:\\q?quad\s*)+(\\text\s*\{\s*(?:or|and)\s*\})(?:\s*\\q?quad)+", r" \1 ", answer)  # "x=1 \\quad\\text{or}\\quad x=2"
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
         answer = _APPROXIMATION_AFTER_RE.sub("", answer)
     answer = _quantity_value(reference, answer)

@@ -300,3 +300,10 @@ _STATED_IN_WORDS_RE = re.compile(rf"\b(?:is|equals|takes|was|{_OWN_VERBS})\s+(?:
                                  r"billion|trillion|dozen|squared|cubed|factorial|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+"
                                  r"(?:\s+(?:left|in total|altogether|in all|remaining))?)?\s*[.!]?\s*$",
                                  re.IGNORECASE)
+
+
+def none_exists(answer: str) -> bool:
+    """A sentence that says no such object exists ("no such triangle exists", "There is no such $n$"), with no
+    restriction after it."""
+    words = re.sub(r"\s+", " ", re.sub(r"[$.]", " ", answer.lower())).strip()
+    return bool(_NONE_ANSWER_RE.fullmatch(words))

@@ -165,6 +165,10 @@ _NAMED_CONCLUSION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?
                                   r"unique\s+|final\s+)?(?:answer|solution)\b[^.!?\n]*[.!?]?\s*$", re.IGNORECASE)
 
 
+_SHOULD_BE_RE = re.compile(r"\bthe (?:correct |right |true )?answer (?:should be|is actually|must be)\s*:?\s*\$?([^$\n]+?)\$?\s*\.?\s*$",
+                           re.IGNORECASE)
+
+
 def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
     tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
@@ -172,9 +176,9 @@ def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     `strong_only`: only a tail that says in so many words it was wrong ("wait", "I forgot") replaces it."""
     if strong_only and not _STRONG_CUE_RE.search(tail):
         return None
-    named = _NAMED_CONCLUSION_RE.search(tail.strip())
+    named = _NAMED_CONCLUSION_RE.search(tail.strip()) or _SHOULD_BE_RE.search(tail.strip())
     if named and not _same_value(stated, named.group(1)):
-        return named.group(1).strip()  # "**Answer:** $n = 5$ ... Hence $n = 7$ is the answer."
+        return named.group(1).strip()  # "**Answer:** $n = 5$ ... Hence $n = 7$ is the answer.", "The answer should be 7."
     conclusion = _conclusion(COUNTERFACTUAL_NOTE_RE.sub(" ", tail))
     if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
         return None
