@@ -183,3 +183,11 @@ def test_an_answer_stated_first_is_taken_back_by_a_correction(completion, gold):
 ])
 def test_plain_words_after_a_value_still_read_as_its_noun(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("We find that $x \\neq 3$.", "$x != 3$", True),  # math-verify's own case: the inequation is the answer
+    ("It is clear that $n \\neq 3$, since $3$ is odd.", "3", False),
+])
+def test_an_inequation_closing_the_text_is_its_answer_one_with_a_reason_after_it_turns_a_value_down(completion, gold, expected):
+    assert graded(gold, completion) is expected

@@ -66,7 +66,9 @@ def turned_down(text: str) -> bool:
     if _TURNED_DOWN_RE.search(last, clause_start, clause_end):
         return True
     unequal = list(_NOT_EQUAL_RE.finditer(last))
-    return bool(unequal) and not re.search(r"(?<![<>!\\])=", last[unequal[-1].end():].split("$", 1)[-1])
+    after = last[unequal[-1].end():].split("$", 1)[-1] if unequal else ""
+    # "$n \\neq 3$, since $3$ is odd": a value after the inequation, and none stated; "$x \\neq 3$." alone is the answer
+    return bool(unequal) and bool(_VALUE_RE.search(after)) and not re.search(r"(?<![<>!\\])=", after)
 
 
 def closing_disowned(text: str) -> bool:
