@@ -191,3 +191,14 @@ def test_olympiad_notations_of_a_third_unseen_set(gold, answer, expected):
 ])
 def test_general_mix_closings_of_unseen_sets(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("x^2 + cx", "x^2+cx", True),  # two letters in a formula are a product, never a word of a sentence gold
+    ("f(x) = x^2 + cx", "f(x)=x^2+ax,\\quad a\\in\\mathbb R", True), ("f(x) = x^2 + cx", "f(x)=x^2+ax", True),
+    ("x^2 + cx", "x^2 + 2cx", False), ("The limit is 4", "4", True),
+    ("f(x)=x \\text{ or } f(x)=\\frac{1}{x}", "f(x) = x for all x > 0, or f(x) = x^{-1} for all x > 0", True),
+    ("f(x)=x \\text{ or } f(x)=\\frac{1}{x}", "f(x) = x for all x > 0", False),
+])
+def test_products_of_letters_and_positive_domains_in_function_lists(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

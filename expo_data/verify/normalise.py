@@ -267,8 +267,9 @@ def _sentence_value(text: str) -> str:
     possible value" -> 3); the text itself when it holds no words, several values, or a hedge."""
     tokens = text.split()
     not_words = _MATH_WORDS - {"and"}
+    formula = bool(re.search(r"[+\-*/^=]", text))  # "x^2 + cx": two letters in a formula are a product, no word
     is_word = [bool(re.fullmatch(r"[A-Za-z]{2,}[.,:;]?|[aAI]", t)) and t.strip(".,:;").lower() not in not_words
-               for t in tokens]
+               and not (formula and len(t.strip(".,:;")) <= 2) for t in tokens]
     if not any(w and len(t.strip(".,:;")) > 1 for t, w in zip(tokens, is_word)):
         return text  # "2 \sin b \cos a": a lone "a" is a variable, not the article of a sentence
     if not any(is_word) or has_hedge(" ".join(t for t, w in zip(tokens, is_word) if w)):

@@ -33,7 +33,8 @@ def gamma_as_letter(text: str) -> str:
 _FUNCTION_ITEM_RE = re.compile(r"[fghFGHP]\s*\(\s*[a-z]\s*\)\s*=")
 FOR_EVERY_RE = re.compile(r"\s*\(?\s*(?:\\text\s*\{\s*)?\b(?:for|over)\s+(?:all|every|each|any)\s+"
                            r"(?:(?:real|rational|positive|integer|nonnegative|non-negative|natural)\s+)*(?:numbers?\s+|integers\s+)?"
-                           r"\}?\s*\$?\s*[a-z]\s*\$?(?:\s*(?:\\in|∈)\s*\\mathbb\s*\{?[RQZN]\}?)?\s*\}?\s*\)?")
+                           r"\}?\s*\$?\s*[a-z]\s*(?:(?:\\in|∈)\s*\\mathbb\s*\{?[RQZN]\}?(?:\^\s*\{?\+\}?)?|(?:>|\\geq?|\\ge|≥)\s*0)?"
+                           r"\s*\$?\s*\}?\s*\)?")  # "for all x > 0" too
 
 
 def function_qualifiers_dropped(text: str) -> str:
