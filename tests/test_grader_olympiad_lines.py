@@ -202,3 +202,13 @@ def test_general_mix_closings_of_unseen_sets(completion, gold, expected):
 ])
 def test_products_of_letters_and_positive_domains_in_function_lists(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("- n = 2: P = 6 = 3!, so k = 3.\n\nSo the solutions are k=1, n=1 and k=3, n=2.", "(k, n) = (1, 1), (3, 2)", True),
+    ("- n = 2: P = 6 = 3!, so k = 3.\n\nSo the solutions are k=1, n=1 and k=3, n=2.", "(k, n) = (1, 1)", False),
+    ("(k - 3)(k - 9) = 0.\n\nSo the possible values are k = 11, 9, 3, 1.", "1, 3, 9, 11", True),
+    ("(k - 3)(k - 9) = 0.\n\nSo the possible values are k = 11, 9, 3, 1.", "1, 3, 9", False),
+])
+def test_named_solutions_listed_in_a_plain_closing_sentence(completion, gold, expected):
+    assert graded(gold, completion) is expected

@@ -10,7 +10,7 @@ from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, spa
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
-from .unstated import (closing_disowned, closing_formula, empty_answer_box, still_to_do, turned_down,
+from .unstated import (closing_disowned, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    first_thought, retracted)
@@ -319,9 +319,9 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     closing = closing_value(_before_check(text))
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)  # "The vertex is at (−1, 4)."
-    count = closing_count(text)
+    count = closing_count(text) or named_solutions(text)
     if count is not None:
-        return count, "last_line"  # "There are exactly three such integers."
+        return count, "last_line"  # "There are exactly three such integers.", "So the solutions are k=1, n=1 and k=3, n=2."
     closing = value_line(text)
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)

@@ -87,3 +87,16 @@ def closing_formula(line: str) -> str | None:
 def empty_answer_box(text: str) -> bool:
     """"The final answer is: $\\boxed{}$": it commits to nothing (a prompt's "within \\boxed{}" echoed is no answer)."""
     return bool(_EMPTY_LAST_BOX_RE.search(text))
+
+
+# A closing sentence listing named solutions in plain text: "So the solutions are k=1, n=1 and k=3, n=2.", "So the
+# possible values are k = 11, 9, 3, 1." Only names, numbers, commas and "and" after the list's noun.
+_NAMED_SOLUTIONS_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:so|thus|hence|therefore)?,?\s*the\s+(?:only\s+)?(?:possible\s+)?(?:solutions?|"
+                                 r"values?|pairs?|triples?)\s+(?:are|is)\s*:?\s*([a-z]\s*=\s*-?\d+(?:\s*(?:,|\band\b)\s*"
+                                 r"(?:[a-z]\s*=\s*)?-?\d+)+)\s*\.?\s*$", re.IGNORECASE)
+
+
+def named_solutions(text: str) -> str | None:
+    """The named solutions a plain closing sentence lists ("k=1, n=1 and k=3, n=2"); None otherwise."""
+    listed = _NAMED_SOLUTIONS_RE.search(text.strip())
+    return listed.group(1) if listed else None
