@@ -197,6 +197,7 @@ def test_general_mix_closings_of_unseen_sets(completion, gold, expected):
     ("x^2 + cx", "x^2+cx", True),  # two letters in a formula are a product, never a word of a sentence gold
     ("f(x) = x^2 + cx", "f(x)=x^2+ax,\\quad a\\in\\mathbb R", True), ("f(x) = x^2 + cx", "f(x)=x^2+ax", True),
     ("x^2 + cx", "x^2 + 2cx", False), ("The limit is 4", "4", True),
+    ("$-3.4$ eV", "-3.40\\ \\text{eV}", True),  # a sign is no formula: "eV" stays the gold's unit word
     ("f(x)=x \\text{ or } f(x)=\\frac{1}{x}", "f(x) = x for all x > 0, or f(x) = x^{-1} for all x > 0", True),
     ("f(x)=x \\text{ or } f(x)=\\frac{1}{x}", "f(x) = x for all x > 0", False),
 ])

@@ -267,7 +267,7 @@ def _sentence_value(text: str) -> str:
     possible value" -> 3); the text itself when it holds no words, several values, or a hedge."""
     tokens = text.split()
     not_words = _MATH_WORDS - {"and"}
-    formula = bool(re.search(r"[+\-*/^=]", text))  # "x^2 + cx": two letters in a formula are a product, no word
+    formula = bool(re.search(r"[\w})]\s*[+\-*/^=]\s*[\w\\({]", text))  # "x^2 + cx": letters in a formula are a product
     is_word = [bool(re.fullmatch(r"[A-Za-z]{2,}[.,:;]?|[aAI]", t)) and t.strip(".,:;").lower() not in not_words
                and not (formula and len(t.strip(".,:;")) <= 2) for t in tokens]
     if not any(w and len(t.strip(".,:;")) > 1 for t, w in zip(tokens, is_word)):
