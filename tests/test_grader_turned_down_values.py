@@ -95,6 +95,7 @@ def test_a_check_that_confirms_or_a_supposition_before_the_answer_leaves_it(comp
     "We must discard $x = 3$.", "This shows that $x = 3$ cannot be a root.", "It is clear that $n \\neq 3$, since $3$ is odd.",
     "**Answer:** 3 for even n", "**Answer:** 3 (for even n)", "**Answer:** 3, provided n is even", "**Answer:** 3 at minimum",
     "**Answer:** 3 (lower bound)", "**Answer:** 3 in the best case", "**Answer:** 3 (if n is even)",
+    "**Answer:** 3 assuming n is even", "But $x = 3$ makes the denominator zero, so it is not allowed.",
     "The answer of 3 is incorrect.", "An answer of 3 would be wrong.", "答案是3吗？", "所以答案不是3", "答：最多3",
     "The answer is 3, but we still need to subtract the rotten ones, which gives 9.",
     "Answer: 3 per box, so for 3 boxes it is 9.", "So the subtotal is $\\boxed{3}$, and adding tax gives 4.",

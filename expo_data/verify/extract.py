@@ -278,7 +278,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
-    if phrase and not retracted(text[phrase[1]:], strong) and not first_thought(text, phrase[1]):
+    if phrase and not retracted(text[phrase[1]:], strong) and not first_thought(text, max(0, text.rfind(phrase[0], 0, phrase[1]))):
         return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()

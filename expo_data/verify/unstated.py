@@ -22,6 +22,7 @@ _DISOWNING_END_RE = re.compile(r"(?:\b(?:is|was|would be)\s+(?:incorrect|wrong|n
 # A clause that turns a value down: "We reject $x = 3$", "So $n = 3$ is impossible.", "$x = 3$ cannot be a root".
 _TURNED_DOWN_RE = re.compile(r"\b(?:cannot|can't|can not|impossible|reject\w*|discard\w*|extraneous|invalid|excluded|"
                              r"not (?:a |the |an )?(?:solution|root|answer|allowed|valid|possible)|not allowed)\b", re.IGNORECASE)
+_REFERRED_BACK_RE = re.compile(r"\b(?:it|this|that|which)\b[^.!?\d$]*?" + _TURNED_DOWN_RE.pattern, re.IGNORECASE)
 _NOT_EQUAL_RE = re.compile(r"\\neq?\b|≠")
 _CLAUSE_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore|since|because)\b", re.IGNORECASE)
 _VALUE_RE = re.compile(r"\$[^$]*\d[^$]*\$|-?\d+(?:\.\d+)?")
@@ -63,8 +64,8 @@ def turned_down(text: str) -> bool:
     clauses = [m.end() for m in _CLAUSE_RE.finditer(last, 0, at)]
     clause_start = clauses[-1] if clauses else 0
     clause_end = next((m.start() for m in _CLAUSE_RE.finditer(last, values[-1].end())), len(last))
-    if _TURNED_DOWN_RE.search(last, clause_start, clause_end):
-        return True
+    if _TURNED_DOWN_RE.search(last, clause_start, clause_end) or _REFERRED_BACK_RE.search(last, clause_end):
+        return True  # "... $x = 3$ ...", or "But $x = 3$ makes the denominator zero, so it is not allowed."
     unequal = list(_NOT_EQUAL_RE.finditer(last))
     after = last[unequal[-1].end():].split("$", 1)[-1] if unequal else ""
     # "$n \\neq 3$, since $3$ is odd": a value after the inequation, and none stated; "$x \\neq 3$." alone is the answer
