@@ -192,3 +192,21 @@ def test_plain_words_after_a_value_still_read_as_its_noun(gold, answer, expected
 ])
 def test_an_inequation_closing_the_text_is_its_answer_one_with_a_reason_after_it_turns_a_value_down(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("f(n)=n \\text{ for all } n \\in \\mathbb{Z}^+", "f(n) = n \\text{ for all positive integers } n", True),
+    ("f(n)=n \\text{ for all } n \\in \\mathbb{N}", "f(n)=n \\text{ for all } n \\in \\mathbb{Z}_{>0}", True),
+    ("f(x)=x \\text{ for all } x \\in \\mathbb{R}^+", "f(x) = x \\text{ for all positive reals } x", True),
+    ("f(n)=n \\text{ for all } n \\in \\mathbb{Z}", "f(n) = n \\text{ for all positive integers } n", False),
+    ("\\text{all primes } p \\equiv 1 \\pmod 4", "p \\equiv 1 \\pmod 4", True),  # the question names its primes
+    ("C", "C - 24 cm", True), ("B", "B - 2", False),
+])
+def test_one_domain_in_its_spellings_primes_by_congruence_and_an_option_with_its_text(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+def test_a_names_tuple_after_an_answer_label_leaves_the_values_below_it():
+    completion = ("**Answer.** Up to permutation, $(a,b,c)$ is one of\n$$(2,2,2),\\quad (2,2,3),\\quad (2,6,11),\\quad "
+                  "(3,5,7),$$\nand every permutation of these triples works.")
+    assert graded("(2,2,2), (2,2,3), (2,6,11), (3,5,7) \\text{ and their permutations}", completion) is True

@@ -22,7 +22,8 @@ def choice_matches(letter: str, answer: str) -> bool:
         return False
     rest = pred.group(2)
     bare = not re.search(rf"{letter}\s*[)\]]", answer)  # "(B) -2" names option B, and -2 is its value
-    if bare and _LETTER_IN_FORMULA_RE.match(rest) or _TURNED_DOWN_RE.search(rest):
+    option_text = re.match(r"\s+-\s+\S*\d[^=^+*/]*[A-Za-z]{2}", rest)  # "C - 24 cm": the option, then its text
+    if bare and _LETTER_IN_FORMULA_RE.match(rest) and not option_text or _TURNED_DOWN_RE.search(rest):
         return False  # "B + 1", "A^{-1}", "C(5,2)", "E = mc^2" are formulas; "B \text{ fails}" turns B down
     return not any(other != letter for other in _OTHER_CHOICE_RE.findall(rest)) and not has_hedge(rest)
 

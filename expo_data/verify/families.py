@@ -147,7 +147,9 @@ def family_verdict(gold: str, answer: str) -> bool | None:
         domain = "Z"
     high = max([_WINDOW] + [3 * abs(c) for c in constants])
     if domain == "P" and not re.search(r"\bprimes?\b", answer, re.IGNORECASE):
-        return False  # "2k+1", "p odd" or "p >= 5" for "all primes p >= 5": the answer must say primes itself
+        # "2k+1", "p odd" or "p >= 5" for "all primes p >= 5": the answer must say primes itself; a congruence
+        # ("p \equiv 1 \pmod 4") is left to the residue reading, as the question names its primes
+        return None if re.search(r"\\equiv|≡|\\pmod|\bmod\b", answer) else False
     verdict = _same_members(gold_family, answer_family, domain, high)
     if verdict is not None and not stated and not _said_integer(gold_family + answer_family):
         # Integers only by their letter ("k \\le 1", "m \\neq 1"): no domain is said, so the verdict must not

@@ -333,7 +333,8 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
             or words[0].lower() not in _FILLER_WORDS and (
                 words[0].lower().strip(",.") in ("yes", "no") or number_word_value(candidate) is not None)):
         filler = False
-    return (candidate[:200], stated_end) if candidate and not filler else None
+    names_only = re.fullmatch(r"\(?\s*[a-z](?:\s*,\s*[a-z])+\s*\)?", candidate)  # "$(a,b,c)$ is one of": names, no values
+    return (candidate[:200], stated_end) if candidate and not filler and not names_only else None
 
 
 # "The volume of $ABCDEFGH$ is 120", "not 12; it is 15": a sentence that names the quantity, then states it.

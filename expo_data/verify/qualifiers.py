@@ -56,8 +56,9 @@ def approximate_verdict(gold: str, answer: str, number_of) -> bool | None:
 
 
 # The domain a side states for its variable: "for all x \in \mathbb{Q}", "for every real x", "\forall x \in ℝ".
-_DOMAIN_STATED_RE = re.compile(r"(?:\bfor\s+(?:all|every|each|any)\b|\\forall)[^$]*?(?:\\in\s*\\mathbb\s*\{?\s*([NZQRC])\b|"
-                               r"\b(real|rational|integer|natural|complex|positive|negative|nonnegative)s?\b|([ℕℤℚℝℂ]))")
+_DOMAIN_STATED_RE = re.compile(r"(?:\bfor\s+(?:all|every|each|any)\b|\\forall)[^$]*?(?:\\in\s*\\mathbb\s*\{?\s*([NZQRC])\}?"
+                               r"(\s*(?:\^\s*\{?\s*\+|_\s*\{?\s*>\s*0))?|\b((?:positive\s+|nonnegative\s+|negative\s+)?(?:real|"
+                               r"rational|integer|natural|complex)s?|positive|negative|nonnegative)\b|([ℕℤℚℝℂ]))")
 _DOMAIN_NAMES = {"real": "R", "rational": "Q", "integer": "Z", "natural": "N", "complex": "C", "ℕ": "N", "ℤ": "Z",
                  "ℚ": "Q", "ℝ": "R", "ℂ": "C"}
 
@@ -70,6 +71,16 @@ def domains_differ(gold: str, answer: str) -> bool:
         match = _DOMAIN_STATED_RE.search(re.sub(r"\\(?:text|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", side))
         if match is None:
             return False
-        name = next(g for g in match.groups() if g)
-        stated.append(_DOMAIN_NAMES.get(name, name))
-    return stated[0] != stated[1]
+        letter, positive, words, symbol = match.groups()
+        name = _DOMAIN_NAMES.get(symbol, symbol) if symbol else letter + ("+" if positive else "") if letter else _domain_words(words)
+        stated.append("Z+" if name == "N" else name)  # the naturals of an olympiad answer are the positive integers
+    return None not in stated and stated[0] != stated[1]
+
+
+def _domain_words(words: str) -> str | None:
+    """"positive integers" -> Z+, "real" -> R, "positive reals" -> R+; None for a word alone ("positive")."""
+    words = re.sub(r"s\b", "", words.lower())
+    base = next((_DOMAIN_NAMES[w] for w in _DOMAIN_NAMES if w in words and len(w) > 1), None)
+    if base is None:
+        return None
+    return base + "+" if "positive" in words and base in "ZRQ" else base
