@@ -1,5 +1,6 @@
 """Stage 1, extraction: closings that state no answer though they hold a value (a value turned down, disowned,
-only supposed, or a goal still to reach), and closing lines read whole (a matrix, a formula in bold)."""
+only supposed, or a goal still to reach), and closings read whole (a matrix, a formula in bold, named solutions
+listed in plain text)."""
 
 from __future__ import annotations
 
