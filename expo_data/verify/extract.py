@@ -204,8 +204,8 @@ _RESTATED_ANSWER_RE = re.compile(r"\b(?:so|hence|thus|therefore|in the end)\b[^.
 
 
 def _answer_first(text: str, stated_end: int) -> bool:
-    """The answer opens the text and a proof follows under its own label: the proof's steps ("so $z = 4$") are
-    no later conclusions, only a retraction in so many words takes the answer back."""
+    """The answer opens the text on a line labelled as the answer, or with a proof under its own label after it: the
+    work's steps ("so $z = 4$") are no later conclusions, only a retraction in so many words takes the answer back."""
     head = text[:stated_end].strip()
     return len(head) <= 400 and len(head.splitlines()) <= 2 and bool(
         _PROOF_LABEL_RE.search(text, stated_end) or _ANSWER_LABEL_RE.match(head))
