@@ -111,13 +111,15 @@ _NAMELY_RE = re.compile(r",?\s*(?<![(\[])\b(?:namely|that is,|i\.e\.,?)\s+(?=\S)
 _RESULT_REMARK_RE = re.compile(r"\s*(?:,\s*which\s+(?:is|equals|gives)|\(\s*=)\s*([^()=,;]+?)\s*\)?\s*")
 
 
-_OPERATION_WORDS = {"squared", "cubed", "factorial"}  # "12 factorial" is 12!, never 12 ("7 dozen" counts dozens)
+# Words after a number that are part of its value: scales ("3 million") and operations ("12 factorial" is 12!, never
+# 12; "7 dozen" counts dozens, so it is no operation here).
+_VALUE_WORDS = set(SCALE_WORDS) | {"squared", "cubed", "factorial"}
 
 
 def _unit_or_scale(text: str) -> bool:
     """ "2.5 g", "3 million": the words after the number are part of the value, never dropped."""
     words = re.findall(r"[A-Za-z]+", text)
-    return unit_of(text) is not None or bool(words) and words[0].lower() in set(SCALE_WORDS) | _OPERATION_WORDS
+    return unit_of(text) is not None or bool(words) and words[0].lower() in _VALUE_WORDS
 
 
 def has_hedge(text: str) -> bool:
@@ -279,7 +281,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
             return bulleted[0], rest_at + bulleted[1]
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
-        if goes_on(candidate, candidate):
+        if goes_on(candidate, candidate):  # the line's first number is the stated value; a later result differs
             return "", rest_at + rest.find(candidate) + len(candidate)  # "12, but ... which gives 9": a step
         candidate = re.sub(r"\\(?:left|right)\s*(?=[()\[\]|])", "", candidate)  # \left(1,4\right) is a pair, no remark
         bold = re.findall(r"\*\*([^*\n]*\d[^*\n]*)\*\*\s*(\w*)", candidate)
