@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .units import unit_of
+from .unstated import PLAIN_FORMULA
 
 # A completion that declines to answer: whatever number it mentions last is no answer.
 _REFUSAL_RE = re.compile(
@@ -245,13 +246,19 @@ _SOLUTIONS_HEADING_RE = re.compile(r"(?:\b(?:the|all|exactly|only)\b[^:\n]{0,60}
                                    r"values)|\bsolutions (?:are|is))\b[^:\n]{0,40}:\s*$|"
                                    r"^\s*#{0,4}\s*(?:\*\*)?(?:final\s+)?answers?(?:\*\*)?\s*:?(?:\*\*)?\s*$", re.IGNORECASE)
 _LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|identity\s+|linear\s+)?(?:function|solution)\s+)?"
-                             r"\$([^$]+)\$\s*[;,.]?(?:\s*(?:and|or))?\s*")
+                             rf"(?:\$([^$]+)\$|({PLAIN_FORMULA}))\s*[;,.]?(?:\s*(?:and|or))?\s*")
+# A closing remark after the listed solutions that only confirms them: "Both satisfy the equation, so these are all
+# solutions." No value and no doubt in it.
+_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*\b(?:not|no|unless|except|but|fail\w*|only\s+one)\b)[^\n]*\b(?:satisf\w*|"
+                                 r"works?|check\w*|verif\w*|all\s+(?:the\s+)?solutions)\b[^\n]*", re.IGNORECASE)
 
 
 def listed_solutions(text: str) -> str | None:
     """The solutions a closing bulleted list states under a heading that says so ("exactly two solutions:\n- the
     constant function $f(x) = -1$;\n- $f(x) = x + 1$."); None for any other ending."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) > 2 and _CONFIRMING_LINE_RE.fullmatch(lines[-1]) and _LISTED_SPAN_RE.fullmatch(lines[-2]):
+        lines.pop()  # "- f(x) = x\n- f(x) = 2 - x\n\nBoth satisfy the equation."
     end = len(lines)
     while end > 0 and _LISTED_SPAN_RE.fullmatch(lines[end - 1]):
         end -= 1
@@ -259,7 +266,7 @@ def listed_solutions(text: str) -> str | None:
             _UNSETTLED_RE.search(lines[end - 1]) or re.search(r"\b(?:not|no|candidates?|fail\w*|possible)\b", lines[end - 1],
                                                              re.IGNORECASE)):
         return None
-    return ", ".join(_LISTED_SPAN_RE.fullmatch(line).group(1).strip() for line in lines[end:])
+    return ", ".join(next(g for g in _LISTED_SPAN_RE.fullmatch(line).groups() if g).strip() for line in lines[end:])
 
 
 def values_on_lines(text: str) -> bool:

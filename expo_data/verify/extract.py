@@ -164,13 +164,14 @@ def _last_number(text: str) -> str | None:
 
 
 # The concluding sentence names its value as the solution: "$x = 7$ is the solution of $3x - 7 = x + 7$".
-_NAMED_SOLUTION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?\s*\$([^$]+)\$\s+is\s+(?:the|our)\s+"
-                                r"(?:only\s+|unique\s+)?(?:solution|answer|value|root|result)\b[^.!?\n]*[.!?]?\s*$",
-                                re.IGNORECASE)
+# What a closing sentence calls the value it names: "$x = 7$ is the only solution", "$p = 5$ is the only prime".
+_SOLUTION_NOUN = r"(?:the|our)\s+(?:only\s+|unique\s+)?(?:solution|answer|value|root|result|prime|integer|number)s?\b"
+_NAMED_SOLUTION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?\s*\$([^$]+)\$\s+is\s+" + _SOLUTION_NOUN +
+                                r"([^.!?\n]*)[.!?]?\s*$", re.IGNORECASE)
 
 
 _PLAIN_NAMED_SOLUTION_RE = re.compile(r"^(?:(?:thus|so|hence|therefore),?\s+)?([a-z]\s*=\s*-?\d+(?:\.\d+)?(?:/\d+)?)\s+is\s+"
-                                     r"(?:the|our)\s+(?:only\s+|unique\s+)?(?:solution|answer|root)\b", re.IGNORECASE)
+                                     + _SOLUTION_NOUN, re.IGNORECASE)
 
 
 # Words that take back or qualify what a sentence just named: "$x = 7$ is the solution, but it violates $x < 5$".
@@ -345,7 +346,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return None, None  # "We reject $x = 3$ because ...", "So $n = 3$ is impossible.", "$n \\neq 3$"
     text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
     named = _NAMED_SOLUTION_RE.search(text[-300:])
-    if named and not _CONTRAST_RE.search(named.group()):
+    # "... is the only solution, with $k = 75$": the sentence's other values go with the named one
+    if named and not _CONTRAST_RE.search(named.group(2)) and not re.search(r"\bnot\b", named.group(1)):
         return named.group(1).strip(), "last_math"  # "Thus $x = 7$ is the solution of $3x - 7 = x + 7$."
     named = _PLAIN_NAMED_SOLUTION_RE.search(last_sentence)
     rest = last_sentence[named.end():] if named else ""

@@ -31,6 +31,16 @@ _VALUE_RE = re.compile(r"\$[^$]*\d[^$]*\$|-?\d+(?:\.\d+)?")
 _BOLD_FORMULA_LINE_RE = re.compile(r"\*\*((?=[^*\n]*[=(^²³√])(?![^*\n]*(?:[A-Za-z]{2}|[✓✔]))(?![\d.\s]+=[\d.\s]+\*)[^*\n]*"
                                    r"[A-Za-z0-9)][^*\n]*?)\.?\*\*\.?")
 _MATRIX_LINE_RE = re.compile(r"(?i:(?:so|thus|hence|therefore),?\s+)?(?:[A-Za-z][\w^{}]*\s*=\s*)?(\[\s*\[[-\d\s.,/\[\]]*\]\s*\])\s*\.?")
+# A plain-text closing formula: "Therefore f(x) = 1/x.", "**So y = 3x^2 - 2x + 1**, which satisfies ...". Its right side
+# is plain math only (one-letter names, the usual functions, operators), and holds a name or an operation beyond one
+# number, whose last digit is no answer ("1" of "1/x").
+_PLAIN_MATH = r"(?:[-−+*/^()·×√π.,\d ²³]|(?<![A-Za-z])[a-z](?![A-Za-z])|\b(?:sqrt|pi|ln|log|exp|sin|cos|tan)\b)"
+PLAIN_FORMULA = (r"(?:[A-Za-z]|[A-Za-z]\([a-z](?:,\s*[a-z])*\))\s*=\s*"
+                 rf"(?={_PLAIN_MATH}*?(?:[a-z]|[√π^²³]))[-−]?{_PLAIN_MATH}*?[\w)²³π]")
+_PLAIN_FORMULA_LINE_RE = re.compile(
+    rf"(?:\*\*)?(?i:so|thus|hence|therefore),?\s+(?:\*\*)?({PLAIN_FORMULA})\s*(?:\*\*)?"
+    r"(?:,?\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,2}[a-z](?:\s*(?:in|∈)\s*\S+?)?)?\s*"
+    r"(?:[.;]?|,\s*(?:which|since|as|because)\b[^\n]*)")
 _EMPTY_LAST_BOX_RE = re.compile(r"(?:answer|result)(?:\s+is)?\s*:?\s*\$*\s*\\boxed\s*\{\s*\}[\s$.*\\\])]*$")
 
 
@@ -81,8 +91,11 @@ def closing_disowned(text: str) -> bool:
 
 
 def closing_formula(line: str) -> str | None:
-    """A closing line read whole: an ASCII matrix ("F^2 = [[2, 1], [1, 1]]") or one formula in bold."""
-    match = _MATRIX_LINE_RE.fullmatch(line) or _BOLD_FORMULA_LINE_RE.fullmatch(line)
+    """A closing line read whole: an ASCII matrix ("F^2 = [[2, 1], [1, 1]]"), one formula in bold, or a plain
+    formula after "so"/"therefore" ("Therefore f(x) = 1/x.")."""
+    last_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z*])", line)[-1]
+    match = (_MATRIX_LINE_RE.fullmatch(line) or _BOLD_FORMULA_LINE_RE.fullmatch(line)
+             or _PLAIN_FORMULA_LINE_RE.fullmatch(last_sentence))
     return match.group(1).strip() if match else None
 
 
