@@ -115,7 +115,15 @@ def _box_before_check(text: str) -> str:
     if not check or not any(end <= check.start() for _, end, _ in boxes) or not any(
             start > check.start() for start, _, _ in boxes) or PHRASE_RE.search(text, check.end()):
         return text
+    # Only a box the check computes ("= \boxed{120}") is the check's; one it states on its own ("The remainder is
+    # $\boxed{5}$", a display line after "the answer should be") is a new answer the check arrived at.
+    if not all(_COMPUTED_BOX_RE.search(text, 0, start) or re.search(r"\S\s*(?:=|\\equiv|≡)\s*\S", content)
+               for start, _, content in boxes if start > check.start()):  # "Verification: $\boxed{2^3 = 8}$" too
+        return text
     return text[:check.start()]
+
+
+_COMPUTED_BOX_RE = re.compile(r"(?:=|\\(?:cdot|times|div)|[+*/×÷-])\s*\$?\s*$")
 
 
 def _before_check(text: str) -> str:
