@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from .phrase import PHRASE_RE
+from .tail import CHECK_RE
+
 # Between side-by-side boxes: nothing, a comma, "and" or ';', with the math delimiters of
 # "$\\boxed{2}$ and $\\boxed{3}$".
 _BOX_JOIN_RE = re.compile(r"^\s*\$*(?:\s|\\q?quad|\\[,;: ])*(?:,|and|,\s*and|;|\\text\{\s*and\s*\})?"
@@ -111,3 +114,22 @@ def cut_repeated_box(text: str) -> str:
     if before == last and last.startswith(fragment) and _only_layout(between):
         return text[:start]
     return text
+
+
+def box_before_check(text: str) -> str:
+    """"**Answer:** $\\boxed{24}$\n\n**Verification:** ... $5! = \\boxed{120}$, so $120/5 = 24$ ✓": a box the check
+    draws is the check's, not the answer; the text before the check keeps the answer's box."""
+    check = CHECK_RE.search(text)
+    boxes = _boxes(text)
+    if not check or not any(end <= check.start() for _, end, _ in boxes) or not any(
+            start > check.start() for start, _, _ in boxes) or PHRASE_RE.search(text, check.end()):
+        return text
+    # Only a box the check computes ("= \boxed{120}", a boxed equation) is the check's; one it states on its own
+    # ("The remainder is $\boxed{5}$", a display line after "the answer should be") is the answer it arrived at.
+    if not all(_COMPUTED_BOX_RE.search(text, 0, start) or re.search(r"\S\s*(?:=|\\equiv|≡)\s*\S", content)
+               for start, _, content in boxes if start > check.start()):  # "Verification: $\boxed{2^3 = 8}$" too
+        return text
+    return text[:check.start()]
+
+
+_COMPUTED_BOX_RE = re.compile(r"(?:=|\\(?:cdot|times|div)|[+*/×÷-])\s*\$?\s*$")

@@ -57,8 +57,24 @@ _COMPARISON_REMARK_RE = re.compile(r"(?<=[.!])\s+(?:that|this)(?:'s|\s+is|\s+rep
                                    r"\b(?:less|more|fewer|greater) than\b|\bof what\b|\btimes\b)[^!?\n]*?[.!]?\s*$", re.IGNORECASE)
 
 
+# Footnotes closing the text: "¹ Standard rounding: ...", "[^1]: ...", "† ...", after an optional rule line.
+_FOOTNOTES_RE = re.compile(r"(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)?(?:\n[ \t]*(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^?\d{1,2}\]:?|[†‡])[ \t]*"
+                           r"[^\n]+)+\s*$")
+_FOOTNOTE_MARK_RE = re.compile(r"(?<=[\w.*)$%])(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]|[†‡])")
+
+
+def without_footnotes(text: str) -> str:
+    """The text without the footnotes that close it, nor their marks ("**9 trucks**¹"): asides the reader may skip,
+    whose numbers ("42 ÷ 5 = 8.4") are no answer."""
+    notes = _FOOTNOTES_RE.search(text)
+    if not notes or not text[:notes.start()].strip():
+        return text
+    return _FOOTNOTE_MARK_RE.sub("", text[:notes.start()])
+
+
 def without_remarks(text: str) -> str:
-    """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.")."""
+    """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.") or footnotes."""
+    text = without_footnotes(text)
     while True:
         shorter = _CITATION_LINE_RE.sub("", _REMARK_LINE_RE.sub("", text.rstrip()))
         shorter = _EMOJI_RE.sub("", COURTESY_RE.sub(sign_off, shorter)).rstrip()  # "I hope this helps! 😊"

@@ -249,7 +249,7 @@ _LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|id
                              rf"(?:\$([^$]+)\$|({PLAIN_FORMULA}))\s*[;,.]?(?:\s*(?:and|or))?\s*")
 # A closing remark after the listed solutions that only confirms them: "Both satisfy the equation, so these are all
 # solutions." No value and no doubt in it.
-_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*\b(?:not|no|unless|except|but|fail\w*|only\s+one)\b)[^\n]*\b(?:satisf\w*|"
+_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*\b(?:not|no|none|neither|unless|except|but|fail\w*|only|first|second|one\s+of)\b)[^\n]*\b(?:satisf\w*|"
                                  r"works?|check\w*|verif\w*|all\s+(?:the\s+)?solutions)\b[^\n]*", re.IGNORECASE)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .boxes import _boxes, _final_boxed, _last_box_start, cut_repeated_box
+from .boxes import _boxes, _final_boxed, _last_box_start, box_before_check, cut_repeated_box
 from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
@@ -105,25 +105,6 @@ def _restates(boxed: str, phrase_rest: str) -> bool:
     squash = lambda t: re.sub(r"[\s$\"']|\\text\s*\{|\}|\{", "", t)  # noqa: E731
     line = next((line for line in phrase_rest.splitlines() if line.strip()), "")
     return bool(squash(boxed)) and squash(boxed) in squash(line)
-
-
-def _box_before_check(text: str) -> str:
-    """"**Answer:** $\\boxed{24}$\n\n**Verification:** ... $5! = \\boxed{120}$, so $120/5 = 24$ ✓": a box the check
-    draws is the check's, not the answer; the text before the check keeps the answer's box."""
-    check = CHECK_RE.search(text)
-    boxes = _boxes(text)
-    if not check or not any(end <= check.start() for _, end, _ in boxes) or not any(
-            start > check.start() for start, _, _ in boxes) or PHRASE_RE.search(text, check.end()):
-        return text
-    # Only a box the check computes ("= \boxed{120}") is the check's; one it states on its own ("The remainder is
-    # $\boxed{5}$", a display line after "the answer should be") is a new answer the check arrived at.
-    if not all(_COMPUTED_BOX_RE.search(text, 0, start) or re.search(r"\S\s*(?:=|\\equiv|≡)\s*\S", content)
-               for start, _, content in boxes if start > check.start()):  # "Verification: $\boxed{2^3 = 8}$" too
-        return text
-    return text[:check.start()]
-
-
-_COMPUTED_BOX_RE = re.compile(r"(?:=|\\(?:cdot|times|div)|[+*/×÷-])\s*\$?\s*$")
 
 
 def _before_check(text: str) -> str:
@@ -241,7 +222,7 @@ def _set_apart(text: str, phrase: tuple[str, int]) -> bool:
 def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if truncated and text.rfind("<think>") > text.rfind("</think>"):
         return None, None  # cut off while still thinking: a draft, never the answer
-    text = _box_before_check(without_remarks(_after_thinking(text)))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
+    text = box_before_check(without_remarks(_after_thinking(text)))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
     text = _LAST_LINE_LABEL_RE.sub(r"\1Answer:", text)  # "**Solution:** $x < -1$ or $x > 3$." closing the text
     own = before_invented_block(text)
     if own is not text:

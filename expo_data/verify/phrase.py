@@ -233,6 +233,7 @@ def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
 
 
 # Another span joined to the stated one that does not read with it: "$(a,b) = (2,2)$ and $(3,4,5)$".
+_BARE_VARIABLE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*")
 _JOINED_SPAN_RE = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*\$", re.IGNORECASE)
 
 
@@ -273,6 +274,8 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
+        if len(run) > 1 and _BARE_VARIABLE_RE.fullmatch(span_content(run[-1])) and re.match(r"[ \t]*[A-Za-z]", text[stated_end:]):
+            return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
         whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:
             return whole

@@ -1,0 +1,102 @@
+"""Closings session 16's unseen sets found read wrong: a plain-text formula after "therefore" ("Therefore f(x) = 1/x.")
+read by its last digit, a named solution followed by its companion values, plain bulleted solutions with a confirming
+line, a box a check states on its own (a new answer) against one it computes, a bare variable that begins a condition
+in words, and footnotes closing the text."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+
+
+def graded(gold: str, completion: str, truncated: bool = False) -> bool:
+    return verify_one(gold, extract_answer(completion, truncated=truncated)[0])[0]
+
+
+@pytest.mark.parametrize("lead", ["Therefore", "Therefore,", "So", "Hence", "Thus", "**Therefore"])
+@pytest.mark.parametrize("formula, gold, wrong", [
+    ("f(x) = 1/x", "f(x) = \\frac{1}{x}", "f(x) = \\frac{2}{x}"),
+    ("y = 3x^2 - 2x + 1", "y = 3x^2 - 2x + 1", "y = 3x^2 - 2x - 1"),
+    ("x = sqrt(2)/2", "\\frac{\\sqrt{2}}{2}", "\\sqrt{2}"),
+    ("P(x) = x^2 + 1", "P(x) = x^2 + 1", "P(x) = x^2"),
+    ("f(x) = 2 − x", "f(x) = 2 - x", "f(x) = x - 2"),
+])
+def test_a_plain_closing_formula_is_read_whole(lead, formula, gold, wrong):
+    close = "**" if lead.startswith("**") else ""
+    completion = f"We substitute and simplify step by step.\n\n{lead} {formula}{close}, which satisfies the equation."
+    assert graded(gold, completion) is True
+    assert graded(wrong, completion) is False
+    assert graded(gold, f"Some work first: 2 + 3 = 5.\n{lead} {formula}{close}.") is True
+
+
+@given(a=st.integers(1, 9), b=st.integers(1, 9), c=st.integers(-9, 9).filter(lambda c: c != 0),
+       letter=st.sampled_from("fgh"))
+@settings(max_examples=40, deadline=None)
+def test_plain_closing_formula_property(a, b, c, letter):
+    sign = "+" if c > 0 else "-"
+    completion = f"Plugging in x = 1 gives {a + b + c}.\nTherefore {letter}(x) = {a}x^2 + {b}x {sign} {abs(c)}."
+    assert extract_answer(completion)[0] == f"{letter}(x) = {a}x^2 + {b}x {sign} {abs(c)}"
+    assert graded(f"{letter}(x) = {a}x^2 + {b}x {sign} {abs(c)}", completion) is True
+    assert graded(f"{letter}(x) = {a}x^2 + {b}x {sign} {abs(c) + 1}", completion) is False
+
+
+@pytest.mark.parametrize("completion, dropped", [("So x = 2a + b, where a is fixed.", "x = 2a + b"),
+                                                 ("So n = 2^k for k >= 0 or n = 0.", "n = 2^k"),
+                                                 ("So f(x) = x^2 or f(x) = 0.", "f(x) = x^2")])
+def test_a_formula_with_a_condition_or_an_alternative_is_not_read_without_it(completion, dropped):
+    assert extract_answer(completion)[0] != dropped
+    assert graded("x = 3, x = -3", "Hence x = 3 or x = -3.") is True  # two solutions, both stated
+
+
+@pytest.mark.parametrize("noun", ["prime", "solution", "answer", "integer", "value"])
+def test_a_named_solution_keeps_its_companion_values_out(noun):
+    completion = f"Checking the cases, $5^5 + 4\\cdot 5^4 = 5625 = 75^2$.\n\nSo $p = 5$ is the only {noun}, with $k = 75$."
+    assert graded("5", completion) is True
+    assert graded("75", completion) is False
+    assert graded("3", "Hence $x = 3$ is the only solution, and it satisfies $2\\cdot 3+1 = 7$.") is True
+    assert graded("7", "Hence $x = 3$ is the only solution, and it satisfies $2\\cdot 3+1 = 7$.") is False
+
+
+@pytest.mark.parametrize("closing, expected", [
+    ("Both satisfy the equation, so these are all solutions.", True), ("Both work.", True), ("", True),
+    ("Only the first one satisfies the equation.", False), ("But f(x) = x fails the check.", False),
+    ("Neither works for y = 2.", False)])
+def test_plain_bulleted_solutions_with_a_confirming_line(closing, expected):
+    completion = f"Splitting on f(0) yields exactly two functions:\n\n- f(x) = x\n- f(x) = 2 − x\n\n{closing}"
+    assert graded("f(x) = x \\text{ and } f(x) = 2 - x", completion) is expected
+
+
+def test_a_box_the_check_states_on_its_own_is_the_new_answer():
+    switched = ("$2^{10} \\equiv 2 \\pmod 7$, so the remainder is $\\boxed{2}$.\n\nLet me verify by direct division. "
+                "$7 \\times 146 = 1012$, so $1024 - 1012 = 12$, and $12 - 7 = 5$.\n\nThe remainder is $\\boxed{5}$.")
+    assert graded("2", switched) is False
+    assert graded("5", switched) is True
+    display = ("So $x = 30^\\circ$.\n\n$$\\boxed{30^\\circ}$$\n\nVerification: the angles sum to $180^\\circ$ ✓.\n\n"
+               "Actually, re-reading the question, the answer should be the larger angle:\n$$\\boxed{60^\\circ}$$")
+    assert graded("30^\\circ", display) is False
+    assert graded("60^\\circ", display) is True
+
+
+@pytest.mark.parametrize("check", ["$5! = \\boxed{120}$, so $120/5 = 24$ ✓", "$\\boxed{4! \\cdot 5 = 120}$ ✓",
+                                   "$\\boxed{2^3 = 8 \\equiv 1 \\pmod{7}}$"])
+def test_a_box_the_check_computes_is_the_checks(check):
+    assert graded("24", f"**Answer:** $\\boxed{{24}}$\n\n**Verification:** {check}") is True
+
+
+@pytest.mark.parametrize("tail", ["$a_0$ a perfect square", "$n$ prime", "$x$ negative"])
+def test_a_bare_variable_that_begins_a_condition_in_words_is_no_listed_value(tail):
+    completion = f"Being generous with the square case, the answer is: $a_0 \\equiv 0 \\pmod 3$, or {tail}."
+    assert graded("\\text{All } a_0 \\text{ with } a_0 \\equiv 0 \\pmod 3", completion) is False
+    assert graded("x = 1, y = 2", "The answer is $x=1$ and $y = 2$.") is True
+
+
+@pytest.mark.parametrize("mark, note", [("¹", "¹ "), ("[^1]", "[^1]: "), ("†", "† ")])
+@pytest.mark.parametrize("rule", ["", "---\n"])
+def test_footnotes_closing_the_text_are_asides(mark, note, rule):
+    first = f"**9 trucks**{mark}\n\n{rule}{note}42 ÷ 5 = 8.4, and a truck can't make a fractional trip, so round up."
+    assert graded("9", first) is True
+    assert graded("8.4", first) is False
+    hedged = (f"Monday to Friday is 4 days, so 30 × 4 = 120 shirts.{mark}\n\nThe store sold 120 shirts.\n\n{rule}"
+              f"{note}If Friday is counted as a full selling day as well, the total would be 150.")
+    assert graded("150", hedged) is False
