@@ -5,14 +5,19 @@ its exponential form. Only a side that writes its degrees (a degree sign or the 
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
+
+from .precision import same_at_precision, significant_digits
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _DEGREE_MARK = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\s*(?:\\text\s*\{\s*)?\s*(?:degrees?|deg)\b\s*\}?)"
 _DEGREES_RE = re.compile(rf"\s*(?P<sign>-?)\s*(?:(?P<number>\d+(?:\.\d+)?)|\\[dt]?frac\s*\{{(?P<top>\d+)\}}\s*\{{"
                          rf"(?P<bottom>\d+)\}})\s*{_DEGREE_MARK}\s*\.?\s*")
-_RADIAN_MARK = r"(?:\s*(?:\\text\s*\{\s*)?\s*(?:rad|radians?)\b\s*\}?)?"
+_RADIAN_MARK = r"(?:(?:\s|~|\\[,; ])*(?:\\(?:text|mathrm)\s*\{\s*)?\s*(?:rad|radians?)\b\s*\}?)?"
+# A decimal in radians, its unit written: "0.983 rad", "1.57\ \text{radians}".
+_DECIMAL_RADIANS_RE = re.compile(r"\s*(-?\d+\.\d+)(?:\s|~|\\[,; ])*(?:\\(?:text|mathrm)\s*\{\s*)?(?:rad|radians?)\b\s*\}?\s*\.?\s*")
 # k\pi/m in the spellings a model writes: \frac{5\pi}{6}, \frac{\pi}{4}, 5\pi/6, \pi/4, 2\pi, pi/4, \tfrac56\pi.
 _RADIANS_RE = re.compile(rf"\s*(?P<sign>-?)\s*(?:\\[dt]?frac\s*\{{\s*(?P<top>\d*)\s*\\?pi\s*\}}\s*\{{\s*(?P<bottom>\d+)\s*\}}"
                          rf"|\\[dt]?frac\s*\{{\s*(?P<ftop>\d+)\s*\}}\s*\{{\s*(?P<fbottom>\d+)\s*\}}\s*\\?pi"
@@ -54,6 +59,12 @@ def angle_verdict(gold: str, answer: str) -> bool | None:
         degrees, multiple = _degrees(degrees_side), _pi_multiple(radians_side)
         if degrees is not None and multiple is not None:
             return degrees == 180 * multiple
+        decimal = _DECIMAL_RADIANS_RE.fullmatch(radians_side)
+        if degrees is not None and decimal and degrees_side is gold:  # "56.3°" for "0.983 rad": at the gold's digits,
+            number, written = _DEGREES_RE.fullmatch(degrees_side)["number"], decimal.group(1)
+            exact = float(degrees) * math.pi / 180  # "30°" for "0.5236 rad": the exact angle at the answer's digits
+            rounded = significant_digits(written) >= 3 and round(exact, len(written.split(".")[1])) == float(written)
+            return rounded or bool(number) and same_at_precision(float(written) * 180 / math.pi, number, written)
     return None
 
 

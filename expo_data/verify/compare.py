@@ -15,6 +15,7 @@ from .angles import angle_verdict, cis_as_exponential
 from .dates import date_verdict, time_verdict
 from .permuted import permuted_verdict
 from .precision import rounds_to_gold
+from .scripts import plain_scripts
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
@@ -415,7 +416,8 @@ def _warm_once() -> None:
 
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
-    reference = gold_answer(reference)[0]  # a whole solution's boxed / #### answer
+    reference = plain_scripts(gold_answer(reference)[0])  # a whole solution's boxed / #### answer
+    extracted = plain_scripts(extracted)  # "V₂ ≈ 2.67 L", "6.022 × 10²³"
     reference = _SPLIT_UNIT_RE.sub(r"\1 \2", reference)  # OlympiadBench: "$1.04 \times 10^{5}$ $\mathrm{~Pa}$"
     extracted = answer_rewritten(reference, _unboxed(extracted))  # "Q ≈ 4200 J", "exactly the primes", "... ($k\ge1$)"
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)

@@ -13,10 +13,10 @@ from .precision import same_at_precision
 SI_PREFIXES = ("da", "y", "z", "a", "f", "p", "n", "u", "m", "c", "d", "h", "k", "M", "G", "T", "P", "E")
 # Never read as a prefix and a unit: "pm" and "am" are times of day more often than lengths, "Pa" is a pascal.
 NOT_SPLIT = {"pm", "am", "Pa", "min", "mol", "cd", "ha", "Gy", "Torr", "mph", "dB", "kmh", "day", "days", "yr", "hr",
-             "cal", "atm", "lm", "lx", "mi", "in", "ft", "yd", "oz", "lb", "sr"}
+             "cal", "atm", "lm", "lx", "mi", "in", "ft", "yd", "oz", "lb", "sr", "angstrom"}
 # Units that take no SI prefix.
 NO_PREFIX = {"min", "day", "days", "yr", "hr", "h", "mph", "kmh", "atm", "lb", "ft", "in", "mi", "yd", "oz", "dB", "M",
-             "Torr", "degC", "degF"}
+             "Torr", "degC", "degF", "angstrom"}
 # Quantities pint counts as one dimension that are not one quantity: rad/s is no Hz (a factor 2 pi), a becquerel no
 # hertz, a sievert no gray, a radian no steradian. Each side must name the same of these.
 DISTINCT_KINDS = {"rad", "sr", "Bq", "Gy", "Sv"}

@@ -16,20 +16,12 @@ from .shorthand import reals_less_points, scaled_column, spelled_value
 from .plain import letters_of, looks_plain, parse_plain
 from .units import unit_of, unit_verdict  # noqa: F401 (read here by extract, typed and compare)
 from .sentences import _plain_words, quantified_value, sentence_verdict  # noqa: F401 (typed and compare read them here)
+from .scripts import superscripts_as_powers  # noqa: F401 (extract reads it here)
 from .words import VULGAR_FRACTIONS, vulgar_parts
 
 # Two numbers are equal within this relative difference; math-verify's rounding is absolute (1e-6), so
 # 6.6e-34 "equals" 1e-34 and -1.6e-19 "equals" 1.6e-19 there.
 REL_TOL = 1e-6
-
-
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_SUPERSCRIPT_RUN_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
-
-
-def superscripts_as_powers(text: str) -> str:
-    """10⁻⁵ as 10^{-5}, m² as m^{2}."""
-    return _SUPERSCRIPT_RUN_RE.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)
 
 
 _VULGAR_FRACTION_RE = re.compile(rf"(\d?)([{VULGAR_FRACTIONS}])")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from .conversion import number_value
 from .normalise import canonical
 from .parse import parse_complete
+from .units import unit_of
 
 _MEMBERSHIP_RE = re.compile(r"\s*\$?\s*[A-Za-z]\s*(?:\\in|∈)\s*(?:\\left\s*)?[(\[]")
 # "approximately 1.42", "pH ≈ 3.6", "NPV ≈ $41.32", "2\sqrt{3} \approx 3.464": a rounded value, after a word, after
@@ -35,6 +37,8 @@ _CONSTANT_ROUNDINGS = {"3.14", "1.41", "1.73", "2.72", "2.71", "6.28", "1.57", "
 
 
 def _looks_exact(gold: str) -> bool:
+    if re.fullmatch(r"-?\d*\.\d*[1-9]0+", gold.strip()):
+        return False  # "2.30", "0.120": a trailing zero after a digit only states precision (a float prints 2.3)
     return gold.lstrip("-").rstrip()[-1:] in ("5", "0") or gold.lstrip("-") in _CONSTANT_ROUNDINGS
 _NAMED_CONSTANT_RE = re.compile(r"\\pi|π|(?<![A-Za-z\\])e(?![A-Za-z])|\\mathrm\{e\}|\\exp")
 
@@ -136,6 +140,8 @@ def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:cents?|¢|pennies)", bare_answer.strip())
         gold_value = number_value(re.sub(r"^\\?\$\s*", "", bare_gold))
         return bool(cents) and gold_value is not None and math.isclose(float(cents.group(1)) / 100, gold_value)
+    if unit_of(bare_gold) is not None and unit_of(bare_answer) is not None:
+        return None  # "1.23 Å" against "0.123 nm": two units read, converted by the unit comparison
     if any(mark in bare_answer and mark not in bare_gold for mark in _SYMBOLS_KEPT) or any(
             mark in bare_gold and mark not in bare_answer and re.search(r"[A-Za-z]{1,}", re.sub(r"\\[a-z]+", "",
                                                                                           bare_answer))
@@ -154,6 +160,7 @@ def _unwrapped_math(text: str) -> str:
     return text[1:-1].strip() if len(text) > 1 and text[0] == text[-1] == "$" else text
 
 
+_PERCENT_END_RE = re.compile(r"\s*(?:\\?%|\\text\s*\{\s*\\?%\s*\}|\s+percent)\s*$")
 _POSSIBLE_RE = re.compile(r"(?:it(?:'s| is)\s+|this is\s+)?(not |never |im)?possible\s*\.?", re.IGNORECASE)
 _LOCATED_RE = re.compile(r"(-?[\d.]+(?:/\d+)?|\\frac\{\d+\}\{\d+\})\s*,?\s*(?:\\text\s*\{\s*)?\(?\s*(?:attained |achieved |reached )?"
                          r"(?:at|when)\s*\}?\s*\$?\s*[a-z]\s*=\s*-?[\d.]+\s*\$?\s*\)?\s*\.?")
@@ -183,12 +190,15 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     if re.fullmatch(r"-?\d{16,}", bare_gold) and re.fullmatch(r"-?\d+", bare_answer):
         return answer, bare_gold.lstrip("-").lstrip("0") == bare_answer.lstrip("-").lstrip("0") and \
             bare_gold.startswith("-") == bare_answer.startswith("-")  # beyond float precision: digit by digit
+    percents = _PERCENT_END_RE.search(bare_gold) and _PERCENT_END_RE.search(bare_answer)  # "27.29%" for "27.3\\%"
+    bare_gold = _PERCENT_END_RE.sub("", bare_gold) if percents else bare_gold
     gold_decimal = _DECIMAL_RE.fullmatch(bare_gold)
     if not gold_decimal:
         return answer, None
     approximate = _APPROXIMATE_RE.fullmatch(bare_answer)
     if approximate and _states_rounded(approximate.group(2), approximate.group(3)):
         answer = bare_answer = approximate.group(3)  # "\frac{60}{7} \approx 8.571": the rounded value it states
+    bare_answer = _PERCENT_END_RE.sub("", bare_answer) if percents else bare_answer
     decimals = len(gold_decimal.group(1))
     least = MIN_SIGNIFICANT_DIGITS if _NAMED_CONSTANT_RE.search(bare_answer) or _looks_exact(bare_gold) \
         else MIN_SIGNIFICANT_DIGITS_EXACT
@@ -199,7 +209,11 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
     answer_decimal = _DECIMAL_RE.fullmatch(bare_answer)
     if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= least:
         # 3.4641 for a gold of 3.464: the same value, written to more digits than the gold keeps
-        return answer, round(float(bare_answer), decimals) == float(bare_gold) or None
+        try:
+            rounded = Decimal(bare_answer).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 1.105: 1.11
+        except InvalidOperation:
+            return answer, None  # more digits than a decimal context holds: compared elsewhere
+        return answer, rounded == Decimal(bare_gold) or None
     return answer, None
 
 

@@ -43,7 +43,7 @@ _UNIT_TOKENS = {"m", "s", "g", "kg", "mg", "cm", "mm", "km", "nm", "um", "N", "J
                 "A", "Hz", "kHz", "MHz", "mol", "L", "mL", "eV", "keV", "MeV", "h", "hr", "min", "ms", "T", "C", "F",
                 "Ohm", "ohm", "\\Omega", "lb", "ft", "in", "mi", "yd", "oz", "atm", "cal", "kcal", "dB", "rad", "sr",
                 "lm", "lx", "Wb", "H", "S", "Bq", "Gy", "Sv", "mph", "kmh", "day", "days", "yr", "M", "degC", "degF",
-                "mM", "uM", "nM", "pM", "kWh", "Wh", "mmHg", "Da", "kDa", "bar", "psi", "Torr", "lbs", "gal", "ha"}
+                "mM", "uM", "nM", "pM", "kWh", "Wh", "mmHg", "Da", "kDa", "bar", "psi", "Torr", "lbs", "gal", "ha", "angstrom"}
 _VALUE_UNIT_RE = re.compile(
     r"([-+]?\d[\d,]*(?:(?:\s|\\[,! ])\d{3}(?!\d))*(?:\.\d+)?(?:/\d+)?"  # 100\,000 and 100 000 are one number
     r"(?:\s*(?:\\times|\\cdot|\*|×|x|·|⋅)\s*10\^\{?[-+]?\d+\}?|[eE][-+]?\d+)?)"
@@ -60,6 +60,7 @@ def unit_of(text: str) -> tuple[str, str] | None:
         return None
     unit = re.sub(r"\\(?:text|mathrm|mbox|rm)\s*\{([^{}]*)\}", r"\1", match.group(2))
     unit = re.sub(r"\\mu\s*\*?|μ|µ", "u", unit.replace("Ω", "Ohm").replace("~", " ")).strip()  # \mu F, 2.0 Ω
+    unit = re.sub(r"\\(?:AA|mathring\s*\{\s*A\s*\})|Å|Å|\bangstroms?\b", "angstrom", unit)  # 1.23 Å, 1.23 \AA
     power = re.fullmatch(r"(square|cubic)\s+([A-Za-z]+)", unit, re.IGNORECASE)  # "4 square feet" is 4 ft^2
     unit = power.group(2) if power else unit
     for spelled, symbol in _SPELLED_UNITS:
