@@ -100,3 +100,53 @@ def test_footnotes_closing_the_text_are_asides(mark, note, rule):
     hedged = (f"Monday to Friday is 4 days, so 30 × 4 = 120 shirts.{mark}\n\nThe store sold 120 shirts.\n\n{rule}"
               f"{note}If Friday is counted as a full selling day as well, the total would be 150.")
     assert graded("150", hedged) is False
+
+
+@pytest.mark.parametrize("box, restated", [("\\frac14", "$\\frac14$"), ("\\frac{1}{4}", "1/4"), ("\\dfrac{7}{2}", "$x = 3.5$"),
+                                           ("\\frac{12}{5}", "2.4"), ("0.25", "$\\frac{1}{4}$")])
+def test_a_check_that_restates_the_boxed_value_in_another_form_leaves_it(box, restated):
+    completion = (f"So $P = \\boxed{{{box}}}$.\n\n**Verification.** Listing the outcomes confirms it. ✓\n\n"
+                  f"Everything is consistent, so the answer is {restated}.")
+    gold = "\\frac{1}{4}" if "4" in box or box == "0.25" else "\\frac{7}{2}" if "7" in box else "\\frac{12}{5}"
+    assert graded(gold, completion) is True
+
+
+def test_a_check_that_concludes_another_fraction_still_doubts_the_box():
+    completion = ("So $P = \\boxed{\\frac{12}{5}}$.\n\nLet me double-check by listing the cases: "
+                  "the probability is actually $\\frac{1}{25}$.")
+    assert graded("\\frac{12}{5}", completion) is False
+
+
+@pytest.mark.parametrize("offer", [
+    "Would you like me to also work out how many it would sell over two weeks (that would be 420)?",
+    "Do you want me to compute the total for 14 days as well?", "Shall I also find the answer for 7 days?"])
+def test_an_offer_of_more_work_closing_the_text_is_no_answer(offer):
+    completion = f"30 × 5 = 150\n\nSo the store sold 150 shirts.\n\n{offer}"
+    assert graded("150", completion) is True
+    assert graded("420", completion) is False
+
+
+def test_a_courtesy_about_another_question_keeps_the_answer():
+    completion = ("Number of terms: (2005 − 1)/2 + 1 = 1003.\n\nSo there are 1003 odd integers. 😊 Hope that helps! "
+                  "Feel free to ask if you have another question about 2006 or 2007.")
+    assert graded("1003", completion) is True
+    assert graded("2007", completion) is False
+
+
+@pytest.mark.parametrize("joined, expected", [("x = \\boxed{2} \\quad \\text{or} \\quad x = \\boxed{3}", True),
+                                              ("$x=\\boxed{2}$ or $x=\\boxed{3}$", True),
+                                              ("$\\boxed{2}$ or $\\boxed{3}$", False),
+                                              ("$x=\\boxed{2}$ or maybe $x=\\boxed{3}$", False)])
+def test_roots_boxed_after_their_names_joined_by_or_are_both_solutions(joined, expected):
+    completion = f"Factor: $x^2 - 5x + 6 = (x-2)(x-3) = 0$, so\n{joined}."
+    assert graded("2, 3", completion) is expected
+    assert graded("3", completion) is False
+
+
+@pytest.mark.parametrize("tail", ["", ", which we can double-check by noting the vertex is at $x = -\\tfrac{b}{2a} = \\tfrac32$",
+                                  ", which one can verify at $x = 1$: $f(1) = 2$"])
+def test_a_value_attained_somewhere_is_the_extremum_not_the_place(tail):
+    completion = f"Completing the square gives the vertex.\n\nTherefore, the maximum value is $\\tfrac94$, attained at $x = \\tfrac32${tail}."
+    assert graded("\\frac{9}{4}", completion) is True
+    assert graded("\\frac{3}{2}", completion) is False
+    assert graded("\\frac{9}{4}", "The maximum is $\\tfrac94$, attained at $x = 5$, but that is outside the domain.") is False

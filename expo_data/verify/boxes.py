@@ -12,6 +12,9 @@ from .tail import CHECK_RE
 # "$\\boxed{2}$ and $\\boxed{3}$".
 _BOX_JOIN_RE = re.compile(r"^\s*\$*(?:\s|\\q?quad|\\[,;: ])*(?:,|and|,\s*and|;|\\text\{\s*and\s*\})?"
                           r"(?:\s|\\q?quad|\\[,;: ])*\$*\s*(?:[a-z]\s*=\s*)?$")  # "$x = \boxed{10}$ and $x = \boxed{12}$"
+# Roots each boxed after their name, joined by "or": "x = \\boxed{2} \\quad \\text{or} \\quad x = \\boxed{3}" (both solutions).
+NAMED_ROOTS_JOIN_RE = re.compile(r"\s*\$*(?:\s|\\q?quad|\\[,;: ])*(?:or|\\text\s*\{\s*or\s*\})(?:\s|\\q?quad|\\[,;: ])*\$*\s*"
+                                  r"[a-z]\s*=\s*")
 _BOX_START_RE = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
 # LaTeX's one-token argument: "\\boxed 5" boxes the 5 ("\\boxed 12" boxes only the 1: read as no box at all).
 _BARE_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s+([0-9A-Za-z])(?![0-9A-Za-z]|\.\d)")
@@ -87,7 +90,8 @@ def _final_boxed(text: str) -> tuple[str, int] | None:
         return None
     group = [boxes[-1]]
     for prev in reversed(boxes[:-1]):
-        if not _BOX_JOIN_RE.match(text[prev[1]:group[0][0]]):
+        between = text[prev[1]:group[0][0]]
+        if not _BOX_JOIN_RE.match(between) and not NAMED_ROOTS_JOIN_RE.fullmatch(between):
             break
         group.insert(0, prev)
     if len({b[2] for b in group}) == 1 and all(_only_layout(text[a[1]:b[0]]) for a, b in zip(group, group[1:])):

@@ -72,9 +72,18 @@ def without_footnotes(text: str) -> str:
     return _FOOTNOTE_MARK_RE.sub("", text[:notes.start()])
 
 
+# A closing offer of more work, asked as a question: "Would you like me to also work out two weeks (that would be
+# 420)?" Its numbers answer a question nobody asked.
+_OFFER_RE = re.compile(r"(?:^|(?<=[.!?\n]))\s*(?:would you like|do you want|shall I|should I|want me to|if you(?:'d| would) like)"
+                       r"\b[^?\n]*\?\s*$", re.IGNORECASE)
+
+
 def without_remarks(text: str) -> str:
-    """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8.") or footnotes."""
+    """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8."), footnotes, or
+    an offer of more work."""
     text = without_footnotes(text)
+    offer = _OFFER_RE.search(text)
+    text = text[:offer.start()] if offer and text[:offer.start()].strip() else text
     while True:
         shorter = _CITATION_LINE_RE.sub("", _REMARK_LINE_RE.sub("", text.rstrip()))
         shorter = _EMOJI_RE.sub("", COURTESY_RE.sub(sign_off, shorter)).rstrip()  # "I hope this helps! 😊"
@@ -140,7 +149,7 @@ _BOLD_LEAD_RE = re.compile(r"^\*\*([^*\n]{3,120})\*\*\s*,\s*(?:which|that)\b")
 _NAMED_RE = re.compile(r"\$?([A-Za-z])\$?\s+(?:is|equals|=)\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?")
 # "Hence the minimum is $2$, attained at $x = 1$ and $y = 3$.": the value, not where it is attained.
 _ATTAINED_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?the (?:minimum|maximum|least|greatest|smallest|largest)"
-                          r"(?: possible)?(?: value)?(?: of [^,]{1,30})?\s+is\s+\$?(-?\d+(?:\.\d+)?(?:/\d+)?)\$?\s*,?\s+"
+                          r"(?: possible)?(?: value)?(?: of [^,]{1,30})?\s+is\s+(?:\$([^$]{1,40})\$|(-?\d+(?:\.\d+)?(?:/\d+)?))\s*,?\s+"
                           r"(?:attained|achieved|reached|obtained|which occurs)\b(?![^,;]*\b(?:and the|but|not|which|outside|"
                           r"however|maximum|minimum)\b)[^,;]*$", re.IGNORECASE)
 # "$-2 \le x \le 7$": a range of one letter closing the sentence.
@@ -299,9 +308,9 @@ def closing_value(text: str) -> str | None:
         return ", ".join(f"{n} = {v}" for n, v in named)
     attained = _ATTAINED_RE.search(last)
     if attained:
-        return attained.group(1)
+        return (attained.group(1) or attained.group(2)).strip()  # "the maximum value is $\\tfrac94$, attained at ..."
     if re.search(r"\b(?:minimum|least|smallest)\b", last) and re.search(r"\b(?:maximum|greatest|largest)\b", last) or (
-            re.search(r"\battained\b.*\b(?:but|not|outside|which)\b", last)):
+            re.search(r"\battained\b.*\b(?:but|not|outside|beyond|excluded|invalid)\b|\battained\b.*n't\b", last)):
         return ""  # "The minimum is 3 and the maximum is 5.": two values; "attained at 0, which is outside": none
     in_range = _RANGE_END_RE.search(last)
     if in_range:  # "fails for $-2 \le x \le 7$", "all $x \neq 1$ with ...": no answer

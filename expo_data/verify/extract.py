@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .boxes import _boxes, _final_boxed, _last_box_start, box_before_check, cut_repeated_box
+from .boxes import NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, box_before_check, cut_repeated_box
 from .spans import REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
@@ -57,6 +57,9 @@ def _hedged_line(text: str, answer_end: int) -> bool:
         return True  # "\\boxed{5}\n\nOr maybe \\boxed{6}", "Alternatively: \\boxed{6}": a second answer offered
     segment = text[first_box:line_end]
     boxes_on_line = _boxes(segment)
+    for (_, end, _), (start, _, _) in reversed(list(zip(boxes_on_line, boxes_on_line[1:]))):
+        if NAMED_ROOTS_JOIN_RE.fullmatch(segment, end, start):  # "x = \boxed{2} \text{or} x = \boxed{3}": both roots
+            segment = segment[:end] + " " * (start - end) + segment[start:]
     for start, end, content in reversed(boxes_on_line):
         segment = segment[:start] + " " + segment[end:]
     segment = _RESTATED_RE.sub(" ", segment)

@@ -4,6 +4,7 @@ corrects it (a correction is said: "Looking back, ... so the correct total is 44
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 
 # Words that say the stated answer was wrong, however the model words it ("I mis-multiplied", "Upon further
@@ -138,6 +139,9 @@ def _product(text: str) -> int | None:
 
 
 def _same_value(first: str, second: str) -> bool:
+    values = _simple_number(first), _simple_number(second)
+    if None not in values:
+        return values[0] == values[1]  # read before braces are squashed: \\frac{12}{5} is no \\frac{1}{25}
     if _squash(first) == _squash(second):
         return True
     products = _product(_squash(first)), _product(_squash(second))
@@ -145,10 +149,25 @@ def _same_value(first: str, second: str) -> bool:
         numbers = [p if p is not None else (int(v) if re.fullmatch(r"\d{1,12}", v) else None)
                    for p, v in zip(products, (_squash(first), _squash(second)))]
         return None not in numbers and numbers[0] == numbers[1]
+    return False
+
+
+_FRACTION_RE = re.compile(r"(-?)\\[dt]?frac(?:\{(\d{1,15})\}\{(\d{1,15})\}|(\d)(\d))")
+
+
+def _simple_number(text: str) -> Fraction | None:  # "\\frac14" restated as "1/4", "\\dfrac{7}{2}" as "x = 3.5"
+    """A number written plainly: a fraction ("7/2", "\\frac{7}{2}", "\\frac72") or a decimal ("3.5"), after an
+    optional name ("x = 3.5"); None for anything else."""
+    text = re.sub(r"^[a-z]=", "", re.sub(r"[\s$]|\\[,;!: ]|\\(?:left|right)\b", "", text).rstrip("."))
+    fraction = _FRACTION_RE.fullmatch(text)
     try:
-        return abs(float(_squash(first)) - float(_squash(second))) < 1e-9
-    except ValueError:
-        return False
+        if fraction:
+            top, bottom = (fraction.group(2), fraction.group(3)) if fraction.group(2) else fraction.group(4, 5)
+            return Fraction(int(top), int(bottom)) * (-1 if fraction.group(1) else 1)
+        plain = re.fullmatch(r"-?\d{1,15}(?:\.\d{1,15})?(?:/\d{1,15})?", text)
+        return Fraction(text) if plain else None
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 # "(Note: if we had 6 * 8 instead it would be 48.)": what would have been, which corrects nothing.
@@ -226,7 +245,9 @@ _ASKING_RE = re.compile(r"let me know if|if you (?:have|need|want)|or if there'?
 def sign_off(match: re.Match) -> str:
     """A courtesy sentence goes; one that also doubts ("... I might have made an error in") stays."""
     said = _ASKING_RE.sub(" ", match.group())
-    doubts = RECONSIDER_RE.search(said) or re.search(r"\d|\b(?:could|might|may|also|redo|re-?check)\b", said, re.IGNORECASE)
+    other_question = re.search(r"\b(?:another|other|more|further|next)\s+(?:questions?|problems?)\b", said, re.IGNORECASE)
+    doubts = RECONSIDER_RE.search(said) or re.search(r"\b(?:could|might|may|also|redo|re-?check)\b", said, re.IGNORECASE) or (
+        re.search(r"\d", said) and not other_question)  # "... another question about 2006 or 2007": a new topic
     return match.group() if doubts else ""
 
 

@@ -44,9 +44,15 @@ _PLAIN_FORMULA_LINE_RE = re.compile(
 _EMPTY_LAST_BOX_RE = re.compile(r"(?:answer|result)(?:\s+is)?\s*:?\s*\$*\s*\\boxed\s*\{\s*\}[\s$.*\\\])]*$")
 
 
+# A clause closing the text that only says how to check the value: ", which we can double-check by noting ...".
+_CHECKING_CLAUSE_RE = re.compile(r",\s*(?:which|as)\s+(?:we|you|one)\s+can\s+(?:(?:double|re)-?)?(?:check|verify|confirm)\b"
+                                 r"[^\n]*$", re.IGNORECASE)
+
+
 def without_closing_note(text: str) -> str:
-    """"x = 8 (Note: x = −8 is rejected because ...)": the value, without the aside that closes the text."""
-    return _CLOSING_NOTE_RE.sub("", text)
+    """"x = 8 (Note: x = −8 is rejected because ...)", "... is $\\tfrac94$, which we can double-check by noting ...":
+    the value, without the aside that closes the text."""
+    return _CHECKING_CLAUSE_RE.sub(".", _CLOSING_NOTE_RE.sub("", text))
 
 
 def still_to_do(text: str) -> bool:
