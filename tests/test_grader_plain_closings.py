@@ -150,3 +150,63 @@ def test_a_value_attained_somewhere_is_the_extremum_not_the_place(tail):
     assert graded("\\frac{9}{4}", completion) is True
     assert graded("\\frac{3}{2}", completion) is False
     assert graded("\\frac{9}{4}", "The maximum is $\\tfrac94$, attained at $x = 5$, but that is outside the domain.") is False
+
+
+# Review 16 (a skeptic's 270 probes against this session's first changes): the edges each new reading must keep.
+@pytest.mark.parametrize("tail", ["which does not satisfy the equation", "which fails when x = 1",
+                                  "which contradicts f(1) = 2", "which we still need to verify",
+                                  "which I am not sure about", "as we suspected, but this contradicts g(1) = 2"])
+def test_a_closing_formula_its_remark_doubts_is_not_the_answer(tail):
+    assert graded("f(x) = x^2 + 1", f"Try a quadratic.\nSo f(x) = x^2 + 1, {tail}.") is False
+
+
+@pytest.mark.parametrize("text, gold, expected", [
+    ("The area is $x^2 + 1$ square units.¹\n\n¹ Using the formula.", "x + 1", False),
+    ("So the area is 25 m².\n\n² See the figure: 3 + 4.", "25 m", False),
+    ("So the answer is $2^3$.¹\n\n¹ Trivially.", "2", False),
+    ("The answer is 9.¹\n\n¹ Correction: the correct answer is 8.", "8", True),
+    ("The answer is 12.\n\n† Final answer: 96", "12", False),
+    ("The answer is 2.\n\n† Note: the answer 2 above is wrong; it should be 4.", "4", True),
+    ("Steps:\n[1] add the parts\n[2] subtract the rest\n[3] Answer: 42", "42", True)])
+def test_footnotes_keep_exponents_and_corrections(text, gold, expected):
+    assert graded(gold, text) is expected
+
+
+@pytest.mark.parametrize("closing", ["The latter one doesn't work when checked.", "Hmm, I am unsure whether both satisfy it.",
+                                     "These never satisfy the equation when checked.", "Checking shows both are extraneous.",
+                                     "Verification shows these are invalid."])
+def test_a_line_after_listed_solutions_that_doubts_them_confirms_nothing(closing):
+    completion = f"Splitting on f(0) yields exactly two functions:\n\n- f(x) = x\n- f(x) = 2 − x\n\n{closing}"
+    assert graded("f(x) = x \\text{ and } f(x) = 2 - x", completion) is False
+
+
+def test_listed_solutions_include_a_constant_function():
+    completion = "Comparing degrees, f is 0 or quadratic.\n\nAll solutions:\n- f(x) = 0\n- f(x) = x^2\n\nBoth work."
+    assert graded("f(x)=x^2", completion) is False
+    assert graded("f(x) = 0, f(x) = x^2", completion) is True
+
+
+@pytest.mark.parametrize("check, gold", [
+    ("5 items at \\$6 gives a total of $\\boxed{30}$ dollars, which matches the given total.", "6"),
+    ("the total is $5 \\times 6$, i.e. $\\boxed{30}$ ✓", "6"), ("the total is $\\boxed{30}$, as given. ✓", "6"),
+    ("Substituting, the left side becomes $\\boxed{11}$ and the right side is also 11. ✓", "6"),
+    ("$2 \\cdot 6 + 3 = 15$, but we need 17, so $x = \\boxed{7}$ instead.", "7"),
+    ("$2(6)+3 = 15 \\neq 17$. Oops. Redo: $2x = 14$, $x = \\boxed{7}$.", "7"),
+    ("Recomputing carefully: $17 - 2\\cdot 6 = \\boxed{5}$. I made an error above; the correct value is 5.", "5")])
+def test_a_checks_box_is_the_answer_only_when_the_check_corrects(check, gold):
+    completion = f"Solving, the value is $\\boxed{{6}}$.\n\n**Verification:** {check}"
+    assert graded(gold, completion) is True
+    assert graded("30" if gold == "6" else "6", completion) is False
+
+
+@pytest.mark.parametrize("text, gold, expected", [
+    ("The answer is $7$ and $m$ divides it.", "7", True), ("The answer is $7$, $m$ being the modulus.", "7", True),
+    ("The answer is $12$, and $n$ is even.", "12", True),
+    ("So $n = 7$ is the number of terms, and the sum is $7 \\cdot 11 = 77$.", "7", False),
+    ("Testing small primes: p = 2 and p = 3 fail.\nSo far, $p = 5$ is the only prime we have not ruled out yet, so we "
+     "need more work.", "5", False),
+    ("The ticket costs \\$50 split four ways, 50/4 = 12.504.\n\nThe answer is 12.504.", "12.50", False),
+    ("Using Bragg's law.\n\nThe answer is 1.23 pm.", "1.23 Å", False),
+    ("Using Bragg's law.\n\nThe answer is 123 pm.", "1.23 Å", True)])
+def test_review_16_edges(text, gold, expected):
+    assert graded(gold, text) is expected

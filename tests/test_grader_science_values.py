@@ -1,6 +1,6 @@
 """Science answers session 16's unseen set read wrong: names with Unicode subscripts ("V₂ ≈ 2.67 L"), Unicode
-exponents written to more digits ("6.022 × 10²³"), a gold whose trailing zero states its precision ("2.30"), percents
-on both sides written to more digits, ångströms, and decimal radians against degrees."""
+exponents written to more digits ("6.022 × 10²³"), percents on both sides written to more digits, ångströms and
+picometres, and decimal radians against degrees."""
 
 import math
 
@@ -41,13 +41,13 @@ def test_unicode_exponents_written_to_more_digits(mantissa, extra, exponent):
     assert correct(gold, f"{other} × 10{superscript}") is False
 
 
-@given(whole=st.integers(1, 99), tenths=st.integers(1, 9), more=st.integers(0, 9))
-@settings(max_examples=80, deadline=None)
-def test_a_trailing_zero_after_a_digit_states_precision(whole, tenths, more):
-    gold = f"{whole}.{tenths}0"  # three significant digits at least: "0.10" (two) is compared exactly
-    assert correct(gold, f"{whole}.{tenths}0{more}") is (more < 5)
-    assert correct(gold, f"{whole}.{tenths}{more}") is (more == 0)
-    assert correct(f"{whole}.0", f"{whole}.0{max(more, 1)}") is False  # "25.0" is an integer printed as a float
+@given(whole=st.integers(1, 9), tenths=st.integers(1, 9), more=st.integers(1, 9))
+@settings(max_examples=60, deadline=None)
+def test_a_three_digit_gold_ending_in_zero_is_exact(whole, tenths, more):
+    # "2.50" dollars for 30 / 12: an answer of 2.504 is an arithmetic slip, not a rounding of it (review 16)
+    assert correct(f"{whole}.{tenths}0", f"{whole}.{tenths}0{more}") is False
+    assert correct(f"{whole}.{tenths}0", f"{whole}.{tenths}") is True
+    assert correct(f"{whole}.0", f"{whole}.0{more}") is False  # "25.0" is an integer printed as a float
 
 
 @given(whole=st.integers(10, 99), tenth=st.integers(1, 9), more=st.integers(0, 9))
@@ -64,7 +64,7 @@ def test_percents_on_both_sides_written_to_more_digits(whole, tenth, more):
     ("0.123 \\mathrm{~nm}", "1.23 Å", True), ("0.123 \\mathrm{~nm}", "1.23 \\AA", True),
     ("0.123 \\mathrm{~nm}", "λ ≈ 1.23 Å", True), ("1.54 Å", "0.154 nm", True), ("1.54 \\AA", "1.54 angstroms", True),
     ("0.123 \\mathrm{~nm}", "1.32 Å", False), ("1.54 nm", "1.54 Å", False), ("1.54", "1.54 Å", False),
-    ("1.54 Å", "1.54 s", False)])
+    ("1.54 Å", "1.54 s", False), ("1.23 Å", "123 pm", True), ("1.23 Å", "1.23 pm", False), ("0.5 nm", "500 pm", True)])
 def test_angstroms_convert(gold, answer, expected):
     assert correct(gold, answer) is expected
 
@@ -84,6 +84,7 @@ def test_decimal_radians_against_degrees(tenths):
 @pytest.mark.parametrize("gold, answer, expected", [
     ("30^\\circ", "0.5236 rad", True), ("30^\\circ", "0.524 rad", True), ("30^\\circ", "0.52 rad", False),
     ("30^\\circ", "0.5237 rad", False), ("45^\\circ", "\\frac{\\pi}{4}\\ \\text{rad}", True),
-    ("45^\\circ", "0.785\\ \\text{radians}", True), ("45^\\circ", "0.785", False)])
+    ("45^\\circ", "0.785\\ \\text{radians}", True), ("45^\\circ", "0.785", False),
+    ("135^\\circ", "2.35 rad", False), ("135^\\circ", "2.356 rad", True)])  # an exact gold: 2.35 is no 3π/4
 def test_exact_degrees_against_their_radians_at_the_answers_digits(gold, answer, expected):
     assert correct(gold, answer) is expected

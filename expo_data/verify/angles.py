@@ -64,7 +64,8 @@ def angle_verdict(gold: str, answer: str) -> bool | None:
             number, written = _DEGREES_RE.fullmatch(degrees_side)["number"], decimal.group(1)
             exact = float(degrees) * math.pi / 180  # "30°" for "0.5236 rad": the exact angle at the answer's digits
             rounded = significant_digits(written) >= 3 and round(exact, len(written.split(".")[1])) == float(written)
-            return rounded or bool(number) and same_at_precision(float(written) * 180 / math.pi, number, written)
+            measured = bool(number) and "." in number  # "56.3°" is a rounding; "135°" is exact (2.35 rad is no 3π/4)
+            return rounded or measured and same_at_precision(float(written) * 180 / math.pi, number, written)
     return None
 
 

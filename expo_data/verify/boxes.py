@@ -128,12 +128,19 @@ def box_before_check(text: str) -> str:
     if not check or not any(end <= check.start() for _, end, _ in boxes) or not any(
             start > check.start() for start, _, _ in boxes) or PHRASE_RE.search(text, check.end()):
         return text
-    # Only a box the check computes ("= \boxed{120}", a boxed equation) is the check's; one it states on its own
-    # ("The remainder is $\boxed{5}$", a display line after "the answer should be") is the answer it arrived at.
-    if not all(_COMPUTED_BOX_RE.search(text, 0, start) or re.search(r"\S\s*(?:=|\\equiv|≡)\s*\S", content)
-               for start, _, content in boxes if start > check.start()):  # "Verification: $\boxed{2^3 = 8}$" too
+    # The check's own boxes ("= \\boxed{120}", "the total is $\\boxed{30}$, as given") are not the answer, unless the
+    # check says it found an error and boxes what it arrived at ("Hmm, that gives 5, which contradicts ... $\\boxed{5}$").
+    if _CHECK_CORRECTS_RE.search(text, check.end()):
         return text
+    line = text[text.rfind("\n", 0, boxes[-1][0]) + 1:]
+    if _CONCLUDING_BOX_LINE_RE.match(line) and not _CHECK_CONFIRMS_RE.search(text, check.end()):
+        return text  # "The remainder is $\\boxed{5}$." closing a check that found no agreement: what it arrived at
     return text[:check.start()]
 
 
-_COMPUTED_BOX_RE = re.compile(r"(?:=|\\(?:cdot|times|div)|[+*/×÷-])\s*\$?\s*$")
+_CHECK_CORRECTS_RE = re.compile(r"\b(?:contradict\w*|instead|re-?read\w*|trust|actually|oops|mistake\w*|errors?|wrong|"
+                                r"incorrect|redo|re-?check\w*|should (?:be|have been)|I was)\b", re.IGNORECASE)
+_CHECK_CONFIRMS_RE = re.compile(r"[✓✔]|\b(?:consistent|match(?:es)?|as given|checks out|correct|confirm\w*|verified|agrees?)\b",
+                                re.IGNORECASE)
+_CONCLUDING_BOX_LINE_RE = re.compile(r"(?:so|thus|therefore|hence|the)\b[^$\n]{0,60}\b(?:is|equals)\s*:?\s*\$?\s*\\boxed",
+                                     re.IGNORECASE)

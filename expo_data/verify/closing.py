@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .tail import COURTESY_RE, sign_off
+from .tail import CORRECTION_CUE_RE, COURTESY_RE, sign_off
 from .words import VULGAR_FRACTIONS, vulgar_parts
 
 _NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
@@ -58,18 +58,23 @@ _COMPARISON_REMARK_RE = re.compile(r"(?<=[.!])\s+(?:that|this)(?:'s|\s+is|\s+rep
 
 
 # Footnotes closing the text: "¹ Standard rounding: ...", "[^1]: ...", "† ...", after an optional rule line.
-_FOOTNOTES_RE = re.compile(r"(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)?(?:\n[ \t]*(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^?\d{1,2}\]:?|[†‡])[ \t]*"
+_FOOTNOTES_RE = re.compile(r"(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)?(?:\n[ \t]*(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]:|[†‡])[ \t]*"
                            r"[^\n]+)+\s*$")
-_FOOTNOTE_MARK_RE = re.compile(r"(?<=[\w.*)$%])(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]|[†‡])")
+_FOOTNOTE_MARKER_RE = re.compile(r"\n[ \t]*([¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]|[†‡])")
+# A footnote that speaks of the answer ("¹ Correction: the correct answer is 8", "† Final answer: 96") is no aside.
+_FOOTNOTE_ANSWERS_RE = re.compile(r"\b(?:answers?|final|should|wrong|incorrect|instead|correct(?:ion|ed)?)\b", re.IGNORECASE)
 
 
 def without_footnotes(text: str) -> str:
     """The text without the footnotes that close it, nor their marks ("**9 trucks**¹"): asides the reader may skip,
-    whose numbers ("42 ÷ 5 = 8.4") are no answer."""
+    whose numbers ("42 ÷ 5 = 8.4") are no answer. A mark is taken off only where a mark sits (after a word, bold or
+    punctuation), never an exponent ("x²", "25 m²", "2³")."""
     notes = _FOOTNOTES_RE.search(text)
-    if not notes or not text[:notes.start()].strip():
+    if not notes or not text[:notes.start()].strip() or _FOOTNOTE_ANSWERS_RE.search(notes.group()) or (
+            CORRECTION_CUE_RE.search(notes.group())):
         return text
-    return _FOOTNOTE_MARK_RE.sub("", text[:notes.start()])
+    marks = "|".join(re.escape(m) for m in set(_FOOTNOTE_MARKER_RE.findall(notes.group())))
+    return re.sub(rf"(?:(?<=\*\*)|(?<=[.,;:!?)%])|(?<=[A-Za-z]{{3}}))(?:{marks})", "", text[:notes.start()])
 
 
 # A closing offer of more work, asked as a question: "Would you like me to also work out two weeks (that would be
@@ -291,6 +296,8 @@ def closing_value(text: str) -> str | None:
         return lead.group(1).capitalize()
     bold = _BOLD_END_RE.search(raw_last)
     before_bold = raw_last[:bold.start()] if bold else ""
+    reason = re.match(r"(?:since|because|as|given that)\b[^,]*,\s*", before_bold, re.IGNORECASE)
+    before_bold = before_bold[reason.end():] if reason else before_bold  # "Since $f(-x) = -f(x)$ for $x \\neq 0$, it is **Odd**."
     if bold and raw_last.count("**") == 2 and not re.search(r"\b(?:or|and|not)\b|=|[A-Za-z]\s*:", bold.group(1)) and len(
             bold.group(1).split()) <= 3 and not re.search(r"\b(?:at (?:most|least)|up to|about|approximately|around)\s*$",
                                                           before_bold) and not _NOT_STATED_RE.search(before_bold) and not (

@@ -12,6 +12,7 @@ from .normalise import (Form, _is_all_reals, _several_values, _top_level_split, 
                         gold_alternatives, is_text_answer, normalise_string)
 from .choices import choice_matches, choice_with_value, choice_value_matches, letters_verdict, options_letter
 from .angles import angle_verdict, cis_as_exponential
+from .antiderivatives import antiderivative_verdict
 from .dates import date_verdict, time_verdict
 from .permuted import permuted_verdict
 from .precision import rounds_to_gold
@@ -236,6 +237,7 @@ def _match_one(gold: str, answer: str) -> tuple[bool, str | None]:
                     for side in (gold, answer))
     gold = gold_reading(gold)
     family = function_family_verdict(gold, answer, lambda g, a: _match_one(g, a)[0])
+    family = antiderivative_verdict(gold, answer) if family is None else family  # "-\frac14\cos 2x + C"
     if family is not None:
         return family, None
     answer = renamed_argument(gold, answer)

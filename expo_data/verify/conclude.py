@@ -104,7 +104,8 @@ _STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|giv
                         r"becomes?|comes? to|so|thus|therefore|hence)\b", re.IGNORECASE)
 # Wording of a text that has not settled on anything.
 _UNSETTLED_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|might|let me|let's|I think|I guess|not sure|"
-                           r"continues?|and so on)\b|\.\.\.$|…$", re.IGNORECASE)
+                           r"continues?|and so on|(?:need|requires?) (?:more|further) work|more work is needed|"
+                           r"not (?:yet )?ruled out(?: yet)?)\b|\.\.\.$|…$", re.IGNORECASE)
 # A text that stops mid-sentence ends on a word that needs more after it.
 _DANGLING_RE = re.compile(r"\b(?:and|or|but|then|the|a|an|to|of|we|so|is|are|by|with|for|that|which|if|because|"
                           r"since|into|from|as|get|gives?)\s*$", re.IGNORECASE)
@@ -246,11 +247,13 @@ _SOLUTIONS_HEADING_RE = re.compile(r"(?:\b(?:the|all|exactly|only)\b[^:\n]{0,60}
                                    r"values)|\bsolutions (?:are|is))\b[^:\n]{0,40}:\s*$|"
                                    r"^\s*#{0,4}\s*(?:\*\*)?(?:final\s+)?answers?(?:\*\*)?\s*:?(?:\*\*)?\s*$", re.IGNORECASE)
 _LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|identity\s+|linear\s+)?(?:function|solution)\s+)?"
-                             rf"(?:\$([^$]+)\$|({PLAIN_FORMULA}))\s*[;,.]?(?:\s*(?:and|or))?\s*")
+                             rf"(?:\$([^$]+)\$|({PLAIN_FORMULA}|[A-Za-z]\([a-z]\)\s*=\s*-?\d+(?:\.\d+)?))\s*[;,.]?(?:\s*(?:and|or))?\s*")
 # A closing remark after the listed solutions that only confirms them: "Both satisfy the equation, so these are all
 # solutions." No value and no doubt in it.
-_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*\b(?:not|no|none|neither|unless|except|but|fail\w*|only|first|second|one\s+of)\b)[^\n]*\b(?:satisf\w*|"
-                                 r"works?|check\w*|verif\w*|all\s+(?:the\s+)?solutions)\b[^\n]*", re.IGNORECASE)
+_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*(?:\b(?:not|no|none|neither|never|unless|except|but|fail\w*|only|"
+                                 r"first|second|one\s+of|latter|former|extraneous|invalid|unsure|whether|doubt\w*|wrong|"
+                                 r"incorrect|reject\w*)\b|n't))[^\n]*\b(?:satisf\w*|works?|check\w*|verif\w*|all\s+(?:the\s+)?"
+                                 r"solutions)\b[^\n]*", re.IGNORECASE)
 
 
 def listed_solutions(text: str) -> str | None:

@@ -20,7 +20,7 @@ NO_PREFIX = {"min", "day", "days", "yr", "hr", "h", "mph", "kmh", "atm", "lb", "
 # Quantities pint counts as one dimension that are not one quantity: rad/s is no Hz (a factor 2 pi), a becquerel no
 # hertz, a sievert no gray, a radian no steradian. Each side must name the same of these.
 DISTINCT_KINDS = {"rad", "sr", "Bq", "Gy", "Sv"}
-_PINT_SPELLING = {"Ohm": "ohm", "ohm": "ohm", "\\Omega": "ohm", "Torr": "torr", "hr": "hour", "days": "day",
+_PINT_SPELLING = {"pm": "picometer", "Ohm": "ohm", "ohm": "ohm", "\\Omega": "ohm", "Torr": "torr", "hr": "hour", "days": "day",
                   "kmh": "km/h", "M": "mol/L", "inches": "inch", "feet": "foot", "hours": "hour",
                   "minutes": "minute", "seconds": "second", "years": "year", "months": "month", "weeks": "week"}
 _OFFSET_UNITS = {"degC", "degF"}

@@ -157,7 +157,8 @@ def _last_number(text: str) -> str | None:
 
 # The concluding sentence names its value as the solution: "$x = 7$ is the solution of $3x - 7 = x + 7$".
 # What a closing sentence calls the value it names: "$x = 7$ is the only solution", "$p = 5$ is the only prime".
-_SOLUTION_NOUN = r"(?:the|our)\s+(?:only\s+|unique\s+)?(?:solution|answer|value|root|result|prime|integer|number)s?\b"
+_SOLUTION_NOUN = (r"(?:the|our)\s+(?:only\s+|unique\s+)?(?:(?:solution|answer|value|root|result)s?\b|"
+                  r"(?:prime|integer|number)s?\b(?!\s+of\b))")  # "$n = 7$ is the number of terms" names a step
 _NAMED_SOLUTION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?,?\s*\$([^$]+)\$\s+is\s+" + _SOLUTION_NOUN +
                                 r"([^.!?\n]*)[.!?]?\s*$", re.IGNORECASE)
 

@@ -275,7 +275,10 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
         if len(run) > 1 and _BARE_VARIABLE_RE.fullmatch(span_content(run[-1])) and re.match(r"[ \t]*[A-Za-z]", text[stated_end:]):
-            return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
+            if re.search(r"\bor\b", text[run[-2].end():run[-1].start()]):
+                return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
+            run = run[:-1]  # "$7$ and $m$ divides it", "$7$, $m$ being the modulus": the letter begins another clause
+            candidate, stated_end = joined_spans(run), run[-1].end()
         whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:
             return whole
@@ -316,7 +319,8 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
     candidate = LEAD_FILLER_RE.sub("", re.sub(r"^=\s*(?=\S)", "", candidate)).strip()  # "maximum $=\\sqrt2$"
     candidate = re.sub(r"^(?:an?|the)\s+(?=\d)", "", candidate, flags=re.IGNORECASE)  # "a 20% decrease"
     number_then_words = _NUMBER_THEN_WORDS_RE.fullmatch(candidate) if not span else None  # "$3 abc$" is math
-    if number_then_words and not has_hedge(candidate) and not _unit_or_scale(candidate) and not CONDITION_RE.search(
+    clock_or_picometres = re.fullmatch(r"[\d.:]+\s*[ap]\.?m\.?", candidate, re.IGNORECASE)  # "1.23 pm", "3 p.m."
+    if number_then_words and not has_hedge(candidate) and not _unit_or_scale(candidate) and not clock_or_picometres and not CONDITION_RE.search(
             candidate) and not in_formula(
             candidate, number_then_words.start(1), number_then_words.end(1)):  # "12 squared" stays whole
         candidate = number_then_words.group(1)

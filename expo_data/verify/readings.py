@@ -37,8 +37,6 @@ _CONSTANT_ROUNDINGS = {"3.14", "1.41", "1.73", "2.72", "2.71", "6.28", "1.57", "
 
 
 def _looks_exact(gold: str) -> bool:
-    if re.fullmatch(r"-?\d*\.\d*[1-9]0+", gold.strip()):
-        return False  # "2.30", "0.120": a trailing zero after a digit only states precision (a float prints 2.3)
     return gold.lstrip("-").rstrip()[-1:] in ("5", "0") or gold.lstrip("-") in _CONSTANT_ROUNDINGS
 _NAMED_CONSTANT_RE = re.compile(r"\\pi|π|(?<![A-Za-z\\])e(?![A-Za-z])|\\mathrm\{e\}|\\exp")
 
@@ -140,7 +138,7 @@ def _kind_verdict(bare_gold: str, bare_answer: str) -> bool | None:
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:cents?|¢|pennies)", bare_answer.strip())
         gold_value = number_value(re.sub(r"^\\?\$\s*", "", bare_gold))
         return bool(cents) and gold_value is not None and math.isclose(float(cents.group(1)) / 100, gold_value)
-    if unit_of(bare_gold) is not None and unit_of(bare_answer) is not None:
+    if unit_of(bare_gold) is not None and (unit_of(bare_answer) is not None or re.search(r"\bpm\}?\s*\.?$", bare_answer)):
         return None  # "1.23 Å" against "0.123 nm": two units read, converted by the unit comparison
     if any(mark in bare_answer and mark not in bare_gold for mark in _SYMBOLS_KEPT) or any(
             mark in bare_gold and mark not in bare_answer and re.search(r"[A-Za-z]{1,}", re.sub(r"\\[a-z]+", "",
@@ -207,7 +205,8 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
         if value is not None and round(value, decimals) == float(bare_gold):
             return answer, True
     answer_decimal = _DECIMAL_RE.fullmatch(bare_answer)
-    if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= least:
+    if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= least and not (
+            bare_gold.endswith("0")):  # "12.50" (money, an exact quarter) is no rounding of 12.504
         # 3.4641 for a gold of 3.464: the same value, written to more digits than the gold keeps
         try:
             rounded = Decimal(bare_answer).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 1.105: 1.11

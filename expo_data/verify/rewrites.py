@@ -89,10 +89,11 @@ _APPROXIMATION_AFTER_RE = re.compile(r"(?<=\S)\s*\(\s*(?:≈|\\approx|approx\.?|
 
 
 def answer_rewritten(reference: str, answer: str) -> str:
-    """The answer without words that only lead to its value: a quantity's symbol ("Q ≈ 4200 J"), "the $n$ of the
+    """The answer without words that only lead to its value: "\\therefore", a quantity's symbol ("Q ≈ 4200 J"), "the $n$ of the
     form" with the parameter's range in brackets ("$n=4k$ or $n=4k-1$ ($k\\ge1$)"; never past "prime", "odd" and
     the like, which narrow the form), "exactly"/"only" ("exactly the primes", "only $n = 1$")."""
     answer = re.sub(r"(?:\\q?quad\s*)+(\\text\s*\{\s*(?:or|and)\s*\})(?:\s*\\q?quad)+", r" \1 ", answer)  # "x=1 \\quad\\text{or}\\quad x=2"
+    answer = re.sub(r"^\s*(?:\\therefore|∴)\s*", "", answer)  # "$\\therefore CE = 104$": the sign of a conclusion
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
         answer = _APPROXIMATION_AFTER_RE.sub("", answer)
     answer = _quantity_value(reference, answer)

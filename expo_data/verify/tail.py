@@ -184,8 +184,9 @@ _NAMED_CONCLUSION_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:thus|so|hence|therefore)?
                                   r"unique\s+|final\s+)?(?:answer|solution)\b[^.!?\n]*[.!?]?\s*$", re.IGNORECASE)
 
 
-_SHOULD_BE_RE = re.compile(r"\bthe (?:correct |right |true )?answer (?:should be|is actually|must be)\s*:?\s*\$?([^$\n]+?)\$?\s*\.?\s*$",
-                           re.IGNORECASE)
+_SHOULD_BE_RE = re.compile(r"(?:\bthe (?:correct |right |true )?answer|\b(?:answer|result)\b[^.\n]*\b(?:is|was) (?:wrong|incorrect)\b"
+                           r"[^.\n]*?\b(?:it|this))\s+(?:should be|is actually|must be)\s*:?\s*\$?([^$\n]+?)\$?\s*\.?\s*$",
+                           re.IGNORECASE)  # "... the answer 2 above is wrong; it should be 4."
 
 
 def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:

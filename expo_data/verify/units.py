@@ -101,6 +101,9 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
         # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
         return same_number(gold, answer_unit[0]) if answer_unit else None
     answer_unit = unit_of(answer)
+    picometres = re.fullmatch(r"\s*\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s*(?:\\(?:text|mathrm)\s*\{\s*)?pm\}?\s*\.?\s*", answer)
+    if answer_unit is None and picometres:
+        return converted_equal(gold_unit, (picometres.group(1), "pm"))  # "123 pm" beside a gold in Å: no time of day
     if answer_unit is not None:
         if unit_key(answer_unit[1]) == unit_key(gold_unit[1]):
             return same_number(gold_unit[0], answer_unit[0])
