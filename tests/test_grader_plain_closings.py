@@ -210,3 +210,13 @@ def test_a_checks_box_is_the_answer_only_when_the_check_corrects(check, gold):
     ("Using Bragg's law.\n\nThe answer is 123 pm.", "1.23 Å", True)])
 def test_review_16_edges(text, gold, expected):
     assert graded(gold, text) is expected
+
+
+@pytest.mark.parametrize("text, gold, expected", [
+    ("So $CE = 107 - 3 = 104$.\n\n$\\therefore CE = 104$", "104", True), ("∴ CE = 104", "104", True),
+    ("$\\therefore CE = 105$", "104", False),
+    ("Since $f(-x) = -f(x)$ for all $x \\neq 0$, the function is **Odd**.", "\\text{odd}", True),
+    ("Since $f(-x) = -f(x)$ for all $x \\neq 0$, the function is **Odd**.", "\\text{even}", False),
+    ("Since the sum is 12, the minimum is 3 and the maximum is **5**.", "5", False)])
+def test_a_therefore_sign_and_a_bold_word_after_a_reason(text, gold, expected):
+    assert graded(gold, text) is expected
