@@ -20,10 +20,11 @@ from .scripts import plain_scripts
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
+from .function_lists import function_list_verdict
 from .piecewise import piecewise_verdict
 from .functions import constant_functions, function_family_verdict, renamed_argument
 from .lists import labelled_verdict, counts_differ, ellipsis_list_verdict, parts_of_one_answer, ratio_verdict, reordered_list
-from .readings import answer_reading, gold_reading, complete_expr, item_value, real_value
+from .readings import YES_NO_OPPOSITE, yes_no_with_reason, answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, one_unknowns_values, plain_verdict,
                     qualified_value,
                     quantified_value, _read_whole, sentence_verdict, tuple_items, unit_verdict)
@@ -57,23 +58,6 @@ def _percent_readings(gold: Form, answer: Form) -> list[tuple[str, str]]:
     except ValueError:
         pass
     return readings
-
-
-_YES_NO_OPPOSITE = {"yes": {"no", "not", "never", "cannot", "impossible", "false", "wrong", "incorrect", "isn", "doesn",
-                            "don", "aren", "wasn", "won", "nope", "neither", "nor"},
-                    "no": {"yes", "yeah", "yep", "true", "correct"}}
-_REASON_HEDGES = {"or", "either", "maybe", "perhaps", "possibly", "probably", "unless", "depending", "if", "except",
-                  "guess", "unsure", "unclear", "wait", "actually", "but", "however", "although", "though",
-                  "sometimes", "unknown", "likely", "unlikely", "might", "may"}
-
-
-def _yes_no_with_reason(gold: str, answer: str) -> bool:
-    """Gold yes/no, answer "Yes, it is possible": the word, then a reason with no opposite word and no hedge."""
-    match = re.fullmatch(r"(yes|no)\s*[,.;:!]\s*(.+)", answer.strip(), re.IGNORECASE | re.DOTALL)
-    if not match or match.group(1).lower() != gold or re.search(r"n['’]t\b", match.group(2)):
-        return False
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", match.group(2))}
-    return not words & (_YES_NO_OPPOSITE[gold] | _REASON_HEDGES)
 
 
 def _gold_equation_value(gold: str) -> str | None:
@@ -328,7 +312,7 @@ def _text_verdict(gold: str, answer: str) -> bool:
     word = normalise_string(_unwrap(gold))
     if word == "no" and none_exists(_unwrap(_unboxed(answer))):
         return True  # "Does such a triangle exist?" "No": "no such triangle exists" says it
-    return same or (word in _YES_NO_OPPOSITE and _yes_no_with_reason(word, _unwrap(_unboxed(answer))))
+    return same or (word in YES_NO_OPPOSITE and yes_no_with_reason(word, _unwrap(_unboxed(answer))))
 
 
 def _without_article(text: str) -> str:
@@ -430,6 +414,8 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
         if approximate is not None:
             return approximate, None
         family = family_verdict(reference, _unboxed(extracted))  # whole: "n \equiv 0 or 3 \pmod 4" is one answer
+        family = function_list_verdict(reference, _unboxed(extracted), lambda g, a: _match_one(g, a)[0]) if (
+            family is None) else family  # "f \\equiv 0, or f(n) = 2n + K" against "$f(x)=0$ and $f(x)=2x+c$ ..."
         if family is not None:
             return family, None
         golds = gold_alternatives(reference) or [reference]

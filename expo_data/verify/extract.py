@@ -15,6 +15,7 @@ from .unstated import (closing_disowned, closing_formula, empty_answer_box, name
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    first_thought, retracted)
 from .choices import with_named_option
+from .rewrites import function_qualifiers_dropped
 from .pairs import superscripts_as_powers, unit_of
 from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
                      has_hedge, phrase_answer)
@@ -338,6 +339,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if turned_down(text):
         return None, None  # "We reject $x = 3$ because ...", "So $n = 3$ is impossible.", "$n \\neq 3$"
     text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
+    text = text[:-300] + function_qualifiers_dropped(text[-300:])  # "$f(x)=x$ for all $x$, or $f(x)=-x$ for all $x$."
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     # "... is the only solution, with $k = 75$": the sentence's other values go with the named one
     if named and not _CONTRAST_RE.search(named.group(2)) and not re.search(r"\bnot\b", named.group(1)):

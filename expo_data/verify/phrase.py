@@ -195,6 +195,7 @@ def _bold_line(text: str, rest_at: int, stated_end: int) -> bool:
     return line.lstrip().startswith("**") and bool(re.match(r"[.\s]*\*\*\s*(?:\n|$)", text[stated_end:]))
 
 
+_DEFINES_FUNCTION_RE = re.compile(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=")
 _OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending|depends|not sure|unsure)\b", re.IGNORECASE)
 
 
@@ -209,8 +210,12 @@ def _inner_value(candidate: str) -> str:
         return joined_spans(run) + " up to order"  # every ordering of each tuple is a solution
     if len(run) > 1 and not candidate[run[-1].end():].strip(" .*") and not has_hedge(candidate):
         return joined_spans(run)
-    if len(run) > 1 and _OFFERED_RE.search(candidate):
-        return ""  # "either $\frac{1}{3}$ or $\frac{2}{3}$": two values offered, neither is the answer
+    if len(run) > 1 and all(_DEFINES_FUNCTION_RE.match(span_content(m)) for m in run) and not has_hedge(
+            re.sub(r"\b(?:either|or)\b", " ", candidate[run[0].start():])):
+        # "either $f \\equiv 0$, or $f(n)=2n+K$ for some constant $K$": the solutions of a functional equation
+        return candidate[run[0].start():].replace("$", "").strip().rstrip(".")
+    if len(spans) > 1 and _OFFERED_RE.search(candidate):
+        return ""  # "either $\frac{1}{3}$ or $\frac{2}{3}$", "either $f(x)=x$ or maybe $f(x)=2x$": offered, not stated
     return next(g for g in spans[0].groups() if g is not None)
 
 

@@ -243,3 +243,20 @@ def item_value(text: str) -> float | None:
 def complete_expr(text: str):
     parsed, status = parse_complete(text)
     return parsed[0] if status == "ok" else None
+
+
+YES_NO_OPPOSITE = {"yes": {"no", "not", "never", "cannot", "impossible", "false", "wrong", "incorrect", "isn", "doesn",
+                            "don", "aren", "wasn", "won", "nope", "neither", "nor"},
+                    "no": {"yes", "yeah", "yep", "true", "correct"}}
+_REASON_HEDGES = {"or", "either", "maybe", "perhaps", "possibly", "probably", "unless", "depending", "if", "except",
+                  "guess", "unsure", "unclear", "wait", "actually", "but", "however", "although", "though",
+                  "sometimes", "unknown", "likely", "unlikely", "might", "may"}
+
+
+def yes_no_with_reason(gold: str, answer: str) -> bool:
+    """Gold yes/no, answer "Yes, it is possible": the word, then a reason with no opposite word and no hedge."""
+    match = re.fullmatch(r"(yes|no)\s*[,.;:!]\s*(.+)", answer.strip(), re.IGNORECASE | re.DOTALL)
+    if not match or match.group(1).lower() != gold or re.search(r"n['’]t\b", match.group(2)):
+        return False
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", match.group(2))}
+    return not words & (YES_NO_OPPOSITE[gold] | _REASON_HEDGES)

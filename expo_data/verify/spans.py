@@ -19,7 +19,11 @@ MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\ban
 
 
 def span_content(span: re.Match) -> str:
-    return next(g for g in span.groups() if g is not None).strip()
+    """The span's math; "f \\equiv 0" (a constant function) written as "f(x) = 0"."""
+    return _CONSTANT_FUNCTION_RE.sub(r"\1(x) = ", next(g for g in span.groups() if g is not None).strip())
+
+
+_CONSTANT_FUNCTION_RE = re.compile(r"^([fghFGHPQ])\s*\\equiv\s*(?=[-\d\\])")
 
 
 def joined_spans(run: list[re.Match]) -> str:
@@ -44,7 +48,11 @@ def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) 
     # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
     shapes = {SPAN_SHAPE_RE.fullmatch(_unspaced(span_content(m))) is not None for m in run}
     plain = {"=" not in span_content(m) for m in run}
-    return run if len(run) == 1 or shapes == {True} or plain == {True} or _named_then_tuples(run) else [spans[at]]
+    functions = all(_FUNCTION_DEFINED_RE.match(span_content(m)) for m in run)  # "$f(x)=x$ and $f(x)=-x+2$"
+    return run if len(run) == 1 or shapes == {True} or plain == {True} or functions or _named_then_tuples(run) else [spans[at]]
+
+
+_FUNCTION_DEFINED_RE = re.compile(r"\s*[A-Za-z]\s*\(\s*[a-z]\s*\)\s*=")
 
 
 def _unspaced(content: str) -> str:
