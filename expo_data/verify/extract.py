@@ -40,7 +40,7 @@ _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\
 
 
 _SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure|"
-                                 r"depending|depends)\b",
+                                 r"depending|depends|may vary|varies)\b",
                                  re.IGNORECASE)
 _BETWEEN_BOXES_HEDGE_RE = re.compile(r"\b(?:if|could|might|when)\b", re.IGNORECASE)  # "\boxed{5}, and if n is odd \boxed{6}"
 def _hedged_line(text: str, answer_end: int) -> bool:
@@ -87,6 +87,8 @@ def _stated_after_box(text: str, boxed: tuple, phrases: list[re.Match]) -> tuple
     box stands ("One might think the answer is 12" after it does not count)."""
     closing = _closing_answer_line(text, phrases[-1])
     phrase = phrase_answer(text)
+    if phrase is not None and phrase[1] > boxed[1] and _OFFERS_TWO_RE.search(text, phrases[-1].end(), phrase[1] + 1):
+        return None, None  # "$\\boxed{45}$ ... so the answer is either 45 or 55": it settles on neither
     if closing and (not phrase or not phrase[0] or has_hedge(phrase[0]) or _hedged_line(text, phrase[1]) or retracted(
             text[phrase[1]:])):
         return None, None  # "Answer: 5 or 7", "Answer: not 5" closing the text: the box is not what it settled on
@@ -95,6 +97,9 @@ def _stated_after_box(text: str, boxed: tuple, phrases: list[re.Match]) -> tuple
     if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
         return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
     return None
+
+
+_OFFERS_TWO_RE = re.compile(r"\b(?:either|or)\b[^.\n]*\d[^.\n]*\b(?:or)\b|\bor\b\s*\$?-?\d", re.IGNORECASE)
 
 
 def _closing_answer_line(text: str, phrase: re.Match) -> bool:

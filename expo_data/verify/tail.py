@@ -298,10 +298,15 @@ def retracted(tail: str, strong_only: bool = False) -> bool:
     tail = COUNTERFACTUAL_NOTE_RE.sub(" ", tail)  # "(Note: if we had 6 * 8 instead it would be 48.)"
     if DISOWNED_RE.search(tail):
         return True  # "Hmm, that doesn't look right.", "this is incorrect", "— no, 7": whatever follows
+    if _UNDECIDED_END_RE.search(tail) and not strong_only:
+        return True  # "... Maybe the answer should be 32? ... I'm not sure which one is correct.": it ends undecided
     match = RETRACTION_RE.search(tail)
     return bool(match) and bool(re.search(r"\d", tail[match.end():]) or _RESTATES_RE.search(tail, match.end()))
 
 
+# A closing sentence that leaves the answer undecided between values.
+_UNDECIDED_END_RE = re.compile(r"\b(?:I'?m|I am) not sure which\b[^.!?\n]*[.!?]?\s*$|\bnot sure which (?:one|answer|value) is "
+                               r"(?:correct|right)\b[^\n]*$|\bcan(?:not|'t) decide\b[^\n]*$", re.IGNORECASE)
 # Words that take back an answer stated first, beyond the strong cues: "Correction: the answer should be 7", "typo".
 _ANSWER_TAKEN_BACK_RE = re.compile(r"\b(?:correction|typo|let me redo|redo|recompute|re-?calculat\w*|wrong|error|should be|"
                                    r"the correct (?:answer|count|value|total)|wait,? (?:the answer|I (?:need|made|was)|that's|"
