@@ -1,5 +1,6 @@
-"""Indefinite integrals: two antiderivatives with their constants are one answer when they differ by a constant
-(verify/antiderivatives.py), never when their derivatives differ or one is real where the other is not."""
+"""Calculus answers: indefinite integrals equal up to their constant of integration (verify/antiderivatives.py),
+never when their derivatives differ or one is real where the other is not; and an answer that writes the question
+out as its left side ("\\int x \\ln x\\,dx = ...") states the value on its right."""
 
 import pytest
 from hypothesis import given, settings
@@ -41,3 +42,22 @@ def test_a_constant_shift_is_the_same_antiderivative_and_a_changed_term_is_not(a
     assert correct(gold, f"{a}x^3 + {b}x + {shift} + C") is True
     assert correct(gold, f"{a}x^3 + {b + other}x + C") is False
     assert correct(gold, f"{a + other}x^3 + {b}x + {shift} + C") is False
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("\\sin 2x", "\\frac{d}{dx}\\sin^2 x = 2\\sin x\\cos x.", True),
+    ("\\cos 2x", "\\frac{d}{dx}(\\sin x\\cos x) = 1 - 2\\sin^2 x.", True),
+    ("\\cos 2x", "\\frac{d}{dx}(\\sin x\\cos x) = 1 + 2\\sin^2 x.", False),
+    ("\\frac{x^2}{2}\\ln x-\\frac{x^2}{4}+C", "\\int x\\ln x\\,dx = \\frac{x^2}{4}\\left(2\\ln x - 1\\right) + C", True),
+    ("\\frac{1}{2}\\arctan\\frac{x}{2}+C", "= \\frac{1}{2}\\tan^{-1}\\left(\\frac{x}{2}\\right) + C", True),
+    ("\\frac{n(n+1)(2n+1)}{6}", "\\sum_{k=1}^n k^2 = \\frac{2n^3+3n^2+n}{6}.", True),
+    ("\\frac{n(n+1)(2n+1)}{6}", "\\sum_{k=1}^n k^2 = \\frac{2n^3+3n^2+2n}{6}.", False),
+    ("\\frac{x}{(1-x)^2}", "\\sum_{n=1}^{\\infty} n x^{n} = \\frac{x}{(x-1)^2}.", True),
+    ("\\frac{1}{3}", "\\int_0^1 x^2\\,dx = \\frac{1}{2}", False),
+    ("\\frac13", "\\int_0^1 x^2 dx = \\frac{x^3}{3}\\Big|_0^1 = \\frac13", True),
+    ("3", "\\lim_{x\\to 0} \\frac{\\sin 3x}{x} = 3", True), ("3", "\\lim_{x\\to 0} \\frac{\\sin 3x}{x} = 3x", False),
+    ("-i", "i^{2023} = e^{-i\\pi/2}", True), ("i", "i^{2023} = e^{-i\\pi/2}", False),
+    ("\\sqrt{x-1}", "f^{-1}(x) = (x-1)^{1/2}", True), ("5", "x^2 + 1 = 5", False)])
+def test_the_question_written_out_then_its_value(gold, answer, expected):
+    # the left side is the question itself (an integral, a derivative, a sum, a limit, an inverse): its value counts
+    assert correct(gold, answer) is expected

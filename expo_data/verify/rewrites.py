@@ -56,6 +56,26 @@ _QUANTITY_NAME_RE = re.compile(
 _NAMED_MATH = {"\\sqrt", "\\frac", "\\pi", "\\ln", "\\log", "\\sin", "\\cos", "\\tan", "\\exp"}
 
 
+# The left side of "\\int x \\ln x\\,dx = ...", "\\frac{d}{dx}\\sin^2 x = ...", "\\sum_{k=1}^n k^2 = ...", "\\lim ... =",
+# "f^{-1}(x) = ...", "i^{2023} = ...", a lone "= ...": the question written out, then its value.
+_ASKED_SIDE_RE = re.compile(r"^\s*\$?\s*(?:(?:[^=]*?(?:\\(?:i+nt|oint|sum|prod|lim)(?![A-Za-z])|\\frac\s*\{\s*d\s*\^?\{?\d?\}?\s*\}\s*"
+                            r"\{\s*d\s*[a-z]|\\[dt]?frac\s*\{\s*d\s*[a-z]\s*\}\s*\{\s*d\s*[a-z]\s*\}|\bd/dx\b)[^=]*?|"
+                            r"[A-Za-z]\^\s*\{\s*-1\s*\}\s*\(\s*[a-z]\s*\)\s*|i\^\s*\{?\d+\}?\s*)=|=)\s*(?=\S)")
+
+
+def _asked_side_value(reference: str, answer: str) -> str:
+    """The value after the question written out as its left side, when the gold is a bare value (no "=")."""
+    if "=" in reference:
+        return answer
+    masked = re.sub(r"\{[^{}]*\}", lambda m: m.group().replace("=", "\x01"), answer)  # "\\sum_{k=1}^n": no side
+    asked = _ASKED_SIDE_RE.match(masked)
+    if not asked:
+        return answer
+    # a chain ("\\int_0^1 x^2\\,dx = \\frac{x^3}{3}\\Big|_0^1 = \\frac13") states its last side
+    last = masked.rfind("=") + 1 if "=" in masked[asked.end():] else asked.end()
+    return answer[last:].strip().rstrip(".").strip()
+
+
 def _quantity_value(reference: str, answer: str) -> str:
     """The answer's value without its quantity's symbol ("Q ≈ 4200 J" -> "4200 J") when the gold names nothing (no
     "=" in it); "≈" only where the gold itself is a measurement (it carries a unit, or it is a decimal or in
@@ -96,7 +116,7 @@ def answer_rewritten(reference: str, answer: str) -> str:
     answer = re.sub(r"^\s*(?:\\therefore|∴)\s*", "", answer)  # "$\\therefore CE = 104$": the sign of a conclusion
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
         answer = _APPROXIMATION_AFTER_RE.sub("", answer)
-    answer = _quantity_value(reference, answer)
+    answer = _quantity_value(reference, _asked_side_value(reference, answer))
     if not _QUALIFIED_FAMILY_RE.search(answer):
         answer = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", answer))
     return re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", answer)
