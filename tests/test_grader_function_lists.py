@@ -66,3 +66,35 @@ def test_function_lists_are_read_from_closing_lines(completion, gold, expected):
     "$\\boxed{120}$\n\nHmm, but another formula gives 60. Both methods seem valid, so the answer is either 120 or 60."])
 def test_a_box_left_undecided_is_no_answer(completion):
     assert graded("120" if "120" in completion else "30", completion) is False
+
+
+# Review 16b (a skeptic's 277 probes against the function lists and the undecided boxes).
+@pytest.mark.parametrize("completion, expected", [
+    ("**Answer:** $f\\equiv 0$ and $f(n)=2n+K$ for some $K\\in\\mathbb{R}$.", False),
+    ("**Answer:** $f\\equiv 0$ and $f(n)=2n+K$ for some $K\\in\\mathbb{Z}$.", True),
+    ("**Answer:** $f\\equiv 0$ and $f(n)=2n+K$ where $K$ is even.", False),
+    ("Therefore the solutions are $f(x)=0$ and $f(x)=2x+c$ for any real $c$.", False),
+    ("Therefore the solutions are $f(x)=0$ and $f(x)=2x+c$ for any integer $c$.", True)])
+def test_a_stated_parameter_range_is_kept(completion, expected):
+    assert graded(GOLD, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("Hence $f(x)=x$ for all $x\\ge0$ and $f(x)=-x$ for all $x<0$.", "$f(x)=x$ and $f(x)=-x$"),
+    ("Hence $f(x)=x^2$ for all $x\\ge0$ and $f(x)=0$ for all $x<0$.", "$f(x)=x^2$ and $f(x)=0$"),
+    ("Thus $f(x) = x$ for all real $x$ and $f(x) = -x$ for all integers $x$.", "$f(x)=x$ and $f(x)=-x$"),
+    ("The answer is maybe $f(x)=x$ or $f(x)=-x$.", "$f(x)=x$ and $f(x)=-x$"),
+    ("The answer is either $f(x)=x$ or $f(x)=-x$ (only one of them can work).", "$f(x)=x$ and $f(x)=-x$"),
+    ("Substituting.\n\n**Answer:** $f(x)=x$, $f(x)=-x$, and $f(x)=0$.", "$f(x)=x$ and $f(x)=-x$")])
+def test_pieces_hedges_and_extra_items_are_no_list_of_solutions(completion, gold):
+    assert graded(gold, completion) is False
+
+
+@pytest.mark.parametrize("tail, expected", [
+    ("So the answer is either 30 or 32, depending on whether the endpoints count.", False),
+    ("I can't decide whether 30 or 32 is right.", False), ("I'm not sure which one is correct: 30 or 32.", False),
+    ("I was not sure which one is correct at first, but the check confirms 30.", True),
+    ("I can't decide which method is more elegant, but both are valid.", True),
+    ("The answer is 30 (or 6 times 5).", True), ("The answer is 30 or 32. After rechecking, it is 30.", True)])
+def test_undecided_endings_after_a_box(tail, expected):
+    assert graded("30", f"So $n = 30$.\n\n$\\boxed{{30}}$\n\n{tail}") is expected

@@ -162,12 +162,13 @@ _RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\
                            r"-?[\d./\\{}a-z]+)\s*\$\s*\.?\s*$")
 
 
-_TUPLE = rf"\(\s*{_NUM}(?:\s*,\s*{_NUM})+\s*\)"
+_TUPLE = rf"\(\s*(?:\\pm\s*|±)?{_NUM}(?:\s*,\s*(?:\\pm\s*|±)?{_NUM})+\s*\)"  # "(0, \\pm 2)": two tuples
 # A closing sentence that is only the list of solutions: "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "The triples
 # $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
 # solutions", "for odd n, the solutions") is no answer.
 _NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}"  # "(x, y) = (3, 1)"
 _LISTED_TUPLES_RE = re.compile(
+    r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.$\n]){0,60},\s*)?"  # "Adding the symmetric pairs, ..."
     r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
     r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
     r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*\$*\s*"

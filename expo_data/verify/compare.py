@@ -17,6 +17,7 @@ from .dates import date_verdict, time_verdict
 from .permuted import permuted_verdict
 from .precision import rounds_to_gold
 from .scripts import plain_scripts
+from .tuple_lists import signed_tuples_expanded
 from .exact import exact_decimals_equal
 from .special import _base_number, _equation_sides_disagree, _special_match
 from .families import family_verdict
@@ -402,8 +403,8 @@ def _warm_once() -> None:
 
 def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | None]:
     errors = []
-    reference = plain_scripts(gold_answer(reference)[0])  # a whole solution's boxed / #### answer
-    extracted = plain_scripts(extracted)  # "V₂ ≈ 2.67 L", "6.022 × 10²³"
+    reference = signed_tuples_expanded(plain_scripts(gold_answer(reference)[0]))  # a solution's boxed / #### answer
+    extracted = signed_tuples_expanded(plain_scripts(extracted))  # "V₂ ≈ 2.67 L", "6.022 × 10²³", "(0, \\pm 2)"
     reference = _SPLIT_UNIT_RE.sub(r"\1 \2", reference)  # OlympiadBench: "$1.04 \times 10^{5}$ $\mathrm{~Pa}$"
     extracted = answer_rewritten(reference, _unboxed(extracted))  # "Q ≈ 4200 J", "exactly the primes", "... ($k\ge1$)"
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)

@@ -245,7 +245,8 @@ def _bare_value(line: str) -> bool:
 # A heading that says the list under it is the answer: "The equation has exactly two solutions:", "The solutions are:".
 _SOLUTIONS_HEADING_RE = re.compile(r"(?:\b(?:the|all|exactly|only)\b[^:\n]{0,60}?\b(?:solutions|functions|answers|pairs|triples|"
                                    r"values)|\bsolutions (?:are|is))\b[^:\n]{0,40}:\s*$|"
-                                   r"^\s*#{0,4}\s*(?:\*\*)?(?:final\s+)?answers?(?:\*\*)?\s*:?(?:\*\*)?\s*$", re.IGNORECASE)
+                                   r"^\s*#{0,4}\s*(?:\*\*)?(?:(?:final\s+)?answers?|(?:all\s+)?solutions)(?:\*\*)?\s*:?(?:\*\*)?\s*$",
+                                   re.IGNORECASE)
 _LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|identity\s+|linear\s+)?(?:function|solution)\s+)?"
                              rf"(?:\$([^$]+)\$|({PLAIN_FORMULA}|[A-Za-z]\([a-z]\)\s*=\s*-?\d+(?:\.\d+)?))\s*[;,.]?(?:\s*(?:and|or))?\s*")
 # A closing remark after the listed solutions that only confirms them: "Both satisfy the equation, so these are all

@@ -15,9 +15,9 @@ from .unstated import (closing_disowned, closing_formula, empty_answer_box, name
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    first_thought, retracted)
 from .choices import with_named_option
-from .rewrites import function_qualifiers_dropped
-from .pairs import superscripts_as_powers, unit_of
-from .phrase import (ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
+from .rewrites import function_qualifiers_dropped, several_domains
+from .units import with_its_unit, with_restated_unit
+from .phrase import (functions_with_their_range, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
                      has_hedge, phrase_answer)
 
 
@@ -40,7 +40,7 @@ _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\
 
 
 _SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure|"
-                                 r"depending|depends|may vary|varies)\b",
+                                 r"depending|depends|may vary)\b",
                                  re.IGNORECASE)
 _BETWEEN_BOXES_HEDGE_RE = re.compile(r"\b(?:if|could|might|when)\b", re.IGNORECASE)  # "\boxed{5}, and if n is odd \boxed{6}"
 def _hedged_line(text: str, answer_end: int) -> bool:
@@ -87,7 +87,7 @@ def _stated_after_box(text: str, boxed: tuple, phrases: list[re.Match]) -> tuple
     box stands ("One might think the answer is 12" after it does not count)."""
     closing = _closing_answer_line(text, phrases[-1])
     phrase = phrase_answer(text)
-    if phrase is not None and phrase[1] > boxed[1] and _OFFERS_TWO_RE.search(text, phrases[-1].end(), phrase[1] + 1):
+    if phrase is not None and phrase[1] > boxed[1] and _OFFERS_TWO_RE.search(text.rstrip(), phrases[-1].end()):
         return None, None  # "$\\boxed{45}$ ... so the answer is either 45 or 55": it settles on neither
     if closing and (not phrase or not phrase[0] or has_hedge(phrase[0]) or _hedged_line(text, phrase[1]) or retracted(
             text[phrase[1]:])):
@@ -99,7 +99,9 @@ def _stated_after_box(text: str, boxed: tuple, phrases: list[re.Match]) -> tuple
     return None
 
 
-_OFFERS_TWO_RE = re.compile(r"\b(?:either|or)\b[^.\n]*\d[^.\n]*\b(?:or)\b|\bor\b\s*\$?-?\d", re.IGNORECASE)
+# A closing statement that offers two values: "so the answer is either 45 or 55.", "45 or possibly 55."
+_OFFERS_TWO_RE = re.compile(r"\$?(-?\d+(?:\.\d+)?)\$?\s+or\s+(?:possibly\s+|maybe\s+|perhaps\s+)?\$?(?!\1\b)(-?\d+(?:\.\d+)?)\$?"
+                            r"\s*(?:,\s*(?:depending|depends)\b[^\n]*)?[.!]?\s*$", re.IGNORECASE)
 
 
 def _closing_answer_line(text: str, phrase: re.Match) -> bool:
@@ -327,7 +329,7 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
         return (closing, "last_line") if closing else (None, None)
     text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]).replace("{,}", ",")  # −3 is -3; 1{,}157
     if restated_result(text) is not None:
-        return _with_restated_unit(text, restated_result(text)), "last_number"
+        return with_restated_unit(text, restated_result(text)), "last_number"
     text = concluding_text(text)
     if text is not None and closing_disowned(text):
         return None, None  # "Suppose the answer is 100.", "An answer of 5 would be wrong.": no value stated
@@ -343,8 +345,13 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return None, None  # "since $f(x)=x$ fails for all $x$": no solution stated, and $x$ is none
     if turned_down(text):
         return None, None  # "We reject $x = 3$ because ...", "So $n = 3$ is impossible.", "$n \\neq 3$"
-    text = _BOUND_VARIABLE_RE.sub("", text)  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
-    text = text[:-300] + function_qualifiers_dropped(text[-300:])  # "$f(x)=x$ for all $x$, or $f(x)=-x$ for all $x$."
+    pieces = several_domains(text[-300:])  # "$f(x)=x$ for all $x\\ge0$ and $f(x)=-x$ for all $x<0$": one function
+    bound = _BOUND_VARIABLE_RE.search(text)
+    letter = re.search(r"\$\s*([a-z])", bound.group()).group(1) if bound else ""
+    if bound and not (re.search(rf"[fghFGHPQ]\s*\([^()]*\)\s*=[^$]*(?<![\\A-Za-z]){letter}(?![A-Za-z])", text) and not re.search(
+            rf"[fghFGHPQ]\s*\(\s*{letter}\s*\)", text)):  # "... $f(x)=2x+c$ for any real $c$": a parameter's range
+        text = text[:bound.start()]  # "$f(x)=x$ and $f(x)=-x$ for all rational $x$.": $x$ is no answer
+    text = text if pieces else text[:-300] + function_qualifiers_dropped(text[-300:])  # "... for all $x$, or ..."
     named = _NAMED_SOLUTION_RE.search(text[-300:])
     # "... is the only solution, with $k = 75$": the sentence's other values go with the named one
     if named and not _CONTRAST_RE.search(named.group(2)) and not re.search(r"\bnot\b", named.group(1)):
@@ -356,6 +363,9 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         return named.group(1), "last_number"  # "Hence x = 3 is the only solution, and it satisfies ... 2*3 + 1 = 7."
     numbers = list(_LAST_NUMBER_RE.finditer(text))
     spans = list(MATH_SPAN_RE.finditer(text))
+    ranged = functions_with_their_range(text, span_run(text, spans, len(spans) - 2, backward=True)) if len(spans) > 2 else None
+    if ranged:
+        return ranged[0], "last_math"  # "$f(x)=0$ and $f(x)=2x+c$ for any real $c$.": each function, the range kept
     if qualified_form(text, spans):
         return qualified_form(text, spans), "last_math"  # "$f(x) = x^c$ where $c$ is a positive constant."
     if spans and _REJECTED_AFTER_RE.match(text, spans[-1].end()):
@@ -367,9 +377,11 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
             numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
-        content = joined_spans(span_run(text, spans, len(spans) - 1, backward=True))
+        run = span_run(text, spans, len(spans) - 1, backward=True)
+        ranged = functions_with_their_range(text, run)  # "... and $f(x)=2x+c$ for any real $c$.": the range kept
+        content = ranged[0] if ranged else joined_spans(run)
         if content:
-            return _with_its_unit(text, content, spans[-1].end()), "last_math"  # "$100\\,000$ Pa."
+            return with_its_unit(text, content, spans[-1].end()), "last_math"  # "$100\\,000$ Pa."
     if numbers:
         last = _last_number(text)
         at = -1 if last is None else text.rfind(last)
@@ -379,7 +391,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
             mantissa = mantissa or _EXACT_BEFORE_RE.search(text[:at])  # "1/6 ≈ 0.167": both, for the grader to weigh
             mantissa = mantissa or (_WHOLE_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d+/\d+", last) else None)
             last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
-            last = _with_its_unit(text, last, at + len(last))
+            last = with_its_unit(text, last, at + len(last))
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 
@@ -401,32 +413,6 @@ _EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/]\s)(?<![×*·+\-/\S])((?=\S*[\d�
 _WHOLE_BEFORE_RE = re.compile(r"(?<![\w.,/])(\d+ )$")
 # "1 000 g": the groups of digits before a last number of three digits ("000" alone is another number).
 _GROUPS_BEFORE_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u2009\u202f]\d{3})*[ \u2009\u202f])$")
-
-
-def _with_restated_unit(text: str, value: str) -> str:
-    """A restated result with the unit the closing paragraph gives it ("She runs **2500 meters**.")."""
-    restated = re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])\s*\**\s*([A-Za-z°][A-Za-z/^0-9]*)", text.rsplit("\n\n", 1)[-1])
-    with_unit = f"{value} {restated.group(1)}" if restated else ""
-    return with_unit if restated and unit_of(with_unit) is not None else value
-
-
-def _with_its_unit(text: str, value: str, end: int) -> str:
-    """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
-    would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
-    if re.match(r"\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)(?!\s*(?:\\text\s*\{\s*)?(?:[CFK]\b|celsius|fahrenheit|kelvin))", text[end:],
-                re.IGNORECASE) and re.fullmatch(r"-?[\d.,]+", value):
-        return value + "°"  # "measures 150°": an angle, which a gold in radians may be
-    rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
-    bolded = re.match(r"[^*\n]{1,24}(?=\*\*)", text[end:]) if re.search(r"\*\*\s*\$?\s*$", text[:end - len(value)]) else None
-    rest = bolded.group() if bolded else rest  # "spends **2.5 hours** watching": the bold holds the value and its unit
-    candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
-    if unit_of(superscripts_as_powers(candidate)) is not None:
-        return candidate  # m², s⁻¹
-    words = rest.split()  # "83.7 J of heat": the unit before the words, never the bare 83.7 (a gold in kJ would match)
-    leading = next((value + " " + " ".join(words[:n]) for n in (2, 1) if len(words) > n and unit_of(
-        superscripts_as_powers(value + " " + " ".join(words[:n]).strip("$*"))) is not None and words[n].lower() in (
-        "of", "in", "for", "per", "is", "are", "was", "to", "at")), None)
-    return leading.strip("$* ") if leading else value
 
 
 def final_statement_start(text: str) -> int:

@@ -58,7 +58,8 @@ _SPELLINGS = [
 # Words that carry no condition ("all", "such that", "for some"); anything else unread leaves the side unread.
 _FILLER = {"all", "every", "each", "any", "the", "such", "that", "those", "for", "some", "is", "are", "where", "with",
            "and", "of", "form", "works", "values", "value", "numbers", "number", "solutions", "answer", "only",
-           "arbitrary", "holds", "true", "a", "an", "it", "in", "when", "if", "must", "be", "can", "formed"}
+           "arbitrary", "holds", "true", "a", "an", "it", "in", "when", "if", "must", "be", "can", "formed", "exactly",
+           "precisely"}
 _DOMAIN_WORDS = [(r"\bprimes?\b", "P"), (r"\b(?:non-?negative|nonnegative) integers?\b", "Z0"),
                  (r"\bpositive integers?\b", "Z+"), (r"\bintegers?\b", "Z")]
 _REL = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b,
@@ -86,6 +87,7 @@ def _spelled(text: str) -> str:
     text = re.sub(r"\b([a-z]) ?_ ?(?:\{ ?\d ?\}|\d)", r"\1", text)  # "a_0": one variable, read by its letter
     text = re.sub(r",? (?:together with|along with|as well as) ", " or ", text)  # "p ≡ 1 mod 4, together with p = 2"
     text = re.sub(r"\b([a-z]) mod (\d+) in \{ ?(-?\d+(?: ?, ?-?\d+)*) ?\}", r"\1 ≡ \3 mod \2", text)  # n mod 6 in {1, 3}
+    text = re.sub(r"\b([a-z]) ≡ (-?\d+) or \1 ≡ (-?\d+) mod (\d+)", r"\1 ≡ \2, \3 mod \4", text)  # n ≡ 1 or n ≡ 2 mod 3
     text = re.sub(r"\b([a-z]) ?= ?0 ?, ?± ?1 ?, ?± ?2 ?,? ?\.\.\.", r"\1 in Z", text)  # k = 0, ±1, ±2, ...: every integer
     # {n in Z : n ≡ 1 mod 3}: the members of a domain with a condition
     text = re.sub(r"^\{ ?([a-z] ?(?:>=|>) ?-?\d+) ?: ?(.+?) ?\}$", r"\1 and \2", text)  # {n >= 0 : n ≢ 2 mod 7}

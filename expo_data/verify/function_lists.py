@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .rewrites import FOR_EVERY_RE
+from .rewrites import FOR_EVERY_RE, piecewise_domains
 
 # Where a definition starts: "f(x) =", "f(n)=", "f \\equiv", "f ≡".
 _START_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*(?:\(\s*([a-z])\s*\)\s*=|\\equiv|≡)")
@@ -28,8 +28,8 @@ def _definitions(text: str) -> list[str] | None:
     function (words before the first, two names, a definition in several letters)."""
     text = re.sub(r"\$|\\left|\\right|\\displaystyle", "", text).strip().rstrip(".")
     domains = {re.sub(r"[\s$(){}]|\\text", "", m.group()) for m in FOR_EVERY_RE.finditer(text)}
-    if len(domains) > 1:
-        return None  # "f(x) = x for all real x and f(x) = -x for all integers x": two domains, read elsewhere
+    if len(domains) > 1 or piecewise_domains(text):
+        return None  # "... for all real x and ... for all integers x", "... for x \\ge 0 and ... for x < 0": read elsewhere
     starts = list(_START_RE.finditer(text))
     if not starts or len(starts) > _MOST_ITEMS or len({m.group(1) for m in starts}) > 1:
         return None

@@ -195,6 +195,9 @@ def _bold_line(text: str, rest_at: int, stated_end: int) -> bool:
     return line.lstrip().startswith("**") and bool(re.match(r"[.\s]*\*\*\s*(?:\n|$)", text[stated_end:]))
 
 
+# A worded answer that states a condition: "such a partition exists iff $n = 4k$ or $n = 4k-1$ for some positive $k$".
+_EXACTLY_WHEN_RE = re.compile(r"\b(?:iff|if and only if|exactly when|precisely when|exactly for|precisely for)\b", re.IGNORECASE)
+_ONLY_ONE_RE = re.compile(r"\b(?:only one|one of (?:them|these|the two)|whichever|which one)\b", re.IGNORECASE)
 _DEFINES_FUNCTION_RE = re.compile(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=")
 _OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending|depends|not sure|unsure)\b", re.IGNORECASE)
 
@@ -211,7 +214,7 @@ def _inner_value(candidate: str) -> str:
     if len(run) > 1 and not candidate[run[-1].end():].strip(" .*") and not has_hedge(candidate):
         return joined_spans(run)
     if len(run) > 1 and all(_DEFINES_FUNCTION_RE.match(span_content(m)) for m in run) and not has_hedge(
-            re.sub(r"\b(?:either|or)\b", " ", candidate[run[0].start():])):
+            re.sub(r"\b(?:either|or|and)\b", " ", candidate)) and not _ONLY_ONE_RE.search(candidate):
         # "either $f \\equiv 0$, or $f(n)=2n+K$ for some constant $K$": the solutions of a functional equation
         return candidate[run[0].start():].replace("$", "").strip().rstrip(".")
     if len(spans) > 1 and _OFFERED_RE.search(candidate):
@@ -261,6 +264,40 @@ def _worded_value(candidate: str) -> str:
     return candidate
 
 
+def _condition_stated(candidate: str) -> str:
+    """"such a partition exists iff $n = 4k$ or $n = 4k-1$": the condition; unchanged when a value comes before the
+    condition word ("the minimum is $\\frac32$, attained exactly when $a=b=c$") or the condition is offered."""
+    condition = _EXACTLY_WHEN_RE.search(candidate)
+    if condition and MATH_SPAN_RE.search(candidate, condition.end()) and not _OFFERED_RE.search(candidate) and not (
+            re.search(r"\d|\$", candidate[:condition.start()])):
+        return candidate[condition.end():].replace("$", "").strip().rstrip(".")
+    return candidate
+
+
+def _without_clause_letter(text: str, run: list[re.Match]) -> list[re.Match]:
+    """The run without a last bare letter that begins another clause ("$7$ and $m$ divides it"); [] when the letter
+    begins a condition offered instead ("$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square")."""
+    if len(run) < 2 or not _BARE_VARIABLE_RE.fullmatch(span_content(run[-1])) or not re.match(r"[ \t]*[A-Za-z]",
+                                                                                               text[run[-1].end():]):
+        return run
+    return [] if re.search(r"\bor\b", text[run[-2].end():run[-1].start()]) else run[:-1]
+
+
+def functions_with_their_range(text: str, run: list[re.Match]) -> tuple[str, int] | None:
+    """A run of function definitions followed by their parameter's range ("$f \\equiv 0$ and $f(n)=2n+K$ for some
+    $K \\in \\mathbb{R}$"): the statement to its sentence's end, the range kept; None otherwise."""
+    if len(run) < 2 or not all(_DEFINES_FUNCTION_RE.match(span_content(m)) for m in run) or not re.match(
+            r"\s*,?\s*(?:for|with|where|\(|\$?\s*[a-zA-Z]\s*(?:\\in|∈))", text[run[-1].end():]):
+        return None
+    end = re.compile(r"\.(?:\s|$)|\n").search(text, run[-1].end())
+    end_at = end.start() if end else len(text)
+    statement = re.sub(r"\$|\\(?:left|right)\b", "", text[run[0].start():end_at])
+    return _CONSTANT_DEFINITION_RE.sub(r"\1(x) = ", statement).strip(), end_at
+
+
+_CONSTANT_DEFINITION_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*\\equiv\s*(?=[-\d\\])")
+
+
 def phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
     is "" when the phrase states more than one value."""
@@ -279,11 +316,13 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
-        if len(run) > 1 and _BARE_VARIABLE_RE.fullmatch(span_content(run[-1])) and re.match(r"[ \t]*[A-Za-z]", text[stated_end:]):
-            if re.search(r"\bor\b", text[run[-2].end():run[-1].start()]):
-                return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
-            run = run[:-1]  # "$7$ and $m$ divides it", "$7$, $m$ being the modulus": the letter begins another clause
-            candidate, stated_end = joined_spans(run), run[-1].end()
+        run = _without_clause_letter(text, run)
+        if not run:
+            return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
+        candidate, stated_end = joined_spans(run), run[-1].end()
+        ranged = functions_with_their_range(text, run)
+        if ranged:
+            return ranged
         whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:
             return whole
@@ -313,7 +352,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated = _SUBJECT_IS_RE.fullmatch(candidate.strip().rstrip("."))
         if stated and not has_hedge(stated.group(1)):
             candidate = stated.group(1)  # "The largest $n$ is 34", "not 12; it is 15": the value, not the name
-        candidate = _worded_value(candidate)
+        candidate = _worded_value(_condition_stated(candidate))
         if not candidate:
             return "", stated_end  # "either $\\frac{1}{3}$ or $\\frac{2}{3}$"
     if cjk_value(candidate) == "":

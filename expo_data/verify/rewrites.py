@@ -33,17 +33,43 @@ def gamma_as_letter(text: str) -> str:
 _FUNCTION_ITEM_RE = re.compile(r"[fghFGHP]\s*\(\s*[a-z]\s*\)\s*=")
 FOR_EVERY_RE = re.compile(r"\s*\(?\s*(?:\\text\s*\{\s*)?\b(?:for|over)\s+(?:all|every|each|any)\s+"
                            r"(?:(?:real|rational|positive|integer|nonnegative|non-negative|natural)\s+)*(?:numbers?\s+|integers\s+)?"
-                           r"\}?\s*\$?\s*[a-z]\s*(?:(?:\\in|∈)\s*\\mathbb\s*\{?[RQZN]\}?(?:\^\s*\{?\+\}?)?|(?:>|\\geq?|\\ge|≥)\s*0)?"
+                           r"\}?\s*\$?\s*[a-z](?![A-Za-z])\s*(?:(?:\\in|∈)\s*\\mathbb\s*\{?[RQZN]\}?(?:\^\s*\{?\+\}?)?|(?:>|\\geq?|\\ge|≥)\s*0)?"
                            r"\s*\$?\s*\}?\s*\)?")  # "for all x > 0" too
+
+
+# A domain bounded by a relation ("for all $x < 0$", "for x \\ge 0", "if x > 1"): pieces of one function when two
+# pieces differ ("x for x \\ge 0 and -x for x < 0"); one shared domain ("... for all x > 0, or ... for all x > 0") is none.
+_DOMAIN_RELATION_RE = re.compile(r"\b(?:for|if|when|whenever)\s+(?:(?:all|every|each|any|real|positive|negative)\s+)*\$?\s*"
+                                 r"[a-z]\s*(?:<|>|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])|≤|≥|\\neq?(?![A-Za-z])|≠)\s*=?\s*-?[\w.]*")
+
+
+def piecewise_domains(text: str) -> bool:
+    return len({re.sub(r"[\s$]", "", m.group()) for m in _DOMAIN_RELATION_RE.finditer(text)}) > 1
+
+
+def several_domains(text: str) -> bool:
+    """Pieces of one function, or items over different domains ("for all real x" and "for all integers x")."""
+    return piecewise_domains(text) or len({re.sub(r"[\s$(){}]|\\text", "", m.group()) for m in FOR_EVERY_RE.finditer(text)}) > 1
 
 
 def function_qualifiers_dropped(text: str) -> str:
     """"f(x) = x for all real x and f(x) = 2 - x for all real x" as "f(x) = x and f(x) = 2 - x": in a list of two or
     more functions each item's "for all x" only restates the domain."""
-    if len(_FUNCTION_ITEM_RE.findall(text)) < 2:
-        return text
-    domains = {re.sub(r"[\s$(){}]|\\text", "", m.group()) for m in FOR_EVERY_RE.finditer(text)}
-    return FOR_EVERY_RE.sub(" ", text) if len(domains) == 1 else text  # "for all real x" and "for all integers x" differ
+    if len(_FUNCTION_ITEM_RE.findall(text)) < 2 or piecewise_domains(text):
+        return text  # "f(x) = x for all x \\ge 0 and f(x) = -x for all x < 0": one function in pieces
+    arguments = set(re.findall(r"[fghFGHP]\s*\(\s*([a-z])\s*\)\s*=", text))
+    of_argument = [m for m in FOR_EVERY_RE.finditer(text) if _qualified_letter(m.group()) in arguments]  # not "any real c"
+    domains = {re.sub(r"[\s$(){}]|\\text", "", m.group()) for m in of_argument}
+    if len(domains) != 1:
+        return text  # "for all real x" and "for all integers x" differ
+    for match in reversed(of_argument):
+        text = text[:match.start()] + " " + text[match.end():]
+    return text
+
+
+def _qualified_letter(qualifier: str) -> str:
+    letters = re.findall(r"(?<![A-Za-z\\])[a-z](?![A-Za-z])", re.sub(r"\\[A-Za-z]+", " ", qualifier))
+    return letters[-1] if letters else ""
 
 
 # A physical quantity's symbol before its value: "Q ≈ 4200 J", "\\rho = 1500 kg/m^3", "\\vec F = (2, -1, 3)", "A^{T} = ...",
@@ -67,13 +93,15 @@ def _asked_side_value(reference: str, answer: str) -> str:
     """The value after the question written out as its left side, when the gold is a bare value (no "=")."""
     if "=" in reference:
         return answer
-    masked = re.sub(r"\{[^{}]*\}", lambda m: m.group().replace("=", "\x01"), answer)  # "\\sum_{k=1}^n": no side
+    masked = re.sub(r"\{[^{}]*\}|\([^()]*\)", lambda m: m.group().replace("=", "\x01"), answer)  # "\\sum_{k=1}^n": no side
+    note = re.search(r"\\q?quad|\\text\s*\{\s*(?:at|when|for|if|where)\b|,\s*(?:at|when|where)\b", masked)
+    masked = masked[:note.start()] if note else masked  # "= 0 \\text{ at } x = 1": where, not what
     asked = _ASKED_SIDE_RE.match(masked)
     if not asked:
         return answer
     # a chain ("\\int_0^1 x^2\\,dx = \\frac{x^3}{3}\\Big|_0^1 = \\frac13") states its last side
     last = masked.rfind("=") + 1 if "=" in masked[asked.end():] else asked.end()
-    return answer[last:].strip().rstrip(".").strip()
+    return answer[last:len(masked)].strip().rstrip(".").strip()
 
 
 def _quantity_value(reference: str, answer: str) -> str:
@@ -117,6 +145,8 @@ def answer_rewritten(reference: str, answer: str) -> str:
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
         answer = _APPROXIMATION_AFTER_RE.sub("", answer)
     answer = _quantity_value(reference, _asked_side_value(reference, answer))
+    if re.search(r"\\ln(?![A-Za-z])", reference) and not re.search(r"\\ln(?![A-Za-z])|\\log\s*_", answer):
+        answer = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", answer)  # "\\frac{\\pi}{8}\\log 2" for a gold in \\ln: the natural log
     if not _QUALIFIED_FAMILY_RE.search(answer):
         answer = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", answer))
     return re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", answer)

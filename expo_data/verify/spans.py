@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
-SPAN_JOIN_RE = re.compile(r"\s*(?:,|;|,?\s*(?:and|or)|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)
+SPAN_JOIN_RE = re.compile(r"\s*(?:,?\s*(?:and|or)\b|,|;|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)  # ", and" whole
 # One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
 _NAMED = r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?|\(\s*[a-z](?:\s*,\s*[a-z])+\s*\))\s*="  # "(k,n) ="
 SPAN_SHAPE_RE = re.compile(rf"{_NAMED}(?:\s*[A-Za-z]\s*=)*\s*[^=<>]+|{_NAMED}\s*[^=<>,]+(?:,{_NAMED}\s*[^=<>,]+)+")  # or "$b=0, a=2$"

@@ -305,8 +305,8 @@ def retracted(tail: str, strong_only: bool = False) -> bool:
 
 
 # A closing sentence that leaves the answer undecided between values.
-_UNDECIDED_END_RE = re.compile(r"\b(?:I'?m|I am) not sure which\b[^.!?\n]*[.!?]?\s*$|\bnot sure which (?:one|answer|value) is "
-                               r"(?:correct|right)\b[^\n]*$|\bcan(?:not|'t) decide\b[^\n]*$", re.IGNORECASE)
+_UNDECIDED_END_RE = re.compile(r"\b(?:I'?m|I am) (?:not sure|unsure) which\b(?![^\n]*\bbut\b)[^\n]*$|"
+                               r"\bcan(?:not|'t) decide (?:whether|which|if|between)\b(?![^\n]*\bbut\b)[^\n]*$", re.IGNORECASE)
 # Words that take back an answer stated first, beyond the strong cues: "Correction: the answer should be 7", "typo".
 _ANSWER_TAKEN_BACK_RE = re.compile(r"\b(?:correction|typo|let me redo|redo|recompute|re-?calculat\w*|wrong|error|should be|"
                                    r"the correct (?:answer|count|value|total)|wait,? (?:the answer|I (?:need|made|was)|that's|"

@@ -88,3 +88,13 @@ def tuple_list_verdict(gold: str, answer: str) -> bool | None:
         order = [answer_names.index(name) for name in gold_names]  # "(n,k) = (2,3)" against a gold in (k,n)
         answer_tuples = {tuple(t[i] for i in order) for t in answer_tuples}
     return gold_tuples == answer_tuples
+
+
+# One "±" in a tuple of numbers stands for two tuples: "(0, \\pm 2)" is (0, 2) and (0, -2), "(\\pm 1, 3)" (1, 3), (-1, 3).
+_SIGNED_TUPLE_RE = re.compile(r"\((\s*(?:-?\d+\s*,\s*)*)(?:\\pm|±)\s*(\d+)((?:\s*,\s*-?\d+)*\s*)\)")
+
+
+def signed_tuples_expanded(text: str) -> str:
+    """Each tuple with one "±" as its two tuples, so "(0, \\pm 2), (4, \\pm 23)" reads as four solutions."""
+    return _SIGNED_TUPLE_RE.sub(lambda m: f"({m.group(1)}{m.group(2)}{m.group(3)}), ({m.group(1)}-{m.group(2)}{m.group(3)})",
+                                text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .conversion import compound_verdict, converted_equal, known_unit_token
+from .scripts import superscripts_as_powers
 
 # Units written out in words, read as their symbols (only spellings that are never a counted noun).
 _SPELLED_UNITS = [(re.compile(pattern, re.IGNORECASE), symbol) for pattern, symbol in (
@@ -111,3 +112,29 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
         return None  # "5 hours": the unit words of the rest of the grader
     return same_number(gold_unit[0], answer)
+
+
+def with_restated_unit(text: str, value: str) -> str:
+    """A restated result with the unit the closing paragraph gives it ("She runs **2500 meters**.")."""
+    restated = re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])\s*\**\s*([A-Za-z°][A-Za-z/^0-9]*)", text.rsplit("\n\n", 1)[-1])
+    with_unit = f"{value} {restated.group(1)}" if restated else ""
+    return with_unit if restated and unit_of(with_unit) is not None else value
+
+
+def with_its_unit(text: str, value: str, end: int) -> str:
+    """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
+    would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
+    if re.match(r"\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)(?!\s*(?:\\text\s*\{\s*)?(?:[CFK]\b|celsius|fahrenheit|kelvin))", text[end:],
+                re.IGNORECASE) and re.fullmatch(r"-?[\d.,]+", value):
+        return value + "°"  # "measures 150°": an angle, which a gold in radians may be
+    rest = re.match(r"[^\n.,;!?]*", text[end:]).group()
+    bolded = re.match(r"[^*\n]{1,24}(?=\*\*)", text[end:]) if re.search(r"\*\*\s*\$?\s*$", text[:end - len(value)]) else None
+    rest = bolded.group() if bolded else rest  # "spends **2.5 hours** watching": the bold holds the value and its unit
+    candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
+    if unit_of(superscripts_as_powers(candidate)) is not None:
+        return candidate  # m², s⁻¹
+    words = rest.split()  # "83.7 J of heat": the unit before the words, never the bare 83.7 (a gold in kJ would match)
+    leading = next((value + " " + " ".join(words[:n]) for n in (2, 1) if len(words) > n and unit_of(
+        superscripts_as_powers(value + " " + " ".join(words[:n]).strip("$*"))) is not None and words[n].lower() in (
+        "of", "in", "for", "per", "is", "are", "was", "to", "at")), None)
+    return leading.strip("$* ") if leading else value
