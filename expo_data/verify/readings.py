@@ -228,8 +228,10 @@ def exact_value(text: str) -> float | None:
     """The real value of an answer written without decimals (2\\sqrt{3}, \\ln 2, 1/19)."""
     form = canonical(text, is_gold=False)
     expr = complete_expr(form.text) if form is not None and "." not in form.text else None
+    if not hasattr(expr, "free_symbols"):
+        return None  # nothing read, or text the parser kept as a string ("^1")
     try:
-        return float(expr) if expr is not None and not expr.free_symbols and expr.is_real else None
+        return float(expr) if not expr.free_symbols and expr.is_real else None
     except (TypeError, ValueError):
         return None
 
