@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from .rewrites import FOR_EVERY_RE, piecewise_domains
+from .rewrites import several_domains
 
 # Where a definition starts: "f(x) =", "f(n)=", "f \\equiv", "f ≡".
 _START_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*(?:\(\s*([a-z])\s*\)\s*=|\\equiv|≡)")
 # Joining words between definitions, and before the first.
 _JOIN_RE = re.compile(r"^(?:\s|,|;|\.|\\q?quad|\\[,;: ]|\\text\s*\{\s*(?:or|and)\s*\}|\b(?:or|and|either|both)\b)*|"
                       r"(?:\s|,|;|\.|\\q?quad|\\[,;: ]|\\text\s*\{\s*(?:or|and)\s*\}|\b(?:or|and)\b)*$")
-_PLUS_MINUS_RE = re.compile(r"^(\s*)\\pm\s*(.+)$")
+_PLUS_MINUS_RE = re.compile(r"^\s*\\pm\s*(.+)$")
 _MOST_ITEMS = 12
 # A parameter's range after a definition: "for any integer c", "where c \\in \\mathbb{Z}". An answer that states none
 # takes the gold's ("f(x) = 2x + K" for "f(x) = 2x + c for any integer c"); one that states another is another family.
@@ -27,8 +27,7 @@ def _definitions(text: str) -> list[str] | None:
     """Each definition as "f(x) = body [its qualifier]", in x; None when the text is not only definitions of one
     function (words before the first, two names, a definition in several letters)."""
     text = re.sub(r"\$|\\left|\\right|\\displaystyle", "", text).strip().rstrip(".")
-    domains = {re.sub(r"[\s$(){}]|\\text", "", m.group()) for m in FOR_EVERY_RE.finditer(text)}
-    if len(domains) > 1 or piecewise_domains(text):
+    if several_domains(text):
         return None  # "... for all real x and ... for all integers x", "... for x \\ge 0 and ... for x < 0": read elsewhere
     starts = list(_START_RE.finditer(text))
     if not starts or len(starts) > _MOST_ITEMS or len({m.group(1) for m in starts}) > 1:
@@ -48,7 +47,7 @@ def _definitions(text: str) -> list[str] | None:
             body = re.sub(rf"(?<![\\A-Za-z]){argument}(?![A-Za-z])", "x", body)
         plus_minus = _PLUS_MINUS_RE.match(body)
         # the sign where it stands: "\\pm(x-1)" is x - 1 or -(x - 1); "\\pm x + 1" is x + 1 or -x + 1
-        bodies = [plus_minus.group(2), f"-{plus_minus.group(2)}"] if plus_minus and "," not in body else [body]
+        bodies = [plus_minus.group(1), f"-{plus_minus.group(1)}"] if plus_minus and "," not in body else [body]
         items += [f"{here.group(1)}(x) = {b}" for b in bodies]
     return items
 
