@@ -55,15 +55,21 @@ _NAMED_IN_WORDS_RE = re.compile(r"^\s*\$?\s*(?:(?:all\s+|the\s+)?(?:([fgh])\s*\$
                                 re.IGNORECASE)
 
 
+def identically_as_definitions(text: str) -> str:
+    """"f \\equiv 0" written as a definition, "f(x) = 0", in the text's own argument (x when none is named)."""
+    if not _IDENTICALLY_RE.search(text):
+        return text
+    argument = re.search(r"(?<![A-Za-z\\])[fghFGHPQ]\s*\(\s*([a-z])\s*\)", text)
+    return _IDENTICALLY_RE.sub(lambda m: f"{m.group(1)}({argument.group(1) if argument else 'x'}) = ", text)
+
+
 def constant_functions(text: str) -> str:
     """ "f \\equiv 0 or f(x) = x^2" -> "f(x) = 0 or f(x) = x^2"; "f(x) = \\pm x" -> "f(x) = x or f(x) = -(x)";
     "f is the identity function" -> "f(x) = x"; "f is constant" -> "f(x) = c"."""
     words = _NAMED_IN_WORDS_RE.match(re.sub(r"\\text\s*\{\s*([^{}]*)\}", r" \1 ", text))
     if words:
         return f"{words.group(1) or 'f'}(x) = " + ("x" if words.group(2).lower() == "identity" else "c")
-    if _IDENTICALLY_RE.search(text):
-        argument = re.search(r"(?<![A-Za-z\\])[fghFGHPQ]\s*\(\s*([a-z])\s*\)", text)
-        text = _IDENTICALLY_RE.sub(lambda m: f"{m.group(1)}({argument.group(1) if argument else 'x'}) = ", text)
+    text = identically_as_definitions(text)
     plus_minus = _PLUS_MINUS_DEFINITION_RE.match(text)
     if plus_minus:  # the sign where it stands: \pm x + 1 is x + 1 or -x + 1
         name, arg, body = plus_minus.groups()

@@ -7,7 +7,8 @@ import re
 
 from .pairs import unit_of
 from .rewrites import FOR_EVERY_RE, function_qualifiers_dropped
-from .spans import CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
+from .functions import identically_as_definitions
+from .spans import FUNCTION_DEFINED_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
 from .conclude import in_formula
 from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
 
@@ -198,7 +199,6 @@ def _bold_line(text: str, rest_at: int, stated_end: int) -> bool:
 # A worded answer that states a condition: "such a partition exists iff $n = 4k$ or $n = 4k-1$ for some positive $k$".
 _EXACTLY_WHEN_RE = re.compile(r"\b(?:iff|if and only if|exactly when|precisely when|exactly for|precisely for)\b", re.IGNORECASE)
 _ONLY_ONE_RE = re.compile(r"\b(?:only one|one of (?:them|these|the two)|whichever|which one)\b", re.IGNORECASE)
-_DEFINES_FUNCTION_RE = re.compile(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=")
 _OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending|depends|not sure|unsure)\b", re.IGNORECASE)
 
 
@@ -213,7 +213,7 @@ def _inner_value(candidate: str) -> str:
         return joined_spans(run) + " up to order"  # every ordering of each tuple is a solution
     if len(run) > 1 and not candidate[run[-1].end():].strip(" .*") and not has_hedge(candidate):
         return joined_spans(run)
-    if len(run) > 1 and all(_DEFINES_FUNCTION_RE.match(span_content(m)) for m in run) and not has_hedge(
+    if len(run) > 1 and all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in run) and not has_hedge(
             re.sub(r"\b(?:either|or|and)\b", " ", candidate)) and not _ONLY_ONE_RE.search(candidate):
         # "either $f \\equiv 0$, or $f(n)=2n+K$ for some constant $K$": the solutions of a functional equation
         return candidate[run[0].start():].replace("$", "").strip().rstrip(".")
@@ -286,16 +286,13 @@ def _without_clause_letter(text: str, run: list[re.Match]) -> list[re.Match]:
 def functions_with_their_range(text: str, run: list[re.Match]) -> tuple[str, int] | None:
     """A run of function definitions followed by their parameter's range ("$f \\equiv 0$ and $f(n)=2n+K$ for some
     $K \\in \\mathbb{R}$"): the statement to its sentence's end, the range kept; None otherwise."""
-    if len(run) < 2 or not all(_DEFINES_FUNCTION_RE.match(span_content(m)) for m in run) or not re.match(
+    if len(run) < 2 or not all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in run) or not re.match(
             r"\s*,?\s*(?:for|with|where|\(|\$?\s*[a-zA-Z]\s*(?:\\in|∈))", text[run[-1].end():]):
         return None
     end = re.compile(r"\.(?:\s|$)|\n").search(text, run[-1].end())
     end_at = end.start() if end else len(text)
     statement = re.sub(r"\$|\\(?:left|right)\b", "", text[run[0].start():end_at])
-    return _CONSTANT_DEFINITION_RE.sub(r"\1(x) = ", statement).strip(), end_at
-
-
-_CONSTANT_DEFINITION_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*\\equiv\s*(?=[-\d\\])")
+    return identically_as_definitions(statement).strip(), end_at
 
 
 def phrase_answer(text: str) -> tuple[str, int] | None:

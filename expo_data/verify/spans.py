@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .functions import identically_as_definitions
+
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
 SPAN_JOIN_RE = re.compile(r"\s*(?:,?\s*(?:and|or)\b|,|;|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)  # ", and" whole
 # One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
@@ -20,10 +22,7 @@ MORE_VALUES_RE = re.compile(r"[ \t]*[A-Za-z]+(?:[ \t]+[A-Za-z]+)?[ \t]*(?:,|\ban
 
 def span_content(span: re.Match) -> str:
     """The span's math; "f \\equiv 0" (a constant function) written as "f(x) = 0"."""
-    return _CONSTANT_FUNCTION_RE.sub(r"\1(x) = ", next(g for g in span.groups() if g is not None).strip())
-
-
-_CONSTANT_FUNCTION_RE = re.compile(r"^([fghFGHPQ])\s*\\equiv\s*(?=[-\d\\])")
+    return identically_as_definitions(next(g for g in span.groups() if g is not None).strip())
 
 
 def joined_spans(run: list[re.Match]) -> str:
@@ -48,11 +47,11 @@ def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) 
     # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
     shapes = {SPAN_SHAPE_RE.fullmatch(_unspaced(span_content(m))) is not None for m in run}
     plain = {"=" not in span_content(m) for m in run}
-    functions = all(_FUNCTION_DEFINED_RE.match(span_content(m)) for m in run)  # "$f(x)=x$ and $f(x)=-x+2$"
+    functions = all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in run)  # "$f(x)=x$ and $f(x)=-x+2$"
     return run if len(run) == 1 or shapes == {True} or plain == {True} or functions or _named_then_tuples(run) else [spans[at]]
 
 
-_FUNCTION_DEFINED_RE = re.compile(r"\s*[A-Za-z]\s*\(\s*[a-z]\s*\)\s*=")
+FUNCTION_DEFINED_RE = re.compile(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=")  # "f(x) =", "P(n) =": a function defined
 
 
 def _unspaced(content: str) -> str:
