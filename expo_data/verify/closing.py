@@ -167,12 +167,22 @@ _TUPLE = rf"\(\s*(?:\\pm\s*|±)?{_NUM}(?:\s*,\s*(?:\\pm\s*|±)?{_NUM})+\s*\)"  #
 # $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
 # solutions", "for odd n, the solutions") is no answer.
 _NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}"  # "(x, y) = (3, 1)"
+_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.$\n]){0,60},\s*)?"  # "Adding the symmetric pairs, ..."
+                   r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
+                   r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
+                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*")
 _LISTED_TUPLES_RE = re.compile(
-    r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.$\n]){0,60},\s*)?"  # "Adding the symmetric pairs, ..."
-    r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
-    r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
-    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*\$*\s*"
-    rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:,|,?\s*and)\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*\$*\s*\.?", re.IGNORECASE)
+    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?=\$\$|\\\[))\$*\s*"  # "Hence $(p,q)=...$"
+    rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
+
+
+def _plain_tuple_line(line: str) -> str:
+    """A closing line of tuples with its LaTeX spacing and set braces taken off: "$(x,y)\\in\\{(0,\\pm 2),\\,(4,\\pm 23)\\}$"
+    reads as "$(x,y) = (0,\\pm 2), (4,\\pm 23)$"."""
+    line = re.sub(r"\\[,;:! ]|\\q?quad\b|\\left\b|\\right\b", " ", line)
+    line = re.sub(r"(\([a-z](?:\s*,\s*[a-z])+\))\s*(?:\\in|∈)\s*\\\{", r"\1 = ", line)
+    line = re.sub(r"\\[{}]", " ", line)
+    return re.sub(r"[ \t]+", " ", line).strip()
 
 
 # A function named in plain text as the closing statement, with its domain after it (read as the whole line).
@@ -217,7 +227,12 @@ _NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is
                              r"(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?solutions?"
                              r"(?: in (?:[a-z]+ ){0,2}(?:integers|numbers|reals))?|"
                              r"no (?:such )?(?:(?:positive |negative |real |natural )?(?:integers?|numbers?|primes?|pairs?|triples?) )?"
-                             r"\$?[a-z]\$? (?:exists?|works?))\s*\.?", re.IGNORECASE)
+                             r"\$?[a-z]\$? (?:exists?|works?)|no such [a-z]+(?: [a-z]+)? (?:exists?|can exist)|"  # "no such sequence exists"
+                             r"such (?:an? )?[a-z]+(?: [a-z]+)?(?: \$[^$]{1,12}\$)? (?:cannot|can ?not|can't|does not|doesn't|do not|don't)"
+                             r" exist)\s*\.?", re.IGNORECASE)
+# "So the answer is affirmative: such an $n$ exists.": the whole closing sentence says the object asked about exists.
+_SOME_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(?:the answer is (?:affirmative|yes)\s*[:,;]?\s*)?"
+                             r"(such (?:an? )?[a-z]+(?: [a-z]+)?(?: \$[^$]{1,12}\$)? (?:exists?|does exist))\s*[.!]?", re.IGNORECASE)
 
 
 # The heading says what follows is the whole answer: "the only solutions are ...:", "all solutions:", "the answer is:".
@@ -252,7 +267,7 @@ def closing_value(text: str) -> str | None:
     # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
     last = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+(?=[^,;]*$)", last, flags=re.IGNORECASE)[-1]
     if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
-        listed = _LISTED_TUPLES_RE.fullmatch(last.strip())  # the list of solutions is the answer
+        listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))  # the list of solutions is the answer
         return ", ".join(re.findall(_TUPLE, listed.group())) if listed else ""  # "(1, 2) is one, (3, 4) the other"
     clock = _CLOCK_END_RE.search(last)
     before_clock = last[:clock.start()] if clock else ""
@@ -346,9 +361,10 @@ def _worded_closing(last: str) -> str | None:
     durations = _DURATIONS_RESTATED_RE.search(last)
     if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
         return durations.group(1)  # "It takes 2.5 hours, or 2 hours and 30 minutes."
-    identity = re.search(r"\$?\b([fgh])\$?\s+(?:is|must be)\s+the\s+identity(?:\s+(?:function|map))?\b", last)
+    identity = re.search(r"(?:\$?\b([fghP])\$?|\b(?:only|unique)\s+(?:such\s+)?(?:function|solution|polynomial|map))\s+"
+                         r"(?:is|must be)\s+the\s+identity(?:\s+(?:function|map|polynomial))?\b", last, re.IGNORECASE)
     if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
-        return f"{identity.group(1)}(x) = x"  # "So $f$ must be the identity function on the positive integers."
+        return f"{identity.group(1) or 'f'}(x) = x"  # "So $f$ must be the identity function on the positive integers."
     so_part = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+", last, flags=re.IGNORECASE)[-1]
     concluded_none = _NONE_EXISTS_RE.fullmatch(so_part.strip()) if so_part != last else None
     if concluded_none and not _SUPPOSED_RE.search(last):
@@ -359,6 +375,11 @@ def _worded_closing(last: str) -> str | None:
                                                        re.IGNORECASE)) else None)  # "Other than $n = 1$ — no such $n$"
     if none:
         return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists
+    some = _SOME_EXISTS_RE.fullmatch(re.split(r"(?:^|[,;:]|\.\.\.|…)\s*(?=(?:so|thus|hence|therefore)\b)|:\s*", last.strip(),
+                                              flags=re.IGNORECASE)[-1])  # "... divisors... so the answer is affirmative: ..."
+    if some and not re.search(r"\b(?:not|no)\b|n't\b", some.group(1)) and not re.search(
+            r"\b(?:if|when|whenever|unless|only|suppose|assume|assuming|for)\b", last[:last.rfind(some.group(1))], re.IGNORECASE):
+        return some.group(1)  # "Hence such an $n$ exists.": a yes
     function = _PLAIN_FUNCTION_RE.search(last)
     if function and not _NOT_STATED_RE.search(last[:function.start()]) and not re.search(r"\b(?:or|and)\b", function.group(1)):
         return function.group(1).strip()  # "... is the identity function, f(x) = x for all real x."

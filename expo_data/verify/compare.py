@@ -37,7 +37,7 @@ from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
 from .rewrites import answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
 from .tuple_lists import tuple_list_verdict
 from .qualifiers import approximate_verdict, domains_differ, residue_verdict
-from .sentences import none_exists, reduced_gold, stated_value
+from .sentences import none_exists, reduced_gold, some_exists, stated_value
 from .solutions import permutations_verdict, plus_minus_verdict, roots_verdict, solutions_verdict
 from .series import ellipsis_verdict, indexed_verdict
 from .progressions import progression_verdict
@@ -313,6 +313,8 @@ def _text_verdict(gold: str, answer: str) -> bool:
     word = normalise_string(_unwrap(gold))
     if word == "no" and none_exists(_unwrap(_unboxed(answer))):
         return True  # "Does such a triangle exist?" "No": "no such triangle exists" says it
+    if word == "yes" and some_exists(_unwrap(_unboxed(answer))):
+        return True  # "Does such an n exist?" "Yes": "such an $n$ exists" says it
     return same or (word in YES_NO_OPPOSITE and yes_no_with_reason(word, _unwrap(_unboxed(answer))))
 
 

@@ -42,9 +42,29 @@ _CONCLUDED_RE = re.compile(r"\s*(?:(?:so|thus|therefore|hence|in total|altogethe
 _SUPPOSED_RE = re.compile(r"\s*\(?\s*(?:note:?\s*)?if\b.*\bwould\b", re.IGNORECASE | re.DOTALL)
 
 
+# A closing check of a general answer at one instance ("For $n = 3$ that's 4, matching the enumeration.", "For
+# example, for $n=3$ this gives 4."): only with a word that makes it a check, since "For $n = 3$, that's 7." may
+# answer a question that asked for n = 3.
+_INSTANCE_CHECK_RE = re.compile(r"\s*(?:(?:for example|for instance|e\.g\.|as a (?:sanity |quick )?check|(?:sanity |quick )?check)"
+                                r"[,:]?\s*)?(?:for|when|with|at)\s+\$?\s*([a-z])\s*=\s*\d+\s*\$?,?\s+", re.IGNORECASE)
+_CHECK_WORDS_RE = re.compile(r"^\s*(?:for example|for instance|e\.g\.|as a (?:sanity |quick )?check|(?:sanity |quick )?check)|"
+                             r"\b(?:match(?:es|ing)|agree(?:s|ing)|consistent with|as (?:expected|enumerated|listed|computed))\b",
+                             re.IGNORECASE)
+
+
+def _instance_check(previous: str, last: str) -> bool:
+    check = _INSTANCE_CHECK_RE.match(last, 0) if re.match(r"\s*[A-Za-z]", last) else None
+    if not check or not _CHECK_WORDS_RE.search(last):
+        return False
+    letter = check.group(1)  # the general answer before it holds the variable free: "$2^{n-1}$", "$$\\frac{2^n}{2}$$"
+    return any(re.search(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", span) and not re.search(rf"(?<![A-Za-z\\]){letter}\s*=", span)
+               for span in _MATH_SPAN_RE.findall(previous[-300:]))
+
+
 def without_side_supposition(text: str) -> str:
     """The text without its last sentence when that sentence supposes another case ("If a fifth worker joined,
-    it would take 4.8 days.") right after a sentence that concluded with a number ("So the probability is 1/3.").
+    it would take 4.8 days.") right after a sentence that concluded with a number ("So the probability is 1/3."),
+    or checks a general answer at one instance.
     Not after givens: "She has 20 cupcakes at $3 each. If she sells all of them, she would earn $60." answers the
     question's own supposition."""
     body = text.rstrip()
@@ -55,6 +75,8 @@ def without_side_supposition(text: str) -> str:
     previous, last = body[slice(*sentences[-2])], body[slice(*sentences[-1])]
     if _SUPPOSED_RE.match(last) and _CONCLUDED_RE.match(previous) and re.search(r"\d", previous):
         return body[:sentences[-1][0]].rstrip()
+    if _instance_check(body[:sentences[-1][0]], last):
+        return body[:sentences[-1][0]].rstrip()  # "So the count is $2^{n-1}$. For $n = 3$ that's 4, as enumerated."
     return text
 
 
@@ -99,7 +121,7 @@ _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\d)[.!?](?=\s|$)|\n\s
 _NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)")
 _VALUE_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+(?![\d/]))?")  # "1/2 cup" states one value
 # The statement commits to a value: a verb or '=' before its last number, or a conclusion word.
-_STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
+_STATES_RE = re.compile(r"=|\\boxed|\\in(?![A-Za-z])|∈|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
                         r"remains?|leaves|left|"
                         r"becomes?|comes? to|so|thus|therefore|hence)\b", re.IGNORECASE)
 # Wording of a text that has not settled on anything.
@@ -164,8 +186,8 @@ _BOUND_BEFORE_VALUE_RE = re.compile(r"(?:\b(?:at least|at most|no (?:more|less|f
                                     r"isn't|never|not equal to|other than)\s+)[*$\\({]*-?\d", re.IGNORECASE)
 
 
-_CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*=[^$]*\$|[^$]*\bsolution is\b[^$]*\$\s*[fgh]\s*"
-                                    r"\(\s*[a-z]\s*\)\s*=[^$]*\$", re.IGNORECASE)
+_CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*=[^$]*\$|[^$]*\b(?:solution|function|polynomial)s? (?:is|are)\b"
+                                    r"[^$]*\$\s*[fghPQ]\s*\(\s*[a-z]\s*\)\s*=[^$]*\$", re.IGNORECASE)  # "... is the identity: $P(x) = x$."
 
 
 def concluding_text(text: str) -> str | None:

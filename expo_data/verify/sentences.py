@@ -21,7 +21,10 @@ _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*(?:\b(?:but
                              r"aside from|only|below|above|less|greater|more|fewer|smaller|larger|within|between|"
                              r"under|up to|beyond)\b|\bin\s*[\[(]|[<>≤≥]|\\[lg]e|\\[lg]t|\\neq?)).*"
                              r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?"
-                             r"|no such [a-z]+"
+                             r"|no such [a-z]+(?: [a-z]+)?(?: (?:exists?|can exist))?"
+                             r"|no (?:(?:positive|negative|real|natural|odd|even|prime|complex|rational) )*(?:integers?|numbers?|"
+                             r"primes?|reals?|values?|pairs?|triples?|functions?|polynomials?|sequences?)(?: [a-z])?"  # "no positive integer n"
+                             r"|such (?:an? )?[a-z]+(?: [a-z]+)?(?: [a-z])? (?:cannot|can ?not|can't|does not|doesn't|do not|don't) exist"
                              r"|(?:so |thus |hence |therefore )?(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?"
                              r"solutions?(?: in (?:\w+ ){0,2}(?:integers|numbers|reals))?)$")
 _NONE_ANSWERS = {"no", "none", "no solution", "no solutions", "does not exist", "dne", "\\emptyset", "\\varnothing",
@@ -300,6 +303,18 @@ _STATED_IN_WORDS_RE = re.compile(rf"\b(?:is|equals|takes|was|{_OWN_VERBS})\s+(?:
                                  r"billion|trillion|dozen|squared|cubed|factorial|halfs?|halves|thirds?|quarters?|[a-z]+ths?)\b)[a-z]+"
                                  r"(?:\s+(?:left|in total|altogether|in all|remaining))?)?\s*[.!]?\s*$",
                                  re.IGNORECASE)
+
+
+# "such an $n$ exists", "there exists such a sequence": an answer that the object asked about exists.
+_SOME_ANSWER_RE = re.compile(r"(?!.*(?:\b(?:no|not|cannot|never|none|only if|if|unless|except)\b|n't\b))(?:(?:so|thus|hence|therefore),? )?(?:the answer is (?:affirmative|yes)[:,;]? )?(?:such (?:an? )?[a-z]+"
+                             r"(?: [a-z]+)?(?: [a-z])? (?:exists?|does exist|can exist|do exist)|there (?:exists?|is|are) (?:such (?:an? )?"
+                             r"[a-z]+(?: [a-z]+)?(?: [a-z])?|(?:an? )?[a-z]+(?: [a-z]+)?(?: [a-z])? with (?:this|that|the required) property))")
+
+
+def some_exists(answer: str) -> bool:
+    """A sentence that says such an object exists ("such an $n$ exists"), with nothing restricting it."""
+    words = re.sub(r"\s+", " ", re.sub(r"[$.*]|\\text\s*\{|[{}]", " ", answer.lower())).strip()
+    return bool(_SOME_ANSWER_RE.fullmatch(words))
 
 
 def none_exists(answer: str) -> bool:
