@@ -11,9 +11,9 @@ import re
 from fractions import Fraction
 
 from .tail import CORRECTION_CUE_RE, COURTESY_RE, sign_off
+from .set_lines import NUM as _NUM, TUPLE as _TUPLE, listed_tuples, plain_set_end
 from .words import VULGAR_FRACTIONS, vulgar_parts
 
-_NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 # Sentences after the answer that state no value of it.
 _REMARK_LINE_RE = re.compile(
     r"(?:\n\s*|(?<=[.!?])\s+)(?:(?:this|the) (?:problem|question) (?:is|was|comes|came) (?:from|taken from|adapted from)"
@@ -162,27 +162,13 @@ _RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\
                            r"-?[\d./\\{}a-z]+)\s*\$\s*\.?\s*$")
 
 
-_TUPLE = rf"\(\s*(?:\\pm\s*|±)?{_NUM}(?:\s*,\s*(?:\\pm\s*|±)?{_NUM})+\s*\)"  # "(0, \\pm 2)": two tuples
-# A closing sentence that is only the list of solutions: "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "The triples
-# $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
-# solutions", "for odd n, the solutions") is no answer.
-_NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{_TUPLE}"  # "(x, y) = (3, 1)"
-_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.$\n]){0,60},\s*)?"  # "Adding the symmetric pairs, ..."
-                   r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
-                   r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
-                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*")
-_LISTED_TUPLES_RE = re.compile(
-    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?=\$\$|\\\[))\$*\s*"  # "Hence $(p,q)=...$"
-    rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
-
-
-def _plain_tuple_line(line: str) -> str:
-    """A closing line of tuples with its LaTeX spacing and set braces taken off: "$(x,y)\\in\\{(0,\\pm 2),\\,(4,\\pm 23)\\}$"
-    reads as "$(x,y) = (0,\\pm 2), (4,\\pm 23)$"."""
-    line = re.sub(r"\\[,;:! ]|\\q?quad\b|\\left\b|\\right\b", " ", line)
-    line = re.sub(r"(\([a-z](?:\s*,\s*[a-z])+\))\s*(?:\\in|∈)\s*\\\{", r"\1 = ", line)
-    line = re.sub(r"\\[{}]", " ", line)
-    return re.sub(r"[ \t]+", " ", line).strip()
+def _set_or_tuples(last: str) -> str | None:
+    """A set ("x ∈ (2, 12) ∪ (12, 102)", "-2 ≤ x ≤ 7") or a list of tuples the closing sentence states; "" for
+    several tuples that are no list of solutions ("(1, 2) is one, (3, 4) the other"); None otherwise."""
+    plain_set = plain_set_end(last)
+    if plain_set and not (_NOT_STATED_RE.search(last[:plain_set[1]]) or _SUPPOSED_RE.search(last[:plain_set[1]])):
+        return plain_set[0]
+    return listed_tuples(last)
 
 
 # A function named in plain text as the closing statement, with its domain after it (read as the whole line).
@@ -193,7 +179,8 @@ _PLAIN_FUNCTION_RE = re.compile(r"\b(?:is|are)\s+(?:the\s+(?:[a-z]+\s+){0,2}func
 
 _DURATION = r"\d+(?:\.\d+)?\s*(?:hours?|minutes?)(?:,?\s*(?:and\s+)?\d+\s*minutes?)?"
 _DURATIONS_RESTATED_RE = re.compile(rf"({_DURATION})\s*,?\s+or\s+({_DURATION})\s*\.?\s*$", re.IGNORECASE)
-_HOURS_MINUTES_END_RE = re.compile(r"\b(\d+\s*(?:hours?|hrs?|h)\s*,?\s*(?:and\s+)?\d+\s*(?:minutes?|mins?))\s*\.?\s*$",
+_HOURS_MINUTES_END_RE = re.compile(r"\b(\d+\s*(?:hours?|hrs?|h)\s*,?\s*(?:and\s+)?\d+\s*(?:minutes?|mins?)|"
+                                   r"\d+\s*(?:years?|yrs?)\s*,?\s*(?:and\s+)?\d+\s*months?)\s*\.?\s*$",
                                    re.IGNORECASE)
 _SPOKEN_FRACTION_RE = re.compile(r"\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)[ -](?:halve|half|third|quarter|"
                                  r"fourth|fifth|sixth|seventh|eighth|ninth|tenth)s?\b", re.IGNORECASE)
@@ -266,9 +253,9 @@ def closing_value(text: str) -> str | None:
     last = raw_last.replace("−", "-").replace("–", "-").replace("**", "")
     # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
     last = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+(?=[^,;]*$)", last, flags=re.IGNORECASE)[-1]
-    if len(re.findall(rf"\(\s*{_NUM}\s*,", last)) > 1:
-        listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))  # the list of solutions is the answer
-        return ", ".join(re.findall(_TUPLE, listed.group())) if listed else ""  # "(1, 2) is one, (3, 4) the other"
+    several = _set_or_tuples(last)
+    if several is not None:
+        return several
     clock = _CLOCK_END_RE.search(last)
     before_clock = last[:clock.start()] if clock else ""
     if clock and re.search(r"(?:\b(?:at|is|was|are|be)|[=:])\s*$", before_clock) and not re.search(
@@ -317,7 +304,7 @@ def closing_value(text: str) -> str | None:
     if bold and raw_last.count("**") == 2 and not re.search(r"\b(?:or|and|not)\b|=|[A-Za-z]\s*:", bold.group(1)) and len(
             bold.group(1).split()) <= 3 and not re.search(r"\b(?:at (?:most|least)|up to|about|approximately|around)\s*$",
                                                           before_bold) and not _NOT_STATED_RE.search(before_bold) and not (
-            re.search(r"\d", before_bold)):  # "The minimum is 3 and the maximum is **5**.": two values
+            re.search(r"\d", before_bold) and not _named_in_words(bold.group(1))):  # "... min is 3 and max is **5**."
         return bold.group(1).strip()
     led = _BOLD_LEAD_RE.match(raw_last)
     numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", led.group(1)) if led else []
@@ -346,12 +333,43 @@ def closing_value(text: str) -> str | None:
     return _worded_closing(last)
 
 
+_NUMBER_WORD = (r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                r"seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
+                r"four|five|six|seven|eight|nine))?)")
+_SPOKEN_COUNT_RE = re.compile(rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine) hundred(?:(?: and)? {_NUMBER_WORD})?|"
+                              rf"{_NUMBER_WORD})\b(?![- ](?:thousand|million|billion|trillion|squared|cubed|factorial|percent|point|"
+                              r"halves|thirds|quarters|fourths|fifths|and a half|to the|over|out of)\b)", re.IGNORECASE)
+
+
+def _spoken_count(last: str) -> str | None:
+    """The one number a concluding sentence says in words and no digits ("So Julie should read forty-two pages
+    tomorrow.": "should" answers the question's own "should"); "one" is left out, as it is as often a pronoun."""
+    from .words import number_word_value
+
+    found = _SPOKEN_COUNT_RE.findall(last)
+    if len(found) != 1 or re.search(r"\d", last) or not re.match(r"(?:so|thus|hence|therefore|in total|altogether)\b|.*\banswer\b",
+                                                                 last, re.IGNORECASE):
+        return None
+    if _NOT_STATED_RE.search(last) or _SUPPOSED_RE.search(last.replace("should", "")) or re.search(r"\b(?:or|times|more|less|fewer|each|per)\b", last,
+                                                                              re.IGNORECASE):
+        return None  # "should be at least three", "maybe four", "two more", "three times as many"
+    value = number_word_value(found[0])
+    return None if value is None else str(value)
+
+
+def _named_in_words(value: str) -> bool:
+    """ "Saturday", "Odd", "Evelyn": a value in words and no number, which the numbers before it do not compete with."""
+    from .words import number_word_value
+
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z' -]*", value.strip())) and number_word_value(value.strip().lower()) is None
+
+
 def _worded_closing(last: str) -> str | None:
     """The closing sentence's value said in words or units: a fraction in words, a duration restated, "f is the
     identity", "there is no such triangle", a plain-text function; None otherwise."""
-    spoken = _spoken_fraction(last)
+    spoken = _spoken_fraction(last) or _spoken_count(last)
     if spoken:
-        return spoken  # "So he ate three-fourths of the pizza."
+        return spoken  # "So he ate three-fourths of the pizza.", "So Julie should read forty-two pages tomorrow."
     duration = _HOURS_MINUTES_END_RE.search(last)
     stated = duration and re.search(r"(?:\b(?:is|was|are|lasts?|lasted|takes?|took|needs?|needed|spent|spends|requires?|"
                                     r"be)|[=:])\s*$", last[:duration.start()], re.IGNORECASE)  # not "every 2 hours and ..."

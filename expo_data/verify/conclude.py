@@ -190,6 +190,16 @@ _CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*
                                     r"[^$]*\$\s*[fghPQ]\s*\(\s*[a-z]\s*\)\s*=[^$]*\$", re.IGNORECASE)  # "... is the identity: $P(x) = x$."
 
 
+# "1.34E-5", "1.12 × 10⁴" and a unit's power ("m^3/s", "cm²") hold one value, not two.
+_SCIENTIFIC_RE = re.compile(r"(\d(?:\.\d+)?)\s*(?:[eE][-+−]?\d+|(?:×|\\times|\\cdot|·|x|\*)\s*10\s*(?:\^\s*\{?\s*[-+−]?\d+\s*\}?|"
+                            r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+))")
+_UNIT_POWER_RE = re.compile(r"(?<=[A-Za-zµμ])(?:\^\s*\{?\s*-?\d\s*\}?|[²³])(?![\d.])")
+
+
+def _one_number_each(statement: str) -> str:
+    return _UNIT_POWER_RE.sub("", _SCIENTIFIC_RE.sub(r"\1", statement))
+
+
 def concluding_text(text: str) -> str | None:
     """The text up to the end of its concluding statement, remarks and asides dropped, for the last-number
     reading; None when the completion commits to no value."""
@@ -214,7 +224,7 @@ def concluding_text(text: str) -> str | None:
     if _UNSETTLED_RE.search(statement.strip()[-80:]) or _UNSETTLED_RE.search(trailing.strip()):
         return None
     # a $...$ span is one value ("$\\frac{1}{3}$", a matrix), however many digits it holds
-    numbers = {m.group().replace(",", "") for m in _VALUE_RE.finditer(_MATH_SPAN_RE.sub(" $ ", statement))}
+    numbers = {m.group().replace(",", "") for m in _VALUE_RE.finditer(_one_number_each(_MATH_SPAN_RE.sub(" $ ", statement)))}
     numbers |= set(_MATH_SPAN_RE.findall(statement))
     main_value_end = _main_value_end(statement) if 1 < len(numbers) and len(statement) <= 400 else None
     if main_value_end is not None:
@@ -368,6 +378,8 @@ def formula_around(text: str, start: int, end: int) -> str | None:
     left = re.search(r"[\w^*/()√π!⁄{}\\.·×⋅⁻⁺]*$", text[:start])
     right = re.match(r"[\w^*/()√π!⁄{}\\·×⋅⁻⁺]*", text[end:])  # 10⁻³: a superscript minus is part of it
     formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
+    sign = re.search(r"(?:^|[=(:,]|\b(?:is|be|are|equals|was)\b)\s*[-−]$", text[:left.start()])  # "= −π/6": a sign, not a difference "6-π/6"
+    formula = ("-" + formula) if sign and formula and not formula.startswith("(") else formula
     balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
     return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None
 

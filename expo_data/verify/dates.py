@@ -93,12 +93,45 @@ def duration_minutes(text: str) -> Fraction | None:
     return None if match.group(3) and int(match.group(3)) != total else total
 
 
+_YEARS_MONTHS_RE = re.compile(r"\s*(\d+)\s*(?:years?|yrs?)\s*,?\s*(?:and\s+)?(\d+)\s*months?\s*\.?\s*")
+# A gold that is one amount of time with its unit: "2.5 \\text{ hours}", "150 minutes", "3.33 years".
+_TIMED_GOLD_RE = re.compile(r"\s*\$?\s*(\d+(?:\.\d+)?)\s*(?:\\[,;: ]|~)?\s*(?:\\(?:text|mathrm)\s*\{\s*)?(hours?|hrs?|h|minutes?|"
+                            r"mins?|years?|yrs?|months?)\s*\}?\s*\$?\s*\.?\s*")
+
+
+def _timed_gold_verdict(gold: str, answer: str) -> bool | None:
+    """An amount of time with its unit against the same time in two units ("2.5 hours" / "2 hours and 30
+    minutes", "3.33 years" / "3 years and 4 months"): equal, or the gold's rounding of it (half up, three
+    significant digits or more); None when either side is no such amount."""
+    timed = _TIMED_GOLD_RE.fullmatch(gold)
+    if not timed:
+        return None
+    unit = timed.group(2)
+    if unit.startswith(("y", "mo")):
+        parts = _YEARS_MONTHS_RE.fullmatch(answer.replace("\\text", "").replace("{", " ").replace("}", " "))
+        amount = Fraction(int(parts.group(1)) * 12 + int(parts.group(2))) / (12 if unit.startswith("y") else 1) if parts else None
+    else:
+        minutes = duration_minutes(answer.strip().strip("$"))
+        amount = None if minutes is None else minutes / (60 if unit.startswith("h") else 1)
+    if amount is None:
+        return None
+    stated = timed.group(1)
+    if Fraction(stated) == amount:
+        return True
+    decimals = len(stated.partition(".")[2])
+    if not decimals or len(stated.replace(".", "").lstrip("0")) < 3:
+        return False  # "2 hours" is not "2 hours 20 minutes"; "3.3 years" too coarse to stand for a rounding
+    quantum = Fraction(1, 10 ** decimals)
+    return (amount / quantum + Fraction(1, 2)).__floor__() * quantum == Fraction(stated)
+
+
 def time_verdict(gold: str, answer: str) -> bool | None:
-    """A clock reading against a.m./p.m. (`meridiem_verdict`), or a bare number against a duration in hours and
-    minutes: the number as minutes or as hours ("90" or "1.5" against "1 hour and 30 minutes")."""
+    """A clock reading against a.m./p.m. (`meridiem_verdict`), a bare number against a duration in hours and
+    minutes: the number as minutes or as hours ("90" or "1.5" against "1 hour and 30 minutes"), or an amount of
+    time with its unit against the same time in two units."""
     meridiem = meridiem_verdict(gold, answer)
     if meridiem is not None or not re.fullmatch(r"\s*\$?\s*\d+(?:\.\d+)?\s*\$?\s*", gold):
-        return meridiem
+        return meridiem if meridiem is not None else _timed_gold_verdict(gold, answer)
     minutes = duration_minutes(answer.strip().strip("$"))
     if minutes is None or re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", answer) and ":" in gold:
         return None

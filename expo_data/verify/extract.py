@@ -22,7 +22,7 @@ from .phrase import (functions_with_their_range, ANY_ORDER_AFTER_RE, MATH_SPAN_R
 
 
 # The last-number fallback's numbers: never digits inside a word ("AZYUK2A", "x2"), and ".4" whole.
-_LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?(?:\s?\\?%)?")
+_LAST_NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![\w.]))?(?:/\d+)?(?:\s?\\?%)?")
 # A completion that is nothing but one short LaTeX expression ("\frac{10}{9}", "-\sqrt{3}"), undelimited.
 _BARE_LATEX_RE = re.compile(r"[-+]?\\[A-Za-z]+[\\{}\w^_()+\-*/., ]{0,60}")
 # ... or one named plain value ("XP = sqrt(23) - 2 sqrt(3)", "r = pi/2").
@@ -145,10 +145,18 @@ _NOT_THE_VALUE_RE = re.compile(r"(?:\brather than|\bother than|\bexcept|\bbeside
                                r"greater|fewer) than|\binstead of)[\s$*]*$", re.IGNORECASE)
 
 
+def _value_numbers(text: str) -> list[re.Match]:
+    """The numbers of a text, a unit's power ("0.0157 m^3/s") aside."""
+    return [m for m in _LAST_NUMBER_RE.finditer(text) if not re.search(r"\d\s*[A-Za-zµμ]{1,3}\^\{?$", text[max(0, m.start() - 12):m.start()])]
+
+
 def _last_number(text: str) -> str | None:
-    """The last number, unless it sits in a remark about the value stated before it ("$80, which is 25% more");
+    """The last number (a unit's power, "0.0157 m^3", aside), unless it sits in a remark about the value stated
+    before it ("$80, which is 25% more");
     None when it is part of a formula or a number phrase ("\u221a3", "12\u03c0", "2^10", "12 squared", "3 and a half")."""
-    numbers = list(_LAST_NUMBER_RE.finditer(text))
+    numbers = _value_numbers(text) or [None]
+    if numbers[-1] is None:
+        return None  # only a unit's power ("m^3")
     clause = re.split(r"[.!?;]\s", text[max(0, numbers[-1].start() - 60):numbers[-1].start()])[-1]
     if _NOT_THE_VALUE_RE.search(clause[-40:]) or re.search(r"\bup to\b", clause) and re.search(
             r"n't\b|\b(?:not|never|cannot|would|could|might|if)\b", clause, re.IGNORECASE):  # "do not add up to 720"
@@ -361,7 +369,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if named and not _CONTRAST_RE.search(rest.replace("only", "")) and not re.search(
             r"\b(?:provided|otherwise|assuming|when|whenever)\b|[a-z]\s*=\s*-?\d", rest, re.IGNORECASE):
         return named.group(1), "last_number"  # "Hence x = 3 is the only solution, and it satisfies ... 2*3 + 1 = 7."
-    numbers = list(_LAST_NUMBER_RE.finditer(text))
+    numbers = _value_numbers(text)
     spans = list(MATH_SPAN_RE.finditer(text))
     ranged = functions_with_their_range(text, span_run(text, spans, len(spans) - 2, backward=True)) if len(spans) > 2 else None
     if ranged:
@@ -405,7 +413,7 @@ _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+
                                 r"(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")  # "for all $n \\in \\mathbb{Z}_{>0}$"
 
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
-_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*)\s*$")
+_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*|x)\s*$")
 
 _EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 

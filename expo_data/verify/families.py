@@ -141,10 +141,14 @@ def family_verdict(gold: str, answer: str) -> bool | None:
         return None  # two families of different letters, neither parametric: two unknowns, not one
     constants = [c for f in gold_family + answer_family for c in f.constants]
     bounds = [c for f in gold_family + answer_family for c in f.bound_constants]
-    stated = {f.domain for f in gold_family + answer_family} - {None}
+    stated = {f.domain for f in gold_family + answer_family if not (f.constant_member and not f.generated)} - {None}
     domain = next(iter(stated)) if len(stated) == 1 else ("Z" if any(b <= 0 for b in bounds) else "Z+")
     if len(stated) > 1:
         domain = "Z"
+    if domain == "P" and not any(f.domain or f.variable in ("p", "q") for f in gold_family):
+        # only the answer says primes ("all primes $n$" for "n = 4 or n is prime"): it narrows, the question did not
+        # (a gold in p or q names primes by its letter)
+        domain = "Z" if any(b <= 0 for b in bounds) else "Z+"
     high = max([_WINDOW] + [3 * abs(c) for c in constants])
     if domain == "P" and not re.search(r"\bprimes?\b", answer, re.IGNORECASE):
         # "2k+1", "p odd" or "p >= 5" for "all primes p >= 5": the answer must say primes itself; a congruence

@@ -209,7 +209,8 @@ def _read(text: str) -> list[_Family] | None:
     if len(domains) > 1 or len(variables) > 1:
         return None
     for segment in segments:  # "all integers n with n = 1 or n >= 3": the domain and the letter hold for each
-        segment.domain = segment.domain or next(iter(domains), None)
+        sporadic = segment.constant_member and not segment.generated and domains == {"P"}
+        segment.domain = segment.domain or ("Z" if sporadic else next(iter(domains), None))  # "n = 4 and all primes"
         segment.variable = segment.variable or next(iter(variables), None)
     return segments
 

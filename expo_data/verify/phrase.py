@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .pairs import unit_of
+from .units import with_its_unit
 from .rewrites import FOR_EVERY_RE, function_qualifiers_dropped
 from .functions import identically_as_definitions
 from .spans import FUNCTION_DEFINED_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
@@ -323,6 +324,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:
             return whole
+        candidate = with_its_unit(text, candidate, stated_end) if len(run) == 1 else candidate  # "$P \approx 0.985$ atm"
     else:
         bulleted = _bulleted_values(rest)
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading

@@ -1,8 +1,8 @@
 """What an answer states, read against its gold before the comparison: "x \\in (1, 2)" is an interval (no list of
 two roots), "pH ≈ 3.6" or "2\\sqrt{3} \\approx 3.464" state a rounded value a decimal gold may be, and an exact
-answer (2\\sqrt{3}, \\ln 2, 1/19) matches a gold that writes it rounded (3.464, 0.6931, 0.0526) to the gold's own
-digits, when the gold has at least three significant ones (four with pi or e: 3.14 is too coarse to stand for
-\\pi)."""
+answer (2\\sqrt{3}, \\ln 2, 1/19, 12\\pi) matches a gold that writes it rounded (3.464, 0.6931, 0.0526, 37.7) to
+the gold's own digits, when the gold has at least three significant ones (four for a gold that is a constant's
+usual rounding, 3.14 or 2.72, or ends in 5 or 0, which are most often exact)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ _NAMED_SIDE_RE = re.compile(r"\s*(?:(?:\\angle\s*)?\\?[A-Za-zΔ]+'{0,3}(?:_\{[^{
 _NUMBER_SIDE_RE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 _DECIMAL_RE = re.compile(r"-?\d+\.(\d+)")
 MIN_SIGNIFICANT_DIGITS = 4  # 3.14 does not stand for pi (a labelled case of the committed corpus)
-# An exact answer with no named constant (11/3, \sqrt{3}/4, \ln 2) stands for a gold rounded to three significant
-# digits (3.67, 0.433, 0.693), as TheoremQA and physics sets round; pi and e keep four, since "use 3.14 for pi"
-# and 2.72 are the inputs of grade-school questions, not their rounded answers.
+# An exact answer (11/3, \sqrt{3}/4, \ln 2, 12\pi, e^{-3}) stands for a gold rounded to three significant digits
+# (3.67, 0.433, 0.693, 37.7, 0.0498), as TheoremQA and physics sets round; "use 3.14 for pi" and 2.72 are the inputs
+# of grade-school questions, not rounded answers, so those golds (the list below) keep four.
 MIN_SIGNIFICANT_DIGITS_EXACT = 3
 # A three-digit gold ending in 5 or 0 (12.5, 0.375, 25.0) is most often exact, not rounded; 3.14, 1.41, 1.73,
 # 2.72, 6.28 stand for constants. These keep four digits.
@@ -38,7 +38,6 @@ _CONSTANT_ROUNDINGS = {"3.14", "1.41", "1.73", "2.72", "2.71", "6.28", "1.57", "
 
 def _looks_exact(gold: str) -> bool:
     return gold.lstrip("-").rstrip()[-1:] in ("5", "0") or gold.lstrip("-") in _CONSTANT_ROUNDINGS
-_NAMED_CONSTANT_RE = re.compile(r"\\pi|π|(?<![A-Za-z\\])e(?![A-Za-z])|\\mathrm\{e\}|\\exp")
 
 
 def _significant_digits(decimal: str) -> int:
@@ -189,7 +188,10 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
         return answer, bare_gold.lstrip("-").lstrip("0") == bare_answer.lstrip("-").lstrip("0") and \
             bare_gold.startswith("-") == bare_answer.startswith("-")  # beyond float precision: digit by digit
     percents = _PERCENT_END_RE.search(bare_gold) and _PERCENT_END_RE.search(bare_answer)  # "27.29%" for "27.3\\%"
-    bare_gold = _PERCENT_END_RE.sub("", bare_gold) if percents else bare_gold
+    # "1/6" for "16.7\\%": an exact fraction a percent gold writes rounded
+    scale = 100 if _PERCENT_END_RE.search(bare_gold) and not percents and re.fullmatch(r"-?\d+\s*/\s*\d+|\\[dt]?frac\{\d+\}\{\d+\}",
+                                                                                     bare_answer) else 1
+    bare_gold = _PERCENT_END_RE.sub("", bare_gold) if percents or scale == 100 else bare_gold
     gold_decimal = _DECIMAL_RE.fullmatch(bare_gold)
     if not gold_decimal:
         return answer, None
@@ -198,11 +200,10 @@ def answer_reading(gold: str, answer: str) -> tuple[str, bool | None]:
         answer = bare_answer = approximate.group(3)  # "\frac{60}{7} \approx 8.571": the rounded value it states
     bare_answer = _PERCENT_END_RE.sub("", bare_answer) if percents else bare_answer
     decimals = len(gold_decimal.group(1))
-    least = MIN_SIGNIFICANT_DIGITS if _NAMED_CONSTANT_RE.search(bare_answer) or _looks_exact(bare_gold) \
-        else MIN_SIGNIFICANT_DIGITS_EXACT
+    least = MIN_SIGNIFICANT_DIGITS if _looks_exact(bare_gold) else MIN_SIGNIFICANT_DIGITS_EXACT
     if _significant_digits(bare_gold) >= least and "." not in bare_answer:
         value = exact_value(answer)
-        if value is not None and round(value, decimals) == float(bare_gold):
+        if value is not None and round(value * scale, decimals) == float(bare_gold):
             return answer, True
     answer_decimal = _DECIMAL_RE.fullmatch(bare_answer)
     if answer_decimal and len(answer_decimal.group(1)) > decimals and _significant_digits(bare_gold) >= least and not (

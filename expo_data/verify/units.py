@@ -77,8 +77,8 @@ def unit_of(text: str) -> tuple[str, str] | None:
     tokens = re.findall(r"\\?[A-Za-z]+", unit)
     if not tokens or not all(known_unit_token(t, _UNIT_TOKENS) for t in tokens) or re.search(r"[^A-Za-z\\/*^\d\-]", unit):
         return None
-    if re.search(r"\d", re.sub(r"\^-?\d+", "", unit)):
-        return None  # "100 000 Pa", "3.0·10^8 m/s" read as 100 of a unit "000 Pa": a digit is never a unit's
+    if re.search(r"\d", re.sub(r"\^-?\d+", "", unit)) or unit.startswith("^"):
+        return None  # "100 000 Pa", "3.0·10^8 m/s" read as 100 of a unit "000 Pa", "10^{-5} M" as 10 of "^-5*M"
     return _GROUPING_RE.sub("", match.group(1)), unit
 
 
@@ -131,7 +131,9 @@ def with_its_unit(text: str, value: str, end: int) -> str:
     bolded = re.match(r"[^*\n]{1,24}(?=\*\*)", text[end:]) if re.search(r"\*\*\s*\$?\s*$", text[:end - len(value)]) else None
     rest = bolded.group() if bolded else rest  # "spends **2.5 hours** watching": the bold holds the value and its unit
     candidate = (value + rest).strip().strip("$*").strip()  # "**3.0 × 10⁸ m/s**"
-    if unit_of(superscripts_as_powers(candidate)) is not None:
+    stated = re.split(r"=|\\approx|≈", candidate)[-1]  # "$P \\approx 0.985$ atm": the value after its name
+    if unit_of(superscripts_as_powers(candidate)) is not None or stated != candidate and rest.strip() and unit_of(
+            superscripts_as_powers(stated.strip())) is not None:
         return candidate  # m², s⁻¹
     words = rest.split()  # "83.7 J of heat": the unit before the words, never the bare 83.7 (a gold in kJ would match)
     leading = next((value + " " + " ".join(words[:n]) for n in (2, 1) if len(words) > n and unit_of(

@@ -1,0 +1,69 @@
+"""Stage 1, extraction: closing sentences that state a set of values: tuples listed as the solutions ("Hence
+$(p,q)=(3,2)$ or $(2,3)$.", "$(x,y)\\in\\{(0,\\pm 2),(4,\\pm 23)\\}$"), a union of intervals, a listed set, a range of one
+letter or the empty set, in LaTeX or plain text ("x ∈ (2, 12) ∪ (12, 102)", "-2 ≤ x ≤ 7", "∅")."""
+
+from __future__ import annotations
+
+import re
+
+NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
+TUPLE = rf"\(\s*(?:\\pm\s*|±)?{NUM}(?:\s*,\s*(?:\\pm\s*|±)?{NUM})+\s*\)"  # "(0, \\pm 2)": two tuples
+# A closing sentence that is only the list of solutions: "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "The triples
+# $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
+# solutions", "for odd n, the solutions") is no answer.
+_NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{TUPLE}"  # "(x, y) = (3, 1)"
+_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.$\n]){0,60},\s*)?"  # "Adding the symmetric pairs, ..."
+                   r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
+                   r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
+                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*")
+_LISTED_TUPLES_RE = re.compile(
+    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?=\$\$|\\\[))\$*\s*"  # "Hence $(p,q)=...$"
+    rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
+
+
+def _plain_tuple_line(line: str) -> str:
+    """A closing line of tuples with its LaTeX spacing and set braces taken off: "$(x,y)\\in\\{(0,\\pm 2),\\,(4,\\pm 23)\\}$"
+    reads as "$(x,y) = (0,\\pm 2), (4,\\pm 23)$"."""
+    line = re.sub(r"\\[,;:! ]|\\q?quad\b|\\left\b|\\right\b", " ", line)
+    line = re.sub(r"(\([a-z](?:\s*,\s*[a-z])+\))\s*(?:\\in|∈)\s*\\\{", r"\1 = ", line)
+    line = re.sub(r"\\[{}]", " ", line)
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+_INTERVAL_END = r"(?:-?\d+(?:\.\d+)?|-?∞|-?\\infty)"
+_INTERVAL = rf"[\[(]\s*{_INTERVAL_END}\s*,\s*{_INTERVAL_END}\s*[\])]"
+# A set written in plain text or LaTeX as what the closing sentence states: a union of intervals, a listed set, a
+# range of one letter, the empty set. One interval alone only after "x ∈" or "interval" (else it is a point).
+_PLAIN_SET_END_RE = re.compile(
+    rf"(?:\b(?:is|are|be)|[:=])\s*(?:the\s+(?:(?:closed|open)\s+)?interval\s+(?={_INTERVAL})|(?:the\s+)?empty\s+set\s*(?=∅)|)\$?\s*"
+    rf"(?P<member>[a-z]\s*(?:∈|\\in\b)\s*)?(?P<set>{_INTERVAL}(?:\s*(?:∪|\\cup|U)\s*{_INTERVAL})*|"
+    rf"(?:\\)?\{{\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*(?:\\)?\}}|"
+    rf"-?\d+(?:\.\d+)?\s*(?:≤|<=|<)\s*[a-z]\s*(?:≤|<=|<)\s*-?\d+(?:\.\d+)?|∅)\s*\$?\s*\.?\s*$")
+
+
+def listed_tuples(last: str) -> str | None:
+    """The tuples a closing sentence lists as its solutions ("Hence $(p,q)=(3,2)$ or $(2,3)$."); "" for several
+    tuples that are no list of solutions ("(1, 2) is one, (3, 4) the other"); None for fewer than two."""
+    if len(re.findall(rf"\(\s*{NUM}\s*,", last)) < 2:
+        return None
+    listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))
+    return ", ".join(re.findall(TUPLE, listed.group())) if listed else ""
+
+
+def plain_set_end(last: str) -> tuple[str, int] | None:
+    """(the set the closing sentence states, written in LaTeX, where its statement starts); None for any other
+    sentence. What comes before it (a hedge, a negation) is the caller's to weigh."""
+    found = _PLAIN_SET_END_RE.search(last)
+    if not found:
+        return None
+    value = found.group("set")
+    single = re.fullmatch(_INTERVAL, value)
+    if single and not found.group("member") and "interval" not in found.group().lower():
+        return None  # "(2, 12)" alone may be a point
+    if value.lstrip("\\").startswith("{") and not found.group("member") and not re.search(r"\bset\b", last, re.IGNORECASE):
+        return None  # "{1, 2}" without "x ∈" or "solution set" is left to the list readers
+    for plain, latex in (("∪", " \\cup "), (" U ", " \\cup "), ("≤", " \\le "), ("<=", " \\le "), ("∞", "\\infty"),
+                         ("∅", "\\emptyset")):
+        value = value.replace(plain, latex)
+    value = re.sub(r"(?<!\\)\{", "\\{", re.sub(r"(?<!\\)\}", "\\}", value))
+    return re.sub(r"\s+", " ", value).strip(), found.start()
