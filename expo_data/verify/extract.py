@@ -9,8 +9,8 @@ from .boxes import NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, b
 from .spans import FUNCTION_DEFINED_RE, REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count
 from .closing import closing_value, scaled_numbers, without_remarks
-from .conclude import listed_solutions, without_recap, without_side_supposition, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
-from .unstated import (closing_disowned, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
+from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
                    first_thought, retracted)

@@ -318,12 +318,9 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if not run:
             return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
         candidate, stated_end = joined_spans(run), run[-1].end()
-        ranged = functions_with_their_range(text, run)
-        if ranged:
-            return ranged
-        whole = _whole_statement(text, run, lead) or _qualified_functions(text, lead)
+        whole = functions_with_their_range(text, run) or _whole_statement(text, run, lead) or _qualified_functions(text, lead)
         if whole is not None:
-            return whole
+            return whole  # "$f(x)=2x+c$ for any real $c$" with its range, a whole statement, functions qualified
         candidate = with_its_unit(text, candidate, stated_end) if len(run) == 1 else candidate  # "$P \approx 0.985$ atm"
     else:
         bulleted = _bulleted_values(rest)

@@ -1,6 +1,7 @@
 """Stage 1, extraction: closings that state no answer though they hold a value (a value turned down, disowned,
-only supposed, or a goal still to reach), and closings read whole (a matrix, a formula in bold, named solutions
-listed in plain text)."""
+only supposed, or a goal still to reach), last sentences that are side remarks (another case supposed, a general
+answer checked at one instance), and closings read whole (a matrix, a formula in bold, named solutions listed in
+plain text)."""
 
 from __future__ import annotations
 
@@ -123,3 +124,50 @@ def named_solutions(text: str) -> str | None:
     """The named solutions a plain closing sentence lists ("k=1, n=1 and k=3, n=2"); None otherwise."""
     listed = _NAMED_SOLUTIONS_RE.search(text.strip())
     return listed.group(1) if listed else None
+
+
+# The last sentence supposes another case ("If a fifth worker joined, it would take 4.8 days.") right after a
+# sentence that concluded ("So the probability is 1/3."): a side remark. Not after givens ("She has 20 cupcakes at
+# $3 each. If she sells all of them, she would earn $60." answers the question's own supposition).
+_SENTENCE_BREAK_RE = re.compile(r"(?<!\d)[.!?](?=\s|$)|(?<=\d)[.?](?=\s|$)|\n")  # "4! x 2" goes on; "2.5" is one number
+_CONCLUDED_RE = re.compile(r"\s*(?:(?:so|thus|therefore|hence|in total|altogether)\b|the [^.!?\n]{1,40}?\b(?:is|are)\b|"
+                           r"there (?:is|are)\b|it (?:would |will )?(?:takes?|costs?|is|was)\b)", re.IGNORECASE)
+_SUPPOSED_RE = re.compile(r"\s*\(?\s*(?:note:?\s*)?if\b.*\bwould\b", re.IGNORECASE | re.DOTALL)
+
+
+# A closing check of a general answer at one instance ("For $n = 3$ that's 4, matching the enumeration.", "For
+# example, for $n=3$ this gives 4."): only with a word that makes it a check, since "For $n = 3$, that's 7." may
+# answer a question that asked for n = 3.
+_INSTANCE_CHECK_RE = re.compile(r"\s*(?:(?:for example|for instance|e\.g\.|as a (?:sanity |quick )?check|(?:sanity |quick )?check)"
+                                r"[,:]?\s*)?(?:for|when|with|at)\s+\$?\s*([a-z])\s*=\s*\d+\s*\$?,?\s+", re.IGNORECASE)
+_CHECK_WORDS_RE = re.compile(r"^\s*(?:for example|for instance|e\.g\.|as a (?:sanity |quick )?check|(?:sanity |quick )?check)|"
+                             r"\b(?:match(?:es|ing)|agree(?:s|ing)|consistent with|as (?:expected|enumerated|listed|computed))\b",
+                             re.IGNORECASE)
+
+
+def _instance_check(previous: str, last: str) -> bool:
+    check = _INSTANCE_CHECK_RE.match(last, 0) if re.match(r"\s*[A-Za-z]", last) else None
+    if not check or not _CHECK_WORDS_RE.search(last):
+        return False
+    letter = check.group(1)  # the general answer before it holds the variable free: "$2^{n-1}$", "$$\\frac{2^n}{2}$$"
+    return any(re.search(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", span) and not re.search(rf"(?<![A-Za-z\\]){letter}\s*=", span)
+               for span in re.findall(r"(?<!\\)\$\$?(?:[^$\\]|\\.)+\$?\$", previous[-300:]))
+
+
+def without_side_supposition(text: str) -> str:
+    """The text without its last sentence when that sentence supposes another case ("If a fifth worker joined,
+    it would take 4.8 days.") right after a sentence that concluded with a number ("So the probability is 1/3."),
+    or checks a general answer at one instance.
+    Not after givens: "She has 20 cupcakes at $3 each. If she sells all of them, she would earn $60." answers the
+    question's own supposition."""
+    body = text.rstrip()
+    cuts = [0] + [m.end() for m in _SENTENCE_BREAK_RE.finditer(body)] + [len(body)]
+    sentences = [(a, b) for a, b in zip(cuts, cuts[1:]) if body[a:b].strip()]
+    if len(sentences) < 2:
+        return text
+    previous, last = body[slice(*sentences[-2])], body[slice(*sentences[-1])]
+    if _SUPPOSED_RE.match(last) and _CONCLUDED_RE.match(previous) and re.search(r"\d", previous):
+        return body[:sentences[-1][0]].rstrip()
+    if _instance_check(body[:sentences[-1][0]], last):
+        return body[:sentences[-1][0]].rstrip()  # "So the count is $2^{n-1}$. For $n = 3$ that's 4, as enumerated."
+    return text
