@@ -101,3 +101,32 @@ def test_exact_answers_against_golds_rounded_to_three_digits(gold, answer, expec
     ("p = 2 \\text{ or } p \\equiv 1 \\pmod{4}", "every prime $p \\equiv 1 \\pmod 4$, together with $p=2$", True)])
 def test_primes_said_only_by_the_answer_narrow_the_gold(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("3.49 \\text{ rad/s}", "\\omega = \\frac{10\\pi}{9}\\ \\text{rad/s}", True),
+    ("37.7\\ \\Omega", "X_L = 12\\pi\\ \\Omega", True),
+    ("37.6\\ \\Omega", "X_L = 12\\pi\\ \\Omega", False),
+    ("37.7 \\text{ m}^2", "12\\pi\\ \\text{cm}^2", False),
+    ("37.7 \\text{ cm}", "12\\pi\\ \\text{cm}^2", False),
+    ("-212 \\text{ kJ/mol}", "\\Delta G^\\circ = -2.12 \\times 10^{5}\\ \\text{J/mol}", True),
+    ("-212 \\text{ kJ/mol}", "\\Delta G^\\circ = -2.12 \\times 10^{4}\\ \\text{J/mol}", False),
+    ("-\\$5.26", "−$5.26", True), ("-\\$5.26", "$5.26", False), ("\\$5.26", "-$5.26", False)])
+def test_exact_values_with_units_and_signed_money(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("NPV = 994.74 − 1,000 = **−$5.26**. Since the NPV is negative, the firm should reject the project.", "-\\$5.26", True),
+    ("NPV = 994.74 − 1,000 = **−$5.26**. Since the NPV is negative, the firm should reject the project.", "\\$5.26", False),
+    ("Total: 12 - $5.26", "-5.26", False),
+    ("For odd $p$, Fermat gives $p \\mid 2^{p-1}-1$; for $p=2$ it fails.\n\n"
+     "So the condition holds for every prime $p\\ge3$.", "\\text{all odd primes}", True),
+    ("So the condition holds for every prime $p\\ge5$.", "\\text{all odd primes}", False),
+    ("So the condition never holds for all $n$.", "\\text{all } n", False),
+    ("WLOG $a \\le b \\le c$.\n\nCheck $(2,6,7)$: $2 = 2$ ✓.\n\nSo, with $a\\le b\\le c$, the solutions are\n"
+     "$$(3,4,5),\\ (3,3,8),\\ (2,6,7).$$", "(a,b,c)=(2,6,7),(3,3,8),(3,4,5)", True),
+    ("**All integer solutions:** $(\\pm4,\\,1)$ and $(\\pm4,\\,-3)$.", "(x,y) = (4,1),(4,-3),(-4,1),(-4,-3)", True),
+    ("**All integer solutions:** $(\\pm4,\\,1)$ and $(4,\\,-3)$.", "(x,y) = (4,1),(4,-3),(-4,1),(-4,-3)", False)])
+def test_signed_money_conditions_that_hold_and_tuples_after_a_check(completion, gold, expected):
+    assert graded(gold, completion) is expected

@@ -357,6 +357,12 @@ def _spoken_count(last: str) -> str | None:
     return None if value is None else str(value)
 
 
+# "So the condition holds for every prime $p\\ge3$.": the family the condition holds for is the answer.
+_HOLDS_FOR_RE = re.compile(r"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:condition|equation|inequality|property|statement|"
+                           r"divisibility|claim)|it|this)\s+(?:holds|is\s+(?:satisfied|true)|works)\s+(?:exactly\s+|precisely\s+)?"
+                           r"(?:for|when)\s+((?:every|all|each)\s+[^.;!?]{1,60}?)\s*\.?\s*$", re.IGNORECASE)
+
+
 def _named_in_words(value: str) -> bool:
     """ "Saturday", "Odd", "Evelyn": a value in words and no number, which the numbers before it do not compete with."""
     from .words import number_word_value
@@ -379,6 +385,9 @@ def _worded_closing(last: str) -> str | None:
     durations = _DURATIONS_RESTATED_RE.search(last)
     if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
         return durations.group(1)  # "It takes 2.5 hours, or 2 hours and 30 minutes."
+    holds = _HOLDS_FOR_RE.fullmatch(last.strip())
+    if holds and not _NOT_STATED_RE.search(last) and not _SUPPOSED_RE.search(holds.group(1)):
+        return holds.group(1)  # "So the condition holds for every prime $p\\ge3$."
     identity = re.search(r"(?:\$?\b([fghP])\$?|\b(?:only|unique)\s+(?:such\s+)?(?:function|solution|polynomial|map))\s+"
                          r"(?:is|must be)\s+the\s+identity(?:\s+(?:function|map|polynomial))?\b", last, re.IGNORECASE)
     if identity and not _NOT_STATED_RE.search(last[:identity.start()]):

@@ -129,6 +129,8 @@ def _before_check(text: str) -> str:
     answer_like = re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) and not re.search(
         r"[✓✔]|\b(?:step|check\w*|verif\w*)\b|^\W*-?[\d.]+\s*=\s*-?[\d.]+\W*$", closing, re.IGNORECASE)  # "**7 = 7 ✓**"
     last_line = text[check.end():].strip().splitlines()[-1].strip() if text[check.end():].strip() else ""
+    last_line = closing if len(after) > 1 and re.match(r"(?:\*\*)?(?:so|thus|therefore|hence)\b", closing, re.IGNORECASE) else (
+        last_line)  # "So, with $a \le b \le c$, the solutions are\n$$...$$.": the closing paragraph, whole
     concluded = len(text[check.end():].strip().splitlines()) > 1 and re.match(
         r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?", last_line, re.IGNORECASE) and not re.search(
         r"[✓✔?]|\b(?:check\w*|verif\w*|holds|works|correct|satisf\w*|consistent)\b", last_line, re.IGNORECASE)
@@ -400,6 +402,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
             mantissa = mantissa or (_WHOLE_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d+/\d+", last) else None)
             last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = with_its_unit(text, last, at + len(last))
+            signed = re.search(r"(?:^|[=:(]|\b(?:is|was|are|of|at)\b)[\s*]*[-−]\s*\\?\$\s*$", text[:at], re.MULTILINE)
+            last = "-" + last if signed and not last.startswith("-") else last  # "= **−$5.26**": a signed amount
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 

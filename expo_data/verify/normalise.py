@@ -361,6 +361,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
         text = boxes[0][2]
     for old, new in _UNICODE:
         text = text.replace(old, new)
+    text = re.sub(r"^([-+])\s*\\?\$(?=\s*\d)", r"\1", text)  # "-$5.26", "-\\$5.26": a signed amount of money
     text = _POWER_OF_TEN_RE.sub(r"\\times 10^{\1}", text)  # "1.5 × 10^11": 10 to the 11th, as plain text means
     text = _SQRT_UNICODE_RE.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\left", "").replace("\\right", "")

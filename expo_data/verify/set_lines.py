@@ -12,10 +12,11 @@ TUPLE = rf"\(\s*(?:\\pm\s*|±)?{NUM}(?:\s*,\s*(?:\\pm\s*|±)?{NUM})+\s*\)"  # "(
 # $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
 # solutions", "for odd n, the solutions") is no answer.
 _NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{TUPLE}"  # "(x, y) = (3, 1)"
-_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.$\n]){0,60},\s*)?"  # "Adding the symmetric pairs, ..."
+_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.\n]){0,60},\s*){0,2}"  # "Adding the symmetric pairs, ..."
                    r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
                    r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
-                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:)\s*")
+                   r"(?:(?:full\s+|complete\s+)?list\s+of\s+(?:all\s+)?(?:the\s+)?solutions\s+is|"
+                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:))\s*")
 _LISTED_TUPLES_RE = re.compile(
     rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?=\$\$|\\\[))\$*\s*"  # "Hence $(p,q)=...$"
     rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
@@ -44,10 +45,12 @@ _PLAIN_SET_END_RE = re.compile(
 def listed_tuples(last: str) -> str | None:
     """The tuples a closing sentence lists as its solutions ("Hence $(p,q)=(3,2)$ or $(2,3)$."); "" for several
     tuples that are no list of solutions ("(1, 2) is one, (3, 4) the other"); None for fewer than two."""
-    if len(re.findall(rf"\(\s*{NUM}\s*,", last)) < 2:
+    if len(re.findall(rf"\(\s*(?:\\pm\s*|±)?{NUM}\s*,", last)) < 2:
         return None
     listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))
-    return ", ".join(re.findall(TUPLE, listed.group())) if listed else ""
+    if listed:
+        return ", ".join(re.findall(TUPLE, listed.group()))
+    return "" if len(re.findall(rf"\(\s*{NUM}\s*,", last)) > 1 else None  # "(\pm 1, 3)" lists are read elsewhere too
 
 
 def plain_set_end(last: str) -> tuple[str, int] | None:

@@ -50,14 +50,15 @@ def _special_match(gold: str, answer: str) -> bool | None:
 def _equation_sides_disagree(answer: str) -> bool:
     """"10 = 5" states two values: constant sides must agree ("2 + 3 = 5" is fine, "x = 5" has one), and an
     exact value must round to the decimal it is said to approximate ("\\frac{1}{6} \\approx 0.5" states two)."""
-    approximated = re.fullmatch(r"(.+?)\s*(?:\\approx|≈)\s*(-?\d+(?:\.(\d+))?)\s*", answer)
+    approximated = re.fullmatch(r"(.+?)\s*(?:\\approx|≈)\s*(-?\d+(?:\.(\d+))?)\s*(\\?%)?\s*", answer)  # "6/36 ≈ 16.67%"
     if approximated:
         from .readings import real_value
         exact = real_value(re.split(r"(?<![<>!:=\\])=(?!=)", approximated.group(1))[-1])  # "P = \\frac16 \\approx 0.5"
         decimals = len(approximated.group(3) or "")
         if exact is None:
             return False
-        stated, unit = float(approximated.group(2)), 10 ** -decimals
+        scale = 100 if approximated.group(4) else 1
+        stated, unit = float(approximated.group(2)) / scale, 10 ** -decimals / scale
         rounded = abs(exact - stated) <= unit / 2 * (1 + 1e-9)
         cut = abs(math.trunc(exact / unit) * unit - stated) <= unit * 1e-6  # 3.14159 cut to 3.141
         return not (rounded or cut)
