@@ -311,11 +311,9 @@ def closing_value(text: str) -> str | None:
     if len(numbers) == 1 and not _NOT_STATED_RE.search(raw_last) and not re.search(
             r"\b(?:or|about|approximately|around|at (?:most|least))\b", led.group(1), re.IGNORECASE):
         return numbers[0]  # "**Josh made a profit of $70,000**, which is about a 53.8% return ...": the bold statement
-    named = _NAMED_RE.findall(last)
-    if len(named) >= 2 and len({n for n, _ in named}) == len(named) and re.fullmatch(
-            r"(?:(?:so|thus|therefore|hence),?\s+)?(?:" + _NAMED_RE.pattern + r"(?:,\s*|\s+and\s+|,\s+and\s+)?)+\.?", last,
-            re.IGNORECASE):
-        return ", ".join(f"{n} = {v}" for n, v in named)
+    named = _named_values(last)
+    if named:
+        return named  # "Therefore $A$ is 5 and $B$ is 2.", "The lines meet at x = −1, y = 2."
     attained = _ATTAINED_RE.search(last)
     if attained:
         return (attained.group(1) or attained.group(2)).strip()  # "the maximum value is $\\tfrac94$, attained at ..."
@@ -368,6 +366,17 @@ def _named_in_words(value: str) -> bool:
     from .words import number_word_value
 
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z' -]*", value.strip())) and number_word_value(value.strip().lower()) is None
+
+
+def _named_values(last: str) -> str | None:
+    """Two or more names, each given a number, as the whole closing sentence; None otherwise."""
+    named = _NAMED_RE.findall(last)
+    if len(named) >= 2 and len({n for n, _ in named}) == len(named) and re.fullmatch(
+            r"(?:(?:so|thus|therefore|hence),?\s+)?(?:(?:the\s+)?[a-z]+(?:\s+[a-z]+){0,3}\s+(?:meet|intersect|is|are)\s+at\s+)?(?:"
+            + _NAMED_RE.pattern + r"(?:,\s*|\s+and\s+|,\s+and\s+)?)+\.?", last, re.IGNORECASE) and not (
+            _NOT_STATED_RE.search(last) or _SUPPOSED_RE.search(last)):  # "The lines meet at x = −1, y = 2."
+        return ", ".join(f"{n} = {v}" for n, v in named)
+    return None
 
 
 def _worded_closing(last: str) -> str | None:

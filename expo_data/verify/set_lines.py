@@ -35,11 +35,16 @@ _INTERVAL_END = r"(?:-?\d+(?:\.\d+)?|-?∞|-?\\infty)"
 _INTERVAL = rf"[\[(]\s*{_INTERVAL_END}\s*,\s*{_INTERVAL_END}\s*[\])]"
 # A set written in plain text or LaTeX as what the closing sentence states: a union of intervals, a listed set, a
 # range of one letter, the empty set. One interval alone only after "x ∈" or "interval" (else it is a point).
+_RAY = r"[a-z]\s*(?:≤|≥|<=|>=|<|>)\s*-?\d+(?:\.\d+)?"
 _PLAIN_SET_END_RE = re.compile(
-    rf"(?:\b(?:is|are|be)|[:=])\s*(?:the\s+(?:(?:closed|open)\s+)?interval\s+(?={_INTERVAL})|(?:the\s+)?empty\s+set\s*(?=∅)|)\$?\s*"
+    rf"(?:\b(?:is|are|be)|[:=]|\b(?:exactly|precisely|only)\s+(?:when|for)|\biff)\s*(?:the\s+(?:(?:closed|open)\s+)?interval\s+"
+    rf"(?={_INTERVAL})|(?:the\s+)?empty\s+set\s*(?=∅)|)\$?\s*"
     rf"(?P<member>[a-z]\s*(?:∈|\\in\b)\s*)?(?P<set>{_INTERVAL}(?:\s*(?:∪|\\cup|U)\s*{_INTERVAL})*|"
     rf"(?:\\)?\{{\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*(?:\\)?\}}|"
-    rf"-?\d+(?:\.\d+)?\s*(?:≤|<=|<)\s*[a-z]\s*(?:≤|<=|<)\s*-?\d+(?:\.\d+)?|∅)\s*\$?\s*\.?\s*$")
+    rf"-?\d+(?:\.\d+)?\s*(?:≤|<=|<)\s*(?:[a-z]|[fgy]\s*\(\s*[a-z]\s*\))\s*(?:≤|<=|<)\s*-?\d+(?:\.\d+)?|∅|"
+    rf"{_RAY}(?:\s+or\s+{_RAY})?|all real numbers(?:,?\s*(?:ℝ|\\mathbb\s*\{{R\}}))?|ℝ)\s*\$?\s*\.?\s*$")
+# A range of a function's values written as a chain: "0 ≤ f(x) ≤ 4" is [0, 4].
+_VALUE_CHAIN_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(≤|<=|<)\s*[fgy]\s*(?:\(\s*[a-z]\s*\))?\s*(≤|<=|<)\s*(-?\d+(?:\.\d+)?)")
 
 
 def listed_tuples(last: str) -> str | None:
@@ -61,12 +66,21 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
         return None
     value = found.group("set")
     single = re.fullmatch(_INTERVAL, value)
-    if single and not found.group("member") and "interval" not in found.group().lower():
+    if single and not found.group("member") and not re.search(r"\binterval\b", last, re.IGNORECASE):
         return None  # "(2, 12)" alone may be a point
+    if re.fullmatch(_RAY, value) and not re.search(r"\b(?:range|domain|solutions?|values?|set|exactly|precisely|only|iff)\b", last,
+                                                  re.IGNORECASE):
+        return None  # "so x > 3" may be a step; "the range of m is m ≤ 2" is the answer
+    if value.startswith(("all real", "ℝ")):
+        return "\\mathbb{R}", found.start()
+    chain = _VALUE_CHAIN_RE.fullmatch(value)
+    if chain:
+        return ("[" if "<" not in chain.group(2) or "=" in chain.group(2) else "(") + f"{chain.group(1)}, {chain.group(4)}" + (
+            "]" if "<" not in chain.group(3) or "=" in chain.group(3) else ")"), found.start()
     if value.lstrip("\\").startswith("{") and not found.group("member") and not re.search(r"\bset\b", last, re.IGNORECASE):
         return None  # "{1, 2}" without "x ∈" or "solution set" is left to the list readers
-    for plain, latex in (("∪", " \\cup "), (" U ", " \\cup "), ("≤", " \\le "), ("<=", " \\le "), ("∞", "\\infty"),
-                         ("∅", "\\emptyset")):
-        value = value.replace(plain, latex)
     value = re.sub(r"(?<!\\)\{", "\\{", re.sub(r"(?<!\\)\}", "\\}", value))
+    for plain, latex in (("∪", " \\cup "), (" U ", " \\cup "), ("≤", " \\le "), ("<=", " \\le "), ("≥", " \\ge "), (">=", " \\ge "),
+                         ("∞", "\\infty"), ("∅", "\\emptyset"), (" or ", " \\text{ or } ")):
+        value = value.replace(plain, latex)
     return re.sub(r"\s+", " ", value).strip(), found.start()

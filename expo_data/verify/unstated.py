@@ -37,10 +37,11 @@ _MATRIX_LINE_RE = re.compile(r"(?i:(?:so|thus|hence|therefore),?\s+)?(?:[A-Za-z]
 # number, whose last digit is no answer ("1" of "1/x"). A remark after it that doubts it ("which fails at x = 1") leaves
 # the line to the other readers.
 _PLAIN_MATH = r"(?:[-−+*/^()·×√π.,\d ²³]|(?<![A-Za-z])[a-z](?![A-Za-z])|\b(?:sqrt|pi|ln|log|exp|sin|cos|tan)\b)"
-PLAIN_FORMULA = (r"(?:[A-Za-z]|[A-Za-z]\([a-z](?:,\s*[a-z])*\))\s*=\s*"
+PLAIN_FORMULA = (r"(?:[A-Za-z]|[A-Za-z]['′]{0,2}\([a-z](?:,\s*[a-z])*\)|[A-Za-z](?:_\{?[a-z]\}?|[ₙₖᵢ]))\s*=\s*"
                  rf"(?={_PLAIN_MATH}*?(?:[a-z]|[√π^²³]))[-−]?{_PLAIN_MATH}*?[\w)²³π]")
 _PLAIN_FORMULA_LINE_RE = re.compile(
-    rf"(?:\*\*)?(?i:so|thus|hence|therefore),?\s+(?:\*\*)?({PLAIN_FORMULA})\s*(?:\*\*)?"
+    rf"(?:(?:\*\*)?(?i:so|thus|hence|therefore),?\s+|(?=[A-Za-z]['′]{{0,2}}\([a-z]\)\s*=|[a-z](?:_\{{?n\}}?|ₙ)\s*=))"  # "f′(x) = ..."
+    rf"(?:\*\*)?({PLAIN_FORMULA})\s*(?:\*\*)?"
     r"(?:,?\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+){0,2}[a-z](?:\s*(?:in|∈)\s*\S+?)?)?\s*"
     r"(?:[.;]?|,\s*(?:which|since|as|because)\b(?![^\n]*(?:\b(?:not|no|never|fails?|failed|contradicts?|but|however|unless|"
     r"unsure|need|doubt\w*|wrong|incorrect|invalid|violates?|if|whether)\b|n't))[^\n]*)")
