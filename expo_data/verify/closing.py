@@ -162,13 +162,14 @@ _RANGE_END_RE = re.compile(r"\$\s*(-?[\d./\\{}a-z]+\s*\\(?:le|leq|lt|ge|geq|gt)\
                            r"-?[\d./\\{}a-z]+)\s*\$\s*\.?\s*$")
 
 
-def _set_or_tuples(last: str) -> str | None:
+def _set_or_tuples(last: str, text: str) -> str | None:
     """A set ("x ∈ (2, 12) ∪ (12, 102)", "-2 ≤ x ≤ 7") or a list of tuples the closing sentence states; "" for
     several tuples that are no list of solutions ("(1, 2) is one, (3, 4) the other"); None otherwise."""
     plain_set = plain_set_end(last)
     if plain_set and not (_NOT_STATED_RE.search(last[:plain_set[1]]) or _SUPPOSED_RE.search(last[:plain_set[1]])):
         return plain_set[0]
-    return listed_tuples(last)
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return listed_tuples(last, lines[-2] if len(lines) > 1 else "")
 
 
 # A function named in plain text as the closing statement, with its domain after it (read as the whole line).
@@ -214,11 +215,11 @@ _NONE_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(there (?:is
                              r"(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?solutions?"
                              r"(?: in (?:[a-z]+ ){0,2}(?:integers|numbers|reals))?|"
                              r"no (?:such )?(?:(?:positive |negative |real |natural )?(?:integers?|numbers?|primes?|pairs?|triples?) )?"
-                             r"\$?[a-z]\$? (?:exists?|works?)|no such [a-z]+(?: [a-z]+)? (?:exists?|can exist)|"  # "no such sequence exists"
-                             r"such (?:an? )?[a-z]+(?: [a-z]+)?(?: \$[^$]{1,12}\$)? (?:cannot|can ?not|can't|does not|doesn't|do not|don't)"
-                             r" exist)\s*\.?", re.IGNORECASE)
+                             r"\$?[a-z]\$? (?:exists?|works?))\s*\.?|(?:therefore|thus|so|hence),?\s+(no such [a-z]+(?: [a-z]+)? (?:exists?|"
+                             r"can exist)|such (?:an? )?[a-z]+(?: [a-z]+)?(?: \$[^$]{1,12}\$)? (?:cannot|can ?not|can't|does not|doesn't|"
+                             r"do not|don't) exist)\s*\.?", re.IGNORECASE)  # "Hence such a sequence cannot exist."
 # "So the answer is affirmative: such an $n$ exists.": the whole closing sentence says the object asked about exists.
-_SOME_EXISTS_RE = re.compile(r"(?:(?:therefore|thus|so|hence),?\s+)?(?:the answer is (?:affirmative|yes)\s*[:,;]?\s*)?"
+_SOME_EXISTS_RE = re.compile(r"(?:therefore|thus|so|hence),?\s+(?:the answer is (?:affirmative|yes)\s*[:,;]?\s*)?"
                              r"(such (?:an? )?[a-z]+(?: [a-z]+)?(?: \$[^$]{1,12}\$)? (?:exists?|does exist))\s*[.!]?", re.IGNORECASE)
 
 
@@ -253,7 +254,7 @@ def closing_value(text: str) -> str | None:
     last = raw_last.replace("−", "-").replace("–", "-").replace("**", "")
     # "Vectors (3,2,-6) and (2,-12,-3) have dot product 0, so the angle is 90 degrees.": what follows "so" states it
     last = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+(?=[^,;]*$)", last, flags=re.IGNORECASE)[-1]
-    several = _set_or_tuples(last)
+    several = _set_or_tuples(last, text)
     if several is not None:
         return several
     clock = _CLOCK_END_RE.search(last)
@@ -304,7 +305,7 @@ def closing_value(text: str) -> str | None:
     if bold and raw_last.count("**") == 2 and not re.search(r"\b(?:or|and|not)\b|=|[A-Za-z]\s*:", bold.group(1)) and len(
             bold.group(1).split()) <= 3 and not re.search(r"\b(?:at (?:most|least)|up to|about|approximately|around)\s*$",
                                                           before_bold) and not _NOT_STATED_RE.search(before_bold) and not (
-            re.search(r"\d", before_bold) and not _named_in_words(bold.group(1))):  # "... min is 3 and max is **5**."
+            re.search(r"\d", before_bold) and not _named_in_words(bold.group(1), before_bold)):  # "... min is 3 and max is **5**."
         return bold.group(1).strip()
     led = _BOLD_LEAD_RE.match(raw_last)
     numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", led.group(1)) if led else []
@@ -335,8 +336,9 @@ _NUMBER_WORD = (r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                 r"seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
                 r"four|five|six|seven|eight|nine))?)")
 _SPOKEN_COUNT_RE = re.compile(rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine) hundred(?:(?: and)? {_NUMBER_WORD})?|"
-                              rf"{_NUMBER_WORD})\b(?![- ](?:thousand|million|billion|trillion|squared|cubed|factorial|percent|point|"
-                              r"halves|thirds|quarters|fourths|fifths|and a half|to the|over|out of)\b)", re.IGNORECASE)
+                              rf"{_NUMBER_WORD})\b(?![- ](?:hundred|thousand|million|billion|trillion|squared|cubed|factorial|percent|point|"
+                              r"halves|thirds|quarters|fourths|fifths|and a half|to the|over|out of|first|second|third|fourth|fifth|"
+                              r"sixth|seventh|eighth|ninth)\b|-?th\b)", re.IGNORECASE)
 
 
 def _spoken_count(last: str) -> str | None:
@@ -348,8 +350,9 @@ def _spoken_count(last: str) -> str | None:
     if len(found) != 1 or re.search(r"\d", last) or not re.match(r"(?:so|thus|hence|therefore|in total|altogether)\b|.*\banswer\b",
                                                                  last, re.IGNORECASE):
         return None
-    if _NOT_STATED_RE.search(last) or _SUPPOSED_RE.search(last.replace("should", "")) or re.search(r"\b(?:or|times|more|less|fewer|each|per)\b", last,
-                                                                              re.IGNORECASE):
+    if _NOT_STATED_RE.search(last) or _SUPPOSED_RE.search(last.replace("should", "")) or re.search(
+            r"\b(?:or|times|more|less|fewer|each|per|minus|plus|half|impossible|too|fails?|wrong|remains?|rest|yesterday|"
+            r"ago|before|earlier|already)\b", last, re.IGNORECASE):
         return None  # "should be at least three", "maybe four", "two more", "three times as many"
     value = number_word_value(found[0])
     return None if value is None else str(value)
@@ -361,11 +364,13 @@ _HOLDS_FOR_RE = re.compile(r"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:co
                            r"(?:for|when)\s+((?:every|all|each)\s+[^.;!?]{1,60}?)\s*\.?\s*$", re.IGNORECASE)
 
 
-def _named_in_words(value: str) -> bool:
-    """ "Saturday", "Odd", "Evelyn": a value in words and no number, which the numbers before it do not compete with."""
+def _named_in_words(value: str, before: str) -> bool:
+    """ "Saturday", "Evelyn": a name in words, which the numbers before it do not compete with, unless what comes
+    before supposes or doubts it ("If 2003 were a leap year, it would be a **Sunday**", "my first guess was")."""
     from .words import number_word_value
 
-    return bool(re.fullmatch(r"[A-Za-z][A-Za-z' -]*", value.strip())) and number_word_value(value.strip().lower()) is None
+    return bool(re.fullmatch(r"[A-Z][A-Za-z' -]*", value.strip())) and number_word_value(value.strip().lower()) is None and not (
+        _SUPPOSED_RE.search(before) or re.search(r"\b(?:guess\w*|first|initial\w*|which|that|were|had)\b|[()]", before, re.IGNORECASE))
 
 
 def _named_values(last: str) -> str | None:
@@ -398,20 +403,23 @@ def _worded_closing(last: str) -> str | None:
     if holds and not _NOT_STATED_RE.search(last) and not _SUPPOSED_RE.search(holds.group(1)):
         return holds.group(1)  # "So the condition holds for every prime $p\\ge3$."
     identity = re.search(r"(?:\$?\b([fghP])\$?|\b(?:only|unique)\s+(?:such\s+)?(?:function|solution|polynomial|map))\s+"
-                         r"(?:is|must be)\s+the\s+identity(?:\s+(?:function|map|polynomial))?\b", last, re.IGNORECASE)
-    if identity and not _NOT_STATED_RE.search(last[:identity.start()]):
+                         r"(?:is|must be)\s+the\s+identity(?:\s+(?:function|map|polynomial))?(?:\s+on\s+(?:\$[^$]{1,20}\$|the\s+(?:positive\s+|"
+                         r"nonnegative\s+|natural\s+)?(?:integers|reals|real numbers|natural numbers|rationals)|[ℕℝℤℚ]))?\s*[.!]?\s*$",
+                         last, re.IGNORECASE)  # not "the identity plus a constant", "on [0,1] and zero elsewhere"
+    if identity and not _NOT_STATED_RE.search(last[:identity.start()]) and not _SUPPOSED_RE.search(last[:identity.start()]) and not (
+            re.search(r"\b(?:false|guess|if|assume)\b", last[:identity.start()], re.IGNORECASE)):
         return f"{identity.group(1) or 'f'}(x) = x"  # "So $f$ must be the identity function on the positive integers."
     so_part = re.split(r"[,;]\s*(?:so|thus|hence|therefore)\s+", last, flags=re.IGNORECASE)[-1]
     concluded_none = _NONE_EXISTS_RE.fullmatch(so_part.strip()) if so_part != last else None
     if concluded_none and not _SUPPOSED_RE.search(last):
-        return concluded_none.group(1)  # "a contradiction, so there are no integers $x,y$ with ..."
+        return concluded_none.group(1) or concluded_none.group(2)  # "a contradiction, so there are no integers $x,y$ with ..."
     before_dash, _, after_dash = last.rpartition(" — ") if " — " in last else last.rpartition(" – ")
     none = _NONE_EXISTS_RE.fullmatch(last.strip()) or (_NONE_EXISTS_RE.fullmatch(after_dash.strip()) if before_dash and not (
         _SUPPOSED_RE.search(before_dash) or re.search(r"=|\b(?:only|other|except|besides|apart|but|save)\b", before_dash,
                                                        re.IGNORECASE)) else None)  # "Other than $n = 1$ — no such $n$"
     if none:
-        return none.group(1)  # "Therefore, there is no such triangle.": the answer is that none exists
-    some = _SOME_EXISTS_RE.fullmatch(re.split(r"(?:^|[,;:]|\.\.\.|…)\s*(?=(?:so|thus|hence|therefore)\b)|:\s*", last.strip(),
+        return none.group(1) or none.group(2)  # "Therefore, there is no such triangle.": the answer is that none exists
+    some = _SOME_EXISTS_RE.fullmatch(re.split(r"(?:^|[,;]|\.\.\.|…)\s*(?=(?:so|thus|hence|therefore)\b)", last.strip(),
                                               flags=re.IGNORECASE)[-1])  # "... divisors... so the answer is affirmative: ..."
     if some and not re.search(r"\b(?:not|no)\b|n't\b", some.group(1)) and not re.search(
             r"\b(?:if|when|whenever|unless|only|suppose|assume|assuming|for)\b", last[:last.rfind(some.group(1))], re.IGNORECASE):

@@ -74,7 +74,7 @@ _SENTENCE_END_RE = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\d)[.!?](?=\s|$)|\n\s
 _NUMBER_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)")
 _VALUE_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+(?![\d/]))?")  # "1/2 cup" states one value
 # The statement commits to a value: a verb or '=' before its last number, or a conclusion word.
-_STATES_RE = re.compile(r"=|\\boxed|\\in(?![A-Za-z])|∈|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
+_STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
                         r"remains?|leaves|left|"
                         r"becomes?|comes? to|so|thus|therefore|hence)\b", re.IGNORECASE)
 # Wording of a text that has not settled on anything.
@@ -143,6 +143,10 @@ _CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*
                                     r"[^$]*\$\s*[fghPQ]\s*\(\s*[a-z]\s*\)\s*=[^$]*\$", re.IGNORECASE)  # "... is the identity: $P(x) = x$."
 
 
+# "All such $n$: $n \\in \\{1, 3\\}$": membership states the set, unless its label turns it down or leaves it open.
+_MEMBERSHIP_STATED_RE = re.compile(r"^(?![^\n]*\b(?:fail\w*|partial|candidates?|check\w*|non-?solutions?|exclud\w*|bad|counter\w*|"
+                                   r"tentative\w*|unverified|so far|still|reject\w*|suppose|assume|if|not)\b)[^\n]*(?:\\in(?![A-Za-z])|∈)",
+                                   re.IGNORECASE)
 # "1.34E-5", "1.12 × 10⁴" and a unit's power ("m^3/s", "cm²") hold one value, not two.
 _SCIENTIFIC_RE = re.compile(r"(\d(?:\.\d+)?)\s*(?:[eE][-+−]?\d+|(?:×|\\times|\\cdot|·|x|\*)\s*10\s*(?:\^\s*\{?\s*[-+−]?\d+\s*\}?|"
                             r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+))")
@@ -182,7 +186,7 @@ def concluding_text(text: str) -> str | None:
     main_value_end = _main_value_end(statement) if 1 < len(numbers) and len(statement) <= 400 else None
     if main_value_end is not None:
         return "".join(sentences[:last]) + statement[:main_value_end]
-    if len(numbers) > 1 and not _STATES_RE.search(statement):
+    if len(numbers) > 1 and not _STATES_RE.search(statement) and not _MEMBERSHIP_STATED_RE.search(statement):
         return None  # "The even numbers go 2, 4, 6, 8": a list, no value stated
     if _SUPPOSITION_RE.match(statement.strip().lstrip("*")):
         return None  # "Let x = 4.", "Try n = 4.", "Is x = 4?": a step or a question, not a conclusion
@@ -331,7 +335,7 @@ def formula_around(text: str, start: int, end: int) -> str | None:
     left = re.search(r"[\w^*/()√π!⁄{}\\.·×⋅⁻⁺]*$", text[:start])
     right = re.match(r"[\w^*/()√π!⁄{}\\·×⋅⁻⁺]*", text[end:])  # 10⁻³: a superscript minus is part of it
     formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
-    sign = re.search(r"(?:^|[=(:,]|\b(?:is|be|are|equals|was)\b)\s*[-−]$", text[:left.start()])  # "= −π/6": a sign, not a difference "6-π/6"
+    sign = re.search(r"(?:^|[=(:]|\b(?:is|be|are|equals|was)\b)\s*[-−]$", text[:left.start()])  # "= −π/6": a sign, not a difference "6-π/6"
     formula = ("-" + formula) if sign and formula and not formula.startswith("(") else formula
     balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
     return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None

@@ -17,7 +17,7 @@ from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_
 from .choices import with_named_option
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
-from .phrase import (functions_with_their_range, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
+from .phrase import (functions_with_their_range, without_clause_letter, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
                      has_hedge, phrase_answer)
 
 
@@ -387,7 +387,9 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
             numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.
-        run = span_run(text, spans, len(spans) - 1, backward=True)
+        run = without_clause_letter(text, span_run(text, spans, len(spans) - 1, backward=True))
+        if not run:
+            return None, None  # "... when $a_0 \\equiv 0 \\pmod 3$ or $a_0$ is a perfect square": a condition in words
         ranged = functions_with_their_range(text, run)  # "... and $f(x)=2x+c$ for any real $c$.": the range kept
         content = ranged[0] if ranged else joined_spans(run)
         if content:

@@ -275,7 +275,7 @@ def _condition_stated(candidate: str) -> str:
     return candidate
 
 
-def _without_clause_letter(text: str, run: list[re.Match]) -> list[re.Match]:
+def without_clause_letter(text: str, run: list[re.Match]) -> list[re.Match]:
     """The run without a last bare letter that begins another clause ("$7$ and $m$ divides it"); [] when the letter
     begins a condition offered instead ("$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square")."""
     if len(run) < 2 or not _BARE_VARIABLE_RE.fullmatch(span_content(run[-1])) or not re.match(r"[ \t]*[A-Za-z]",
@@ -314,7 +314,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
             return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
-        run = _without_clause_letter(text, run)
+        run = without_clause_letter(text, run)
         if not run:
             return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
         candidate, stated_end = joined_spans(run), run[-1].end()

@@ -22,7 +22,7 @@ _NONE_ANSWER_RE = re.compile(r"^(?:there (?:is|are|exists?) no\b(?!.*(?:\b(?:but
                              r"under|up to|beyond)\b|\bin\s*[\[(]|[<>≤≥]|\\[lg]e|\\[lg]t|\\neq?)).*"
                              r"|no (?:such )?\w+(?: \w+)?(?: \$?[a-z]\$?)? (?:exists?|works?|satisfies .*)|no such \$?[a-z]\$?"
                              r"|no such [a-z]+(?: [a-z]+)?(?: (?:exists?|can exist))?"
-                             r"|no (?:(?:positive|negative|real|natural|odd|even|prime|complex|rational) )*(?:integers?|numbers?|"
+                             r"|no (?:(?:positive|real|natural|nonnegative) )*(?:integers?|numbers?|"
                              r"primes?|reals?|values?|pairs?|triples?|functions?|polynomials?|sequences?)(?: [a-z])?"  # "no positive integer n"
                              r"|such (?:an? )?[a-z]+(?: [a-z]+)?(?: [a-z])? (?:cannot|can ?not|can't|does not|doesn't|do not|don't) exist"
                              r"|(?:so |thus |hence |therefore )?(?:the (?:equation|system)|it) has no (?:real |integer |positive |integral )?"

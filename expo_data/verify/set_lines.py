@@ -12,13 +12,13 @@ TUPLE = rf"\(\s*(?:\\pm\s*|±)?{NUM}(?:\s*,\s*(?:\\pm\s*|±)?{NUM})+\s*\)"  # "(
 # $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the
 # solutions", "for odd n, the solutions") is no answer.
 _NAMED_TUPLE = rf"(?:\([a-z](?:\s*,\s*[a-z])+\)\s*=\s*)?{TUPLE}"  # "(x, y) = (3, 1)"
-_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except)\b)[^,.\n]){0,60},\s*){0,2}"  # "Adding the symmetric pairs, ..."
+_TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excluding|except|cases?)\b)[^,.\n]){0,60},\s*){0,2}"  # "Adding the symmetric pairs, ..."
                    r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
                    r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
                    r"(?:(?:full\s+|complete\s+)?list\s+of\s+(?:all\s+)?(?:the\s+)?solutions\s+is|"
                    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:))\s*")
 _LISTED_TUPLES_RE = re.compile(
-    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?=\$\$|\\\[))\$*\s*"  # "Hence $(p,q)=...$"
+    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?P<display>(?=\$\$|\\\[)))\$*\s*"  # "Hence $(p,q)=...$"
     rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
 
 
@@ -43,16 +43,33 @@ _PLAIN_SET_END_RE = re.compile(
     rf"(?:\\)?\{{\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*(?:\\)?\}}|"
     rf"-?\d+(?:\.\d+)?\s*(?:≤|<=|<)\s*(?:[a-z]|[fgy]\s*\(\s*[a-z]\s*\))\s*(?:≤|<=|<)\s*-?\d+(?:\.\d+)?|∅|"
     rf"{_RAY}(?:\s+or\s+{_RAY})?|all real numbers(?:,?\s*(?:ℝ|\\mathbb\s*\{{R\}}))?|ℝ)\s*\$?\s*\.?\s*$")
+# What a closing sentence must call the set it states: the answer, the solution (set), the domain or range, the
+# values of a letter. "The excluded values are", "Its complement is", "Rejected:", "Case 1:" state no answer.
+_SET_SUBJECT_RE = re.compile(r"\s*(?:(?:so|thus|hence|therefore|finally),?\s+)?(?:(?:the|our)\s+)?(?:final\s+)?(?:answer|solutions?(?:\s+set)?|"
+                             r"set\s+of\s+(?:all\s+)?solutions|solution\s+interval|domain(?:\s+of\s+[a-z](?:\([a-z]\))?)?|"
+                             r"range(?:\s+of\s+(?:values\s+of\s+)?[a-z](?:\([a-z]\))?)?|(?:in\s+)?interval\s+notation|(?:all\s+)?(?:possible\s+)?"
+                             r"values\s+of\s+[a-z])\s*", re.IGNORECASE)
+# "Therefore x² − x − 6 > 0 exactly when x < −2 or x > 3.": a concluded condition, nothing failing or negated in it.
+_CONCLUDED_CONDITION_RE = re.compile(r"\s*(?:so|thus|hence|therefore),?\s+(?![^\n]*\b(?:fails?|not|never|no)\b)[^\n]*", re.IGNORECASE)
 # A range of a function's values written as a chain: "0 ≤ f(x) ≤ 4" is [0, 4].
 _VALUE_CHAIN_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(≤|<=|<)\s*[fgy]\s*(?:\(\s*[a-z]\s*\))?\s*(≤|<=|<)\s*(-?\d+(?:\.\d+)?)")
 
 
-def listed_tuples(last: str) -> str | None:
-    """The tuples a closing sentence lists as its solutions ("Hence $(p,q)=(3,2)$ or $(2,3)$."); "" for several
-    tuples that are no list of solutions ("(1, 2) is one, (3, 4) the other"); None for fewer than two."""
+# A heading over a display of tuples that makes them no answer: "These pairs fail:", "We reject the following:".
+_NOT_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:fail\w*|reject\w*|extraneous|not|no|candidates?|check\w*|exclud\w*|wrong|invalid|"
+                                       r"discard\w*|counterexamples?|tr(?:y|ied))\b|n't", re.IGNORECASE)
+
+
+def listed_tuples(last: str, heading: str = "") -> str | None:
+    """The tuples a closing sentence lists as its solutions ("Hence $(p,q)=(3,2)$ or $(2,3)$.", or a display of
+    them alone under a heading ending in ":" that does not turn them down); "" for several tuples that are no list
+    of solutions ("(1, 2) is one, (3, 4) the other"); None for fewer than two."""
     if len(re.findall(rf"\(\s*(?:\\pm\s*|±)?{NUM}\s*,", last)) < 2:
         return None
     listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))
+    if listed and listed.group("display") is not None and not (
+            heading.rstrip().endswith(":") and not _NOT_SOLUTIONS_HEADING_RE.search(heading)):
+        listed = None  # "These pairs fail:\n$$(1,2),\ (2,1)$$"
     if listed:
         return ", ".join(re.findall(TUPLE, listed.group()))
     return "" if len(re.findall(rf"\(\s*{NUM}\s*,", last)) > 1 else None  # "(\pm 1, 3)" lists are read elsewhere too
@@ -64,6 +81,10 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
     found = _PLAIN_SET_END_RE.search(last)
     if not found:
         return None
+    before = last[:found.start()]
+    condition = re.match(r"\s*(?:exactly|precisely|only|iff)", found.group(), re.IGNORECASE)
+    if not (_CONCLUDED_CONDITION_RE.fullmatch(before) if condition else _SET_SUBJECT_RE.fullmatch(before)):
+        return None  # "The excluded values are {1, 2}", "Recall the domain: ...", "Case 1: −2 ≤ x ≤ 7"
     value = found.group("set")
     single = re.fullmatch(_INTERVAL, value)
     if single and not found.group("member") and not re.search(r"\binterval\b", last, re.IGNORECASE):

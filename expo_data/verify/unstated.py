@@ -93,11 +93,24 @@ def turned_down(text: str) -> bool:
     return bool(unequal) and bool(_VALUE_RE.search(after)) and not re.search(r"(?<![<>!\\])=", after)
 
 
+# A closing line whose label or lead turns its value down or leaves it open: "Candidates to check: $n \\in \\{1, 3\\}$.",
+# "Excluded: ...", "Values that fail: ...", "It remains to check $n = 3$.", "Suppose $n = 3$.", "Tentatively: ...".
+_OPEN_LABEL_RE = re.compile(r"[ \t*#-]*(?:[A-Za-z][A-Za-z ()$-]{0,40}:|it remains to (?:check|verify|show)\b|suppose\b|assume\b|"
+                            r"let\b|try\b)", re.IGNORECASE)
+_OPEN_LABEL_WORDS_RE = re.compile(r"\b(?:candidates?|check\w*|exclud\w*|counterexamples?|fail\w*|non-?solutions?|bad|"
+                                  r"tentative\w*|unverified|so far|reject\w*|extraneous|wrong|partial|guess\w*|suppose|"
+                                  r"assume|let|try|conjectur\w*|hypothes\w*|goal|claim)\b", re.IGNORECASE)
+
+
 def closing_disowned(text: str) -> bool:
     """The concluding text ends on its value only supposed ("Suppose the answer is 100.", "If we suppose the total is
-    100, we get a contradiction.") or disowned ("An answer of 5 would be wrong.")."""
+    100, we get a contradiction."), disowned ("An answer of 5 would be wrong."), or under a label that leaves it
+    open ("Candidates to check: $n \\in \\{1, 3\\}$.")."""
     values = list(re.finditer(r"\d", text))
-    return bool(values) and first_thought(text, values[-1].end()) or bool(_DISOWNING_END_RE.search(text))
+    last_sentence = re.split(r"(?<=[.!?])(?=\s*[A-Z*#$\\])|\n", text.rstrip())[-1]
+    label = _OPEN_LABEL_RE.match(last_sentence) if "$" in last_sentence else None
+    return bool(values) and first_thought(text, values[-1].end()) or bool(_DISOWNING_END_RE.search(text)) or bool(
+        label and _OPEN_LABEL_WORDS_RE.search(label.group().split("$", 1)[0]))
 
 
 def closing_formula(line: str) -> str | None:
@@ -142,14 +155,14 @@ _SUPPOSED_RE = re.compile(r"\s*\(?\s*(?:note:?\s*)?if\b.*\bwould\b", re.IGNORECA
 _INSTANCE_CHECK_RE = re.compile(r"\s*(?:(?:for example|for instance|e\.g\.|as a (?:sanity |quick )?check|(?:sanity |quick )?check)"
                                 r"[,:]?\s*)?(?:for|when|with|at)\s+\$?\s*([a-z])\s*=\s*\d+\s*\$?,?\s+", re.IGNORECASE)
 _CHECK_WORDS_RE = re.compile(r"^\s*(?:for example|for instance|e\.g\.|as a (?:sanity |quick )?check|(?:sanity |quick )?check)|"
-                             r"\b(?:match(?:es|ing)|agree(?:s|ing)|consistent with|as (?:expected|enumerated|listed|computed))\b",
-                             re.IGNORECASE)
+                             r"\b(?:match(?:es|ing)|agree(?:s|ing) with)\s+(?:the|our|my)\s+(?:enumeration|list(?:ing)?|(?:direct\s+)?count|"
+                             r"table|small cases?|brute[- ]force)|\bas (?:enumerated|listed|counted)\b", re.IGNORECASE)
 
 
 def _instance_check(previous: str, last: str) -> bool:
     check = _INSTANCE_CHECK_RE.match(last, 0) if re.match(r"\s*[A-Za-z]", last) else None
-    if not check or not _CHECK_WORDS_RE.search(last):
-        return False
+    if not check or not _CHECK_WORDS_RE.search(last) or re.search(r"\bnot\b|n't\b|\bquestion\b|\basked\b", last, re.IGNORECASE):
+        return False  # "..., not matching the 4 we enumerated": the general answer is refuted; "the question's case"
     letter = check.group(1)  # the general answer before it holds the variable free: "$2^{n-1}$", "$$\\frac{2^n}{2}$$"
     return any(re.search(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", span) and not re.search(rf"(?<![A-Za-z\\]){letter}\s*=", span)
                for span in re.findall(r"(?<!\\)\$\$?(?:[^$\\]|\\.)+\$?\$", previous[-300:]))

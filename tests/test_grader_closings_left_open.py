@@ -1,0 +1,86 @@
+"""Closings that state no answer though they hold one, found by session 17's review of its own new readers: a
+label that leaves the value open ("Candidates to check:", "Excluded:", "Hypothesis:"), a set under another
+subject ("The excluded values are", "Its complement is"), an existence claim without a conclusion, the identity
+with more after it, counts in words that are no count, a bold name under a supposition, a display of tuples under
+a heading that rejects them, and a check at one instance that refutes the general answer."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+
+WORK = "We test small cases and use the factorization.\n\n"
+
+
+def graded(gold: str, completion: str) -> bool:
+    return verify_one(gold, extract_answer(completion)[0])[0]
+
+
+_OPEN_LABELS = ["Candidates to check", "Excluded", "Counterexamples", "Values that fail", "Non-solutions",
+                "Tentatively", "Unverified", "Cases still to check", "Bad values", "Failing $n$", "Hypothesis",
+                "Partial list of such $n$", "Small solutions found so far"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_OPEN_LABELS), st.sampled_from(["$n \\in \\{1, 3\\}$", "$n = 1, 3$", "$\\{1, 3\\}$"]))
+def test_a_label_that_leaves_the_value_open_states_no_answer(label, value):
+    assert graded("n = 1, 3", f"{WORK}{label}: {value}.") is False
+
+
+@pytest.mark.parametrize("completion, expected", [
+    (WORK + "All such $n$: $n \\in \\{1, 3\\}$.", True),
+    (WORK + "It remains to check $n \\in \\{1, 3\\}$.", False),
+    (WORK + "Suppose $n \\in \\{1, 3\\}$.", False)])
+def test_membership_stated_or_left_open(completion, expected):
+    assert graded("n = 1, 3", completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("A tempting mistake is x ∈ (2, 12) ∪ (12, 102).", "(2,12) \\cup (12,102)"),
+    ("Recall the domain: x ∈ (2, 12) ∪ (12, 102).", "(2,12) \\cup (12,102)"),
+    ("The excluded region is x ∈ (2, 12) ∪ (12, 102).", "(2,12) \\cup (12,102)"),
+    ("Its complement is x ∈ (−∞, −2) ∪ (7, ∞).", "(-\\infty,-2)\\cup(7,\\infty)"),
+    ("Case 1: −2 ≤ x ≤ 7.", "x \\in [-2,7]"),
+    ("The inequality fails when: −2 ≤ x ≤ 7.", "x \\in [-2,7]"),
+    ("The complement of the solution set is −2 ≤ x ≤ 7.", "x \\in [-2,7]"),
+    ("Extraneous roots: x ∈ {−2, −1, 1, 2}.", "\\pm1, \\pm2"),
+    ("The set of excluded values is {−2, −1, 1, 2}.", "\\pm1, \\pm2"),
+    ("The solution set of the first equation is {1, 2}.", "\\{1,2\\}"),
+    ("Hence the set of extraneous roots is ∅.", "\\text{no solution}"),
+    ("In case 1, the solutions are $(1,1)$ and $(2,3)$.", "(1,1),(2,3)"),
+    ("These pairs fail:\n$$(1,2),\\ (2,1)$$", "$(1,2),(2,1)$"),
+    ("$$(1,2),\\ (2,1).$$", "$(1,2),(2,1)$")])
+def test_a_set_under_another_subject_is_no_answer(completion, gold):
+    assert graded(gold, completion) is False
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("Goal: such an $n$ exists.", "Yes"), ("Conjecture: such a sequence exists.", "Yes"),
+    ("Case 2 ($k$ odd): such an $n$ exists.", "Yes"), ("Hypothesis: such a sequence cannot exist.", "No"),
+    ("To prove: such a sequence cannot exist.", "No"),
+    ("$$\\boxed{\\text{no odd integer } n}$$", "No such $n$ exists"),
+    ("The only function is the identity plus a constant.", "f(x)=x"),
+    ("The only such function is the identity, up to adding any constant $c$.", "f(x)=x"),
+    ("It is false that the only function is the identity.", "f(x)=x"),
+    ("If $f$ is additive, the only function is the identity.", "f(x)=x"),
+    ("The only solution is the identity or the zero function.", "f(x)=x"),
+    ("Hence $g$ is the identity on the odd integers.", "f(x)=x"),
+    ("So the total is forty-two hundred pages.", "42"), ("So Maria finished in forty-second place.", "40"),
+    ("So the meeting is on the twenty-third.", "20"), ("So forty-two is impossible.", "42"),
+    ("So forty-two pages remain, and she reads half of them tomorrow.", "42"),
+    ("The 284th day of 2003 fell on a Saturday. If 2003 were a leap year, it would be a **Sunday**.", "\\text{Sunday}"),
+    ("Bob scores 12 and Carol 15; my first guess was **Alice**.", "\\text{Alice}"),
+    ("So the count is $2^{n}$. For $n=3$ that's 8, not matching the 4 we enumerated.", "2^{n}"),
+    ("The roots are π/6, −π/6", "-\\frac{\\pi}{6}")])
+def test_claims_without_a_conclusion_stay_wrong(completion, gold):
+    assert graded(gold, completion) is False
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("In general the count is $2^{n-1}$. For $n = 10$ that's 512, matching the formula.", "512"),
+    ("In general $f(x) = x^2 + 1$. At $x = 3$ this gives 10, as expected.", "10"),
+    ("By Cauchy-Schwarz, $9 \\le 8$, a contradiction.\n\nHence such a sequence cannot exist.", "No"),
+    ("The only polynomial is the identity on $\\mathbb{R}$.", "P(x)=x")])
+def test_the_asked_instance_and_concluded_claims_stay_right(completion, gold):
+    assert graded(gold, completion) is True
