@@ -130,3 +130,22 @@ def test_exact_values_with_units_and_signed_money(gold, answer, expected):
     ("**All integer solutions:** $(\\pm4,\\,1)$ and $(4,\\,-3)$.", "(x,y) = (4,1),(4,-3),(-4,1),(-4,-3)", False)])
 def test_signed_money_conditions_that_hold_and_tuples_after_a_check(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("Ruling out p ≥ 5, the only solutions are\n**(a, b, p) = (3, 4, 3) and (2, 2, 2)**.", "(a, b, p) = (2, 2, 2), (3, 4, 3)", True),
+    ("Ruling out p ≥ 5, the only solutions are\n**(a, b, p) = (3, 4, 3) and (2, 2, 3)**.", "(a, b, p) = (2, 2, 2), (3, 4, 3)", False),
+    ("Only n ≤ 6 remain, and checking these leaves:\n$(k,n)\\in\\{(1,1),\\,(3,2)\\}$.", "(k,n)=(1,1),(3,2)", True),
+    ("We reject these:\n$(k,n)\\in\\{(1,1),\\,(3,2)\\}$.", "(k,n)=(1,1),(3,2)", False),
+    ("Pairs to check:\n(a, b) = (1, 2) and (2, 1).", "(1,2),(2,1)", False),
+    ("d = 1 gives y = 5.\nThe only solution in positive integers is x = 6, y = 5.", "(x, y) = (6, 5)", True),
+    ("d = 1 gives y = 5.\nThe only solution in positive integers is x = 5, y = 6.", "(x, y) = (6, 5)", False),
+    ("Wednesday + 2 days → Thursday, Friday.\nIt will be Friday.", "\\text{Friday}", True),
+    ("Wednesday + 2 days → Thursday, Friday.\nIt will be Friday.", "\\text{Thursday}", False),
+    ("Total: 3 + 4 + 0 = 7 DVDs\n\nBilly sold seven DVDs on Tuesday.", "7", True),
+    ("5! = 120.\n\n**Answer: (a) 120**", "A", True),
+    ("5! = 120.\n\n**Answer: (a) 120**", "B", False),
+    ("4 × $300,000 = $1,200,000.\n\n**Answer: The mansion costs $1.2 million.**", "1200000", True),
+    ("4 × $300,000 = $1,200,000.\n\n**Answer: The mansion costs $1.2 million.**", "120000", False)])
+def test_named_tuples_values_weekdays_options_and_scales(completion, gold, expected):
+    assert graded(gold, completion) is expected

@@ -17,6 +17,9 @@ def choice_matches(letter: str, answer: str) -> bool:
     lower = re.fullmatch(r"\(([a-j])\)", answer)
     if lower:
         return lower.group(1).upper() == letter
+    valued = re.fullmatch(r"\(([a-j])\)\s+(?=\S)([^()]*)", answer)  # "(a) 120": MathQA's option, written with its value
+    if valued and not re.search(r"\([a-j]\)", valued.group(2)):
+        answer = f"({valued.group(1).upper()}) {valued.group(2)}"
     pred = _CHOICE_PRED_RE.fullmatch(answer)
     if not pred or pred.group(1) != letter:
         return False

@@ -358,6 +358,8 @@ def _spoken_count(last: str) -> str | None:
     return None if value is None else str(value)
 
 
+_WEEKDAY_END_RE = re.compile(r"\b(?:is|be|was|(?:falls|fell|lands|landed)\s+on)\s+(?:a\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+                             r"\s*[.!]?\s*$")
 # "So the condition holds for every prime $p\\ge3$.": the family the condition holds for is the answer.
 _HOLDS_FOR_RE = re.compile(r"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:condition|equation|inequality|property|statement|"
                            r"divisibility|claim)|it|this)\s+(?:holds|is\s+(?:satisfied|true)|works)\s+(?:exactly\s+|precisely\s+)?"
@@ -377,7 +379,8 @@ def _named_values(last: str) -> str | None:
     """Two or more names, each given a number, as the whole closing sentence; None otherwise."""
     named = _NAMED_RE.findall(last)
     if len(named) >= 2 and len({n for n, _ in named}) == len(named) and re.fullmatch(
-            r"(?:(?:so|thus|therefore|hence),?\s+)?(?:(?:the\s+)?[a-z]+(?:\s+[a-z]+){0,3}\s+(?:meet|intersect|is|are)\s+at\s+)?(?:"
+            r"(?:(?:so|thus|therefore|hence),?\s+)?(?:(?:the\s+)?[a-z]+(?:\s+[a-z]+){0,3}\s+(?:meet|intersect|is|are)\s+at\s+|(?:the\s+)?(?:only\s+|unique\s+)?"
+            r"(?:solution|answer|point|pair|triple)s?(?:\s+in\s+[a-z]+(?:\s+[a-z]+)?)?\s+(?:is|are)\s+)?(?:"
             + _NAMED_RE.pattern + r"(?:,\s*|\s+and\s+|,\s+and\s+)?)+\.?", last, re.IGNORECASE) and not (
             _NOT_STATED_RE.search(last) or _SUPPOSED_RE.search(last)):  # "The lines meet at x = −1, y = 2."
         return ", ".join(f"{n} = {v}" for n, v in named)
@@ -399,6 +402,9 @@ def _worded_closing(last: str) -> str | None:
     durations = _DURATIONS_RESTATED_RE.search(last)
     if durations and _minutes(durations.group(1)) is not None and _minutes(durations.group(1)) == _minutes(durations.group(2)):
         return durations.group(1)  # "It takes 2.5 hours, or 2 hours and 30 minutes."
+    weekday = _WEEKDAY_END_RE.search(last)
+    if weekday and not _SUPPOSED_RE.search(last) and not _NOT_STATED_RE.search(last):
+        return weekday.group(1)  # "It will be Friday."
     holds = _HOLDS_FOR_RE.fullmatch(last.strip())
     if holds and not _NOT_STATED_RE.search(last) and not _SUPPOSED_RE.search(holds.group(1)):
         return holds.group(1)  # "So the condition holds for every prime $p\\ge3$."

@@ -368,7 +368,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
     numbers = [m for m in NUMBER_RE.finditer(candidate) if not candidate[m.end():m.end() + 1] == "-"]
     if len(candidate) > 24 and len({m.group() for m in numbers}) == 1 and not has_hedge(candidate) \
             and prose_around(candidate, numbers):
-        candidate = numbers[0].group()
+        candidate = numbers[0].group() + _scale_after(candidate, numbers[0].end())  # "costs $1.2 million": 1.2 million
     words = candidate.split()
     filler = not any(ch.isdigit() for ch in candidate) and (len(words) > 1 or candidate.lower() in _FILLER_WORDS) and (
         candidate != "A")  # "The answer is A.": the option, not the article
@@ -384,6 +384,12 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         filler = False
     names_only = re.fullmatch(r"\(?\s*[a-z](?:\s*,\s*[a-z])+\s*\)?", candidate)  # "$(a,b,c)$ is one of": names, no values
     return (candidate[:200], stated_end) if candidate and not filler and not names_only else None
+
+
+def _scale_after(text: str, end: int) -> str:
+    """ " million" when a scale word follows the number ending at `end`; "" otherwise."""
+    scale = re.match(r"\s*(thousand|million|billion|trillion)\b", text[end:], re.IGNORECASE)
+    return " " + scale.group(1).lower() if scale else ""
 
 
 # "The volume of $ABCDEFGH$ is 120", "not 12; it is 15": a sentence that names the quantity, then states it.

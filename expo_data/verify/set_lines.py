@@ -18,7 +18,7 @@ _TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excludi
                    r"(?:(?:full\s+|complete\s+)?list\s+of\s+(?:all\s+)?(?:the\s+)?solutions\s+is|"
                    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:))\s*")
 _LISTED_TUPLES_RE = re.compile(
-    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?P<display>(?=\$\$|\\\[)))\$*\s*"  # "Hence $(p,q)=...$"
+    rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?P<display>(?=\$|\\\[|\([a-z](?:\s*,\s*[a-z])+\)\s*=)))\$*\s*"  # "Hence $(p,q)=...$"
     rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
 
 
@@ -56,19 +56,21 @@ _VALUE_CHAIN_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(≤|<=|<)\s*[fgy]\s*(?:\(\s*
 
 
 # A heading over a display of tuples that makes them no answer: "These pairs fail:", "We reject the following:".
-_NOT_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:fail\w*|reject\w*|extraneous|not|no|candidates?|check\w*|exclud\w*|wrong|invalid|"
-                                       r"discard\w*|counterexamples?|tr(?:y|ied))\b|n't", re.IGNORECASE)
+_NOT_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:fail\w*|reject\w*|extraneous|not|no|candidates?|to (?:be )?(?:check\w*|test\w*|tr(?:y|ied))|"
+                                       r"exclud\w*|wrong|invalid|discard\w*|counterexamples?|tr(?:y|ied)|suppose|if)\b|n't", re.IGNORECASE)
 
 
 def listed_tuples(last: str, heading: str = "") -> str | None:
     """The tuples a closing sentence lists as its solutions ("Hence $(p,q)=(3,2)$ or $(2,3)$.", or a display of
     them alone under a heading ending in ":" that does not turn them down); "" for several tuples that are no list
-    of solutions ("(1, 2) is one, (3, 4) the other"); None for fewer than two."""
+    of solutions ("(1, 2) is one, (3, 4) the other"); None for fewer than two. A line of named tuples alone
+    ("(a, b, p) = (3, 4, 3) and (2, 2, 2)") needs a heading that does not turn them down."""
     if len(re.findall(rf"\(\s*(?:\\pm\s*|±)?{NUM}\s*,", last)) < 2:
         return None
     listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))
+    named = bool(re.match(r"\$*\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=", _plain_tuple_line(last)))  # "(a, b, p) = (3, 4, 3) and ..."
     if listed and listed.group("display") is not None and not (
-            heading.rstrip().endswith(":") and not _NOT_SOLUTIONS_HEADING_RE.search(heading)):
+            (heading.rstrip().endswith(":") or named) and not _NOT_SOLUTIONS_HEADING_RE.search(heading)):
         listed = None  # "These pairs fail:\n$$(1,2),\ (2,1)$$"
     if listed:
         return ", ".join(re.findall(TUPLE, listed.group()))
