@@ -149,3 +149,18 @@ def test_signed_money_conditions_that_hold_and_tuples_after_a_check(completion, 
     ("4 × $300,000 = $1,200,000.\n\n**Answer: The mansion costs $1.2 million.**", "120000", False)])
 def test_named_tuples_values_weekdays_options_and_scales(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("Case 2: x = -1/3\n\nSo the solutions are x = -7 and x = -\\frac{1}{3}.", "-\\frac{1}{3}", False),
+    ("Case 2: x = -1/3\n\nSo the solutions are x = -7 and x = -\\frac{1}{3}.", "-7, -\\frac{1}{3}", True),
+    ("Taking square roots, $|k| \\ge 4$.\n**k ≤ −4 or k ≥ 4**", "(-\\infty,-4]\\cup[4,\\infty)", True),
+    ("Taking square roots, $|k| \\ge 4$.\n**k ≤ −4 or k ≥ 5**", "(-\\infty,-4]\\cup[4,\\infty)", False),
+    ("The extremes are attained at x = ±1.\nRange: [−0.5, 0.5]", "\\left[-\\frac{1}{2},\\frac{1}{2}\\right]", True),
+    ("The extremes are attained at x = ±1.\nRange: (−0.5, 0.5]", "\\left[-\\frac{1}{2},\\frac{1}{2}\\right]", False),
+    ("profit % = 100/400 × 100 = 25\nSo the shopkeeper made a profit of twenty-five percent.", "25", True),
+    ("profit % = 100/400 × 100 = 25\nSo the shopkeeper made a profit of twenty percent.", "25", False),
+    ("150 ÷ 60 = 2.5 hours.\nAnswer: It takes 2 hours and 30 minutes.", "2.5", True),
+    ("150 ÷ 60 = 2.5 hours.\nAnswer: It takes 2 hours and 20 minutes.", "2.5", False)])
+def test_roots_with_fractions_lone_sets_ranges_percent_words_and_durations(completion, gold, expected):
+    assert graded(gold, completion) is expected

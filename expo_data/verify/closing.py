@@ -40,8 +40,9 @@ _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?
 _PLAIN_ITEM = r"[-+]?(?=[^\s,]*\d)[\w()√^*/.+\-]+"
 _EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:are|=)\s+({_PLAIN_ITEM}"
                                   rf"(?:\s*,\s*{_PLAIN_ITEM})*,?\s+and\s+{_PLAIN_ITEM})\s*\.?\s*$", re.IGNORECASE)
-_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:roots|solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*{_NUM}(?:\s*(?:,|,?\s*or|,?\s*and)\s*"
-                                rf"\2\s*=\s*{_NUM})+)\s*\.?", re.IGNORECASE)
+_ROOT_VALUE = rf"(?:{_NUM}|[-+]?\\[dt]?frac\{{-?\d+\}}\{{\d+\}}|[-+]?\d*\\sqrt\{{\d+\}})"  # "x = -\\frac{1}{3}"
+_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:roots|solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*"
+                                rf"{_ROOT_VALUE}(?:\s*(?:,|,?\s*or|,?\s*and)\s*\2\s*=\s*{_ROOT_VALUE})+)\s*\.?", re.IGNORECASE)
 _ALL_REALS_EXCEPT_RE = re.compile(rf"(?:\b(?:is|are)|^\s*(?:the\s+)?domain\s*:)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"
                                   rf"[a-z]\s*(?:≠|!=|\\neq?)\s*|except\s+(?:for\s+)?\$?(?:[a-z]\s*=\s*)?)({_NUM}(?:\s*(?:,|and|or)\s*"
                                   rf"{_NUM})*)\$?\s*\.?\s*$", re.IGNORECASE)
@@ -336,7 +337,7 @@ _NUMBER_WORD = (r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                 r"seventeen|eighteen|nineteen|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
                 r"four|five|six|seven|eight|nine))?)")
 _SPOKEN_COUNT_RE = re.compile(rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine) hundred(?:(?: and)? {_NUMBER_WORD})?|"
-                              rf"{_NUMBER_WORD})\b(?![- ](?:hundred|thousand|million|billion|trillion|squared|cubed|factorial|percent|point|"
+                              rf"{_NUMBER_WORD})\b(?![- ](?:hundred|thousand|million|billion|trillion|squared|cubed|factorial|point|"
                               r"halves|thirds|quarters|fourths|fifths|and a half|to the|over|out of|first|second|third|fourth|fifth|"
                               r"sixth|seventh|eighth|ninth)\b|-?th\b)", re.IGNORECASE)
 
@@ -355,7 +356,8 @@ def _spoken_count(last: str) -> str | None:
             r"ago|before|earlier|already)\b", last, re.IGNORECASE):
         return None  # "should be at least three", "maybe four", "two more", "three times as many"
     value = number_word_value(found[0])
-    return None if value is None else str(value)
+    percent = re.search(rf"{re.escape(found[0])}[- ]percent\b", last, re.IGNORECASE)  # "a profit of twenty-five percent"
+    return None if value is None else str(value) + ("%" if percent else "")
 
 
 _WEEKDAY_END_RE = re.compile(r"\b(?:is|be|was|(?:falls|fell|lands|landed)\s+on)\s+(?:a\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

@@ -132,7 +132,8 @@ def time_verdict(gold: str, answer: str) -> bool | None:
     meridiem = meridiem_verdict(gold, answer)
     if meridiem is not None or not re.fullmatch(r"\s*\$?\s*\d+(?:\.\d+)?\s*\$?\s*", gold):
         return meridiem if meridiem is not None else _timed_gold_verdict(gold, answer)
-    minutes = duration_minutes(answer.strip().strip("$"))
+    minutes = duration_minutes(re.sub(r"^(?:it\s+)?(?:takes|took|lasts|lasted|needs|needed)\s+", "", answer.strip().strip("$"),
+                                      flags=re.IGNORECASE))  # "It takes 2 hours and 30 minutes"
     if minutes is None or re.fullmatch(r"\s*\d{1,2}:\d{2}\s*", answer) and ":" in gold:
         return None
     value = Fraction(gold.strip().strip("$").strip())

@@ -77,9 +77,16 @@ def listed_tuples(last: str, heading: str = "") -> str | None:
     return "" if len(re.findall(rf"\(\s*{NUM}\s*,", last)) > 1 else None  # "(\pm 1, 3)" lists are read elsewhere too
 
 
+_LONE_SET_RE = re.compile(rf"\s*(?P<set>{_RAY}\s+or\s+{_RAY}|{_INTERVAL}(?:\s*(?:∪|\\cup)\s*{_INTERVAL})+)\s*\.?\s*")
+
+
 def plain_set_end(last: str) -> tuple[str, int] | None:
     """(the set the closing sentence states, written in LaTeX, where its statement starts); None for any other
-    sentence. What comes before it (a hedge, a negation) is the caller's to weigh."""
+    sentence. What comes before it (a hedge, a negation) is the caller's to weigh. A closing line that is only two
+    rays or a union ("k ≤ −4 or k ≥ 4") states it too."""
+    lone = _LONE_SET_RE.fullmatch(last)
+    if lone:
+        return _latex_set(lone.group("set")), 0
     found = _PLAIN_SET_END_RE.search(last)
     if not found:
         return None
@@ -89,8 +96,8 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
         return None  # "The excluded values are {1, 2}", "Recall the domain: ...", "Case 1: −2 ≤ x ≤ 7"
     value = found.group("set")
     single = re.fullmatch(_INTERVAL, value)
-    if single and not found.group("member") and not re.search(r"\binterval\b", last, re.IGNORECASE):
-        return None  # "(2, 12)" alone may be a point
+    if single and not found.group("member") and not re.search(r"\b(?:interval|range|domain)\b", last, re.IGNORECASE):
+        return None  # "(2, 12)" alone may be a point; "Range: [−0.5, 0.5]" is an interval
     if re.fullmatch(_RAY, value) and not re.search(r"\b(?:range|domain|solutions?|values?|set|exactly|precisely|only|iff)\b", last,
                                                   re.IGNORECASE):
         return None  # "so x > 3" may be a step; "the range of m is m ≤ 2" is the answer
@@ -102,8 +109,12 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
             "]" if "<" not in chain.group(3) or "=" in chain.group(3) else ")"), found.start()
     if value.lstrip("\\").startswith("{") and not found.group("member") and not re.search(r"\bset\b", last, re.IGNORECASE):
         return None  # "{1, 2}" without "x ∈" or "solution set" is left to the list readers
+    return _latex_set(value), found.start()
+
+
+def _latex_set(value: str) -> str:
     value = re.sub(r"(?<!\\)\{", "\\{", re.sub(r"(?<!\\)\}", "\\}", value))
     for plain, latex in (("∪", " \\cup "), (" U ", " \\cup "), ("≤", " \\le "), ("<=", " \\le "), ("≥", " \\ge "), (">=", " \\ge "),
                          ("∞", "\\infty"), ("∅", "\\emptyset"), (" or ", " \\text{ or } ")):
         value = value.replace(plain, latex)
-    return re.sub(r"\s+", " ", value).strip(), found.start()
+    return re.sub(r"\s+", " ", value).strip()
