@@ -84,3 +84,36 @@ def test_claims_without_a_conclusion_stay_wrong(completion, gold):
     ("The only polynomial is the identity on $\\mathbb{R}$.", "P(x)=x")])
 def test_the_asked_instance_and_concluded_claims_stay_right(completion, gold):
     assert graded(gold, completion) is True
+
+
+@pytest.mark.parametrize("completion", [
+    "We list all pairs found by the search.\n\n$$" + ", ".join(f"({i}, {i + 1})" for i in range(1, 41)) + ", \\ldots$$",
+    "So the solutions are " + ", ".join(["(1, 2)"] * 40) + " maybe",
+    "Hence $(a,b) = " + ", ".join(f"({i}, {i + 1})" for i in range(1, 41)) + "$, etc."])
+def test_a_long_line_of_tuples_that_is_no_list_is_read_at_once(completion):
+    """Each gap between tuples has one quantifier: a line of forty tuples that fails to be a list of solutions is
+    turned down at once (two quantifiers per gap once made this exponential: 20 s at 24 tuples)."""
+    assert extract_answer(completion)[0] is None
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("Since xy = 2, the factor pairs are 1·2 and 2·1.\n\nDiscarding (0, 0), the solutions are (1, 2) and (2, 1).", "(1,2),(2,1)", True),
+    ("Since xy = 2, the factor pairs are 1·2 and 2·1.\n\nApart from (0, 0), the solutions are (1, 2) and (2, 1).", "(1,2),(2,1)", False),
+    ("Since xy = 2, the factor pairs are 1·2 and 2·1.\n\nApart from (0, 0), the solutions are (1, 2) and (2, 1).",
+     "(0,0),(1,2),(2,1)", True),
+    ("Now plug in each of the following:\n$$(1,2),\\ (2,1)$$", "(1,2),(2,1)", False),
+    ("Pairs to test:\n$$(1,2),\\ (2,1)$$", "(1,2),(2,1)", False),
+    ("So the inequality is violated exactly when x < −2 or x > 3.", "(-\\infty,-2)\\cup(3,\\infty)", False),
+    ("The temperature drops 20 degrees from 8.\n\nSo the final temperature is negative twelve degrees.", "12", False),
+    ("So the answer is eleven twelfths.", "11", False), ("So the answer is twelve hundredths.", "12", False),
+    ("The side is 12.\n\nSo the area is the square of twelve.", "12", False),
+    ("So she bought three dozen eggs.", "36", True), ("So she bought three dozen eggs.", "3", False),
+    ("Day 98 after a Sunday.\n\nA common mistake after 98 days is to answer **Monday**.", "\\text{Monday}", False),
+    ("She paid $10 and the cost was $4.74.\n\n**Change:**\n- $5.26", "5.26", True),
+    ("She paid $10 and the cost was $4.74.\n\n**Change:**\n- $5.26", "-5.26", False),
+    ("q = mcΔT = 2 × 4.186 × 10.\n\nThe energy is $q = 83.7$ J of heat.", "83.7 \\text{ kJ}", False),
+    ("We need n² ≡ 1 (mod 8) and n ≤ 4.\n\nStill need to verify $n \\in \\{1, 3\\}$.", "\\{1,3\\}", False),
+    ("We need n² ≡ 1 (mod 8) and n ≤ 4.\n\nNow verify: $n \\in \\{1, 3\\}$.", "\\{1,3\\}", False),
+    ("We need n² ≡ 1 (mod 8) and n ≤ 4.\n\nTest: $n = 3$.", "3", False)])
+def test_the_second_reviews_near_misses(completion, gold, expected):
+    assert graded(gold, completion) is expected

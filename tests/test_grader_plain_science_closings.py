@@ -164,3 +164,11 @@ def test_named_tuples_values_weekdays_options_and_scales(completion, gold, expec
     ("150 ÷ 60 = 2.5 hours.\nAnswer: It takes 2 hours and 20 minutes.", "2.5", False)])
 def test_roots_with_fractions_lone_sets_ranges_percent_words_and_durations(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("531 \\text{ Hz}", "531.25 Hz", True), ("531 Hz", "531.49 Hz", True), ("531 Hz", "530.4 Hz", False),
+    ("530 Hz", "531.25 Hz", False), ("531 Hz", "531.25 kHz", False), ("531", "531.25", False),
+    ("12 \\text{ m}", "12.3 m", False)])
+def test_an_integer_gold_with_a_physical_unit_is_a_measurement(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected

@@ -338,13 +338,15 @@ _NUMBER_WORD = (r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                 r"four|five|six|seven|eight|nine))?)")
 _SPOKEN_COUNT_RE = re.compile(rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine) hundred(?:(?: and)? {_NUMBER_WORD})?|"
                               rf"{_NUMBER_WORD})\b(?![- ](?:hundred|thousand|million|billion|trillion|squared|cubed|factorial|point|"
-                              r"halves|thirds|quarters|fourths|fifths|and a half|to the|over|out of|first|second|third|fourth|fifth|"
-                              r"sixth|seventh|eighth|ninth)\b|-?th\b)", re.IGNORECASE)
+                              r"halves|thirds|quarters|fourths|fifths|sixths|sevenths|eighths|ninths|tenths|elevenths|twelfths|"
+                              r"hundredths|thousandths|and a half|to the|over|out of|first|second|third|fourth|fifth|sixth|"
+                              r"seventh|eighth|ninth)\b|-?th\b)", re.IGNORECASE)
 
 
 def _spoken_count(last: str) -> str | None:
     """The one number a concluding sentence says in words and no digits ("So Julie should read forty-two pages
-    tomorrow.": "should" answers the question's own "should"); "one" is left out, as it is as often a pronoun."""
+    tomorrow.": "should" answers the question's own "should"); "one" is left out, as it is as often a pronoun; ""
+    when the sentence operates on it ("So the area is the square of twelve.")."""
     from .words import number_word_value
 
     found = _SPOKEN_COUNT_RE.findall(last)
@@ -356,8 +358,15 @@ def _spoken_count(last: str) -> str | None:
             r"ago|before|earlier|already)\b", last, re.IGNORECASE):
         return None  # "should be at least three", "maybe four", "two more", "three times as many"
     value = number_word_value(found[0])
+    if value is None:
+        return None
+    if re.search(rf"\b(?:negative|minus|(?:square|cube)(?: root)?\s+of|product\s+of|sum\s+of|twice|double|triple|reciprocal\s+of)"
+                 rf"\s+{re.escape(found[0])}", last, re.IGNORECASE):
+        return ""  # "negative twelve degrees", "the square of twelve": an operation on the number, left undone: no answer
+    if re.search(rf"{re.escape(found[0])}\s+dozens?\b", last, re.IGNORECASE):
+        return str(value * 12)  # "So she bought three dozen eggs."
     percent = re.search(rf"{re.escape(found[0])}[- ]percent\b", last, re.IGNORECASE)  # "a profit of twenty-five percent"
-    return None if value is None else str(value) + ("%" if percent else "")
+    return str(value) + ("%" if percent else "")
 
 
 _WEEKDAY_END_RE = re.compile(r"\b(?:is|be|was|(?:falls|fell|lands|landed)\s+on)\s+(?:a\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -374,7 +383,8 @@ def _named_in_words(value: str, before: str) -> bool:
     from .words import number_word_value
 
     return bool(re.fullmatch(r"[A-Z][A-Za-z' -]*", value.strip())) and number_word_value(value.strip().lower()) is None and not (
-        _SUPPOSED_RE.search(before) or re.search(r"\b(?:guess\w*|first|initial\w*|which|that|were|had)\b|[()]", before, re.IGNORECASE))
+        _SUPPOSED_RE.search(before) or re.search(r"\b(?:guess\w*|first|initial\w*|which|that|were|had|mistake|wrong|error|tempting|common|"
+                                                     r"incorrect|not)\b|[()]", before, re.IGNORECASE))
 
 
 def _named_values(last: str) -> str | None:
@@ -393,7 +403,7 @@ def _worded_closing(last: str) -> str | None:
     """The closing sentence's value said in words or units: a fraction in words, a duration restated, "f is the
     identity", "there is no such triangle", a plain-text function; None otherwise."""
     spoken = _spoken_fraction(last) or _spoken_count(last)
-    if spoken:
+    if spoken is not None:
         return spoken  # "So he ate three-fourths of the pizza.", "So Julie should read forty-two pages tomorrow."
     duration = _HOURS_MINUTES_END_RE.search(last)
     stated = duration and re.search(r"(?:\b(?:is|was|are|lasts?|lasted|takes?|took|needs?|needed|spent|spends|requires?|"

@@ -404,8 +404,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
             mantissa = mantissa or (_WHOLE_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d+/\d+", last) else None)
             last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = with_its_unit(text, last, at + len(last))
-            signed = re.search(r"(?:^|[=:(]|\b(?:is|was|are|of|at)\b)[\s*]*[-−]\s*\\?\$\s*$", text[:at], re.MULTILINE)
-            last = "-" + last if signed and not last.startswith("-") else last  # "= **−$5.26**": a signed amount
+            signed = re.search(r"(?:[=:(]|\b(?:is|was|are|of|at)\b)[ \t*]*[-−][ \t]*\\?\$[ \t]*$|^[ \t*]*−\\?\$$", text[:at], re.MULTILINE)
+            last = "-" + last if signed and not last.startswith("-") else last  # "= **−$5.26**", not a bullet "- $5.26"
         return (last, "last_number") if last is not None else (None, None)
     return None, None
 

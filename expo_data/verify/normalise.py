@@ -124,7 +124,8 @@ _TEXT_UNIT_RE = re.compile(
     r"\s*\.?$")
 # Words after a value that no unit or counted noun is made of: bounds, verdicts, operations, scales.
 _NOT_UNIT_WORDS = {"and", "if", "when", "so", "thereabouts", "bound", "bounds", "guessed", "guess", "squared", "cubed",
-                   "factorial", "hundred", "thousand", "million", "billion", "trillion"}
+                   "factorial", "hundred", "thousand", "million", "billion", "trillion", "tenths", "hundredths", "thousandths",
+                   "thirds", "quarters", "fourths", "fifths", "sixths", "sevenths", "eighths", "ninths", "twelfths", "halves"}
 _NOT_UNIT_PHRASE_RE = re.compile(r"\bat (?:minimum|maximum|best|worst)\b|\b(?:is|are|was) (?:wrong|incorrect|false)\b")
 
 
@@ -402,7 +403,9 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
             if number_word_value(text[:end]) is not None:
                 following = re.match(r"[\s-]*([A-Za-z]+)", text[end:])  # "two thousand and five" is not 2000
                 if not following or (following.group(1).lower() not in (  # "one of them", "two squared": no count
-                        "and", "of", "squared", "cubed", "factorial", "point", "hundredth", "thousandth")
+                        "and", "of", "squared", "cubed", "factorial", "point") and not re.fullmatch(
+                            r"(?:halve|half|third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+                            r"hundredth|thousandth)s?", following.group(1).lower())  # "twelve hundredths" is 0.12
                                      and following.group(1).lower() not in _NUMBER_WORDS):
                     text = f"{number_word_value(text[:end])}{text[end:]}"
                 break

@@ -3,7 +3,8 @@
 12.25) is a rounding; an answer written to more digits that rounds to it states the same measurement (1.23e-10,
 1354, 2.09455). A quantity converted between units (13.6 eV, 2.18e-18 J) is the same when both agree at the
 precision of the less precise one, of three significant digits or more. Never the other way: an answer less
-precise than its gold (1.2e-10 for 1.23e-10) is not it."""
+precise than its gold (1.2e-10 for 1.23e-10) is not it. An integer gold with a physical unit ("531 Hz") is measured
+too, at three significant digits or more."""
 
 from __future__ import annotations
 
@@ -62,6 +63,15 @@ def rounds_to_gold(gold: str, answer: str) -> bool:
     if not measured or theirs[1] <= digits or value == 0:
         return False
     return _rounded(theirs[0], digits, ROUND_HALF_UP) == _rounded(value, digits, ROUND_HALF_UP)
+
+
+def rounds_to_measured_integer(gold: str, answer: str) -> bool:
+    """A gold that carries a physical unit and is an integer of three significant digits or more, not ending in 5 or
+    0 ("531 Hz"), is a measurement too: an answer written to more digits that rounds to it ("531.25 Hz") states it."""
+    ours, theirs = _written(gold), _written(answer)
+    if ours is None or theirs is None or "." in gold or ours[2] or ours[1] < 3 or gold.strip()[-1:] in ("0", "5"):
+        return False
+    return theirs[1] > ours[1] and _rounded(theirs[0], ours[1], ROUND_HALF_UP) == ours[0]
 
 
 def same_at_precision(converted: float, gold_text: str, answer_text: str) -> bool:

@@ -19,7 +19,8 @@ _TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excludi
                    r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:))\s*")
 _LISTED_TUPLES_RE = re.compile(
     rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?P<display>(?=\$|\\\[|\([a-z](?:\s*,\s*[a-z])+\)\s*=)))\$*\s*"  # "Hence $(p,q)=...$"
-    rf"{_NAMED_TUPLE}(?:\s*\$*\s*(?:[,;]|,?\s*(?:and|or))\s*\$*\s*{_NAMED_TUPLE})+\s*\.?\s*(?:\$*|\\\])\s*\.?", re.IGNORECASE)
+    rf"(?P<tuples>{_NAMED_TUPLE}(?:[\s$]*(?:[,;][\s$]*(?:(?:and|or)\b[\s$]*)?|(?:and|or)\b[\s$]*){_NAMED_TUPLE})+)"
+    r"[\s$]*\.?[\s$]*(?:\\\])?[\s$]*\.?", re.IGNORECASE)  # one quantifier per gap: no backtracking blow-up
 
 
 def _plain_tuple_line(line: str) -> str:
@@ -50,14 +51,18 @@ _SET_SUBJECT_RE = re.compile(r"\s*(?:(?:so|thus|hence|therefore|finally),?\s+)?(
                              r"range(?:\s+of\s+(?:values\s+of\s+)?[a-z](?:\([a-z]\))?)?|(?:in\s+)?interval\s+notation|(?:all\s+)?(?:possible\s+)?"
                              r"values\s+of\s+[a-z])\s*", re.IGNORECASE)
 # "Therefore x² − x − 6 > 0 exactly when x < −2 or x > 3.": a concluded condition, nothing failing or negated in it.
-_CONCLUDED_CONDITION_RE = re.compile(r"\s*(?:so|thus|hence|therefore),?\s+(?![^\n]*\b(?:fails?|not|never|no)\b)[^\n]*", re.IGNORECASE)
+_CONCLUDED_CONDITION_RE = re.compile(r"\s*(?:so|thus|hence|therefore),?\s+(?![^\n]*\b(?:fails?|not|never|no|violated|false|wrong|"
+                                     r"invalid|undefined|errors?|breaks?)\b)[^\n]*", re.IGNORECASE)
 # A range of a function's values written as a chain: "0 ≤ f(x) ≤ 4" is [0, 4].
 _VALUE_CHAIN_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*(≤|<=|<)\s*[fgy]\s*(?:\(\s*[a-z]\s*\))?\s*(≤|<=|<)\s*(-?\d+(?:\.\d+)?)")
 
 
 # A heading over a display of tuples that makes them no answer: "These pairs fail:", "We reject the following:".
 _NOT_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:fail\w*|reject\w*|extraneous|not|no|candidates?|to (?:be )?(?:check\w*|test\w*|tr(?:y|ied))|"
-                                       r"exclud\w*|wrong|invalid|discard\w*|counterexamples?|tr(?:y|ied)|suppose|if)\b|n't", re.IGNORECASE)
+                                       r"exclud\w*|wrong|invalid|discard\w*|counterexamples?|tr(?:y|ied)|suppose|if|verify|plug\w*|"
+                                       r"test\w*|examin\w*|possible|consider\w*|each)\b|n't", re.IGNORECASE)
+# A heading that says the tuples under it are the answer: "the only solutions are", "checking these leaves:".
+_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:solutions?|answers?|all|only|leaves|remain\w*|final)\b", re.IGNORECASE)
 
 
 def listed_tuples(last: str, heading: str = "") -> str | None:
@@ -70,10 +75,14 @@ def listed_tuples(last: str, heading: str = "") -> str | None:
     listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))
     named = bool(re.match(r"\$*\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=", _plain_tuple_line(last)))  # "(a, b, p) = (3, 4, 3) and ..."
     if listed and listed.group("display") is not None and not (
-            (heading.rstrip().endswith(":") or named) and not _NOT_SOLUTIONS_HEADING_RE.search(heading)):
+            (heading.rstrip().endswith(":") or named) and _SOLUTIONS_HEADING_RE.search(heading) and not (
+                _NOT_SOLUTIONS_HEADING_RE.search(heading))):
         listed = None  # "These pairs fail:\n$$(1,2),\ (2,1)$$"
     if listed:
-        return ", ".join(re.findall(TUPLE, listed.group()))
+        lead = listed.group()[:listed.start("tuples")]
+        kept = re.search(r"\b(?:apart from|besides|other than|in addition to|along with|together with|as well as|beyond)\b", lead,
+                         re.IGNORECASE)  # "Apart from (0, 0), the solutions are ...": (0, 0) is one of them
+        return ", ".join(re.findall(TUPLE, listed.group() if kept else listed.group("tuples")))  # not "Discarding (0, 0), ..."
     return "" if len(re.findall(rf"\(\s*{NUM}\s*,", last)) > 1 else None  # "(\pm 1, 3)" lists are read elsewhere too
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .conversion import compound_verdict, converted_equal, known_unit_token
+from .precision import rounds_to_measured_integer
 from .scripts import superscripts_as_powers
 
 # Units written out in words, read as their symbols (only spellings that are never a counted noun).
@@ -113,7 +114,7 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
         return converted_equal(gold_unit, (picometres.group(1), "pm"))  # "123 pm" beside a gold in Å: no time of day
     if answer_unit is not None:
         if unit_key(answer_unit[1]) == unit_key(gold_unit[1]):
-            return same_number(gold_unit[0], answer_unit[0])
+            return same_number(gold_unit[0], answer_unit[0]) or rounds_to_measured_integer(gold_unit[0], answer_unit[0])
         return converted_equal(gold_unit, answer_unit)  # 50 cm for 0.5 m; 2.5 mJ is not 2.5 J
     if re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot|[dt]?frac)", "", answer)):
         return None  # "5 hours": the unit words of the rest of the grader
@@ -142,7 +143,8 @@ def with_its_unit(text: str, value: str, end: int) -> str:
             superscripts_as_powers(stated.strip())) is not None:
         return candidate  # m², s⁻¹
     words = rest.split()  # "83.7 J of heat": the unit before the words, never the bare 83.7 (a gold in kJ would match)
+    named_value = re.split(r"=|\\approx|≈", value)[-1].strip()  # "$q = 83.7$ J of heat": the value after its name
     leading = next((value + " " + " ".join(words[:n]) for n in (2, 1) if len(words) > n and unit_of(
-        superscripts_as_powers(value + " " + " ".join(words[:n]).strip("$*"))) is not None and words[n].lower() in (
+        superscripts_as_powers(named_value + " " + " ".join(words[:n]).strip("$*"))) is not None and words[n].lower() in (
         "of", "in", "for", "per", "is", "are", "was", "to", "at")), None)
     return leading.strip("$* ") if leading else value

@@ -95,9 +95,9 @@ def turned_down(text: str) -> bool:
 
 # A closing line whose label or lead turns its value down or leaves it open: "Candidates to check: $n \\in \\{1, 3\\}$.",
 # "Excluded: ...", "Values that fail: ...", "It remains to check $n = 3$.", "Suppose $n = 3$.", "Tentatively: ...".
-_OPEN_LABEL_RE = re.compile(r"[ \t*#-]*(?:[A-Za-z][A-Za-z ()$-]{0,40}:|it remains to (?:check|verify|show)\b|suppose\b|assume\b|"
-                            r"let\b|try\b)", re.IGNORECASE)
-_OPEN_LABEL_WORDS_RE = re.compile(r"\b(?:candidates?|check\w*|exclud\w*|counterexamples?|fail\w*|non-?solutions?|bad|"
+_OPEN_LABEL_RE = re.compile(r"[ \t*#-]*(?:[A-Za-z][A-Za-z ()$-]{0,40}:|it remains to (?:check|verify|show)\b|(?:we\s+)?(?:still\s+)?"
+                            r"need\s+to\s+(?:check|verify|show|test)\b|suppose\b|assume\b|let\b|try\b)", re.IGNORECASE)
+_OPEN_LABEL_WORDS_RE = re.compile(r"\b(?:candidates?|check\w*|verif\w*|test\w*|need|exclud\w*|counterexamples?|fail\w*|non-?solutions?|bad|"
                                   r"tentative\w*|unverified|so far|reject\w*|extraneous|wrong|partial|guess\w*|suppose|"
                                   r"assume|let|try|conjectur\w*|hypothes\w*|goal|claim)\b", re.IGNORECASE)
 
