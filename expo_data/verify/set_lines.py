@@ -62,7 +62,8 @@ _NOT_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:fail\w*|reject\w*|extraneous|not|n
                                        r"exclud\w*|wrong|invalid|discard\w*|counterexamples?|tr(?:y|ied)|suppose|if|verify|plug\w*|"
                                        r"test\w*|examin\w*|possible|consider\w*|each)\b|n't", re.IGNORECASE)
 # A heading that says the tuples under it are the answer: "the only solutions are", "checking these leaves:".
-_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:solutions?|answers?|all|only|leaves|remain\w*|final)\b", re.IGNORECASE)
+_SOLUTIONS_HEADING_RE = re.compile(r"\b(?:solutions?|answers?|all|only|leaves|remain\w*|final|gives?|yields?|obtain|get|are|"
+                                   r"(?:ordered\s+)?(?:pairs|triples|tuples))\b", re.IGNORECASE)
 
 
 def listed_tuples(last: str, heading: str = "") -> str | None:
@@ -74,6 +75,7 @@ def listed_tuples(last: str, heading: str = "") -> str | None:
         return None
     listed = _LISTED_TUPLES_RE.fullmatch(_plain_tuple_line(last))
     named = bool(re.match(r"\$*\s*\([a-z](?:\s*,\s*[a-z])+\)\s*=", _plain_tuple_line(last)))  # "(a, b, p) = (3, 4, 3) and ..."
+    heading = re.split(r"(?<=[.!?])\s+", heading.strip())[-1]  # "... namely 1, 4, 1009. This gives six ordered pairs:"
     if listed and listed.group("display") is not None and not (
             (heading.rstrip().endswith(":") or named) and _SOLUTIONS_HEADING_RE.search(heading) and not (
                 _NOT_SOLUTIONS_HEADING_RE.search(heading))):
