@@ -117,3 +117,12 @@ def test_a_long_line_of_tuples_that_is_no_list_is_read_at_once(completion):
     ("We need n² ≡ 1 (mod 8) and n ≤ 4.\n\nTest: $n = 3$.", "3", False)])
 def test_the_second_reviews_near_misses(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("Counting the faces: $\\boxed{6}$.\n\nThough if the bottom face counts separately it might be 7.", "6", False),
+    ("The answer is 6. However, with replacement it could be 9.", "6", False),
+    ("The answer is 6. However, with replacement it could be 9.", "9", False),
+    ("So $\\boxed{6}$.\n\nIf she had bought 2 more it would be 8.", "6", True)])
+def test_a_value_offered_after_the_answer_leaves_it_undecided(completion, gold, expected):
+    assert graded(gold, completion) is expected

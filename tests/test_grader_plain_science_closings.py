@@ -172,3 +172,12 @@ def test_roots_with_fractions_lone_sets_ranges_percent_words_and_durations(compl
     ("12 \\text{ m}", "12.3 m", False)])
 def test_an_integer_gold_with_a_physical_unit_is_a_measurement(gold, answer, expected):
     assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("x² − 2x − 3 > 0 ⟹ (x − 3)(x + 1) > 0.\n\nSo x < −1 or x > 3.", "(-\\infty, -1) \\cup (3, \\infty)", True),
+    ("x² − 2x − 3 > 0 ⟹ (x − 3)(x + 1) > 0.\n\nSo x < −1 or x > 2.", "(-\\infty, -1) \\cup (3, \\infty)", False),
+    ("x = (−1 ± √(1 + 4))/2\n\nSo x = (−1 + √5)/2 and x = (−1 − √5)/2.", "x=\\frac{-1\\pm\\sqrt{5}}{2}", True),
+    ("x = (−1 ± √(1 + 4))/2\n\nSo x = (−1 + √5)/2 and x = (−1 − √3)/2.", "x=\\frac{-1\\pm\\sqrt{5}}{2}", False)])
+def test_rays_after_so_and_roots_with_plain_radicals(completion, gold, expected):
+    assert graded(gold, completion) is expected

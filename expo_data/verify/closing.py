@@ -40,7 +40,8 @@ _ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?
 _PLAIN_ITEM = r"[-+]?(?=[^\s,]*\d)[\w()√^*/.+\-]+"
 _EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:are|=)\s+({_PLAIN_ITEM}"
                                   rf"(?:\s*,\s*{_PLAIN_ITEM})*,?\s+and\s+{_PLAIN_ITEM})\s*\.?\s*$", re.IGNORECASE)
-_ROOT_VALUE = rf"(?:{_NUM}|[-+]?\\[dt]?frac\{{-?\d+\}}\{{\d+\}}|[-+]?\d*\\sqrt\{{\d+\}})"  # "x = -\\frac{1}{3}"
+_ROOT_VALUE = (rf"(?:{_NUM}|[-+]?\\[dt]?frac\{{-?\d+\}}\{{\d+\}}|[-+]?\d*\\sqrt\{{\d+\}}|"  # "x = -\\frac{1}{3}"
+               r"\(\s*[-−]?\d+\s*[-−+]\s*\d*\s*√\s*\d+\s*\)\s*/\s*\d+)")  # "x = (−1 + √5)/2"
 _ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:roots|solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*"
                                 rf"{_ROOT_VALUE}(?:\s*(?:,|,?\s*or|,?\s*and)\s*\2\s*=\s*{_ROOT_VALUE})+)\s*\.?", re.IGNORECASE)
 _ALL_REALS_EXCEPT_RE = re.compile(rf"(?:\b(?:is|are)|^\s*(?:the\s+)?domain\s*:)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"

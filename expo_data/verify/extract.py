@@ -13,7 +13,7 @@ from .conclude import listed_solutions, without_recap, restated_result, step_box
 from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
-                   first_thought, retracted)
+                   first_thought, retracted, undecided)
 from .choices import with_named_option
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
@@ -287,6 +287,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
             r"[.!)\]}$*。]$", text[:phrase[1]].rstrip())):  # "The answer is **12" cut off: 12, 120 or 12.5
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     strong = bool(phrase) and _set_apart(text, phrase)
+    if phrase and not strong and undecided(text[phrase[1]:]):
+        return None, None  # "The answer is 6. However, with replacement it could be 9."
     if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)

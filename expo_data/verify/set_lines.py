@@ -88,7 +88,7 @@ def listed_tuples(last: str, heading: str = "") -> str | None:
     return "" if len(re.findall(rf"\(\s*{NUM}\s*,", last)) > 1 else None  # "(\pm 1, 3)" lists are read elsewhere too
 
 
-_LONE_SET_RE = re.compile(rf"\s*(?P<set>{_RAY}\s+or\s+{_RAY}|{_INTERVAL}(?:\s*(?:∪|\\cup)\s*{_INTERVAL})+)\s*\.?\s*")
+_LONE_SET_RE = re.compile(rf"\s*(?:(?:so|thus|hence|therefore),?\s+)?(?P<set>{_RAY}\s+or\s+{_RAY}|{_INTERVAL}(?:\s*(?:∪|\\cup)\s*{_INTERVAL})+)\s*\.?\s*", re.IGNORECASE)
 
 
 def plain_set_end(last: str) -> tuple[str, int] | None:

@@ -304,9 +304,17 @@ def retracted(tail: str, strong_only: bool = False) -> bool:
     return bool(match) and bool(re.search(r"\d", tail[match.end():]) or _RESTATES_RE.search(tail, match.end()))
 
 
+def undecided(tail: str) -> bool:
+    """The text after a stated answer ends undecided: "I'm not sure which one is correct", "Though if the bottom face
+    counts separately it might be 7."."""
+    return bool(_UNDECIDED_END_RE.search(COUNTERFACTUAL_NOTE_RE.sub(" ", tail)))
+
+
 # A closing sentence that leaves the answer undecided between values.
 _UNDECIDED_END_RE = re.compile(r"\b(?:I'?m|I am) (?:not sure|unsure) which\b(?![^\n]*\bbut\b)[^\n]*$|"
-                               r"\bcan(?:not|'t) decide (?:whether|which|if|between)\b(?![^\n]*\bbut\b)[^\n]*$", re.IGNORECASE)
+                               r"\bcan(?:not|'t) decide (?:whether|which|if|between)\b(?![^\n]*\bbut\b)[^\n]*$|"
+                               r"(?:^|[.!?]\s+|\n)\s*(?:though|but|however|although|alternatively|or)\b[^\n]*\b(?:might|could|may)\s+"
+                               r"(?:also\s+)?be\s+\$?-?\d[^\n]*$", re.IGNORECASE)  # "Though if ... counts separately it might be 7."
 # Words that take back an answer stated first, beyond the strong cues: "Correction: the answer should be 7", "typo".
 _ANSWER_TAKEN_BACK_RE = re.compile(r"\b(?:correction|typo|let me redo|redo|recompute|re-?calculat\w*|wrong|error|should be|"
                                    r"the correct (?:answer|count|value|total)|wait,? (?:the answer|I (?:need|made|was)|that's|"
