@@ -126,3 +126,10 @@ def test_the_second_reviews_near_misses(completion, gold, expected):
     ("So $\\boxed{6}$.\n\nIf she had bought 2 more it would be 8.", "6", True)])
 def test_a_value_offered_after_the_answer_leaves_it_undecided(completion, gold, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("answer, expected", [("no such sequence exists", True), ("no such $n$", True),
+                                              ("no such odd n", False), ("no such even integer", False),
+                                              ("no such even integer exists", False), ("no odd n works", False)])
+def test_none_exists_without_a_restricting_word(answer, expected):
+    assert verify_one("No such $n$ exists", answer)[0] is expected
