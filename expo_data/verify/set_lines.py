@@ -35,7 +35,7 @@ def _plain_tuple_line(line: str) -> str:
 _INTERVAL_END = r"(?:-?\d+(?:\.\d+)?|-?∞|-?\\infty)"
 _INTERVAL = rf"[\[(]\s*{_INTERVAL_END}\s*,\s*{_INTERVAL_END}\s*[\])]"
 # A set written in plain text or LaTeX as what the closing sentence states: a union of intervals, a listed set, a
-# range of one letter, the empty set. One interval alone only after "x ∈" or "interval" (else it is a point).
+# range of one letter, the empty set. One interval alone only after "x ∈", "interval", "range" or "domain" (a point).
 _RAY = r"[a-z]\s*(?:≤|≥|<=|>=|<|>)\s*-?\d+(?:\.\d+)?"
 _PLAIN_SET_END_RE = re.compile(
     rf"(?:\b(?:is|are|be)|[:=]|\b(?:exactly|precisely|only)\s+(?:when|for)|\biff)\s*(?:the\s+(?:(?:closed|open)\s+)?interval\s+"
