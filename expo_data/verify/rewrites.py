@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .units import unit_of
+from .units import QUANTITY_NAME_RE, unit_of
 
 _ROOT_OF_POWER_RE = re.compile(r"\\sqrt\s*\[\s*(\d+)\s*\]\s*\{\s*([A-Za-z]|\d+|\([^(){}]+\))\s*\^\s*\{?\s*(\d+)\s*\}?\s*\}")
 
@@ -72,13 +72,6 @@ def _qualified_letter(qualifier: str) -> str:
     return letters[-1] if letters else ""
 
 
-# A physical quantity's symbol before its value: "Q ≈ 4200 J", "\\rho = 1500 kg/m^3", "\\vec F = (2, -1, 3)", "A^{T} = ...",
-# "E_k \\approx 2.2 J". A function ("f(x) =") or a product ("2x =") is no such name.
-_QUANTITY_NAME_RE = re.compile(
-    r"^\s*\$?\s*(?:\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
-    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
-    r"Phi|Omega|Sigma|Lambda)|[αβγδεθλμνρστφωΔΦΩ]|\\det\s*\(?\s*[A-Z](?:_\{?\w+\}?)?\s*\)?)(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?)?"
-    r"\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")  # "θ = 60°", "\\det A_n = ..."
 _NAMED_MATH = {"\\sqrt", "\\frac", "\\pi", "\\ln", "\\log", "\\sin", "\\cos", "\\tan", "\\exp"}
 
 
@@ -108,7 +101,7 @@ def _quantity_value(reference: str, answer: str) -> str:
     """The answer's value without its quantity's symbol ("Q ≈ 4200 J" -> "4200 J") when the gold names nothing (no
     "=" in it); "≈" only where the gold itself is a measurement (it carries a unit, or it is a decimal or in
     scientific notation): "x ≈ 5" states no exact 5."""
-    name = _QUANTITY_NAME_RE.match(answer)
+    name = QUANTITY_NAME_RE.match(answer)
     if re.search(r"\\equiv|≡|\\pmod|\bmod\b|\b(?:all|every)\b", reference):
         return answer  # a family's gold: "n = 1" names one member, never a value to compare bare
     if not name or "=" in reference or "\\approx" in reference or "≈" in reference or name.group().strip().split("=")[0].strip() in _NAMED_MATH:

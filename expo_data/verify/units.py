@@ -86,8 +86,19 @@ def unit_of(text: str) -> tuple[str, str] | None:
 # An exact value (a multiple of pi, a root) with its unit set apart in text: "6\\pi\\ \\text{cm}^2", "2\\sqrt{3}\\,\\mathrm{m}".
 _EXACT_WITH_UNIT_RE = re.compile(r"(.*?(?:\\pi|π|\\sqrt\s*\{[^{}]+\}|\})\s*)(?:\\[,; ]|~|\s)+\s*((?:\\(?:text|mathrm)\s*\{\s*[^{}]+\}|"
                                  r"\\Omega\b|Ω)(?:\s*\^\s*\{?\d\}?)?)")
-# A quantity's symbol before its value: "\\omega = ", "X_L = ", "\\Delta G^\\circ = ".
-_SYMBOL_BEFORE_RE = re.compile(r"\s*\$?\s*(?:\\Delta\s*|Δ)?\\?[A-Za-z]{1,6}(?:_\{?[\w\\ ]+\}?)?(?:\^\s*\{?\\circ\}?)?\s*=\s*(?=[^=]+$)")
+# A physical quantity's symbol before its value: "Q ≈ 4200 J", "\\rho = 1500 kg/m^3", "\\vec F = (2, -1, 3)", "A^{T} = ...",
+# "E_k \\approx 2.2 J", "\\Delta G^\\circ = ...". A function ("f(x) =") or a product ("2x =") is no such name.
+QUANTITY_NAME_RE = re.compile(
+    r"^\s*\$?\s*(?:\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
+    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
+    r"Phi|Omega|Sigma|Lambda)|[αβγδεθλμνρστφωΔΦΩ]|\\det\s*\(?\s*[A-Z](?:_\{?\w+\}?)?\s*\)?)(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?|\^\s*\{?\\circ\}?)?"
+    r"\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")  # "θ = 60°", "\\det A_n = ..."
+
+
+def _without_quantity_name(answer: str) -> str:
+    answer = answer.strip().strip("$")
+    name = QUANTITY_NAME_RE.match(answer)
+    return answer[name.end():] if name else answer
 
 
 def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
@@ -100,7 +111,7 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
     worded = _EXACT_WITH_UNIT_RE.fullmatch(answer.strip().strip("$"))
     if gold_unit is None and worded and unit_of("1 " + worded.group(2)) is not None:
         return same_number(gold, worded.group(1))  # "6\\pi\\ \\text{cm}^2" for a gold 6\\pi: the unit the question names
-    exact = _EXACT_WITH_UNIT_RE.fullmatch(_SYMBOL_BEFORE_RE.sub("", answer.strip().strip("$"), count=1))
+    exact = _EXACT_WITH_UNIT_RE.fullmatch(_without_quantity_name(answer))
     exact_unit = unit_of("1 " + exact.group(2)) if exact and gold_unit is not None else None
     if exact_unit is not None and unit_key(exact_unit[1]) == unit_key(gold_unit[1]):
         return same_number(gold_unit[0], exact.group(1))  # "X_L = 12\\pi\\ \\Omega" for a gold of 37.7 Ω
@@ -108,7 +119,7 @@ def unit_verdict(gold: str, answer: str, same_number) -> bool | None:
         answer_unit = unit_of(answer) if not re.search(r"[A-Za-z]", re.sub(r"\\(?:times|cdot)", "", gold)) else None
         # the answer may carry the unit a bare-number gold leaves to the question ("6.67e-11 N m^2/kg^2")
         return same_number(gold, answer_unit[0]) if answer_unit else None
-    answer_unit = unit_of(answer) or unit_of(_SYMBOL_BEFORE_RE.sub("", answer.strip().strip("$"), count=1))  # "\\Delta G = ..."
+    answer_unit = unit_of(answer) or unit_of(_without_quantity_name(answer))  # "\\Delta G^\\circ = -2.12 \\times 10^{5} J/mol"
     picometres = re.fullmatch(r"\s*\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s*(?:\\(?:text|mathrm)\s*\{\s*)?pm\}?\s*\.?\s*", answer)
     if answer_unit is None and picometres:
         return converted_equal(gold_unit, (picometres.group(1), "pm"))  # "123 pm" beside a gold in Å: no time of day
