@@ -575,7 +575,10 @@ HELD_OUT_CASES: list[tuple[str, str, bool, bool, str]] = [
     ("17", "Therefore, the answer is $\\boxed{17}$ units.", C, True, "boxed_units"),
     ("17", "Therefore, the answer is $\\boxed{71}$ units.", C, False, "boxed_units"),
     ("108", "The sum of interior angles is 540, so each angle is 540/5 = 108 degrees.", C, True, "last_number"),
-    ("108", "The sum of interior angles is 540, so each angle is 540/5 = 108 degrees, not 120.", C, False, "last_number"),
+    # "108 degrees, not 120" states 108 and denies 120: labelled wrong here first (the writer's worry was the
+    # trailing decoy); read as stated since session 18, and the denied 120 stays wrong.
+    ("108", "The sum of interior angles is 540, so each angle is 540/5 = 108 degrees, not 120.", C, True, "last_number"),
+    ("120", "The sum of interior angles is 540, so each angle is 540/5 = 108 degrees, not 120.", C, False, "last_number"),
     ("x = -2 \\text{ or } x = 3", "\\boxed{x=-2 \\text{ or } x=3}", C, True, "two_solutions"),
     ("x = -2 \\text{ or } x = 3", "\\boxed{x=3}", C, False, "two_solutions"),
     ("-2, 3", "The roots are $x = -2$ and $x = 3$, so \\boxed{-2, 3}.", C, True, "two_solutions"),

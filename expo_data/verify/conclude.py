@@ -30,6 +30,9 @@ _ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|wer
 # An approximation after an exact value, a math span or a number: "exactly $\pi$, approximately 3.14159".
 _APPROXIMATION_RE = re.compile(r"(?<=[\d$}])\s*,\s*(?:or\s+)?(?:approximately|roughly|about|≈)\s+[-\d$.][^!?\n]*?"
                                r"(?=[.!?]?\s*$)")
+# A value the closing denies after the one it states: "The sum is $7$, not $5$.", "x = 7 and not 5."
+_DENIED_ALTERNATIVE_RE = re.compile(r"(?<=[\w$}*%])\s*[,;]?\s*(?:and\s+|but\s+)?not\s+\**(?:\$[^$\n]{1,60}\$|[-−]?\d[\d,./]*)\**"
+                                    r"(?:\s+[A-Za-z]+){0,2}?(?=[.!]?\s*$)")
 # A closing sentence about what would have happened instead: "If the price had been $6, it would have made $300."
 COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:if|had)\b[^!?\n]*?\b(?:had|were)\b[^!?\n]*?\bwould\b[^!?\n]*$",
                                re.IGNORECASE)
@@ -162,7 +165,7 @@ def concluding_text(text: str) -> str | None:
     reading; None when the completion commits to no value."""
     text = _CLOSING_JUNK_RE.sub("", text)
     text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub(_remark_dropped, text)).rstrip()
-    text = _APPROXIMATION_RE.sub("", COUNTERFACTUAL_RE.sub("", text)).rstrip()
+    text = _APPROXIMATION_RE.sub("", _DENIED_ALTERNATIVE_RE.sub("", COUNTERFACTUAL_RE.sub("", text))).rstrip()
     if not text or _DANGLING_RE.search(text):
         return None
     bounds = [0] + [m.end() for m in _SENTENCE_END_RE.finditer(text)]

@@ -243,6 +243,21 @@ def stated_value(gold: str) -> str | None:
         r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", value)) else None
 
 
+# "The limit is $+\\infty$.", "So the series diverges to $-\\infty$.": a closing sentence whose value is an infinity.
+_INFINITE_VALUE_RE = re.compile(r"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:limit|sum|value|integral)|it)\b[^.\n\d]{0,60}?"
+                                r"(?:\bis|\bequals|=|\b(?:diverges|tends|goes|grows)\s+to)\s*\$*\s*(?P<sign>[+-]?)\s*(?:\\infty|∞|infinity)"
+                                r"\s*\$*\s*[.!]?", re.IGNORECASE)
+
+
+def infinite_value(text: str) -> str | None:
+    """The infinity a closing sentence states ("The limit is $+\\infty$."): "\\infty" or "-\\infty"; None otherwise."""
+    sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "")
+    found = _INFINITE_VALUE_RE.fullmatch(sentence.strip())
+    if not found or _NOT_STATED_WORDS_RE.search(sentence):
+        return None
+    return "-\\infty" if found.group("sign") == "-" else "\\infty"
+
+
 def closing_count(text: str) -> str | None:
     """The count a completion's closing sentence states in words, with no digit in it ("There are exactly three
     such integers."): "3", or "at most 3" for a bound. None for anything else."""
@@ -250,6 +265,8 @@ def closing_count(text: str) -> str | None:
     sentence = re.split(r"(?<=[.!?])\s+", last_line.strip())[-1]
     if re.search(r"\d", sentence):
         return None
+    # "There are no such integers, so the count is zero.": the clause that concludes, not the negation before it
+    sentence = re.split(r"[,;]\s*(?=(?:so|thus|hence|therefore)\b)", sentence)[-1]
     count = _count(_plain_words(sentence.replace("**", "")))
     if count:
         return f"{count[0]}{count[1]}"

@@ -87,6 +87,8 @@ def turned_down(text: str) -> bool:
     clause_end = next((m.start() for m in _CLAUSE_RE.finditer(last, values[-1].end())), len(last))
     if _TURNED_DOWN_RE.search(last, clause_start, clause_end) or _REFERRED_BACK_RE.search(last, clause_end):
         return True  # "... $x = 3$ ...", or "But $x = 3$ makes the denominator zero, so it is not allowed."
+    if re.search(r"\b(?:is|are|was|were|equals?)\s+not\s+(?:equal\s+to\s+)?[$*\s]*$", last[clause_start:at], re.IGNORECASE):
+        return True  # "The limit is not $\\frac{1}{2}$.": the value it closes on is the one it denies
     unequal = list(_NOT_EQUAL_RE.finditer(last))
     after = last[unequal[-1].end():].split("$", 1)[-1] if unequal else ""
     # "$n \\neq 3$, since $3$ is odd": a value after the inequation, and none stated; "$x \\neq 3$." alone is the answer
