@@ -28,8 +28,9 @@ _SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 
 _SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b(?!-)|(?<![\w.])(\\?\$)"
                         r"(\d+(?:\.\d+)?)(k|m|bn)\b(?!\w)(?!\s*(?:[-+*/^=\\]|\.?\$))", re.IGNORECASE)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
-_TUPLE_RE = re.compile(rf"{_STATES}\s+(?:the\s+(?:point|pair|ordered\s+pair|coordinates?|solution)\s+)?\$?(\(\s*{_NUM}\s*"
-                       rf"(?:,\s*{_NUM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
+_TUPLE_ITEM = r"-?(?=[\d√π]|pi\b|sqrt)(?:\d+(?:\.\d+)?)?(?:π|pi\b|√\d+|sqrt\(\d+\))?(?:/\d+)?"  # "3", "π/2", "2√3", "-1/2"
+_TUPLE_RE = re.compile(rf"{_STATES}\s+(?:the\s+(?:point|pair|ordered\s+pair|coordinates?|solution)\s+)?\$?(\(\s*{_TUPLE_ITEM}\s*"
+                       rf"(?:,\s*{_TUPLE_ITEM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _CLOCK_END_RE = re.compile(r"(?<![\d:.])(\d{1,2}:\d{2}(?::\d{2})?)(\s*(?:[ap]\.\s?m\.?|[ap]m\b))?\s*\.?\s*$", re.IGNORECASE)
 _RATIO_END_RE = re.compile(r"(?:\b(?:is|are|was|equals|of|be)|[=:])\s+\$?(\d+(?:\.\d+)?(?:\s*(?::|\\colon|\bto\b)\s*\d+(?:\.\d+)?)+)\$?\s*\.?\s*$")
 _END = r"-?\d+(?:\.\d+)?(?:/\d+)?"

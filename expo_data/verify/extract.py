@@ -12,8 +12,8 @@ from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, looped_line, reconsidering, check_disagrees, corrected,
-                   first_thought, retracted, undecided)
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, closes_on_statement, looped_line, reconsidering,
+                   check_disagrees, corrected, first_thought, retracted, undecided)
 from .choices import with_named_option
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
@@ -131,8 +131,9 @@ def _before_check(text: str) -> str:
     last_line = text[check.end():].strip().splitlines()[-1].strip() if text[check.end():].strip() else ""
     last_line = closing if len(after) > 1 and re.match(r"(?:\*\*)?(?:so|thus|therefore|hence)\b", closing, re.IGNORECASE) else (
         last_line)  # "So, with $a \le b \le c$, the solutions are\n$$...$$.": the closing paragraph, whole
-    concluded = len(text[check.end():].strip().splitlines()) > 1 and re.match(
-        r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?", last_line, re.IGNORECASE) and not re.search(
+    concluded = len(text[check.end():].strip().splitlines()) > 1 and re.match(  # or its own "The remainder is $2$."
+        r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?|(?:the|our)\s+[A-Za-z][A-Za-z ]{0,40}?\s+(?:is|are|equals)\s",
+        last_line, re.IGNORECASE) and not re.search(
         r"[✓✔?]|\b(?:check\w*|verif\w*|holds|works|correct|satisf\w*|consistent)\b", last_line, re.IGNORECASE)
     before = text[:check.start()].strip()
     stated = re.findall(r"\d+(?:\.\d+)?", re.sub(r"[_^]\{[^{}]*\}|\\mathbb\s*\{?\w\}?", "", last_line))  # not "\mathbb{Z}_{>0}"
@@ -247,9 +248,11 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     text = box_before_check(without_remarks(_after_thinking(text)))  # "This problem is from the 2019 AMC 8.", "The answer is correct."
     text = _LAST_LINE_LABEL_RE.sub(r"\1Answer:", text)  # "**Solution:** $x < -1$ or $x > 3$." closing the text
     own = before_invented_block(text)
-    if own is not text:
-        # Only an answer the model stated before it went on counts: no last-number guess from its reasoning.
-        text, truncated = own, True
+    invented = own is not text
+    if invented:
+        # Only an answer the model stated before it went on counts, marked or in a closing statement of one value
+        # ("The hypotenuse is 10 units long."): no last-number guess from its reasoning.
+        text, truncated = own, truncated or not closes_on_statement(own)
     looped = looped_line(text) if truncated else None
     if looped is not None:
         text, truncated = looped, False  # cut off while repeating its closing line: it said it
@@ -283,7 +286,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         phrase = None  # "Answer: She uses 3 + 4 = 7 eggs ...\n#### 18": GSM8K's own mark closes the answer
     if phrase and not phrase[0]:
         return None, None  # an answer phrase that states several values
-    if phrase and truncated and (reconsidering(text[phrase[1]:]) or not text[phrase[1]:].strip() and not re.search(
+    if phrase and truncated and (reconsidering(text[phrase[1]:]) or not invented and not text[phrase[1]:].strip() and not re.search(
             r"[.!)\]}$*。]$", text[:phrase[1]].rstrip())):  # "The answer is **12" cut off: 12, 120 or 12.5
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     strong = bool(phrase) and _set_apart(text, phrase)

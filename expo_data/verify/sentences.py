@@ -258,11 +258,24 @@ def infinite_value(text: str) -> str | None:
     return "-\\infty" if found.group("sign") == "-" else "\\infty"
 
 
+_WORDED_VALUE_END_RE = re.compile(r"\b(?:is|equals|was)\s+(?:exactly\s+)?([A-Za-z]+(?:[- ][A-Za-z]+){0,3})\s*[.!]?\s*$")
+
+
+def _worded_value(words: str) -> str | None:
+    """"twenty-one" -> "21", "one half" -> "1/2"; None for words that are no number."""
+    value = number_word_value(words)
+    return str(value) if value is not None else spoken_number(words)
+
+
 def closing_count(text: str) -> str | None:
     """The count a completion's closing sentence states in words, with no digit in it ("There are exactly three
     such integers."): "3", or "at most 3" for a bound. None for anything else."""
     last_line = text.strip().rsplit("\n", 1)[-1]
     sentence = re.split(r"(?<=[.!?])\s+", last_line.strip())[-1]
+    worded = _WORDED_VALUE_END_RE.search(sentence)  # "The greatest common divisor of 1407 and 903 is twenty-one."
+    worded_value = _worded_value(worded.group(1).lower()) if worded else None
+    if worded_value is not None and re.search(r"\d", sentence) and not _NOT_STATED_WORDS_RE.search(sentence):
+        return worded_value
     if re.search(r"\d", sentence):
         return None
     # "There are no such integers, so the count is zero.": the clause that concludes, not the negation before it

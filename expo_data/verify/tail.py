@@ -189,6 +189,29 @@ _SHOULD_BE_RE = re.compile(r"(?:\bthe (?:correct |right |true )?answer|\b(?:answ
                            re.IGNORECASE)  # "... the answer 2 above is wrong; it should be 4."
 
 
+# The closing sentence of a derivation written after its answer: "So Natalia sold 72 clips altogether.", "So
+# Melanie started with 18 vacuum cleaners. ✓" (chat-template residue and check marks after it set aside).
+_CLOSING_CONCLUSION_RE = re.compile(r"(?:so|thus|hence|therefore|in total|altogether|that means)\b[^.!?\n]*?(-?\d[\d,]*(?:\.\d+)?)"
+                                    r"(?![\d,.]*\s*(?:[-+*/×÷=^]|\d))[^\d\n]*$", re.IGNORECASE)
+
+
+def _closing_statement_value(tail: str) -> tuple[str | None, bool]:
+    """(value, concluded) of the tail's closing sentence, on a line after the answer's own, when it states one value
+    in plain words: concluded when it opens on "so"/"thus"/... ("So Natalia sold 72 clips altogether."), not for a
+    bare statement ("The average guess is 80."), which may be a remark; (None, False) otherwise."""
+    later_lines = re.sub(r"<\|[a-z_]+\|>|[✓✔]|\*\*", " ", tail).rstrip().split("\n", 1)  # not the answer's own line
+    last_line = later_lines[-1].strip().rsplit("\n", 1)[-1].strip() if len(later_lines) > 1 else ""
+    last_line = re.sub(r"\$\s*((?:[a-z]\s*=\s*)?-?\d[\d,.]*)\s*\$", r"\1", last_line)  # "is $n = 3$."
+    if re.search(r"[$\\]|\b(?:note|equivalently|remark)\b", last_line, re.IGNORECASE):
+        return None, False  # "The answer $\\frac14$ is confirmed.", "Note: the domain has length 5."
+    closing = _CLOSING_CONCLUSION_RE.match(re.split(r"(?<=[.!?])\s+", last_line)[-1])
+    if closing:
+        return closing.group(1).replace(",", ""), True
+    if _ONE_VALUE_STATEMENT_RE.fullmatch(last_line):
+        return re.search(r"-?\d[\d,]*(?:\.\d+)?", last_line).group().replace(",", ""), False
+    return None, False
+
+
 def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     """None when the stated answer stands; otherwise the answer that replaces it: the corrected value when the
     tail says it corrects ("I mis-multiplied: ..., so the total is 92"), '' (no answer) when a later conclusion
@@ -199,6 +222,11 @@ def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     named = _NAMED_CONCLUSION_RE.search(tail.strip()) or _SHOULD_BE_RE.search(tail.strip())
     if named and not _same_value(stated, named.group(1)):
         return named.group(1).strip()  # "**Answer:** $n = 5$ ... Hence $n = 7$ is the answer.", "The answer should be 7."
+    closing, concluded = _closing_statement_value(tail)
+    if closing is not None and not CORRECTION_CUE_RE.search(tail) and (concluded or _same_value(stated, closing)):
+        # "The answer is 72. Here is how to get it. ... So Natalia sold 72 clips altogether.": it ends on its answer;
+        # "... So she sold 70 clips altogether.": its own derivation ends elsewhere, and which it means is unknown
+        return None if _same_value(stated, closing) else ""
     conclusion = _conclusion(COUNTERFACTUAL_NOTE_RE.sub(" ", tail))
     if conclusion is None or any(_same_value(stated, value) for value in conclusion[0]):
         return None
@@ -362,3 +390,17 @@ def before_invented_block(text: str) -> str:
                                or not restated):  # work done, or "Problem 2:": a question of its own
             return before
     return text
+
+
+# A closing statement of one value: "The car in the slow lane took 16 hours.", "Marie ordered 2 boxes of pizza."
+_ONE_VALUE_STATEMENT_RE = re.compile(r"(?=(?:[^\n]*?\b[A-Za-z]{2,}\b){3})(?![^\n]*(?:[=+*/×÷?]|\d\s*-\s*\d|\b(?:if|maybe|perhaps|"
+                                     r"might|could|would|not|about|approximately)\b))[^\d\n]*-?\d[\d,]*(?:\.\d+)?[^\d\n]*",
+                                     re.IGNORECASE)
+
+
+def closes_on_statement(text: str) -> bool:
+    """The text's last line is a sentence that states one value and computes nothing: what the model concluded
+    before it went on to invent a question or a turn of its own."""
+    lines = [line for line in re.sub(r"<\|[a-z_]+\|>", "", text).strip().splitlines() if line.strip()]
+    return bool(lines) and bool(_ONE_VALUE_STATEMENT_RE.fullmatch(lines[-1].strip().strip("*").strip()))
+
