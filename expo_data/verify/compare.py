@@ -323,16 +323,22 @@ def _without_article(text: str) -> str:
     return re.sub(r"^(?:a|an|the)\s+", "", normalise_string(text), flags=re.IGNORECASE)
 
 
-_PLAIN_LABEL_RE = re.compile(r"\s*([A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?|\|[a-z]\|)\s*=\s*([^=<>]+?)\s*")
+# A vector's name before its components: "\\mathbf a\\times\\mathbf b = (-3, 6, -3)", "\\vec{v} = \\langle 1, 2 \\rangle".
+_VECTOR_LABEL_RE = re.compile(r"\s*(?:\\(?:mathbf|vec|overrightarrow|vec\s*\{?\s*\\mathbf)\s*\{?\s*[A-Za-z]\s*\}?\}?|\\(?:times|cdot)|[A-Za-z]|\s)+"
+                             r"=\s*((?:\(|\\langle|\\begin\s*\{[pb]matrix\}|\\left\s*\().+)")
+_PLAIN_LABEL_RE = re.compile(r"\s*([A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?'*|\|[a-z]\|)\s*=\s*([^=<>]+?)\s*")
 
 
 def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     from math_verify import verify
 
+    vector = _VECTOR_LABEL_RE.fullmatch(answer) if "=" not in gold else None
+    answer = vector.group(1) if vector and "=" not in vector.group(1) else answer
     labelled, gold_label = _PLAIN_LABEL_RE.fullmatch(answer), _PLAIN_LABEL_RE.fullmatch(gold)
-    if labelled and looks_plain(labelled.group(2)) and "=" not in gold:
-        answer = labelled.group(2)  # "XP = sqrt(23) - 2 sqrt(3)": the value the answer names, in plain text
-    elif labelled and looks_plain(labelled.group(2)) and gold_label and gold_label.group(1) == labelled.group(1):
+    if labelled and (looks_plain(labelled.group(2)) or looks_plain(gold)) and "=" not in gold:
+        answer = labelled.group(2)  # "XP = sqrt(23) - 2 sqrt(3)", "y' = x^x\ln x + x^x": the value the answer names
+    elif labelled and gold_label and gold_label.group(1) == labelled.group(1) and (
+            looks_plain(labelled.group(2)) or looks_plain(gold_label.group(2))):
         gold, answer = gold_label.group(2), labelled.group(2)  # "r = \pi/2" against "r = pi/2": the same name
     gold_parsed, gold_status = parse_complete(gold)
     pred_parsed, pred_status = parse_complete(answer)

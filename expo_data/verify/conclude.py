@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .units import unit_of
+from .spans import FORMULA_DEFINED_RE
 from .unstated import PLAIN_FORMULA
 
 # A completion that declines to answer: whatever number it mentions last is no answer.
@@ -79,7 +80,8 @@ _VALUE_RE = re.compile(r"(?<![A-Za-z\d.])-?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+(?
 # The statement commits to a value: a verb or '=' before its last number, or a conclusion word.
 _STATES_RE = re.compile(r"=|\\boxed|(?<=\w)'s\b|\b(?:is|are|was|were|equals?|gives?|get|gets|got|makes?|total(?:s|led)?|"
                         r"remains?|leaves|left|"
-                        r"becomes?|comes? to|so|thus|therefore|hence)\b", re.IGNORECASE)
+                        r"becomes?|comes? to|so|thus|therefore|hence)\b|^[\s*#]*(?:the\s+)?(?:solution\s+set|solutions?|range|domain)"
+                        r"(?:\*\*)?\s*:", re.IGNORECASE)  # "**Solution set:** $x<-1$ or $x>3$."
 # Wording of a text that has not settled on anything.
 _UNSETTLED_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|might|let me|let's|I think|I guess|not sure|"
                            r"continues?|and so on|(?:need|requires?) (?:more|further) work|more work is needed|"
@@ -173,7 +175,8 @@ def concluding_text(text: str) -> str | None:
     if not sentences or any(_REFUSAL_RE.search(s) for s in sentences[-2:]):
         return None
     last = next((i for i in range(len(sentences) - 1, -1, -1) if re.search(r"\d", sentences[i]) or _CONCLUDED_EQUATION_RE.match(
-        sentences[i])), None)  # "Therefore $f(n) = n$ for all positive integers $n$.": no digit, still the conclusion
+        sentences[i]) or re.fullmatch(r"\s*\$\$[^$]+\$\$\s*", sentences[i]) and FORMULA_DEFINED_RE.match(sentences[i].strip(
+        ).strip("$"))), None)  # "Therefore $f(n) = n$ for all $n$.", "$$\\frac{dy}{dx} = -\\frac{x}{y}$$": no digit, the conclusion
     if last is None:
         return text  # no number at all ("$E$"): only a math span can be the answer, read as before
     if len(sentences) - 1 - last > 1:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .boxes import NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, box_before_check, cut_repeated_box
-from .spans import FUNCTION_DEFINED_RE, REJECTING_RE, joined_spans, qualified_form, span_content, span_run
+from .spans import FORMULA_DEFINED_RE, REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count, infinite_value
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
@@ -388,7 +388,7 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if spans and re.search(r"\(\s*-?\d", span_content(spans[-1])) and not NOT_EVERY_ORDER_RE.search(last_sentence) and (
             REORDERED_BEFORE_RE.search(text, 0, spans[-1].start()) or ANY_ORDER_AFTER_RE.match(text, spans[-1].end())):
         return span_content(spans[-1]) + " up to order", "last_math"  # "Hence all permutations of $(1,2,3)$."
-    function_last = bool(spans) and bool(FUNCTION_DEFINED_RE.match(span_content(spans[-1])))
+    function_last = bool(spans) and bool(FORMULA_DEFINED_RE.match(span_content(spans[-1])))  # or y' =
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
             numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."
         # The last number sits inside the last $...$ ("there are $4^n$ regions"): the span is the answer.

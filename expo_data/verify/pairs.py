@@ -102,6 +102,8 @@ def notation(text: str) -> str:
         text = re.sub(r"\bpi\b", r"\\pi ", text)  # (3, pi/2): the constant, inside a tuple as alone
     text = re.sub(r"(?:\\(?:left|right|big|Big)\s*)?\\langle\s*", "(", text)
     text = re.sub(r"\s*(?:\\(?:left|right|big|Big)\s*)?\\rangle", ")", text)
+    text = re.sub(r"\\d?frac\s*\{\s*d\s*([a-z])\s*\}\s*\{\s*d\s*[a-z]\s*\}|\bd([a-z])\s*/\s*d[a-z]\b",  # dy/dx is y'
+                  lambda m: (m.group(1) or m.group(2)) + "'", text)
     text = re.sub(r"\s*\\colon\s*", ":", text)
     text = re.sub(r"(?<=\d)\{:\}(?=\d)", ":", text)  # 4{:}15, LaTeX's spacing-free colon
     text = re.sub(r"\\[cl]?dots|…", "...", text)
@@ -181,7 +183,7 @@ def _list_matrix(match: re.Match) -> str:
 
 
 # Set-builder notation over one variable: \{x \mid x > 2\}, \{x : x > 2\}, \{x \in \mathbb{R} \mid ...\}.
-_SET_BUILDER_RE = re.compile(r"\\\{\s*([a-z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\||:)\s*(.+?)\s*\\\}")
+_SET_BUILDER_RE = re.compile(r"\\?\{\s*([a-z])\s*(?:\\in\s*\\mathbb\s*\{?R\}?\s*)?(?:\\mid|\||:)\s*(.+?)\s*\\?\}")  # {x|x≥2} too
 
 
 # A time of day with a.m. / p.m. (\text{ p.m.} too), read as the 24-hour clock: 4:15 p.m. is 16:15.
@@ -357,6 +359,8 @@ def _read_whole(text: str, parse_latex):
     expr = parse_plain(text) if looks_plain(text) else None
     if expr is not None and not letters_of(text) <= {str(s) for s in expr.free_symbols} | _bound(expr):
         return None
+    if expr is None and looks_plain(text) and re.search(r"[A-Za-z]{2}", text):
+        return None  # plain text with function names sympy's parser refused: latex2sympy reads "cos" as c*o*s
     if expr is None:  # LaTeX, or plain-looking text sympy's parser refuses ("|x-1|")
         expr = parse_latex(text)
     if not isinstance(expr, sympy.Basic) or isinstance(expr, (sympy.Rel, sympy.Set)):

@@ -76,12 +76,13 @@ def parse_plain(text: str):
     if "!" in text and (re.search(r"\d{4,}", text) or re.search(r"\([\d\s^*+\-]*\^[\d\s^*+\-]*\)\s*!", text)):
         return None  # sympy evaluates n! while parsing, even unevaluated: 100000! would hang the grader
     text = re.sub(r"\blog_?\(?(\d+)\)?\s*\(([^()]*)\)", r"log(\2, \1)", text)  # log_2(n), log2(n): a base, no subscript
+    text = re.sub(r"\b(sin|cos|tan|cot|sec|csc)\^(\d)\s*\(([^()]*)\)", r"\1(\3)^\2", text)  # cos^2(x) is cos(x)^2
     text = _sums(text)
     if text is None or "_" in text:
         return None  # a subscript is no plain formula
     names = {ch: Symbol(ch) for ch in _PLAIN_LETTERS}
     names.update({"sqrt": sqrt, "floor": floor, "ceil": ceiling, "ceiling": ceiling, "binom": binomial,
-                  "C": binomial, "abs": Abs, "log": log, "ln": log, "exp": exp, "factorial": factorial, "gcd": gcd,
+                  "C": binomial if re.search(r"\bC\s*\(", text) else Symbol("C"),  # C(10, 3), or "+ C" of an integral "abs": Abs, "log": log, "ln": log, "exp": exp, "factorial": factorial, "gcd": gcd,
                   "lcm": lcm, "min": Min, "max": Max, "pi": pi, "oo": oo, "e": E, "i": I, "Sum": Sum, "sin": sin,
                   "cos": cos, "tan": tan, "cot": cot, "sec": sec, "csc": csc, "arcsin": asin, "arccos": acos,
                   "arctan": atan, "Product": Product, "asin": asin, "acos": acos, "atan": atan, "Function": Function})

@@ -52,6 +52,9 @@ def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) 
 
 
 FUNCTION_DEFINED_RE = re.compile(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=")  # "f(x) =", "P(n) =": a function defined
+# A function or a derivative defined: "f(x) =", "y' =", "f'(x) =", "\\frac{dy}{dx} =", "dy/dx =".
+FORMULA_DEFINED_RE = re.compile(r"\s*(?:[fghFGHPQ]'*\s*\(\s*[a-z]\s*\)|[a-zA-Z]'+|\\d?frac\s*\{\s*d[a-z]?\s*\}\s*\{\s*d[a-z]\s*\}|"
+                                r"d[a-z]\s*/\s*d[a-z])\s*=")
 
 
 def _unspaced(content: str) -> str:
