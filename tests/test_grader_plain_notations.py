@@ -65,3 +65,27 @@ def test_a_closing_display_naming_the_derivative(last, gold, expected):
     completion = ("Differentiate $x^2 + y^2 = 25$ implicitly with respect to $x$:\n\n$$2x + 2y\\frac{dy}{dx} = 0$$\n\n"
                   + last)
     assert verify_one(gold, extract_answer(completion)[0])[0] is expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sets(st.integers(-50, 50), min_size=3, max_size=6), st.integers(1, 5))
+def test_a_gold_sorted_in_decreasing_order_is_a_sequence(values, turn):
+    gold = ", ".join(map(str, sorted(values, reverse=True)))
+    decreasing = sorted(values, reverse=True)
+    shuffled = decreasing[turn % len(values):] + decreasing[:turn % len(values)]
+    shuffled = shuffled if shuffled != decreasing else decreasing[::-1]
+    assert same(gold, gold) is True
+    assert same(gold, ", ".join(map(str, shuffled))) is False
+    ascending = ", ".join(map(str, sorted(values)))
+    assert same(ascending, ", ".join(map(str, shuffled))) is True  # roots in increasing order: any order answers
+
+
+@pytest.mark.parametrize("closing, gold, expected", [
+    ("Solution set: (-inf, 1/2]", "\\left(-\\infty, \\frac{1}{2}\\right]", True),
+    ("The solution set is (-∞, 1/2].", "\\left(-\\infty, \\frac{1}{2}\\right]", True),
+    ("Solution set: (-inf, 1/2)", "\\left(-\\infty, \\frac{1}{2}\\right]", False),
+    ("The eigenvalues are λ₁ = 3, λ₂ = −1.", "{-1, 3}", True),
+    ("The eigenvalues are λ₁ = 3, λ₂ = 1.", "{-1, 3}", False),
+    ("Final answer: θ_B ≈ 0.983 rad", "56.3^\\circ", True)])
+def test_plain_closings_with_intervals_and_greek_names(closing, gold, expected):
+    assert verify_one(gold, extract_answer("2x - 1 <= 0, so we solve it.\n\n" + closing)[0])[0] is expected

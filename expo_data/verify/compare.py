@@ -24,7 +24,8 @@ from .families import family_verdict
 from .function_lists import function_list_verdict
 from .piecewise import piecewise_verdict
 from .functions import constant_functions, function_family_verdict, renamed_argument
-from .lists import labelled_verdict, counts_differ, ellipsis_list_verdict, parts_of_one_answer, ratio_verdict, reordered_list
+from .lists import (labelled_verdict, counts_differ, ellipsis_list_verdict, parts_of_one_answer, ratio_verdict, reordered_list,
+                    sorted_order_broken)
 from .readings import YES_NO_OPPOSITE, yes_no_with_reason, answer_reading, gold_reading, complete_expr, item_value, real_value
 from .pairs import (cases_verdict, chained_names, magnitudes_disagree, notation, one_unknowns_values, plain_verdict,
                     qualified_value,
@@ -418,6 +419,8 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)
     if bound and not re.search(bound.group(1) + r"|\\[lg]eq?|[≤≥]", extracted, re.IGNORECASE):
         return False, None  # "5 (at most)" is a bound: the bare value is not it
+    if sorted_order_broken(reference, _unboxed(extracted)):
+        return False, None  # "5, 0, -3" sorted decreasing: "-3, 0, 5" is the other order
     try:
         approximate = approximate_verdict(reference, _unboxed(extracted), real_value)  # before "\approx" is cut
         if approximate is not None:

@@ -8,6 +8,7 @@ solution set written by convention, and stays order-free.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from typing import Callable
 
@@ -172,3 +173,23 @@ def _continued(terms: list[str], count: int) -> list | None:
         ratio = ratios.pop()
         return [values[0] * ratio ** i for i in range(count)]
     return None
+
+
+def _plain_numbers(text: str) -> list[Fraction] | None:
+    items = [item.strip() for item in re.sub(r"^\s*[\[({]\s*|\s*[\])}]\s*$", "", text.replace("−", "-")).split(",")]
+    try:
+        return [Fraction(item) for item in items]
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def sorted_order_broken(reference: str, answer: str) -> bool:
+    """A gold of three or more numbers in strictly decreasing order is a sorted sequence (DeepMind's "Sort 0, -3, 5
+    in decreasing order." -> "5, 0, -3"), not a set of solutions, which is written in increasing order or any: the
+    same numbers in another order answer something else."""
+    golds, answers = _plain_numbers(reference), _plain_numbers(answer)
+    if not golds or not answers or len(golds) < 3:
+        return False
+    decreasing = all(a > b for a, b in zip(golds, golds[1:]))
+    return decreasing and sorted(golds) == sorted(answers) and golds != answers
+

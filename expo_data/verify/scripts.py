@@ -9,6 +9,9 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿⁱˣᵏᵐ�
 _SUPERSCRIPT_RUN_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿⁱˣᵏᵐ⁽⁾]+")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓᵢⱼₖₘₙₚₛₜ", "0123456789aeoxijkmnpst")
 _SUBSCRIPT_RUN_RE = re.compile(r"(?<=[A-Za-zα-ωΑ-Ω)])[₀₁₂₃₄₅₆₇₈₉ₐₑₒₓᵢⱼₖₘₙₚₛₜ]+")
+_GREEK = dict(zip("αβγδεθλμνρστφωΔΘΛΣΦΩ", ["alpha", "beta", "gamma", "delta", "epsilon", "theta", "lambda", "mu", "nu", "rho",
+                                              "sigma", "tau", "phi", "omega", "Delta", "Theta", "Lambda", "Sigma", "Phi", "Omega"]))
+_GREEK_NAME_RE = re.compile(r"[αβγδεθλμνρστφωΔΘΛΣΦΩ](?=\s*(?:_|=|[₀-₉]))")  # λ₁ = 3: a name, as \\lambda_1 writes it
 _TEXT_SUBSCRIPT_RE = re.compile(r"_\s*\{\s*\\(?:text|mathrm|rm)\s*\{\s*([A-Za-z0-9]+)\s*\}\s*\}")
 
 
@@ -20,5 +23,6 @@ def superscripts_as_powers(text: str) -> str:
 def plain_scripts(text: str) -> str:
     """Superscripts as powers, a name's subscripts as _{...}: "V₂ ≈ 2.67 L" names V_{2}, as "V_2 ≈ 2.67 L" does."""
     text = _SUBSCRIPT_RUN_RE.sub(lambda m: "_{" + m.group().translate(_SUBSCRIPTS) + "}", superscripts_as_powers(text))
+    text = _GREEK_NAME_RE.sub(lambda m: "\\" + _GREEK[m.group()], text)
     text = text.replace("′", "'").replace("″", "''")  # f′(x): a prime, as f'(x) writes it
     return _TEXT_SUBSCRIPT_RE.sub(r"_{\1}", text)

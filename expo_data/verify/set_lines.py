@@ -32,7 +32,7 @@ def _plain_tuple_line(line: str) -> str:
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
-_INTERVAL_END = r"(?:-?\d+(?:\.\d+)?|-?∞|-?\\infty)"
+_INTERVAL_END = r"(?:-?\d+(?:\.\d+)?(?:/\d+)?|[-+]?∞|[-+]?\\infty|[-+]?inf\b)"  # "1/2", "-inf"
 _INTERVAL = rf"[\[(]\s*{_INTERVAL_END}\s*,\s*{_INTERVAL_END}\s*[\])]"
 # A set written in plain text or LaTeX as what the closing sentence states: a union of intervals, a listed set, a
 # range of one letter, the empty set. One interval alone only after "x ∈", "interval", "range" or "domain" (a point).
@@ -107,7 +107,8 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
         return None  # "The excluded values are {1, 2}", "Recall the domain: ...", "Case 1: −2 ≤ x ≤ 7"
     value = found.group("set")
     single = re.fullmatch(_INTERVAL, value)
-    if single and not found.group("member") and not re.search(r"\b(?:interval|range|domain)\b", last, re.IGNORECASE):
+    if single and not found.group("member") and not re.search(r"\b(?:interval|range|domain|solution\s+set)\b", last,
+                                                               re.IGNORECASE):
         return None  # "(2, 12)" alone may be a point; "Range: [−0.5, 0.5]" is an interval
     if re.fullmatch(_RAY, value) and not re.search(r"\b(?:range|domain|solutions?|values?|set|exactly|precisely|only|iff)\b", last,
                                                   re.IGNORECASE):
@@ -127,5 +128,6 @@ def _latex_set(value: str) -> str:
     value = re.sub(r"(?<!\\)\{", "\\{", re.sub(r"(?<!\\)\}", "\\}", value))
     for plain, latex in (("∪", " \\cup "), (" U ", " \\cup "), ("≤", " \\le "), ("<=", " \\le "), ("≥", " \\ge "), (">=", " \\ge "),
                          ("∞", "\\infty"), ("∅", "\\emptyset"), (" or ", " \\text{ or } ")):
+        value = re.sub(r"\binf\b", "\\\\infty", value)  # "-inf"
         value = value.replace(plain, latex)
     return re.sub(r"\s+", " ", value).strip()

@@ -131,9 +131,10 @@ def empty_answer_box(text: str) -> bool:
 
 # A closing sentence listing named solutions in plain text: "So the solutions are k=1, n=1 and k=3, n=2.", "So the
 # possible values are k = 11, 9, 3, 1." Only names, numbers, commas and "and" after the list's noun.
-_NAMED_SOLUTIONS_RE = re.compile(r"(?:^|[.!?\n]\s*)(?:so|thus|hence|therefore)?,?\s*the\s+(?:only\s+)?(?:possible\s+)?(?:solutions?|"
-                                 r"values?|pairs?|triples?)\s+(?:are|is)\s*:?\s*([a-z]\s*=\s*-?\d+(?:\s*(?:,|\band\b)\s*"
-                                 r"(?:[a-z]\s*=\s*)?-?\d+)+)\s*\.?\s*$", re.IGNORECASE)
+_NAME = r"[a-zλ](?:[₀-₉]+|_\d)?"  # "k", "λ₁", "x_2"
+_NAMED_SOLUTIONS_RE = re.compile(rf"(?:^|[.!?\n]\s*)(?:so|thus|hence|therefore)?,?\s*the\s+(?:only\s+)?(?:possible\s+)?(?:solutions?|"
+                                 rf"values?|pairs?|triples?|eigenvalues|roots|zeros)\s+(?:are|is)\s*:?\s*({_NAME}\s*=\s*[-−]?\d+"
+                                 rf"(?:\s*(?:,|\band\b)\s*(?:{_NAME}\s*=\s*)?[-−]?\d+)+)\s*\.?\s*$", re.IGNORECASE)
 
 
 def named_solutions(text: str) -> str | None:
