@@ -92,9 +92,10 @@ def set_forms(values: list[int], rng: random.Random) -> tuple[str, list[str], li
              " and ".join(map(str, shuffled)), "x = " + ", x = ".join(map(str, shuffled))]
     misses = [", ".join(map(str, values[:-1])), ", ".join(map(str, values + [max(values) + 1])),
               ", ".join(map(str, values[:-1] + [values[-1] + 1]))]
-    if len(values) >= 3 and values not in (sorted(values), sorted(values, reverse=True)) and shuffled != values:
-        # An unsorted bare gold of three or more values may be ordered (d(6), d(16), d(72)): the same bare list
-        # in another order is wrong; answers that say they are a set of solutions stay right.
+    if len(values) >= 3 and values != sorted(values) and shuffled != values:
+        # An unsorted bare gold of three or more values may be ordered (d(6), d(16), d(72)), and one sorted in
+        # decreasing order is a sorted sequence ("5, 0, -3"): the same bare list in another order is wrong; answers
+        # that say they are a set of solutions stay right.
         misses.append(forms.pop(0))
     return gold, forms, misses
 
