@@ -144,3 +144,30 @@ _CHECK_CONFIRMS_RE = re.compile(r"[✓✔]|\b(?:consistent|match(?:es)?|as given
                                 re.IGNORECASE)
 _CONCLUDING_BOX_LINE_RE = re.compile(r"(?:so|thus|therefore|hence|the)\b[^$\n]{0,60}\b(?:is|equals)\s*:?\s*\$?\s*\\boxed",
                                      re.IGNORECASE)
+
+
+def closing_before_check(text: str) -> str:
+    """The text before a closing "Check:" / "Verification:" paragraph, whose numbers restate the question
+    ("Check: $2(5) + 3 = 13$"), when an answer stands before it."""
+    check = CHECK_RE.search(text)
+    if not check or not re.search(r"(?<![A-Za-z\d.])-?\.?\d", text[:check.start()]):
+        return text
+    after = re.split(r"\n\s*\n", text[check.end():].strip())
+    closing = after[-1].strip() if len(after) > 1 else ""  # "Check: 3 + 2 = 5 ✓\n\n**x = 1, y = 2**": the bold line
+    answer_like = re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) and not re.search(
+        r"[✓✔]|\b(?:step|check\w*|verif\w*)\b|^\W*-?[\d.]+\s*=\s*-?[\d.]+\W*$", closing, re.IGNORECASE)  # "**7 = 7 ✓**"
+    last_line = text[check.end():].strip().splitlines()[-1].strip() if text[check.end():].strip() else ""
+    last_line = closing if len(after) > 1 and re.match(r"(?:\*\*)?(?:so|thus|therefore|hence)\b", closing, re.IGNORECASE) else (
+        last_line)  # "So, with $a \le b \le c$, the solutions are\n$$...$$.": the closing paragraph, whole
+    lead = re.match(r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?|(?P<the>(?:the|our)\s+[A-Za-z][A-Za-z ]{0,40}?"
+                    r"\s+(?:is|are|equals)\s)", last_line, re.IGNORECASE)  # or its own "The remainder is $2$."
+    concluded = len(text[check.end():].strip().splitlines()) > 1 and lead and not re.search(
+        r"[✓✔?]|\b(?:check\w*|verif\w*|holds|works|correct|satisf\w*|consistent)\b", last_line, re.IGNORECASE)
+    before = text[:check.start()].strip()
+    stated = re.findall(r"\d+(?:\.\d+)?", re.sub(r"[_^]\{[^{}]*\}|\\mathbb\s*\{?\w\}?", "", last_line))  # not "\mathbb{Z}_{>0}"
+    restated = set(stated) <= set(re.findall(r"\d+(?:\.\d+)?", before[-200:])) and not (  # "The remainder is $2$.": the
+        lead and lead.group("the") and stated[-1:] != re.findall(r"\d+(?:\.\d+)?", re.sub(r"\\pmod\s*\{?\s*\d+\}?|\(mod\s*\d+\)",
+                                                                                      "", before))[-1:])
+    if concluded and not answer_like and restated:  # "Check: 2304 + 4096 = 80^2 ✓.\nSo $n = 12$." after "... = 2^{12}."
+        closing, answer_like = last_line, True
+    return text[:check.start()] + ("\n\n" + closing if answer_like else "")

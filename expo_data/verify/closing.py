@@ -11,7 +11,7 @@ import re
 from fractions import Fraction
 
 from .tail import CORRECTION_CUE_RE, COURTESY_RE, sign_off
-from .set_lines import NUM as _NUM, TUPLE as _TUPLE, listed_tuples, plain_set_end
+from .set_lines import NUM as _NUM, TUPLE as _TUPLE, TUPLE_ITEM as _TUPLE_ITEM, listed_tuples, plain_set_end
 from .words import VULGAR_FRACTIONS, vulgar_parts
 
 # Sentences after the answer that state no value of it.
@@ -28,7 +28,6 @@ _SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "m": 10**6, "billion": 
 _SCALED_RE = re.compile(r"(?<![\w.])(\\?\$)?(\d+(?:\.\d+)?)\s?(thousand|million|billion)\b(?!-)|(?<![\w.])(\\?\$)"
                         r"(\d+(?:\.\d+)?)(k|m|bn)\b(?!\w)(?!\s*(?:[-+*/^=\\]|\.?\$))", re.IGNORECASE)
 _STATES = r"(?:\b(?:is|are|equals|is at|lies at|be)\b|=)"
-_TUPLE_ITEM = r"-?(?=[\d√π]|pi\b|sqrt)(?:\d+(?:\.\d+)?)?(?:π|pi\b|√\d+|sqrt\(\d+\))?(?:/\d+)?"  # "3", "π/2", "2√3", "-1/2"
 _TUPLE_RE = re.compile(rf"{_STATES}\s+(?:the\s+(?:point|pair|ordered\s+pair|coordinates?|solution)\s+)?\$?(\(\s*{_TUPLE_ITEM}\s*"
                        rf"(?:,\s*{_TUPLE_ITEM}\s*)+\))\$?\s*\.?\s*$", re.IGNORECASE)
 _CLOCK_END_RE = re.compile(r"(?<![\d:.])(\d{1,2}:\d{2}(?::\d{2})?)(\s*(?:[ap]\.\s?m\.?|[ap]m\b))?\s*\.?\s*$", re.IGNORECASE)
@@ -274,7 +273,8 @@ def closing_value(text: str) -> str | None:
     ray = _RAY_END_RE.search(last)
     if ray:
         return ray.group(1)  # "In interval notation, the solution is (-∞, 3)."
-    tuple_value = _TUPLE_RE.search(last)
+    tuple_value = None if _NOT_STATED_RE.search(last) or _SUPPOSED_RE.search(last) or re.search(  # "Maybe the point is (3, 2)."
+        r"\b(?:false|wrong|untrue|incorrect)\b", last, re.IGNORECASE) else _TUPLE_RE.search(last)
     if tuple_value:
         return re.sub(r"\s+", "", tuple_value.group(1))
     roots = _ROOTS_RE.search(last)

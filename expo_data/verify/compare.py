@@ -35,7 +35,7 @@ from .named import tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
-from .rewrites import answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
+from .rewrites import vector_label_dropped, answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
 from .tuple_lists import tuple_list_verdict
 from .qualifiers import approximate_verdict, domains_differ, residue_verdict
 from .sentences import none_exists, reduced_gold, some_exists, stated_value
@@ -324,18 +324,16 @@ def _without_article(text: str) -> str:
     return re.sub(r"^(?:a|an|the)\s+", "", normalise_string(text), flags=re.IGNORECASE)
 
 
-# A vector's name before its components: "\\mathbf a\\times\\mathbf b = (-3, 6, -3)", "\\vec{v} = \\langle 1, 2 \\rangle".
-_VECTOR_LABEL_RE = re.compile(r"\s*(?:\\(?:mathbf|vec|overrightarrow|vec\s*\{?\s*\\mathbf)\s*\{?\s*[A-Za-z]\s*\}?\}?|\\(?:times|cdot)|[A-Za-z]|\s)+"
-                             r"=\s*((?:\(|\\langle|\\begin\s*\{[pb]matrix\}|\\left\s*\().+)")
 _PLAIN_LABEL_RE = re.compile(r"\s*([A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?'*|\|[a-z]\|)\s*=\s*([^=<>]+?)\s*")
 
 
 def _math_match(gold: str, answer: str) -> tuple[bool, str | None]:
     from math_verify import verify
 
-    vector = _VECTOR_LABEL_RE.fullmatch(answer) if "=" not in gold else None
-    answer = vector.group(1) if vector and "=" not in vector.group(1) else answer
+    answer = vector_label_dropped(gold, answer)  # "\\mathbf a\\times\\mathbf b = (-3, 6, -3)"
     labelled, gold_label = _PLAIN_LABEL_RE.fullmatch(answer), _PLAIN_LABEL_RE.fullmatch(gold)
+    if labelled and gold_label and labelled.group(1) != gold_label.group(1) and labelled.group(1).rstrip("'") == gold_label.group(1).rstrip("'"):
+        return False, None  # "y = 2x" names y, not its derivative y' (dy/dx)
     if labelled and (looks_plain(labelled.group(2)) or looks_plain(gold)) and "=" not in gold:
         answer = labelled.group(2)  # "XP = sqrt(23) - 2 sqrt(3)", "y' = x^x\ln x + x^x": the value the answer names
     elif labelled and gold_label and gold_label.group(1) == labelled.group(1) and (

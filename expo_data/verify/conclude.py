@@ -32,7 +32,7 @@ _ASIDE_CLAUSE_RE = re.compile(r"(?<=[\w$}%*])\s*,\s*(?:which\s+(?:is|was|are|wer
 _APPROXIMATION_RE = re.compile(r"(?<=[\d$}])\s*,\s*(?:or\s+)?(?:approximately|roughly|about|≈)\s+[-\d$.][^!?\n]*?"
                                r"(?=[.!?]?\s*$)")
 # A value the closing denies after the one it states: "The sum is $7$, not $5$.", "x = 7 and not 5."
-_DENIED_ALTERNATIVE_RE = re.compile(r"(?<=[\w$}*%])\s*[,;]?\s*(?:and\s+|but\s+)?not\s+\**(?:\$[^$\n]{1,60}\$|[-−]?\d[\d,./]*)\**"
+_DENIED_ALTERNATIVE_RE = re.compile(r"(?<=[\w$}*%])\s*[,;]?\s*(?:and\s+)?not\s+\**(?:\$[^$\n]{1,60}\$|[-−]?\d[\d,./]*)\**"
                                     r"(?:\s+[A-Za-z]+){0,2}?(?=[.!]?\s*$)")
 # A closing sentence about what would have happened instead: "If the price had been $6, it would have made $300."
 COUNTERFACTUAL_RE = re.compile(r"(?<=[.!?])\s+(?:if|had)\b[^!?\n]*?\b(?:had|were)\b[^!?\n]*?\bwould\b[^!?\n]*$",
@@ -162,12 +162,22 @@ def _one_number_each(statement: str) -> str:
     return _UNIT_POWER_RE.sub("", _SCIENTIFIC_RE.sub(r"\1", statement))
 
 
+def _denied_dropped(denied: re.Match) -> str:
+    """ "The sum is $7$, not $5$." reads "The sum is $7$."; kept where the sentence hedges or subordinates the value
+    it states ("The value could be 7, not 5.", "... because the middle term is 7, not 5.")."""
+    sentence = re.split(r"[.!?\n]", denied.string[:denied.start()])[-1]
+    if re.search(r"\bbut$", sentence) or re.findall(r"\d+", denied.group())[:1] == re.findall(r"\d+", sentence)[-1:]:
+        return denied.group()  # "The sum is 7, but not 7 exactly.": no other value denied
+    return denied.group() if re.search(r"\b(?:because|since|as|when|if|could|might|would|may|whether|unless|perhaps|maybe|"
+                                       r"probably|think|guess)\b|n't\b", sentence, re.IGNORECASE) else ""
+
+
 def concluding_text(text: str) -> str | None:
     """The text up to the end of its concluding statement, remarks and asides dropped, for the last-number
     reading; None when the completion commits to no value."""
     text = _CLOSING_JUNK_RE.sub("", text)
     text = _ASIDE_CLAUSE_RE.sub(_drop_aside, _PAREN_REMARK_RE.sub(_remark_dropped, text)).rstrip()
-    text = _APPROXIMATION_RE.sub("", _DENIED_ALTERNATIVE_RE.sub("", COUNTERFACTUAL_RE.sub("", text))).rstrip()
+    text = _APPROXIMATION_RE.sub("", _DENIED_ALTERNATIVE_RE.sub(_denied_dropped, COUNTERFACTUAL_RE.sub("", text))).rstrip()
     if not text or _DANGLING_RE.search(text):
         return None
     bounds = [0] + [m.end() for m in _SENTENCE_END_RE.finditer(text)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .boxes import NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, box_before_check, cut_repeated_box
+from .boxes import (NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, box_before_check, closing_before_check,
+                    cut_repeated_box)
 from .spans import FORMULA_DEFINED_RE, REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count, infinite_value
 from .closing import closing_value, scaled_numbers, without_remarks
@@ -118,31 +119,6 @@ def _restates(boxed: str, phrase_rest: str) -> bool:
     return bool(squash(boxed)) and squash(boxed) in squash(line)
 
 
-def _before_check(text: str) -> str:
-    """The text before a closing "Check:" / "Verification:" paragraph, whose numbers restate the question
-    ("Check: $2(5) + 3 = 13$"), when an answer stands before it."""
-    check = CHECK_RE.search(text)
-    if not check or not _LAST_NUMBER_RE.search(text[:check.start()]):
-        return text
-    after = re.split(r"\n\s*\n", text[check.end():].strip())
-    closing = after[-1].strip() if len(after) > 1 else ""  # "Check: 3 + 2 = 5 ✓\n\n**x = 1, y = 2**": the bold line
-    answer_like = re.fullmatch(r"\*\*[^*\n]+\*\*\.?", closing) and not re.search(
-        r"[✓✔]|\b(?:step|check\w*|verif\w*)\b|^\W*-?[\d.]+\s*=\s*-?[\d.]+\W*$", closing, re.IGNORECASE)  # "**7 = 7 ✓**"
-    last_line = text[check.end():].strip().splitlines()[-1].strip() if text[check.end():].strip() else ""
-    last_line = closing if len(after) > 1 and re.match(r"(?:\*\*)?(?:so|thus|therefore|hence)\b", closing, re.IGNORECASE) else (
-        last_line)  # "So, with $a \le b \le c$, the solutions are\n$$...$$.": the closing paragraph, whole
-    concluded = len(text[check.end():].strip().splitlines()) > 1 and re.match(  # or its own "The remainder is $2$."
-        r"(?:\*\*)?(?:so|thus|therefore|hence|finally|in conclusion)\b,?|(?:the|our)\s+[A-Za-z][A-Za-z ]{0,40}?\s+(?:is|are|equals)\s",
-        last_line, re.IGNORECASE) and not re.search(
-        r"[✓✔?]|\b(?:check\w*|verif\w*|holds|works|correct|satisf\w*|consistent)\b", last_line, re.IGNORECASE)
-    before = text[:check.start()].strip()
-    stated = re.findall(r"\d+(?:\.\d+)?", re.sub(r"[_^]\{[^{}]*\}|\\mathbb\s*\{?\w\}?", "", last_line))  # not "\mathbb{Z}_{>0}"
-    restated = set(stated) <= set(re.findall(r"\d+(?:\.\d+)?", before[-200:]))
-    if concluded and not answer_like and restated:  # "Check: 2304 + 4096 = 80^2 ✓.\nSo $n = 12$." after "... = 2^{12}."
-        closing, answer_like = last_line, True
-    return text[:check.start()] + ("\n\n" + closing if answer_like else "")
-
-
 _NOT_THE_VALUE_RE = re.compile(r"(?:\brather than|\bother than|\bexcept|\bbesides|\bexclud(?:e|ing)|\bexceeds?|\bclaimed|"
                                r"\bnot(?: get| be| equal to)?|n't(?: be)?|\bor equal to|\\(?:le|ge|neq?)|\b(?:less|more|"
                                r"greater|fewer) than|\binstead of)[\s$*]*$", re.IGNORECASE)
@@ -150,7 +126,8 @@ _NOT_THE_VALUE_RE = re.compile(r"(?:\brather than|\bother than|\bexcept|\bbeside
 
 def _value_numbers(text: str) -> list[re.Match]:
     """The numbers of a text, a unit's power ("0.0157 m^3/s") aside."""
-    return [m for m in _LAST_NUMBER_RE.finditer(text) if not re.search(r"\d\s*[A-Za-zµμ]{1,3}\^\{?$", text[max(0, m.start() - 12):m.start()])]
+    return [m for m in _LAST_NUMBER_RE.finditer(text) if not re.search(  # "m/s^2", "kg·m^2" too
+        r"\d\s*(?:[A-Za-zµμ]{1,3}\s*[/·*]\s*)?[A-Za-zµμ]{1,3}\^\{?$", text[max(0, m.start() - 20):m.start()])]
 
 
 def _last_number(text: str) -> str | None:
@@ -333,7 +310,7 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
         return listed_solutions(text), "last_line"  # "exactly two solutions:\n- $f(x) = -1$;\n- $f(x) = x + 1$."
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
-    closing = closing_value(_before_check(text))
+    closing = closing_value(closing_before_check(text))
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)  # "The vertex is at (−1, 4)."
     count = closing_count(text) or named_solutions(text) or infinite_value(text)
@@ -342,7 +319,7 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     closing = value_line(text)
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)
-    text = re.sub(r"[−–](?=\s?\d)", "-", _before_check(text)[-3000:]).replace("{,}", ",")  # −3 is -3; 1{,}157
+    text = re.sub(r"[−–](?=\s?\d)", "-", closing_before_check(text)[-3000:]).replace("{,}", ",")  # −3 is -3; 1{,}157
     if restated_result(text) is not None:
         return with_restated_unit(text, restated_result(text)), "last_number"
     text = concluding_text(text)
@@ -403,11 +380,12 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         last = _last_number(text)
         at = -1 if last is None else text.rfind(last)
         if at >= 0 and at + len(last) >= numbers[-1].end():
-            mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])", last) else None
+            mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])|-?\d+$", last) else None  # 6.67*10**-5
             mantissa = mantissa or (_GROUPS_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d{3}(?:\.\d+)?", last) else None)
             mantissa = mantissa or _EXACT_BEFORE_RE.search(text[:at])  # "1/6 ≈ 0.167": both, for the grader to weigh
             mantissa = mantissa or (_WHOLE_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d+/\d+", last) else None)
-            last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
+            start = mantissa and (mantissa.start(1) if mantissa.group(1) else mantissa.start(2))
+            last, at = (text[start:at] + last, start) if mantissa else (last, at)
             last = with_its_unit(text, last, at + len(last))
             signed = re.search(r"(?:[=:(]|\b(?:is|was|are|of|at)\b)[ \t*]*[-−][ \t]*\\?\$[ \t]*$|^[ \t*]*−\\?\$$", text[:at], re.MULTILINE)
             last = "-" + last if signed and not last.startswith("-") else last  # "= **−$5.26**", not a bullet "- $5.26"
@@ -424,7 +402,7 @@ _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+
                                 r"(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")  # "for all $n \\in \\mathbb{Z}_{>0}$"
 
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
-_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*|x)\s*$")
+_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*|x)\s*$|(?<![\w.])(-?\d+(?:\.\d+)?\s*\*\s*10\s*\*\*)$")
 
 _EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 

@@ -33,7 +33,7 @@ def _vulgar_fraction(match: re.Match) -> str:
     return f"{match.group(1)}\\frac{{{numerator}}}{{{denominator}}}"
 
 
-_TIMES_TEN_RE = re.compile(r"(\d)\s*(?:x|×|\\times)\s*10\s*\^\s*\{?\s*([-+−]?\d+)\s*\}?")
+_TIMES_TEN_RE = re.compile(r"(\d)\s*(?:x|×|\\times|\*)\s*10\s*(?:\^|\*\*)\s*\{?\s*([-+−]?\d+)\s*\}?")  # also 6.67*10**-5
 _QUANTIFIED_CONDITION_RE = re.compile(
     r"^\s*(?:for\s+)?(?:all|every|any)\s+(?:(?:positive|negative|nonnegative|non-negative|real|odd|even)\s+)?"
     r"(?:integers?|real numbers?|reals|natural numbers?|numbers?|values?)\s+(?=\$?\s*[A-Za-z]\s*(?:\\[lg]e|\\[lg]eq|"

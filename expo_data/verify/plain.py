@@ -82,7 +82,8 @@ def parse_plain(text: str):
         return None  # a subscript is no plain formula
     names = {ch: Symbol(ch) for ch in _PLAIN_LETTERS}
     names.update({"sqrt": sqrt, "floor": floor, "ceil": ceiling, "ceiling": ceiling, "binom": binomial,
-                  "C": binomial if re.search(r"\bC\s*\(", text) else Symbol("C"),  # C(10, 3), or "+ C" of an integral "abs": Abs, "log": log, "ln": log, "exp": exp, "factorial": factorial, "gcd": gcd,
+                  "C": binomial if re.search(r"\bC\s*\(", text) else Symbol("C"),  # C(10, 3), or "+ C" of an integral
+                  "abs": Abs, "log": log, "ln": log, "exp": exp, "factorial": factorial, "gcd": gcd,
                   "lcm": lcm, "min": Min, "max": Max, "pi": pi, "oo": oo, "e": E, "i": I, "Sum": Sum, "sin": sin,
                   "cos": cos, "tan": tan, "cot": cot, "sec": sec, "csc": csc, "arcsin": asin, "arccos": acos,
                   "arctan": atan, "Product": Product, "asin": asin, "acos": acos, "atan": atan, "Function": Function})

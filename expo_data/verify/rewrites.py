@@ -109,8 +109,9 @@ def _quantity_value(reference: str, answer: str) -> str:
     rest = answer[name.end():]
     if name.group().lstrip(" $").startswith("\\det"):
         return rest  # "\\det A_n = (-1)^{n+1}(n-1)2^{n-2}": the determinant's value, a formula in n
-    if not re.search(r"\d", rest) or re.search(r"=|\\approx|≈", rest):
-        return answer
+    if not re.search(r"\d", rest) or re.search(r"=", rest) or re.search(r"\\approx|≈", rest) and "≈" not in name.group() and not (
+            re.search(r"\\pi|π|\\sqrt|√|\\frac|/", rest)):
+        return answer  # "T = \\pi/10 \\approx 0.314": an exact form and its rounding, read on
     letters = re.sub(r"\\[A-Za-z]+\s*\{[^{}]*\}|\\[A-Za-z]+", "", rest)
     if re.search(r"[A-Za-z]", letters) and unit_of(rest) is None:
         return answer  # "n = 3k + 1, k \\in Z": a form in a parameter, no measured value
@@ -135,6 +136,7 @@ def answer_rewritten(reference: str, answer: str) -> str:
     the like, which narrow the form), "exactly"/"only" ("exactly the primes", "only $n = 1$")."""
     answer = re.sub(r"(?:\\q?quad\s*)+(\\text\s*\{\s*(?:or|and)\s*\})(?:\s*\\q?quad)+", r" \1 ", answer)  # "x=1 \\quad\\text{or}\\quad x=2"
     answer = re.sub(r"^\s*(?:\\therefore|∴)\s*", "", answer)  # "$\\therefore CE = 104$": the sign of a conclusion
+    answer = re.sub(r"(?<=\d)\s*yrs?\.?\s*$", " years", answer)  # "5 yr": years, as the gold spells them
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
         answer = _APPROXIMATION_AFTER_RE.sub("", answer)
     answer = _quantity_value(reference, _asked_side_value(reference, answer))
@@ -143,3 +145,16 @@ def answer_rewritten(reference: str, answer: str) -> str:
     if not _QUALIFIED_FAMILY_RE.search(answer):
         answer = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", answer))
     return re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", answer)
+
+
+# A vector's name before its components: "\\mathbf a\\times\\mathbf b = (-3, 6, -3)", "\\vec{v} = \\langle 1, 2 \\rangle".
+_VECTOR_LABEL_RE = re.compile(r"\s*(?:\\(?:mathbf|vec|overrightarrow|vec\s*\{?\s*\\mathbf)\s*\{?\s*[A-Za-z]\s*\}?\}?|\\(?:times|cdot)|[A-Za-z]|\s)+"
+                             r"=\s*((?:\(|\\langle|\\begin\s*\{[pb]matrix\}|\\left\s*\().+)")
+
+
+def vector_label_dropped(gold: str, answer: str) -> str:
+    """The components a vector's name introduces, for a gold that names nothing; kept whole when the names of a
+    product run against the alphabet ("\\mathbf b \\times \\mathbf a" is -(a x b))."""
+    vector = _VECTOR_LABEL_RE.fullmatch(answer) if "=" not in gold else None
+    names = re.findall(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])", vector.group()[:vector.start(1)]) if vector else []
+    return vector.group(1) if vector and "=" not in vector.group(1) and names == sorted(names) else answer

@@ -244,20 +244,31 @@ def stated_value(gold: str) -> str | None:
 
 
 # "The limit is $+\\infty$.", "So the series diverges to $-\\infty$.": a closing sentence whose value is an infinity.
-_INFINITE_VALUE_RE = re.compile(r"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:limit|sum|value|integral)|it)\b[^.\n\d]{0,60}?"
-                                r"(?:\bis|\bequals|=|\b(?:diverges|tends|goes|grows)\s+to)\s*\$*\s*(?P<sign>[+-]?)\s*(?:\\infty|∞|infinity)"
+_INFINITE_VALUE_RE = re.compile(r"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:limit|sum|value|integral|series)(?:\s+of\s+[^,;.\n]{1,40}?)?|it)"
+                                r"\s+(?:is|equals|=|(?:diverges|tends|goes|grows)\s+to)\s*\$*\s*(?P<sign>[+-]?)\s*(?:\\infty|∞|infinity)"
                                 r"\s*\$*\s*[.!]?", re.IGNORECASE)
+_INFINITY_DOUBTED_RE = re.compile(r"\b(?:wrong|seems?|appears?|unclear|remains|otherwise|whereas|tempting|left|right|one-sided|"
+                                  r"claim\w*|show|prove|check)\b", re.IGNORECASE)
+# A value concluded before the closing sentence: "So the limit is 0." (then "The limit of the denominator is infinity.")
+_CONCLUDED_BEFORE_RE = re.compile(r"\b(?:so|thus|hence|therefore|answer)\b[^.\n]{0,60}?(?:\bis|=|\bequals)\s*[$*]*\s*[-+]?(?:\d|zero\b)",
+                                  re.IGNORECASE)
 
 
 def infinite_value(text: str) -> str | None:
-    """The infinity a closing sentence states ("The limit is $+\\infty$."): "\\infty" or "-\\infty"; None otherwise."""
-    sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "")
+    """The infinity a closing sentence states ("The limit is $+\\infty$."): "\\infty" or "-\\infty"; None for a
+    doubted or negated one, or one after a value the text already concluded ("So the limit is 0.")."""
+    sentences = re.split(r"(?<=[.!?])\s+|\n", text.strip())
+    sentence = sentences[-1].replace("**", "")
     found = _INFINITE_VALUE_RE.fullmatch(sentence.strip())
-    if not found or _NOT_STATED_WORDS_RE.search(sentence):
+    if not found or _NOT_STATED_WORDS_RE.search(sentence) or _INFINITY_DOUBTED_RE.search(sentence) or \
+            _CONCLUDED_BEFORE_RE.search(" ".join(sentences[:-1])[-400:]):
         return None
     return "-\\infty" if found.group("sign") == "-" else "\\infty"
 
 
+# One clause naming what the words value: "(So) the greatest common divisor of 1407 and 903" (no "because", "and").
+_WORDED_SUBJECT_RE = re.compile(r"\s*(?:(?:so|thus|hence|therefore),?\s+)?the\s+(?![^,;:]*\b(?:and(?!\s+\d)|because|since|as|when|whether|"
+                                r"suppose|claim\w*|wrong|check\w*|if|but|or)\b)[^,;:]{1,80}?\s*", re.IGNORECASE)
 _WORDED_VALUE_END_RE = re.compile(r"\b(?:is|equals|was)\s+(?:exactly\s+)?([A-Za-z]+(?:[- ][A-Za-z]+){0,3})\s*[.!]?\s*$")
 
 
@@ -274,7 +285,8 @@ def closing_count(text: str) -> str | None:
     sentence = re.split(r"(?<=[.!?])\s+", last_line.strip())[-1]
     worded = _WORDED_VALUE_END_RE.search(sentence)  # "The greatest common divisor of 1407 and 903 is twenty-one."
     worded_value = _worded_value(worded.group(1).lower()) if worded else None
-    if worded_value is not None and re.search(r"\d", sentence) and not _NOT_STATED_WORDS_RE.search(sentence):
+    if worded_value is not None and re.search(r"\d", sentence) and not _NOT_STATED_WORDS_RE.search(sentence) and \
+            _WORDED_SUBJECT_RE.fullmatch(sentence[:worded.start()]):
         return worded_value
     if re.search(r"\d", sentence):
         return None

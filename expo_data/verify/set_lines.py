@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
+TUPLE_ITEM = r"-?(?=[\d√π]|pi\b|sqrt)(?:\d+(?:\.\d+)?)?(?:π|pi\b|√\d+|sqrt\(\d+\))?(?:/\d+)?"  # a pair's item: "3", "π/2", "2√3", "-1/2"
 TUPLE = rf"\(\s*(?:\\pm\s*|±)?{NUM}(?:\s*,\s*(?:\\pm\s*|±)?{NUM})+\s*\)"  # "(0, \\pm 2)": two tuples
 # A closing sentence that is only the list of solutions: "All pairs: $(m, n) = (1, 1)$ and $(3, 2)$.", "The triples
 # $(a,b,p)$ are $(3,4,3)$ and $(2,2,2)$." Any other subject ("the candidates", "the pairs that fail", "I think the

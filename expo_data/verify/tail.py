@@ -191,7 +191,7 @@ _SHOULD_BE_RE = re.compile(r"(?:\bthe (?:correct |right |true )?answer|\b(?:answ
 
 # The closing sentence of a derivation written after its answer: "So Natalia sold 72 clips altogether.", "So
 # Melanie started with 18 vacuum cleaners. ✓" (chat-template residue and check marks after it set aside).
-_CLOSING_CONCLUSION_RE = re.compile(r"(?:so|thus|hence|therefore|in total|altogether|that means)\b[^.!?\n]*?(-?\d[\d,]*(?:\.\d+)?)"
+_CLOSING_CONCLUSION_RE = re.compile(r"(?:so|thus|hence|therefore|in total|altogether|that means)\b[^.!?\n]*?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
                                     r"(?![\d,.]*\s*(?:[-+*/×÷=^]|\d))[^\d\n]*$", re.IGNORECASE)
 
 
@@ -205,10 +205,12 @@ def _closing_statement_value(tail: str) -> tuple[str | None, bool]:
     if re.search(r"[$\\]|\b(?:note|equivalently|remark)\b", last_line, re.IGNORECASE):
         return None, False  # "The answer $\\frac14$ is confirmed.", "Note: the domain has length 5."
     closing = _CLOSING_CONCLUSION_RE.match(re.split(r"(?<=[.!?])\s+", last_line)[-1])
+    if closing and re.search(r"\b(?:not|short|more|less|fewer|than|instead|except)\b|n't\b", last_line, re.IGNORECASE):
+        return None, False  # "So the total is not 72.", "So she is 2 clips short of 72."
     if closing:
         return closing.group(1).replace(",", ""), True
-    if _ONE_VALUE_STATEMENT_RE.fullmatch(last_line):
-        return re.search(r"-?\d[\d,]*(?:\.\d+)?", last_line).group().replace(",", ""), False
+    if _ONE_VALUE_STATEMENT_RE.fullmatch(last_line) and not _STATEMENT_DOUBTED_RE.search(last_line):
+        return re.search(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?", last_line).group().replace(",", ""), False
     return None, False
 
 
@@ -392,15 +394,23 @@ def before_invented_block(text: str) -> str:
     return text
 
 
-# A closing statement of one value: "The car in the slow lane took 16 hours.", "Marie ordered 2 boxes of pizza."
-_ONE_VALUE_STATEMENT_RE = re.compile(r"(?=(?:[^\n]*?\b[A-Za-z]{2,}\b){3})(?![^\n]*(?:[=+*/×÷?]|\d\s*-\s*\d|\b(?:if|maybe|perhaps|"
-                                     r"might|could|would|not|about|approximately)\b))[^\d\n]*-?\d[\d,]*(?:\.\d+)?[^\d\n]*",
-                                     re.IGNORECASE)
+# A closing statement of one value: "The car in the slow lane took 16 hours.", "Marie ordered 2 boxes of pizza.", "The
+# hypotenuse is 10 units long.": a subject, a verb that reports a result, the value and a few words, nothing hedged.
+_RESULT_VERBS = (r"is|are|was|were|will be|took|takes|ordered|sold|bought|has|had|have|made|makes|spent|spends|earned|earns|paid|"
+                 r"pays|got|gets|used|uses|ran|runs|walked|read|ate|saved|owns|collected|received|gave|costs?|weighs|measures")
+_ONE_VALUE_STATEMENT_RE = re.compile(
+    rf"(?:(?:so|thus|hence|therefore|in total),?\s+)?(?:the\s+)?(?:[A-Za-z]+\s+){{0,5}}?(?:{_RESULT_VERBS})\s+"
+    r"(?:(?:exactly|a total of|in total)\s+)?\$?-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:\s+(?![^\n]*\b(?:or|more|less|fewer|than|before|after|"
+    r"least|most|about|nearly|roughly|around|approximately|give|take)\b)[A-Za-z]+){0,4}\s*[.!]?", re.IGNORECASE)
+_STATEMENT_DOUBTED_RE = re.compile(r"\b(?:if|maybe|perhaps|might|could|would|should|not|never|cannot|I guess|guessing|think|verify|check|"
+                                   r"wants?|needs?|plan\w*|must|let|suppos\w*|assum\w*|wonder\w*|whether|\w+ly|doubt\w*|hope\w*|"
+                                   r"expect\w*|claim\w*|says?|said|false|wrong)\b|n't\b|[?=+*/×÷]", re.IGNORECASE)
 
 
 def closes_on_statement(text: str) -> bool:
     """The text's last line is a sentence that states one value and computes nothing: what the model concluded
     before it went on to invent a question or a turn of its own."""
     lines = [line for line in re.sub(r"<\|[a-z_]+\|>", "", text).strip().splitlines() if line.strip()]
-    return bool(lines) and bool(_ONE_VALUE_STATEMENT_RE.fullmatch(lines[-1].strip().strip("*").strip()))
+    last = lines[-1].strip().strip("*").strip() if lines else ""
+    return bool(_ONE_VALUE_STATEMENT_RE.fullmatch(last)) and not _STATEMENT_DOUBTED_RE.search(last)
 

@@ -89,10 +89,10 @@ _EXACT_WITH_UNIT_RE = re.compile(r"(.*?(?:\\pi|π|\\sqrt\s*\{[^{}]+\}|\})\s*)(?:
 # A physical quantity's symbol before its value: "Q ≈ 4200 J", "\\rho = 1500 kg/m^3", "\\vec F = (2, -1, 3)", "A^{T} = ...",
 # "E_k \\approx 2.2 J", "\\Delta G^\\circ = ...". A function ("f(x) =") or a product ("2x =") is no such name.
 QUANTITY_NAME_RE = re.compile(
-    r"^\s*\$?\s*(?:\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
+    r"^\s*\$?\s*(?:[PEV]\s*\([^()=]{1,20}\)|\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
     r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
     r"Phi|Omega|Sigma|Lambda)|[αβγδεθλμνρστφωΔΦΩ]|\\det\s*\(?\s*[A-Z](?:_\{?\w+\}?)?\s*\)?)(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?|\^\s*\{?\\circ\}?)?"
-    r"\s*(=|\\approx|≈)\s*(?=[-+\d\\(.])")  # "θ = 60°", "\\det A_n = ..."
+    r"\s*(=|\\approx|≈)\s*(?=[-+−\d\\(.$])")  # "θ = 60°", "\\det A_n = ...", "P(D \\mid +) = 1/6", "P_0 = $40"
 
 
 def _without_quantity_name(answer: str) -> str:
