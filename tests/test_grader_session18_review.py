@@ -86,3 +86,32 @@ def test_a_self_explanation_closing_that_denies_or_states_a_fraction(closing, go
     hint = gold if gold != "\\frac{3}{4}" else "3/4"
     completion = f"The answer is {hint}. Here is how to get it.\n\nWe count the cases one by one.\n\n{closing}"
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("closing", ["The limit is not $\\infty$.", "It does not go to $\\infty$.",
+                                     "It never goes to $\\infty$.", "The limit probably is $\\infty$.",
+                                     "The limit, if it exists, is $\\infty$.", "It tends to $\\infty$?",
+                                     "The limit from the left is $-\\infty$ and from the right it is $\\infty$."])
+def test_a_closing_infinity_negated_or_hedged(closing):
+    assert graded("\\infty", "We examine the behaviour of the expression as n grows.\n\n" + closing) is False
+
+
+@pytest.mark.parametrize("closing", ["The limit isn't $\\frac{1}{2}$.", "The limit is no longer $\\frac{1}{2}$."])
+def test_a_closing_that_denies_its_value_in_other_words(closing):
+    assert graded("\\frac{1}{2}", "We simplify the expression carefully.\n\n" + closing) is False
+
+
+def test_the_denied_value_keeps_its_sign():
+    completion = "We add the terms one by one and simplify.\n\nThe sum is $7$, not $-7$."
+    assert graded("-7", completion) is False
+    assert graded("7", completion) is True
+
+
+@pytest.mark.parametrize("closing, expected", [
+    ("So she did not sell 72 clips.", False), ("So it cannot be 72 clips.", False),
+    ("So she sold fewer than 72 clips.", False), ("So the hint of 72 clips is off.", False),
+    ("So is it 72 clips?", False), ("So she maybe sold 72 clips.", False),
+    ("She sold 72 clips altogether. ✓", True), ("Double-check: 48 + 24 = 72. Yes, 72 is correct.", True)])
+def test_a_self_explanation_that_doubts_its_hint_states_no_answer(closing, expected):
+    completion = "The answer is 72. Here is how to get it.\nShe sold 48 in April and 24 in May.\n" + closing
+    assert graded("72", completion) is expected

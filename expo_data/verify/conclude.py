@@ -166,7 +166,8 @@ def _denied_dropped(denied: re.Match) -> str:
     """ "The sum is $7$, not $5$." reads "The sum is $7$."; kept where the sentence hedges or subordinates the value
     it states ("The value could be 7, not 5.", "... because the middle term is 7, not 5.")."""
     sentence = re.split(r"[.!?\n]", denied.string[:denied.start()])[-1]
-    if re.search(r"\bbut$", sentence) or re.findall(r"\d+", denied.group())[:1] == re.findall(r"\d+", sentence)[-1:]:
+    signed = r"[-−]?\d+(?:\.\d+)?"
+    if re.search(r"\bbut$", sentence) or re.findall(signed, denied.group())[:1] == re.findall(signed, sentence)[-1:]:
         return denied.group()  # "The sum is 7, but not 7 exactly.": no other value denied
     return denied.group() if re.search(r"\b(?:because|since|as|when|if|could|might|would|may|whether|unless|perhaps|maybe|"
                                        r"probably|think|guess)\b|n't\b", sentence, re.IGNORECASE) else ""

@@ -195,6 +195,22 @@ _CLOSING_CONCLUSION_RE = re.compile(r"(?:so|thus|hence|therefore|in total|altoge
                                     r"(?![\d,.]*\s*(?:[-+*/×÷=^]|\d))[^\d\n]*$", re.IGNORECASE)
 
 
+_DOUBTED_VALUE_RE = re.compile(r"\b(?:not|never|cannot|off|missed|fewer|more than|less than|at least|at most|about|maybe|"
+                               r"perhaps|might|could|probably|seems?|wrong|instead|hint|minus)\b|n't\b|\?\s*$", re.IGNORECASE)
+
+
+_CHECKED_RE = re.compile(r"[✓✔]|check|\b(?:verif\w*|sanity|confirm\w*|correct|right|yes)\b", re.IGNORECASE)
+
+
+def _doubts_its_answer(stated: str, tail: str) -> bool:
+    """The last line after the answer's own names the answer's value and doubts, bounds or denies it ("So it cannot be
+    72 clips.", "So she sold fewer than 72 clips.", "So the hint of 72 clips is off.")."""
+    later = tail.rstrip().split("\n", 1)
+    last_line = later[-1].strip().rsplit("\n", 1)[-1] if len(later) > 1 else ""
+    named = any(_same_value(stated, number) for number in re.findall(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?", last_line))
+    return named and bool(_DOUBTED_VALUE_RE.search(last_line)) and not _CHECKED_RE.search(last_line)
+
+
 def _closing_statement_value(tail: str) -> tuple[str | None, bool]:
     """(value, concluded) of the tail's closing sentence, on a line after the answer's own, when it states one value
     in plain words: concluded when it opens on "so"/"thus"/... ("So Natalia sold 72 clips altogether."), not for a
@@ -224,8 +240,10 @@ def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     named = _NAMED_CONCLUSION_RE.search(tail.strip()) or _SHOULD_BE_RE.search(tail.strip())
     if named and not _same_value(stated, named.group(1)):
         return named.group(1).strip()  # "**Answer:** $n = 5$ ... Hence $n = 7$ is the answer.", "The answer should be 7."
+    if _doubts_its_answer(stated, tail) and not CORRECTION_CUE_RE.search(tail):
+        return ""  # "The answer is 72. Here is how ... So she did not sell 72 clips.": the derivation turns it down
     closing, concluded = _closing_statement_value(tail)
-    if closing is not None and not CORRECTION_CUE_RE.search(tail) and (concluded or _same_value(stated, closing)):
+    if closing is not None and not CORRECTION_CUE_RE.search(tail):
         # "The answer is 72. Here is how to get it. ... So Natalia sold 72 clips altogether.": it ends on its answer;
         # "... So she sold 70 clips altogether.": its own derivation ends elsewhere, and which it means is unknown
         return None if _same_value(stated, closing) else ""

@@ -79,6 +79,9 @@ def turned_down(text: str) -> bool:
     the width is 5") leaves the value."""
     last = _last_sentence(text)
     values = list(_VALUE_RE.finditer(last))
+    infinity = re.search(r"\$[^$]*(?:\\infty|∞)[^$]*\$\s*[.?!]?\s*$", last)
+    if infinity and re.search(r"\b(?:not|never|false|remains|probably|if|maybe|perhaps|left|right)\b|n't\b|\?", last, re.IGNORECASE):
+        return True  # "It does not go to $\\infty$.", "The limit, if it exists, is $\\infty$."
     if not values:
         return False
     at = values[-1].start()
@@ -87,7 +90,8 @@ def turned_down(text: str) -> bool:
     clause_end = next((m.start() for m in _CLAUSE_RE.finditer(last, values[-1].end())), len(last))
     if _TURNED_DOWN_RE.search(last, clause_start, clause_end) or _REFERRED_BACK_RE.search(last, clause_end):
         return True  # "... $x = 3$ ...", or "But $x = 3$ makes the denominator zero, so it is not allowed."
-    if re.search(r"\b(?:is|are|was|were|equals?)\s+not\s+(?:equal\s+to\s+)?[$*\s]*$", last[clause_start:at], re.IGNORECASE):
+    if re.search(r"(?:\b(?:is|are|was|were|equals?)\s+(?:not|no\s+longer)|\b(?:is|are|was)n't)\s+(?:equal\s+to\s+)?[$*\s]*$",
+                 last[clause_start:at], re.IGNORECASE):
         return True  # "The limit is not $\\frac{1}{2}$.": the value it closes on is the one it denies
     unequal = list(_NOT_EQUAL_RE.finditer(last))
     after = last[unequal[-1].end():].split("$", 1)[-1] if unequal else ""
