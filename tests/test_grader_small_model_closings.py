@@ -85,3 +85,16 @@ def test_a_plain_pair_holding_pi(pair, expected):
 def test_what_follows_an_answer_on_later_lines(after, expected):
     completion = "We need $3n \\equiv 2 \\pmod 7$; $n = 3$ gives $9 \\equiv 2$.\nThe answer is: 3.\n" + after
     assert graded("3", completion) is expected
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("6 × 7 = 42 pencils.\nAnswer: 42\n\nFollow-up question: If Mia buys twice as many boxes?\n14 × 6 = 84.\nAnswer: 84",
+     "42", True),
+    ("6 × 7 = 42 pencils.\nAnswer: 42\n\nFollow-up question: If Mia buys twice as many boxes?\n14 × 6 = 84.\nAnswer: 84",
+     "84", False),
+    ("36 + x = 3(8 + x)\n12 = 2x\nx = 6\n6", "6", True),
+    ("36 + x = 3(8 + x)\nx = 5\n6", "6", False),
+    ("The correct answer is $\\sqrt{5}$. Here is the reasoning.\n\n$|z| = \\sqrt{1 + 4}$.\n\nSo |z| = √5", "\\sqrt{5}", True),
+    ("The correct answer is $\\sqrt{5}$. Here is the reasoning.\n\n$|z| = \\sqrt{1 + 9}$.\n\nSo |z| = √10", "\\sqrt{5}", False)])
+def test_follow_up_blocks_restated_lines_and_radicals_after_the_hint(completion, gold, expected):
+    assert graded(gold, completion) is expected

@@ -283,7 +283,12 @@ def values_on_lines(text: str) -> bool:
     """The text ends in a list: its last two lines are bare values or bulleted values ("- 2\n- 3", "x = 1\nx = 3")."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     items = [re.sub(r"^[-*•+]\s+", "", line) for line in lines[-2:]]
-    return len(items) == 2 and all(_bare_value(item) for item in items)
+    return len(items) == 2 and all(_bare_value(item) for item in items) and not _restates(*items)
+
+
+def _restates(previous: str, last: str) -> bool:
+    """ "x = 6" then "6": the last line restates the value before it, no second value."""
+    return bool(re.fullmatch(r"(?:[A-Za-z]\s*=\s*)?" + re.escape(last.strip("*$ .")), previous.strip("*$ .")))
 
 
 def value_line(text: str) -> str | None:
@@ -293,7 +298,7 @@ def value_line(text: str) -> str | None:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if len(lines) < 2 or any(_REFUSAL_RE.search(line) for line in lines[-3:]):
         return None
-    if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]):
+    if re.match(r"[-*•+]\s", lines[-1]) or _bare_value(lines[-2]) and not _restates(lines[-2], lines[-1]):  # "x = 6\n6"
         return None  # the last item of a bulleted list, or one of several values on their own lines
     # "Let u = 2^x: u^2 = 6u + 16, u = 8, so x = 3.\nSo x = 10^3": a definition line that already worked to its end,
     # then the conclusion; "Let's try k = 4.\nSo m = 16" stays a case under a supposition.

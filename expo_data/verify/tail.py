@@ -63,7 +63,7 @@ _NUMBER_THEN_WORDS_RE = re.compile(r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)(?:\s+[A-Za-
 
 
 def _squash(text: str) -> str:
-    text = _MATH_DELIMS_RE.sub("", text)
+    text = re.sub(r"√\s*(\d+|[A-Za-z])", r"\\sqrt{\1}", _MATH_DELIMS_RE.sub("", text)).replace("π", "\\pi")  # √5, π
     text = re.sub(r"\\(?:left|right|[,;!: ]|dfrac|tfrac)", lambda m: "frac" if "frac" in m.group() else "", text)
     return re.sub(r"[\s{}\"'`]|\\text|\\(?=\")|\.$", "", text).replace(",", "")
 
@@ -191,7 +191,8 @@ _SHOULD_BE_RE = re.compile(r"(?:\bthe (?:correct |right |true )?answer|\b(?:answ
 
 # The closing sentence of a derivation written after its answer: "So Natalia sold 72 clips altogether.", "So
 # Melanie started with 18 vacuum cleaners. ✓" (chat-template residue and check marks after it set aside).
-_CLOSING_CONCLUSION_RE = re.compile(r"(?:so|thus|hence|therefore|in total|altogether|that means)\b[^.!?\n]*?(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
+_CLOSING_CONCLUSION_RE = re.compile(r"(?:so|thus|hence|therefore|in total|altogether|that means)\b[^.!?\n]*?(?<![√^/\\\w])"
+                                    r"(-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
                                     r"(?![\d,.]*\s*(?:[-+*/×÷=^]|\d))[^\d\n]*$", re.IGNORECASE)
 
 
@@ -391,7 +392,8 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore)\b", r
 
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
 _INVENTED_BLOCK_RE = re.compile(
-    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:Question|Problem|Q|Human|User)(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
+    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:(?:Follow-up|Next|Bonus|Another)\s+(?:question|problem)|Question|Problem|Q|Human|User)"
+    r"(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
     re.IGNORECASE)
 _STATED_ANSWER_RE = re.compile(r"\\boxed|####|\banswer\b|\bfinal\b", re.IGNORECASE)
 # The invented question's own answer on one of its next lines: "Question: ...?\nAnswer: 7".
