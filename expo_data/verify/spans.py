@@ -9,7 +9,7 @@ from .functions import identically_as_definitions
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
 SPAN_JOIN_RE = re.compile(r"\s*(?:,?\s*(?:and|or)\b|,|;|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)  # ", and" whole
 # One named value or one function ("$f(x)=x$ and $f(x)=2-x$"); "$f(1) = 3$" names no function.
-_NAMED = r"\s*(?:[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?|\(\s*[a-z](?:\s*,\s*[a-z])+\s*\))\s*="  # "(k,n) ="
+_NAMED = r"\s*(?:(?:[A-Za-z]|\\(?:lambda|mu|theta|alpha|beta|gamma|omega|sigma|phi|rho|tau)(?![A-Za-z]))(?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?|\(\s*[a-z](?:\s*,\s*[a-z])+\s*\))\s*="  # "(k,n) ="
 SPAN_SHAPE_RE = re.compile(rf"{_NAMED}(?:\s*[A-Za-z]\s*=)*\s*[^=<>]+|{_NAMED}\s*[^=<>,]+(?:,{_NAMED}\s*[^=<>,]+)+")  # or "$b=0, a=2$"
 # Words of a sentence that turns down what it names: "We tried $f(x)=x$ and $f(x)=x^2$, but only the first works."
 REJECTING_RE = re.compile(r"\b(?:fails?|failed|not|no|never|tried|candidates?|would|but|neither|nor|except|unless|if|"
