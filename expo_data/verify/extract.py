@@ -380,12 +380,12 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
         last = _last_number(text)
         at = -1 if last is None else text.rfind(last)
         if at >= 0 and at + len(last) >= numbers[-1].end():
-            mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])|-?\d+$", last) else None  # 6.67*10**-5
+            mantissa = _MANTISSA_RE.search(text[:at]) if re.match(r"10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺])", last) else (
+                _PYTHON_POWER_RE.search(text[:at]) if re.fullmatch(r"-?\d+", last) else None)
             mantissa = mantissa or (_GROUPS_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d{3}(?:\.\d+)?", last) else None)
             mantissa = mantissa or _EXACT_BEFORE_RE.search(text[:at])  # "1/6 ≈ 0.167": both, for the grader to weigh
             mantissa = mantissa or (_WHOLE_BEFORE_RE.search(text[:at]) if re.fullmatch(r"\d+/\d+", last) else None)
-            start = mantissa and (mantissa.start(1) if mantissa.group(1) else mantissa.start(2))
-            last, at = (text[start:at] + last, start) if mantissa else (last, at)
+            last, at = (text[mantissa.start(1):at] + last, mantissa.start(1)) if mantissa else (last, at)
             last = with_its_unit(text, last, at + len(last))
             signed = re.search(r"(?:[=:(]|\b(?:is|was|are|of|at)\b)[ \t*]*[-−][ \t]*\\?\$[ \t]*$|^[ \t*]*−\\?\$$", text[:at], re.MULTILINE)
             last = "-" + last if signed and not last.startswith("-") else last  # "= **−$5.26**", not a bullet "- $5.26"
@@ -402,7 +402,8 @@ _BOUND_VARIABLE_RE = re.compile(r"\s+for\s+(?:all|every|each|any)\s+(?:[a-z]+\s+
                                 r"(?:[<>]|\\[lg]eq?)\s*-?\d+\s*)?\$\s*\.?\s*$")  # "for all $n \\in \\mathbb{Z}_{>0}$"
 
 # "3.0 × 10⁸": the mantissa before a power of ten that ends the text ("10⁸" alone is another number).
-_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*|x)\s*$|(?<![\w.])(-?\d+(?:\.\d+)?\s*\*\s*10\s*\*\*)$")
+_MANTISSA_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:×|\\times|·|⋅|\\cdot|\*|x)\s*$")
+_PYTHON_POWER_RE = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?\s*\*\s*10\s*\*\*)$")  # "6.67*10**" before "-5"
 
 _EXACT_BEFORE_RE = re.compile(r"(?<![×*·+\-/]\s)(?<![×*·+\-/\S])((?=\S*[\d√π])[\d√π()/.^+\-]+\s*(?:≈|\\approx)\s*)$")
 
