@@ -89,3 +89,16 @@ def test_a_gold_sorted_in_decreasing_order_is_a_sequence(values, turn):
     ("Final answer: θ_B ≈ 0.983 rad", "56.3^\\circ", True)])
 def test_plain_closings_with_intervals_and_greek_names(closing, gold, expected):
     assert verify_one(gold, extract_answer("2x - 1 <= 0, so we solve it.\n\n" + closing)[0])[0] is expected
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("$-\\frac{1}{2}\\le ab+bc+ca\\le 1$", "\\left[-\\tfrac12,\\,1\\right]", True),
+    ("$-\\frac{1}{2}\\le ab+bc+ca\\le 1$", "[-1/2, 1]", True),
+    ("$-\\frac{1}{2}\\le ab+bc+ca\\le 1$", "(-1/2, 1]", False),
+    ("$-\\frac{1}{2}\\le ab+bc+ca\\le 1$", "[-1, 1]", False),
+    ("$0 < xy < 4$", "(0, 4)", True),
+    ("$0 < xy < 4$", "[0, 4)", False),
+    ("n=1", "$n=1$ works", True),
+    ("n=2", "$n=1$ works", False)])
+def test_a_range_of_an_expression_and_a_value_that_works(gold, answer, expected):
+    assert same(gold, answer) is expected

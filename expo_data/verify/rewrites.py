@@ -137,6 +137,8 @@ def answer_rewritten(reference: str, answer: str) -> str:
     answer = re.sub(r"(?:\\q?quad\s*)+(\\text\s*\{\s*(?:or|and)\s*\})(?:\s*\\q?quad)+", r" \1 ", answer)  # "x=1 \\quad\\text{or}\\quad x=2"
     answer = re.sub(r"^\s*(?:\\therefore|∴)\s*", "", answer)  # "$\\therefore CE = 104$": the sign of a conclusion
     answer = re.sub(r"(?<=\d)\s*yrs?\.?\s*$", " years", answer)  # "5 yr": years, as the gold spells them
+    answer = re.sub(r"^(\s*(?:only\s+)?\$[^$]*\d[^$]*\$)\s+(?:works|holds|is the only (?:solution|one))\s*\.?\s*$", r"\1",
+                    answer, flags=re.IGNORECASE)  # "Only $n=1$ works."
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader
         answer = _APPROXIMATION_AFTER_RE.sub("", answer)
     answer = _quantity_value(reference, _asked_side_value(reference, answer))
@@ -158,3 +160,19 @@ def vector_label_dropped(gold: str, answer: str) -> str:
     vector = _VECTOR_LABEL_RE.fullmatch(answer) if "=" not in gold else None
     names = re.findall(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])", vector.group()[:vector.start(1)]) if vector else []
     return vector.group(1) if vector and "=" not in vector.group(1) and names == sorted(names) else answer
+
+
+_BOUND = r"(-?\s*(?:\\[dt]?frac\s*\{[^{}]+\}\s*\{[^{}]+\}|\\[dt]?frac\d\d|\d+(?:\.\d+)?(?:/\d+)?))"
+_RANGE_CHAIN_RE = re.compile(rf"\s*\$?\s*{_BOUND}\s*(\\leq?|\\le|<|≤)\s*(?=[^$<>=]*[A-Za-z])[^$<>=]+?\s*(\\leq?|<|≤)\s*{_BOUND}\s*\$?\s*")
+
+
+def range_chain_as_interval(reference: str, answer: str) -> str:
+    """A gold that bounds an expression on both sides ("$-\\frac{1}{2}\\le ab+bc+ca\\le 1$"), read as the interval
+    of its values when the answer is an interval ("\\left[-\\tfrac12, 1\\right]"); the gold unchanged otherwise."""
+    chain = _RANGE_CHAIN_RE.fullmatch(reference)
+    if not chain or not re.match(r"\s*\$?\s*(?:\\left\s*)?[\[(]", answer) or "," not in answer:
+        return reference
+    left = "[" if chain.group(2) in ("\\le", "\\leq", "≤") else "("
+    right = "]" if chain.group(3) in ("\\le", "\\leq", "≤") else ")"
+    return f"{left}{chain.group(1)}, {chain.group(4)}{right}"
+
