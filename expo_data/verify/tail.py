@@ -200,14 +200,19 @@ _DOUBTED_VALUE_RE = re.compile(r"\b(?:not|never|cannot|off|missed|fewer|more tha
                                r"perhaps|might|could|probably|seems?|wrong|instead|hint|minus)\b|n't\b|\?\s*$", re.IGNORECASE)
 
 
+def _last_later_line(tail: str) -> str:
+    """The tail's last line when it lies past the answer's own line (the tail's first); "" otherwise."""
+    later = tail.rstrip().split("\n", 1)
+    return later[-1].strip().rsplit("\n", 1)[-1].strip() if len(later) > 1 else ""
+
+
 _CHECKED_RE = re.compile(r"[✓✔]|check|\b(?:verif\w*|sanity|confirm\w*|correct|right|yes)\b", re.IGNORECASE)
 
 
 def _doubts_its_answer(stated: str, tail: str) -> bool:
     """The last line after the answer's own names the answer's value and doubts, bounds or denies it ("So it cannot be
     72 clips.", "So she sold fewer than 72 clips.", "So the hint of 72 clips is off.")."""
-    later = tail.rstrip().split("\n", 1)
-    last_line = later[-1].strip().rsplit("\n", 1)[-1] if len(later) > 1 else ""
+    last_line = _last_later_line(tail)
     named = any(_same_value(stated, number) for number in re.findall(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?", last_line))
     return named and bool(_DOUBTED_VALUE_RE.search(last_line)) and not _CHECKED_RE.search(last_line)
 
@@ -216,8 +221,7 @@ def _closing_statement_value(tail: str) -> tuple[str | None, bool]:
     """(value, concluded) of the tail's closing sentence, on a line after the answer's own, when it states one value
     in plain words: concluded when it opens on "so"/"thus"/... ("So Natalia sold 72 clips altogether."), not for a
     bare statement ("The average guess is 80."), which may be a remark; (None, False) otherwise."""
-    later_lines = re.sub(r"<\|[a-z_]+\|>|[✓✔]|\*\*", " ", tail).rstrip().split("\n", 1)  # not the answer's own line
-    last_line = later_lines[-1].strip().rsplit("\n", 1)[-1].strip() if len(later_lines) > 1 else ""
+    last_line = _last_later_line(re.sub(r"<\|[a-z_]+\|>|[✓✔]|\*\*", " ", tail))
     last_line = re.sub(r"\$\s*((?:[a-z]\s*=\s*)?-?\d[\d,.]*)\s*\$", r"\1", last_line)  # "is $n = 3$."
     if re.search(r"[$\\]|\b(?:note|equivalently|remark)\b", last_line, re.IGNORECASE):
         return None, False  # "The answer $\\frac14$ is confirmed.", "Note: the domain has length 5."
