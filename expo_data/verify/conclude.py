@@ -145,7 +145,8 @@ _BOUND_BEFORE_VALUE_RE = re.compile(r"(?:\b(?:at least|at most|no (?:more|less|f
 
 
 _CONCLUDED_EQUATION_RE = re.compile(r"\s*(?:therefore|thus|hence|so),?\s+\$[^$]*=[^$]*\$|[^$]*\b(?:solution|function|polynomial)s? (?:is|are)\b"
-                                    r"[^$]*\$\s*[fghPQ]\s*\(\s*[a-z]\s*\)\s*=[^$]*\$", re.IGNORECASE)  # "... is the identity: $P(x) = x$."
+                                    r"[^$]*\$\s*[fghPQ]\s*\(\s*[a-z]\s*\)\s*=[^$]*\$|\s*(?:\*\*)?\s*\$\s*[fghPQ]\s*\(\s*[a-z]\s*\)\s*=[^$]*\$",
+                                    re.IGNORECASE)  # "... is the identity: $P(x) = x$.", "**$f(x)=x$ or $f(x)=-x$.**"
 
 
 # "All such $n$: $n \\in \\{1, 3\\}$": membership states the set, unless its label turns it down or leaves it open.

@@ -17,7 +17,9 @@ _TUPLES_SUBJECT = (r"(?:(?:(?!\b(?:if|for|when|unless|suppos\w*|assum\w*|excludi
                    r"(?:(?:so|thus|hence|therefore|by symmetry),?\s+)?(?:all\s+(?:the\s+)?|the\s+(?:only\s+)?)?"
                    r"(?:(?:ordered|integer|positive|nonnegative|non-negative|natural|real|prime|possible)\s+)*"
                    r"(?:(?:full\s+|complete\s+)?list\s+of\s+(?:all\s+)?(?:the\s+)?solutions\s+is|"
-                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?\s*(?:are|:))\s*")
+                   r"(?:pairs|triples|tuples|quadruples|solutions|answers)(?:\s*\$?\s*\([a-z](?:\s*,\s*[a-z])+\)\s*\$?)?"
+                   r"(?:\s+(?:of|in)\s+(?:(?:distinct|positive|nonnegative|non-negative|natural|real|prime|integers?|"
+                   r"numbers?|primes|reals)\s+){1,3})?\s*(?:are|:))\s*")  # "the pairs of distinct positive integers are"
 _LISTED_TUPLES_RE = re.compile(
     rf"(?:{_TUPLES_SUBJECT}|(?:so|thus|hence|therefore),?\s+(?=\$*\s*\([a-z]\s*,)|(?P<display>(?=\$|\\\[|\([a-z](?:\s*,\s*[a-z])+\)\s*=)))\$*\s*"  # "Hence $(p,q)=...$"
     rf"(?P<tuples>{_NAMED_TUPLE}(?:[\s$]*(?:[,;][\s$]*(?:(?:and|or)\b[\s$]*)?|(?:and|or)\b[\s$]*){_NAMED_TUPLE})+)"
