@@ -48,13 +48,13 @@ def _pi_multiple(text: str) -> Fraction | None:
 
 # The angle's name before its value: "\\angle CAB = ", "\\theta = ", "x = ".
 _ANGLE_NAME_RE = re.compile(r"^\s*(?:\\(?:measured)?angle\s*\{?\s*[A-Z]{1,3}\s*\}?|\\(?:var)?(?:theta|alpha|beta|gamma|phi)|"
-                            r"[A-Za-z])\s*=\s*")
+                            r"[A-Za-z]|[θαβγφ])(?:_?\d|_\{\d\}|[₀-₉])?\s*=\s*")  # "θ₂ = π/6", "\\theta_{2} ="
 
 
 def angle_verdict(gold: str, answer: str) -> bool | None:
     """Degrees against radians: equal when the degrees are 180 times the multiple of pi; None unless one side
     writes degrees and the other a multiple of pi."""
-    gold, answer = (_ANGLE_NAME_RE.sub("", side.strip().strip("$")) for side in (gold, answer))
+    gold, answer = (_ANGLE_NAME_RE.sub("", side.strip().strip("$")).replace("π", "\\pi ") for side in (gold, answer))
     for degrees_side, radians_side in ((gold, answer), (answer, gold)):
         degrees, multiple = _degrees(degrees_side), _pi_multiple(radians_side)
         if degrees is not None and multiple is not None:

@@ -13,9 +13,10 @@ from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, before_invented_block, closes_on_statement, looped_line, reconsidering,
-                   check_disagrees, corrected, first_thought, retracted, undecided)
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, CORRECTION_CUE_RE, before_invented_block, closes_on_statement, looped_line, reconsidering,
+                   check_disagrees, corrected, doubts_its_answer, first_thought, retracted, undecided)
 from .choices import with_named_option
+from .opening import derivation_agrees
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
 from .phrase import (functions_with_their_range, without_clause_letter, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
@@ -267,9 +268,15 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
             r"[.!)\]}$*。]$", text[:phrase[1]].rstrip())):  # "The answer is **12" cut off: 12, 120 or 12.5
         return None, None  # "**Answer: 45**. Hmm, is 0 supposed to be included? ..." and cut off
     strong = bool(phrase) and _set_apart(text, phrase)
+    agrees = derivation_agrees(text, phrase[0], phrase[1], _unmarked_answer) if phrase and not strong and not truncated else None
+    if agrees is False:  # "The answer is 18. ... So Janet makes $126.": two answers, neither committed to, unless corrected
+        value = corrected(phrase[0], text[phrase[1]:]) if CORRECTION_CUE_RE.search(text, phrase[1]) else None
+        return (value, "correction") if value else (None, None)
     if phrase and not strong and undecided(text[phrase[1]:]):
         return None, None  # "The answer is 6. However, with replacement it could be 9."
-    if phrase and not truncated and corrected(phrase[0], text[phrase[1]:], strong) is not None:
+    if agrees and doubts_its_answer(phrase[0], text[phrase[1]:]):
+        agrees = False  # "... So she did not sell 72 clips.": the work names the value to deny it
+    if phrase and not truncated and not agrees and corrected(phrase[0], text[phrase[1]:], strong) is not None:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
     if phrase and not retracted(text[phrase[1]:], strong) and not first_thought(text, max(0, text.rfind(phrase[0], 0, phrase[1]))):

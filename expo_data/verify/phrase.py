@@ -57,7 +57,7 @@ _ANSWER_STOP_RE = re.compile(
 _REMARK_RE = re.compile(
     r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
     r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
-    r"|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")
+    r"|\s+(?:because|since)\s|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")  # "48 because 2 × 16 = 32 ..." explains 48
 
 
 # The answer's line goes on to work out another value: "12 per box, so for 3 boxes it is 36", "adding tax gives 13".

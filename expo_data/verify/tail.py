@@ -209,7 +209,7 @@ def _last_later_line(tail: str) -> str:
 _CHECKED_RE = re.compile(r"[✓✔]|check|\b(?:verif\w*|sanity|confirm\w*|correct|right|yes)\b", re.IGNORECASE)
 
 
-def _doubts_its_answer(stated: str, tail: str) -> bool:
+def doubts_its_answer(stated: str, tail: str) -> bool:
     """The last line after the answer's own names the answer's value and doubts, bounds or denies it ("So it cannot be
     72 clips.", "So she sold fewer than 72 clips.", "So the hint of 72 clips is off.")."""
     last_line = _last_later_line(tail)
@@ -223,8 +223,10 @@ def _closing_statement_value(tail: str) -> tuple[str | None, bool]:
     bare statement ("The average guess is 80."), which may be a remark; (None, False) otherwise."""
     last_line = _last_later_line(re.sub(r"<\|[a-z_]+\|>|[✓✔]|\*\*", " ", tail))
     last_line = re.sub(r"\$\s*((?:[a-z]\s*=\s*)?-?\d[\d,.]*)\s*\$", r"\1", last_line)  # "is $n = 3$."
-    if re.search(r"[$\\]|\b(?:note|equivalently|remark)\b", last_line, re.IGNORECASE):
-        return None, False  # "The answer $\\frac14$ is confirmed.", "Note: the domain has length 5."
+    if "\\" not in last_line and all(re.match(r"\d", last_line[m.end():]) for m in re.finditer(r"\$", last_line)):
+        last_line = last_line.replace("$", "")  # "So Kylar needs to pay $64.00.": dollars, no math span
+    if re.search(r"[$\\]|\b(?:note|equivalently|remark)\b|\([^()]*\d[^()]*,[^()]*\d[^()]*\)", last_line, re.IGNORECASE):
+        return None, False  # "The answer $\\frac14$ is confirmed.", "Note: the domain has length 5.", a pair "(2, −1)"
     closing = _CLOSING_CONCLUSION_RE.match(re.split(r"(?<=[.!?])\s+", last_line)[-1])
     if closing and re.search(r"\b(?:not|short|more|less|fewer|than|instead|except)\b|n't\b", last_line, re.IGNORECASE):
         return None, False  # "So the total is not 72.", "So she is 2 clips short of 72."
@@ -245,7 +247,7 @@ def corrected(stated: str, tail: str, strong_only: bool = False) -> str | None:
     named = _NAMED_CONCLUSION_RE.search(tail.strip()) or _SHOULD_BE_RE.search(tail.strip())
     if named and not _same_value(stated, named.group(1)):
         return named.group(1).strip()  # "**Answer:** $n = 5$ ... Hence $n = 7$ is the answer.", "The answer should be 7."
-    if _doubts_its_answer(stated, tail) and not CORRECTION_CUE_RE.search(tail):
+    if doubts_its_answer(stated, tail) and not CORRECTION_CUE_RE.search(tail):
         return ""  # "The answer is 72. Here is how ... So she did not sell 72 clips.": the derivation turns it down
     closing, concluded = _closing_statement_value(tail)
     if closing is not None and not CORRECTION_CUE_RE.search(tail):
@@ -396,7 +398,8 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore)\b", r
 
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
 _INVENTED_BLOCK_RE = re.compile(
-    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:(?:Follow-up|Next|Bonus|Another)\s+(?:question|problem)|Question|Problem|Q|Human|User)"
+    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:(?:Follow-up|Next|Bonus|Another)\s+(?:question|problem)|Question|Problem|Q|Human|User|"
+    r"Instruction|Input)"
     r"(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
     re.IGNORECASE)
 _STATED_ANSWER_RE = re.compile(r"\\boxed|####|\banswer\b|\bfinal\b", re.IGNORECASE)
@@ -405,10 +408,17 @@ _ANSWERED_AT_ONCE_RE = re.compile(r"[^\n]*(?:\n[^\n]*){0,1}?\n[ \t]*(?:\*\*)?(?:
                                   re.IGNORECASE)
 
 
+# A chat template's end of turn written out: what follows it is a turn the model invents, never its answer.
+_END_OF_TURN_RE = re.compile(r"<\|(?:im_end|eot_id|endoftext|end|end_of_turn|im_start|start_header_id|user)\|>|</s>|<end_of_turn>")
+
+
 def before_invented_block(text: str) -> str:
-    """The completion up to the first question it invents after its own answer (few-shot run-on). A question
-    block that follows no answer, no computation, and is not answered at once is the problem restated before solving it
-    ("Given: ...\n\nQuestion: How many ...?\n\nLet's solve it.")."""
+    """The completion up to the first question it invents after its own answer (few-shot run-on), or up to a chat
+    template's end of turn written out. A question block that follows no answer, no computation, and is not answered
+    at once is the problem restated before solving it ("Given: ...\n\nQuestion: How many ...?\n\nLet's solve it.")."""
+    turn_end = next((m for m in _END_OF_TURN_RE.finditer(text) if text[:m.start()].strip()), None)
+    if turn_end:
+        return text[:turn_end.start()]
     for match in _INVENTED_BLOCK_RE.finditer(text):
         before = text[:match.start()]
         restated = not re.search(r"\d", match.group()) and not re.search(r"\d\s*[-+*/×÷]\s*\$?\d[^=\n]*=", before)

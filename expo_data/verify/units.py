@@ -91,7 +91,7 @@ _EXACT_WITH_UNIT_RE = re.compile(r"(.*?(?:\\pi|π|\\sqrt\s*\{[^{}]+\}|\})\s*)(?:
 QUANTITY_NAME_RE = re.compile(
     r"^\s*\$?\s*(?:[PEV]\s*\([^()=]{1,20}\)|\\(?:vec|mathbf|overrightarrow|hat|bar|boldsymbol)\s*\{?\s*\\?[A-Za-z]+\s*\}?|\\?[A-Za-z]{1,2}|"
     r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|rho|sigma|tau|phi|varphi|omega|Delta\s*[A-Za-z]|"
-    r"Phi|Omega|Sigma|Lambda)|[αβγδεθλμνρστφωΔΦΩ]|\\det\s*\(?\s*[A-Z](?:_\{?\w+\}?)?\s*\)?)(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?|\^\s*\{?\\circ\}?)?"
+    r"Phi|Omega|Sigma|Lambda)|Δ\s*[A-Za-z]|[αβγδεθλμνρστφωΔΦΩ]|\\det\s*\(?\s*[A-Z](?:_\{?\w+\}?)?\s*\)?)(?:_\{?[\w\\, ]+\}?)?(?:\^\{?T\}?|\^\s*\{?\\circ\}?)?"
     r"\s*(=|\\approx|≈)\s*(?=[-+−\d\\(.$])")  # "θ = 60°", "\\det A_n = ...", "P(D \\mid +) = 1/6", "P_0 = $40"
 
 
@@ -139,6 +139,10 @@ def with_restated_unit(text: str, value: str) -> str:
     return with_unit if restated and unit_of(with_unit) is not None else value
 
 
+# A chemical formula after a unit names the substance measured: "200 mM NaCl", "44 g CO₂", "0.5 mol H2O".
+_FORMULA_RE = re.compile(r"(?=\S*(?:[A-Z]\S*[A-Z]|[\d₀-₉]))(?:[A-Z][a-z]?[\d₀-₉]*|\([A-Z][a-z]?[\d₀-₉]*(?:[A-Z][a-z]?[\d₀-₉]*)*\)[\d₀-₉]*)+")
+
+
 def with_its_unit(text: str, value: str, end: int) -> str:
     """The last value with the unit that ends its sentence ("C = 3.2 nF.", "so it is 5 km, ..."): dropping it
     would let 3.2 nF match a gold of 3.2 \\mu F. A value followed by other words ("250 mL of water") stays bare."""
@@ -156,6 +160,6 @@ def with_its_unit(text: str, value: str, end: int) -> str:
     words = rest.split()  # "83.7 J of heat": the unit before the words, never the bare 83.7 (a gold in kJ would match)
     named_value = re.split(r"=|\\approx|≈", value)[-1].strip()  # "$q = 83.7$ J of heat": the value after its name
     leading = next((value + " " + " ".join(words[:n]) for n in (2, 1) if len(words) > n and unit_of(
-        superscripts_as_powers(named_value + " " + " ".join(words[:n]).strip("$*"))) is not None and words[n].lower() in (
-        "of", "in", "for", "per", "is", "are", "was", "to", "at")), None)
+        superscripts_as_powers(named_value + " " + " ".join(words[:n]).strip("$*"))) is not None and (words[n].lower() in (
+        "of", "in", "for", "per", "is", "are", "was", "to", "at") or _FORMULA_RE.fullmatch(words[n]))), None)
     return leading.strip("$* ") if leading else value
