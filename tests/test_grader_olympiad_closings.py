@@ -36,3 +36,64 @@ def test_a_closing_line_of_function_formulas_after_the_parameters(closing):
     assert graded("f(x)=x \\text{ and } f(x)=-x", completion)
     assert not graded("f(x)=x", completion)
     assert not graded("f(x)=x \\text{ and } f(x)=-x \\text{ and } f(x)=0", completion)
+
+
+_GAME = "Positions $n \\equiv 1 \\pmod 4$ lose for the player to move: every move leaves another residue.\n\n"
+
+
+@pytest.mark.parametrize("closing, gold", [
+    ("So the first player (A) wins.", "The first player"),
+    ("The second player (Bob) wins by always restoring the count to $1 \\pmod 4$.", "The second player"),
+    ("Since $2024$ is even, **Alice** wins by always subtracting $1$.", "Alice"),
+    ("Therefore the second player has a winning strategy.", "the second player wins")])
+def test_a_closing_sentence_that_names_the_winner(closing, gold):
+    assert graded(gold, _GAME + closing)
+    other = {"The first player": "The second player", "The second player": "The first player", "Alice": "Bob",
+             "the second player wins": "the first player wins"}[gold]
+    assert not graded(other, _GAME + closing)
+
+
+@pytest.mark.parametrize("closing", ["So the first player wins if $n$ is odd.", "Thus Bob never wins.",
+                                     "The first player might win."])
+def test_a_winner_under_a_condition_or_a_doubt_is_no_winner(closing):
+    assert not graded("The first player", _GAME + closing)
+
+
+@pytest.mark.parametrize("closing, verdict", [
+    ("So the first player has a winning strategy exactly when $n \\not\\equiv 0 \\pmod 4$.", True),
+    ("So the second player wins if and only if $4 \\mid n$.", True),
+    ("So the second player wins if and only if $n$ is even.", False),
+    ("So the first player wins if and only if $n$ is odd.", False)])
+def test_the_winner_under_a_condition_against_the_other_players_condition(closing, verdict):
+    assert graded("The first player wins if and only if $4 \\nmid n$", _GAME + closing) is verdict
+
+
+@pytest.mark.parametrize("closing, verdict", [
+    ("### Final Answer\nEither $f(x) = x$ for all real $x$, or $f(x) = -x$ for all real $x$.", True),
+    ("The answer is either $f(x)=x$ or $f(x)=-x$; I couldn't determine which one.", False),
+    ("The answer is either $f(x)=x$ or $f(x)=-x$ (only one of them can work).", False),
+    ("All solutions:\n\n- $f(x) = x$,\n- $f(x) = -x$.\n\nBoth satisfy the equation, and there are no others.", True),
+    ("All solutions:\n\n- $f(x) = x$,\n- $f(x) = -x$.\n\nBoth satisfy the equation, but there is no other check.", False)])
+def test_functions_listed_as_the_solutions(closing, verdict):
+    assert graded("$f(x)=x$ and $f(x)=-x$", "Setting $y=0$ gives $f(x)^2=x^2$.\n\n" + closing) is verdict
+
+
+@pytest.mark.parametrize("answer, gold, verdict", [
+    ("$n=1$ and every integer $n\\ge 10$", "$n=1$ or $n \\geq 10$", True),
+    ("$n=1$ and every integer $n\\ge 11$", "$n=1$ or $n \\geq 10$", False),
+    ("$n = 1$ and every composite $n$ except $n = 4$", "$n=1$ or $n$ composite with $n \\neq 4$", True),
+    ("$n = 1$ and every composite $n$", "$n=1$ or $n$ composite with $n \\neq 4$", False),
+    ("$n = 1$ and maybe every composite $n$", "$n=1$ or $n$ composite with $n \\neq 4$", False)])
+def test_an_answer_line_that_characterises_n_in_words_and_spans(answer, gold, verdict):
+    assert graded(gold, f"Small cases and induction.\n\n**Answer:** {answer}.") is verdict
+
+
+@pytest.mark.parametrize("closing, gold, verdict", [
+    ("The equation $x^2=y^3+7$ has no integer solutions.", "No solutions", True),
+    ("**Conclusion:** the equation $y^2=x^3+7$ has no solutions in integers.", "There are no integer solutions.", True),
+    ("Hence there are no solutions in integers.", "No real solutions", False),
+    ("The equation has no integer solutions except $x=1$.", "No solutions", False),
+    ("So yes, such an arrangement exists.", "Yes", True),
+    ("So yes, such an arrangement exists.", "No", False)])
+def test_a_closing_sentence_that_answers_an_existence_question(closing, gold, verdict):
+    assert graded(gold, "Reduce modulo 4 and 8: $1, 2, 3$.\n\n" + closing) is verdict

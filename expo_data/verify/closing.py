@@ -299,7 +299,7 @@ def closing_value(text: str) -> str | None:
     lead = _VERDICT_LEAD_RE.match(paragraph)
     stated = _EXAMPLE_RE.sub("", paragraph)  # "Yes — for example $n = 2$ gives $5$.": the example backs the verdict
     if lead and not re.search(r"\d", stated) and len(re.findall(r"[.!?](?:\s|$)", stated.strip())) <= 1 and not (
-            _PROCESS_RE.search(paragraph)):  # "Yes, $5 is correct." confirms a value; "No, let me reconsider" is work
+            _PROCESS_RE.search(paragraph[lead.end():])):  # "Yes, $5 is correct." confirms a value; "No, let me reconsider" is work
         return lead.group(1).capitalize()
     bold = _BOLD_END_RE.search(raw_last)
     before_bold = raw_last[:bold.start()] if bold else ""

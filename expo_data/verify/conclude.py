@@ -258,7 +258,7 @@ _LISTED_SPAN_RE = re.compile(r"[-*•]\s+(?:(?:the\s+)?(?:constant\s+|zero\s+|id
                              rf"(?:\$([^$]+)\$|({PLAIN_FORMULA}|[A-Za-z]\([a-z]\)\s*=\s*-?\d+(?:\.\d+)?))\s*[;,.]?(?:\s*(?:and|or))?\s*")
 # A closing remark after the listed solutions that only confirms them: "Both satisfy the equation, so these are all
 # solutions." No value and no doubt in it.
-_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*(?:\b(?:not|no|none|neither|never|unless|except|but|fail\w*|only|"
+_CONFIRMING_LINE_RE = re.compile(r"(?=[^$\d\n]*$)(?![^\n]*(?:\b(?:not|no(?!\s+others?\b)|none|neither|never|unless|except|but|fail\w*|only|"
                                  r"first|second|one\s+of|latter|former|extraneous|invalid|unsure|whether|doubt\w*|wrong|"
                                  r"incorrect|reject\w*)\b|n't))[^\n]*\b(?:satisf\w*|works?|check\w*|verif\w*|all\s+(?:the\s+)?"
                                  r"solutions)\b[^\n]*", re.IGNORECASE)

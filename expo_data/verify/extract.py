@@ -8,7 +8,7 @@ import re
 from .boxes import (NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, box_before_check, closing_before_check,
                     cut_repeated_box)
 from .spans import FORMULA_DEFINED_RE, REJECTING_RE, joined_spans, qualified_form, span_content, span_run
-from .sentences import closing_count, infinite_value
+from .sentences import closing_count, infinite_value, no_solutions_value
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
@@ -16,6 +16,7 @@ from .unstated import (closing_disowned, without_side_supposition, closing_formu
 from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, CORRECTION_CUE_RE, before_invented_block, closes_on_statement, looped_line, reconsidering,
                    check_disagrees, corrected, doubts_its_answer, first_thought, retracted, undecided)
 from .choices import with_named_option
+from .winners import closing_winner
 from .opening import derivation_agrees
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
@@ -317,10 +318,12 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
         return listed_solutions(text), "last_line"  # "exactly two solutions:\n- $f(x) = -1$;\n- $f(x) = x + 1$."
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
+    if closing_winner(text):
+        return closing_winner(text), "last_line"  # "So the first player (A) wins."
     closing = closing_value(closing_before_check(text))
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)  # "The vertex is at (−1, 4)."
-    count = closing_count(text) or named_solutions(text) or infinite_value(text)
+    count = closing_count(text) or named_solutions(text) or infinite_value(text) or no_solutions_value(text)
     if count is not None:
         return count, "last_line"  # "There are exactly three such integers.", "So the solutions are k=1, n=1 and k=3, n=2."
     closing = value_line(text)

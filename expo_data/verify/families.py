@@ -170,3 +170,12 @@ def _same_members(gold_family: list[_Family], answer_family: list[_Family], doma
     if gold_members is None or answer_members is None or not gold_members and not answer_members:
         return None
     return gold_members == answer_members
+
+
+def condition_members(condition: str, high: int = _WINDOW) -> set[int] | None:
+    """The positive integers up to `high` a condition on one letter holds for ("4 \\nmid n", "n is even", "n \\le 2");
+    None when it does not read whole."""
+    family = _read(condition)
+    if family is None or len({f.variable for f in family if not f.generated}) > 1 or any(f.real for f in family):
+        return None
+    return _members_of(family, "Z+", 1, high)

@@ -186,7 +186,7 @@ _PIECE_RES = [
 
 
 # "or" between conditions starts another alternative; inside a congruence's residues ("0 or 3 mod 4") it does not.
-_ALTERNATIVE_RE = re.compile(r"\s+or\s+(?!(?:± ?)?-?\d+ ?(?:,|or\b|mod\b))|\s+and\s+(?=all\b)")  # "1 and all multiples of 5"
+_ALTERNATIVE_RE = re.compile(r"\s+or\s+(?!(?:± ?)?-?\d+ ?(?:,|or\b|mod\b))|\s+and\s+(?=(?:all|every|each)\b)")  # "1 and all multiples of 5"
 
 
 def _read(text: str) -> list[_Family] | None:

@@ -169,10 +169,30 @@ def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, in
     reordered = _REORDERED_AFTER_RE.match(text, stated_end) or (
         re.fullmatch(r"\s*[a-z]\s*", joined_spans(run)) and _PROPERTY_AFTER_RE.match(text, stated_end))
     if not reordered:
-        return None
+        return _characterisation(text, lead, stated_end)
     line_end = re.compile(r",?\s*\b(?:i\.e\.|that is,)|\.(?:\s|$)|\n").search(text, reordered.end())
     stated_end = line_end.start() if line_end else len(text)
     return text[lead:stated_end].replace("$", "").strip(), stated_end
+
+
+# Words that make a sentence of spans one characterisation of n: "$n = 1$ and every integer $n \\ge 10$", "exactly
+# the integers $n \\ge 5$ with ...", "every composite $n$ except $n = 4$".
+_CHARACTERISING_RE = re.compile(r"\b(?:every|all|each|except|any|exactly the|precisely the)\b", re.IGNORECASE)
+_DOUBT_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|guess\w*|unsure|unclear|think|might|could|sure|not|no|"
+                       r"approximately|about|roughly|if|unless|candidates?)\b", re.IGNORECASE)
+
+
+def _characterisation(text: str, lead: int, stated_end: int) -> tuple[str, int] | None:
+    """The whole sentence the answer's spans begin, when its words outside the spans characterise one letter's
+    values; None otherwise (a hedge, a second letter, no such word)."""
+    end_match = re.compile(r"\.(?:\s|$)|\n|\s\(").search(text, stated_end)
+    end = end_match.start() if end_match else len(text)
+    statement = text[lead:end]
+    words = MATH_SPAN_RE.sub(" ", statement)
+    letters = set(re.findall(r"(?<![A-Za-z\\])[a-z](?![A-Za-z])", " ".join(m.group() for m in MATH_SPAN_RE.finditer(statement))))
+    if len(letters) != 1 or not _CHARACTERISING_RE.search(words) or _DOUBT_RE.search(words) or "$" in words:
+        return None
+    return statement.replace("$", "").strip(), end
 
 
 _BULLETED_SPAN_RE = re.compile(r"[ \t]*[-*•][ \t]+\$([^$\n]+)\$[ \t]*[;,.]?[ \t]*(?:\n|$)")
@@ -323,6 +343,10 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
             return whole  # "$f(x)=2x+c$ for any real $c$" with its range, a whole statement, functions qualified
         candidate = with_its_unit(text, candidate, stated_end) if len(run) == 1 else candidate  # "$P \approx 0.985$ atm"
     else:
+        either = re.match(r"\s*either\s+(?=\$)", rest, re.IGNORECASE)  # "Either $f(x) = x$ for all real $x$, or $f(x) = -x$ ..."
+        listed = _qualified_functions(text, rest_at + either.end()) if either else None
+        if listed and re.match(r"[\s.*]*(?:\n|$)", text[listed[1]:]):
+            return listed  # nothing after the list on its line: no range, no "I couldn't determine which"
         bulleted = _bulleted_values(rest)
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
             return bulleted[0], rest_at + bulleted[1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .winners import winner
+from .winners import conditioned_winner_verdict, winner
 from .words import _NUMBER_WORDS, number_word_value, spoken_number
 
 
@@ -144,6 +144,9 @@ def sentence_verdict(gold: str, answer: str) -> bool | None:
     verdict = _word_verdict(gold_words, _plain_words(answer))
     if verdict is not None:
         return verdict
+    verdict = conditioned_winner_verdict(gold_words, _plain_words(answer))
+    if verdict is not None:
+        return verdict  # "the first player wins iff 4 ∤ n" against "the second player wins exactly when 4 | n"
     gold_winner, answer_winner = winner(gold_words), winner(_plain_words(answer))
     if gold_winner in ("yes", "no", "true", "false"):
         return None
@@ -264,6 +267,28 @@ def infinite_value(text: str) -> str | None:
             _CONCLUDED_BEFORE_RE.search(" ".join(sentences[:-1])[-400:]):
         return None
     return "-\\infty" if found.group("sign") == "-" else "\\infty"
+
+
+# A closing sentence that the equation or problem has no solutions: "The equation $x^2=y^3+7$ has no integer
+# solutions.", "Hence there are no solutions in positive integers." Nothing doubted, bounded or excepted in it.
+_NO_SOLUTIONS_RE = re.compile(r"^(?:(?:so|thus|hence|therefore|conclusion:?|in conclusion),?\s+)?(?:the\s+(?:equation|system|"
+                              r"problem)[^.!?]{0,80}?\s+(?:has|admits)|there\s+(?:are|is|exist|exists))\s+no\s+"
+                              r"(?P<domain>(?:integer|integral|real|positive|natural|rational)\s+)?(?:solutions?|roots?)"
+                              r"(?:\s+in\s+(?P<domain2>integers|reals|positive integers|natural numbers|rationals))?\s*[.!]?$",
+                              re.IGNORECASE)
+
+
+def no_solutions_value(text: str) -> str | None:
+    """"no integer solutions" when the closing sentence says the equation has none; None otherwise."""
+    sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip()
+    found = _NO_SOLUTIONS_RE.match(sentence)
+    if not found or re.search(r"\b(?:if|unless|except|but|other|besides|maybe|perhaps|might|seems?|probably)\b|"
+                                r"[<>≤≥]|\\[lg]e", sentence, re.IGNORECASE):
+        return None
+    domain = (found.group("domain") or "").strip().lower() or {"integers": "integer", "reals": "real", "positive integers":
+                                                               "positive integer", "natural numbers": "natural",
+                                                               "rationals": "rational"}.get((found.group("domain2") or "").lower(), "")
+    return f"no {domain} solutions".replace("  ", " ")
 
 
 # One clause naming what the words value: "(So) the greatest common divisor of 1407 and 903" (no "because", "and").
