@@ -261,6 +261,14 @@ def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
     return (", ".join(functions), at) if len(functions) > 1 else None
 
 
+def _either_functions(text: str, at: int) -> tuple[str, int] | None:
+    """"Either $f(x) = x$ for all real $x$, or $f(x) = -x$ for all real $x$.": (the functions listed, where they end
+    after `at`), when nothing follows them on their line (no range, no "I couldn't determine which")."""
+    either = re.match(r"\s*either\s+(?=\$)", text[at:], re.IGNORECASE)
+    listed = _qualified_functions(text, at + either.end()) if either else None
+    return (listed[0], listed[1] - at) if listed and re.match(r"[\s.*]*(?:\n|$)", text[listed[1]:]) else None
+
+
 # Another span joined to the stated one that does not read with it: "$(a,b) = (2,2)$ and $(3,4,5)$".
 _BARE_VARIABLE_RE = re.compile(r"\s*[A-Za-z](?:_\{?\w+\}?)?\s*")
 _JOINED_SPAN_RE = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*\$", re.IGNORECASE)
@@ -343,11 +351,7 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
             return whole  # "$f(x)=2x+c$ for any real $c$" with its range, a whole statement, functions qualified
         candidate = with_its_unit(text, candidate, stated_end) if len(run) == 1 else candidate  # "$P \approx 0.985$ atm"
     else:
-        either = re.match(r"\s*either\s+(?=\$)", rest, re.IGNORECASE)  # "Either $f(x) = x$ for all real $x$, or $f(x) = -x$ ..."
-        listed = _qualified_functions(text, rest_at + either.end()) if either else None
-        if listed and re.match(r"[\s.*]*(?:\n|$)", text[listed[1]:]):
-            return listed  # nothing after the list on its line: no range, no "I couldn't determine which"
-        bulleted = _bulleted_values(rest)
+        bulleted = _either_functions(text, rest_at) or _bulleted_values(rest)
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
             return bulleted[0], rest_at + bulleted[1]
         candidate = next((line for line in rest.splitlines() if line.strip()), "")
