@@ -97,3 +97,35 @@ def test_an_answer_line_that_characterises_n_in_words_and_spans(answer, gold, ve
     ("So yes, such an arrangement exists.", "No", False)])
 def test_a_closing_sentence_that_answers_an_existence_question(closing, gold, verdict):
     assert graded(gold, "Reduce modulo 4 and 8: $1, 2, 3$.\n\n" + closing) is verdict
+
+
+@pytest.mark.parametrize("closing, gold, verdict", [
+    ("The positive divisors of 8 are 1, 2, 4, and 8.", "\\{1,2,4,8\\}", True),
+    ("The positive divisors of 8 are 1, 2, 4, and 8.", "15", False),
+    ("The positive divisors of 8 are 1, 2, and 8.", "\\{1,2,4,8\\}", False),
+    ("The candidate divisors of 8 are 1, 2, 4, and 8.", "\\{1,2,4,8\\}", False)])
+def test_a_closing_sentence_that_lists_the_divisors(closing, gold, verdict):
+    assert graded(gold, "8 = 2^3, so its divisors are powers of 2.\n\n" + closing) is verdict
+
+
+@pytest.mark.parametrize("closing", [
+    "So Bob wins with probability 1/3.", "Bob wins as often as Alice.",
+    "Bob wins with a suboptimal Alice; with optimal play Alice wins.",
+    "Bob wins by mirroring for even n, while for odd n Alice wins.", "Thus Bob wins as long as n is even.",
+    "Bob wins by symmetry, except for n = 1.", "Since $n$ is even, Bob wins."])
+def test_a_winner_with_a_condition_or_a_chance_after_it_is_no_winner(closing):
+    assert not graded("Bob", _GAME + closing)
+
+
+@pytest.mark.parametrize("closing", [
+    "So the first player wins if and only if $n$ is odd and $n < 250$.",
+    "So the first player wins if and only if $n$ is odd or $n = 1000$.",
+    "So the second player wins if and only if $n$ is even and $n \\ne 500$."])
+def test_a_winning_condition_that_differs_past_a_fixed_window(closing):
+    assert not graded("The first player wins if and only if $n$ is odd", _GAME + closing)
+
+
+@pytest.mark.parametrize("closing", ["The equation with $n = 3$ has no integer solutions.",
+                                     "The equation for odd n has no integer solutions."])
+def test_no_solutions_said_of_a_case_is_no_answer(closing):
+    assert not graded("No solutions", "Reduce modulo 4.\n\n" + closing)

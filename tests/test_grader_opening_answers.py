@@ -59,3 +59,14 @@ def test_a_turn_after_the_end_of_the_models_own_is_not_its_answer(turn):
     own = "We take $\\sqrt{36} \\times \\sqrt{4} = 6 \\times 2$.\n\nAnswer: 14"
     assert graded("12", own + turn) is False
     assert graded("14", own + turn) is True
+
+
+@pytest.mark.parametrize("completion, gold", [
+    ("Let me think: tentatively \\boxed{4}. In Llama-3 the turn ends with `<|eot_id|>`\nso I continue.\n\n"
+     "Final answer: \\boxed{6}", "6"),
+    ("We strike the guess <s>12</s>\nand recompute: 3 × 5 = 15.\n\nFinal answer: \\boxed{15}", "15"),
+    ("So \\boxed{6} for the sample.\nInput: 4\nOutput: 10\nHence for the real input the answer is \\boxed{10}.", "10"),
+    ("The answer is 18.\nShe has 16 - 3 - 4 = 9 eggs left. 9 × 2 = 18. Check: 18 / 2 = 9.", "18"),
+    ("The answer is 5.\nWe have x + 3 = 8, so x = 5. Plugging back: 5 + 3 = 8 ✓.", "5")])
+def test_tokens_in_prose_and_checks_after_the_derivation_change_nothing(completion, gold):
+    assert graded(gold, completion) is True

@@ -35,7 +35,7 @@ _RATIO_END_RE = re.compile(r"(?:\b(?:is|are|was|equals|of|be)|[=:])\s+\$?(\d+(?:
 _END = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 _RAY_END_RE = re.compile(rf"{_STATES}\s+\$?((?:\(\s*(?:-\s*∞|-\\infty)|[(\[]\s*{_END})\s*,\s*(?:\+?∞|\\infty)\s*\)"
                          rf"|\(\s*(?:-\s*∞|-\\infty)\s*,\s*{_END}\s*[)\]])\$?\s*\.?\s*$", re.IGNORECASE)
-_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
+_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers|divisors|factors|elements)\s+(?:of [^.]{{1,40}}?\s+)?(?:are|=)\s+\$?"
                        rf"({_NUM}(?:\s*,\s*{_NUM})*,?\s+and\s+{_NUM})\$?\s*\.?\s*$", re.IGNORECASE)
 _PLAIN_ITEM = r"[-+]?(?=[^\s,]*\d)[\w()√^*/.+\-]+"
 _EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|answers)\s+(?:are|=)\s+({_PLAIN_ITEM}"
@@ -277,7 +277,7 @@ def closing_value(text: str) -> str | None:
         r"\b(?:false|wrong|untrue|incorrect)\b", last, re.IGNORECASE) else _TUPLE_RE.search(last)
     if tuple_value:
         return re.sub(r"\s+", "", tuple_value.group(1))
-    roots = _ROOTS_RE.search(last)
+    roots = None if re.search(r"\b(?:candidates?|potential|tentative|extraneous|rejected)\b", last, re.IGNORECASE) else _ROOTS_RE.search(last)
     if roots:
         return ", ".join(re.findall(_NUM, roots.group(1)))
     listed = _EXPRESSION_ROOTS_RE.search(last) or _ASSIGNED_ROOTS_RE.fullmatch(last.strip())

@@ -272,7 +272,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     agrees = derivation_agrees(text, phrase[0], phrase[1], _unmarked_answer) if phrase and not strong and not truncated else None
     if agrees is False:  # "The answer is 18. ... So Janet makes $126.": two answers, neither committed to, unless corrected
         value = corrected(phrase[0], text[phrase[1]:]) if CORRECTION_CUE_RE.search(text, phrase[1]) else None
-        return (value, "correction") if value else (None, None)
+        if value or not retracted(text[phrase[1]:]):
+            return (value, "correction") if value else (None, None)  # "Wait, actually it is 6.": read on as before
     if phrase and not strong and undecided(text[phrase[1]:]):
         return None, None  # "The answer is 6. However, with replacement it could be 9."
     if agrees and doubts_its_answer(phrase[0], text[phrase[1]:]):

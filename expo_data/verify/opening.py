@@ -16,6 +16,10 @@ def opens_on_answer(text: str, stated_end: int) -> bool:
     return len(head) <= _OPENING_CHARS and len(head.splitlines()) <= 2
 
 
+_CHECK_LINE_RE = re.compile(r"(?im)(?:^|(?<=[.!?])[ \t]+)[ \t*#(]*(?:check(?:ing)?|verif(?:y|ication)|plugging (?:it )?back|"
+                            r"sanity check|alternatively|note)\b[^\n]*")
+
+
 def _symbolic(stated: str) -> bool:
     """The answer is a formula in a letter ("2n(n-1)+1"), not a value ("x = 6", "18 dollars", "\\frac{1}{2}")."""
     plain = re.sub(r"\\[A-Za-z]+|\b[A-Za-z]{2,}\b", " ", stated)
@@ -33,9 +37,10 @@ def derivation_agrees(text: str, stated: str, stated_end: int,
     work = tail[tail.find("\n") + 1:] if "\n" in tail else ""
     if not re.search(r"\d", work):
         return None  # no work on later lines: only the answer's own line
-    derived, _ = read_alone(work)
-    if not derived:
-        return None
+    work = _CHECK_LINE_RE.sub("", work)  # "Check: 18/2 = 9", "Plugging back: 5 + 3 = 8": a check, no conclusion
+    derived, _ = read_alone(work) if work.strip() else (None, None)
+    if not derived or len(derived) > 80:
+        return None  # nothing concluded, or no one value (a run of junk is never compared)
     from .compare import verify_one  # the comparison stage: a derived "$18 per day" restates 18
 
     return bool(verify_one(stated, derived)[0] or verify_one(derived, stated)[0])

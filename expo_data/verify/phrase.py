@@ -179,7 +179,7 @@ def _whole_statement(text: str, run: list[re.Match], lead: int) -> tuple[str, in
 # the integers $n \\ge 5$ with ...", "every composite $n$ except $n = 4$".
 _CHARACTERISING_RE = re.compile(r"\b(?:every|all|each|except|any|exactly the|precisely the)\b", re.IGNORECASE)
 _DOUBT_RE = re.compile(r"\b(?:maybe|perhaps|possibly|probably|guess\w*|unsure|unclear|think|might|could|sure|not|no|"
-                       r"approximately|about|roughly|if|unless|candidates?)\b", re.IGNORECASE)
+                       r"approximately|about|roughly|if|unless|candidates?|other|fails?|failed)\b", re.IGNORECASE)
 
 
 def _characterisation(text: str, lead: int, stated_end: int) -> tuple[str, int] | None:

@@ -272,7 +272,7 @@ def infinite_value(text: str) -> str | None:
 # A closing sentence that the equation or problem has no solutions: "The equation $x^2=y^3+7$ has no integer
 # solutions.", "Hence there are no solutions in positive integers." Nothing doubted, bounded or excepted in it.
 _NO_SOLUTIONS_RE = re.compile(r"^(?:(?:so|thus|hence|therefore|conclusion:?|in conclusion),?\s+)?(?:the\s+(?:equation|system|"
-                              r"problem)[^.!?]{0,80}?\s+(?:has|admits)|there\s+(?:are|is|exist|exists))\s+no\s+"
+                              r"problem)(?:\s*\$[^$]*\$)?\s+(?:has|admits)|there\s+(?:are|is|exist|exists))\s+no\s+"
                               r"(?P<domain>(?:integer|integral|real|positive|natural|rational)\s+)?(?:solutions?|roots?)"
                               r"(?:\s+in\s+(?P<domain2>integers|reals|positive integers|natural numbers|rationals))?\s*[.!]?$",
                               re.IGNORECASE)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from .turns import own_turn_end
+
 
 # Words that say the stated answer was wrong, however the model words it ("I mis-multiplied", "Upon further
 # review", "Looking back", "I double counted", "On reflection", "should have been").
@@ -399,7 +401,7 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore)\b", r
 # A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
 _INVENTED_BLOCK_RE = re.compile(
     r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:(?:Follow-up|Next|Bonus|Another)\s+(?:question|problem)|Question|Problem|Q|Human|User|"
-    r"Instruction|Input)"
+    r"Instruction)"
     r"(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
     re.IGNORECASE)
 _STATED_ANSWER_RE = re.compile(r"\\boxed|####|\banswer\b|\bfinal\b", re.IGNORECASE)
@@ -408,17 +410,13 @@ _ANSWERED_AT_ONCE_RE = re.compile(r"[^\n]*(?:\n[^\n]*){0,1}?\n[ \t]*(?:\*\*)?(?:
                                   re.IGNORECASE)
 
 
-# A chat template's end of turn written out: what follows it is a turn the model invents, never its answer.
-_END_OF_TURN_RE = re.compile(r"<\|(?:im_end|eot_id|endoftext|end|end_of_turn|im_start|start_header_id|user)\|>|</s>|<end_of_turn>")
-
-
 def before_invented_block(text: str) -> str:
     """The completion up to the first question it invents after its own answer (few-shot run-on), or up to a chat
     template's end of turn written out. A question block that follows no answer, no computation, and is not answered
     at once is the problem restated before solving it ("Given: ...\n\nQuestion: How many ...?\n\nLet's solve it.")."""
-    turn_end = next((m for m in _END_OF_TURN_RE.finditer(text) if text[:m.start()].strip()), None)
-    if turn_end:
-        return text[:turn_end.start()]
+    turn_end = own_turn_end(text)
+    if turn_end is not None:
+        return text[:turn_end]
     for match in _INVENTED_BLOCK_RE.finditer(text):
         before = text[:match.start()]
         restated = not re.search(r"\d", match.group()) and not re.search(r"\d\s*[-+*/×÷]\s*\$?\d[^=\n]*=", before)

@@ -34,10 +34,14 @@ def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | Non
     sides = [_CONDITIONED_RE.match(words) for words in (gold_words, answer_words)]
     if not all(sides):
         return None
-    members = [condition_members(side.group(2)) for side in sides]
+    constants = [int(c) for side in sides for c in re.findall(r"\d+", side.group(2))]
+    high = max([240] + [3 * c for c in constants])  # "n is odd or n = 1000": past any window of a fixed width
+    if high > 100_000:
+        return None
+    members = [condition_members(side.group(2), high) for side in sides]
     if None in members:
         return None
-    universe = set(range(1, max(max(m, default=1) for m in members) + 1))
+    universe = set(range(1, high + 1))
     first = [m if side.group(1) == "first" else universe - m for side, m in zip(sides, members)]
     return first[0] == first[1]
 
@@ -46,13 +50,15 @@ def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | Non
 # "The second player (Bob) wins by always restoring the count to 1 (mod 4).", "**Alice** wins by subtracting 1."
 _CLOSING_WINNER_RE = re.compile(rf"^(?i:(?:so|thus|hence|therefore|consequently)\s*,?\s+)?(?i:the\s+)?(?P<who>(?i:(?:first|second)\s+player|"
                                 rf"player\s+[AB12])|(?!(?:It|He|She|One|Nobody|Neither|Either|Each|Every)\b)[A-Z][a-z]+)(?:\s*\([^()]*\))?\s+(?P<claim>{_WINS})"
-                                r"(?:\s*,?\s+(?:by|with|using|because|since|as)\b[^\n]*)?\s*[.!]?\s*$")
+                                r"(?:\s*,?\s+(?:by|using)\b(?![^\n]*\b(?:if|when\w*|for|except|apart|assum\w*|as long|while|with|unless|"
+                                r"only|odd|even|otherwise|but|probability|[a-z])\b)[^\n]*)?\s*[.!]?\s*$")
 
 
 def closing_winner(text: str) -> str | None:
     """"the first player wins" when the text's closing sentence names the winner; None otherwise."""
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z*])|\n", text.strip())[-1].replace("**", "").strip()
-    last = re.sub(r"^(?:since|because|as)\b[^,]*,\s*", "", last, flags=re.IGNORECASE)  # "Since 2024 is even, Alice wins"
+    last = re.sub(r"^(?:since|because|as)\b(?![^,]*(?:\$\s*[a-z]\s*\$|\b[a-z]\b))[^,]*,\s*", "", last,
+                  flags=re.IGNORECASE)  # "Since 2024 is even, Alice wins"; "Since n is even, ..." is a condition
     plain = re.sub(r"\s+", " ", last.replace("$", "")).strip().rstrip(".!").lower()
     conditioned = _CONDITIONED_RE.match(re.sub(r"^(?:so|thus|hence|therefore|consequently),? ", "", plain))
     if conditioned and conditioned_winner_verdict(conditioned.group(), conditioned.group()):
