@@ -129,3 +129,30 @@ def test_a_winning_condition_that_differs_past_a_fixed_window(closing):
                                      "The equation for odd n has no integer solutions."])
 def test_no_solutions_said_of_a_case_is_no_answer(closing):
     assert not graded("No solutions", "Reduce modulo 4.\n\n" + closing)
+
+
+@pytest.mark.parametrize("closing, gold, verdict", [
+    ("Every solution is a translation: $f(x)=x+b$ for an arbitrary real constant $b$, and all of these work.",
+     "$f(x)=x+c$ for any constant $c$", True),
+    ("So $f(x)=x^2+b$ for an arbitrary real constant $b$, and all of these work.", "$f(x)=x+c$ for any constant $c$", False),
+    ("There are exactly two such functions: $f\\equiv 0$ and $f=\\mathrm{id}_{\\mathbb R}$.", "$f(x)=0$ and $f(x)=x$", True),
+    ("There are exactly two such functions: $f\\equiv 0$ and $f=\\mathrm{id}_{\\mathbb R}+1$.", "$f(x)=0$ and $f(x)=x$", False),
+    ("The only solution is the map $x \\mapsto 2 - x$.", "$f(x)=2-x$", True),
+    ("The only solution is the map $x \\mapsto 2 + x$.", "$f(x)=2-x$", False)])
+def test_functions_written_as_maps_or_with_their_constants_range(closing, gold, verdict):
+    assert graded(gold, "Substituting $y=0$ and comparing both sides.\n\n" + closing) is verdict
+
+
+@pytest.mark.parametrize("closing, gold, verdict", [
+    ("Hence Alice wins for even $n$ and Bob wins for odd $n$.", "Alice wins if and only if $n$ is even.", True),
+    ("Hence Alice wins for odd $n$ and Bob wins for even $n$.", "Alice wins if and only if $n$ is even.", False),
+    ("**Answer:** The first player wins if and only if $3\\nmid n$.",
+     "The second player wins if and only if $n$ is divisible by $3$; otherwise the first player wins.", True),
+    ("**Answer:** The first player wins if and only if $n$ is odd.",
+     "The second player wins if and only if $n$ is divisible by $3$; otherwise the first player wins.", False),
+    ("**Conclusion:** for $n\\le 2$ the first player wins; for every $n\\ge3$ the second player has a winning strategy.",
+     "The first player wins if $n\\le 2$; the second player wins for all $n\\ge 3$.", True),
+    ("**Conclusion:** for $n\\le 3$ the first player wins; for every $n\\ge4$ the second player has a winning strategy.",
+     "The first player wins if $n\\le 2$; the second player wins for all $n\\ge 3$.", False)])
+def test_which_player_wins_for_which_n_clause_by_clause(closing, gold, verdict):
+    assert graded(gold, _GAME + closing) is verdict

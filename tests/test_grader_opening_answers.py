@@ -70,3 +70,12 @@ def test_a_turn_after_the_end_of_the_models_own_is_not_its_answer(turn):
     ("The answer is 5.\nWe have x + 3 = 8, so x = 5. Plugging back: 5 + 3 = 8 ✓.", "5")])
 def test_tokens_in_prose_and_checks_after_the_derivation_change_nothing(completion, gold):
     assert graded(gold, completion) is True
+
+
+@pytest.mark.parametrize("completion, gold, verdict", [
+    ("20 ÷ 80 = 0.25\n0.25 × 100 = 25\n\nSo 20 is 25% of 80.", "25", True),
+    ("20 ÷ 80 = 0.25\n\nSo 20 is 25% of 80.", "20", False),
+    ("20 ÷ 80 = 0.25\n\nSo 20 is 30 percent of 80.", "25", False),
+    ("The answer is 25.\n\n20 out of 80 is 20/80 = 1/4, and 1/4 as a percent is 25%.\n\nSo 20 is 25% of 80.", "25", True)])
+def test_a_closing_that_restates_the_question_around_the_percent_it_found(completion, gold, verdict):
+    assert graded(gold, completion) is verdict

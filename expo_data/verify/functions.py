@@ -55,8 +55,16 @@ _NAMED_IN_WORDS_RE = re.compile(r"^\s*\$?\s*(?:(?:all\s+|the\s+)?(?:([fgh])\s*\$
                                 re.IGNORECASE)
 
 
+# "f = \\mathrm{id}_{\\mathbb R}": the identity; "x \\mapsto 2 - x": a function written as a map.
+_IDENTITY_MAP_RE = re.compile(r"(?<![A-Za-z\\])([fghFGHPQ])\s*=\s*\\(?:mathrm|operatorname|text)\s*\{\s*id\s*\}"
+                              r"(?:_\s*(?:\{(?:[^{}]|\{[^{}]*\})*\}|\\mathbb\s*\{?\w\}?|\w))?")
+_MAPSTO_RE = re.compile(r"(?<![\w\\])([a-z])\s*(?:\\mapsto|↦)\s*")
+
+
 def identically_as_definitions(text: str) -> str:
-    """"f \\equiv 0" written as a definition, "f(x) = 0", in the text's own argument (x when none is named)."""
+    """"f \\equiv 0" written as a definition, "f(x) = 0", in the text's own argument (x when none is named); the
+    identity map and "x \\mapsto 2 - x" as definitions too."""
+    text = _MAPSTO_RE.sub(lambda m: f"f({m.group(1)}) = ", _IDENTITY_MAP_RE.sub(lambda m: f"{m.group(1)}(x) = x", text))
     if not _IDENTICALLY_RE.search(text):
         return text
     argument = re.search(r"(?<![A-Za-z\\])[fghFGHPQ]\s*\(\s*([a-z])\s*\)", text)

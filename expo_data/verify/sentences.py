@@ -291,6 +291,17 @@ def no_solutions_value(text: str) -> str | None:
     return f"no {domain} solutions".replace("  ", " ")
 
 
+# "So 20 is 25% of 80.": the closing restates the question's two numbers around the percent it found.
+_PERCENT_OF_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?\$?-?\d[\d,.]*\$?\s+is\s+\$?(-?\d[\d,]*(?:\.\d+)?)\s*(?:\\?%|"
+                            r"\s+percent)\$?\s+of\s+\$?-?\d[\d,.]*\$?\s*[.!]?$", re.IGNORECASE)
+
+
+def percent_of_value(text: str) -> str | None:
+    """"25%" of the closing "So 20 is 25% of 80."; None for any other closing."""
+    found = _PERCENT_OF_RE.match(re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip())
+    return found.group(1) + "%" if found else None
+
+
 # One clause naming what the words value: "(So) the greatest common divisor of 1407 and 903" (no "because", "and").
 _WORDED_SUBJECT_RE = re.compile(r"\s*(?:(?:so|thus|hence|therefore),?\s+)?the\s+(?![^,;:]*\b(?:and(?!\s+\d)|because|since|as|when|whether|"
                                 r"suppose|claim\w*|wrong|check\w*|if|but|or)\b)[^,;:]{1,80}?\s*", re.IGNORECASE)

@@ -83,12 +83,14 @@ def prose_around(candidate: str, numbers: list[re.Match]) -> bool:
 
 # "$f(x) = x^c$ where $c$ is a positive constant", "$n = 2^m$ with $m = 0, 1, 2, \ldots$": a form, then the range of
 # its one parameter.
-_QUALIFIER_GAP_RE = re.compile(r"\s*,?\s*(with|where|for(?: some| any| all| every| each)?(?: (?:positive |nonnegative |"
-                               r"non-negative )?integers?| real numbers?| reals?| (?:real )?constants?)?)?\s*", re.IGNORECASE)  # or a comma alone
+_QUALIFIER_GAP_RE = re.compile(r"\s*,?\s*(with|where|for(?: some| any| all| every| each| an?(?: arbitrary| fixed)?| arbitrary)?"
+                               r"(?: (?:positive |nonnegative |non-negative )?integers?| real numbers?| reals?| (?:real |integer )?"
+                               r"constants?)?)?\s*", re.IGNORECASE)  # or a comma alone; "for an arbitrary real constant"
 _PARAMETER_RE = re.compile(r"\s*([a-z])\s*(?:(?:\\[lg]eq?|\\neq?|[<>≤≥≠]=?)\s*-?\d+(?:\.\d+)?|=\s*-?\d+\s*(?:,\s*-?\d+\s*){1,3},?"
                            r"\s*(?:\\[lc]?dots|\.\.\.|…)|(?:\\in|∈)\s*\\mathbb\s*\{?[ZRNQ]\}?(?:\^\s*\{?\+\}?)?)?\s*")
 _PARAMETER_WORDS_RE = re.compile(r"\s*((?:is\s+)?(?:an?\s+|any\s+)?(?:(?:positive|negative|nonnegative|non-negative|nonzero|"
-                                 r"real|fixed|arbitrary)\s+)*(?:constant|number|real|parameter|integer)s?)?\s*[.!]?\s*$", re.IGNORECASE)
+                                 r"real|fixed|arbitrary)\s+)*(?:constant|number|real|parameter|integer)s?)?\s*(?:,?\s*(?:and\s+)?(?:all\s+(?:of\s+)?these|"
+                                 r"these\s+all|each\s+of\s+these|which\s+all)\s+(?:work|satisfy\b[^.\n]*))?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def qualified_form(text: str, spans: list[re.Match]) -> str | None:

@@ -20,30 +20,72 @@ def winner(words: str) -> str | None:
     return match.group(1).replace("1st", "first").replace("2nd", "second") if match else None
 
 
-# "the first player wins if and only if $4 \\nmid n$", "the second player has a winning strategy exactly when ...".
-_CONDITIONED_RE = re.compile(rf"^(?:the )?(first|second)(?: player)?(?: \([a-z]+\))? (?:{_WINS}) (?:if and only if|iff|"
-                             r"exactly when|precisely when|exactly for|precisely for) (.+)$")
+# Who wins for which n, clause by clause: "the first player wins if and only if $4 \\nmid n$", "alice wins for even n
+# and bob wins for odd n", "the second player wins if n is divisible by 3; otherwise the first player wins".
+_PLAYER = r"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?: \([a-z]+\))?"
 _OTHER = {"first": "second", "second": "first"}
+_WHEN = r"(?:if and only if|iff|exactly when|precisely when|exactly for|precisely for|if|when|whenever|for)"
+_CLAUSE_RES = (re.compile(rf"^{_PLAYER} (?:{_WINS}) {_WHEN} (?P<condition>.+)$"),
+               re.compile(rf"^(?:for|when|if) (?P<condition>.+?),? {_PLAYER} (?:{_WINS})$"),
+               re.compile(rf"^(?:otherwise|else|in all other cases),? {_PLAYER} (?:{_WINS})$"),
+               re.compile(rf"^{_PLAYER} (?:{_WINS}) (?:otherwise|in all other cases|for all other n)$"))
+_NOT_A_PLAYER = {"it", "he", "she", "one", "nobody", "neither", "either", "each", "every", "no", "n", "so", "thus"}
+
+
+def winner_conditions(words: str) -> list[tuple[str, str | None]] | None:
+    """[(player, condition or None for "otherwise")] of a statement read whole into such clauses; None otherwise."""
+    words = re.sub(r"^(?:so|thus|hence|therefore|consequently),? ", "", words.strip().rstrip(".!"))
+    clauses = [c for c in re.split(r"\s*;\s*|,? (?:and|while|whereas) (?=(?:the |player |for |when |if |otherwise )?"
+                                   r"(?:[a-z]+ (?:player )?(?:wins|has|can|will|always)|for|when|if|otherwise))|,\s+(?=otherwise)",
+                                   words) if c]
+    read = []
+    for clause in clauses:
+        match = next((m for m in (r.match(clause) for r in _CLAUSE_RES) if m), None)
+        if not match or match.group("player") in _NOT_A_PLAYER:
+            return None
+        read.append((match.group("player"), match.groupdict().get("condition")))
+    return read or None
+
+
+def _members_by_player(clauses, high: int) -> dict[str, set[int]] | None:
+    from .families import condition_members
+
+    universe, members, rest = set(range(1, high + 1)), {}, []
+    for player, condition in clauses:
+        if condition is None:
+            rest.append(player)
+            continue
+        found = condition_members(condition, high)
+        if found is None or player in members:
+            return None
+        members[player] = found
+    if len(rest) > 1 or rest and rest[0] in members:
+        return None
+    if rest:
+        members[rest[0]] = universe - set().union(*members.values())
+    return members
 
 
 def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | None:
-    """Both sides say which player wins under a condition on n: the first player's winning n the same on both
-    (the second wins exactly where the first does not); None unless both read whole."""
-    from .families import condition_members
-
-    sides = [_CONDITIONED_RE.match(words) for words in (gold_words, answer_words)]
-    if not all(sides):
+    """Both sides say which player wins for which n: each player's winning n the same on both, the other player
+    winning exactly where one does not (two players); None unless both read whole, with a condition somewhere."""
+    sides = [winner_conditions(words) for words in (gold_words, answer_words)]
+    if not all(sides) or not all(any(c for _, c in side) for side in sides):
         return None
-    constants = [int(c) for side in sides for c in re.findall(r"\d+", side.group(2))]
+    constants = [int(c) for side in sides for _, condition in side for c in re.findall(r"\d+", condition or "")]
     high = max([240] + [3 * c for c in constants])  # "n is odd or n = 1000": past any window of a fixed width
-    if high > 100_000:
-        return None
-    members = [condition_members(side.group(2), high) for side in sides]
-    if None in members:
+    players = {player for side in sides for player, _ in side} | ({"first", "second"} if any(
+        player in _OTHER for side in sides for player, _ in side) else set())
+    if high > 100_000 or len(players) != 2:
         return None
     universe = set(range(1, high + 1))
-    first = [m if side.group(1) == "first" else universe - m for side, m in zip(sides, members)]
-    return first[0] == first[1]
+    members = [_members_by_player(side, high) for side in sides]
+    if None in members:
+        return None
+    for side in members:  # the other player wins where this one does not
+        for player in players - set(side):
+            side[player] = universe - side[next(iter(side))]
+    return all(members[0][p] == members[1][p] for p in players)
 
 
 # A closing sentence that names the winner, a reason after it: "So the first player (A) wins.",
@@ -57,12 +99,12 @@ _CLOSING_WINNER_RE = re.compile(rf"^(?i:(?:so|thus|hence|therefore|consequently)
 def closing_winner(text: str) -> str | None:
     """"the first player wins" when the text's closing sentence names the winner; None otherwise."""
     last = re.split(r"(?<=[.!?])\s+(?=[A-Z*])|\n", text.strip())[-1].replace("**", "").strip()
+    last = re.sub(r"^(?:final answer|answer|conclusion|result)\s*[:.]+\s*", "", last, flags=re.IGNORECASE)  # "**Answer:** ..."
     last = re.sub(r"^(?:since|because|as)\b(?![^,]*(?:\$\s*[a-z]\s*\$|\b[a-z]\b))[^,]*,\s*", "", last,
                   flags=re.IGNORECASE)  # "Since 2024 is even, Alice wins"; "Since n is even, ..." is a condition
     plain = re.sub(r"\s+", " ", last.replace("$", "")).strip().rstrip(".!").lower()
-    conditioned = _CONDITIONED_RE.match(re.sub(r"^(?:so|thus|hence|therefore|consequently),? ", "", plain))
-    if conditioned and conditioned_winner_verdict(conditioned.group(), conditioned.group()):
-        return conditioned.group()  # "So the first player has a winning strategy exactly when n ≢ 0 (mod 4)."
+    if any(c for _, c in winner_conditions(plain) or []) and conditioned_winner_verdict(plain, plain):
+        return re.sub(r"^(?:so|thus|hence|therefore|consequently),? ", "", plain)  # "So the first player wins exactly when ..."
     match = _CLOSING_WINNER_RE.match(last)
     if not match or re.search(r"\b(?:if|unless|when|not|never|cannot|might|may|could)\b|n't\b", last, re.IGNORECASE):
         return None
