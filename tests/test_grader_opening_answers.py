@@ -79,3 +79,10 @@ def test_tokens_in_prose_and_checks_after_the_derivation_change_nothing(completi
     ("The answer is 25.\n\n20 out of 80 is 20/80 = 1/4, and 1/4 as a percent is 25%.\n\nSo 20 is 25% of 80.", "25", True)])
 def test_a_closing_that_restates_the_question_around_the_percent_it_found(completion, gold, verdict):
     assert graded(gold, completion) is verdict
+
+
+@pytest.mark.parametrize("note", ["Note: the provided answer 24 seems incorrect.", "The given answer of 24 must be a typo.",
+                                  "(The reference answer 24 appears to be wrong.)"])
+def test_a_self_explanation_that_names_the_hint_to_doubt_it_does_not_answer_it(note):
+    completion = f"The perimeter is 20 and the length is 6.\nWidth = 20 - 6 = 14.\nArea = 6 x 14 = 84.\nSo the area is 84.\n{note}"
+    assert graded("24", completion) is False

@@ -21,6 +21,11 @@ _RESULT_AFTER_RE = re.compile(r"=|\b(?:is|are|get|gets|getting|gives?|giving|obt
 # not a negation the sentence then concludes past ("因为a不等于0，所以a=2。").
 _DISOWNING_END_RE = re.compile(r"(?:\b(?:is|was|would be)\s+(?:incorrect|wrong|not (?:right|correct))\b|(?:不是|不等于|并非)"
                                r"(?![^。]*(?:所以|因此|故|则|于是))|吗)[^.!?\n。]*[.!?。？]?\s*$")
+# The answer the prompt gave, named to doubt it: "Note: the provided answer 24 seems incorrect." (a self-explanation
+# that ends on its own value; the hint it names is no answer of its own).
+_HINT_DOUBTED_RE = re.compile(r"\b(?:given|provided|hinted|expected|reference|stated|suggested|claimed)\s+(?:final\s+)?answer\b[^.!?\n]*"
+                              r"(?<!not )(?<!n't )(?<!never )\b(?:incorrect|wrong|off|mistaken|mistake|error|typo|inconsistent|not (?:right|correct))\b[^\n]*$",
+                              re.IGNORECASE)
 # A clause that turns a value down: "We reject $x = 3$", "So $n = 3$ is impossible.", "$x = 3$ cannot be a root".
 _TURNED_DOWN_RE = re.compile(r"\b(?:cannot|can't|can not|impossible|reject\w*|discard\w*|extraneous|invalid|excluded|"
                              r"not (?:a |the |an )?(?:solution|root|answer|allowed|valid|possible)|not allowed)\b", re.IGNORECASE)
@@ -116,6 +121,7 @@ def closing_disowned(text: str) -> bool:
     last_sentence = re.split(r"(?<=[.!?])(?=\s*[A-Z*#$\\])|\n", text.rstrip())[-1]
     label = _OPEN_LABEL_RE.match(last_sentence) if "$" in last_sentence else None
     return bool(values) and first_thought(text, values[-1].end()) or bool(_DISOWNING_END_RE.search(text)) or bool(
+        _HINT_DOUBTED_RE.search(text.rstrip())) or bool(
         label and _OPEN_LABEL_WORDS_RE.search(label.group().split("$", 1)[0]))
 
 
