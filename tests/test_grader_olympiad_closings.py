@@ -156,3 +156,28 @@ def test_functions_written_as_maps_or_with_their_constants_range(closing, gold, 
      "The first player wins if $n\\le 2$; the second player wins for all $n\\ge 3$.", False)])
 def test_which_player_wins_for_which_n_clause_by_clause(closing, gold, verdict):
     assert graded(gold, _GAME + closing) is verdict
+
+
+@pytest.mark.parametrize("closing, gold, verdict", [
+    ("So Bob has a winning strategy when $n$ is even, and Alice has one otherwise.",
+     "\\text{Alice wins if } n \\text{ is odd; Bob wins if } n \\text{ is even}", True),
+    ("So Bob has a winning strategy when $n$ is odd, and Alice has one otherwise.",
+     "\\text{Alice wins if } n \\text{ is odd; Bob wins if } n \\text{ is even}", False),
+    ("So Alice, moving first, has a winning strategy exactly when $n$ is not a multiple of $4$; when $4 \\mid n$, Bob wins "
+     "by always taking $4-k$ after Alice takes $k$.", "\\text{Bob wins if and only if } 4 \\mid n \\text{; otherwise Alice wins}",
+     True),
+    ("So Alice, moving first, has a winning strategy exactly when $n$ is not a multiple of $3$; when $3 \\mid n$, Bob wins "
+     "by always taking $3-k$ after Alice takes $k$.", "\\text{Bob wins if and only if } 4 \\mid n \\text{; otherwise Alice wins}",
+     False)])
+def test_winning_strategies_said_clause_by_clause(closing, gold, verdict):
+    assert graded(gold, _GAME + closing) is verdict
+
+
+@pytest.mark.parametrize("closing, gold, verdict", [
+    ("So $2024^2$ has sixty-three positive divisors.", "$63$", True),
+    ("So $2024^2$ has sixty-two positive divisors.", "$63$", False),
+    ("The maximum is attained at $x = y = \\frac32$ and equals $\\frac32\\cdot\\frac32 = \\frac94$.", "\\frac{9}{4}", True),
+    ("The maximum is attained at $x = y = \\frac32$ and equals $\\frac32\\cdot\\frac32 = \\frac94$.", "\\frac{3}{2}", False),
+    ("The minimum value of $f$ is attained at $x=1$ and equals $-3$.", "-3", True)])
+def test_a_count_in_words_or_an_extremum_after_where_it_is_attained(closing, gold, verdict):
+    assert graded(gold, "Factor and apply AM-GM: $2024 = 2^3 \\cdot 11 \\cdot 23$.\n\n" + closing) is verdict

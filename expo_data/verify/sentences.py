@@ -291,6 +291,19 @@ def no_solutions_value(text: str) -> str | None:
     return f"no {domain} solutions".replace("  ", " ")
 
 
+# "The maximum is attained at $x = y = \\frac32$ and equals $\\frac32\\cdot\\frac32 = \\frac94$.": where, then the value.
+_EXTREMUM_AT_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?the\s+(?:maximum|minimum|max|min|largest|smallest|greatest|least)"
+                             r"(?:\s+(?:possible\s+)?value)?(?:\s+of\s+[^,$]{1,40}|\s+of\s+\$[^$]{1,40}\$)?\s+is\s+(?:attained|achieved|"
+                             r"reached|obtained)\s+(?:at|when|for)\s+[^.]+?,?\s+and\s+(?:it\s+)?(?:equals|is)\s+\$(?P<value>[^$]+)\$\s*[.!]?$",
+                             re.IGNORECASE)
+
+
+def extremum_value(text: str) -> str | None:
+    """The value a closing sentence gives an extremum after where it is attained; None for any other closing."""
+    found = _EXTREMUM_AT_RE.match(re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip())
+    return found.group("value").rsplit("=", 1)[-1].strip() if found else None
+
+
 # "So 20 is 25% of 80.": the closing restates the question's two numbers around the percent it found.
 _PERCENT_OF_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?\$?-?\d[\d,.]*\$?\s+is\s+\$?(-?\d[\d,]*(?:\.\d+)?)\s*(?:\\?%|"
                             r"\s+percent)\$?\s+of\s+\$?-?\d[\d,.]*\$?\s*[.!]?$", re.IGNORECASE)
@@ -324,6 +337,9 @@ def closing_count(text: str) -> str | None:
     if worded_value is not None and re.search(r"\d", sentence) and not _NOT_STATED_WORDS_RE.search(sentence) and \
             _WORDED_SUBJECT_RE.fullmatch(sentence[:worded.start()]):
         return worded_value
+    roots = _HAS_COUNT_RE.search(sentence)  # "So $2024^2$ has sixty-three positive divisors.": digits only in its subject
+    if roots and number_word_value(roots.group(1)) is not None and not _NOT_STATED_WORDS_RE.search(sentence):
+        return str(number_word_value(roots.group(1)))
     if re.search(r"\d", sentence):
         return None
     # "There are no such integers, so the count is zero.": the clause that concludes, not the negation before it
@@ -331,9 +347,6 @@ def closing_count(text: str) -> str | None:
     count = _count(_plain_words(sentence.replace("**", "")))
     if count:
         return f"{count[0]}{count[1]}"
-    roots = _HAS_COUNT_RE.search(sentence)  # "The equation has three distinct real roots."
-    if roots and number_word_value(roots.group(1)) is not None and not _NOT_STATED_WORDS_RE.search(sentence):
-        return str(number_word_value(roots.group(1)))
     if _INFINITELY_MANY_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+|\.$", "", _plain_words(sentence).replace("$", ""))):
         return "infinitely many"  # "Therefore there are infinitely many such $n$."
     any_noun = _THERE_ARE_COUNT_RE.match(re.sub(r"^(?:so|thus|hence|therefore),?\s+", "", _plain_words(sentence)))
@@ -364,8 +377,8 @@ def closing_count(text: str) -> str | None:
 # such value).
 # The subject of such a sentence is what was asked ("the smallest n", "the probability", "Sergey needs"), with
 # neither hedge nor negation ("Maybe", "never", "also", "I think"); "Player A also has two." states nothing.
-_HAS_COUNT_RE = re.compile(r"\b(?:has|have)\s+(?:exactly\s+)?([a-z]+)\s+(?:(?:distinct|different|real|integer|positive)\s+)*"
-                           r"(?:roots|solutions|zeros|zeroes)\s*[.!]?\s*$", re.IGNORECASE)
+_HAS_COUNT_RE = re.compile(r"\b(?:has|have)\s+(?:exactly\s+)?([a-z]+(?:-[a-z]+)?)\s+(?:(?:distinct|different|real|integer|positive|prime)\s+)*"
+                           r"(?:roots|solutions|zeros|zeroes|divisors|factors|elements|subsets|digits)\s*[.!]?\s*$", re.IGNORECASE)
 # What a named person in a word problem ends up with: "Lucy has fifteen stamps left", "Tom ate three apples".
 _OWN_VERBS = (r"(?:needs|requires|has|had|have|gets|got|keeps|owns|spent|spends|made|makes|sold|sells|bought|buys|ate|"
               r"eats|used|uses|will\s+(?:need|have|get|spend|make|eat|use))\b")

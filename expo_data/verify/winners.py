@@ -22,13 +22,16 @@ def winner(words: str) -> str | None:
 
 # Who wins for which n, clause by clause: "the first player wins if and only if $4 \\nmid n$", "alice wins for even n
 # and bob wins for odd n", "the second player wins if n is divisible by 3; otherwise the first player wins".
-_PLAYER = r"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?: \([a-z]+\))?"
+_PLAYER = (r"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?: \([a-z]+\))?"
+           r"(?:,? (?:moving|playing|going|who (?:moves|plays|goes)) (?:first|second),?)?")  # "alice, moving first,"
 _OTHER = {"first": "second", "second": "first"}
 _WHEN = r"(?:if and only if|iff|exactly when|precisely when|exactly for|precisely for|if|when|whenever|for)"
+_CLAIM = rf"(?:{_WINS}|has one|does)"  # "... and alice has one otherwise"
+_BY = r"(?: by (?!.*\b(?:if|when|unless|only|except)\b)[^;]*)?"  # "... bob wins by always taking 4 - k": the strategy
 _CLAUSE_RES = (re.compile(rf"^{_PLAYER} (?:{_WINS}) {_WHEN} (?P<condition>.+)$"),
-               re.compile(rf"^(?:for|when|if) (?P<condition>.+?),? {_PLAYER} (?:{_WINS})$"),
-               re.compile(rf"^(?:otherwise|else|in all other cases),? {_PLAYER} (?:{_WINS})$"),
-               re.compile(rf"^{_PLAYER} (?:{_WINS}) (?:otherwise|in all other cases|for all other n)$"))
+               re.compile(rf"^(?:for|when|if) (?P<condition>.+?),? {_PLAYER} (?:{_WINS}){_BY}$"),
+               re.compile(rf"^(?:otherwise|else|in all other cases),? {_PLAYER} {_CLAIM}{_BY}$"),
+               re.compile(rf"^{_PLAYER} {_CLAIM}{_BY} (?:otherwise|in all other cases|for all other n)$"))
 _NOT_A_PLAYER = {"it", "he", "she", "one", "nobody", "neither", "either", "each", "every", "no", "n", "so", "thus"}
 
 
