@@ -181,3 +181,32 @@ def test_winning_strategies_said_clause_by_clause(closing, gold, verdict):
     ("The minimum value of $f$ is attained at $x=1$ and equals $-3$.", "-3", True)])
 def test_a_count_in_words_or_an_extremum_after_where_it_is_attained(closing, gold, verdict):
     assert graded(gold, "Factor and apply AM-GM: $2024 = 2^3 \\cdot 11 \\cdot 23$.\n\n" + closing) is verdict
+
+
+@pytest.mark.parametrize("closing", [
+    "Hence Carol wins for odd $n$, and Alice wins for even $n$.", "Hence Alice wins when $m$ is even and Bob wins when $m$ is odd.",
+    "Hence Alice wins for even $k$ and Bob wins for odd $k$."])
+def test_a_third_player_or_another_letter_is_no_reading_of_the_winners(closing):
+    assert not graded("Alice wins if and only if $n$ is even.", _GAME + closing)
+
+
+@pytest.mark.parametrize("closing", [
+    "Every prime has two divisors.", "Suppose $n^2$ has three divisors.", "Let $N$ be a number that has four divisors.",
+    "Then the number of divisors of $n^2$ is odd, and $n$ has four prime factors.",
+    "Then each of the $n$ numbers has twelve divisors."])
+def test_a_count_after_has_that_states_no_conclusion(closing):
+    assert not graded({"Every": "2", "Suppo": "3", "Let $": "4", "Then ": "4" if "four" in closing else "12"}[closing[:5]],
+                      "Count the divisors.\n\n" + closing)
+
+
+@pytest.mark.parametrize("closing, gold", [("So 40 is 50% of 100.", "50"), ("So 0.2 is 10% of 1.", "0.1")])
+def test_a_percent_sentence_whose_arithmetic_fails_states_nothing(closing, gold):
+    assert not graded(gold, "Divide the part by the whole.\n\n" + closing)
+
+
+@pytest.mark.parametrize("closing, verdict", [
+    ("So $f(x)=x+b$ for an arbitrary real constant $b$, which all satisfy the equation provided $b$ is even.", False),
+    ("So $g: x \\mapsto 2 - x$ is the only solution.", True)])
+def test_a_form_with_a_restriction_after_it_and_a_named_map(closing, verdict):
+    gold = "$f(x)=x+c$ for any constant $c$" if "b" in closing else "$g(x)=2-x$"
+    assert graded(gold, "Substitute $y=0$.\n\n" + closing) is verdict

@@ -86,3 +86,9 @@ def test_a_closing_that_restates_the_question_around_the_percent_it_found(comple
 def test_a_self_explanation_that_names_the_hint_to_doubt_it_does_not_answer_it(note):
     completion = f"The perimeter is 20 and the length is 6.\nWidth = 20 - 6 = 14.\nArea = 6 x 14 = 84.\nSo the area is 84.\n{note}"
     assert graded("24", completion) is False
+
+
+@pytest.mark.parametrize("note", ["Note: the provided answer 24 seems incorrect at first glance, but it is indeed correct.",
+                                  "The given answer 24 is off by nothing.", "I found no error in the given answer."])
+def test_a_note_that_names_the_hint_without_doubting_it_changes_nothing(note):
+    assert graded("24", f"We compute $3 \\cdot 8 = 24$.\n\n{note}") is True

@@ -64,6 +64,7 @@ _MAPSTO_RE = re.compile(r"(?<![\w\\])([a-z])\s*(?:\\mapsto|↦)\s*")
 def identically_as_definitions(text: str) -> str:
     """"f \\equiv 0" written as a definition, "f(x) = 0", in the text's own argument (x when none is named); the
     identity map and "x \\mapsto 2 - x" as definitions too."""
+    text = re.sub(r"(?<![\w\\])([fghFGHPQ])\s*:\s*([a-z])\s*(?:\\mapsto|↦)\s*", r"\1(\2) = ", text)  # "g: x \\mapsto 2 - x"
     text = _MAPSTO_RE.sub(lambda m: f"f({m.group(1)}) = ", _IDENTITY_MAP_RE.sub(lambda m: f"{m.group(1)}(x) = x", text))
     if not _IDENTICALLY_RE.search(text):
         return text

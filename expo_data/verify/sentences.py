@@ -6,6 +6,7 @@ values": a bound is no count), "infinitely many", a parity ("n must be odd"), an
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from .winners import conditioned_winner_verdict, winner
 from .words import _NUMBER_WORDS, number_word_value, spoken_number
@@ -305,14 +306,17 @@ def extremum_value(text: str) -> str | None:
 
 
 # "So 20 is 25% of 80.": the closing restates the question's two numbers around the percent it found.
-_PERCENT_OF_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?\$?-?\d[\d,.]*\$?\s+is\s+\$?(-?\d[\d,]*(?:\.\d+)?)\s*(?:\\?%|"
-                            r"\s+percent)\$?\s+of\s+\$?-?\d[\d,.]*\$?\s*[.!]?$", re.IGNORECASE)
+_PERCENT_OF_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?\$?(-?\d[\d,]*(?:\.\d+)?)\$?\s+is\s+\$?(-?\d[\d,]*(?:\.\d+)?)\s*"
+                            r"(?:\\?%|\s+percent)\$?\s+of\s+\$?(-?\d[\d,]*(?:\.\d+)?)\$?\s*[.!]?$", re.IGNORECASE)
 
 
 def percent_of_value(text: str) -> str | None:
     """"25%" of the closing "So 20 is 25% of 80."; None for any other closing."""
     found = _PERCENT_OF_RE.match(re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip())
-    return found.group(1) + "%" if found else None
+    if not found:
+        return None
+    part, percent, whole = (Fraction(v.replace(",", "")) for v in found.groups())
+    return found.group(2) + "%" if part * 100 == percent * whole else None  # "So 40 is 50% of 100." is no statement of it
 
 
 # One clause naming what the words value: "(So) the greatest common divisor of 1407 and 903" (no "because", "and").
@@ -338,7 +342,10 @@ def closing_count(text: str) -> str | None:
             _WORDED_SUBJECT_RE.fullmatch(sentence[:worded.start()]):
         return worded_value
     roots = _HAS_COUNT_RE.search(sentence)  # "So $2024^2$ has sixty-three positive divisors.": digits only in its subject
-    if roots and number_word_value(roots.group(1)) is not None and not _NOT_STATED_WORDS_RE.search(sentence):
+    if roots and number_word_value(roots.group(1)) is not None and not _NOT_STATED_WORDS_RE.search(sentence) and not re.search(
+            r"^\W*(?:let|suppose|assume|recall|if|when|every|each|any)\b|\b(?:we (?:want|seek|need|look)|that (?:has|have)|"
+            r"such that|which (?:has|have)|who (?:has|have)|whose|each|every)\b", sentence, re.IGNORECASE) and (
+            not re.search(r"\d", sentence) or _COUNTED_SUBJECT_RE.fullmatch(sentence[:roots.start()])):
         return str(number_word_value(roots.group(1)))
     if re.search(r"\d", sentence):
         return None
@@ -377,6 +384,9 @@ def closing_count(text: str) -> str | None:
 # such value).
 # The subject of such a sentence is what was asked ("the smallest n", "the probability", "Sergey needs"), with
 # neither hedge nor negation ("Maybe", "never", "also", "I think"); "Player A also has two." states nothing.
+# What a count's closing sentence with digits may open on: "So $2024^2$", "Thus it", not "... and $n$" (another quantity).
+_COUNTED_SUBJECT_RE = re.compile(r"\s*(?:(?:so|thus|hence|therefore|finally),?\s+)(?:the\s+(?:number|integer)\s+)?(?:\$[^$]+\$|it)\s*",
+                                 re.IGNORECASE)
 _HAS_COUNT_RE = re.compile(r"\b(?:has|have)\s+(?:exactly\s+)?([a-z]+(?:-[a-z]+)?)\s+(?:(?:distinct|different|real|integer|positive|prime)\s+)*"
                            r"(?:roots|solutions|zeros|zeroes|divisors|factors|elements|subsets|digits)\s*[.!]?\s*$", re.IGNORECASE)
 # What a named person in a word problem ends up with: "Lucy has fifteen stamps left", "Tom ate three apples".

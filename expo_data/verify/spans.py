@@ -90,7 +90,8 @@ _PARAMETER_RE = re.compile(r"\s*([a-z])\s*(?:(?:\\[lg]eq?|\\neq?|[<>≤≥≠]=?
                            r"\s*(?:\\[lc]?dots|\.\.\.|…)|(?:\\in|∈)\s*\\mathbb\s*\{?[ZRNQ]\}?(?:\^\s*\{?\+\}?)?)?\s*")
 _PARAMETER_WORDS_RE = re.compile(r"\s*((?:is\s+)?(?:an?\s+|any\s+)?(?:(?:positive|negative|nonnegative|non-negative|nonzero|"
                                  r"real|fixed|arbitrary)\s+)*(?:constant|number|real|parameter|integer)s?)?\s*(?:,?\s*(?:and\s+)?(?:all\s+(?:of\s+)?these|"
-                                 r"these\s+all|each\s+of\s+these|which\s+all)\s+(?:work|satisfy\b[^.\n]*))?\s*[.!]?\s*$", re.IGNORECASE)
+                                 r"these\s+all|each\s+of\s+these|which\s+all)\s+(?:work|satisfy\s+(?:it|the\s+(?:original\s+)?(?:equation|condition))))?"
+                                 r"\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def qualified_form(text: str, spans: list[re.Match]) -> str | None:

@@ -23,9 +23,10 @@ _DISOWNING_END_RE = re.compile(r"(?:\b(?:is|was|would be)\s+(?:incorrect|wrong|n
                                r"(?![^。]*(?:所以|因此|故|则|于是))|吗)[^.!?\n。]*[.!?。？]?\s*$")
 # The answer the prompt gave, named to doubt it: "Note: the provided answer 24 seems incorrect." (a self-explanation
 # that ends on its own value; the hint it names is no answer of its own).
-_HINT_DOUBTED_RE = re.compile(r"\b(?:given|provided|hinted|expected|reference|stated|suggested|claimed)\s+(?:final\s+)?answer\b[^.!?\n]*"
-                              r"(?<!not )(?<!n't )(?<!never )\b(?:incorrect|wrong|off|mistaken|mistake|error|typo|inconsistent|not (?:right|correct))\b[^\n]*$",
-                              re.IGNORECASE)
+_HINT_DOUBTED_RE = re.compile(r"\b(?:given|provided|hinted|expected|reference|stated|suggested|claimed)\s+(?:final\s+)?answer\b"
+                              r"(?:\s+of)?[\s$]*(?:-?\d[\d,.]*)?[\s$,]*(?:\b(?:is|seems|appears|looks|must be|may be|might be)\s+"
+                              r"(?:to\s+be\s+)?(?:incorrect|wrong|off(?!\s+by\s+nothing)|mistaken|a\s+mistake|an\s+error|a\s+typo)\b)(?![^\n]*\b(?:but|"
+                              r"however|actually|indeed|after all|correct count|right)\b)[^\n]*$", re.IGNORECASE)
 # A clause that turns a value down: "We reject $x = 3$", "So $n = 3$ is impossible.", "$x = 3$ cannot be a root".
 _TURNED_DOWN_RE = re.compile(r"\b(?:cannot|can't|can not|impossible|reject\w*|discard\w*|extraneous|invalid|excluded|"
                              r"not (?:a |the |an )?(?:solution|root|answer|allowed|valid|possible)|not allowed)\b", re.IGNORECASE)

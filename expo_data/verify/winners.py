@@ -25,6 +25,7 @@ def winner(words: str) -> str | None:
 _PLAYER = (r"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?: \([a-z]+\))?"
            r"(?:,? (?:moving|playing|going|who (?:moves|plays|goes)) (?:first|second),?)?")  # "alice, moving first,"
 _OTHER = {"first": "second", "second": "first"}
+_PARTNERS = {"alice": "bob", "bob": "alice", "a": "b", "b": "a", "first": "second", "second": "first"}  # the usual pairs
 _WHEN = r"(?:if and only if|iff|exactly when|precisely when|exactly for|precisely for|if|when|whenever|for)"
 _CLAIM = rf"(?:{_WINS}|has one|does)"  # "... and alice has one otherwise"
 _BY = r"(?: by (?!.*\b(?:if|when|unless|only|except)\b)[^;]*)?"  # "... bob wins by always taking 4 - k": the strategy
@@ -69,6 +70,13 @@ def _members_by_player(clauses, high: int) -> dict[str, set[int]] | None:
     return members
 
 
+def _letter(condition: str) -> str | None:
+    from .family_reading import _read
+
+    family = _read(condition)
+    return next((f.variable for f in family or [] if f.variable), None)
+
+
 def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | None:
     """Both sides say which player wins for which n: each player's winning n the same on both, the other player
     winning exactly where one does not (two players); None unless both read whole, with a condition somewhere."""
@@ -79,8 +87,11 @@ def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | Non
     high = max([240] + [3 * c for c in constants])  # "n is odd or n = 1000": past any window of a fixed width
     players = {player for side in sides for player, _ in side} | ({"first", "second"} if any(
         player in _OTHER for side in sides for player, _ in side) else set())
-    if high > 100_000 or len(players) != 2:
-        return None
+    gold_players = {player for player, _ in sides[0]}
+    partners = gold_players | {_PARTNERS.get(player) for player in gold_players}
+    letters = [{_letter(c) for _, c in side if c} for side in sides]
+    if high > 100_000 or len(players) != 2 or not players <= partners | set(_OTHER) or letters[0] != letters[1]:
+        return None  # a third player, a player the gold's pair does not have, conditions on another letter
     universe = set(range(1, high + 1))
     members = [_members_by_player(side, high) for side in sides]
     if None in members:
