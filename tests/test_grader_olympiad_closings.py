@@ -210,3 +210,28 @@ def test_a_percent_sentence_whose_arithmetic_fails_states_nothing(closing, gold)
 def test_a_form_with_a_restriction_after_it_and_a_named_map(closing, verdict):
     gold = "$f(x)=x+c$ for any constant $c$" if "b" in closing else "$g(x)=2-x$"
     assert graded(gold, "Substitute $y=0$.\n\n" + closing) is verdict
+
+
+@pytest.mark.parametrize("gold", [
+    "P(x) = 0,\\ P(x) = 1,\\ P(x) = x^n \\ (n \\ge 1)", "P(x) = x^n \\ (n \\ge 1)", "Alice wins if and only if $n$ is even.",
+    "The first player wins if $n\\le 2$; the second player wins for all $n\\ge 3$.", "$f(x)=x+c$ for any constant $c$"])
+def test_a_gold_answered_in_its_own_words_is_correct(gold):
+    assert verify_one(gold, gold.strip("$").rstrip("."))[0]
+
+
+@pytest.mark.parametrize("gold, answer, verdict", [
+    ("P(x) = 0,\\ P(x) = 1,\\ P(x) = x^n \\ (n \\ge 1)", "P(x) = 0, P(x) = 1, or P(x) = x^n for some n \\ge 1", True),
+    ("P(x) = 0,\\ P(x) = 1,\\ P(x) = x^n \\ (n \\ge 1)", "P(x) = 0, or P(x) = x^n for some n \\ge 1", False),
+    ("P(x) = x^n \\ (n \\ge 1)", "P(x) = x^n (n \\ge 2)", False),
+    ("Alice wins if and only if $n$ is even.", "Bob wins if and only if n is odd", True),
+    ("Alice wins if and only if $n$ is even.", "Bob wins if and only if n is even", False)])
+def test_a_family_with_its_range_in_brackets_and_a_winner_said_of_the_other_player(gold, answer, verdict):
+    assert verify_one(gold, answer)[0] is verdict
+
+
+@pytest.mark.parametrize("closing", [
+    "When $4 \\mid n$, Bob wins by mirroring, but for $n = 8$ Alice wins.", "When $4 \\mid n$, Bob wins by mirroring, apart from $n = 8$.",
+    "When $4 \\mid n$, Bob wins by mirroring at least for $n \\le 100$.", "When $4 \\mid n$, Bob wins by mirroring in the limit.",
+    "When $4 \\mid n$, Bob wins."])
+def test_a_sufficient_condition_or_an_exception_after_the_strategy_is_no_characterisation(closing):
+    assert not graded("Bob wins if and only if $4 \\mid n$", _GAME + closing)

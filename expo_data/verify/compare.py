@@ -35,7 +35,7 @@ from .named import tuple_assignment
 from .parse import _unboxed, _variables_written, parse_complete
 from .plain import looks_plain, parse_plain
 from .evaluate import same_by_value, same_once_symbols_match, same_where_defined
-from .rewrites import range_chain_as_interval, vector_label_dropped, answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
+from .rewrites import bracketed_range_as_clause, range_chain_as_interval, vector_label_dropped, answer_rewritten, function_qualifiers_dropped, gamma_as_letter, radicals_as_powers
 from .tuple_lists import tuple_list_verdict
 from .qualifiers import approximate_verdict, domains_differ, residue_verdict
 from .sentences import none_exists, reduced_gold, some_exists, stated_value
@@ -414,6 +414,7 @@ def _verify_alternatives(reference: str, extracted: str) -> tuple[bool, str | No
     extracted = signed_tuples_expanded(plain_scripts(extracted))  # "V₂ ≈ 2.67 L", "6.022 × 10²³", "(0, \\pm 2)"
     reference = _SPLIT_UNIT_RE.sub(r"\1 \2", reference)  # OlympiadBench: "$1.04 \times 10^{5}$ $\mathrm{~Pa}$"
     reference = range_chain_as_interval(reference, _unboxed(extracted))  # "-1/2 \\le ab+bc+ca \\le 1" against "[-1/2, 1]"
+    reference = bracketed_range_as_clause(reference)  # "P(x) = x^n \\ (n \\ge 1)", as the answer's is read
     extracted = answer_rewritten(reference, _unboxed(extracted))  # "Q ≈ 4200 J", "exactly the primes", "... ($k\ge1$)"
     bound = re.search(r"\(\s*(at most|at least|or more|or less|or fewer)\s*\)\s*\.?\s*\$?\s*$", reference, re.IGNORECASE)
     if bound and not re.search(bound.group(1) + r"|\\[lg]eq?|[≤≥]", extracted, re.IGNORECASE):

@@ -127,6 +127,14 @@ _FORM_LEAD_RE = re.compile(r"^\s*(?:exactly\s+)?(?:the|all)\s+(?:(?:positive|non
 _QUALIFIED_FAMILY_RE = re.compile(r"\b(?:prime|odd|even|square\w*|composite|perfect|divisible|multiples?|powers?)\b", re.IGNORECASE)
 
 
+def bracketed_range_as_clause(text: str) -> str:
+    """"P(x) = x^n \\ (n \\ge 1)" as "P(x) = x^n, n \\ge 1": a parameter's range in brackets at the end, on either
+    side alike (a form narrowed by a word, "prime", "odd", is left whole)."""
+    if _QUALIFIED_FAMILY_RE.search(text):
+        return text
+    return _PARAMETER_BRACKET_RE.sub(r", \1", re.sub(r"\\[ ,;:]\s*(?=\(\s*\$?\s*[a-z]\s*(?:\\geq?|≥|>|\\in|∈))", " ", text))
+
+
 _APPROXIMATION_AFTER_RE = re.compile(r"(?<=\S)\s*\(\s*(?:≈|\\approx|approx\.?|about|roughly)\s*-?\d+(?:\.\d+)?\s*\)\s*\.?\s*$")
 
 
@@ -145,7 +153,7 @@ def answer_rewritten(reference: str, answer: str) -> str:
     if re.search(r"\\ln(?![A-Za-z])", reference) and not re.search(r"\\ln(?![A-Za-z])|\\log\s*_", answer):
         answer = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", answer)  # "\\frac{\\pi}{8}\\log 2" for a gold in \\ln: the natural log
     if not _QUALIFIED_FAMILY_RE.search(answer):
-        answer = _FORM_LEAD_RE.sub("", _PARAMETER_BRACKET_RE.sub(r", \1", answer))
+        answer = _FORM_LEAD_RE.sub("", bracketed_range_as_clause(answer))
     return re.sub(r"^\s*(?:exactly|precisely|only)\s+(?=(?:the|all)\s|\$|[a-z]\s*=)", "", answer)
 
 

@@ -28,8 +28,9 @@ _OTHER = {"first": "second", "second": "first"}
 _PARTNERS = {"alice": "bob", "bob": "alice", "a": "b", "b": "a", "first": "second", "second": "first"}  # the usual pairs
 _WHEN = r"(?:if and only if|iff|exactly when|precisely when|exactly for|precisely for|if|when|whenever|for)"
 _CLAIM = rf"(?:{_WINS}|has one|does)"  # "... and alice has one otherwise"
-_BY = r"(?: by (?!.*\b(?:if|when|unless|only|except)\b)[^;]*)?"  # "... bob wins by always taking 4 - k": the strategy
-_CLAUSE_RES = (re.compile(rf"^{_PLAYER} (?:{_WINS}) {_WHEN} (?P<condition>.+)$"),
+_BY = (r"(?: by (?![^;]*\b(?:if|when|unless|only|except|but|apart|assum\w*|provided|for|not|least|most|small|large|some)\b)"
+       r"[^,;—–]*)?")  # "... bob wins by always taking 4 - k": the strategy
+_CLAUSE_RES = (re.compile(rf"^{_PLAYER} (?:{_WINS}) (?P<when>{_WHEN}) (?P<condition>.+)$"),
                re.compile(rf"^(?:for|when|if) (?P<condition>.+?),? {_PLAYER} (?:{_WINS}){_BY}$"),
                re.compile(rf"^(?:otherwise|else|in all other cases),? {_PLAYER} {_CLAIM}{_BY}$"),
                re.compile(rf"^{_PLAYER} {_CLAIM}{_BY} (?:otherwise|in all other cases|for all other n)$"))
@@ -42,12 +43,15 @@ def winner_conditions(words: str) -> list[tuple[str, str | None]] | None:
     clauses = [c for c in re.split(r"\s*;\s*|,? (?:and|while|whereas) (?=(?:the |player |for |when |if |otherwise )?"
                                    r"(?:[a-z]+ (?:player )?(?:wins|has|can|will|always)|for|when|if|otherwise))|,\s+(?=otherwise)",
                                    words) if c]
-    read = []
+    read, exact = [], False
     for clause in clauses:
         match = next((m for m in (r.match(clause) for r in _CLAUSE_RES) if m), None)
         if not match or match.group("player") in _NOT_A_PLAYER:
             return None
         read.append((match.group("player"), match.groupdict().get("condition")))
+        exact = exact or bool(re.match(r"(?:if and only if|iff|exactly|precisely)", match.groupdict().get("when") or ""))
+    if len(read) == 1 and read[0][1] and not exact:
+        return None  # "When 4 | n, Bob wins.": a sufficient condition; who wins otherwise is not said
     return read or None
 
 
@@ -87,10 +91,12 @@ def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | Non
     high = max([240] + [3 * c for c in constants])  # "n is odd or n = 1000": past any window of a fixed width
     players = {player for side in sides for player, _ in side} | ({"first", "second"} if any(
         player in _OTHER for side in sides for player, _ in side) else set())
+    if len(players) == 1 and _PARTNERS.get(next(iter(players))):
+        players.add(_PARTNERS[next(iter(players))])  # "Alice wins iff n is even" on both sides: Bob wins the rest
     gold_players = {player for player, _ in sides[0]}
     partners = gold_players | {_PARTNERS.get(player) for player in gold_players}
     letters = [{_letter(c) for _, c in side if c} for side in sides]
-    if high > 100_000 or len(players) != 2 or not players <= partners | set(_OTHER) or letters[0] != letters[1]:
+    if high > 100_000 or not 1 <= len(players) <= 2 or not players <= partners | set(_OTHER) or letters[0] != letters[1]:
         return None  # a third player, a player the gold's pair does not have, conditions on another letter
     universe = set(range(1, high + 1))
     members = [_members_by_player(side, high) for side in sides]
