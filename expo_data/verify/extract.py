@@ -263,8 +263,8 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     phrase = phrase_answer(text)
     if phrase and re.search(r"^\s*####", text[phrase[1]:], re.MULTILINE):
         phrase = None  # "Answer: She uses 3 + 4 = 7 eggs ...\n#### 18": GSM8K's own mark closes the answer
-    if phrase and "\n" not in text[phrase[1]:].strip() and closing_winner(text):
-        return closing_winner(text), "final_answer_phrase"  # "**Answer:** The first player wins iff $3 \\nmid n$."
+    if phrase and "\n" not in text[phrase[1]:].strip() and (winner := closing_winner(text)):
+        return winner, "final_answer_phrase"  # "**Answer:** The first player wins iff $3 \\nmid n$."
     if phrase and not phrase[0]:
         return None, None  # an answer phrase that states several values
     if phrase and truncated and (reconsidering(text[phrase[1]:]) or not invented and not text[phrase[1]:].strip() and not re.search(
@@ -321,8 +321,8 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
         return listed_solutions(text), "last_line"  # "exactly two solutions:\n- $f(x) = -1$;\n- $f(x) = x + 1$."
     if values_on_lines(text):
         return None, None  # "Possible values:\n- 2\n- 3": a list, no value stated
-    if closing_winner(text):
-        return closing_winner(text), "last_line"  # "So the first player (A) wins."
+    if winner := closing_winner(text):
+        return winner, "last_line"  # "So the first player (A) wins."
     closing = closing_value(closing_before_check(text))
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)  # "The vertex is at (−1, 4)."

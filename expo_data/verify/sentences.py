@@ -270,6 +270,11 @@ def infinite_value(text: str) -> str | None:
     return "-\\infty" if found.group("sign") == "-" else "\\infty"
 
 
+def _closing_sentence(text: str) -> str:
+    """The text's last sentence (or line), bold marks dropped: what the closing readers below match whole."""
+    return re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip()
+
+
 # A closing sentence that the equation or problem has no solutions: "The equation $x^2=y^3+7$ has no integer
 # solutions.", "Hence there are no solutions in positive integers." Nothing doubted, bounded or excepted in it.
 _NO_SOLUTIONS_RE = re.compile(r"^(?:(?:so|thus|hence|therefore|conclusion:?|in conclusion),?\s+)?(?:the\s+(?:equation|system|"
@@ -281,7 +286,7 @@ _NO_SOLUTIONS_RE = re.compile(r"^(?:(?:so|thus|hence|therefore|conclusion:?|in c
 
 def no_solutions_value(text: str) -> str | None:
     """"no integer solutions" when the closing sentence says the equation has none; None otherwise."""
-    sentence = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip()
+    sentence = _closing_sentence(text)
     found = _NO_SOLUTIONS_RE.match(sentence)
     if not found or re.search(r"\b(?:if|unless|except|but|other|besides|maybe|perhaps|might|seems?|probably)\b|"
                                 r"[<>≤≥]|\\[lg]e", sentence, re.IGNORECASE):
@@ -301,7 +306,7 @@ _EXTREMUM_AT_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?the\s+(?:ma
 
 def extremum_value(text: str) -> str | None:
     """The value a closing sentence gives an extremum after where it is attained; None for any other closing."""
-    found = _EXTREMUM_AT_RE.match(re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip())
+    found = _EXTREMUM_AT_RE.match(_closing_sentence(text))
     return found.group("value").rsplit("=", 1)[-1].strip() if found else None
 
 
@@ -312,7 +317,7 @@ _PERCENT_OF_RE = re.compile(r"^(?:(?:so|thus|hence|therefore),?\s+)?\$?(-?\d[\d,
 
 def percent_of_value(text: str) -> str | None:
     """"25%" of the closing "So 20 is 25% of 80."; None for any other closing."""
-    found = _PERCENT_OF_RE.match(re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1].replace("**", "").strip())
+    found = _PERCENT_OF_RE.match(_closing_sentence(text))
     if not found:
         return None
     part, percent, whole = (Fraction(v.replace(",", "")) for v in found.groups())

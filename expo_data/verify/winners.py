@@ -24,7 +24,7 @@ def winner(words: str) -> str | None:
 # and bob wins for odd n", "the second player wins if n is divisible by 3; otherwise the first player wins".
 _PLAYER = (r"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?: \([a-z]+\))?"
            r"(?:,? (?:moving|playing|going|who (?:moves|plays|goes)) (?:first|second),?)?")  # "alice, moving first,"
-_OTHER = {"first": "second", "second": "first"}
+_ORDINALS = {"first", "second"}
 _PARTNERS = {"alice": "bob", "bob": "alice", "a": "b", "b": "a", "first": "second", "second": "first"}  # the usual pairs
 _WHEN = r"(?:if and only if|iff|exactly when|precisely when|exactly for|precisely for|if|when|whenever|for)"
 _CLAIM = rf"(?:{_WINS}|has one|does)"  # "... and alice has one otherwise"
@@ -90,13 +90,13 @@ def conditioned_winner_verdict(gold_words: str, answer_words: str) -> bool | Non
     constants = [int(c) for side in sides for _, condition in side for c in re.findall(r"\d+", condition or "")]
     high = max([240] + [3 * c for c in constants])  # "n is odd or n = 1000": past any window of a fixed width
     players = {player for side in sides for player, _ in side} | ({"first", "second"} if any(
-        player in _OTHER for side in sides for player, _ in side) else set())
+        player in _ORDINALS for side in sides for player, _ in side) else set())
     if len(players) == 1 and _PARTNERS.get(next(iter(players))):
         players.add(_PARTNERS[next(iter(players))])  # "Alice wins iff n is even" on both sides: Bob wins the rest
     gold_players = {player for player, _ in sides[0]}
     partners = gold_players | {_PARTNERS.get(player) for player in gold_players}
     letters = [{_letter(c) for _, c in side if c} for side in sides]
-    if high > 100_000 or not 1 <= len(players) <= 2 or not players <= partners | set(_OTHER) or letters[0] != letters[1]:
+    if high > 100_000 or not 1 <= len(players) <= 2 or not players <= partners | _ORDINALS or letters[0] != letters[1]:
         return None  # a third player, a player the gold's pair does not have, conditions on another letter
     universe = set(range(1, high + 1))
     members = [_members_by_player(side, high) for side in sides]
