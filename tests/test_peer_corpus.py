@@ -94,22 +94,37 @@ def _clear_parse_results() -> None:
 
 
 def test_a_slower_processor_learning_the_grammar_grades_alike(monkeypatch):
-    """A slower processor is modelled on this one by a budget scaled to the case: 1.5 times what it costs once the
-    grammar is learned, below what it costs cold. One attempt then times the true case out (the CI failure);
-    the attempts that go on while the grammar is being learned grade it true, and a later call takes one."""
+    """A slower processor is modelled on this one by a budget scaled to the case: midway between the most it costs
+    once the grammar is learned and what it costs cold (1.5 times the least learned cost was below a learned call's
+    noise: CI once timed the last call out). One attempt then times the true case out (the CI failure); the
+    attempts that go on while the grammar is being learned grade it true, and a later call takes one."""
+    import gc
     import time
 
     from expo_data.verify import budget
     case = next(c for c in CASES if c["id"] == "mv_yujianll:5")
     assert grade(case) == truth(case) is True
-    learned_costs = []
-    for _ in range(3):
-        _clear_parse_results()
+
+    def cost() -> float:
+        gc.collect()
+        gc.disable()  # the budget does not count garbage collection: neither does this
         start = time.process_time()  # the budget's timer counts the whole process's CPU: so does this
         grade(case)
-        learned_costs.append(time.process_time() - start)
+        elapsed = time.process_time() - start
+        gc.enable()
+        return elapsed
+
+    learned_costs = []
+    for _ in range(5):
+        _clear_parse_results()
+        learned_costs.append(cost())
+    _empty_parser_caches()
+    _clear_parse_results()
+    cold_cost = cost()
+    if cold_cost < 1.6 * max(learned_costs):
+        pytest.skip(f"cold {cold_cost:.3f} s and learned {learned_costs} s too close here to model a slower processor")
     attempts = budget.LEARNING_ATTEMPTS
-    monkeypatch.setattr(budget, "COMPARE_BUDGET_S", 1.5 * min(learned_costs))
+    monkeypatch.setattr(budget, "COMPARE_BUDGET_S", (max(learned_costs) + cold_cost) / 2)
     monkeypatch.setattr(budget, "LEARNING_ATTEMPTS", 1)
     _empty_parser_caches()
     assert verify_one(case["gold"], extract_answer(case["pred"])[0]) == (False, "timeout")
