@@ -42,8 +42,8 @@ _EXPRESSION_ROOTS_RE = re.compile(rf"\b(?:solutions|roots|zeros|zeroes|values|an
                                   rf"(?:\s*,\s*{_PLAIN_ITEM})*,?\s+and\s+{_PLAIN_ITEM})\s*\.?\s*$", re.IGNORECASE)
 _ROOT_VALUE = (rf"(?:{_NUM}|[-+]?\\[dt]?frac\{{-?\d+\}}\{{\d+\}}|[-+]?\d*\\sqrt\{{\d+\}}|"  # "x = -\\frac{1}{3}"
                r"\(\s*[-−]?\d+\s*[-−+]\s*\d*\s*√\s*\d+\s*\)\s*/\s*\d+)")  # "x = (−1 + √5)/2"
-_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:roots|solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*"
-                                rf"{_ROOT_VALUE}(?:\s*(?:,|,?\s*or|,?\s*and)\s*\2\s*=\s*{_ROOT_VALUE})+)\s*\.?", re.IGNORECASE)
+_ASSIGNED_ROOTS_RE = re.compile(rf"(?:(?:so|thus|hence|therefore),?\s+)?(?:the\s+(?:(?:real|integer|only|two|three)\s+)?(?:roots|"
+                                rf"solutions|zeros|zeroes)\s+are\s+)?(([a-z])\s*=\s*{_ROOT_VALUE}(?:\s*(?:,|,?\s*or|,?\s*and)\s*\2\s*=\s*{_ROOT_VALUE})+)\s*\.?", re.IGNORECASE)
 _ALL_REALS_EXCEPT_RE = re.compile(rf"(?:\b(?:is|are)|^\s*(?:the\s+)?domain\s*:)\s+all\s+real(?:\s+numbers)?(?:\s+[a-z])?\s*(?:(?:with|such that|where)\s+"
                                   rf"[a-z]\s*(?:≠|!=|\\neq?)\s*|except\s+(?:for\s+)?\$?(?:[a-z]\s*=\s*)?)({_NUM}(?:\s*(?:,|and|or)\s*"
                                   rf"{_NUM})*)\$?\s*\.?\s*$", re.IGNORECASE)
@@ -360,8 +360,8 @@ def _spoken_count(last: str) -> str | None:
             r"ago|before|earlier|already)\b", last, re.IGNORECASE):
         return None  # "should be at least three", "maybe four", "two more", "three times as many"
     value = number_word_value(found[0])
-    if value is None:
-        return None
+    if value is None or re.search(rf"\b(?:the|both|these|those|its|their)\s+{re.escape(found[0])}\b", last, re.IGNORECASE):
+        return None  # "... by first equalising the two distances": objects named, no count stated
     if re.search(rf"\b(?:negative|minus|(?:square|cube)(?: root)?\s+of|product\s+of|sum\s+of|twice|double|triple|reciprocal\s+of)"
                  rf"\s+{re.escape(found[0])}", last, re.IGNORECASE):
         return ""  # "negative twelve degrees", "the square of twelve": an operation on the number, left undone: no answer

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .units import unit_of
+from .words import MATH_FUNCTION_NAMES
 from .spans import FORMULA_DEFINED_RE
 from .unstated import PLAIN_FORMULA
 
@@ -235,10 +236,10 @@ def option_line(text: str) -> str | None:
 
 
 # Words a closing line of pure math may hold: function names, constants, LaTeX commands' names.
-_MATH_WORDS = {"sqrt", "pi", "log", "ln", "lg", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan",
-               "exp", "infty", "inf", "frac", "dfrac", "tfrac", "cdot", "times", "div", "pm", "mp", "le", "ge", "leq",
-               "geq", "cup", "cap", "left", "right", "circ", "mathrm", "binom", "choose", "lfloor", "rfloor",
-               "lceil", "rceil", "langle", "rangle", "sum", "prod", "overline", "infinity"}
+_MATH_WORDS = MATH_FUNCTION_NAMES | {
+    "frac", "dfrac", "tfrac", "cdot", "times", "div", "pm", "mp", "le", "ge", "leq", "geq", "cup", "cap", "left", "right",
+    "circ", "mathrm", "binom", "choose", "lfloor", "rfloor", "lceil", "rceil", "langle", "rangle", "sum", "prod",
+    "overline"}
 _SINGLE_ASSIGNMENT_RE = re.compile(r"(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,3})\s*=\s*[^=<>]+")
 
 

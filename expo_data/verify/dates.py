@@ -34,6 +34,8 @@ def dates_and_times(text: str) -> str:
     if not re.search(r"[A-Za-z]{3}|\b0\d:|\d{4}-\d\d-\d\d", text):
         return text
     text = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)
+    text = re.sub(r"\\(?:text|mathrm)\s*\{([^{}]*)\}", lambda m: m.group(1) if _MONTH_DAY_YEAR_RE.search(m.group(1)) or (
+        _DAY_MONTH_YEAR_RE.search(m.group(1))) else m.group(), text)  # "\text{March 15}": the date, wrapped once below
     text = _ISO_RE.sub(lambda m: _spelled(int(m.group(2)), int(m.group(3)), m.group(1)) or m.group(), text)
     text = _MONTH_DAY_YEAR_RE.sub(
         lambda m: _spelled(_month_number(m.group(1)), int(m.group(2)), m.group(3)) or m.group(), text)

@@ -11,16 +11,18 @@ from .spans import FORMULA_DEFINED_RE, REJECTING_RE, joined_spans, qualified_for
 from .sentences import closing_count, extremum_value, infinite_value, no_solutions_value, percent_of_value
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
+from .characterised import CHARACTERISED_BY_RE, characterisation_clause
 from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, CORRECTION_CUE_RE, before_invented_block, closes_on_statement, looped_line, reconsidering,
+from .turns import before_invented_block, closes_on_statement, one_value_statement
+from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, CORRECTION_CUE_RE, looped_line, reconsidering,
                    check_disagrees, corrected, doubts_its_answer, first_thought, retracted, undecided)
 from .choices import with_named_option
 from .winners import closing_winner
 from .opening import derivation_agrees
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
-from .phrase import (functions_with_their_range, without_clause_letter, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
+from .phrase import (answer_phrases, functions_with_their_range, without_clause_letter, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
                      has_hedge, phrase_answer)
 
 
@@ -42,6 +44,9 @@ _RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\
                           re.IGNORECASE)
 
 
+# The answer said again in other words after it, its "or"s the answer's own alternatives (hedges are still read).
+_SAME_ANSWER_RESTATED_RE = re.compile(r"^\s*[,;]?\s*\b(?:i\.\s?e\.|that is|namely|equivalently)(?![^\n]*\b(?:maybe|perhaps|possibly|"
+                                      r"probably|not sure|unsure|might|could)\b)[,:]?\s[^\n]*$", re.IGNORECASE)
 _SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure|"
                                  r"depending|depends|may vary)\b",
                                  re.IGNORECASE)
@@ -67,6 +72,7 @@ def _hedged_line(text: str, answer_end: int) -> bool:
     for start, end, content in reversed(boxes_on_line):
         segment = segment[:start] + " " + segment[end:]
     segment = _RESTATED_RE.sub(" ", segment)
+    segment = _SAME_ANSWER_RESTATED_RE.sub(" ", segment)  # "$f\\equiv 0$ or $f=\\mathrm{id}$, i.e. $f(x)=0$ ... or $f(x)=x$ ..."
     stated = re.findall(r"-?\d[\d,]*(?:\.\d+)?", text[line_start:answer_end]) or [""]
     if goes_on(stated[-1], text[answer_end:text.find("\n", answer_end) % (len(text) + 1)]):
         return True  # "The answer is 12, but we still need to subtract the rotten ones, which gives 9."
@@ -243,7 +249,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if boxed_at >= 0 and not any(b[0] == boxed_at for b in _boxes(text)):
         return None, None  # the last box is unclosed (or "\\boxed 12"): never its fragment
     boxed = _final_boxed(text)
-    phrases = list(PHRASE_RE.finditer(text))
+    phrases = answer_phrases(text)
     after_box = _stated_after_box(text, boxed, phrases) if boxed and phrases and phrases[-1].start() > boxed[1] else None
     if after_box is not None:
         return after_box
@@ -324,6 +330,7 @@ def _unmarked_answer(text: str) -> tuple[str | None, str | None]:
     if winner := closing_winner(text):
         return winner, "last_line"  # "So the first player (A) wins."
     closing = closing_value(closing_before_check(text))
+    closing = one_value_statement(closing) or closing if closing else closing  # "**Emma spends $15.00.**"
     if closing is not None:
         return (closing, "last_line") if closing else (None, None)  # "The vertex is at (−1, 4)."
     count = closing_count(text) or named_solutions(text) or infinite_value(text) or no_solutions_value(text) or percent_of_value(text) or extremum_value(text)
@@ -378,6 +385,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if spans and re.search(r"\(\s*-?\d", span_content(spans[-1])) and not NOT_EVERY_ORDER_RE.search(last_sentence) and (
             REORDERED_BEFORE_RE.search(text, 0, spans[-1].start()) or ANY_ORDER_AFTER_RE.match(text, spans[-1].end())):
         return span_content(spans[-1]) + " up to order", "last_math"  # "Hence all permutations of $(1,2,3)$."
+    if spans and CHARACTERISED_BY_RE.search(text, 0, spans[-1].start()) and not re.search(r"\d", text[spans[-1].end():]):
+        return characterisation_clause(text[:spans[-1].end()])  # "$a_0$ must be a multiple of $3$": no value 3
     function_last = bool(spans) and bool(FORMULA_DEFINED_RE.match(span_content(spans[-1])))  # or y' =
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
             numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."

@@ -86,6 +86,7 @@ def _spelled(text: str) -> str:
     text = re.sub(r"(?<!\.)\.$", "", re.sub(r"\s+", " ", text).strip()).strip()
     text = re.sub(r"\b([a-z]) ?_ ?(?:\{ ?\d ?\}|\d)", r"\1", text)  # "a_0": one variable, read by its letter
     text = re.sub(r",? (?:together with|along with|as well as) ", " or ", text)  # "p ≡ 1 mod 4, together with p = 2"
+    text = re.sub(r"\b(and|or) the (multiples|powers|divisors) of\b", r"\1 all \2 of", text)  # "1 and the multiples of 5"
     text = re.sub(r"\b([a-z]) mod (\d+) in \{ ?(-?\d+(?: ?, ?-?\d+)*) ?\}", r"\1 ≡ \3 mod \2", text)  # n mod 6 in {1, 3}
     text = re.sub(r"\b([a-z]) ≡ (-?\d+) or \1 ≡ (-?\d+) mod (\d+)", r"\1 ≡ \2, \3 mod \4", text)  # n ≡ 1 or n ≡ 2 mod 3
     text = re.sub(r"\b([a-z]) ?= ?0 ?, ?± ?1 ?, ?± ?2 ?,? ?\.\.\.", r"\1 in Z", text)  # k = 0, ±1, ±2, ...: every integer

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from .boxes import _boxes
+from .textual import _strip_text_wrappers, normalise_string
 from .phrase import HEDGE_WORDS, LEAD_FILLER_RE, has_hedge
-from .words import _NUMBER_WORDS, number_word_value, spoken_number
+from .words import MATH_FUNCTION_NAMES, _NUMBER_WORDS, number_word_value, spoken_number
 
 
 # ---------------------------------------------------------------------------
@@ -48,31 +49,6 @@ def gold_alternatives(reference: str) -> list[str]:
         i += 1
     pieces.append(reference[start:].strip())
     return [p.strip().rstrip(".").strip() for p in pieces if p.strip().rstrip(".").strip()]
-
-
-_TEXT_WRAP_RE = re.compile(r"\\(?:text|textnormal|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
-_SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad|~|\\left|\\right|\\displaystyle|\\dfrac|\\tfrac")
-
-
-def _strip_text_wrappers(text: str) -> str:
-    """\\text{\\textbf{(C)}} -> (C): wrappers removed until none is left."""
-    prev = None
-    while prev != text:
-        prev, text = text, _TEXT_WRAP_RE.sub(r"\1", text)
-    return text
-
-
-def normalise_string(text: str) -> str:
-    """For string fallback: no math delimiters, text wrappers, spacing commands, whitespace or
-    case; \\dfrac and \\tfrac read as \\frac; a trailing period dropped."""
-    text = text.strip()
-    for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
-        if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
-            text = text[len(left):-len(right)]
-    text = _strip_text_wrappers(text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
-    text = _SPACING_RE.sub("", text)
-    text = re.sub(r"\s+", "", text).rstrip(".").lower()
-    return text
 
 
 _CHOICE_RE = re.compile(r"\(?([A-J])\)?")
@@ -158,8 +134,7 @@ _INEQUALITY_OP_RE = re.compile(r"(<=|>=|\\leqslant|\\geqslant|\\leq|\\geq|\\le|\
 _IN_LABEL_RE = re.compile(r"^\s*(?:\\angle\s*[A-Z]{1,3}|[A-Za-z](?:_\{?\w+\}?)?(?:\([^()]*\))?)\s*\\in\s*")  # "x \\in", "\\angle A \\in"
 # Words after a value that only name what it counts or measures; percent and degrees keep their meaning.
 _UNIT_SYMBOLS = {"percent": "\\%", "per cent": "\\%", "percentage": "\\%", "degree": "^\\circ", "degrees": "^\\circ"}
-_MATH_WORDS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "pi", "min", "max", "mod", "gcd",
-               "lcm", "arcsin", "arccos", "arctan", "floor", "ceil", "infty", "infinity", "and", "or"}
+_MATH_WORDS = MATH_FUNCTION_NAMES | {"min", "max", "mod", "gcd", "lcm", "floor", "ceil", "and", "or"}
 
 
 # "3 1/2", "3\\frac{1}{2}": an integer and a proper fraction side by side (never "3 \\cdot 1/2").
@@ -240,12 +215,19 @@ def _singular(words: str) -> str:
     return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words.split())
 
 
+# A value, then words ("m^2 s", "km. h"): each word starts after a space, a period or a power, never inside another
+# word (a word run split every way it can be is exponential in its length).
+_UNIT_WORD = r"[A-Za-z]+\.?(?:\^\{?[23]\}?)?"
+_TRAILING_WORDS_RE = re.compile(rf"(.*?(?:\d|\\infty|\\pi|\}}|\)))\s+({_UNIT_WORD}(?:(?:\s+|(?<=[.}}23])){_UNIT_WORD})*\s*)",
+                                re.DOTALL)
+
+
 def _strip_trailing_words(text: str, is_gold: bool) -> tuple[str, str] | None:
     """"98 values" -> 98, "50 percent" -> 50\\%, "90 degrees" -> 90^\\circ; None when the words hedge ("5 or
     more"); with the unit words taken off ("" for percent and degrees, which stay as symbols). Text with no
     value before its words is returned unchanged."""
     # Words set off by a space: "2x" is a product, not a count.
-    match = re.fullmatch(r"(.*?(?:\d|\\infty|\\pi|\}|\)))\s+((?:[A-Za-z]+\.?(?:\^\{?[23]\}?)?\s*)+)", text, re.DOTALL)
+    match = _TRAILING_WORDS_RE.fullmatch(text)
     if not match:
         return text, ""
     value, words = match.group(1).strip(), match.group(2).strip()
@@ -356,6 +338,7 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
             text = text[len(left):-len(right)].strip()
+    text = re.sub(r"^\$(\s*-?\d[\d,.]*\s*)\$(?=\s+[A-Za-z][A-Za-z ]*\.?$)", r"\1", text)  # "$24$ square units"
     boxes = _boxes(text)
     if len(boxes) > 1 and not is_gold:
         return None  # "\\boxed{1}\\boxed{2}" states two answers

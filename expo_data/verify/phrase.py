@@ -7,11 +7,11 @@ import re
 
 from .pairs import unit_of
 from .units import with_its_unit
-from .rewrites import FOR_EVERY_RE, function_qualifiers_dropped
+from .rewrites import function_qualifiers_dropped
 from .functions import identically_as_definitions
-from .spans import FUNCTION_DEFINED_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
+from .spans import MATH_SPAN_RE, either_functions, qualified_functions, FUNCTION_DEFINED_RE, PARAMETER_RANGE_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
 from .conclude import in_formula
-from .words import _BINARY_OPERATION_RE, SCALE_WORDS, cjk_value, number_word_value
+from .words import _BINARY_OPERATION_RE, MATH_FUNCTION_NAMES, SCALE_WORDS, cjk_value, number_word_value
 
 NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "above", "as", "that", "this", "to"}
@@ -21,12 +21,12 @@ _FILLER_WORDS = {"within", "in", "the", "a", "an", "not", "given", "below", "abo
 PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|choice|statement)s?)(?:\s+is|\s+are|\s*:)[\s:*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?\*\*(?:final )?answer\.\*\*)[ \t]*"  # "**Answer.** $42$"
+                        r"|(?m:^[ \t]*(?:[-*][ \t]+)?\*\*(?:the )?(?:maximum|minimum|largest|smallest|greatest|least)"
+                        r"(?: possible)?(?: value)?(?::\*\*|\*\*[ \t]*:))[ \t]*"  # "**Maximum:** $2500$, attained at ..." (bold: a label)
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
                         r"|(?<!检查)(?<!验证)答案(?:是\s*[：:]?|\s*[：:])\s*|(?m:^\s*答\s*[：:]\s*)"
                         r"|\bI (?:choose|pick|select|go with)\s+(?:option|choice|answer)\s+(?=\(?[A-J]\b)", re.IGNORECASE)
-# $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
-MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 # "42 apples", "$10.00 in all": a number followed by words only is that number.
 _NUMBER_THEN_WORDS_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?%?)\s+[A-Za-z]{2,}[A-Za-z\s]*")  # "3 n" is a product
 # Markdown bold around a value ("42**", "minutes**,"), never Python's power ("2**3").
@@ -43,7 +43,9 @@ LEAD_FILLER_RE = re.compile(
     r"^[,:;]?\s*(?:(?:indeed|in fact|of course|as follows|as|follows|"
     r"thus|therefore|hence|so|then|simply|just|exactly|only|clearly|obviously|"
     r"precisely|equal to|equals|given by|that|now|here|finally|we get|we have|we find|it is|it's|is|"
-    r"the value|the number|the total|the result|the answer)\b\s*[:,]?\s*)+(?=[-+\d$\\(\[{.])", re.IGNORECASE)
+    r"the value|the number|the total|the result|the answer|"
+    r"the (?:only |unique )?(?:pairs?|triples?|quadruples?|tuples?|solutions?|functions?|polynomials?))\b\s*[:,]?\s*)+"
+    r"(?=[-+\d$\\(\[{.])", re.IGNORECASE)
 # Where a stated answer stops: an ellipsis or a retraction on the same line ("5... wait, actually 6"), or a
 # correction after it ("6, not 8").
 _ANSWER_STOP_RE = re.compile(
@@ -54,8 +56,11 @@ _ANSWER_STOP_RE = re.compile(
 # A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
 # "24, which we checked for n = 3", "24 -- checked by hand". Only after a complete value, and a parenthesis only
 # when it holds words or an '=' (so "(1, 2)" and "[2, 5)" stay answers); a remark that hedges is not cut.
+# A bracket's words are no LaTeX command ("(3, \\infty)") and no function or constant written plainly
+# ("1/2 (1 + sqrt(5))", "2 cos (pi t)"): those brackets are factors and arguments, part of the value.
+_MATH_WORDS = "(?:" + "|".join(sorted(MATH_FUNCTION_NAMES)) + r")\b"
 _REMARK_RE = re.compile(
-    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
+    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:(?<![\\A-Za-z])(?!" + _MATH_WORDS + r")[A-Za-z]{2,}|=))"
     r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
     r"|\s+(?:because|since)\s|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")  # "48 because 2 × 16 = 32 ..." explains 48
 
@@ -223,6 +228,9 @@ _ONLY_ONE_RE = re.compile(r"\b(?:only one|one of (?:them|these|the two)|whicheve
 _OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending|depends|not sure|unsure)\b", re.IGNORECASE)
 
 
+_FAMILY_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*\b(?:and|or)[ \t]+(?:all|the|every|each|any)\b[^$\n]*\$", re.IGNORECASE)
+
+
 def _inner_value(candidate: str) -> str:
     """The value inside a worded answer: its first math span, or the run of spans the line ends on ("the only pairs
     are $(k,n)=(1,1)$ and $(k,n)=(3,2)$", functions each with "(for every real $x$)")."""
@@ -240,33 +248,9 @@ def _inner_value(candidate: str) -> str:
         return candidate[run[0].start():].replace("$", "").strip().rstrip(".")
     if len(spans) > 1 and _OFFERED_RE.search(candidate):
         return ""  # "either $\frac{1}{3}$ or $\frac{2}{3}$", "either $f(x)=x$ or maybe $f(x)=2x$": offered, not stated
+    if len(spans) > 1 and _FAMILY_AFTER_RE.match(candidate, run[-1].end()):
+        return candidate[run[0].start():].replace("$", "").strip().rstrip(".")  # "$1$ and the multiples of $5$": whole
     return next(g for g in spans[0].groups() if g is not None)
-
-
-def _qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
-    """"$f(x)=x$ (for every real $x$) and $f(x)=-x$ (for every real $x$)": two or more functions, each with its
-    domain restated, as one list; None otherwise."""
-    functions, at = [], lead
-    while True:
-        span = MATH_SPAN_RE.match(text, at)
-        if not span or not re.match(r"\s*[fghFGHP]\s*\(\s*[a-z]\s*\)\s*=", span_content(span)):
-            return None
-        functions.append(span_content(span))
-        qualifier = FOR_EVERY_RE.match(text, span.end())
-        at = qualifier.end() if qualifier else span.end()
-        join = SPAN_JOIN_RE.match(text, at)
-        if not join or not MATH_SPAN_RE.match(text, join.end()):
-            break
-        at = join.end()
-    return (", ".join(functions), at) if len(functions) > 1 else None
-
-
-def _either_functions(text: str, at: int) -> tuple[str, int] | None:
-    """"Either $f(x) = x$ for all real $x$, or $f(x) = -x$ for all real $x$.": (the functions listed, where they end
-    after `at`), when nothing follows them on their line (no range, no "I couldn't determine which")."""
-    either = re.match(r"\s*either\s+(?=\$)", text[at:], re.IGNORECASE)
-    listed = _qualified_functions(text, at + either.end()) if either else None
-    return (listed[0], listed[1] - at) if listed and re.match(r"[\s.*]*(?:\n|$)", text[listed[1]:]) else None
 
 
 # Another span joined to the stated one that does not read with it: "$(a,b) = (2,2)$ and $(3,4,5)$".
@@ -315,7 +299,9 @@ def without_clause_letter(text: str, run: list[re.Match]) -> list[re.Match]:
 def functions_with_their_range(text: str, run: list[re.Match]) -> tuple[str, int] | None:
     """A run of function definitions followed by their parameter's range ("$f \\equiv 0$ and $f(n)=2n+K$ for some
     $K \\in \\mathbb{R}$"): the statement to its sentence's end, the range kept; None otherwise."""
-    if len(run) < 2 or not all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in run) or not re.match(
+    ranged = len(run) >= 2 and bool(PARAMETER_RANGE_RE.fullmatch(span_content(run[-1])))  # "$f(x)=ax^2$, $a\\in\\mathbb{R}$"
+    functions = run[:-1] if ranged else run
+    if len(run) < 2 or not all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in functions) or not ranged and not re.match(
             r"\s*,?\s*(?:for|with|where|\(|\$?\s*[a-zA-Z]\s*(?:\\in|∈))", text[run[-1].end():]):
         return None
     end = re.compile(r"\.(?:\s|$)|\n").search(text, run[-1].end())
@@ -324,10 +310,21 @@ def functions_with_their_range(text: str, run: list[re.Match]) -> tuple[str, int
     return identically_as_definitions(statement).strip(), end_at
 
 
+# A label that quotes the hint the prompt gave ("Reference answer: 10", "the given answer is 10"): the prompt's
+# words, echoed, never what the model concluded.
+_QUOTED_HINT_RE = re.compile(r"\b(?:reference|given|provided|hinted|expected|target|official|ground[- ]truth)\s+(?:final\s+)?$",
+                             re.IGNORECASE)
+
+
+def answer_phrases(text: str) -> list[re.Match]:
+    """The answer phrases of a text ("The answer is", "**Answer:**", "答案是"), less those quoting a hint."""
+    return [m for m in PHRASE_RE.finditer(text) if not _QUOTED_HINT_RE.search(text, max(0, m.start() - 40), m.start())]
+
+
 def phrase_answer(text: str) -> tuple[str, int] | None:
     """(candidate, offset in text where the candidate's statement ends) for the last answer phrase; the candidate
     is "" when the phrase states more than one value."""
-    matches = list(PHRASE_RE.finditer(text))
+    matches = answer_phrases(text)
     if not matches:
         return None
     rest_at = matches[-1].end()
@@ -346,12 +343,12 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         if not run:
             return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
         candidate, stated_end = joined_spans(run), run[-1].end()
-        whole = functions_with_their_range(text, run) or _whole_statement(text, run, lead) or _qualified_functions(text, lead)
+        whole = functions_with_their_range(text, run) or _whole_statement(text, run, lead) or qualified_functions(text, lead)
         if whole is not None:
             return whole  # "$f(x)=2x+c$ for any real $c$" with its range, a whole statement, functions qualified
         candidate = with_its_unit(text, candidate, stated_end) if len(run) == 1 else candidate  # "$P \approx 0.985$ atm"
     else:
-        bulleted = _either_functions(text, rest_at) or _bulleted_values(rest)
+        bulleted = either_functions(text, rest_at) or _bulleted_values(rest)
         if bulleted:  # "### Final answer\n- $(a, b) = (1, 1)$\n- $(a, b) = (16, 2)$": the list under the heading
             return bulleted[0], rest_at + bulleted[1]
         candidate = next((line for line in rest.splitlines() if line.strip()), "")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 
 from .functions import identically_as_definitions
+from .rewrites import FOR_EVERY_RE
+
+# $...$ (an escaped \$ is a dollar sign, not a delimiter), $$...$$, \[...\], \(...\).
+MATH_SPAN_RE = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
 
 # Math spans that state one answer together: "$x=3$ and $x=2$", "$x = 2$, $y = 3$", "$2$ or $3$".
 SPAN_JOIN_RE = re.compile(r"\s*(?:,?\s*(?:and|or)\b|,|;|\\text\{\s*(?:and|or)\s*\})\s*", re.IGNORECASE)  # ", and" whole
@@ -47,10 +51,12 @@ def span_run(text: str, spans: list[re.Match], at: int, backward: bool = False) 
     # Only values alike join: "$x=3$ and $x=2$", "$2$ or $3$"; "$3x = 12$ and $x = 4$" is a step, then the answer.
     shapes = {SPAN_SHAPE_RE.fullmatch(_unspaced(span_content(m))) is not None for m in run}
     plain = {"=" not in span_content(m) for m in run}
-    functions = all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in run)  # "$f(x)=x$ and $f(x)=-x+2$"
+    ranged = len(run) > 1 and PARAMETER_RANGE_RE.fullmatch(span_content(run[-1]))  # "$f(x)=ax^2$, $a\\in\\mathbb{R}$"
+    functions = all(FUNCTION_DEFINED_RE.match(span_content(m)) for m in (run[:-1] if ranged else run))  # "$f(x)=x$ and $f(x)=-x+2$"
     return run if len(run) == 1 or shapes == {True} or plain == {True} or functions or _named_then_tuples(run) else [spans[at]]
 
 
+PARAMETER_RANGE_RE = re.compile(r"\s*[a-zA-Z](?:\s*,\s*[a-zA-Z])*\s*(?:\\in|∈)\s*\S.*")  # "a \\in \\mathbb{R}", "a, b ∈ ℝ"
 FUNCTION_DEFINED_RE = re.compile(r"\s*[fghFGHPQ]\s*\(\s*[a-z]\s*\)\s*=")  # "f(x) =", "P(n) =": a function defined
 # A function or a derivative defined: "f(x) =", "y' =", "f'(x) =", "\\frac{dy}{dx} =", "dy/dx =".
 FORMULA_DEFINED_RE = re.compile(r"\s*(?:[fghFGHPQ]'*\s*\(\s*[a-z]\s*\)|[a-zA-Z]'+|\\d?frac\s*\{\s*d[a-z]?\s*\}\s*\{\s*d[a-z]\s*\}|"
@@ -112,3 +118,42 @@ def qualified_form(text: str, spans: list[re.Match]) -> str | None:
         return None  # "$x = 2m$, $m$": a comma alone joins only a parameter's range ("$\\alpha = 2m$, $m \\in \\mathbb{Z}$")
     said = f" \\text{{ {words.group(1).strip()} }}" if words.group(1) else ""
     return f"{form} \\text{{ {(gap.group(1) or 'for').lower()} }} {parameter}{said}"
+
+
+def qualified_functions(text: str, lead: int) -> tuple[str, int] | None:
+    """"$f(x)=x$ (for every real $x$) and $f(x)=-x$ (for every real $x$)": two or more functions, each with its
+    domain restated, as one list; None otherwise."""
+    functions, at = [], lead
+    while True:
+        span = MATH_SPAN_RE.match(text, at)
+        if not span or not re.match(r"\s*[fghFGHP]\s*\(\s*[a-z]\s*\)\s*=", span_content(span)):
+            return None
+        functions.append(span_content(span))
+        qualifier = FOR_EVERY_RE.match(text, span.end())
+        at = qualifier.end() if qualifier else span.end()
+        join = SPAN_JOIN_RE.match(text, at)
+        if not join or not MATH_SPAN_RE.match(text, join.end()):
+            break
+        at = join.end()
+    return (", ".join(functions), at) if len(functions) > 1 else None
+
+
+def either_functions(text: str, at: int) -> tuple[str, int] | None:
+    """"Either $f(x) = x$ for all real $x$, or $f(x) = -x$ for all real $x$.": (the functions listed, where they end
+    after `at`), when nothing follows them on their line (no range, no "I couldn't determine which")."""
+    either = re.match(r"\s*either\s+(?=\$)", text[at:], re.IGNORECASE)
+    listed = qualified_functions(text, at + either.end()) if either else None
+    ranged = _WORDED_RANGE_RE.match(text, listed[1]) if listed else None
+    if ranged and re.match(r"[\s.*]*(?:\n|$)", text[ranged.end():]):  # "..., where $c$ is an arbitrary integer."
+        field = next((symbol for word, symbol in _FIELDS if word in ranged.group(2).lower()), None)
+        return (listed[0] + (f" \\text{{ for }} {ranged.group(1)} \\in {field}" if field else ""), ranged.end() - at)
+    return (listed[0], listed[1] - at) if listed and re.match(r"[\s.*]*(?:\n|$)", text[listed[1]:]) else None
+
+
+# A parameter's range said in words after the functions: ", where $c$ is an arbitrary integer", "with $c$ any real".
+_WORDED_RANGE_RE = re.compile(r"\s*,?\s*(?:where|with|for)\s+\$\s*([a-zA-Z])\s*\$\s+(?:is\s+)?(?:an?\s+|any\s+)?(?:arbitrary\s+|"
+                              r"any\s+)?((?:positive\s+|nonnegative\s+|non-negative\s+)?(?:integer|real(?:\s+number)?|rational"
+                              r"(?:\s+number)?|constant|number))s?\b", re.IGNORECASE)
+_FIELDS = (("nonnegative integer", "\\mathbb{Z}_{\\ge 0}"), ("non-negative integer", "\\mathbb{Z}_{\\ge 0}"),
+           ("positive integer", "\\mathbb{Z}^+"), ("integer", "\\mathbb{Z}"), ("real", "\\mathbb{R}"),
+           ("rational", "\\mathbb{Q}"))

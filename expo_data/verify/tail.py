@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .turns import own_turn_end
+from .turns import ONE_VALUE_STATEMENT_RE, STATEMENT_DOUBTED_RE
 
 
 # Words that say the stated answer was wrong, however the model words it ("I mis-multiplied", "Upon further
@@ -234,7 +234,7 @@ def _closing_statement_value(tail: str) -> tuple[str | None, bool]:
         return None, False  # "So the total is not 72.", "So she is 2 clips short of 72."
     if closing:
         return closing.group(1).replace(",", ""), True
-    if _ONE_VALUE_STATEMENT_RE.fullmatch(last_line) and not _STATEMENT_DOUBTED_RE.search(last_line):
+    if ONE_VALUE_STATEMENT_RE.fullmatch(last_line) and not STATEMENT_DOUBTED_RE.search(last_line):
         return re.search(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?", last_line).group().replace(",", ""), False
     return None, False
 
@@ -319,19 +319,34 @@ def looped_line(text: str) -> str | None:
     "Together"): the text up to that line's first saying, which it committed to; None for any other ending."""
     if text.rfind("<think>") > text.rfind("</think>") or re.search(r"\\boxed|\\fbox", text):
         return None  # still thinking; a box is cut_repeated_box's to read
+    line_start = text.rfind("\n") + 1
+    sentences = re.split(r"(?<=[.!?])[ \t]+", text[line_start:])  # "The answer is 70. The answer is 70. The answer is"
+    if len(sentences) >= 4:
+        said, run = _repeated_ending(sentences, 3)
+        if said is not None:
+            return text[:line_start] + " ".join(sentences[:len(sentences) - 1 - run + 1])
     lines = text.split("\n")
-    partial = lines.pop().strip()
-    complete = [i for i, line in enumerate(lines) if line.strip()]
-    if not complete or not re.search(r"\d", lines[complete[-1]]):
+    said, run = _repeated_ending(lines, 2)
+    if said is None:
         return None
-    said = lines[complete[-1]].strip()
-    run = 0
-    while run < len(complete) and lines[complete[-1 - run]].strip() == said:
-        run += 1
-    if run < 2 or not said.startswith(partial) or said.rstrip("*").endswith("?") or RECONSIDER_RE.search(said) or \
-            ALTERNATIVE_LEAD_RE.search(said) or re.search(r"\b(?:sure|maybe|perhaps|possibly|probably|guess)\b", said, re.I):
-        return None  # "Alternatively 65." or "64 (not sure)" said again and again commits to nothing
+    complete = [i for i, line in enumerate(lines[:-1]) if line.strip()]
     return "\n".join(lines[:complete[-run] + 1])
+
+
+def _repeated_ending(units: list[str], least: int) -> tuple[str | None, int]:
+    """(the unit said, how many times) when the units (lines or sentences) end on one unit said at least `least`
+    times, then a start of it cut off; (None, 0) when they don't, or when what is said commits to nothing."""
+    partial, complete = units[-1].strip(), [unit.strip() for unit in units[:-1] if unit.strip()]
+    if not complete or not re.search(r"\d", complete[-1]):
+        return None, 0
+    said = complete[-1]
+    run = 0
+    while run < len(complete) and complete[-1 - run] == said:
+        run += 1
+    if run < least or not said.startswith(partial) or said.rstrip("*").endswith("?") or RECONSIDER_RE.search(said) or \
+            ALTERNATIVE_LEAD_RE.search(said) or re.search(r"\b(?:sure|maybe|perhaps|possibly|probably|guess)\b", said, re.I):
+        return None, 0  # "Alternatively 65." or "64 (not sure)" said again and again commits to nothing
+    return said, run
 
 
 # A second answer offered on the last box's line ("Or maybe \\boxed{6}", "it could also be ...").
@@ -396,53 +411,3 @@ def first_thought(text: str, at: int) -> bool:
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore)\b", re.IGNORECASE)
-
-
-# A few-shot completion that runs on into a question (and answer) of its own invention: "...\n\nQuestion: ...".
-_INVENTED_BLOCK_RE = re.compile(
-    r"\n[ \t]*(?:#{1,4}[ \t]*)?(?:\*\*)?(?:(?:Follow-up|Next|Bonus|Another)\s+(?:question|problem)|Question|Problem|Q|Human|User|"
-    r"Instruction)"
-    r"(?:[ \t]*\d+)?[ \t]*(?:\*\*)?[:.]",
-    re.IGNORECASE)
-_STATED_ANSWER_RE = re.compile(r"\\boxed|####|\banswer\b|\bfinal\b", re.IGNORECASE)
-# The invented question's own answer on one of its next lines: "Question: ...?\nAnswer: 7".
-_ANSWERED_AT_ONCE_RE = re.compile(r"[^\n]*(?:\n[^\n]*){0,1}?\n[ \t]*(?:\*\*)?(?:Answer|Solution|A|Assistant)[ \t]*(?:\*\*)?:",
-                                  re.IGNORECASE)
-
-
-def before_invented_block(text: str) -> str:
-    """The completion up to the first question it invents after its own answer (few-shot run-on), or up to a chat
-    template's end of turn written out. A question block that follows no answer, no computation, and is not answered
-    at once is the problem restated before solving it ("Given: ...\n\nQuestion: How many ...?\n\nLet's solve it.")."""
-    turn_end = own_turn_end(text)
-    if turn_end is not None:
-        return text[:turn_end]
-    for match in _INVENTED_BLOCK_RE.finditer(text):
-        before = text[:match.start()]
-        restated = not re.search(r"\d", match.group()) and not re.search(r"\d\s*[-+*/×÷]\s*\$?\d[^=\n]*=", before)
-        if before.strip() and (_STATED_ANSWER_RE.search(before) or _ANSWERED_AT_ONCE_RE.match(text, match.end())
-                               or not restated):  # work done, or "Problem 2:": a question of its own
-            return before
-    return text
-
-
-# A closing statement of one value: "The car in the slow lane took 16 hours.", "Marie ordered 2 boxes of pizza.", "The
-# hypotenuse is 10 units long.": a subject, a verb that reports a result, the value and a few words, nothing hedged.
-_RESULT_VERBS = (r"is|are|was|were|will be|took|takes|ordered|sold|bought|has|had|have|made|makes|spent|spends|earned|earns|paid|"
-                 r"pays|got|gets|used|uses|ran|runs|walked|read|ate|saved|owns|collected|received|gave|costs?|weighs|measures")
-_ONE_VALUE_STATEMENT_RE = re.compile(
-    rf"(?:(?:so|thus|hence|therefore|in total),?\s+)?(?:the\s+)?(?:[A-Za-z]+\s+){{0,5}}?(?:{_RESULT_VERBS})\s+"
-    r"(?:(?:exactly|a total of|in total)\s+)?\$?-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:\s+(?![^\n]*\b(?:or|more|less|fewer|than|before|after|"
-    r"least|most|about|nearly|roughly|around|approximately|give|take)\b)[A-Za-z]+){0,4}\s*[.!]?", re.IGNORECASE)
-_STATEMENT_DOUBTED_RE = re.compile(r"\b(?:if|maybe|perhaps|might|could|would|should|not|never|cannot|I guess|guessing|think|verify|check|"
-                                   r"wants?|needs?|plan\w*|must|let|suppos\w*|assum\w*|wonder\w*|whether|\w+ly|doubt\w*|hope\w*|"
-                                   r"expect\w*|claim\w*|says?|said|false|wrong)\b|n't\b|[?=+*/×÷]", re.IGNORECASE)
-
-
-def closes_on_statement(text: str) -> bool:
-    """The text's last line is a sentence that states one value and computes nothing: what the model concluded
-    before it went on to invent a question or a turn of its own."""
-    lines = [line for line in re.sub(r"<\|[a-z_]+\|>", "", text).strip().splitlines() if line.strip()]
-    last = lines[-1].strip().strip("*").strip() if lines else ""
-    return bool(_ONE_VALUE_STATEMENT_RE.fullmatch(last)) and not _STATEMENT_DOUBTED_RE.search(last)
-

@@ -59,10 +59,15 @@ _CHECKING_CLAUSE_RE = re.compile(r",\s*(?:which|as)\s+(?:we|you|one)\s+can\s+(?:
                                  r"[^\n]*$", re.IGNORECASE)
 
 
+# A check that closes the closing sentence: "Hence $n\\in\\{1,3\\}$: indeed $1\\mid 3$ and $9\\mid 9$."
+_INDEED_CHECK_RE = re.compile(r"(?<=[$)\d])\s*[:;,—–]?\s*(?:and\s+)?indeed\b(?![^\n]*\b(?:not|fails?|but|however)\b)[^\n]*$",
+                              re.IGNORECASE)
+
+
 def without_closing_note(text: str) -> str:
-    """"x = 8 (Note: x = −8 is rejected because ...)", "... is $\\tfrac94$, which we can double-check by noting ...":
-    the value, without the aside that closes the text."""
-    return _CHECKING_CLAUSE_RE.sub(".", _CLOSING_NOTE_RE.sub("", text))
+    """"x = 8 (Note: x = −8 is rejected because ...)", "... is $\\tfrac94$, which we can double-check by noting ...",
+    "... $n\\in\\{1,3\\}$: indeed $1\\mid 3$ ...": the value, without the aside that closes the text."""
+    return _INDEED_CHECK_RE.sub(".", _CHECKING_CLAUSE_RE.sub(".", _CLOSING_NOTE_RE.sub("", text)))
 
 
 def still_to_do(text: str) -> bool:

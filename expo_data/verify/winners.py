@@ -12,17 +12,19 @@ _WINS = (r"wins|will win|can always win|can force a win|always wins|has a winnin
 _WINNER_RE = re.compile(rf"^(?:the )?(?:player )?([a-z]+(?: player)?)(?: (?:{_WINS}|(?:arrives|finishes|comes in|is) first"
                         r"(?:,? [^,;]*?\bahead of [a-z]+)?))?$")  # "Player B wins", "Carol arrives first, 2 minutes ahead of Dave"
 
+_ALIAS = r"\s*\((?:the )?[a-z]+(?: player)?\)"  # "alice (the first player)", "the first player (a)": one player, two names
+
 
 def winner(words: str) -> str | None:
     words = re.sub(r"\b(?:the )?player (?:who|that) (?:moves|plays|goes) (first|second)\b", r"the \1 player", words)
-    words = re.sub(r"^the winner is ", "", re.sub(r"\s*\([a-z]+\)", "", words)).strip()  # "the first player (alice) wins"
+    words = re.sub(r"^the winner is ", "", re.sub(_ALIAS, "", words)).strip()  # "the first player (alice) wins"
     match = _WINNER_RE.match(words)
     return match.group(1).replace("1st", "first").replace("2nd", "second") if match else None
 
 
 # Who wins for which n, clause by clause: "the first player wins if and only if $4 \\nmid n$", "alice wins for even n
 # and bob wins for odd n", "the second player wins if n is divisible by 3; otherwise the first player wins".
-_PLAYER = (r"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?: \([a-z]+\))?"
+_PLAYER = (rf"(?:the )?(?:player )?(?P<player>first|second|[a-z]+)(?: player)?(?:{_ALIAS})?"
            r"(?:,? (?:moving|playing|going|who (?:moves|plays|goes)) (?:first|second),?)?")  # "alice, moving first,"
 _ORDINALS = {"first", "second"}
 _PARTNERS = {"alice": "bob", "bob": "alice", "a": "b", "b": "a", "first": "second", "second": "first"}  # the usual pairs

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 
 
+# Functions and constants as plain text writes them ("sqrt(5)", "2 cos(pi t)", "(-inf, 3)"): math, not prose.
+MATH_FUNCTION_NAMES = frozenset({"sqrt", "cbrt", "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan",
+                                 "sinh", "cosh", "tanh", "log", "ln", "lg", "exp", "pi", "inf", "infty", "infinity"})
+
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}

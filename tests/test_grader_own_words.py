@@ -1,0 +1,207 @@
+"""A gold is its own answer: an answer that writes the gold's own text (up to delimiters, a box, spacing and a final
+period) is correct whatever the gold says, read or not ("P(x)=c\\,x(x-1)\\cdots(x-25)", "7 if n is even, 8 if n is
+odd"). Beside it, classes the same sets found: brackets that are factors or a function's argument are no remark
+("1/2 (1 + sqrt(5))", "(-\\infty, -1) \\cup (3, \\infty)"); a turn the model invents after a closing computation
+("So he spent 5 × 6 = $30.\\n<|user|>", never "So 36 + 64 = 100.") or after "<|endoftext|>Human:"; a closing sentence said again and again until
+the token limit; the prompt's hint echoed as "Reference answer: 10"; a winner with a second name ("Alice (the first
+player)"); and a run of words after a value no longer takes seconds to read."""
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expo_data.verify import extract_answer, verify_one
+from expo_data.verify.textual import same_text
+
+
+def graded(gold: str, completion: str, truncated: bool = False) -> bool:
+    return verify_one(gold, extract_answer(completion, truncated=truncated)[0])[0]
+
+
+# Golds that no reader below the identity reads, each a real dataset's spelling.
+UNREAD_GOLDS = [
+    "P(x)=c\\,x(x-1)(x-2)\\cdots(x-25)",
+    "7 if n is even, 8 if n is odd",
+    "\\text{All integers } M \\ge 2",
+    "\\text{Integers with no 0 in their base-10 expansion}",
+    "n+1 \\text{ is not an odd prime}",
+    "\\frac{3\\sqrt{3}}{2}, \\text{ attained for the equilateral triangle}",
+    "(11, 1), (49, 1), (7k^2, 7k) \\text{ for } k \\in \\mathbb{Z}^+",
+    "The limit does not exist.",
+    "\\text{April 14}",
+]
+
+
+@pytest.mark.parametrize("gold", UNREAD_GOLDS)
+@pytest.mark.parametrize("template", ["So the final answer is $\\boxed{%s}$.", "Final Answer: The final answer is $%s$. "
+                                      "I hope it is correct.", "Therefore, the answer is $%s$."])
+def test_an_answer_writing_the_gold_itself_is_correct(gold, template):
+    assert graded(gold, template % gold)
+
+
+@pytest.mark.parametrize("gold, answer", [
+    ("P(x)=c\\,x(x-1)(x-2)\\cdots(x-25)", "P(x)=c\\,x(x-1)(x-2)\\cdots(x-24)"),
+    ("7 if n is even, 8 if n is odd", "8 if n is even, 7 if n is odd"),
+    ("\\text{All integers } M \\ge 2", "\\text{All integers } M \\ge 3"),
+    ("n+1 \\text{ is not an odd prime}", "n+1 \\text{ is an odd prime}"),
+    ("\\text{All integers } M \\ge 2", "\\text{All integers } m \\ge 2"),  # case kept: another letter
+])
+def test_one_character_off_the_gold_is_not_its_own_words(gold, answer):
+    assert not same_text(gold, answer)
+    assert verify_one(gold, answer)[0] is False
+
+
+_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " ,.;()+-=^_{}\\", min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, st.sampled_from(["$%s$", "\\boxed{%s}", " %s ", "%s.", "$\\boxed{%s}$"]))
+def test_same_text_reads_past_delimiters_a_box_and_a_final_period(text, wrapper):
+    if text.strip().strip(".").strip() and "}" not in text and "{" not in text and "$" not in text:
+        assert same_text(text, wrapper % text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, st.integers(min_value=0, max_value=39), st.sampled_from(string.ascii_letters + string.digits))
+def test_same_text_is_false_once_one_visible_character_changes(text, at, other):
+    at = at % len(text)
+    changed = text[:at] + other + text[at + 1:]
+    if text[at] != other and not text[at].isspace() and text[at] not in ".\\{}" and "\\" not in text:
+        assert not same_text(text, changed)
+
+
+@pytest.mark.parametrize("completion, extracted", [
+    ("**Answer:** (-\\infty, -1) \\cup (3, \\infty)", "(-\\infty, -1) \\cup (3, \\infty)"),
+    ("**Answer:** \\sqrt{2} \\cos (t-\\pi / 4)", "\\sqrt{2} \\cos (t-\\pi / 4)"),
+    ("Answer: 1/2 (1 + sqrt(5))", "1/2 (1 + sqrt(5))"),
+    ("Answer: 2 cos(pi t + pi/3)", "2 cos(pi t + pi/3)"),
+    ("Answer: 15 (minutes)", "15"),  # words in the bracket: still a remark
+    ("Answer: 72 (48 in April plus 24 in May)", "72"),
+])
+def test_a_bracket_of_math_after_the_value_is_part_of_it(completion, extracted):
+    assert extract_answer(completion)[0] == extracted
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("30", "<|assistant|>\nTom bought 5 books at $6 each.\nSo he spent 5 × 6 = $30.\n<|user|>\nWhat if he had bought 7?\n"
+           "<|assistant|>\nThen he would spend 7 × 6 = $42.", True),
+    ("42", "<|assistant|>\nTom bought 5 books at $6 each.\nSo he spent 5 × 6 = $30.\n<|user|>\nWhat if he had bought 7?\n"
+           "<|assistant|>\nThen he would spend 7 × 6 = $42.", False),
+    ("37", "$999 = 3^3 \\times 37$.\n\nThe largest prime factor of 999 is $\\boxed{37}$.<|endoftext|>Human: And of 1001?"
+           "\n\nAssistant: 1001 = 7 × 11 × 13, so it is 13.", True),
+    ("13", "$999 = 3^3 \\times 37$.\n\nThe largest prime factor of 999 is $\\boxed{37}$.<|endoftext|>Human: And of 1001?"
+           "\n\nAssistant: 1001 = 7 × 11 × 13, so it is 13.", False),
+    ("17", "$3 \\cdot 5.5 = 16.5$.\n\nThe ceiling is $17$.\n\nUser: Thanks! And the floor of 3.7?\n"
+           "Assistant: The floor of 3.7 is 3.", True),
+    ("17", "$3 \\cdot 5.5 = 16.5$.\n\nSo $\\lceil 16.5 \\rceil = 17$.\n\nUser: Thanks! And the floor of 3.7?\n"
+           "Assistant: The floor of 3.7 is 3.", False),  # a computation alone does not say what it answers
+    ("16", "Finally he doubled the weight: 8 × 2 = 16 pounds.\n\nThe final weight of the box of goodies is 16 pounds.\n\n"
+           "### Instruction:\nWrite a poem about it.\n\n### Response:\nFour pounds of love sent far from here...", True),
+    ("7", "Then he would spend 5 + 2 = 7 dollars.\n<|user|>\nAnd with tax?\n<|assistant|>\nThen 8.", False),  # a supposition
+])
+def test_the_answer_before_an_invented_turn_counts(gold, completion, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, tail, expected", [
+    ("70", "The answer is 70. " * 12 + "The answer is", True),
+    ("70", "The answer is 70. " * 12 + "The ans", True),
+    ("70", "The answer is 70. The answer is 71. " * 6 + "The answer is", False),  # two values alternate
+    ("70", "Maybe it is 70. " * 12 + "Maybe it", False),  # a guess said again commits to nothing
+    ("70", "The answer is 70. The answer is 70. The answer is", False),  # said twice only, then cut
+])
+def test_a_closing_sentence_looped_until_the_token_limit(gold, tail, expected):
+    completion = "$\\binom{8}{4} = \\frac{1680}{24} = 70$.\n\n" + tail
+    assert graded(gold, completion, truncated=True) is expected
+
+
+@pytest.mark.parametrize("label", ["Reference answer", "Given answer", "Expected answer", "Provided final answer",
+                                   "Ground truth answer", "Target answer"])
+def test_the_prompts_hint_echoed_is_no_answer(label):
+    echo = f"Problem: If $f(x) = 3x + 1$, what is $f(3)$?\n{label}: 10\nExplain your reasoning step by step.\n\n"
+    assert graded("10", echo * 4 + "Problem: If $f(x) = 3x + 1$, what is", truncated=True) is False
+    assert graded("10", echo + "So $f(3) = 3 \\cdot 3 + 1 = 10$.\n\nThe answer is 10.") is True
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    ("Alice (the first player) wins if and only if $n$ is even.", "Alice wins exactly for even $n$; for odd $n$ Bob wins.", True),
+    ("Alice (the first player) wins if and only if $n$ is even.", "Alice wins exactly when $n$ is even.", True),
+    ("Alice (the first player) wins if and only if $n$ is even.", "Alice wins for odd $n$; for even $n$ Bob wins.", False),
+    ("Alice (the first player) wins if and only if $n$ is even.", "Bob wins for even $n$ and Alice wins for odd $n$.", False),
+    ("Alice (the first player)", "Alice", True),
+    ("Alice (the first player)", "Bob", False),
+])
+def test_a_winner_with_a_second_name(gold, answer, expected):
+    assert verify_one(gold, answer)[0] is expected
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("$(a, b)=(1,1)$", "So $a=b=1$.\n\n**Answer:** only the pair $a=b=1$.", True),
+    ("$(a, b)=(1,2)$", "So $a=b=1$.\n\n**Answer:** only the pair $a=b=1$.", False),
+    ("$(2,2,2),(3,4,3)$", "**Answer:** the triples $(2,2,2)$ and $(3,4,3)$.", True),
+    ("$(2,2,2),(3,4,3)$", "**Answer:** the triples $(2,2,2)$ and $(3,3,4)$.", False),
+])
+def test_the_pair_or_triples_named_before_the_values(gold, completion, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("words", ["for every positive integer k, and (2,4), (4,2)",
+                                   "for every positive integer k and all such pairs " * 3])
+def test_a_long_run_of_words_after_a_value_reads_within_the_budget(words):
+    # The words after a value were matched by a pattern that could split one word every way (exponential in its
+    # length): this gold took over two seconds and the CPU budget cannot stop a running regular expression.
+    gold = f"$(x,y)=(k,k)$ {words}"
+    assert verify_one(gold, "(x,y)\\in\\{(2,4),\\ (4,2)\\}")[1] != "timeout"
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    # a characterisation closes the text: its number is the property's
+    ("$a_0 \\equiv 0 \\pmod 3$", "So the sequence is eventually periodic.\n\nHence $a_0$ must be a multiple of $3$; these "
+                                 "are exactly the starting values that work.", True),
+    ("3", "So the sequence is eventually periodic.\n\nHence $a_0$ must be a multiple of $3$.", False),
+    # an extremum labelled in bold, where it is attained after it
+    ("$1$", "By AM-GM.\n\n**Minimum value:** $1$, attained exactly when $a=b=c$ (e.g. $a=b=c=7$).", True),
+    ("$7$", "By AM-GM.\n\n**Minimum value:** $1$, attained exactly when $a=b=c$ (e.g. $a=b=c=7$).", False),
+    ("6", "Data: 3, 9, 4.\nMinimum: 3\nMaximum: 9\nSo the range is 9 - 3 = 6.", True),  # a plain label lists data
+    # a check after the closing value
+    ("$n=1$ and $n=3$", "Lifting the exponent.\n\nHence $n\\in\\{1,3\\}$: indeed $1\\mid 3$ and $9\\mid 9$.", True),
+    ("9", "Lifting the exponent.\n\nHence $n\\in\\{1,3\\}$: indeed $1\\mid 3$ and $9\\mid 9$.", False),
+    ("$(a, b, p)=(2,2,2),(3,4,3)$", "Checking small primes.\n\nSo the triples are $(2,2,2)$ and $(3,4,3)$; indeed "
+                                   "$2^2=2!+2$ and $3^3=4!+3$.", True),
+    # the answer restated after "i.e.": its "or" is the answer's own
+    ("$f(x) = 0$ for all $x$, or $f(x) = x$ for all $x$", "Two cases.\n\n**Answer:** $f\\equiv 0$ or $f=\\mathrm{id}$, "
+                                                         "i.e. $f(x)=0$ for all $x$ or $f(x)=x$ for all $x$.", True),
+    ("$f(x) = 0$ for all $x$", "Two cases.\n\n**Answer:** $f\\equiv 0$ or $f=\\mathrm{id}$, i.e. $f(x)=0$ for all $x$ "
+                               "or $f(x)=x$ for all $x$.", False),
+    # a parameter's range after the functions, as a span or in words
+    ("$f(x)=cx^2$ for some constant $c$", "Check. ✓\n\n**Answer:** $f(x)=ax^2$, $a\\in\\mathbb{R}$.", True),
+    ("$f(x)=cx^2$ for some constant $c$", "Check. ✓\n\n**Answer:** $f(x)=ax^3$, $a\\in\\mathbb{R}$.", False),
+    ("$f(n)=0$ and $f(n)=2n+K$ for any constant $K\\in\\mathbb{Z}$", "**Answer.** Either $f(n)=0$ for all $n$, or "
+     "$f(n)=2n+c$ for all $n$, where $c$ is an arbitrary integer.", True),
+    ("$f(n)=0$ and $f(n)=2n+K$ for any constant $K\\in\\mathbb{Z}$", "**Answer.** Either $f(n)=0$ for all $n$, or "
+     "$f(n)=2n+c$ for all $n$, where $c$ is an arbitrary nonnegative integer.", False),  # a part of the family
+    # a value and the family after it
+    ("$1$ and all multiples of $5$", "**Answer:** the positive integers not in $S$ are exactly $1$ and the multiples of $5$.",
+     True),
+    ("1", "**Answer:** the positive integers not in $S$ are exactly $1$ and the multiples of $5$.", False),
+    # a count that names objects is no count
+    ("2", "So on a square board the second player wins, and on a non-square board the first player wins by first "
+          "equalising the two distances.", False),
+])
+def test_olympiad_closings_read_whole(gold, completion, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("15", "Total = $9 + $6 = $15.00\n\n**Emma spends $15.00.**", True),
+    ("16", "Total = $9 + $6 = $15.00\n\n**Emma spends $15.00.**", False),
+    ("24", "### Final Answer\nThe area of the triangle is **$24$ square units**.", True),
+    ("\\text{March 15}", "That lands on March 15th.\n\n**Answer: March 15th**", True),
+    ("\\text{March 15}", "That lands on March 16th.\n\n**Answer: March 16th**", False),
+    ("x = \\pm 2", "x² − 4 = 0 gives x = 2 or x = −2.\n\nThe real solutions are x = −2 or x = 2.", True),
+    ("x = \\pm 2", "x² − 4 = 0 gives x = 2 or x = −3.\n\nThe real solutions are x = −2 or x = 3.", False),
+])
+def test_rl_batch_closings(gold, completion, expected):
+    assert graded(gold, completion) is expected
