@@ -205,3 +205,29 @@ def test_olympiad_closings_read_whole(gold, completion, expected):
 ])
 def test_rl_batch_closings(gold, completion, expected):
     assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("$n=1$ or $n$ is prime", "Checked small cases.\n\n**Answer:** $n=1$ or $n$ is prime", True),
+    ("$n=1$ or $n$ is prime", "Checked small cases.\n\n**Answer:** $n=1$ or $n$ is composite", False),
+    ("$n=1$ or $n \\geq 10$", "By induction.\n\n**Answer:** $n=1$ or $n \\ge 10$.", True),
+    ("$n=1$ or $n \\geq 10$", "By induction.\n\n**Answer:** $n=1$ or $n \\ge 11$.", False),
+    ("$p=2$ or $p\\equiv 1 \\pmod 4$", "Fermat.\n\n**Answer:** $p = 2$ or $p \\equiv 1 \\pmod{4}$", True),
+    ("$p=2$ or $p\\equiv 1 \\pmod 4$", "Fermat.\n\n**Answer:** $p = 2$ or $p \\equiv 3 \\pmod{4}$", False),
+    ("1", "By induction.\n\n**Answer:** $n=1$ or $n \\ge 10$.", False),  # one value of a family is not the family
+    ("5", "The answer is $x=5$ or maybe $x=6$.", False),  # offered, not stated
+    ("5", "The answer is $5$ apples and $3$ oranges.", False),  # two variables' values: none read
+])
+def test_one_variables_values_said_whole_on_the_answer_line(gold, completion, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, closing, expected", [
+    ("a", "The remainder is 3, which is option a.", True),
+    ("b", "The remainder is 3, which is option a.", False),
+    ("a", "The remainder is 3, which is option b.", False),
+    ("a", "The remainder is 3, which is a prime.", False),  # "a" as an article names no option
+])
+def test_a_lower_case_option_named_after_its_keyword(gold, closing, expected):
+    completion = "options : a ) 3 , b ) 2 , c ) 4 , d ) 1 , e ) 0\n\n2^35 = 2^(4*8+3), and 2^3 = 8.\n\n" + closing
+    assert graded(gold, completion) is expected

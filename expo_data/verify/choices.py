@@ -117,7 +117,8 @@ def with_named_option(text: str, answer: str | None) -> str | None:
                       r"(?:(?i:option|choice|answer)\s*:?\s*)?(?<![A-Za-z])\(?([A-E])\)?(?![A-Za-z])\s*\)?\s*[.!]?\s*$", compact)
     before = re.match(r"^(?:(?i:so|thus|hence|therefore|answer:?)\s*,?\s*)?\(([A-E])\)\s*" + squashed_value + r"\s*[.!]?\s*$",
                       compact)
-    named = after or before
+    said = re.search(squashed_value + r"\s*[,;]?\s*(?i:which is|that is|i\.e\.)\s+(?i:option|choice)\s+\(?([a-e])\)?\s*[.!]?\s*$", compact)
+    named = after or before or said  # "..., which is option a": MathQA's letters are lower case, said after the keyword
     if not named or _NOT_THE_CHOICE_RE.search(plain) or len(set(re.findall(r"(?<![\w(])\(?([A-E])\)(?!\w)", plain))) > 1:
         return _option_said(plain, answer)
     return f"({named.group(1)}) {answer}"

@@ -9,7 +9,7 @@ from .pairs import unit_of
 from .units import with_its_unit
 from .rewrites import function_qualifiers_dropped
 from .functions import identically_as_definitions
-from .spans import MATH_SPAN_RE, either_functions, qualified_functions, FUNCTION_DEFINED_RE, PARAMETER_RANGE_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
+from .spans import MATH_SPAN_RE, either_functions, one_variable_statement, qualified_functions, FUNCTION_DEFINED_RE, PARAMETER_RANGE_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
 from .conclude import in_formula
 from .words import _BINARY_OPERATION_RE, MATH_FUNCTION_NAMES, SCALE_WORDS, cjk_value, number_word_value
 
@@ -338,10 +338,12 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         candidate = joined_spans(run)
         stated_end = run[-1].end()
         if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
-            return "", stated_end  # "$5$ apples and $3$ oranges": it states more than one value, so none
+            # "$n=1$ or $n \\ge 10$", "$n=1$ or $n$ is prime": one variable's values, said whole; "$5$ apples and $3$
+            # oranges" states more than one value, so none
+            return one_variable_statement(text, lead) or ("", stated_end)
         run = without_clause_letter(text, run)
         if not run:
-            return "", stated_end  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ a perfect square": a condition in words, unread
+            return one_variable_statement(text, lead) or ("", stated_end)  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ ..."
         candidate, stated_end = joined_spans(run), run[-1].end()
         whole = functions_with_their_range(text, run) or _whole_statement(text, run, lead) or qualified_functions(text, lead)
         if whole is not None:

@@ -157,3 +157,34 @@ _WORDED_RANGE_RE = re.compile(r"\s*,?\s*(?:where|with|for)\s+\$\s*([a-zA-Z])\s*\
 _FIELDS = (("nonnegative integer", "\\mathbb{Z}_{\\ge 0}"), ("non-negative integer", "\\mathbb{Z}_{\\ge 0}"),
            ("positive integer", "\\mathbb{Z}^+"), ("integer", "\\mathbb{Z}"), ("real", "\\mathbb{R}"),
            ("rational", "\\mathbb{Q}"))
+
+
+_VARIABLE_LEAD_RE = re.compile(r"\s*(\\?[A-Za-z](?:_\{?\w+\}?)?)(?![A-Za-z])")
+_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|\n")
+
+
+def one_variable_statement(text: str, lead: int) -> tuple[str, int] | None:
+    """The sentence from `lead` whole when its math spans all speak of one variable, numbers aside ("$n=1$ or
+    $n \\ge 10$", "$n=1$ or $n$ is prime", "$a_0$ divisible by $3$"): a family for the comparison to read; None
+    when the spans name two variables, hold no variable, or the sentence hedges."""
+    from .phrase import has_hedge  # phrase reads its spans with this module
+
+    masked = MATH_SPAN_RE.sub(lambda m: "x" * len(m.group()), text)  # a period inside $...$ ends no sentence
+    end = _SENTENCE_END_RE.search(masked, lead)
+    end_at = end.start() if end else len(text)
+    statement = text[lead:end_at].strip()
+    spans = list(MATH_SPAN_RE.finditer(statement))
+    names = set()
+    for span in spans:
+        content = span_content(span)
+        if re.fullmatch(r"\s*-?\d+(?:\.\d+)?\s*", content):
+            continue  # "divisible by $4$": a number of the condition
+        name = _VARIABLE_LEAD_RE.match(content)
+        if not name:
+            return None
+        names.add(name.group(1))
+    words = MATH_SPAN_RE.sub(" ", statement)
+    if len(spans) < 2 or len(names) != 1 or has_hedge(re.sub(r"\b(?:or|and|either)\b", " ", words)) or len(statement) > 200 or (
+            re.search(r"[=<>\d]|\b(?:maybe|perhaps|possibly|probably|unsure|not sure)\b", words, re.IGNORECASE)):
+        return None
+    return statement.rstrip(".").strip(), end_at
