@@ -167,8 +167,6 @@ def one_variable_statement(text: str, lead: int) -> tuple[str, int] | None:
     """The sentence from `lead` whole when its math spans all speak of one variable, numbers aside ("$n=1$ or
     $n \\ge 10$", "$n=1$ or $n$ is prime", "$a_0$ divisible by $3$"): a family for the comparison to read; None
     when the spans name two variables, hold no variable, or the sentence hedges."""
-    from .phrase import has_hedge  # phrase reads its spans with this module
-
     masked = MATH_SPAN_RE.sub(lambda m: "x" * len(m.group()), text)  # a period inside $...$ ends no sentence
     end = _SENTENCE_END_RE.search(masked, lead)
     end_at = end.start() if end else len(text)
@@ -184,7 +182,8 @@ def one_variable_statement(text: str, lead: int) -> tuple[str, int] | None:
             return None
         names.add(name.group(1))
     words = MATH_SPAN_RE.sub(" ", statement)
-    if len(spans) < 2 or len(names) != 1 or has_hedge(re.sub(r"\b(?:or|and|either)\b", " ", words)) or len(statement) > 200 or (
-            re.search(r"[=<>\d]|\b(?:maybe|perhaps|possibly|probably|unsure|not sure)\b", words, re.IGNORECASE)):
+    if len(spans) < 2 or len(names) != 1 or len(statement) > 200 or re.search(
+            r"[=<>\d?]|\b(?:maybe|perhaps|possibly|probably|unsure|not sure|might|could|guess|think|believe|likely|seems?|"
+            r"wait|actually|hmm|not certain)\b", words, re.IGNORECASE):
         return None
     return statement.rstrip(".").strip(), end_at
