@@ -231,3 +231,98 @@ def test_one_variables_values_said_whole_on_the_answer_line(gold, completion, ex
 def test_a_lower_case_option_named_after_its_keyword(gold, closing, expected):
     completion = "options : a ) 3 , b ) 2 , c ) 4 , d ) 1 , e ) 0\n\n2^35 = 2^(4*8+3), and 2^3 = 8.\n\n" + closing
     assert graded(gold, completion) is expected
+
+
+# An independent review's probes against the first version of these readers, each class kept as a test.
+@pytest.mark.parametrize("gold, answer", [
+    ("1 1/2", "11/2"), ("3 1/4", "31/4"), ("10 1/2", "101/2"),  # a space between two numbers is no spacing
+    ("A \\rightarrow B", "A \\leftarrow B"),  # \left is no prefix of \leftarrow
+])
+def test_own_words_keep_what_separates_and_names(gold, answer):
+    assert not same_text(gold, answer)
+    assert verify_one(gold, answer)[0] is False
+
+
+@pytest.mark.parametrize("completion, gold, expected", [
+    ("Answer: 4 (sqrt 16)", "16", False), ("Answer: 4 (sqrt 16)", "4", True),  # a bracket that restates the value
+    ("The answer is 3 (log 8 / log 2).", "9", False), ("Answer: 0.5 (cos(pi/3))", "1/2", True),
+    ("Answer: 10 (sqrt(100))", "100", False), ("Answer: 5 (x = 2)", "5", True),
+])
+def test_a_bracket_restating_the_value_is_a_remark(completion, gold, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("closing", [
+    "So he spent 5 × 6 = $30 or 5 × 7 = $35.", "So he spent either 5 × 6 = $30 or 5 × 7 = $35.",
+    "So he spent 5 × 7 = $35 at most.", "So he spent $5 each if he buys 7, 7 × 5 = $35.",
+    "So he spent 5 × 6 = $30 on shirts and 5 × 7 = $35 on pants.",
+])
+def test_a_closing_computation_that_offers_or_bounds_is_no_answer_before_a_turn(closing):
+    assert graded("35", "Tom bought books.\n" + closing + "<|endoftext|>Human: And with tax?\n\nAssistant: 40.") is False
+
+
+@pytest.mark.parametrize("loop", ["Try 70. ", "It is either 70. ", "Could the answer be 70. ", "Checking 70. "])
+def test_a_looped_sentence_that_states_no_answer_commits_to_nothing(loop):
+    assert graded("70", "$\\binom{8}{4}$.\n\n" + loop * 10 + loop[:5], truncated=True) is False
+
+
+@pytest.mark.parametrize("closing, gold", [
+    ("Hence $n = 1$; indeed $n = 2$ also works.", "1"), ("Thus the minimum is $4$: indeed, the minimum is actually $3$.", "4"),
+    ("So $k = 3$; indeed $k = 4$ and $k = 5$ work too.", "3"), ("Thus $n = 2$: indeed $n=2$ or $n=3$.", "2"),
+])
+def test_an_indeed_that_names_other_values_is_no_check(closing, gold):
+    assert graded(gold, "We test small cases.\n\n" + closing) is False
+
+
+@pytest.mark.parametrize("completion", [
+    "So $\\boxed{12}$, i.e. 12 or 13.", "The answer is 12, that is, 12 or 13 depending on the convention.",
+    "The answer is $12$, namely $12$ or $15$ depending on the reading.", "The answer is $12$, i.e. $12$ or $13$, I am not certain which.",
+])
+def test_a_restatement_offering_another_value_still_hedges(completion):
+    assert graded("12", completion) is False
+
+
+@pytest.mark.parametrize("closing, gold, expected", [
+    ("Hence $n^3 - n$ is always divisible by $6$.", "6", True),  # the subject is no lone variable: 6 is the divisor asked
+    ("Hence the greatest common divisor is $12$: every term is divisible by $12$.", "12", True),
+    ("So the remainder is congruent to $7$.", "7", True),
+    ("Hence $a_0$ must be a multiple of $3$.", "3", False),
+])
+def test_a_characterisation_only_of_a_lone_variable(closing, gold, expected):
+    assert graded(gold, "We compute.\n\n" + closing) is expected
+
+
+@pytest.mark.parametrize("echo", ["Hint: The answer is 10.", "The teacher's answer is 10.", "I was told the answer is 10.",
+                                  "The hint says the answer is 10."])
+def test_more_spellings_of_a_quoted_hint(echo):
+    assert graded("10", echo + "\n\nLet me compute: f(3) = 3 · 3 = 9.\n\nSo f(3) = 9.") is False
+
+
+@pytest.mark.parametrize("gold, completion, expected", [
+    ("n = 1, 3", "We test small cases.\n\nSmall solutions found so far: $n \\in \\{1, 3\\}$.", False),  # "so far": partial
+    ("1, 2, 3", "Factorials grow.\n\nSo n ∈ {1, 2, 3}.", True),
+    ("3", "Factorials grow.\n\nSo n ∈ {1, 2, 3}.", False),  # the last number of a listed set is no answer
+    ("1, 2, 3", "Factorials grow.\n\nSo the solutions are {1, 2, 3}.", True),
+    ("n = 4", "The answer is $n = 4$, and every other $n$ fails.", True),  # no family after it: the value stands
+    ("False", "1001 = 7 × 11 × 13.\n\nNo — 1001 is not a prime number.", True),
+    ("1001", "1001 = 7 × 11 × 13.\n\nNo — 1001 is not a prime number.", False),
+    ("624", "We are given that the answer is 624, so let us see.\n\n12 × 52 = 624.\n\nTherefore, James writes **624** pages.",
+     True),
+    ("100", "So $K = 100$.\n\n*Remark.* For a general board the same argument gives $m^2$; this one has 400 sites.", True),
+    ("400", "So $K = 100$.\n\n*Remark.* For a general board the same argument gives $m^2$; this one has 400 sites.", False),
+    ("5000 J", "W = 50 N × 100 m.\n\n**Answer:** The work done is $5$ kJ.", True),
+])
+def test_second_round_closings(gold, completion, expected):
+    assert graded(gold, completion) is expected
+
+
+@pytest.mark.parametrize("gold, closing, expected", [
+    ("30", "So $n^5-n$ is always a multiple of $30$.", True),  # a multiple of the divisor asked: 30 is stated
+    ("5", "So the integers not in $S$ are exactly $1$ together with every positive multiple of $5$.", False),
+    ("\\left\\lfloor \\frac{n^2}{4} \\right\\rfloor", "So the maximum is $$\\left\\lfloor\\frac n2\\right\\rfloor\\cdot"
+                                                     "\\left\\lceil\\frac n2\\right\\rceil.$$", True),  # equal for every n
+    ("\\frac{n}{2}", "So the maximum is $$\\left\\lfloor\\frac n2\\right\\rfloor\\cdot\\left\\lceil\\frac n2\\right\\rceil.$$",
+     False),  # never a fragment such as "n/2\\rceil"
+])
+def test_multiples_and_fragments(gold, closing, expected):
+    assert graded(gold, "We compute.\n\n" + closing) is expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .tail import CORRECTION_CUE_RE, COURTESY_RE, sign_off
+from .tail import COURTESY_RE, sign_off, without_footnotes, without_remark_paragraph
 from .set_lines import NUM as _NUM, TUPLE as _TUPLE, TUPLE_ITEM as _TUPLE_ITEM, listed_tuples, plain_set_end
 from .words import VULGAR_FRACTIONS, vulgar_parts
 
@@ -59,26 +59,6 @@ _COMPARISON_REMARK_RE = re.compile(r"(?<=[.!])\s+(?:that|this)(?:'s|\s+is|\s+rep
                                    r"\b(?:less|more|fewer|greater) than\b|\bof what\b|\btimes\b)[^!?\n]*?[.!]?\s*$", re.IGNORECASE)
 
 
-# Footnotes closing the text: "¹ Standard rounding: ...", "[^1]: ...", "† ...", after an optional rule line.
-_FOOTNOTES_RE = re.compile(r"(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)?(?:\n[ \t]*(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]:|[†‡])[ \t]*"
-                           r"[^\n]+)+\s*$")
-_FOOTNOTE_MARKER_RE = re.compile(r"\n[ \t]*([¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]|[†‡])")
-# A footnote that speaks of the answer ("¹ Correction: the correct answer is 8", "† Final answer: 96") is no aside.
-_FOOTNOTE_ANSWERS_RE = re.compile(r"\b(?:answers?|final|should|wrong|incorrect|instead|correct(?:ion|ed)?)\b", re.IGNORECASE)
-
-
-def without_footnotes(text: str) -> str:
-    """The text without the footnotes that close it, nor their marks ("**9 trucks**¹"): asides the reader may skip,
-    whose numbers ("42 ÷ 5 = 8.4") are no answer. A mark is taken off only where a mark sits (after a word, bold or
-    punctuation), never an exponent ("x²", "25 m²", "2³")."""
-    notes = _FOOTNOTES_RE.search(text)
-    if not notes or not text[:notes.start()].strip() or _FOOTNOTE_ANSWERS_RE.search(notes.group()) or (
-            CORRECTION_CUE_RE.search(notes.group())):
-        return text
-    marks = "|".join(re.escape(m) for m in set(_FOOTNOTE_MARKER_RE.findall(notes.group())))
-    return re.sub(rf"(?:(?<=\*\*)|(?<=[.,;:!?)%])|(?<=[A-Za-z]{{3}}))(?:{marks})", "", text[:notes.start()])
-
-
 # A closing offer of more work, asked as a question: "Would you like me to also work out two weeks (that would be
 # 420)?" Its numbers answer a question nobody asked.
 _OFFER_RE = re.compile(r"(?:^|(?<=[.!?\n]))\s*(?:would you like|do you want|shall I|should I|want me to|if you(?:'d| would) like)"
@@ -88,7 +68,7 @@ _OFFER_RE = re.compile(r"(?:^|(?<=[.!?\n]))\s*(?:would you like|do you want|shal
 def without_remarks(text: str) -> str:
     """The text without closing remarks that state nothing ("This problem is from the 2019 AMC 8."), footnotes, or
     an offer of more work."""
-    text = without_footnotes(text)
+    text = without_remark_paragraph(without_footnotes(text))
     offer = _OFFER_RE.search(text)
     text = text[:offer.start()] if offer and text[:offer.start()].strip() else text
     while True:
@@ -140,6 +120,8 @@ def _value(number: str, percent: bool) -> Fraction:
 _VERDICT_LEAD_RE = re.compile(r"^\s*(?:(?:so|thus|hence|therefore),?\s+(?:the answer is\s+)?)?(?:\*\*)?(yes|no)(?:\*\*)?\s*[,.;:—–]\s*(?!.*\b(?:wait|actually|but|however|unless|"
                               r"except|if|only|hmm)\b)", re.IGNORECASE | re.DOTALL)
 _EXAMPLE_RE = re.compile(r"\s*[—–-]?\s*\b(?:for (?:example|instance)|e\.g\.)[^.!?\n]*(?:[.!?](?=\s|$))?", re.IGNORECASE)
+# "No — 1001 is not a prime number.": the claim denied, its number the claim's subject, no value stated.
+_NOT_CLAIM_RE = re.compile(r"[^=\n]*\bis not\b[^=\d\n]*[.!]?\s*")
 # A paragraph about the work, not a verdict on the question: "No, that's not right. Let me reconsider."
 _PROCESS_RE = re.compile(r"\b(?:let me|let's|let us|now|reconsider|approach|not right|checks? out|therefore|thus|hence|"
                          r"so|step|wait|actually|again)\b", re.IGNORECASE)
@@ -298,7 +280,7 @@ def closing_value(text: str) -> str | None:
     paragraph = re.split(r"\n\s*\n", text.strip())[-1]
     lead = _VERDICT_LEAD_RE.match(paragraph)
     stated = _EXAMPLE_RE.sub("", paragraph)  # "Yes — for example $n = 2$ gives $5$.": the example backs the verdict
-    if lead and not re.search(r"\d", stated) and len(re.findall(r"[.!?](?:\s|$)", stated.strip())) <= 1 and not (
+    if lead and (not re.search(r"\d", stated) or _NOT_CLAIM_RE.fullmatch(paragraph[lead.end():]) and lead.group(1).lower() == "no") and len(re.findall(r"[.!?](?:\s|$)", stated.strip())) <= 1 and not (
             _PROCESS_RE.search(paragraph[lead.end():])):  # "Yes, $5 is correct." confirms a value; "No, let me reconsider" is work
         return lead.group(1).capitalize()
     bold = _BOLD_END_RE.search(raw_last)

@@ -335,7 +335,7 @@ def value_line(text: str) -> str | None:
 
 
 # A number that is part of a formula or a number phrase, read from what touches it.
-_IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!×·]|\\sqrt\s*\{?|\bsqrt\s*\(?|\b(?:log|ln|lg)(?:_\{?\d+\}?)?\s*\(?|"
+_IN_FORMULA_BEFORE_RE = re.compile(r"(?:[√^_/⁄!×·]|\{[^{}\n]*,\s*|\\sqrt\s*\{?|\bsqrt\s*\(?|\b(?:log|ln|lg)(?:_\{?\d+\}?)?\s*\(?|"
                                    r"\be\^\{?|[+\-]\s*|(?<!\*)\*\s*|\{|\\(?:times|cdot|div)|\d\s*x|(?<![\w/])[<>]=?|[≤≥≠]|!=|"
                                    r"\\(?:le|ge|leq|geq|lt|gt|ne|neq)\b|"
                                    r"\b(?:mod|times|twice|thrice|minus|plus|divided by|multiplied by|half of|"
@@ -353,6 +353,9 @@ def in_formula(text: str, start: int, end: int) -> bool:
     return bool(_IN_FORMULA_BEFORE_RE.search(text[:start]) or _IN_FORMULA_AFTER_RE.match(text, end))
 
 
+_LATEX_PAIRS = (("\\lfloor", "\\rfloor"), ("\\lceil", "\\rceil"), ("\\left", "\\right"), ("\\langle", "\\rangle"))
+
+
 def formula_around(text: str, start: int, end: int) -> str | None:
     """The formula a number sits in, written without spaces ("floor(n/2)", "12π", "2^10", "√3"); None when the
     number is part of a phrase in words ("12 squared", "3 and a half") or of a formula with spaces."""
@@ -361,7 +364,8 @@ def formula_around(text: str, start: int, end: int) -> str | None:
     formula = (text[left.start():start] + text[start:end] + right.group()).strip("*.(")
     sign = re.search(r"(?:^|[=(:]|\b(?:is|be|are|equals|was)\b)\s*[-−]$", text[:left.start()])  # "= −π/6": a sign, not a difference "6-π/6"
     formula = ("-" + formula) if sign and formula and not formula.startswith("(") else formula
-    balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}")
+    balanced = formula.count("(") == formula.count(")") and formula.count("{") == formula.count("}") and all(
+        formula.count(left) == formula.count(right) for left, right in _LATEX_PAIRS)  # never "n/2\\rceil" of a ceiling
     return formula if formula != text[start:end] and balanced and re.search(r"\d", formula) else None
 
 

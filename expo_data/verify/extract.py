@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import re
 
-from .boxes import (NAMED_ROOTS_JOIN_RE, _boxes, _final_boxed, _last_box_start, box_before_check, closing_before_check,
+from .boxes import (_boxes, _final_boxed, _last_box_start, box_before_check, closing_before_check,
                     cut_repeated_box)
 from .spans import FORMULA_DEFINED_RE, REJECTING_RE, joined_spans, qualified_form, span_content, span_run
 from .sentences import closing_count, extremum_value, infinite_value, no_solutions_value, percent_of_value
 from .closing import closing_value, scaled_numbers, without_remarks
 from .conclude import listed_solutions, without_recap, restated_result, step_box_superseded, concluding_text, formula_around, in_formula, option_line, value_line, values_on_lines
 from .characterised import CHARACTERISED_BY_RE, characterisation_clause
+from .hedged import hedged_line
 from .unstated import (closing_disowned, without_side_supposition, closing_formula, empty_answer_box, named_solutions, still_to_do, turned_down,
                        without_closing_note)
 from .turns import before_invented_block, closes_on_statement, one_value_statement
-from .tail import (ALTERNATIVE_LEAD_RE, CHECK_RE, CORRECTION_CUE_RE, looped_line, reconsidering,
+from .tail import (CHECK_RE, CORRECTION_CUE_RE, looped_line, reconsidering,
                    check_disagrees, corrected, doubts_its_answer, first_thought, retracted, undecided)
 from .choices import with_named_option
 from .winners import closing_winner
 from .opening import derivation_agrees
 from .rewrites import function_qualifiers_dropped, several_domains
 from .units import with_its_unit, with_restated_unit
-from .phrase import (answer_phrases, functions_with_their_range, without_clause_letter, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE, goes_on,
+from .phrase import (answer_phrases, functions_with_their_range, without_clause_letter, ANY_ORDER_AFTER_RE, MATH_SPAN_RE, NOT_EVERY_ORDER_RE, NUMBER_RE, PHRASE_RE, REORDERED_BEFORE_RE,
                      has_hedge, phrase_answer)
 
 
@@ -36,47 +37,6 @@ _BARE_NAMED_RE = re.compile(r"(?:[A-Za-z]|[A-Z]{2,3})\s*=\s*([-+\w .,/()*^√]{1
 _BARE_PLAIN_RE = re.compile(r"[-+]?[\d.(][\d .,/()+\-*^]{0,40}(?: ?%| (?:percent|pct))?")
 # A remark about the value just stated ("$80, which is 25% more than last year"): its numbers are no answer.
 _VALUE_REMARK_RE = re.compile(r"(-?\\?\$?\d[\d,]*(?:\.\d+)?)\s*,\s*(?:which|that)\s+(?:is|was|are|were|means)\b")
-
-
-# "..., or $0.5$ as a decimal", "or equivalently 1/2": the same value restated, no second answer.
-_RESTATED_RE = re.compile(r",?\s*or\s+(?:equivalently,?\s*(?:\$[^$]*\$|\S+)|(?:\$[^$]*\$|\S+)\s+(?:as an? "
-                          r"(?:decimal|fraction|percent(?:age)?|mixed number)|in (?:decimal|percent(?:age)?|simplest) form))",
-                          re.IGNORECASE)
-
-
-# The answer said again in other words after it, its "or"s the answer's own alternatives (hedges are still read).
-_SAME_ANSWER_RESTATED_RE = re.compile(r"^\s*[,;]?\s*\b(?:i\.\s?e\.|that is|namely|equivalently)(?![^\n]*\b(?:maybe|perhaps|possibly|"
-                                      r"probably|not sure|unsure|might|could)\b)[,:]?\s[^\n]*$", re.IGNORECASE)
-_SAME_LINE_HEDGE_RE = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|otherwise|alternatively|not sure|unsure|"
-                                 r"depending|depends|may vary)\b",
-                                 re.IGNORECASE)
-_BETWEEN_BOXES_HEDGE_RE = re.compile(r"\b(?:if|could|might|when)\b", re.IGNORECASE)  # "\boxed{5}, and if n is odd \boxed{6}"
-def _hedged_line(text: str, answer_end: int) -> bool:
-    """The answer's own line hedges after it, or between it and an earlier box on that line ("\\boxed{42} or
-    \\boxed{43}", "42... or maybe 43"): no answer at all, since falling back would pick the other value."""
-    line_start = text.rfind("\n", 0, answer_end) + 1
-    line_end = text.find("\n", answer_end)
-    line_end = len(text) if line_end < 0 else line_end
-    sentence_end = re.compile(r"[.!?]\s+(?=[A-Z])").search(text, answer_end, line_end)  # the answer's own sentence
-    line_end = sentence_end.start() if sentence_end else line_end
-    first_box = next((b[0] for b in _boxes(text) if line_start <= b[0] < answer_end), answer_end)
-    sentence_start = max([line_start] + [m.end() for m in re.finditer(r"[.!?:]\s+", text[line_start:first_box])])
-    lead = text[line_start:first_box][sentence_start - line_start if sentence_start > line_start else 0:]
-    if any(b[1] <= line_start for b in _boxes(text)) and ALTERNATIVE_LEAD_RE.search(lead):
-        return True  # "\\boxed{5}\n\nOr maybe \\boxed{6}", "Alternatively: \\boxed{6}": a second answer offered
-    segment = text[first_box:line_end]
-    boxes_on_line = _boxes(segment)
-    for (_, end, _), (start, _, _) in reversed(list(zip(boxes_on_line, boxes_on_line[1:]))):
-        if NAMED_ROOTS_JOIN_RE.fullmatch(segment, end, start):  # "x = \boxed{2} \text{or} x = \boxed{3}": both roots
-            segment = segment[:end] + " " * (start - end) + segment[start:]
-    for start, end, content in reversed(boxes_on_line):
-        segment = segment[:start] + " " + segment[end:]
-    segment = _RESTATED_RE.sub(" ", segment)
-    segment = _SAME_ANSWER_RESTATED_RE.sub(" ", segment)  # "$f\\equiv 0$ or $f=\\mathrm{id}$, i.e. $f(x)=0$ ... or $f(x)=x$ ..."
-    stated = re.findall(r"-?\d[\d,]*(?:\.\d+)?", text[line_start:answer_end]) or [""]
-    if goes_on(stated[-1], text[answer_end:text.find("\n", answer_end) % (len(text) + 1)]):
-        return True  # "The answer is 12, but we still need to subtract the rotten ones, which gives 9."
-    return bool(_SAME_LINE_HEDGE_RE.search(segment) or len(boxes_on_line) > 1 and _BETWEEN_BOXES_HEDGE_RE.search(segment))
 
 
 def _after_thinking(text: str) -> str:
@@ -98,12 +58,12 @@ def _stated_after_box(text: str, boxed: tuple, phrases: list[re.Match]) -> tuple
     phrase = phrase_answer(text)
     if phrase is not None and phrase[1] > boxed[1] and _OFFERS_TWO_RE.search(text.rstrip(), phrases[-1].end()):
         return None, None  # "$\\boxed{45}$ ... so the answer is either 45 or 55": it settles on neither
-    if closing and (not phrase or not phrase[0] or has_hedge(phrase[0]) or _hedged_line(text, phrase[1]) or retracted(
+    if closing and (not phrase or not phrase[0] or has_hedge(phrase[0]) or hedged_line(text, phrase[1]) or retracted(
             text[phrase[1]:])):
         return None, None  # "Answer: 5 or 7", "Answer: not 5" closing the text: the box is not what it settled on
     if not (phrases[-1].group().lower().startswith("final") or closing) or _restates(boxed[0], text[phrases[-1].end():]):
         return None
-    if phrase and not retracted(text[phrase[1]:]) and not _hedged_line(text, phrase[1]):
+    if phrase and not retracted(text[phrase[1]:]) and not hedged_line(text, phrase[1]):
         return (phrase[0], "final_answer_phrase") if phrase[0] else (None, None)
     return None
 
@@ -263,7 +223,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
     if boxed and re.search(r"\bnot\s*\$*\s*$", text[:_last_box_start(text)]):
         return None, None  # "It is not \\boxed{6}."
     if boxed and not retracted(text[boxed[1]:]) and not first_thought(text, _last_box_start(text)):
-        return (None, None) if _hedged_line(text, boxed[1]) else (boxed[0], "boxed")
+        return (None, None) if hedged_line(text, boxed[1]) else (boxed[0], "boxed")
     if boxed:
         text = text[boxed[1]:]  # a retracted box: only what follows it may state the answer
     phrase = phrase_answer(text)
@@ -290,7 +250,7 @@ def _extracted(text: str, truncated: bool) -> tuple[str | None, str | None]:
         value = corrected(phrase[0], text[phrase[1]:], strong)
         return (value, "correction") if value else (None, None)
     if phrase and not retracted(text[phrase[1]:], strong) and not first_thought(text, max(0, text.rfind(phrase[0], 0, phrase[1]))):
-        return (None, None) if _hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
+        return (None, None) if hedged_line(text, phrase[1]) else (phrase[0], "final_answer_phrase")
     if "####" in text:
         candidate = text.rsplit("####", 1)[1].strip()
         if candidate and not retracted(candidate.partition("\n")[2]):  # "#### 12\nActually no, it's 9."
@@ -385,8 +345,12 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
     if spans and re.search(r"\(\s*-?\d", span_content(spans[-1])) and not NOT_EVERY_ORDER_RE.search(last_sentence) and (
             REORDERED_BEFORE_RE.search(text, 0, spans[-1].start()) or ANY_ORDER_AFTER_RE.match(text, spans[-1].end())):
         return span_content(spans[-1]) + " up to order", "last_math"  # "Hence all permutations of $(1,2,3)$."
-    if spans and CHARACTERISED_BY_RE.search(text, 0, spans[-1].start()) and not re.search(r"\d", text[spans[-1].end():]):
-        return characterisation_clause(text[:spans[-1].end()])  # "$a_0$ must be a multiple of $3$": no value 3
+    characterised = characterisation_clause(text[:spans[-1].end()]) if spans and CHARACTERISED_BY_RE.search(
+        text, 0, spans[-1].start()) and not re.search(r"\d", text[spans[-1].end():]) else (None, None)
+    if characterised[0] is not None or spans and re.search(r"\b(?:every|all|each|any|the|and|with)\s+(?:\w+\s+)?(?:multiples?|"
+                                                           r"powers?)\s+of\s*$", text[:spans[-1].start()]) and (
+            not re.search(r"\d", text[spans[-1].end():])):
+        return characterised  # "$a_0$ must be a multiple of $3$"; "... together with every multiple of $5$": no value 5
     function_last = bool(spans) and bool(FORMULA_DEFINED_RE.match(span_content(spans[-1])))  # or y' =
     if spans and (not numbers or spans[-1].start() <= numbers[-1].start() < spans[-1].end() or function_last and (
             numbers[-1].end() <= spans[-1].start())):  # "... $f(n+1)$ ... Therefore $f(n) = n$ for all $n$."

@@ -338,7 +338,6 @@ def canonical(text: str, is_gold: bool, several: bool = False) -> Form | None:
     for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
             text = text[len(left):-len(right)].strip()
-    text = re.sub(r"^\$(\s*-?\d[\d,.]*\s*)\$(?=\s+[A-Za-z][A-Za-z ]*\.?$)", r"\1", text)  # "$24$ square units"
     boxes = _boxes(text)
     if len(boxes) > 1 and not is_gold:
         return None  # "\\boxed{1}\\boxed{2}" states two answers

@@ -9,7 +9,7 @@ from .pairs import unit_of
 from .units import with_its_unit
 from .rewrites import function_qualifiers_dropped
 from .functions import identically_as_definitions
-from .spans import MATH_SPAN_RE, either_functions, one_variable_statement, qualified_functions, FUNCTION_DEFINED_RE, PARAMETER_RANGE_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, SPAN_JOIN_RE, joined_spans, prose_around, qualified_form, span_content, span_run
+from .spans import MATH_SPAN_RE, either_functions, one_variable_statement, qualified_functions, FUNCTION_DEFINED_RE, PARAMETER_RANGE_RE, CURRENCY_PAIR_RE, MORE_VALUES_RE, joined_spans, prose_around, qualified_form, span_content, span_run
 from .conclude import in_formula
 from .words import _BINARY_OPERATION_RE, MATH_FUNCTION_NAMES, SCALE_WORDS, cjk_value, number_word_value
 
@@ -56,11 +56,8 @@ _ANSWER_STOP_RE = re.compile(
 # A remark after the stated value, never read for numbers: "24 (after checking the case n = 3)", "24 [since ...]",
 # "24, which we checked for n = 3", "24 -- checked by hand". Only after a complete value, and a parenthesis only
 # when it holds words or an '=' (so "(1, 2)" and "[2, 5)" stay answers); a remark that hedges is not cut.
-# A bracket's words are no LaTeX command ("(3, \\infty)") and no function or constant written plainly
-# ("1/2 (1 + sqrt(5))", "2 cos (pi t)"): those brackets are factors and arguments, part of the value.
-_MATH_WORDS = "(?:" + "|".join(sorted(MATH_FUNCTION_NAMES)) + r")\b"
 _REMARK_RE = re.compile(
-    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:(?<![\\A-Za-z])(?!" + _MATH_WORDS + r")[A-Za-z]{2,}|=))"
+    r"(?<=[\d}%)\]A-Za-z])\s*(?:[(\[](?=[^)\]]*(?:[A-Za-z]{2,}|=))"
     r"|,\s*(?:which|where|since|because|as|for|when|after|given|so|this|that|with|by|using|from|checked|verified)\b"
     r"|\s+(?:because|since)\s|\s+(?:—|–|--|;)\s*(?=[A-Za-z]))")  # "48 because 2 × 16 = 32 ..." explains 48
 
@@ -79,6 +76,19 @@ def goes_on(stated: str, rest: str) -> bool:
 CONDITION_RE = re.compile(r"^[\s,(\[]*(?:-?\d[\d.,/]*\s+)?(?:for (?:even|odd|all|every|each|some|any|large|small|sufficiently)\b|"
                           r"for (?!a\b)[a-z]\b(?!\s*=)|provided|assuming|if|unless|whenever|at (?:minimum|maximum)|at (?:most|least)(?=\s*[)\].,]|\s*$)|"
                           r"(?:lower|upper) bound|in the (?:best|worst) case)\b", re.IGNORECASE)  # said right after the value
+
+
+def _bracket_of_the_value(head: str, tail: str) -> bool:
+    """A bracket after the value that is part of it: math only (LaTeX commands, functions written plainly), and an
+    operation's operand ("\\cup (3, \\infty)", "\\cos (t - \\pi/4)"), a pair or interval, or a factor that adds or names a
+    variable ("1/2 (1 + sqrt(5))"); "4 (sqrt 16)" or "0.5 (cos(pi/3))" restates the value, a remark."""
+    inner = re.match(r"\s*[(\[]((?:[^()\[\]]|\([^()]*\))*)[)\]]", tail)
+    if not inner or any(word.lower() not in MATH_FUNCTION_NAMES for word in re.findall(r"(?<![\\A-Za-z])[A-Za-z]{2,}", inner.group(1))):
+        return False  # words: "15 (minutes)", "72 (48 in April plus 24 in May)"
+    if re.search(r"\\[A-Za-z]+\s*$|\b(?:sin|cos|tan|log|ln|exp|sqrt)\s*$", head):
+        return True  # "\\cup (3, \\infty)", "\\sqrt{2} \\cos (t-\\pi / 4)"
+    bare = re.sub(r"\\[A-Za-z]+|\b[A-Za-z]{2,}\b", " ", inner.group(1))
+    return not re.search(r"[=<>≤≥]", bare) and bool(re.search(r",|(?<=[\w)}])\s*[-+]\s*(?=[\w(\\{])|(?<![A-Za-z])[a-z](?![A-Za-z])", bare))
 
 
 def _cut_remark(candidate: str) -> str:
@@ -104,7 +114,7 @@ def _cut_remark(candidate: str) -> str:
         return candidate  # "No, for n > 2": a verdict under a condition stays whole (and is no answer)
     if tail.lstrip()[:1] in "([":
         close = tail.find(")" if tail.lstrip()[0] == "(" else "]")
-        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]):
+        if close < 0 or re.search(r"[\w\\$]", tail[close + 1:]) or _bracket_of_the_value(candidate[:remark.start()], tail):
             return candidate
     head = candidate[:remark.start()]
     # "10 + 8, which is 18" / "10 + 8 (= 18)": the remark states the result of the arithmetic before it.
@@ -228,7 +238,14 @@ _ONLY_ONE_RE = re.compile(r"\b(?:only one|one of (?:them|these|the two)|whicheve
 _OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending|depends|not sure|unsure)\b", re.IGNORECASE)
 
 
-_FAMILY_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*\b(?:and|or)[ \t]+(?:all|the|every|each|any)\b[^$\n]*\$", re.IGNORECASE)
+_FAMILY_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*\b(?:and|or)[ \t]+(?:all|the|every|each|any)[ \t]+(?:(?!other\b|not\b)[A-Za-z]+[ \t]+){0,2}"
+                              r"(?:multiples|powers|divisors|primes|odd|even|squares|cubes)\b[^$\n]*\$", re.IGNORECASE)
+
+
+def _family_sentence(text: str, lead: int, stated_end: int) -> tuple[str, int]:
+    end = re.compile(r"\.(?:\s|$)|\n").search(text, stated_end)
+    end_at = end.start() if end else len(text)
+    return text[lead:end_at].replace("$", "").strip(), end_at
 
 
 def _inner_value(candidate: str) -> str:
@@ -312,8 +329,10 @@ def functions_with_their_range(text: str, run: list[re.Match]) -> tuple[str, int
 
 # A label that quotes the hint the prompt gave ("Reference answer: 10", "the given answer is 10"): the prompt's
 # words, echoed, never what the model concluded.
-_QUOTED_HINT_RE = re.compile(r"\b(?:reference|given|provided|hinted|expected|target|official|ground[- ]truth)\s+(?:final\s+)?$",
-                             re.IGNORECASE)
+_QUOTED_HINT_RE = re.compile(r"\b(?:reference|given|provided|hinted|expected|target|official|ground[- ]truth|suggested|teacher'?s|"
+                             r"(?:text)?book'?s|key'?s)\s+(?:final\s+)?$|\bhints?\s*:\s*(?:the\s+)?(?:final\s+)?$|"
+                             r"\b(?:given|told|hinted|claimed|says|said|states|stated)\s+(?:that\s+)?the\s+(?:final\s+|correct\s+)?$",
+                             re.IGNORECASE)  # "We are given that the answer is 624, so let's see how it comes about."
 
 
 def answer_phrases(text: str) -> list[re.Match]:
@@ -337,10 +356,10 @@ def phrase_answer(text: str) -> tuple[str, int] | None:
         run = span_run(text, list(MATH_SPAN_RE.finditer(text, lead)), 0)
         candidate = joined_spans(run)
         stated_end = run[-1].end()
+        if _FAMILY_AFTER_RE.match(text, stated_end):
+            return _family_sentence(text, lead, stated_end)  # "$1$ and the multiples of $5$": read whole, as a family
         if MORE_VALUES_RE.match(text, stated_end) or len(run) == 1 and _JOINED_SPAN_RE.match(text, stated_end):
-            # "$n=1$ or $n \\ge 10$", "$n=1$ or $n$ is prime": one variable's values, said whole; "$5$ apples and $3$
-            # oranges" states more than one value, so none
-            return one_variable_statement(text, lead) or ("", stated_end)
+            return one_variable_statement(text, lead) or ("", stated_end)  # "$n=1$ or $n \\ge 10$"; "$5$ apples and $3$ oranges"
         run = without_clause_letter(text, run)
         if not run:
             return one_variable_statement(text, lead) or ("", stated_end)  # "$a_0 \\equiv 0 \\pmod 3$, or $a_0$ ..."

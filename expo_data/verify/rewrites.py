@@ -145,6 +145,7 @@ def answer_rewritten(reference: str, answer: str) -> str:
     answer = re.sub(r"(?:\\q?quad\s*)+(\\text\s*\{\s*(?:or|and)\s*\})(?:\s*\\q?quad)+", r" \1 ", answer)  # "x=1 \\quad\\text{or}\\quad x=2"
     answer = re.sub(r"^\s*(?:\\therefore|∴)\s*", "", answer)  # "$\\therefore CE = 104$": the sign of a conclusion
     answer = re.sub(r"(?<=\d)\s*yrs?\.?\s*$", " years", answer)  # "5 yr": years, as the gold spells them
+    answer = re.sub(r"^\s*\$(\s*-?\d[\d,.]*\s*)\$(?=\s+[A-Za-zµΩ°][\w/^.·µΩ ]*$)", r"\1", answer)  # "$5$ kJ", "$24$ square units"
     answer = re.sub(r"^(\s*(?:only\s+)?\$[^$]*\d[^$]*\$)\s+(?:works|holds|is the only (?:solution|one))\s*\.?\s*$", r"\1",
                     answer, flags=re.IGNORECASE)  # "Only $n=1$ works."
     if not re.search(r"\d\.\d", reference):  # "log2(7) (≈ 2.807)": the exact value, then its decimal for the reader

@@ -41,7 +41,7 @@ _INTERVAL = rf"[\[(]\s*{_INTERVAL_END}\s*,\s*{_INTERVAL_END}\s*[\])]"
 # range of one letter, the empty set. One interval alone only after "x ∈", "interval", "range" or "domain" (a point).
 _RAY = r"[a-z]\s*(?:≤|≥|<=|>=|<|>)\s*-?\d+(?:\.\d+)?"
 _PLAIN_SET_END_RE = re.compile(
-    rf"(?:\b(?:is|are|be)|[:=]|\b(?:exactly|precisely|only)\s+(?:when|for)|\biff)\s*(?:the\s+(?:(?:closed|open)\s+)?interval\s+"
+    rf"(?:\b(?:is|are|be)|[:=]|\b(?:exactly|precisely|only)\s+(?:when|for)|\biff|\b(?:[Ss]o|[Tt]hus|[Hh]ence|[Tt]herefore)\b,?)\s*(?:the\s+(?:(?:closed|open)\s+)?interval\s+"
     rf"(?={_INTERVAL})|(?:the\s+)?empty\s+set\s*(?=∅)|)\$?\s*"
     rf"(?P<member>[a-z]\s*(?:∈|\\in\b)\s*)?(?P<set>{_INTERVAL}(?:\s*(?:∪|\\cup|U)\s*{_INTERVAL})*|"
     rf"(?:\\)?\{{\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*(?:\\)?\}}|"
@@ -94,6 +94,11 @@ def listed_tuples(last: str, heading: str = "") -> str | None:
 _LONE_SET_RE = re.compile(rf"\s*(?:(?:so|thus|hence|therefore),?\s+)?(?P<set>{_RAY}\s+or\s+{_RAY}|{_INTERVAL}(?:\s*(?:∪|\\cup)\s*{_INTERVAL})+)\s*\.?\s*", re.IGNORECASE)
 
 
+# What turns a concluded membership ("so n ∈ {1, 2, 3}") into something else: a negation, a supposition, a doubt.
+_MEMBERSHIP_DOUBTED_RE = re.compile(r"\b(?:not|no|never|fails?|if|suppose|assum\w*|maybe|perhaps|reject\w*|except|excluded|"
+                                    r"candidates?|check\w*|partial|so far|found)\b|n't", re.IGNORECASE)
+
+
 def plain_set_end(last: str) -> tuple[str, int] | None:
     """(the set the closing sentence states, written in LaTeX, where its statement starts); None for any other
     sentence. What comes before it (a hedge, a negation) is the caller's to weigh. A closing line that is only two
@@ -106,7 +111,9 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
         return None
     before = last[:found.start()]
     condition = re.match(r"\s*(?:exactly|precisely|only|iff)", found.group(), re.IGNORECASE)
-    if not (_CONCLUDED_CONDITION_RE.fullmatch(before) if condition else _SET_SUBJECT_RE.fullmatch(before)):
+    member_concluded = found.group("member") and re.search(r"\b(?:so(?!\s+far)|thus|hence|therefore)\b", last[:found.start("member")],
+                                                           re.IGNORECASE) and not _MEMBERSHIP_DOUBTED_RE.search(before)
+    if not (_CONCLUDED_CONDITION_RE.fullmatch(before) if condition else _SET_SUBJECT_RE.fullmatch(before)) and not member_concluded:
         return None  # "The excluded values are {1, 2}", "Recall the domain: ...", "Case 1: −2 ≤ x ≤ 7"
     value = found.group("set")
     single = re.fullmatch(_INTERVAL, value)
@@ -122,8 +129,10 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
     if chain:
         return ("[" if "<" not in chain.group(2) or "=" in chain.group(2) else "(") + f"{chain.group(1)}, {chain.group(4)}" + (
             "]" if "<" not in chain.group(3) or "=" in chain.group(3) else ")"), found.start()
-    if value.lstrip("\\").startswith("{") and not found.group("member") and not re.search(r"\bset\b", last, re.IGNORECASE):
-        return None  # "{1, 2}" without "x ∈" or "solution set" is left to the list readers
+    if value.lstrip("\\").startswith("{") and not found.group("member") and not re.search(r"\bset\b", last, re.IGNORECASE) and not (
+            re.search(r"\b(?:solutions|answers|values|roots)\s+(?:are|is)\s*:?\s*$", before + found.group()[:found.start("set") - found.start()],
+                      re.IGNORECASE)):
+        return None  # "{1, 2}" without "x ∈", "solution set" or "the solutions are" is left to the list readers
     return _latex_set(value), found.start()
 
 

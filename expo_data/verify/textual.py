@@ -9,7 +9,7 @@ from .boxes import _boxes
 
 
 _TEXT_WRAP_RE = re.compile(r"\\(?:text|textnormal|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
-_SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad|~|\\left|\\right|\\displaystyle|\\dfrac|\\tfrac")
+_SPACING_RE = re.compile(r"\\[,;:! ]|\\q?quad|~|\\left(?![a-z])|\\right(?![a-z])|\\displaystyle|\\dfrac|\\tfrac")  # not \\leftarrow
 
 
 def _strip_text_wrappers(text: str) -> str:
@@ -45,6 +45,8 @@ def same_text(gold: str, answer: str) -> bool:
         boxes = _boxes(text)
         if len(boxes) == 1 and boxes[0][0] == 0 and boxes[0][1] == len(text):
             text = boxes[0][2]
-        return _bare_string(text)
+        text = _strip_text_wrappers(text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
+        text = re.sub(r"\s+", " ", _SPACING_RE.sub(" ", text)).strip().rstrip(".").strip()
+        return re.sub(r"(?<=\W) | (?=\W)", "", text)  # a space between two words or digits stays: "1 1/2" is no 11/2
     gold_text = bare(gold)
     return bool(gold_text) and gold_text == bare(answer)

@@ -72,6 +72,10 @@ _CLOSING_RESULT_RE = re.compile(rf"(?:so|thus|hence|therefore)\b,?\s+(?:the\s+)?
                                 r"[^\n=]*(?:=[^\n=]*)*=\s*\\?\$?\s*(-?\d[\d,]*(?:\.\d+)?)\s*\$?(?:\s+[A-Za-z]+){0,3}\s*[.!]?", re.IGNORECASE)
 
 
+_BESIDE_RESULT_RE = re.compile(r"\b(?:and|or|either|each|per|at most|at least|give or take|minus|plus|about|approximately|around|"
+                               r"roughly|nearly|almost|over|under|up to|between)\b", re.IGNORECASE)
+
+
 def one_value_statement(sentence: str) -> str | None:
     """The value of a closing sentence of one value ("Emma spends $15.00.", "The hypotenuse is 10 units long."),
     its currency sign dropped; None for any other sentence."""
@@ -87,6 +91,7 @@ def closes_on_statement(text: str) -> bool:
     that ends on one value: what the model concluded before it went on to invent a question or a turn of its own."""
     lines = [line for line in re.sub(r"<\|[a-z_]+\|>", "", text).strip().splitlines() if line.strip()]
     last = lines[-1].strip().strip("*").strip() if lines else ""
-    if _CLOSING_RESULT_RE.fullmatch(last):
-        return not STATEMENT_DOUBTED_RE.search(re.sub(r"[=+*/×÷]", " ", re.sub(r"\$[^$]*\$", " ", last)))
+    if _CLOSING_RESULT_RE.fullmatch(last):  # one computation, one value, nothing doubted, bounded or offered beside it
+        return not STATEMENT_DOUBTED_RE.search(re.sub(r"[=+*/×÷]|\\[A-Za-z]+", " ", last)) and last.count("=") == 1 and not (
+            _BESIDE_RESULT_RE.search(last))
     return bool(ONE_VALUE_STATEMENT_RE.fullmatch(last)) and not STATEMENT_DOUBTED_RE.search(last)
