@@ -59,7 +59,7 @@ _TEXT = st.text(alphabet=string.ascii_letters + string.digits + " ,.;()+-=^_{}\\
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXT, st.sampled_from(["$%s$", "\\boxed{%s}", " %s ", "%s.", "$\\boxed{%s}$"]))
 def test_same_text_reads_past_delimiters_a_box_and_a_final_period(text, wrapper):
-    if text.strip().strip(".").strip() and "}" not in text and "{" not in text and "$" not in text:
+    if any(ch.isalnum() for ch in text) and "}" not in text and "{" not in text and "$" not in text:  # a gold has content
         assert same_text(text, wrapper % text)
 
 
@@ -326,3 +326,68 @@ def test_second_round_closings(gold, completion, expected):
 ])
 def test_multiples_and_fragments(gold, closing, expected):
     assert graded(gold, "We compute.\n\n" + closing) is expected
+
+
+# A second independent review's classes (317 probes on the readers above), each kept as a test.
+@pytest.mark.parametrize("subject", ["the bad values are", "the extraneous roots are", "the counterexamples are",
+                                     "the smallest solutions are", "the remaining cases to handle are"])
+def test_a_set_named_as_something_else_is_no_answer(subject):
+    assert graded("1, 2, 3", f"We test.\n\nSo {subject} n ∈ {{1, 2, 3}}.") is False
+
+
+@pytest.mark.parametrize("note, gold, expected", [
+    ("Note: over the whole week that is 7 × 42 = 294 pages, which is what the question asks for.", "294", True),
+    ("Note: over the whole week that is 7 × 42 = 294 pages, which is what the question asks for.", "42", False),
+    ("Note: since order matters here, we double the count to get 16.", "16", True),
+    ("Note: since order matters here, we double the count to get 16.", "8", False),
+    ("Remark. The same argument on a 3 × 3 board gives 5.", "8", True),  # an aside about another case
+])
+def test_a_closing_note_that_speaks_of_the_answer_is_no_aside(note, gold, expected):
+    assert graded(gold, "We count.\n\nSo there are 8 ways.\n\n" + note) is expected
+
+
+@pytest.mark.parametrize("qualifier", [", but that is not sufficient", ", though this is only necessary",
+                                       " only in the special case", " at least when the sequence is bounded"])
+def test_a_qualified_characterisation_is_no_answer(qualifier):
+    assert graded("$a_0 \\equiv 0 \\pmod 3$", f"We compute.\n\nHence $a_0$ must be a multiple of $3${qualifier}.") is False
+
+
+def test_a_characterisation_of_another_term_is_another_answer():
+    assert verify_one("a_0 \\equiv 0 \\pmod 3", "$a_1$ must be a multiple of $3$")[0] is False
+
+
+@pytest.mark.parametrize("closing", ["So he spent 5 × 6 = $30 so far.", "So the first part is 5 × 6 = 30.",
+                                     "Tom has 30 apples so far.", "The first part took 30 minutes."])
+def test_a_partial_result_before_an_invented_turn_is_no_answer(closing):
+    assert graded("30", "Tom shops.\n" + closing + "<|endoftext|>Human: And then?\n\nAssistant: 45.") is False
+
+
+@pytest.mark.parametrize("loop", ["The total is 70 minus the discount. ", "The first part is 70. ", "The total is 70 plus tax. "])
+def test_a_looped_step_is_no_answer(loop):
+    assert graded("70", "We add.\n\n" + loop * 6 + loop[:8], truncated=True) is False
+
+
+@pytest.mark.parametrize("completion", [
+    "So $n = 3$; indeed the true value is $n = 7$.", "So $n = 3$; indeed the correct value is $n = 5$.",
+    "So $n = 3$; indeed we need $n = 5$.",
+])
+def test_an_indeed_that_corrects_is_no_check(completion):
+    assert graded("3", "We test.\n\n" + completion) is False
+
+
+@pytest.mark.parametrize("completion", [
+    "**Answer:** $x = 1$ or $x = 2$, i.e. $x = 1$ or $x = 3$.",
+    "**Answer:** $f\\equiv 0$ or $f=\\mathrm{id}$, equivalently $f(x) = 0$ or $f(x) = 2x$.",
+])
+def test_a_restatement_naming_other_values_hedges(completion):
+    assert graded("x = 1, x = 2", completion) is False and graded("f(x) = 0, f(x) = x", completion) is False
+
+
+@pytest.mark.parametrize("completion", ["**Maximum:** $2500$? Checking $x = 51$ gives $2601$, which is larger.",
+                                        "**Maximum:** $2500$ is wrong; recomputing gives $2600$."])
+def test_a_label_its_line_doubts_is_no_answer(completion):
+    assert graded("2500", "We bound.\n\n" + completion) is False
+
+
+def test_a_family_said_not_to_work_is_no_family():
+    assert graded("6", "**Answer:** $6$, and the multiples of $5$ do not work.") is True

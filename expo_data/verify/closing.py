@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .tail import COURTESY_RE, sign_off, without_footnotes, without_remark_paragraph
+from .asides import without_footnotes, without_remark_paragraph
+from .tail import COURTESY_RE, sign_off
 from .set_lines import NUM as _NUM, TUPLE as _TUPLE, TUPLE_ITEM as _TUPLE_ITEM, listed_tuples, plain_set_end
 from .words import VULGAR_FRACTIONS, vulgar_parts
 

@@ -346,7 +346,8 @@ def _stated_value(text: str) -> tuple[str | None, str | None]:
             REORDERED_BEFORE_RE.search(text, 0, spans[-1].start()) or ANY_ORDER_AFTER_RE.match(text, spans[-1].end())):
         return span_content(spans[-1]) + " up to order", "last_math"  # "Hence all permutations of $(1,2,3)$."
     characterised = characterisation_clause(text[:spans[-1].end()]) if spans and CHARACTERISED_BY_RE.search(
-        text, 0, spans[-1].start()) and not re.search(r"\d", text[spans[-1].end():]) else (None, None)
+        text, 0, spans[-1].start()) and not re.search(r"\d|\b(?:but|though|although|only|necessary|sufficient|suffices|case|"
+                                                      r"least|most|when|if|unless|not|bounded|arbitrary)\b|n't", text[spans[-1].end():]) else (None, None)
     if characterised[0] is not None or spans and re.search(r"\b(?:every|all|each|any|the|and|with)\s+(?:\w+\s+)?(?:multiples?|"
                                                            r"powers?)\s+of\s*$", text[:spans[-1].start()]) and (
             not re.search(r"\d", text[spans[-1].end():])):

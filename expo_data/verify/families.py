@@ -109,10 +109,17 @@ def _family_against_list(family: list[_Family], listed: set[int]) -> bool | None
     return verdicts.pop() if len(verdicts) == 1 else None
 
 
+def _subscripted(text: str) -> set[str]:
+    return {f"{m.group(1)}_{m.group(2)}" for m in re.finditer(r"\b([a-z])\s*_\s*\{?\s*(\d+)\s*\}?", text)}
+
+
 def family_verdict(gold: str, answer: str) -> bool | None:
     """Both sides families: the same members (see the module's note); None when either side is no family. A bare
     form ("4k+1") answers a gold that names its domain ("all primes p \\equiv 1 \\pmod 4")."""
     gold_family, answer_family = _read(gold), _read(answer)
+    if gold_family is not None and answer_family is not None and _subscripted(gold) and _subscripted(answer) and (
+            _subscripted(gold) != _subscripted(answer)):
+        return False  # "$a_1$ is a multiple of 3" speaks of another term than "$a_0 \\equiv 0$"
     if gold_family is not None and any(f.domain for f in gold_family) and answer_family is None and re.fullmatch(
             r"[\d\s+\-*^()a-z]*\d[\d\s+\-*^()a-z]*", answer.strip().strip("$")):
         answer_family = _read("of the form " + answer)

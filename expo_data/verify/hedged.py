@@ -50,7 +50,8 @@ def hedged_line(text: str, answer_end: int) -> bool:
     segment = _RESTATED_RE.sub(" ", segment)
     restated = _SAME_ANSWER_RESTATED_RE.search(segment)  # "$f\\equiv 0$ or $f=\\mathrm{id}$, i.e. $f(x)=0$ ... or $f(x)=x$ ..."
     alternatives = len(re.findall(r"\bor\b", text[line_start:answer_end]))
-    if restated and alternatives and len(re.findall(r"\bor\b", restated.group())) == alternatives:
+    if restated and alternatives and len(re.findall(r"\bor\b", restated.group())) == alternatives and set(
+            re.findall(r"\d+", restated.group())) <= set(re.findall(r"\d+", text[line_start:answer_end])):
         segment = segment[:restated.start()]  # the answer's own alternatives said again, as many
     stated = re.findall(r"-?\d[\d,]*(?:\.\d+)?", text[line_start:answer_end]) or [""]
     if goes_on(stated[-1], text[answer_end:text.find("\n", answer_end) % (len(text) + 1)]):

@@ -22,7 +22,8 @@ PHRASE_RE = re.compile(r"(?:final answer|answer|final choice|correct (?:option|c
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:final )?answer(?:\*\*)?[ \t]*$)[\s*]*"
                         r"|(?m:^[ \t]*(?:#{1,6}[ \t]*)?\*\*(?:final )?answer\.\*\*)[ \t]*"  # "**Answer.** $42$"
                         r"|(?m:^[ \t]*(?:[-*][ \t]+)?\*\*(?:the )?(?:maximum|minimum|largest|smallest|greatest|least)"
-                        r"(?: possible)?(?: value)?(?::\*\*|\*\*[ \t]*:))[ \t]*"  # "**Maximum:** $2500$, attained at ..." (bold: a label)
+                        r"(?: possible)?(?: value)?(?::\*\*|\*\*[ \t]*:))(?![^\n]*(?:\?|\b(?:wrong|incorrect|not|recomput\w*|check\w*|larger|"
+                        r"smaller|actually)\b))[ \t]*"  # "**Maximum:** $2500$, attained at ..." (bold: a label)
                         r"|\b(?:thus|so|therefore|hence),?\s+the result is\s*"
                         r"|\b(?:we|I) (?:can |may )?conclude(?:\s*:|\s+that\b)[\s:*]*"
                         r"|(?<!检查)(?<!验证)答案(?:是\s*[：:]?|\s*[：:])\s*|(?m:^\s*答\s*[：:]\s*)"
@@ -239,7 +240,8 @@ _OFFERED_RE = re.compile(r"\b(?:either|maybe|perhaps|possibly|probably|depending
 
 
 _FAMILY_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*\b(?:and|or)[ \t]+(?:all|the|every|each|any)[ \t]+(?:(?!other\b|not\b)[A-Za-z]+[ \t]+){0,2}"
-                              r"(?:multiples|powers|divisors|primes|odd|even|squares|cubes)\b[^$\n]*\$", re.IGNORECASE)
+                              r"(?:multiples|powers|divisors|primes|odd|even|squares|cubes)\b[^$\n]*\$(?![^\n]*\b(?:not|fail\w*|never|"
+                              r"except)\b|[^\n]*n't)", re.IGNORECASE)
 
 
 def _family_sentence(text: str, lead: int, stated_end: int) -> tuple[str, int]:

@@ -94,6 +94,11 @@ def listed_tuples(last: str, heading: str = "") -> str | None:
 _LONE_SET_RE = re.compile(rf"\s*(?:(?:so|thus|hence|therefore),?\s+)?(?P<set>{_RAY}\s+or\s+{_RAY}|{_INTERVAL}(?:\s*(?:∪|\\cup)\s*{_INTERVAL})+)\s*\.?\s*", re.IGNORECASE)
 
 
+# A membership concluded plainly: "So n ∈ {1, 2, 3}", "so the positive integers are n ∈ {1, 2, 3}" (never "the bad
+# values are", "the remaining cases are": their set is no answer).
+_CONCLUDED_MEMBERSHIP_RE = re.compile(r"\b(?:so(?!\s+far)|thus|hence|therefore),?\s*(?:(?:the|all)\s+(?:(?:positive|nonnegative|"
+                                      r"possible|real|integer)\s+)?(?:solutions?|answers?|values?|integers|numbers)\s+(?:are|is)\s*:?\s*)?"
+                                      r"(?:\$\s*)?$", re.IGNORECASE)
 # What turns a concluded membership ("so n ∈ {1, 2, 3}") into something else: a negation, a supposition, a doubt.
 _MEMBERSHIP_DOUBTED_RE = re.compile(r"\b(?:not|no|never|fails?|if|suppose|assum\w*|maybe|perhaps|reject\w*|except|excluded|"
                                     r"candidates?|check\w*|partial|so far|found)\b|n't", re.IGNORECASE)
@@ -111,8 +116,8 @@ def plain_set_end(last: str) -> tuple[str, int] | None:
         return None
     before = last[:found.start()]
     condition = re.match(r"\s*(?:exactly|precisely|only|iff)", found.group(), re.IGNORECASE)
-    member_concluded = found.group("member") and re.search(r"\b(?:so(?!\s+far)|thus|hence|therefore)\b", last[:found.start("member")],
-                                                           re.IGNORECASE) and not _MEMBERSHIP_DOUBTED_RE.search(before)
+    member_concluded = found.group("member") and _CONCLUDED_MEMBERSHIP_RE.search(last[:found.start("member")]) and not (
+        _MEMBERSHIP_DOUBTED_RE.search(before))
     if not (_CONCLUDED_CONDITION_RE.fullmatch(before) if condition else _SET_SUBJECT_RE.fullmatch(before)) and not member_concluded:
         return None  # "The excluded values are {1, 2}", "Recall the domain: ...", "Case 1: −2 ≤ x ≤ 7"
     value = found.group("set")

@@ -323,8 +323,9 @@ def looped_line(text: str) -> str | None:
     sentences = re.split(r"(?<=[.!?])[ \t]+", text[line_start:])  # "The answer is 70. The answer is 70. The answer is"
     if len(sentences) >= 4:
         said, run = _repeated_ending(sentences, 3)  # only a statement of the answer: "Try 70." said again tries
-        if said is not None and (re.search(r"\b(?:answer|result|total)\s+(?:is|=|:)", said, re.IGNORECASE) or (
-                ONE_VALUE_STATEMENT_RE.fullmatch(said.strip("*"))) and not STATEMENT_DOUBTED_RE.search(said)):
+        stated = said is not None and (re.search(r"\b(?:answer|result|total)\s+(?:is|=|:)", said, re.IGNORECASE) or (
+            ONE_VALUE_STATEMENT_RE.fullmatch(said.strip("*"))))
+        if stated and not STATEMENT_DOUBTED_RE.search(said) and not _ADJUSTED_RE.search(said):
             return text[:line_start] + " ".join(sentences[:len(sentences) - 1 - run + 1])
     lines = text.split("\n")
     said, run = _repeated_ending(lines, 2)
@@ -332,6 +333,11 @@ def looped_line(text: str) -> str | None:
         return None
     complete = [i for i, line in enumerate(lines[:-1]) if line.strip()]
     return "\n".join(lines[:complete[-run] + 1])
+
+
+# A looped statement of a step or of a value still to adjust: "The first part is 70.", "The total is 70 plus tax."
+_ADJUSTED_RE = re.compile(r"\b(?:so far|first|second|part|partial|intermediate|subtotal|step|minus|plus|discount|tax|before|after|"
+                          r"or|and|about|approximately|at (?:most|least))\b", re.IGNORECASE)
 
 
 def _repeated_ending(units: list[str], least: int) -> tuple[str | None, int]:
@@ -412,38 +418,3 @@ def first_thought(text: str, at: int) -> bool:
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\b(?:so|then|hence|thus|therefore)\b", re.IGNORECASE)
-
-
-# Footnotes closing the text: "¹ Standard rounding: ...", "[^1]: ...", "† ...", after an optional rule line.
-_FOOTNOTES_RE = re.compile(r"(?:\n[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*)?(?:\n[ \t]*(?:[¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]:|[†‡])[ \t]*"
-                           r"[^\n]+)+\s*$")
-_FOOTNOTE_MARKER_RE = re.compile(r"\n[ \t]*([¹²³⁴⁵⁶⁷⁸⁹]|\[\^\d{1,2}\]|[†‡])")
-# A footnote that speaks of the answer ("¹ Correction: the correct answer is 8", "† Final answer: 96") is no aside.
-_FOOTNOTE_ANSWERS_RE = re.compile(r"\b(?:answers?|final|should|wrong|incorrect|instead|correct(?:ion|ed)?)\b", re.IGNORECASE)
-
-
-def without_footnotes(text: str) -> str:
-    """The text without the footnotes that close it, nor their marks ("**9 trucks**¹"): asides the reader may skip,
-    whose numbers ("42 ÷ 5 = 8.4") are no answer. A mark is taken off only where a mark sits (after a word, bold or
-    punctuation), never an exponent ("x²", "25 m²", "2³")."""
-    notes = _FOOTNOTES_RE.search(text)
-    if not notes or not text[:notes.start()].strip() or _FOOTNOTE_ANSWERS_RE.search(notes.group()) or (
-            CORRECTION_CUE_RE.search(notes.group())):
-        return text
-    marks = "|".join(re.escape(m) for m in set(_FOOTNOTE_MARKER_RE.findall(notes.group())))
-    return re.sub(rf"(?:(?<=\*\*)|(?<=[.,;:!?)%])|(?<=[A-Za-z]{{3}}))(?:{marks})", "", text[:notes.start()])
-
-
-# A closing paragraph labelled as an aside: "*Remark.* For a general board the same argument gives $m^2$ ...".
-_REMARK_PARAGRAPH_RE = re.compile(r"\n[ \t]*\n[ \t]*(?:\*{1,2}|_)?(?:remarks?|notes?|aside|comments?|generali[sz]ations?|side note)"
-                                  r"(?:\s+\d+)?[.:]?(?:\*{1,2}|_)?[.:]?[ \t]+\S[^\n]*(?:\n[^\n]+)*\s*$", re.IGNORECASE)
-
-
-def without_remark_paragraph(text: str) -> str:
-    """The text without a closing paragraph labelled as a remark, whose numbers (another case, a generalisation) are
-    no answer; kept when the remark speaks of the answer ("Note: the correct answer is 8")."""
-    remark = _REMARK_PARAGRAPH_RE.search(text)
-    if not remark or not re.search(r"\d", text[:remark.start()]) or _FOOTNOTE_ANSWERS_RE.search(remark.group()) or (
-            CORRECTION_CUE_RE.search(remark.group())):
-        return text
-    return text[:remark.start()]

@@ -76,6 +76,9 @@ _BESIDE_RESULT_RE = re.compile(r"\b(?:and|or|either|each|per|at most|at least|gi
                                r"roughly|nearly|almost|over|under|up to|between)\b", re.IGNORECASE)
 
 
+_PARTIAL_RE = re.compile(r"\b(?:so far|first|second|part|partial|intermediate|subtotal|step|for now|at this point|yet)\b", re.IGNORECASE)
+
+
 def one_value_statement(sentence: str) -> str | None:
     """The value of a closing sentence of one value ("Emma spends $15.00.", "The hypotenuse is 10 units long."),
     its currency sign dropped; None for any other sentence."""
@@ -91,6 +94,8 @@ def closes_on_statement(text: str) -> bool:
     that ends on one value: what the model concluded before it went on to invent a question or a turn of its own."""
     lines = [line for line in re.sub(r"<\|[a-z_]+\|>", "", text).strip().splitlines() if line.strip()]
     last = lines[-1].strip().strip("*").strip() if lines else ""
+    if _PARTIAL_RE.search(last):
+        return False  # "So he spent 5 × 6 = $30 so far.", "The first part took 30 minutes.": a step, not the answer
     if _CLOSING_RESULT_RE.fullmatch(last):  # one computation, one value, nothing doubted, bounded or offered beside it
         return not STATEMENT_DOUBTED_RE.search(re.sub(r"[=+*/×÷]|\\[A-Za-z]+", " ", last)) and last.count("=") == 1 and not (
             _BESIDE_RESULT_RE.search(last))

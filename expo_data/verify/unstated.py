@@ -63,7 +63,7 @@ _CHECKING_CLAUSE_RE = re.compile(r",\s*(?:which|as)\s+(?:we|you|one)\s+can\s+(?:
 _INDEED_CHECK_RE = re.compile(r"(?<=[$)\d])\s*[:;,—–]?\s*(?:and\s+)?indeed\b(?=[^\n]*(?:=|\\mid|\bdivides\b|✓))(?![^\n]*(?:\b(?:not|"
                               r"fails?|but|however|also|too|as well|actually|works?|worked|or|any|all|every|another|other|larger|"
                               r"smaller|greater|less|more|instead|can|could|reach\w*|solutions?|answers?|maxim\w*|minim\w*|better|"
-                              r"gives?)\b|n't))[^\n]*$", re.IGNORECASE)  # a check of the value, naming no other
+                              r"gives?|true|right|correct\w*|need\w*|value|actual\w*|real\w*)\b|n't))[^\n]*$", re.IGNORECASE)  # a check, naming no other
 
 
 def without_closing_note(text: str) -> str:
