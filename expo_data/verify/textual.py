@@ -20,13 +20,16 @@ def _strip_text_wrappers(text: str) -> str:
     return text
 
 
+def _unwrapped(text: str) -> str:
+    return _strip_text_wrappers(text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
+
+
 def _bare_string(text: str) -> str:
     text = text.strip()
     for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
         if text.startswith(left) and text.endswith(right) and len(text) > len(left) + len(right):
             text = text[len(left):-len(right)]
-    text = _strip_text_wrappers(text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
-    text = _SPACING_RE.sub("", text)
+    text = _SPACING_RE.sub("", _unwrapped(text))
     return re.sub(r"\s+", "", text).rstrip(".")
 
 
@@ -45,8 +48,7 @@ def same_text(gold: str, answer: str) -> bool:
         boxes = _boxes(text)
         if len(boxes) == 1 and boxes[0][0] == 0 and boxes[0][1] == len(text):
             text = boxes[0][2]
-        text = _strip_text_wrappers(text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"))
-        text = re.sub(r"\s+", " ", _SPACING_RE.sub(" ", text)).strip().rstrip(".").strip()
+        text = re.sub(r"\s+", " ", _SPACING_RE.sub(" ", _unwrapped(text))).strip().rstrip(".").strip()
         return re.sub(r"(?<=\W) | (?=\W)", "", text)  # a space between two words or digits stays: "1 1/2" is no 11/2
     gold_text = bare(gold)
     return bool(gold_text) and gold_text == bare(answer)
